@@ -1,0 +1,93 @@
+"""What every check receives and returns, and the helpers they share."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from docreview.checks.registry import rule
+from docreview.knowledge.facts import CodeFacts, KnowledgeBase
+from docreview.note.extract import DoseEvent, NoteFacts
+from docreview.schema import Claim, Evidence, Finding, Requirement, Status
+
+# Each element's requirement section in a code document (corpus/FORMAT.md).
+REQUIREMENT_SECTIONS = {
+    "dosage": "Dosage and units",
+    "route": "Route",
+    "indication": "Indication",
+    "wastage": "Wastage",
+}
+
+
+@dataclass
+class CheckContext:
+    note: str
+    claim: Claim
+    facts: CodeFacts
+    kb: KnowledgeBase
+    read: NoteFacts
+    setting: str  # the claim's setting, else inferred (edge case 13)
+    mue: int | None = None
+    # Filled by the dosage check for the others (edge case 1: judge the line as billed).
+    administrations: list[DoseEvent] = field(default_factory=list)
+    administered_base: float | None = None  # documented dose in the code's base unit
+
+
+@dataclass
+class Outcome:
+    status: Status
+    summary: str
+    evidence: list[Evidence] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+    confident: bool = True
+
+
+def evidence(note: str, start: int, end: int) -> Evidence:
+    return Evidence(quote=note[start:end], start=start, end=end)
+
+
+def line_evidence(note: str, start: int, end: int, limit: int = 160) -> Evidence:
+    """The sentence-sized stretch around [start, end), trimmed to `limit` characters."""
+    left = max(note.rfind("\n", 0, start) + 1, start - limit // 2)
+    right = note.find("\n", end)
+    right = len(note) if right < 0 else min(right, end + limit // 2)
+    while left < start and note[left].isspace():
+        left += 1
+    while right > end and note[right - 1].isspace():
+        right -= 1
+    return evidence(note, left, right)
+
+
+def requirement(ctx: CheckContext, element: str) -> Requirement:
+    """The code document's section for this element, else the general document's, else CMS."""
+    wanted = REQUIREMENT_SECTIONS[element]
+    section = ctx.facts.section(wanted)
+    if section is None:
+        for doc in ctx.kb.general:
+            section = doc.section(wanted)
+            if section:
+                break
+    if section is not None:
+        text = section.text if len(section.text) <= 600 else section.text[:597].rsplit(" ", 1)[0] + "..."
+        return Requirement(code=ctx.facts.code, section=section.heading, source=section.source, text=text)
+    return Requirement(code=ctx.facts.code, section="CMS descriptor", source="CMS HCPCS", text=ctx.facts.descriptor)
+
+
+def make_finding(
+    ctx: CheckContext,
+    rule_id: str,
+    message: str,
+    ev: list[Evidence] | None = None,
+    suggestion: str | None = None,
+) -> Finding:
+    r = rule(rule_id)
+    element = r.element
+    return Finding(
+        rule_id=r.id,
+        element=element,  # type: ignore[arg-type]
+        severity=r.severity,
+        message=message,
+        evidence=ev or [],
+        requirement=requirement(ctx, element),
+        suggestion=suggestion if suggestion is not None else r.fix,
+        carc=list(r.carc),
+    )

@@ -1,0 +1,59 @@
+"""Indication: a documented reason that is a recognised use, with claim codes that support it."""
+
+from __future__ import annotations
+
+from docreview.checks.base import CheckContext, Outcome, evidence, make_finding
+from docreview.knowledge import icd10
+from docreview.schema import Status
+
+
+def _claim_code_findings(ctx: CheckContext) -> tuple[list, list[str], list[str]]:
+    """Findings for invalid/non-billable claim codes, plus (valid codes, supporting codes)."""
+    findings, valid, supporting = [], [], []
+    prefixes = [p for ind in ctx.facts.indications for p in ind.icd10]
+    for code in ctx.claim.icd10:
+        if not icd10.is_valid(code):
+            findings.append(make_finding(ctx, "IND004", f"{code} is not an ICD-10-CM code."))
+            continue
+        valid.append(code)
+        if not icd10.is_billable(code):
+            findings.append(make_finding(ctx, "IND006", f"{code} is a category; a more specific code is required."))
+        if icd10.matches_prefix(code, prefixes):
+            supporting.append(code)
+    return findings, valid, supporting
+
+
+def check_indication(ctx: CheckContext) -> Outcome:
+    facts, note, read = ctx.facts, ctx.note, ctx.read
+    findings, valid_claim, supporting_claim = _claim_code_findings(ctx)
+    has_uses = bool(facts.indications)
+    supporting = [r for r in read.reasons if r.supports]
+    unsupported_linked = [r for r in read.linked_reasons if not r.supports]
+    claim_unsupported = bool(valid_claim) and not supporting_claim and has_uses
+
+    if not has_uses:
+        reasons = read.linked_reasons or read.reasons
+        if reasons:
+            ev = [evidence(note, r.start, r.end) for r in reasons[:3]]
+            findings.append(make_finding(ctx, "IND005", f"{facts.code} has no recognised-use list; a reason is documented.", ev))
+            return Outcome(Status.documented, f"reason documented: {reasons[0].name}", ev, findings, confident=False)
+        f = make_finding(ctx, "IND001", f"No reason for {facts.drug} is documented.")
+        return Outcome(Status.missing, "no reason documented", [], [*findings, f])
+
+    if supporting:
+        ev = [evidence(note, r.start, r.end) for r in supporting[:3]]
+        if claim_unsupported:
+            f = make_finding(ctx, "IND003", f"Claim codes {', '.join(valid_claim)} do not support {facts.drug}; the note documents {supporting[0].name}.", ev)
+            return Outcome(Status.inconsistent, "claim diagnosis codes do not support the drug", ev, [*findings, f])
+        return Outcome(Status.documented, f"{supporting[0].name}", ev, findings)
+    if unsupported_linked:
+        ev = [evidence(note, r.start, r.end) for r in unsupported_linked[:3]]
+        names = ", ".join(dict.fromkeys(r.name for r in unsupported_linked))
+        f = make_finding(ctx, "IND002", f"The documented reason ({names}) is not a recognised use of {facts.drug}.", ev)
+        return Outcome(Status.inconsistent, f"{names} is not a use of {facts.drug}", ev, [*findings, f])
+    f = make_finding(ctx, "IND001", f"No reason for {facts.drug} is documented in the note.")
+    extra = []
+    if claim_unsupported:
+        extra.append(make_finding(ctx, "IND003", f"Claim codes {', '.join(valid_claim)} do not support {facts.drug} either."))
+    # Unlinked conditions elsewhere in the note are not enough to call it inconsistent.
+    return Outcome(Status.missing, "no reason documented", [], [*findings, f, *extra], confident=not read.reasons)

@@ -1,0 +1,42 @@
+"""Route: stated (or unambiguously implied) for the administration, and fitting the code."""
+
+from __future__ import annotations
+
+from docreview.checks.base import CheckContext, Outcome, evidence, line_evidence, make_finding
+from docreview.note.vocab import route_vocabulary
+from docreview.schema import Status
+
+
+def check_route(ctx: CheckContext) -> Outcome:
+    facts, note = ctx.facts, ctx.note
+    events = ctx.administrations
+    if not events:
+        f = make_finding(ctx, "RTE001", f"No administration of {facts.drug} is documented, so no route is either.")
+        return Outcome(Status.missing, "no administration, so no route", [], [f])
+    routes = [r for e in events for r in e.routes]
+    if not routes:
+        ev = [line_evidence(note, e.mention.start, e.mention.end) for e in events[:2]]
+        f = make_finding(ctx, "RTE001", f"The administration of {facts.drug} states no route.", ev)
+        return Outcome(Status.missing, "no route stated for the administration", ev, [f])
+
+    vocab = route_vocabulary()
+    allowed = facts.allowed_routes or set(vocab.injection_routes)
+    accepted = set(facts.accepted_routes)
+    ev = [evidence(note, r.start, r.end) for r in routes]
+    found = list(dict.fromkeys(r.route for r in routes))
+    oral = [r for r in routes if r.route == "oral"]
+    if oral and "oral" not in allowed:
+        ev_oral = [line_evidence(note, r.start, r.end) for r in oral[:1]]
+        f = make_finding(ctx, "RTE003", f"The dose is documented as oral; {facts.code} is an injection code.", ev_oral)
+        return Outcome(Status.inconsistent, "oral route under an injection code", ev_oral, [f])
+    bad = [r for r in found if r not in allowed and r not in accepted]
+    if bad and not any(r in allowed for r in found):
+        allowed_text = ", ".join(sorted(allowed))
+        f = make_finding(ctx, "RTE002", f"Route {', '.join(bad)} does not fit {facts.code} ({facts.drug}: {allowed_text}).", ev)
+        return Outcome(Status.inconsistent, f"{', '.join(bad)} does not fit the code", ev, [f])
+    findings = []
+    off_label = [r for r in found if r in accepted and r not in allowed]
+    if off_label:
+        findings.append(make_finding(ctx, "RTE004", f"{', '.join(off_label)} is accepted by payers for {facts.drug} but is off-label.", ev))
+    fitting = [r for r in found if r in allowed or r in accepted]
+    return Outcome(Status.documented, f"{', '.join(fitting)}", ev, findings)

@@ -1,0 +1,110 @@
+"""Wastage: discarded drug from single-dose containers against the claim's JW/JZ."""
+
+from __future__ import annotations
+
+from docreview.checks.base import CheckContext, Outcome, evidence, make_finding
+from docreview.checks.units import code_unit_kind, format_number, waste_units
+from docreview.schema import Status
+
+NOT_SEPARATE_SETTINGS = {"inpatient", "rhc-fqhc", "esrd-facility"}
+
+
+def _not_applicable_reason(ctx: CheckContext) -> tuple[str, list] | None:
+    facts, claim, waste = ctx.facts, ctx.claim, ctx.read.waste
+    if facts.per_dose:
+        return f"{facts.code} is billed per therapeutic dose", []
+    if ctx.setting in NOT_SEPARATE_SETTINGS:
+        return f"{ctx.setting} setting", []
+    if not claim.separately_payable:
+        return "the drug is not separately payable on this claim", []
+    if waste.multi_dose:
+        return "the note documents a multi-dose container", [evidence(ctx.note, q.start, q.end) for q in waste.multi_dose[:1]]
+    if facts.containers == "multi-dose":
+        return f"{facts.drug} comes only in multi-dose containers", []
+    return None
+
+
+def _discarded(ctx: CheckContext) -> tuple[float | None, list]:
+    """Discarded amount in the code's base unit, with its evidence (None when none recorded)."""
+    kind = code_unit_kind(ctx.facts.unit)
+    if kind is None:
+        return None, []
+    total, ev = 0.0, []
+    for amount, quoted in ctx.read.waste.discarded:
+        if amount.kind == kind[0]:
+            total += amount.total
+            ev.append(evidence(ctx.note, quoted.start, quoted.end))
+    return (total if ev else None), ev
+
+
+def _implied(ctx: CheckContext) -> tuple[float | None, list]:
+    """Waste implied by a stated vial size larger than the administered dose."""
+    kind = code_unit_kind(ctx.facts.unit)
+    if kind is None or ctx.administered_base is None:
+        return None, []
+    for amount, quoted in ctx.read.waste.vial_contents:
+        if amount.kind == kind[0] and not amount.is_concentration and amount.value > ctx.administered_base + 1e-9:
+            count = max(1, -(-ctx.administered_base // amount.value))  # vials needed
+            leftover = amount.value * count - ctx.administered_base
+            return leftover, [evidence(ctx.note, quoted.start, quoted.end)]
+    return None, []
+
+
+def check_wastage(ctx: CheckContext) -> Outcome:
+    facts, claim, note = ctx.facts, ctx.claim, ctx.note
+    jw, jz = claim.has_jw, claim.has_jz
+    na = _not_applicable_reason(ctx)
+    if na is not None:
+        reason, ev = na
+        if jw:
+            f = make_finding(ctx, "WST007", f"JW is billed but wastage does not apply: {reason}.", ev)
+            return Outcome(Status.inconsistent, f"JW billed where wastage does not apply ({reason})", ev, [f])
+        findings = [make_finding(ctx, "WST010", f"JZ is not needed: {reason}.", ev)] if jz else []
+        return Outcome(Status.not_applicable, reason, ev, findings)
+
+    if jw and jz:
+        f = make_finding(ctx, "WST004", "The claim carries both JW and JZ.")
+        return Outcome(Status.inconsistent, "JW and JZ both billed", [], [f])
+
+    unit, amount = facts.unit or "", facts.unit_amount or 1
+    discarded, ev_discard = _discarded(ctx)
+    zero = [evidence(note, q.start, q.end) for q in ctx.read.waste.zero_waste]
+    implied, ev_implied = (None, []) if (discarded is not None or zero) else _implied(ctx)
+    recorded_units = waste_units(discarded, unit, amount) if discarded is not None else None
+    implied_units = waste_units(implied, unit, amount) if implied is not None else None
+    to_text = lambda base: format_number(base / (code_unit_kind(unit) or ("", 1))[1])  # noqa: E731
+
+    if jw:
+        if zero and discarded is None:
+            f = make_finding(ctx, "WST006", "The note says there was no waste, but JW is billed.", zero[:1])
+            return Outcome(Status.inconsistent, "JW billed, note says no waste", zero[:1], [f])
+        units, ev, findings = recorded_units, ev_discard, []
+        if units is None and implied_units is not None:
+            units, ev = implied_units, ev_implied
+            findings.append(make_finding(ctx, "WST011", f"The vial size implies {to_text(implied)} {unit} discarded; the note does not state it.", ev))
+        if units is None:
+            f = make_finding(ctx, "WST002", "JW is billed but the note records no discarded amount.")
+            return Outcome(Status.missing, "JW billed, no discarded amount recorded", [], [f])
+        if units < 1:
+            f = make_finding(ctx, "WST008", f"The discarded amount is less than one billing unit ({format_number(amount)} {unit}); a JW line needs a whole unit.", ev)
+            return Outcome(Status.inconsistent, "JW for less than one unit of waste", ev, [*findings, f])
+        if claim.waste_units is not None and abs(claim.waste_units - units) > 1e-9:
+            f = make_finding(ctx, "WST005", f"The recorded waste bills as JW x {units}; the claim bills JW x {format_number(claim.waste_units)}.", ev, f"Bill the JW line as {units} unit(s).")
+            return Outcome(Status.inconsistent, f"JW units {format_number(claim.waste_units)} vs {units} recorded", ev, [*findings, f])
+        return Outcome(Status.documented, f"waste recorded, JW x {units}", ev, findings)
+
+    wasted_units = recorded_units if recorded_units is not None else implied_units
+    wasted_ev = ev_discard or ev_implied
+    if wasted_units is not None and wasted_units >= 1:
+        what = "JZ is billed" if jz else "the claim has no JW line"
+        rid_msg = f"{wasted_units} unit(s) were discarded ({'stated' if ev_discard else 'implied by the vial size'}) but {what}."
+        f = make_finding(ctx, "WST003", rid_msg, wasted_ev, f"Bill a JW line x {wasted_units} and drop JZ.")
+        return Outcome(Status.inconsistent, f"waste recorded but {what}", wasted_ev, [f])
+    if jz:
+        if zero or discarded is not None:
+            ev = zero[:1] or ev_discard
+            return Outcome(Status.documented, "no billable waste, JZ billed", ev, [])
+        f = make_finding(ctx, "WST009", "JZ is billed and the note is silent on waste; the attestation stands.", suggestion="Add 'no waste' to the administration record.")
+        return Outcome(Status.documented, "JZ billed; note silent on waste", [], [f])
+    f = make_finding(ctx, "WST001", f"{facts.code} is a single-dose line with neither JW nor JZ.", zero[:1], "Add JZ if nothing was wasted, or a JW line with the discarded units.")
+    return Outcome(Status.missing, "neither JW nor JZ billed", zero[:1], [f])

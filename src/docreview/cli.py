@@ -1,0 +1,367 @@
+"""The docreview command line. Thin: parse, call the API, render, exit code.
+
+Exit codes: 0 pass / success, 1 fail (hold the claim), 2 bad input or usage.
+Heavy modules load inside the commands that need them so `--help` stays fast.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, NoReturn
+
+import typer
+
+app = typer.Typer(
+    name="docreview",
+    help="Pre-bill documentation checks for drug J-codes: dosage, route, indication, wastage.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+
+class Fmt(str, Enum):
+    text = "text"
+    json = "json"
+    markdown = "markdown"
+
+
+class Mode(str, Enum):
+    rules = "rules"
+    model = "model"
+    hybrid = "hybrid"
+
+
+CorpusOpt = Annotated[Path | None, typer.Option("--corpus", help="Folder of code documents (default: the bundled corpus).")]
+HcpcsOpt = Annotated[
+    Path | None,
+    typer.Option("--hcpcs", help="CMS HCPCS file (fixed-width or CSV); also DOCREVIEW_HCPCS.", envvar="DOCREVIEW_HCPCS"),
+]
+
+
+def _console(stderr: bool = False):
+    from rich.console import Console
+
+    return Console(stderr=stderr, highlight=False, soft_wrap=False)
+
+
+def fail(message: str, code: int = 2) -> NoReturn:
+    _console(stderr=True).print(f"[bold red]error:[/] {message}")
+    raise typer.Exit(code)
+
+
+def _kb(corpus: Path | None, hcpcs: Path | None):
+    from docreview.knowledge.corpus import DocumentError
+    from docreview.knowledge.facts import knowledge_base
+    from docreview.knowledge.hcpcs import HcpcsFileError
+
+    try:
+        return knowledge_base(corpus, hcpcs)
+    except (DocumentError, HcpcsFileError, OSError) as exc:
+        fail(str(exc))
+
+
+@app.command()
+def index(
+    corpus: CorpusOpt = None,
+    hcpcs: HcpcsOpt = None,
+    rebuild: Annotated[bool, typer.Option("--rebuild", help="Delete the index and build it anew.")] = False,
+    strict: Annotated[bool, typer.Option("--strict", help="Exit 1 when a document conflicts with CMS.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
+) -> None:
+    """Embed the code documents into the local Chroma index, validating each against CMS."""
+    from docreview.knowledge.corpus import DocumentError, load_corpus
+    from docreview.knowledge.hcpcs import HcpcsFileError, load_descriptors
+    from docreview.knowledge.index import IndexUnavailableError, RequirementIndex
+    from docreview.knowledge.validate import validate_document
+    from docreview.resources import bundled_corpus, hcpcs_path
+
+    folder = corpus or bundled_corpus()
+    try:
+        load = load_corpus(folder)
+    except DocumentError as exc:
+        fail(str(exc))
+    cms_file = hcpcs_path(hcpcs)
+    cms: dict[str, str] = {}
+    if cms_file:
+        try:
+            cms = load_descriptors(str(cms_file))
+        except HcpcsFileError as exc:
+            fail(str(exc))
+    conflicts = []
+    if cms:
+        for doc in load.documents:
+            if doc.code != "GENERAL":
+                conflicts.extend(validate_document(doc, cms))
+    idx = RequirementIndex()
+    try:
+        if rebuild:
+            idx.wipe()
+        report = idx.build(load.documents)
+    except IndexUnavailableError as exc:
+        fail(str(exc))
+    out = {
+        "documents": report.documents,
+        "chunks": report.chunks,
+        "embedded": report.embedded,
+        "removed": report.removed,
+        "index": report.index_path,
+        "validated_against": str(cms_file) if cms_file else None,
+        "conflicts": [c.model_dump() for c in conflicts],
+        "agreeing": sorted({d.code for d in load.documents if d.code != "GENERAL"} - {c.code for c in conflicts}) if cms else [],
+        "unreadable": [{"document": f, "reason": r} for f, r in load.errors],
+    }
+    if as_json:
+        print(json.dumps(out, indent=2))
+    else:
+        con = _console()
+        con.print(f"Indexed {report.documents} documents, {report.chunks} sections ({report.embedded} embedded, {report.removed} removed) in {report.index_path}")
+        if not cms_file:
+            con.print("[dim]Not validated against CMS: pass --hcpcs or set DOCREVIEW_HCPCS.[/]")
+        for f, r in load.errors:
+            con.print(f"[yellow]skipped[/] {f}: {r}")
+        for c in conflicts:
+            con.print(f"[red]conflict[/] {c.code} in {c.document}: document says '{c.document_drug}', CMS says '{c.cms_descriptor}' ({c.problem})")
+        if cms and not conflicts:
+            con.print("[green]All documents agree with the CMS descriptors.[/]")
+    if strict and conflicts:
+        raise typer.Exit(1)
+
+
+@app.command()
+def codes(
+    code: Annotated[str | None, typer.Argument(help="A HCPCS code; omit for a table of all known codes.")] = None,
+    corpus: CorpusOpt = None,
+    hcpcs: HcpcsOpt = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Show a code's facts (descriptor, drug, unit, routes, containers, indications) and sources."""
+    from docreview.knowledge.facts import UnknownCodeError
+
+    kb = _kb(corpus, hcpcs)
+    if code is None:
+        rows = []
+        for c in kb.codes:
+            f = kb.facts(c)
+            rows.append({"code": c, "drug": f.drug, "unit_amount": f.unit_amount, "unit": f.unit, "up_to": f.up_to,
+                         "document": f.document.source if f.document else None})
+        if as_json:
+            print(json.dumps(rows, indent=2))
+            return
+        from rich.table import Table
+
+        table = Table(title=f"{len(rows)} known codes")
+        for col in ("code", "drug", "unit", "document"):
+            table.add_column(col)
+        for r in rows:
+            unit = f"{'up to ' if r['up_to'] else ''}{r['unit_amount']:g} {r['unit']}" if r["unit_amount"] else "—"
+            table.add_row(r["code"], r["drug"], unit, r["document"] or "—")
+        _console().print(table)
+        return
+    try:
+        f = kb.facts(code)
+    except UnknownCodeError as exc:
+        fail(str(exc))
+    data = {
+        "code": f.code, "descriptor": f.descriptor, "drug": f.drug, "brands": f.brands, "unit_amount": f.unit_amount,
+        "unit": f.unit, "up_to": f.up_to, "routes": sorted(f.allowed_routes), "accepted_routes": f.accepted_routes,
+        "containers": f.containers, "indications": [i.model_dump() for i in f.indications], "similar_codes": f.similar_codes,
+        "source": f.document.source if f.document else "CMS HCPCS",
+        "sections": [s.heading for s in f.document.sections] if f.document else [],
+    }
+    if as_json:
+        print(json.dumps(data, indent=2))
+        return
+    con = _console()
+    con.print(f"[bold]{f.code}[/] {f.descriptor}")
+    unit = f"{'up to ' if f.up_to else ''}{f.unit_amount:g} {f.unit}" if f.unit_amount else "not parsed"
+    con.print(f"drug: {f.display_drug} · unit: {unit} · routes: {', '.join(sorted(f.allowed_routes)) or '—'}"
+              f"{' · accepted: ' + ', '.join(f.accepted_routes) if f.accepted_routes else ''} · containers: {f.containers or '—'}")
+    for ind in f.indications:
+        con.print(f"  indication: {ind.name} [dim]({', '.join(ind.icd10) or 'no ICD-10 of its own'})[/]")
+    if f.similar_codes:
+        con.print(f"similar codes: {', '.join(f.similar_codes)}")
+    con.print(f"source: {data['source']}; sections: {', '.join(data['sections']) or '—'}")
+
+
+@app.command()
+def search(
+    query: Annotated[str, typer.Argument(help="What to look for, in plain words.")],
+    code: Annotated[str | None, typer.Option("--code", help="Only this code's sections.")] = None,
+    k: Annotated[int, typer.Option("-k", min=1, max=50, help="How many sections.")] = 5,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Semantic search over the indexed requirement sections."""
+    from docreview.knowledge.index import IndexUnavailableError, RequirementIndex
+
+    try:
+        hits = RequirementIndex().search(query, k=k, code=code.upper() if code else None)
+    except IndexUnavailableError as exc:
+        fail(str(exc))
+    if as_json:
+        print(json.dumps([h.__dict__ for h in hits], indent=2))
+        return
+    con = _console()
+    if not hits:
+        con.print("No sections found.")
+    for h in hits:
+        text = " ".join(h.text.split())
+        con.print(f"[bold]{h.code}[/] {h.section} [dim]({h.source}, score {h.score:.3f})[/]\n  {text[:240]}{'...' if len(text) > 240 else ''}")
+
+
+def _read_note(path: str) -> str:
+    if path == "-":
+        data = sys.stdin.buffer.read()
+    else:
+        p = Path(path)
+        if not p.is_file():
+            fail(f"note file not found: {path}")
+        data = p.read_bytes()
+    if b"\x00" in data[:8192]:
+        fail(f"{path} looks like a binary file, not a note")
+    if len(data) > 1_000_000:
+        fail(f"{path} is larger than 1 MB; split it by encounter")
+    return data.decode("utf-8", errors="replace")
+
+
+@app.command()
+def check(
+    note: Annotated[str, typer.Argument(help="Note file, or - for standard input.")] = "-",
+    code: Annotated[str | None, typer.Option("--code", help="The billed HCPCS code (e.g. J1953).")] = None,
+    units: Annotated[float | None, typer.Option("--units", help="Billed units of the administered line.")] = None,
+    modifier: Annotated[list[str] | None, typer.Option("--modifier", "-m", help="A modifier on the code's lines (repeat: -m JW -m ...).")] = None,
+    waste_units: Annotated[float | None, typer.Option("--waste-units", help="Units on the JW line.")] = None,
+    icd10: Annotated[list[str] | None, typer.Option("--icd10", help="A claim ICD-10-CM code (repeatable).")] = None,
+    setting: Annotated[str | None, typer.Option("--setting", help="office | outpatient | inpatient | rhc-fqhc | esrd-facility")] = None,
+    date: Annotated[str | None, typer.Option("--date", help="Date of service, YYYY-MM-DD.")] = None,
+    claim_file: Annotated[Path | None, typer.Option("--claim", help="Claim as JSON (the spec's claim object); options override it.")] = None,
+    fmt: Annotated[Fmt, typer.Option("--format", help="Output format.")] = Fmt.text,
+    mode: Annotated[Mode, typer.Option("--mode", help="rules (default) | model | hybrid.")] = Mode.rules,
+    select: Annotated[list[str] | None, typer.Option("--select", help="Only report these rule ids or prefixes.")] = None,
+    ignore: Annotated[list[str] | None, typer.Option("--ignore", help="Do not report these rule ids or prefixes.")] = None,
+    mue: Annotated[Path | None, typer.Option("--mue", help="CMS MUE table (CSV) to warn on units above the cap.")] = None,
+    corpus: CorpusOpt = None,
+    hcpcs: HcpcsOpt = None,
+) -> None:
+    """Check one note against one claim line. Exit 0 pass, 1 fail (hold the claim), 2 bad input."""
+    from pydantic import ValidationError
+
+    from docreview.knowledge.facts import UnknownCodeError
+    from docreview.knowledge.mue import MueFileError
+    from docreview.render import print_text, to_json, to_markdown
+    from docreview.review_engine import InputError, default_reviewer
+    from docreview.schema import Claim
+
+    data: dict = {}
+    if claim_file:
+        try:
+            data = json.loads(claim_file.read_text(encoding="utf-8"))
+        except (OSError, json.JSONDecodeError) as exc:
+            fail(f"cannot read claim file {claim_file}: {exc}")
+        if not isinstance(data, dict):
+            fail(f"{claim_file} must hold a JSON object (the claim)")
+    overrides = {"code": code, "units": units, "waste_units": waste_units, "setting": setting, "date_of_service": date}
+    data.update({k: v for k, v in overrides.items() if v is not None})
+    if modifier:
+        data["modifiers"] = [m for item in modifier for m in item.replace(",", " ").split()]
+    if icd10:
+        data["icd10"] = [c for item in icd10 for c in item.replace(",", " ").split()]
+    if not data.get("code"):
+        fail("give the billed code with --code (or in --claim)")
+    try:
+        claim = Claim.model_validate(data)
+    except ValidationError as exc:
+        problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
+        fail(f"invalid claim: {problems}")
+    text = _read_note(note)
+    try:
+        reviewer = default_reviewer(corpus=corpus, hcpcs=hcpcs, mode=mode.value, select=select or (), ignore=ignore or (), mue=mue)
+        result = reviewer.review(text, claim)
+    except (InputError, UnknownCodeError, MueFileError) as exc:
+        fail(str(exc))
+    if fmt == Fmt.json:
+        print(to_json(result))
+    elif fmt == Fmt.markdown:
+        print(to_markdown(result), end="")
+    else:
+        print_text(result, _console())
+    raise typer.Exit(0 if result.verdict.value == "pass" else 1)
+
+
+@app.command()
+def schema() -> None:
+    """Print the JSON Schema of the Review (the output of `check --format json`)."""
+    from docreview.schema import Review
+
+    print(json.dumps(Review.model_json_schema(), indent=2))
+
+
+@app.command()
+def rules(markdown: Annotated[bool, typer.Option("--markdown", help="Print docs/rules.md.")] = False) -> None:
+    """List every rule id with its element, severity and title."""
+    from docreview.checks.registry import RULES, rules_markdown
+
+    if markdown:
+        print(rules_markdown(), end="")
+        return
+    for r in RULES.values():
+        print(f"{r.id}  {r.element:<10} {r.severity.value:<7} {r.title}")
+
+
+@app.command(name="eval")
+def evaluate(
+    cases: Annotated[Path, typer.Argument(help="Cases in JSON Lines (the spec's format).")],
+    mode: Annotated[Mode, typer.Option("--mode", help="rules | model | hybrid.")] = Mode.rules,
+    compare: Annotated[bool, typer.Option("--compare", help="Run every available mode side by side.")] = False,
+    split: Annotated[str | None, typer.Option("--split", help="Only cases of this split (dev or test).")] = None,
+    mtsamples: Annotated[Path | None, typer.Option("--mtsamples", help="MTSamples CSV for cases that reference it.")] = None,
+    json_out: Annotated[Path | None, typer.Option("--json", help="Write the report (with per_case) here.")] = None,
+    errors: Annotated[bool, typer.Option("--errors", help="List each wrong case with its findings.")] = False,
+    retrieval: Annotated[bool, typer.Option("--retrieval/--no-retrieval", help="Measure retrieval hit@k with the index.")] = True,
+    corpus: CorpusOpt = None,
+    hcpcs: HcpcsOpt = None,
+) -> None:
+    """Measure accuracy per element on labelled cases (the spec's metrics)."""
+    from docreview.evaluate import EvalInputError, load_cases, print_report, run_eval
+
+    if split not in (None, "dev", "test"):
+        fail("--split must be dev or test")
+    try:
+        loaded = load_cases(cases, mtsamples=mtsamples, split=split)
+    except EvalInputError as exc:
+        fail(str(exc))
+    con = _console()
+    for problem in loaded.problems:
+        con.print(f"[yellow]skipped[/] {problem}")
+    if not loaded.cases:
+        fail("no cases to evaluate")
+    modes = ["rules", "model", "hybrid"] if compare else [mode.value]
+    reports = []
+    for m in modes:
+        try:
+            reports.append(run_eval(loaded.cases, mode=m, corpus=corpus, hcpcs=hcpcs, retrieval=retrieval, progress=con))
+        except Exception as exc:  # a mode that cannot run (e.g. no model) is reported, not fatal
+            if not compare:
+                fail(str(exc))
+            con.print(f"[yellow]mode {m} not run:[/] {exc}")
+    for report in reports:
+        print_report(report, con, show_errors=errors)
+    if json_out:
+        payload = reports[0] if len(reports) == 1 else {"modes": reports}
+        json_out.write_text(json.dumps(payload, indent=2), encoding="utf-8")
+        con.print(f"report written to {json_out}")
+
+
+def main() -> None:
+    try:
+        app()
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        sys.exit(130)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,188 @@
+"""The knowledge base: one `CodeFacts` per code, from the CMS descriptor and the corpus.
+
+Code facts are anchored on the CMS descriptor (the amount per unit, the drug); a corpus
+document adds what a descriptor does not say (brands, label routes, containers,
+indications). Without a CMS file, the descriptor comes from the document's front matter,
+which `docreview index` validates against CMS whenever a CMS file is configured.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass, field
+from functools import cached_property, lru_cache
+from pathlib import Path
+
+from docreview.knowledge.corpus import CodeDocument, Indication, Section, load_corpus
+from docreview.knowledge.hcpcs import DescriptorFacts, load_descriptors, parse_descriptor
+from docreview.resources import bundled_corpus, hcpcs_path, load_json
+
+_WORDS = load_json("drug_words.json")
+_SALTS = frozenset(_WORDS["salts"])
+_STOP = frozenset(_WORDS["stop_terms"])
+
+
+def normalize_name(name: str) -> str:
+    """Lower-case, punctuation to spaces: 'Solu-Medrol' -> 'solu medrol'."""
+    return " ".join(re.findall(r"[a-z0-9]+", name.lower()))
+
+
+def moiety(drug: str) -> str:
+    """The drug phrase without salt/form words: 'dexamethasone sodium phosphate' -> 'dexamethasone'."""
+    words = [w for w in normalize_name(drug).split() if w not in _SALTS]
+    return " ".join(words)
+
+
+class UnknownCodeError(KeyError):
+    def __init__(self, code: str, closest: list[str], known: int, has_cms: bool) -> None:
+        super().__init__(code)
+        self.code, self.closest, self.known, self.has_cms = code, closest, known, has_cms
+
+    def __str__(self) -> str:
+        hint = f" Closest known codes: {', '.join(self.closest)}." if self.closest else ""
+        more = (
+            ""
+            if self.has_cms
+            else " Only the bundled corpus codes are known; point --hcpcs or DOCREVIEW_HCPCS at a CMS HCPCS file for every J-code."
+        )
+        return f"Unknown code {self.code} ({self.known} codes known).{hint}{more}"
+
+
+@dataclass
+class CodeFacts:
+    code: str
+    descriptor: str
+    drug: str
+    unit_amount: float | None
+    unit: str | None
+    up_to: bool
+    descriptor_routes: tuple[str, ...]
+    brands: list[str] = field(default_factory=list)
+    aliases: list[str] = field(default_factory=list)
+    product_specific: bool = False
+    routes: list[str] = field(default_factory=list)  # label routes (document) or descriptor routes
+    accepted_routes: list[str] = field(default_factory=list)
+    containers: str | None = None
+    vial_sizes: list[str] = field(default_factory=list)
+    indications: list[Indication] = field(default_factory=list)
+    similar_codes: list[str] = field(default_factory=list)
+    document: CodeDocument | None = None
+
+    @property
+    def per_dose(self) -> bool:
+        return self.unit == "therapeutic dose"
+
+    @property
+    def moiety(self) -> str:
+        return moiety(self.drug)
+
+    @property
+    def display_drug(self) -> str:
+        brand = f" ({', '.join(self.brands)})" if self.brands else ""
+        return f"{self.drug}{brand}"
+
+    @property
+    def allowed_routes(self) -> set[str]:
+        return set(self.routes) | set(self.descriptor_routes)
+
+    def names(self) -> list[str]:
+        """Every name a note may use for this code's drug (curated first)."""
+        out = [self.drug, *self.brands, *self.aliases]
+        if not self.product_specific and self.moiety and self.moiety not in _STOP and len(self.moiety) > 3:
+            out.append(self.moiety)
+        return list(dict.fromkeys(n for n in out if n))
+
+    def section(self, wanted: str) -> Section | None:
+        return self.document.section(wanted) if self.document else None
+
+
+class KnowledgeBase:
+    """Codes known to docreview: the CMS file's (when given) plus the corpus's."""
+
+    def __init__(self, corpus_dir: Path | None = None, hcpcs: Path | None = None) -> None:
+        self.corpus_dir = Path(corpus_dir) if corpus_dir else bundled_corpus()
+        self.hcpcs = hcpcs
+        load = load_corpus(self.corpus_dir)
+        self.load_errors = load.errors
+        self.documents: dict[str, CodeDocument] = {}
+        self.general: list[CodeDocument] = []
+        for doc in load.documents:
+            if doc.code == "GENERAL" or (doc.front and doc.front.code.upper() == "GENERAL"):
+                self.general.append(doc)
+            else:
+                self.documents.setdefault(doc.code, doc)
+        self.cms: dict[str, str] = load_descriptors(str(hcpcs)) if hcpcs else {}
+
+    @cached_property
+    def codes(self) -> list[str]:
+        return sorted(set(self.cms) | {c for c, d in self.documents.items() if d.front and d.front.descriptor})
+
+    def descriptor(self, code: str) -> str | None:
+        if code in self.cms:
+            return self.cms[code]
+        doc = self.documents.get(code)
+        return doc.front.descriptor if doc and doc.front else None
+
+    def facts(self, code: str) -> CodeFacts:
+        code = code.strip().upper()
+        return self._facts(code)
+
+    @lru_cache(maxsize=4096)  # noqa: B019 - one knowledge base lives per process
+    def _facts(self, code: str) -> CodeFacts:
+        descriptor = self.descriptor(code)
+        if descriptor is None:
+            raise UnknownCodeError(code, self.closest(code), len(self.codes), bool(self.cms))
+        parsed: DescriptorFacts = parse_descriptor(code, descriptor)
+        doc = self.documents.get(code)
+        front = doc.front if doc else None
+        facts = CodeFacts(
+            code=code,
+            descriptor=descriptor,
+            drug=parsed.drug,
+            unit_amount=parsed.unit_amount,
+            unit=parsed.unit,
+            up_to=parsed.up_to,
+            descriptor_routes=parsed.routes,
+            brands=list(parsed.brands),
+            routes=list(parsed.routes),
+            document=doc,
+        )
+        if front:
+            facts.brands = list(dict.fromkeys([*front.brands, *parsed.brands]))
+            facts.aliases = list(front.aliases)
+            facts.product_specific = front.product_specific
+            facts.routes = list(dict.fromkeys([*front.routes, *parsed.routes]))
+            facts.accepted_routes = list(front.accepted_routes)
+            facts.containers = front.containers
+            facts.vial_sizes = list(front.vial_sizes)
+            facts.indications = list(front.indications)
+            facts.similar_codes = [s.code.upper() for s in front.similar_codes]
+        return facts
+
+    def closest(self, code: str, n: int = 5) -> list[str]:
+        return difflib.get_close_matches(code.upper(), self.codes, n=n, cutoff=0.6)
+
+    def all_facts(self) -> list[CodeFacts]:
+        return [self.facts(code) for code in self.codes]
+
+    def family(self, facts: CodeFacts) -> list[CodeFacts]:
+        """Codes of the same drug and formulation at other strengths (J1020/J1030/J1040)."""
+        target = normalize_name(facts.drug)
+        return [
+            other
+            for other in self.all_facts()
+            if other.code != facts.code and normalize_name(other.drug) == target and other.unit == facts.unit
+        ]
+
+
+@lru_cache(maxsize=8)
+def _cached_kb(corpus: str, hcpcs: str | None) -> KnowledgeBase:
+    return KnowledgeBase(Path(corpus), Path(hcpcs) if hcpcs else None)
+
+
+def knowledge_base(corpus: Path | None = None, hcpcs: Path | str | None = None) -> KnowledgeBase:
+    """A process-wide knowledge base for these inputs (defaults: bundled corpus, DOCREVIEW_HCPCS)."""
+    corpus_path = Path(corpus) if corpus else bundled_corpus()
+    cms = hcpcs_path(hcpcs)
+    return _cached_kb(str(corpus_path.resolve()), str(cms.resolve()) if cms else None)

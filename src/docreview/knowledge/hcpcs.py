@@ -1,0 +1,180 @@
+"""CMS HCPCS Level II: read the official file and parse drug descriptors into facts.
+
+Two inputs are understood:
+- the CMS fixed-width "ANWEB" file (320-character records, RECID 3/4 = procedure first
+  line/continuation; long description at positions 12-91, continued on RECID 4 lines);
+- a CSV with `hcpcs` and `long_description` columns (e.g. a drug-code extract).
+
+The descriptor parser turns "Injection, methylprednisolone sodium succinate, up to 125 mg"
+into drug names, the amount per billing unit, the unit kind, "up to" and route words.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from docreview.resources import load_json
+
+_RECORD_RE = re.compile(r"^([A-Z0-9 ]{5})(\d{5})([3478])")
+
+
+class HcpcsFileError(ValueError):
+    """The file is not a CMS HCPCS file docreview can read."""
+
+
+def read_hcpcs(path: str | Path) -> dict[str, str]:
+    """Return {code: long descriptor} from a CMS fixed-width file or a CSV extract."""
+    path = Path(path)
+    if not path.is_file():
+        raise HcpcsFileError(f"HCPCS file not found: {path}")
+    with path.open("r", encoding="utf-8", errors="replace") as handle:
+        head = handle.read(4096)
+    if path.suffix.lower() == ".csv" or head.lstrip().lower().startswith("hcpcs,"):
+        return _read_csv(path)
+    return _read_fixed_width(path)
+
+
+def _read_csv(path: Path) -> dict[str, str]:
+    with path.open(newline="", encoding="utf-8", errors="replace") as handle:
+        reader = csv.DictReader(handle)
+        fields = {f.lower(): f for f in reader.fieldnames or []}
+        code_col = fields.get("hcpcs") or fields.get("code")
+        desc_col = fields.get("long_description") or fields.get("long description")
+        if not code_col or not desc_col:
+            raise HcpcsFileError(f"{path}: a CSV needs 'hcpcs' and 'long_description' columns")
+        return {row[code_col].strip().upper(): " ".join(row[desc_col].split()) for row in reader if row[code_col]}
+
+
+def _read_fixed_width(path: Path) -> dict[str, str]:
+    parts: dict[str, list[str]] = {}
+    with path.open("r", encoding="latin-1") as handle:
+        for line in handle:
+            match = _RECORD_RE.match(line)
+            if not match or match.group(3) not in "34":  # 7/8 are modifiers
+                continue
+            code = match.group(1).strip()
+            parts.setdefault(code, []).append(line[11:91].strip())
+    if not parts:
+        raise HcpcsFileError(f"{path}: no CMS HCPCS records found (expected the fixed-width ANWEB layout)")
+    return {code: " ".join(" ".join(lines).split()) for code, lines in parts.items()}
+
+
+# --- descriptor parsing -------------------------------------------------------------------
+
+_UNIT_WORDS: dict[str, str] = load_json("units.json")["descriptor_units"]
+_UNIT_ALT = "|".join(sorted((re.escape(u) for u in _UNIT_WORDS), key=len, reverse=True))
+_AMOUNT_RE = re.compile(
+    rf"(?P<upto>up to\s+)?(?P<per>per\s+)?(?P<num>\d[\d,]*(?:\.\d+)?|\.\d+)?\s*(?P<unit>{_UNIT_ALT})(?![a-z])",
+    re.IGNORECASE,
+)
+_PER_DOSE_RE = re.compile(r"\bper (?:therapeutic )?dose\b", re.IGNORECASE)
+_NOT_BRAND_RE = re.compile(r"^(?:e\.g|i\.e|for |non)|human|recombinant|porcine|ovine|bovine|factor|,", re.IGNORECASE)
+_PREFIX_RE = re.compile(r"^(?:injection|infusion|inj\.?)\s*,\s*", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class DescriptorFacts:
+    code: str
+    descriptor: str
+    drug: str  # the descriptor's drug phrase, brands in parentheses removed
+    brands: tuple[str, ...] = ()
+    unit_amount: float | None = None
+    unit: str | None = None  # mg | mcg | g | units | mL | mCi | therapeutic dose | ...
+    up_to: bool = False
+    routes: tuple[str, ...] = ()
+    qualifiers: tuple[str, ...] = field(default=())
+
+    @property
+    def parsed(self) -> bool:
+        return self.unit is not None
+
+
+def _split_top_level(text: str) -> list[str]:
+    """Split on commas that are not inside parentheses."""
+    out, depth, buf = [], 0, []
+    for ch in text:
+        depth += ch == "("
+        depth -= ch == ")"
+        if ch == "," and depth <= 0:
+            out.append("".join(buf).strip())
+            buf = []
+        else:
+            buf.append(ch)
+    out.append("".join(buf).strip())
+    return [p for p in out if p]
+
+
+def parse_descriptor(code: str, descriptor: str) -> DescriptorFacts:
+    from docreview.note.vocab import route_vocabulary  # local: avoids an import cycle
+
+    text = " ".join(descriptor.split())
+    unit_amount: float | None = None
+    unit: str | None = None
+    up_to = False
+    if _PER_DOSE_RE.search(text):
+        unit_amount, unit = 1.0, "therapeutic dose"
+    else:
+        matches = [m for m in _AMOUNT_RE.finditer(text) if m.group("num") or m.group("per")]
+        if matches:
+            # The billing amount is the last amount in the descriptor; "per gm" means 1 g.
+            m = matches[-1]
+            unit_amount = float(m.group("num").replace(",", "")) if m.group("num") else 1.0
+            unit = _UNIT_WORDS[m.group("unit").lower()]
+            up_to = bool(m.group("upto"))
+            if unit == "million units":
+                unit_amount, unit = unit_amount * 1_000_000, "units"
+
+    body = _PREFIX_RE.sub("", text)
+    segments = _split_top_level(body)
+    vocab = route_vocabulary()
+    # The drug is the first segment that is not a bare route word ("Injection, iv, urokinase").
+    drug_segments = [s for s in segments if s.lower() not in vocab.descriptor_words and s.lower() != "iv"]
+    first = drug_segments[0] if drug_segments else body
+    first = re.sub(r"\s+injection$", "", first, flags=re.IGNORECASE)
+    first = _AMOUNT_RE.sub("", first).strip()
+    brands = tuple(
+        b.strip()
+        for b in re.findall(r"\(([^)]*)\)", first)
+        if b.strip() and not _NOT_BRAND_RE.search(b)
+    )
+    drug = re.sub(r"\s*\([^)]*\)", "", first).strip().lower()
+    routes = tuple(dict.fromkeys(vocab.routes_in(text.lower())))
+    drug = re.sub(r"\s+for\s+\w+(?:\s+\w+)?\s*(?:use|infusion|injection)$", "", drug)
+    qualifiers = tuple(s for s in segments[1:] if not _AMOUNT_RE.search(s))
+    return DescriptorFacts(
+        code=code,
+        descriptor=descriptor,
+        drug=drug,
+        brands=brands,
+        unit_amount=unit_amount,
+        unit=unit,
+        up_to=up_to,
+        routes=routes,
+        qualifiers=qualifiers,
+    )
+
+
+@dataclass
+class ParseReport:
+    total: int
+    parsed: int
+    unparsed: list[tuple[str, str]]
+
+    @property
+    def share(self) -> float:
+        return self.parsed / self.total if self.total else 0.0
+
+
+def parse_report(descriptors: dict[str, str], prefix: str = "J") -> ParseReport:
+    codes = sorted(c for c in descriptors if c.startswith(prefix))
+    unparsed = [(c, descriptors[c]) for c in codes if not parse_descriptor(c, descriptors[c]).parsed]
+    return ParseReport(total=len(codes), parsed=len(codes) - len(unparsed), unparsed=unparsed)
+
+
+@lru_cache(maxsize=4)
+def load_descriptors(path: str) -> dict[str, str]:
+    return read_hcpcs(path)

@@ -1,0 +1,60 @@
+"""ICD-10-CM code validation from the maintained code set of `simple-icd-10-cm`.
+
+The package's module parses its XML at import (about 3 s); docreview only needs the code
+list, so it reads the package's bundled code-list file directly (a few milliseconds).
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import re
+from functools import lru_cache
+from pathlib import Path
+
+_PACKAGE = "simple_icd_10_cm"
+_SHAPE_RE = re.compile(r"^[A-Z][0-9][0-9A-Z](?:\.?[0-9A-Z]{1,4})?$")
+
+
+@lru_cache(maxsize=1)
+def _codes() -> tuple[frozenset[str], frozenset[str]]:
+    """(all codes and categories without dots, billable leaf codes)."""
+    spec = importlib.util.find_spec(_PACKAGE)
+    if spec is None or not spec.submodule_search_locations:
+        raise RuntimeError("the ICD-10-CM code set package 'simple-icd-10-cm' is not installed")
+    data = Path(next(iter(spec.submodule_search_locations))) / "data"
+    lists = sorted(data.glob("code-list-*.txt"))
+    if not lists:
+        raise RuntimeError(f"no ICD-10-CM code list found in {data}")
+    codes = {line.strip() for line in lists[-1].read_text(encoding="utf-8").splitlines()}
+    codes = {c for c in codes if c and "-" not in c and len(c) >= 3}
+    parents = {c[:i] for c in codes for i in range(3, len(c))}
+    return frozenset(codes), frozenset(codes - parents)
+
+
+def normalize(code: str) -> str:
+    return code.strip().upper().replace(".", "")
+
+
+def looks_like_icd10(code: str) -> bool:
+    return bool(_SHAPE_RE.match(code.strip().upper()))
+
+
+def is_valid(code: str) -> bool:
+    """A code or category that exists in ICD-10-CM."""
+    return normalize(code) in _codes()[0]
+
+
+def is_billable(code: str) -> bool:
+    return normalize(code) in _codes()[1]
+
+
+def matches_prefix(code: str, prefixes: list[str]) -> bool:
+    norm = normalize(code)
+    return any(norm.startswith(normalize(p)) for p in prefixes if p)
+
+
+def code_set_version() -> str:
+    spec = importlib.util.find_spec(_PACKAGE)
+    data = Path(next(iter(spec.submodule_search_locations))) / "data" if spec and spec.submodule_search_locations else None
+    names = sorted(p.stem for p in data.glob("code-list-*.txt")) if data else []
+    return names[-1].replace("code-list-", "") if names else "unknown"

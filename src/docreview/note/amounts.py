@@ -1,0 +1,105 @@
+"""Amounts with units: doses, concentrations, per-kg doses, rates, ranges, weights, times."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from docreview.resources import load_json
+
+_UNITS: dict[str, tuple[str, float]] = {k: (v[0], float(v[1])) for k, v in load_json("units.json")["note_units"].items()}
+_UNIT_ALT = "|".join(sorted((re.escape(u) for u in _UNITS), key=len, reverse=True))
+NUM = r"(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)"
+
+_AMOUNT_RE = re.compile(
+    rf"(?<![\w.])(?:(?P<lo>{NUM})\s*(?:-|–|to)\s*)?(?P<num>{NUM})\s*(?P<unit>{_UNIT_ALT})(?![a-z])"
+    rf"(?:\s*/\s*(?:(?P<pnum>{NUM})\s*)?(?P<per>kg|ml|cc|l|hr|h|hour|min|minute|day|dose|m2)(?![a-z])"
+    rf"(?:\s*/\s*(?P<per2>hr|h|hour|min|minute|day))?)?"
+    rf"(?:\s+in\s+(?P<bagnum>{NUM})\s*(?P<bagunit>ml|cc|l)(?![a-z]))?"
+    rf"(?:\s*(?:x|×|times)\s*(?P<mult>\d)(?!\s*(?:days?|weeks?|hours?|hrs?|months?|min|mg|ml)))?",
+    re.IGNORECASE,
+)
+_WEIGHT_RE = re.compile(
+    rf"\b(?:wt|weight|weighs|weighing|body\s+weight|dosing\s+weight)\b\.?\s*(?:of|is|=|:)?\s*(?P<num>{NUM})\s*(?P<unit>kg|kgs|lb|lbs|pounds)\b"
+    rf"|(?<![/\w])(?P<num2>{NUM})\s*(?P<unit2>kg)\b(?!\s*/)",
+    re.IGNORECASE,
+)
+_TIME_RE = re.compile(r"(?<![\d.:])(?:(?:[01]?\d|2[0-3]):[0-5]\d|(?:[01]\d|2[0-3])[0-5]\d(?=\s*(?:h\b|hrs\b|:|-|$|\s+[a-z])))(?![\d.]|\s*(?:mg|mcg|g\b|units|ml|cc))", re.IGNORECASE | re.MULTILINE)
+
+
+@dataclass(frozen=True)
+class Amount:
+    start: int
+    end: int
+    value: float  # in the kind's base unit: mg, units or mL
+    kind: str  # mass | units | volume
+    per_kg: bool = False
+    rate: bool = False
+    is_range: bool = False
+    multiplier: int = 1
+    per_volume_ml: float | None = None  # "500 mg/5 mL" -> 5 (a concentration)
+    bag_volume_ml: float | None = None  # "250 mg in 250 mL"
+
+    @property
+    def is_concentration(self) -> bool:
+        return self.per_volume_ml is not None
+
+    @property
+    def total(self) -> float:
+        return self.value * self.multiplier
+
+
+def _num(text: str) -> float:
+    return float(text.replace(",", ""))
+
+
+def find_amounts(text: str, start: int = 0, end: int | None = None) -> list[Amount]:
+    end = len(text) if end is None else end
+    out = []
+    for m in _AMOUNT_RE.finditer(text, start, end):
+        kind, factor = _UNITS[m.group("unit").lower()]
+        per = (m.group("per") or "").lower()
+        per2 = (m.group("per2") or "").lower()
+        rate = per in {"hr", "h", "hour", "min", "minute", "day"} or bool(per2) or per == "m2"
+        per_volume = None
+        if per in {"ml", "cc", "l"}:
+            per_volume = (_num(m.group("pnum")) if m.group("pnum") else 1.0) * (1000.0 if per == "l" else 1.0)
+        bag = None
+        if m.group("bagnum"):
+            bag = _num(m.group("bagnum")) * (1000.0 if m.group("bagunit").lower() == "l" else 1.0)
+        out.append(
+            Amount(
+                start=m.start(),
+                end=m.end(),
+                value=_num(m.group("num")) * factor,
+                kind=kind,
+                per_kg=per == "kg" and not per2,
+                rate=rate,
+                is_range=bool(m.group("lo")),
+                multiplier=int(m.group("mult")) if m.group("mult") else 1,
+                per_volume_ml=per_volume,
+                bag_volume_ml=bag,
+            )
+        )
+    return out
+
+
+@dataclass(frozen=True)
+class Weight:
+    start: int
+    end: int
+    kg: float
+
+
+def find_weight(text: str) -> Weight | None:
+    for m in _WEIGHT_RE.finditer(text):
+        value = _num(m.group("num") or m.group("num2"))
+        unit = (m.group("unit") or m.group("unit2")).lower()
+        kg = value * 0.45359237 if unit.startswith(("lb", "pound")) else value
+        if 1.0 <= kg <= 400.0:
+            return Weight(m.start(), m.end(), kg)
+    return None
+
+
+def find_times(text: str, start: int, end: int) -> list[str]:
+    return [m.group(0).replace(":", "") for m in _TIME_RE.finditer(text, start, end)]

@@ -1,0 +1,78 @@
+"""ConText for clinical notes: is a fact negated, planned, historical or affirmed as given?
+
+The algorithm is ConText (Chapman et al.) as medspaCy implements it: modifier phrases from
+a rule file (data/context_rules.json, medspaCy's rule shape), each with a category, a
+direction and a maximum scope in words, clipped to the sentence and stopped by TERMINATE
+phrases. medspaCy itself is not used at run time: it pulls in spaCy, whose import takes
+seconds and loads torch through thinc, which the rules path must not (see README).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+from docreview.note.text import Token
+from docreview.resources import load_json
+
+
+@dataclass(frozen=True)
+class ContextRule:
+    words: tuple[str, ...]
+    category: str
+    direction: str  # FORWARD | BACKWARD | BIDIRECTIONAL | TERMINATE | PSEUDO
+    max_scope: int
+
+
+@dataclass(frozen=True)
+class Modifier:
+    rule: ContextRule
+    first: int  # token indices [first, last]
+    last: int
+
+
+@lru_cache(maxsize=1)
+def context_rules() -> tuple[ContextRule, ...]:
+    rules = [
+        ContextRule(tuple(r["literal"].lower().split()), r["category"], r["direction"], int(r["max_scope"]))
+        for r in load_json("context_rules.json")["rules"]
+    ]
+    # Longest phrases first so "not given" wins over "given".
+    return tuple(sorted(rules, key=lambda r: -len(r.words)))
+
+
+def find_modifiers(toks: list[Token]) -> list[Modifier]:
+    words = [t.text for t in toks]
+    taken = [False] * len(words)
+    out: list[Modifier] = []
+    for rule in context_rules():
+        n = len(rule.words)
+        for i in range(len(words) - n + 1):
+            if tuple(words[i : i + n]) == rule.words and not any(taken[i : i + n]):
+                for j in range(i, i + n):
+                    taken[j] = True
+                out.append(Modifier(rule, i, i + n - 1))
+    out.sort(key=lambda m: m.first)
+    return out
+
+
+def categories_for(toks: list[Token], modifiers: list[Modifier], first: int, last: int) -> set[str]:
+    """Categories of the modifiers whose scope covers tokens [first, last] of the sentence."""
+    found: set[str] = set()
+    stops = {m.first for m in modifiers if m.rule.direction == "TERMINATE"}
+    stops |= {i for i, t in enumerate(toks) if t.text == ";"}
+    commas = {i for i, t in enumerate(toks) if t.text == ","}
+    for mod in modifiers:
+        rule = mod.rule
+        if rule.direction in ("TERMINATE", "PSEUDO"):
+            continue
+        if rule.direction in ("FORWARD", "BIDIRECTIONAL") and mod.last < first:
+            gap = range(mod.last + 1, first)
+            if first - mod.last <= rule.max_scope and not any(i in stops for i in gap):
+                found.add(rule.category)
+        if rule.direction in ("BACKWARD", "BIDIRECTIONAL") and mod.first > last:
+            gap = range(last + 1, mod.first)
+            # A comma also closes a backward scope: "Keppra given, Zofran held".
+            if mod.first - last <= rule.max_scope and not any(i in stops or i in commas for i in gap):
+                found.add(rule.category)
+    return found

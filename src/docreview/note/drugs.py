@@ -1,0 +1,94 @@
+"""Drug mentions: every name the knowledge base knows, matched on word tokens.
+
+Names come from code facts (CMS drug phrase, its salt-less moiety, brands, curated aliases).
+Misspellings are caught by fuzzy matching against the billed code's and its similar codes'
+names only, so that a typo never turns into some unrelated drug.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from rapidfuzz import fuzz
+
+from docreview.knowledge.facts import CodeFacts, KnowledgeBase, normalize_name
+
+_WORD_RE = re.compile(r"[A-Za-z0-9]+")
+_NUMBER_RE = re.compile(r"\d")
+_FUZZY_MIN_LEN = 6
+_FUZZY_SCORE = 86.0
+
+
+@dataclass(frozen=True)
+class DrugMention:
+    start: int
+    end: int
+    name: str  # the lexicon name it matched
+    codes: frozenset[str]
+    fuzzy: bool = False
+
+
+class DrugLexicon:
+    def __init__(self, kb: KnowledgeBase) -> None:
+        self._by_first: dict[str, list[tuple[tuple[str, ...], frozenset[str], str]]] = {}
+        names: dict[tuple[str, ...], set[str]] = {}
+        for facts in kb.all_facts():
+            for name in facts.names():
+                words = tuple(normalize_name(name).split())
+                if words and len("".join(words)) >= 2:
+                    names.setdefault(words, set()).add(facts.code)
+        for words, codes in names.items():
+            self._by_first.setdefault(words[0], []).append((words, frozenset(codes), " ".join(words)))
+        for entries in self._by_first.values():
+            entries.sort(key=lambda e: -len(e[0]))
+
+    def find(self, text: str, fuzzy_targets: list[CodeFacts] = ()) -> list[DrugMention]:  # type: ignore[assignment]
+        words = [(m.group(0).lower(), m.start(), m.end()) for m in _WORD_RE.finditer(text)]
+        out: list[DrugMention] = []
+        i = 0
+        while i < len(words):
+            match = None
+            for entry_words, codes, name in self._by_first.get(words[i][0], ()):
+                n = len(entry_words)
+                if tuple(w for w, _, _ in words[i : i + n]) == entry_words:
+                    match = (n, codes, name)
+                    break
+            if match:
+                n, codes, name = match
+                short = len(name.replace(" ", "")) <= 3
+                # A short alias (MS, LEV, B12) counts only when a number follows it closely.
+                if not short or any(_NUMBER_RE.search(w) for w, _, _ in words[i + n : i + n + 4]):
+                    out.append(DrugMention(words[i][1], words[i + n - 1][2], name, codes))
+                    i += n
+                    continue
+            i += 1
+        if fuzzy_targets:
+            out.extend(self._fuzzy(words, out, fuzzy_targets))
+            out.sort(key=lambda m: m.start)
+        return out
+
+    @staticmethod
+    def _fuzzy(words, exact: list[DrugMention], targets: list[CodeFacts]) -> list[DrugMention]:
+        covered = {(m.start, m.end) for m in exact}
+        spans = [(m.start, m.end) for m in exact]
+        single = {}
+        for facts in targets:
+            for name in facts.names():
+                norm = normalize_name(name)
+                if " " not in norm and len(norm) >= _FUZZY_MIN_LEN:
+                    single.setdefault(norm, set()).add(facts.code)
+        found = []
+        for word, start, end in words:
+            if len(word) < _FUZZY_MIN_LEN or (start, end) in covered or any(s <= start < e for s, e in spans):
+                continue
+            best = max(single, key=lambda name: fuzz.ratio(word, name), default=None)
+            if best and word != best and fuzz.ratio(word, best) >= _FUZZY_SCORE:
+                found.append(DrugMention(start, end, best, frozenset(single[best]), fuzzy=True))
+        return found
+
+
+@lru_cache(maxsize=8)
+def lexicon_for(kb: KnowledgeBase) -> DrugLexicon:
+    return DrugLexicon(kb)

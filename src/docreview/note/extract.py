@@ -1,0 +1,213 @@
+"""Turn a note into typed facts with spans: administrations, weight, waste, reasons, setting.
+
+An administration (`DoseEvent`) is anchored on a drug mention. Its amounts and routes are
+the ones in the mention's stretch of the sentence (up to the next drug mention); when the
+sentence has none, the next few lines of the same paragraph (flowsheets put "Dose:" and
+"Route:" on lines of their own). Whether it was given comes from ConText modifiers and the
+section it sits in.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from docreview.knowledge.facts import CodeFacts, KnowledgeBase
+from docreview.note.amounts import Amount, Weight, find_amounts, find_times, find_weight
+from docreview.note.context import categories_for, find_modifiers
+from docreview.note.drugs import DrugMention, lexicon_for
+from docreview.note.reasons import Reason, find_reasons, is_linked
+from docreview.note.text import Sentence, SectionSpan, section_at, sections, sentences, tokens
+from docreview.note.vocab import RouteMatch, route_vocabulary
+from docreview.note.waste import WasteFacts, read_waste
+
+_FOLLOW_LINES = 3
+_REPEAT_RE = re.compile(r"\b(?:repeat(?:ed)?|again|second\s+dose|2nd\s+dose|additional|another|re-?dosed|x\s*2)\b", re.IGNORECASE)
+_INPATIENT_RE = re.compile(r"\b(?:admitted\s+(?:as\s+)?(?:an\s+)?inpatient|inpatient\s+(?:admission|stay|unit|status)|admit(?:ted)?\s+to\s+(?:the\s+)?(?:floor|icu|hospital|medicine|telemetry))\b", re.IGNORECASE)
+
+
+@dataclass
+class DoseEvent:
+    mention: DrugMention
+    sentence: Sentence
+    amounts: list[Amount] = field(default_factory=list)
+    routes: list[RouteMatch] = field(default_factory=list)
+    categories: set[str] = field(default_factory=set)
+    section: SectionSpan | None = None
+    times: list[str] = field(default_factory=list)
+    repeat: bool = False
+
+    @property
+    def given(self) -> bool:
+        if "NOT_GIVEN" in self.categories:
+            return False
+        if "ADMINISTERED" in self.categories:
+            return True
+        if self.categories & {"PLANNED", "HISTORICAL"}:
+            return False
+        if self.section and self.section.kind in {"not_given", "plan", "history"}:
+            return False
+        return True
+
+    @property
+    def why_not_given(self) -> str:
+        if "NOT_GIVEN" in self.categories:
+            return "negated, held or refused"
+        if "PLANNED" in self.categories:
+            return "planned, ordered or conditional"
+        if "HISTORICAL" in self.categories:
+            return "historical or a home medication"
+        if self.section:
+            return f"listed under '{self.section.header}'"
+        return ""
+
+    @property
+    def dose_amounts(self) -> list[Amount]:
+        """Amounts that say how much was given (not rates, not ranges, not concentrations alone)."""
+        return [a for a in self.amounts if not a.rate and not a.is_range and not a.is_concentration]
+
+
+@dataclass
+class NoteFacts:
+    text: str
+    sentences: list[Sentence]
+    sections: list[SectionSpan]
+    events: list[DoseEvent]
+    weight: Weight | None
+    waste: WasteFacts
+    reasons: list[Reason]
+    linked_reasons: list[Reason]
+    inpatient: tuple[int, int] | None
+
+    def events_for(self, code: str) -> list[DoseEvent]:
+        return [e for e in self.events if code in e.mention.codes]
+
+
+def _merge_adjacent(text: str, mentions: list[DrugMention]) -> list[DrugMention]:
+    """'Solu-Medrol (methylprednisolone)' is one mention; keep the more specific codes."""
+    out: list[DrugMention] = []
+    for mention in mentions:
+        if out:
+            gap = text[out[-1].end : mention.start]
+            if len(gap) <= 4 and re.fullmatch(r"[\s(),/-]*", gap):
+                prev = out[-1]
+                both = prev.codes & mention.codes
+                codes = both or min(prev.codes, mention.codes, key=len)
+                out[-1] = DrugMention(prev.start, mention.end, f"{prev.name} / {mention.name}", frozenset(codes), prev.fuzzy and mention.fuzzy)
+                continue
+        out.append(mention)
+    return out
+
+
+def read_note(text: str, facts: CodeFacts, kb: KnowledgeBase) -> NoteFacts:
+    sents = sentences(text)
+    secs = sections(text)
+    targets = [facts] + [kb.facts(c) for c in facts.similar_codes if c in kb.codes]
+    mentions = _merge_adjacent(text, lexicon_for(kb).find(text, fuzzy_targets=targets))
+    vocab = route_vocabulary()
+    events: list[DoseEvent] = []
+    for idx, sent in enumerate(sents):
+        in_sentence = [m for m in mentions if sent.start <= m.start < sent.end]
+        if not in_sentence:
+            continue
+        toks = tokens(text, sent.start, sent.end)
+        modifiers = find_modifiers(toks)
+        for j, mention in enumerate(in_sentence):
+            seg_start = sent.start if j == 0 else mention.start
+            seg_end = in_sentence[j + 1].start if j + 1 < len(in_sentence) else sent.end
+            amounts = find_amounts(text, seg_start, seg_end)
+            routes = vocab.find(text[seg_start:seg_end])
+            routes = [RouteMatch(r.route, r.start + seg_start, r.end + seg_start, r.implied) for r in routes]
+            last_in_sentence = j + 1 == len(in_sentence)
+            if last_in_sentence and (not amounts or not routes):
+                more_amounts, more_routes = _following_lines(text, sents, idx, mentions, sent)
+                amounts = amounts or more_amounts
+                routes = routes or more_routes
+            first = next((i for i, t in enumerate(toks) if t.start >= mention.start), 0)
+            last = max((i for i, t in enumerate(toks) if t.end <= mention.end), default=first)
+            events.append(
+                DoseEvent(
+                    mention=mention,
+                    sentence=sent,
+                    amounts=amounts,
+                    routes=routes,
+                    categories=categories_for(toks, modifiers, first, last),
+                    section=section_at(secs, mention.start),
+                    times=find_times(text, *_line_bounds(text, sent.start)),
+                    repeat=bool(_REPEAT_RE.search(text, sent.start, sent.end)),
+                )
+            )
+    reasons = [r for r in find_reasons(text, facts) if not _negated(text, r, sents)]
+    reasons = [r for r in reasons if _section_kind(secs, r.start) != "not_given" and not _family_history(secs, r.start)]
+    linked = [r for r in reasons if _linked(text, r, sents, secs, events)]
+    inpatient = _INPATIENT_RE.search(text)
+    return NoteFacts(
+        text=text,
+        sentences=sents,
+        sections=secs,
+        events=events,
+        weight=find_weight(text),
+        waste=read_waste(text),
+        reasons=reasons,
+        linked_reasons=linked,
+        inpatient=(inpatient.start(), inpatient.end()) if inpatient else None,
+    )
+
+
+def _line_bounds(text: str, pos: int) -> tuple[int, int]:
+    start = text.rfind("\n", 0, pos) + 1
+    end = text.find("\n", pos)
+    return start, (len(text) if end < 0 else end)
+
+
+def _following_lines(text, sents, idx, mentions, sent) -> tuple[list[Amount], list[RouteMatch]]:
+    """Amounts and routes on the next lines of the paragraph, before another drug appears."""
+    amounts: list[Amount] = []
+    routes: list[RouteMatch] = []
+    vocab = route_vocabulary()
+    for nxt in sents[idx + 1 :]:
+        if nxt.paragraph != sent.paragraph or nxt.line - sent.line > _FOLLOW_LINES:
+            break
+        if any(nxt.start <= m.start < nxt.end for m in mentions):
+            break
+        if not amounts:
+            amounts = find_amounts(text, nxt.start, nxt.end)
+        if not routes:
+            routes = [RouteMatch(r.route, r.start + nxt.start, r.end + nxt.start, r.implied) for r in vocab.find(text[nxt.start : nxt.end])]
+    return amounts, routes
+
+
+def _sentence_for(sents: list[Sentence], pos: int) -> Sentence | None:
+    return next((s for s in sents if s.start <= pos < s.end), None)
+
+
+def _negated(text: str, reason: Reason, sents: list[Sentence]) -> bool:
+    sent = _sentence_for(sents, reason.start)
+    if sent is None:
+        return False
+    toks = tokens(text, sent.start, sent.end)
+    first = next((i for i, t in enumerate(toks) if t.start >= reason.start), 0)
+    last = max((i for i, t in enumerate(toks) if t.end <= reason.end), default=first)
+    cats = categories_for(toks, find_modifiers(toks), first, last)
+    return "NOT_GIVEN" in cats
+
+
+def _section_kind(secs: list[SectionSpan], pos: int) -> str:
+    sec = section_at(secs, pos)
+    return sec.kind if sec else "neutral"
+
+
+def _family_history(secs: list[SectionSpan], pos: int) -> bool:
+    sec = section_at(secs, pos)
+    return bool(sec and sec.header.lower() in {"family history", "fh", "fhx"})
+
+
+def _linked(text, reason, sents, secs, events) -> bool:
+    if _section_kind(secs, reason.start) == "reason":
+        return True
+    sent = _sentence_for(sents, reason.start)
+    if sent is None:
+        return False
+    if any(e.sentence == sent for e in events):
+        return True
+    return is_linked(text, reason, sent.start)

@@ -1,0 +1,109 @@
+"""Sentences, sections and word tokens, each with character spans into the original note."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from docreview.resources import load_json
+
+_HEADER_RE = re.compile(r"^[ \t]*([A-Za-z][A-Za-z0-9 /&()'-]{0,45}?)[ \t]*:(?!\d)", re.MULTILINE)
+_CAPS_HEADER_RE = re.compile(r"^[ \t]*([A-Z][A-Z /&-]{2,45})[ \t]*$", re.MULTILINE)
+# A sentence ends at a full stop/!/? followed by space and a capital or digit, at a
+# semicolon, or at a line break. Decimal points and abbreviations (p.o., I.V.) do not end one.
+_SENTENCE_END_RE = re.compile(r"(?<![A-Za-z]\.[A-Za-z])(?<!\b[A-Za-z])[.!?](?=\s+[A-Z0-9(])|;|\n")
+_TOKEN_RE = re.compile(r"[A-Za-z0-9]+(?:['/.-][A-Za-z0-9]+)*'?[A-Za-z]*|->|[;,:]")
+
+
+@dataclass(frozen=True)
+class Token:
+    text: str  # lower-cased
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Sentence:
+    start: int
+    end: int
+    line: int  # index of the line it sits on
+    paragraph: int
+
+
+@dataclass(frozen=True)
+class SectionSpan:
+    header: str
+    kind: str  # administration | not_given | plan | history | reason | neutral
+    category: str
+    start: int
+    end: int
+
+
+@lru_cache(maxsize=1)
+def _section_table() -> dict[str, tuple[str, str]]:
+    table: dict[str, tuple[str, str]] = {}
+    for group in load_json("sections.json")["sections"]:
+        for header in group["headers"]:
+            table[header] = (group["kind"], group["category"])
+    return table
+
+
+def classify_header(header: str) -> tuple[str, str]:
+    key = " ".join(header.lower().replace("_", " ").split())
+    return _section_table().get(key, ("neutral", "NEUTRAL"))
+
+
+def tokens(text: str, start: int = 0, end: int | None = None) -> list[Token]:
+    end = len(text) if end is None else end
+    return [Token(m.group(0).lower(), m.start() + start, m.end() + start) for m in _TOKEN_RE.finditer(text[start:end])]
+
+
+def sentences(text: str) -> list[Sentence]:
+    out: list[Sentence] = []
+    line_no, paragraph, cursor = 0, 0, 0
+    for match in _SENTENCE_END_RE.finditer(text + "\n"):
+        end = min(match.start() + (match.group(0) in ".!?"), len(text))
+        segment = text[cursor:end]
+        if segment.strip():
+            lead = len(segment) - len(segment.lstrip())
+            trail = len(segment.rstrip())
+            out.append(Sentence(cursor + lead, cursor + trail, line_no, paragraph))
+        if match.group(0) == "\n":
+            line_no += 1
+            if segment.strip() == "" and text[max(0, cursor - 1) : cursor] == "\n":
+                paragraph += 1
+        cursor = match.end()
+    return out
+
+
+def sections(text: str) -> list[SectionSpan]:
+    """Header-delimited regions; text before the first header is a neutral section."""
+    marks: list[tuple[int, int, str]] = []  # (header start, content start, header text)
+    for m in _HEADER_RE.finditer(text):
+        marks.append((m.start(1), m.end(), m.group(1)))
+    for m in _CAPS_HEADER_RE.finditer(text):
+        marks.append((m.start(1), m.end(), m.group(1)))
+    marks.sort()
+    out: list[SectionSpan] = []
+    for i, (h_start, c_start, header) in enumerate(marks):
+        stop = marks[i + 1][0] if i + 1 < len(marks) else len(text)
+        kind, category = classify_header(header)
+        out.append(SectionSpan(header.strip(), kind, category, c_start, stop))
+    return out
+
+
+def section_at(spans: list[SectionSpan], pos: int) -> SectionSpan | None:
+    # A header's own line counts as its section ("Home meds: Keppra 500 mg").
+    for span in spans:
+        if span.start - len(span.header) - 2 <= pos < span.end:
+            return span
+    return None
+
+
+def line_spans(text: str) -> list[tuple[int, int]]:
+    out, cursor = [], 0
+    for line in text.split("\n"):
+        out.append((cursor, cursor + len(line)))
+        cursor += len(line) + 1
+    return out

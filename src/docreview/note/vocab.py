@@ -1,0 +1,56 @@
+"""Vocabularies loaded from data files: routes, units. Compiled once per process."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from docreview.resources import load_json
+
+
+@dataclass(frozen=True)
+class RouteMatch:
+    route: str
+    start: int
+    end: int
+    implied: bool
+
+
+class RouteVocabulary:
+    def __init__(self) -> None:
+        data = load_json("routes.json")
+        self._patterns: list[tuple[str, bool, re.Pattern[str]]] = []
+        for route, spec in data["routes"].items():
+            for implied, key in ((False, "stated"), (True, "implied")):
+                for pattern in spec.get(key, []):
+                    self._patterns.append((route, implied, re.compile(pattern, re.IGNORECASE)))
+        self.descriptor_words: dict[str, str] = data["descriptor_route_words"]
+        self.injection_routes: frozenset[str] = frozenset(data["injection_routes"])
+        self.steroid_site_routes: frozenset[str] = frozenset(data["steroid_site_routes"])
+        self.canonical: tuple[str, ...] = tuple(data["routes"])
+
+    def find(self, text: str) -> list[RouteMatch]:
+        """Every route mention in text, leftmost first; overlapping matches keep the longer."""
+        found = [
+            RouteMatch(route, m.start(), m.end(), implied)
+            for route, implied, pattern in self._patterns
+            for m in pattern.finditer(text)
+        ]
+        found.sort(key=lambda r: (r.start, -(r.end - r.start)))
+        out: list[RouteMatch] = []
+        for match in found:
+            if out and match.start < out[-1].end:
+                continue
+            out.append(match)
+        return out
+
+    def routes_in(self, descriptor: str) -> list[str]:
+        """Canonical routes named by words in a CMS descriptor."""
+        words = re.findall(r"[a-z-]+", descriptor.lower())
+        return [self.descriptor_words[w] for w in words if w in self.descriptor_words]
+
+
+@lru_cache(maxsize=1)
+def route_vocabulary() -> RouteVocabulary:
+    return RouteVocabulary()

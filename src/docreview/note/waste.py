@@ -1,0 +1,80 @@
+"""Waste statements: discarded amounts, "no waste", multi-dose containers, vial contents."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from docreview.note.amounts import NUM, Amount, find_amounts
+
+_DISCARD_WORDS = r"(?:wasted|waste[ds]?|wastage|discarded|discard(?:ing)?|disposed(?:\s+of)?|unused|remaining|remainder|residual)"
+_AMOUNT_AFTER = re.compile(rf"\b{_DISCARD_WORDS}\b(?:\s+(?:amount|portion|volume|drug|medication|was|of|=|:|-|in|the|remaining|sharps|container|vial|total))*\s*[:=-]?\s*(?={NUM}\s*[a-zA-Zµ])", re.IGNORECASE)
+_AMOUNT_BEFORE = re.compile(rf"(?P<amt>{NUM}\s*[a-zA-Zµ]+)\s+(?:was\s+|were\s+|of\s+\w+\s+)?(?:wasted|discarded|disposed|unused|not\s+used|drawn\s+up\s+and\s+wasted)\b", re.IGNORECASE)
+_ZERO_WASTE = re.compile(
+    r"\b(?:no|zero|nil|without)\s+(?:drug\s+|medication\s+)?(?:waste|wastage|wasted|discard(?:ed)?)\b"
+    r"|\b(?:waste|wastage|wasted|discarded)\s*[:=-]?\s*(?:none|0(?:\.0+)?(?:\s*(?:mg|mcg|units|ml|g))?|n/?a|zero)\b"
+    r"|\b(?:nothing|none)\s+(?:was\s+)?(?:wasted|discarded)\b"
+    r"|\b(?:entire|whole|full|complete|all\s+of\s+the)\s+(?:contents?\s+of\s+(?:the\s+)?)?(?:single[- ]dose\s+|single[- ]use\s+)?(?:vial|syringe|bag|contents|dose\s+vial|prefilled\s+syringe)s?\s+(?:was\s+|were\s+)?(?:administered|given|used|infused|injected)\b"
+    r"|\b(?:vial|syringe)s?\s+(?:was\s+|were\s+)?(?:fully|completely|entirely)\s+(?:used|administered|given|infused)\b"
+    r"|\b(?:used|administered|gave|given|infused)\s+(?:the\s+)?(?:entire|whole|full)\s+(?:vial|syringe|bag|contents)\b"
+    r"|\bvial\s+size\s+(?:equals|matches|=)\s+(?:the\s+)?dose\b|\bdose\s+(?:equals|matches)\s+(?:the\s+)?vial\b",
+    re.IGNORECASE,
+)
+_MULTI_DOSE = re.compile(r"\b(?:multi[- ]?dose|multiple[- ]dose|multi[- ]use|multiple[- ]use)\b|\bmdv\b", re.IGNORECASE)
+_SINGLE_DOSE = re.compile(r"\b(?:single[- ]dose|single[- ]use|one[- ]time[- ]use)\b|\bsdv\b|\bpreservative[- ]free\b", re.IGNORECASE)
+_VIAL = re.compile(rf"(?P<amt>{NUM}\s*(?:mg|mcg|g|gm|grams?|units?|ml|cc))(?:\s*/\s*{NUM}?\s*(?:ml|cc))?\s*(?:single[- ]dose\s+|single[- ]use\s+|multi[- ]?dose\s+|sdv\s+|mdv\s+)?(?:vials?|syringes?|bottles?|prefilled)\b|\bvials?\s*(?:size|content|strength)?\s*[:=]?\s*(?P<amt2>{NUM}\s*(?:mg|mcg|g|units?|ml))", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Quoted:
+    start: int
+    end: int
+
+
+@dataclass
+class WasteFacts:
+    discarded: list[tuple[Amount, Quoted]] = field(default_factory=list)
+    zero_waste: list[Quoted] = field(default_factory=list)
+    multi_dose: list[Quoted] = field(default_factory=list)
+    single_dose: list[Quoted] = field(default_factory=list)
+    vial_contents: list[tuple[Amount, Quoted]] = field(default_factory=list)
+
+    @property
+    def discarded_total(self) -> dict[str, float]:
+        totals: dict[str, float] = {}
+        for amount, _ in self.discarded:
+            totals[amount.kind] = totals.get(amount.kind, 0.0) + amount.total
+        return totals
+
+
+def _sentence_of(text: str, pos: int) -> tuple[int, int]:
+    start = max(text.rfind("\n", 0, pos), text.rfind(". ", 0, pos) + 1, 0)
+    stops = [i for i in (text.find("\n", pos), text.find(". ", pos)) if i >= 0]
+    return start, (min(stops) if stops else len(text))
+
+
+def read_waste(text: str) -> WasteFacts:
+    facts = WasteFacts()
+    seen: set[int] = set()
+    for m in _AMOUNT_AFTER.finditer(text):
+        amounts = find_amounts(text, m.end(), min(len(text), m.end() + 25))
+        if amounts and amounts[0].start not in seen:
+            seen.add(amounts[0].start)
+            facts.discarded.append((amounts[0], Quoted(m.start(), amounts[0].end)))
+    for m in _AMOUNT_BEFORE.finditer(text):
+        amounts = find_amounts(text, m.start("amt"), m.end("amt") + 1)
+        if amounts and amounts[0].start not in seen:
+            seen.add(amounts[0].start)
+            facts.discarded.append((amounts[0], Quoted(m.start(), m.end())))
+    facts.discarded = [(a, q) for a, q in facts.discarded if a.value > 0 and not a.is_concentration]
+    zero_spans = [Quoted(m.start(), m.end()) for m in _ZERO_WASTE.finditer(text)]
+    # "waste: 0 mg" is zero waste, not a discarded amount.
+    facts.zero_waste = zero_spans
+    facts.multi_dose = [Quoted(m.start(), m.end()) for m in _MULTI_DOSE.finditer(text)]
+    facts.single_dose = [Quoted(m.start(), m.end()) for m in _SINGLE_DOSE.finditer(text)]
+    for m in _VIAL.finditer(text):
+        group = "amt" if m.group("amt") else "amt2"
+        amounts = find_amounts(text, m.start(group), m.end(group) + 1)
+        if amounts:
+            facts.vial_contents.append((amounts[0], Quoted(m.start(), m.end())))
+    return facts

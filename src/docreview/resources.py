@@ -1,0 +1,51 @@
+"""Where docreview's bundled files and per-user data live."""
+
+from __future__ import annotations
+
+import json
+import os
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+DATA_DIR = PACKAGE_DIR / "data"
+
+
+@lru_cache(maxsize=None)
+def load_json(name: str) -> Any:
+    """A vocabulary or rule file shipped in docreview/data."""
+    with (DATA_DIR / name).open(encoding="utf-8") as handle:
+        return json.load(handle)
+
+
+def _bundled(name: str) -> Path:
+    # A wheel carries corpus/ and prompts/ inside the package; an editable install reads
+    # them from the repository root.
+    inside = PACKAGE_DIR / name
+    if inside.is_dir():
+        return inside
+    return PACKAGE_DIR.parent.parent / name
+
+
+def bundled_corpus() -> Path:
+    return Path(os.environ["DOCREVIEW_CORPUS"]) if os.environ.get("DOCREVIEW_CORPUS") else _bundled("corpus")
+
+
+def bundled_prompts() -> Path:
+    return _bundled("prompts")
+
+
+def home() -> Path:
+    """Per-user data directory (index, model files, caches); DOCREVIEW_HOME overrides it."""
+    if os.environ.get("DOCREVIEW_HOME"):
+        return Path(os.environ["DOCREVIEW_HOME"]).expanduser()
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir("docreview", appauthor=False))
+
+
+def hcpcs_path(explicit: str | os.PathLike[str] | None = None) -> Path | None:
+    """The CMS HCPCS file the user pointed at (option, then DOCREVIEW_HCPCS), if any."""
+    value = explicit or os.environ.get("DOCREVIEW_HCPCS")
+    return Path(value).expanduser() if value else None

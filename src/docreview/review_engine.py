@@ -1,0 +1,160 @@
+"""The orchestrator: claim + note -> knowledge -> note reading -> checks -> Review.
+
+Rules mode imports no torch, no chromadb: requirements are looked up by code and section in
+the parsed corpus (exact, instant); the Chroma index serves `search`, the model's context
+and the retrieval metrics of `eval`.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from docreview import __version__
+from docreview.checks.base import CheckContext, Outcome
+from docreview.checks.dosage import check_dosage
+from docreview.checks.indication import check_indication
+from docreview.checks.route import check_route
+from docreview.checks.wastage import check_wastage
+from docreview.knowledge.facts import KnowledgeBase, knowledge_base
+from docreview.knowledge.mue import MueTable
+from docreview.note.extract import read_note
+from docreview.schema import ELEMENTS, Claim, CodeSummary, ElementResult, Finding, Review, Status, Verdict
+
+MAX_NOTE_BYTES = 1_000_000
+CHECKS = {"dosage": check_dosage, "route": check_route, "indication": check_indication, "wastage": check_wastage}
+
+
+class InputError(ValueError):
+    """Bad input from the user (exit code 2), never a billing finding."""
+
+
+def _rule_filter(select: Iterable[str] | None, ignore: Iterable[str] | None):
+    sel = [s.upper() for s in select or []]
+    ign = [s.upper() for s in ignore or []]
+
+    def keep(rule_id: str) -> bool:
+        if sel and not any(rule_id.startswith(s) for s in sel):
+            return False
+        return not any(rule_id.startswith(i) for i in ign)
+
+    return keep
+
+
+def validate_note(note: str) -> str:
+    if not isinstance(note, str):
+        raise InputError("the note must be text")
+    if len(note.encode("utf-8", errors="replace")) > MAX_NOTE_BYTES:
+        raise InputError(f"the note is larger than {MAX_NOTE_BYTES // 1_000_000} MB; split it by encounter")
+    if "\x00" in note:
+        raise InputError("the note looks like a binary file (it contains NUL bytes)")
+    if not note.strip():
+        raise InputError("the note is empty")
+    return note
+
+
+class Reviewer:
+    def __init__(
+        self,
+        kb: KnowledgeBase,
+        mode: str = "rules",
+        select: Iterable[str] | None = None,
+        ignore: Iterable[str] | None = None,
+        mue: MueTable | None = None,
+    ) -> None:
+        if mode not in ("rules", "model", "hybrid"):
+            raise InputError(f"unknown mode '{mode}' (rules, model or hybrid)")
+        if mode != "rules":
+            raise InputError(f"mode '{mode}' needs the model layer, which is not built yet; use --mode rules")
+        self.kb, self.mode, self.mue = kb, mode, mue
+        self._keep = _rule_filter(select, ignore)
+
+    def review(self, note: str, claim: Claim | dict[str, Any]) -> Review:
+        started = time.perf_counter()
+        note = validate_note(note)
+        if not isinstance(claim, Claim):
+            try:
+                claim = Claim.model_validate(claim)
+            except Exception as exc:  # pydantic's ValidationError, reworded for people
+                raise InputError(f"invalid claim: {exc}") from exc
+        facts = self.kb.facts(claim.code)  # UnknownCodeError for a code docreview does not know
+        read = read_note(note, facts, self.kb)
+        setting = claim.setting or ("inpatient" if read.inpatient else "outpatient")
+        ctx = CheckContext(note=note, claim=claim, facts=facts, kb=self.kb, read=read, setting=setting,
+                           mue=self.mue.limit(claim.code) if self.mue else None)
+        outcomes: dict[str, Outcome] = {}
+        for element in ELEMENTS:  # dosage first: route and wastage use its administrations
+            outcomes[element] = CHECKS[element](ctx)
+        findings: list[Finding] = [f for o in outcomes.values() for f in o.findings]
+        findings += self._mue_findings(ctx)
+        findings = [f for f in findings if self._keep(f.rule_id)]
+        elements = {
+            name: ElementResult(
+                element=name,  # type: ignore[arg-type]
+                status=o.status,
+                summary=o.summary,
+                evidence=o.evidence,
+                requirement=_requirement(ctx, name),
+                confident=o.confident,
+            )
+            for name, o in outcomes.items()
+        }
+        ok = all(e.status in (Status.documented, Status.not_applicable) for e in elements.values())
+        from docreview.checks.units import billing_units, code_unit_kind
+
+        computed = None
+        if facts.per_dose:
+            computed = float(len(ctx.administrations)) if ctx.administrations else None
+        elif ctx.administered_base is not None and code_unit_kind(facts.unit):
+            computed = float(billing_units(ctx.administered_base, facts.unit or "", facts.unit_amount or 1))
+        return Review(
+            docreview_version=__version__,
+            mode=self.mode,  # type: ignore[arg-type]
+            claim=claim,
+            code=CodeSummary(code=facts.code, descriptor=facts.descriptor, drug=facts.drug,
+                             unit_amount=facts.unit_amount, unit=facts.unit, up_to=facts.up_to),
+            verdict=Verdict.passed if ok else Verdict.failed,
+            elements=elements,  # type: ignore[arg-type]
+            findings=findings,
+            computed_units=computed,
+            elapsed_ms=round((time.perf_counter() - started) * 1000, 2),
+        )
+
+    def _mue_findings(self, ctx: CheckContext) -> list[Finding]:
+        from docreview.checks.base import make_finding
+
+        if ctx.mue is None or ctx.claim.units is None:
+            return []
+        total = ctx.claim.units + (ctx.claim.waste_units or 0)
+        if total <= ctx.mue:
+            return []
+        return [make_finding(ctx, "DOS011", f"{ctx.claim.code} billed {total:g} units; the MUE is {ctx.mue}.")]
+
+
+def _requirement(ctx: CheckContext, element: str):
+    from docreview.checks.base import requirement
+
+    return requirement(ctx, element)
+
+
+@lru_cache(maxsize=8)
+def _default(corpus: str | None, hcpcs: str | None, mode: str, select: tuple, ignore: tuple, mue: str | None) -> Reviewer:
+    kb = knowledge_base(Path(corpus) if corpus else None, hcpcs)
+    table = MueTable.load(Path(mue)) if mue else None
+    return Reviewer(kb, mode=mode, select=select, ignore=ignore, mue=table)
+
+
+def default_reviewer(
+    corpus: str | Path | None = None,
+    hcpcs: str | Path | None = None,
+    mode: str = "rules",
+    select: Iterable[str] = (),
+    ignore: Iterable[str] = (),
+    mue: str | Path | None = None,
+) -> Reviewer:
+    return _default(
+        str(corpus) if corpus else None, str(hcpcs) if hcpcs else None, mode, tuple(select), tuple(ignore), str(mue) if mue else None
+    )
