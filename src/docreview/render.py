@@ -63,7 +63,7 @@ def print_text(review: Review, console) -> None:
     console.print(Panel(head, expand=False))
     table = Table(show_lines=True, expand=True)
     table.add_column("element", style="bold", no_wrap=True)
-    table.add_column("status", no_wrap=True)
+    table.add_column("status", ratio=2)
     table.add_column("evidence from the note", ratio=3)
     table.add_column("requirement", ratio=2)
     for name in ELEMENTS:

@@ -18,13 +18,20 @@ def _concentrations(events: list[DoseEvent], ctx: CheckContext) -> list[Amount]:
 
 def event_dose(event: DoseEvent, facts: CodeFacts, ctx: CheckContext, concs: list[Amount]) -> tuple[float | None, str]:
     """The dose of one administration in the code's base unit, or (None, what is missing)."""
+    weight = ctx.read.weight.kg if ctx.read.weight else None
+    if event.entries:  # each MAR entry is one administration
+        converted = [to_base(a, facts.unit or "", weight, concs)[0] for a in event.entries]
+        if all(v is not None for v in converted):
+            return sum(v for v in converted if v is not None), ""
     amounts = event.dose_amounts
+    if not amounts:
+        # "500 mg/100 mL premixed bag" or "0.5 mg/0.05 mL injected": the container's content.
+        amounts = [a for a in event.amounts if a.is_concentration and not a.rate and (a.per_volume_ml or 0) != 1.0][:1]
     if not amounts:
         return None, ""
     plain = [a for a in amounts if not a.per_kg and a.kind != "volume"]
     # "Vancomycin 15 mg/kg (1,200 mg)": the plain amount wins; "1 g (1,000 mg)" is one dose.
     ordered = plain or amounts
-    weight = ctx.read.weight.kg if ctx.read.weight else None
     values: list[float] = []
     needed = ""
     for amount in ordered:
@@ -37,7 +44,7 @@ def event_dose(event: DoseEvent, facts: CodeFacts, ctx: CheckContext, concs: lis
     if not values:
         return None, needed
     # Several different amounts in one statement are separate doses only when it says so.
-    if len(values) > 1 and (len(event.times) > 1 or event.repeat):
+    if len(values) > 1 and event.repeat:
         return sum(values), ""
     return values[0], ""
 
@@ -150,6 +157,7 @@ def check_dosage(ctx: CheckContext) -> Outcome:
             f = make_finding(ctx, "DOS002", f"{facts.drug} is documented as given without an amount.", ev)
             return Outcome(Status.missing, f"{facts.drug} given, no amount documented", ev, [*findings, f])
         ctx.administered_base = total
+        ctx.administrations = counted  # route is judged on the administrations that carry a dose
         units = billing_units(total, facts.unit or "", facts.unit_amount or 1)
         ev = [evidence(note, a.start, a.end) for e in counted for a in e.dose_amounts[:1]] + ev[:1]
         family = _family_findings(ctx, total, units)

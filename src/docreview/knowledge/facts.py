@@ -88,7 +88,8 @@ class CodeFacts:
 
     def names(self) -> list[str]:
         """Every name a note may use for this code's drug (curated first)."""
-        out = [self.drug, *self.brands, *self.aliases]
+        # A product-specific code (Seizalam, Privigen) is named by its brand, not the generic drug.
+        out = [*([] if self.product_specific else [self.drug]), *self.brands, *self.aliases]
         if not self.product_specific and self.moiety and self.moiety not in _STOP and len(self.moiety) > 3:
             out.append(self.moiety)
         return list(dict.fromkeys(n for n in out if n))

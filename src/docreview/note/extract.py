@@ -22,7 +22,13 @@ from docreview.note.vocab import RouteMatch, route_vocabulary
 from docreview.note.waste import WasteFacts, read_waste
 
 _FOLLOW_LINES = 3
+_MAR_LINES = 24  # a MAR block lists every administration under its order line
 _REPEAT_RE = re.compile(r"\b(?:repeat(?:ed)?|again|second\s+dose|2nd\s+dose|additional|another|re-?dosed|x\s*2)\b", re.IGNORECASE)
+_TIME = r"(?<![\d:.])(?:[01]\d|2[0-3]):?[0-5]\d\s+"
+_MAR_ENTRY_RE = re.compile(_TIME + r"(?=\d)")
+_MAR_GIVEN_RE = re.compile(_TIME + r"(?:given|administered|admin|done|infused)\b", re.IGNORECASE)
+# A following line is read for a dose or route only when it is a field of the same record.
+_FIELD_LINE_RE = re.compile(r"^\s*(?:[-*•]\s*)?(?:dose|amount|route|site|rate|volume|strength|total|given|administered|admin|infused|qty|quantity|time|\d{3,4}\b|\d{1,2}:\d{2})", re.IGNORECASE)
 _INPATIENT_RE = re.compile(r"\b(?:admitted\s+(?:as\s+)?(?:an\s+)?inpatient|inpatient\s+(?:admission|stay|unit|status)|admit(?:ted)?\s+to\s+(?:the\s+)?(?:floor|icu|hospital|medicine|telemetry))\b", re.IGNORECASE)
 
 
@@ -36,6 +42,7 @@ class DoseEvent:
     section: SectionSpan | None = None
     times: list[str] = field(default_factory=list)
     repeat: bool = False
+    entries: list[Amount] = field(default_factory=list)  # MAR entries ("0300 1 mg IV") under an order
 
     @property
     def given(self) -> bool:
@@ -137,6 +144,11 @@ def read_note(text: str, facts: CodeFacts, kb: KnowledgeBase) -> NoteFacts:
                     repeat=bool(_REPEAT_RE.search(text, sent.start, sent.end)),
                 )
             )
+    for event in events:
+        _collect_entries(text, sents, mentions, event)
+        _confirm_order(text, sents, mentions, event)
+        if not event.routes:
+            event.routes = _preceding_routes(text, sents, mentions, event.sentence)
     reasons = [r for r in find_reasons(text, facts) if not _negated(text, r, sents)]
     reasons = [r for r in reasons if _section_kind(secs, r.start) != "not_given" and not _family_history(secs, r.start)]
     linked = [r for r in reasons if _linked(text, r, sents, secs, events)]
@@ -170,11 +182,83 @@ def _following_lines(text, sents, idx, mentions, sent) -> tuple[list[Amount], li
             break
         if any(nxt.start <= m.start < nxt.end for m in mentions):
             break
+        if not _FIELD_LINE_RE.match(text[nxt.start : nxt.end]) and not _administers(text, nxt):
+            continue
         if not amounts:
             amounts = find_amounts(text, nxt.start, nxt.end)
         if not routes:
             routes = [RouteMatch(r.route, r.start + nxt.start, r.end + nxt.start, r.implied) for r in vocab.find(text[nxt.start : nxt.end])]
     return amounts, routes
+
+
+def _later_sentences(sents, mentions, sent, max_lines: int = _FOLLOW_LINES):
+    """Sentences after `sent` in its paragraph, within a few lines, before another drug appears."""
+    out = []
+    for nxt in sents:
+        if nxt.start < sent.end or nxt.paragraph != sent.paragraph or nxt.line - sent.line > max_lines:
+            continue
+        if any(nxt.start <= m.start < nxt.end for m in mentions):
+            break
+        out.append(nxt)
+    return out
+
+
+def _administers(text: str, sent: Sentence) -> bool:
+    mods = find_modifiers(tokens(text, sent.start, sent.end))
+    return any(m.rule.category == "ADMINISTERED" for m in mods) and not any(m.rule.category == "NOT_GIVEN" for m in mods)
+
+
+def _mar_entries(text: str, start: int, end: int) -> list[Amount]:
+    return [a for m in _MAR_ENTRY_RE.finditer(text, start, end) for a in find_amounts(text, m.end(), m.end() + 20)[:1]]
+
+
+def _collect_entries(text, sents, mentions, event: DoseEvent) -> None:
+    """MAR rows under an order line ("0600 60 mg IVP", "1400 given") are its administrations."""
+    if "NOT_GIVEN" in event.categories:
+        return
+    spans = [(event.mention.end, event.sentence.end)] + [(n.start, n.end) for n in _later_sentences(sents, mentions, event.sentence, _MAR_LINES)]
+    entries = [a for s, e in spans for a in _mar_entries(text, s, e)]
+    if not entries:
+        count = sum(len(_MAR_GIVEN_RE.findall(text, s, e)) for s, e in spans)
+        order = [a for a in event.dose_amounts if not a.per_kg]
+        if count and order:
+            entries = [order[0]] * count
+    if entries:
+        event.categories = event.categories | {"ADMINISTERED"}
+        event.entries = entries
+
+
+def _confirm_order(text, sents, mentions, event: DoseEvent) -> None:
+    """An order or PRN followed by its administration ("given", MAR times) was given.
+
+    Domain rule: a PRN order or an order is not an administration unless an administration
+    entry follows; when one does, its amounts (what was actually given) win.
+    """
+    if "NOT_GIVEN" in event.categories or "ADMINISTERED" in event.categories or "PLANNED" not in event.categories:
+        return
+    administered = False
+    admin_amounts: list[Amount] = []
+    for nxt in _later_sentences(sents, mentions, event.sentence):
+        if _administers(text, nxt):
+            administered = True
+            admin_amounts += [a for a in find_amounts(text, nxt.start, nxt.end) if not a.rate and not a.is_concentration and a.kind != "volume"]
+    if administered:
+        event.categories = event.categories | {"ADMINISTERED"}
+        if admin_amounts:
+            event.amounts = admin_amounts
+
+
+def _preceding_routes(text, sents, mentions, sent) -> list[RouteMatch]:
+    """'Procedure: intravitreal injection OD.' on the line before the drug line."""
+    vocab = route_vocabulary()
+    before = [p for p in sents if p.end <= sent.start and p.paragraph == sent.paragraph and sent.line - p.line <= _FOLLOW_LINES]
+    for prev in reversed(before):
+        if any(prev.start <= m.start < prev.end for m in mentions):
+            break
+        found = vocab.find(text[prev.start : prev.end])
+        if found:
+            return [RouteMatch(r.route, r.start + prev.start, r.end + prev.start, r.implied) for r in found]
+    return []
 
 
 def _sentence_for(sents: list[Sentence], pos: int) -> Sentence | None:

@@ -13,7 +13,7 @@ _CAPS_HEADER_RE = re.compile(r"^[ \t]*([A-Z][A-Z /&-]{2,45})[ \t]*$", re.MULTILI
 # A sentence ends at a full stop/!/? followed by space and a capital or digit, at a
 # semicolon, or at a line break. Decimal points and abbreviations (p.o., I.V.) do not end one.
 _SENTENCE_END_RE = re.compile(r"(?<![A-Za-z]\.[A-Za-z])(?<!\b[A-Za-z])[.!?](?=\s+[A-Z0-9(])|;|\n")
-_TOKEN_RE = re.compile(r"[A-Za-z0-9]+(?:['/.-][A-Za-z0-9]+)*'?[A-Za-z]*|->|[;,:]")
+_TOKEN_RE = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|[A-Za-z0-9]+(?:['/.-][A-Za-z0-9]+)*'?[A-Za-z]*|->|[;,:]")
 
 
 @dataclass(frozen=True)
