@@ -24,7 +24,7 @@ class Rule:
     carc: tuple[str, ...] = ()
 
 
-E, W, I = Severity.error, Severity.warning, Severity.info
+E, W, INFO = Severity.error, Severity.warning, Severity.info
 
 RULES: dict[str, Rule] = {
     r.id: r
@@ -69,7 +69,7 @@ RULES: dict[str, Rule] = {
              "Payers differ on whether they accept the combination.",
              "Methylprednisolone sodium succinate 80 mg billed as J2920 x 2 instead of J2930 x 1.",
              "Check the payer's policy; most expect the single larger code.", ()),
-        Rule("DOS009", "dosage", I, "No units on the claim: computed units",
+        Rule("DOS009", "dosage", INFO, "No units on the claim: computed units",
              "The claim gives no units; the units the documentation supports are reported.",
              "Lets the coder fill in the units from the documented dose.",
              "Ceftriaxone 1 g documented, claim without units: 4 units of J0696.",
@@ -124,7 +124,7 @@ RULES: dict[str, Rule] = {
              "An invalid code makes the claim unprocessable.",
              "'G40.999X' on the claim.",
              "Correct the code.", ("CO-16",)),
-        Rule("IND005", "indication", I, "No recognised-use list for this code",
+        Rule("IND005", "indication", INFO, "No recognised-use list for this code",
              "The code has no corpus document listing its recognised uses, so only the presence of a reason was checked.",
              "Coverage cannot be confirmed without the drug's indications.",
              "A J-code known only from the CMS file.",
@@ -174,12 +174,12 @@ RULES: dict[str, Rule] = {
              "A JW line needs at least one whole discarded unit.",
              "70 mg given from a 100 mg vial of a 100 mg code: 30 mg discarded, 0 units.",
              "Remove the JW line; bill JZ.", ("CO-4",)),
-        Rule("WST009", "wastage", I, "JZ stands; note 'no waste' in the record",
+        Rule("WST009", "wastage", INFO, "JZ stands; note 'no waste' in the record",
              "The claim carries JZ and the note says nothing about waste.",
              "The JZ attestation stands, but an explicit statement protects it in an audit.",
              "Ondansetron 4 mg with JZ and no waste statement.",
              "Add 'no waste' (or 'entire vial administered') to the record.", ()),
-        Rule("WST010", "wastage", I, "JZ on a line where wastage does not apply",
+        Rule("WST010", "wastage", INFO, "JZ on a line where wastage does not apply",
              "JZ is billed on a multi-dose, inpatient, RHC/FQHC, ESRD, packaged or per-dose line.",
              "Harmless, but the modifier is not needed there.",
              "JZ on Seizalam (multiple-dose vials).",

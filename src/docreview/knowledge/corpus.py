@@ -6,7 +6,6 @@ A document becomes a `CodeDocument` (front-matter facts, when present) and a lis
 
 from __future__ import annotations
 
-import hashlib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -76,9 +75,6 @@ class Section:
         slug = re.sub(r"[^a-z0-9]+", "-", self.heading.lower()).strip("-")
         return f"{self.code}:{self.source}:{slug}"
 
-    @property
-    def content_hash(self) -> str:
-        return hashlib.sha256(f"{self.code}\n{self.heading}\n{self.text}".encode()).hexdigest()[:16]
 
 
 @dataclass

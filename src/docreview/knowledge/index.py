@@ -7,6 +7,7 @@ torch, sentence-transformers and chromadb are imported here only, and only when 
 
 from __future__ import annotations
 
+import hashlib
 import importlib.util
 import os
 import shutil
@@ -126,27 +127,33 @@ class RequirementIndex:
     def build(self, documents: list[CodeDocument]) -> IndexReport:
         """Upsert changed sections, delete stale ones; unchanged sections are not embedded."""
         sections: dict[str, Section] = {}
+        texts: dict[str, str] = {}
         for doc in documents:
+            front = doc.front
+            # The descriptor and brand names ride along so a note naming the drug finds its code.
+            title = f"{doc.code} {front.descriptor or front.title or ''} {' '.join(front.brands)}" if front else doc.code
             for section in doc.sections:
                 sections[section.chunk_id] = section
+                texts[section.chunk_id] = f"{title}\n{section.heading}\n{section.text}"
         collection = self.collection(create=True)
         try:
             existing = collection.get(include=["metadatas"])
         except Exception as exc:
             raise IndexUnavailableError(f"the index at {self.path} cannot be read ({exc}); run `docreview index --rebuild`") from exc
         known = {i: (m or {}).get("hash") for i, m in zip(existing["ids"], existing["metadatas"] or [], strict=False)}
-        changed = [s for cid, s in sections.items() if known.get(cid) != s.content_hash]
+        hashes = {cid: hashlib.sha256(texts[cid].encode()).hexdigest()[:16] for cid in sections}
+        changed = [s for cid, s in sections.items() if known.get(cid) != hashes[cid]]
         stale = [cid for cid in known if cid not in sections]
         if stale:
             collection.delete(ids=stale)
         if changed:
-            vectors = embed([f"{s.code} {s.heading}\n{s.text}" for s in changed])
+            vectors = embed([texts[s.chunk_id] for s in changed])
             collection.upsert(
                 ids=[s.chunk_id for s in changed],
                 embeddings=vectors,
                 documents=[s.text for s in changed],
                 metadatas=[
-                    {"code": s.code, "section": s.heading, "source": s.source, "hash": s.content_hash} for s in changed
+                    {"code": s.code, "section": s.heading, "source": s.source, "hash": hashes[s.chunk_id]} for s in changed
                 ],
             )
         return IndexReport(

@@ -17,7 +17,7 @@ from docreview.note.amounts import Amount, Weight, find_amounts, find_times, fin
 from docreview.note.context import categories_for, find_modifiers
 from docreview.note.drugs import DrugMention, lexicon_for
 from docreview.note.reasons import Reason, find_reasons, is_linked
-from docreview.note.text import Sentence, SectionSpan, section_at, sections, sentences, tokens
+from docreview.note.text import SectionSpan, Sentence, section_at, sections, sentences, tokens
 from docreview.note.vocab import RouteMatch, route_vocabulary
 from docreview.note.waste import WasteFacts, read_waste
 
@@ -52,9 +52,7 @@ class DoseEvent:
             return True
         if self.categories & {"PLANNED", "HISTORICAL"}:
             return False
-        if self.section and self.section.kind in {"not_given", "plan", "history"}:
-            return False
-        return True
+        return not (self.section and self.section.kind in {"not_given", "plan", "history"})
 
     @property
     def why_not_given(self) -> str:

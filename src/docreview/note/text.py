@@ -86,7 +86,7 @@ def sections(text: str) -> list[SectionSpan]:
         marks.append((m.start(1), m.end(), m.group(1)))
     marks.sort()
     out: list[SectionSpan] = []
-    for i, (h_start, c_start, header) in enumerate(marks):
+    for i, (_h_start, c_start, header) in enumerate(marks):
         stop = marks[i + 1][0] if i + 1 < len(marks) else len(text)
         kind, category = classify_header(header)
         out.append(SectionSpan(header.strip(), kind, category, c_start, stop))

@@ -1,0 +1,50 @@
+"""The eval harness and the regression gate."""
+
+import json
+from pathlib import Path
+
+import pytest
+
+from docreview.evaluate import element_metrics, load_cases, run_eval
+from tests.conftest import MTSAMPLES, ROOT, need
+
+CASES = ROOT / "eval" / "cases.jsonl"
+BASELINE = ROOT / "eval" / "baseline.json"
+
+
+def test_metrics_on_a_toy_confusion():
+    m = element_metrics([("documented", "documented"), ("missing", "documented"), ("missing", "missing"), ("inconsistent", "missing")])
+    assert m["accuracy"] == 0.5
+    assert m["by_status"]["missing"] == {"precision": 0.5, "recall": 0.5, "f1": 0.5, "support": 2}
+    assert m["deficiency"]["recall"] == round(2 / 3, 4)
+
+
+def test_malformed_lines_are_reported_and_skipped(tmp_path: Path):
+    good = CASES.read_text().splitlines()[0]
+    path = tmp_path / "cases.jsonl"
+    path.write_text("\n".join([good, "{not json", '{"id": "x", "claim": {"code": "J1953"}}', good]) + "\n")
+    loaded = load_cases(path)
+    assert len(loaded.cases) == 1
+    assert [p.split(":")[0] for p in loaded.problems] == ["line 2", "line 3", "line 4"]
+
+
+def test_eval_set_shape():
+    cases = [json.loads(line) for line in CASES.read_text().splitlines() if line.strip()]
+    assert len(cases) >= 200
+    assert {c["split"] for c in cases} == {"dev", "test"}
+
+
+@pytest.mark.parametrize("split", ["test"])
+def test_regression_gate(split):
+    baseline = json.loads(BASELINE.read_text())[split]
+    report = run_eval(load_cases(CASES, split=split).cases, retrieval=False)
+    for element, acc in baseline.items():
+        got = report["verdict"]["accuracy"] if element == "verdict" else report["elements"][element]["accuracy"]
+        assert got >= acc - 0.01, f"{element} accuracy fell from {acc} to {got}"
+
+
+def test_mtsamples_cases_resolve():
+    loaded = load_cases(ROOT / "eval" / "mtsamples.jsonl", mtsamples=need(MTSAMPLES))
+    assert len(loaded.cases) >= 40 and not loaded.problems
+    report = run_eval(loaded.cases, retrieval=False)
+    assert not report["failed_cases"]

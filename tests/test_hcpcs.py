@@ -1,0 +1,36 @@
+from docreview.knowledge.hcpcs import parse_descriptor, parse_report, read_hcpcs
+from tests.conftest import CMS_2020, CMS_2025, need
+
+
+def test_parse_common_descriptor_forms():
+    f = parse_descriptor("J2930", "Injection, methylprednisolone sodium succinate, up to 125 mg")
+    assert (f.drug, f.unit_amount, f.unit, f.up_to) == ("methylprednisolone sodium succinate", 125.0, "mg", True)
+    f = parse_descriptor("J1459", "Injection, immune globulin (privigen), intravenous, non-lyophilized (e.g., liquid), 500 mg")
+    assert f.drug == "immune globulin" and f.brands == ("privigen",) and f.routes == ("intravenous",) and f.unit_amount == 500
+    f = parse_descriptor("J1411", "Injection, etranacogene dezaparvovec-drlb, per therapeutic dose")
+    assert f.unit == "therapeutic dose" and f.unit_amount == 1
+    f = parse_descriptor("J1644", "Injection, heparin sodium, per 1000 units")
+    assert (f.unit_amount, f.unit) == (1000.0, "units")
+    f = parse_descriptor("J0698", "Injection, cefotaxime sodium, per gm")
+    assert (f.unit_amount, f.unit) == (1.0, "g")
+    f = parse_descriptor("J2778", "Injection, ranibizumab, 0.1 mg")
+    assert f.unit_amount == 0.1
+
+
+def test_unparseable_descriptor_is_reported_not_guessed():
+    assert not parse_descriptor("J3490", "Unclassified drugs").parsed
+
+
+def test_2025_table_parse_share():
+    report = parse_report(read_hcpcs(need(CMS_2025)))
+    assert report.total == 1188
+    assert report.share >= 0.95, report.unparsed[:10]
+
+
+def test_2020_fixed_width_file():
+    codes = read_hcpcs(need(CMS_2020))
+    assert codes["J1953"] == "Injection, levetiracetam, 10 mg"
+    # Continuation records (RECID 4) are joined with a space.
+    assert codes["J1459"].endswith("non-lyophilized (e.g., liquid), 500 mg")
+    report = parse_report(codes)
+    assert report.total == 810 and report.share >= 0.95

@@ -1,0 +1,67 @@
+"""The public API end to end in rules mode."""
+
+import subprocess
+import sys
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from docreview import review
+from docreview.schema import Status
+
+NOTE = (
+    "ED course: breakthrough seizure in known epilepsy.\n"
+    "1415 Keppra 500 mg/5 mL, 15 mL given IVPB via R AC PIV.\n"
+    "Entire vial contents used, no waste.\n"
+)
+
+
+def test_concentration_and_volume_documented():
+    r = review(NOTE, {"code": "J1953", "units": 150, "modifiers": ["JZ"], "icd10": ["G40.909"]})
+    assert r.predicted() == {"dosage": "documented", "route": "documented", "indication": "documented",
+                             "wastage": "documented", "verdict": "pass"}
+    assert r.computed_units == 150
+
+
+def test_every_evidence_quote_is_a_span_of_the_note():
+    r = review(NOTE, {"code": "J1953", "units": 100, "modifiers": ["JW"], "icd10": ["I10"]})
+    assert r.verdict.value == "fail"
+    quotes = [e for el in r.elements.values() for e in el.evidence] + [e for f in r.findings for e in f.evidence]
+    assert quotes
+    for e in quotes:
+        assert NOTE[e.start : e.end] == e.quote
+
+
+def test_home_medication_is_not_an_administration():
+    note = "Home meds: Keppra 500 mg PO BID.\nDx: epilepsy, seizure free.\nToday: BP check only."
+    r = review(note, {"code": "J1953", "units": 50, "modifiers": ["JZ"], "icd10": ["G40.909"]})
+    assert r.status("dosage") == Status.missing and r.status("route") == Status.missing
+
+
+def test_rules_mode_never_imports_torch_or_chromadb():
+    code = (
+        "import sys; from docreview import review; "
+        "review('Zofran 4 mg IV push given for nausea and vomiting. No waste.', {'code': 'J2405', 'units': 4, 'modifiers': ['JZ']}); "
+        "print(sorted(m for m in ('torch', 'chromadb', 'sentence_transformers', 'spacy') if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+
+
+_words = st.sampled_from(["Keppra", "1,000 mg", "IV", "given", "held", "seizure", "no waste", "wasted 20 mg", "\n", ".", "PO", "mL",
+                          "levetiracetam", "500 mg/5 mL", "10 mL", "home meds:", "plan:", "wt 70 kg", "20 mg/kg", "G40.909", "x2"])
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(_words, min_size=1, max_size=30))
+def test_spans_hold_on_arbitrary_notes(parts):
+    note = " ".join(parts)
+    if not note.strip():
+        return
+    r = review(note, {"code": "J1953", "units": 100, "modifiers": ["JW"], "waste_units": 2, "icd10": ["G40.909"]})
+    for el in r.elements.values():
+        for e in el.evidence:
+            assert note[e.start : e.end] == e.quote
+    for f in r.findings:
+        for e in f.evidence:
+            assert note[e.start : e.end] == e.quote

@@ -1,0 +1,41 @@
+"""Units arithmetic (domain.md section 1) with examples and properties."""
+
+import math
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from docreview.checks.units import billing_units, waste_units
+
+
+def test_domain_examples():
+    assert billing_units(1500, "mg", 10) == 150  # J1953
+    assert billing_units(1000, "mg", 250) == 4  # J0696 1 g
+    assert billing_units(3.5, "mg", 1) == 4  # J2405
+    assert billing_units(4, "mg", 10) == 1  # J2270 up to 10 mg, below one unit
+    assert billing_units(15, "mg", 10) == 2
+    assert billing_units(1000, "mg", 125) == 8  # J2930 1 g
+    assert billing_units(0.5, "mg", 0.1) == 5  # J2778
+    assert billing_units(0.001, "mcg", 0.1) == 10  # J0636 1 mcg (base unit mg)
+    assert billing_units(0.0025, "mcg", 1) == 3  # J2501 2.5 mcg
+    assert billing_units(7500, "units", 1000) == 8  # J1644
+
+
+def test_waste_rounds_down():
+    assert waste_units(30, "mg", 100) == 0
+    assert waste_units(250, "mg", 10) == 25
+    assert waste_units(75, "mg", 10) == 7
+
+
+@given(st.integers(min_value=1, max_value=10_000), st.sampled_from([0.1, 1, 10, 15, 20, 40, 125, 250, 500, 1000]))
+def test_units_cover_the_dose_and_never_overshoot_by_a_unit(dose_tenths, amount):
+    dose = dose_tenths / 10
+    units = billing_units(dose, "mg", amount)
+    assert units >= 1
+    assert units * amount >= dose - 1e-9
+    assert (units - 1) * amount < dose or units == 1
+
+
+@given(st.integers(min_value=0, max_value=100_000), st.sampled_from([1, 10, 100, 250]))
+def test_waste_units_are_floor(discarded, amount):
+    assert waste_units(discarded, "mg", amount) == math.floor(discarded / amount)
