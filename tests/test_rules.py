@@ -117,6 +117,21 @@ LEV_VIAL_STATED = (
     "Dx: epilepsy."
 )
 
+LEV_LOAD_AND_SECOND_DOSE = (
+    "ED note. 41F status epilepticus.\n"
+    "0220 Levetiracetam 2,000 mg IV load over 15 min via R AC PIV.\n"
+    "1400 second dose: levetiracetam 500 mg IV via R AC PIV.\n"
+    "All vials used, no waste.\n"
+    "Dx: status epilepticus."
+)
+LEV_LOAD_AND_MAINTENANCE = (
+    "ED note. 41F status epilepticus.\n"
+    "0220 Levetiracetam 2,000 mg IV load over 15 min via R AC PIV.\n"
+    "1400 Levetiracetam 500 mg IV maintenance dose via R AC PIV.\n"
+    "All vials used, no waste.\n"
+    "Dx: status epilepticus."
+)
+
 OND_SILENT = (
     "Urgent care. 24F nausea and vomiting x6 today, unable to keep fluids down.\n"
     "Ondansetron 4 mg IV push via L AC PIV at 1405.\n"
@@ -227,6 +242,11 @@ SOLU_80 = (
     "Solu-Medrol 80 mg IV push at 1015 via R hand PIV. Two 40 mg single-dose vials, no waste.\n"
     "Dx: moderate persistent asthma with exacerbation."
 )
+SOLU_AECOPD = (
+    "ED - shortness of breath. 71M increased SOB and sputum x3 d, diffuse wheeze.\n"
+    "Solu-Medrol 125 mg IV push 1040 via R AC PIV. 125 mg Act-O-Vial, entire vial used.\n"
+    "{header} AECOPD."
+)
 SOLU_1G = (
     "Infusion center. 34F MS relapse, new L optic neuritis.\n"
     "Solu-Medrol 1 g IV over 60 min via L AC PIV, day 1 of 3. 1 g single-dose vial, entire vial used."
@@ -266,6 +286,21 @@ PRIVIGEN_PORT = (
 PRIVIGEN_NO_ROUTE = (
     "Infusion center. 45F CVID, monthly replacement.\n"
     "Privigen (IVIG) 30 g given today, lot P5678Y. Entire vials used, no waste."
+)
+PRIVIGEN_STOPPED_ORDER = (
+    "Infusion center. 45F CVID on monthly IgG replacement.\n"
+    "Privigen 30 g IV ordered. 1000 infusion started via L AC PIV.\n"
+    "1215 rigors, infusion stopped after 25 g infused; remaining 5 g discarded."
+)
+PRIVIGEN_STOPPED = (
+    "Infusion center. 45F CVID on monthly IgG replacement.\n"
+    "Privigen 30 g IV via L AC PIV started 1000.\n"
+    "1215 rigors, infusion stopped; 25 g infused, remaining 5 g discarded."
+)
+PRIVIGEN_STOPPED_VOLUME_FIRST = (
+    "Infusion center. 45F CVID on monthly IgG replacement.\n"
+    "Privigen 30 g IV ordered. 1000 infusion started via L AC PIV.\n"
+    "1215 rigors, infusion stopped after 25 g infused; remaining 50 mL (5 g) discarded."
 )
 PRIVIGEN = {"code": "J1459", "units": 60, "modifiers": ["JZ"], "icd10": ["D83.9"]}
 
@@ -327,6 +362,11 @@ CEFTRIAXONE_GC = (
     "Ceftriaxone 500 mg IM R gluteal given at 1030. 1 g vial, 500 mg wasted.\n"
     "Dx: gonorrhea exposure."
 )
+CEFTRIAXONE_VIAL_EQUALS_DOSE = (
+    "Clinic. 19M urethral discharge, GC exposure.\n"
+    "Ceftriaxone 500 mg IM R gluteal given at 1030 from a 500 mg single-dose vial.\n"
+    "Dx: gonorrhea exposure."
+)
 CEFTRIAXONE = {"code": "J0696", "units": 2, "icd10": ["A54.00"]}
 
 HEMGENIX = (
@@ -364,6 +404,16 @@ CASES: list[Case] = [
          {"code": "J2930", "units": 1, "modifiers": ["JZ"], "icd10": ["H46.9"]}, {"dosage": INC}, ("8",)),
     Case("dos001-up-to-code-1g-billed-8", "DOS001", False, SOLU_1G,
          {"code": "J2930", "units": 8, "modifiers": ["JZ"], "icd10": ["H46.9"]}, {"dosage": D}),
+    Case("dos001-load-plus-second-dose-summed", "DOS001", False, LEV_LOAD_AND_SECOND_DOSE,
+         claim(LEV, units=250, icd10=["G40.901"]), {"dosage": D}),
+    Case("dos001-load-plus-maintenance-dose-summed", "DOS001", False, LEV_LOAD_AND_MAINTENANCE,
+         claim(LEV, units=250, icd10=["G40.901"]), {"dosage": D},
+         xfail="'maintenance' is a HISTORICAL ConText cue, so a maintenance dose given today is dropped (200 units, not 250)"),
+    Case("dos001-stopped-infusion-amount-infused", "DOS001", False, PRIVIGEN_STOPPED_ORDER,
+         claim(PRIVIGEN, units=50, modifiers=["JW"], waste_units=10), {"dosage": D, "wastage": D}),
+    Case("dos001-stopped-infusion-amount-infused-not-planned", "DOS001", False, PRIVIGEN_STOPPED,
+         claim(PRIVIGEN, units=50, modifiers=["JW"], waste_units=10), {"dosage": D},
+         xfail="the planned 30 g on the administration line wins over the 25 g actually infused (bills 60, not 50)"),
     # --- DOS002 drug given without an amount ------------------------------------------------
     Case("dos002-keppra-given-no-mg", "DOS002", True, LEV_GIVEN_NO_AMOUNT, claim(LEV, units=100), {"dosage": M}),
     Case("dos002-keppra-given-1000-mg", "DOS002", False, LEV_GIVEN_1000, claim(LEV, units=100), {"dosage": D}),
@@ -445,6 +495,13 @@ CASES: list[Case] = [
          {"code": "J1953", "units": 50, "modifiers": ["JZ"], "icd10": ["M17.11"]}, {"indication": INC}),
     Case("ind002-levetiracetam-for-seizure-oa-in-pmh", "IND002", False, LEV_SEIZURE_WITH_OA_HISTORY,
          claim(LEV, units=100), {"indication": D}),
+    Case("ind002-aecopd-under-dobutamine-impression", "IND002", True, SOLU_AECOPD.format(header="Impression:"),
+         {"code": "J1250", "units": 1, "modifiers": ["JZ"], "icd10": ["J44.1"]}, {"indication": INC, "dosage": INC}),
+    Case("ind002-aecopd-under-dobutamine-imp", "IND002", True, SOLU_AECOPD.format(header="Imp:"),
+         {"code": "J1250", "units": 1, "modifiers": ["JZ"], "icd10": ["J44.1"]}, {"indication": INC, "dosage": INC},
+         xfail="an 'Imp:' (or 'A:') line is not read as the documented reason, so IND001 (missing) fires instead of IND002"),
+    Case("ind002-aecopd-under-solu-medrol-code", "IND002", False, SOLU_AECOPD.format(header="Imp:"),
+         {"code": "J2930", "units": 1, "modifiers": ["JZ"], "icd10": ["J44.1"]}, {"indication": D}),
     # --- IND003 claim codes do not support the drug ---------------------------------------------
     Case("ind003-ivig-hypertension-only", "IND003", True, PRIVIGEN_IV, claim(PRIVIGEN, icd10=["I10"]), {"indication": INC}),
     Case("ind003-ivig-hypertension-and-cvid", "IND003", False, PRIVIGEN_IV, claim(PRIVIGEN, icd10=["I10", "D83.9"]),
@@ -472,6 +529,9 @@ CASES: list[Case] = [
     Case("wst002-jw-note-silent", "WST002", True, OND_SILENT, claim(OND, modifiers=["JW"], waste_units=2), {"wastage": M}),
     Case("wst002-jw-with-discarded-amount", "WST002", False, OND_HALF_VIAL,
          {"code": "J2405", "units": 2, "waste_units": 2, "modifiers": ["JW"], "icd10": ["R11.0"]}, {"wastage": D}),
+    Case("wst002-jw-discarded-mass-in-parentheses", "WST002", False, PRIVIGEN_STOPPED_VOLUME_FIRST,
+         claim(PRIVIGEN, units=50, modifiers=["JW"], waste_units=10), {"wastage": D},
+         xfail="'remaining 50 mL (5 g) discarded' is read as a volume only, so no discarded mass is found (WST002, missing)"),
     # --- WST003 waste recorded but not billed with JW -----------------------------------------
     Case("wst003-wasted-200mg-with-jz", "WST003", True, LEV_WASTED_200, claim(LEV, units=130), {"wastage": INC}, ("20",)),
     Case("wst003-wasted-200mg-no-modifier", "WST003", True, LEV_WASTED_200, claim(LEV, units=130, modifiers=[]),
@@ -520,6 +580,9 @@ CASES: list[Case] = [
     # --- WST009 JZ stands, note silent ---------------------------------------------------------
     Case("wst009-jz-note-silent", "WST009", True, OND_SILENT, OND, {"wastage": D}),
     Case("wst009-jz-entire-vial-stated", "WST009", False, OND_FULL_VIAL, OND, {"wastage": D}),
+    Case("wst009-jz-vial-size-equals-dose", "WST009", False, CEFTRIAXONE_VIAL_EQUALS_DOSE,
+         claim(CEFTRIAXONE, modifiers=["JZ"]), {"wastage": D},
+         xfail="a dose equal to the stated single-dose vial size is not read as 'no waste', so WST009 (note silent) fires"),
     # --- WST010 JZ where wastage does not apply (edge case 10: info only) ----------------------
     Case("wst010-jz-seizalam", "WST010", True, SEIZALAM_IM, claim(SEIZALAM, modifiers=["JZ"]), {"wastage": NA}),
     Case("wst010-jz-multi-dose-vial", "WST010", True, OND_MDV, OND, {"wastage": NA}),
