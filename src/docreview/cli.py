@@ -251,6 +251,7 @@ def check(
 
     from docreview.knowledge.facts import UnknownCodeError
     from docreview.knowledge.mue import MueFileError
+    from docreview.model.judge import ModelUnavailableError
     from docreview.render import print_text, to_json, to_markdown
     from docreview.review_engine import InputError, default_reviewer
     from docreview.schema import Claim
@@ -280,7 +281,7 @@ def check(
     try:
         reviewer = default_reviewer(corpus=corpus, hcpcs=hcpcs, mode=mode.value, select=select or (), ignore=ignore or (), mue=mue)
         result = reviewer.review(text, claim)
-    except (InputError, UnknownCodeError, MueFileError) as exc:
+    except (InputError, UnknownCodeError, MueFileError, ModelUnavailableError) as exc:
         fail(str(exc))
     if fmt == Fmt.json:
         print(to_json(result))

@@ -64,13 +64,18 @@ class Reviewer:
         select: Iterable[str] | None = None,
         ignore: Iterable[str] | None = None,
         mue: MueTable | None = None,
+        judge: Any = None,
     ) -> None:
         if mode not in ("rules", "model", "hybrid"):
             raise InputError(f"unknown mode '{mode}' (rules, model or hybrid)")
-        if mode != "rules":
-            raise InputError(f"mode '{mode}' needs the model layer, which is not built yet; use --mode rules")
         self.kb, self.mode, self.mue = kb, mode, mue
         self._keep = _rule_filter(select, ignore)
+        # The model layer (docreview.model) is imported only for model/hybrid modes.
+        self.judge = judge
+        if mode != "rules" and judge is None:
+            from docreview.model.judge import build_judge
+
+            self.judge = build_judge()
 
     def review(self, note: str, claim: Claim | dict[str, Any]) -> Review:
         started = time.perf_counter()
@@ -88,6 +93,11 @@ class Reviewer:
         outcomes: dict[str, Outcome] = {}
         for element in ELEMENTS:  # dosage first: route and wastage use its administrations
             outcomes[element] = CHECKS[element](ctx)
+        origins = {name: "rules" for name in ELEMENTS}
+        if self.judge is not None:
+            # The model judges what the rules could not settle (hybrid) or every element (model);
+            # it returns the outcomes to use and which element each came from.
+            outcomes, origins = self.judge.apply(ctx, outcomes, self.mode)
         findings: list[Finding] = [f for o in outcomes.values() for f in o.findings]
         findings += self._mue_findings(ctx)
         findings = [f for f in findings if self._keep(f.rule_id)]
@@ -98,6 +108,7 @@ class Reviewer:
                 summary=o.summary,
                 evidence=o.evidence,
                 requirement=_requirement(ctx, name),
+                origin=origins.get(name, "rules"),  # type: ignore[arg-type]
                 confident=o.confident,
             )
             for name, o in outcomes.items()
