@@ -50,6 +50,17 @@ def _implied(ctx: CheckContext) -> tuple[float | None, list]:
     return None, []
 
 
+def _vial_equals_dose(ctx: CheckContext) -> list:
+    """A stated vial content equal to the administered dose: nothing was left to waste."""
+    kind = code_unit_kind(ctx.facts.unit)
+    if kind is None or ctx.administered_base is None:
+        return []
+    for amount, quoted in ctx.read.waste.vial_contents:
+        if amount.kind == kind[0] and not amount.is_concentration and abs(amount.value * amount.multiplier - ctx.administered_base) < 1e-9:
+            return [evidence(ctx.note, quoted.start, quoted.end)]
+    return []
+
+
 def check_wastage(ctx: CheckContext) -> Outcome:
     facts, claim, note = ctx.facts, ctx.claim, ctx.note
     jw, jz = claim.has_jw, claim.has_jz
@@ -69,6 +80,8 @@ def check_wastage(ctx: CheckContext) -> Outcome:
     unit, amount = facts.unit or "", facts.unit_amount or 1
     discarded, ev_discard = _discarded(ctx)
     zero = [evidence(note, q.start, q.end) for q in ctx.read.waste.zero_waste]
+    if not zero and not ev_discard:
+        zero = _vial_equals_dose(ctx)
     implied, ev_implied = (None, []) if (discarded is not None or zero) else _implied(ctx)
     recorded_units = waste_units(discarded, unit, amount) if discarded is not None else None
     implied_units = waste_units(implied, unit, amount) if implied is not None else None

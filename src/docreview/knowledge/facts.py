@@ -67,6 +67,7 @@ class CodeFacts:
     vial_sizes: list[str] = field(default_factory=list)
     indications: list[Indication] = field(default_factory=list)
     similar_codes: list[str] = field(default_factory=list)
+    drug_class: str | None = None
     document: CodeDocument | None = None
 
     @property
@@ -159,6 +160,7 @@ class KnowledgeBase:
             facts.vial_sizes = list(front.vial_sizes)
             facts.indications = list(front.indications)
             facts.similar_codes = [s.code.upper() for s in front.similar_codes]
+            facts.drug_class = front.drug_class
         return facts
 
     def closest(self, code: str, n: int = 5) -> list[str]:

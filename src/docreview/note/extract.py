@@ -29,6 +29,8 @@ _MAR_ENTRY_RE = re.compile(_TIME + r"(?=\d)")
 _MAR_GIVEN_RE = re.compile(_TIME + r"(?:given|administered|admin|done|infused)\b", re.IGNORECASE)
 # A following line is read for a dose or route only when it is a field of the same record.
 _FIELD_LINE_RE = re.compile(r"^\s*(?:[-*•]\s*)?(?:dose|amount|route|site|rate|volume|strength|total|given|administered|admin|infused|qty|quantity|time|\d{3,4}\b|\d{1,2}:\d{2})", re.IGNORECASE)
+_PARTIAL_RE = re.compile(r"\b(?:stopped|infiltrat\w*|interrupted|partial(?:ly)?|only|discontinued|halted|paused|terminated|reaction|rigors|extravasat\w*)\b", re.IGNORECASE)
+_DISCARD_CUE_RE = re.compile(r"\b(?:wasted|waste|discarded|discard|remaining|remainder|unused|residual)\b", re.IGNORECASE)
 _INPATIENT_RE = re.compile(r"\b(?:admitted\s+(?:as\s+)?(?:an\s+)?inpatient|inpatient\s+(?:admission|stay|unit|status)|admit(?:ted)?\s+to\s+(?:the\s+)?(?:floor|icu|hospital|medicine|telemetry))\b", re.IGNORECASE)
 
 
@@ -145,6 +147,7 @@ def read_note(text: str, facts: CodeFacts, kb: KnowledgeBase) -> NoteFacts:
     for event in events:
         _collect_entries(text, sents, mentions, event)
         _confirm_order(text, sents, mentions, event)
+        _partial_dose(text, sents, mentions, event)
         if not event.routes:
             event.routes = _preceding_routes(text, sents, mentions, event.sentence)
     reasons = [r for r in find_reasons(text, facts) if not _negated(text, r, sents)]
@@ -244,6 +247,25 @@ def _confirm_order(text, sents, mentions, event: DoseEvent) -> None:
         event.categories = event.categories | {"ADMINISTERED"}
         if admin_amounts:
             event.amounts = admin_amounts
+
+
+def _partial_dose(text, sents, mentions, event: DoseEvent) -> None:
+    """'infusion stopped; 25 g infused': bill what was actually given (domain.md section 5)."""
+    if not event.given or event.entries:
+        return
+    later = _later_sentences(sents, mentions, event.sentence)
+    if not any(_PARTIAL_RE.search(text, n.start, n.end) for n in later):
+        return
+    for nxt in later:
+        if not _administers(text, nxt):
+            continue
+        cut = _DISCARD_CUE_RE.search(text, nxt.start, nxt.end)
+        stop = cut.start() if cut else nxt.end
+        given = [a for a in find_amounts(text, nxt.start, stop) if not a.rate and not a.is_concentration]
+        plain = [a for a in given if a.kind != "volume"] or given
+        if plain:
+            event.amounts = plain[:1]
+            return
 
 
 def _preceding_routes(text, sents, mentions, sent) -> list[RouteMatch]:

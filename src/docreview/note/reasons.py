@@ -53,8 +53,23 @@ def _supports(prefixes: tuple[str, ...], facts: CodeFacts) -> bool:
     return False
 
 
+@lru_cache(maxsize=1)
+def _purposes() -> tuple[tuple[str, tuple[str, ...], re.Pattern[str]], ...]:
+    out = []
+    for purpose in load_json("purposes.json")["purposes"]:
+        pattern = _term_regex(purpose["cues"])
+        if pattern:
+            out.append((purpose["name"], tuple(purpose["classes"]), pattern))
+    return tuple(out)
+
+
 def find_reasons(text: str, facts: CodeFacts) -> list[Reason]:
     found: list[Reason] = []
+    drug_class = (facts.drug_class or "").lower()
+    for name, classes, pattern in _purposes():
+        if drug_class and any(c in drug_class for c in classes):
+            for m in pattern.finditer(text):
+                found.append(Reason(m.start(), m.end(), name, (), True, True))
     for ind in facts.indications:
         pattern = _term_regex([*ind.terms, ind.name])
         if pattern:

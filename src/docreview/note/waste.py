@@ -9,7 +9,7 @@ from docreview.note.amounts import NUM, Amount, find_amounts
 
 _DISCARD_WORDS = r"(?:wasted|waste[ds]?|wastage|discarded|discard(?:ing)?|disposed(?:\s+of)?|unused|remaining|remainder|residual)"
 _AMOUNT_AFTER = re.compile(rf"\b{_DISCARD_WORDS}\b(?:\s+(?:amount|portion|volume|drug|medication|was|of|=|:|-|in|the|remaining|sharps|container|vial|total))*\s*[:=-]?\s*(?={NUM}\s*[a-zA-Zµ])", re.IGNORECASE)
-_AMOUNT_BEFORE = re.compile(rf"(?P<amt>{NUM}\s*[a-zA-Zµ]+)\s+(?:was\s+|were\s+|of\s+\w+\s+)?(?:wasted|discarded|disposed|unused|not\s+used|drawn\s+up\s+and\s+wasted)\b", re.IGNORECASE)
+_AMOUNT_BEFORE = re.compile(rf"(?P<amt>{NUM}\s*[a-zA-Zµ]+)\)?\s+(?:was\s+|were\s+|of\s+\w+\s+)?(?:wasted|discarded|disposed|unused|not\s+used|drawn\s+up\s+and\s+wasted)\b", re.IGNORECASE)
 _ZERO_WASTE = re.compile(
     r"\b(?:no|zero|nil|without)\s+(?:drug\s+|medication\s+)?(?:waste|wastage|wasted|discard(?:ed)?)\b"
     r"|\b(?:waste|wastage|wasted|discarded)\s*[:=-]?\s*(?:none|0(?:\.0+)?(?:\s*(?:mg|mcg|units|ml|g))?|n/?a|zero)\b"
@@ -47,20 +47,19 @@ class WasteFacts:
         return totals
 
 
-def _sentence_of(text: str, pos: int) -> tuple[int, int]:
-    start = max(text.rfind("\n", 0, pos), text.rfind(". ", 0, pos) + 1, 0)
-    stops = [i for i in (text.find("\n", pos), text.find(". ", pos)) if i >= 0]
-    return start, (min(stops) if stops else len(text))
-
-
 def read_waste(text: str) -> WasteFacts:
     facts = WasteFacts()
     seen: set[int] = set()
     for m in _AMOUNT_AFTER.finditer(text):
-        amounts = find_amounts(text, m.end(), min(len(text), m.end() + 25))
-        if amounts and amounts[0].start not in seen:
-            seen.add(amounts[0].start)
-            facts.discarded.append((amounts[0], Quoted(m.start(), amounts[0].end)))
+        amounts = find_amounts(text, m.end(), min(len(text), m.end() + 40))
+        if not amounts:
+            continue
+        # "remaining 150 mL (15 g)": the amount in parentheses is the same waste in another unit.
+        same = [amounts[0]] + [b for a, b in zip(amounts, amounts[1:], strict=False) if re.fullmatch(r"\s*\(\s*", text[a.end : b.start])][:1]
+        for amount in same:
+            if amount.start not in seen:
+                seen.add(amount.start)
+                facts.discarded.append((amount, Quoted(m.start(), amount.end)))
     for m in _AMOUNT_BEFORE.finditer(text):
         amounts = find_amounts(text, m.start("amt"), m.end("amt") + 1)
         if amounts and amounts[0].start not in seen:
