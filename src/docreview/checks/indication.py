@@ -42,7 +42,10 @@ def check_indication(ctx: CheckContext) -> Outcome:
 
     if supporting:
         ev = [evidence(note, r.start, r.end) for r in supporting[:3]]
-        if claim_unsupported:
+        # A procedural purpose (prophylaxis, sedation, PONV, post-procedural pain) has no
+        # diagnosis of its own: the claim carries the procedure's diagnosis (edge case 8).
+        procedural = any(r.from_code and not r.icd10 for r in supporting)
+        if claim_unsupported and not procedural:
             f = make_finding(ctx, "IND003", f"Claim codes {', '.join(valid_claim)} do not support {facts.drug}; the note documents {supporting[0].name}.", ev)
             return Outcome(Status.inconsistent, "claim diagnosis codes do not support the drug", ev, [*findings, f])
         return Outcome(Status.documented, f"{supporting[0].name}", ev, findings)

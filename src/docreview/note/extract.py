@@ -152,7 +152,8 @@ def read_note(text: str, facts: CodeFacts, kb: KnowledgeBase) -> NoteFacts:
             event.routes = _preceding_routes(text, sents, mentions, event.sentence)
     reasons = [r for r in find_reasons(text, facts) if not _negated(text, r, sents)]
     reasons = [r for r in reasons if _section_kind(secs, r.start) != "not_given" and not _family_history(secs, r.start)]
-    linked = [r for r in reasons if _linked(text, r, sents, secs, events)]
+    billed_events = [e for e in events if facts.code in e.mention.codes]
+    linked = [r for r in reasons if _linked(text, r, sents, secs, billed_events)]
     inpatient = _INPATIENT_RE.search(text)
     return NoteFacts(
         text=text,
