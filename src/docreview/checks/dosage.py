@@ -2,12 +2,24 @@
 
 from __future__ import annotations
 
+import re
+
 from docreview.checks.base import CheckContext, Outcome, evidence, line_evidence, make_finding
 from docreview.checks.units import billing_units, format_number, to_base
 from docreview.knowledge.facts import CodeFacts, normalize_name
 from docreview.note.amounts import Amount
 from docreview.note.extract import DoseEvent
 from docreview.schema import Status
+
+_DILUENT_RE = re.compile(r"(?:\bin|diluted\s+in|\bns|\bd5w|saline|sodium\s+chloride|\blr|\bbag|\bflush(?:ed)?|\bwith)\s*(?:\d+\s*%\s*)?(?:ns\s+|nacl\s+|d5w\s+)?$", re.IGNORECASE)
+
+
+_TIMED_RE = re.compile(r"[ \t]*(?:[A-Za-z]+[ \t]+){0,3}(?:at|@)[ \t]*(?:[01]\d|2[0-3]):?[0-5]\d\b", re.IGNORECASE)
+
+
+def _is_diluent(note: str, amount: Amount) -> bool:
+    """'diluted in NS 100 mL', 'in 250 mL D5W': a carrier volume, not the drug's dose."""
+    return amount.kind == "volume" and bool(_DILUENT_RE.search(note[max(0, amount.start - 20) : amount.start]))
 
 
 def _concentrations(events: list[DoseEvent], ctx: CheckContext) -> list[Amount]:
@@ -23,7 +35,7 @@ def event_dose(event: DoseEvent, facts: CodeFacts, ctx: CheckContext, concs: lis
         converted = [to_base(a, facts.unit or "", weight, concs)[0] for a in event.entries]
         if all(v is not None for v in converted):
             return sum(v for v in converted if v is not None), ""
-    amounts = event.dose_amounts
+    amounts = [a for a in event.dose_amounts if not _is_diluent(ctx.note, a)]
     if not amounts:
         # "500 mg/100 mL premixed bag" or "0.5 mg/0.05 mL injected": the container's content.
         amounts = [a for a in event.amounts if a.is_concentration and not a.rate and (a.per_volume_ml or 0) != 1.0][:1]
@@ -43,6 +55,12 @@ def event_dose(event: DoseEvent, facts: CodeFacts, ctx: CheckContext, concs: lis
             values.append(value)
     if not values:
         return None, needed
+    # "2 mg IV at 1301 and 2 mg IV at 1309": each amount with its own time is a dose.
+    timed = [a for a in ordered if _TIMED_RE.match(ctx.note, a.end)]
+    if len(timed) > 1:
+        converted = [to_base(a, facts.unit or "", weight, concs)[0] for a in timed]
+        if all(v is not None for v in converted):
+            return sum(v for v in converted if v is not None), ""
     # Several different amounts in one statement are separate doses only when it says so.
     if len(values) > 1 and event.repeat:
         return sum(values), ""
@@ -92,12 +110,16 @@ def _suggest_code(ctx: CheckContext, event: DoseEvent) -> tuple[CodeFacts | None
     return best, best_units
 
 
-def _wrong_drug_event(ctx: CheckContext) -> DoseEvent | None:
+def _wrong_drug_event(ctx: CheckContext, same_drug_only: bool = False) -> DoseEvent | None:
     """Another drug administered with an amount, when the billed drug is absent from the note."""
     others = [e for e in ctx.read.events if e.given and e.dose_amounts and ctx.facts.code not in e.mention.codes]
     if not others:
         return None
     moiety = ctx.facts.moiety
+    if same_drug_only:
+        # "Seizalam not stocked; generic midazolam 10 mg IM given": another product of the drug.
+        return next((e for e in others if moiety and any(moiety in normalize_name(ctx.kb.facts(c).drug)
+                                                          for c in e.mention.codes if c in ctx.kb.codes)), None)
     similar = set(ctx.facts.similar_codes)
     # Prefer the same drug in another formulation, then a look-alike code, then the first.
     for e in others:
@@ -114,12 +136,13 @@ def check_dosage(ctx: CheckContext) -> Outcome:
     billed = ctx.read.events_for(facts.code)
     given = [e for e in billed if e.given]
     if not given:
-        if billed:
+        wrong = _wrong_drug_event(ctx, same_drug_only=True) if billed else None
+        if billed and wrong is None:
             e = billed[0]
             ev = [line_evidence(note, e.mention.start, e.mention.end)]
             f = make_finding(ctx, "DOS003", f"{facts.drug} is documented but not as given ({e.why_not_given}).", ev)
             return Outcome(Status.missing, f"{facts.drug} not administered ({e.why_not_given})", ev, [f])
-        wrong = _wrong_drug_event(ctx)
+        wrong = wrong or _wrong_drug_event(ctx)
         if wrong is not None:
             ctx.administrations = [wrong]
             ev = [line_evidence(note, wrong.mention.start, wrong.mention.end)]

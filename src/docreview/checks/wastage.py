@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from docreview.checks.base import CheckContext, Outcome, evidence, make_finding
-from docreview.checks.units import code_unit_kind, format_number, waste_units
+from docreview.checks.units import code_unit_kind, format_number, to_base, waste_units
 from docreview.schema import Status
 
 NOT_SEPARATE_SETTINGS = {"inpatient", "rhc-fqhc", "esrd-facility"}
@@ -30,10 +30,20 @@ def _discarded(ctx: CheckContext) -> tuple[float | None, list]:
     if kind is None:
         return None, []
     total, ev = 0.0, []
-    for amount, quoted in ctx.read.waste.discarded:
-        if amount.kind == kind[0]:
-            total += amount.total
-            ev.append(evidence(ctx.note, quoted.start, quoted.end))
+    by_kind = [(a, q) for a, q in ctx.read.waste.discarded if a.kind == kind[0]]
+    if not by_kind and kind[0] != "volume":
+        # "remaining 0.5 mL discarded" of a 1 mcg/mL ampule: convert with the concentration.
+        concs = [a for e in ctx.read.events for a in e.amounts if a.is_concentration]
+        concs += [a for a, _ in ctx.read.waste.vial_contents if a.is_concentration]
+        for amount, quoted in ctx.read.waste.discarded:
+            value, _ = to_base(amount, ctx.facts.unit or "", None, concs)
+            if value is not None:
+                total += value
+                ev.append(evidence(ctx.note, quoted.start, quoted.end))
+        return (total if ev else None), ev
+    for amount, quoted in by_kind:
+        total += amount.total
+        ev.append(evidence(ctx.note, quoted.start, quoted.end))
     return (total if ev else None), ev
 
 

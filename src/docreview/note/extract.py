@@ -23,12 +23,16 @@ from docreview.note.waste import WasteFacts, read_waste
 
 _FOLLOW_LINES = 3
 _MAR_LINES = 24  # a MAR block lists every administration under its order line
-_REPEAT_RE = re.compile(r"\b(?:repeat(?:ed)?|again|second\s+dose|2nd\s+dose|additional|another|re-?dosed|x\s*2)\b", re.IGNORECASE)
+_REPEAT_RE = re.compile(r"\b(?:repeat(?:ed)?|again|second\s+dose|2nd\s+dose|additional|another|re-?dosed)\b", re.IGNORECASE)
 _TIME = r"(?<![\d:.])(?:[01]\d|2[0-3]):?[0-5]\d\s+"
 _MAR_ENTRY_RE = re.compile(_TIME + r"(?=\d)")
 _MAR_GIVEN_RE = re.compile(_TIME + r"(?:given|administered|admin|done|infused)\b", re.IGNORECASE)
 # A following line is read for a dose or route only when it is a field of the same record.
 _FIELD_LINE_RE = re.compile(r"^\s*(?:[-*•]\s*)?(?:dose|amount|route|site|rate|volume|strength|total|given|administered|admin|infused|qty|quantity|time|\d{3,4}\b|\d{1,2}:\d{2})", re.IGNORECASE)
+# A new medication row in a MAR ("enoxaparin 40 mg SQ daily - 0900 given"): entries below it are not ours.
+_NEW_ROW_RE = re.compile(r"^[A-Za-z][A-Za-z-]+(?:\s+[A-Za-z-]+)?\s+\d[\d,.]*\s*(?:mg|mcg|g|units?|ml)\b", re.IGNORECASE)
+# Where one administration ends and the next begins inside a sentence.
+_CLAUSE_BREAK_RE = re.compile(r",?\s+(?:and\s+)?then\b|\s+followed\s+(?:by|with)\b", re.IGNORECASE)
 _PARTIAL_RE = re.compile(r"\b(?:stopped|infiltrat\w*|interrupted|partial(?:ly)?|only|discontinued|halted|paused|terminated|reaction|rigors|extravasat\w*)\b", re.IGNORECASE)
 _DISCARD_CUE_RE = re.compile(r"\b(?:wasted|waste|discarded|discard|remaining|remainder|unused|residual)\b", re.IGNORECASE)
 _INPATIENT_RE = re.compile(r"\b(?:admitted\s+(?:as\s+)?(?:an\s+)?inpatient|inpatient\s+(?:admission|stay|unit|status)|admit(?:ted)?\s+to\s+(?:the\s+)?(?:floor|icu|hospital|medicine|telemetry))\b", re.IGNORECASE)
@@ -122,6 +126,8 @@ def read_note(text: str, facts: CodeFacts, kb: KnowledgeBase) -> NoteFacts:
         for j, mention in enumerate(in_sentence):
             seg_start = sent.start if j == 0 else mention.start
             seg_end = in_sentence[j + 1].start if j + 1 < len(in_sentence) else sent.end
+            brk = _CLAUSE_BREAK_RE.search(text, mention.end, seg_end)
+            seg_end = brk.start() if brk else seg_end
             amounts = find_amounts(text, seg_start, seg_end)
             routes = vocab.find(text[seg_start:seg_end])
             routes = [RouteMatch(r.route, r.start + seg_start, r.end + seg_start, r.implied) for r in routes]
@@ -144,10 +150,12 @@ def read_note(text: str, facts: CodeFacts, kb: KnowledgeBase) -> NoteFacts:
                     repeat=bool(_REPEAT_RE.search(text, sent.start, sent.end)),
                 )
             )
+    waste = read_waste(text)
+    discarded = {a.start for a, _ in waste.discarded}
     for event in events:
         _collect_entries(text, sents, mentions, event)
-        _confirm_order(text, sents, mentions, event)
-        _partial_dose(text, sents, mentions, event)
+        _confirm_order(text, sents, mentions, event, discarded)
+        _partial_dose(text, sents, mentions, event, discarded)
         if not event.routes:
             event.routes = _preceding_routes(text, sents, mentions, event.sentence)
     reasons = [r for r in find_reasons(text, facts) if not _negated(text, r, sents)]
@@ -161,7 +169,7 @@ def read_note(text: str, facts: CodeFacts, kb: KnowledgeBase) -> NoteFacts:
         sections=secs,
         events=events,
         weight=find_weight(text),
-        waste=read_waste(text),
+        waste=waste,
         reasons=reasons,
         linked_reasons=linked,
         inpatient=(inpatient.start(), inpatient.end()) if inpatient else None,
@@ -218,7 +226,12 @@ def _collect_entries(text, sents, mentions, event: DoseEvent) -> None:
     """MAR rows under an order line ("0600 60 mg IVP", "1400 given") are its administrations."""
     if "NOT_GIVEN" in event.categories:
         return
-    spans = [(event.mention.end, event.sentence.end)] + [(n.start, n.end) for n in _later_sentences(sents, mentions, event.sentence, _MAR_LINES)]
+    rows = []
+    for n in _later_sentences(sents, mentions, event.sentence, _MAR_LINES):
+        if _NEW_ROW_RE.match(text[n.start : n.end]):
+            break
+        rows.append((n.start, n.end))
+    spans = [(event.mention.end, event.sentence.end), *rows]
     entries = [a for s, e in spans for a in _mar_entries(text, s, e)]
     if not entries:
         count = sum(len(_MAR_GIVEN_RE.findall(text, s, e)) for s, e in spans)
@@ -230,7 +243,7 @@ def _collect_entries(text, sents, mentions, event: DoseEvent) -> None:
         event.entries = entries
 
 
-def _confirm_order(text, sents, mentions, event: DoseEvent) -> None:
+def _confirm_order(text, sents, mentions, event: DoseEvent, discarded: set[int]) -> None:
     """An order or PRN followed by its administration ("given", MAR times) was given.
 
     Domain rule: a PRN order or an order is not an administration unless an administration
@@ -243,14 +256,17 @@ def _confirm_order(text, sents, mentions, event: DoseEvent) -> None:
     for nxt in _later_sentences(sents, mentions, event.sentence):
         if _administers(text, nxt):
             administered = True
-            admin_amounts += [a for a in find_amounts(text, nxt.start, nxt.end) if not a.rate and not a.is_concentration and a.kind != "volume"]
+            cut = _DISCARD_CUE_RE.search(text, nxt.start, nxt.end)
+            stop = cut.start() if cut else nxt.end
+            admin_amounts += [a for a in find_amounts(text, nxt.start, stop)
+                              if not a.rate and not a.is_concentration and a.kind != "volume" and a.start not in discarded]
     if administered:
         event.categories = event.categories | {"ADMINISTERED"}
         if admin_amounts:
             event.amounts = admin_amounts
 
 
-def _partial_dose(text, sents, mentions, event: DoseEvent) -> None:
+def _partial_dose(text, sents, mentions, event: DoseEvent, discarded: set[int]) -> None:
     """'infusion stopped; 25 g infused': bill what was actually given (domain.md section 5)."""
     if not event.given or event.entries:
         return
@@ -262,7 +278,7 @@ def _partial_dose(text, sents, mentions, event: DoseEvent) -> None:
             continue
         cut = _DISCARD_CUE_RE.search(text, nxt.start, nxt.end)
         stop = cut.start() if cut else nxt.end
-        given = [a for a in find_amounts(text, nxt.start, stop) if not a.rate and not a.is_concentration]
+        given = [a for a in find_amounts(text, nxt.start, stop) if not a.rate and not a.is_concentration and a.start not in discarded]
         plain = [a for a in given if a.kind != "volume"] or given
         if plain:
             event.amounts = plain[:1]

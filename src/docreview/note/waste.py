@@ -9,7 +9,7 @@ from docreview.note.amounts import NUM, Amount, find_amounts
 
 _DISCARD_WORDS = r"(?:wasted|waste[ds]?|wastage|discarded|discard(?:ing)?|disposed(?:\s+of)?|unused|remaining|remainder|residual)"
 _AMOUNT_AFTER = re.compile(rf"\b{_DISCARD_WORDS}\b(?:\s+(?:amount|portion|volume|drug|medication|was|of|=|:|-|in|the|remaining|sharps|container|vial|total))*\s*[:=-]?\s*(?={NUM}\s*[a-zA-Zµ])", re.IGNORECASE)
-_AMOUNT_BEFORE = re.compile(rf"(?P<amt>{NUM}\s*[a-zA-Zµ]+)\)?\s+(?:was\s+|were\s+|of\s+\w+\s+)?(?:wasted|discarded|disposed|unused|not\s+used|drawn\s+up\s+and\s+wasted)\b", re.IGNORECASE)
+_DISCARD_VERB = re.compile(r"\b(?:wasted|discarded|disposed(?:\s+of)?|not\s+used|left\s+(?:in|over)|leftover)\b", re.IGNORECASE)
 _ZERO_WASTE = re.compile(
     r"\b(?:no|zero|nil|without)\s+(?:drug\s+|medication\s+)?(?:waste|wastage|wasted|discard(?:ed)?)\b"
     r"|\b(?:waste|wastage|wasted|discarded)\s*[:=-]?\s*(?:none|0(?:\.0+)?(?:\s*(?:mg|mcg|units|ml|g))?|n/?a|zero)\b"
@@ -22,7 +22,7 @@ _ZERO_WASTE = re.compile(
 )
 _MULTI_DOSE = re.compile(r"\b(?:multi[- ]?dose|multiple[- ]dose|multi[- ]use|multiple[- ]use)\b|\bmdv\b", re.IGNORECASE)
 _SINGLE_DOSE = re.compile(r"\b(?:single[- ]dose|single[- ]use|one[- ]time[- ]use)\b|\bsdv\b|\bpreservative[- ]free\b", re.IGNORECASE)
-_VIAL = re.compile(rf"(?P<amt>{NUM}\s*(?:mg|mcg|g|gm|grams?|units?|ml|cc))(?:\s*/\s*{NUM}?\s*(?:ml|cc))?\s*(?:single[- ]dose\s+|single[- ]use\s+|multi[- ]?dose\s+|sdv\s+|mdv\s+)?(?:vials?|syringes?|bottles?|prefilled)\b|\bvials?\s*(?:size|content|strength)?\s*[:=]?\s*(?P<amt2>{NUM}\s*(?:mg|mcg|g|units?|ml))", re.IGNORECASE)
+_VIAL = re.compile(rf"(?P<amt>{NUM}\s*(?:mg|mcg|g|gm|grams?|units?|ml|cc))(?:\s*/\s*{NUM}?\s*(?:ml|cc))?\s*(?:single[- ]dose\s+|single[- ]use\s+|multi[- ]?dose\s+|sdv\s+|mdv\s+)?(?:vials?|syringes?|bottles?|prefilled|ampules?|ampoules?)\b|\bvials?\s*(?:size|content|strength)?\s*[:=]?\s*(?P<amt2>{NUM}\s*(?:mg|mcg|g|units?|ml))", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -60,11 +60,16 @@ def read_waste(text: str) -> WasteFacts:
             if amount.start not in seen:
                 seen.add(amount.start)
                 facts.discarded.append((amount, Quoted(m.start(), amount.end)))
-    for m in _AMOUNT_BEFORE.finditer(text):
-        amounts = find_amounts(text, m.start("amt"), m.end("amt") + 1)
-        if amounts and amounts[0].start not in seen:
-            seen.add(amounts[0].start)
-            facts.discarded.append((amounts[0], Quoted(m.start(), m.end())))
+    for m in _DISCARD_VERB.finditer(text):
+        # "2.8 g (28 mL) remaining discarded", "25 mL (2.5 g) left in the vial": amounts just
+        # before the verb, in the same clause.
+        start = max(0, m.start() - 35)
+        clause = max(text.rfind(sep, start, m.start()) for sep in (";", ". ", "\n", ":", ","))
+        start = max(start, clause + 1)
+        for amount in find_amounts(text, start, m.start()):
+            if amount.start not in seen and not amount.is_concentration:
+                seen.add(amount.start)
+                facts.discarded.append((amount, Quoted(amount.start, m.end())))
     facts.discarded = [(a, q) for a, q in facts.discarded if a.value > 0 and not a.is_concentration]
     zero_spans = [Quoted(m.start(), m.end()) for m in _ZERO_WASTE.finditer(text)]
     # "waste: 0 mg" is zero waste, not a discarded amount.
