@@ -65,3 +65,15 @@ def test_spans_hold_on_arbitrary_notes(parts):
     for f in r.findings:
         for e in f.evidence:
             assert note[e.start : e.end] == e.quote
+
+
+def test_unitless_shorthand_dose_reads_in_the_code_unit():
+    r = review("Zofran 4 IVP x1 for nausea and vomiting. No waste.", {"code": "J2405", "units": 4, "modifiers": ["JZ"]})
+    assert r.status("dosage") == Status.documented and r.computed_units == 4
+
+
+def test_dose_given_by_ems_is_not_this_providers_administration():
+    note = "Solu-Medrol 125 mg IV given by EMS prior to arrival for asthma exacerbation.\nNebs x3 in ED."
+    r = review(note, {"code": "J2930", "units": 1, "modifiers": ["JZ"], "icd10": ["J45.901"]})
+    assert r.status("dosage") == Status.missing and r.status("route") == Status.missing
+    assert any(f.rule_id == "DOS003" for f in r.findings)

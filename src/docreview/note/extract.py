@@ -33,6 +33,8 @@ _FIELD_LINE_RE = re.compile(r"^\s*(?:[-*•]\s*)?(?:dose|amount|route|site|rate|
 _NEW_ROW_RE = re.compile(r"^[A-Za-z][A-Za-z-]+(?:\s+[A-Za-z-]+)?\s+\d[\d,.]*\s*(?:mg|mcg|g|units?|ml)\b", re.IGNORECASE)
 # Where one administration ends and the next begins inside a sentence.
 _CLAUSE_BREAK_RE = re.compile(r",?\s+(?:and\s+)?then\b|\s+followed\s+(?:by|with)\b", re.IGNORECASE)
+# "Zofran 4 IVP", "toradol 30 IM": a bare number right after the drug, then a route or "x1".
+_BARE_DOSE_RE = re.compile(r"[ \t]*(?:\(\w+\)[ \t]*)?(?P<num>\d+(?:\.\d+)?)[ \t]*(?=(?:iv|ivp|ivpb|im|sq|sc|subq|sub-q|po|x[ \t]*1|stat|now|slow\s+ivp)\b)", re.IGNORECASE)
 _PARTIAL_RE = re.compile(r"\b(?:stopped|infiltrat\w*|interrupted|partial(?:ly)?|only|discontinued|halted|paused|terminated|reaction|rigors|extravasat\w*)\b", re.IGNORECASE)
 _DISCARD_CUE_RE = re.compile(r"\b(?:wasted|waste|discarded|discard|remaining|remainder|unused|residual)\b", re.IGNORECASE)
 _INPATIENT_RE = re.compile(r"\b(?:admitted\s+(?:as\s+)?(?:an\s+)?inpatient|inpatient\s+(?:admission|stay|unit|status)|admit(?:ted)?\s+to\s+(?:the\s+)?(?:floor|icu|hospital|medicine|telemetry))\b", re.IGNORECASE)
@@ -52,7 +54,7 @@ class DoseEvent:
 
     @property
     def given(self) -> bool:
-        if "NOT_GIVEN" in self.categories:
+        if self.categories & {"NOT_GIVEN", "ELSEWHERE"}:
             return False
         if "ADMINISTERED" in self.categories:
             return True
@@ -64,6 +66,8 @@ class DoseEvent:
     def why_not_given(self) -> str:
         if "NOT_GIVEN" in self.categories:
             return "negated, held or refused"
+        if "ELSEWHERE" in self.categories:
+            return "given by EMS or another facility"
         if "PLANNED" in self.categories:
             return "planned, ordered or conditional"
         if "HISTORICAL" in self.categories:
@@ -128,7 +132,7 @@ def read_note(text: str, facts: CodeFacts, kb: KnowledgeBase) -> NoteFacts:
             seg_end = in_sentence[j + 1].start if j + 1 < len(in_sentence) else sent.end
             brk = _CLAUSE_BREAK_RE.search(text, mention.end, seg_end)
             seg_end = brk.start() if brk else seg_end
-            amounts = find_amounts(text, seg_start, seg_end)
+            amounts = find_amounts(text, seg_start, seg_end) or _bare_dose(text, mention.end, facts)
             routes = vocab.find(text[seg_start:seg_end])
             routes = [RouteMatch(r.route, r.start + seg_start, r.end + seg_start, r.implied) for r in routes]
             last_in_sentence = j + 1 == len(in_sentence)
@@ -174,6 +178,18 @@ def read_note(text: str, facts: CodeFacts, kb: KnowledgeBase) -> NoteFacts:
         linked_reasons=linked,
         inpatient=(inpatient.start(), inpatient.end()) if inpatient else None,
     )
+
+
+def _bare_dose(text: str, pos: int, facts: CodeFacts) -> list[Amount]:
+    """A unit-less dose is read in the billed code's unit kind (mg for mass codes)."""
+    from docreview.checks.units import code_unit_kind
+
+    kind = code_unit_kind(facts.unit)
+    m = _BARE_DOSE_RE.match(text, pos)
+    if kind is None or m is None:
+        return []
+    base = {"mass": 1.0, "units": 1.0, "volume": 1.0}[kind[0]]
+    return [Amount(start=m.start("num"), end=m.end("num"), value=float(m.group("num")) * base, kind=kind[0])]
 
 
 def _line_bounds(text: str, pos: int) -> tuple[int, int]:
