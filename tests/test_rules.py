@@ -690,7 +690,8 @@ def test_ind005_quiet_for_code_with_recognised_uses(hcpcs_extract):
 def test_every_rule_has_a_firing_and_a_quiet_case():
     covered_fire = {c.rule for c in CASES if c.fires} | {"IND005"}
     covered_quiet = {c.rule for c in CASES if not c.fires} | {"IND005"}
-    wanted = set(RULES) - UNTESTED
+    # Model-layer rules (MDL*) need a chat model; tests/test_model.py covers them.
+    wanted = {r for r in RULES if not r.startswith("MDL")} - UNTESTED
     assert wanted - covered_fire == set()
     assert wanted - covered_quiet == set()
     assert {c.rule for c in CASES} <= set(RULES)

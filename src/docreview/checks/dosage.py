@@ -38,7 +38,7 @@ def event_dose(event: DoseEvent, facts: CodeFacts, ctx: CheckContext, concs: lis
     amounts = [a for a in event.dose_amounts if not _is_diluent(ctx.note, a)]
     if not amounts:
         # "500 mg/100 mL premixed bag" or "0.5 mg/0.05 mL injected": the container's content.
-        amounts = [a for a in event.amounts if a.is_concentration and not a.rate and (a.per_volume_ml or 0) != 1.0][:1]
+        amounts = [a for a in event.amounts if a.is_concentration and not a.rate and a.volume_stated][:1]
     if not amounts:
         return None, ""
     plain = [a for a in amounts if not a.per_kg and a.kind != "volume"]
@@ -67,9 +67,26 @@ def event_dose(event: DoseEvent, facts: CodeFacts, ctx: CheckContext, concs: lis
     return values[0], ""
 
 
+_TOTAL_BEFORE_RE = re.compile(r"\btotal(?:\s+(?:dose|of|given|administered))?\s*(?:of\s+)?[:=]?\s*$", re.IGNORECASE)
+_TOTAL_BETWEEN_RE = re.compile(r"\btotal\b", re.IGNORECASE)
+
+
+def _is_total_line(ctx: CheckContext, event: DoseEvent) -> bool:
+    """'Total midazolam 4 mg', 'midazolam total 4 mg': a sum of doses already listed."""
+    first = event.dose_amounts[:1]
+    if not first:
+        return False
+    before = ctx.note[max(event.sentence.start, event.mention.start - 16) : event.mention.start]
+    between = ctx.note[event.mention.end : first[0].start]
+    return bool(_TOTAL_BEFORE_RE.search(before) or _TOTAL_BETWEEN_RE.search(between))
+
+
 def total_dose(events: list[DoseEvent], facts: CodeFacts, ctx: CheckContext) -> tuple[float | None, str, list[DoseEvent]]:
     """Sum every administration on the date of service; a repeated mention of one dose counts once."""
     concs = _concentrations(events, ctx)
+    totals = [e for e in events if _is_total_line(ctx, e)]
+    if totals and len(totals) < len(events):
+        events = [e for e in events if e not in totals]
     total, needed, counted = 0.0, "", []
     seen: dict[float, set[str]] = {}
     for event in events:
@@ -112,7 +129,8 @@ def _suggest_code(ctx: CheckContext, event: DoseEvent) -> tuple[CodeFacts | None
 
 def _wrong_drug_event(ctx: CheckContext, same_drug_only: bool = False) -> DoseEvent | None:
     """Another drug administered with an amount, when the billed drug is absent from the note."""
-    others = [e for e in ctx.read.events if e.given and e.dose_amounts and ctx.facts.code not in e.mention.codes]
+    # Only a drug with a code of its own can be "billed under the wrong code".
+    others = [e for e in ctx.read.events if e.given and e.dose_amounts and e.mention.codes and ctx.facts.code not in e.mention.codes]
     if not others:
         return None
     moiety = ctx.facts.moiety

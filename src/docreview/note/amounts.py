@@ -16,7 +16,7 @@ _AMOUNT_RE = re.compile(
     rf"(?:\s*/\s*(?:(?P<pnum>{NUM})\s*)?(?P<per>kg|ml|cc|l|hr|h|hour|min|minute|day|dose|m2)(?![a-z])"
     rf"(?:\s*/\s*(?P<per2>hr|h|hour|min|minute|day))?)?"
     rf"(?:\s+in\s+(?P<bagnum>{NUM})\s*(?P<bagunit>ml|cc|l)(?![a-z]))?"
-    rf"(?:\s*(?:x|×|times)\s*(?P<mult>\d)(?!\s*(?:days?|weeks?|hours?|hrs?|months?|min|mg|ml)))?",
+    rf"(?:\s*(?:x|×|times)\s*(?P<mult>\d{{1,2}})(?![\d.])(?!\s*(?:days?|d\b|weeks?|wks?|hours?|hrs?|h\b|months?|min|mg|ml|kg|lbs?)))?",
     re.IGNORECASE,
 )
 _WEIGHT_RE = re.compile(
@@ -38,6 +38,8 @@ class Amount:
     is_range: bool = False
     multiplier: int = 1
     per_volume_ml: float | None = None  # "500 mg/5 mL" -> 5 (a concentration)
+    volume_stated: bool = False  # "40 mg/1 mL" names a container volume; "40 mg/mL" does not
+    container: bool = False  # "3 x 10 g vials": what a vial holds, not what was given
     bag_volume_ml: float | None = None  # "250 mg in 250 mL"
 
     @property
@@ -53,10 +55,27 @@ def _num(text: str) -> float:
     return float(text.replace(",", ""))
 
 
+_CONTAINER_AFTER_RE = re.compile(r"\s*(?:single[- ]dose\s+|single[- ]use\s+|multi[- ]?dose\s+|sdv\s+|mdv\s+|glass\s+)?(?:vials?|ampules?|ampoules?|bottles?|sdvs?|mdvs?)\b", re.IGNORECASE)
+_GAUGE_AFTER_RE = re.compile(r"\s*(?:[\d.]+\s*(?:in|inch|\"|cm)\s*)?(?:needle|spinal|angio\w*|catheter|cath|butterfly|quincke|whitacre|tuohy|x\s*[\d.]+\s*(?:in|inch|\"))", re.IGNORECASE)
+_GAUGE_BEFORE_RE = re.compile(r"(?:piv|iv|angiocath|catheter|needle|cannula|line)\s*$", re.IGNORECASE)
+
+
+def _is_gauge(text: str, m: re.Match[str]) -> bool:
+    """'22g spinal needle', 'PIV 20g R AC': a needle gauge, not grams."""
+    if m.group("unit").lower() not in {"g", "gm"} or m.group("per"):
+        return False
+    value = _num(m.group("num"))
+    if not (14 <= value <= 32 and value.is_integer()):
+        return False
+    return bool(_GAUGE_AFTER_RE.match(text, m.end()) or _GAUGE_BEFORE_RE.search(text[max(0, m.start() - 14) : m.start()]))
+
+
 def find_amounts(text: str, start: int = 0, end: int | None = None) -> list[Amount]:
     end = len(text) if end is None else end
     out = []
     for m in _AMOUNT_RE.finditer(text, start, end):
+        if _is_gauge(text, m):
+            continue
         kind, factor = _UNITS[m.group("unit").lower()]
         per = (m.group("per") or "").lower()
         per2 = (m.group("per2") or "").lower()
@@ -78,6 +97,9 @@ def find_amounts(text: str, start: int = 0, end: int | None = None) -> list[Amou
                 is_range=bool(m.group("lo")),
                 multiplier=int(m.group("mult")) if m.group("mult") else 1,
                 per_volume_ml=per_volume,
+                volume_stated=bool(m.group("pnum")),
+                # "10 g vials" says what a vial holds; "(1 mL vial)" is still the volume given.
+                container=kind != "volume" and bool(_CONTAINER_AFTER_RE.match(text, m.end())),
                 bag_volume_ml=bag,
             )
         )

@@ -14,6 +14,7 @@ from functools import lru_cache
 from rapidfuzz import fuzz
 
 from docreview.knowledge.facts import CodeFacts, KnowledgeBase, normalize_name
+from docreview.resources import load_json
 
 _WORD_RE = re.compile(r"[A-Za-z0-9]+")
 _NUMBER_RE = re.compile(r"\d")
@@ -39,6 +40,11 @@ class DrugLexicon:
                 words = tuple(normalize_name(name).split())
                 if words and len("".join(words)) >= 2:
                     names.setdefault(words, set()).add(facts.code)
+        # Other drugs bound a billed drug's stretch of text; they carry no code.
+        for name in load_json("other_drugs.json")["names"]:
+            words = tuple(normalize_name(name).split())
+            if words and words not in names:
+                names[words] = set()
         for words, codes in names.items():
             self._by_first.setdefault(words[0], []).append((words, frozenset(codes), " ".join(words)))
         for entries in self._by_first.values():

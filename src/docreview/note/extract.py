@@ -30,9 +30,9 @@ _MAR_GIVEN_RE = re.compile(_TIME + r"(?:given|administered|admin|done|infused)\b
 # A following line is read for a dose or route only when it is a field of the same record.
 _FIELD_LINE_RE = re.compile(r"^\s*(?:[-*•]\s*)?(?:dose|amount|route|site|rate|volume|strength|total|given|administered|admin|infused|qty|quantity|time|\d{3,4}\b|\d{1,2}:\d{2})", re.IGNORECASE)
 # A new medication row in a MAR ("enoxaparin 40 mg SQ daily - 0900 given"): entries below it are not ours.
-_NEW_ROW_RE = re.compile(r"^[A-Za-z][A-Za-z-]+(?:\s+[A-Za-z-]+)?\s+\d[\d,.]*\s*(?:mg|mcg|g|units?|ml)\b", re.IGNORECASE)
+_NEW_ROW_RE = re.compile(r"^(?:(?:[01]\d|2[0-3]):?[0-5]\d\s+)?[A-Za-z][A-Za-z-]+(?:\s+[A-Za-z-]+)?\s+\d[\d,.]*\s*(?:mg|mcg|g|units?|ml)\b", re.IGNORECASE)
 # Where one administration ends and the next begins inside a sentence.
-_CLAUSE_BREAK_RE = re.compile(r",?\s+(?:and\s+)?then\b|\s+followed\s+(?:by|with)\b", re.IGNORECASE)
+_CLAUSE_BREAK_RE = re.compile(r",?\s+(?:and\s+)?then\b|\s+followed\s+(?:by|with)\b|\s\+\s", re.IGNORECASE)
 # "Zofran 4 IVP", "toradol 30 IM": a bare number right after the drug, then a route or "x1".
 _BARE_DOSE_RE = re.compile(r"[ \t]*(?:\(\w+\)[ \t]*)?(?P<num>\d+(?:\.\d+)?)[ \t]*(?=(?:iv|ivp|ivpb|im|sq|sc|subq|sub-q|po|x[ \t]*1|stat|now|slow\s+ivp)\b)", re.IGNORECASE)
 _PARTIAL_RE = re.compile(r"\b(?:stopped|infiltrat\w*|interrupted|partial(?:ly)?|only|discontinued|halted|paused|terminated|reaction|rigors|extravasat\w*)\b", re.IGNORECASE)
@@ -79,7 +79,7 @@ class DoseEvent:
     @property
     def dose_amounts(self) -> list[Amount]:
         """Amounts that say how much was given (not rates, not ranges, not concentrations alone)."""
-        return [a for a in self.amounts if not a.rate and not a.is_range and not a.is_concentration]
+        return [a for a in self.amounts if not a.rate and not a.is_range and not a.is_concentration and not a.container]
 
 
 @dataclass
@@ -127,15 +127,26 @@ def read_note(text: str, facts: CodeFacts, kb: KnowledgeBase) -> NoteFacts:
             continue
         toks = tokens(text, sent.start, sent.end)
         modifiers = find_modifiers(toks)
+        # "50 mg of Benadryl", "given 1 g Ancef": an amount right before a drug is that drug's.
+        lead = [_leading_amount_start(text, sent.start if j == 0 else in_sentence[j - 1].end, m.start) for j, m in enumerate(in_sentence)]
         for j, mention in enumerate(in_sentence):
-            seg_start = sent.start if j == 0 else mention.start
+            seg_start = sent.start if j == 0 else (lead[j] if lead[j] is not None else mention.start)
             seg_end = in_sentence[j + 1].start if j + 1 < len(in_sentence) else sent.end
+            if j + 1 < len(in_sentence) and lead[j + 1] is not None:
+                seg_end = lead[j + 1]
+            # A route may follow a mixture ("Kenalog 40 mg + 2 mL lido injected into the knee");
+            # an amount after "+" or "then" belongs to the next drug.
             brk = _CLAUSE_BREAK_RE.search(text, mention.end, seg_end)
-            seg_end = brk.start() if brk else seg_end
-            amounts = find_amounts(text, seg_start, seg_end) or _bare_dose(text, mention.end, facts)
+            amount_end = brk.start() if brk and "+" in brk.group(0) else seg_end
+            seg_end = brk.start() if brk and "+" not in brk.group(0) else seg_end
+            amounts = find_amounts(text, seg_start, amount_end) or _bare_dose(text, mention.end, facts)
             routes = vocab.find(text[seg_start:seg_end])
+            if not routes and j + 1 < len(in_sentence) and not in_sentence[j + 1].codes:
+                # A mixture shares its route: "Kenalog 40 mg + 2 mL lido injected into the knee".
+                coded = next((m.start for m in in_sentence[j + 1 :] if m.codes), sent.end)
+                routes = vocab.find(text[seg_start:coded])
             routes = [RouteMatch(r.route, r.start + seg_start, r.end + seg_start, r.implied) for r in routes]
-            last_in_sentence = j + 1 == len(in_sentence)
+            last_in_sentence = all(not m.codes for m in in_sentence[j + 1 :])
             if last_in_sentence and (not amounts or not routes):
                 more_amounts, more_routes = _following_lines(text, sents, idx, mentions, sent)
                 amounts = amounts or more_amounts
@@ -180,6 +191,14 @@ def read_note(text: str, facts: CodeFacts, kb: KnowledgeBase) -> NoteFacts:
     )
 
 
+_LEADING_RE = re.compile(r"(?<![\w.])(\d[\d,]*(?:\.\d+)?\s*(?:mg|mcg|g|gm|grams?|units?|ml|cc)\b)(?:\s+of)?(?:\s+(?:the|iv|im|po))?\s*$", re.IGNORECASE)
+
+
+def _leading_amount_start(text: str, lo: int, mention_start: int) -> int | None:
+    m = _LEADING_RE.search(text, lo, mention_start)
+    return m.start(1) if m else None
+
+
 def _bare_dose(text: str, pos: int, facts: CodeFacts) -> list[Amount]:
     """A unit-less dose is read in the billed code's unit kind (mg for mass codes)."""
     from docreview.checks.units import code_unit_kind
@@ -206,7 +225,7 @@ def _following_lines(text, sents, idx, mentions, sent) -> tuple[list[Amount], li
     for nxt in sents[idx + 1 :]:
         if nxt.paragraph != sent.paragraph or nxt.line - sent.line > _FOLLOW_LINES:
             break
-        if any(nxt.start <= m.start < nxt.end for m in mentions):
+        if any(nxt.start <= m.start < nxt.end for m in mentions) or _NEW_ROW_RE.match(text[nxt.start : nxt.end]):
             break
         if not _FIELD_LINE_RE.match(text[nxt.start : nxt.end]) and not _administers(text, nxt):
             continue
@@ -265,11 +284,17 @@ def _confirm_order(text, sents, mentions, event: DoseEvent, discarded: set[int])
     Domain rule: a PRN order or an order is not an administration unless an administration
     entry follows; when one does, its amounts (what was actually given) win.
     """
-    if "NOT_GIVEN" in event.categories or "ADMINISTERED" in event.categories or "PLANNED" not in event.categories:
+    if event.categories & {"NOT_GIVEN", "ELSEWHERE", "ADMINISTERED"} or "PLANNED" not in event.categories:
         return
+    if event.section and event.section.kind == "not_given":
+        return  # a home-medication or allergy list is never confirmed by a later line
     administered = False
     admin_amounts: list[Amount] = []
+    vocab = route_vocabulary()
     for nxt in _later_sentences(sents, mentions, event.sentence):
+        # The confirming line must look like an administration record: an amount or a route.
+        if not (find_amounts(text, nxt.start, nxt.end) or vocab.find(text[nxt.start : nxt.end])):
+            continue
         if _administers(text, nxt):
             administered = True
             cut = _DISCARD_CUE_RE.search(text, nxt.start, nxt.end)

@@ -50,7 +50,8 @@ def _section_table() -> dict[str, tuple[str, str]]:
 
 
 def classify_header(header: str) -> tuple[str, str]:
-    key = " ".join(header.lower().replace("_", " ").split())
+    # "Home meds (per wife)" is a "home meds" header.
+    key = " ".join(re.sub(r"\([^)]*\)", " ", header).lower().replace("_", " ").split())
     return _section_table().get(key, ("neutral", "NEUTRAL"))
 
 
@@ -88,9 +89,37 @@ def sections(text: str) -> list[SectionSpan]:
     out: list[SectionSpan] = []
     for i, (_h_start, c_start, header) in enumerate(marks):
         stop = marks[i + 1][0] if i + 1 < len(marks) else len(text)
+        stop = min(stop, _section_end(text, c_start))
         kind, category = classify_header(header)
         out.append(SectionSpan(header.strip(), kind, category, c_start, stop))
     return out
+
+
+_CONTINUATION_RE = re.compile(r"[ \t]+\S|[ \t]*[-*•]\s|[ \t]*\d+[.)]\s")
+
+
+def _section_end(text: str, content_start: int) -> int:
+    """Where a section's body ends.
+
+    'Allergies: NKDA' (text on the header line) covers that line and any indented or
+    bulleted lines under it; a header alone on its line covers the lines below it up to a
+    blank line.
+    """
+    line_end = text.find("\n", content_start)
+    if line_end < 0:
+        return len(text)
+    inline = text[content_start:line_end].strip() != ""
+    pos = line_end
+    while pos < len(text):
+        nxt = text.find("\n", pos + 1)
+        nxt = len(text) if nxt < 0 else nxt
+        line = text[pos + 1 : nxt]
+        if not line.strip():
+            return pos
+        if inline and not _CONTINUATION_RE.match(line):
+            return pos
+        pos = nxt
+    return len(text)
 
 
 def section_at(spans: list[SectionSpan], pos: int) -> SectionSpan | None:
