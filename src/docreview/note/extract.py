@@ -331,7 +331,7 @@ def _preceding_routes(text, sents, mentions, sent) -> list[RouteMatch]:
     vocab = route_vocabulary()
     before = [p for p in sents if p.end <= sent.start and p.paragraph == sent.paragraph and sent.line - p.line <= _FOLLOW_LINES]
     for prev in reversed(before):
-        if any(prev.start <= m.start < prev.end for m in mentions):
+        if any(prev.start <= m.start < prev.end and m.codes for m in mentions):
             break
         found = vocab.find(text[prev.start : prev.end])
         if found:
