@@ -119,7 +119,6 @@ def read_note(text: str, facts: CodeFacts, kb: KnowledgeBase) -> NoteFacts:
     secs = sections(text)
     targets = [facts] + [kb.facts(c) for c in facts.similar_codes if c in kb.codes]
     mentions = _merge_adjacent(text, lexicon_for(kb).find(text, fuzzy_targets=targets))
-    vocab = route_vocabulary()
     events: list[DoseEvent] = []
     for idx, sent in enumerate(sents):
         in_sentence = [m for m in mentions if sent.start <= m.start < sent.end]
@@ -140,12 +139,15 @@ def read_note(text: str, facts: CodeFacts, kb: KnowledgeBase) -> NoteFacts:
             amount_end = brk.start() if brk and "+" in brk.group(0) else seg_end
             seg_end = brk.start() if brk and "+" not in brk.group(0) else seg_end
             amounts = find_amounts(text, seg_start, amount_end) or _bare_dose(text, mention.end, facts)
-            routes = vocab.find(text[seg_start:seg_end])
+            routes = _routes_in(text, seg_start, seg_end)
             if not routes and j + 1 < len(in_sentence) and not in_sentence[j + 1].codes:
                 # A mixture shares its route: "Kenalog 40 mg + 2 mL lido injected into the knee".
                 coded = next((m.start for m in in_sentence[j + 1 :] if m.codes), sent.end)
-                routes = vocab.find(text[seg_start:coded])
-            routes = [RouteMatch(r.route, r.start + seg_start, r.end + seg_start, r.implied) for r in routes]
+                routes = _routes_in(text, seg_start, coded)
+            if not routes and j > 0:
+                # "given IV Norflex 60 mg, Zofran 4 mg, and morphine 4 mg": a route before the
+                # first drug of a list applies to the whole list.
+                routes = _routes_in(text, sent.start, in_sentence[0].start)
             last_in_sentence = all(not m.codes for m in in_sentence[j + 1 :])
             if last_in_sentence and (not amounts or not routes):
                 more_amounts, more_routes = _following_lines(text, sents, idx, mentions, sent)
@@ -194,6 +196,11 @@ def read_note(text: str, facts: CodeFacts, kb: KnowledgeBase) -> NoteFacts:
 _LEADING_RE = re.compile(r"(?<![\w.])(\d[\d,]*(?:\.\d+)?\s*(?:mg|mcg|g|gm|grams?|units?|ml|cc)\b)(?:\s+of)?(?:\s+(?:the|iv|im|po))?\s*$", re.IGNORECASE)
 
 
+def _routes_in(text: str, start: int, end: int) -> list[RouteMatch]:
+    """Route mentions in text[start:end], with offsets into the whole note."""
+    return [RouteMatch(r.route, r.start + start, r.end + start, r.implied) for r in route_vocabulary().find(text[start:end])]
+
+
 def _leading_amount_start(text: str, lo: int, mention_start: int) -> int | None:
     m = _LEADING_RE.search(text, lo, mention_start)
     return m.start(1) if m else None
@@ -221,7 +228,6 @@ def _following_lines(text, sents, idx, mentions, sent) -> tuple[list[Amount], li
     """Amounts and routes on the next lines of the paragraph, before another drug appears."""
     amounts: list[Amount] = []
     routes: list[RouteMatch] = []
-    vocab = route_vocabulary()
     for nxt in sents[idx + 1 :]:
         if nxt.paragraph != sent.paragraph or nxt.line - sent.line > _FOLLOW_LINES:
             break
@@ -232,7 +238,7 @@ def _following_lines(text, sents, idx, mentions, sent) -> tuple[list[Amount], li
         if not amounts:
             amounts = find_amounts(text, nxt.start, nxt.end)
         if not routes:
-            routes = [RouteMatch(r.route, r.start + nxt.start, r.end + nxt.start, r.implied) for r in vocab.find(text[nxt.start : nxt.end])]
+            routes = _routes_in(text, nxt.start, nxt.end)
     return amounts, routes
 
 
@@ -290,10 +296,9 @@ def _confirm_order(text, sents, mentions, event: DoseEvent, discarded: set[int])
         return  # a home-medication or allergy list is never confirmed by a later line
     administered = False
     admin_amounts: list[Amount] = []
-    vocab = route_vocabulary()
     for nxt in _later_sentences(sents, mentions, event.sentence):
         # The confirming line must look like an administration record: an amount or a route.
-        if not (find_amounts(text, nxt.start, nxt.end) or vocab.find(text[nxt.start : nxt.end])):
+        if not (find_amounts(text, nxt.start, nxt.end) or _routes_in(text, nxt.start, nxt.end)):
             continue
         if _administers(text, nxt):
             administered = True
@@ -328,14 +333,13 @@ def _partial_dose(text, sents, mentions, event: DoseEvent, discarded: set[int]) 
 
 def _preceding_routes(text, sents, mentions, sent) -> list[RouteMatch]:
     """'Procedure: intravitreal injection OD.' on the line before the drug line."""
-    vocab = route_vocabulary()
     before = [p for p in sents if p.end <= sent.start and p.paragraph == sent.paragraph and sent.line - p.line <= _FOLLOW_LINES]
     for prev in reversed(before):
         if any(prev.start <= m.start < prev.end and m.codes for m in mentions):
             break
-        found = vocab.find(text[prev.start : prev.end])
+        found = _routes_in(text, prev.start, prev.end)
         if found:
-            return [RouteMatch(r.route, r.start + prev.start, r.end + prev.start, r.implied) for r in found]
+            return found
     return []
 
 
