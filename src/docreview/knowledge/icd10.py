@@ -25,10 +25,11 @@ def _codes() -> tuple[frozenset[str], frozenset[str]]:
     lists = sorted(data.glob("code-list-*.txt"))
     if not lists:
         raise RuntimeError(f"no ICD-10-CM code list found in {data}")
-    codes = {line.strip() for line in lists[-1].read_text(encoding="utf-8").splitlines()}
-    codes = {c for c in codes if c and "-" not in c and len(c) >= 3}
-    parents = {c[:i] for c in codes for i in range(3, len(c))}
-    return frozenset(codes), frozenset(codes - parents)
+    codes = sorted({c for c in (line.strip() for line in lists[-1].read_text(encoding="utf-8").splitlines()) if len(c) >= 3 and "-" not in c})
+    # In sorted order a code's children follow it directly: a code is billable (a leaf)
+    # unless the next code extends it.
+    leaves = [c for c, nxt in zip(codes, [*codes[1:], ""], strict=True) if not nxt.startswith(c)]
+    return frozenset(codes), frozenset(leaves)
 
 
 def normalize(code: str) -> str:
