@@ -27,9 +27,9 @@ Exit codes: 0 every row reviewed and none held; 1 every row reviewed, some held 
 from __future__ import annotations
 
 import concurrent.futures as cf
-import io
 import contextlib
 import csv
+import io
 import json
 import multiprocessing
 import os
@@ -171,7 +171,7 @@ def read_jsonl(path: Path, mtsamples: dict[int, str] | None) -> Iterator[Task | 
             try:
                 data = json.loads(line)
             except json.JSONDecodeError as exc:
-                yield RowError(number, None, "bad_json", f"not JSON ({exc.msg} at column {exc.colno})")
+                yield RowError(number, None, "bad_json", f"not JSON ({exc.msg} at character {exc.pos + 1})")
                 continue
             if not isinstance(data, dict):
                 yield RowError(number, None, "bad_json", "a case must be a JSON object")
@@ -490,6 +490,8 @@ def _progress(enabled: bool):
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, ProgressColumn, TextColumn, TimeElapsedColumn, TimeRemainingColumn
     from rich.text import Text
 
+    console = Console(stderr=True)
+
     class RateColumn(ProgressColumn):
         def render(self, task) -> Text:
             speed = task.finished_speed or task.speed
@@ -498,7 +500,7 @@ def _progress(enabled: bool):
     return Progress(
         TextColumn("[bold]reviewing[/]"), BarColumn(), MofNCompleteColumn(), RateColumn(), TimeElapsedColumn(),
         TextColumn("ETA"), TimeRemainingColumn(), TextColumn("{task.fields[status]}"),
-        console=Console(stderr=True), disable=not enabled, transient=False, refresh_per_second=5,
+        console=console, disable=not enabled or not console.is_terminal, transient=False, refresh_per_second=5,
     )
 
 
@@ -572,7 +574,12 @@ def _run(settings: BatchSettings, fmt: str, echo) -> int:
     mtsamples = load_mtsamples(settings.mtsamples) if settings.mtsamples else None
     done = recovered.ids
 
-    counts = Counter(action for action, _ in plan(iter_rows(settings.input, fmt, mtsamples), done))
+    counts: Counter[str] = Counter()
+    input_rows: dict[str, int] = {}  # id -> row, for the summary (results of ids no longer in the input are left out)
+    for action, item in plan(iter_rows(settings.input, fmt, mtsamples), done):
+        counts[action] += 1
+        if action != "error":
+            input_rows[item.id] = item.row  # type: ignore[union-attr]
     stats.input_rows = sum(counts.values())
     stats.resumed = counts["skip"]
     if recovered.dropped:
@@ -656,7 +663,8 @@ def _run(settings: BatchSettings, fmt: str, echo) -> int:
 
     from docreview.report_html import render_report
 
-    summary, csv_text = build_summary(settings, fmt, stats)
+    summary, csv_text = build_summary(settings, fmt, stats, input_rows)
+    write_private(out / ERRORS, "".join(json.dumps(x, ensure_ascii=False) + "\n" for x in summary["errors"]))  # in row order
     write_private(out / SUMMARY, json.dumps(summary, indent=2, ensure_ascii=False) + "\n")
     write_private(out / RESULTS_CSV, csv_text)
     write_private(out / REPORT, render_report(summary))
@@ -689,8 +697,9 @@ def _fmt_number(value: Any) -> str:
     return f"{value:g}" if isinstance(value, int | float) else str(value)
 
 
-def build_summary(settings: BatchSettings, fmt: str, stats: RunStats) -> tuple[dict[str, Any], str]:
-    """summary.json (a dict) and results.csv (text), both from every line of results.jsonl."""
+def build_summary(settings: BatchSettings, fmt: str, stats: RunStats, input_rows: dict[str, int] | None = None) -> tuple[dict[str, Any], str]:
+    """summary.json (a dict) and results.csv (text), from the lines of results.jsonl whose id is in
+    the input (`input_rows`: id -> row; None: every line)."""
     from docreview.checks.registry import RULES
 
     verdicts: Counter[str] = Counter()
@@ -699,12 +708,17 @@ def build_summary(settings: BatchSettings, fmt: str, stats: RunStats) -> tuple[d
     rules: dict[str, dict[str, Any]] = {}
     held: list[dict[str, Any]] = []
     csv_rows: list[tuple[int, dict[str, Any]]] = []
+    stale = 0
     with (settings.out / RESULTS).open(encoding="utf-8") as handle:
         for line in handle:
             if not line.strip():
                 continue
             obj = json.loads(line)
-            rid, row, review = obj["id"], obj.get("row") or 0, obj["review"]
+            rid, review = obj["id"], obj["review"]
+            if input_rows is not None and rid not in input_rows:
+                stale += 1
+                continue
+            row = input_rows[rid] if input_rows is not None else obj.get("row") or 0
             verdict = review["verdict"]
             verdicts[verdict] += 1
             statuses = {name: review["elements"][name]["status"] for name in ELEMENTS}
@@ -748,6 +762,7 @@ def build_summary(settings: BatchSettings, fmt: str, stats: RunStats) -> tuple[d
     if errors_path.exists():
         with errors_path.open(encoding="utf-8") as handle:
             errors = [json.loads(line) for line in handle if line.strip()]
+        errors.sort(key=lambda x: (x.get("row") or 0))
     held.sort(key=lambda h: (h["row"], h["id"]))
     csv_rows.sort(key=lambda item: item[0])
     reviewed = sum(verdicts.values())
@@ -759,7 +774,7 @@ def build_summary(settings: BatchSettings, fmt: str, stats: RunStats) -> tuple[d
         "run": {**asdict(stats), "notes_per_s": round(stats.reviewed / stats.elapsed_s, 1) if stats.elapsed_s else None,
                 "python": sys.version.split()[0]},
         "totals": {"input_rows": stats.input_rows, "reviewed": reviewed, "pass": verdicts["pass"], "held": verdicts["fail"],
-                   "errors": len(errors)},
+                   "errors": len(errors), "results_not_in_input": stale},
         "exit_code": exit_code,
         "verdicts": {"pass": verdicts["pass"], "fail": verdicts["fail"]},
         "elements": {name: dict(c) for name, c in elements.items()},

@@ -40,6 +40,35 @@ HcpcsOpt = Annotated[
     Path | None,
     typer.Option("--hcpcs", help="CMS HCPCS file (fixed-width or CSV); also DOCREVIEW_HCPCS.", envvar="DOCREVIEW_HCPCS"),
 ]
+# Model options (modes model and hybrid). They are passed on as the DOCREVIEW_* environment the
+# model layer reads, so worker processes see the same configuration.
+ModelOpt = Annotated[
+    str | None,
+    typer.Option("--model", help="local (default: the bundled Qwen2.5-Coder-1.5B, or DOCREVIEW_MODEL_PATH), openai-compatible:NAME, "
+                 "ollama:NAME, or a LangChain provider:model. Remote models only when named: notes are PHI. Also DOCREVIEW_MODEL."),
+]
+BaseUrlOpt = Annotated[str | None, typer.Option("--base-url", help="Server URL for openai-compatible or ollama; also DOCREVIEW_BASE_URL.")]
+LogPromptsOpt = Annotated[bool, typer.Option("--log-prompts", help="Log the model's prompts and answers to stderr (they contain the note: PHI).")]
+ModelCacheOpt = Annotated[bool, typer.Option("--model-cache/--no-model-cache", help="Reuse cached model answers (in DOCREVIEW_HOME).")]
+
+
+def _configure_model(model: str | None, base_url: str | None, log_prompts: bool, cache: bool) -> None:
+    import logging
+    import os
+
+    if model:
+        os.environ["DOCREVIEW_MODEL"] = model
+    if base_url:
+        os.environ["DOCREVIEW_BASE_URL"] = base_url
+    if not cache:
+        os.environ["DOCREVIEW_MODEL_CACHE"] = "0"
+    if log_prompts:
+        os.environ["DOCREVIEW_LOG_PROMPTS"] = "1"
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("[docreview.model] %(message)s"))
+        logger = logging.getLogger("docreview.model")
+        logger.addHandler(handler)
+        logger.setLevel(logging.INFO)
 
 
 def _console(stderr: bool = False):
@@ -245,6 +274,10 @@ def check(
     mue: Annotated[Path | None, typer.Option("--mue", help="CMS MUE table (CSV) to warn on units above the cap.")] = None,
     corpus: CorpusOpt = None,
     hcpcs: HcpcsOpt = None,
+    model: ModelOpt = None,
+    base_url: BaseUrlOpt = None,
+    log_prompts: LogPromptsOpt = False,
+    model_cache: ModelCacheOpt = True,
 ) -> None:
     """Check one note against one claim line. Exit 0 pass, 1 fail (hold the claim), 2 bad input."""
     from pydantic import ValidationError
@@ -278,6 +311,7 @@ def check(
         problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
         fail(f"invalid claim: {problems}")
     text = _read_note(note)
+    _configure_model(model, base_url, log_prompts, model_cache)
     try:
         reviewer = default_reviewer(corpus=corpus, hcpcs=hcpcs, mode=mode.value, select=select or (), ignore=ignore or (), mue=mue)
         result = reviewer.review(text, claim)
@@ -324,6 +358,10 @@ def evaluate(
     retrieval: Annotated[bool, typer.Option("--retrieval/--no-retrieval", help="Measure retrieval hit@k with the index.")] = True,
     corpus: CorpusOpt = None,
     hcpcs: HcpcsOpt = None,
+    model: ModelOpt = None,
+    base_url: BaseUrlOpt = None,
+    log_prompts: LogPromptsOpt = False,
+    model_cache: ModelCacheOpt = True,
 ) -> None:
     """Measure accuracy per element on labelled cases (the spec's metrics)."""
     from docreview.evaluate import EvalInputError, load_cases, print_report, run_eval
@@ -340,6 +378,7 @@ def evaluate(
     if not loaded.cases:
         fail("no cases to evaluate")
     modes = ["rules", "model", "hybrid"] if compare else [mode.value]
+    _configure_model(model, base_url, log_prompts, model_cache)
     reports = []
     for m in modes:
         try:
@@ -354,6 +393,50 @@ def evaluate(
         payload = reports[0] if len(reports) == 1 else {"modes": reports}
         json_out.write_text(json.dumps(payload, indent=2), encoding="utf-8")
         con.print(f"report written to {json_out}")
+
+
+class InputFmt(str, Enum):
+    jsonl = "jsonl"
+    csv = "csv"
+
+
+@app.command()
+def batch(
+    input_file: Annotated[Path, typer.Argument(metavar="INPUT", help="JSONL of cases (the spec's format) or CSV of claim lines with note_path.")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="Output folder: results.jsonl, errors.jsonl, results.csv, summary.json, report.html.")],
+    mode: Annotated[Mode, typer.Option("--mode", help="rules (default) | model | hybrid.")] = Mode.rules,
+    workers: Annotated[int | None, typer.Option("--workers", "-w", min=1, max=64, help="Worker processes, each loading the reviewer (and model) once (default: CPU count in rules mode, 1 in model/hybrid).")] = None,
+    resume: Annotated[bool, typer.Option("--resume", help="Skip ids already in OUT/results.jsonl (after a crash or Ctrl-C).")] = False,
+    overwrite: Annotated[bool, typer.Option("--overwrite", help="Delete existing results in OUT and start over.")] = False,
+    input_format: Annotated[InputFmt | None, typer.Option("--format", help="Input format (default: from the extension).")] = None,
+    mtsamples: Annotated[Path | None, typer.Option("--mtsamples", help="MTSamples CSV for cases whose note is a MTSamples row.")] = None,
+    select: Annotated[list[str] | None, typer.Option("--select", help="Only report these rule ids or prefixes.")] = None,
+    ignore: Annotated[list[str] | None, typer.Option("--ignore", help="Do not report these rule ids or prefixes.")] = None,
+    mue: Annotated[Path | None, typer.Option("--mue", help="CMS MUE table (CSV) to warn on units above the cap.")] = None,
+    progress: Annotated[bool, typer.Option("--progress/--no-progress", help="Progress bar on stderr.")] = True,
+    corpus: CorpusOpt = None,
+    hcpcs: HcpcsOpt = None,
+) -> None:
+    """Review many claim lines in parallel, resumably, with a report for auditors.
+
+    Results stream to OUT/results.jsonl, one {"id", "row", "review"} line per claim as it finishes; rows that cannot be reviewed go to OUT/errors.jsonl with their row number and reason. At the end: OUT/summary.json, OUT/report.html and OUT/results.csv.
+
+    Exit codes: 0 every row reviewed, none held · 1 every row reviewed, some held (verdict fail) · 2 some rows could not be reviewed (see errors.jsonl), or bad input or usage · 130 interrupted (finish with --resume).
+    """
+    from docreview.batch import BatchError, BatchSettings, default_workers, run_batch
+
+    if resume and overwrite:
+        fail("--resume and --overwrite contradict each other; choose one")
+    settings = BatchSettings(
+        input=input_file, out=out, mode=mode.value, workers=workers or (default_workers() if mode == Mode.rules else 1), resume=resume, overwrite=overwrite,
+        input_format=input_format.value if input_format else None, select=tuple(select or ()), ignore=tuple(ignore or ()),
+        corpus=corpus, hcpcs=hcpcs, mue=mue, mtsamples=mtsamples, progress=progress,
+    )
+    try:
+        code = run_batch(settings, echo=typer.echo)
+    except BatchError as exc:
+        fail(str(exc))
+    raise typer.Exit(code)
 
 
 def main() -> None:

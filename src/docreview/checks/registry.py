@@ -189,6 +189,16 @@ RULES: dict[str, Rule] = {
              "Payers expect the vial content, the amount given and the amount discarded.",
              "'500 mg vial, 300 mg given' with a JW line.",
              "State the discarded amount.", ("CO-16",)),
+        Rule("MDL001", "any", W, "Model and rules disagree",
+             "In --mode model or hybrid, the element's status with the model's reading of the note differs from the rules' own; the finding gives both views and the model's quotes.",
+             "The model reads what the rules cannot (an unusual dose line, a reason in clinical prose) but a small model errs too: a person should look.",
+             "Rules: dosage missing (read as not given); model: 'Midazolam 10 mg IM R deltoid given' is an administration, so dosage is documented.",
+             "Read the quoted passage and decide; fix the note or the claim as for the element's own rules."),
+        Rule("MDL002", "any", INFO, "Model abstained",
+             "The model's answer could not be used: its quotes are not in the note, it gave none, or its answer was unreadable; the rules' outcome stands.",
+             "A model's claim is only as good as the text it quotes; unverifiable claims are dropped (review spec).",
+             "The model says 'given with amount' but quotes a sentence that is not in the note.",
+             "Nothing to fix; the rules' findings for the element apply."),
     ]
 }
 
