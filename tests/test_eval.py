@@ -48,3 +48,14 @@ def test_mtsamples_cases_resolve():
     assert len(loaded.cases) >= 40 and not loaded.problems
     report = run_eval(loaded.cases, retrieval=False)
     assert not report["failed_cases"]
+
+
+def test_sample_is_the_same_subset_whatever_the_order():
+    from docreview.evaluate import load_cases, sample_cases
+
+    cases = load_cases(Path(__file__).parents[1] / "eval" / "cases.jsonl").cases
+    first = [c.id for c, _ in sample_cases(cases, 10)]
+    again = [c.id for c, _ in sample_cases(list(reversed(cases)), 10)]
+    assert len(first) == 10
+    assert sorted(first) == sorted(again)
+    assert set(first) < {c.id for c, _ in cases}

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from enum import Enum
 from pathlib import Path
 from typing import Annotated, NoReturn
@@ -44,11 +46,16 @@ HcpcsOpt = Annotated[
 # model layer reads, so worker processes see the same configuration.
 ModelOpt = Annotated[
     str | None,
-    typer.Option("--model", help="local (default: the bundled Qwen2.5-Coder-1.5B, or DOCREVIEW_MODEL_PATH), openai-compatible:NAME, "
-                 "ollama:NAME, or a LangChain provider:model. Remote models only when named: notes are PHI. Also DOCREVIEW_MODEL."),
+    typer.Option(
+        "--model",
+        help="local (default: the bundled Qwen2.5-Coder-1.5B, or DOCREVIEW_MODEL_PATH), openai-compatible:NAME, "
+        "ollama:NAME, or a LangChain provider:model. Remote models only when named: notes are PHI. Also DOCREVIEW_MODEL.",
+    ),
 ]
 BaseUrlOpt = Annotated[str | None, typer.Option("--base-url", help="Server URL for openai-compatible or ollama; also DOCREVIEW_BASE_URL.")]
-LogPromptsOpt = Annotated[bool, typer.Option("--log-prompts", help="Log the model's prompts and answers to stderr (they contain the note: PHI).")]
+LogPromptsOpt = Annotated[
+    bool, typer.Option("--log-prompts", help="Log the model's prompts and answers to stderr (they contain the note: PHI).")
+]
 ModelCacheOpt = Annotated[bool, typer.Option("--model-cache/--no-model-cache", help="Reuse cached model answers (in DOCREVIEW_HOME).")]
 
 
@@ -147,13 +154,17 @@ def index(
         print(json.dumps(out, indent=2))
     else:
         con = _console()
-        con.print(f"Indexed {report.documents} documents, {report.chunks} sections ({report.embedded} embedded, {report.removed} removed) in {report.index_path}")
+        con.print(
+            f"Indexed {report.documents} documents, {report.chunks} sections ({report.embedded} embedded, {report.removed} removed) in {report.index_path}"
+        )
         if not cms_file:
             con.print("[dim]Not validated against CMS: pass --hcpcs or set DOCREVIEW_HCPCS.[/]")
         for f, r in load.errors:
             con.print(f"[yellow]skipped[/] {f}: {r}")
         for c in conflicts:
-            con.print(f"[red]conflict[/] {c.code} in {c.document}: document says '{c.document_drug}', CMS says '{c.cms_descriptor}' ({c.problem})")
+            con.print(
+                f"[red]conflict[/] {c.code} in {c.document}: document says '{c.document_drug}', CMS says '{c.cms_descriptor}' ({c.problem})"
+            )
         if cms and not conflicts:
             con.print("[green]All documents agree with the CMS descriptors.[/]")
     if strict and conflicts:
@@ -175,8 +186,16 @@ def codes(
         rows = []
         for c in kb.codes:
             f = kb.facts(c)
-            rows.append({"code": c, "drug": f.drug, "unit_amount": f.unit_amount, "unit": f.unit, "up_to": f.up_to,
-                         "document": f.document.source if f.document else None})
+            rows.append(
+                {
+                    "code": c,
+                    "drug": f.drug,
+                    "unit_amount": f.unit_amount,
+                    "unit": f.unit,
+                    "up_to": f.up_to,
+                    "document": f.document.source if f.document else None,
+                }
+            )
         if as_json:
             print(json.dumps(rows, indent=2))
             return
@@ -195,9 +214,18 @@ def codes(
     except UnknownCodeError as exc:
         fail(str(exc))
     data = {
-        "code": f.code, "descriptor": f.descriptor, "drug": f.drug, "brands": f.brands, "unit_amount": f.unit_amount,
-        "unit": f.unit, "up_to": f.up_to, "routes": sorted(f.allowed_routes), "accepted_routes": f.accepted_routes,
-        "containers": f.containers, "indications": [i.model_dump() for i in f.indications], "similar_codes": f.similar_codes,
+        "code": f.code,
+        "descriptor": f.descriptor,
+        "drug": f.drug,
+        "brands": f.brands,
+        "unit_amount": f.unit_amount,
+        "unit": f.unit,
+        "up_to": f.up_to,
+        "routes": sorted(f.allowed_routes),
+        "accepted_routes": f.accepted_routes,
+        "containers": f.containers,
+        "indications": [i.model_dump() for i in f.indications],
+        "similar_codes": f.similar_codes,
         "source": f.document.source if f.document else "CMS HCPCS",
         "sections": [s.heading for s in f.document.sections] if f.document else [],
     }
@@ -207,8 +235,10 @@ def codes(
     con = _console()
     con.print(f"[bold]{f.code}[/] {f.descriptor}")
     unit = f"{'up to ' if f.up_to else ''}{f.unit_amount:g} {f.unit}" if f.unit_amount else "not parsed"
-    con.print(f"drug: {f.display_drug} · unit: {unit} · routes: {', '.join(sorted(f.allowed_routes)) or '—'}"
-              f"{' · accepted: ' + ', '.join(f.accepted_routes) if f.accepted_routes else ''} · containers: {f.containers or '—'}")
+    con.print(
+        f"drug: {f.display_drug} · unit: {unit} · routes: {', '.join(sorted(f.allowed_routes)) or '—'}"
+        f"{' · accepted: ' + ', '.join(f.accepted_routes) if f.accepted_routes else ''} · containers: {f.containers or '—'}"
+    )
     for ind in f.indications:
         con.print(f"  indication: {ind.name} [dim]({', '.join(ind.icd10) or 'no ICD-10 of its own'})[/]")
     if f.similar_codes:
@@ -238,7 +268,9 @@ def search(
         con.print("No sections found.")
     for h in hits:
         text = " ".join(h.text.split())
-        con.print(f"[bold]{h.code}[/] {h.section} [dim]({h.source}, score {h.score:.3f})[/]\n  {text[:240]}{'...' if len(text) > 240 else ''}")
+        con.print(
+            f"[bold]{h.code}[/] {h.section} [dim]({h.source}, score {h.score:.3f})[/]\n  {text[:240]}{'...' if len(text) > 240 else ''}"
+        )
 
 
 def _read_note(path: str) -> str:
@@ -261,12 +293,16 @@ def check(
     note: Annotated[str, typer.Argument(help="Note file, or - for standard input.")] = "-",
     code: Annotated[str | None, typer.Option("--code", help="The billed HCPCS code (e.g. J1953).")] = None,
     units: Annotated[float | None, typer.Option("--units", help="Billed units of the administered line.")] = None,
-    modifier: Annotated[list[str] | None, typer.Option("--modifier", "-m", help="A modifier on the code's lines (repeat: -m JW -m ...).")] = None,
+    modifier: Annotated[
+        list[str] | None, typer.Option("--modifier", "-m", help="A modifier on the code's lines (repeat: -m JW -m ...).")
+    ] = None,
     waste_units: Annotated[float | None, typer.Option("--waste-units", help="Units on the JW line.")] = None,
     icd10: Annotated[list[str] | None, typer.Option("--icd10", help="A claim ICD-10-CM code (repeatable).")] = None,
     setting: Annotated[str | None, typer.Option("--setting", help="office | outpatient | inpatient | rhc-fqhc | esrd-facility")] = None,
     date: Annotated[str | None, typer.Option("--date", help="Date of service, YYYY-MM-DD.")] = None,
-    claim_file: Annotated[Path | None, typer.Option("--claim", help="Claim as JSON (the spec's claim object); options override it.")] = None,
+    claim_file: Annotated[
+        Path | None, typer.Option("--claim", help="Claim as JSON (the spec's claim object); options override it.")
+    ] = None,
     fmt: Annotated[Fmt, typer.Option("--format", help="Output format.")] = Fmt.text,
     mode: Annotated[Mode, typer.Option("--mode", help="rules (default) | model | hybrid.")] = Mode.rules,
     select: Annotated[list[str] | None, typer.Option("--select", help="Only report these rule ids or prefixes.")] = None,
@@ -352,6 +388,14 @@ def evaluate(
     mode: Annotated[Mode, typer.Option("--mode", help="rules | model | hybrid.")] = Mode.rules,
     compare: Annotated[bool, typer.Option("--compare", help="Run every available mode side by side.")] = False,
     split: Annotated[str | None, typer.Option("--split", help="Only cases of this split (dev or test).")] = None,
+    sample: Annotated[
+        int | None,
+        typer.Option(
+            "--sample",
+            min=1,
+            help="Only N cases, picked by the hash of their id (the same N every run and every mode): the model modes take seconds per case.",
+        ),
+    ] = None,
     mtsamples: Annotated[Path | None, typer.Option("--mtsamples", help="MTSamples CSV for cases that reference it.")] = None,
     json_out: Annotated[Path | None, typer.Option("--json", help="Write the report (with per_case) here.")] = None,
     errors: Annotated[bool, typer.Option("--errors", help="List each wrong case with its findings.")] = False,
@@ -364,7 +408,7 @@ def evaluate(
     model_cache: ModelCacheOpt = True,
 ) -> None:
     """Measure accuracy per element on labelled cases (the spec's metrics)."""
-    from docreview.evaluate import EvalInputError, load_cases, print_report, run_eval
+    from docreview.evaluate import EvalInputError, load_cases, print_comparison, print_report, run_eval, sample_cases
 
     if split not in (None, "dev", "test"):
         fail("--split must be dev or test")
@@ -377,22 +421,44 @@ def evaluate(
         con.print(f"[yellow]skipped[/] {problem}")
     if not loaded.cases:
         fail("no cases to evaluate")
+    chosen = sample_cases(loaded.cases, sample) if sample else loaded.cases
     modes = ["rules", "model", "hybrid"] if compare else [mode.value]
     _configure_model(model, base_url, log_prompts, model_cache)
     reports = []
     for m in modes:
         try:
-            reports.append(run_eval(loaded.cases, mode=m, corpus=corpus, hcpcs=hcpcs, retrieval=retrieval, progress=con))
+            with _case_progress(f"eval {m}", enabled=m != "rules") as tick:
+                reports.append(run_eval(chosen, mode=m, corpus=corpus, hcpcs=hcpcs, retrieval=retrieval, progress=tick))
         except Exception as exc:  # a mode that cannot run (e.g. no model) is reported, not fatal
             if not compare:
                 fail(str(exc))
             con.print(f"[yellow]mode {m} not run:[/] {exc}")
     for report in reports:
         print_report(report, con, show_errors=errors)
+    if len(reports) > 1:
+        print_comparison(reports, con)
     if json_out:
         payload = reports[0] if len(reports) == 1 else {"modes": reports}
         json_out.write_text(json.dumps(payload, indent=2), encoding="utf-8")
         con.print(f"report written to {json_out}")
+
+
+@contextmanager
+def _case_progress(label: str, enabled: bool) -> Iterator[Callable[[int, int], None] | None]:
+    """A progress bar on stderr for the slow (model) modes; nothing in rules mode."""
+    if not enabled:
+        yield None
+        return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+
+    columns = (TextColumn(label), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), TimeRemainingColumn())
+    with Progress(*columns, console=_console(stderr=True), transient=True) as bar:
+        task = bar.add_task(label, total=None)
+
+        def tick(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+        yield tick
 
 
 class InputFmt(str, Enum):
@@ -402,10 +468,23 @@ class InputFmt(str, Enum):
 
 @app.command()
 def batch(
-    input_file: Annotated[Path, typer.Argument(metavar="INPUT", help="JSONL of cases (the spec's format) or CSV of claim lines with note_path.")],
-    out: Annotated[Path, typer.Option("--out", "-o", help="Output folder: results.jsonl, errors.jsonl, results.csv, summary.json, report.html.")],
+    input_file: Annotated[
+        Path, typer.Argument(metavar="INPUT", help="JSONL of cases (the spec's format) or CSV of claim lines with note_path.")
+    ],
+    out: Annotated[
+        Path, typer.Option("--out", "-o", help="Output folder: results.jsonl, errors.jsonl, results.csv, summary.json, report.html.")
+    ],
     mode: Annotated[Mode, typer.Option("--mode", help="rules (default) | model | hybrid.")] = Mode.rules,
-    workers: Annotated[int | None, typer.Option("--workers", "-w", min=1, max=64, help="Worker processes, each loading the reviewer (and model) once (default: CPU count in rules mode, 1 in model/hybrid).")] = None,
+    workers: Annotated[
+        int | None,
+        typer.Option(
+            "--workers",
+            "-w",
+            min=1,
+            max=64,
+            help="Worker processes, each loading the reviewer (and model) once (default: CPU count in rules mode, 1 in model/hybrid).",
+        ),
+    ] = None,
     resume: Annotated[bool, typer.Option("--resume", help="Skip ids already in OUT/results.jsonl (after a crash or Ctrl-C).")] = False,
     overwrite: Annotated[bool, typer.Option("--overwrite", help="Delete existing results in OUT and start over.")] = False,
     input_format: Annotated[InputFmt | None, typer.Option("--format", help="Input format (default: from the extension).")] = None,
@@ -428,9 +507,20 @@ def batch(
     if resume and overwrite:
         fail("--resume and --overwrite contradict each other; choose one")
     settings = BatchSettings(
-        input=input_file, out=out, mode=mode.value, workers=workers or (default_workers() if mode == Mode.rules else 1), resume=resume, overwrite=overwrite,
-        input_format=input_format.value if input_format else None, select=tuple(select or ()), ignore=tuple(ignore or ()),
-        corpus=corpus, hcpcs=hcpcs, mue=mue, mtsamples=mtsamples, progress=progress,
+        input=input_file,
+        out=out,
+        mode=mode.value,
+        workers=workers or (default_workers() if mode == Mode.rules else 1),
+        resume=resume,
+        overwrite=overwrite,
+        input_format=input_format.value if input_format else None,
+        select=tuple(select or ()),
+        ignore=tuple(ignore or ()),
+        corpus=corpus,
+        hcpcs=hcpcs,
+        mue=mue,
+        mtsamples=mtsamples,
+        progress=progress,
     )
     try:
         code = run_batch(settings, echo=typer.echo)

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import csv
+import hashlib
 import json
 import statistics
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -79,6 +81,13 @@ def load_cases(path: Path, mtsamples: Path | None = None, split: str | None = No
     return out
 
 
+def sample_cases(cases: list[tuple[EvalCase, str]], n: int) -> list[tuple[EvalCase, str]]:
+    """The n cases whose sha256(id) is smallest, in file order: the same cases every run and for
+    every mode, and independent of the file's order (the model modes are too slow for a whole split)."""
+    keep = set(sorted((hashlib.sha256(c.id.encode()).hexdigest() for c, _ in cases))[:n])
+    return [(c, note) for c, note in cases if hashlib.sha256(c.id.encode()).hexdigest() in keep]
+
+
 def _prf(tp: int, fp: int, fn: int) -> dict[str, float]:
     p = tp / (tp + fp) if tp + fp else 0.0
     r = tp / (tp + fn) if tp + fn else 0.0
@@ -144,29 +153,38 @@ def run_eval(
     corpus: Path | None = None,
     hcpcs: Path | None = None,
     retrieval: bool = True,
-    progress: Any = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> dict[str, Any]:
     from docreview.review_engine import default_reviewer
 
     reviewer = default_reviewer(corpus=corpus, hcpcs=hcpcs, mode=mode)
     per_case, latencies, failures = [], [], []
     started = time.perf_counter()
-    for case, note in cases:
+    for number, (case, note) in enumerate(cases, start=1):
         t0 = time.perf_counter()
         try:
             review = reviewer.review(note, case.claim)
         except Exception as exc:  # one bad case never stops the run
             failures.append({"id": case.id, "error": f"{type(exc).__name__}: {exc}"})
             continue
+        finally:
+            if progress is not None:
+                progress(number, len(cases))
         latencies.append((time.perf_counter() - t0) * 1000)
-        per_case.append({
-            "id": case.id,
-            "expected": case.expected,
-            "predicted": review.predicted(),
-            "tags": case.tags,
-            "findings": [{"rule_id": f.rule_id, "message": f.message, "evidence": [e.quote for e in f.evidence]} for f in review.findings],
-            "summaries": {k: v.summary for k, v in review.elements.items()},
-        })
+        per_case.append(
+            {
+                "id": case.id,
+                "expected": case.expected,
+                "predicted": review.predicted(),
+                "tags": case.tags,
+                "findings": [
+                    {"rule_id": f.rule_id, "message": f.message, "evidence": [e.quote for e in f.evidence]} for f in review.findings
+                ],
+                "summaries": {k: v.summary for k, v in review.elements.items()},
+                "origins": {k: v.origin for k, v in review.elements.items()},
+                "ms": round(latencies[-1], 1),
+            }
+        )
     wall = time.perf_counter() - started
     elements = {}
     for name in ELEMENTS:
@@ -188,10 +206,45 @@ def run_eval(
             "p95": round(sorted(latencies)[int(0.95 * (len(latencies) - 1))], 2) if latencies else None,
         },
         "cases_per_second": round(len(per_case) / wall, 1) if wall else None,
+        "model": _model_stats(reviewer.judge, per_case),
         "failed_cases": failures,
         "per_case": per_case,
     }
     return report
+
+
+def _model_stats(judge: Any, per_case: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """How often the model was asked and how long its calls took (no note text)."""
+    if judge is None:
+        return None
+    ms = [s["ms"] for s in judge.stats]
+    changed = sum(o != "rules" for c in per_case for o in c["origins"].values())
+    return {
+        "model_id": getattr(judge.backend, "model_id", None),
+        "calls": judge.calls,
+        "call_ms_p50": round(statistics.median(ms), 1) if ms else None,
+        "cases_waiting": sum(any(o != "rules" for o in c["origins"].values()) for c in per_case),
+        "elements_not_from_rules_alone": changed,
+    }
+
+
+def print_comparison(reports: list[dict[str, Any]], console: Any) -> None:
+    """One table: accuracy per element, verdict and latency, one column per mode."""
+    from rich.table import Table
+
+    table = Table(title=f"docreview eval --compare, {reports[0]['cases']} cases")
+    table.add_column("")
+    for r in reports:
+        table.add_column(r["mode"], justify="right")
+    for name in ELEMENTS:
+        table.add_row(f"{name} accuracy", *(f"{r['elements'][name]['accuracy']:.3f}" for r in reports))
+    table.add_row(
+        "verdict accuracy", *(f"{r['verdict']['accuracy']:.3f}" if r["verdict"]["accuracy"] is not None else "-" for r in reports)
+    )
+    table.add_row("latency p50 (ms/case)", *(f"{r['latency_ms']['p50']:,.0f}" for r in reports))
+    table.add_row("latency p95 (ms/case)", *(f"{r['latency_ms']['p95']:,.0f}" for r in reports))
+    table.add_row("model calls", *(str(r["model"]["calls"]) if r.get("model") else "-" for r in reports))
+    console.print(table)
 
 
 def print_report(report: dict[str, Any], console: Any, show_errors: bool = False) -> None:
