@@ -49,7 +49,7 @@ def test_descriptors_equal_cms_2025():
 
 def test_facts_from_front_matter_agree_with_descriptor():
     kb = KnowledgeBase()
-    for code in kb.codes:
+    for code in kb.documents:
         facts = kb.facts(code)
         front = facts.document.front
         assert front.unit_amount == facts.unit_amount, code
@@ -64,3 +64,15 @@ def test_corpus_is_written_in_own_words():
     seed = set().union(*(grams(p.read_text(errors="ignore")) for p in need(SEEDS).glob("*.txt")))
     for path in bundled_corpus().rglob("*.md"):
         assert not grams(path.read_text()) & seed, path.name
+
+
+def test_similar_codes_are_known_from_their_descriptors():
+    """A look-alike code named with its CMS descriptor is known without a document of its own."""
+    kb = KnowledgeBase()
+    assert "J1569" not in kb.documents and "J1569" in kb.codes
+    gammagard = kb.facts("J1569")
+    assert (gammagard.unit_amount, gammagard.unit, gammagard.brands) == (500.0, "mg", ["gammagard liquid"])
+    # Several immune globulin codes: the brand names the product, the class name does not.
+    assert gammagard.product_specific and gammagard.names() == ["gammagard liquid"]
+    # A manufacturer-only code of a drug other codes share is not named by the generic drug.
+    assert kb.facts("J0134").names() == [] and "acetaminophen" in kb.facts("J0131").names()

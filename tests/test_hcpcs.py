@@ -17,6 +17,19 @@ def test_parse_common_descriptor_forms():
     assert f.unit_amount == 0.1
 
 
+def test_brands_labelers_and_asides_in_descriptors():
+    f = parse_descriptor("J1569", "Injection, immune globulin, (gammagard liquid), non-lyophilized, (e.g., liquid), 500 mg")
+    assert f.drug == "immune globulin" and f.brands == ("gammagard liquid",)
+    f = parse_descriptor("J1561", "Injection, immune globulin, (gamunex-c/gammaked), non-lyophilized (e.g., liquid), 500 mg")
+    assert f.brands == ("gamunex-c", "gammaked")
+    # A manufacturer in parentheses tells same-drug codes apart; notes do not name the drug by it.
+    f = parse_descriptor("J0134", "Injection, acetaminophen (fresenius kabi), 10 mg")
+    assert (f.drug, f.brands, f.labelers) == ("acetaminophen", (), ("fresenius kabi",))
+    f = parse_descriptor("J0911", "Instillation, taurolidine 1.35 mg and heparin sodium 100 units (central venous "
+                                  "catheter lock for adult patients receiving chronic hemodialysis)")
+    assert f.brands == () and f.drug.startswith("taurolidine")
+
+
 def test_unparseable_descriptor_is_reported_not_guessed():
     assert not parse_descriptor("J3490", "Unclassified drugs").parsed
 

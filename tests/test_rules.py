@@ -303,6 +303,31 @@ PRIVIGEN_STOPPED_VOLUME_FIRST = (
     "1215 rigors, infusion stopped after 25 g infused; remaining 50 mL (5 g) discarded."
 )
 PRIVIGEN = {"code": "J1459", "units": 60, "modifiers": ["JZ"], "icd10": ["D83.9"]}
+# Drips: the bag is not the dose; the infused total (stated without the drug's name) is.
+DOBUTAMINE_PUMP_TOTAL = (
+    "Heart failure infusion clinic. Dx: chronic systolic HF, EF 20%.\n"
+    "Wt 75 kg. Dobutamine 250 mg/250 mL premixed bag.\n"
+    "0830 started at 2.5 mcg/kg/min via L arm PICC, stopped 1430.\n"
+    "Pump total: 67.5 mL = 67.5 mg. Bag remainder wasted, witnessed."
+)
+DOBUTAMINE_RATE_ONLY = (
+    "CCU note. Cardiogenic shock after anterior MI.\n"
+    "Dobutamine 1,000 mg/250 mL drip at 5 mcg/kg/min, wt 80 kg, titrate to CI > 2.2."
+)
+DOBUTAMINE = {"code": "J1250", "units": 1, "modifiers": ["JW"], "waste_units": 0, "icd10": ["I50.22"]}
+VANC_PIGGYBACK = (
+    "Infusion clinic. Dx: cellulitis of the right foot on outpatient IV therapy.\n"
+    "Vancomycin 1,500 mg/300 mL bag hung 1000 via PICC at 150 mL/h, completed 1200. No waste."
+)
+# The class name in the header, the product actually given on its own line (another brand, with
+# the billed brand in an aside), the route two lines below a needle-gauge line.
+IVIG_OTHER_BRAND = (
+    "IVIG INFUSION RECORD 06/02\n"
+    "Dx: CVID, monthly IgG replacement.\n"
+    "Product: Octagam 10% (pharmacy substitution; Privigen on backorder), 25 g = 2.5 x 10 g vials.\n"
+    "1000 PIV 22g L hand.\n"
+    "1010-1310 infused IV per titration protocol. All vials used, no waste."
+)
 
 SEIZALAM_IM = (
     "ED - seizure. 0642 pt actively seizing >5 min, known epilepsy, no IV access.\n"
@@ -398,6 +423,9 @@ CASES: list[Case] = [
     # --- DOS001 units mismatch -----------------------------------------------------------
     Case("dos001-lev-billed-100", "DOS001", True, LEV_ED, claim(LEV, units=100), {"dosage": INC}, ("150",)),
     Case("dos001-lev-billed-150", "DOS001", False, LEV_ED, LEV, {"dosage": D}),
+    Case("dos001-drip-pump-total-is-the-dose", "DOS001", False, DOBUTAMINE_PUMP_TOTAL, DOBUTAMINE, {"dosage": D}),
+    Case("dos001-drip-bag-billed", "DOS001", True, DOBUTAMINE_PUMP_TOTAL, claim(DOBUTAMINE, units=2), {"dosage": INC}, ("67.5",)),
+    Case("dos001-piggyback-bag-is-the-dose", "DOS001", False, VANC_PIGGYBACK, claim(VANC, icd10=["L03.115"]), {"dosage": D}),
     Case("dos001-repeat-doses-billed-once", "DOS001", True, OND_REPEAT, OND, {"dosage": INC}, ("8",)),
     Case("dos001-repeat-doses-summed", "DOS001", False, OND_REPEAT, claim(OND, units=8), {"dosage": D}),
     Case("dos001-up-to-code-1g-billed-1", "DOS001", True, SOLU_1G,
@@ -432,12 +460,16 @@ CASES: list[Case] = [
          {"dosage": INC, "route": D, "indication": D}, ("J1040", "x 1")),
     Case("dos005-generic-midazolam-under-seizalam", "DOS005", True, MIDAZOLAM_GENERIC_IM, SEIZALAM,
          {"dosage": INC, "route": D, "wastage": NA}, ("J2250", "x 10")),
+    Case("dos005-other-ivig-brand-under-privigen", "DOS005", True, IVIG_OTHER_BRAND, claim(PRIVIGEN, units=50),
+         {"dosage": INC, "route": D, "indication": D}, ("Octagam", "J1568", "x 50")),
     Case("dos005-depo-medrol-under-j1040", "DOS005", False, DEPO_ASTHMA_IM, claim(DEPO_J1040, icd10=["J45.41"]), {"dosage": D}),
     Case("dos005-ondansetron-under-j2405", "DOS005", False, OND_GASTRO, OND, {"dosage": D}),
     Case("dos005-seizalam-under-j2253", "DOS005", False, SEIZALAM_IM, SEIZALAM, {"dosage": D}),
     # --- DOS006 amount cannot be converted (edge case 4: dosage missing) ----------------------
     Case("dos006-vanc-per-kg-no-weight", "DOS006", True, VANC_NO_WEIGHT, VANC, {"dosage": M}, ("weight",)),
     Case("dos006-vanc-volume-no-concentration", "DOS006", True, VANC_VOLUME, VANC, {"dosage": M}, ("concentration",)),
+    Case("dos006-drip-rate-and-bag-only", "DOS006", True, DOBUTAMINE_RATE_ONLY,
+         claim(DOBUTAMINE, units=4, modifiers=[], setting="inpatient"), {"dosage": M}, ("amount infused",)),
     Case("dos006-vanc-per-kg-with-weight", "DOS006", False, VANC_WEIGHT, VANC, {"dosage": D}),
     Case("dos006-keppra-volume-with-concentration", "DOS006", False, LEV_VOLUME_CONC, claim(LEV, units=100), {"dosage": D}),
     # --- DOS007 smaller code of the family covers the dose (edge case 7) --------------------

@@ -7,7 +7,7 @@ import re
 from docreview.checks.base import CheckContext, Outcome, evidence, line_evidence, make_finding
 from docreview.checks.units import billing_units, format_number, to_base
 from docreview.knowledge.facts import CodeFacts, normalize_name
-from docreview.note.amounts import Amount
+from docreview.note.amounts import Amount, find_amounts
 from docreview.note.extract import DoseEvent
 from docreview.schema import Status
 
@@ -36,6 +36,13 @@ def event_dose(event: DoseEvent, facts: CodeFacts, ctx: CheckContext, concs: lis
         if all(v is not None for v in converted):
             return sum(v for v in converted if v is not None), ""
     amounts = [a for a in event.dose_amounts if not _is_diluent(ctx.note, a)]
+    if not amounts:
+        # A drip: the infused total ("Pump total: 63 mL = 126 mg"), not the bag, is the dose.
+        amounts = _infused_total(ctx, event)
+        # Dosed by a rate of drug ("5 mcg/kg/min", "18 units/kg/h"): a continuous drip, whose bag
+        # is not what was given. A piggyback run at "125 mL/h" empties its bag: that bag is the dose.
+        if not amounts and any(a.rate and a.kind != "volume" for a in event.amounts):
+            return None, "the amount infused (a drip's rate and bag content are not a dose)"
     if not amounts:
         # "500 mg/100 mL premixed bag" or "0.5 mg/0.05 mL injected": the container's content.
         amounts = [a for a in event.amounts if a.is_concentration and not a.rate and a.volume_stated][:1]
@@ -67,6 +74,33 @@ def event_dose(event: DoseEvent, facts: CodeFacts, ctx: CheckContext, concs: lis
     return values[0], ""
 
 
+# "Pump total: 63 mL = 126 mg", "infused 150 mL (300 mg)", "I&O: 150 mL = 600 mg": the amount
+# a rate-based infusion delivered, stated without the drug's name on the lines after it.
+_INFUSED_TOTAL_RE = re.compile(
+    r"\b(?:pump\s+total|total\s+(?:infused|volume\s+infused|delivered)|volume\s+infused|infused(?:\s+total)?|i\s*&\s*o|intake)\b"
+    r"[^\n]{0,40}?\d[\d,.]*\s*ml\s*(?:=|\()\s*(?=\d)",
+    re.IGNORECASE,
+)
+
+
+def _infused_total(ctx: CheckContext, event: DoseEvent) -> list[Amount]:
+    """The infused total stated near a drip's bag content, before another drug is named."""
+    if not any(a.is_concentration for a in event.amounts):
+        return []
+    note, sent = ctx.note, event.sentence
+    others = [e.mention.start for e in ctx.read.events if e.mention.start > event.mention.end]
+    stop = min([*others, len(note)])
+    for later in ctx.read.sentences:
+        if later.start < sent.start or later.start >= stop or later.paragraph != sent.paragraph or later.line - sent.line > 3:
+            continue
+        m = _INFUSED_TOTAL_RE.search(note, later.start, later.end)
+        if m:
+            found = [a for a in find_amounts(note, m.end(), later.end) if a.kind != "volume" and not a.rate and not a.is_concentration]
+            if found:
+                return found[:1]
+    return []
+
+
 _TOTAL_BEFORE_RE = re.compile(r"\btotal(?:\s+(?:dose|of|given|administered))?\s*(?:of\s+)?[:=]?\s*$", re.IGNORECASE)
 _TOTAL_BETWEEN_RE = re.compile(r"\btotal\b", re.IGNORECASE)
 
@@ -85,7 +119,8 @@ def total_dose(events: list[DoseEvent], facts: CodeFacts, ctx: CheckContext) -> 
     """Sum every administration on the date of service; a repeated mention of one dose counts once."""
     concs = _concentrations(events, ctx)
     totals = [e for e in events if _is_total_line(ctx, e)]
-    if totals and len(totals) < len(events):
+    # A total sums the doses listed; when none of those has an amount, the total is the dose.
+    if totals and any(event_dose(e, facts, ctx, concs)[0] is not None for e in events if e not in totals):
         events = [e for e in events if e not in totals]
     total, needed, counted = 0.0, "", []
     seen: dict[float, set[str]] = {}
@@ -127,6 +162,12 @@ def _suggest_code(ctx: CheckContext, event: DoseEvent) -> tuple[CodeFacts | None
     return best, best_units
 
 
+def _class_only(ctx: CheckContext, event: DoseEvent) -> bool:
+    """A product-specific code's drug named only by its class ("IVIG" for Bivigam)."""
+    brands = {normalize_name(b) for b in ctx.facts.brands}
+    return ctx.facts.product_specific and normalize_name(event.mention.name.split(" / ")[-1]) not in brands and len(event.mention.codes) > 1
+
+
 def _wrong_drug_event(ctx: CheckContext, same_drug_only: bool = False) -> DoseEvent | None:
     """Another drug administered with an amount, when the billed drug is absent from the note."""
     # Only a drug with a code of its own can be "billed under the wrong code".
@@ -153,6 +194,9 @@ def check_dosage(ctx: CheckContext) -> Outcome:
     facts, note, claim = ctx.facts, ctx.note, ctx.claim
     billed = ctx.read.events_for(facts.code)
     given = [e for e in billed if e.given]
+    if given and all(_class_only(ctx, e) for e in given) and _wrong_drug_event(ctx, same_drug_only=True):
+        # "IVIG infusion ... Gammagard Liquid 30 g": the class name is resolved by the product named.
+        given = []
     if not given:
         wrong = _wrong_drug_event(ctx, same_drug_only=True) if billed else None
         if billed and wrong is None:
@@ -180,10 +224,7 @@ def check_dosage(ctx: CheckContext) -> Outcome:
     ev = [line_evidence(note, e.mention.start, e.mention.end) for e in given[:3]]
     findings = []
     # Product-specific codes: a class name ("IVIG") does not identify the product.
-    if facts.product_specific and all(
-        normalize_name(e.mention.name.split(" / ")[-1]) not in {normalize_name(b) for b in facts.brands} and len(e.mention.codes) > 1
-        for e in given
-    ):
+    if all(_class_only(ctx, e) for e in given):
         findings.append(make_finding(ctx, "DOS010", f"{facts.code} is for {facts.display_drug}; the note names only the drug class.", ev))
 
     if facts.per_dose:

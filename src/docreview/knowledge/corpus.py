@@ -38,6 +38,7 @@ class Indication(BaseModel):
 
 class SimilarCode(BaseModel):
     code: str
+    descriptor: str | None = None  # the CMS long descriptor: makes the code known without a document
     why: str = ""
 
 

@@ -115,16 +115,26 @@ class KnowledgeBase:
             else:
                 self.documents.setdefault(doc.code, doc)
         self.cms: dict[str, str] = load_descriptors(str(hcpcs)) if hcpcs else {}
+        # Codes the documents name as look-alikes, with their CMS descriptor: known (drug, unit,
+        # brands) without a CMS file, so a note naming their drug is read as that code's drug.
+        self.neighbours: dict[str, str] = {}
+        for doc in self.documents.values():
+            for similar in doc.front.similar_codes if doc.front else ():
+                if similar.descriptor:
+                    self.neighbours.setdefault(similar.code.strip().upper(), " ".join(similar.descriptor.split()))
 
     @cached_property
     def codes(self) -> list[str]:
-        return sorted(set(self.cms) | {c for c, d in self.documents.items() if d.front and d.front.descriptor})
+        documented = {c for c, d in self.documents.items() if d.front and d.front.descriptor}
+        return sorted(set(self.cms) | documented | set(self.neighbours))
 
     def descriptor(self, code: str) -> str | None:
         if code in self.cms:
             return self.cms[code]
         doc = self.documents.get(code)
-        return doc.front.descriptor if doc and doc.front else None
+        if doc and doc.front and doc.front.descriptor:
+            return doc.front.descriptor
+        return self.neighbours.get(code)
 
     def facts(self, code: str) -> CodeFacts:
         code = code.strip().upper()
@@ -161,7 +171,19 @@ class KnowledgeBase:
             facts.indications = list(front.indications)
             facts.similar_codes = [s.code.upper() for s in front.similar_codes]
             facts.drug_class = front.drug_class
+        elif parsed.brands or parsed.labelers:
+            # CMS names a product only to tell it from other codes of the same drug: the generic
+            # name then identifies none of them ("immune globulin, (gammagard liquid)").
+            facts.product_specific = self._drug_code_counts.get(normalize_name(parsed.drug), 0) > 1
         return facts
+
+    @cached_property
+    def _drug_code_counts(self) -> dict[str, int]:
+        counts: dict[str, int] = {}
+        for code in self.codes:
+            drug = normalize_name(parse_descriptor(code, self.descriptor(code) or "").drug)
+            counts[drug] = counts.get(drug, 0) + 1
+        return counts
 
     def closest(self, code: str, n: int = 5) -> list[str]:
         return difflib.get_close_matches(code.upper(), self.codes, n=n, cutoff=0.6)

@@ -73,7 +73,8 @@ _AMOUNT_RE = re.compile(
 )
 _PER_DOSE_RE = re.compile(r"\bper (?:therapeutic )?dose\b", re.IGNORECASE)
 _NOT_BRAND_RE = re.compile(r"^(?:e\.g|i\.e|for |non)|human|recombinant|porcine|ovine|bovine|factor|,", re.IGNORECASE)
-_PREFIX_RE = re.compile(r"^(?:injection|infusion|inj\.?)\s*,\s*", re.IGNORECASE)
+_PREFIX_RE = re.compile(r"^(?:injection|infusion|instillation|inj\.?)\s*,\s*", re.IGNORECASE)
+_LABELERS = frozenset(load_json("drug_words.json")["labelers"])
 
 
 @dataclass(frozen=True)
@@ -82,6 +83,7 @@ class DescriptorFacts:
     descriptor: str
     drug: str  # the descriptor's drug phrase, brands in parentheses removed
     brands: tuple[str, ...] = ()
+    labelers: tuple[str, ...] = ()  # a manufacturer named in parentheses ("(hikma)"): not a brand
     unit_amount: float | None = None
     unit: str | None = None  # mg | mcg | g | units | mL | mCi | therapeutic dose | ...
     up_to: bool = False
@@ -136,11 +138,16 @@ def parse_descriptor(code: str, descriptor: str) -> DescriptorFacts:
     first = drug_segments[0] if drug_segments else body
     first = re.sub(r"\s+injection$", "", first, flags=re.IGNORECASE)
     first = _AMOUNT_RE.sub("", first).strip()
-    brands = tuple(
-        b.strip()
-        for b in re.findall(r"\(([^)]*)\)", first)
-        if b.strip() and not _NOT_BRAND_RE.search(b)
-    )
+    # Brands sit in parentheses after the drug, or as the next segment ("immune globulin,
+    # (gammagard liquid), ..."); one pair may hold two ("(gamunex-c/gammaked)").
+    parens = re.findall(r"\(([^)]*)\)", first)
+    i = segments.index(drug_segments[0]) if drug_segments else -1
+    if 0 <= i < len(segments) - 1 and re.fullmatch(r"\([^()]*\)", segments[i + 1]):
+        parens.append(segments[i + 1][1:-1])
+    # A brand is a short name; a long parenthesis describes a use ("(central venous catheter lock ...)").
+    named = [b.strip() for p in parens if not _NOT_BRAND_RE.search(p) for b in p.split("/") if 0 < len(b.split()) <= 3]
+    brands = tuple(b for b in named if b.lower() not in _LABELERS)
+    labelers = tuple(b for b in named if b.lower() in _LABELERS)
     drug = re.sub(r"\s*\([^)]*\)", "", first).strip().lower()
     routes = tuple(dict.fromkeys(vocab.routes_in(text.lower())))
     drug = re.sub(r"\s+for\s+\w+(?:\s+\w+)?\s*(?:use|infusion|injection)$", "", drug)
@@ -150,6 +157,7 @@ def parse_descriptor(code: str, descriptor: str) -> DescriptorFacts:
         descriptor=descriptor,
         drug=drug,
         brands=brands,
+        labelers=labelers,
         unit_amount=unit_amount,
         unit=unit,
         up_to=up_to,

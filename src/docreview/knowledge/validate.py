@@ -43,6 +43,11 @@ def validate_document(doc: CodeDocument, cms: dict[str, str]) -> list[Conflict]:
         if doc.front.drug and not (_mentions(doc.front.drug, cms_names) or _mentions(descriptor, [doc.front.drug])):
             out.append(Conflict(code=doc.code, document=doc.source, document_drug=doc.front.drug,
                                 cms_descriptor=descriptor, problem="the document's drug is not the CMS descriptor's drug"))
+        for similar in doc.front.similar_codes:
+            theirs = cms.get(similar.code.strip().upper())
+            if similar.descriptor is not None and " ".join(similar.descriptor.split()) != theirs:
+                out.append(Conflict(code=doc.code, document=doc.source, document_drug=claimed, cms_descriptor=theirs or "",
+                                    problem=f"similar code {similar.code}: descriptor differs from CMS: '{similar.descriptor}'"))
         return out
     # A plain page: its definition must name the CMS drug (or brand).
     definition = doc.section("definition")

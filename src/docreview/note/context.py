@@ -22,6 +22,7 @@ class ContextRule:
     category: str
     direction: str  # FORWARD | BACKWARD | BIDIRECTIONAL | TERMINATE | PSEUDO
     max_scope: int
+    max_targets: int | None = None  # medspaCy's max_targets; 1: only the nearest target
 
 
 @dataclass(frozen=True)
@@ -34,7 +35,7 @@ class Modifier:
 @lru_cache(maxsize=1)
 def context_rules() -> tuple[ContextRule, ...]:
     rules = [
-        ContextRule(tuple(r["literal"].lower().split()), r["category"], r["direction"], int(r["max_scope"]))
+        ContextRule(tuple(r["literal"].lower().split()), r["category"], r["direction"], int(r["max_scope"]), r.get("max_targets"))
         for r in load_json("context_rules.json")["rules"]
     ]
     # Longest phrases first so "not given" wins over "given".
@@ -56,8 +57,14 @@ def find_modifiers(toks: list[Token]) -> list[Modifier]:
     return out
 
 
-def categories_for(toks: list[Token], modifiers: list[Modifier], first: int, last: int) -> set[str]:
-    """Categories of the modifiers whose scope covers tokens [first, last] of the sentence."""
+def categories_for(
+    toks: list[Token], modifiers: list[Modifier], first: int, last: int, others: list[tuple[int, int]] = ()  # type: ignore[assignment]
+) -> set[str]:
+    """Categories of the modifiers whose scope covers tokens [first, last] of the sentence.
+
+    `others` are the token spans of the sentence's other targets: a rule with max_targets 1
+    modifies only the target nearest to it ("Gammagard given (Bivigam on backorder)").
+    """
     found: set[str] = set()
     stops = {m.first for m in modifiers if m.rule.direction == "TERMINATE"}
     stops |= {i for i, t in enumerate(toks) if t.text == ";"}
@@ -68,11 +75,18 @@ def categories_for(toks: list[Token], modifiers: list[Modifier], first: int, las
             continue
         if rule.direction in ("FORWARD", "BIDIRECTIONAL") and mod.last < first:
             gap = range(mod.last + 1, first)
-            if first - mod.last <= rule.max_scope and not any(i in stops for i in gap):
+            if first - mod.last <= rule.max_scope and not any(i in stops for i in gap) and not _nearer(rule, others, gap):
                 found.add(rule.category)
         if rule.direction in ("BACKWARD", "BIDIRECTIONAL") and mod.first > last:
             gap = range(last + 1, mod.first)
+            if _nearer(rule, others, gap):
+                continue
             # A comma also closes a backward scope: "Keppra given, Zofran held".
             if mod.first - last <= rule.max_scope and not any(i in stops or i in commas for i in gap):
                 found.add(rule.category)
     return found
+
+
+def _nearer(rule: ContextRule, others: list[tuple[int, int]], gap: range) -> bool:
+    """Another target sits between the modifier and this one, and the rule takes only the nearest."""
+    return rule.max_targets == 1 and any(gap.start <= a and b < gap.stop for a, b in others)

@@ -114,6 +114,23 @@ def _merge_adjacent(text: str, mentions: list[DrugMention]) -> list[DrugMention]
     return out
 
 
+def _token_span(toks: list, start: int, end: int) -> tuple[int, int]:
+    first = next((i for i, t in enumerate(toks) if t.start >= start), 0)
+    return first, max((i for i, t in enumerate(toks) if t.end <= end), default=first)
+
+
+def _asides(text: str, in_sentence: list[DrugMention], sent_end: int) -> dict[int, tuple[int, int]]:
+    """Mentions inside a parenthesis opened after the previous drug: index -> (open, close + 1)."""
+    out = {}
+    for j in range(1, len(in_sentence)):
+        between = text[in_sentence[j - 1].end : in_sentence[j].start]
+        if between.count("(") > between.count(")"):
+            close = text.find(")", in_sentence[j].end, sent_end)
+            if close != -1 and "(" not in text[in_sentence[j].end : close]:
+                out[j] = (in_sentence[j - 1].end + between.rfind("("), close + 1)
+    return out
+
+
 def read_note(text: str, facts: CodeFacts, kb: KnowledgeBase) -> NoteFacts:
     sents = sentences(text)
     secs = sections(text)
@@ -128,18 +145,34 @@ def read_note(text: str, facts: CodeFacts, kb: KnowledgeBase) -> NoteFacts:
         modifiers = find_modifiers(toks)
         # "50 mg of Benadryl", "given 1 g Ancef": an amount right before a drug is that drug's.
         lead = [_leading_amount_start(text, sent.start if j == 0 else in_sentence[j - 1].end, m.start) for j, m in enumerate(in_sentence)]
+        asides = _asides(text, in_sentence, sent.end)
+        spans = [_token_span(toks, m.start, m.end) for m in in_sentence]
         for j, mention in enumerate(in_sentence):
             seg_start = sent.start if j == 0 else (lead[j] if lead[j] is not None else mention.start)
-            seg_end = in_sentence[j + 1].start if j + 1 < len(in_sentence) else sent.end
-            if j + 1 < len(in_sentence) and lead[j + 1] is not None:
-                seg_end = lead[j + 1]
+            if j - 1 in asides:  # the drug after an aside starts where the aside ends
+                seg_start = max(seg_start, asides[j - 1][1])
+            nxt = j + 1
+            while nxt in asides:
+                nxt += 1
+            seg_end = in_sentence[nxt].start if nxt < len(in_sentence) else sent.end
+            if nxt < len(in_sentence) and lead[nxt] is not None:
+                seg_end = lead[nxt]
+            if j in asides:
+                seg_end = min(seg_end, asides[j][1] - 1)
+            # The outer drug skips its aside: "Gammagard 10% (Bivigam on backorder), 30 g".
+            skip = next(((asides[k][0], asides[k][1]) for k in range(j + 1, nxt)), None)
             # A route may follow a mixture ("Kenalog 40 mg + 2 mL lido injected into the knee");
             # an amount after "+" or "then" belongs to the next drug.
             brk = _CLAUSE_BREAK_RE.search(text, mention.end, seg_end)
             amount_end = brk.start() if brk and "+" in brk.group(0) else seg_end
             seg_end = brk.start() if brk and "+" not in brk.group(0) else seg_end
-            amounts = find_amounts(text, seg_start, amount_end) or _bare_dose(text, mention.end, facts)
-            routes = _routes_in(text, seg_start, seg_end)
+            if skip is not None and skip[0] < amount_end:
+                amounts = find_amounts(text, seg_start, skip[0]) + find_amounts(text, skip[1], amount_end)
+                routes = _routes_in(text, seg_start, skip[0]) + _routes_in(text, skip[1], seg_end)
+            else:
+                amounts = find_amounts(text, seg_start, amount_end)
+                routes = _routes_in(text, seg_start, seg_end)
+            amounts = amounts or _bare_dose(text, mention.end, facts)
             if not routes and j + 1 < len(in_sentence) and not in_sentence[j + 1].codes:
                 # A mixture shares its route: "Kenalog 40 mg + 2 mL lido injected into the knee".
                 coded = next((m.start for m in in_sentence[j + 1 :] if m.codes), sent.end)
@@ -148,20 +181,19 @@ def read_note(text: str, facts: CodeFacts, kb: KnowledgeBase) -> NoteFacts:
                 # "given IV Norflex 60 mg, Zofran 4 mg, and morphine 4 mg": a route before the
                 # first drug of a list applies to the whole list.
                 routes = _routes_in(text, sent.start, in_sentence[0].start)
-            last_in_sentence = all(not m.codes for m in in_sentence[j + 1 :])
+            last_in_sentence = all(not m.codes for k, m in enumerate(in_sentence[j + 1 :], j + 1) if k not in asides)
             if last_in_sentence and (not amounts or not routes):
                 more_amounts, more_routes = _following_lines(text, sents, idx, mentions, sent)
                 amounts = amounts or more_amounts
                 routes = routes or more_routes
-            first = next((i for i, t in enumerate(toks) if t.start >= mention.start), 0)
-            last = max((i for i, t in enumerate(toks) if t.end <= mention.end), default=first)
+            first, last = spans[j]
             events.append(
                 DoseEvent(
                     mention=mention,
                     sentence=sent,
                     amounts=amounts,
                     routes=routes,
-                    categories=categories_for(toks, modifiers, first, last),
+                    categories=categories_for(toks, modifiers, first, last, [sp for k, sp in enumerate(spans) if k != j]),
                     section=section_at(secs, mention.start),
                     times=find_times(text, *_line_bounds(text, sent.start)),
                     repeat=bool(_REPEAT_RE.search(text, sent.start, sent.end)),
@@ -231,7 +263,7 @@ def _following_lines(text, sents, idx, mentions, sent) -> tuple[list[Amount], li
     for nxt in sents[idx + 1 :]:
         if nxt.paragraph != sent.paragraph or nxt.line - sent.line > _FOLLOW_LINES:
             break
-        if any(nxt.start <= m.start < nxt.end for m in mentions) or _NEW_ROW_RE.match(text[nxt.start : nxt.end]):
+        if any(nxt.start <= m.start < nxt.end for m in mentions) or _new_row(text, nxt):
             break
         if not _FIELD_LINE_RE.match(text[nxt.start : nxt.end]) and not _administers(text, nxt):
             continue
@@ -240,6 +272,12 @@ def _following_lines(text, sents, idx, mentions, sent) -> tuple[list[Amount], li
         if not routes:
             routes = _routes_in(text, nxt.start, nxt.end)
     return amounts, routes
+
+
+def _new_row(text: str, sent: Sentence) -> bool:
+    """A line that starts another medication row; "0900 PIV 22g R FA" (a needle gauge) is not one."""
+    m = _NEW_ROW_RE.match(text, sent.start, sent.end)
+    return bool(m) and bool(find_amounts(text, sent.start, m.end()))
 
 
 def _later_sentences(sents, mentions, sent, max_lines: int = _FOLLOW_LINES):
@@ -269,7 +307,7 @@ def _collect_entries(text, sents, mentions, event: DoseEvent) -> None:
         return
     rows = []
     for n in _later_sentences(sents, mentions, event.sentence, _MAR_LINES):
-        if _NEW_ROW_RE.match(text[n.start : n.end]):
+        if _new_row(text, n):
             break
         rows.append((n.start, n.end))
     spans = [(event.mention.end, event.sentence.end), *rows]

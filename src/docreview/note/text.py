@@ -64,6 +64,8 @@ def sentences(text: str) -> list[Sentence]:
     out: list[Sentence] = []
     line_no, paragraph, cursor = 0, 0, 0
     for match in _SENTENCE_END_RE.finditer(text + "\n"):
+        if match.group(0) != "\n" and _inside_parentheses(text, cursor, match.start()):
+            continue  # "Octagam (substituted; Privigen on backorder), 25 g" is one sentence
         end = min(match.start() + (match.group(0) in ".!?"), len(text))
         segment = text[cursor:end]
         if segment.strip():
@@ -76,6 +78,16 @@ def sentences(text: str) -> list[Sentence]:
                 paragraph += 1
         cursor = match.end()
     return out
+
+
+def _inside_parentheses(text: str, start: int, pos: int) -> bool:
+    """An opened parenthesis that closes later on the same line."""
+    before = text[start:pos]
+    if before.count("(") <= before.count(")"):
+        return False
+    line_end = text.find("\n", pos)
+    after = text[pos : line_end if line_end != -1 else len(text)]
+    return ")" in after
 
 
 def sections(text: str) -> list[SectionSpan]:
