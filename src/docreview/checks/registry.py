@@ -195,7 +195,7 @@ RULES: dict[str, Rule] = {
              "Rules: dosage missing (read as not given); model: 'Midazolam 10 mg IM R deltoid given' is an administration, so dosage is documented.",
              "Read the quoted passage and decide; fix the note or the claim as for the element's own rules."),
         Rule("MDL002", "any", INFO, "Model abstained",
-             "The model's answer could not be used: its quotes are not in the note, it gave none, or its answer was unreadable; the rules' outcome stands.",
+             "The model's answer could not be used: its quotes are not in the note, it gave none, they do not contain what the answer rests on (a route word, words about leftover drug, a recognised use), or its answer was unreadable; the rules' outcome stands.",
              "A model's claim is only as good as the text it quotes; unverifiable claims are dropped (review spec).",
              "The model says 'given with amount' but quotes a sentence that is not in the note.",
              "Nothing to fix; the rules' findings for the element apply."),

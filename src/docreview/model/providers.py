@@ -14,6 +14,7 @@ Structured output: every provider is asked for JSON that fits the answer's pydan
 
 from __future__ import annotations
 
+import atexit
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -70,6 +71,9 @@ class LlamaCppChatModel(BaseChatModel):
                                 seed=self.seed, verbose=False)
         except Exception as exc:  # llama.cpp says little more than "failed to load"
             raise ProviderError(f"llama.cpp could not load {self.model_path}: {exc}") from exc
+        # Free it before the interpreter tears llama_cpp down: Llama.__del__ at shutdown prints
+        # "Exception ignored ... 'NoneType' object is not callable".
+        atexit.register(self._llama.close)
 
     @property
     def _llm_type(self) -> str:
