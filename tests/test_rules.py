@@ -393,6 +393,21 @@ CEFTRIAXONE_VIAL_EQUALS_DOSE = (
     "Dx: gonorrhea exposure."
 )
 CEFTRIAXONE = {"code": "J0696", "units": 2, "icd10": ["A54.00"]}
+# A brand spelled as it sounds ("Rocefin" for Rocephin).
+ROCEPHIN_AS_IT_SOUNDS = (
+    "Clinic. 19M urethral discharge, GC exposure.\n"
+    "Rocefin 500 mg IM R gluteal given 1030, 500 mg vial, all given.\n"
+    "Dx: gonorrhea exposure."
+)
+# The drug line names the vial; the dose line below it (no drug name) says what was given.
+DEX_DRUG_THEN_DOSE_LINE = (
+    "PEDS URGENT CARE. 4 yo F, croup, barky cough. Wt 18 kg.\n"
+    "MED ADMIN\n"
+    " Drug: dexamethasone sodium phosphate 10 mg/mL (1 mL single-dose vial)\n"
+    " Dose: 0.5 mg/kg = 9 mg (0.9 mL) IM R thigh @ 0915\n"
+    " Waste: 0.1 mL (1 mg) discarded.\n"
+    "Dx: croup."
+)
 
 HEMGENIX = (
     "HTC visit. 35M hemophilia B, factor IX prophylaxis.\n"
@@ -423,6 +438,9 @@ CASES: list[Case] = [
     # --- DOS001 units mismatch -----------------------------------------------------------
     Case("dos001-lev-billed-100", "DOS001", True, LEV_ED, claim(LEV, units=100), {"dosage": INC}, ("150",)),
     Case("dos001-lev-billed-150", "DOS001", False, LEV_ED, LEV, {"dosage": D}),
+    Case("dos001-brand-spelled-as-it-sounds", "DOS001", False, ROCEPHIN_AS_IT_SOUNDS, CEFTRIAXONE, {"dosage": D, "route": D}),
+    Case("dos001-dose-line-under-the-vial-line", "DOS001", False, DEX_DRUG_THEN_DOSE_LINE,
+         {"code": "J1100", "units": 9, "modifiers": ["JW"], "waste_units": 1, "icd10": ["J05.0"]}, {"dosage": D, "wastage": D}),
     Case("dos001-drip-pump-total-is-the-dose", "DOS001", False, DOBUTAMINE_PUMP_TOTAL, DOBUTAMINE, {"dosage": D}),
     Case("dos001-drip-bag-billed", "DOS001", True, DOBUTAMINE_PUMP_TOTAL, claim(DOBUTAMINE, units=2), {"dosage": INC}, ("67.5",)),
     Case("dos001-piggyback-bag-is-the-dose", "DOS001", False, VANC_PIGGYBACK, claim(VANC, icd10=["L03.115"]), {"dosage": D}),

@@ -55,7 +55,7 @@ def _num(text: str) -> float:
     return float(text.replace(",", ""))
 
 
-_CONTAINER_AFTER_RE = re.compile(r"\s*(?:single[- ]dose\s+|single[- ]use\s+|multi[- ]?dose\s+|sdv\s+|mdv\s+|glass\s+)?(?:vials?|ampules?|ampoules?|bottles?|sdvs?|mdvs?)\b", re.IGNORECASE)
+CONTAINER_AFTER_RE = re.compile(r"\s*(?:single[- ]dose\s+|single[- ]use\s+|multi[- ]?dose\s+|sdv\s+|mdv\s+|glass\s+)?(?:vials?|ampules?|ampoules?|bottles?|sdvs?|mdvs?)\b", re.IGNORECASE)
 _GAUGE_AFTER_RE = re.compile(r"\s*(?:[\d.]+\s*(?:in|inch|\"|cm)\s*)?(?:needle|spinal|angio\w*|catheter|cath|butterfly|quincke|whitacre|tuohy|x\s*[\d.]+\s*(?:in|inch|\"))", re.IGNORECASE)
 _GAUGE_BEFORE_RE = re.compile(r"(?:piv|iv|angiocath|catheter|needle|cannula|line)\s*$", re.IGNORECASE)
 
@@ -99,7 +99,7 @@ def find_amounts(text: str, start: int = 0, end: int | None = None) -> list[Amou
                 per_volume_ml=per_volume,
                 volume_stated=bool(m.group("pnum")),
                 # "10 g vials" says what a vial holds; "(1 mL vial)" is still the volume given.
-                container=kind != "volume" and bool(_CONTAINER_AFTER_RE.match(text, m.end())),
+                container=kind != "volume" and bool(CONTAINER_AFTER_RE.match(text, m.end())),
                 bag_volume_ml=bag,
             )
         )

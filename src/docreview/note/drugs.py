@@ -89,10 +89,21 @@ class DrugLexicon:
         for word, start, end in words:
             if len(word) < _FUZZY_MIN_LEN or (start, end) in covered or any(s <= start < e for s, e in spans):
                 continue
-            best = max(single, key=lambda name: fuzz.ratio(word, name), default=None)
-            if best and word != best and fuzz.ratio(word, best) >= _FUZZY_SCORE:
+            best = max(single, key=lambda name: _similarity(word, name), default=None)
+            if best and word != best and _similarity(word, best) >= _FUZZY_SCORE:
                 found.append(DrugMention(start, end, best, frozenset(single[best]), fuzzy=True))
         return found
+
+
+_SOUNDS_ALIKE = (("ph", "f"), ("y", "i"), ("ck", "k"))
+
+
+def _similarity(word: str, name: str) -> float:
+    """Edit similarity, also after spelling sounds alike the same way ("Rocefin" = "Rocephin")."""
+    plain = fuzz.ratio(word, name)
+    for a, b in _SOUNDS_ALIKE:
+        word, name = word.replace(a, b), name.replace(a, b)
+    return max(plain, fuzz.ratio(word, name))
 
 
 @lru_cache(maxsize=8)

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 
 from docreview.knowledge.facts import CodeFacts, KnowledgeBase
-from docreview.note.amounts import Amount, Weight, find_amounts, find_times, find_weight
+from docreview.note.amounts import CONTAINER_AFTER_RE, Amount, Weight, find_amounts, find_times, find_weight
 from docreview.note.context import categories_for, find_modifiers
 from docreview.note.drugs import DrugMention, lexicon_for
 from docreview.note.reasons import Reason, find_reasons, is_linked
@@ -182,9 +182,13 @@ def read_note(text: str, facts: CodeFacts, kb: KnowledgeBase) -> NoteFacts:
                 # first drug of a list applies to the whole list.
                 routes = _routes_in(text, sent.start, in_sentence[0].start)
             last_in_sentence = all(not m.codes for k, m in enumerate(in_sentence[j + 1 :], j + 1) if k not in asides)
-            if last_in_sentence and (not amounts or not routes):
+            # A vial's volume ("(1 mL single-dose vial)") is a dose only when no dose line follows.
+            dosed = [a for a in amounts if not a.rate and not a.is_range and not a.is_concentration and not a.container
+                     and not (a.kind == "volume" and CONTAINER_AFTER_RE.match(text, a.end))]
+            if last_in_sentence and (not dosed or not routes):
                 more_amounts, more_routes = _following_lines(text, sents, idx, mentions, sent)
-                amounts = amounts or more_amounts
+                # "Drug: dex 10 mg/mL (1 mL vial)" then "Dose: 0.6 mg/kg = 9 mg IM": the dose line wins.
+                amounts = amounts if dosed or not more_amounts else amounts + more_amounts
                 routes = routes or more_routes
             first, last = spans[j]
             events.append(
