@@ -314,6 +314,16 @@ DOBUTAMINE_RATE_ONLY = (
     "CCU note. Cardiogenic shock after anterior MI.\n"
     "Dobutamine 1,000 mg/250 mL drip at 5 mcg/kg/min, wt 80 kg, titrate to CI > 2.2."
 )
+# The drip line carries the route; the I&O line (naming the drug) carries the amount infused.
+DOBUTAMINE_DRIP_AND_IO = (
+    "CCU FLOWSHEET 06/02   Wt 80 kg   INPATIENT\n"
+    "Drip: dobutamine 250 mg/250 mL premix (1 mg/mL) via L IJ CVC\n"
+    "Time | Dose mcg/kg/min | Rate mL/hr | RN\n"
+    "0000 | 2.5 | 12 | AB\n"
+    "1000 | 5 | 24 | CT\n"
+    "I&O 24-h summary: dobutamine 360 mL\n"
+    "Cards: cardiogenic shock, continue inotrope."
+)
 DOBUTAMINE = {"code": "J1250", "units": 1, "modifiers": ["JW"], "waste_units": 0, "icd10": ["I50.22"]}
 VANC_PIGGYBACK = (
     "Infusion clinic. Dx: cellulitis of the right foot on outpatient IV therapy.\n"
@@ -443,6 +453,8 @@ CASES: list[Case] = [
          {"code": "J1100", "units": 9, "modifiers": ["JW"], "waste_units": 1, "icd10": ["J05.0"]}, {"dosage": D, "wastage": D}),
     Case("dos001-drip-pump-total-is-the-dose", "DOS001", False, DOBUTAMINE_PUMP_TOTAL, DOBUTAMINE, {"dosage": D}),
     Case("dos001-drip-bag-billed", "DOS001", True, DOBUTAMINE_PUMP_TOTAL, claim(DOBUTAMINE, units=2), {"dosage": INC}, ("67.5",)),
+    Case("dos001-drip-io-total-route-from-the-drip-line", "DOS001", False, DOBUTAMINE_DRIP_AND_IO,
+         claim(DOBUTAMINE, units=2, modifiers=[], icd10=["R57.0"], setting="inpatient"), {"dosage": D, "route": D}),
     Case("dos001-piggyback-bag-is-the-dose", "DOS001", False, VANC_PIGGYBACK, claim(VANC, icd10=["L03.115"]), {"dosage": D}),
     Case("dos001-repeat-doses-billed-once", "DOS001", True, OND_REPEAT, OND, {"dosage": INC}, ("8",)),
     Case("dos001-repeat-doses-summed", "DOS001", False, OND_REPEAT, claim(OND, units=8), {"dosage": D}),

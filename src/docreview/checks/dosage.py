@@ -41,7 +41,7 @@ def event_dose(event: DoseEvent, facts: CodeFacts, ctx: CheckContext, concs: lis
         amounts = _infused_total(ctx, event)
         # Dosed by a rate of drug ("5 mcg/kg/min", "18 units/kg/h"): a continuous drip, whose bag
         # is not what was given. A piggyback run at "125 mL/h" empties its bag: that bag is the dose.
-        if not amounts and any(a.rate and a.kind != "volume" for a in event.amounts):
+        if not amounts and _is_drip(ctx, event):
             return None, "the amount infused (a drip's rate and bag content are not a dose)"
     if not amounts:
         # "500 mg/100 mL premixed bag" or "0.5 mg/0.05 mL injected": the container's content.
@@ -74,6 +74,7 @@ def event_dose(event: DoseEvent, facts: CodeFacts, ctx: CheckContext, concs: lis
     return values[0], ""
 
 
+_DRIP_RE = re.compile(r"\b(?:drip|gtt|continuous\s+infusion|titrat\w*)\b", re.IGNORECASE)
 # "Pump total: 63 mL = 126 mg", "infused 150 mL (300 mg)", "I&O: 150 mL = 600 mg": the amount
 # a rate-based infusion delivered, stated without the drug's name on the lines after it.
 _INFUSED_TOTAL_RE = re.compile(
@@ -81,6 +82,11 @@ _INFUSED_TOTAL_RE = re.compile(
     r"[^\n]{0,40}?\d[\d,.]*\s*ml\s*(?:=|\()\s*(?=\d)",
     re.IGNORECASE,
 )
+
+
+def _is_drip(ctx: CheckContext, event: DoseEvent) -> bool:
+    """A continuous infusion: dosed by a rate of drug, or called a drip ("gtt", "titrate")."""
+    return any(a.rate and a.kind != "volume" for a in event.amounts) or bool(_DRIP_RE.search(ctx.note, event.sentence.start, event.sentence.end))
 
 
 def _infused_total(ctx: CheckContext, event: DoseEvent) -> list[Amount]:
@@ -240,6 +246,9 @@ def check_dosage(ctx: CheckContext) -> Outcome:
             return Outcome(Status.missing, f"{facts.drug} given, no amount documented", ev, [*findings, f])
         ctx.administered_base = total
         ctx.administrations = counted  # route is judged on the administrations that carry a dose
+        if not any(e.routes for e in counted):
+            # "Drip: dobutamine ... via R IJ CVC" then "I&O: dobutamine 456 mL": one infusion.
+            ctx.administrations = counted + [e for e in given if e not in counted and e.routes and _is_drip(ctx, e)]
         units = billing_units(total, facts.unit or "", facts.unit_amount or 1)
         ev = [evidence(note, a.start, a.end) for e in counted for a in e.dose_amounts[:1]] + ev[:1]
         family = _family_findings(ctx, total, units)
