@@ -124,14 +124,13 @@ def _is_total_line(ctx: CheckContext, event: DoseEvent) -> bool:
 def total_dose(events: list[DoseEvent], facts: CodeFacts, ctx: CheckContext) -> tuple[float | None, str, list[DoseEvent]]:
     """Sum every administration on the date of service; a repeated mention of one dose counts once."""
     concs = _concentrations(events, ctx)
-    totals = [e for e in events if _is_total_line(ctx, e)]
+    rows = [(e, *event_dose(e, facts, ctx, concs), _is_total_line(ctx, e)) for e in events]
     # A total sums the doses listed; when none of those has an amount, the total is the dose.
-    if totals and any(event_dose(e, facts, ctx, concs)[0] is not None for e in events if e not in totals):
-        events = [e for e in events if e not in totals]
+    if any(row[3] for row in rows) and any(dose is not None and not is_total for _, dose, _, is_total in rows):
+        rows = [row for row in rows if not row[3]]
     total, needed, counted = 0.0, "", []
     seen: dict[float, set[str]] = {}
-    for event in events:
-        dose, need = event_dose(event, facts, ctx, concs)
+    for event, dose, need, _ in rows:
         if dose is None:
             needed = needed or need
             continue

@@ -14,7 +14,7 @@ from __future__ import annotations
 import csv
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from docreview.resources import load_json
@@ -110,6 +110,7 @@ def _split_top_level(text: str) -> list[str]:
     return [p for p in out if p]
 
 
+@cache  # the lexicon and the drug counts both parse every known code
 def parse_descriptor(code: str, descriptor: str) -> DescriptorFacts:
     from docreview.note.vocab import route_vocabulary  # local: avoids an import cycle
 

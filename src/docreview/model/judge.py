@@ -23,8 +23,9 @@ Quotes are checked against the note (docreview.model.quotes); quotes not in the 
 dropped; an answer that needs quotes and keeps none is an abstention, and the rules' outcome
 stands (finding MDL002). So is an answer whose quotes lack what it rests on: a route word, words
 about leftover drug, a reason the rules can map to a use (eval/README.md: the 1.5B model
-otherwise supplied a drug's usual route, or nearby text as a reason, where the note has none). Where the result differs from the rules alone, finding MDL001 shows
-both views. Answers are cached (docreview.model.cache).
+otherwise supplied a drug's usual route, or nearby text as a reason, where the note has none).
+Where the result differs from the rules alone, finding MDL001 shows both views. Answers are
+cached (docreview.model.cache).
 """
 
 from __future__ import annotations
@@ -89,6 +90,7 @@ class WastageAnswer(BaseModel):
 
 
 SCHEMAS: dict[str, type[BaseModel]] = {"dosage": DosageAnswer, "route": RouteAnswer, "indication": IndicationAnswer, "wastage": WastageAnswer}
+_SCHEMA_TEXT = {element: json.dumps(schema.model_json_schema(), sort_keys=True) for element, schema in SCHEMAS.items()}
 # Answers that claim something is written in the note need a quote that is in the note.
 NEEDS_QUOTES = {"given_with_amount", "given_without_amount", "stated", "use_stated", "other_reason_stated", "discarded_amount", "no_waste"}
 # Outcomes decided by arithmetic or by the claim's own data: the model is never asked to change them.
@@ -345,8 +347,7 @@ class Judge:
         # The prompt version covers the files; the hash of the rendered messages covers the code
         # that fills them (excerpt, values).
         # The answer's JSON schema is part of the question too (it becomes the grammar).
-        schema = json.dumps(SCHEMAS[element].model_json_schema(), sort_keys=True)
-        rendered = hashlib.sha256("\0".join([*(m.text for m in messages), schema]).encode()).hexdigest()[:16]
+        rendered = hashlib.sha256("\0".join([*(m.text for m in messages), _SCHEMA_TEXT[element]]).encode()).hexdigest()[:16]
         key = cache_key(ctx.note, ctx.claim.model_dump(mode="json"), facts_digest(ctx), f"{self.prompts.version}/{rendered}",
                         self.backend.model_id, element)
         record = self.cache.get(key) if self.cache is not None else None

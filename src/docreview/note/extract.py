@@ -40,6 +40,11 @@ _DISCARD_CUE_RE = re.compile(r"\b(?:wasted|waste|discarded|discard|remaining|rem
 _INPATIENT_RE = re.compile(r"\b(?:admitted\s+(?:as\s+)?(?:an\s+)?inpatient|inpatient\s+(?:admission|stay|unit|status)|admit(?:ted)?\s+to\s+(?:the\s+)?(?:floor|icu|hospital|medicine|telemetry))\b", re.IGNORECASE)
 
 
+def is_dose(a: Amount) -> bool:
+    """An amount that says how much was given (not a rate, a range, a concentration or a vial size)."""
+    return not a.rate and not a.is_range and not a.is_concentration and not a.container
+
+
 @dataclass
 class DoseEvent:
     mention: DrugMention
@@ -79,7 +84,7 @@ class DoseEvent:
     @property
     def dose_amounts(self) -> list[Amount]:
         """Amounts that say how much was given (not rates, not ranges, not concentrations alone)."""
-        return [a for a in self.amounts if not a.rate and not a.is_range and not a.is_concentration and not a.container]
+        return [a for a in self.amounts if is_dose(a)]
 
 
 @dataclass
@@ -183,8 +188,7 @@ def read_note(text: str, facts: CodeFacts, kb: KnowledgeBase) -> NoteFacts:
                 routes = _routes_in(text, sent.start, in_sentence[0].start)
             last_in_sentence = all(not m.codes for k, m in enumerate(in_sentence[j + 1 :], j + 1) if k not in asides)
             # A vial's volume ("(1 mL single-dose vial)") is a dose only when no dose line follows.
-            dosed = [a for a in amounts if not a.rate and not a.is_range and not a.is_concentration and not a.container
-                     and not (a.kind == "volume" and CONTAINER_AFTER_RE.match(text, a.end))]
+            dosed = [a for a in amounts if is_dose(a) and not (a.kind == "volume" and CONTAINER_AFTER_RE.match(text, a.end))]
             if last_in_sentence and (not dosed or not routes):
                 more_amounts, more_routes = _following_lines(text, sents, idx, mentions, sent)
                 # "Drug: dex 10 mg/mL (1 mL vial)" then "Dose: 0.6 mg/kg = 9 mg IM": the dose line wins.
