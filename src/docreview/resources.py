@@ -45,6 +45,26 @@ def home() -> Path:
     return Path(user_data_dir("docreview", appauthor=False))
 
 
+def private_dir(path: Path) -> Path:
+    """A folder only this user can read (it may hold PHI: notes, quotes, tracebacks)."""
+    path.mkdir(parents=True, exist_ok=True)
+    path.chmod(0o700)
+    return path
+
+
+def write_private_log(kind: str, text: str) -> Path:
+    """Write text to DOCREVIEW_HOME/logs/KIND-TIME.log, readable by this user only."""
+    import time
+
+    folder = private_dir(home())
+    folder = private_dir(folder / "logs")
+    target = folder / f"{kind}-{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}.log"
+    fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write(text)
+    return target
+
+
 def hcpcs_path(explicit: str | os.PathLike[str] | None = None) -> Path | None:
     """The CMS HCPCS file the user pointed at (option, then DOCREVIEW_HCPCS), if any."""
     value = explicit or os.environ.get("DOCREVIEW_HCPCS")

@@ -22,6 +22,7 @@ from docreview.checks.wastage import check_wastage
 from docreview.knowledge.facts import KnowledgeBase, knowledge_base
 from docreview.knowledge.mue import MueTable
 from docreview.note.extract import read_note
+from docreview.note.normalize import fold
 from docreview.schema import ELEMENTS, Claim, CodeSummary, ElementResult, Finding, Review, Status, Verdict
 
 MAX_NOTE_BYTES = 1_000_000
@@ -51,6 +52,10 @@ def validate_note(note: str) -> str:
         raise InputError(f"the note is larger than {MAX_NOTE_BYTES // 1_000_000} MB; split it by encounter")
     if "\x00" in note:
         raise InputError("the note looks like a binary file (it contains NUL bytes)")
+    try:
+        note.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise InputError("the note is not valid Unicode text (it holds lone surrogate code points)") from exc
     if not note.strip():
         raise InputError("the note is empty")
     return note
@@ -79,7 +84,8 @@ class Reviewer:
 
     def review(self, note: str, claim: Claim | dict[str, Any]) -> Review:
         started = time.perf_counter()
-        note = validate_note(note)
+        original = validate_note(note)
+        note = fold(original)  # same length: every span below quotes the original note too
         if not isinstance(claim, Claim):
             try:
                 claim = Claim.model_validate(claim)
@@ -121,7 +127,7 @@ class Reviewer:
             computed = float(len(ctx.administrations)) if ctx.administrations else None
         elif ctx.administered_base is not None and code_unit_kind(facts.unit):
             computed = float(billing_units(ctx.administered_base, facts.unit or "", facts.unit_amount or 1))
-        return Review(
+        review = Review(
             docreview_version=__version__,
             mode=self.mode,  # type: ignore[arg-type]
             claim=claim,
@@ -133,6 +139,9 @@ class Reviewer:
             computed_units=computed,
             elapsed_ms=round((time.perf_counter() - started) * 1000, 2),
         )
+        if note is not original:
+            _quote_original(review, original)
+        return review
 
     def _mue_findings(self, ctx: CheckContext) -> list[Finding]:
         from docreview.checks.base import make_finding
@@ -143,6 +152,13 @@ class Reviewer:
         if total <= ctx.mue:
             return []
         return [make_finding(ctx, "DOS011", f"{ctx.claim.code} billed {total:g} units; the MUE is {ctx.mue}.")]
+
+
+def _quote_original(review: Review, original: str) -> None:
+    """Evidence was found in the folded note; quote the note as the user wrote it."""
+    for item in [*review.elements.values(), *review.findings]:
+        for ev in item.evidence:
+            ev.quote = original[ev.start : ev.end]
 
 
 def _requirement(ctx: CheckContext, element: str):

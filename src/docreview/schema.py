@@ -60,6 +60,20 @@ class Claim(BaseModel):
     setting: Setting | None = None
     separately_payable: bool = True
 
+    @model_validator(mode="before")
+    @classmethod
+    def _setting_as_written(cls, data: object) -> object:
+        """Edge case 14: POS codes and common names; an ASC packages its drugs."""
+        if not isinstance(data, dict) or data.get("setting") in (None, ""):
+            return data
+        from docreview.settings_map import resolve_setting
+
+        resolved = resolve_setting(str(data["setting"]))
+        data = {**data, "setting": resolved.setting}
+        if resolved.packaged and data.get("separately_payable") is None:
+            data["separately_payable"] = False
+        return data
+
     @field_validator("code")
     @classmethod
     def _code(cls, value: str) -> str:
