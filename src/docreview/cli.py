@@ -427,6 +427,11 @@ def evaluate(
 
     if split not in (None, "dev", "test"):
         fail("--split must be dev or test")
+    from docreview.evaluate_mentions import is_mention_file
+
+    if is_mention_file(cases):
+        _mention_eval(cases, mtsamples, split, json_out, errors)
+        return
     try:
         loaded = load_cases(cases, mtsamples=mtsamples, split=split)
     except EvalInputError as exc:
@@ -455,6 +460,37 @@ def evaluate(
     if json_out:
         payload = reports[0] if len(reports) == 1 else {"modes": reports}
         json_out.write_text(json.dumps(payload, indent=2), encoding="utf-8")
+        con.print(f"report written to {json_out}")
+
+
+def _mention_eval(path: Path, mtsamples: Path | None, split: str | None, json_out: Path | None, show_errors: bool) -> None:
+    """A mention-role set (eval/mentions.jsonl): role precision/recall/F1, attachment accuracy."""
+    from rich.table import Table
+
+    from docreview.evaluate import EvalInputError
+    from docreview.evaluate_mentions import run_mention_eval
+
+    try:
+        report, problems = run_mention_eval(path, mtsamples, split)
+    except EvalInputError as exc:
+        fail(str(exc))
+    con = _console()
+    for problem in problems:
+        con.print(f"[yellow]skipped[/] {problem}")
+    table = Table(title=f"mention roles: {report['notes']} notes, {report['mentions']} labelled mentions")
+    for column in ("role", "precision", "recall", "f1", "support"):
+        table.add_column(column, justify="left" if column == "role" else "right")
+    for role, row in report["roles"].items():
+        table.add_row(role, f"{row['precision']:.3f}", f"{row['recall']:.3f}", f"{row['f1']:.3f}", str(row["support"]))
+    con.print(table)
+    amount, route = report["amount_attachment"], report["route_attachment"]
+    con.print(f"found {report['found']:.3f} · role accuracy {report['role_accuracy']:.3f} · role macro-F1 {report['role_macro_f1']:.3f}"
+              f" · amount attachment {amount['accuracy']} (n={amount['support']}) · route attachment {route['accuracy']} (n={route['support']})")
+    if show_errors:
+        for err in report["errors"]:
+            con.print(f"  {err['id']}: '{err['text']}' labelled {err['gold']}, read {err['predicted']}")
+    if json_out:
+        json_out.write_text(json.dumps(report, indent=2), encoding="utf-8")
         con.print(f"report written to {json_out}")
 
 

@@ -125,3 +125,8 @@ def find_weight(text: str) -> Weight | None:
 
 def find_times(text: str, start: int, end: int) -> list[str]:
     return [m.group(0).replace(":", "") for m in _TIME_RE.finditer(text, start, end)]
+
+
+def unit_in_base(unit: str) -> tuple[str, float] | None:
+    """A unit as written ("g", "mcg", "mL") -> (kind, factor to the kind's base unit), or None."""
+    return _UNITS.get(unit.strip().lower().replace("\u03bc", "\u00b5"))

@@ -17,6 +17,7 @@ from docreview.note.amounts import CONTAINER_AFTER_RE, Amount, Weight, find_amou
 from docreview.note.context import categories_for, find_modifiers
 from docreview.note.drugs import DrugMention, lexicon_for
 from docreview.note.reasons import Reason, find_reasons, is_linked
+from docreview.note.roles import assign_roles
 from docreview.note.text import SectionSpan, Sentence, section_at, sections, sentences, tokens
 from docreview.note.vocab import RouteMatch, route_vocabulary
 from docreview.note.waste import WasteFacts, read_waste
@@ -40,6 +41,16 @@ _DISCARD_CUE_RE = re.compile(r"\b(?:wasted|waste|discarded|discard|remaining|rem
 _INPATIENT_RE = re.compile(r"\b(?:admitted\s+(?:as\s+)?(?:an\s+)?inpatient|inpatient\s+(?:admission|stay|unit|status)|admit(?:ted)?\s+to\s+(?:the\s+)?(?:floor|icu|hospital|medicine|telemetry))\b", re.IGNORECASE)
 
 
+_ROLE_REASONS = {
+    "container": "named as the container the dose came from",
+    "restatement": "a restatement of a dose documented elsewhere",
+    "waste": "named in a waste statement",
+    "inventory": "named on a product or lot line",
+    "allergy": "listed as an allergy",
+    "other": "not a dose of the drug (a level, a test or a class)",
+}
+
+
 def is_dose(a: Amount) -> bool:
     """An amount that says how much was given (not a rate, a range, a concentration or a vial size)."""
     return not a.rate and not a.is_range and not a.is_concentration and not a.container
@@ -56,9 +67,12 @@ class DoseEvent:
     times: list[str] = field(default_factory=list)
     repeat: bool = False
     entries: list[Amount] = field(default_factory=list)  # MAR entries ("0300 1 mg IV") under an order
+    role: str | None = None  # note/roles.py, once every mention of the note is read
 
     @property
     def given(self) -> bool:
+        if self.role is not None:
+            return self.role == "administered"
         if self.categories & {"NOT_GIVEN", "ELSEWHERE"}:
             return False
         if "ADMINISTERED" in self.categories:
@@ -69,6 +83,8 @@ class DoseEvent:
 
     @property
     def why_not_given(self) -> str:
+        if self.role in _ROLE_REASONS:
+            return _ROLE_REASONS[self.role]
         if "NOT_GIVEN" in self.categories:
             return "negated, held or refused"
         if "ELSEWHERE" in self.categories:
@@ -215,6 +231,9 @@ def read_note(text: str, facts: CodeFacts, kb: KnowledgeBase) -> NoteFacts:
         _partial_dose(text, sents, mentions, event, discarded)
         if not event.routes:
             event.routes = _preceding_routes(text, sents, mentions, event.sentence)
+    for event, role in zip(events, assign_roles(text, events), strict=True):
+        event.role = role
+    _routes_from_restatements(events)
     reasons = [r for r in find_reasons(text, facts) if not _negated(text, r, sents)]
     reasons = [r for r in reasons if _section_kind(secs, r.start) != "not_given" and not _family_history(secs, r.start)]
     billed_events = [e for e in events if facts.code in e.mention.codes]
@@ -231,6 +250,17 @@ def read_note(text: str, facts: CodeFacts, kb: KnowledgeBase) -> NoteFacts:
         linked_reasons=linked,
         inpatient=(inpatient.start(), inpatient.end()) if inpatient else None,
     )
+
+
+def _routes_from_restatements(events: list[DoseEvent]) -> None:
+    """'Kenalog 40 mg drawn up ... the Kenalog was injected into the knee': the restatement names
+    the route of the administration it restates."""
+    for i, event in enumerate(events):
+        if event.role != "restatement" or not event.routes:
+            continue
+        given = [e for e in events[:i] if e.role == "administered" and e.mention.codes & event.mention.codes and not e.routes]
+        if given:
+            given[-1].routes = event.routes
 
 
 _LEADING_RE = re.compile(r"(?<![\w.])(\d[\d,]*(?:\.\d+)?\s*(?:mg|mcg|g|gm|grams?|units?|ml|cc)\b)(?:\s+of)?(?:\s+(?:the|iv|im|po))?\s*$", re.IGNORECASE)

@@ -1,0 +1,208 @@
+"""A role for every drug mention: was this mention the drug being given, or something else?
+
+Roles: administered, ordered, requested, deferred, historical, allergy, container, inventory,
+waste, restatement, other. Only `administered` mentions make doses. A mention reads its role
+from what the annotation stage already found around it — its section, its record line, its
+clause and its ConText categories — with the cue words in data/role_cues.json:
+
+1. an allergy or home-medication section: allergy / historical;
+2. a lot/NDC/expiry line with no administration verb: inventory;
+3. a clause about discarded drug with no administration verb: waste;
+4. a container description ("drawn from a Kenalog-40 vial", "Toradol 60 mg/2 mL vial"): container;
+5. a title or procedure header, "tolerated the X", or the drug named again without an amount
+   after it was given: restatement;
+6. otherwise its ConText categories: not given -> deferred, elsewhere/history -> historical,
+   planned -> ordered (requested when a request or recommendation cue scopes it),
+   administered -> administered, and the section's kind when no cue speaks.
+Container, restatement, waste and inventory stand only when another mention of the same drug
+carries the administration; a lone container or title mention that reports the giving is it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+from pydantic import BaseModel
+
+from docreview.note.text import Token, tokens
+from docreview.resources import load_json
+
+if TYPE_CHECKING:
+    from docreview.note.extract import DoseEvent
+
+ROLES = ("administered", "ordered", "requested", "deferred", "historical", "allergy", "container", "inventory", "waste",
+         "restatement", "other")
+# Roles that say the drug was given, but not by this mention: they stand only beside an administered one.
+SECONDARY = frozenset({"container", "restatement", "waste", "inventory"})
+
+
+class RoleCues(BaseModel):
+    container_after: list[str]
+    container_before: list[list[str]]
+    inventory: list[str]
+    waste: list[str]
+    administration_verbs: list[str]
+    restatement_headers: list[str]
+    restatement_before: list[list[str]]
+    request: list[str]
+    other_after: list[str]
+
+
+@lru_cache(maxsize=1)
+def role_cues() -> RoleCues:
+    return RoleCues.model_validate(load_json("role_cues.json"))
+
+
+@dataclass(frozen=True)
+class _Window:
+    toks: list[Token]
+    first: int  # the mention's token indices in toks
+    last: int
+
+
+def _window(text: str, event: DoseEvent) -> _Window:
+    sent = event.sentence
+    toks = tokens(text, sent.start, sent.end)
+    first = next((i for i, t in enumerate(toks) if t.end > event.mention.start), len(toks))
+    last = max((i for i, t in enumerate(toks) if t.start < event.mention.end), default=first)
+    return _Window(toks, first, max(first, last))
+
+
+def _clause(w: _Window) -> list[Token]:
+    """The mention's clause: between the nearest comma/semicolon/'then' on each side."""
+    breaks = {",", ";", "then"}
+    lo = w.first
+    while lo > 0 and w.toks[lo - 1].text not in breaks:
+        lo -= 1
+    hi = w.last
+    while hi + 1 < len(w.toks) and w.toks[hi + 1].text not in breaks:
+        hi += 1
+    return w.toks[lo : hi + 1]
+
+
+def _line_tokens(text: str, event: DoseEvent) -> list[Token]:
+    start = text.rfind("\n", 0, event.mention.start) + 1
+    end = text.find("\n", event.mention.end)
+    return tokens(text, start, len(text) if end < 0 else end)
+
+
+def _ends_with(words: Sequence[str], phrase: Sequence[str]) -> bool:
+    return len(words) >= len(phrase) and tuple(words[len(words) - len(phrase) :]) == tuple(phrase)
+
+
+def _is_strength(tok: str) -> bool:
+    """Tokens of a strength or size written after a product name ('-40', '40 mg/mL', '1%', '10 mL')."""
+    return tok[:1].isdigit() or tok.lstrip("-")[:1].isdigit() or tok in {"mg", "mcg", "g", "ml", "cc", "units", "unit", "mg/ml", "%", "x", "of", "a", "the", "one", "1", "single", "dose", "use"}
+
+
+def _container_cue(w: _Window, cues: RoleCues) -> bool:
+    after = [t.text for t in w.toks[w.last + 1 : w.last + 8]]
+    for word in after:
+        if word in cues.container_after or word.split("-")[0] in cues.container_after:
+            return True
+        if not _is_strength(word) and "/" not in word:
+            break
+    before = [t.text for t in w.toks[max(0, w.first - 6) : w.first]]
+    # "drawn from a 10 mL vial of Kenalog-40", "from a Kenalog-40 vial": strength words may sit between.
+    while before and _is_strength(before[-1]) and before[-1] not in {"a", "an", "the", "one", "of"}:
+        before.pop()
+    return any(_ends_with(before, phrase) for phrase in cues.container_before)
+
+
+def _restatement_cue(text: str, w: _Window, event: DoseEvent, cues: RoleCues) -> bool:
+    sec = event.section
+    # A title header names the procedure; its own line restates what the body reports.
+    if sec is not None and sec.header.lower() in cues.restatement_headers and event.sentence.start <= sec.start + 2:
+        return True
+    before = [t.text for t in w.toks[max(0, w.first - 3) : w.first]]
+    return any(_ends_with(before, phrase) for phrase in cues.restatement_before)
+
+
+def _has_any(toks: Sequence[Token], words: Sequence[str]) -> bool:
+    vocab = set(words)
+    return any(t.text in vocab for t in toks)
+
+
+def _context_role(w: _Window, event: DoseEvent, cues: RoleCues) -> str:
+    cats = event.categories
+    if "NOT_GIVEN" in cats:
+        return "deferred"
+    if "ELSEWHERE" in cats or ("HISTORICAL" in cats and "ADMINISTERED" not in cats):
+        return "historical"
+    if "ADMINISTERED" in cats:
+        return "administered"
+    if "PLANNED" in cats:
+        before = w.toks[max(0, w.first - 8) : w.first]
+        return "requested" if _has_any(before, cues.request) else "ordered"
+    kind = event.section.kind if event.section else "neutral"
+    if kind == "plan":
+        return "requested" if event.section and "recommend" in event.section.header.lower() else "ordered"
+    if kind == "history":
+        return "historical"
+    return "administered"
+
+
+def _route_in(text: str, clause: list[Token]) -> bool:
+    from docreview.note.vocab import route_vocabulary
+
+    return bool(clause) and bool(route_vocabulary().find(text[clause[0].start : clause[-1].end]))
+
+
+def _same_drug(a: DoseEvent, b: DoseEvent) -> bool:
+    if a.mention.codes and b.mention.codes:
+        return bool(a.mention.codes & b.mention.codes)
+    return a.mention.name == b.mention.name
+
+
+def assign_roles(text: str, events: list[DoseEvent]) -> list[str]:
+    """One role per event (the events are the note's drug mentions, in order)."""
+    cues = role_cues()
+    first_pass: list[tuple[str, str]] = []  # (role, the role to fall back to)
+    for event in events:
+        w = _window(text, event)
+        context = _context_role(w, event, cues)
+        after = [t.text for t in w.toks[w.last + 1 : w.last + 3]]
+        category = event.section.category if event.section else ""
+        clause = _clause(w)
+        administers = _has_any(clause, cues.administration_verbs)
+        if category == "ALLERGY":
+            role = "allergy"
+        elif category == "HOME_MEDICATION" and context != "administered":
+            role = "historical"
+        elif after and after[0] in cues.other_after:
+            role = "other"
+        elif _has_any(_line_tokens(text, event), cues.inventory) and not administers:
+            role = "inventory"
+        elif _has_any(clause, cues.waste) and not administers:
+            role = "waste"
+        elif _container_cue(w, cues) and not administers and not _route_in(text, clause):
+            role = "container"
+        elif _restatement_cue(text, w, event, cues):
+            role = "restatement"
+        else:
+            role = context
+        first_pass.append((role, context))
+    roles = [r for r, _ in first_pass]
+    for i, (role, context) in enumerate(first_pass):
+        if role not in SECONDARY:
+            continue
+        # A secondary role stands only beside another mention of the drug that carries the
+        # administration with its own amount; else this mention is the one that reports it.
+        if not any(j != i and roles[j] == "administered" and _same_drug(events[i], events[j]) and _carries_dose(events[j])
+                   for j in range(len(events))):
+            roles[i] = context
+    for i, event in enumerate(events):
+        # The drug named again, with no amount of its own, after it was given: the same
+        # administration told twice ("after adequate sedation with Versed").
+        if roles[i] == "administered" and not _carries_dose(event) and any(
+            roles[j] == "administered" and _same_drug(event, events[j]) for j in range(i)
+        ):
+            roles[i] = "restatement"
+    return roles
+
+
+def _carries_dose(event: DoseEvent) -> bool:
+    return bool(event.entries or event.dose_amounts)
