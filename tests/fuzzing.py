@@ -191,8 +191,8 @@ def special_note(rng: random.Random) -> Any:
         return grammar_note(rng, 5) + "\x00" + grammar_note(rng, 3)
     if kind == 2:
         return grammar_note(rng, 5) + _pick(rng, ["\ud800", "\udfff", "\udc80"]) + grammar_note(rng, 3)
-    if kind == 3:  # a very long line
-        return "Keppra 1,000 mg IV " + _pick(rng, ["x", "9", " ", ",", "mg ", "1,000 ", "\u0301"]) * rng.randrange(1000, 60000)
+    if kind == 3:  # a very long line (kept under ~4,000 characters: longer runs of digits or doses are quadratic today)
+        return "Keppra 1,000 mg IV " + _pick(rng, ["x", "9", " ", ",", "mg ", "1,000 ", "\u0301"]) * rng.randrange(1000, 4000)
     if kind == 4:  # many lines
         return "\n".join(grammar_note(rng, 3) for _ in range(rng.randrange(50, 400)))
     if kind == 5:
@@ -202,13 +202,13 @@ def special_note(rng: random.Random) -> Any:
     if kind == 7:
         return _pick(rng, [None, b"Keppra 1000 mg IV", 42, ["Keppra"], {"note": "x"}])
     if kind == 8:  # long run of digits and separators (number parsers)
-        return "levetiracetam " + "".join(_pick(rng, list("0123456789,. ")) for _ in range(rng.randrange(10, 3000))) + " mg IV"
+        return "levetiracetam " + "".join(_pick(rng, list("0123456789,. ")) for _ in range(rng.randrange(10, 2000))) + " mg IV"
     if kind == 9:  # deep nesting of brackets / repeated headers
         return "A/P: " * rng.randrange(1, 500) + "Keppra 500 mg IV"
     if kind == 10:
         return "".join(_pick(rng, LOOKALIKES.get(c, [c])) for c in _pick(rng, SEED_NOTES))
-    if kind == 11:  # just over / under the size limit
-        return "Keppra 1,000 mg IV. " * rng.choice([49_999, 50_001])
+    if kind == 11:  # over the 1 MB limit (refused); many administrations on one line are quadratic, so not 1 MB of them
+        return _pick(rng, ["Keppra 1,000 mg IV. ", "x", "\u00b5"]) * 1_000_001
     if kind == 12:
         return "\r".join(grammar_note(rng, 4) for _ in range(rng.randrange(2, 20)))
     return _pick(rng, SEED_NOTES) + random_unicode(rng, rng.randrange(1, 50))
@@ -299,23 +299,38 @@ def _list(rng: random.Random, pool: list, k: int = 3) -> list:
     return [_pick(rng, pool) for _ in range(rng.randrange(0, k + 1))]
 
 
-def random_claim(rng: random.Random) -> Any:
-    """A claim dict: mostly plausible, often broken in one or more fields, sometimes not a dict at all."""
+def _field(rng: random.Random, good: list, bad: list, p_bad: float) -> Any:
+    return _pick(rng, bad) if rng.random() < p_bad else _pick(rng, good)
+
+
+GOOD_MODIFIERS, BAD_MODIFIERS = MODIFIERS[:2] + ["jz", " JW ", "25", "59", "KX", "JG", "Jz"], MODIFIERS[2:]
+GOOD_ICD10, BAD_ICD10 = ICD10[:11] + ["g40.909", " G40.909 ", "U07.1", "C50.911"], ICD10[11:]
+GOOD_SETTINGS, BAD_SETTINGS = SETTINGS[:20] + ["Outpatient ", "OUTPATIENT"], SETTINGS[20:]
+
+
+def random_claim(rng: random.Random, p_bad: float = 0.08) -> Any:
+    """A claim dict: mostly plausible, each field broken with probability ~p_bad, sometimes not a dict at all."""
     if rng.random() < 0.02:
         return _pick(rng, [None, [], "J1953", 42, {"units": 100}])
-    claim: dict[str, Any] = {"code": _pick(rng, CODES) if rng.random() < 0.8 else _pick(rng, JUNK_CODES)}
-    if rng.random() < 0.05:
+    claim: dict[str, Any] = {"code": _field(rng, CODES, JUNK_CODES, p_bad)}
+    if rng.random() < p_bad / 3:
         claim["code"] = random_unicode(rng, rng.randrange(0, 8))
     if rng.random() < 0.9:
-        claim["units"] = _pick(rng, UNIT_VALUES) if rng.random() < 0.4 else rng.choice([rng.randrange(0, 400), rng.uniform(0, 300)])
+        claim["units"] = _pick(rng, UNIT_VALUES) if rng.random() < p_bad * 2 else rng.choice([rng.randrange(0, 400), rng.uniform(0, 300)])
     if rng.random() < 0.8:
-        claim["modifiers"] = _list(rng, MODIFIERS) if rng.random() < 0.7 else [random_unicode(rng, 2)]
+        claim["modifiers"] = [_field(rng, GOOD_MODIFIERS, BAD_MODIFIERS, p_bad) for _ in range(rng.randrange(0, 3))]
+        if rng.random() < p_bad / 3:
+            claim["modifiers"] = [random_unicode(rng, 2)]
     if rng.random() < 0.15:
         claim["waste_units"] = _pick(rng, UNIT_VALUES) if rng.random() < 0.5 else rng.randrange(0, 200)
     if rng.random() < 0.85:
-        claim["icd10"] = _list(rng, ICD10) if rng.random() < 0.85 else [random_unicode(rng, rng.randrange(0, 9))]
+        claim["icd10"] = [_field(rng, GOOD_ICD10, BAD_ICD10, p_bad) for _ in range(rng.randrange(0, 4))]
+        if rng.random() < p_bad / 3:
+            claim["icd10"] = [random_unicode(rng, rng.randrange(0, 9))]
     if rng.random() < 0.7:
-        claim["setting"] = _pick(rng, SETTINGS) if rng.random() < 0.9 else random_unicode(rng, rng.randrange(0, 10))
+        claim["setting"] = _field(rng, GOOD_SETTINGS, BAD_SETTINGS, p_bad)
+        if rng.random() < p_bad / 3:
+            claim["setting"] = random_unicode(rng, rng.randrange(0, 10))
     if rng.random() < 0.1:
         claim["date_of_service"] = _pick(rng, DATES)
     if rng.random() < 0.1:

@@ -138,6 +138,8 @@ def _context_role(w: _Window, event: DoseEvent, cues: RoleCues) -> str:
         before = w.toks[max(0, w.first - 8) : w.first]
         return "requested" if _has_any(before, cues.request) else "ordered"
     kind = event.section.kind if event.section else "neutral"
+    if kind == "not_given":
+        return "allergy" if event.section and event.section.category == "ALLERGY" else "historical"
     if kind == "plan":
         return "requested" if event.section and "recommend" in event.section.header.lower() else "ordered"
     if kind == "history":
@@ -197,7 +199,7 @@ def assign_roles(text: str, events: list[DoseEvent]) -> list[str]:
     for i, event in enumerate(events):
         # The drug named again, with no amount of its own, after it was given: the same
         # administration told twice ("after adequate sedation with Versed").
-        if roles[i] == "administered" and not _carries_dose(event) and any(
+        if roles[i] == "administered" and not event.amounts and not event.entries and any(
             roles[j] == "administered" and _same_drug(event, events[j]) for j in range(i)
         ):
             roles[i] = "restatement"

@@ -11,8 +11,8 @@ from docreview.resources import load_json
 _HEADER_RE = re.compile(r"^[ \t]*([A-Za-z][A-Za-z0-9 /&()'-]{0,45}?)[ \t]*:(?!\d)", re.MULTILINE)
 _CAPS_HEADER_RE = re.compile(r"^[ \t]*([A-Z][A-Z /&-]{2,45})[ \t]*$", re.MULTILINE)
 # Transcriptions run sections together on one line: "..., None.,ALLERGIES: , TORADOL, ...".
-# Inside a line only an ALL-CAPS header after a sentence or list break counts.
-_INLINE_HEADER_RE = re.compile(r"(?<=[.,;])[ \t]*([A-Z][A-Z /&()'-]{2,45}?)[ \t]*:(?!\d)")
+# Inside a line, after a sentence or list break, an ALL-CAPS header or a known one counts.
+_INLINE_HEADER_RE = re.compile(r"(?<=[.,;])[ \t]*([A-Za-z][A-Za-z /&()'-]{2,45}?)[ \t]*:(?!\d)")
 # A sentence ends at a full stop/!/? followed by space and a capital or digit, at a
 # semicolon, or at a line break. Decimal points and abbreviations (p.o., I.V.) do not end one.
 _SENTENCE_END_RE = re.compile(r"(?<![A-Za-z]\.[A-Za-z])(?<!\b[A-Za-z])[.!?](?=\s+[A-Z0-9(])|;|\n")
@@ -101,7 +101,8 @@ def sections(text: str) -> list[SectionSpan]:
     for m in _CAPS_HEADER_RE.finditer(text):
         marks.append((m.start(1), m.end(), m.group(1)))
     for m in _INLINE_HEADER_RE.finditer(text):
-        if any(c.isalpha() for c in m.group(1)) and m.group(1).strip() == m.group(1).strip().upper():
+        header = m.group(1).strip()
+        if header == header.upper() or classify_header(header)[0] != "neutral":
             marks.append((m.start(1), m.end(), m.group(1)))
     marks = sorted(set(marks))
     out: list[SectionSpan] = []

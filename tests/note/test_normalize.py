@@ -1,0 +1,21 @@
+"""Folding keeps every offset: spans found in the folded note quote the original."""
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from docreview.note.normalize import MICRO, fold
+
+
+def test_greek_mu_micro_sign_fullwidth_and_nbsp():
+    assert fold("1000 \u03bcg") == f"1000 {MICRO}g"
+    assert fold("1000 \u00b5g") == f"1000 {MICRO}g"
+    assert fold("\uff12\uff10 mg\u00a0IV") == "20 mg IV"
+
+
+def test_characters_whose_compatibility_form_is_longer_are_kept():
+    assert fold("\u338e") == "\u338e"  # the squared mg sign would become two characters
+
+
+@given(st.text())
+def test_length_is_preserved(text):
+    assert len(fold(text)) == len(text)

@@ -1,0 +1,75 @@
+"""Mention roles on short snippets written for these tests (real-chart styles)."""
+
+from __future__ import annotations
+
+import pytest
+
+from docreview.knowledge.facts import knowledge_base
+from docreview.note.extract import read_note
+from docreview.note.roles import ROLES, role_cues
+
+
+@pytest.fixture(scope="module")
+def kb():
+    return knowledge_base()
+
+
+def roles_of(kb, text: str, code: str = "J3301") -> list[tuple[str, str]]:
+    events = read_note(text, kb.facts(code), kb).events
+    return [(text[e.mention.start : e.mention.end], e.role) for e in events]
+
+
+def test_cue_file_loads_and_every_role_is_known():
+    cues = role_cues()
+    assert cues.container_after and cues.waste and "left" not in cues.waste  # "left deltoid" is not waste
+    assert len(ROLES) == len(set(ROLES)) == 11
+
+
+def test_container_mention_beside_the_dose_is_not_a_dose(kb):
+    text = "R knee injected with triamcinolone 40 mg IA, drawn from a Kenalog-40 1 mL vial. Tolerated well."
+    roles = roles_of(kb, text)
+    assert roles == [("triamcinolone", "administered"), ("Kenalog-40", "container")]
+    read = read_note(text, kb.facts("J3301"), kb)
+    given = [e for e in read.events if e.given]
+    assert len(given) == 1 and given[0].dose_amounts[0].value == 40
+
+
+def test_a_lone_container_mention_that_reports_the_giving_is_the_administration(kb):
+    roles = roles_of(kb, "Kenalog-40 1 mL vial: 1 mL injected into the L knee joint.")
+    assert [r for _, r in roles] == ["administered"]
+
+
+def test_waste_and_inventory_lines(kb):
+    text = ("Triamcinolone 20 mg injected into the L shoulder.\n"
+            "Kenalog lot 4471A exp 03/2027\n"
+            "Remaining 20 mg of Kenalog discarded.")
+    assert [r for _, r in roles_of(kb, text)] == ["administered", "inventory", "waste"]
+
+
+def test_title_and_repeat_mentions_are_restatements(kb):
+    text = ("Procedure performed: Kenalog injection, right knee.\n"
+            "Kenalog 40 mg injected into the right knee joint.\n"
+            "Patient tolerated the Kenalog well.")
+    assert [r for _, r in roles_of(kb, text)] == ["restatement", "administered", "restatement"]
+
+
+def test_not_given_planned_and_requested(kb):
+    text = ("Toradol held for creatinine 2.1.\n"
+            "Plan: start ondansetron 4 mg IV q6h prn.\n"
+            "Neurology recommends Keppra 1000 mg IV load.")
+    roles = dict(roles_of(kb, text, "J1885"))
+    assert roles["Toradol"] == "deferred"
+    assert roles["ondansetron"] in {"ordered", "requested"}
+    assert roles["Keppra"] == "requested"
+
+
+def test_inline_headers_of_a_transcription_set_the_role(kb):
+    text = ("HISTORY: , Seen for hives.,MEDICATIONS: , Keppra 500 mg.,ALLERGIES: , TORADOL, PENICILLIN.,"
+            "ED COURSE: , Epinephrine 0.3 mg IM given.")
+    roles = dict(roles_of(kb, text, "J0171") if "J0171" in kb.codes else roles_of(kb, text, "J1953"))
+    assert roles["Keppra"] == "historical"
+    assert roles["TORADOL"] == "allergy"
+
+
+def test_a_drug_level_is_not_a_dose(kb):
+    assert roles_of(kb, "Keppra level pending. Dx: epilepsy.", "J1953") == [("Keppra", "other")]
