@@ -64,7 +64,7 @@ def test_not_given_planned_and_requested(kb):
 
 
 def test_inline_headers_of_a_transcription_set_the_role(kb):
-    text = ("HISTORY: , Seen for hives.,MEDICATIONS: , Keppra 500 mg.,ALLERGIES: , TORADOL, PENICILLIN.,"
+    text = ("HISTORY: , Seen for hives.,MEDICATIONS AT HOME: , Keppra 500 mg.,ALLERGIES: , TORADOL, PENICILLIN.,"
             "ED COURSE: , Epinephrine 0.3 mg IM given.")
     roles = dict(roles_of(kb, text, "J0171") if "J0171" in kb.codes else roles_of(kb, text, "J1953"))
     assert roles["Keppra"] == "historical"

@@ -4,14 +4,19 @@ from docreview.note.text import section_at, sections
 
 
 def test_inline_all_caps_headers_inside_a_line_are_sections():
-    text = "HISTORY: , Fell.,MEDICATIONS: , Atenolol.,ALLERGIES: , SULFA.,PLAN: , Home."
+    text = "HISTORY: , Fell.,HOME MEDICATIONS: , Atenolol.,ALLERGIES: , SULFA.,PLAN: , Home."
     found = [(s.header, s.category) for s in sections(text)]
-    assert ("MEDICATIONS", "HOME_MEDICATION") in found
+    assert ("HOME MEDICATIONS", "HOME_MEDICATION") in found
     assert ("ALLERGIES", "ALLERGY") in found
     assert section_at(sections(text), text.index("SULFA")).header == "ALLERGIES"
-    assert section_at(sections(text), text.index("Atenolol")).header == "MEDICATIONS"
+    assert section_at(sections(text), text.index("Atenolol")).header == "HOME MEDICATIONS"
 
 
 def test_a_mixed_case_word_with_a_colon_inside_a_sentence_is_not_a_header():
     text = "Given at 0930, mood: calm. Keppra 1000 mg IV."
     assert [s.header for s in sections(text)] == []
+
+
+def test_a_plain_medications_header_is_neutral():
+    # ED and dialysis notes list what was given under "Meds:"; only a home/admission list is history.
+    assert [s.category for s in sections("Meds: ondansetron 4 mg IV @ 0210")] == ["NEUTRAL"]
