@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 
 from docreview.knowledge.facts import CodeFacts, KnowledgeBase
-from docreview.note.amounts import CONTAINER_AFTER_RE, Amount, Weight, find_amounts, find_times, find_weight
+from docreview.note.amounts import CONTAINER_AFTER_RE, UNIT_ALT, Amount, Weight, find_amounts, find_times, find_weight
 from docreview.note.context import categories_for, find_modifiers
 from docreview.note.drugs import DrugMention, lexicon_for
 from docreview.note.reasons import Reason, find_reasons, is_linked
@@ -266,7 +266,8 @@ def _routes_from_restatements(events: list[DoseEvent]) -> None:
             given[-1].routes = event.routes
 
 
-_LEADING_RE = re.compile(r"(?<![\w.])(\d[\d,]*(?:\.\d+)?\s*(?:mg|mcg|g|gm|grams?|units?|ml|cc)\b)(?:\s+of)?(?:\s+(?:the|iv|im|po))?\s*$", re.IGNORECASE)
+# The units come from data/units.json, as for every amount ("50 micrograms of fentanyl").
+_LEADING_RE = re.compile(rf"(?<![\w.])(\d[\d,]*(?:\.\d+)?\s*(?:{UNIT_ALT})\b)(?:\s+of)?(?:\s+(?:the|iv|im|po))?\s*$", re.IGNORECASE)
 
 
 def _routes_in(text: str, start: int, end: int) -> list[RouteMatch]:

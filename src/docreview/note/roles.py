@@ -153,6 +153,14 @@ def _route_in(text: str, clause: list[Token]) -> bool:
     return bool(clause) and bool(route_vocabulary().find(text[clause[0].start : clause[-1].end]))
 
 
+def _is_record(text: str, event: DoseEvent, cues: RoleCues) -> bool:
+    """A time or an administration verb in the mention's sentence: a record of giving."""
+    from docreview.note.amounts import find_times
+
+    sent = event.sentence
+    return bool(find_times(text, sent.start, sent.end)) or _has_any(tokens(text, sent.start, sent.end), cues.administration_verbs)
+
+
 def _same_drug(a: DoseEvent, b: DoseEvent) -> bool:
     if a.mention.codes and b.mention.codes:
         return bool(a.mention.codes & b.mention.codes)
@@ -173,6 +181,10 @@ def assign_roles(text: str, events: list[DoseEvent]) -> list[str]:
         if category == "ALLERGY":
             role = "allergy"
         elif category == "HOME_MEDICATION" and context != "administered":
+            role = "historical"
+        elif category == "MED_LIST" and context != "administered" and not _is_record(text, event, cues):
+            # "MEDICATIONS: Premarin 1.25 mg daily, ..." is the patient's list; "Meds: 1315
+            # ondansetron 2 mg IVP" (a time, a verb) is an administration record.
             role = "historical"
         elif after and after[0] in cues.other_after:
             role = "other"
@@ -196,6 +208,15 @@ def assign_roles(text: str, events: list[DoseEvent]) -> list[str]:
         if not any(j != i and roles[j] == "administered" and _same_drug(events[i], events[j]) and _carries_dose(events[j])
                    for j in range(len(events))):
             roles[i] = context
+    records = [_is_record(text, e, cues) or bool(e.routes) for e in events]
+    for i, event in enumerate(events):
+        # "Bevacizumab 5 mg/kg = 401 mg -> 400 mg" (a calculation, no time, verb or route) beside
+        # "1010 Bevacizumab 400 mg IV via port": the record is the administration.
+        if roles[i] == "administered" and not records[i] and not event.entries and any(
+            j != i and roles[j] == "administered" and records[j] and _same_drug(event, events[j]) and _carries_dose(events[j])
+            for j in range(len(events))
+        ):
+            roles[i] = "restatement"
     for i, event in enumerate(events):
         # The drug named again, with no amount of its own, after it was given: the same
         # administration told twice ("after adequate sedation with Versed").
