@@ -73,3 +73,17 @@ def test_inline_headers_of_a_transcription_set_the_role(kb):
 
 def test_a_drug_level_is_not_a_dose(kb):
     assert roles_of(kb, "Keppra level pending. Dx: epilepsy.", "J1953") == [("Keppra", "other")]
+
+
+def test_a_medication_list_is_history_and_a_timed_meds_line_is_a_record(kb):
+    listed = roles_of(kb, "MEDICATIONS: , Keppra 500 mg b.i.d., Zofran 4 mg p.r.n.", "J1953")
+    assert [r for _, r in listed] == ["historical", "historical"]
+    given = roles_of(kb, "Meds:\n 1315 ondansetron 4 mg IVP via L hand PIV", "J2405")
+    assert [r for _, r in given] == ["administered"]
+
+
+def test_a_calculation_beside_the_timed_record_is_counted_once(kb):
+    text = ("Wt 80 kg. Levetiracetam 20 mg/kg = 1600 mg -> 1500 mg.\n"
+            "1010 Levetiracetam 1500 mg in NS 100 mL IVPB over 15 min.")
+    read = read_note(text, kb.facts("J1953"), kb)
+    assert [e.role for e in read.events] == ["restatement", "administered"]

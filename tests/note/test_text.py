@@ -17,6 +17,6 @@ def test_a_mixed_case_word_with_a_colon_inside_a_sentence_is_not_a_header():
     assert [s.header for s in sections(text)] == []
 
 
-def test_a_plain_medications_header_is_neutral():
-    # ED and dialysis notes list what was given under "Meds:"; only a home/admission list is history.
-    assert [s.category for s in sections("Meds: ondansetron 4 mg IV @ 0210")] == ["NEUTRAL"]
+def test_a_plain_medications_header_is_a_list_not_a_history_section():
+    # ED and dialysis notes list what was given under "Meds:"; the role stage reads each line.
+    assert [(s.kind, s.category) for s in sections("Meds: ondansetron 4 mg IV @ 0210")] == [("neutral", "MED_LIST")]
