@@ -102,3 +102,17 @@ def test_seed_notes_review(reviewer) -> None:
     for text, claim in zip(fuzzing.SEED_NOTES, claims, strict=True):
         review = reviewer.review(text, claim)
         assert not fuzzing.quote_violations(review, text)
+
+
+@pytest.mark.parametrize("field", ["icd10", "date_of_service", "setting"])
+def test_lone_surrogates_in_claim_fields_are_input_errors(reviewer, field: str) -> None:
+    # Found by benchmarks/fuzz.py: the review passed, then serialising it failed.
+    claim = {"code": "J1953", field: ["\ud800"] if field == "icd10" else "\ud800"}
+    with pytest.raises(fuzzing.input_error_types(), match="Unicode"):
+        reviewer.review("Keppra 1,000 mg IV.", claim)
+
+
+def test_long_notes_stay_linear(reviewer) -> None:
+    # Found by benchmarks/fuzz.py: one administration per sentence on one line was quadratic.
+    review = reviewer.review("Keppra 1,000 mg IV. " * 3000 + "9" * 6000, {"code": "J1953", "units": 100})
+    assert review.elapsed_ms < 60_000

@@ -46,6 +46,14 @@ class Severity(str, Enum):
         return self.value
 
 
+def _encodable(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 class Claim(BaseModel):
     """One billed claim line (the spec's `claim` object)."""
 
@@ -64,7 +72,13 @@ class Claim(BaseModel):
     @classmethod
     def _setting_as_written(cls, data: object) -> object:
         """Edge case 14: POS codes and common names; an ASC packages its drugs."""
-        if not isinstance(data, dict) or data.get("setting") in (None, ""):
+        if not isinstance(data, dict):
+            return data
+        for key, value in data.items():
+            for item in value if isinstance(value, list) else [value]:
+                if isinstance(item, str) and not _encodable(item):
+                    raise ValueError(f"{key}: not valid Unicode text (it holds lone surrogate code points)")
+        if data.get("setting") in (None, ""):
             return data
         from docreview.settings_map import resolve_setting
 

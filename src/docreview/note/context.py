@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from docreview.note.text import Token
-from docreview.resources import load_json
 
 
 @dataclass(frozen=True)
@@ -34,25 +33,42 @@ class Modifier:
 
 @lru_cache(maxsize=1)
 def context_rules() -> tuple[ContextRule, ...]:
-    rules = [
-        ContextRule(tuple(r["literal"].lower().split()), r["category"], r["direction"], int(r["max_scope"]), r.get("max_targets"))
-        for r in load_json("context_rules.json")["rules"]
-    ]
+    from docreview.data_files import ContextRulesFile, data_file
+
+    rule_file = data_file("context_rules.json")
+    assert isinstance(rule_file, ContextRulesFile)
+    rules = [ContextRule(r.words(), r.category, r.direction, r.max_scope, r.max_targets) for r in rule_file.context_rules]
     # Longest phrases first so "not given" wins over "given".
     return tuple(sorted(rules, key=lambda r: -len(r.words)))
 
 
+@lru_cache(maxsize=1)
+def _rules_by_first_word() -> dict[str, list[tuple[int, ContextRule]]]:
+    index: dict[str, list[tuple[int, ContextRule]]] = {}
+    for rank, rule in enumerate(context_rules()):
+        index.setdefault(rule.words[0], []).append((rank, rule))
+    return index
+
+
 def find_modifiers(toks: list[Token]) -> list[Modifier]:
+    """Rule phrases in the tokens; a longer phrase wins over a shorter one it overlaps."""
     words = [t.text for t in toks]
+    index = _rules_by_first_word()
+    candidates = [
+        (rank, i, rule)
+        for i, word in enumerate(words)
+        for rank, rule in index.get(word, ())
+        if tuple(words[i : i + len(rule.words)]) == rule.words
+    ]
+    candidates.sort(key=lambda c: (c[0], c[1]))  # rule order (longest first), then left to right
     taken = [False] * len(words)
     out: list[Modifier] = []
-    for rule in context_rules():
+    for _, i, rule in candidates:
         n = len(rule.words)
-        for i in range(len(words) - n + 1):
-            if tuple(words[i : i + n]) == rule.words and not any(taken[i : i + n]):
-                for j in range(i, i + n):
-                    taken[j] = True
-                out.append(Modifier(rule, i, i + n - 1))
+        if not any(taken[i : i + n]):
+            for j in range(i, i + n):
+                taken[j] = True
+            out.append(Modifier(rule, i, i + n - 1))
     out.sort(key=lambda m: m.first)
     return out
 

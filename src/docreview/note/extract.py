@@ -10,7 +10,9 @@ section it sits in.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
+from functools import cache
 
 from docreview.knowledge.facts import CodeFacts, KnowledgeBase
 from docreview.note.amounts import CONTAINER_AFTER_RE, UNIT_ALT, Amount, Weight, find_amounts, find_times, find_weight
@@ -49,6 +51,36 @@ _ROLE_REASONS = {
     "allergy": "listed as an allergy",
     "other": "not a dose of the drug (a level, a test or a class)",
 }
+
+
+class _MentionIndex(list):
+    """The note's drug mentions in order, with span look-ups in log time (long notes stay linear)."""
+
+    def __init__(self, mentions: list[DrugMention]) -> None:
+        super().__init__(mentions)
+        self.starts = [m.start for m in mentions]
+
+    def in_span(self, start: int, end: int) -> list[DrugMention]:
+        return self[bisect_left(self.starts, start) : bisect_left(self.starts, end)]
+
+    def any_in(self, start: int, end: int, coded: bool = False) -> bool:
+        found = self.in_span(start, end)
+        return any(m.codes for m in found) if coded else bool(found)
+
+
+class _SentenceIndex(list):
+    """Sentences in order, with their starts for bisection."""
+
+    def __init__(self, sents: list[Sentence]) -> None:
+        super().__init__(sents)
+        self.starts = [s.start for s in sents]
+
+    def after(self, pos: int) -> int:
+        return bisect_left(self.starts, pos)
+
+    def at(self, pos: int) -> Sentence | None:
+        i = bisect_right(self.starts, pos) - 1
+        return self[i] if i >= 0 and self[i].start <= pos < self[i].end else None
 
 
 def is_dose(a: Amount) -> bool:
@@ -156,13 +188,14 @@ def _asides(text: str, in_sentence: list[DrugMention], sent_end: int) -> dict[in
 
 
 def read_note(text: str, facts: CodeFacts, kb: KnowledgeBase) -> NoteFacts:
-    sents = sentences(text)
+    sents = _SentenceIndex(sentences(text))
     secs = sections(text)
     targets = [facts] + [kb.facts(c) for c in facts.similar_codes if c in kb.codes]
-    mentions = _merge_adjacent(text, lexicon_for(kb).find(text, fuzzy_targets=targets))
+    mentions = _MentionIndex(_merge_adjacent(text, lexicon_for(kb).find(text, fuzzy_targets=targets)))
     events: list[DoseEvent] = []
+    line_times = cache(lambda bounds: find_times(text, *bounds))  # one scan per line, however many drugs it names
     for idx, sent in enumerate(sents):
-        in_sentence = [m for m in mentions if sent.start <= m.start < sent.end]
+        in_sentence = mentions.in_span(sent.start, sent.end)
         if not in_sentence:
             continue
         toks = tokens(text, sent.start, sent.end)
@@ -222,7 +255,7 @@ def read_note(text: str, facts: CodeFacts, kb: KnowledgeBase) -> NoteFacts:
                     routes=routes,
                     categories=categories_for(toks, modifiers, first, last, [sp for k, sp in enumerate(spans) if k != j]),
                     section=section_at(secs, mention.start),
-                    times=find_times(text, *_line_bounds(text, sent.start)),
+                    times=line_times(_line_bounds(text, sent.start)),
                     repeat=bool(_REPEAT_RE.search(text, sent.start, sent.end)),
                 )
             )
@@ -305,7 +338,7 @@ def _following_lines(text, sents, idx, mentions, sent) -> tuple[list[Amount], li
     for nxt in sents[idx + 1 :]:
         if nxt.paragraph != sent.paragraph or nxt.line - sent.line > _FOLLOW_LINES:
             break
-        if any(nxt.start <= m.start < nxt.end for m in mentions) or _new_row(text, nxt):
+        if mentions.any_in(nxt.start, nxt.end) or _new_row(text, nxt):
             break
         if not _FIELD_LINE_RE.match(text[nxt.start : nxt.end]) and not _administers(text, nxt):
             continue
@@ -325,10 +358,10 @@ def _new_row(text: str, sent: Sentence) -> bool:
 def _later_sentences(sents, mentions, sent, max_lines: int = _FOLLOW_LINES):
     """Sentences after `sent` in its paragraph, within a few lines, before another drug appears."""
     out = []
-    for nxt in sents:
-        if nxt.start < sent.end or nxt.paragraph != sent.paragraph or nxt.line - sent.line > max_lines:
-            continue
-        if any(nxt.start <= m.start < nxt.end for m in mentions):
+    for nxt in sents[sents.after(sent.end) :]:
+        if nxt.paragraph != sent.paragraph or nxt.line - sent.line > max_lines:
+            break
+        if mentions.any_in(nxt.start, nxt.end):
             break
         out.append(nxt)
     return out
@@ -413,9 +446,14 @@ def _partial_dose(text, sents, mentions, event: DoseEvent, discarded: set[int]) 
 
 def _preceding_routes(text, sents, mentions, sent) -> list[RouteMatch]:
     """'Procedure: intravitreal injection OD.' on the line before the drug line."""
-    before = [p for p in sents if p.end <= sent.start and p.paragraph == sent.paragraph and sent.line - p.line <= _FOLLOW_LINES]
-    for prev in reversed(before):
-        if any(prev.start <= m.start < prev.end and m.codes for m in mentions):
+    before = []
+    for prev in reversed(sents[: sents.after(sent.start)]):
+        if prev.paragraph != sent.paragraph or sent.line - prev.line > _FOLLOW_LINES:
+            break
+        if prev.end <= sent.start:
+            before.append(prev)
+    for prev in before:
+        if mentions.any_in(prev.start, prev.end, coded=True):
             break
         found = _routes_in(text, prev.start, prev.end)
         if found:
@@ -423,8 +461,8 @@ def _preceding_routes(text, sents, mentions, sent) -> list[RouteMatch]:
     return []
 
 
-def _sentence_for(sents: list[Sentence], pos: int) -> Sentence | None:
-    return next((s for s in sents if s.start <= pos < s.end), None)
+def _sentence_for(sents: _SentenceIndex, pos: int) -> Sentence | None:
+    return sents.at(pos)
 
 
 def _negated(text: str, reason: Reason, sents: list[Sentence]) -> bool:

@@ -28,7 +28,6 @@ from typing import TYPE_CHECKING
 from pydantic import BaseModel
 
 from docreview.note.text import Token, tokens
-from docreview.resources import load_json
 
 if TYPE_CHECKING:
     from docreview.note.extract import DoseEvent
@@ -53,7 +52,11 @@ class RoleCues(BaseModel):
 
 @lru_cache(maxsize=1)
 def role_cues() -> RoleCues:
-    return RoleCues.model_validate(load_json("role_cues.json"))
+    from docreview.data_files import data_file
+
+    cues = data_file("role_cues.json")
+    assert isinstance(cues, RoleCues)
+    return cues
 
 
 @dataclass(frozen=True)
@@ -63,9 +66,8 @@ class _Window:
     last: int
 
 
-def _window(text: str, event: DoseEvent) -> _Window:
-    sent = event.sentence
-    toks = tokens(text, sent.start, sent.end)
+def _window(toks_of: _Tokens, event: DoseEvent) -> _Window:
+    toks = toks_of.sentence_of(event)
     first = next((i for i, t in enumerate(toks) if t.end > event.mention.start), len(toks))
     last = max((i for i, t in enumerate(toks) if t.start < event.mention.end), default=first)
     return _Window(toks, first, max(first, last))
@@ -83,10 +85,30 @@ def _clause(w: _Window) -> list[Token]:
     return w.toks[lo : hi + 1]
 
 
-def _line_tokens(text: str, event: DoseEvent) -> list[Token]:
-    start = text.rfind("\n", 0, event.mention.start) + 1
-    end = text.find("\n", event.mention.end)
-    return tokens(text, start, len(text) if end < 0 else end)
+class _Tokens:
+    """Word tokens of each sentence and line, made once per note (events share sentences)."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self._cache: dict[tuple[int, int], list[Token]] = {}
+        self._words: dict[tuple[int, int], frozenset[str]] = {}
+
+    def span(self, start: int, end: int) -> list[Token]:
+        key = (start, end)
+        if key not in self._cache:
+            self._cache[key] = tokens(self.text, start, end)
+        return self._cache[key]
+
+    def line_words(self, event: DoseEvent) -> frozenset[str]:
+        start = self.text.rfind("\n", 0, event.mention.start) + 1
+        end = self.text.find("\n", event.mention.end)
+        key = (start, len(self.text) if end < 0 else end)
+        if key not in self._words:
+            self._words[key] = frozenset(t.text for t in self.span(*key))
+        return self._words[key]
+
+    def sentence_of(self, event: DoseEvent) -> list[Token]:
+        return self.span(event.sentence.start, event.sentence.end)
 
 
 def _ends_with(words: Sequence[str], phrase: Sequence[str]) -> bool:
@@ -153,12 +175,12 @@ def _route_in(text: str, clause: list[Token]) -> bool:
     return bool(clause) and bool(route_vocabulary().find(text[clause[0].start : clause[-1].end]))
 
 
-def _is_record(text: str, event: DoseEvent, cues: RoleCues) -> bool:
+def _is_record(toks_of: _Tokens, event: DoseEvent, cues: RoleCues) -> bool:
     """A time or an administration verb in the mention's sentence: a record of giving."""
     from docreview.note.amounts import find_times
 
     sent = event.sentence
-    return bool(find_times(text, sent.start, sent.end)) or _has_any(tokens(text, sent.start, sent.end), cues.administration_verbs)
+    return _has_any(toks_of.sentence_of(event), cues.administration_verbs) or bool(find_times(toks_of.text, sent.start, sent.end))
 
 
 def _same_drug(a: DoseEvent, b: DoseEvent) -> bool:
@@ -170,9 +192,10 @@ def _same_drug(a: DoseEvent, b: DoseEvent) -> bool:
 def assign_roles(text: str, events: list[DoseEvent]) -> list[str]:
     """One role per event (the events are the note's drug mentions, in order)."""
     cues = role_cues()
+    toks_of = _Tokens(text)
     first_pass: list[tuple[str, str]] = []  # (role, the role to fall back to)
     for event in events:
-        w = _window(text, event)
+        w = _window(toks_of, event)
         context = _context_role(w, event, cues)
         after = [t.text for t in w.toks[w.last + 1 : w.last + 3]]
         category = event.section.category if event.section else ""
@@ -182,13 +205,13 @@ def assign_roles(text: str, events: list[DoseEvent]) -> list[str]:
             role = "allergy"
         elif category == "HOME_MEDICATION" and context != "administered":
             role = "historical"
-        elif category == "MED_LIST" and context != "administered" and not _is_record(text, event, cues):
+        elif category == "MED_LIST" and context != "administered" and not _is_record(toks_of, event, cues):
             # "MEDICATIONS: Premarin 1.25 mg daily, ..." is the patient's list; "Meds: 1315
             # ondansetron 2 mg IVP" (a time, a verb) is an administration record.
             role = "historical"
         elif after and after[0] in cues.other_after:
             role = "other"
-        elif _has_any(_line_tokens(text, event), cues.inventory) and not administers:
+        elif not toks_of.line_words(event).isdisjoint(cues.inventory) and not administers:
             role = "inventory"
         elif _has_any(clause, cues.waste) and not administers:
             role = "waste"
@@ -208,7 +231,7 @@ def assign_roles(text: str, events: list[DoseEvent]) -> list[str]:
         if not any(j != i and roles[j] == "administered" and _same_drug(events[i], events[j]) and _carries_dose(events[j])
                    for j in range(len(events))):
             roles[i] = context
-    records = [_is_record(text, e, cues) or bool(e.routes) for e in events]
+    records = [_is_record(toks_of, e, cues) or bool(e.routes) for e in events]
     for i, event in enumerate(events):
         # "Bevacizumab 5 mg/kg = 401 mg -> 400 mg" (a calculation, no time, verb or route) beside
         # "1010 Bevacizumab 400 mg IV via port": the record is the administration.

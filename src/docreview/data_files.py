@@ -1,0 +1,155 @@
+"""Every vocabulary and rule file in docreview/data, with the pydantic model that validates it.
+
+Loading through `data_file(name)` turns a typo in a data file (a ConText direction spelt
+wrong, a section kind that no stage reads) into an error at load time, not a rule that
+silently matches nothing. tests/test_data_files.py loads every file in data/ this way, and
+fails for a file that has no model here.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from docreview.resources import load_json
+
+
+class _File(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    comment: str | None = Field(default=None, alias="_comment")
+    about: str | None = Field(default=None, alias="_about")
+
+
+class ContextRule(BaseModel):
+    """medspaCy's ConTextRule shape: a literal phrase or a token pattern of LOWER values."""
+
+    model_config = ConfigDict(extra="forbid")
+    literal: str
+    category: Literal["NOT_GIVEN", "PLANNED", "HISTORICAL", "ADMINISTERED", "ELSEWHERE", "PSEUDO", "TERMINATE"]
+    direction: Literal["FORWARD", "BACKWARD", "BIDIRECTIONAL", "TERMINATE", "PSEUDO"]
+    max_scope: int = Field(ge=0, le=50)
+    max_targets: int | None = Field(default=None, ge=1)
+    pattern: list[dict[Literal["LOWER"], str]] | None = None
+
+    def words(self) -> tuple[str, ...]:
+        if self.pattern:
+            return tuple(token["LOWER"].lower() for token in self.pattern)
+        return tuple(self.literal.lower().split())
+
+
+class ContextRulesFile(_File):
+    context_rules: list[ContextRule]
+
+
+class SectionGroup(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    kind: Literal["administration", "not_given", "plan", "history", "reason", "neutral"]
+    category: str
+    headers: list[str]
+
+
+class SectionsFile(_File):
+    sections: list[SectionGroup]
+
+
+class RouteWords(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    stated: list[str] = Field(default_factory=list)
+    implied: list[str] = Field(default_factory=list)
+
+
+class RoutesFile(_File):
+    model_config = ConfigDict(extra="allow")  # further route tables (descriptor words, route families)
+    routes: dict[str, RouteWords]
+    descriptor_route_words: dict[str, str]
+    injection_routes: list[str]
+    steroid_site_routes: list[str]
+
+    @model_validator(mode="after")
+    def _known_routes(self) -> RoutesFile:
+        unknown = {r for r in [*self.descriptor_route_words.values(), *self.injection_routes, *self.steroid_site_routes] if r not in self.routes}
+        if unknown:
+            raise ValueError(f"routes named but not defined: {sorted(unknown)}")
+        return self
+
+
+class UnitsFile(_File):
+    model_config = ConfigDict(extra="allow")
+    descriptor_units: dict[str, str]
+    note_units: dict[str, tuple[Literal["mass", "units", "volume"], float]]
+    unit_kinds: dict[str, tuple[Literal["mass", "units", "volume"], float]]
+
+
+class Condition(BaseModel):
+    model_config = ConfigDict(extra="allow")
+    name: str
+    icd10: list[str]
+    terms: list[str]
+
+
+class ConditionsFile(_File):
+    model_config = ConfigDict(extra="allow")
+    conditions: list[Condition]
+
+
+class Purpose(BaseModel):
+    model_config = ConfigDict(extra="allow")
+    name: str
+    classes: list[str]
+    cues: list[str]
+
+
+class PurposesFile(_File):
+    model_config = ConfigDict(extra="allow")
+    purposes: list[Purpose]
+
+
+class DrugWordsFile(_File):
+    model_config = ConfigDict(extra="allow")
+    salts: list[str]
+    stop_terms: list[str]
+    labelers: list[str]
+
+
+class OtherDrugsFile(_File):
+    model_config = ConfigDict(extra="allow")
+    names: list[str]
+
+
+def _role_cues():
+    from docreview.note.roles import RoleCues
+
+    return RoleCues
+
+
+def _settings():
+    from docreview.settings_map import SettingsFile
+
+    return SettingsFile
+
+
+MODELS = {
+    "context_rules.json": lambda: ContextRulesFile,
+    "sections.json": lambda: SectionsFile,
+    "routes.json": lambda: RoutesFile,
+    "units.json": lambda: UnitsFile,
+    "conditions.json": lambda: ConditionsFile,
+    "purposes.json": lambda: PurposesFile,
+    "drug_words.json": lambda: DrugWordsFile,
+    "other_drugs.json": lambda: OtherDrugsFile,
+    "role_cues.json": _role_cues,
+    "settings.json": _settings,
+}
+
+
+@cache
+def data_file(name: str) -> BaseModel:
+    """The validated contents of docreview/data/NAME (ValueError naming the file if it is wrong)."""
+    if name not in MODELS:
+        raise KeyError(f"no model for data/{name}: add one to docreview.data_files.MODELS")
+    try:
+        return MODELS[name]().model_validate(load_json(name))
+    except ValueError as exc:
+        raise ValueError(f"data/{name} is not valid: {exc}") from exc
