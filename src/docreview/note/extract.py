@@ -270,6 +270,7 @@ def read_note(text: str, facts: CodeFacts, kb: KnowledgeBase) -> NoteFacts:
     for event, role in zip(events, assign_roles(text, events), strict=True):
         event.role = role
     _routes_from_restatements(events)
+    _share_trailing_routes(text, events)
     reasons = [r for r in find_reasons(text, facts) if not _negated(text, r, sents)]
     reasons = [r for r in reasons if _section_kind(secs, r.start) != "not_given" and not _family_history(secs, r.start)]
     billed_events = [e for e in events if facts.code in e.mention.codes]
@@ -286,6 +287,28 @@ def read_note(text: str, facts: CodeFacts, kb: KnowledgeBase) -> NoteFacts:
         linked_reasons=linked,
         inpatient=(inpatient.start(), inpatient.end()) if inpatient else None,
     )
+
+
+_LIST_GAP_RE = re.compile(r"^[^;:]*?(?:,|\band\b|\bwith\b|\bplus\b|&)[^;:]*$", re.IGNORECASE)
+
+
+def _share_trailing_routes(text: str, events: list[DoseEvent]) -> None:
+    """'given 175 mcg fentanyl, and 8 mg Versed intravenously': a route written after the last
+    drug of a coordinated list applies to the whole list. A route written before its drug
+    ('5 mg of IV Versed') belongs to that drug alone."""
+    for i, event in enumerate(events):
+        if event.routes or event.role != "administered":
+            continue
+        for later in events[i + 1 :]:
+            if later.sentence != event.sentence:
+                break
+            gap = text[event.mention.end : later.mention.start]
+            if not _LIST_GAP_RE.match(gap):
+                break
+            trailing = [r for r in later.routes if r.start >= later.mention.end]
+            if trailing and later.role == "administered" and all(r.start >= later.mention.end for r in later.routes):
+                event.routes = trailing
+                break
 
 
 def _routes_from_restatements(events: list[DoseEvent]) -> None:

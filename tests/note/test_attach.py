@@ -1,0 +1,33 @@
+"""Attachment by structure on snippets: routes and amounts go to the drug they belong to."""
+
+import pytest
+
+from docreview.knowledge.facts import knowledge_base
+from docreview.note.extract import read_note
+
+
+@pytest.fixture(scope="module")
+def kb():
+    return knowledge_base()
+
+
+def routes(kb, text: str, code: str) -> dict[str, list[str]]:
+    read = read_note(text, kb.facts(code), kb)
+    return {text[e.mention.start : e.mention.end]: [r.route for r in e.routes] for e in read.events}
+
+
+def test_a_route_after_the_last_drug_of_a_list_serves_the_list(kb):
+    got = routes(kb, "Pt given 4 mg ondansetron, and 25 mg Benadryl intravenously for nausea.", "J2405")
+    assert got["ondansetron"] == ["intravenous"]
+
+
+def test_a_route_before_a_drug_belongs_to_that_drug_only(kb):
+    got = routes(kb, "Sedation: ketorolac 30 mg and 2 mg of IV Versed.", "J1885")
+    assert got["ketorolac"] == []
+    assert got["Versed"] == ["intravenous"]
+
+
+def test_an_amount_in_micrograms_before_the_drug_is_its_dose(kb):
+    read = read_note("She received a total of 2 mg of Versed and 50 micrograms of fentanyl.", kb.facts("J2250"), kb)
+    fentanyl = next(e for e in read.events if "fentanyl" in read.text[e.mention.start : e.mention.end].lower())
+    assert [read.text[a.start : a.end] for a in fentanyl.dose_amounts] == ["50 micrograms"]
