@@ -332,7 +332,7 @@ def check(
 
     from docreview.knowledge.facts import UnknownCodeError
     from docreview.knowledge.mue import MueFileError
-    from docreview.model.judge import ModelUnavailableError
+    from docreview.model.errors import ModelUnavailableError
     from docreview.render import print_text, to_json, to_markdown
     from docreview.review_engine import InputError, default_reviewer
     from docreview.schema import Claim
@@ -422,7 +422,7 @@ def evaluate(
     """Measure accuracy per element on labelled cases (the spec's metrics)."""
     from docreview.evaluate import EvalInputError, load_cases, print_comparison, print_report, run_eval, sample_cases
     from docreview.knowledge.facts import UnknownCodeError
-    from docreview.model.judge import ModelUnavailableError
+    from docreview.model.errors import ModelUnavailableError
     from docreview.review_engine import InputError
 
     if split not in (None, "dev", "test"):

@@ -41,14 +41,11 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field, create_model
 
 from docreview.checks.base import CheckContext, Outcome, requirement
+from docreview.model.errors import ModelUnavailableError
 from docreview.resources import load_json
 from docreview.schema import ELEMENTS, Evidence, Finding, Status
 
 log = logging.getLogger("docreview.model")
-
-
-class ModelUnavailableError(RuntimeError):
-    """The configured model cannot be loaded (the CLI exits 2 with this message)."""
 
 
 # --- the answers (structured output) ----------------------------------------------------------
