@@ -17,7 +17,7 @@ from pathlib import Path
 from pydantic import BaseModel, Field, ValidationError
 
 from docreview.evaluate import EvalInputError, _mtsamples
-from docreview.note.roles import ROLES
+from docreview.note.roles import ROLES, mention_readings
 from docreview.schema import EvalSource
 
 MISSED = "(not found)"
@@ -109,9 +109,11 @@ def score_mentions(items: list[tuple[MentionNote, str]], code: str = "J1953") ->
     errors = []
     for item, note in items:
         events = read_note(fold(note), facts, kb).events
+        readings = mention_readings(events)
         for gold in item.mentions:
+            reading = next((r for r in readings if r.start < gold.end and gold.start < r.end), None)
             match = next((e for e in events if e.mention.start < gold.end and gold.start < e.mention.end), None)
-            predicted = match.role if match is not None and match.role else MISSED
+            predicted = reading.role if reading is not None else MISSED
             pairs.append((gold.role, predicted))
             if predicted != gold.role and len(errors) < 400:
                 errors.append({"id": item.id, "text": note[gold.start : gold.end], "gold": gold.role, "predicted": predicted})

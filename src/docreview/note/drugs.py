@@ -29,6 +29,7 @@ class DrugMention:
     name: str  # the lexicon name it matched
     codes: frozenset[str]
     fuzzy: bool = False
+    gloss: tuple[int, int] | None = None  # "(methylprednisolone)" after "Solu-Medrol": the same drug named again
 
 
 class DrugLexicon:

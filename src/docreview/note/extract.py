@@ -164,7 +164,8 @@ def _merge_adjacent(text: str, mentions: list[DrugMention]) -> list[DrugMention]
             if len(gap) <= 4 and re.fullmatch(r"[\s(),/-]*", gap) and gloss:
                 both = prev.codes & mention.codes
                 codes = both or min(prev.codes, mention.codes, key=len)
-                out[-1] = DrugMention(prev.start, mention.end, f"{prev.name} / {mention.name}", frozenset(codes), prev.fuzzy and mention.fuzzy)
+                out[-1] = DrugMention(prev.start, mention.end, f"{prev.name} / {mention.name}", frozenset(codes), prev.fuzzy and mention.fuzzy,
+                                      gloss=(mention.start, mention.end))
                 continue
         out.append(mention)
     return out

@@ -135,6 +135,8 @@ def _container_cue(w: _Window, cues: RoleCues) -> bool:
 
 
 def _restatement_cue(text: str, w: _Window, event: DoseEvent, cues: RoleCues) -> bool:
+    if event.sentence.line == 0 and not event.amounts and "\n" in text.strip():
+        return True  # the note's title line ("OUTPATIENT INFUSION - ondansetron")
     sec = event.section
     # A title header names the procedure; its own line restates what the body reports.
     if sec is not None and sec.header.lower() in cues.restatement_headers and event.sentence.start <= sec.start + 2:
@@ -227,8 +229,9 @@ def assign_roles(text: str, events: list[DoseEvent]) -> list[str]:
         if role not in SECONDARY:
             continue
         # A secondary role stands only beside another mention of the drug that carries the
-        # administration with its own amount; else this mention is the one that reports it.
-        if not any(j != i and roles[j] == "administered" and _same_drug(events[i], events[j]) and _carries_dose(events[j])
+        # administration: with its own amount, or (for a title) told after it.
+        if not any(j != i and roles[j] == "administered" and _same_drug(events[i], events[j])
+                   and (_carries_dose(events[j]) or (role == "restatement" and j > i))
                    for j in range(len(events))):
             roles[i] = context
     records = [_is_record(toks_of, e, cues) or bool(e.routes) for e in events]
@@ -248,6 +251,30 @@ def assign_roles(text: str, events: list[DoseEvent]) -> list[str]:
         ):
             roles[i] = "restatement"
     return roles
+
+
+@dataclass(frozen=True)
+class MentionReading:
+    """One drug name as written, with its role (what eval/mentions.jsonl labels)."""
+
+    start: int
+    end: int
+    role: str
+
+
+def mention_readings(events: list[DoseEvent]) -> list[MentionReading]:
+    """The roles by surface mention: a gloss ("Depo-Medrol (methylprednisolone)") names the
+    drug again, so its second name is a restatement of the first."""
+    out = []
+    for event in events:
+        role = event.role or "administered"
+        gloss = event.mention.gloss
+        if gloss is None:
+            out.append(MentionReading(event.mention.start, event.mention.end, role))
+            continue
+        out.append(MentionReading(event.mention.start, gloss[0], role))
+        out.append(MentionReading(gloss[0], gloss[1], "restatement"))
+    return out
 
 
 def _carries_dose(event: DoseEvent) -> bool:
