@@ -529,6 +529,14 @@ def batch(
     raise typer.Exit(code)
 
 
+# `serve`, `log` and `purge` live with their packages (docreview.server, docreview.audit).
+from docreview.audit.commands import register as _register_audit  # noqa: E402
+from docreview.server.command import register as _register_serve  # noqa: E402
+
+_register_serve(app)
+_register_audit(app)
+
+
 def main() -> None:
     try:
         app()

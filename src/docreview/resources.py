@@ -45,6 +45,39 @@ def home() -> Path:
     return Path(user_data_dir("docreview", appauthor=False))
 
 
+def private_dir(path: Path | None = None) -> Path:
+    """Create `path` (default: DOCREVIEW_HOME) readable by its owner only (0700), tightening an
+    existing one: DOCREVIEW_HOME holds the model cache, the audit trail and the server log (PHI)."""
+    base = home()
+    chain = [base] if path is None or base in path.parents or path == base else []
+    for folder in (*chain, *([path] if path is not None and path != base else [])):
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        if folder.stat().st_mode & 0o077:
+            folder.chmod(0o700)
+    return path or base
+
+
+def private_file(path: Path) -> Path:
+    """Create `path` if absent with mode 0600 (never readable by others, even for an instant), and
+    tighten an existing file to 0600. For files that can hold note text or quotes."""
+    private_dir(path.parent)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT, 0o600)
+    os.close(fd)
+    if path.stat().st_mode & 0o077:
+        path.chmod(0o600)
+    return path
+
+
+def private_sqlite(path: Path) -> Path:
+    """A SQLite database and its -wal / -shm / -journal companions, all 0600."""
+    private_file(path)
+    for suffix in ("-wal", "-shm", "-journal"):
+        side = path.with_name(path.name + suffix)
+        if side.exists() and side.stat().st_mode & 0o077:
+            side.chmod(0o600)
+    return path
+
+
 def hcpcs_path(explicit: str | os.PathLike[str] | None = None) -> Path | None:
     """The CMS HCPCS file the user pointed at (option, then DOCREVIEW_HCPCS), if any."""
     value = explicit or os.environ.get("DOCREVIEW_HCPCS")

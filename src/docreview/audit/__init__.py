@@ -1,0 +1,12 @@
+"""The audit trail: every review (page, API, `check`, `batch`) and every decision a coder records.
+
+One SQLite database in DOCREVIEW_HOME (`audit.sqlite`, WAL mode, 0600, versioned migrations).
+It keeps what was checked and what was found, never the note itself unless asked
+(`--store-notes`): the note's sha256 identifies it. See docreview.audit.store.
+"""
+
+from __future__ import annotations
+
+from docreview.audit.store import AuditLog, AuditRecord, Decision, ReviewQuery, audit_path
+
+__all__ = ["AuditLog", "AuditRecord", "Decision", "ReviewQuery", "audit_path"]
