@@ -30,6 +30,29 @@ def default_user() -> str:
         return f"uid:{os.getuid()}" if hasattr(os, "getuid") else "unknown"
 
 
+def record_check(review, note: str, *, user: str | None, store_note: bool, corpus=None, hcpcs=None) -> str | None:
+    """Record a `docreview check` review; a trail that cannot be written is a warning on stderr,
+    never a change of the check's exit code."""
+    from docreview.audit.db import AuditDatabaseError
+    from docreview.audit.store import AuditLog
+    from docreview.audit.versions import versions
+
+    try:
+        with AuditLog() as audit:
+            return audit.record(review, note, user=user or default_user(), source="check", store_note=store_note,
+                                versions=versions(review.mode, corpus, hcpcs))
+    except (AuditDatabaseError, OSError) as exc:
+        print(f"warning: the review was not recorded in the audit trail: {exc} (--no-audit skips it)", file=sys.stderr)
+        return None
+
+
+def _console():
+    from rich.console import Console
+
+    # A table wide enough for every column when piped (a terminal keeps its own width).
+    return Console(highlight=False, soft_wrap=False, width=None if sys.stdout.isatty() else 180)
+
+
 def _fail(message: str) -> None:
     from rich.console import Console
 
@@ -91,8 +114,6 @@ def log(
                 return
             from rich.table import Table
 
-            from docreview.cli import _console
-
             table = Table(title="acceptance rate per rule (latest decision per review)")
             for col in ("rule", "element", "reviews", "decided", "accepted", "overridden", "acceptance"):
                 table.add_column(col, justify="right" if col not in ("rule", "element") else "left")
@@ -111,8 +132,6 @@ def log(
             return
         total, records = audit.query(q)
         from rich.table import Table
-
-        from docreview.cli import _console
 
         table = Table(title=f"{len(records)} of {total} review(s), newest first")
         for col in ("created", "user", "source", "code", "units", "mods", "verdict", "dos", "rte", "ind", "wst", "rules", "decisions", "id"):

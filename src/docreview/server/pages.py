@@ -78,6 +78,10 @@ def build_pages() -> APIRouter:
                       store_notes=service.settings.store_notes)
         return HTMLResponse(html)
 
+    @router.get("/favicon.ico")
+    def favicon() -> Response:
+        return Response(status_code=204)
+
     @router.get("/static/{name}")
     def static(name: str) -> Response:
         asset = ASSETS.get(name)
