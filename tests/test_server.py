@@ -190,3 +190,26 @@ def test_token_names_the_user(tmp_path: Path):
         assert srv.request("GET", "/v1/reviews")[0] == 401
     finally:
         srv.stop()
+
+
+def test_a_reader_never_loses_the_servers_commits(tmp_path: Path):
+    """Regression: the server once re-opened its database file after SQLite had, and closing that
+    descriptor dropped SQLite's POSIX locks, so a reader that closed next checkpointed and removed
+    the WAL under the live writer: later reviews answered 200 but were gone."""
+    srv = start_server(tmp_path / "home")
+    ids = []
+    try:
+        for _round in range(3):
+            for _ in range(15):
+                status, _, body = srv.request("POST", "/v1/review", {"note": NOTE, "claim": CLAIM})
+                assert status == 200
+                ids.append(body["review_id"])
+            reader = sqlite3.connect(srv.home / "audit.sqlite")
+            assert reader.execute("SELECT COUNT(*) FROM reviews").fetchone()[0] == len(ids)
+            reader.close()
+    finally:
+        srv.stop()
+    db = sqlite3.connect(srv.home / "audit.sqlite")
+    assert {r[0] for r in db.execute("SELECT id FROM reviews")} == set(ids)
+    assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    db.close()

@@ -59,17 +59,23 @@ def private_dir(path: Path | None = None) -> Path:
 
 def private_file(path: Path) -> Path:
     """Create `path` if absent with mode 0600 (never readable by others, even for an instant), and
-    tighten an existing file to 0600. For files that can hold note text or quotes."""
+    tighten an existing file to 0600. For files that can hold note text or quotes.
+
+    An existing file is only chmod-ed, never opened: closing any descriptor of a SQLite database
+    drops every POSIX lock this process holds on it, and another connection could then take the
+    WAL for its own and checkpoint it away under a live writer."""
     private_dir(path.parent)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT, 0o600)
-    os.close(fd)
+    if not path.exists():
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT, 0o600)
+        os.close(fd)
     if path.stat().st_mode & 0o077:
         path.chmod(0o600)
     return path
 
 
 def private_sqlite(path: Path) -> Path:
-    """A SQLite database and its -wal / -shm / -journal companions, all 0600."""
+    """A SQLite database and its -wal / -shm / -journal companions, all 0600. Call it before the
+    database is opened: SQLite creates the companions with the database file's mode."""
     private_file(path)
     for suffix in ("-wal", "-shm", "-journal"):
         side = path.with_name(path.name + suffix)

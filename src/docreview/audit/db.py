@@ -92,7 +92,6 @@ def connect(path: Path) -> sqlite3.Connection:
     except sqlite3.DatabaseError as exc:
         db.close()
         raise AuditDatabaseError(f"cannot open the audit database {path}: {exc}") from exc
-    private_sqlite(path)  # the -wal and -shm files now exist
     return db
 
 

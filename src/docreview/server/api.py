@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Path, Query, Request
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
+from pydantic import BaseModel
 
 from docreview import __version__
 from docreview.audit.store import AuditRecord, DecisionError, ReviewQuery, UnknownReviewError, parse_bound
@@ -44,6 +45,10 @@ def api_error_response(exc: ApiError) -> JSONResponse:
     return JSONResponse({"error": exc.kind, "message": exc.message}, status_code=exc.status)
 
 
+def _json(model: BaseModel) -> Response:
+    return Response(content=model.model_dump_json(), media_type="application/json")
+
+
 def _service(request: Request) -> Service:
     return request.app.state.service
 
@@ -73,13 +78,14 @@ def build_router() -> APIRouter:
         return Health(status="ok", version=__version__, mode=s.settings.mode, codes=len(s.code_list), audit=s.audit is not None)
 
     @router.post("/v1/review", response_model=ReviewResponse, responses=ERRORS, tags=["review"])
-    def review(request: Request, body: ReviewRequest) -> ReviewResponse:
+    def review(request: Request, body: ReviewRequest) -> Response:
         """Review one claim line against its note (rules mode unless the server was started otherwise)."""
         result, review_id, digest = _review(request, body, "api")
-        return ReviewResponse(review_id=review_id, note_sha256=digest, review=result)
+        # Serialised once, here (FastAPI would validate the returned model again against response_model).
+        return _json(ReviewResponse(review_id=review_id, note_sha256=digest, review=result))
 
     @router.post("/v1/page/review", response_model=PageReviewResponse, responses=ERRORS, tags=["page"])
-    def page_review(request: Request, body: ReviewRequest) -> PageReviewResponse:
+    def page_review(request: Request, body: ReviewRequest) -> Response:
         """The page's review: the same as /v1/review, plus the review rendered as HTML (the shared templates)."""
         from docreview.server.pages import render_review
 
@@ -90,7 +96,7 @@ def build_router() -> APIRouter:
             _, earlier = audit.query(ReviewQuery(note_sha256=digest, code=result.code.code, limit=11))
             history = [h for h in earlier if h.id != review_id][:10]
         html = render_review(result, body.note, review_id, digest, audited=review_id is not None, history=history)
-        return PageReviewResponse(review_id=review_id, note_sha256=digest, review=result, html=html)
+        return _json(PageReviewResponse(review_id=review_id, note_sha256=digest, review=result, html=html))
 
     @router.get("/v1/codes", response_model=list[CodeItem], responses=ERRORS, tags=["codes"])
     def codes(request: Request, q: Annotated[str, Query(max_length=100, description="code prefix or words of the descriptor")] = "",
