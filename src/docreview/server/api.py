@@ -73,19 +73,19 @@ def build_router() -> APIRouter:
     router = APIRouter()
 
     @router.get("/healthz", response_model=Health, tags=["health"])
-    def healthz(request: Request) -> Health:
+    async def healthz(request: Request) -> Health:
         s = _service(request)
         return Health(status="ok", version=__version__, mode=s.settings.mode, codes=len(s.code_list), audit=s.audit is not None)
 
     @router.post("/v1/review", response_model=ReviewResponse, responses=ERRORS, tags=["review"])
-    def review(request: Request, body: ReviewRequest) -> Response:
+    async def review(request: Request, body: ReviewRequest) -> Response:
         """Review one claim line against its note (rules mode unless the server was started otherwise)."""
         result, review_id, digest = _review(request, body, "api")
         # Serialised once, here (FastAPI would validate the returned model again against response_model).
         return _json(ReviewResponse(review_id=review_id, note_sha256=digest, review=result))
 
     @router.post("/v1/page/review", response_model=PageReviewResponse, responses=ERRORS, tags=["page"])
-    def page_review(request: Request, body: ReviewRequest) -> Response:
+    async def page_review(request: Request, body: ReviewRequest) -> Response:
         """The page's review: the same as /v1/review, plus the review rendered as HTML (the shared templates)."""
         from docreview.server.pages import render_review
 
@@ -99,13 +99,13 @@ def build_router() -> APIRouter:
         return _json(PageReviewResponse(review_id=review_id, note_sha256=digest, review=result, html=html))
 
     @router.get("/v1/codes", response_model=list[CodeItem], responses=ERRORS, tags=["codes"])
-    def codes(request: Request, q: Annotated[str, Query(max_length=100, description="code prefix or words of the descriptor")] = "",
+    async def codes(request: Request, q: Annotated[str, Query(max_length=100, description="code prefix or words of the descriptor")] = "",
               limit: Annotated[int, Query(ge=1, le=5000)] = 50) -> list[CodeItem]:
         """Known codes with their descriptor (the page's type-ahead)."""
         return [CodeItem(**c) for c in _service(request).search_codes(q, limit)]
 
     @router.get("/v1/codes/{code}", response_model=CodeDetail, responses=ERRORS, tags=["codes"])
-    def code(request: Request, code: Annotated[str, Path(max_length=20)]) -> CodeDetail:
+    async def code(request: Request, code: Annotated[str, Path(max_length=20)]) -> CodeDetail:
         """A code's facts: descriptor, drug, unit, routes, containers, indications, sources."""
         try:
             return CodeDetail(**_service(request).code_detail(code.strip().upper()))
@@ -113,7 +113,7 @@ def build_router() -> APIRouter:
             raise ApiError(404, "unknown_code", str(exc)) from None
 
     @router.get("/v1/icd10/{code}", response_model=Icd10Check, responses=ERRORS, tags=["codes"])
-    def icd10(code: Annotated[str, Path(max_length=20)]) -> Icd10Check:
+    async def icd10(code: Annotated[str, Path(max_length=20)]) -> Icd10Check:
         """Is this an ICD-10-CM code, and a billable one (the page validates as you type)?"""
         from docreview.knowledge.icd10 import is_billable, is_valid, looks_like_icd10
 
@@ -127,7 +127,7 @@ def build_router() -> APIRouter:
         return Icd10Check(code=text, valid=True, billable=True, message=f"{text} is a billable ICD-10-CM code")
 
     @router.get("/v1/reviews", response_model=ReviewPage, responses=ERRORS, tags=["audit"])
-    def reviews(
+    async def reviews(
         request: Request,
         page: Annotated[int, Query(ge=1, le=1_000_000)] = 1,
         per_page: Annotated[int, Query(ge=1, le=200)] = 50,
@@ -152,7 +152,7 @@ def build_router() -> APIRouter:
         return ReviewPage(total=total, page=page, per_page=per_page, items=items)
 
     @router.get("/v1/reviews/{review_id}", response_model=AuditRecord, responses=ERRORS, tags=["audit"])
-    def review_record(request: Request, review_id: Annotated[str, Path(max_length=64)]) -> AuditRecord:
+    async def review_record(request: Request, review_id: Annotated[str, Path(max_length=64)]) -> AuditRecord:
         """One audited review with its decisions."""
         record = _audit(request).get(review_id)
         if record is None:
@@ -160,7 +160,7 @@ def build_router() -> APIRouter:
         return record
 
     @router.post("/v1/reviews/{review_id}/decisions", response_model=DecisionResponse, status_code=201, responses=ERRORS, tags=["audit"])
-    def decide(request: Request, review_id: Annotated[str, Path(max_length=64)], body: DecisionRequest) -> DecisionResponse:
+    async def decide(request: Request, review_id: Annotated[str, Path(max_length=64)], body: DecisionRequest) -> DecisionResponse:
         """Record the coder's decision on a finding: accept it, or override it with a reason."""
         try:
             d = _audit(request).decide(review_id, body.rule_id, body.action, body.reason, _user(request))
