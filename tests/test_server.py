@@ -213,3 +213,14 @@ def test_a_reader_never_loses_the_servers_commits(tmp_path: Path):
     assert {r[0] for r in db.execute("SELECT id FROM reviews")} == set(ids)
     assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     db.close()
+
+
+def test_serve_defaults_to_loopback_8765():
+    import subprocess
+
+    from tests.serving import DOCREVIEW
+
+    out = subprocess.run([DOCREVIEW, "serve", "--help"], capture_output=True, text=True, env={**__import__("os").environ, "COLUMNS": "200"})
+    assert out.returncode == 0
+    text = " ".join(out.stdout.split())
+    assert "[default: 127.0.0.1]" in text and "[default: 8765]" in text and "bearer token" in text
