@@ -224,3 +224,12 @@ def test_serve_defaults_to_loopback_8765():
     assert out.returncode == 0
     text = " ".join(out.stdout.split())
     assert "[default: 127.0.0.1]" in text and "[default: 8765]" in text and "bearer token" in text
+
+
+def test_the_cli_does_not_import_the_server_until_serve_runs():
+    import subprocess
+    import sys
+
+    code = "import sys, docreview.cli; print(sorted(m for m in ('fastapi', 'uvicorn', 'jinja2', 'sqlite3') if m in sys.modules))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"

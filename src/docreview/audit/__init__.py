@@ -7,6 +7,14 @@ It keeps what was checked and what was found, never the note itself unless asked
 
 from __future__ import annotations
 
-from docreview.audit.store import AuditLog, AuditRecord, Decision, ReviewQuery, audit_path
+from typing import Any
 
 __all__ = ["AuditLog", "AuditRecord", "Decision", "ReviewQuery", "audit_path"]
+
+
+def __getattr__(name: str) -> Any:  # lazy: `docreview --help` must not import pydantic models and SQLite
+    if name in __all__:
+        from docreview.audit import store
+
+        return getattr(store, name)
+    raise AttributeError(name)

@@ -6,7 +6,18 @@ create_app(settings) builds the FastAPI app; `docreview serve` runs it under uvi
 
 from __future__ import annotations
 
-from docreview.server.app import create_app
-from docreview.server.settings import ServerSettings
+from typing import Any
 
 __all__ = ["ServerSettings", "create_app"]
+
+
+def __getattr__(name: str) -> Any:  # lazy: `docreview --help` must not import FastAPI
+    if name == "create_app":
+        from docreview.server.app import create_app
+
+        return create_app
+    if name == "ServerSettings":
+        from docreview.server.settings import ServerSettings
+
+        return ServerSettings
+    raise AttributeError(name)
