@@ -59,6 +59,10 @@ LogPromptsOpt = Annotated[
     bool, typer.Option("--log-prompts", help="Log the model's prompts and answers to stderr (they contain the note: PHI).")
 ]
 ModelCacheOpt = Annotated[bool, typer.Option("--model-cache/--no-model-cache", help="Reuse cached model answers (in DOCREVIEW_HOME).")]
+# The audit trail (docreview.audit): every review is recorded unless --no-audit.
+AuditOpt = Annotated[bool, typer.Option("--audit/--no-audit", help="Record the review in the audit trail (DOCREVIEW_HOME/audit.sqlite).")]
+UserOpt = Annotated[str | None, typer.Option("--user", help="Who the audit trail names (default: the login name).")]
+StoreNotesOpt = Annotated[bool, typer.Option("--store-notes", help="Keep the note's text in the audit trail (PHI); default: only its sha256.")]
 
 
 def _configure_model(model: str | None, base_url: str | None, log_prompts: bool, cache: bool) -> None:
@@ -326,6 +330,9 @@ def check(
     base_url: BaseUrlOpt = None,
     log_prompts: LogPromptsOpt = False,
     model_cache: ModelCacheOpt = True,
+    audit: AuditOpt = True,
+    user: UserOpt = None,
+    store_notes: StoreNotesOpt = False,
 ) -> None:
     """Check one note against one claim line. Exit 0 pass, 1 fail (hold the claim), 2 bad input."""
     from pydantic import ValidationError
@@ -365,6 +372,10 @@ def check(
         result = reviewer.review(text, claim)
     except (InputError, UnknownCodeError, MueFileError, ModelUnavailableError) as exc:
         fail(str(exc))
+    if audit:
+        from docreview.audit.commands import record_check
+
+        record_check(result, text, user=user, store_note=store_notes, corpus=corpus, hcpcs=hcpcs)
     if fmt == Fmt.json:
         print(to_json(result))
     elif fmt == Fmt.markdown:
@@ -546,6 +557,9 @@ def batch(
     progress: Annotated[bool, typer.Option("--progress/--no-progress", help="Progress bar on stderr.")] = True,
     corpus: CorpusOpt = None,
     hcpcs: HcpcsOpt = None,
+    audit: AuditOpt = True,
+    user: UserOpt = None,
+    store_notes: StoreNotesOpt = False,
 ) -> None:
     """Review many claim lines in parallel, resumably, with a report for auditors.
 
@@ -572,6 +586,9 @@ def batch(
         mue=mue,
         mtsamples=mtsamples,
         progress=progress,
+        audit=audit,
+        user=user,
+        store_notes=store_notes,
     )
     try:
         code = run_batch(settings, echo=typer.echo)
@@ -652,6 +669,14 @@ def model_status(as_json: Annotated[bool, typer.Option("--json", help="Print the
         if st.problem:
             typer.echo(f"problem:       {st.problem}")
     raise typer.Exit(1 if st.problem else 0)
+
+
+# `serve`, `log` and `purge` live with their packages (docreview.server, docreview.audit).
+from docreview.audit.commands import register as _register_audit  # noqa: E402
+from docreview.server.command import register as _register_serve  # noqa: E402
+
+_register_serve(app)
+_register_audit(app)
 
 
 def main() -> None:

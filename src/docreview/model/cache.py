@@ -1,7 +1,9 @@
 """The model's answers, cached in DOCREVIEW_HOME so a re-run is instant.
 
 Keyed by (note, claim, code facts, prompt version, model, element): any change to one of them
-asks the model again. One SQLite file; the note is stored only as part of a hash.
+asks the model again. One SQLite file. The key is a hash (the note is not stored whole), but the
+cached answer holds the model's verbatim quotes from the note: PHI. The file (and its WAL/SHM
+companions) is created 0600 in a 0700 folder; `docreview purge --cache` deletes it.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ import threading
 from pathlib import Path
 from typing import Any
 
-from docreview.resources import home
+from docreview.resources import home, private_dir, private_sqlite
 
 CACHE_FILE = "model-cache.sqlite"
 
@@ -26,7 +28,8 @@ def cache_key(note: str, claim: dict[str, Any], facts_digest: str, prompt_versio
 class ResponseCache:
     def __init__(self, path: Path | None = None) -> None:
         self.path = path or home() / "cache" / CACHE_FILE
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        private_dir(self.path.parent)
+        private_sqlite(self.path)
         self._lock = threading.Lock()
         self._db = sqlite3.connect(str(self.path), check_same_thread=False, timeout=30)
         self._db.execute("CREATE TABLE IF NOT EXISTS answers (key TEXT PRIMARY KEY, value TEXT NOT NULL, created REAL DEFAULT (julianday('now')))")
