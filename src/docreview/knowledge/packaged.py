@@ -1,0 +1,83 @@
+"""Code knowledge shipped with docreview: knowledge/data/codes.json.gz.
+
+Built by scripts/build_knowledge.py from public sources (CMS HCPCS 2025 drug table, CMS ASP
+NDC-HCPCS crosswalk, FDA NDC/RxNorm facts, DrugCentral, LabeledIn, ICD-10-CM); provenance in
+knowledge/data/PROVENANCE.md and the top-level NOTICE. Loaded lazily, once per process, and
+validated at this boundary; a review never reads a raw source table.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+from functools import cache
+from pathlib import Path
+
+from pydantic import BaseModel, Field
+
+DATA_FILE = Path(__file__).resolve().parent / "data" / "codes.json.gz"
+
+
+class Package(BaseModel):
+    ndc: str
+    name: str
+    billing_units: float  # HCPCS billing units in one item (vial, syringe, bag)
+
+
+class DerivedIndication(BaseModel):
+    icd10: str  # an ICD-10-CM code or prefix, without the dot
+    name: str  # the source's indication name
+    source: str  # drugcentral | labeledin
+    match: str = ""  # how the name was mapped onto ICD-10-CM (exact | embedding <cosine>)
+
+
+class PackagedCode(BaseModel):
+    descriptor: str
+    drug: str = ""
+    ingredients: list[str] = Field(default_factory=list)
+    generics: list[str] = Field(default_factory=list)  # the ingredients' INN (DrugCentral) names
+    brands: list[str] = Field(default_factory=list)
+    packages: list[Package] = Field(default_factory=list)
+    drug_class: str | None = None
+    classes: list[str] = Field(default_factory=list)
+    purposes: list[str] = Field(default_factory=list)  # analgesic, antiemetic, sedative, antibacterial, ...
+    symptom_groups: list[str] = Field(default_factory=list)
+    indications: list[DerivedIndication] = Field(default_factory=list)
+
+
+class PackagedKnowledge(BaseModel):
+    version: str
+    sources: dict[str, dict[str, str]] = Field(default_factory=dict)
+    icd10cm: str = ""
+    embedding: str | None = None
+    generics: list[str] = Field(default_factory=list)
+    symptom_sets: dict[str, list[str]] = Field(default_factory=dict)
+    conditions: list[tuple[str, list[str]]] = Field(default_factory=list)
+    codes: dict[str, PackagedCode] = Field(default_factory=dict)
+
+
+@cache
+def packaged() -> PackagedKnowledge:
+    """The shipped knowledge (an empty one if the file is missing, e.g. a bare checkout)."""
+    if not DATA_FILE.is_file():
+        return PackagedKnowledge(version="none")
+    with gzip.open(DATA_FILE, "rt", encoding="utf-8") as handle:
+        return PackagedKnowledge.model_validate(json.load(handle))
+
+
+@cache
+def generic_names() -> frozenset[str]:
+    return frozenset(packaged().generics)
+
+
+def descriptors() -> dict[str, str]:
+    return {code: entry.descriptor for code, entry in packaged().codes.items()}
+
+
+def code_entry(code: str) -> PackagedCode | None:
+    return packaged().codes.get(code)
+
+
+def symptom_prefixes(groups: list[str]) -> list[str]:
+    sets = packaged().symptom_sets
+    return [p for g in groups for p in sets.get(g, [])]
