@@ -122,6 +122,19 @@ def cancer_form(name: str) -> str:
     return f"malignant neoplasm of {' '.join(site)}" if site else ""
 
 
+_GENERIC_WORDS = {"personal", "history", "unspecified", "other", "specified", "encounter", "initial", "subsequent", "sequela",
+                  "without", "with", "type", "part", "site", "left", "right", "bilateral", "unilateral", "due", "and", "the", "of",
+                  "in", "or", "to", "for", "by", "not", "elsewhere", "classified", "disease", "diseases", "disorder", "disorders",
+                  "condition", "conditions", "certain", "acute", "chronic", "primary", "secondary", "essential", "care",
+                  "unknown", "mild", "moderate", "severe", "stage", "status", "use", "nec", "nos", "complicated", "uncomplicated",
+                  "routine", "healing", "delayed", "nonunion", "malunion", "episode", "current", "family"}
+
+
+def description_stems(text: str) -> set[str]:
+    """Six-letter stems of a description's meaningful words ('colonic polyps' -> colonic, polyps)."""
+    return {w[:6] for w in re.findall(r"[a-z]+", text.lower()) if len(w) > 2 and w not in _GENERIC_WORDS}
+
+
 def resolve_name(name: str, known: set[str]) -> str:
     """The longest run of words a source knows: 'sterile cefuroxime sodium' -> 'cefuroxime'."""
     words = name.split()
@@ -341,6 +354,7 @@ def build(shared: Path, embed: bool, cache: Path | None = None) -> dict:
         li_by_name[moiety(r["rxnorm_name"])].append(r)
 
     icd = icd_table()
+    icd_words = {w for d in icd.values() for w in re.findall(r"[a-z]+", d.lower())}
     mapper = IcdMapper(icd, embed, cache)
     names = sorted({r["INDICATION_FDB"] for rows in dc_by_name.values() for r in rows}
                    | {r["disease_mesh_name"] for rows in li_by_name.values() for r in rows})
@@ -374,10 +388,14 @@ def build(shared: Path, embed: bool, cache: Path | None = None) -> dict:
                 if hit:
                     found.setdefault((hit[0], "labeledin"), {"icd10": hit[0], "name": mesh_order(r["disease_mesh_name"]), "source": "labeledin", "match": hit[1]})
         entry["indications"] = sorted(found.values(), key=lambda i: (i["icd10"], i["source"]))
-        # One spelling per brand: the crosswalk's capitalised name wins over the descriptor's.
+        # One spelling per brand: the crosswalk's capitalised name wins over the descriptor's. A
+        # one-word "brand" that is an ICD-10-CM word ("Total", a skin substitute) names nothing.
         unique: dict[str, str] = {}
         for b in sorted(entry["brands"]):
-            unique.setdefault(normalize_name(b), b)
+            norm = normalize_name(b)
+            if " " not in norm and norm in icd_words:
+                continue
+            unique.setdefault(norm, b)
         entry["brands"] = sorted(unique.values(), key=str.lower)
         entry["symptom_groups"] = sorted(set(entry["purposes"]) & set(SYMPTOMS))
 
@@ -397,6 +415,14 @@ def build(shared: Path, embed: bool, cache: Path | None = None) -> dict:
             if term and 1 <= len(term.split()) <= 5 and not _DROP_TERM.match(term) and len(term) > 3:
                 vocab[term].add(code)
     conditions = sorted([term, minimal_prefixes(cs)] for term, cs in vocab.items())
+    # Word stems of each code's description (those that differ from their parent's): lets the
+    # review tell whether a note documents a claim's diagnosis in its own words.
+    icd_stems: dict[str, str] = {}
+    for code in sorted(icd, key=lambda c: (len(c), c)):
+        stems = " ".join(sorted(description_stems(icd[code])))
+        parent = next((code[:n] for n in range(len(code) - 1, 2, -1) if code[:n] in icd), None)
+        if stems and (parent is None or icd_stems.get(parent) != stems):
+            icd_stems[code] = stems
 
     digest = hashlib.sha256()
     for key in sorted(paths):
@@ -415,6 +441,7 @@ def build(shared: Path, embed: bool, cache: Path | None = None) -> dict:
         "generics": sorted(generic_set),
         "symptom_sets": symptom_sets,
         "conditions": conditions,
+        "icd_stems": icd_stems,
         "codes": dict(sorted(codes.items())),
     }
 

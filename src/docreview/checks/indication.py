@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from docreview.checks.base import CheckContext, Outcome, evidence, make_finding
 from docreview.knowledge import icd10
-from docreview.note.reasons import supports_prefixes
+from docreview.note.reasons import note_documents_code, supports_prefixes
 from docreview.schema import Status
 
 
@@ -53,7 +53,7 @@ def check_indication(ctx: CheckContext) -> Outcome:
         if claim_unsupported and procedural:
             # The claim then carries the procedure's diagnosis: one the note documents.
             documented = [p for r in read.reasons if r.icd10 for p in r.icd10]
-            if any(supports_prefixes((c,), documented) for c in valid_claim):
+            if any(supports_prefixes((c,), documented) or note_documents_code(note, c) for c in valid_claim):
                 claim_unsupported = False
         if claim_unsupported:
             f = make_finding(ctx, "IND003", f"Claim codes {', '.join(valid_claim)} do not support {facts.drug}; the note documents {supporting[0].name}.", ev)

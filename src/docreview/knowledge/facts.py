@@ -22,6 +22,7 @@ from docreview.resources import bundled_corpus, hcpcs_path, load_json
 _WORDS = load_json("drug_words.json")
 _SALTS = frozenset(_WORDS["salts"])
 _STOP = frozenset(_WORDS["stop_terms"])
+_ADJUNCT_RE = re.compile(r"contrast material|per square centimeter|skin substitute|\bsupply\b", re.IGNORECASE)
 _VEHICLE_RE = re.compile(r"^(?:\d+%\s*)?(?:normal saline|hypertonic saline|saline|d5w|d5|d10|dextrose|sterile water|water|ringers?|lactated ringers?)\b")
 
 
@@ -109,8 +110,9 @@ class CodeFacts:
 
     @property
     def vehicle(self) -> bool:
-        """An IV fluid (saline, dextrose, water, Ringer's): in notes mostly the vehicle of another drug."""
-        return bool(_VEHICLE_RE.match(self.drug)) and self.document is None
+        """An IV fluid (saline, dextrose, water, Ringer's), a contrast agent or a skin substitute:
+        in notes the vehicle or companion of another drug's administration, not a drug of its own."""
+        return self.document is None and bool(_VEHICLE_RE.match(self.drug) or _ADJUNCT_RE.search(self.descriptor))
 
     def names(self) -> list[str]:
         """Every name a note may use for this code's drug (curated first)."""

@@ -53,6 +53,7 @@ class PackagedKnowledge(BaseModel):
     generics: list[str] = Field(default_factory=list)
     symptom_sets: dict[str, list[str]] = Field(default_factory=dict)
     conditions: list[tuple[str, list[str]]] = Field(default_factory=list)
+    icd_stems: dict[str, str] = Field(default_factory=dict)  # ICD-10-CM code -> its description's word stems
     codes: dict[str, PackagedCode] = Field(default_factory=dict)
 
 
@@ -76,6 +77,13 @@ def descriptors() -> dict[str, str]:
 
 def code_entry(code: str) -> PackagedCode | None:
     return packaged().codes.get(code)
+
+
+def description_stems(code: str) -> list[set[str]]:
+    """Stems of the code's description and of each ancestor's that differs (most specific first)."""
+    stems = packaged().icd_stems
+    norm = code.upper().replace(".", "")
+    return [set(stems[norm[:n]].split()) for n in range(len(norm), 2, -1) if norm[:n] in stems]
 
 
 def symptom_prefixes(groups: list[str]) -> list[str]:

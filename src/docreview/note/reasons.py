@@ -15,7 +15,7 @@ from functools import lru_cache
 
 from docreview.knowledge import icd10
 from docreview.knowledge.facts import CodeFacts
-from docreview.knowledge.packaged import packaged
+from docreview.knowledge.packaged import description_stems, packaged
 from docreview.resources import load_json
 
 _ICD_RE = re.compile(r"(?<![A-Za-z0-9.])([A-TV-Z][0-9][0-9AB](?:\.[0-9A-Z]{1,4})?)(?![A-Za-z0-9])")
@@ -220,6 +220,16 @@ def find_reasons(text: str, facts: CodeFacts) -> list[Reason]:
             continue
         out.append(reason)
     return out
+
+
+def note_documents_code(text: str, code: str) -> bool:
+    """The note names the code's diagnosis in its own words: at least half the meaningful word
+    stems of the code's ICD-10-CM description, or of an ancestor's ('colon polyps' for Z86.0100)."""
+    note_stems = {w[:6] for w in _TOKEN_RE.findall(text.lower()) if len(w) > 2}
+    for stems in description_stems(code):
+        if stems and len(stems & note_stems) * 2 >= len(stems):
+            return True
+    return False
 
 
 def is_linked(text: str, reason: Reason, sentence_start: int) -> bool:
