@@ -273,6 +273,12 @@ def is_generic_name(name: str, generic_words: set[str]) -> bool:
     return bool(words & generic_words)
 
 
+def names_a_generic(name: str, generics: frozenset[str]) -> bool:
+    words = moiety(name).split()
+    return any(" ".join(words[i : i + n]) in generics for n in range(len(words), 0, -1) for i in range(len(words) - n + 1)
+               if len(" ".join(words[i : i + n])) >= 5)
+
+
 def build(shared: Path, embed: bool, cache: Path | None = None) -> dict:
     data = shared / "data"
     paths = {k: data / v for k, v in SOURCES.items()}
@@ -317,7 +323,8 @@ def build(shared: Path, embed: bool, cache: Path | None = None) -> dict:
                 continue
             packages.append({"ndc": x["ndc2"], "name": x["drug_name"], "billing_units": units})
             name = x["drug_name"]
-            if name and not is_generic_name(name, generic_words) and len(normalize_name(name)) >= 4:
+            # A product name that is some drug's generic ("Ceftriaxone" filed under another code) is no brand.
+            if name and not is_generic_name(name, generic_words) and not names_a_generic(name, generic_set) and len(normalize_name(name)) >= 4:
                 brands.append(name)
         for name in brands:
             crosswalk_brand_owner[normalize_name(name)].add(code)
