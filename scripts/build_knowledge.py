@@ -421,6 +421,17 @@ def build(shared: Path, embed: bool, cache: Path | None = None) -> dict:
             term = clean_condition(text)
             if term and 1 <= len(term.split()) <= 5 and not _DROP_TERM.match(term) and len(term) > 3:
                 vocab[term].add(code)
+    # How clinicians write ICD-10-CM's "malignant neoplasm of X": "X cancer", "ovarian carcinoma".
+    adjectives: dict[str, list[str]] = defaultdict(list)
+    for adjective, site in _SITES.items():
+        adjectives[site].append(adjective)
+    for term, cs in list(vocab.items()):
+        m = re.fullmatch(r"malignant neoplasm of (?:the )?([a-z ]+)", term)
+        if m and len(m.group(1).split()) <= 2:
+            site = m.group(1)
+            for name in {site, *adjectives.get(site, [])}:
+                for form in (f"{name} cancer", f"{name} carcinoma", f"cancer of the {site}", f"carcinoma of the {site}"):
+                    vocab[form] |= cs
     conditions = sorted([term, minimal_prefixes(cs)] for term, cs in vocab.items())
     # Word stems of each code's description (those that differ from their parent's): lets the
     # review tell whether a note documents a claim's diagnosis in its own words.
@@ -456,8 +467,10 @@ def build(shared: Path, embed: bool, cache: Path | None = None) -> dict:
 def write(obj: dict, out: Path) -> None:
     out.parent.mkdir(parents=True, exist_ok=True)
     raw = json.dumps(obj, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
-    with out.open("wb") as handle, gzip.GzipFile(fileobj=handle, mode="wb", mtime=0, filename="") as gz:
+    tmp = out.with_name(out.name + ".tmp")
+    with tmp.open("wb") as handle, gzip.GzipFile(fileobj=handle, mode="wb", mtime=0, filename="") as gz:
         gz.write(raw)
+    tmp.replace(out)  # readers never see half a file
 
 
 def main() -> None:
