@@ -226,10 +226,7 @@ def note_documents_code(text: str, code: str) -> bool:
     """The note names the code's diagnosis in its own words: at least half the meaningful word
     stems of the code's ICD-10-CM description, or of an ancestor's ('colon polyps' for Z86.0100)."""
     note_stems = {w[:6] for w in _TOKEN_RE.findall(text.lower()) if len(w) > 2}
-    for stems in description_stems(code):
-        if stems and len(stems & note_stems) * 2 >= len(stems):
-            return True
-    return False
+    return any(stems and len(stems & note_stems) * 2 >= len(stems) for stems in description_stems(code))
 
 
 def is_linked(text: str, reason: Reason, sentence_start: int) -> bool:
