@@ -235,3 +235,24 @@ def test_codes_json_lists_the_new_knowledge():
     assert all("source" in i for i in data["indications"])
     table = subprocess.run([sys.executable, "-m", "docreview.cli", "codes", "J3010"], capture_output=True, text=True, timeout=120)
     assert "ingredients:" in table.stdout and "packages:" in table.stdout
+
+
+def test_look_alike_of_an_uncurated_code_names_the_right_code():
+    # A biosimilar documented on the reference product's line: its own code and units.
+    note = "Metastatic colon cancer. Mvasi 400 mg IV over 90 min via port. No waste."
+    r = review(note, {"code": "J9035", "units": 40, "modifiers": ["JZ"], "icd10": ["C18.9"]})
+    assert r.status("dosage").value == "inconsistent"
+    assert any(f.rule_id == "DOS005" and "Q5107" in (f.suggestion or "") for f in r.findings)
+    same = review(note.replace("Mvasi", "Avastin"), {"code": "J9035", "units": 40, "modifiers": ["JZ"], "icd10": ["C18.9"]})
+    assert same.status("dosage").value == "documented" and same.status("indication").value == "documented"
+
+
+def test_batch_reviews_a_code_outside_the_corpus(tmp_path):
+    cases = tmp_path / "cases.jsonl"
+    note = "Anaphylaxis after bee sting. Epinephrine 0.3 mg IM to the left thigh at 1405. No waste."
+    cases.write_text(json.dumps({"id": "epi-1", "note": note, "claim": {"code": "J0171", "units": 3, "modifiers": ["JZ"], "icd10": ["T78.2XXA"]}}) + "\n")
+    out = tmp_path / "out"
+    done = subprocess.run([sys.executable, "-m", "docreview.cli", "batch", str(cases), "--out", str(out)], capture_output=True, text=True, timeout=300)
+    assert done.returncode in (0, 1), done.stderr
+    lines = [json.loads(line) for line in (out / "results.jsonl").read_text().splitlines()]
+    assert lines[0]["id"] == "epi-1" and lines[0]["review"]["code"]["drug"] == "epinephrine"
