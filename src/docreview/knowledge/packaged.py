@@ -9,13 +9,14 @@ validated at this boundary; a review never reads a raw source table.
 from __future__ import annotations
 
 import gzip
-import json
+import hashlib
 from functools import cache
 from pathlib import Path
 
 from pydantic import BaseModel, Field
 
 DATA_FILE = Path(__file__).resolve().parent / "data" / "codes.json.gz"
+STEMS_FILE = DATA_FILE.with_name("icd10_stems.json.gz")
 
 
 class Package(BaseModel):
@@ -31,8 +32,23 @@ class DerivedIndication(BaseModel):
     match: str = ""  # how the name was mapped onto ICD-10-CM (exact | embedding <cosine>)
 
 
+class ParsedDescriptor(BaseModel):
+    """hcpcs.parse_descriptor's result, stored at build time (valid while the parser's inputs are unchanged)."""
+
+    drug: str
+    brands: list[str] = Field(default_factory=list)
+    labelers: list[str] = Field(default_factory=list)
+    unit_amount: float | None = None
+    unit: str | None = None
+    up_to: bool = False
+    routes: list[str] = Field(default_factory=list)
+    qualifiers: list[str] = Field(default_factory=list)
+    lead_brand: bool = False
+
+
 class PackagedCode(BaseModel):
     descriptor: str
+    parsed: ParsedDescriptor | None = None
     drug: str = ""
     ingredients: list[str] = Field(default_factory=list)
     generics: list[str] = Field(default_factory=list)  # the ingredients' INN (DrugCentral) names
@@ -47,13 +63,13 @@ class PackagedCode(BaseModel):
 
 class PackagedKnowledge(BaseModel):
     version: str
+    parser: str = ""  # parser_fingerprint() at build time
     sources: dict[str, dict[str, str]] = Field(default_factory=dict)
     icd10cm: str = ""
     embedding: str | None = None
     generics: list[str] = Field(default_factory=list)
     symptom_sets: dict[str, list[str]] = Field(default_factory=dict)
     conditions: list[tuple[str, list[str]]] = Field(default_factory=list)
-    icd_stems: dict[str, str] = Field(default_factory=dict)  # ICD-10-CM code -> its description's word stems
     codes: dict[str, PackagedCode] = Field(default_factory=dict)
 
 
@@ -62,8 +78,27 @@ def packaged() -> PackagedKnowledge:
     """The shipped knowledge (an empty one if the file is missing, e.g. a bare checkout)."""
     if not DATA_FILE.is_file():
         return PackagedKnowledge(version="none")
-    with gzip.open(DATA_FILE, "rt", encoding="utf-8") as handle:
-        return PackagedKnowledge.model_validate(json.load(handle))
+    # pydantic parses and validates the JSON in one pass (Rust): several times faster than json.load + validate.
+    return PackagedKnowledge.model_validate_json(gzip.decompress(DATA_FILE.read_bytes()))
+
+
+@cache
+def parser_fingerprint() -> str:
+    """sha256 of the descriptor parser and the vocabularies it reads: a stored parse is used only while they match."""
+    here = Path(__file__).resolve().parent
+    data = here.parent / "data"
+    digest = hashlib.sha256()
+    for path in (here / "hcpcs.py", data / "units.json", data / "routes.json", data / "drug_words.json"):
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def stored_parse(code: str, descriptor: str) -> ParsedDescriptor | None:
+    data = packaged()
+    entry = data.codes.get(code)
+    if entry is None or entry.parsed is None or entry.descriptor != descriptor or data.parser != parser_fingerprint():
+        return None
+    return entry.parsed
 
 
 @cache
@@ -79,9 +114,21 @@ def code_entry(code: str) -> PackagedCode | None:
     return packaged().codes.get(code)
 
 
+class IcdStems(BaseModel):
+    version: str
+    icd_stems: dict[str, str] = Field(default_factory=dict)  # ICD-10-CM code -> its description's word stems
+
+
+@cache
+def _icd_stems() -> dict[str, str]:
+    if not STEMS_FILE.is_file():
+        return {}
+    return IcdStems.model_validate_json(gzip.decompress(STEMS_FILE.read_bytes())).icd_stems
+
+
 def description_stems(code: str) -> list[set[str]]:
     """Stems of the code's description and of each ancestor's that differs (most specific first)."""
-    stems = packaged().icd_stems
+    stems = _icd_stems()
     norm = code.upper().replace(".", "")
     return [set(stems[norm[:n]].split()) for n in range(len(norm), 2, -1) if norm[:n] in stems]
 
