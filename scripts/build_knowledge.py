@@ -197,8 +197,11 @@ class IcdMapper:
         self.targets: list[tuple[str, str]] = []
         for code in sorted(icd, key=lambda c: (len(c), c)):
             key = clean_condition(icd[code])
-            if key and key not in self.exact:
-                self.exact[key] = code
+            # "malignant neoplasm of bronchus and lung" also names "... of lung" and "... of bronchus".
+            m = re.fullmatch(r"(.+ of (?:the )?)([a-z]+) and ([a-z]+)", key or "")
+            for k in [key, *([m.group(1) + m.group(2), m.group(1) + m.group(3)] if m else [])]:
+                if k and k not in self.exact:
+                    self.exact[k] = code
         for code in short:
             self.targets.append((code, icd[code]))
             for term in synonyms.get(code, []):
