@@ -212,7 +212,7 @@ RULES: dict[str, Rule] = {
         Rule("WST013", "wastage", W, "Waste billed from a container size no NDC has",
              "The vial size the note documents, in billing units, matches no package of the code in the CMS ASP NDC-HCPCS crosswalk.",
              "Waste is computed from the container; a container the code's products do not come in suggests the wrong vial, code or units.",
-             "J1953 (10 mg) with JW: 'levetiracetam 750 mg vial'; the crosswalk lists 500, 1,000 and 1,500 mg products only.",
+             "J1953 (10 mg) with JW: 'levetiracetam 750 mg vial'; the crosswalk lists 250, 500, 1,000 and 1,500 mg containers only.",
              "Check the vial size against the NDC on the claim and correct the record or the JW units.", ("CO-16",)),
         Rule("WST014", "wastage", W, "A smaller container fits the dose",
              "With a JW line, compares administered + discarded units with the smallest container (from the crosswalk) that holds the dose.",

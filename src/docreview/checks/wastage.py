@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from docreview.checks.base import CheckContext, Outcome, evidence, make_finding
 from docreview.checks.units import billing_units, code_unit_kind, format_number, ratio, to_base, waste_units
-from docreview.schema import Status
+from docreview.note.waste import Quoted
+from docreview.schema import Finding, Status
 
 NOT_SEPARATE_SETTINGS = {"inpatient", "rhc-fqhc", "esrd-facility"}
 
@@ -71,8 +72,8 @@ def _vial_equals_dose(ctx: CheckContext) -> list:
     return []
 
 
-def _note_vial_units(ctx: CheckContext) -> list[tuple[float, object, int]]:
-    """Vial sizes the note states, in billing units, with their quote."""
+def _note_vial_units(ctx: CheckContext) -> list[tuple[float, Quoted, int]]:
+    """Vial sizes the note states, in billing units, with their quote and count."""
     kind = code_unit_kind(ctx.facts.unit)
     if kind is None or not ctx.facts.unit_amount:
         return []
@@ -80,7 +81,7 @@ def _note_vial_units(ctx: CheckContext) -> list[tuple[float, object, int]]:
             if a.kind == kind[0] and not a.is_concentration and a.value > 0]
 
 
-def _container_findings(ctx: CheckContext, waste: float) -> list:
+def _container_findings(ctx: CheckContext, waste: float) -> list[Finding]:
     """JW against the code's containers (CMS crosswalk billing units per item) and the note's vial size."""
     facts, claim = ctx.facts, ctx.claim
     sizes = facts.container_units
@@ -90,8 +91,8 @@ def _container_findings(ctx: CheckContext, waste: float) -> list:
     given = claim.units
     if given is None and ctx.administered_base is not None and facts.unit_amount:
         given = billing_units(ctx.administered_base, facts.unit or "", facts.unit_amount)
-    out = []
-    ev = [evidence(ctx.note, q.start, q.end) for _, q, _ in stated[:3]]  # type: ignore[attr-defined]
+    out: list[Finding] = []
+    ev = [evidence(ctx.note, q.start, q.end) for _, q, _ in stated[:3]]
     # A dose that fits in one container leaves its waste in that container: given + waste cannot
     # exceed it. The container is the largest of the vials the note names (several sizes pooled
     # count together) and the code's largest NDC package; the note's reading of counts is partial,
@@ -100,16 +101,15 @@ def _container_findings(ctx: CheckContext, waste: float) -> list:
     capacity = max(sum({u for u, _, _ in stated}), max(sizes, default=0.0))
     over = given is not None and given <= capacity + 1e-9 and given + waste > capacity + 1e-9
     where = "the vial(s) the note documents" if stated and capacity > max(sizes, default=0.0) else f"the largest {facts.drug} container (CMS crosswalk and note)"
-    largest = capacity
     if over and given is not None:
         out.append(make_finding(ctx, "WST012", f"{format_number(given)} administered + {format_number(waste)} discarded units exceed "
-                                f"{where} ({format_number(largest)} units).", ev))
+                                f"{where} ({format_number(capacity)} units).", ev))
     if sizes and stated:
         odd = [(u, q) for u, q, _ in stated if all(abs(u - c) > 1e-6 for c in sizes)]
         if odd:
             u, q = odd[0]
             out.append(make_finding(ctx, "WST013", f"The documented vial ({format_number(u)} units) matches no {facts.code} package "
-                                    f"(containers: {', '.join(format_number(c) for c in sizes)} units).", [evidence(ctx.note, q.start, q.end)]))  # type: ignore[attr-defined]
+                                    f"(containers: {', '.join(format_number(c) for c in sizes)} units).", [evidence(ctx.note, q.start, q.end)]))
     if sizes and given is not None and not out:
         fits = facts.vials_for(given)
         if fits and given + waste > fits[0] + 1e-9:
