@@ -109,7 +109,7 @@ def test_bad_rows_go_to_errors_and_the_batch_carries_on(tmp_path: Path):
     cases = write_jsonl(tmp_path / "cases.jsonl", [
         keppra_case("ok-1"),
         '{"id": "broken", "note": ',
-        {"id": "unknown", "note": KEPPRA, "claim": {"code": "J9999", "units": 1}},
+        {"id": "unknown", "note": KEPPRA, "claim": {"code": "J0000", "units": 1}},
         {"id": "negative", "note": KEPPRA, "claim": {"code": "J1953", "units": -3}},
         {"id": "empty", "note": "  \n ", "claim": {"code": "J1953", "units": 1}},
         keppra_case("ok-1"),
@@ -129,7 +129,7 @@ def test_bad_rows_go_to_errors_and_the_batch_carries_on(tmp_path: Path):
     rows = [e["row"] for e in errors(out)]
     assert rows == sorted(rows)
     by_kind = {e["kind"]: e for e in errors(out)}
-    assert "Unknown code J9999" in by_kind["unknown_code"]["reason"]
+    assert "Unknown code J0000" in by_kind["unknown_code"]["reason"]
     assert "units" in by_kind["bad_claim"]["reason"] and by_kind["bad_claim"]["id"] == "negative"
     assert "--mtsamples" in by_kind["needs_mtsamples"]["reason"]
     summary = json.loads((out / "summary.json").read_text())

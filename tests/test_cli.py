@@ -59,7 +59,7 @@ def test_claim_file_and_select_ignore(tmp_path: Path):
         (["check", "-", "--code", "J1953"], "   \n  ", "empty"),
         (["check", "missing-file.txt", "--code", "J1953"], None, "not found"),
         (["check", str(EXAMPLE), "--code", "J9999X"], None, "HCPCS"),
-        (["check", str(EXAMPLE), "--code", "J1954"], None, "Closest known codes"),
+        (["check", str(EXAMPLE), "--code", "J1957"], None, "Closest known codes"),
         (["check", str(EXAMPLE), "--code", "J1953", "--units", "-3"], None, "units"),
         (["check", str(EXAMPLE), "--code", "J1953", "--units", "abc"], None, "Invalid value"),
         (["check", str(EXAMPLE), "--code", "J1953", "-m", "JWZ"], None, "modifier"),

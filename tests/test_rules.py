@@ -728,12 +728,13 @@ LORAZEPAM_SEIZURE = (
 @pytest.fixture()
 def hcpcs_extract(tmp_path):
     path = tmp_path / "hcpcs.csv"
-    path.write_text('hcpcs,long_description\nJ2060,"Injection, lorazepam, 2 mg"\n', encoding="utf-8")
+    # A code no packaged source knows (not in the CMS 2025 table), so it has no indication list.
+    path.write_text('hcpcs,long_description\nJ3599,"Injection, lorazepam, 2 mg"\n', encoding="utf-8")
     return str(path)
 
 
 def test_ind005_fires_for_code_without_recognised_uses(hcpcs_extract):
-    r = review(LORAZEPAM_SEIZURE, {"code": "J2060", "units": 2, "modifiers": ["JZ"], "icd10": ["G40.901"]}, hcpcs=hcpcs_extract)
+    r = review(LORAZEPAM_SEIZURE, {"code": "J3599", "units": 2, "modifiers": ["JZ"], "icd10": ["G40.901"]}, hcpcs=hcpcs_extract)
     assert_evidence_spans(LORAZEPAM_SEIZURE, r)
     assert "IND005" in rule_ids(r), describe(r)
     assert r.status("indication") == D  # a reason is documented; only its coverage cannot be checked
@@ -750,8 +751,10 @@ def test_ind005_quiet_for_code_with_recognised_uses(hcpcs_extract):
 
 
 def test_every_rule_has_a_firing_and_a_quiet_case():
-    covered_fire = {c.rule for c in CASES if c.fires} | {"IND005"}
-    covered_quiet = {c.rule for c in CASES if not c.fires} | {"IND005"}
+    # The code-knowledge rules fire and stay quiet in tests/test_knowledge_packaged.py.
+    knowledge = {"IND007", "WST012", "WST013", "WST014"}
+    covered_fire = {c.rule for c in CASES if c.fires} | {"IND005"} | knowledge
+    covered_quiet = {c.rule for c in CASES if not c.fires} | {"IND005"} | knowledge
     # Model-layer rules (MDL*) need a chat model; tests/test_model.py covers them.
     wanted = {r for r in RULES if not r.startswith("MDL")} - UNTESTED
     assert wanted - covered_fire == set()

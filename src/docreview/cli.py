@@ -133,11 +133,16 @@ def index(
         load = load_corpus(folder)
     except DocumentError as exc:
         fail(str(exc))
+    from docreview.knowledge.packaged import descriptors, packaged
+
     cms_file = hcpcs_path(hcpcs)
-    cms: dict[str, str] = {}
+    # The bundled CMS 2025 drug table validates by default; --hcpcs overrides it with a newer file.
+    cms: dict[str, str] = descriptors()
+    validated_against = f"bundled CMS HCPCS 2025 drug table (knowledge {packaged().version})" if cms else None
     if cms_file:
         try:
-            cms = load_descriptors(str(cms_file))
+            cms = {**cms, **load_descriptors(str(cms_file))}
+            validated_against = str(cms_file)
         except HcpcsFileError as exc:
             fail(str(exc))
     conflicts = []
@@ -158,7 +163,7 @@ def index(
         "embedded": report.embedded,
         "removed": report.removed,
         "index": report.index_path,
-        "validated_against": str(cms_file) if cms_file else None,
+        "validated_against": validated_against,
         "conflicts": [c.model_dump() for c in conflicts],
         "agreeing": sorted({d.code for d in load.documents if d.code != "GENERAL"} - {c.code for c in conflicts}) if cms else [],
         "unreadable": [{"document": f, "reason": r} for f, r in load.errors],
@@ -170,8 +175,10 @@ def index(
         con.print(
             f"Indexed {report.documents} documents, {report.chunks} sections ({report.embedded} embedded, {report.removed} removed) in {report.index_path}"
         )
-        if not cms_file:
+        if not cms:
             con.print("[dim]Not validated against CMS: pass --hcpcs or set DOCREVIEW_HCPCS.[/]")
+        else:
+            con.print(f"[dim]Validated against {validated_against}.[/]")
         for f, r in load.errors:
             con.print(f"[yellow]skipped[/] {f}: {r}")
         for c in conflicts:
@@ -226,10 +233,13 @@ def codes(
         f = kb.facts(code)
     except UnknownCodeError as exc:
         fail(str(exc))
+    from docreview.knowledge.packaged import packaged
+
     data = {
         "code": f.code,
         "descriptor": f.descriptor,
         "drug": f.drug,
+        "ingredients": f.ingredients,
         "brands": f.brands,
         "unit_amount": f.unit_amount,
         "unit": f.unit,
@@ -237,9 +247,15 @@ def codes(
         "routes": sorted(f.allowed_routes),
         "accepted_routes": f.accepted_routes,
         "containers": f.containers,
+        "packages": [p.model_dump() for p in f.packages],
+        "container_units": f.container_units,
+        "drug_class": f.drug_class,
+        "classes": f.classes,
+        "purposes": f.purposes,
         "indications": [i.model_dump() for i in f.indications],
         "similar_codes": f.similar_codes,
         "source": f.document.source if f.document else "CMS HCPCS",
+        "knowledge_version": packaged().version,
         "sections": [s.heading for s in f.document.sections] if f.document else [],
     }
     if as_json:
@@ -252,11 +268,23 @@ def codes(
         f"drug: {f.display_drug} · unit: {unit} · routes: {', '.join(sorted(f.allowed_routes)) or '—'}"
         f"{' · accepted: ' + ', '.join(f.accepted_routes) if f.accepted_routes else ''} · containers: {f.containers or '—'}"
     )
+    con.print(f"ingredients: {', '.join(f.ingredients) or '—'} · class: {f.drug_class or '—'}"
+              f"{' (' + ', '.join(f.purposes) + ')' if f.purposes else ''}")
+    if f.packages:
+        sizes = ", ".join(f"{u:g}" for u in f.container_units)
+        con.print(f"packages: {len(f.packages)} NDCs · container sizes (billing units per item): {sizes}")
+        for p in f.packages[:8]:
+            con.print(f"  {p.ndc}  {p.name}  [dim]{p.billing_units:g} units[/]")
+        if len(f.packages) > 8:
+            con.print(f"  [dim]... {len(f.packages) - 8} more (--json lists all)[/]")
     for ind in f.indications:
-        con.print(f"  indication: {ind.name} [dim]({', '.join(ind.icd10) or 'no ICD-10 of its own'})[/]")
+        con.print(f"  indication: {ind.name} [dim]({', '.join(ind.icd10[:8]) or 'no ICD-10 of its own'}"
+                  f"{' ...' if len(ind.icd10) > 8 else ''}; {ind.source})[/]")
+    if not f.indications:
+        con.print("  indication: [yellow]none known from any source; claim diagnoses cannot be confirmed[/]")
     if f.similar_codes:
         con.print(f"similar codes: {', '.join(f.similar_codes)}")
-    con.print(f"source: {data['source']}; sections: {', '.join(data['sections']) or '—'}")
+    con.print(f"source: {data['source']} + knowledge {data['knowledge_version']}; sections: {', '.join(data['sections']) or '—'}")
 
 
 @app.command()

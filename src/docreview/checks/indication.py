@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from docreview.checks.base import CheckContext, Outcome, evidence, make_finding
 from docreview.knowledge import icd10
+from docreview.note.reasons import note_documents_code, supports_prefixes
 from docreview.schema import Status
 
 
 def _claim_code_findings(ctx: CheckContext) -> tuple[list, list[str], list[str]]:
     """Findings for invalid/non-billable claim codes, plus (valid codes, supporting codes)."""
     findings, valid, supporting = [], [], []
-    prefixes = [p for ind in ctx.facts.indications for p in ind.icd10]
+    prefixes = ctx.facts.indication_prefixes
     for code in ctx.claim.icd10:
         if not icd10.is_valid(code):
             findings.append(make_finding(ctx, "IND004", f"{code} is not an ICD-10-CM code."))
@@ -33,6 +34,10 @@ def check_indication(ctx: CheckContext) -> Outcome:
 
     if not has_uses:
         reasons = read.linked_reasons or read.reasons
+        if valid_claim:
+            # Never a silent pass: with no indication from any source the claim codes go unchecked.
+            findings.append(make_finding(ctx, "IND007", f"No indication for {facts.drug} is known from the corpus, DrugCentral or LabeledIn; "
+                                         f"claim codes {', '.join(valid_claim)} cannot be confirmed."))
         if reasons:
             ev = [evidence(note, r.start, r.end) for r in reasons[:3]]
             findings.append(make_finding(ctx, "IND005", f"{facts.code} has no recognised-use list; a reason is documented.", ev))
@@ -45,7 +50,12 @@ def check_indication(ctx: CheckContext) -> Outcome:
         # A procedural purpose (prophylaxis, sedation, PONV, post-procedural pain) has no
         # diagnosis of its own: the claim carries the procedure's diagnosis (edge case 8).
         procedural = any(r.from_code and not r.icd10 for r in supporting)
-        if claim_unsupported and not procedural:
+        if claim_unsupported and procedural:
+            # The claim then carries the procedure's diagnosis: one the note documents.
+            documented = [p for r in read.reasons if r.icd10 for p in r.icd10]
+            if any(supports_prefixes((c,), documented) or note_documents_code(note, c) for c in valid_claim):
+                claim_unsupported = False
+        if claim_unsupported:
             f = make_finding(ctx, "IND003", f"Claim codes {', '.join(valid_claim)} do not support {facts.drug}; the note documents {supporting[0].name}.", ev)
             return Outcome(Status.inconsistent, "claim diagnosis codes do not support the drug", ev, [*findings, f])
         return Outcome(Status.documented, f"{supporting[0].name}", ev, findings)

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from docreview.checks.base import CheckContext, Outcome, evidence, make_finding
-from docreview.checks.units import code_unit_kind, format_number, to_base, waste_units
-from docreview.schema import Status
+from docreview.checks.units import billing_units, code_unit_kind, format_number, ratio, to_base, waste_units
+from docreview.note.waste import Quoted
+from docreview.schema import Finding, Status
 
 NOT_SEPARATE_SETTINGS = {"inpatient", "rhc-fqhc", "esrd-facility"}
 
@@ -71,6 +72,52 @@ def _vial_equals_dose(ctx: CheckContext) -> list:
     return []
 
 
+def _note_vial_units(ctx: CheckContext) -> list[tuple[float, Quoted, int]]:
+    """Vial sizes the note states, in billing units, with their quote and count."""
+    kind = code_unit_kind(ctx.facts.unit)
+    if kind is None or not ctx.facts.unit_amount:
+        return []
+    return [(ratio(a.value, ctx.facts.unit or "", ctx.facts.unit_amount), q, a.multiplier) for a, q in ctx.read.waste.vial_contents
+            if a.kind == kind[0] and not a.is_concentration and a.value > 0]
+
+
+def _container_findings(ctx: CheckContext, waste: float) -> list[Finding]:
+    """JW against the code's containers (CMS crosswalk billing units per item) and the note's vial size."""
+    facts, claim = ctx.facts, ctx.claim
+    sizes = facts.container_units
+    stated = _note_vial_units(ctx)
+    if not sizes and not stated:
+        return []
+    given = claim.units
+    if given is None and ctx.administered_base is not None and facts.unit_amount:
+        given = billing_units(ctx.administered_base, facts.unit or "", facts.unit_amount)
+    out: list[Finding] = []
+    ev = [evidence(ctx.note, q.start, q.end) for _, q, _ in stated[:3]]
+    # A dose that fits in one container leaves its waste in that container: given + waste cannot
+    # exceed it. The container is the largest of the vials the note names (several sizes pooled
+    # count together) and the code's largest NDC package; the note's reading of counts is partial,
+    # so the larger bound is used. A larger dose spans containers (and a stopped infusion of a
+    # pooled bag can waste more than one vial), so only the one-container case is judged.
+    capacity = max(sum({u for u, _, _ in stated}), max(sizes, default=0.0))
+    over = given is not None and given <= capacity + 1e-9 and given + waste > capacity + 1e-9
+    where = "the vial(s) the note documents" if stated and capacity > max(sizes, default=0.0) else f"the largest {facts.drug} container (CMS crosswalk and note)"
+    if over and given is not None:
+        out.append(make_finding(ctx, "WST012", f"{format_number(given)} administered + {format_number(waste)} discarded units exceed "
+                                f"{where} ({format_number(capacity)} units).", ev))
+    if sizes and stated:
+        odd = [(u, q) for u, q, _ in stated if all(abs(u - c) > 1e-6 for c in sizes)]
+        if odd:
+            u, q = odd[0]
+            out.append(make_finding(ctx, "WST013", f"The documented vial ({format_number(u)} units) matches no {facts.code} package "
+                                    f"(containers: {', '.join(format_number(c) for c in sizes)} units).", [evidence(ctx.note, q.start, q.end)]))
+    if sizes and given is not None and not out:
+        fits = facts.vials_for(given)
+        if fits and given + waste > fits[0] + 1e-9:
+            out.append(make_finding(ctx, "WST014", f"A {format_number(fits[0])}-unit container holds the {format_number(given)}-unit dose; "
+                                    f"{format_number(given + waste)} units billed in all."))
+    return out
+
+
 def check_wastage(ctx: CheckContext) -> Outcome:
     facts, claim, note = ctx.facts, ctx.claim, ctx.note
     jw, jz = claim.has_jw, claim.has_jz
@@ -114,7 +161,10 @@ def check_wastage(ctx: CheckContext) -> Outcome:
         if claim.waste_units is not None and abs(claim.waste_units - units) > 1e-9:
             f = make_finding(ctx, "WST005", f"The recorded waste bills as JW x {units}; the claim bills JW x {format_number(claim.waste_units)}.", ev, f"Bill the JW line as {units} unit(s).")
             return Outcome(Status.inconsistent, f"JW units {format_number(claim.waste_units)} vs {units} recorded", ev, [*findings, f])
-        return Outcome(Status.documented, f"waste recorded, JW x {units}", ev, findings)
+        containers = _container_findings(ctx, float(units))
+        if any(f.rule_id == "WST012" for f in containers):
+            return Outcome(Status.inconsistent, "JW units exceed the container", ev, [*findings, *containers])
+        return Outcome(Status.documented, f"waste recorded, JW x {units}", ev, [*findings, *containers])
 
     wasted_units = recorded_units if recorded_units is not None else implied_units
     wasted_ev = ev_discard or ev_implied

@@ -34,6 +34,7 @@ class Indication(BaseModel):
     name: str
     icd10: list[str] = Field(default_factory=list)
     terms: list[str] = Field(default_factory=list)
+    source: str = "corpus"  # corpus | drugcentral | labeledin | icd10cm-symptom
 
 
 class SimilarCode(BaseModel):

@@ -16,11 +16,14 @@ from pathlib import Path
 
 from docreview.knowledge.corpus import CodeDocument, Indication, Section, load_corpus
 from docreview.knowledge.hcpcs import DescriptorFacts, load_descriptors, parse_descriptor
+from docreview.knowledge.packaged import Package, code_entry, packaged, stored_parse, symptom_prefixes
 from docreview.resources import bundled_corpus, hcpcs_path, load_json
 
 _WORDS = load_json("drug_words.json")
 _SALTS = frozenset(_WORDS["salts"])
 _STOP = frozenset(_WORDS["stop_terms"])
+_ADJUNCT_RE = re.compile(r"contrast material|per square centimeter|skin substitute|\bsupply\b", re.IGNORECASE)
+_VEHICLE_RE = re.compile(r"^(?:\d+%\s*)?(?:normal saline|hypertonic saline|saline|d5w|d5|d10|dextrose|sterile water|water|ringers?|lactated ringers?)\b")
 
 
 def normalize_name(name: str) -> str:
@@ -44,7 +47,7 @@ class UnknownCodeError(KeyError):
         more = (
             ""
             if self.has_cms
-            else " Only the bundled corpus codes are known; point --hcpcs or DOCREVIEW_HCPCS at a CMS HCPCS file for every J-code."
+            else " Point --hcpcs or DOCREVIEW_HCPCS at a newer CMS HCPCS file for codes added after the bundled 2025 table."
         )
         return f"Unknown code {self.code} ({self.known} codes known).{hint}{more}"
 
@@ -69,6 +72,24 @@ class CodeFacts:
     similar_codes: list[str] = field(default_factory=list)
     drug_class: str | None = None
     document: CodeDocument | None = None
+    # From the packaged public terminologies (knowledge/packaged.py).
+    ingredients: list[str] = field(default_factory=list)
+    packages: list[Package] = field(default_factory=list)
+    classes: list[str] = field(default_factory=list)
+    purposes: list[str] = field(default_factory=list)  # analgesic, antiemetic, sedative, antibacterial, ...
+
+    @property
+    def container_units(self) -> list[float]:
+        """Distinct container sizes (one vial, syringe, bag) in billing units, smallest first."""
+        return sorted({p.billing_units for p in self.packages if p.billing_units > 0})
+
+    def vials_for(self, units: float) -> list[float]:
+        """Container sizes that hold a dose of `units` in one container (CMS: the smallest that fits first)."""
+        return [c for c in self.container_units if c + 1e-9 >= units]
+
+    @property
+    def indication_prefixes(self) -> list[str]:
+        return [p for ind in self.indications for p in ind.icd10]
 
     @property
     def per_dose(self) -> bool:
@@ -87,8 +108,17 @@ class CodeFacts:
     def allowed_routes(self) -> set[str]:
         return set(self.routes) | set(self.descriptor_routes)
 
+    @property
+    def vehicle(self) -> bool:
+        """An IV fluid (saline, dextrose, water, Ringer's), a contrast agent or a skin substitute:
+        in notes the vehicle or companion of another drug's administration, not a drug of its own."""
+        return self.document is None and bool(_VEHICLE_RE.match(self.drug) or _ADJUNCT_RE.search(self.descriptor))
+
     def names(self) -> list[str]:
         """Every name a note may use for this code's drug (curated first)."""
+        if self.vehicle:
+            # "in NS 100 mL", "D5W premix": a vehicle is not a second drug; only the full phrase names the code.
+            return [self.drug] if len(self.drug.split()) > 1 else []
         # A product-specific code (Seizalam, Privigen) is named by its brand, not the generic drug.
         out = [*([] if self.product_specific else [self.drug]), *self.brands, *self.aliases]
         if not self.product_specific and self.moiety and self.moiety not in _STOP and len(self.moiety) > 3:
@@ -115,6 +145,8 @@ class KnowledgeBase:
             else:
                 self.documents.setdefault(doc.code, doc)
         self.cms: dict[str, str] = load_descriptors(str(hcpcs)) if hcpcs else {}
+        # Every drug code of the CMS 2025 table ships with docreview; a CMS file overrides it.
+        self.packaged: dict[str, str] = {c: e.descriptor for c, e in packaged().codes.items()}
         # Codes the documents name as look-alikes, with their CMS descriptor: known (drug, unit,
         # brands) without a CMS file, so a note naming their drug is read as that code's drug.
         self.neighbours: dict[str, str] = {}
@@ -126,11 +158,13 @@ class KnowledgeBase:
     @cached_property
     def codes(self) -> list[str]:
         documented = {c for c, d in self.documents.items() if d.front and d.front.descriptor}
-        return sorted(set(self.cms) | documented | set(self.neighbours))
+        return sorted(set(self.cms) | set(self.packaged) | documented | set(self.neighbours))
 
     def descriptor(self, code: str) -> str | None:
         if code in self.cms:
             return self.cms[code]
+        if code in self.packaged:
+            return self.packaged[code]
         doc = self.documents.get(code)
         if doc and doc.front and doc.front.descriptor:
             return doc.front.descriptor
@@ -145,7 +179,7 @@ class KnowledgeBase:
         descriptor = self.descriptor(code)
         if descriptor is None:
             raise UnknownCodeError(code, self.closest(code), len(self.codes), bool(self.cms))
-        parsed: DescriptorFacts = parse_descriptor(code, descriptor)
+        parsed = self.parse(code, descriptor)
         doc = self.documents.get(code)
         front = doc.front if doc else None
         facts = CodeFacts(
@@ -171,17 +205,73 @@ class KnowledgeBase:
             facts.indications = list(front.indications)
             facts.similar_codes = [s.code.upper() for s in front.similar_codes]
             facts.drug_class = front.drug_class
-        elif parsed.brands or parsed.labelers:
+        elif (parsed.brands and not parsed.lead_brand) or parsed.labelers:
             # CMS names a product only to tell it from other codes of the same drug: the generic
             # name then identifies none of them ("immune globulin, (gammagard liquid)").
             facts.product_specific = self._drug_code_counts.get(normalize_name(parsed.drug), 0) > 1
+        self._add_packaged(facts)
         return facts
+
+    def _add_packaged(self, facts: CodeFacts) -> None:
+        """Names, packages, classes and indications from the packaged terminologies."""
+        entry = code_entry(facts.code)
+        if entry is None:
+            return
+        facts.ingredients = list(entry.ingredients)
+        facts.packages = list(entry.packages)
+        facts.classes = list(entry.classes)
+        facts.purposes = list(entry.purposes)
+        facts.drug_class = facts.drug_class or entry.drug_class
+        known = {normalize_name(b) for b in facts.brands}
+        facts.brands.extend(b for b in entry.brands if normalize_name(b) not in known)
+        # Ingredient names a note may use ("fentanyl citrate"); a product-specific code is
+        # named by its products only (edge case 7: generic midazolam is not Seizalam).
+        names: list[str] = []
+        if facts.product_specific:
+            pass
+        elif len(entry.generics) <= 1 and len({moiety(i) for i in entry.ingredients}) <= 1:
+            names = [*entry.ingredients, *entry.generics]
+        else:
+            # A combination (piperacillin/tazobactam) is named by an ingredient no other code has.
+            names = [g for g in entry.generics if self._generic_owners.get(g) == {facts.code}]
+        for name in names:
+            if len(normalize_name(name)) >= 4 and normalize_name(name) not in {normalize_name(facts.drug), *map(normalize_name, facts.aliases)}:
+                facts.aliases.append(name)
+        if facts.document is not None and facts.product_specific:
+            return  # a product's label (Seizalam: status epilepticus) is narrower than its ingredient's uses
+        curated_prefixes = {icd for ind in facts.indications for icd in ind.icd10}
+        for ind in entry.indications:
+            if ind.icd10 not in curated_prefixes:
+                # Validated when the package data loaded: construct without validating again.
+                facts.indications.append(Indication.model_construct(name=ind.name, icd10=[ind.icd10], terms=[], source=ind.source))
+        if entry.symptom_groups:
+            facts.indications.append(Indication(name=f"{' / '.join(entry.symptom_groups)} symptoms",
+                                                icd10=symptom_prefixes(entry.symptom_groups), source="icd10cm-symptom"))
+
+    @staticmethod
+    def parse(code: str, descriptor: str) -> DescriptorFacts:
+        """The descriptor's facts: stored at build time for the packaged table, parsed live otherwise."""
+        stored = stored_parse(code, descriptor)
+        if stored is None:
+            return parse_descriptor(code, descriptor)
+        return DescriptorFacts(code=code, descriptor=descriptor, drug=stored.drug, brands=tuple(stored.brands),
+                               labelers=tuple(stored.labelers), unit_amount=stored.unit_amount, unit=stored.unit,
+                               up_to=stored.up_to, routes=tuple(stored.routes), qualifiers=tuple(stored.qualifiers),
+                               lead_brand=stored.lead_brand)
+
+    @cached_property
+    def _generic_owners(self) -> dict[str, set[str]]:
+        owners: dict[str, set[str]] = {}
+        for code, entry in packaged().codes.items():
+            for g in entry.generics:
+                owners.setdefault(g, set()).add(code)
+        return owners
 
     @cached_property
     def _drug_code_counts(self) -> dict[str, int]:
         counts: dict[str, int] = {}
         for code in self.codes:
-            drug = normalize_name(parse_descriptor(code, self.descriptor(code) or "").drug)
+            drug = normalize_name(self.parse(code, self.descriptor(code) or "").drug)
             counts[drug] = counts.get(drug, 0) + 1
         return counts
 
@@ -193,12 +283,16 @@ class KnowledgeBase:
 
     def family(self, facts: CodeFacts) -> list[CodeFacts]:
         """Codes of the same drug and formulation at other strengths (J1020/J1030/J1040)."""
-        target = normalize_name(facts.drug)
-        return [
-            other
-            for other in self.all_facts()
-            if other.code != facts.code and normalize_name(other.drug) == target and other.unit == facts.unit
-        ]
+        key = (normalize_name(facts.drug), facts.unit)
+        return [self.facts(code) for code in self._families.get(key, ()) if code != facts.code]
+
+    @cached_property
+    def _families(self) -> dict[tuple[str, str | None], list[str]]:
+        # Indexed once: a review must not walk every known code (1,830 with the packaged table).
+        out: dict[tuple[str, str | None], list[str]] = {}
+        for f in self.all_facts():
+            out.setdefault((normalize_name(f.drug), f.unit), []).append(f.code)
+        return out
 
 
 @lru_cache(maxsize=8)

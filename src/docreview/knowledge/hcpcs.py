@@ -72,7 +72,7 @@ _AMOUNT_RE = re.compile(
     re.IGNORECASE,
 )
 _PER_DOSE_RE = re.compile(r"\bper (?:therapeutic )?dose\b", re.IGNORECASE)
-_NOT_BRAND_RE = re.compile(r"^(?:e\.g|i\.e|for |non)|human|recombinant|porcine|ovine|bovine|factor|,", re.IGNORECASE)
+_NOT_BRAND_RE = re.compile(r"^(?:e\.g|i\.e|for |non)|human|recombinant|porcine|ovine|bovine|equine|factor|,", re.IGNORECASE)
 _PREFIX_RE = re.compile(r"^(?:injection|infusion|instillation|inj\.?)\s*,\s*", re.IGNORECASE)
 _LABELERS = frozenset(load_json("drug_words.json")["labelers"])
 
@@ -89,10 +89,15 @@ class DescriptorFacts:
     up_to: bool = False
     routes: tuple[str, ...] = ()
     qualifiers: tuple[str, ...] = field(default=())
+    lead_brand: bool = False  # the brand precedes its generic ("adrenalin, epinephrine"): not product-specific
 
     @property
     def parsed(self) -> bool:
         return self.unit is not None
+
+
+def _norm(text: str) -> str:
+    return " ".join(re.findall(r"[a-z0-9]+", text.lower()))
 
 
 def _split_top_level(text: str) -> list[str]:
@@ -110,8 +115,15 @@ def _split_top_level(text: str) -> list[str]:
     return [p for p in out if p]
 
 
+def _packaged_generics() -> frozenset[str]:
+    from docreview.knowledge.packaged import generic_names  # local: the data loads lazily
+
+    return generic_names()
+
+
 @cache  # the lexicon and the drug counts both parse every known code
-def parse_descriptor(code: str, descriptor: str) -> DescriptorFacts:
+def parse_descriptor(code: str, descriptor: str, generics: frozenset[str] | None = None) -> DescriptorFacts:
+    """Facts of one descriptor; `generics` (normalised generic names) defaults to the packaged list."""
     from docreview.note.vocab import route_vocabulary  # local: avoids an import cycle
 
     text = " ".join(descriptor.split())
@@ -136,20 +148,29 @@ def parse_descriptor(code: str, descriptor: str) -> DescriptorFacts:
     vocab = route_vocabulary()
     # The drug is the first segment that is not a bare route word ("Injection, iv, urokinase").
     drug_segments = [s for s in segments if s.lower() not in vocab.descriptor_words and s.lower() != "iv"]
+    brand_first: list[str] = []
+    if len(drug_segments) >= 2 and not _AMOUNT_RE.search(drug_segments[0]) and "(" not in drug_segments[0]:
+        # "Injection, adrenalin, epinephrine, 0.1 mg": a brand named before its generic.
+        known = generics if generics is not None else _packaged_generics()
+        head, nxt = _norm(drug_segments[0]), _norm(_AMOUNT_RE.sub("", drug_segments[1]))
+        if head not in known and nxt in known and len(drug_segments[0].split()) <= 2:
+            brand_first.append(drug_segments[0])
+            drug_segments = drug_segments[1:]
     first = drug_segments[0] if drug_segments else body
     first = re.sub(r"\s+injection$", "", first, flags=re.IGNORECASE)
     first = _AMOUNT_RE.sub("", first).strip()
     # Brands sit in parentheses after the drug, or as the next segment ("immune globulin,
     # (gammagard liquid), ..."); one pair may hold two ("(gamunex-c/gammaked)").
-    parens = re.findall(r"\(([^)]*)\)", first)
+    # A parenthesis glued to a word is part of the name ("f(ab)2"), not a brand.
+    parens = re.findall(r"(?:^|(?<=\s))\(([^)]*)\)", first)
     i = segments.index(drug_segments[0]) if drug_segments else -1
     if 0 <= i < len(segments) - 1 and re.fullmatch(r"\([^()]*\)", segments[i + 1]):
         parens.append(segments[i + 1][1:-1])
     # A brand is a short name; a long parenthesis describes a use ("(central venous catheter lock ...)").
     named = [b.strip() for p in parens if not _NOT_BRAND_RE.search(p) for b in p.split("/") if 0 < len(b.split()) <= 3]
-    brands = tuple(b for b in named if b.lower() not in _LABELERS)
+    brands = tuple(b for b in [*brand_first, *named] if b.lower() not in _LABELERS)
     labelers = tuple(b for b in named if b.lower() in _LABELERS)
-    drug = re.sub(r"\s*\([^)]*\)", "", first).strip().lower()
+    drug = re.sub(r"(?:^|\s+)\([^)]*\)", "", first).strip().lower()
     routes = tuple(dict.fromkeys(vocab.routes_in(text.lower())))
     drug = re.sub(r"\s+for\s+\w+(?:\s+\w+)?\s*(?:use|infusion|injection)$", "", drug)
     qualifiers = tuple(s for s in segments[1:] if not _AMOUNT_RE.search(s))
@@ -164,6 +185,7 @@ def parse_descriptor(code: str, descriptor: str) -> DescriptorFacts:
         up_to=up_to,
         routes=routes,
         qualifiers=qualifiers,
+        lead_brand=bool(brand_first),
     )
 
 

