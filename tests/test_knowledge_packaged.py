@@ -169,9 +169,22 @@ def test_ind007_quiet_when_indications_are_known():
 
 
 def test_claim_code_is_checked_on_an_uncurated_code():
+    # Derived uses confirm but cannot refute: a claim code outside them is a warning to check.
     note = "Acute decompensated heart failure. Furosemide 40 mg IV push at 0900. No waste."
     r = review(note, {"code": "J1940", "units": 2, "modifiers": ["JZ"], "icd10": ["M17.11"]})
-    assert "IND003" in ids(r) and r.status("indication").value == "inconsistent"
+    assert "IND008" in ids(r) and "IND003" not in ids(r)
+    assert r.status("indication").value == "documented"
+
+
+def test_ind008_quiet_when_a_derived_use_confirms_reason_and_claim():
+    note = "Acute decompensated heart failure. Furosemide 40 mg IV push at 0900. No waste."
+    r = review(note, {"code": "J1940", "units": 2, "modifiers": ["JZ"], "icd10": ["I50.9"]})
+    assert "IND008" not in ids(r) and r.status("indication").value == "documented"
+
+
+def test_no_reason_on_an_uncurated_code_is_missing():
+    r = review("Furosemide 40 mg IV push at 0900. No waste.", {"code": "J1940", "units": 2, "modifiers": ["JZ"], "icd10": ["I50.9"]})
+    assert r.status("indication").value == "missing" and "IND001" in ids(r)
 
 
 # --- conditions from ICD-10-CM; abbreviations only in diagnostic positions ----------------------

@@ -752,7 +752,7 @@ def test_ind005_quiet_for_code_with_recognised_uses(hcpcs_extract):
 
 def test_every_rule_has_a_firing_and_a_quiet_case():
     # The code-knowledge rules fire and stay quiet in tests/test_knowledge_packaged.py.
-    knowledge = {"IND007", "WST012", "WST013", "WST014"}
+    knowledge = {"IND007", "IND008", "WST012", "WST013", "WST014"}
     covered_fire = {c.rule for c in CASES if c.fires} | {"IND005"} | knowledge
     covered_quiet = {c.rule for c in CASES if not c.fires} | {"IND005"} | knowledge
     # Model-layer rules (MDL*) need a chat model; tests/test_model.py covers them.

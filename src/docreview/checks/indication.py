@@ -45,16 +45,21 @@ def check_indication(ctx: CheckContext) -> Outcome:
         f = make_finding(ctx, "IND001", f"No reason for {facts.drug} is documented.")
         return Outcome(Status.missing, "no reason documented", [], [*findings, f])
 
+    # Uses derived from public terminologies (DrugCentral, LabeledIn) can confirm a reason but
+    # not refute one: they miss labelled uses (and name another product's, e.g. ziv-aflibercept
+    # for aflibercept). Only a curated corpus list makes a mismatch `inconsistent`.
+    curated = any(ind.source == "corpus" for ind in facts.indications)
+    if not curated:
+        return _derived_uses(ctx, findings, valid_claim, supporting_claim, supporting)
+
     if supporting:
         ev = [evidence(note, r.start, r.end) for r in supporting[:3]]
         # A procedural purpose (prophylaxis, sedation, PONV, post-procedural pain) has no
         # diagnosis of its own: the claim carries the procedure's diagnosis (edge case 8).
         procedural = any(r.from_code and not r.icd10 for r in supporting)
-        if claim_unsupported and procedural:
-            # The claim then carries the procedure's diagnosis: one the note documents.
-            documented = [p for r in read.reasons if r.icd10 for p in r.icd10]
-            if any(supports_prefixes((c,), documented) or note_documents_code(note, c) for c in valid_claim):
-                claim_unsupported = False
+        # The claim then carries the procedure's diagnosis: one the note documents.
+        if claim_unsupported and procedural and _claim_is_documented_diagnosis(ctx, valid_claim):
+            claim_unsupported = False
         if claim_unsupported:
             f = make_finding(ctx, "IND003", f"Claim codes {', '.join(valid_claim)} do not support {facts.drug}; the note documents {supporting[0].name}.", ev)
             return Outcome(Status.inconsistent, "claim diagnosis codes do not support the drug", ev, [*findings, f])
@@ -70,3 +75,39 @@ def check_indication(ctx: CheckContext) -> Outcome:
         extra.append(make_finding(ctx, "IND003", f"Claim codes {', '.join(valid_claim)} do not support {facts.drug} either."))
     # Unlinked conditions elsewhere in the note are not enough to call it inconsistent.
     return Outcome(Status.missing, "no reason documented", [], [*findings, f, *extra], confident=not read.reasons)
+
+
+def _derived_uses(ctx: CheckContext, findings: list, valid_claim: list[str], supporting_claim: list[str], supporting: list) -> Outcome:
+    """Indication against uses derived from terminologies only: a mismatch is a warning (IND008)."""
+    facts, note, read = ctx.facts, ctx.note, ctx.read
+    reasons = supporting or read.linked_reasons or read.reasons
+    if not reasons:
+        f = make_finding(ctx, "IND001", f"No reason for {facts.drug} is documented in the note.")
+        return Outcome(Status.missing, "no reason documented", [], [*findings, f], confident=False)
+    ev = [evidence(note, r.start, r.end) for r in reasons[:3]]
+    procedural = any(r.from_code and not r.icd10 for r in supporting)
+    if procedural and valid_claim and not supporting_claim and not _claim_is_documented_diagnosis(ctx, valid_claim):
+        # Edge case 8: the claim carries the procedure's diagnosis, which the note must document.
+        f = make_finding(ctx, "IND003", f"Claim codes {', '.join(valid_claim)} do not support {facts.drug}; the note documents {supporting[0].name}.", ev)
+        return Outcome(Status.inconsistent, "claim diagnosis codes do not support the drug", ev, [*findings, f])
+    if procedural:
+        return Outcome(Status.documented, f"{supporting[0].name}", ev, findings)
+    unconfirmed = []
+    if not supporting:
+        names = ", ".join(dict.fromkeys(r.name for r in reasons[:3]))
+        unconfirmed.append(f"the documented reason ({names})")
+    if valid_claim and not supporting_claim:
+        unconfirmed.append(f"claim codes {', '.join(valid_claim)}")
+    if unconfirmed:
+        findings.append(make_finding(
+            ctx, "IND008",
+            f"{' and '.join(unconfirmed).capitalize()} are not among the uses of {facts.drug} known from DrugCentral and LabeledIn; "
+            "docreview cannot confirm them.", ev))
+        return Outcome(Status.documented, f"reason documented: {reasons[0].name} (use not confirmed)", ev, findings, confident=False)
+    return Outcome(Status.documented, f"{reasons[0].name}", ev, findings)
+
+
+def _claim_is_documented_diagnosis(ctx: CheckContext, valid_claim: list[str]) -> bool:
+    """A claim code the note documents (by its condition or its code): the procedure's diagnosis."""
+    documented = [p for r in ctx.read.reasons if r.icd10 for p in r.icd10]
+    return any(supports_prefixes((c,), documented) or note_documents_code(ctx.note, c) for c in valid_claim)
