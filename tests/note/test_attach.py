@@ -31,3 +31,17 @@ def test_an_amount_in_micrograms_before_the_drug_is_its_dose(kb):
     read = read_note("She received a total of 2 mg of Versed and 50 micrograms of fentanyl.", kb.facts("J2250"), kb)
     fentanyl = next(e for e in read.events if "fentanyl" in read.text[e.mention.start : e.mention.end].lower())
     assert [read.text[a.start : a.end] for a in fentanyl.dose_amounts] == ["50 micrograms"]
+
+
+def test_a_percent_strength_is_a_concentration_and_the_volume_before_it_is_the_dose(kb):
+    read = read_note("20 cc of 0.25% Marcaine was injected into the portals.", kb.facts("J0665"), kb)
+    event = next(e for e in read.events if e.given)
+    conc = [a for a in event.amounts if a.is_concentration]
+    assert [(a.value, a.per_volume_ml) for a in conc] == [(2.5, 1.0)]  # 0.25% = 2.5 mg/mL
+    assert [read.text[a.start : a.end] for a in event.dose_amounts] == ["20 cc"]
+
+
+def test_a_rate_change_in_a_flowsheet_is_not_a_dose(kb):
+    note = "IVIG 10% 0.5 g/kg = 30 g infused IV\n0900 start 60 mL/h -> 1000 240 mL/h -> complete 1145"
+    read = read_note(note, kb.facts("J1599"), kb)
+    assert all(not e.entries for e in read.events)

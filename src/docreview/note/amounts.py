@@ -70,9 +70,15 @@ def _is_gauge(text: str, m: re.Match[str]) -> bool:
     return bool(_GAUGE_AFTER_RE.match(text, m.end()) or _GAUGE_BEFORE_RE.search(text[max(0, m.start() - 14) : m.start()]))
 
 
+# "1% lidocaine", "0.25% Marcaine": a weight/volume percent is a concentration (1% = 1 g per
+# 100 mL = 10 mg/mL). Not "50% of the dose", not "98% on room air".
+_PERCENT_RE = re.compile(rf"(?<![\w.])(?P<num>{NUM})\s*%(?!\s*(?:of\b|on\b|ra\b|room\b|sat|effusion|stenosis|tbsa|body))", re.IGNORECASE)
+MG_PER_ML_PER_PERCENT = 10.0
+
+
 def find_amounts(text: str, start: int = 0, end: int | None = None) -> list[Amount]:
     end = len(text) if end is None else end
-    out = []
+    out = _percent_strengths(text, start, end)
     for m in _AMOUNT_RE.finditer(text, start, end):
         if _is_gauge(text, m):
             continue
@@ -103,6 +109,15 @@ def find_amounts(text: str, start: int = 0, end: int | None = None) -> list[Amou
                 bag_volume_ml=bag,
             )
         )
+    return sorted(out, key=lambda a: a.start)
+
+
+def _percent_strengths(text: str, start: int, end: int) -> list[Amount]:
+    out = []
+    for m in _PERCENT_RE.finditer(text, start, end):
+        value = _num(m.group("num"))
+        if 0 < value <= 50:
+            out.append(Amount(start=m.start(), end=m.end(), value=value * MG_PER_ML_PER_PERCENT, kind="mass", per_volume_ml=1.0))
     return out
 
 

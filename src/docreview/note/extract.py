@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from functools import cache
 
 from docreview.knowledge.facts import CodeFacts, KnowledgeBase
-from docreview.note.amounts import CONTAINER_AFTER_RE, UNIT_ALT, Amount, Weight, find_amounts, find_times, find_weight
+from docreview.note.amounts import CONTAINER_AFTER_RE, NUM, UNIT_ALT, Amount, Weight, find_amounts, find_times, find_weight
 from docreview.note.context import categories_for, find_modifiers
 from docreview.note.drugs import DrugMention, lexicon_for
 from docreview.note.reasons import Reason, find_reasons, is_linked
@@ -324,7 +324,12 @@ def _routes_from_restatements(events: list[DoseEvent]) -> None:
 
 
 # The units come from data/units.json, as for every amount ("50 micrograms of fentanyl").
-_LEADING_RE = re.compile(rf"(?<![\w.])(\d[\d,]*(?:\.\d+)?\s*(?:{UNIT_ALT})\b)(?:\s+of)?(?:\s+(?:the|iv|im|po))?\s*$", re.IGNORECASE)
+# "20 cc of 0.25% Marcaine", "6 cc of preservative-free 1% lidocaine": a strength may sit between.
+_LEADING_RE = re.compile(
+    rf"(?<![\w.])(\d[\d,]*(?:\.\d+)?\s*(?:{UNIT_ALT})\b)(?:\s+of)?(?:\s+(?:the|a|an))?"
+    rf"(?:\s+(?:preservative-free|plain|buffered))?(?:\s+{NUM}\s*%)?(?:\s+(?:the|iv|im|po))?\s*$",
+    re.IGNORECASE,
+)
 
 
 def _routes_in(text: str, start: int, end: int) -> list[RouteMatch]:
@@ -397,7 +402,9 @@ def _administers(text: str, sent: Sentence) -> bool:
 
 
 def _mar_entries(text: str, start: int, end: int) -> list[Amount]:
-    return [a for m in _MAR_ENTRY_RE.finditer(text, start, end) for a in find_amounts(text, m.end(), m.end() + 20)[:1]]
+    """'0300 1 mg IV' rows; '1000 240 mL/h' is a rate change, not a dose."""
+    found = (find_amounts(text, m.end(), m.end() + 20)[:1] for m in _MAR_ENTRY_RE.finditer(text, start, end))
+    return [a for amounts in found for a in amounts if not a.rate and not a.is_concentration]
 
 
 def _collect_entries(text, sents, mentions, event: DoseEvent) -> None:
