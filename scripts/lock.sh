@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 opts=(--quiet --generate-hashes --allow-unsafe --strip-extras --no-emit-index-url --no-emit-find-links)
-pip-compile "${opts[@]}" --extra dev -o requirements/lock.txt pyproject.toml
+pip-compile "${opts[@]}" --extra dev -o requirements/requirements.lock pyproject.toml
 # The local model's runtime, constrained to the main lock (numpy etc. stay the same).
 (cd src/docreview/model/locks && pip-compile "${opts[@]}" -o runtime.txt runtime.in)
 # Data-only packages, installed with --no-deps: resolve, then keep only the packages named.

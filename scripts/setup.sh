@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Install docreview and its test tools from the lock file, compiling nothing.
 #   VENV=path  where the virtual environment goes (default .venv; created if absent).
-# requirements/lock.txt pins every package with its sha256, so a fresh machine gets exactly
+# requirements/requirements.lock pins every package with its sha256, so a fresh machine gets exactly
 # the versions the tests ran with; uv (itself hash-pinned in requirements/bootstrap.txt)
 # installs them in parallel. Update the locks with scripts/lock.sh.
 set -euo pipefail
@@ -17,5 +17,5 @@ fi
 # The CPU build of torch is a local wheel on these machines (PIP_FIND_LINKS, /opt/wheels).
 links=()
 for dir in ${PIP_FIND_LINKS:-} /opt/wheels; do [ -d "$dir" ] && links+=(--find-links "$dir"); done
-"$VENV/bin/uv" pip install --quiet --python "$VENV/bin/python" --require-hashes --no-deps "${links[@]}" -r requirements/lock.txt
+"$VENV/bin/uv" pip install --quiet --python "$VENV/bin/python" --require-hashes --no-deps "${links[@]}" -r requirements/requirements.lock
 "$VENV/bin/uv" pip install --quiet --python "$VENV/bin/python" --no-deps -e .
