@@ -61,9 +61,14 @@ def _pip(args: list[str], quiet: bool) -> None:
     cmd = [sys.executable, "-m", "pip", "install", "--disable-pip-version-check", "--require-hashes", *args]
     if quiet:
         cmd.append("--quiet")
-    done = subprocess.run(cmd, check=False)
-    if done.returncode != 0:
-        raise InstallError(f"pip failed (exit {done.returncode}): {' '.join(cmd)}")
+    # Stream pip's messages, less the warnings some machines' pip config prints for absent mirrors.
+    with subprocess.Popen(cmd, stderr=subprocess.PIPE, text=True) as proc:
+        assert proc.stderr is not None
+        for line in proc.stderr:
+            if "is ignored: it is neither a file nor a directory" not in line:
+                sys.stderr.write(line)
+    if proc.returncode != 0:
+        raise InstallError(f"pip failed (exit {proc.returncode}): {' '.join(cmd)}")
 
 
 def install(weights: bool = True, echo: Callable[[str], None] = print, quiet: bool = False) -> Path | None:
