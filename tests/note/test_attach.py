@@ -45,3 +45,18 @@ def test_a_rate_change_in_a_flowsheet_is_not_a_dose(kb):
     note = "IVIG 10% 0.5 g/kg = 30 g infused IV\n0900 start 60 mL/h -> 1000 240 mL/h -> complete 1145"
     read = read_note(note, kb.facts("J1599"), kb)
     assert all(not e.entries for e in read.events)
+
+
+def test_a_run_on_transcription_line_lends_no_far_route(kb):
+    # One long line: the p.o. of another drug, sentences earlier, is not this drug's route.
+    note = ("HPI: He takes his meds p.o. daily. He has CHF. He was admitted for fluid overload. "
+            "Overnight he was given 80 mg of Lasix for fluid retention.")
+    read = read_note(note, kb.facts("J1940"), kb)
+    lasix = next(e for e in read.events if e.given)
+    assert lasix.routes == []
+
+
+def test_subcutaneous_fascia_is_anatomy_not_a_route(kb):
+    note = "Dissection through the subcutaneous fascia.\nHeparin 5000 units was given."
+    read = read_note(note, kb.facts("J1644"), kb)
+    assert all(not e.routes for e in read.events)

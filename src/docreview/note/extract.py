@@ -369,6 +369,8 @@ def _following_lines(text, sents, idx, mentions, sent) -> tuple[list[Amount], li
             break
         if mentions.any_in(nxt.start, nxt.end) or _new_row(text, nxt):
             break
+        if nxt.line == sent.line and sents.index(nxt) > idx + 1:
+            break  # a run-on transcription line: the next sentence at most, not the rest of the note
         if not _FIELD_LINE_RE.match(text[nxt.start : nxt.end]) and not _administers(text, nxt):
             continue
         if not amounts:
@@ -481,7 +483,9 @@ def _preceding_routes(text, sents, mentions, sent) -> list[RouteMatch]:
     for prev in reversed(sents[: sents.after(sent.start)]):
         if prev.paragraph != sent.paragraph or sent.line - prev.line > _FOLLOW_LINES:
             break
-        if prev.end <= sent.start:
+        # On the drug's own line only the sentence just before counts: in a run-on transcription
+        # the earlier sentences of the line are other parts of the note (IV sedation, p.o. meds).
+        if prev.end <= sent.start and not (prev.line == sent.line and any(b.line == sent.line for b in before)):
             before.append(prev)
     for prev in before:
         if mentions.any_in(prev.start, prev.end, coded=True):
