@@ -95,8 +95,8 @@ def test_errors_are_json_with_the_cli_messages(server: Server, tmp_path: Path):
     cli = subprocess.run([DOCREVIEW, "check", str(note), "--code", "J1953", "--units", "-3", "--no-audit"], capture_output=True, text=True)
     assert cli.returncode == 2
     assert body["message"] in " ".join(cli.stderr.split()), (body["message"], cli.stderr)
-    status, _, body = server.request("POST", "/v1/review", {"note": NOTE, "claim": {**CLAIM, "code": "J9999"}})
-    assert status == 422 and body["error"] == "unknown_code" and body["message"].startswith("Unknown code J9999")
+    status, _, body = server.request("POST", "/v1/review", {"note": NOTE, "claim": {**CLAIM, "code": "J0000"}})
+    assert status == 422 and body["error"] == "unknown_code" and body["message"].startswith("Unknown code J0000")
     status, _, body = server.request("POST", "/v1/review", {"note": "   ", "claim": CLAIM})
     assert status == 422 and body["message"] == "the note is empty"
     status, _, body = server.request("POST", "/v1/review", raw=b"{not json")
@@ -110,7 +110,7 @@ def test_errors_are_json_with_the_cli_messages(server: Server, tmp_path: Path):
     assert status == 413 and body["message"] == "the note is larger than 1 MB; split it by encounter"
     # Unknown routes and methods: JSON, never a traceback.
     for method, path in (("GET", "/nope"), ("DELETE", "/v1/review"), ("PUT", "/healthz"), ("GET", "/static/../../etc/passwd"),
-                         ("GET", "/v1/codes/J9999")):
+                         ("GET", "/v1/codes/J0000")):
         status, headers, body = server.request(method, path)
         assert status in (404, 405), (method, path, status)
         assert isinstance(body, dict) and body["message"], (method, path, body)
