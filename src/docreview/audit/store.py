@@ -220,29 +220,18 @@ class AuditLog:
     # ------------------------------------------------------------------ reading
 
     def _where(self, q: ReviewQuery) -> tuple[str, list[Any]]:
-        clauses: list[str] = []
-        args: list[Any] = []
-        if q.since:
-            clauses.append("created >= ?")
-            args.append(parse_bound(q.since))
-        if q.until:
-            clauses.append("created <= ?")
-            args.append(parse_bound(q.until, end_of_day=True))
-        if q.code:
-            clauses.append("code = ?")
-            args.append(q.code.strip().upper())
-        if q.verdict:
-            clauses.append("verdict = ?")
-            args.append(q.verdict)
-        if q.note_sha256:
-            clauses.append("note_sha256 = ?")
-            args.append(q.note_sha256.strip().lower())
-        if q.user:
-            clauses.append("user = ?")
-            args.append(q.user)
-        if q.source:
-            clauses.append("source = ?")
-            args.append(q.source)
+        # (SQL condition, the query's value as the column holds it) for each filter given.
+        filters = [
+            ("created >= ?", q.since and parse_bound(q.since)),
+            ("created <= ?", q.until and parse_bound(q.until, end_of_day=True)),
+            ("code = ?", q.code and q.code.strip().upper()),
+            ("verdict = ?", q.verdict),
+            ("note_sha256 = ?", q.note_sha256 and q.note_sha256.strip().lower()),
+            ("user = ?", q.user),
+            ("source = ?", q.source),
+        ]
+        clauses = [sql for sql, value in filters if value]
+        args: list[Any] = [value for _, value in filters if value]
         if q.rule:
             clauses.append("EXISTS (SELECT 1 FROM findings f WHERE f.review_id = reviews.id AND f.rule_id LIKE ? ESCAPE '\\')")
             args.append(q.rule.strip().upper().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%")

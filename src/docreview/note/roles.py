@@ -39,15 +39,15 @@ SECONDARY = frozenset({"container", "restatement", "waste", "inventory"})
 
 
 class RoleCues(BaseModel):
-    container_after: list[str]
+    container_after: frozenset[str]
     container_before: list[list[str]]
-    inventory: list[str]
-    waste: list[str]
-    administration_verbs: list[str]
+    inventory: frozenset[str]
+    waste: frozenset[str]
+    administration_verbs: frozenset[str]
     restatement_headers: list[str]
     restatement_before: list[list[str]]
-    request: list[str]
-    other_after: list[str]
+    request: frozenset[str]
+    other_after: frozenset[str]
 
 
 @lru_cache(maxsize=1)
@@ -115,9 +115,12 @@ def _ends_with(words: Sequence[str], phrase: Sequence[str]) -> bool:
     return len(words) >= len(phrase) and tuple(words[len(words) - len(phrase) :]) == tuple(phrase)
 
 
+_STRENGTH_WORDS = frozenset({"mg", "mcg", "g", "ml", "cc", "units", "unit", "mg/ml", "%", "x", "of", "a", "the", "one", "single", "dose", "use"})
+
+
 def _is_strength(tok: str) -> bool:
     """Tokens of a strength or size written after a product name ('-40', '40 mg/mL', '1%', '10 mL')."""
-    return tok[:1].isdigit() or tok.lstrip("-")[:1].isdigit() or tok in {"mg", "mcg", "g", "ml", "cc", "units", "unit", "mg/ml", "%", "x", "of", "a", "the", "one", "1", "single", "dose", "use"}
+    return tok.lstrip("-")[:1].isdigit() or tok in _STRENGTH_WORDS
 
 
 def _container_cue(w: _Window, cues: RoleCues) -> bool:
@@ -145,9 +148,8 @@ def _restatement_cue(text: str, w: _Window, event: DoseEvent, cues: RoleCues) ->
     return any(_ends_with(before, phrase) for phrase in cues.restatement_before)
 
 
-def _has_any(toks: Sequence[Token], words: Sequence[str]) -> bool:
-    vocab = set(words)
-    return any(t.text in vocab for t in toks)
+def _has_any(toks: Sequence[Token], words: frozenset[str]) -> bool:
+    return any(t.text in words for t in toks)
 
 
 def _context_role(w: _Window, event: DoseEvent, cues: RoleCues) -> str:
