@@ -9,6 +9,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from docreview.checks.base import Judgement
 from docreview.model.config import ModelConfig
 from docreview.model.judge import ModelAnswer, build_judge
 from docreview.review_engine import Reviewer
@@ -27,10 +28,10 @@ def answers_in_the_schema(judge, kb) -> None:
     asked: list[ModelAnswer] = []
 
     class Capture:
-        def apply(self, ctx, outcomes, mode):
+        def apply(self, ctx, outcomes, mode, run_check):
             for element in ELEMENTS:
                 asked.append(judge.ask(ctx, element))
-            return outcomes, dict.fromkeys(outcomes, "rules")
+            return Judgement(outcomes, dict.fromkeys(outcomes, "rules"), ctx)
 
     Reviewer(kb, mode="model", judge=Capture()).review(NOTE, CLAIM)
     assert len(asked) == 4

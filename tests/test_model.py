@@ -500,3 +500,20 @@ def test_a_waste_answer_must_quote_words_about_leftover_drug(kb):
     r = run(kb, LEFTOVER, PRIVIGEN, judge_with(answer("no_waste", ["Privigen 20 g IV via port over 2 h."])))
     assert r.elements["wastage"].origin == "rules"
     assert "leftover" in next(f.message for f in r.findings if f.rule_id == "MDL002")
+
+
+def test_model_options_become_one_explicit_config_and_the_environment_is_left_alone(monkeypatch, tmp_path):
+    import os
+
+    from docreview.batch import BatchSettings
+    from docreview.cli import _model_config
+
+    monkeypatch.setenv("DOCREVIEW_MODEL_NAME", "served")
+    before = dict(os.environ)
+    config = _model_config("openai-compatible", "http://127.0.0.1:9/v1", False, False)
+    assert dict(os.environ) == before
+    assert (config.provider, config.model, config.base_url, config.cache) == ("openai-compatible", "served", "http://127.0.0.1:9/v1", False)
+    # batch hands every worker the same config (pickled with the options)
+    settings = BatchSettings(input=tmp_path / "in.jsonl", out=tmp_path / "out", mode="hybrid", model=config)
+    assert settings.reviewer_options()["model"] == config
+    assert settings.describe("jsonl")["model"] == {"provider": "openai-compatible", "model": "served", "base_url": "http://127.0.0.1:9/v1"}

@@ -5,7 +5,7 @@ import math
 from hypothesis import given
 from hypothesis import strategies as st
 
-from docreview.checks.units import billing_units, waste_units
+from docreview.units import billing_units, waste_units
 
 
 def test_domain_examples():

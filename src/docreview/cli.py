@@ -18,6 +18,8 @@ from typing import Annotated, NoReturn
 
 import typer
 
+from docreview.model.config import ModelConfig
+
 app = typer.Typer(
     name="docreview",
     help="Pre-bill documentation checks for drug J-codes: dosage, route, indication, wastage.",
@@ -44,8 +46,8 @@ HcpcsOpt = Annotated[
     Path | None,
     typer.Option("--hcpcs", help="CMS HCPCS file (fixed-width or CSV); also DOCREVIEW_HCPCS.", envvar="DOCREVIEW_HCPCS"),
 ]
-# Model options (modes model and hybrid). They are passed on as the DOCREVIEW_* environment the
-# model layer reads, so worker processes see the same configuration.
+# Model options (modes model and hybrid): one ModelConfig, passed to the reviewer, eval and every
+# batch worker (docreview.model.config).
 ModelOpt = Annotated[
     str | None,
     typer.Option(
@@ -65,23 +67,23 @@ UserOpt = Annotated[str | None, typer.Option("--user", help="Who the audit trail
 StoreNotesOpt = Annotated[bool, typer.Option("--store-notes", help="Keep the note's text in the audit trail (PHI); default: only its sha256.")]
 
 
-def _configure_model(model: str | None, base_url: str | None, log_prompts: bool, cache: bool) -> None:
+def _model_config(model: str | None, base_url: str | None, log_prompts: bool, cache: bool) -> ModelConfig:
+    """The model options as one explicit config (over the DOCREVIEW_* defaults), passed down."""
     import logging
-    import os
 
-    if model:
-        os.environ["DOCREVIEW_MODEL"] = model
-    if base_url:
-        os.environ["DOCREVIEW_BASE_URL"] = base_url
-    if not cache:
-        os.environ["DOCREVIEW_MODEL_CACHE"] = "0"
-    if log_prompts:
-        os.environ["DOCREVIEW_LOG_PROMPTS"] = "1"
+    from docreview.model.config import ModelConfig
+
+    try:
+        config = ModelConfig.resolve(model, base_url, log_prompts or None, cache if not cache else None)
+    except ValueError as exc:
+        fail(str(exc))
+    if config.log_prompts:
         handler = logging.StreamHandler(sys.stderr)
         handler.setFormatter(logging.Formatter("[docreview.model] %(message)s"))
         logger = logging.getLogger("docreview.model")
         logger.addHandler(handler)
         logger.setLevel(logging.INFO)
+    return config
 
 
 def _console(stderr: bool = False):
@@ -394,9 +396,10 @@ def check(
         problems = "; ".join(_problem(e) for e in exc.errors())
         fail(f"invalid claim: {problems}")
     text = _read_note(note)
-    _configure_model(model, base_url, log_prompts, model_cache)
+    config = _model_config(model, base_url, log_prompts, model_cache) if mode != Mode.rules else None
     try:
-        reviewer = default_reviewer(corpus=corpus, hcpcs=hcpcs, mode=mode.value, select=select or (), ignore=ignore or (), mue=mue)
+        reviewer = default_reviewer(corpus=corpus, hcpcs=hcpcs, mode=mode.value, select=select or (), ignore=ignore or (), mue=mue,
+                                    model=config)
         result = reviewer.review(text, claim)
     except (InputError, UnknownCodeError, MueFileError, ModelUnavailableError) as exc:
         fail(str(exc))
@@ -482,12 +485,13 @@ def evaluate(
         fail("no cases to evaluate")
     chosen = sample_cases(loaded.cases, sample) if sample else loaded.cases
     modes = ["rules", "model", "hybrid"] if compare else [mode.value]
-    _configure_model(model, base_url, log_prompts, model_cache)
+    config = _model_config(model, base_url, log_prompts, model_cache) if modes != ["rules"] else None
     reports = []
     for m in modes:
         try:
             with _case_progress(f"eval {m}", enabled=m != "rules") as tick:
-                reports.append(run_eval(chosen, mode=m, corpus=corpus, hcpcs=hcpcs, retrieval=retrieval, progress=tick))
+                reports.append(run_eval(chosen, mode=m, corpus=corpus, hcpcs=hcpcs, retrieval=retrieval, progress=tick,
+                                        model=config if m != "rules" else None))
         except (ModelUnavailableError, InputError, UnknownCodeError) as exc:  # a mode that cannot run is reported
             if not compare:
                 fail(str(exc))
@@ -585,6 +589,10 @@ def batch(
     progress: Annotated[bool, typer.Option("--progress/--no-progress", help="Progress bar on stderr.")] = True,
     corpus: CorpusOpt = None,
     hcpcs: HcpcsOpt = None,
+    model: ModelOpt = None,
+    base_url: BaseUrlOpt = None,
+    log_prompts: LogPromptsOpt = False,
+    model_cache: ModelCacheOpt = True,
     audit: AuditOpt = True,
     user: UserOpt = None,
     store_notes: StoreNotesOpt = False,
@@ -599,10 +607,12 @@ def batch(
 
     if resume and overwrite:
         fail("--resume and --overwrite contradict each other; choose one")
+    config = _model_config(model, base_url, log_prompts, model_cache) if mode != Mode.rules else None
     settings = BatchSettings(
         input=input_file,
         out=out,
         mode=mode.value,
+        model=config,
         workers=workers or (default_workers() if mode == Mode.rules else 1),
         resume=resume,
         overwrite=overwrite,

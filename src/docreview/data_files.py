@@ -118,6 +118,13 @@ class OtherDrugsFile(_File):
     names: list[str]
 
 
+class WasteWordsFile(_File):
+    leftover: list[str] = Field(min_length=1)
+    discard_verbs: list[str] = Field(min_length=1)
+    used_up: list[str] = Field(min_length=1)
+    containers: list[str] = Field(min_length=1)
+
+
 def _role_cues():
     from docreview.note.roles import RoleCues
 
@@ -141,6 +148,7 @@ MODELS = {
     "other_drugs.json": lambda: OtherDrugsFile,
     "role_cues.json": _role_cues,
     "settings.json": _settings,
+    "waste_words.json": lambda: WasteWordsFile,
 }
 
 

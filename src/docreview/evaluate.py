@@ -11,11 +11,14 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
 from docreview.schema import ELEMENTS, EvalCase, Status
+
+if TYPE_CHECKING:
+    from docreview.model.config import ModelConfig
 
 STATUSES = [s.value for s in Status]
 DEFICIENT = {"missing", "inconsistent"}
@@ -154,10 +157,11 @@ def run_eval(
     hcpcs: Path | None = None,
     retrieval: bool = True,
     progress: Callable[[int, int], None] | None = None,
+    model: ModelConfig | None = None,
 ) -> dict[str, Any]:
     from docreview.review_engine import default_reviewer
 
-    reviewer = default_reviewer(corpus=corpus, hcpcs=hcpcs, mode=mode)
+    reviewer = default_reviewer(corpus=corpus, hcpcs=hcpcs, mode=mode, model=model)
     per_case, latencies, failures = [], [], []
     started = time.perf_counter()
     for number, (case, note) in enumerate(cases, start=1):

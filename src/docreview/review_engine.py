@@ -11,22 +11,31 @@ import time
 from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from docreview import __version__
-from docreview.checks.base import CheckContext, Outcome
+from docreview.checks.base import CheckContext, Outcome, ReadingJudge
 from docreview.checks.dosage import check_dosage
 from docreview.checks.indication import check_indication
 from docreview.checks.route import check_route
 from docreview.checks.wastage import check_wastage
 from docreview.knowledge.facts import KnowledgeBase, knowledge_base
 from docreview.knowledge.mue import MueTable
-from docreview.note.extract import read_note
 from docreview.note.normalize import fold
+from docreview.note.reading import read
 from docreview.schema import ELEMENTS, Claim, CodeSummary, ElementResult, Finding, Review, Status, Verdict
+from docreview.units import billing_units, code_unit_kind
+
+if TYPE_CHECKING:
+    from docreview.model.config import ModelConfig
 
 MAX_NOTE_BYTES = 1_000_000
+# Pure functions of the reading: none depends on another's result, so their order is free.
 CHECKS = {"dosage": check_dosage, "route": check_route, "indication": check_indication, "wastage": check_wastage}
+
+
+def run_check(element: str, ctx: CheckContext) -> Outcome:
+    return CHECKS[element](ctx)
 
 
 class InputError(ValueError):
@@ -69,7 +78,8 @@ class Reviewer:
         select: Iterable[str] | None = None,
         ignore: Iterable[str] | None = None,
         mue: MueTable | None = None,
-        judge: Any = None,
+        judge: ReadingJudge | None = None,
+        model: ModelConfig | None = None,
     ) -> None:
         if mode not in ("rules", "model", "hybrid"):
             raise InputError(f"unknown mode '{mode}' (rules, model or hybrid)")
@@ -80,7 +90,7 @@ class Reviewer:
         if mode != "rules" and judge is None:
             from docreview.model.judge import build_judge
 
-            self.judge = build_judge()
+            self.judge = build_judge(model)
 
     def review(self, note: str, claim: Claim | dict[str, Any]) -> Review:
         started = time.perf_counter()
@@ -92,18 +102,17 @@ class Reviewer:
             except Exception as exc:  # pydantic's ValidationError, reworded for people
                 raise InputError(f"invalid claim: {exc}") from exc
         facts = self.kb.facts(claim.code)  # UnknownCodeError for a code docreview does not know
-        read = read_note(note, facts, self.kb)
-        setting = claim.setting or ("inpatient" if read.inpatient else "outpatient")
-        ctx = CheckContext(note=note, claim=claim, facts=facts, kb=self.kb, read=read, setting=setting,
+        reading = read(note, facts, self.kb)
+        setting = claim.setting or ("inpatient" if reading.note.inpatient else "outpatient")
+        ctx = CheckContext(claim=claim, facts=facts, kb=self.kb, reading=reading, setting=setting,
                            mue=self.mue.limit(claim.code) if self.mue else None)
-        outcomes: dict[str, Outcome] = {}
-        for element in ELEMENTS:  # dosage first: route and wastage use its administrations
-            outcomes[element] = CHECKS[element](ctx)
+        outcomes: dict[str, Outcome] = {element: run_check(element, ctx) for element in ELEMENTS}
         origins = {name: "rules" for name in ELEMENTS}
         if self.judge is not None:
-            # The model judges what the rules could not settle (hybrid) or every element (model);
-            # it returns the outcomes to use and which element each came from.
-            outcomes, origins = self.judge.apply(ctx, outcomes, self.mode)
+            # The model judges what the rules could not settle (hybrid) or every element (model):
+            # it amends the reading, the checks run again on it, and it says where each came from.
+            judgement = self.judge.apply(ctx, outcomes, self.mode, run_check)
+            outcomes, origins, ctx = judgement.outcomes, judgement.origins, judgement.context
         findings: list[Finding] = [f for o in outcomes.values() for f in o.findings]
         findings += self._mue_findings(ctx)
         findings = [f for f in findings if self._keep(f.rule_id)]
@@ -120,13 +129,12 @@ class Reviewer:
             for name, o in outcomes.items()
         }
         ok = all(e.status in (Status.documented, Status.not_applicable) for e in elements.values())
-        from docreview.checks.units import billing_units, code_unit_kind
-
         computed = None
+        admin = ctx.administration
         if facts.per_dose:
-            computed = float(len(ctx.administrations)) if ctx.administrations else None
-        elif ctx.administered_base is not None and code_unit_kind(facts.unit):
-            computed = float(billing_units(ctx.administered_base, facts.unit or "", facts.unit_amount or 1))
+            computed = float(len(admin.counted)) if admin.counted else None
+        elif admin.dose_base is not None and code_unit_kind(facts.unit):
+            computed = float(billing_units(admin.dose_base, facts.unit or "", facts.unit_amount or 1))
         review = Review(
             docreview_version=__version__,
             mode=self.mode,  # type: ignore[arg-type]
@@ -168,10 +176,11 @@ def _requirement(ctx: CheckContext, element: str):
 
 
 @lru_cache(maxsize=8)
-def _default(corpus: str | None, hcpcs: str | None, mode: str, select: tuple, ignore: tuple, mue: str | None) -> Reviewer:
+def _default(corpus: str | None, hcpcs: str | None, mode: str, select: tuple, ignore: tuple, mue: str | None,
+             model: ModelConfig | None) -> Reviewer:
     kb = knowledge_base(Path(corpus) if corpus else None, hcpcs)
     table = MueTable.load(Path(mue)) if mue else None
-    return Reviewer(kb, mode=mode, select=select, ignore=ignore, mue=table)
+    return Reviewer(kb, mode=mode, select=select, ignore=ignore, mue=table, model=model)
 
 
 def default_reviewer(
@@ -181,7 +190,10 @@ def default_reviewer(
     select: Iterable[str] = (),
     ignore: Iterable[str] = (),
     mue: str | Path | None = None,
+    model: ModelConfig | None = None,
 ) -> Reviewer:
+    """A reviewer per configuration, built once; `model` configures modes model and hybrid."""
     return _default(
-        str(corpus) if corpus else None, str(hcpcs) if hcpcs else None, mode, tuple(select), tuple(ignore), str(mue) if mue else None
+        str(corpus) if corpus else None, str(hcpcs) if hcpcs else None, mode, tuple(select), tuple(ignore), str(mue) if mue else None,
+        model,
     )

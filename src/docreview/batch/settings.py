@@ -9,6 +9,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from docreview.model.config import ModelConfig
+
 EXIT_OK, EXIT_HELD, EXIT_ERRORS, EXIT_INTERRUPTED = 0, 1, 2, 130
 RESULTS, ERRORS, SUMMARY, REPORT, RESULTS_CSV = "results.jsonl", "errors.jsonl", "summary.json", "report.html", "results.csv"
 CSV_REQUIRED = ("id", "code", "note_path")
@@ -33,6 +35,7 @@ class BatchSettings:
     input: Path
     out: Path
     mode: str = "rules"
+    model: ModelConfig | None = None  # modes model and hybrid: the same config in every worker
     workers: int = field(default_factory=default_workers)
     resume: bool = False
     overwrite: bool = False
@@ -50,11 +53,12 @@ class BatchSettings:
 
     def reviewer_options(self) -> dict[str, Any]:
         return {"corpus": self.corpus, "hcpcs": self.hcpcs, "mode": self.mode, "select": tuple(self.select),
-                "ignore": tuple(self.ignore), "mue": self.mue}
+                "ignore": tuple(self.ignore), "mue": self.mue, "model": self.model}
 
     def describe(self, fmt: str) -> dict[str, Any]:
         return {
             "input": str(self.input.resolve()), "input_format": fmt, "out": str(self.out.resolve()), "mode": self.mode,
+            "model": self.model.describe() if self.model else None,
             "workers": self.workers, "resume": self.resume, "overwrite": self.overwrite, "select": list(self.select),
             "ignore": list(self.ignore), "corpus": str(self.corpus) if self.corpus else None,
             "hcpcs": str(self.hcpcs) if self.hcpcs else None, "mue": str(self.mue) if self.mue else None,

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from docreview.checks.registry import rule
 from docreview.knowledge.facts import CodeFacts, KnowledgeBase
 from docreview.note.extract import DoseEvent, NoteFacts
+from docreview.note.reading import Administration, Reading
 from docreview.schema import Claim, Evidence, Finding, Requirement, Status
 
 # Each element's requirement section in a code document (corpus/FORMAT.md).
@@ -18,18 +21,38 @@ REQUIREMENT_SECTIONS = {
 }
 
 
-@dataclass
+@dataclass(frozen=True)
 class CheckContext:
-    note: str
+    """What a check reads; frozen, so checks are pure functions and their order does not matter."""
+
     claim: Claim
     facts: CodeFacts
     kb: KnowledgeBase
-    read: NoteFacts
+    reading: Reading
     setting: str  # the claim's setting, else inferred (edge case 13)
     mue: int | None = None
-    # Filled by the dosage check for the others (edge case 1: judge the line as billed).
-    administrations: list[DoseEvent] = field(default_factory=list)
-    administered_base: float | None = None  # documented dose in the code's base unit
+
+    @property
+    def note(self) -> str:
+        return self.reading.note.text
+
+    @property
+    def read(self) -> NoteFacts:
+        return self.reading.note
+
+    @property
+    def administration(self) -> Administration:
+        return self.reading.administration
+
+    @property
+    def administrations(self) -> tuple[DoseEvent, ...]:
+        """The administrations that carry the dose (edge case 1: judge the line as billed)."""
+        return self.reading.administration.counted
+
+    @property
+    def administered_base(self) -> float | None:
+        """The documented dose in the code's base unit."""
+        return self.reading.administration.dose_base
 
 
 @dataclass
@@ -91,3 +114,20 @@ def make_finding(
         suggestion=suggestion if suggestion is not None else r.fix,
         carc=list(r.carc),
     )
+
+
+# The seam to the model layer (docreview.model.judge implements it; rules mode has none).
+RunCheck = Callable[[str, CheckContext], Outcome]
+
+
+@dataclass(frozen=True)
+class Judgement:
+    outcomes: dict[str, Outcome]
+    origins: dict[str, str]  # per element: rules, hybrid (model agreed) or model
+    context: CheckContext  # the reading the outcomes rest on: the rules' own, or as the model amended it
+
+
+class ReadingJudge(Protocol):
+    def apply(self, ctx: CheckContext, outcomes: dict[str, Outcome], mode: str, run_check: RunCheck) -> Judgement:
+        """Outcomes for the mode: the model amends the reading where asked, `run_check` re-checks."""
+        ...

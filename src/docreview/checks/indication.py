@@ -110,4 +110,4 @@ def _derived_uses(ctx: CheckContext, findings: list, valid_claim: list[str], sup
 def _claim_is_documented_diagnosis(ctx: CheckContext, valid_claim: list[str]) -> bool:
     """A claim code the note documents (by its condition or its code): the procedure's diagnosis."""
     documented = [p for r in ctx.read.reasons if r.icd10 for p in r.icd10]
-    return any(supports_prefixes((c,), documented) or note_documents_code(ctx.note, c) for c in valid_claim)
+    return any(supports_prefixes((c,), documented) or note_documents_code(ctx.read.word_stems, c) for c in valid_claim)

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from docreview.checks.base import CheckContext, Outcome, evidence, make_finding
-from docreview.checks.units import billing_units, code_unit_kind, format_number, ratio, to_base, waste_units
 from docreview.note.waste import Quoted
 from docreview.schema import Finding, Status
+from docreview.units import billing_units, code_unit_kind, format_number, ratio, to_base, waste_units
 
 NOT_SEPARATE_SETTINGS = {"inpatient", "rhc-fqhc", "esrd-facility"}
 

@@ -1,4 +1,8 @@
-"""Which model the judge uses: options and environment, local unless configured otherwise.
+"""Which model the judge uses: an explicit `ModelConfig`, local unless configured otherwise.
+
+The CLI builds one from its options (`--model`, `--base-url`, `--log-prompts`, `--no-model-cache`)
+over the environment's defaults below (`ModelConfig.resolve`) and passes it down: to the
+reviewer, to eval, to every batch worker. Nothing writes the environment.
 
 | setting | environment | meaning |
 |---|---|---|
@@ -15,7 +19,7 @@ Notes are PHI: a remote provider is used only when one is named explicitly.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 LOCAL, OPENAI_COMPATIBLE, OLLAMA, LANGCHAIN = "local", "openai-compatible", "ollama", "langchain"
 _TRUE = {"1", "true", "yes", "on"}
@@ -51,19 +55,38 @@ class ModelConfig:
 
     @classmethod
     def from_env(cls) -> ModelConfig:
+        """The defaults the environment sets (table above)."""
+        return cls.resolve()
+
+    @classmethod
+    def resolve(
+        cls,
+        model: str | None = None,
+        base_url: str | None = None,
+        log_prompts: bool | None = None,
+        cache: bool | None = None,
+    ) -> ModelConfig:
+        """Options given on the command line win over the environment's defaults."""
         env = os.environ
         threads = env.get("DOCREVIEW_MODEL_THREADS")
-        return cls.parse(
-            env.get("DOCREVIEW_MODEL"),
+        config = cls.parse(
+            model or env.get("DOCREVIEW_MODEL"),
             model_path=env.get("DOCREVIEW_MODEL_PATH") or None,
-            base_url=env.get("DOCREVIEW_BASE_URL") or None,
-            log_prompts=env.get("DOCREVIEW_LOG_PROMPTS", "").lower() in _TRUE,
-            cache=env.get("DOCREVIEW_MODEL_CACHE", "1").lower() in _TRUE,
+            base_url=base_url or env.get("DOCREVIEW_BASE_URL") or None,
+            log_prompts=log_prompts if log_prompts is not None else env.get("DOCREVIEW_LOG_PROMPTS", "").lower() in _TRUE,
+            cache=cache if cache is not None else env.get("DOCREVIEW_MODEL_CACHE", "1").lower() in _TRUE,
             n_threads=int(threads) if threads and threads.isdigit() else None,
         )
+        if config.model is None and config.provider in (OPENAI_COMPATIBLE, OLLAMA) and env.get("DOCREVIEW_MODEL_NAME"):
+            config = replace(config, model=env["DOCREVIEW_MODEL_NAME"])
+        return config
 
     def served_name(self) -> str | None:
-        return self.model or os.environ.get("DOCREVIEW_MODEL_NAME") or None
+        return self.model or None
+
+    def describe(self) -> dict[str, str | None]:
+        """What a report may say about the model (no keys, no prompts)."""
+        return {"provider": self.provider, "model": self.model, "base_url": self.base_url}
 
     @property
     def remote(self) -> bool:

@@ -40,10 +40,13 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field, create_model
 
-from docreview.checks.base import CheckContext, Outcome, requirement
+from docreview.checks.base import CheckContext, Judgement, Outcome, RunCheck, requirement
 from docreview.model.errors import ModelUnavailableError
+from docreview.note.reading import amend
+from docreview.note.waste import CONTAINER_WORDS_RE, LEFTOVER_RE, USED_UP_RE
 from docreview.resources import load_json
 from docreview.schema import ELEMENTS, Evidence, Finding, Status
+from docreview.units import code_unit_kind
 
 log = logging.getLogger("docreview.model")
 
@@ -93,9 +96,6 @@ NEEDS_QUOTES = {"given_with_amount", "given_without_amount", "stated", "use_stat
 # Outcomes decided by arithmetic or by the claim's own data: the model is never asked to change them.
 PROTECTED = {"DOS001", "DOS005", "DOS007", "IND003", "WST003", "WST004", "WST005", "WST006", "WST007", "WST008"}
 
-_WASTE_WORDS = re.compile(r"\b(?:wast\w*|discard\w*|left\s*over|leftover|remain\w*|residual|unused|disposed|rest\s+of\s+the\s+vial)\b", re.IGNORECASE)
-_USED_UP_WORDS = re.compile(_WASTE_WORDS.pattern + r"|\b(?:entire|whole|full|all\s+(?:\w+\s+)?(?:vials?|used|infused|given)|completely|zero)\b", re.IGNORECASE)
-_EXCERPT_WASTE = re.compile(r"\b(?:wast\w*|discard\w*|left\s*over|leftover|remain\w*|residual|unused|disposed|vials?|syringes?|single[- ]dose|multi[- ]?dose|sdv|mdv|entire|whole|full)\b", re.IGNORECASE)
 _REASON_HEADERS = re.compile(r"^\s*(?:dx|diagnos\w*|assessment|a/p|impression|indication|reason|procedure|pre-?op\w*|post-?op\w*|cc|chief complaint|hpi|history of present illness)\b", re.IGNORECASE)
 
 
@@ -140,7 +140,7 @@ def uncertain(ctx: CheckContext, outcomes: dict[str, Outcome]) -> dict[str, str]
         out["indication"] = "no reason linked to the drug by the rules"
     if "WST002" in ids["wastage"]:
         out["wastage"] = "JW billed but the rules read no discarded amount"
-    elif "WST009" in ids["wastage"] and _WASTE_WORDS.search(ctx.note):
+    elif "WST009" in ids["wastage"] and ctx.read.waste.leftover_words:
         out["wastage"] = "JZ billed; the note mentions leftover drug the rules could not read"
     return out
 
@@ -190,7 +190,7 @@ def build_excerpt(ctx: CheckContext, budget: int = 1000, max_sentence: int = 280
         text = note[s.start : s.end]
         if _REASON_HEADERS.match(text):
             want(i, 1, s.start)
-        if _EXCERPT_WASTE.search(text):
+        if CONTAINER_WORDS_RE.search(text):
             want(i, 1, s.start)
     for r in ctx.read.reasons:
         for i, s in enumerate(sents):
@@ -284,49 +284,47 @@ class Judge:
         self.calls = 0  # model calls made (cache misses)
         self.stats: list[dict[str, Any]] = []  # per call: element, tokens, ms (never note text)
         self._last: dict[str, ModelAnswer] = {}  # this review's answers
-        self._excerpt: tuple | None = None  # (ctx, excerpt, windows) of the review in hand
+        self._excerpt: tuple | None = None  # (annotated note, excerpt, windows) of the review in hand
 
-    # The integration point (review_engine.Reviewer.review).
-    def apply(self, ctx: CheckContext, outcomes: dict[str, Outcome], mode: str) -> tuple[dict[str, Outcome], dict[str, str]]:
+    # The integration point (review_engine.Reviewer.review, through checks.base.ReadingJudge).
+    def apply(self, ctx: CheckContext, outcomes: dict[str, Outcome], mode: str, run_check: RunCheck) -> Judgement:
         self._last = {}
         rules_view = dict(outcomes)
         result = dict(outcomes)
         origins = dict.fromkeys(outcomes, "rules")
         if mode == "rules":
-            return result, origins
+            return Judgement(result, origins, ctx)
         unsure = uncertain(ctx, outcomes)
-        changed_reading = False
+        current = ctx  # the reading as amended by the model's answers so far
         for name in ELEMENTS:
-            if changed_reading and name in ("route", "wastage"):
-                # The model's reading of dosage changed the administrations: the rules read again.
-                result[name] = _CHECKS[name](ctx)
+            if current is not ctx:
+                # The model amended the reading (dosage changes which administrations count):
+                # the rules check this element again on it.
+                result[name] = run_check(name, current)
                 if result[name].status != rules_view[name].status:
                     origins[name] = "hybrid"
             outcome = result[name]
             if mode == "hybrid" and name not in unsure:
                 continue
-            if not _askable(ctx, name, outcome):
+            if not _askable(current, name, outcome):
                 continue
-            answer = self.ask(ctx, name)
+            answer = self.ask(current, name)
             if answer.problem is None:
-                before = (list(ctx.administrations), ctx.administered_base)
-                fused, problem = _FUSE[name](ctx, answer)
-                if problem is not None:
+                amended, problem = _FUSE[name](current, answer)
+                if problem is not None or amended is None:
                     answer.problem = problem
-                    ctx.administrations, ctx.administered_base = before
                 else:
-                    result[name] = fused
-                    origins[name] = "hybrid" if fused.status == rules_view[name].status else "model"
-                    if name == "dosage" and [id(e) for e in ctx.administrations] != [id(e) for e in before[0]]:
-                        changed_reading = True
+                    current = amended
+                    result[name] = run_check(name, current)
+                    origins[name] = "hybrid" if result[name].status == rules_view[name].status else "model"
             if answer.problem is not None:
-                result[name] = _with_findings(result[name], [_abstention(ctx, answer)])
+                result[name] = _with_findings(result[name], [_abstention(current, answer)])
         for name in ELEMENTS:
             if result[name].status != rules_view[name].status:
-                result[name] = _with_findings(result[name], [_disagreement(ctx, name, rules_view[name], result[name], self._last.get(name))])
+                result[name] = _with_findings(result[name], [_disagreement(current, name, rules_view[name], result[name], self._last.get(name))])
             # False where the rules could not settle it, whatever the model then said.
             result[name] = replace(result[name], confident=rules_view[name].confident and name not in unsure)
-        return result, origins
+        return Judgement(result, origins, current)
 
     def ask(self, ctx: CheckContext, element: str) -> ModelAnswer:
         """The model's answer to the element's question, quotes verified against the note."""
@@ -334,8 +332,8 @@ class Judge:
 
         from docreview.model.cache import cache_key
 
-        if self._excerpt is None or self._excerpt[0] is not ctx:
-            self._excerpt = (ctx, *build_excerpt(ctx))
+        if self._excerpt is None or self._excerpt[0] is not ctx.reading.note:
+            self._excerpt = (ctx.reading.note, *build_excerpt(ctx))
         _, excerpt, windows = self._excerpt
         values = prompt_values(ctx, element, excerpt)
         # Shared part first (system, code facts, excerpt), then the element's question.
@@ -425,8 +423,12 @@ def _targets(ctx: CheckContext, billed: list[int], evidence: list[Evidence]) -> 
     return sorted(set(out))
 
 
-def _fuse_dosage(ctx: CheckContext, answer: ModelAnswer) -> tuple[Outcome | None, str | None]:
-    from docreview.checks.dosage import check_dosage
+def _amended(ctx: CheckContext, **changes) -> CheckContext:
+    """The context with the note's facts amended: the billed code's administrations are read again."""
+    return replace(ctx, reading=amend(ctx.reading, ctx.facts, ctx.kb, **changes))
+
+
+def _fuse_dosage(ctx: CheckContext, answer: ModelAnswer) -> tuple[CheckContext | None, str | None]:
     from docreview.note.amounts import find_amounts
 
     events = list(ctx.read.events)
@@ -434,7 +436,7 @@ def _fuse_dosage(ctx: CheckContext, answer: ModelAnswer) -> tuple[Outcome | None
     if answer.status == "not_given":
         for i in billed:
             e = events[i]
-            events[i] = replace(e, categories=(e.categories - {"ADMINISTERED"}) | {"NOT_GIVEN"}, entries=[])
+            events[i] = replace(e, categories=(e.categories - {"ADMINISTERED"}) | {"NOT_GIVEN"}, entries=[], role=None)
     else:
         if not billed:
             return None, "it read an administration of a drug the rules do not find in the note"
@@ -449,14 +451,12 @@ def _fuse_dosage(ctx: CheckContext, answer: ModelAnswer) -> tuple[Outcome | None
             amounts = list(e.amounts)
             if answer.status == "given_with_amount" and not e.dose_amounts and not e.entries:
                 amounts += [a for a in quoted if not any(_overlaps(a.start, a.end, b.start, b.end) for b in amounts)]
-            events[i] = replace(e, categories=(e.categories - {"NOT_GIVEN", "PLANNED", "HISTORICAL"}) | {"ADMINISTERED"}, amounts=amounts)
-    ctx.read = replace(ctx.read, events=events)
-    ctx.administrations, ctx.administered_base = [], None
-    return check_dosage(ctx), None
+            # The model's reading replaces the rules' role for the mention (role None: the categories decide).
+            events[i] = replace(e, categories=(e.categories - {"NOT_GIVEN", "PLANNED", "HISTORICAL"}) | {"ADMINISTERED"}, amounts=amounts, role=None)
+    return _amended(ctx, events=events), None
 
 
-def _fuse_route(ctx: CheckContext, answer: ModelAnswer) -> tuple[Outcome | None, str | None]:
-    from docreview.checks.route import check_route
+def _fuse_route(ctx: CheckContext, answer: ModelAnswer) -> tuple[CheckContext | None, str | None]:
     from docreview.note.vocab import RouteMatch, route_vocabulary
 
     if answer.status == "stated":
@@ -476,12 +476,13 @@ def _fuse_route(ctx: CheckContext, answer: ModelAnswer) -> tuple[Outcome | None,
             routes = [r for r in routes if r.route == answer.route]
     else:
         routes = []
-    ctx.administrations = [replace(e, routes=list(routes)) for e in ctx.administrations]
-    return check_route(ctx), None
+    # The route read goes to the administrations that carry the dose; the checks read them again.
+    counted = {id(e) for e in ctx.administrations}
+    events = [replace(e, routes=list(routes)) if id(e) in counted else e for e in ctx.read.events]
+    return _amended(ctx, events=events), None
 
 
-def _fuse_indication(ctx: CheckContext, answer: ModelAnswer) -> tuple[Outcome | None, str | None]:
-    from docreview.checks.indication import check_indication
+def _fuse_indication(ctx: CheckContext, answer: ModelAnswer) -> tuple[CheckContext | None, str | None]:
     from docreview.note.reasons import Reason
 
     read = ctx.read
@@ -507,23 +508,17 @@ def _fuse_indication(ctx: CheckContext, answer: ModelAnswer) -> tuple[Outcome | 
         ev = beyond[0]
         name = " ".join(ev.quote.split())[:60]
         reasons = [Reason(ev.start, ev.end, name, (), False, False)]
-    ctx.read = replace(read, reasons=reasons, linked_reasons=reasons)
-    try:
-        return check_indication(ctx), None
-    finally:
-        ctx.read = read
+    return _amended(ctx, reasons=reasons, linked_reasons=reasons), None
 
 
-def _fuse_wastage(ctx: CheckContext, answer: ModelAnswer) -> tuple[Outcome | None, str | None]:
-    from docreview.checks.units import code_unit_kind
-    from docreview.checks.wastage import check_wastage
+def _fuse_wastage(ctx: CheckContext, answer: ModelAnswer) -> tuple[CheckContext | None, str | None]:
     from docreview.note.amounts import find_amounts
     from docreview.note.waste import Quoted, read_waste
 
     waste = ctx.read.waste
     # As for routes: what it quotes must speak of leftover drug (measured on test: "no waste"
     # resting on "no reaction ... tolerated well").
-    words = _WASTE_WORDS if answer.status == "discarded_amount" else _USED_UP_WORDS
+    words = LEFTOVER_RE if answer.status == "discarded_amount" else USED_UP_RE
     if answer.status in ("discarded_amount", "no_waste") and not any(words.search(ev.quote) for ev in answer.evidence):
         return None, "what it quotes says nothing of leftover drug"
     if answer.status == "discarded_amount":
@@ -545,27 +540,10 @@ def _fuse_wastage(ctx: CheckContext, answer: ModelAnswer) -> tuple[Outcome | Non
         new = replace(waste, discarded=[], zero_waste=[Quoted(ev.start, ev.end) for ev in answer.evidence])
     else:
         new = replace(waste, discarded=[], zero_waste=[])
-    read = ctx.read
-    ctx.read = replace(read, waste=new)
-    try:
-        return check_wastage(ctx), None
-    finally:
-        ctx.read = read
+    return _amended(ctx, waste=new), None
 
 
 _FUSE = {"dosage": _fuse_dosage, "route": _fuse_route, "indication": _fuse_indication, "wastage": _fuse_wastage}
-
-
-def _check(name: str):
-    def run(ctx: CheckContext) -> Outcome:
-        from docreview.review_engine import CHECKS
-
-        return CHECKS[name](ctx)
-
-    return run
-
-
-_CHECKS = {name: _check(name) for name in ELEMENTS}
 
 
 # --- findings ------------------------------------------------------------------------------------------

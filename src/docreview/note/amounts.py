@@ -24,7 +24,10 @@ _WEIGHT_RE = re.compile(
     rf"|(?<![/\w])(?P<num2>{NUM})\s*(?P<unit2>kg)\b(?!\s*/)",
     re.IGNORECASE,
 )
-_TIME_RE = re.compile(r"(?<![\d.:])(?:(?:[01]?\d|2[0-3]):[0-5]\d|(?:[01]\d|2[0-3])[0-5]\d(?=\s*(?:h\b|hrs\b|:|-|$|\s+[a-z])))(?![\d.]|\s*(?:mg|mcg|g\b|units|ml|cc))", re.IGNORECASE | re.MULTILINE)
+# "13:01", "1301 h", "1301 given"; and "at 1301." / "@ 1301": a clock time after "at" or "@".
+_NOT_AN_AMOUNT = r"(?!\s*(?:mg|mcg|g\b|units|ml|cc))"
+_TIME_RE = re.compile(r"(?<![\d.:])(?:(?:[01]?\d|2[0-3]):[0-5]\d|(?:[01]\d|2[0-3])[0-5]\d(?=\s*(?:h\b|hrs\b|:|-|$|\s+[a-z])))(?![\d.])" + _NOT_AN_AMOUNT
+                      + r"|(?:(?<=\bat )|(?<=@)|(?<=@ ))(?:[01]\d|2[0-3])[0-5]\d(?!\d|\.\d)" + _NOT_AN_AMOUNT, re.IGNORECASE | re.MULTILINE)
 
 
 @dataclass(frozen=True)

@@ -18,11 +18,11 @@ from docreview.knowledge.facts import CodeFacts, KnowledgeBase
 from docreview.note.amounts import CONTAINER_AFTER_RE, NUM, UNIT_ALT, Amount, Weight, find_amounts, find_times, find_weight
 from docreview.note.context import categories_for, find_modifiers
 from docreview.note.drugs import DrugMention, lexicon_for
-from docreview.note.reasons import Reason, find_reasons, is_linked
+from docreview.note.reasons import Reason, find_reasons, is_linked, word_stems
 from docreview.note.roles import assign_roles
 from docreview.note.text import SectionSpan, Sentence, section_at, sections, sentences, tokens
 from docreview.note.vocab import RouteMatch, route_vocabulary
-from docreview.note.waste import WasteFacts, read_waste
+from docreview.note.waste import LEFTOVER_RE, WasteFacts, read_waste
 
 _FOLLOW_LINES = 3
 _MAR_LINES = 24  # a MAR block lists every administration under its order line
@@ -39,7 +39,6 @@ _CLAUSE_BREAK_RE = re.compile(r",?\s+(?:and\s+)?then\b|\s+followed\s+(?:by|with)
 # "Zofran 4 IVP", "toradol 30 IM": a bare number right after the drug, then a route or "x1".
 _BARE_DOSE_RE = re.compile(r"[ \t]*(?:\(\w+\)[ \t]*)?(?P<num>\d+(?:\.\d+)?)[ \t]*(?=(?:iv|ivp|ivpb|im|sq|sc|subq|sub-q|po|x[ \t]*1|stat|now|slow\s+ivp)\b)", re.IGNORECASE)
 _PARTIAL_RE = re.compile(r"\b(?:stopped|infiltrat\w*|interrupted|partial(?:ly)?|only|discontinued|halted|paused|terminated|reaction|rigors|extravasat\w*)\b", re.IGNORECASE)
-_DISCARD_CUE_RE = re.compile(r"\b(?:wasted|waste|discarded|discard|remaining|remainder|unused|residual)\b", re.IGNORECASE)
 _INPATIENT_RE = re.compile(r"\b(?:admitted\s+(?:as\s+)?(?:an\s+)?inpatient|inpatient\s+(?:admission|stay|unit|status)|admit(?:ted)?\s+to\s+(?:the\s+)?(?:floor|icu|hospital|medicine|telemetry))\b", re.IGNORECASE)
 
 
@@ -135,8 +134,10 @@ class DoseEvent:
         return [a for a in self.amounts if is_dose(a)]
 
 
-@dataclass
+@dataclass(frozen=True)
 class NoteFacts:
+    """The annotated note; `docreview.note.reading` adds the billed code's administrations."""
+
     text: str
     sentences: list[Sentence]
     sections: list[SectionSpan]
@@ -146,6 +147,7 @@ class NoteFacts:
     reasons: list[Reason]
     linked_reasons: list[Reason]
     inpatient: tuple[int, int] | None
+    word_stems: frozenset[str] = frozenset()
 
     def events_for(self, code: str) -> list[DoseEvent]:
         return [e for e in self.events if code in e.mention.codes]
@@ -287,6 +289,7 @@ def read_note(text: str, facts: CodeFacts, kb: KnowledgeBase) -> NoteFacts:
         reasons=reasons,
         linked_reasons=linked,
         inpatient=(inpatient.start(), inpatient.end()) if inpatient else None,
+        word_stems=word_stems(text),
     )
 
 
@@ -344,7 +347,7 @@ def _leading_amount_start(text: str, lo: int, mention_start: int) -> int | None:
 
 def _bare_dose(text: str, pos: int, facts: CodeFacts) -> list[Amount]:
     """A unit-less dose is read in the billed code's unit kind (mg for mass codes)."""
-    from docreview.checks.units import code_unit_kind
+    from docreview.units import code_unit_kind
 
     kind = code_unit_kind(facts.unit)
     m = _BARE_DOSE_RE.match(text, pos)
@@ -448,7 +451,7 @@ def _confirm_order(text, sents, mentions, event: DoseEvent, discarded: set[int])
             continue
         if _administers(text, nxt):
             administered = True
-            cut = _DISCARD_CUE_RE.search(text, nxt.start, nxt.end)
+            cut = LEFTOVER_RE.search(text, nxt.start, nxt.end)
             stop = cut.start() if cut else nxt.end
             admin_amounts += [a for a in find_amounts(text, nxt.start, stop)
                               if not a.rate and not a.is_concentration and a.kind != "volume" and a.start not in discarded]
@@ -468,7 +471,7 @@ def _partial_dose(text, sents, mentions, event: DoseEvent, discarded: set[int]) 
     for nxt in later:
         if not _administers(text, nxt):
             continue
-        cut = _DISCARD_CUE_RE.search(text, nxt.start, nxt.end)
+        cut = LEFTOVER_RE.search(text, nxt.start, nxt.end)
         stop = cut.start() if cut else nxt.end
         given = [a for a in find_amounts(text, nxt.start, stop) if not a.rate and not a.is_concentration and a.start not in discarded]
         plain = [a for a in given if a.kind != "volume"] or given

@@ -222,10 +222,14 @@ def find_reasons(text: str, facts: CodeFacts) -> list[Reason]:
     return out
 
 
-def note_documents_code(text: str, code: str) -> bool:
+def word_stems(text: str) -> frozenset[str]:
+    """The note's word stems (first six letters), read once for `note_documents_code`."""
+    return frozenset(w[:6] for w in _TOKEN_RE.findall(text.lower()) if len(w) > 2)
+
+
+def note_documents_code(note_stems: frozenset[str], code: str) -> bool:
     """The note names the code's diagnosis in its own words: at least half the meaningful word
     stems of the code's ICD-10-CM description, or of an ancestor's ('colon polyps' for Z86.0100)."""
-    note_stems = {w[:6] for w in _TOKEN_RE.findall(text.lower()) if len(w) > 2}
     return any(stems and len(stems & note_stems) * 2 >= len(stems) for stems in description_stems(code))
 
 

@@ -5,11 +5,25 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from docreview.data_files import WasteWordsFile, data_file
 from docreview.note.amounts import NUM, Amount, find_amounts
 
-_DISCARD_WORDS = r"(?:wasted|waste[ds]?|wastage|discarded|discard(?:ing)?|disposed(?:\s+of)?|unused|remaining|remainder|residual)"
-_AMOUNT_AFTER = re.compile(rf"\b{_DISCARD_WORDS}\b(?:\s+(?:amount|portion|volume|drug|medication|was|of|=|:|-|in|the|remaining|sharps|container|vial|total))*\s*[:=-]?\s*(?={NUM}\s*[a-zA-Zµ])", re.IGNORECASE)
-_DISCARD_VERB = re.compile(r"\b(?:wasted|discarded|disposed(?:\s+of)?|not\s+used|left\s+(?:in|over)|leftover)\b", re.IGNORECASE)
+
+def _phrases(words: list[str]) -> str:
+    """A word list as one alternation of whole words, longest first; a space matches any whitespace."""
+    ordered = sorted(set(words), key=len, reverse=True)
+    return r"\b(?:" + "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in ordered) + r")\b"
+
+
+_WORDS = data_file("waste_words.json")
+assert isinstance(_WORDS, WasteWordsFile)
+# One vocabulary (data/waste_words.json) for every stage that asks "is this about leftover drug?".
+LEFTOVER_RE = re.compile(_phrases(_WORDS.leftover), re.IGNORECASE)
+USED_UP_RE = re.compile(_phrases(_WORDS.leftover + _WORDS.used_up), re.IGNORECASE)
+CONTAINER_WORDS_RE = re.compile(_phrases(_WORDS.leftover + _WORDS.containers + _WORDS.used_up), re.IGNORECASE)
+_DISCARD_WORDS = _phrases(_WORDS.leftover)
+_AMOUNT_AFTER = re.compile(rf"{_DISCARD_WORDS}(?:\s+(?:amount|portion|volume|drug|medication|was|of|=|:|-|in|the|remaining|sharps|container|vial|total))*\s*[:=-]?\s*(?={NUM}\s*[a-zA-Zµ])", re.IGNORECASE)
+_DISCARD_VERB = re.compile(_phrases(_WORDS.discard_verbs), re.IGNORECASE)
 _ZERO_WASTE = re.compile(
     r"\b(?:no|zero|nil|without)\s+(?:drug\s+|medication\s+)?(?:waste|wastage|wasted|discard(?:ed)?)\b"
     r"|\b(?:waste|wastage|wasted|discarded)\s*[:=-]?\s*(?:none|0(?:\.0+)?(?:\s*(?:mg|mcg|units|ml|g))?|n/?a|zero)\b"
@@ -39,6 +53,7 @@ class WasteFacts:
     multi_dose: list[Quoted] = field(default_factory=list)
     single_dose: list[Quoted] = field(default_factory=list)
     vial_contents: list[tuple[Amount, Quoted]] = field(default_factory=list)
+    leftover_words: list[Quoted] = field(default_factory=list)  # any word about leftover drug
 
     @property
     def discarded_total(self) -> dict[str, float]:
@@ -77,6 +92,7 @@ def read_waste(text: str) -> WasteFacts:
     facts.zero_waste = zero_spans
     facts.multi_dose = [Quoted(m.start(), m.end()) for m in _MULTI_DOSE.finditer(text)]
     facts.single_dose = [Quoted(m.start(), m.end()) for m in _SINGLE_DOSE.finditer(text)]
+    facts.leftover_words = [Quoted(m.start(), m.end()) for m in LEFTOVER_RE.finditer(text)]
     for m in _VIAL.finditer(text):
         group = "amt" if m.group("amt") else "amt2"
         amounts = find_amounts(text, m.start(group), m.end(group) + 1)

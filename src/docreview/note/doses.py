@@ -1,0 +1,146 @@
+"""How much of a code's drug the note's administrations add up to, in the code's base unit.
+
+Part of the reading, computed once before any check: which administrations carry a dose, the
+dose of each (MAR entries, timed doses, an infused total, a premixed bag's content) and their
+sum for the date of service, a repeated mention of one dose counted once.
+"""
+
+from __future__ import annotations
+
+import re
+
+from docreview.knowledge.facts import CodeFacts
+from docreview.note.amounts import Amount, find_amounts
+from docreview.note.extract import DoseEvent, NoteFacts
+from docreview.units import to_base
+
+_DILUENT_RE = re.compile(r"(?:\bin|diluted\s+in|\bns|\bd5w|saline|sodium\s+chloride|\blr|\bbag|\bflush(?:ed)?|\bwith)\s*(?:\d+\s*%\s*)?(?:ns\s+|nacl\s+|d5w\s+)?$", re.IGNORECASE)
+_TIMED_RE = re.compile(r"[ \t]*(?:[A-Za-z]+[ \t]+){0,3}(?:at|@)[ \t]*(?:[01]\d|2[0-3]):?[0-5]\d\b", re.IGNORECASE)
+_DRIP_RE = re.compile(r"\b(?:drip|gtt|continuous\s+infusion|titrat\w*)\b", re.IGNORECASE)
+# "Pump total: 63 mL = 126 mg", "infused 150 mL (300 mg)", "I&O: 150 mL = 600 mg": the amount
+# a rate-based infusion delivered, stated without the drug's name on the lines after it.
+_INFUSED_TOTAL_RE = re.compile(
+    r"\b(?:pump\s+total|total\s+(?:infused|volume\s+infused|delivered)|volume\s+infused|infused(?:\s+total)?|i\s*&\s*o|intake)\b"
+    r"[^\n]{0,40}?\d[\d,.]*\s*ml\s*(?:=|\()\s*(?=\d)",
+    re.IGNORECASE,
+)
+_TOTAL_BEFORE_RE = re.compile(r"\btotal(?:\s+(?:dose|of|given|administered))?\s*(?:of\s+)?[:=]?\s*$", re.IGNORECASE)
+_TOTAL_BETWEEN_RE = re.compile(r"\btotal\b", re.IGNORECASE)
+
+
+def _is_diluent(text: str, amount: Amount) -> bool:
+    """'diluted in NS 100 mL', 'in 250 mL D5W': a carrier volume, not the drug's dose."""
+    return amount.kind == "volume" and bool(_DILUENT_RE.search(text[max(0, amount.start - 20) : amount.start]))
+
+
+def concentrations(events: list[DoseEvent], note: NoteFacts) -> list[Amount]:
+    """Strengths a volume converts with: the administrations' own, then the vial's."""
+    own = [a for e in events for a in e.amounts if a.is_concentration]
+    vials = [a for a, _ in note.waste.vial_contents if a.is_concentration]
+    return own + vials
+
+
+def is_drip(note: NoteFacts, event: DoseEvent) -> bool:
+    """A continuous infusion: dosed by a rate of drug, or called a drip ("gtt", "titrate")."""
+    return any(a.rate and a.kind != "volume" for a in event.amounts) or bool(_DRIP_RE.search(note.text, event.sentence.start, event.sentence.end))
+
+
+def _infused_total(note: NoteFacts, event: DoseEvent) -> list[Amount]:
+    """The infused total stated near a drip's bag content, before another drug is named."""
+    if not any(a.is_concentration for a in event.amounts):
+        return []
+    text, sent = note.text, event.sentence
+    others = [e.mention.start for e in note.events if e.mention.start > event.mention.end]
+    stop = min([*others, len(text)])
+    for later in note.sentences:
+        if later.start < sent.start or later.start >= stop or later.paragraph != sent.paragraph or later.line - sent.line > 3:
+            continue
+        m = _INFUSED_TOTAL_RE.search(text, later.start, later.end)
+        if m:
+            found = [a for a in find_amounts(text, m.end(), later.end) if a.kind != "volume" and not a.rate and not a.is_concentration]
+            if found:
+                return found[:1]
+    return []
+
+
+def event_dose(event: DoseEvent, facts: CodeFacts, note: NoteFacts, concs: list[Amount]) -> tuple[float | None, str]:
+    """The dose of one administration in the code's base unit, or (None, what is missing)."""
+    weight = note.weight.kg if note.weight else None
+    unit = facts.unit or ""
+    if event.entries:  # each MAR entry is one administration
+        converted = [to_base(a, unit, weight, concs)[0] for a in event.entries]
+        if all(v is not None for v in converted):
+            return sum(v for v in converted if v is not None), ""
+    amounts = [a for a in event.dose_amounts if not _is_diluent(note.text, a)]
+    if not amounts:
+        # A drip: the infused total ("Pump total: 63 mL = 126 mg"), not the bag, is the dose.
+        amounts = _infused_total(note, event)
+        # Dosed by a rate of drug ("5 mcg/kg/min", "18 units/kg/h"): a continuous drip, whose bag
+        # is not what was given. A piggyback run at "125 mL/h" empties its bag: that bag is the dose.
+        if not amounts and is_drip(note, event):
+            return None, "the amount infused (a drip's rate and bag content are not a dose)"
+    if not amounts:
+        # "500 mg/100 mL premixed bag" or "0.5 mg/0.05 mL injected": the container's content.
+        amounts = [a for a in event.amounts if a.is_concentration and not a.rate and a.volume_stated][:1]
+    if not amounts:
+        return None, ""
+    plain = [a for a in amounts if not a.per_kg and a.kind != "volume"]
+    # "Vancomycin 15 mg/kg (1,200 mg)": the plain amount wins; "1 g (1,000 mg)" is one dose.
+    ordered = plain or amounts
+    values: list[float] = []
+    needed = ""
+    for amount in ordered:
+        value, need = to_base(amount, unit, weight, concs)
+        if value is None:
+            needed = needed or need
+            continue
+        if all(abs(value - v) > 1e-9 for v in values):
+            values.append(value)
+    if not values:
+        return None, needed
+    # "2 mg IV at 1301 and 2 mg IV at 1309": each amount with its own time is a dose.
+    timed = [a for a in ordered if _TIMED_RE.match(note.text, a.end)]
+    if len(timed) > 1:
+        converted = [to_base(a, unit, weight, concs)[0] for a in timed]
+        if all(v is not None for v in converted):
+            return sum(v for v in converted if v is not None), ""
+    # Several different amounts in one statement are separate doses only when it says so.
+    if len(values) > 1 and event.repeat:
+        return sum(values), ""
+    return values[0], ""
+
+
+def _is_total_line(note: NoteFacts, event: DoseEvent) -> bool:
+    """'Total midazolam 4 mg', 'midazolam total 4 mg': a sum of doses already listed."""
+    first = event.dose_amounts[:1]
+    if not first:
+        return False
+    before = note.text[max(event.sentence.start, event.mention.start - 16) : event.mention.start]
+    between = note.text[event.mention.end : first[0].start]
+    return bool(_TOTAL_BEFORE_RE.search(before) or _TOTAL_BETWEEN_RE.search(between))
+
+
+def total_dose(events: list[DoseEvent], facts: CodeFacts, note: NoteFacts) -> tuple[float | None, str, list[DoseEvent]]:
+    """Sum every administration on the date of service; a repeated mention of one dose counts once.
+
+    Returns (total in the code's base unit or None, what a conversion lacks, the events counted).
+    """
+    concs = concentrations(events, note)
+    rows = [(e, *event_dose(e, facts, note, concs), _is_total_line(note, e)) for e in events]
+    # A total sums the doses listed; when none of those has an amount, the total is the dose.
+    if any(row[3] for row in rows) and any(dose is not None and not is_total for _, dose, _, is_total in rows):
+        rows = [row for row in rows if not row[3]]
+    total, needed, counted = 0.0, "", []
+    seen: dict[float, set[str]] = {}
+    for event, dose, need, _ in rows:
+        if dose is None:
+            needed = needed or need
+            continue
+        key = round(dose, 6)
+        times = set(event.times)
+        if key in seen and not event.repeat and not (times and times - seen[key]):
+            continue
+        seen.setdefault(key, set()).update(times)
+        total += dose
+        counted.append(event)
+    return (total if counted else None), needed, counted

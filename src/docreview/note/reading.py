@@ -1,0 +1,139 @@
+"""The reading of a note for one billed code: an immutable result computed before any check.
+
+`read_note` annotates the note once (sentences, sections, mentions with roles, amounts and
+routes attached by structure, waste, reasons); `administration_of` then decides, for the
+billed code, which administrations count and what dose they add up to. Checks only read a
+`Reading`; the model layer amends one (`amend`) and the checks run again on the new reading.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import Literal
+
+from docreview.knowledge.facts import CodeFacts, KnowledgeBase, normalize_name
+from docreview.note.doses import is_drip, total_dose
+from docreview.note.extract import DoseEvent, NoteFacts, read_note
+from docreview.units import billing_units
+
+State = Literal["given", "not_given", "other_drug", "absent"]
+
+
+@dataclass(frozen=True)
+class Administration:
+    """What the note says of the billed code's drug.
+
+    state: `given` (administrations of the billed drug), `not_given` (named, never as given),
+    `other_drug` (the billed drug absent or not given, another coded drug given instead) or
+    `absent` (the drug never named and nothing else given).
+    """
+
+    state: State
+    billed: tuple[DoseEvent, ...] = ()  # every mention of the billed code's drug
+    given: tuple[DoseEvent, ...] = ()  # those read as administered
+    counted: tuple[DoseEvent, ...] = ()  # the administrations route and wastage judge
+    dose_base: float | None = None  # the documented dose in the code's base unit
+    needed: str = ""  # what a conversion to billing units lacks ("the patient's weight")
+    class_only: bool = False  # a product-specific code's drug named only by its class
+    other: DoseEvent | None = None  # the drug given instead (state other_drug)
+    other_code: str | None = None  # the code that fits `other` best
+    other_units: int | None = None  # and its units
+
+
+@dataclass(frozen=True)
+class Reading:
+    note: NoteFacts
+    administration: Administration
+
+    @property
+    def text(self) -> str:
+        return self.note.text
+
+
+def read(text: str, facts: CodeFacts, kb: KnowledgeBase) -> Reading:
+    """Annotate the note once and read the billed code's administrations from it."""
+    return reading_of(read_note(text, facts, kb), facts, kb)
+
+
+def reading_of(note: NoteFacts, facts: CodeFacts, kb: KnowledgeBase) -> Reading:
+    return Reading(note=note, administration=administration_of(note, facts, kb))
+
+
+def amend(reading: Reading, facts: CodeFacts, kb: KnowledgeBase, **changes) -> Reading:
+    """A new reading with some of the note's facts replaced (events, reasons, waste ...)."""
+    return reading_of(replace(reading.note, **changes), facts, kb)
+
+
+def administration_of(note: NoteFacts, facts: CodeFacts, kb: KnowledgeBase) -> Administration:
+    billed = note.events_for(facts.code)
+    given = [e for e in billed if e.given]
+    class_only = bool(given) and all(_class_only(facts, e) for e in given)
+    if class_only and _other_drug_event(note, facts, kb, same_drug_only=True):
+        # "IVIG infusion ... Gammagard Liquid 30 g": the class name is resolved by the product named.
+        given = []
+    if not given:
+        other = _other_drug_event(note, facts, kb, same_drug_only=True) if billed else None
+        if billed and other is None:
+            return Administration("not_given", billed=tuple(billed))
+        other = other or _other_drug_event(note, facts, kb)
+        if other is None:
+            return Administration("absent")
+        code, units = _best_code(note, kb, other)
+        return Administration("other_drug", billed=tuple(billed), counted=(other,), other=other, other_code=code, other_units=units)
+    if facts.per_dose:
+        return Administration("given", tuple(billed), tuple(given), tuple(given), class_only=class_only)
+    total, needed, counted = total_dose(given, facts, note)
+    if total is None:
+        return Administration("given", tuple(billed), tuple(given), tuple(given), needed=needed, class_only=class_only)
+    if not any(e.routes for e in counted):
+        # "Drip: dobutamine ... via R IJ CVC" then "I&O: dobutamine 456 mL": one infusion.
+        counted = counted + [e for e in given if e not in counted and e.routes and is_drip(note, e)]
+    return Administration("given", tuple(billed), tuple(given), tuple(counted), dose_base=total, class_only=class_only)
+
+
+def _class_only(facts: CodeFacts, event: DoseEvent) -> bool:
+    """A product-specific code's drug named only by its class ("IVIG" for Bivigam)."""
+    brands = {normalize_name(b) for b in facts.brands}
+    return facts.product_specific and normalize_name(event.mention.name.split(" / ")[-1]) not in brands and len(event.mention.codes) > 1
+
+
+def _other_drug_event(note: NoteFacts, facts: CodeFacts, kb: KnowledgeBase, same_drug_only: bool = False) -> DoseEvent | None:
+    """Another drug administered with an amount, when the billed drug is absent from the note."""
+    # Only a drug with a code of its own can be "billed under the wrong code".
+    others = [e for e in note.events if e.given and e.dose_amounts and e.mention.codes and facts.code not in e.mention.codes]
+    if not others:
+        return None
+    moiety = facts.moiety
+
+    def same_drug(e: DoseEvent) -> bool:
+        return bool(moiety) and any(moiety in normalize_name(kb.facts(c).drug) for c in e.mention.codes if c in kb.codes)
+
+    if same_drug_only:
+        # "Seizalam not stocked; generic midazolam 10 mg IM given": another product of the drug.
+        return next((e for e in others if same_drug(e)), None)
+    similar = set(facts.similar_codes)
+    # Prefer the same drug in another formulation, then a look-alike code, then the first.
+    return next((e for e in others if same_drug(e)), None) or next((e for e in others if e.mention.codes & similar), None) or others[0]
+
+
+def _best_code(note: NoteFacts, kb: KnowledgeBase, event: DoseEvent) -> tuple[str | None, int | None]:
+    """The code (and units) that fits the documented drug and dose best."""
+    candidates = [kb.facts(c) for c in sorted(event.mention.codes) if c in kb.codes]
+    candidates = [c for c in candidates if c.unit and c.unit_amount]
+    if not candidates:
+        return None, None
+    best, best_units, best_key = None, None, None
+    for facts in candidates:
+        dose, _, _ = total_dose([event], facts, note)
+        if facts.per_dose:
+            units = 1
+        elif dose is None:
+            continue
+        else:
+            units = billing_units(dose, facts.unit or "", facts.unit_amount or 1)
+        key = (facts.document is None, (units or 0) * (facts.unit_amount or 0), units)
+        if best_key is None or key < best_key:
+            best, best_units, best_key = facts, units, key
+    if best is None:
+        best = next((c for c in candidates if c.document), candidates[0])
+    return best.code, best_units

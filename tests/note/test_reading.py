@@ -1,0 +1,57 @@
+"""The reading: the billed code's administrations and their dose, decided once before any check."""
+
+import dataclasses
+
+import pytest
+
+from docreview.knowledge.facts import knowledge_base
+from docreview.note.reading import amend, read
+
+
+@pytest.fixture(scope="module")
+def kb():
+    return knowledge_base()
+
+
+def test_administered_doses_add_up_and_a_restated_total_counts_once(kb):
+    note = "Versed 2 mg IV at 1301.\nVersed 2 mg IV at 1309.\nTotal Versed 4 mg."
+    admin = read(note, kb.facts("J2250"), kb).administration
+    assert admin.state == "given"
+    assert admin.dose_base == 4.0
+    assert len(admin.counted) == 2
+
+
+def test_a_drug_only_ordered_is_not_given(kb):
+    admin = read("Plan: Zofran 4 mg IV q6h PRN nausea ordered.", kb.facts("J2405"), kb).administration
+    assert admin.state == "not_given"
+    assert admin.counted == () and admin.dose_base is None
+
+
+def test_another_coded_drug_given_is_named_with_its_code_and_units(kb):
+    note = "Ondansetron 4 mg IV push given at 1400 for nausea."
+    admin = read(note, kb.facts("J1953"), kb).administration
+    assert admin.state == "other_drug"
+    assert note[admin.other.mention.start : admin.other.mention.end] == "Ondansetron"
+    assert admin.other_code == "J2405" and admin.other_units == 4
+
+
+def test_nothing_about_the_drug_is_absent(kb):
+    assert read("Patient seen for follow up. Vitals stable.", kb.facts("J1953"), kb).administration.state == "absent"
+
+
+def test_a_volume_needs_a_concentration_and_the_reading_says_so(kb):
+    admin = read("Keppra 15 mL IVPB given over 15 min.", kb.facts("J1953"), kb).administration
+    assert admin.state == "given" and admin.dose_base is None
+    assert "concentration" in admin.needed
+
+
+def test_the_reading_is_immutable_and_amend_reads_the_administrations_again(kb):
+    facts = kb.facts("J1953")
+    reading = read("Levetiracetam 1,000 mg IVPB given for seizures.", facts, kb)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        reading.administration = None  # type: ignore[misc]
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        reading.note.events = []  # type: ignore[misc]
+    amended = amend(reading, facts, kb, events=[])
+    assert amended.administration.state == "absent"
+    assert reading.administration.state == "given" and reading.administration.dose_base == 1000.0
