@@ -57,7 +57,8 @@ def _infused_total(note: NoteFacts, event: DoseEvent) -> list[Amount]:
             continue
         m = _INFUSED_TOTAL_RE.search(text, later.start, later.end)
         if m:
-            found = [a for a in find_amounts(text, m.end(), later.end) if a.kind != "volume" and not a.rate and not a.is_concentration]
+            scanned = note.annotations.amounts_in(m.end(), later.end) if note.annotations else find_amounts(text, m.end(), later.end)
+            found = [a for a in scanned if a.kind != "volume" and not a.rate and not a.is_concentration]
             if found:
                 return found[:1]
     return []

@@ -15,13 +15,14 @@ from dataclasses import dataclass, field
 from functools import cache
 
 from docreview.knowledge.facts import CodeFacts, KnowledgeBase
-from docreview.note.amounts import CONTAINER_AFTER_RE, NUM, UNIT_ALT, Amount, Weight, find_amounts, find_times, find_weight
-from docreview.note.context import categories_for, find_modifiers
+from docreview.note.amounts import CONTAINER_AFTER_RE, NUM, UNIT_ALT, Amount, Weight, find_times, find_weight
+from docreview.note.annotate import Annotations
+from docreview.note.context import categories_for
 from docreview.note.drugs import DrugMention, lexicon_for
 from docreview.note.reasons import Reason, find_reasons, is_linked, word_stems
 from docreview.note.roles import assign_roles
-from docreview.note.text import SectionSpan, Sentence, section_at, sections, sentences, tokens
-from docreview.note.vocab import RouteMatch, route_vocabulary
+from docreview.note.text import SectionSpan, Sentence, section_at, sections, sentences
+from docreview.note.vocab import RouteMatch
 from docreview.note.waste import LEFTOVER_RE, WasteFacts, read_waste
 
 _FOLLOW_LINES = 3
@@ -148,6 +149,7 @@ class NoteFacts:
     linked_reasons: list[Reason]
     inpatient: tuple[int, int] | None
     word_stems: frozenset[str] = frozenset()
+    annotations: Annotations | None = field(default=None, compare=False, repr=False)  # the scans, for later look-ups
 
     def events_for(self, code: str) -> list[DoseEvent]:
         return [e for e in self.events if code in e.mention.codes]
@@ -193,6 +195,7 @@ def _asides(text: str, in_sentence: list[DrugMention], sent_end: int) -> dict[in
 def read_note(text: str, facts: CodeFacts, kb: KnowledgeBase) -> NoteFacts:
     sents = _SentenceIndex(sentences(text))
     secs = sections(text)
+    notes = Annotations(text)  # route words, amounts, tokens and ConText: scanned once
     targets = [facts] + [kb.facts(c) for c in facts.similar_codes if c in kb.codes]
     mentions = _MentionIndex(_merge_adjacent(text, lexicon_for(kb).find(text, fuzzy_targets=targets)))
     events: list[DoseEvent] = []
@@ -201,8 +204,7 @@ def read_note(text: str, facts: CodeFacts, kb: KnowledgeBase) -> NoteFacts:
         in_sentence = mentions.in_span(sent.start, sent.end)
         if not in_sentence:
             continue
-        toks = tokens(text, sent.start, sent.end)
-        modifiers = find_modifiers(toks)
+        toks, modifiers = notes.context(sent)
         # "50 mg of Benadryl", "given 1 g Ancef": an amount right before a drug is that drug's.
         lead = [_leading_amount_start(text, sent.start if j == 0 else in_sentence[j - 1].end, m.start) for j, m in enumerate(in_sentence)]
         asides = _asides(text, in_sentence, sent.end)
@@ -227,25 +229,25 @@ def read_note(text: str, facts: CodeFacts, kb: KnowledgeBase) -> NoteFacts:
             amount_end = brk.start() if brk and "+" in brk.group(0) else seg_end
             seg_end = brk.start() if brk and "+" not in brk.group(0) else seg_end
             if skip is not None and skip[0] < amount_end:
-                amounts = find_amounts(text, seg_start, skip[0]) + find_amounts(text, skip[1], amount_end)
-                routes = _routes_in(text, seg_start, skip[0]) + _routes_in(text, skip[1], seg_end)
+                amounts = notes.amounts_in(seg_start, skip[0]) + notes.amounts_in(skip[1], amount_end)
+                routes = notes.routes_in(seg_start, skip[0]) + notes.routes_in(skip[1], seg_end)
             else:
-                amounts = find_amounts(text, seg_start, amount_end)
-                routes = _routes_in(text, seg_start, seg_end)
+                amounts = notes.amounts_in(seg_start, amount_end)
+                routes = notes.routes_in(seg_start, seg_end)
             amounts = amounts or _bare_dose(text, mention.end, facts)
             if not routes and j + 1 < len(in_sentence) and not in_sentence[j + 1].codes:
                 # A mixture shares its route: "Kenalog 40 mg + 2 mL lido injected into the knee".
                 coded = next((m.start for m in in_sentence[j + 1 :] if m.codes), sent.end)
-                routes = _routes_in(text, seg_start, coded)
+                routes = notes.routes_in(seg_start, coded)
             if not routes and j > 0:
                 # "given IV Norflex 60 mg, Zofran 4 mg, and morphine 4 mg": a route before the
                 # first drug of a list applies to the whole list.
-                routes = _routes_in(text, sent.start, in_sentence[0].start)
+                routes = notes.routes_in(sent.start, in_sentence[0].start)
             last_in_sentence = all(not m.codes for k, m in enumerate(in_sentence[j + 1 :], j + 1) if k not in asides)
             # A vial's volume ("(1 mL single-dose vial)") is a dose only when no dose line follows.
             dosed = [a for a in amounts if is_dose(a) and not (a.kind == "volume" and CONTAINER_AFTER_RE.match(text, a.end))]
             if last_in_sentence and (not dosed or not routes):
-                more_amounts, more_routes = _following_lines(text, sents, idx, mentions, sent)
+                more_amounts, more_routes = _following_lines(notes, sents, idx, mentions, sent)
                 # "Drug: dex 10 mg/mL (1 mL vial)" then "Dose: 0.6 mg/kg = 9 mg IM": the dose line wins.
                 amounts = amounts if dosed or not more_amounts else amounts + more_amounts
                 routes = routes or more_routes
@@ -265,16 +267,16 @@ def read_note(text: str, facts: CodeFacts, kb: KnowledgeBase) -> NoteFacts:
     waste = read_waste(text)
     discarded = {a.start for a, _ in waste.discarded}
     for event in events:
-        _collect_entries(text, sents, mentions, event)
-        _confirm_order(text, sents, mentions, event, discarded)
-        _partial_dose(text, sents, mentions, event, discarded)
+        _collect_entries(notes, sents, mentions, event)
+        _confirm_order(notes, sents, mentions, event, discarded)
+        _partial_dose(notes, sents, mentions, event, discarded)
         if not event.routes:
-            event.routes = _preceding_routes(text, sents, mentions, event.sentence)
+            event.routes = _preceding_routes(notes, sents, mentions, event.sentence)
     for event, role in zip(events, assign_roles(text, events), strict=True):
         event.role = role
     _routes_from_restatements(events)
     _share_trailing_routes(text, events)
-    reasons = [r for r in find_reasons(text, facts) if not _negated(text, r, sents)]
+    reasons = [r for r in find_reasons(text, facts) if not _negated(notes, r, sents)]
     reasons = [r for r in reasons if _section_kind(secs, r.start) != "not_given" and not _family_history(secs, r.start)]
     billed_events = [e for e in events if facts.code in e.mention.codes]
     linked = [r for r in reasons if _linked(text, r, sents, secs, billed_events)]
@@ -290,6 +292,7 @@ def read_note(text: str, facts: CodeFacts, kb: KnowledgeBase) -> NoteFacts:
         linked_reasons=linked,
         inpatient=(inpatient.start(), inpatient.end()) if inpatient else None,
         word_stems=word_stems(text),
+        annotations=notes,
     )
 
 
@@ -335,11 +338,6 @@ _LEADING_RE = re.compile(
 )
 
 
-def _routes_in(text: str, start: int, end: int) -> list[RouteMatch]:
-    """Route mentions in text[start:end], with offsets into the whole note."""
-    return [RouteMatch(r.route, r.start + start, r.end + start, r.implied) for r in route_vocabulary().find(text[start:end])]
-
-
 def _leading_amount_start(text: str, lo: int, mention_start: int) -> int | None:
     m = _LEADING_RE.search(text, lo, mention_start)
     return m.start(1) if m else None
@@ -363,30 +361,31 @@ def _line_bounds(text: str, pos: int) -> tuple[int, int]:
     return start, (len(text) if end < 0 else end)
 
 
-def _following_lines(text, sents, idx, mentions, sent) -> tuple[list[Amount], list[RouteMatch]]:
+def _following_lines(notes: Annotations, sents, idx, mentions, sent) -> tuple[list[Amount], list[RouteMatch]]:
     """Amounts and routes on the next lines of the paragraph, before another drug appears."""
+    text = notes.text
     amounts: list[Amount] = []
     routes: list[RouteMatch] = []
     for nxt in sents[idx + 1 :]:
         if nxt.paragraph != sent.paragraph or nxt.line - sent.line > _FOLLOW_LINES:
             break
-        if mentions.any_in(nxt.start, nxt.end) or _new_row(text, nxt):
+        if mentions.any_in(nxt.start, nxt.end) or _new_row(notes, nxt):
             break
         if nxt.line == sent.line and sents.index(nxt) > idx + 1:
             break  # a run-on transcription line: the next sentence at most, not the rest of the note
-        if not _FIELD_LINE_RE.match(text[nxt.start : nxt.end]) and not _administers(text, nxt):
+        if not _FIELD_LINE_RE.match(text[nxt.start : nxt.end]) and not _administers(notes, nxt):
             continue
         if not amounts:
-            amounts = find_amounts(text, nxt.start, nxt.end)
+            amounts = notes.amounts_in(nxt.start, nxt.end)
         if not routes:
-            routes = _routes_in(text, nxt.start, nxt.end)
+            routes = notes.routes_in(nxt.start, nxt.end)
     return amounts, routes
 
 
-def _new_row(text: str, sent: Sentence) -> bool:
+def _new_row(notes: Annotations, sent: Sentence) -> bool:
     """A line that starts another medication row; "0900 PIV 22g R FA" (a needle gauge) is not one."""
-    m = _NEW_ROW_RE.match(text, sent.start, sent.end)
-    return bool(m) and bool(find_amounts(text, sent.start, m.end()))
+    m = _NEW_ROW_RE.match(notes.text, sent.start, sent.end)
+    return bool(m) and bool(notes.amounts_in(sent.start, m.end()))
 
 
 def _later_sentences(sents, mentions, sent, max_lines: int = _FOLLOW_LINES):
@@ -401,30 +400,30 @@ def _later_sentences(sents, mentions, sent, max_lines: int = _FOLLOW_LINES):
     return out
 
 
-def _administers(text: str, sent: Sentence) -> bool:
-    mods = find_modifiers(tokens(text, sent.start, sent.end))
+def _administers(notes: Annotations, sent: Sentence) -> bool:
+    _, mods = notes.context(sent)
     return any(m.rule.category == "ADMINISTERED" for m in mods) and not any(m.rule.category == "NOT_GIVEN" for m in mods)
 
 
-def _mar_entries(text: str, start: int, end: int) -> list[Amount]:
+def _mar_entries(notes: Annotations, start: int, end: int) -> list[Amount]:
     """'0300 1 mg IV' rows; '1000 240 mL/h' is a rate change, not a dose."""
-    found = (find_amounts(text, m.end(), m.end() + 20)[:1] for m in _MAR_ENTRY_RE.finditer(text, start, end))
+    found = (notes.amounts_in(m.end(), m.end() + 20)[:1] for m in _MAR_ENTRY_RE.finditer(notes.text, start, end))
     return [a for amounts in found for a in amounts if not a.rate and not a.is_concentration]
 
 
-def _collect_entries(text, sents, mentions, event: DoseEvent) -> None:
+def _collect_entries(notes: Annotations, sents, mentions, event: DoseEvent) -> None:
     """MAR rows under an order line ("0600 60 mg IVP", "1400 given") are its administrations."""
     if "NOT_GIVEN" in event.categories:
         return
     rows = []
     for n in _later_sentences(sents, mentions, event.sentence, _MAR_LINES):
-        if _new_row(text, n):
+        if _new_row(notes, n):
             break
         rows.append((n.start, n.end))
     spans = [(event.mention.end, event.sentence.end), *rows]
-    entries = [a for s, e in spans for a in _mar_entries(text, s, e)]
+    entries = [a for s, e in spans for a in _mar_entries(notes, s, e)]
     if not entries:
-        count = sum(len(_MAR_GIVEN_RE.findall(text, s, e)) for s, e in spans)
+        count = sum(len(_MAR_GIVEN_RE.findall(notes.text, s, e)) for s, e in spans)
         order = [a for a in event.dose_amounts if not a.per_kg]
         if count and order:
             entries = [order[0]] * count
@@ -433,7 +432,7 @@ def _collect_entries(text, sents, mentions, event: DoseEvent) -> None:
         event.entries = entries
 
 
-def _confirm_order(text, sents, mentions, event: DoseEvent, discarded: set[int]) -> None:
+def _confirm_order(notes: Annotations, sents, mentions, event: DoseEvent, discarded: set[int]) -> None:
     """An order or PRN followed by its administration ("given", MAR times) was given.
 
     Domain rule: a PRN order or an order is not an administration unless an administration
@@ -447,13 +446,13 @@ def _confirm_order(text, sents, mentions, event: DoseEvent, discarded: set[int])
     admin_amounts: list[Amount] = []
     for nxt in _later_sentences(sents, mentions, event.sentence):
         # The confirming line must look like an administration record: an amount or a route.
-        if not (find_amounts(text, nxt.start, nxt.end) or _routes_in(text, nxt.start, nxt.end)):
+        if not (notes.amounts_in(nxt.start, nxt.end) or notes.routes_in(nxt.start, nxt.end)):
             continue
-        if _administers(text, nxt):
+        if _administers(notes, nxt):
             administered = True
-            cut = LEFTOVER_RE.search(text, nxt.start, nxt.end)
+            cut = LEFTOVER_RE.search(notes.text, nxt.start, nxt.end)
             stop = cut.start() if cut else nxt.end
-            admin_amounts += [a for a in find_amounts(text, nxt.start, stop)
+            admin_amounts += [a for a in notes.amounts_in(nxt.start, stop)
                               if not a.rate and not a.is_concentration and a.kind != "volume" and a.start not in discarded]
     if administered:
         event.categories = event.categories | {"ADMINISTERED"}
@@ -461,26 +460,27 @@ def _confirm_order(text, sents, mentions, event: DoseEvent, discarded: set[int])
             event.amounts = admin_amounts
 
 
-def _partial_dose(text, sents, mentions, event: DoseEvent, discarded: set[int]) -> None:
+def _partial_dose(notes: Annotations, sents, mentions, event: DoseEvent, discarded: set[int]) -> None:
     """'infusion stopped; 25 g infused': bill what was actually given (domain.md section 5)."""
     if not event.given or event.entries:
         return
     later = _later_sentences(sents, mentions, event.sentence)
+    text = notes.text
     if not any(_PARTIAL_RE.search(text, n.start, n.end) for n in later):
         return
     for nxt in later:
-        if not _administers(text, nxt):
+        if not _administers(notes, nxt):
             continue
         cut = LEFTOVER_RE.search(text, nxt.start, nxt.end)
         stop = cut.start() if cut else nxt.end
-        given = [a for a in find_amounts(text, nxt.start, stop) if not a.rate and not a.is_concentration and a.start not in discarded]
+        given = [a for a in notes.amounts_in(nxt.start, stop) if not a.rate and not a.is_concentration and a.start not in discarded]
         plain = [a for a in given if a.kind != "volume"] or given
         if plain:
             event.amounts = plain[:1]
             return
 
 
-def _preceding_routes(text, sents, mentions, sent) -> list[RouteMatch]:
+def _preceding_routes(notes: Annotations, sents, mentions, sent) -> list[RouteMatch]:
     """'Procedure: intravitreal injection OD.' on the line before the drug line."""
     before = []
     for prev in reversed(sents[: sents.after(sent.start)]):
@@ -493,7 +493,7 @@ def _preceding_routes(text, sents, mentions, sent) -> list[RouteMatch]:
     for prev in before:
         if mentions.any_in(prev.start, prev.end, coded=True):
             break
-        found = _routes_in(text, prev.start, prev.end)
+        found = notes.routes_in(prev.start, prev.end)
         if found:
             return found
     return []
@@ -503,14 +503,14 @@ def _sentence_for(sents: _SentenceIndex, pos: int) -> Sentence | None:
     return sents.at(pos)
 
 
-def _negated(text: str, reason: Reason, sents: list[Sentence]) -> bool:
+def _negated(notes: Annotations, reason: Reason, sents: list[Sentence]) -> bool:
     sent = _sentence_for(sents, reason.start)
     if sent is None:
         return False
-    toks = tokens(text, sent.start, sent.end)
+    toks, modifiers = notes.context(sent)
     first = next((i for i, t in enumerate(toks) if t.start >= reason.start), 0)
     last = max((i for i, t in enumerate(toks) if t.end <= reason.end), default=first)
-    cats = categories_for(toks, find_modifiers(toks), first, last)
+    cats = categories_for(toks, modifiers, first, last)
     return "NOT_GIVEN" in cats
 
 

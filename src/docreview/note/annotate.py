@@ -1,0 +1,52 @@
+"""Annotate once: scans of the whole note that later stages look up by span.
+
+Route words and amounts are found in one pass over the note, tokens and ConText modifiers once
+per sentence (on first use). Attachment, order confirmation, MAR rows and doses then ask
+`routes_in(start, end)` / `amounts_in(start, end)` / `context(sentence)` instead of scanning
+the text again; and since every match was made on the whole note, a span's edge never cuts a
+word or a strength in two.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+
+from docreview.note.amounts import Amount, find_amounts
+from docreview.note.context import Modifier, find_modifiers
+from docreview.note.text import Sentence, Token, tokens
+from docreview.note.vocab import RouteMatch, route_vocabulary
+
+
+class Annotations:
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.routes: tuple[RouteMatch, ...] = tuple(route_vocabulary().find(text))
+        self.amounts: tuple[Amount, ...] = tuple(sorted(find_amounts(text), key=lambda a: (a.start, a.end)))
+        self._route_starts = [r.start for r in self.routes]
+        self._amount_starts = [a.start for a in self.amounts]
+        self._context: dict[tuple[int, int], tuple[list[Token], list[Modifier]]] = {}
+
+    def routes_in(self, start: int, end: int) -> list[RouteMatch]:
+        """Route words wholly inside text[start:end]."""
+        out = []
+        for r in self.routes[bisect_left(self._route_starts, start) :]:
+            if r.start >= end:
+                break
+            if r.end <= end:
+                out.append(r)
+        return out
+
+    def amounts_in(self, start: int, end: int) -> list[Amount]:
+        """Amounts that begin inside text[start:end] ("500 mg/5 mL" whole, where the span ends)."""
+        lo = bisect_left(self._amount_starts, start)
+        hi = bisect_left(self._amount_starts, end)
+        return list(self.amounts[lo:hi])
+
+    def context(self, sentence: Sentence) -> tuple[list[Token], list[Modifier]]:
+        """A sentence's tokens and ConText modifiers, made once."""
+        key = (sentence.start, sentence.end)
+        found = self._context.get(key)
+        if found is None:
+            toks = tokens(self.text, sentence.start, sentence.end)
+            found = self._context[key] = (toks, find_modifiers(toks))
+        return found

@@ -1,0 +1,40 @@
+"""Annotate once: the whole note's route words and amounts, looked up by span."""
+
+from docreview.note.annotate import Annotations
+from docreview.note.text import sentences
+
+
+def spans(text, items):
+    return [text[x.start : x.end] for x in items]
+
+
+def test_routes_and_amounts_are_looked_up_by_span():
+    text = "Zofran 4 mg IV push. Toradol 30 mg IM to the left deltoid."
+    notes = Annotations(text)
+    first = sentences(text)[0]
+    assert [r.route for r in notes.routes_in(first.start, first.end)] == ["intravenous"]
+    assert spans(text, notes.amounts_in(first.start, first.end)) == ["4 mg"]
+    assert {r.route for r in notes.routes_in(first.end, len(text))} == {"intramuscular"}
+
+
+def test_a_span_that_ends_inside_a_strength_keeps_the_whole_strength():
+    text = "Keppra 500 mg/5 mL vial"
+    notes = Annotations(text)
+    cut = text.index("/")
+    found = notes.amounts_in(0, cut)
+    assert len(found) == 1 and found[0].is_concentration and text[found[0].start : found[0].end].startswith("500 mg/5")
+
+
+def test_a_route_word_cut_by_the_span_is_not_read():
+    text = "given intravenously"
+    notes = Annotations(text)
+    assert notes.routes_in(0, text.index("venously")) == []
+
+
+def test_tokens_and_context_are_made_once_per_sentence():
+    text = "Zofran 4 mg IV was not given."
+    notes = Annotations(text)
+    sent = sentences(text)[0]
+    first = notes.context(sent)
+    assert notes.context(sent) is first
+    assert any(m.rule.category == "NOT_GIVEN" for m in first[1])
