@@ -38,3 +38,9 @@ def test_tokens_and_context_are_made_once_per_sentence():
     first = notes.context(sent)
     assert notes.context(sent) is first
     assert any(m.rule.category == "NOT_GIVEN" for m in first[1])
+
+
+def test_fluid_taken_out_of_the_patient_is_not_an_amount_given():
+    text = "Synvisc-One 48 mg/6 mL injected after aspiration of 10 mL clear fluid. EBL 50 mL."
+    notes = Annotations(text)
+    assert spans(text, notes.amounts_in(0, len(text))) == ["48 mg/6 mL"]

@@ -60,3 +60,29 @@ def test_subcutaneous_fascia_is_anatomy_not_a_route(kb):
     note = "Dissection through the subcutaneous fascia.\nHeparin 5000 units was given."
     read = read_note(note, kb.facts("J1644"), kb)
     assert all(not e.routes for e in read.events)
+
+
+def test_a_procedure_title_gives_its_route_to_the_drug_injected_in_it(kb):
+    note = ("PROCEDURE:,  Lumbar epidural steroid injection.,ANESTHESIOLOGIST:,  MAC,INJECTATE USED:,  10 mL of 0.5% lidocaine "
+            "and 80 mg of Depo-Medrol.,DETAILS OF THE PROCEDURE:,  Consent and intravenous access were obtained.")
+    got = routes(kb, note, "J1040")
+    assert got["Depo-Medrol"] == ["epidural"]
+
+
+def test_a_title_naming_two_routes_gives_none(kb):
+    note = "PROCEDURE PERFORMED: Trigger point and epidural injections.\n\nDetails: 80 mg of Depo-Medrol was injected."
+    assert routes(kb, note, "J1040")["Depo-Medrol"] == []
+
+
+def test_intravenous_access_is_not_a_route(kb):
+    got = routes(kb, "Intravenous access was obtained. Depo-Medrol 80 mg given.", "J1040")
+    assert got["Depo-Medrol"] == []
+
+
+def test_a_route_after_a_mixture_serves_every_drug_in_it(kb):
+    got = routes(kb, "Kenalog 40 mg + 2 mL lidocaine 1%, injected into the R knee joint.", "J3301")
+    assert got["Kenalog 40"] == ["intra-articular"]
+
+
+def test_a_block_names_its_route(kb):
+    assert routes(kb, "Digital block of the L hallux with 3 mL of 1% lidocaine.", "J2001")["lidocaine"] == ["perineural"]

@@ -19,3 +19,12 @@ def test_characters_whose_compatibility_form_is_longer_are_kept():
 @given(st.text())
 def test_length_is_preserved(text):
     assert len(fold(text)) == len(text)
+
+
+def test_a_number_word_before_a_unit_is_read_as_digits_and_offsets_hold():
+    from docreview.note.normalize import fold
+
+    text = "The patient received one gram of Rocephin and twenty units of insulin; one of them."
+    folded = fold(text)
+    assert len(folded) == len(text)
+    assert "1   gram" in folded and "20     units" in folded and "one of them" in folded

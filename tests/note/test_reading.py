@@ -55,3 +55,8 @@ def test_the_reading_is_immutable_and_amend_reads_the_administrations_again(kb):
     amended = amend(reading, facts, kb, events=[])
     assert amended.administration.state == "absent"
     assert reading.administration.state == "given" and reading.administration.dose_base == 1000.0
+
+
+def test_times_listed_after_given_are_one_administration_each(kb):
+    admin = read("MAR: cefepime 2 g IVPB q8h - given 0600, 1400, 2200.", kb.facts("J0692"), kb).administration
+    assert admin.dose_base == 6000.0

@@ -20,3 +20,12 @@ def test_a_mixed_case_word_with_a_colon_inside_a_sentence_is_not_a_header():
 def test_a_plain_medications_header_is_a_list_not_a_history_section():
     # ED and dialysis notes list what was given under "Meds:"; the role stage reads each line.
     assert [(s.kind, s.category) for s in sections("Meds: ondansetron 4 mg IV @ 0210")] == [("neutral", "MED_LIST")]
+
+
+def test_a_sentence_ends_where_an_inline_header_begins():
+    from docreview.note.text import sections, sentences
+
+    text = "PREOPERATIVE DIAGNOSIS:,  Lumbar radiculopathy, 724.4.,INJECTATE USED:,  80 mg of Depo-Medrol."
+    secs = sections(text)
+    sents = sentences(text, breaks=[s.header_start for s in secs if s.header_start > 0])
+    assert [text[s.start : s.end] for s in sents][-1].startswith("INJECTATE USED")

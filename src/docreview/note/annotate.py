@@ -9,6 +9,7 @@ word or a strength in two.
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_left
 
 from docreview.note.amounts import Amount, find_amounts
@@ -16,12 +17,25 @@ from docreview.note.context import Modifier, find_modifiers
 from docreview.note.text import Sentence, Token, tokens
 from docreview.note.vocab import RouteMatch, route_vocabulary
 
+# "after aspiration of 10 mL clear fluid", "EBL 50 mL", "drained 200 mL": fluid taken out of the
+# patient, never a dose of a drug.
+_REMOVED_BEFORE_RE = re.compile(
+    r"\b(?:aspirat(?:ed|ion|e)|drain(?:ed|age)?|removed|withdr[ae]wn|withdrew|evacuated|tapped|ebl|blood\s+loss|urine\s+output|output)\b"
+    r"(?:\s+(?:of|was|were|approximately|approx\.?|about|~|the|total|an?|additional))*\s*[:=]?\s*$",
+    re.IGNORECASE,
+)
+
+
+def _removed(text: str, amount: Amount) -> bool:
+    return bool(_REMOVED_BEFORE_RE.search(text, max(0, amount.start - 40), amount.start))
+
 
 class Annotations:
     def __init__(self, text: str) -> None:
         self.text = text
         self.routes: tuple[RouteMatch, ...] = tuple(route_vocabulary().find(text))
-        self.amounts: tuple[Amount, ...] = tuple(sorted(find_amounts(text), key=lambda a: (a.start, a.end)))
+        found = sorted(find_amounts(text), key=lambda a: (a.start, a.end))
+        self.amounts: tuple[Amount, ...] = tuple(a for a in found if not _removed(text, a))
         self._route_starts = [r.start for r in self.routes]
         self._amount_starts = [a.start for a in self.amounts]
         self._context: dict[tuple[int, int], tuple[list[Token], list[Modifier]]] = {}

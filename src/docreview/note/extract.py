@@ -30,6 +30,9 @@ _MAR_LINES = 24  # a MAR block lists every administration under its order line
 _REPEAT_RE = re.compile(r"\b(?:repeat(?:ed)?|again|second\s+dose|2nd\s+dose|additional|another|re-?dosed)\b", re.IGNORECASE)
 _TIME = r"(?<![\d:.])(?:[01]\d|2[0-3]):?[0-5]\d\s+"
 _MAR_ENTRY_RE = re.compile(_TIME + r"(?=\d)")
+# "given 0600, 1400, 2200": one administration per time listed after the verb.
+_GIVEN_TIMES_RE = re.compile(r"\b(?:given|administered|admin|done|infused)\s*(?:at|@)?\s*(?P<times>(?:[01]\d|2[0-3]):?[0-5]\d(?:\s*(?:,|and|&)\s*(?:[01]\d|2[0-3]):?[0-5]\d)+)\b", re.IGNORECASE)
+_CLOCK_RE = re.compile(r"(?:[01]\d|2[0-3]):?[0-5]\d")
 _MAR_GIVEN_RE = re.compile(_TIME + r"(?:given|administered|admin|done|infused)\b", re.IGNORECASE)
 # A following line is read for a dose or route only when it is a field of the same record.
 _FIELD_LINE_RE = re.compile(r"^\s*(?:[-*•]\s*)?(?:dose|amount|route|site|rate|volume|strength|total|given|administered|admin|infused|qty|quantity|time|\d{3,4}\b|\d{1,2}:\d{2})", re.IGNORECASE)
@@ -193,8 +196,8 @@ def _asides(text: str, in_sentence: list[DrugMention], sent_end: int) -> dict[in
 
 
 def read_note(text: str, facts: CodeFacts, kb: KnowledgeBase) -> NoteFacts:
-    sents = _SentenceIndex(sentences(text))
     secs = sections(text)
+    sents = _SentenceIndex(sentences(text, breaks=[s.header_start for s in secs if s.header_start > 0]))
     notes = Annotations(text)  # route words, amounts, tokens and ConText: scanned once
     targets = [facts] + [kb.facts(c) for c in facts.similar_codes if c in kb.codes]
     mentions = _MentionIndex(_merge_adjacent(text, lexicon_for(kb).find(text, fuzzy_targets=targets)))
@@ -276,6 +279,7 @@ def read_note(text: str, facts: CodeFacts, kb: KnowledgeBase) -> NoteFacts:
         event.role = role
     _routes_from_restatements(events)
     _share_trailing_routes(text, events)
+    _procedure_routes(notes, secs, events)
     reasons = [r for r in find_reasons(text, facts) if not _negated(notes, r, sents)]
     reasons = [r for r in reasons if _section_kind(secs, r.start) != "not_given" and not _family_history(secs, r.start)]
     billed_events = [e for e in events if facts.code in e.mention.codes]
@@ -296,19 +300,58 @@ def read_note(text: str, facts: CodeFacts, kb: KnowledgeBase) -> NoteFacts:
     )
 
 
-_LIST_GAP_RE = re.compile(r"^[^;:]*?(?:,|\band\b|\bwith\b|\bplus\b|&)[^;:]*$", re.IGNORECASE)
+# "injected", "infiltrated", "instilled"; an "INJECTATE USED:" header says the same.
+_INJECTS_RE = re.compile(r"\b(?:inject\w*|infiltrat(?:ed|ion)|instill\w*)\b", re.IGNORECASE)
+_TITLE_MAX = 160  # "PROCEDURE: Lumbar epidural steroid injection." is a title; a long body is not
+
+
+def _procedure_titles(notes: Annotations, secs: list[SectionSpan]) -> list[SectionSpan]:
+    """'PROCEDURE PERFORMED: Trigger point injections', 'NAME OF PROCEDURE: Celiac plexus block',
+    or a short 'PROCEDURE:' line: the name of the procedure the note records."""
+    out = []
+    for sec in secs:
+        body = notes.text[sec.start : sec.end].strip(" \t\n,.;:")
+        if sec.category == "PROCEDURE_TITLE" or (sec.header.lower().startswith(("procedure", "operation")) and len(body) <= _TITLE_MAX):
+            out.append(sec)
+    return out
+
+
+def _procedure_routes(notes: Annotations, secs: list[SectionSpan], events: list[DoseEvent]) -> None:
+    """A drug injected during the procedure, with no route of its own, goes by the route the
+    procedure's title names ("Lumbar epidural steroid injection" ... "INJECTATE USED: 80 mg of
+    Depo-Medrol"). Only when the title names one route: two would be a guess."""
+    titles = _procedure_titles(notes, secs)
+    routes = [r for t in titles for r in notes.routes_in(t.start, t.end)]
+    if len({r.route for r in routes}) != 1:
+        return
+    for event in events:
+        if event.routes or event.role != "administered":
+            continue
+        if event.section is not None and event.section.kind in ("history", "plan", "not_given"):
+            continue
+        header = event.section.header if event.section is not None else ""
+        if _INJECTS_RE.search(notes.text, event.sentence.start, event.sentence.end) or _INJECTS_RE.search(header):
+            event.routes = routes[:1]
+
+
+_LIST_GAP_RE = re.compile(r"^[^;:]*?(?:,|\band\b|\bwith\b|\bplus\b|&|\+)[^;:]*$", re.IGNORECASE)
+# Mentions that describe the dose beside it (its vial, its lot, the drug named again): a list
+# of drugs runs through them ("40 mg triamcinolone drawn from a Kenalog-40 vial + 2 mL lido").
+_DESCRIBES_DOSE = {"container", "inventory", "restatement"}
 
 
 def _share_trailing_routes(text: str, events: list[DoseEvent]) -> None:
     """'given 175 mcg fentanyl, and 8 mg Versed intravenously': a route written after the last
-    drug of a coordinated list applies to the whole list. A route written before its drug
-    ('5 mg of IV Versed') belongs to that drug alone."""
+    drug of a coordinated list (or a mixture: "+ 2 mL lido, injected into R knee") applies to
+    the whole list. A route written before its drug ('5 mg of IV Versed') belongs to that drug alone."""
     for i, event in enumerate(events):
         if event.routes or event.role != "administered":
             continue
         for later in events[i + 1 :]:
             if later.sentence != event.sentence:
                 break
+            if later.role in _DESCRIBES_DOSE and later.mention.codes & event.mention.codes:
+                continue
             gap = text[event.mention.end : later.mention.start]
             if not _LIST_GAP_RE.match(gap):
                 break
@@ -424,6 +467,7 @@ def _collect_entries(notes: Annotations, sents, mentions, event: DoseEvent) -> N
     entries = [a for s, e in spans for a in _mar_entries(notes, s, e)]
     if not entries:
         count = sum(len(_MAR_GIVEN_RE.findall(notes.text, s, e)) for s, e in spans)
+        count = count or sum(len(_CLOCK_RE.findall(m.group("times"))) for s, e in spans for m in _GIVEN_TIMES_RE.finditer(notes.text, s, e))
         order = [a for a in event.dose_amounts if not a.per_kg]
         if count and order:
             entries = [order[0]] * count

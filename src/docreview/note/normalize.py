@@ -8,13 +8,34 @@ note at the same [start, end).
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 MICRO = "\u00b5"
 _MU_FORMS = {"\u03bc", "\u00b5"}
 
 
+_NUMBER_WORDS = {
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
+    "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "eighty": 80,
+}
+# "one gram of Rocephin", "two milligrams": a number word before a unit is written as digits,
+# padded to the word's length so every offset still holds.
+_NUMBER_WORD_RE = re.compile(
+    r"\b(" + "|".join(_NUMBER_WORDS) + r")(?=\s+(?:mg|milligrams?|g|gm|grams?|mcg|micrograms?|units?|ml|milliliters?|cc|liters?|meq)\b)",
+    re.IGNORECASE,
+)
+
+
 def fold(text: str) -> str:
+    return _number_words(_fold_characters(text))
+
+
+def _number_words(text: str) -> str:
+    return _NUMBER_WORD_RE.sub(lambda m: str(_NUMBER_WORDS[m.group(1).lower()]).ljust(len(m.group(1))), text)
+
+
+def _fold_characters(text: str) -> str:
     if text.isascii():
         return text
     out = []

@@ -67,6 +67,13 @@ def amend(reading: Reading, facts: CodeFacts, kb: KnowledgeBase, **changes) -> R
 def administration_of(note: NoteFacts, facts: CodeFacts, kb: KnowledgeBase) -> Administration:
     billed = note.events_for(facts.code)
     given = [e for e in billed if e.given]
+    products = {id(e): _product_named(note, e) for e in given}
+    if given and all(products[id(e)] and facts.code not in products[id(e)] for e in given):
+        # "40 mg triamcinolone drawn from a Kenalog-40 vial" under the extended-release code: the
+        # vial names the product given, and it is another code's.
+        other = given[0]
+        code, units = _best_code(note, kb, other, products[id(other)])
+        return Administration("other_drug", billed=tuple(billed), counted=(other,), other=other, other_code=code, other_units=units)
     class_only = bool(given) and all(_class_only(facts, e) for e in given)
     if class_only and _other_drug_event(note, facts, kb, same_drug_only=True):
         # "IVIG infusion ... Gammagard Liquid 30 g": the class name is resolved by the product named.
@@ -116,9 +123,18 @@ def _other_drug_event(note: NoteFacts, facts: CodeFacts, kb: KnowledgeBase, same
     return next((e for e in others if same_drug(e)), None) or next((e for e in others if e.mention.codes & similar), None) or others[0]
 
 
-def _best_code(note: NoteFacts, kb: KnowledgeBase, event: DoseEvent) -> tuple[str | None, int | None]:
-    """The code (and units) that fits the documented drug and dose best."""
-    candidates = [kb.facts(c) for c in sorted(event.mention.codes) if c in kb.codes]
+def _product_named(note: NoteFacts, event: DoseEvent) -> frozenset[str]:
+    """The codes of the product the dose came from, when the sentence names its container by a
+    narrower name than the administered mention ("triamcinolone ... from a Kenalog-40 vial")."""
+    named = [e.mention.codes for e in note.events
+             if e.sentence == event.sentence and e.role == "container" and e.mention.codes
+             and e.mention.codes < event.mention.codes]
+    return named[0] if named else frozenset()
+
+
+def _best_code(note: NoteFacts, kb: KnowledgeBase, event: DoseEvent, codes: frozenset[str] | None = None) -> tuple[str | None, int | None]:
+    """The code (and units) that fits the documented drug and dose best (among `codes` if given)."""
+    candidates = [kb.facts(c) for c in sorted(codes or event.mention.codes) if c in kb.codes]
     candidates = [c for c in candidates if c.unit and c.unit_amount]
     if not candidates:
         return None, None

@@ -28,6 +28,13 @@ _DX_LINE_RE = re.compile(
     re.IGNORECASE,
 )
 _DX_BEFORE_RE = re.compile(r"(?:\b(?:for|due\s+to|secondary\s+to|r/t|2/2|h/o|hx\s+of|history\s+of|dx(?:\s+of)?|w/|with|likely|suspected|known)|[,;])\s+(?:\w+\s+){0,2}$", re.IGNORECASE)
+_LINE_OPENING_RE = re.compile(r"[ \t]*(?:[-*\u2022]|\d+[.)])?[ \t]*")
+# "on warfarin" (a treatment), not "on exam" or "on arrival".
+_PROBLEM_AFTER_RE = re.compile(
+    r"\s+(?:on\s+(?!(?:exam\w*|physical|arrival|presentation|admission|the|this|today|inspection|slit|fundus\w*)\b)|s/p\b|with\b|w/|since\b|"
+    r"diagnosed\b|treated\b|managed\b|requiring\b)|\s*\(",
+    re.IGNORECASE,
+)
 _EXTERNAL = ("V", "W", "X", "Y")  # external causes are never a reason for a drug
 
 # Structure of a procedure: a section, a procedure name, and timing relative to it.
@@ -118,7 +125,7 @@ class ConditionVocabulary:
                 n = len(term.words)
                 if tuple(t for t, _, _ in tokens[i : i + n]) == term.words:
                     start, end = tokens[i][1], tokens[i + n - 1][2]
-                    if term.abbreviation and not diagnostic_position(text, start):
+                    if term.abbreviation and not diagnostic_position(text, start, end):
                         continue
                     hit = (start, end, term, n)
                     break
@@ -135,10 +142,13 @@ def condition_vocabulary() -> ConditionVocabulary:
     return ConditionVocabulary()
 
 
-def diagnostic_position(text: str, start: int) -> bool:
-    """A Dx/assessment/indication line, or right after 'for', 'due to', 'h/o' ..."""
+def diagnostic_position(text: str, start: int, end: int | None = None) -> bool:
+    """A Dx/assessment/indication line, right after 'for', 'due to', 'h/o' ..., or a problem
+    statement opening a line ("AF on warfarin", "CHF (EF 30%)", "PE s/p lysis")."""
     line_start = text.rfind("\n", 0, start) + 1
     if _DX_LINE_RE.match(text, line_start) and _DX_LINE_RE.match(text, line_start).end() <= start:  # type: ignore[union-attr]
+        return True
+    if end is not None and _LINE_OPENING_RE.fullmatch(text, line_start, start) and _PROBLEM_AFTER_RE.match(text, end):
         return True
     return bool(_DX_BEFORE_RE.search(text[max(line_start, start - 40) : start]))
 

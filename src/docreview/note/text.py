@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -39,8 +41,9 @@ class SectionSpan:
     header: str
     kind: str  # administration | not_given | plan | history | reason | neutral
     category: str
-    start: int
+    start: int  # the body, after "HEADER:"
     end: int
+    header_start: int = -1  # where the header itself begins (-1: not known)
 
 
 @lru_cache(maxsize=1)
@@ -63,7 +66,29 @@ def tokens(text: str, start: int = 0, end: int | None = None) -> list[Token]:
     return [Token(m.group(0).lower(), m.start() + start, m.end() + start) for m in _TOKEN_RE.finditer(text[start:end])]
 
 
-def sentences(text: str) -> list[Sentence]:
+def sentences(text: str, breaks: Iterable[int] = ()) -> list[Sentence]:
+    """Sentences with spans; a sentence also ends where a section header begins (`breaks`):
+    a transcription line "..., 724.4.,INJECTATE USED: 10 mL ..." holds two sentences."""
+    out = _sentences(text)
+    cuts = sorted(set(breaks))
+    if not cuts:
+        return out
+    split: list[Sentence] = []
+    for sent in out:
+        lo = bisect_right(cuts, sent.start)
+        hi = bisect_left(cuts, sent.end)
+        start = sent.start
+        for cut in cuts[lo:hi]:
+            piece = text[start:cut]
+            if piece.strip(" \t,;:"):
+                lead = len(piece) - len(piece.lstrip())
+                split.append(Sentence(start + lead, start + len(piece.rstrip()), sent.line, sent.paragraph))
+            start = cut
+        split.append(Sentence(start, sent.end, sent.line, sent.paragraph))
+    return split
+
+
+def _sentences(text: str) -> list[Sentence]:
     out: list[Sentence] = []
     line_no, paragraph, cursor = 0, 0, 0
     for match in _SENTENCE_END_RE.finditer(text + "\n"):
@@ -110,7 +135,7 @@ def sections(text: str) -> list[SectionSpan]:
         stop = marks[i + 1][0] if i + 1 < len(marks) else len(text)
         stop = min(stop, _section_end(text, c_start))
         kind, category = classify_header(header)
-        out.append(SectionSpan(header.strip(), kind, category, c_start, stop))
+        out.append(SectionSpan(header.strip(), kind, category, c_start, stop, _h_start))
     return out
 
 
