@@ -99,6 +99,7 @@ class Purpose(BaseModel):
     name: str
     classes: list[str]
     cues: list[str]
+    by_timing: bool = True  # also inferred from a documented procedure and the dose's timing
 
 
 class PurposesFile(_File):

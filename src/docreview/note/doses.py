@@ -65,7 +65,15 @@ def _infused_total(note: NoteFacts, event: DoseEvent) -> list[Amount]:
 
 
 def event_dose(event: DoseEvent, facts: CodeFacts, note: NoteFacts, concs: list[Amount]) -> tuple[float | None, str]:
-    """The dose of one administration in the code's base unit, or (None, what is missing)."""
+    """The dose of one administration statement in the code's base unit (times the sites it was
+    given at: "on each side"), or (None, what is missing)."""
+    dose, needed = _statement_dose(event, facts, note, concs)
+    if dose is not None and not event.entries:
+        dose *= event.sites
+    return dose, needed
+
+
+def _statement_dose(event: DoseEvent, facts: CodeFacts, note: NoteFacts, concs: list[Amount]) -> tuple[float | None, str]:
     weight = note.weight.kg if note.weight else None
     unit = facts.unit or ""
     if event.entries:  # each MAR entry is one administration

@@ -42,6 +42,14 @@ _NEW_ROW_RE = re.compile(r"^(?:(?:[01]\d|2[0-3]):?[0-5]\d\s+)?[A-Za-z][A-Za-z-]+
 _CLAUSE_BREAK_RE = re.compile(r",?\s+(?:and\s+)?then\b|\s+followed\s+(?:by|with)\b|\s\+\s", re.IGNORECASE)
 # "Zofran 4 IVP", "toradol 30 IM": a bare number right after the drug, then a route or "x1".
 _BARE_DOSE_RE = re.compile(r"[ \t]*(?:\(\w+\)[ \t]*)?(?P<num>\d+(?:\.\d+)?)[ \t]*(?=(?:iv|ivp|ivpb|im|sq|sc|subq|sub-q|po|x[ \t]*1|stat|now|slow\s+ivp)\b)", re.IGNORECASE)
+# "18 cc ... injected on each side", "40 mg into each knee": the stated dose at each of two sites.
+_EACH_OF_TWO_RE = re.compile(r"\b(?:on|in|into|to|at|for)?\s*each\s+(?:side|knee|shoulder|elbow|hip|wrist|ankle|eye|ear|buttock|deltoid|sacroiliac\s+joint|si\s+joint)\b", re.IGNORECASE)
+# "The same procedure was carried out at the contralateral ...": the whole injection once more.
+_SAME_AGAIN_RE = re.compile(
+    r"\b(?:the\s+)?same\s+(?:procedure|injection|technique)\s+(?:was|were)\s+(?:then\s+)?(?:carried\s+out|repeated|performed|done)\b"
+    r"|\b(?:this|the\s+(?:procedure|injection))\s+was\s+(?:then\s+)?repeated\s+(?:at|on|in)\b",
+    re.IGNORECASE,
+)
 _PARTIAL_RE = re.compile(r"\b(?:stopped|infiltrat\w*|interrupted|partial(?:ly)?|only|discontinued|halted|paused|terminated|reaction|rigors|extravasat\w*)\b", re.IGNORECASE)
 _INPATIENT_RE = re.compile(r"\b(?:admitted\s+(?:as\s+)?(?:an\s+)?inpatient|inpatient\s+(?:admission|stay|unit|status)|admit(?:ted)?\s+to\s+(?:the\s+)?(?:floor|icu|hospital|medicine|telemetry))\b", re.IGNORECASE)
 
@@ -103,6 +111,7 @@ class DoseEvent:
     repeat: bool = False
     entries: list[Amount] = field(default_factory=list)  # MAR entries ("0300 1 mg IV") under an order
     role: str | None = None  # note/roles.py, once every mention of the note is read
+    sites: int = 1  # the dose given this many times: "on each side" (2), "the same procedure was carried out at ..." (+1)
 
     @property
     def given(self) -> bool:
@@ -270,6 +279,7 @@ def read_note(text: str, facts: CodeFacts, kb: KnowledgeBase) -> NoteFacts:
     waste = read_waste(text)
     discarded = {a.start for a, _ in waste.discarded}
     for event in events:
+        _count_sites(notes, sents, mentions, event)
         _collect_entries(notes, sents, mentions, event)
         _confirm_order(notes, sents, mentions, event, discarded)
         _partial_dose(notes, sents, mentions, event, discarded)
@@ -474,6 +484,15 @@ def _collect_entries(notes: Annotations, sents, mentions, event: DoseEvent) -> N
     if entries:
         event.categories = event.categories | {"ADMINISTERED"}
         event.entries = entries
+
+
+def _count_sites(notes: Annotations, sents, mentions, event: DoseEvent) -> None:
+    """One dose statement given at more than one site: "on each side", "into each knee", or a
+    later "the same procedure was carried out at ..." before another drug is named."""
+    text = notes.text
+    sites = 2 if _EACH_OF_TWO_RE.search(text, event.mention.end, event.sentence.end) else 1
+    sites += sum(1 for n in _later_sentences(sents, mentions, event.sentence) if _SAME_AGAIN_RE.search(text, n.start, n.end))
+    event.sites = sites
 
 
 def _confirm_order(notes: Annotations, sents, mentions, event: DoseEvent, discarded: set[int]) -> None:

@@ -168,12 +168,12 @@ def supports_prefixes(prefixes: tuple[str, ...] | list[str], code_prefixes: list
 
 
 @lru_cache(maxsize=1)
-def _purposes() -> tuple[tuple[str, tuple[str, ...], re.Pattern[str]], ...]:
+def _purposes() -> tuple[tuple[str, tuple[str, ...], re.Pattern[str], bool], ...]:
     out = []
     for purpose in load_json("purposes.json")["purposes"]:
         pattern = _term_regex(purpose["cues"])
         if pattern:
-            out.append((purpose["name"], tuple(purpose["classes"]), pattern))
+            out.append((purpose["name"], tuple(purpose["classes"]), pattern, purpose.get("by_timing", True)))
     return tuple(out)
 
 
@@ -203,10 +203,12 @@ def find_reasons(text: str, facts: CodeFacts) -> list[Reason]:
     found: list[Reason] = []
     classes = class_text(facts)
     timing = None
-    for name, cls, pattern in _purposes():
+    for name, cls, pattern, by_timing in _purposes():
         if classes and any(c in classes for c in cls):
             for m in pattern.finditer(text):
                 found.append(Reason(m.start(), m.end(), name, (), True, True))
+            if not by_timing:  # heparin after surgery is VTE prophylaxis, not the procedure's anticoagulation
+                continue
             # By structure: a documented procedure and the drug's timing relative to it.
             timing = procedure_timing(text) if timing is None else timing
             found.extend(Reason(s, e, name, (), True, True) for s, e in timing)
