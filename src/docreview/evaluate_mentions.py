@@ -96,6 +96,13 @@ def _base_amount(text: str | None) -> tuple[str, float] | None:
     return (converted[0], value * converted[1]) if converted else None
 
 
+# Route names the labels use that docreview's canonical routes (data/routes.json) name otherwise.
+ROUTE_SYNONYMS: dict[str, set[str | None]] = {
+    "nerve block": {"perineural"},
+    "ophthalmic": {"intraocular", "intravitreal", "topical"},
+}
+
+
 def score_mentions(items: list[tuple[MentionNote, str]], code: str = "J1953") -> dict:
     """Run the reader on each note and compare its mention roles with the labels."""
     from docreview.knowledge.facts import knowledge_base
@@ -128,7 +135,7 @@ def score_mentions(items: list[tuple[MentionNote, str]], code: str = "J1953") ->
                 )
             route_total += 1
             got_route = match.routes[0].route if match.routes else None
-            route_hits += got_route == gold.route
+            route_hits += got_route in ROUTE_SYNONYMS.get(gold.route or "", {gold.route})
     roles: dict[str, dict[str, float]] = {}
     for role in ROLES:
         tp = sum(1 for g, p in pairs if g == role and p == role)

@@ -86,3 +86,15 @@ def test_a_route_after_a_mixture_serves_every_drug_in_it(kb):
 
 def test_a_block_names_its_route(kb):
     assert routes(kb, "Digital block of the L hallux with 3 mL of 1% lidocaine.", "J2001")["lidocaine"] == ["perineural"]
+
+
+def test_an_amount_right_after_a_drug_is_its_own_even_before_the_next_drug(kb):
+    text = "ANESTHESIA: Midazolam 2 mg IV Fentanyl 50 mcg IV."
+    read = read_note(text, kb.facts("J2250"), kb)
+    doses = {text[e.mention.start : e.mention.end]: [text[a.start : a.end] for a in e.dose_amounts] for e in read.events}
+    assert doses == {"Midazolam": ["2 mg"], "Fentanyl": ["50 mcg"]}
+
+
+def test_a_needle_check_for_intrathecal_flow_is_not_a_route(kb):
+    text = "No intrathecal flow was seen. 1 mL of Kenalog 40 mg/mL was injected into the epidural space."
+    assert routes(kb, text, "J3301")["Kenalog"] == ["epidural"]

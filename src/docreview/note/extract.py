@@ -219,6 +219,11 @@ def read_note(text: str, facts: CodeFacts, kb: KnowledgeBase) -> NoteFacts:
         toks, modifiers = notes.context(sent)
         # "50 mg of Benadryl", "given 1 g Ancef": an amount right before a drug is that drug's.
         lead = [_leading_amount_start(text, sent.start if j == 0 else in_sentence[j - 1].end, m.start) for j, m in enumerate(in_sentence)]
+        for j in range(1, len(in_sentence)):
+            # "Midazolam 2 mg IV Fentanyl 50 mcg IV": an amount right after one drug, before a
+            # drug that has its own amount after it, is the first drug's.
+            if lead[j] is not None and not text[in_sentence[j - 1].end : lead[j]].strip(" \t,:-") and notes.amounts_in(in_sentence[j].end, in_sentence[j].end + 6):
+                lead[j] = None
         asides = _asides(text, in_sentence, sent.end)
         spans = [_token_span(toks, m.start, m.end) for m in in_sentence]
         for j, mention in enumerate(in_sentence):
