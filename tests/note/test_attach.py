@@ -96,5 +96,5 @@ def test_an_amount_right_after_a_drug_is_its_own_even_before_the_next_drug(kb):
 
 
 def test_a_needle_check_for_intrathecal_flow_is_not_a_route(kb):
-    text = "No intrathecal flow was seen. 1 mL of Kenalog 40 mg/mL was injected into the epidural space."
-    assert routes(kb, text, "J3301")["Kenalog 40"] == ["epidural"]
+    text = "With no intravascular or intrathecal flow, 1 mL of Kenalog 40 mg/mL was injected."
+    assert routes(kb, text, "J3301")["Kenalog 40"] == []
