@@ -66,10 +66,14 @@ class RoutesFile(_File):
     descriptor_route_words: dict[str, str]
     injection_routes: list[str]
     steroid_site_routes: list[str]
+    fits_as: dict[str, list[str]] = Field(default_factory=dict)
+    fits_as_about: str | None = Field(default=None, alias="_fits_as")
 
     @model_validator(mode="after")
     def _known_routes(self) -> RoutesFile:
-        unknown = {r for r in [*self.descriptor_route_words.values(), *self.injection_routes, *self.steroid_site_routes] if r not in self.routes}
+        named = [*self.descriptor_route_words.values(), *self.injection_routes, *self.steroid_site_routes,
+                 *self.fits_as, *(r for rs in self.fits_as.values() for r in rs)]
+        unknown = {r for r in named if r not in self.routes}
         if unknown:
             raise ValueError(f"routes named but not defined: {sorted(unknown)}")
         return self

@@ -98,3 +98,8 @@ def test_an_amount_right_after_a_drug_is_its_own_even_before_the_next_drug(kb):
 def test_a_needle_check_for_intrathecal_flow_is_not_a_route(kb):
     text = "With no intravascular or intrathecal flow, 1 mL of Kenalog 40 mg/mL was injected."
     assert routes(kb, text, "J3301")["Kenalog 40"] == []
+
+
+def test_periocular_and_topical_phrasings_are_routes(kb):
+    assert routes(kb, "Ancef 50 mg and Decadron 4 mg were injected sub-Tenon.", "J0690")["Ancef"] == ["periocular"]
+    assert routes(kb, "The sternum was then smeared with vancomycin 1 g.", "J3370")["vancomycin"] == ["topical"]

@@ -29,14 +29,14 @@ def check_route(ctx: CheckContext) -> Outcome:
         ev_oral = [line_evidence(note, r.start, r.end) for r in oral[:1]]
         f = make_finding(ctx, "RTE003", f"The dose is documented as oral; {facts.code} is an injection code.", ev_oral)
         return Outcome(Status.inconsistent, "oral route under an injection code", ev_oral, [f])
-    bad = [r for r in found if r not in allowed and r not in accepted]
-    if bad and not any(r in allowed for r in found):
+    bad = [r for r in found if not vocab.fits(r, allowed) and r not in accepted]
+    if bad and not any(vocab.fits(r, allowed) for r in found):
         allowed_text = ", ".join(sorted(allowed))
         f = make_finding(ctx, "RTE002", f"Route {', '.join(bad)} does not fit {facts.code} ({facts.drug}: {allowed_text}).", ev)
         return Outcome(Status.inconsistent, f"{', '.join(bad)} does not fit the code", ev, [f])
     findings = []
-    off_label = [r for r in found if r in accepted and r not in allowed]
+    off_label = [r for r in found if r in accepted and not vocab.fits(r, allowed)]
     if off_label:
         findings.append(make_finding(ctx, "RTE004", f"{', '.join(off_label)} is accepted by payers for {facts.drug} but is off-label.", ev))
-    fitting = [r for r in found if r in allowed or r in accepted]
+    fitting = [r for r in found if vocab.fits(r, allowed) or r in accepted]
     return Outcome(Status.documented, f"{', '.join(fitting)}", ev, findings)

@@ -29,6 +29,11 @@ class RouteVocabulary:
         self.injection_routes: frozenset[str] = frozenset(data["injection_routes"])
         self.steroid_site_routes: frozenset[str] = frozenset(data["steroid_site_routes"])
         self.canonical: tuple[str, ...] = tuple(data["routes"])
+        self.fits_as: dict[str, frozenset[str]] = {k: frozenset(v) for k, v in data.get("fits_as", {}).items()}
+
+    def fits(self, route: str, allowed: set[str]) -> bool:
+        """The route is one the code allows, or counts as one ("local infiltration" as soft tissue)."""
+        return route in allowed or bool(self.fits_as.get(route, frozenset()) & allowed)
 
     def find(self, text: str) -> list[RouteMatch]:
         """Every route mention in text, leftmost first; overlapping matches keep the longer."""
