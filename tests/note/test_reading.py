@@ -60,3 +60,15 @@ def test_the_reading_is_immutable_and_amend_reads_the_administrations_again(kb):
 def test_times_listed_after_given_are_one_administration_each(kb):
     admin = read("MAR: cefepime 2 g IVPB q8h - given 0600, 1400, 2200.", kb.facts("J0692"), kb).administration
     assert admin.dose_base == 6000.0
+
+
+def test_additional_saline_is_not_a_second_dose(kb):
+    note = ("PROCEDURE: L5-S1 epidural steroid injection with 120 mg of Depo-Medrol.\n"
+            "Depo-Medrol 120 mg along with an additional bacteriostatic normal saline was injected.")
+    assert read(note, kb.facts("J1030"), kb).administration.dose_base == 120.0
+
+
+def test_the_same_dose_at_the_next_site_is_given_again(kb):
+    note = ("Depo-Medrol 80 mg plus 1 cc of 4% lidocaine was injected. Attention was then turned to the next injection. "
+            "Depo-Medrol 80 mg plus 1 cc of 4% lidocaine was injected.")
+    assert read(note, kb.facts("J1040"), kb).administration.dose_base == 160.0

@@ -129,6 +129,23 @@ def _is_total_line(note: NoteFacts, event: DoseEvent) -> bool:
     return bool(_TOTAL_BEFORE_RE.search(before) or _TOTAL_BETWEEN_RE.search(between))
 
 
+# Between two statements of the same dose, or in the second: the procedure moved to another
+# site ("Attention was then turned to the next injection", "at the L4-5 level just as at the
+# L5-S1 level"): the same dose given again, not the dose restated.
+_NEXT_SITE_RE = re.compile(
+    r"\bnext\s+(?:injection|level|site|joint|knee|shoulder|side)\b|\battention\s+was\s+(?:then\s+)?turned\s+to\b"
+    r"|\b(?:other|opposite|contralateral)\s+(?:side|knee|shoulder|hip|elbow|level|joint|eye)\b|\bjust\s+as\s+(?:at|in|on)\b",
+    re.IGNORECASE,
+)
+
+
+def _next_site(note: NoteFacts, first: DoseEvent, later: DoseEvent) -> bool:
+    """The later statement of the same dose is given at another site (a new administration)."""
+    if later.sentence.start <= first.sentence.start:
+        return False
+    return bool(_NEXT_SITE_RE.search(note.text, first.sentence.end, later.sentence.end))
+
+
 def total_dose(events: list[DoseEvent], facts: CodeFacts, note: NoteFacts) -> tuple[float | None, str, list[DoseEvent]]:
     """Sum every administration on the date of service; a repeated mention of one dose counts once.
 
@@ -141,15 +158,17 @@ def total_dose(events: list[DoseEvent], facts: CodeFacts, note: NoteFacts) -> tu
         rows = [row for row in rows if not row[3]]
     total, needed, counted = 0.0, "", []
     seen: dict[float, set[str]] = {}
+    last: dict[float, DoseEvent] = {}
     for event, dose, need, _ in rows:
         if dose is None:
             needed = needed or need
             continue
         key = round(dose, 6)
         times = set(event.times)
-        if key in seen and not event.repeat and not (times and times - seen[key]):
+        if key in seen and not event.repeat and not (times and times - seen[key]) and not _next_site(note, last[key], event):
             continue
         seen.setdefault(key, set()).update(times)
+        last[key] = event
         total += dose
         counted.append(event)
     return (total if counted else None), needed, counted

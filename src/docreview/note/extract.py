@@ -27,7 +27,11 @@ from docreview.note.waste import LEFTOVER_RE, WasteFacts, read_waste
 
 _FOLLOW_LINES = 3
 _MAR_LINES = 24  # a MAR block lists every administration under its order line
-_REPEAT_RE = re.compile(r"\b(?:repeat(?:ed)?|again|second\s+dose|2nd\s+dose|additional|another|re-?dosed)\b", re.IGNORECASE)
+# "repeated", "an additional 7000 units", "another dose"; not "an additional bacteriostatic saline".
+_REPEAT_RE = re.compile(
+    r"\b(?:repeat(?:ed)?|again|second\s+dose|2nd\s+dose|re-?dosed|(?:an\s+)?(?:additional|another)\s+(?=\d|dose|bolus|injection|push|vial|syringe|aliquot|round))",
+    re.IGNORECASE,
+)
 _TIME = r"(?<![\d:.])(?:[01]\d|2[0-3]):?[0-5]\d\s+"
 _MAR_ENTRY_RE = re.compile(_TIME + r"(?=\d)")
 # "given 0600, 1400, 2200": one administration per time listed after the verb.
