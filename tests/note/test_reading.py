@@ -72,3 +72,23 @@ def test_the_same_dose_at_the_next_site_is_given_again(kb):
     note = ("Depo-Medrol 80 mg plus 1 cc of 4% lidocaine was injected. Attention was then turned to the next injection. "
             "Depo-Medrol 80 mg plus 1 cc of 4% lidocaine was injected.")
     assert read(note, kb.facts("J1040"), kb).administration.dose_base == 160.0
+
+
+def test_a_later_explicit_negation_overrules_an_administration_read_by_default(kb):
+    note = "Zofran 4 mg IV for nausea.\nZofran not given: patient refused."
+    assert read(note, kb.facts("J2405"), kb).administration.state == "not_given"
+
+
+def test_a_charted_dose_is_not_overruled_by_a_discharge_line(kb):
+    note = "1510 diphenhydramine 50 mg IV push - improved.\nD/c w/ diphenhydramine 25 mg PO q6h x2 d."
+    assert read(note, kb.facts("J1200"), kb).administration.state == "given"
+
+
+def test_a_stated_route_beats_an_implied_one():
+    from docreview.knowledge.facts import knowledge_base
+    from docreview.note.extract import read_note
+
+    kb = knowledge_base()
+    text = "Ranibizumab 0.5 mg injected subconjunctivally OS."
+    event = next(e for e in read_note(text, kb.facts("J2778"), kb).events)
+    assert [r.route for r in event.routes] == ["periocular"]

@@ -299,6 +299,11 @@ def read_note(text: str, facts: CodeFacts, kb: KnowledgeBase) -> NoteFacts:
     _routes_from_restatements(events)
     _share_trailing_routes(text, events)
     _procedure_routes(notes, secs, events)
+    _later_negation_overrules(notes, events)
+    for event in events:
+        # A stated route beats an implied one for the same administration ("IV" over "via port").
+        if any(not r.implied for r in event.routes):
+            event.routes = [r for r in event.routes if not r.implied]
     reasons = [r for r in find_reasons(text, facts) if not _negated(notes, r, sents)]
     reasons = [r for r in reasons if _section_kind(secs, r.start) != "not_given" and not _family_history(secs, r.start)]
     billed_events = [e for e in events if facts.code in e.mention.codes]
@@ -322,6 +327,29 @@ def read_note(text: str, facts: CodeFacts, kb: KnowledgeBase) -> NoteFacts:
 # "injected", "infiltrated", "instilled"; an "INJECTATE USED:" header says the same.
 _INJECTS_RE = re.compile(r"\b(?:inject\w*|infiltrat(?:ed|ion)|instill\w*)\b", re.IGNORECASE)
 _TITLE_MAX = 160  # "PROCEDURE: Lumbar epidural steroid injection." is a title; a long body is not
+
+
+_FURTHER_RE = re.compile(r"\b(?:further|additional|more|another|repeat\w*|second|next|subsequent)\b", re.IGNORECASE)
+
+
+def _later_negation_overrules(notes: Annotations, events: list[DoseEvent]) -> None:
+    """'Zofran 4 mg IV.' then 'Zofran not given, patient refused': an administration read only by
+    default (no "given", no MAR time) is overruled by a later explicit negation of the same drug.
+    "refused further Zofran" speaks of later doses and overrules nothing."""
+    for i, event in enumerate(events):
+        if event.role != "administered" or "ADMINISTERED" in event.categories or event.entries or event.times:
+            continue  # charted ("1510 diphenhydramine 50 mg IV push") or said to be given
+        for later in events[i + 1 :]:
+            # Only a mention read as not given (held, refused, not given), not a level or a plan.
+            if not (later.mention.codes & event.mention.codes) or later.role != "deferred" or "NOT_GIVEN" not in later.categories:
+                continue
+            if later.section is not None and later.section.kind in ("plan", "history", "not_given"):
+                continue
+            if _FURTHER_RE.search(notes.text, later.sentence.start, later.sentence.end):
+                continue
+            event.role = None
+            event.categories = event.categories | {"NOT_GIVEN"}
+            break
 
 
 def _procedure_titles(notes: Annotations, secs: list[SectionSpan]) -> list[SectionSpan]:

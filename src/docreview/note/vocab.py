@@ -42,12 +42,16 @@ class RouteVocabulary:
             for route, implied, pattern in self._patterns
             for m in pattern.finditer(text)
         ]
-        found.sort(key=lambda r: (r.start, -(r.end - r.start)))
+        # Stated words first: an implied phrase ("injected ... OS") never hides a stated route
+        # inside it ("injected subconjunctivally OS").
         out: list[RouteMatch] = []
-        for match in found:
-            if out and match.start < out[-1].end:
-                continue
-            out.append(match)
+        for implied in (False, True):
+            group = sorted((r for r in found if r.implied == implied), key=lambda r: (r.start, -(r.end - r.start)))
+            for match in group:
+                if any(match.start < kept.end and kept.start < match.end for kept in out):
+                    continue
+                out.append(match)
+        out.sort(key=lambda r: r.start)
         return out
 
     def routes_in(self, descriptor: str) -> list[str]:
