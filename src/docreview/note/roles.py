@@ -14,6 +14,11 @@ clause and its ConText categories — with the cue words in data/role_cues.json:
 6. otherwise its ConText categories: not given -> deferred, elsewhere/history -> historical,
    planned -> ordered (requested when a request or recommendation cue scopes it),
    administered -> administered, and the section's kind when no cue speaks.
+Around these: an allergy cue next to the mention ("allergic to X", "X hypersensitivity") gives
+allergy anywhere; a header that opens with a home-medication word ("Home:", "Current:", "Med hx:")
+reads as a home-medication list; a family-history section or a compound ("heparin-induced")
+gives other; in a history narrative (HPI) a mention told with no time and no today cue is
+historical; a condition after a plan ("start X if MAP < 65") makes it a request.
 Container, restatement, waste and inventory stand only when another mention of the same drug
 carries the administration; a lone container or title mention that reports the giving is it.
 """
@@ -48,6 +53,13 @@ class RoleCues(BaseModel):
     restatement_before: list[list[str]]
     request: frozenset[str]
     other_after: frozenset[str]
+    allergy: frozenset[str]
+    home_headers: list[str]
+    narrative_headers: frozenset[str]
+    now: list[str]
+    other_headers: frozenset[str]
+    other_compound: frozenset[str]
+    condition_after: frozenset[str]
 
 
 @lru_cache(maxsize=1)
@@ -152,6 +164,37 @@ def _has_any(toks: Sequence[Token], words: frozenset[str]) -> bool:
     return any(t.text in words for t in toks)
 
 
+def _allergy_cue(w: _Window, cues: RoleCues) -> bool:
+    """'allergic to X', 'allergy to X', 'X hypersensitivity', 'X allergy': within the clause."""
+    clause = _clause(w)
+    lo = clause[0].start if clause else 0
+    before = [t for t in w.toks[max(0, w.first - 5) : w.first] if t.start >= lo]
+    after = w.toks[w.last + 1 : w.last + 3]
+    return _has_any(before, cues.allergy) or (bool(after) and after[0].text in cues.allergy)
+
+
+def _home_header(header: str, cues: RoleCues) -> bool:
+    """'Home:', 'Home meds per pharmacy:', 'Current prophylaxis:', 'Med hx:': the patient's own regimen."""
+    words = header.lower().split()
+    return any(words[: len(h.split())] == h.split() for h in cues.home_headers)
+
+
+def _told_now(toks_of: _Tokens, event: DoseEvent, cues: RoleCues) -> bool:
+    """A time of day or a today cue in the sentence: the giving happens at this encounter."""
+    from docreview.note.amounts import find_times
+
+    words = [t.text for t in toks_of.sentence_of(event)]
+    if find_times(toks_of.text, event.sentence.start, event.sentence.end):
+        return True
+    return any(tuple(words[i : i + len(p)]) == tuple(p) for p in (c.split() for c in cues.now) for i in range(len(words)))
+
+
+def _conditional(w: _Window, cues: RoleCues) -> bool:
+    """'start norepinephrine drip if MAP < 65': a condition after the drug, in its clause."""
+    clause = _clause(w)
+    return any(t.text in cues.condition_after for t in clause if t.start >= w.toks[w.last].end)
+
+
 def _context_role(w: _Window, event: DoseEvent, cues: RoleCues) -> str:
     cats = event.categories
     if "NOT_GIVEN" in cats:
@@ -160,14 +203,16 @@ def _context_role(w: _Window, event: DoseEvent, cues: RoleCues) -> str:
         return "historical"
     if "ADMINISTERED" in cats:
         return "administered"
+    kind = event.section.kind if event.section else "neutral"
+    recommending = event.section is not None and "recommend" in event.section.header.lower()
     if "PLANNED" in cats:
         before = w.toks[max(0, w.first - 8) : w.first]
-        return "requested" if _has_any(before, cues.request) else "ordered"
-    kind = event.section.kind if event.section else "neutral"
+        return "requested" if recommending or _has_any(before, cues.request) or _conditional(w, cues) else "ordered"
     if kind == "not_given":
         return "allergy" if event.section and event.section.category == "ALLERGY" else "historical"
     if kind == "plan":
-        return "requested" if event.section and "recommend" in event.section.header.lower() else "ordered"
+        before = w.toks[max(0, w.first - 8) : w.first]
+        return "requested" if recommending or _has_any(before, cues.request) or _conditional(w, cues) else "ordered"
     if kind == "history":
         return "historical"
     return "administered"
@@ -187,6 +232,34 @@ def _is_record(toks_of: _Tokens, event: DoseEvent, cues: RoleCues) -> bool:
     return _has_any(toks_of.sentence_of(event), cues.administration_verbs) or bool(find_times(toks_of.text, sent.start, sent.end))
 
 
+def _is_record_clause(text: str, clause: list[Token], event: DoseEvent, cues: RoleCues) -> bool:
+    """A time or an administration verb in the mention's list item (its clause), or a route with no
+    dosing frequency ("MEDICATIONS: Fentanyl 150 mcg and Versed 7 mg slow IV push" in a procedure
+    note, against "Furosemide 20 mg IV daily" in the patient's list)."""
+    from docreview.note.amounts import find_times
+
+    if not clause:
+        return False
+    if _has_any(clause, cues.administration_verbs) or find_times(text, clause[0].start, clause[-1].end):
+        return True
+    return bool(event.routes) and "PLANNED" not in event.categories and _route_in(text, clause)
+
+
+def _narrative(event: DoseEvent, cues: RoleCues) -> bool:
+    """A history narrative: the history of present illness, or a past-history section."""
+    sec = event.section
+    return sec is not None and (sec.kind == "history" or sec.header.lower() in cues.narrative_headers)
+
+
+def _compound_after(text: str, event: DoseEvent, cues: RoleCues) -> bool:
+    """'heparin-induced', 'methicillin-resistant': the drug names something else."""
+    end = event.mention.end
+    if text[end : end + 1] != "-":
+        return False
+    word = text[end + 1 : end + 20].split()[0].strip(".,;:").lower() if text[end + 1 : end + 20].split() else ""
+    return word in cues.other_compound
+
+
 def _same_drug(a: DoseEvent, b: DoseEvent) -> bool:
     if a.mention.codes and b.mention.codes:
         return bool(a.mention.codes & b.mention.codes)
@@ -203,16 +276,19 @@ def assign_roles(text: str, events: list[DoseEvent]) -> list[str]:
         context = _context_role(w, event, cues)
         after = [t.text for t in w.toks[w.last + 1 : w.last + 3]]
         category = event.section.category if event.section else ""
+        header = event.section.header.lower() if event.section else ""
         clause = _clause(w)
         administers = _has_any(clause, cues.administration_verbs)
-        if category == "ALLERGY":
+        if category == "ALLERGY" or _allergy_cue(w, cues):
             role = "allergy"
-        elif category == "HOME_MEDICATION" and context != "administered":
+        elif (category == "HOME_MEDICATION" or _home_header(header, cues)) and context != "administered" and context != "deferred":
             role = "historical"
-        elif category == "MED_LIST" and context != "administered" and not _is_record(toks_of, event, cues):
+        elif category == "MED_LIST" and context != "deferred" and not _is_record_clause(text, clause, event, cues):
             # "MEDICATIONS: Premarin 1.25 mg daily, ..." is the patient's list; "Meds: 1315
-            # ondansetron 2 mg IVP" (a time, a verb) is an administration record.
+            # ondansetron 2 mg IVP" (a time, a verb in the item) is an administration record.
             role = "historical"
+        elif header in cues.other_headers or _compound_after(text, event, cues):
+            role = "other"  # "Family history: mother on warfarin", "heparin-induced thrombocytopenia"
         elif after and after[0] in cues.other_after:
             role = "other"
         elif not toks_of.line_words(event).isdisjoint(cues.inventory) and not administers:
@@ -223,6 +299,8 @@ def assign_roles(text: str, events: list[DoseEvent]) -> list[str]:
             role = "container"
         elif _restatement_cue(text, w, event, cues):
             role = "restatement"
+        elif context in ("administered", "ordered") and _narrative(event, cues) and not _told_now(toks_of, event, cues):
+            role = "historical"  # HPI: "was started on Trileptal", "EMS gave lorazepam 2 mg"
         else:
             role = context
         first_pass.append((role, context))
