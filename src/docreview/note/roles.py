@@ -233,16 +233,18 @@ def _is_record(toks_of: _Tokens, event: DoseEvent, cues: RoleCues) -> bool:
 
 
 def _is_record_clause(text: str, clause: list[Token], event: DoseEvent, cues: RoleCues) -> bool:
-    """A time or an administration verb in the mention's list item (its clause), or a route with no
-    dosing frequency ("MEDICATIONS: Fentanyl 150 mcg and Versed 7 mg slow IV push" in a procedure
-    note, against "Furosemide 20 mg IV daily" in the patient's list)."""
+    """A time or an administration verb in the mention's list item (its clause), or a dose or route
+    with no dosing frequency ("MEDICATIONS: Fentanyl 25 mcg, Versed 2 mg" in a procedure note,
+    against "Furosemide 20 mg IV daily" or a bare "Fosamax." in the patient's list)."""
     from docreview.note.amounts import find_times
 
     if not clause:
         return False
     if _has_any(clause, cues.administration_verbs) or find_times(text, clause[0].start, clause[-1].end):
         return True
-    return bool(event.routes) and "PLANNED" not in event.categories and _route_in(text, clause)
+    if "PLANNED" in event.categories:
+        return False
+    return _route_in(text, clause) or any(clause[0].start <= a.start <= clause[-1].end for a in event.amounts)
 
 
 def _narrative(event: DoseEvent, cues: RoleCues) -> bool:
