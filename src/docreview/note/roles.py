@@ -60,6 +60,7 @@ class RoleCues(BaseModel):
     other_headers: frozenset[str]
     other_compound: frozenset[str]
     condition_after: frozenset[str]
+    preparation: frozenset[str]
 
 
 @lru_cache(maxsize=1)
@@ -162,6 +163,19 @@ def _restatement_cue(text: str, w: _Window, event: DoseEvent, cues: RoleCues) ->
 
 def _has_any(toks: Sequence[Token], words: frozenset[str]) -> bool:
     return any(t.text in words for t in toks)
+
+
+def _inside_parentheses(text: str, event: DoseEvent, clause: list[Token]) -> list[Token]:
+    """A mention inside '( ... )' reads its clause inside them: '(10 mL of 10% calcium gluconate vial)'."""
+    start, end = event.mention.start, event.mention.end
+    sent = event.sentence
+    opened = text.rfind("(", sent.start, start)
+    if opened < 0 or ")" in text[opened:start]:
+        return clause
+    closed = text.find(")", end, sent.end)
+    if closed < 0:
+        return clause
+    return [t for t in clause if opened < t.start and t.end <= closed]
 
 
 def _allergy_cue(w: _Window, cues: RoleCues) -> bool:
@@ -279,8 +293,10 @@ def assign_roles(text: str, events: list[DoseEvent]) -> list[str]:
         after = [t.text for t in w.toks[w.last + 1 : w.last + 3]]
         category = event.section.category if event.section else ""
         header = event.section.header.lower() if event.section else ""
-        clause = _clause(w)
+        clause = _inside_parentheses(text, event, _clause(w))
         administers = _has_any(clause, cues.administration_verbs)
+        line = toks_of.line_words(event)
+        container = _container_cue(w, cues) and not administers and not _route_in(text, clause)
         if category == "ALLERGY" or _allergy_cue(w, cues):
             role = "allergy"
         elif (category == "HOME_MEDICATION" or _home_header(header, cues)) and context != "administered" and context != "deferred":
@@ -293,11 +309,13 @@ def assign_roles(text: str, events: list[DoseEvent]) -> list[str]:
             role = "other"  # "Family history: mother on warfarin", "heparin-induced thrombocytopenia"
         elif after and after[0] in cues.other_after:
             role = "other"
-        elif not toks_of.line_words(event).isdisjoint(cues.inventory) and not administers:
+        elif not line.isdisjoint(cues.inventory) and not administers and not (container and not line.isdisjoint(cues.preparation)):
+            # "Lucentis 0.5 mg single-dose vial, Lot 3512764" is stock; "Two 100-unit vials of
+            # Botox reconstituted (lot C6102C4)" is the container the dose was prepared from.
             role = "inventory"
         elif _has_any(clause, cues.waste) and not administers:
             role = "waste"
-        elif _container_cue(w, cues) and not administers and not _route_in(text, clause):
+        elif container:
             role = "container"
         elif _restatement_cue(text, w, event, cues):
             role = "restatement"
@@ -310,6 +328,8 @@ def assign_roles(text: str, events: list[DoseEvent]) -> list[str]:
     for i, (role, context) in enumerate(first_pass):
         if role not in SECONDARY:
             continue
+        if role == "inventory" and not events[i].routes and not _is_record(toks_of, events[i], cues):
+            continue  # a stock line ("Ondansetron 4 mg/2 mL SDV, NDC ..., lot ...") is inventory alone
         # A secondary role stands only beside another mention of the drug that carries the
         # administration: with its own amount, or (for a title) told after it.
         if not any(j != i and roles[j] == "administered" and _same_drug(events[i], events[j])
@@ -325,6 +345,13 @@ def assign_roles(text: str, events: list[DoseEvent]) -> list[str]:
             for j in range(len(events))
         ):
             roles[i] = "restatement"
+    for i, event in enumerate(events):
+        # A name with nothing of a giving around it (no cue, dose, route, time or verb) outside an
+        # administration section: "reviewed insulin pen technique", "insulin requiring". It
+        # restates a drug given elsewhere in the note, or it is only talked about.
+        if roles[i] == "administered" and not event.categories and _bare(event, records[i]):
+            given = any(j != i and roles[j] == "administered" and _same_drug(event, events[j]) for j in range(len(events)))
+            roles[i] = "restatement" if given else "other"
     for i, event in enumerate(events):
         # The drug named again, with no amount of its own, after it was given: the same
         # administration told twice ("after adequate sedation with Versed").
@@ -357,6 +384,11 @@ def mention_readings(events: list[DoseEvent]) -> list[MentionReading]:
         out.append(MentionReading(event.mention.start, gloss[0], role))
         out.append(MentionReading(gloss[0], gloss[1], "restatement"))
     return out
+
+
+def _bare(event: DoseEvent, record: bool) -> bool:
+    kind = event.section.kind if event.section else "neutral"
+    return kind != "administration" and not record and not event.amounts and not event.routes and not event.entries
 
 
 def _carries_dose(event: DoseEvent) -> bool:
