@@ -61,6 +61,7 @@ class RoleCues(BaseModel):
     other_compound: frozenset[str]
     condition_after: frozenset[str]
     preparation: frozenset[str]
+    strong_request: frozenset[str]
 
 
 @lru_cache(maxsize=1)
@@ -165,6 +166,11 @@ def _has_any(toks: Sequence[Token], words: frozenset[str]) -> bool:
     return any(t.text in words for t in toks)
 
 
+def _near(w: _Window, words: frozenset[str], before: int = 8, after: int = 15) -> bool:
+    """A cue word close to the mention in its sentence (a transcription's line can be a page long)."""
+    return _has_any(w.toks[max(0, w.first - before) : w.last + 1 + after], words)
+
+
 def _inside_parentheses(text: str, event: DoseEvent, clause: list[Token]) -> list[Token]:
     """A mention inside '( ... )' reads its clause inside them: '(10 mL of 10% calcium gluconate vial)'."""
     start, end = event.mention.start, event.mention.end
@@ -213,6 +219,10 @@ def _context_role(w: _Window, event: DoseEvent, cues: RoleCues) -> str:
     cats = event.categories
     if "NOT_GIVEN" in cats:
         return "deferred"
+    # "I recommended that he be treated with Bactrim ... at home", "she may require additional IV
+    # furosemide": a recommendation before the drug in its sentence makes it a request.
+    if "ADMINISTERED" not in cats and _has_any(w.toks[max(0, w.first - 12) : w.first], cues.strong_request):
+        return "requested"
     if "ELSEWHERE" in cats or ("HISTORICAL" in cats and "ADMINISTERED" not in cats):
         return "historical"
     if "ADMINISTERED" in cats:
@@ -309,7 +319,7 @@ def assign_roles(text: str, events: list[DoseEvent]) -> list[str]:
             role = "other"  # "Family history: mother on warfarin", "heparin-induced thrombocytopenia"
         elif after and after[0] in cues.other_after:
             role = "other"
-        elif not line.isdisjoint(cues.inventory) and not administers and not (container and not line.isdisjoint(cues.preparation)):
+        elif _near(w, cues.inventory) and not administers and not (container and not line.isdisjoint(cues.preparation)):
             # "Lucentis 0.5 mg single-dose vial, Lot 3512764" is stock; "Two 100-unit vials of
             # Botox reconstituted (lot C6102C4)" is the container the dose was prepared from.
             role = "inventory"
