@@ -62,6 +62,7 @@ class RoleCues(BaseModel):
     condition_after: frozenset[str]
     preparation: frozenset[str]
     strong_request: frozenset[str]
+    talk: list[list[str]]
 
 
 @lru_cache(maxsize=1)
@@ -164,6 +165,14 @@ def _restatement_cue(text: str, w: _Window, event: DoseEvent, cues: RoleCues) ->
 
 def _has_any(toks: Sequence[Token], words: frozenset[str]) -> bool:
     return any(t.text in words for t in toks)
+
+
+def _talked_about(w: _Window, cues: RoleCues) -> bool:
+    """A drug named as the subject of talk: 'reviewed the Diastat protocol', 'side effects of Topamax'."""
+    before = [t.text for t in w.toks[max(0, w.first - 6) : w.first]]
+    while before and before[-1] in {"the", "a", "an", "his", "her", "their", "higher", "doses", "dose", "of", "with"}:
+        before.pop()
+    return any(_ends_with(before, phrase) for phrase in cues.talk)
 
 
 def _near(w: _Window, words: frozenset[str], before: int = 8, after: int = 15) -> bool:
@@ -309,7 +318,7 @@ def assign_roles(text: str, events: list[DoseEvent]) -> list[str]:
         container = _container_cue(w, cues) and not administers and not _route_in(text, clause)
         if category == "ALLERGY" or _allergy_cue(w, cues):
             role = "allergy"
-        elif (category == "HOME_MEDICATION" or _home_header(header, cues)) and context != "administered" and context != "deferred":
+        elif (category == "HOME_MEDICATION" or _home_header(header, cues)) and "ADMINISTERED" not in event.categories and context != "deferred":
             role = "historical"
         elif category == "MED_LIST" and context != "deferred" and not _is_record_clause(text, clause, event, cues):
             # "MEDICATIONS: Premarin 1.25 mg daily, ..." is the patient's list; "Meds: 1315
@@ -319,6 +328,8 @@ def assign_roles(text: str, events: list[DoseEvent]) -> list[str]:
             role = "other"  # "Family history: mother on warfarin", "heparin-induced thrombocytopenia"
         elif after and after[0] in cues.other_after:
             role = "other"
+        elif _talked_about(w, cues) and not administers and context not in ("deferred", "historical"):
+            role = "other"  # "Reviewed insulin pen technique", "discussed switching to Eylea"
         elif _near(w, cues.inventory) and not administers and not (container and not line.isdisjoint(cues.preparation)):
             # "Lucentis 0.5 mg single-dose vial, Lot 3512764" is stock; "Two 100-unit vials of
             # Botox reconstituted (lot C6102C4)" is the container the dose was prepared from.
