@@ -157,7 +157,11 @@ def _restatement_cue(text: str, w: _Window, event: DoseEvent, cues: RoleCues) ->
         return True  # the note's title line ("OUTPATIENT INFUSION - ondansetron")
     sec = event.section
     # A title header names the procedure; its own line restates what the body reports.
-    if sec is not None and sec.header.lower() in cues.restatement_headers and event.sentence.start <= sec.start + 2:
+    # (without an amount of its own: "Procedure: Kenalog 40 mg injected" is the record itself).
+    header_line = sec is not None and "\n" not in text[sec.start - len(sec.header) - 2 : event.mention.start].strip("\n")
+    if sec is not None and sec.header.lower() in cues.restatement_headers and not event.amounts and (
+        event.sentence.start <= sec.start + 2 or header_line
+    ):
         return True
     before = [t.text for t in w.toks[max(0, w.first - 3) : w.first]]
     return any(_ends_with(before, phrase) for phrase in cues.restatement_before)
@@ -394,7 +398,8 @@ class MentionReading:
 
 def mention_readings(events: list[DoseEvent]) -> list[MentionReading]:
     """The roles by surface mention: a gloss ("Depo-Medrol (methylprednisolone)") names the
-    drug again, so its second name is a restatement of the first."""
+    drug again. Beside a giving its second name is a restatement of the first; beside anything
+    else (a home medication, a stock line, a plan) it shares the first name's role."""
     out = []
     for event in events:
         role = event.role or "administered"
@@ -403,7 +408,7 @@ def mention_readings(events: list[DoseEvent]) -> list[MentionReading]:
             out.append(MentionReading(event.mention.start, event.mention.end, role))
             continue
         out.append(MentionReading(event.mention.start, gloss[0], role))
-        out.append(MentionReading(gloss[0], gloss[1], "restatement"))
+        out.append(MentionReading(gloss[0], gloss[1], "restatement" if role == "administered" else role))
     return out
 
 
