@@ -234,7 +234,7 @@ def _context_role(w: _Window, event: DoseEvent, cues: RoleCues) -> str:
         return "deferred"
     # "I recommended that he be treated with Bactrim ... at home", "she may require additional IV
     # furosemide": a recommendation before the drug in its sentence makes it a request.
-    if "ADMINISTERED" not in cats and _has_any(w.toks[max(0, w.first - 12) : w.first], cues.strong_request):
+    if _has_any(w.toks[max(0, w.first - 12) : w.first], cues.strong_request) and ("ADMINISTERED" not in cats or not event.times):
         return "requested"
     if "ELSEWHERE" in cats or ("HISTORICAL" in cats and "ADMINISTERED" not in cats):
         return "historical"
@@ -353,8 +353,10 @@ def assign_roles(text: str, events: list[DoseEvent]) -> list[str]:
     for i, (role, context) in enumerate(first_pass):
         if role not in SECONDARY:
             continue
-        if role == "inventory" and not events[i].routes and not _is_record(toks_of, events[i], cues):
-            continue  # a stock line ("Ondansetron 4 mg/2 mL SDV, NDC ..., lot ...") is inventory alone
+        if role == "inventory" and not events[i].routes and not _has_any(toks_of.sentence_of(events[i]), cues.administration_verbs):
+            # A stock line ("Ondansetron 4 mg/2 mL SDV, NDC 0409-4755-03, lot ...") is inventory
+            # alone (its NDC and lot digits are no time of giving).
+            continue
         # A secondary role stands only beside another mention of the drug that carries the
         # administration: with its own amount, or (for a title) told after it.
         if not any(j != i and roles[j] == "administered" and _same_drug(events[i], events[j])
