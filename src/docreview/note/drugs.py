@@ -54,9 +54,15 @@ class DrugLexicon:
         coded = {words for words, codes in names.items() if codes}
         # A public name that holds a billed drug's name ("lidocaine hydrochloride") would
         # hide the code from the longest match: the billed name wins.
+        coded_firsts = {words[0] for words in coded}
         for name in load_json("drug_lexicon.json")["names"]:
             words = tuple(name.split())
-            if words not in names and not any(words[i:j] in coded for i in range(len(words)) for j in range(i + 1, len(words) + 1)):
+            if words in names:
+                continue
+            # Only a name sharing a word with a billed name can hold one (a set test for the rest).
+            if coded_firsts.isdisjoint(words) or not any(
+                words[i:j] in coded for i in range(len(words)) for j in range(i + 1, len(words) + 1)
+            ):
                 names[words] = set()
         for words, codes in names.items():
             self._by_first.setdefault(words[0], []).append((words, frozenset(codes), " ".join(words)))
