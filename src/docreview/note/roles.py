@@ -274,6 +274,7 @@ def _is_record_clause(text: str, clause: list[Token], event: DoseEvent, cues: Ro
     with no dosing frequency ("MEDICATIONS: Fentanyl 25 mcg, Versed 2 mg" in a procedure note,
     against "Furosemide 20 mg IV daily" or a bare "Fosamax." in the patient's list)."""
     from docreview.note.amounts import find_times
+    from docreview.note.vocab import route_vocabulary
 
     if not clause:
         return False
@@ -281,7 +282,9 @@ def _is_record_clause(text: str, clause: list[Token], event: DoseEvent, cues: Ro
         return True
     if "PLANNED" in event.categories:
         return False
-    return _route_in(text, clause) or any(clause[0].start <= a.start <= clause[-1].end for a in event.amounts)
+    # A dose form ("albuterol nebulizers", "p.o.") is no sign of a giving; an injection route is.
+    injected = any(r.route in route_vocabulary().injection_routes and clause[0].start <= r.start <= clause[-1].end for r in event.routes)
+    return injected or any(clause[0].start <= a.start <= clause[-1].end for a in event.amounts)
 
 
 def _narrative(event: DoseEvent, cues: RoleCues) -> bool:
