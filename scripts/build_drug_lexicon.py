@@ -141,7 +141,10 @@ def medical_words(data: Path, drug_names: set[str]) -> frozenset[str]:
     with (data / "labeledin/labeledin_indications.tsv").open(encoding="utf-8") as handle:
         text += [row["disease_mesh_name"] for row in csv.DictReader(handle, delimiter="\t")]
     with (data / "hcpcs/HCPC2025_OCT_ANWEB_rough_parse.csv").open(encoding="utf-8") as handle:
-        text += [row["Description1"] for row in csv.DictReader(handle) if row["Code"][:1] not in {"J", "Q", "C"}]
+        # Supplies, equipment, orthotics and vision codes (A, E, K, L, V; not A9 radiopharmaceuticals):
+        # drug, quality-measure and temporary codes name drugs and vaccines ("Shingrix").
+        text += [row["Description1"] for row in csv.DictReader(handle)
+                 if row["Code"][:1] in {"A", "E", "K", "L", "V"} and not row["Code"].startswith("A9")]
     words = {w for line in text for w in _WORD.findall(line.lower()) if len(w) >= 4 and w.isalpha()}
     return frozenset(words - drug_names)
 
