@@ -179,6 +179,17 @@ def _talked_about(w: _Window, cues: RoleCues) -> bool:
     return any(_ends_with(before, phrase) for phrase in cues.talk)
 
 
+def _concentration_aside(text: str, event: DoseEvent) -> bool:
+    """'ondansetron 16 mg IV (ondansetron 2 mg/mL, 8 mL)': inside parentheses, the drug named with
+    its concentration first is the product the dose came from."""
+    start = event.mention.start
+    opened = text.rfind("(", event.sentence.start, start)
+    if opened < 0 or text[opened + 1 : start].strip() or not event.amounts:
+        return False
+    first = min(event.amounts, key=lambda a: a.start)
+    return first.start > start and first.is_concentration and text.find(")", event.mention.end) > first.end
+
+
 def _near(w: _Window, words: frozenset[str], before: int = 8, after: int = 15) -> bool:
     """A cue word close to the mention in its sentence (a transcription's line can be a page long)."""
     return _has_any(w.toks[max(0, w.first - before) : w.last + 1 + after], words)
@@ -322,7 +333,7 @@ def assign_roles(text: str, events: list[DoseEvent]) -> list[str]:
         clause = _inside_parentheses(text, event, _clause(w))
         administers = _has_any(clause, cues.administration_verbs)
         line = toks_of.line_words(event)
-        container = _container_cue(w, cues) and not administers and not _route_in(text, clause)
+        container = (_container_cue(w, cues) or _concentration_aside(text, event)) and not administers and not _route_in(text, clause)
         if category == "ALLERGY" or _allergy_cue(w, cues):
             role = "allergy"
         elif (category == "HOME_MEDICATION" or _home_header(header, cues)) and "ADMINISTERED" not in event.categories and context != "deferred":
