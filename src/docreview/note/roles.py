@@ -173,10 +173,14 @@ def _has_any(toks: Sequence[Token], words: frozenset[str]) -> bool:
 
 def _talked_about(w: _Window, cues: RoleCues) -> bool:
     """A drug named as the subject of talk: 'reviewed the Diastat protocol', 'side effects of Topamax'."""
-    before = [t.text for t in w.toks[max(0, w.first - 6) : w.first]]
-    while before and before[-1] in {"the", "a", "an", "his", "her", "their", "higher", "doses", "dose", "of", "with"}:
+    before = [t.text for t in w.toks[max(0, w.first - 9) : w.first]]
+    while before:
+        if any(_ends_with(before, phrase) for phrase in cues.talk):
+            return True
+        if before[-1] not in {"the", "a", "an", "his", "her", "their", "higher", "lower", "possible", "doses", "dose", "of", "with"}:
+            return False
         before.pop()
-    return any(_ends_with(before, phrase) for phrase in cues.talk)
+    return False
 
 
 def _concentration_aside(text: str, event: DoseEvent) -> bool:
@@ -235,14 +239,20 @@ def _told_now(toks_of: _Tokens, event: DoseEvent, cues: RoleCues) -> bool:
 
 def _conditional(w: _Window, cues: RoleCues) -> bool:
     """'start norepinephrine drip if MAP < 65': a condition after the drug, in its clause."""
-    clause = _clause(w)
-    return any(t.text in cues.condition_after for t in clause if t.start >= w.toks[w.last].end)
+    clause = [t for t in _clause(w) if t.start >= w.toks[w.last].end]
+    # "if needed", "if necessary" is an as-needed order, not a condition on the plan.
+    return any(t.text in cues.condition_after and (k + 1 == len(clause) or clause[k + 1].text not in _AS_NEEDED)
+               for k, t in enumerate(clause))
+
+
+_AS_NEEDED = frozenset({"needed", "necessary", "required", "indicated"})
 
 
 def _context_role(w: _Window, event: DoseEvent, cues: RoleCues) -> str:
     cats = event.categories
+    recommending = event.section is not None and "recommend" in event.section.header.lower()
     if "NOT_GIVEN" in cats:
-        return "deferred"
+        return "requested" if recommending else "deferred"  # "Recommendations: 1. Please discontinue cefazolin"
     # "I recommended that he be treated with Bactrim ... at home", "she may require additional IV
     # furosemide": a recommendation before the drug in its sentence makes it a request.
     if _has_any(w.toks[max(0, w.first - 12) : w.first], cues.strong_request) and ("ADMINISTERED" not in cats or not event.times):
@@ -252,7 +262,6 @@ def _context_role(w: _Window, event: DoseEvent, cues: RoleCues) -> str:
     if "ADMINISTERED" in cats:
         return "administered"
     kind = event.section.kind if event.section else "neutral"
-    recommending = event.section is not None and "recommend" in event.section.header.lower()
     if "PLANNED" in cats:
         before = w.toks[max(0, w.first - 8) : w.first]
         return "requested" if recommending or _has_any(before, cues.request) or _conditional(w, cues) else "ordered"
@@ -346,7 +355,7 @@ def assign_roles(text: str, events: list[DoseEvent]) -> list[str]:
             role = "other"  # "Family history: mother on warfarin", "heparin-induced thrombocytopenia"
         elif after and after[0] in cues.other_after:
             role = "other"
-        elif _talked_about(w, cues) and not administers and context not in ("deferred", "historical"):
+        elif _talked_about(w, cues) and context not in ("deferred", "historical"):
             role = "other"  # "Reviewed insulin pen technique", "discussed switching to Eylea"
         elif _near(w, cues.inventory) and not administers and not (container and not line.isdisjoint(cues.preparation)):
             # "Lucentis 0.5 mg single-dose vial, Lot 3512764" is stock; "Two 100-unit vials of
