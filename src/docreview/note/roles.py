@@ -63,6 +63,7 @@ class RoleCues(BaseModel):
     preparation: frozenset[str]
     strong_request: frozenset[str]
     talk: list[list[str]]
+    future: frozenset[str]
 
 
 @lru_cache(maxsize=1)
@@ -245,6 +246,13 @@ def _conditional(w: _Window, cues: RoleCues) -> bool:
                for k, t in enumerate(clause))
 
 
+def _clause_before(w: _Window, limit: int) -> list[Token]:
+    """Up to `limit` tokens before the mention, within its clause."""
+    toks = w.toks[max(0, w.first - limit) : w.first]
+    cut = max((k for k, t in enumerate(toks) if t.text in {",", ";"}), default=-1)
+    return toks[cut + 1 :]
+
+
 _AS_NEEDED = frozenset({"needed", "necessary", "required", "indicated"})
 
 
@@ -257,18 +265,20 @@ def _context_role(w: _Window, event: DoseEvent, cues: RoleCues) -> str:
     # furosemide": a recommendation before the drug in its sentence makes it a request.
     if _has_any(w.toks[max(0, w.first - 12) : w.first], cues.strong_request) and ("ADMINISTERED" not in cats or not event.times):
         return "requested"
-    if "ELSEWHERE" in cats or ("HISTORICAL" in cats and "ADMINISTERED" not in cats):
+    # "the patient will be on Zithromax", "discharge on prednisone": a future outranks the "on".
+    future = "PLANNED" in cats and _has_any(w.toks[max(0, w.first - 8) : w.first], cues.future)
+    if "ELSEWHERE" in cats or ("HISTORICAL" in cats and "ADMINISTERED" not in cats and not future):
         return "historical"
     if "ADMINISTERED" in cats:
         return "administered"
     kind = event.section.kind if event.section else "neutral"
     if "PLANNED" in cats:
-        before = w.toks[max(0, w.first - 8) : w.first]
+        before = _clause_before(w, 8)
         return "requested" if recommending or _has_any(before, cues.request) or _conditional(w, cues) else "ordered"
     if kind == "not_given":
         return "allergy" if event.section and event.section.category == "ALLERGY" else "historical"
     if kind == "plan":
-        before = w.toks[max(0, w.first - 8) : w.first]
+        before = _clause_before(w, 8)
         return "requested" if recommending or _has_any(before, cues.request) or _conditional(w, cues) else "ordered"
     if kind == "history":
         return "historical"
