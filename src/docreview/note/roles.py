@@ -414,8 +414,9 @@ def assign_roles(text: str, events: list[DoseEvent]) -> list[str]:
             roles[i] = "restatement" if given else "other"
     for i, event in enumerate(events):
         # The drug named again, with no amount of its own, after it was given: the same
-        # administration told twice ("after adequate sedation with Versed").
-        if roles[i] == "administered" and not event.amounts and not event.entries and any(
+        # administration told twice ("after adequate sedation with Versed"). One told with its
+        # own giving ("Additional Narcan was given") is another dose.
+        if roles[i] == "administered" and not event.amounts and not event.entries and "ADMINISTERED" not in event.categories and any(
             roles[j] == "administered" and _same_drug(event, events[j]) for j in range(i)
         ):
             roles[i] = "restatement"
