@@ -130,6 +130,43 @@ class WasteWordsFile(_File):
     containers: list[str] = Field(min_length=1)
 
 
+class DrugLexiconFile(_File):
+    """data/drug_lexicon.json: uncoded drug names, built by scripts/build_drug_lexicon.py."""
+
+    names: list[str] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _normalised(self) -> DrugLexiconFile:
+        bad = [n for n in self.names if n != " ".join(n.split()) or n != n.lower()]
+        if bad:
+            raise ValueError(f"names must be lower-case, single-spaced: {bad[:5]}")
+        return self
+
+
+class EnglishWordsFile(_File):
+    """data/english_words.json: common English words (never an unknown drug name)."""
+
+    words: list[str] = Field(min_length=1)
+
+
+class DrugShapeFile(_File):
+    """data/drug_shape.json: the cues that give away an unlisted drug name (note/drug_shape.py)."""
+
+    dose_units: list[str]
+    lab_unit_after: list[str]
+    frequencies: list[str]
+    dose_forms: list[str]
+    vaccine_heads: list[str]
+    vaccine_stop: list[str]
+    list_categories: list[str]
+    not_drugs: list[str]
+    inn_stems: list[str]
+    before: list[str]
+    after: list[str]
+    device_after: list[str]
+    word_prefixes: list[str]
+
+
 def _role_cues():
     from docreview.note.roles import RoleCues
 
@@ -152,6 +189,9 @@ MODELS = {
     "drug_words.json": lambda: DrugWordsFile,
     "other_drugs.json": lambda: OtherDrugsFile,
     "role_cues.json": _role_cues,
+    "drug_lexicon.json": lambda: DrugLexiconFile,
+    "english_words.json": lambda: EnglishWordsFile,
+    "drug_shape.json": lambda: DrugShapeFile,
     "settings.json": _settings,
     "waste_words.json": lambda: WasteWordsFile,
 }

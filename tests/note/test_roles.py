@@ -87,3 +87,54 @@ def test_a_calculation_beside_the_timed_record_is_counted_once(kb):
             "1010 Levetiracetam 1500 mg in NS 100 mL IVPB over 15 min.")
     read = read_note(text, kb.facts("J1953"), kb)
     assert [e.role for e in read.events] == ["restatement", "administered"]
+
+
+def test_allergy_cues_around_a_mention(kb):
+    text = "She is allergic to penicillin. Probable Coumadin hypersensitivity."
+    assert [r for _, r in roles_of(kb, text)] == ["allergy", "allergy"]
+
+
+def test_home_medication_headers_by_their_first_words(kb):
+    text = ("Ketorolac 30 mg IV given at 10:15.\n"
+            "Home meds per pharmacy: lisinopril 10 mg daily, metformin 500 mg BID.\n"
+            "Current: atenolol 25 mg daily.")
+    assert [r for _, r in roles_of(kb, text, "J1885")] == ["administered", "historical", "historical", "historical"]
+
+
+def test_a_history_narrative_is_historical_unless_told_as_today(kb):
+    text = ("HISTORY OF PRESENT ILLNESS: He was started on levetiracetam by his neurologist. "
+            "EMS gave lorazepam 2 mg. In the emergency department he received lorazepam 2 mg IV.")
+    assert [r for _, r in roles_of(kb, text, "J2060")] == ["historical", "historical", "administered"]
+
+
+def test_a_procedure_med_list_is_a_record_and_a_home_list_is_not(kb):
+    procedure = "MEDICATIONS: Fentanyl 100 mcg, Versed 4 mg.\nPROCEDURE: Colonoscopy."
+    home = "MEDICATIONS: Lasix 40 mg p.o. twice a day, aspirin daily.\nPROCEDURE: Colonoscopy."
+    assert [r for _, r in roles_of(kb, procedure, "J2250")] == ["administered", "administered"]
+    assert [r for _, r in roles_of(kb, home, "J1940")] == ["historical", "historical"]
+
+
+def test_talked_about_measured_and_compound_mentions_are_other(kb):
+    text = ("Reviewed insulin pen technique with the patient.\n"
+            "Vancomycin trough before the next dose.\n"
+            "History of heparin-induced thrombocytopenia.")
+    assert [r for _, r in roles_of(kb, text, "J3370")] == ["other", "other", "other"]
+
+
+def test_recommendations_and_conditions_are_requests(kb):
+    text = ("I recommended that he be treated with ceftriaxone 1 g IV daily.\n"
+            "Start norepinephrine drip if MAP < 65.")
+    assert [r for _, r in roles_of(kb, text, "J0696")] == ["requested", "requested"]
+
+
+def test_a_stock_line_is_inventory_without_an_administration(kb):
+    text = "CLINIC INVENTORY\nOndansetron 4 mg/2 mL SDV, NDC 0409-4755-03, qty 25, lot EM2211, exp 08/2026"
+    assert [r for _, r in roles_of(kb, text, "J2405")] == ["inventory"]
+
+
+def test_a_gloss_shares_the_role_of_a_name_that_was_not_given(kb):
+    from docreview.note.roles import mention_readings
+
+    text = "Home: Lotensin (benazepril) 20 mg daily.\nKetorolac 30 mg IV given at 10:00."
+    events = read_note(text, kb.facts("J1885"), kb).events
+    assert [r.role for r in mention_readings(events)] == ["historical", "historical", "administered"]

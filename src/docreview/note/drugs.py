@@ -1,6 +1,8 @@
 """Drug mentions: every name the knowledge base knows, matched on word tokens.
 
-Names come from code facts (CMS drug phrase, its salt-less moiety, brands, curated aliases).
+Names come from code facts (CMS drug phrase, its salt-less moiety, brands, curated aliases),
+then, with no code, other drugs (data/other_drugs.json), the derived lexicon of public drug
+names (data/drug_lexicon.json) and names the note's shape gives away (note/drug_shape.py).
 Misspellings are caught by fuzzy matching against the billed code's and its similar codes'
 names only, so that a typo never turns into some unrelated drug.
 """
@@ -14,10 +16,13 @@ from functools import lru_cache
 from rapidfuzz import fuzz
 
 from docreview.knowledge.facts import CodeFacts, KnowledgeBase, normalize_name
+from docreview.note.drug_shape import find_unknown_drugs
 from docreview.resources import load_json
 
 _WORD_RE = re.compile(r"[A-Za-z0-9]+")
 _NUMBER_RE = re.compile(r"\d")
+# "Glucose 110 mg/dL", "potassium 4.1 mEq/L": an analyte with its lab value, not a drug.
+_LAB_VALUE_RE = re.compile(r"[\s:=,]*(?:was|is|of|level)?\s*\d[\d.,]*\s*(?:[a-z]+/(?:d?l|deciliter|liter)\b|mmol)", re.IGNORECASE)
 _FUZZY_MIN_LEN = 6
 _FUZZY_SCORE = 86.0
 
@@ -46,6 +51,19 @@ class DrugLexicon:
             words = tuple(normalize_name(name).split())
             if words and words not in names:
                 names[words] = set()
+        coded = {words for words, codes in names.items() if codes}
+        # A public name that holds a billed drug's name ("lidocaine hydrochloride") would
+        # hide the code from the longest match: the billed name wins.
+        coded_firsts = {words[0] for words in coded}
+        for name in load_json("drug_lexicon.json")["names"]:
+            words = tuple(name.split())
+            if words in names:
+                continue
+            # Only a name sharing a word with a billed name can hold one (a set test for the rest).
+            if coded_firsts.isdisjoint(words) or not any(
+                words[i:j] in coded for i in range(len(words)) for j in range(i + 1, len(words) + 1)
+            ):
+                names[words] = set()
         for words, codes in names.items():
             self._by_first.setdefault(words[0], []).append((words, frozenset(codes), " ".join(words)))
         for entries in self._by_first.values():
@@ -71,9 +89,11 @@ class DrugLexicon:
                     i += n
                     continue
             i += 1
+        out = [m for m in out if m.codes or not _LAB_VALUE_RE.match(text, m.end)]
         if fuzzy_targets:
             out.extend(self._fuzzy(words, out, fuzzy_targets))
-            out.sort(key=lambda m: m.start)
+        out.extend(DrugMention(s, e, name, frozenset()) for s, e, name in find_unknown_drugs(text, [(m.start, m.end) for m in out]))
+        out.sort(key=lambda m: m.start)
         return out
 
     @staticmethod

@@ -181,7 +181,7 @@ def _merge_adjacent(text: str, mentions: list[DrugMention]) -> list[DrugMention]
             # A gloss ("Solu-Medrol (methylprednisolone)", "Kenalog/triamcinolone") is one mention;
             # a comma list of different drugs ("TORADOL, PENICILLIN") is not.
             gloss = "(" in gap or "/" in gap or bool(prev.codes & mention.codes)
-            if len(gap) <= 4 and re.fullmatch(r"[\s(),/-]*", gap) and gloss:
+            if len(gap) <= 4 and re.fullmatch(r"[\s(),/-]*", gap) and gloss and "\n" not in gap:  # never across lines
                 both = prev.codes & mention.codes
                 codes = both or min(prev.codes, mention.codes, key=len)
                 out[-1] = DrugMention(prev.start, mention.end, f"{prev.name} / {mention.name}", frozenset(codes), prev.fuzzy and mention.fuzzy,

@@ -14,6 +14,11 @@ clause and its ConText categories — with the cue words in data/role_cues.json:
 6. otherwise its ConText categories: not given -> deferred, elsewhere/history -> historical,
    planned -> ordered (requested when a request or recommendation cue scopes it),
    administered -> administered, and the section's kind when no cue speaks.
+Around these: an allergy cue next to the mention ("allergic to X", "X hypersensitivity") gives
+allergy anywhere; a header that opens with a home-medication word ("Home:", "Current:", "Med hx:")
+reads as a home-medication list; a family-history section or a compound ("heparin-induced")
+gives other; in a history narrative (HPI) a mention told with no time and no today cue is
+historical; a condition after a plan ("start X if MAP < 65") makes it a request.
 Container, restatement, waste and inventory stand only when another mention of the same drug
 carries the administration; a lone container or title mention that reports the giving is it.
 """
@@ -48,6 +53,17 @@ class RoleCues(BaseModel):
     restatement_before: list[list[str]]
     request: frozenset[str]
     other_after: frozenset[str]
+    allergy: frozenset[str]
+    home_headers: list[str]
+    narrative_headers: frozenset[str]
+    now: list[str]
+    other_headers: frozenset[str]
+    other_compound: frozenset[str]
+    condition_after: frozenset[str]
+    preparation: frozenset[str]
+    strong_request: frozenset[str]
+    talk: list[list[str]]
+    future: frozenset[str]
 
 
 @lru_cache(maxsize=1)
@@ -142,7 +158,11 @@ def _restatement_cue(text: str, w: _Window, event: DoseEvent, cues: RoleCues) ->
         return True  # the note's title line ("OUTPATIENT INFUSION - ondansetron")
     sec = event.section
     # A title header names the procedure; its own line restates what the body reports.
-    if sec is not None and sec.header.lower() in cues.restatement_headers and event.sentence.start <= sec.start + 2:
+    # (without an amount of its own: "Procedure: Kenalog 40 mg injected" is the record itself).
+    header_line = sec is not None and "\n" not in text[sec.start - len(sec.header) - 2 : event.mention.start].strip("\n")
+    if sec is not None and sec.header.lower() in cues.restatement_headers and not event.amounts and (
+        event.sentence.start <= sec.start + 2 or header_line
+    ):
         return True
     before = [t.text for t in w.toks[max(0, w.first - 3) : w.first]]
     return any(_ends_with(before, phrase) for phrase in cues.restatement_before)
@@ -152,22 +172,114 @@ def _has_any(toks: Sequence[Token], words: frozenset[str]) -> bool:
     return any(t.text in words for t in toks)
 
 
+def _talked_about(w: _Window, cues: RoleCues) -> bool:
+    """A drug named as the subject of talk: 'reviewed the Diastat protocol', 'side effects of Topamax'."""
+    before = [t.text for t in w.toks[max(0, w.first - 9) : w.first]]
+    while before:
+        if any(_ends_with(before, phrase) for phrase in cues.talk):
+            return True
+        if before[-1] not in {"the", "a", "an", "his", "her", "their", "higher", "lower", "possible", "doses", "dose", "of", "with"}:
+            return False
+        before.pop()
+    return False
+
+
+def _concentration_aside(text: str, event: DoseEvent) -> bool:
+    """'ondansetron 16 mg IV (ondansetron 2 mg/mL, 8 mL)': inside parentheses, the drug named with
+    its concentration first is the product the dose came from."""
+    start = event.mention.start
+    opened = text.rfind("(", event.sentence.start, start)
+    if opened < 0 or text[opened + 1 : start].strip() or not event.amounts:
+        return False
+    first = min(event.amounts, key=lambda a: a.start)
+    return first.start > start and first.is_concentration and text.find(")", event.mention.end) > first.end
+
+
+def _near(w: _Window, words: frozenset[str], before: int = 8, after: int = 15) -> bool:
+    """A cue word close to the mention in its sentence (a transcription's line can be a page long)."""
+    return _has_any(w.toks[max(0, w.first - before) : w.last + 1 + after], words)
+
+
+def _inside_parentheses(text: str, event: DoseEvent, clause: list[Token]) -> list[Token]:
+    """A mention inside '( ... )' reads its clause inside them: '(10 mL of 10% calcium gluconate vial)'."""
+    start, end = event.mention.start, event.mention.end
+    sent = event.sentence
+    opened = text.rfind("(", sent.start, start)
+    if opened < 0 or ")" in text[opened:start]:
+        return clause
+    closed = text.find(")", end, sent.end)
+    if closed < 0:
+        return clause
+    return [t for t in clause if opened < t.start and t.end <= closed]
+
+
+def _allergy_cue(w: _Window, cues: RoleCues) -> bool:
+    """'allergic to X', 'allergy to X', 'X hypersensitivity', 'X allergy': within the clause."""
+    clause = _clause(w)
+    lo = clause[0].start if clause else 0
+    before = [t for t in w.toks[max(0, w.first - 5) : w.first] if t.start >= lo]
+    after = w.toks[w.last + 1 : w.last + 3]
+    return _has_any(before, cues.allergy) or (bool(after) and after[0].text in cues.allergy)
+
+
+def _home_header(header: str, cues: RoleCues) -> bool:
+    """'Home:', 'Home meds per pharmacy:', 'Current prophylaxis:', 'Med hx:': the patient's own regimen."""
+    words = header.lower().split()
+    return any(words[: len(h.split())] == h.split() for h in cues.home_headers)
+
+
+def _told_now(toks_of: _Tokens, event: DoseEvent, cues: RoleCues) -> bool:
+    """A time of day or a today cue in the sentence: the giving happens at this encounter."""
+    from docreview.note.amounts import find_times
+
+    words = [t.text for t in toks_of.sentence_of(event)]
+    if find_times(toks_of.text, event.sentence.start, event.sentence.end):
+        return True
+    return any(tuple(words[i : i + len(p)]) == tuple(p) for p in (c.split() for c in cues.now) for i in range(len(words)))
+
+
+def _conditional(w: _Window, cues: RoleCues) -> bool:
+    """'start norepinephrine drip if MAP < 65': a condition after the drug, in its clause."""
+    clause = [t for t in _clause(w) if t.start >= w.toks[w.last].end]
+    # "if needed", "if necessary" is an as-needed order, not a condition on the plan.
+    return any(t.text in cues.condition_after and (k + 1 == len(clause) or clause[k + 1].text not in _AS_NEEDED)
+               for k, t in enumerate(clause))
+
+
+def _clause_before(w: _Window, limit: int) -> list[Token]:
+    """Up to `limit` tokens before the mention, within its clause."""
+    toks = w.toks[max(0, w.first - limit) : w.first]
+    cut = max((k for k, t in enumerate(toks) if t.text in {",", ";"}), default=-1)
+    return toks[cut + 1 :]
+
+
+_AS_NEEDED = frozenset({"needed", "necessary", "required", "indicated"})
+
+
 def _context_role(w: _Window, event: DoseEvent, cues: RoleCues) -> str:
     cats = event.categories
+    recommending = event.section is not None and "recommend" in event.section.header.lower()
     if "NOT_GIVEN" in cats:
-        return "deferred"
-    if "ELSEWHERE" in cats or ("HISTORICAL" in cats and "ADMINISTERED" not in cats):
+        return "requested" if recommending else "deferred"  # "Recommendations: 1. Please discontinue cefazolin"
+    # "I recommended that he be treated with Bactrim ... at home", "she may require additional IV
+    # furosemide": a recommendation before the drug in its sentence makes it a request.
+    if _has_any(w.toks[max(0, w.first - 12) : w.first], cues.strong_request) and ("ADMINISTERED" not in cats or not event.times):
+        return "requested"
+    # "the patient will be on Zithromax", "discharge on prednisone": a future outranks the "on".
+    future = "PLANNED" in cats and _has_any(w.toks[max(0, w.first - 8) : w.first], cues.future)
+    if "ELSEWHERE" in cats or ("HISTORICAL" in cats and "ADMINISTERED" not in cats and not future):
         return "historical"
     if "ADMINISTERED" in cats:
         return "administered"
-    if "PLANNED" in cats:
-        before = w.toks[max(0, w.first - 8) : w.first]
-        return "requested" if _has_any(before, cues.request) else "ordered"
     kind = event.section.kind if event.section else "neutral"
+    if "PLANNED" in cats:
+        before = _clause_before(w, 8)
+        return "requested" if recommending or _has_any(before, cues.request) or _conditional(w, cues) else "ordered"
     if kind == "not_given":
         return "allergy" if event.section and event.section.category == "ALLERGY" else "historical"
     if kind == "plan":
-        return "requested" if event.section and "recommend" in event.section.header.lower() else "ordered"
+        before = _clause_before(w, 8)
+        return "requested" if recommending or _has_any(before, cues.request) or _conditional(w, cues) else "ordered"
     if kind == "history":
         return "historical"
     return "administered"
@@ -187,6 +299,39 @@ def _is_record(toks_of: _Tokens, event: DoseEvent, cues: RoleCues) -> bool:
     return _has_any(toks_of.sentence_of(event), cues.administration_verbs) or bool(find_times(toks_of.text, sent.start, sent.end))
 
 
+def _is_record_clause(text: str, clause: list[Token], event: DoseEvent, cues: RoleCues) -> bool:
+    """A time or an administration verb in the mention's list item (its clause), or a dose or route
+    with no dosing frequency ("MEDICATIONS: Fentanyl 25 mcg, Versed 2 mg" in a procedure note,
+    against "Furosemide 20 mg IV daily" or a bare "Fosamax." in the patient's list)."""
+    from docreview.note.amounts import find_times
+    from docreview.note.vocab import route_vocabulary
+
+    if not clause:
+        return False
+    if _has_any(clause, cues.administration_verbs) or find_times(text, clause[0].start, clause[-1].end):
+        return True
+    if "PLANNED" in event.categories:
+        return False
+    # A dose form ("albuterol nebulizers", "p.o.") is no sign of a giving; an injection route is.
+    injected = any(r.route in route_vocabulary().injection_routes and clause[0].start <= r.start <= clause[-1].end for r in event.routes)
+    return injected or any(clause[0].start <= a.start <= clause[-1].end for a in event.amounts)
+
+
+def _narrative(event: DoseEvent, cues: RoleCues) -> bool:
+    """A history narrative: the history of present illness, or a past-history section."""
+    sec = event.section
+    return sec is not None and (sec.kind == "history" or sec.header.lower() in cues.narrative_headers)
+
+
+def _compound_after(text: str, event: DoseEvent, cues: RoleCues) -> bool:
+    """'heparin-induced', 'methicillin-resistant': the drug names something else."""
+    end = event.mention.end
+    if text[end : end + 1] != "-":
+        return False
+    word = text[end + 1 : end + 20].split()[0].strip(".,;:").lower() if text[end + 1 : end + 20].split() else ""
+    return word in cues.other_compound
+
+
 def _same_drug(a: DoseEvent, b: DoseEvent) -> bool:
     if a.mention.codes and b.mention.codes:
         return bool(a.mention.codes & b.mention.codes)
@@ -203,32 +348,47 @@ def assign_roles(text: str, events: list[DoseEvent]) -> list[str]:
         context = _context_role(w, event, cues)
         after = [t.text for t in w.toks[w.last + 1 : w.last + 3]]
         category = event.section.category if event.section else ""
-        clause = _clause(w)
+        header = event.section.header.lower() if event.section else ""
+        clause = _inside_parentheses(text, event, _clause(w))
         administers = _has_any(clause, cues.administration_verbs)
-        if category == "ALLERGY":
+        line = toks_of.line_words(event)
+        container = (_container_cue(w, cues) or _concentration_aside(text, event)) and not administers and not _route_in(text, clause)
+        if category == "ALLERGY" or _allergy_cue(w, cues):
             role = "allergy"
-        elif category == "HOME_MEDICATION" and context != "administered":
+        elif (category == "HOME_MEDICATION" or _home_header(header, cues)) and "ADMINISTERED" not in event.categories and context != "deferred":
             role = "historical"
-        elif category == "MED_LIST" and context != "administered" and not _is_record(toks_of, event, cues):
+        elif category == "MED_LIST" and context != "deferred" and not _is_record_clause(text, clause, event, cues):
             # "MEDICATIONS: Premarin 1.25 mg daily, ..." is the patient's list; "Meds: 1315
-            # ondansetron 2 mg IVP" (a time, a verb) is an administration record.
+            # ondansetron 2 mg IVP" (a time, a verb in the item) is an administration record.
             role = "historical"
+        elif header in cues.other_headers or _compound_after(text, event, cues):
+            role = "other"  # "Family history: mother on warfarin", "heparin-induced thrombocytopenia"
         elif after and after[0] in cues.other_after:
             role = "other"
-        elif not toks_of.line_words(event).isdisjoint(cues.inventory) and not administers:
+        elif _talked_about(w, cues) and context not in ("deferred", "historical"):
+            role = "other"  # "Reviewed insulin pen technique", "discussed switching to Eylea"
+        elif _near(w, cues.inventory) and not administers and not (container and not line.isdisjoint(cues.preparation)):
+            # "Lucentis 0.5 mg single-dose vial, Lot 3512764" is stock; "Two 100-unit vials of
+            # Botox reconstituted (lot C6102C4)" is the container the dose was prepared from.
             role = "inventory"
         elif _has_any(clause, cues.waste) and not administers:
             role = "waste"
-        elif _container_cue(w, cues) and not administers and not _route_in(text, clause):
+        elif container:
             role = "container"
         elif _restatement_cue(text, w, event, cues):
             role = "restatement"
+        elif context in ("administered", "ordered") and _narrative(event, cues) and not _told_now(toks_of, event, cues):
+            role = "historical"  # HPI: "was started on Trileptal", "EMS gave lorazepam 2 mg"
         else:
             role = context
         first_pass.append((role, context))
     roles = [r for r, _ in first_pass]
     for i, (role, context) in enumerate(first_pass):
         if role not in SECONDARY:
+            continue
+        if role == "inventory" and not events[i].routes and not _has_any(toks_of.sentence_of(events[i]), cues.administration_verbs):
+            # A stock line ("Ondansetron 4 mg/2 mL SDV, NDC 0409-4755-03, lot ...") is inventory
+            # alone (its NDC and lot digits are no time of giving).
             continue
         # A secondary role stands only beside another mention of the drug that carries the
         # administration: with its own amount, or (for a title) told after it.
@@ -246,9 +406,17 @@ def assign_roles(text: str, events: list[DoseEvent]) -> list[str]:
         ):
             roles[i] = "restatement"
     for i, event in enumerate(events):
+        # A name with nothing of a giving around it (no cue, dose, route, time or verb) outside an
+        # administration section: "reviewed insulin pen technique", "insulin requiring". It
+        # restates a drug given elsewhere in the note, or it is only talked about.
+        if roles[i] == "administered" and not event.categories and _bare(event, records[i]):
+            given = any(j != i and roles[j] == "administered" and _same_drug(event, events[j]) for j in range(len(events)))
+            roles[i] = "restatement" if given else "other"
+    for i, event in enumerate(events):
         # The drug named again, with no amount of its own, after it was given: the same
-        # administration told twice ("after adequate sedation with Versed").
-        if roles[i] == "administered" and not event.amounts and not event.entries and any(
+        # administration told twice ("after adequate sedation with Versed"). One told with its
+        # own giving ("Additional Narcan was given") is another dose.
+        if roles[i] == "administered" and not event.amounts and not event.entries and "ADMINISTERED" not in event.categories and any(
             roles[j] == "administered" and _same_drug(event, events[j]) for j in range(i)
         ):
             roles[i] = "restatement"
@@ -266,7 +434,8 @@ class MentionReading:
 
 def mention_readings(events: list[DoseEvent]) -> list[MentionReading]:
     """The roles by surface mention: a gloss ("Depo-Medrol (methylprednisolone)") names the
-    drug again, so its second name is a restatement of the first."""
+    drug again. Beside a giving its second name is a restatement of the first; beside anything
+    else (a home medication, a stock line, a plan) it shares the first name's role."""
     out = []
     for event in events:
         role = event.role or "administered"
@@ -275,8 +444,13 @@ def mention_readings(events: list[DoseEvent]) -> list[MentionReading]:
             out.append(MentionReading(event.mention.start, event.mention.end, role))
             continue
         out.append(MentionReading(event.mention.start, gloss[0], role))
-        out.append(MentionReading(gloss[0], gloss[1], "restatement"))
+        out.append(MentionReading(gloss[0], gloss[1], "restatement" if role == "administered" else role))
     return out
+
+
+def _bare(event: DoseEvent, record: bool) -> bool:
+    kind = event.section.kind if event.section else "neutral"
+    return kind != "administration" and not record and not event.amounts and not event.routes and not event.entries
 
 
 def _carries_dose(event: DoseEvent) -> bool:

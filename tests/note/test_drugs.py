@@ -1,0 +1,78 @@
+"""Drug mentions with no billing code: the derived lexicon and the shape of an unlisted name.
+Snippets are written for these tests."""
+
+from __future__ import annotations
+
+import pytest
+
+from docreview.data_files import DrugLexiconFile, data_file
+from docreview.knowledge.facts import knowledge_base
+from docreview.note.drug_shape import find_unknown_drugs
+from docreview.note.drugs import lexicon_for
+
+
+@pytest.fixture(scope="module")
+def lexicon():
+    return lexicon_for(knowledge_base())
+
+
+def names(lexicon, text: str) -> list[tuple[str, bool]]:
+    """(text of each mention, whether it carries a code)."""
+    return [(text[m.start : m.end], bool(m.codes)) for m in lexicon.find(text)]
+
+
+def test_lexicon_file_is_compact_and_normalised():
+    lex = data_file("drug_lexicon.json")
+    assert isinstance(lex, DrugLexiconFile)
+    assert 3000 < len(lex.names) < 20000
+    assert "atenolol" in lex.names and "oxygen" not in lex.names and "water" not in lex.names
+
+
+def test_home_medications_from_the_public_lexicon_carry_no_code(lexicon):
+    found = names(lexicon, "Home meds: atenolol 50 mg daily, hydrochlorothiazide 25 mg, alprazolam 0.5 mg prn.")
+    assert found == [("atenolol", False), ("hydrochlorothiazide", False), ("alprazolam", False)]
+
+
+def test_a_billed_name_wins_over_a_longer_public_name(lexicon):
+    # "lidocaine hydrochloride" is a public ingredient name; the billed "lidocaine" keeps its code.
+    found = names(lexicon, "Lidocaine hydrochloride 1% 5 mL infiltrated.")
+    assert found and found[0][1]
+
+
+def test_lab_values_are_not_drugs(lexicon):
+    assert names(lexicon, "Glucose 110 mg/dL. Potassium 4.1 mEq/L. Hemoglobin 12 g/dL.") == []
+
+
+def test_an_unlisted_brand_with_a_strength_or_frequency_is_a_drug():
+    text = "Zorvexa 100 mg b.i.d. Also Quintrol daily. Pelmora XL 50 mg."
+    assert [n for _, _, n in find_unknown_drugs(text, [])] == ["zorvexa", "quintrol", "pelmora"]
+
+
+def test_english_words_units_and_analytes_with_numbers_are_not_drugs():
+    text = "Weight 70 kg. Total 4 mg given. Creatinine 1.2 mg/dL. Hemoglobin 12 g/dL. Patient 2 tablets."
+    assert find_unknown_drugs(text, []) == []
+
+
+def test_drug_verbs_lists_and_glosses_give_a_name_away():
+    text = ("She was started on Zorvexa last year.\n"
+            "MEDICATIONS: Quintrol, Pelmora.\n"
+            "Also Vantrel (atenolol).")
+    taken = [(text.index("atenolol"), text.index("atenolol") + 8)]
+    assert [n for _, _, n in find_unknown_drugs(text, taken)] == ["zorvexa", "quintrol", "pelmora", "vantrel"]
+
+
+def test_a_name_recognised_once_is_a_drug_everywhere_in_the_note():
+    text = "Zorvexa 25 mg nightly.\nSide effects of Zorvexa reviewed."
+    assert [n for _, _, n in find_unknown_drugs(text, [])] == ["zorvexa", "zorvexa"]
+
+
+def test_instruments_and_sutures_are_not_drugs():
+    text = "Closed with 3-0 Vantrel. Metzbaum scissors used. MEDICATIONS: Vantrel suture."
+    assert find_unknown_drugs(text, []) == []
+
+
+def test_vaccines_are_named_by_the_words_before_the_head():
+    text = "Offered the influenza vaccine today. Needs hepatitis A vaccination. Received Shingrix vaccine."
+    found = [n for _, _, n in find_unknown_drugs(text, [])]
+    # "Shingrix" is a drug by its verb already ("Received Shingrix"); the vaccine span adds nothing.
+    assert found == ["influenza vaccine", "hepatitis a vaccination", "shingrix"]
