@@ -123,6 +123,12 @@ class OtherDrugsFile(_File):
     names: list[str]
 
 
+class DrugAbbreviationsFile(_File):
+    """data/drug_abbreviations.json: chart abbreviation -> the drug name the knowledge base uses."""
+
+    abbreviations: dict[str, str] = Field(min_length=1)
+
+
 class WasteWordsFile(_File):
     leftover: list[str] = Field(min_length=1)
     discard_verbs: list[str] = Field(min_length=1)
@@ -194,6 +200,7 @@ MODELS = {
     "drug_shape.json": lambda: DrugShapeFile,
     "settings.json": _settings,
     "waste_words.json": lambda: WasteWordsFile,
+    "drug_abbreviations.json": lambda: DrugAbbreviationsFile,
 }
 
 

@@ -76,3 +76,13 @@ def test_vaccines_are_named_by_the_words_before_the_head():
     found = [n for _, _, n in find_unknown_drugs(text, [])]
     # "Shingrix" is a drug by its verb already ("Received Shingrix"); the vaccine span adds nothing.
     assert found == ["influenza vaccine", "hepatitis a vaccination", "shingrix"]
+
+
+def test_chart_abbreviations_carry_the_codes_of_the_drug_they_stand_for():
+    from docreview.knowledge.facts import knowledge_base
+    from docreview.note.drugs import lexicon_for
+
+    kb = knowledge_base()
+    text = "KCl 20 mEq/100 mL IVPB over 2 h; TXA 1 g IV."
+    found = {text[m.start : m.end]: m.codes for m in lexicon_for(kb).find(text)}
+    assert "J3480" in found["KCl"] and "J3290" in found["TXA"]

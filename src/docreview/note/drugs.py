@@ -15,6 +15,7 @@ from functools import lru_cache
 
 from rapidfuzz import fuzz
 
+from docreview.data_files import data_file
 from docreview.knowledge.facts import CodeFacts, KnowledgeBase, normalize_name
 from docreview.note.drug_shape import find_unknown_drugs
 from docreview.resources import load_json
@@ -46,6 +47,11 @@ class DrugLexicon:
                 words = tuple(normalize_name(name).split())
                 if words and len("".join(words)) >= 2:
                     names.setdefault(words, set()).add(facts.code)
+        # Chart abbreviations ("KCl", "TXA", "vanco") carry the codes of the name they stand for.
+        for short, full in data_file("drug_abbreviations.json").abbreviations.items():  # type: ignore[attr-defined]
+            codes = names.get(tuple(normalize_name(full).split()))
+            if codes:
+                names.setdefault(tuple(normalize_name(short).split()), set()).update(codes)
         # Other drugs bound a billed drug's stretch of text; they carry no code.
         for name in load_json("other_drugs.json")["names"]:
             words = tuple(normalize_name(name).split())
