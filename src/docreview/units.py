@@ -54,7 +54,7 @@ def to_base(amount: Amount, unit: str, weight_kg: float | None, concentrations: 
         value = amount.total
     if amount.kind == kind[0]:
         return value, ""
-    if amount.kind == "volume" and kind[0] in {"mass", "units"}:
+    if amount.kind == "volume" and kind[0] in {"mass", "units", "equivalents"}:
         conc = next((c for c in concentrations if c.kind == kind[0]), None)
         if conc is None or not conc.per_volume_ml:
             return None, "the concentration (a volume was documented without mg/mL)"

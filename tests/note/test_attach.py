@@ -103,3 +103,13 @@ def test_a_needle_check_for_intrathecal_flow_is_not_a_route(kb):
 def test_periocular_and_topical_phrasings_are_routes(kb):
     assert routes(kb, "Ancef 50 mg and Decadron 4 mg were injected sub-Tenon.", "J0690")["Ancef"] == ["periocular"]
     assert routes(kb, "The sternum was then smeared with vancomycin 1 g.", "J3370")["vancomycin"] == ["topical"]
+
+
+def test_a_route_right_before_a_drug_is_its_own_over_one_further_back(kb):
+    got = routes(kb, "Treated with frequent nebulizers, treated with IV Solu-Medrol 125 mg for COPD.", "J2930")
+    assert got["Solu-Medrol"] == ["intravenous"]
+
+
+def test_a_route_before_a_list_does_not_reach_a_drug_after_the_list(kb):
+    text = "Intravenous sedation with morphine and Versed was performed and the toe was blocked with 1% Xylocaine."
+    assert routes(kb, text, "J2001")["Xylocaine"] == ["perineural"]

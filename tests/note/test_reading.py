@@ -92,3 +92,8 @@ def test_a_stated_route_beats_an_implied_one():
     text = "Ranibizumab 0.5 mg injected subconjunctivally OS."
     event = next(e for e in read_note(text, kb.facts("J2778"), kb).events)
     assert [r.route for r in event.routes] == ["periocular"]
+
+
+def test_milliequivalents_are_an_amount_and_bill_by_the_code_unit(kb):
+    admin = read("KCl 20 mEq/100 mL IVPB over 2 h via PIV given 1300-1500.", kb.facts("J3480"), kb).administration
+    assert admin.dose_base == 20.0

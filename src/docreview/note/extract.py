@@ -260,10 +260,11 @@ def read_note(text: str, facts: CodeFacts, kb: KnowledgeBase) -> NoteFacts:
                 # A mixture shares its route: "Kenalog 40 mg + 2 mL lido injected into the knee".
                 coded = next((m.start for m in in_sentence[j + 1 :] if m.codes), sent.end)
                 routes = notes.routes_in(seg_start, coded)
-            if not routes and j > 0:
+            if not routes and j > 0 and all(_SHORT_LIST_GAP_RE.match(text[in_sentence[k - 1].end : in_sentence[k].start]) for k in range(1, j + 1)):
                 # "given IV Norflex 60 mg, Zofran 4 mg, and morphine 4 mg": a route before the
-                # first drug of a list applies to the whole list.
+                # first drug of a list applies to the whole list (not to a drug after the list).
                 routes = notes.routes_in(sent.start, in_sentence[0].start)
+            routes = _own_prenominal(notes, sent, mention, routes)
             last_in_sentence = all(not m.codes for k, m in enumerate(in_sentence[j + 1 :], j + 1) if k not in asides)
             # A vial's volume ("(1 mL single-dose vial)") is a dose only when no dose line follows.
             dosed = [a for a in amounts if is_dose(a) and not (a.kind == "volume" and CONTAINER_AFTER_RE.match(text, a.end))]
@@ -387,6 +388,25 @@ _LIST_GAP_RE = re.compile(r"^[^;:]*?(?:,|\band\b|\bwith\b|\bplus\b|&|\+)[^;:]*$"
 _DESCRIBES_DOSE = {"container", "inventory", "restatement"}
 
 
+# Between a route and its drug: nothing, "of", "the", or the drug's own strength or amount
+# ("IV Solu-Medrol", "blocked with 1% Xylocaine", "IV push 4 mg of Zofran").
+_PRENOMINAL_GAP_RE = re.compile(
+    rf"\s*(?:(?:of|the|a|an)\s+)*(?:{NUM}\s*(?:%|{UNIT_ALT})\s*(?:(?:of|the)\s+)*)?(?:(?:preservative-free|plain)\s+)?",
+    re.IGNORECASE,
+)
+# A list of drugs: items with their amounts and separators, no verb between ("Norflex 60 mg, Zofran 4 mg, and").
+_SHORT_LIST_GAP_RE = re.compile(r"^(?![^;:]*\b(?:was|were|is|are|has|had|then|after|before|performed|placed)\b)[^;:]{0,40}?(?:,|\band\b|&|\+|\bplus\b)[^;:]{0,25}$", re.IGNORECASE)
+
+
+def _own_prenominal(notes: Annotations, sent: Sentence, mention: DrugMention, routes: list[RouteMatch]) -> list[RouteMatch]:
+    """'treated with nebulizers, treated with IV Solu-Medrol': a route written right before the
+    drug (or before its strength) is that drug's; routes further back belong to something else."""
+    own = [r for r in notes.routes_in(sent.start, mention.start) if _PRENOMINAL_GAP_RE.fullmatch(notes.text, r.end, mention.start)]
+    if not own:
+        return routes
+    return [own[-1], *(r for r in routes if r.start >= mention.start)]
+
+
 def _share_trailing_routes(text: str, events: list[DoseEvent]) -> None:
     """'given 175 mcg fentanyl, and 8 mg Versed intravenously': a route written after the last
     drug of a coordinated list (or a mixture: "+ 2 mL lido, injected into R knee") applies to
@@ -441,7 +461,7 @@ def _bare_dose(text: str, pos: int, facts: CodeFacts) -> list[Amount]:
     m = _BARE_DOSE_RE.match(text, pos)
     if kind is None or m is None:
         return []
-    base = {"mass": 1.0, "units": 1.0, "volume": 1.0}[kind[0]]
+    base = 1.0  # a bare number is read in the kind's base unit (mg, units, mL, mEq)
     return [Amount(start=m.start("num"), end=m.end("num"), value=float(m.group("num")) * base, kind=kind[0])]
 
 
