@@ -1,0 +1,285 @@
+"""The hybrid role question: where the rules are unsure of a drug mention's role, ask the model
+about that one mention, in its own sentence (never the whole note).
+
+Which mentions are asked (`doubt`), measured on the dev split of eval/mentions.jsonl:
+- `default`: the rules read "administered" only because no cue spoke (no ConText category; the
+  section's default), and the mention's own record shows neither a time nor both a route and an
+  amount. Dev: 90 such mentions, 43 right; the rest are mostly home-medication lists and past
+  treatments (historical), held or refused drugs (deferred), stock lines (inventory).
+- `planned`: the rules read "ordered" from a planning cue, with no section or a neutral one
+  (dev: 29, 13 right; historical, deferred and requested mentions are the rest).
+A mention with a timed record, or read from an allergy/home-medication section, a waste, container,
+inventory or restatement cue, is settled by the rules and never asked.
+
+The answer must be one of ANSWER_ROLES (the JSON schema's enum), and its quote, when it gives one,
+must be words of the text it was shown; otherwise the rules' role stands (an abstention).
+Restatement and container are not offered: they depend on the other mentions of the note,
+which the question does not show.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+from string import Template
+from typing import TYPE_CHECKING, Any, Literal
+
+from pydantic import BaseModel, Field
+
+if TYPE_CHECKING:
+    from docreview.model.providers import ChatBackend
+    from docreview.note.extract import DoseEvent
+
+log = logging.getLogger("docreview.model")
+
+ANSWER_ROLES = ("administered", "ordered", "requested", "deferred", "historical", "allergy", "inventory", "other")
+PROMPT_NAME = "role"
+MAX_EXCERPT = 240  # characters of the sentence around the mention: short prompts on a slow CPU
+MARK_OPEN, MARK_CLOSE = "[[", "]]"
+_JOINS = (".,", ":,")
+
+# Field order is the order the model writes them: the words first, then the role.
+class RoleAnswer(BaseModel):
+    quote: str = Field(max_length=160)
+    role: Literal[ANSWER_ROLES]  # type: ignore[valid-type]
+
+
+_SCHEMA_TEXT = json.dumps(RoleAnswer.model_json_schema(), sort_keys=True)
+
+
+# --- which mentions the rules are unsure of ------------------------------------------------------
+
+
+def _has_time(text: str, event: DoseEvent) -> bool:
+    from docreview.note.amounts import find_times
+
+    return bool(find_times(text, event.sentence.start, event.sentence.end))
+
+
+def doubt(text: str, event: DoseEvent) -> str | None:
+    """Why the rules' role for this mention is unsure (`default` / `planned`), or None when settled."""
+    role, cats = event.role, event.categories
+    section = event.section
+    if section is not None and section.category in ("ALLERGY", "HOME_MEDICATION"):
+        return None  # the section decided it
+    if role == "administered" and not cats & {"ADMINISTERED", "PLANNED", "HISTORICAL", "NOT_GIVEN", "ELSEWHERE"}:
+        if event.entries or _has_time(text, event):
+            return None  # a timed record ("Ketorolac 15 mg IV at 01:10") is an administration
+        if event.routes and event.dose_amounts:
+            return None  # dev: 23 of 32 such mentions were administrations; the model would not do better
+        return "default"
+    if role == "ordered" and "PLANNED" in cats and not cats & {"ADMINISTERED", "NOT_GIVEN"} and (section is None or section.kind == "neutral"):
+        return "planned"
+    return None
+
+
+# --- the question ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RoleQuestion:
+    """One mention, as the model sees it: the excerpt with the mention marked."""
+
+    index: int  # the event's index in the note's events
+    reason: str
+    drug: str
+    section: str
+    excerpt: str  # with the mention marked [[...]]
+    plain: str  # the same text unmarked (quotes are checked against it)
+
+
+def _excerpt_bounds(text: str, event: DoseEvent, limit: int = MAX_EXCERPT) -> tuple[int, int]:
+    """The mention's sentence; a long one (MTSamples runs sections together) is cut around it."""
+    start, end = event.sentence.start, event.sentence.end
+    m_start, m_end = event.mention.start, event.mention.end
+    # Another line of the sentence is another record: keep the mention's own line.
+    line_start = text.rfind("\n", start, m_start) + 1
+    line_end = text.find("\n", m_end, end)
+    start, end = max(start, line_start), end if line_end < 0 else line_end
+    # MTSamples joins its sections with ".," / ":,": those are record boundaries too.
+    cut = max((text.rfind(b, start, m_start) for b in _JOINS), default=-1)
+    start = cut + 2 if cut >= 0 else start
+    nxt = [i for i in (text.find(b, m_end, end) for b in _JOINS) if i >= 0]
+    end = min(nxt) + 1 if nxt else end
+    if end - start > limit:
+        lo = max(start, m_start - limit // 2)
+        hi = min(end, lo + limit)
+        lo = max(start, hi - limit)
+        # Snap to word boundaries so the model reads whole words.
+        if lo > start:
+            space = text.find(" ", lo, m_start)
+            lo = space + 1 if space >= 0 else lo
+        if hi < end:
+            space = text.rfind(" ", m_end, hi)
+            hi = space if space >= 0 else hi
+        start, end = lo, hi
+    return start, end
+
+
+def question_for(text: str, events: Sequence[DoseEvent], index: int, reason: str) -> RoleQuestion:
+    event = events[index]
+    start, end = _excerpt_bounds(text, event)
+    m_start, m_end = event.mention.start, min(event.mention.end, end)
+    marked = text[start:m_start] + MARK_OPEN + text[m_start:m_end] + MARK_CLOSE + text[m_end:end]
+    section = " ".join(event.section.header.split())[:60] if event.section else "none"
+    return RoleQuestion(index, reason, " ".join(text[m_start:m_end].split()), section or "none",
+                        " ".join(marked.split()), text[start:end])
+
+
+def questions(text: str, events: Sequence[DoseEvent]) -> list[RoleQuestion]:
+    """The questions for the mentions whose role the rules are unsure of."""
+    out = []
+    for i, event in enumerate(events):
+        reason = doubt(text, event)
+        if reason is not None:
+            out.append(question_for(text, events, i, reason))
+    return out
+
+
+# --- the prompt --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RolePrompt:
+    system: str
+    question: Template
+    version: str  # declared versions + a hash of the files
+
+
+def load_role_prompt(folder: str | None = None) -> RolePrompt:
+    from docreview.model.prompts import PROMPT_SET, PromptError, _load
+    from docreview.resources import bundled_prompts
+
+    root = Path(folder) if folder else bundled_prompts() / PROMPT_SET
+    digest = hashlib.sha256()
+    parts: dict[str, tuple[str, str]] = {}
+    for name in ("system", PROMPT_NAME):
+        path = root / f"{name}.md"
+        if not path.is_file():
+            raise PromptError(f"prompt file missing: {path}")
+        parts[name] = _load(path)
+        digest.update(name.encode() + b"\0" + path.read_bytes())
+    declared = ",".join(f"{n}{v}" for n, (v, _) in parts.items())
+    return RolePrompt(parts["system"][1].strip(), Template(parts[PROMPT_NAME][1]), f"{PROMPT_SET}/{declared}/{digest.hexdigest()[:12]}")
+
+
+def render(prompt: RolePrompt, q: RoleQuestion) -> str:
+    values = {"roles": ", ".join(ANSWER_ROLES), "section": q.section, "excerpt": q.excerpt, "drug": q.drug}
+    return prompt.question.substitute(values).strip()
+
+
+# --- the answer --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RoleVerdict:
+    index: int
+    reason: str  # why it was asked (doubt())
+    rules_role: str
+    role: str | None  # the model's role when it stands; None when it abstained
+    problem: str | None = None
+    cached: bool = False
+    ms: float = 0.0
+
+
+def _unmark(quote: str) -> str:
+    return quote.replace(MARK_OPEN, "").replace(MARK_CLOSE, "")
+
+
+def verify(q: RoleQuestion, raw: dict[str, Any]) -> tuple[str | None, str | None]:
+    """(the role, None) when the answer stands; (None, why) when it does not."""
+    try:
+        answer = RoleAnswer.model_validate(raw)
+    except ValueError:
+        return None, "its answer is not one of the allowed roles"
+    quote = " ".join(_unmark(answer.quote).strip(" \t\"'`.,;:").split())
+    if quote:
+        from docreview.model.quotes import locate
+
+        if locate(q.plain, quote) is None:
+            return None, "its quote is not in the sentence"
+    return answer.role, None
+
+
+class RoleAsker:
+    """Asks the model the role question for each unsure mention; answers are cached."""
+
+    def __init__(self, backend: ChatBackend, prompt: RolePrompt | None = None, cache: Any = None) -> None:
+        self.backend = backend
+        self.prompt = prompt or load_role_prompt()
+        self.cache = cache
+        self.calls = 0  # model calls made (cache misses)
+        self.stats: list[dict[str, Any]] = []  # per call: reason, ms, tokens (never note text)
+
+    def ask(self, q: RoleQuestion, rules_role: str) -> RoleVerdict:
+        from langchain_core.messages import HumanMessage, SystemMessage
+
+        from docreview.model.cache import cache_key
+
+        messages = [SystemMessage(self.prompt.system), HumanMessage(render(self.prompt, q))]
+        rendered = hashlib.sha256("\0".join([*(m.text for m in messages), _SCHEMA_TEXT]).encode()).hexdigest()[:16]
+        # Keyed by what the model sees (the excerpt), not the whole note.
+        key = cache_key(q.plain, {}, "role", f"{self.prompt.version}/{rendered}", self.backend.model_id, PROMPT_NAME)
+        record = self.cache.get(key) if self.cache is not None else None
+        cached = record is not None
+        if record is None:
+            record = self._call(messages, q.reason)
+            if self.cache is not None and not record.get("transient"):
+                self.cache.put(key, record)
+        ms = 0.0 if cached else float(record.get("ms", 0.0))
+        if "error" in record:
+            return RoleVerdict(q.index, q.reason, rules_role, None, record["error"], cached, ms)
+        role, problem = verify(q, record["answer"])
+        return RoleVerdict(q.index, q.reason, rules_role, role, problem, cached, ms)
+
+    def _call(self, messages: list, reason: str) -> dict[str, Any]:
+        from langchain_core.exceptions import OutputParserException
+
+        started = time.perf_counter()
+        try:
+            parsed, _, usage = self.backend.answer(messages, RoleAnswer)
+        except OutputParserException:
+            ms = (time.perf_counter() - started) * 1000
+            self.stats.append({"reason": reason, "ms": round(ms, 1)})
+            return {"error": "its answer could not be read as the expected JSON", "ms": ms}
+        except Exception as exc:  # a server that is down: not cached
+            log.warning("role question failed: %s", type(exc).__name__)
+            return {"error": f"the model call failed ({type(exc).__name__})", "transient": True, "ms": 0.0}
+        ms = (time.perf_counter() - started) * 1000
+        self.calls += 1
+        self.stats.append({"reason": reason, "ms": round(ms, 1), **usage})
+        return {"answer": parsed.model_dump(), "ms": ms, "usage": usage}
+
+    def review(self, text: str, events: Sequence[DoseEvent]) -> list[RoleVerdict]:
+        """A verdict for each unsure mention of the note."""
+        return [self.ask(q, events[q.index].role or "administered") for q in questions(text, events)]
+
+
+def with_roles(events: Sequence[DoseEvent], verdicts: Sequence[RoleVerdict]) -> list[DoseEvent]:
+    """The events with the model's roles where they stand (copies; the rules' reading is kept)."""
+    out = list(events)
+    for v in verdicts:
+        if v.role is not None and v.role != out[v.index].role:
+            out[v.index] = replace(out[v.index], role=v.role)
+    return out
+
+
+def build_role_asker(config: Any, cache: bool | None = None) -> RoleAsker:
+    """The asker for an explicit ModelConfig; ModelUnavailableError when the model cannot load."""
+    from docreview.model.cache import ResponseCache
+    from docreview.model.errors import ModelUnavailableError
+    from docreview.model.prompts import PromptError
+    from docreview.model.providers import ProviderError, build_backend
+
+    try:
+        backend = build_backend(config)
+        prompt = load_role_prompt()
+    except (ProviderError, PromptError) as exc:
+        raise ModelUnavailableError(f"the role question cannot run: {exc}") from exc
+    use_cache = config.cache if cache is None else cache
+    return RoleAsker(backend, prompt, ResponseCache() if use_cache else None)

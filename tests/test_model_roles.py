@@ -1,0 +1,174 @@
+"""The hybrid role question (docreview.model.roles) with LangChain's fake chat models: which
+mentions are asked, what the model is shown, answer verification, the cache, and hybrid scoring.
+
+The real llama.cpp path runs in a child process (tests/native_roles.py).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+
+import pytest
+from langchain_core.language_models.fake_chat_models import FakeListChatModel
+
+from docreview.evaluate_mentions import MentionNote, run_mention_eval, score_mentions
+from docreview.knowledge.facts import knowledge_base
+from docreview.model.cache import ResponseCache
+from docreview.model.providers import ChatBackend
+from docreview.model.roles import ANSWER_ROLES, RoleAsker, doubt, load_role_prompt, questions, render, verify, with_roles
+from docreview.note.extract import read_note
+
+# The rules read the methadone line as given (no cue speaks); the ketorolac line is a record.
+NOTE = "Follow-up.\nShe states that the methadone did not work for her.\nKetorolac 30 mg IM given at 10:05."
+METHADONE = NOTE.index("methadone")
+KETOROLAC = NOTE.index("Ketorolac")
+
+
+@pytest.fixture(scope="module")
+def events():
+    kb = knowledge_base()
+    return read_note(NOTE, kb.facts("J1953"), kb).events
+
+
+def reply(role: str, quote: str = "") -> str:
+    return json.dumps({"quote": quote, "role": role})
+
+
+class Recording(FakeListChatModel):
+    """Keeps the messages it was sent."""
+
+    seen: list = []
+
+    def _call(self, messages, *args, **kwargs):
+        self.seen.append([m.text for m in messages])
+        return super()._call(messages, *args, **kwargs)
+
+
+def asker_with(*responses: str, cache: ResponseCache | None = None) -> RoleAsker:
+    return RoleAsker(ChatBackend(Recording(responses=list(responses), seen=[]), "text", "fake"), cache=cache)
+
+
+def test_only_the_unsure_mention_is_asked(events):
+    roles = {NOTE[e.mention.start : e.mention.end]: e.role for e in events}
+    assert roles == {"methadone": "administered", "Ketorolac": "administered"}
+    asked = questions(NOTE, events)
+    assert [q.drug for q in asked] == ["methadone"]
+    assert asked[0].reason == "default"
+    assert doubt(NOTE, events[1]) is None  # a timed record with a route and an amount
+
+
+def test_the_prompt_holds_the_sentence_only(events):
+    asker = asker_with(reply("historical", "did not work for her"))
+    asker.review(NOTE, events)
+    (sent,) = asker.backend.model.seen
+    user = sent[-1]
+    assert "She states that the [[methadone]] did not work for her." in user
+    assert "Ketorolac" not in user and "Follow-up" not in user  # never the rest of the note
+    for role in ANSWER_ROLES:
+        assert role in user
+
+
+def test_a_verified_answer_replaces_the_rules_role(events):
+    asker = asker_with(reply("historical", "the [[methadone]] did not work"))
+    verdicts = asker.review(NOTE, events)
+    assert [(v.rules_role, v.role, v.problem) for v in verdicts] == [("administered", "historical", None)]
+    changed = with_roles(events, verdicts)
+    assert [e.role for e in changed] == ["historical", "administered"]
+    assert events[0].role == "administered"  # the rules' reading is not mutated
+    assert asker.calls == 1 and asker.stats[0]["reason"] == "default"
+
+
+@pytest.mark.parametrize(
+    ("raw", "problem"),
+    [
+        ({"quote": "did not work", "role": "restatement"}, "not one of the allowed roles"),
+        ({"quote": "did not work", "role": "given"}, "not one of the allowed roles"),
+        ({"quote": "took it at home for years", "role": "historical"}, "not in the sentence"),
+        ({"quote": "Ketorolac 30 mg", "role": "administered"}, "not in the sentence"),  # another sentence of the note
+    ],
+)
+def test_an_answer_that_does_not_check_out_is_an_abstention(events, raw, problem):
+    (q,) = questions(NOTE, events)
+    role, why = verify(q, raw)
+    assert role is None and problem in why
+
+
+def test_an_answer_without_a_quote_stands_when_its_role_is_allowed(events):
+    (q,) = questions(NOTE, events)
+    assert verify(q, {"quote": "", "role": "deferred"}) == ("deferred", None)
+    assert verify(q, {"quote": " ‘did NOT work for her’ ", "role": "historical"}) == ("historical", None)  # case, spacing
+
+
+def test_unreadable_json_keeps_the_rules_role(events):
+    asker = asker_with("I think it is historical")
+    (v,) = asker.review(NOTE, events)
+    assert v.role is None and "JSON" in (v.problem or "")
+    assert [e.role for e in with_roles(events, [v])] == ["administered", "administered"]
+
+
+def test_answers_are_cached(events, tmp_path):
+    cache = ResponseCache(tmp_path / "cache.sqlite")
+    first = asker_with(reply("historical", "did not work"), cache=cache)
+    first.review(NOTE, events)
+    again = asker_with(reply("administered"), cache=cache)  # would answer otherwise if asked
+    (v,) = again.review(NOTE, events)
+    assert again.calls == 0 and v.cached and v.role == "historical"
+    assert again.backend.model.seen == []
+
+
+def test_prompt_files_are_versioned():
+    prompt = load_role_prompt()
+    assert prompt.version.startswith("judge/system") and "role" in prompt.version
+    assert "$" not in prompt.system
+
+
+def test_render_fills_every_placeholder(events):
+    (q,) = questions(NOTE, events)
+    text = render(load_role_prompt(), q)
+    assert "$" not in text and "[[methadone]]" in text
+
+
+def _labelled() -> list[tuple[MentionNote, str]]:
+    item = MentionNote(id="t-1", note=NOTE, split="test", mentions=[
+        {"start": METHADONE, "end": METHADONE + 9, "drug": "methadone", "role": "historical"},
+        {"start": KETOROLAC, "end": KETOROLAC + 9, "drug": "ketorolac", "role": "administered", "amount": "30 mg", "route": "intramuscular"},
+    ])
+    return [(item, NOTE)]
+
+
+def test_hybrid_scoring_counts_what_the_model_fixed():
+    rules = score_mentions(_labelled())
+    assert rules["role_accuracy"] == 0.5 and "model" not in rules
+    hybrid = score_mentions(_labelled(), asker=asker_with(reply("historical", "did not work")))
+    assert hybrid["role_accuracy"] == 1.0
+    m = hybrid["model"]
+    assert (m["asked"], m["calls"], m["changed"], m["fixed"], m["broken"]) == (1, 1, 1, 1, 0)
+    assert m["by_reason"] == {"default": {"asked": 1, "changed": 1}}
+    wrong = score_mentions(_labelled(), asker=asker_with(reply("historical", "Ketorolac 30 mg")))
+    assert wrong["role_accuracy"] == 0.5 and wrong["model"]["abstained"] == 1
+
+
+def test_run_mention_eval_modes(tmp_path):
+    item, _ = _labelled()[0]
+    path = tmp_path / "mentions.jsonl"
+    path.write_text(item.model_dump_json() + "\n", encoding="utf-8")
+    report, _ = run_mention_eval(path, None, None)
+    assert report["mode"] == "rules" and report["role_accuracy"] == 0.5
+    report, _ = run_mention_eval(path, None, None, mode="hybrid", asker=asker_with(reply("historical")))
+    assert report["mode"] == "hybrid" and report["role_accuracy"] == 1.0
+    with pytest.raises(Exception, match="rules or hybrid"):
+        run_mention_eval(path, None, None, mode="model")
+
+
+def test_the_real_model_answers_in_the_schema():
+    """The real llama.cpp path (SmolLM2), in a child process like tests/test_model_llamacpp.py."""
+    from tests import test_model_llamacpp as llama  # skips where llama_cpp or the SmolLM2 GGUF is missing
+
+    here = Path(__file__).resolve().parent
+    out = llama._run_child([sys.executable, str(here / "native_roles.py"), str(llama.GGUF)],
+                           env={**os.environ, "PYTHONPATH": str(here.parent)})
+    assert out.returncode == 0, out.stderr[-4000:]
+    assert "scenario roles: ok" in out.stdout
