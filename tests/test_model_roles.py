@@ -172,3 +172,18 @@ def test_the_real_model_answers_in_the_schema():
                            env={**os.environ, "PYTHONPATH": str(here.parent)})
     assert out.returncode == 0, out.stderr[-4000:]
     assert "scenario roles: ok" in out.stdout
+
+
+def test_cli_scores_roles_in_rules_or_hybrid_mode_only(tmp_path):
+    import subprocess
+
+    item, _ = _labelled()[0]
+    path = tmp_path / "mentions.jsonl"
+    path.write_text(item.model_dump_json() + "\n", encoding="utf-8")
+    done = subprocess.run([sys.executable, "-m", "docreview.cli", "eval", str(path), "--mode", "model"],
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 2 and "rules or hybrid" in " ".join(done.stderr.split())
+    # hybrid with a model that cannot load: a clean failure, not a traceback
+    done = subprocess.run([sys.executable, "-m", "docreview.cli", "eval", str(path), "--mode", "hybrid", "--model", "ollama"],
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 2 and "Traceback" not in done.stderr, done.stderr

@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import Annotated, Any, NoReturn
 
 import typer
 
@@ -469,7 +469,17 @@ def evaluate(
     from docreview.evaluate_mentions import is_mention_file
 
     if is_mention_file(cases):
-        _mention_eval(cases, mtsamples, split, json_out, errors)
+        if mode == Mode.model or compare:
+            fail("a mention-role set is scored in rules or hybrid mode (hybrid asks the model about the roles the rules are unsure of)")
+        config = None
+        if mode == Mode.hybrid:
+            from docreview.model.config import ModelConfig
+
+            try:  # explicit options, not the environment the review modes read
+                config = ModelConfig.parse(model, base_url=base_url, cache=model_cache)
+            except ValueError as exc:
+                fail(str(exc))
+        _mention_eval(cases, mtsamples, split, json_out, errors, mode=mode.value, config=config)
         return
     try:
         loaded = load_cases(cases, mtsamples=mtsamples, split=split)
@@ -502,16 +512,19 @@ def evaluate(
         con.print(f"report written to {json_out}")
 
 
-def _mention_eval(path: Path, mtsamples: Path | None, split: str | None, json_out: Path | None, show_errors: bool) -> None:
+def _mention_eval(path: Path, mtsamples: Path | None, split: str | None, json_out: Path | None, show_errors: bool,
+                  mode: str = "rules", config: Any = None) -> None:
     """A mention-role set (eval/mentions.jsonl): role precision/recall/F1, attachment accuracy."""
     from rich.table import Table
 
     from docreview.evaluate import EvalInputError
     from docreview.evaluate_mentions import run_mention_eval
+    from docreview.model.errors import ModelUnavailableError
 
     try:
-        report, problems = run_mention_eval(path, mtsamples, split)
-    except EvalInputError as exc:
+        with _case_progress(f"roles {mode}", enabled=mode != "rules") as tick:
+            report, problems = run_mention_eval(path, mtsamples, split, mode=mode, config=config, progress=tick)
+    except (EvalInputError, ModelUnavailableError) as exc:
         fail(str(exc))
     con = _console()
     for problem in problems:
@@ -525,6 +538,11 @@ def _mention_eval(path: Path, mtsamples: Path | None, split: str | None, json_ou
     amount, route = report["amount_attachment"], report["route_attachment"]
     con.print(f"found {report['found']:.3f} · role accuracy {report['role_accuracy']:.3f} · role macro-F1 {report['role_macro_f1']:.3f}"
               f" · amount attachment {amount['accuracy']} (n={amount['support']}) · route attachment {route['accuracy']} (n={route['support']})")
+    if "model" in report:
+        m = report["model"]
+        con.print(f"role question: {m['asked']} asked · {m['calls']} model calls ({m['cached']} cached) · {m['changed']} changed"
+                  f" · {m['abstained']} abstained · {m['seconds_per_call']} s/call · on labelled asked mentions: rules"
+                  f" {m['rules_right_on_asked']}/{m['labelled_asked']} right, hybrid {m['hybrid_right_on_asked']}")
     if show_errors:
         for err in report["errors"]:
             con.print(f"  {err['id']}: '{err['text']}' labelled {err['gold']}, read {err['predicted']}")
