@@ -18,8 +18,20 @@ from docreview.evaluate_mentions import MentionNote, run_mention_eval, score_men
 from docreview.knowledge.facts import knowledge_base
 from docreview.model.cache import ResponseCache
 from docreview.model.providers import ChatBackend
-from docreview.model.roles import ANSWER_ROLES, RoleAsker, doubt, load_role_prompt, questions, render, verify, with_roles
+from docreview.model.roles import (
+    ANSWER_ROLES,
+    KINDS,
+    RoleAsker,
+    doubt,
+    load_role_prompt,
+    question_for,
+    questions,
+    render,
+    verify,
+    with_roles,
+)
 from docreview.note.extract import read_note
+from docreview.note.roles import ROLES
 
 # The rules read the methadone line as given (no cue speaks); the ketorolac line is a record.
 NOTE = "Follow-up.\nShe states that the methadone did not work for her.\nKetorolac 30 mg IM given at 10:05."
@@ -33,8 +45,8 @@ def events():
     return read_note(NOTE, kb.facts("J1953"), kb).events
 
 
-def reply(role: str, quote: str = "") -> str:
-    return json.dumps({"quote": quote, "role": role})
+def reply(answer: str, quote: str = "") -> str:
+    return json.dumps({"quote": quote, "answer": answer})
 
 
 class Recording(FakeListChatModel):
@@ -61,18 +73,18 @@ def test_only_the_unsure_mention_is_asked(events):
 
 
 def test_the_prompt_holds_the_sentence_only(events):
-    asker = asker_with(reply("historical", "did not work for her"))
+    asker = asker_with(reply("before_or_home", "did not work for her"))
     asker.review(NOTE, events)
     (sent,) = asker.backend.model.seen
     user = sent[-1]
-    assert "She states that the [[methadone]] did not work for her." in user
+    assert user.endswith("Text: She states that the [[methadone]] did not work for her.")  # the mention last
     assert "Ketorolac" not in user and "Follow-up" not in user  # never the rest of the note
-    for role in ANSWER_ROLES:
-        assert role in user
+    for answer in KINDS["default"].answers:
+        assert f'"{answer}"' in user  # every allowed answer is explained
 
 
 def test_a_verified_answer_replaces_the_rules_role(events):
-    asker = asker_with(reply("historical", "the [[methadone]] did not work"))
+    asker = asker_with(reply("before_or_home", "the [[methadone]] did not work"))
     verdicts = asker.review(NOTE, events)
     assert [(v.rules_role, v.role, v.problem) for v in verdicts] == [("administered", "historical", None)]
     changed = with_roles(events, verdicts)
@@ -84,10 +96,12 @@ def test_a_verified_answer_replaces_the_rules_role(events):
 @pytest.mark.parametrize(
     ("raw", "problem"),
     [
-        ({"quote": "did not work", "role": "restatement"}, "not one of the allowed roles"),
-        ({"quote": "did not work", "role": "given"}, "not one of the allowed roles"),
-        ({"quote": "took it at home for years", "role": "historical"}, "not in the sentence"),
-        ({"quote": "Ketorolac 30 mg", "role": "administered"}, "not in the sentence"),  # another sentence of the note
+        ({"quote": "did not work", "answer": "historical"}, "not one of the allowed answers"),  # a role, not an answer
+        ({"quote": "did not work", "answer": "new"}, "not one of the allowed answers"),  # another kind's answer
+        ({"quote": "did not work"}, "not one of the allowed answers"),
+        ({"quote": "took it at home for years", "answer": "before_or_home"}, "not in the sentence"),
+        ({"quote": "Ketorolac 30 mg", "answer": "given"}, "not in the sentence"),  # another sentence of the note
+        ({"quote": "did not work", "answer": "other"}, "no role"),  # the question cannot settle it
     ],
 )
 def test_an_answer_that_does_not_check_out_is_an_abstention(events, raw, problem):
@@ -96,10 +110,20 @@ def test_an_answer_that_does_not_check_out_is_an_abstention(events, raw, problem
     assert role is None and problem in why
 
 
-def test_an_answer_without_a_quote_stands_when_its_role_is_allowed(events):
+def test_an_answer_without_a_quote_stands_when_it_is_allowed(events):
     (q,) = questions(NOTE, events)
-    assert verify(q, {"quote": "", "role": "deferred"}) == ("deferred", None)
-    assert verify(q, {"quote": " ‘did NOT work for her’ ", "role": "historical"}) == ("historical", None)  # case, spacing
+    assert verify(q, {"quote": "", "answer": "given"}) == ("administered", None)
+    assert verify(q, {"quote": " ‘did NOT work for her’ ", "answer": "before_or_home"}) == ("historical", None)  # case, spacing
+
+
+def test_each_kind_maps_its_answers_to_roles(events):
+    assert set(ANSWER_ROLES) <= set(ROLES)
+    for kind in KINDS.values():
+        assert all(role is None or role in ROLES for role in kind.answers.values())
+    planned = question_for(NOTE, events, 0, "planned")
+    assert verify(planned, {"quote": "did not work", "answer": "not_given"}) == ("deferred", None)
+    assert verify(planned, {"quote": "", "answer": "home_or_past"}) == ("historical", None)
+    assert verify(planned, {"quote": "", "answer": "given"})[0] is None  # the default kind's answer
 
 
 def test_unreadable_json_keeps_the_rules_role(events):
@@ -111,9 +135,9 @@ def test_unreadable_json_keeps_the_rules_role(events):
 
 def test_answers_are_cached(events, tmp_path):
     cache = ResponseCache(tmp_path / "cache.sqlite")
-    first = asker_with(reply("historical", "did not work"), cache=cache)
+    first = asker_with(reply("before_or_home", "did not work"), cache=cache)
     first.review(NOTE, events)
-    again = asker_with(reply("administered"), cache=cache)  # would answer otherwise if asked
+    again = asker_with(reply("given"), cache=cache)  # would answer otherwise if asked
     (v,) = again.review(NOTE, events)
     assert again.calls == 0 and v.cached and v.role == "historical"
     assert again.backend.model.seen == []
@@ -121,14 +145,15 @@ def test_answers_are_cached(events, tmp_path):
 
 def test_prompt_files_are_versioned():
     prompt = load_role_prompt()
-    assert prompt.version.startswith("judge/system") and "role" in prompt.version
+    assert prompt.version.startswith("judge/system") and all(f"role_{k}" in prompt.version for k in KINDS)
     assert "$" not in prompt.system
 
 
 def test_render_fills_every_placeholder(events):
-    (q,) = questions(NOTE, events)
-    text = render(load_role_prompt(), q)
-    assert "$" not in text and "[[methadone]]" in text
+    prompt = load_role_prompt()
+    for kind in KINDS:
+        text = render(prompt, question_for(NOTE, events, 0, kind))
+        assert "$" not in text and "[[methadone]]" in text
 
 
 def _labelled() -> list[tuple[MentionNote, str]]:
@@ -142,12 +167,12 @@ def _labelled() -> list[tuple[MentionNote, str]]:
 def test_hybrid_scoring_counts_what_the_model_fixed():
     rules = score_mentions(_labelled())
     assert rules["role_accuracy"] == 0.5 and "model" not in rules
-    hybrid = score_mentions(_labelled(), asker=asker_with(reply("historical", "did not work")))
+    hybrid = score_mentions(_labelled(), asker=asker_with(reply("before_or_home", "did not work")))
     assert hybrid["role_accuracy"] == 1.0
     m = hybrid["model"]
     assert (m["asked"], m["calls"], m["changed"], m["fixed"], m["broken"]) == (1, 1, 1, 1, 0)
     assert m["by_reason"] == {"default": {"asked": 1, "changed": 1}}
-    wrong = score_mentions(_labelled(), asker=asker_with(reply("historical", "Ketorolac 30 mg")))
+    wrong = score_mentions(_labelled(), asker=asker_with(reply("before_or_home", "Ketorolac 30 mg")))
     assert wrong["role_accuracy"] == 0.5 and wrong["model"]["abstained"] == 1
 
 
@@ -157,7 +182,7 @@ def test_run_mention_eval_modes(tmp_path):
     path.write_text(item.model_dump_json() + "\n", encoding="utf-8")
     report, _ = run_mention_eval(path, None, None)
     assert report["mode"] == "rules" and report["role_accuracy"] == 0.5
-    report, _ = run_mention_eval(path, None, None, mode="hybrid", asker=asker_with(reply("historical")))
+    report, _ = run_mention_eval(path, None, None, mode="hybrid", asker=asker_with(reply("before_or_home")))
     assert report["mode"] == "hybrid" and report["role_accuracy"] == 1.0
     with pytest.raises(Exception, match="rules or hybrid"):
         run_mention_eval(path, None, None, mode="model")
@@ -169,7 +194,7 @@ def test_the_real_model_answers_in_the_schema():
 
     here = Path(__file__).resolve().parent
     out = llama._run_child([sys.executable, str(here / "native_roles.py"), str(llama.GGUF)],
-                           env={**os.environ, "PYTHONPATH": str(here.parent)})
+                           env={**os.environ, "PYTHONPATH": os.pathsep.join([str(here.parent / "src"), str(here.parent)])})
     assert out.returncode == 0, out.stderr[-4000:]
     assert "scenario roles: ok" in out.stdout
 

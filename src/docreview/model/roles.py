@@ -4,16 +4,17 @@ about that one mention, in its own sentence (never the whole note).
 Which mentions are asked (`doubt`), measured on the dev split of eval/mentions.jsonl:
 - `default`: the rules read "administered" only because no cue spoke (no ConText category; the
   section's default), and the mention's own record shows neither a time nor both a route and an
-  amount. Dev: 90 such mentions, 43 right; the rest are mostly home-medication lists and past
-  treatments (historical), held or refused drugs (deferred), stock lines (inventory).
+  amount. Dev: 85 such mentions, 39 of 79 labelled right; the rest are mostly medication lists and
+  past treatments (historical), held or refused drugs (deferred), restatements.
 - `planned`: the rules read "ordered" from a planning cue, with no section or a neutral one
-  (dev: 29, 13 right; historical, deferred and requested mentions are the rest).
+  (dev: 30, 14 right; historical, deferred and requested mentions are the rest).
 A mention with a timed record, or read from an allergy/home-medication section, a waste, container,
 inventory or restatement cue, is settled by the rules and never asked.
 
-The answer must be one of ANSWER_ROLES (the JSON schema's enum), and its quote, when it gives one,
-must be words of the text it was shown; otherwise the rules' role stands (an abstention).
-Restatement and container are not offered: they depend on the other mentions of the note,
+Each kind has its own narrow question (prompts/judge/role_<kind>.md) with a few answers the code
+maps to roles (KINDS). The answer must be one of them (the JSON schema's enum) and its quote, when
+it gives one, must be words of the text it was shown; otherwise the rules' role stands.
+Restatement and container are never answers: they depend on the other mentions of the note,
 which the question does not show.
 """
 
@@ -29,7 +30,9 @@ from pathlib import Path
 from string import Template
 from typing import TYPE_CHECKING, Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, ValidationError, create_model
+
+from docreview.note.roles import ROLES
 
 if TYPE_CHECKING:
     from docreview.model.providers import ChatBackend
@@ -37,19 +40,44 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("docreview.model")
 
-ANSWER_ROLES = ("administered", "ordered", "requested", "deferred", "historical", "allergy", "inventory", "other")
-PROMPT_NAME = "role"
+PROMPT_PREFIX = "role_"
 MAX_EXCERPT = 240  # characters of the sentence around the mention: short prompts on a slow CPU
 MARK_OPEN, MARK_CLOSE = "[[", "]]"
 _JOINS = (".,", ":,")
 
-# Field order is the order the model writes them: the words first, then the role.
-class RoleAnswer(BaseModel):
-    quote: str = Field(max_length=160)
-    role: Literal[ANSWER_ROLES]  # type: ignore[valid-type]
+
+@dataclass(frozen=True)
+class Kind:
+    """One kind of doubt: its question (prompts/judge/role_<name>.md) and what each answer means."""
+
+    name: str
+    answers: dict[str, str | None]  # the model's answer -> the role; None: the rules' role stands
 
 
-_SCHEMA_TEXT = json.dumps(RoleAnswer.model_json_schema(), sort_keys=True)
+# Measured on dev: asked to pick one of eight roles for these mentions, the 1.5B model answered
+# "ordered" for 57 of 115 (43 wrongly; hybrid 39 right where the rules had 55). So each kind asks
+# one narrow question whose answers are plain words, and the code maps them to roles.
+KINDS: dict[str, Kind] = {
+    "default": Kind("default", {"given": "administered", "before_or_home": "historical", "other": None}),
+    "planned": Kind("planned", {"new": "ordered", "home_or_past": "historical", "not_given": "deferred"}),
+}
+ANSWER_ROLES = tuple(r for r in ROLES if any(r in k.answers.values() for k in KINDS.values()))
+
+# Field order is the order the model writes them: the words first, then the answer.
+_SCHEMAS: dict[str, type[BaseModel]] = {
+    name: create_model(
+        f"RoleAnswer_{name}",
+        quote=(str, Field(max_length=160)),
+        answer=(Literal[tuple(k.answers)], ...),  # type: ignore[valid-type]
+    )
+    for name, k in KINDS.items()
+}
+_SCHEMA_TEXT = {name: json.dumps(schema.model_json_schema(), sort_keys=True) for name, schema in _SCHEMAS.items()}
+
+
+def answer_schema(kind: str) -> type[BaseModel]:
+    """The JSON the model must write for this kind of doubt."""
+    return _SCHEMAS[kind]
 
 
 # --- which mentions the rules are unsure of ------------------------------------------------------
@@ -147,7 +175,7 @@ def questions(text: str, events: Sequence[DoseEvent]) -> list[RoleQuestion]:
 @dataclass(frozen=True)
 class RolePrompt:
     system: str
-    question: Template
+    questions: dict[str, Template]  # by kind
     version: str  # declared versions + a hash of the files
 
 
@@ -158,19 +186,21 @@ def load_role_prompt(folder: str | None = None) -> RolePrompt:
     root = Path(folder) if folder else bundled_prompts() / PROMPT_SET
     digest = hashlib.sha256()
     parts: dict[str, tuple[str, str]] = {}
-    for name in ("system", PROMPT_NAME):
+    for name in ("system", *(PROMPT_PREFIX + k for k in KINDS)):
         path = root / f"{name}.md"
         if not path.is_file():
             raise PromptError(f"prompt file missing: {path}")
         parts[name] = _load(path)
         digest.update(name.encode() + b"\0" + path.read_bytes())
     declared = ",".join(f"{n}{v}" for n, (v, _) in parts.items())
-    return RolePrompt(parts["system"][1].strip(), Template(parts[PROMPT_NAME][1]), f"{PROMPT_SET}/{declared}/{digest.hexdigest()[:12]}")
+    questions = {k: Template(parts[PROMPT_PREFIX + k][1]) for k in KINDS}
+    return RolePrompt(parts["system"][1].strip(), questions, f"{PROMPT_SET}/{declared}/{digest.hexdigest()[:12]}")
 
 
 def render(prompt: RolePrompt, q: RoleQuestion) -> str:
-    values = {"roles": ", ".join(ANSWER_ROLES), "section": q.section, "excerpt": q.excerpt, "drug": q.drug}
-    return prompt.question.substitute(values).strip()
+    # The fixed question comes first and the mention last: llama.cpp reuses the evaluated prefix.
+    values = {"section": q.section, "excerpt": q.excerpt, "drug": q.drug}
+    return prompt.questions[q.reason].substitute(values).strip()
 
 
 # --- the answer --------------------------------------------------------------------------------------
@@ -192,18 +222,22 @@ def _unmark(quote: str) -> str:
 
 
 def verify(q: RoleQuestion, raw: dict[str, Any]) -> tuple[str | None, str | None]:
-    """(the role, None) when the answer stands; (None, why) when it does not."""
+    """(the role, None) when the answer stands; (None, why) when the rules' role stays."""
     try:
-        answer = RoleAnswer.model_validate(raw)
-    except ValueError:
-        return None, "its answer is not one of the allowed roles"
-    quote = " ".join(_unmark(answer.quote).strip(" \t\"'`.,;:").split())
+        answer = answer_schema(q.reason).model_validate(raw)
+    except ValidationError:
+        return None, "its answer is not one of the allowed answers"
+    data = answer.model_dump()
+    quote = " ".join(_unmark(data["quote"]).strip(" \t\"'`.,;:").split())
     if quote:
         from docreview.model.quotes import locate
 
         if locate(q.plain, quote) is None:
             return None, "its quote is not in the sentence"
-    return answer.role, None
+    role = KINDS[q.reason].answers[data["answer"]]
+    if role is None:
+        return None, "it read no role this question can settle"
+    return role, None
 
 
 class RoleAsker:
@@ -222,9 +256,9 @@ class RoleAsker:
         from docreview.model.cache import cache_key
 
         messages = [SystemMessage(self.prompt.system), HumanMessage(render(self.prompt, q))]
-        rendered = hashlib.sha256("\0".join([*(m.text for m in messages), _SCHEMA_TEXT]).encode()).hexdigest()[:16]
+        rendered = hashlib.sha256("\0".join([*(m.text for m in messages), _SCHEMA_TEXT[q.reason]]).encode()).hexdigest()[:16]
         # Keyed by what the model sees (the excerpt), not the whole note.
-        key = cache_key(q.plain, {}, "role", f"{self.prompt.version}/{rendered}", self.backend.model_id, PROMPT_NAME)
+        key = cache_key(q.plain, {}, "role", f"{self.prompt.version}/{rendered}", self.backend.model_id, PROMPT_PREFIX + q.reason)
         record = self.cache.get(key) if self.cache is not None else None
         cached = record is not None
         if record is None:
@@ -242,7 +276,7 @@ class RoleAsker:
 
         started = time.perf_counter()
         try:
-            parsed, _, usage = self.backend.answer(messages, RoleAnswer)
+            parsed, _, usage = self.backend.answer(messages, answer_schema(reason))
         except OutputParserException:
             ms = (time.perf_counter() - started) * 1000
             self.stats.append({"reason": reason, "ms": round(ms, 1)})
