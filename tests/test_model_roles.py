@@ -209,6 +209,10 @@ def test_cli_scores_roles_in_rules_or_hybrid_mode_only(tmp_path):
                           capture_output=True, text=True, timeout=120)
     assert done.returncode == 2 and "rules or hybrid" in " ".join(done.stderr.split())
     # hybrid with a model that cannot load: a clean failure, not a traceback
-    done = subprocess.run([sys.executable, "-m", "docreview.cli", "eval", str(path), "--mode", "hybrid", "--model", "ollama"],
+    done = subprocess.run([sys.executable, "-m", "docreview.cli", "eval", str(path), "--mode", "hybrid", "--model", "ollama", "--role-question"],
                           capture_output=True, text=True, timeout=120)
     assert done.returncode == 2 and "Traceback" not in done.stderr, done.stderr
+    # with the role question off, hybrid scores the rules' roles (no model is loaded)
+    done = subprocess.run([sys.executable, "-m", "docreview.cli", "eval", str(path), "--mode", "hybrid", "--model", "ollama",
+                           "--no-role-question"], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0 and "role question is off" in " ".join(done.stdout.split()), done.stderr

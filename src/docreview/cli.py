@@ -457,6 +457,11 @@ def evaluate(
     base_url: BaseUrlOpt = None,
     log_prompts: LogPromptsOpt = False,
     model_cache: ModelCacheOpt = True,
+    role_question: Annotated[
+        bool | None,
+        typer.Option("--role-question/--no-role-question",
+                     help="Hybrid mode on a mention-role set: ask the model about the roles the rules are unsure of (default: docreview.model.roles.ENABLED)."),
+    ] = None,
 ) -> None:
     """Measure accuracy per element on labelled cases (the spec's metrics)."""
     from docreview.evaluate import EvalInputError, load_cases, print_comparison, print_report, run_eval, sample_cases
@@ -471,7 +476,13 @@ def evaluate(
     if is_mention_file(cases):
         if mode == Mode.model or compare:
             fail("a mention-role set is scored in rules or hybrid mode (hybrid asks the model about the roles the rules are unsure of)")
+        from docreview.model.roles import ENABLED
+
         config = None
+        ask = ENABLED if role_question is None else role_question
+        if mode == Mode.hybrid and not ask:
+            _console().print("[yellow]the role question is off[/] (--role-question turns it on): scoring the rules' roles")
+            mode = Mode.rules
         if mode == Mode.hybrid:
             from docreview.model.config import ModelConfig
 

@@ -40,6 +40,9 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("docreview.model")
 
+# Whether hybrid mode asks the role question unless told otherwise (`eval --role-question`).
+ENABLED = False
+
 PROMPT_PREFIX = "role_"
 MAX_EXCERPT = 240  # characters of the sentence around the mention: short prompts on a slow CPU
 MARK_OPEN, MARK_CLOSE = "[[", "]]"
