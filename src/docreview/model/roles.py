@@ -1,13 +1,15 @@
 """The hybrid role question: where the rules are unsure of a drug mention's role, ask the model
 about that one mention, in its own sentence (never the whole note).
 
-Which mentions are asked (`doubt`), measured on the dev split of eval/mentions.jsonl:
+Which mentions the rules are unsure of (`doubt`), from the dev split of eval/mentions.jsonl:
+- `planned`: the rules read "ordered" from a planning cue, with no section or a neutral one
+  (dev: 30, 13 of 29 labelled right; home medications, held drugs and requests are the rest).
+  Asked: "a new order, a home or past medicine, or not given?" -> ordered / historical / deferred.
+  Dev: 9 changed, 7 fixed, 1 broken (role accuracy 0.608 -> 0.619, macro-F1 0.601 -> 0.611).
 - `default`: the rules read "administered" only because no cue spoke (no ConText category; the
   section's default), and the mention's own record shows neither a time nor both a route and an
-  amount. Dev: 85 such mentions, 39 of 79 labelled right; the rest are mostly medication lists and
-  past treatments (historical), held or refused drugs (deferred), restatements.
-- `planned`: the rules read "ordered" from a planning cue, with no section or a neutral one
-  (dev: 30, 14 right; historical, deferred and requested mentions are the rest).
+  amount (dev: 85, 39 of 79 labelled right). Not asked (ASKED): the 1.5B model answered "given"
+  for nearly all of them, whatever the prompt (dev: 40 asked, 2 changed, both wrong).
 A mention with a timed record, or read from an allergy/home-medication section, a waste, container,
 inventory or restatement cue, is settled by the rules and never asked.
 
@@ -61,9 +63,13 @@ class Kind:
 # "ordered" for 57 of 115 (43 wrongly; hybrid 39 right where the rules had 55). So each kind asks
 # one narrow question whose answers are plain words, and the code maps them to roles.
 KINDS: dict[str, Kind] = {
-    "default": Kind("default", {"given": "administered", "before_or_home": "historical", "other": None}),
+    "default": Kind("default", {"before_or_home": "historical", "not_given": "deferred", "given": "administered", "other": None}),
     "planned": Kind("planned", {"new": "ordered", "home_or_past": "historical", "not_given": "deferred"}),
 }
+# The kinds put to the model. `default` is not: measured on dev, the 1.5B model answered "given"
+# for 84 of 85 such mentions (role_default v2), and 38 of 40 with worked examples (v3), its other
+# answers wrong; the rules' role is as good and costs no call.
+ASKED: tuple[str, ...] = ("planned",)
 ANSWER_ROLES = tuple(r for r in ROLES if any(r in k.answers.values() for k in KINDS.values()))
 
 # Field order is the order the model writes them: the words first, then the answer.
@@ -162,12 +168,12 @@ def question_for(text: str, events: Sequence[DoseEvent], index: int, reason: str
                         " ".join(marked.split()), text[start:end])
 
 
-def questions(text: str, events: Sequence[DoseEvent]) -> list[RoleQuestion]:
-    """The questions for the mentions whose role the rules are unsure of."""
+def questions(text: str, events: Sequence[DoseEvent], kinds: Sequence[str] = ASKED) -> list[RoleQuestion]:
+    """The questions for the mentions whose role the rules are unsure of (of the asked kinds)."""
     out = []
     for i, event in enumerate(events):
         reason = doubt(text, event)
-        if reason is not None:
+        if reason is not None and reason in kinds:
             out.append(question_for(text, events, i, reason))
     return out
 
@@ -179,7 +185,7 @@ def questions(text: str, events: Sequence[DoseEvent]) -> list[RoleQuestion]:
 class RolePrompt:
     system: str
     questions: dict[str, Template]  # by kind
-    version: str  # declared versions + a hash of the files
+    versions: dict[str, str]  # by kind: declared versions + a hash of the files that kind's prompt reads
 
 
 def load_role_prompt(folder: str | None = None) -> RolePrompt:
@@ -187,17 +193,20 @@ def load_role_prompt(folder: str | None = None) -> RolePrompt:
     from docreview.resources import bundled_prompts
 
     root = Path(folder) if folder else bundled_prompts() / PROMPT_SET
-    digest = hashlib.sha256()
-    parts: dict[str, tuple[str, str]] = {}
+    parts: dict[str, tuple[str, str, bytes]] = {}
     for name in ("system", *(PROMPT_PREFIX + k for k in KINDS)):
         path = root / f"{name}.md"
         if not path.is_file():
             raise PromptError(f"prompt file missing: {path}")
-        parts[name] = _load(path)
-        digest.update(name.encode() + b"\0" + path.read_bytes())
-    declared = ",".join(f"{n}{v}" for n, (v, _) in parts.items())
+        parts[name] = (*_load(path), path.read_bytes())
+    versions = {}
+    for kind in KINDS:
+        # Editing one kind's question keeps the cached answers of the others.
+        names = ("system", PROMPT_PREFIX + kind)
+        digest = hashlib.sha256(b"".join(n.encode() + b"\0" + parts[n][2] for n in names)).hexdigest()[:12]
+        versions[kind] = f"{PROMPT_SET}/" + ",".join(f"{n}{parts[n][0]}" for n in names) + f"/{digest}"
     questions = {k: Template(parts[PROMPT_PREFIX + k][1]) for k in KINDS}
-    return RolePrompt(parts["system"][1].strip(), questions, f"{PROMPT_SET}/{declared}/{digest.hexdigest()[:12]}")
+    return RolePrompt(parts["system"][1].strip(), questions, versions)
 
 
 def render(prompt: RolePrompt, q: RoleQuestion) -> str:
@@ -246,8 +255,9 @@ def verify(q: RoleQuestion, raw: dict[str, Any]) -> tuple[str | None, str | None
 class RoleAsker:
     """Asks the model the role question for each unsure mention; answers are cached."""
 
-    def __init__(self, backend: ChatBackend, prompt: RolePrompt | None = None, cache: Any = None) -> None:
+    def __init__(self, backend: ChatBackend, prompt: RolePrompt | None = None, cache: Any = None, kinds: Sequence[str] = ASKED) -> None:
         self.backend = backend
+        self.kinds = tuple(kinds)
         self.prompt = prompt or load_role_prompt()
         self.cache = cache
         self.calls = 0  # model calls made (cache misses)
@@ -261,7 +271,7 @@ class RoleAsker:
         messages = [SystemMessage(self.prompt.system), HumanMessage(render(self.prompt, q))]
         rendered = hashlib.sha256("\0".join([*(m.text for m in messages), _SCHEMA_TEXT[q.reason]]).encode()).hexdigest()[:16]
         # Keyed by what the model sees (the excerpt), not the whole note.
-        key = cache_key(q.plain, {}, "role", f"{self.prompt.version}/{rendered}", self.backend.model_id, PROMPT_PREFIX + q.reason)
+        key = cache_key(q.plain, {}, "role", f"{self.prompt.versions[q.reason]}/{rendered}", self.backend.model_id, PROMPT_PREFIX + q.reason)
         record = self.cache.get(key) if self.cache is not None else None
         cached = record is not None
         if record is None:
@@ -294,7 +304,7 @@ class RoleAsker:
 
     def review(self, text: str, events: Sequence[DoseEvent]) -> list[RoleVerdict]:
         """A verdict for each unsure mention of the note."""
-        return [self.ask(q, events[q.index].role or "administered") for q in questions(text, events)]
+        return [self.ask(q, events[q.index].role or "administered") for q in questions(text, events, self.kinds)]
 
 
 def with_roles(events: Sequence[DoseEvent], verdicts: Sequence[RoleVerdict]) -> list[DoseEvent]:
