@@ -6,6 +6,8 @@ Which mentions the rules are unsure of (`doubt`), from the dev split of eval/men
   (dev: 30, 13 of 29 labelled right; home medications, held drugs and requests are the rest).
   Asked: "a new order, a home or past medicine, or not given?" -> ordered / historical / deferred.
   Dev: 9 changed, 7 fixed, 1 broken (role accuracy 0.608 -> 0.619, macro-F1 0.601 -> 0.611).
+  Test, run once: 9 asked, 1 changed, wrongly (accuracy 0.652 -> 0.644, macro-F1 0.571 -> 0.561),
+  so the question is off unless asked for (ENABLED; `docreview eval --role-question`).
 - `default`: the rules read "administered" only because no cue spoke (no ConText category; the
   section's default), and the mention's own record shows neither a time nor both a route and an
   amount (dev: 85, 39 of 79 labelled right). Not asked (ASKED): the 1.5B model answered "given"
@@ -43,6 +45,7 @@ if TYPE_CHECKING:
 log = logging.getLogger("docreview.model")
 
 # Whether hybrid mode asks the role question unless told otherwise (`eval --role-question`).
+# Off: on the test split it changed one role of nine asked, wrongly (see above).
 ENABLED = False
 
 PROMPT_PREFIX = "role_"
