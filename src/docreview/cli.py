@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import Annotated, Any, NoReturn
 
 import typer
 
@@ -460,6 +460,11 @@ def evaluate(
     base_url: BaseUrlOpt = None,
     log_prompts: LogPromptsOpt = False,
     model_cache: ModelCacheOpt = True,
+    role_question: Annotated[
+        bool | None,
+        typer.Option("--role-question/--no-role-question",
+                     help="Hybrid mode on a mention-role set: ask the model about the roles the rules are unsure of (default: docreview.model.roles.ENABLED)."),
+    ] = None,
 ) -> None:
     """Measure accuracy per element on labelled cases (the spec's metrics)."""
     from docreview.evaluate import EvalInputError, load_cases, print_comparison, print_report, run_eval, sample_cases
@@ -472,7 +477,18 @@ def evaluate(
     from docreview.evaluate_mentions import is_mention_file
 
     if is_mention_file(cases):
-        _mention_eval(cases, mtsamples, split, json_out, errors)
+        if mode == Mode.model or compare:
+            fail("a mention-role set is scored in rules or hybrid mode (hybrid asks the model about the roles the rules are unsure of)")
+        from docreview.model.roles import ENABLED
+
+        config = None
+        ask = ENABLED if role_question is None else role_question
+        if mode == Mode.hybrid and not ask:
+            _console().print("[yellow]the role question is off[/] (--role-question turns it on): scoring the rules' roles")
+            mode = Mode.rules
+        if mode == Mode.hybrid:
+            config = _model_config(model, base_url, log_prompts, model_cache)
+        _mention_eval(cases, mtsamples, split, json_out, errors, mode=mode.value, config=config)
         return
     try:
         loaded = load_cases(cases, mtsamples=mtsamples, split=split)
@@ -506,16 +522,19 @@ def evaluate(
         con.print(f"report written to {json_out}")
 
 
-def _mention_eval(path: Path, mtsamples: Path | None, split: str | None, json_out: Path | None, show_errors: bool) -> None:
+def _mention_eval(path: Path, mtsamples: Path | None, split: str | None, json_out: Path | None, show_errors: bool,
+                  mode: str = "rules", config: ModelConfig | None = None) -> None:
     """A mention-role set (eval/mentions.jsonl): role precision/recall/F1, attachment accuracy."""
     from rich.table import Table
 
     from docreview.evaluate import EvalInputError
     from docreview.evaluate_mentions import run_mention_eval
+    from docreview.model.errors import ModelUnavailableError
 
     try:
-        report, problems = run_mention_eval(path, mtsamples, split)
-    except EvalInputError as exc:
+        with _case_progress(f"roles {mode}", enabled=mode != "rules") as tick:
+            report, problems = run_mention_eval(path, mtsamples, split, mode=mode, config=config, progress=tick)
+    except (EvalInputError, ModelUnavailableError) as exc:
         fail(str(exc))
     con = _console()
     for problem in problems:
@@ -529,6 +548,11 @@ def _mention_eval(path: Path, mtsamples: Path | None, split: str | None, json_ou
     amount, route = report["amount_attachment"], report["route_attachment"]
     con.print(f"found {report['found']:.3f} · role accuracy {report['role_accuracy']:.3f} · role macro-F1 {report['role_macro_f1']:.3f}"
               f" · amount attachment {amount['accuracy']} (n={amount['support']}) · route attachment {route['accuracy']} (n={route['support']})")
+    if "model" in report:
+        m = report["model"]
+        con.print(f"role question: {m['asked']} asked · {m['calls']} model calls ({m['cached']} cached) · {m['changed']} changed"
+                  f" · {m['abstained']} abstained · {m['seconds_per_call']} s/call · on labelled asked mentions: rules"
+                  f" {m['rules_right_on_asked']}/{m['labelled_asked']} right, hybrid {m['hybrid_right_on_asked']}")
     if show_errors:
         for err in report["errors"]:
             con.print(f"  {err['id']}: '{err['text']}' labelled {err['gold']}, read {err['predicted']}")

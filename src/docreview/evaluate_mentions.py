@@ -12,13 +12,19 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, Field, ValidationError
 
 from docreview.evaluate import EvalInputError, _mtsamples
 from docreview.note.roles import ROLES, mention_readings
 from docreview.schema import EvalSource
+
+if TYPE_CHECKING:
+    from docreview.model.config import ModelConfig
+    from docreview.model.roles import RoleAsker, RoleVerdict
 
 MISSED = "(not found)"
 _AMOUNT_RE = re.compile(r"^\s*([\d.,]+)\s*([^\d\s].*?)\s*$")
@@ -103,8 +109,12 @@ ROUTE_SYNONYMS: dict[str, set[str | None]] = {
 }
 
 
-def score_mentions(items: list[tuple[MentionNote, str]], code: str = "J1953") -> dict:
-    """Run the reader on each note and compare its mention roles with the labels."""
+def score_mentions(items: list[tuple[MentionNote, str]], code: str = "J1953", asker: RoleAsker | None = None,
+                   progress: Callable[[int, int], None] | None = None) -> dict:
+    """Run the reader on each note and compare its mention roles with the labels.
+
+    With `asker` (hybrid mode), the mentions whose role the rules are unsure of are put to the
+    model one by one (docreview.model.roles) and its roles replace the rules' where they stand."""
     from docreview.knowledge.facts import knowledge_base
     from docreview.note.extract import read_note
     from docreview.note.normalize import fold
@@ -114,14 +124,30 @@ def score_mentions(items: list[tuple[MentionNote, str]], code: str = "J1953") ->
     pairs: list[tuple[str, str]] = []  # (gold role, predicted role)
     amount_hits = amount_total = route_hits = route_total = 0
     errors = []
-    for item, note in items:
-        events = read_note(fold(note), facts, kb).events
+    verdicts: list[RoleVerdict] = []
+    asked: list[tuple[str, str, str]] = []  # (gold, rules, hybrid) for the labelled mentions put to the model
+    for n, (item, note) in enumerate(items):
+        text = fold(note)
+        events = read_note(text, facts, kb).events
+        by_event: dict[int, RoleVerdict] = {}
+        rules_readings = mention_readings(events)
+        if asker is not None:
+            from docreview.model.roles import with_roles
+
+            mine = asker.review(text, events)
+            verdicts += mine
+            by_event = {v.index: v for v in mine}
+            events = with_roles(events, mine)
         readings = mention_readings(events)
         for gold in item.mentions:
             reading = next((r for r in readings if r.start < gold.end and gold.start < r.end), None)
-            match = next((e for e in events if e.mention.start < gold.end and gold.start < e.mention.end), None)
+            index = next((i for i, e in enumerate(events) if e.mention.start < gold.end and gold.start < e.mention.end), None)
+            match = events[index] if index is not None else None
             predicted = reading.role if reading is not None else MISSED
             pairs.append((gold.role, predicted))
+            if index in by_event:
+                before = next((r.role for r in rules_readings if r.start < gold.end and gold.start < r.end), MISSED)
+                asked.append((gold.role, before, predicted))
             if predicted != gold.role and len(errors) < 400:
                 errors.append({"id": item.id, "text": note[gold.start : gold.end], "gold": gold.role, "predicted": predicted})
             if gold.role != "administered" or match is None or predicted != "administered":
@@ -136,6 +162,8 @@ def score_mentions(items: list[tuple[MentionNote, str]], code: str = "J1953") ->
             route_total += 1
             got_route = match.routes[0].route if match.routes else None
             route_hits += got_route in ROUTE_SYNONYMS.get(gold.route or "", {gold.route})
+        if progress is not None:
+            progress(n + 1, len(items))
     roles: dict[str, dict[str, float]] = {}
     for role in ROLES:
         tp = sum(1 for g, p in pairs if g == role and p == role)
@@ -159,11 +187,57 @@ def score_mentions(items: list[tuple[MentionNote, str]], code: str = "J1953") ->
         "amount_attachment": {"accuracy": round(amount_hits / amount_total, 3) if amount_total else None, "support": amount_total},
         "route_attachment": {"accuracy": round(route_hits / route_total, 3) if route_total else None, "support": route_total},
         "errors": errors,
+        **({"model": _model_summary(asker, verdicts, asked)} if asker is not None else {}),
     }
 
 
-def run_mention_eval(path: Path, mtsamples: Path | None, split: str | None) -> tuple[dict, list[str]]:
+def _model_summary(asker: RoleAsker, verdicts: list[RoleVerdict], asked: list[tuple[str, str, str]]) -> dict:
+    """What the role question did: calls, latency, and on labelled mentions whether it helped."""
+    timed = [v.ms for v in verdicts if not v.cached and v.ms > 0]
+    problems: dict[str, int] = {}
+    for v in verdicts:
+        if v.problem:
+            problems[v.problem] = problems.get(v.problem, 0) + 1
+    return {
+        "model_id": asker.backend.model_id,
+        "asked": len(verdicts),
+        "calls": asker.calls,
+        "cached": sum(1 for v in verdicts if v.cached),
+        "changed": sum(1 for v in verdicts if v.role is not None and v.role != v.rules_role),
+        "abstained": sum(1 for v in verdicts if v.role is None),
+        "problems": problems,
+        "seconds_per_call": round(sum(timed) / len(timed) / 1000, 2) if timed else None,
+        "labelled_asked": len(asked),
+        "rules_right_on_asked": sum(1 for g, r, _ in asked if g == r),
+        "hybrid_right_on_asked": sum(1 for g, _, h in asked if g == h),
+        "fixed": sum(1 for g, r, h in asked if g != r and g == h),
+        "broken": sum(1 for g, r, h in asked if g == r and g != h),
+        "by_reason": _by_reason(verdicts),
+    }
+
+
+def _by_reason(verdicts: list[RoleVerdict]) -> dict[str, dict[str, int]]:
+    out: dict[str, dict[str, int]] = {}
+    for v in verdicts:
+        row = out.setdefault(v.reason, {"asked": 0, "changed": 0})
+        row["asked"] += 1
+        row["changed"] += v.role is not None and v.role != v.rules_role
+    return out
+
+
+def run_mention_eval(path: Path, mtsamples: Path | None, split: str | None, mode: str = "rules", config: ModelConfig | None = None,
+                     asker: RoleAsker | None = None, progress: Callable[[int, int], None] | None = None) -> tuple[dict, list[str]]:
+    """Score the mention roles. mode `hybrid` asks the model about the mentions the rules are
+    unsure of (`asker`, or one built from `config`: the bundled local model when None)."""
+    if mode not in ("rules", "hybrid"):
+        raise EvalInputError(f"mention roles are scored in rules or hybrid mode, not {mode}")
     items, problems = load_mentions(path, mtsamples, split)
     if not items:
         raise EvalInputError("no labelled notes to score" + (f" ({'; '.join(problems[:3])})" if problems else ""))
-    return score_mentions(items), problems
+    if mode == "hybrid" and asker is None:
+        from docreview.model.config import ModelConfig
+        from docreview.model.roles import build_role_asker
+
+        asker = build_role_asker(config or ModelConfig())
+    report = score_mentions(items, asker=asker if mode == "hybrid" else None, progress=progress)
+    return {"mode": mode, **report}, problems
