@@ -113,3 +113,14 @@ def test_a_route_right_before_a_drug_is_its_own_over_one_further_back(kb):
 def test_a_route_before_a_list_does_not_reach_a_drug_after_the_list(kb):
     text = "Intravenous sedation with morphine and Versed was performed and the toe was blocked with 1% Xylocaine."
     assert routes(kb, text, "J2001")["Xylocaine"] == ["perineural"]
+
+
+def test_a_route_phrase_ending_in_with_goes_to_the_drug_after_it(kb):
+    text = "Intravenous sedation with morphine and Versed was performed and the toe was blocked with 1% Xylocaine."
+    assert "perineural" not in routes(kb, text, "J2250")["Versed"]
+
+
+def test_drops_in_an_eye_are_not_a_drip(kb):
+    got = routes(kb, "Proparacaine 0.5% 1 gtt OD. Heparin gtt at 18 units/kg/h.", "J1644")
+    assert got["Proparacaine"] == ["topical"]
+    assert got["Heparin gtt"] == ["intravenous"]

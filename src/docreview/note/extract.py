@@ -265,6 +265,10 @@ def read_note(text: str, facts: CodeFacts, kb: KnowledgeBase) -> NoteFacts:
                 # first drug of a list applies to the whole list (not to a drug after the list).
                 routes = notes.routes_in(sent.start, in_sentence[0].start)
             routes = _own_prenominal(notes, sent, mention, routes)
+            if j + 1 < len(in_sentence):
+                nxt_start = lead[j + 1] if lead[j + 1] is not None else in_sentence[j + 1].start
+                routes = [r for r in routes if not (_GOVERNS_NEXT_RE.search(text, r.start, r.end) and r.end <= nxt_start
+                                                    and _PRENOMINAL_GAP_RE.fullmatch(text, r.end, in_sentence[j + 1].start))]
             last_in_sentence = all(not m.codes for k, m in enumerate(in_sentence[j + 1 :], j + 1) if k not in asides)
             # A vial's volume ("(1 mL single-dose vial)") is a dose only when no dose line follows.
             dosed = [a for a in amounts if is_dose(a) and not (a.kind == "volume" and CONTAINER_AFTER_RE.match(text, a.end))]
@@ -395,7 +399,10 @@ _PRENOMINAL_GAP_RE = re.compile(
     re.IGNORECASE,
 )
 # A list of drugs: items with their amounts and separators, no verb between ("Norflex 60 mg, Zofran 4 mg, and").
-_SHORT_LIST_GAP_RE = re.compile(r"^(?![^;:]*\b(?:was|were|is|are|has|had|then|after|before|performed|placed)\b)[^;:]{0,40}?(?:,|\band\b|&|\+|\bplus\b)[^;:]{0,25}$", re.IGNORECASE)
+_SHORT_LIST_GAP_RE = re.compile(r"^(?![^;:]*\b(?:was|were|is|are|has|had|then|after|before|performed|placed)\b)[^;:]{0,40}?(?:,|\band\b|&|\+|\bplus\b|\bwith\b)[^;:]{0,25}$", re.IGNORECASE)
+# "... and the toe was blocked with 1% Xylocaine": a route phrase that ends in a preposition
+# governs the drug after it, never the drug before it.
+_GOVERNS_NEXT_RE = re.compile(r"\b(?:with|of|using|into)\s*$", re.IGNORECASE)
 
 
 def _own_prenominal(notes: Annotations, sent: Sentence, mention: DrugMention, routes: list[RouteMatch]) -> list[RouteMatch]:
