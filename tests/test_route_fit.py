@@ -16,3 +16,17 @@ def test_an_antibiotic_under_the_tenon_capsule_does_not_fit_an_iv_code():
     note = "Ancef 50 mg was injected sub-Tenon at the end of the case."
     review = reviewer.review(note, {"code": "J0690", "units": 1, "modifiers": ["JZ"]})
     assert review.elements["route"].status.value == "inconsistent"
+
+
+def test_pain_from_a_documented_injury_is_billed_with_the_injury_code():
+    reviewer = Reviewer(knowledge_base())
+    note = "CC: R hip pain s/p fall. ED course: Toradol 15 mg IV given at 1130. Dx: R hip contusion."
+    review = reviewer.review(note, {"code": "J1885", "units": 1, "modifiers": ["JZ"], "icd10": ["S70.01XA"]})
+    assert review.elements["indication"].status.value == "documented"
+
+
+def test_a_procedure_diagnosis_is_documented_without_its_qualifiers():
+    reviewer = Reviewer(knowledge_base())
+    note = "ASC - cataract extraction OD. Anesthesia record: ondansetron 4 mg IV at induction for PONV prophylaxis."
+    review = reviewer.review(note, {"code": "J2405", "units": 4, "modifiers": ["JZ"], "icd10": ["H25.11"]})
+    assert review.elements["indication"].status.value == "documented"

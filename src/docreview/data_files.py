@@ -82,8 +82,8 @@ class RoutesFile(_File):
 class UnitsFile(_File):
     model_config = ConfigDict(extra="allow")
     descriptor_units: dict[str, str]
-    note_units: dict[str, tuple[Literal["mass", "units", "volume"], float]]
-    unit_kinds: dict[str, tuple[Literal["mass", "units", "volume"], float]]
+    note_units: dict[str, tuple[Literal["mass", "units", "volume", "equivalents"], float]]
+    unit_kinds: dict[str, tuple[Literal["mass", "units", "volume", "equivalents"], float]]
 
 
 class Condition(BaseModel):

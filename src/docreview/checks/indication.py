@@ -57,8 +57,10 @@ def check_indication(ctx: CheckContext) -> Outcome:
         # A procedural purpose (prophylaxis, sedation, PONV, post-procedural pain) has no
         # diagnosis of its own: the claim carries the procedure's diagnosis (edge case 8).
         procedural = any(r.from_code and not r.icd10 for r in supporting)
-        # The claim then carries the procedure's diagnosis: one the note documents.
-        if claim_unsupported and procedural and _claim_is_documented_diagnosis(ctx, valid_claim):
+        # The claim then carries the procedure's diagnosis: one the note documents. So does pain
+        # from a documented injury: "Toradol for R hip pain ... Dx: hip contusion (S70.01XA)".
+        injury_pain = any(_pain(r) for r in supporting) and all(c.upper().startswith(("S", "T")) for c in valid_claim)
+        if claim_unsupported and (procedural or injury_pain) and _claim_is_documented_diagnosis(ctx, valid_claim):
             claim_unsupported = False
         if claim_unsupported:
             f = make_finding(ctx, "IND003", f"Claim codes {', '.join(valid_claim)} do not support {facts.drug}; the note documents {supporting[0].name}.", ev)
@@ -105,6 +107,14 @@ def _derived_uses(ctx: CheckContext, findings: list, valid_claim: list[str], sup
             "docreview cannot confirm them.", ev))
         return Outcome(Status.documented, f"reason documented: {reasons[0].name} (use not confirmed)", ev, findings, confident=False)
     return Outcome(Status.documented, f"{reasons[0].name}", ev, findings)
+
+
+# Pain codes: unspecified and chronic pain, joint, limb, back, abdominal and head pain.
+_PAIN_PREFIXES = ("R52", "G89", "M25.5", "M79.6", "M54", "R10", "R51")
+
+
+def _pain(reason) -> bool:
+    return bool(reason.icd10) and all(p.upper().startswith(_PAIN_PREFIXES) for p in reason.icd10)
 
 
 def _claim_is_documented_diagnosis(ctx: CheckContext, valid_claim: list[str]) -> bool:

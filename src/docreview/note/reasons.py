@@ -239,10 +239,20 @@ def word_stems(text: str) -> frozenset[str]:
     return frozenset(w[:6] for w in _TOKEN_RE.findall(text.lower()) if len(w) > 2)
 
 
+# ICD-10-CM description boilerplate (stems): qualifiers a note rarely repeats ("Age-related
+# nuclear cataract, right eye" is documented by "cataract extraction OD").
+_QUALIFIER_STEMS = frozenset({"age", "relate", "unspec", "other", "initia", "encoun", "subseq", "sequel", "withou", "with",
+                              "eye", "left", "right", "bilate", "site", "specif", "elsewh", "classi", "due", "type"})
+
+
 def note_documents_code(note_stems: frozenset[str], code: str) -> bool:
     """The note names the code's diagnosis in its own words: at least half the meaningful word
     stems of the code's ICD-10-CM description, or of an ancestor's ('colon polyps' for Z86.0100)."""
-    return any(stems and len(stems & note_stems) * 2 >= len(stems) for stems in description_stems(code))
+    for stems in description_stems(code):
+        meaningful = stems - _QUALIFIER_STEMS or stems
+        if len(meaningful & note_stems) * 2 >= len(meaningful):
+            return True
+    return False
 
 
 def is_linked(text: str, reason: Reason, sentence_start: int) -> bool:
