@@ -37,7 +37,8 @@ NO_ROUTE = "ED note. Seizure at 1300.\nKeppra 1,000 mg given 1310.\nDx: seizure 
 PURPOSE = "Clinic note.\nCefazolin 2 g IV given 0742 in the treatment room.\nTolerated well, discharged home."
 CEFAZOLIN = {"code": "J0690", "units": 4, "modifiers": ["JZ"]}
 # Rules: wastage missing (JW billed; the discarded amount is in words the waste reader does not know).
-LEFTOVER = "Infusion note. CVID.\nPrivigen 20 g IV via port over 2 h.\nLeftover 5 g in vial thrown away.\n"
+# Leftover drug the rules cannot read as an amount (the model can).
+LEFTOVER = "Infusion note. CVID.\nPrivigen 20 g IV via port over 2 h.\nThe rest of the vial, 5 g, was thrown away.\n"
 PRIVIGEN = {"code": "J1459", "units": 40, "modifiers": ["JW"], "waste_units": 10, "icd10": ["D83.9"]}
 # Rules settle everything.
 PLAIN = "ED note. 41F epilepsy, seizure today.\n1310 Levetiracetam 1,500 mg IVPB via PIV. No waste.\nDx: breakthrough seizure."
@@ -186,8 +187,8 @@ def test_dosage_amount_read_by_the_model_then_units_by_the_rules(kb):
 
 
 def test_route_from_the_model_fit_checked_by_the_rules(kb):
-    note = NO_ROUTE + "\nAccess: 20g R AC peripheral IV placed 1305, used for all meds."
-    quote = "peripheral IV placed 1305, used for all meds"
+    note = NO_ROUTE + "\nAccess: 20g R AC peripheral IV at 1305, used for all meds."
+    quote = "peripheral IV at 1305, used for all meds"
     r = run(kb, note, LEV, judge_with(answer("stated", [quote], route="intravenous")))
     assert r.status("route") == D and r.elements["route"].origin == "model"
     assert_spans(note, r)
@@ -206,9 +207,9 @@ def test_a_route_not_written_in_the_quote_is_an_abstention(kb):
 
 
 def test_wastage_amount_from_the_model_jw_logic_by_the_rules(kb):
-    r = run(kb, LEFTOVER, PRIVIGEN, judge_with(answer("discarded_amount", ["Leftover 5 g in vial thrown away"])))
+    r = run(kb, LEFTOVER, PRIVIGEN, judge_with(answer("discarded_amount", ["The rest of the vial, 5 g, was thrown away"])))
     assert r.status("wastage") == D  # 5 g / 500 mg = 10 JW units, as billed
-    r = run(kb, LEFTOVER, {**PRIVIGEN, "waste_units": 4}, judge_with(answer("discarded_amount", ["Leftover 5 g"])))
+    r = run(kb, LEFTOVER, {**PRIVIGEN, "waste_units": 4}, judge_with(answer("discarded_amount", ["The rest of the vial, 5 g"])))
     assert r.status("wastage") == INC and "WST005" in ids(r)
     assert_spans(LEFTOVER, r)
 

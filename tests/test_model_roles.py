@@ -35,7 +35,7 @@ from docreview.note.extract import read_note
 from docreview.note.roles import ROLES
 
 # The rules read the methadone line as given (no cue speaks); the ketorolac line is a record.
-NOTE = "Follow-up.\nShe states that the methadone did not work for her.\nKetorolac 30 mg IM given at 10:05."
+NOTE = "Follow-up.\nThe methadone 10 mg this morning for her pain.\nKetorolac 30 mg IM given at 10:05."
 METHADONE = NOTE.index("methadone")
 KETOROLAC = NOTE.index("Ketorolac")
 
@@ -87,18 +87,18 @@ def test_only_the_measured_kinds_are_asked_by_default(events):
 
 
 def test_the_prompt_holds_the_sentence_only(events):
-    asker = asker_with(reply("before_or_home", "did not work for her"))
+    asker = asker_with(reply("before_or_home", "this morning for her pain"))
     asker.review(NOTE, events)
     (sent,) = asker.backend.model.seen
     user = sent[-1]
-    assert user.endswith("Text: She states that the [[methadone]] did not work for her.")  # the mention last
+    assert user.endswith("Text: The [[methadone]] 10 mg this morning for her pain.")  # the mention last
     assert "Ketorolac" not in user and "Follow-up" not in user  # never the rest of the note
     for answer in KINDS["default"].answers:
         assert f'"{answer}"' in user  # every allowed answer is explained
 
 
 def test_a_verified_answer_replaces_the_rules_role(events):
-    asker = asker_with(reply("before_or_home", "the [[methadone]] did not work"))
+    asker = asker_with(reply("before_or_home", "The [[methadone]] 10 mg this morning"))
     verdicts = asker.review(NOTE, events)
     assert [(v.rules_role, v.role, v.problem) for v in verdicts] == [("administered", "historical", None)]
     changed = with_roles(events, verdicts)
@@ -110,12 +110,12 @@ def test_a_verified_answer_replaces_the_rules_role(events):
 @pytest.mark.parametrize(
     ("raw", "problem"),
     [
-        ({"quote": "did not work", "answer": "historical"}, "not one of the allowed answers"),  # a role, not an answer
-        ({"quote": "did not work", "answer": "new"}, "not one of the allowed answers"),  # another kind's answer
-        ({"quote": "did not work"}, "not one of the allowed answers"),
+        ({"quote": "this morning", "answer": "historical"}, "not one of the allowed answers"),  # a role, not an answer
+        ({"quote": "this morning", "answer": "new"}, "not one of the allowed answers"),  # another kind's answer
+        ({"quote": "this morning"}, "not one of the allowed answers"),
         ({"quote": "took it at home for years", "answer": "before_or_home"}, "not in the sentence"),
         ({"quote": "Ketorolac 30 mg", "answer": "given"}, "not in the sentence"),  # another sentence of the note
-        ({"quote": "did not work", "answer": "other"}, "no role"),  # the question cannot settle it
+        ({"quote": "this morning", "answer": "other"}, "no role"),  # the question cannot settle it
     ],
 )
 def test_an_answer_that_does_not_check_out_is_an_abstention(events, raw, problem):
@@ -127,7 +127,7 @@ def test_an_answer_that_does_not_check_out_is_an_abstention(events, raw, problem
 def test_an_answer_without_a_quote_stands_when_it_is_allowed(events):
     (q,) = questions(NOTE, events, ALL)
     assert verify(q, {"quote": "", "answer": "given"}) == ("administered", None)
-    assert verify(q, {"quote": " ‘did NOT work for her’ ", "answer": "before_or_home"}) == ("historical", None)  # case, spacing
+    assert verify(q, {"quote": " ‘this MORNING for her pain’ ", "answer": "before_or_home"}) == ("historical", None)  # case, spacing
 
 
 def test_each_kind_maps_its_answers_to_roles(events):
@@ -135,7 +135,7 @@ def test_each_kind_maps_its_answers_to_roles(events):
     for kind in KINDS.values():
         assert all(role is None or role in ROLES for role in kind.answers.values())
     planned = question_for(NOTE, events, 0, "planned")
-    assert verify(planned, {"quote": "did not work", "answer": "not_given"}) == ("deferred", None)
+    assert verify(planned, {"quote": "this morning", "answer": "not_given"}) == ("deferred", None)
     assert verify(planned, {"quote": "", "answer": "home_or_past"}) == ("historical", None)
     assert verify(planned, {"quote": "", "answer": "given"})[0] is None  # the default kind's answer
 
@@ -149,7 +149,7 @@ def test_unreadable_json_keeps_the_rules_role(events):
 
 def test_answers_are_cached(events, tmp_path):
     cache = ResponseCache(tmp_path / "cache.sqlite")
-    first = asker_with(reply("before_or_home", "did not work"), cache=cache)
+    first = asker_with(reply("before_or_home", "this morning"), cache=cache)
     first.review(NOTE, events)
     again = asker_with(reply("given"), cache=cache)  # would answer otherwise if asked
     (v,) = again.review(NOTE, events)
@@ -184,7 +184,7 @@ def _labelled() -> list[tuple[MentionNote, str]]:
 def test_hybrid_scoring_counts_what_the_model_fixed():
     rules = score_mentions(_labelled())
     assert rules["role_accuracy"] == 0.5 and "model" not in rules
-    hybrid = score_mentions(_labelled(), asker=asker_with(reply("before_or_home", "did not work")))
+    hybrid = score_mentions(_labelled(), asker=asker_with(reply("before_or_home", "this morning")))
     assert hybrid["role_accuracy"] == 1.0
     m = hybrid["model"]
     assert (m["asked"], m["calls"], m["changed"], m["fixed"], m["broken"]) == (1, 1, 1, 1, 0)
