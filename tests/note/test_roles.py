@@ -138,3 +138,16 @@ def test_a_gloss_shares_the_role_of_a_name_that_was_not_given(kb):
     text = "Home: Lotensin (benazepril) 20 mg daily.\nKetorolac 30 mg IV given at 10:00."
     events = read_note(text, kb.facts("J1885"), kb).events
     assert [r.role for r in mention_readings(events)] == ["historical", "historical", "administered"]
+
+
+def test_a_vial_named_on_both_sides_is_the_container_even_in_a_clause_that_gives_the_dose(kb):
+    text = "Injection: 40 mg triamcinolone drawn from a Kenalog-40 1 mL vial + 2 mL 1% lido, injected into R knee joint."
+    assert ("Kenalog-40", "container") in roles_of(kb, text, "J3304")
+
+
+def test_a_vial_named_by_another_codes_product_makes_the_dose_that_product(kb):
+    from docreview.note.reading import read
+
+    text = "Injection: 40 mg triamcinolone drawn from a Kenalog-40 1 mL vial + 2 mL 1% lido, injected into R knee joint."
+    admin = read(text, kb.facts("J3304"), kb).administration
+    assert admin.state == "other_drug" and admin.other_code == "J3301" and admin.other_units == 4

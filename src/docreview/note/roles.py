@@ -139,18 +139,25 @@ def _is_strength(tok: str) -> bool:
     return tok.lstrip("-")[:1].isdigit() or tok in _STRENGTH_WORDS
 
 
-def _container_cue(w: _Window, cues: RoleCues) -> bool:
-    after = [t.text for t in w.toks[w.last + 1 : w.last + 8]]
-    for word in after:
+def _container_after(w: _Window, cues: RoleCues) -> bool:
+    for word in [t.text for t in w.toks[w.last + 1 : w.last + 8]]:
         if word in cues.container_after or word.split("-")[0] in cues.container_after:
             return True
         if not _is_strength(word) and "/" not in word:
             break
+    return False
+
+
+def _container_before(w: _Window, cues: RoleCues) -> bool:
     before = [t.text for t in w.toks[max(0, w.first - 6) : w.first]]
     # "drawn from a 10 mL vial of Kenalog-40", "from a Kenalog-40 vial": strength words may sit between.
     while before and _is_strength(before[-1]) and before[-1] not in {"a", "an", "the", "one", "of"}:
         before.pop()
     return any(_ends_with(before, phrase) for phrase in cues.container_before)
+
+
+def _container_cue(w: _Window, cues: RoleCues) -> bool:
+    return _container_after(w, cues) or _container_before(w, cues)
 
 
 def _restatement_cue(text: str, w: _Window, event: DoseEvent, cues: RoleCues) -> bool:
@@ -352,7 +359,10 @@ def assign_roles(text: str, events: list[DoseEvent]) -> list[str]:
         clause = _inside_parentheses(text, event, _clause(w))
         administers = _has_any(clause, cues.administration_verbs)
         line = toks_of.line_words(event)
-        container = (_container_cue(w, cues) or _concentration_aside(text, event)) and not administers and not _route_in(text, clause)
+        # "drawn from a Kenalog-40 1 mL vial": framed on both sides, the mention names the vial
+        # even in a clause that goes on to say how the dose was given.
+        framed = _container_before(w, cues) and _container_after(w, cues)
+        container = framed or ((_container_cue(w, cues) or _concentration_aside(text, event)) and not administers and not _route_in(text, clause))
         if category == "ALLERGY" or _allergy_cue(w, cues):
             role = "allergy"
         elif (category == "HOME_MEDICATION" or _home_header(header, cues)) and "ADMINISTERED" not in event.categories and context != "deferred":
