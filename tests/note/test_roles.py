@@ -151,3 +151,8 @@ def test_a_vial_named_by_another_codes_product_makes_the_dose_that_product(kb):
     text = "Injection: 40 mg triamcinolone drawn from a Kenalog-40 1 mL vial + 2 mL 1% lido, injected into R knee joint."
     admin = read(text, kb.facts("J3304"), kb).administration
     assert admin.state == "other_drug" and admin.other_code == "J3301" and admin.other_units == 4
+
+
+def test_a_total_written_before_the_drugs_amount_restates_the_doses(kb):
+    text = "Received 3 mg of Versed for the TEE, then 2 mg of Versed for total of 5 mg of Versed."
+    assert [r for _, r in roles_of(kb, text, "J2250")] == ["administered", "administered", "restatement"]

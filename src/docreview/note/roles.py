@@ -171,8 +171,15 @@ def _restatement_cue(text: str, w: _Window, event: DoseEvent, cues: RoleCues) ->
         event.sentence.start <= sec.start + 2 or header_line
     ):
         return True
-    before = [t.text for t in w.toks[max(0, w.first - 3) : w.first]]
-    return any(_ends_with(before, phrase) for phrase in cues.restatement_before)
+    before = [t.text for t in w.toks[max(0, w.first - 7) : w.first]]
+    if any(_ends_with(before[-3:], phrase) for phrase in cues.restatement_before):
+        return True
+    # "for total of 5 mg of Versed": a total's cue sits before the drug's own amount.
+    amount = 0
+    while before and (_is_strength(before[-1]) or before[-1] == "of") and before[-1] not in {"a", "an", "the", "one"}:
+        before.pop()
+        amount += 1
+    return amount > 0 and any(_ends_with(before[-3:], phrase) for phrase in cues.restatement_before if "total" in phrase)
 
 
 def _has_any(toks: Sequence[Token], words: frozenset[str]) -> bool:
