@@ -378,22 +378,27 @@ def build(shared: Path, embed: bool, cache: Path | None = None) -> dict:
     symptom_sets = {group: minimal_prefixes({c for c, d in icd.items() if is_symptom(group, c, d)}) for group in SYMPTOMS}
 
     known_names = set(dc_by_name) | set(cls_by_name) | set(li_by_name)
-    synonyms: dict[str, list[str]] = json.loads(SYNONYMS.read_text(encoding="utf-8"))["synonyms"]
+    synonym_file = json.loads(SYNONYMS.read_text(encoding="utf-8"))
+    synonyms: dict[str, list[str]] = synonym_file["synonyms"]
+    inn: dict[str, str] = synonym_file.get("inn", {})
     for entry in codes.values():
         # A salt word the salt list lacks ("prochlorperazine edisylate"): fall back to the
         # longest run of words that a source knows.
         mo = sorted({resolve_name(m, known_names) for m in entry.pop("_moieties")})
+        # DrugCentral 2016 files some ingredients under their INN (pethidine for meperidine):
+        # classes and indications are looked up under both names.
+        lookup = sorted({n for m in mo for n in (m, inn.get(resolve_name(m, set(inn)))) if n})
         entry["generics"] = [m for m in mo if m in known_names]
         if len(mo) == 1 and not entry.pop("_product_specific"):
             entry["brands"] += synonyms.get(mo[0], [])
         entry.pop("_product_specific", None)
-        classes = sorted({(r["TYPE"], r["CLASS"]) for m in mo for r in cls_by_name.get(m, []) if r["TYPE"] in ("EPC", "PA", "has role")})
+        classes = sorted({(r["TYPE"], r["CLASS"]) for m in lookup for r in cls_by_name.get(m, []) if r["TYPE"] in ("EPC", "PA", "has role")})
         epc = [c for t, c in classes if t == "EPC"]
         entry["drug_class"] = epc[0] if epc else (classes[0][1] if classes else None)
         entry["classes"] = sorted({c for _, c in classes})
         entry["purposes"] = sorted(g for g, p in PURPOSE_CLASSES.items() if any(p.search(c) for c in entry["classes"]))
         found: dict[tuple[str, str], dict] = {}
-        for m in mo:
+        for m in lookup:
             for r in dc_by_name.get(m, []):
                 hit = mapped.get(r["INDICATION_FDB"])
                 if hit:
