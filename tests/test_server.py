@@ -233,3 +233,26 @@ def test_the_cli_does_not_import_the_server_until_serve_runs():
     code = "import sys, docreview.cli; print(sorted(m for m in ('fastapi', 'uvicorn', 'jinja2', 'sqlite3') if m in sys.modules))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_a_refused_body_is_read_to_its_end_before_the_413_up_to_a_cap():
+    import asyncio
+
+    from docreview.server.security import _drain
+
+    def feeder(chunks):
+        messages = [{"type": "http.request", "body": c, "more_body": i < len(chunks) - 1} for i, c in enumerate(chunks)]
+        read = []
+
+        async def receive():
+            read.append(1)
+            return messages[len(read) - 1]
+
+        return receive, read
+
+    receive, read = feeder([b"x" * 1000] * 5)
+    asyncio.run(_drain(receive, cap=10_000))
+    assert len(read) == 5  # the whole body: the client is not cut off mid-send
+    receive, read = feeder([b"x" * 1000] * 50)
+    asyncio.run(_drain(receive, cap=3_000))
+    assert len(read) == 4  # past the cap the server stops reading

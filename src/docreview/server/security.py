@@ -26,6 +26,22 @@ HEADERS = [
 OPEN_PATHS = ("/healthz", "/static/", "/openapi.json")
 
 
+# A client still sending a refused body gets a broken pipe instead of the 413 unless the server
+# reads the rest first; up to this many bytes it does, past it the connection just closes.
+_DRAIN_CAP = 16 * 1024 * 1024
+
+
+async def _drain(receive, cap: int) -> None:
+    read = 0
+    while read <= cap:
+        message = await receive()
+        if message["type"] != "http.request":
+            return
+        read += len(message.get("body", b""))
+        if not message.get("more_body"):
+            return
+
+
 class BodyTooLarge(Exception):
     pass
 
@@ -85,6 +101,7 @@ class GuardMiddleware:
                 except ValueError:
                     too_big = False
                 if too_big:
+                    await _drain(receive, _DRAIN_CAP)
                     await reply(413, "too_large", f"the request body is larger than {limit:,} bytes (a note may hold up to 1 MB; split it by encounter)")
                     return
             received = 0
@@ -101,6 +118,7 @@ class GuardMiddleware:
             await self.app(scope, limited_receive, guarded_send)
         except BodyTooLarge:
             if not state["sent"]:
+                await _drain(receive, _DRAIN_CAP)
                 await reply(413, "too_large", f"the request body is larger than {limit:,} bytes (a note may hold up to 1 MB; split it by encounter)")
         except Exception as exc:  # a bug: JSON 500, logged by type and place only (a message may quote the note)
             self.logger.error("internal error on %s %s: %s", scope.get("method"), path, error_location(exc))
