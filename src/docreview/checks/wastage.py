@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from docreview.checks.base import CheckContext, Outcome, evidence, make_finding
+from docreview.note.doses import concentrations
 from docreview.note.waste import Quoted
 from docreview.schema import Finding, Status
 from docreview.units import billing_units, code_unit_kind, format_number, ratio, to_base, waste_units
@@ -34,8 +35,7 @@ def _discarded(ctx: CheckContext) -> tuple[float | None, list]:
     by_kind = [(a, q) for a, q in ctx.read.waste.discarded if a.kind == kind[0]]
     if not by_kind and kind[0] != "volume":
         # "remaining 0.5 mL discarded" of a 1 mcg/mL ampule: convert with the concentration.
-        concs = [a for e in ctx.read.events for a in e.amounts if a.is_concentration]
-        concs += [a for a, _ in ctx.read.waste.vial_contents if a.is_concentration]
+        concs = concentrations(list(ctx.read.events), ctx.read)
         for amount, quoted in ctx.read.waste.discarded:
             value, _ = to_base(amount, ctx.facts.unit or "", None, concs)
             if value is not None:

@@ -260,7 +260,7 @@ def read_note(text: str, facts: CodeFacts, kb: KnowledgeBase) -> NoteFacts:
                 # A mixture shares its route: "Kenalog 40 mg + 2 mL lido injected into the knee".
                 coded = next((m.start for m in in_sentence[j + 1 :] if m.codes), sent.end)
                 routes = notes.routes_in(seg_start, coded)
-            if not routes and j > 0 and all(_SHORT_LIST_GAP_RE.match(text[in_sentence[k - 1].end : in_sentence[k].start]) for k in range(1, j + 1)):
+            if not routes and j > 0 and all(_LIST_GAP_RE.match(text[in_sentence[k - 1].end : in_sentence[k].start]) for k in range(1, j + 1)):
                 # "given IV Norflex 60 mg, Zofran 4 mg, and morphine 4 mg": a route before the
                 # first drug of a list applies to the whole list (not to a drug after the list).
                 routes = notes.routes_in(sent.start, in_sentence[0].start)
@@ -386,7 +386,6 @@ def _procedure_routes(notes: Annotations, secs: list[SectionSpan], events: list[
             event.routes = routes[:1]
 
 
-_LIST_GAP_RE = re.compile(r"^[^;:]*?(?:,|\band\b|\bwith\b|\bplus\b|&|\+)[^;:]*$", re.IGNORECASE)
 # Mentions that describe the dose beside it (its vial, its lot, the drug named again): a list
 # of drugs runs through them ("40 mg triamcinolone drawn from a Kenalog-40 vial + 2 mL lido").
 _DESCRIBES_DOSE = {"container", "inventory", "restatement"}
@@ -399,7 +398,7 @@ _PRENOMINAL_GAP_RE = re.compile(
     re.IGNORECASE,
 )
 # A list of drugs: items with their amounts and separators, no verb between ("Norflex 60 mg, Zofran 4 mg, and").
-_SHORT_LIST_GAP_RE = re.compile(r"^(?![^;:]*\b(?:was|were|is|are|has|had|then|after|before|performed|placed)\b)[^;:]{0,40}?(?:,|\band\b|&|\+|\bplus\b|\bwith\b)[^;:]{0,25}$", re.IGNORECASE)
+_LIST_GAP_RE = re.compile(r"^(?![^;:]*\b(?:was|were|is|are|has|had|then|after|before|performed|placed)\b)[^;:]{0,40}?(?:,|\band\b|&|\+|\bplus\b|\bwith\b)[^;:]{0,25}$", re.IGNORECASE)
 # "... and the toe was blocked with 1% Xylocaine": a route phrase that ends in a preposition
 # governs the drug after it, never the drug before it.
 _GOVERNS_NEXT_RE = re.compile(r"\b(?:with|of|using|into)\s*$", re.IGNORECASE)

@@ -172,11 +172,3 @@ def section_at(spans: list[SectionSpan], pos: int) -> SectionSpan | None:
         if span.start - len(span.header) - 2 <= pos < span.end:
             return span
     return None
-
-
-def line_spans(text: str) -> list[tuple[int, int]]:
-    out, cursor = [], 0
-    for line in text.split("\n"):
-        out.append((cursor, cursor + len(line)))
-        cursor += len(line) + 1
-    return out

@@ -55,13 +55,6 @@ class WasteFacts:
     vial_contents: list[tuple[Amount, Quoted]] = field(default_factory=list)
     leftover_words: list[Quoted] = field(default_factory=list)  # any word about leftover drug
 
-    @property
-    def discarded_total(self) -> dict[str, float]:
-        totals: dict[str, float] = {}
-        for amount, _ in self.discarded:
-            totals[amount.kind] = totals.get(amount.kind, 0.0) + amount.total
-        return totals
-
 
 def read_waste(text: str) -> WasteFacts:
     facts = WasteFacts()
