@@ -4,7 +4,9 @@ Prints one table (metric, target, measured, PASS/MISS) with:
   - reviewer set-up time (knowledge base from the bundled corpus), not a target;
   - in-process review() p50/p95 over every case of eval/cases.jsonl (rules mode, one pass);
   - cold `docreview check examples/keppra-note.txt --code J1953 --units 150 -m JZ --icd10 G40.909`
-    wall time in a subprocess (median of 5; each run is a fresh interpreter);
+    wall time in a subprocess (median of 5; each run is a fresh interpreter, with the derived
+    indexes of DOCREVIEW_HOME/cache/ in place), and the first run after an install or upgrade
+    (an empty cache: the indexes are built and written);
   - whether `torch` is in sys.modules after the rules-mode reviews (yes/no; target: no).
 Runs with a temporary DOCREVIEW_HOME. Usage: .venv/bin/python benchmarks/review.py
 """
@@ -63,6 +65,12 @@ def main() -> None:
     torch_loaded = "torch" in sys.modules
     p50, p95 = percentile(latencies, 0.5), percentile(latencies, 0.95)
 
+    first_home = Path(tempfile.mkdtemp(prefix="docreview-bench-first-"))
+    t = time.perf_counter()
+    subprocess.run([CLI, *CHECK_ARGS], capture_output=True, text=True, env={**os.environ, "DOCREVIEW_HOME": str(first_home)})
+    first_s = time.perf_counter() - t
+    shutil.rmtree(first_home, ignore_errors=True)
+
     runs, codes = [], set()
     for _ in range(5):
         t = time.perf_counter()
@@ -76,9 +84,10 @@ def main() -> None:
     print(f"{os.cpu_count()} CPUs, load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}\n")
     print_table([
         row("reviewer set-up (knowledge base)", "—", f"{setup_s * 1000:.0f} ms", None),
-        row("review() p50, rules", "<= 50 ms", f"{p50:.1f} ms", p50 <= 50),
+        row("review() p50, rules", "<= 10 ms", f"{p50:.1f} ms", p50 <= 10),
         row("review() p95, rules", "—", f"{p95:.1f} ms", None),
-        row("cold `docreview check` (median of 5)", "<= 2 s", f"{check_s:.2f} s", check_s <= 2 and codes <= {0, 1}),
+        row("cold `docreview check` (median of 5)", "<= 0.6 s", f"{check_s:.2f} s", check_s <= 0.6 and codes <= {0, 1}),
+        row("first `docreview check` (empty cache)", "—", f"{first_s:.2f} s", None),
         row("torch in sys.modules after rules review", "no", "yes" if torch_loaded else "no", not torch_loaded),
     ])
 

@@ -10,11 +10,8 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-# libyaml's C loader when PyYAML was built with it: several times faster than pure Python.
-_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _TITLE_CODE_RE = re.compile(r"\b([A-Z]\d{4})\b")
 _HEADING_RE = re.compile(r"^(#{1,3})\s+(.+?)\s*#*\s*$", re.MULTILINE)
 _BOILERPLATE = (
@@ -112,8 +109,12 @@ def _split_front_matter(text: str) -> tuple[dict | None, str]:
     end = text.find("\n---", 3)
     if end < 0:
         raise DocumentError("front matter opened with '---' but never closed")
+    import yaml  # only when documents are parsed: a review reads them from the derived cache
+
+    # libyaml's C loader when PyYAML was built with it: several times faster than pure Python.
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     try:
-        data = yaml.load(text[3:end], Loader=_YAML_LOADER) or {}
+        data = yaml.load(text[3:end], Loader=loader) or {}
     except yaml.YAMLError as exc:
         raise DocumentError(f"front matter is not valid YAML: {exc}") from exc
     if not isinstance(data, dict):

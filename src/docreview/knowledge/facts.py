@@ -14,9 +14,10 @@ from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from pathlib import Path
 
+from docreview.derived_cache import derived, inputs_fingerprint
 from docreview.knowledge.corpus import CodeDocument, Indication, Section, load_corpus
 from docreview.knowledge.hcpcs import DescriptorFacts, load_descriptors, parse_descriptor
-from docreview.knowledge.packaged import Package, code_entry, packaged, stored_parse, symptom_prefixes
+from docreview.knowledge.packaged import Package, code_entry, descriptors, generic_owners, stored_parse, symptom_prefixes
 from docreview.resources import bundled_corpus, hcpcs_path, load_json
 
 _WORDS = load_json("drug_words.json")
@@ -135,7 +136,8 @@ class KnowledgeBase:
     def __init__(self, corpus_dir: Path | None = None, hcpcs: Path | None = None) -> None:
         self.corpus_dir = Path(corpus_dir) if corpus_dir else bundled_corpus()
         self.hcpcs = hcpcs
-        load = load_corpus(self.corpus_dir)
+        # Parsing the documents' YAML is most of building a knowledge base: kept between runs.
+        load = derived("corpus", inputs_fingerprint([self.corpus_dir]), lambda: load_corpus(self.corpus_dir))
         self.load_errors = load.errors
         self.documents: dict[str, CodeDocument] = {}
         self.general: list[CodeDocument] = []
@@ -146,7 +148,7 @@ class KnowledgeBase:
                 self.documents.setdefault(doc.code, doc)
         self.cms: dict[str, str] = load_descriptors(str(hcpcs)) if hcpcs else {}
         # Every drug code of the CMS 2025 table ships with docreview; a CMS file overrides it.
-        self.packaged: dict[str, str] = {c: e.descriptor for c, e in packaged().codes.items()}
+        self.packaged: dict[str, str] = descriptors()
         # Codes the documents name as look-alikes, with their CMS descriptor: known (drug, unit,
         # brands) without a CMS file, so a note naming their drug is read as that code's drug.
         self.neighbours: dict[str, str] = {}
@@ -261,11 +263,7 @@ class KnowledgeBase:
 
     @cached_property
     def _generic_owners(self) -> dict[str, set[str]]:
-        owners: dict[str, set[str]] = {}
-        for code, entry in packaged().codes.items():
-            for g in entry.generics:
-                owners.setdefault(g, set()).add(code)
-        return owners
+        return generic_owners()
 
     @cached_property
     def _drug_code_counts(self) -> dict[str, int]:
@@ -287,12 +285,20 @@ class KnowledgeBase:
         return [self.facts(code) for code in self._families.get(key, ()) if code != facts.code]
 
     @cached_property
+    def inputs_key(self) -> str:
+        """What this knowledge base was built from (corpus, CMS file, shipped tables): a key for derived indexes."""
+        return inputs_fingerprint([self.corpus_dir, self.hcpcs])
+
+    @cached_property
     def _families(self) -> dict[tuple[str, str | None], list[str]]:
-        # Indexed once: a review must not walk every known code (1,830 with the packaged table).
-        out: dict[tuple[str, str | None], list[str]] = {}
-        for f in self.all_facts():
-            out.setdefault((normalize_name(f.drug), f.unit), []).append(f.code)
-        return out
+        # Indexed once, and kept between runs: a review must not walk every known code (1,830 with the packaged table).
+        def build() -> dict[tuple[str, str | None], list[str]]:
+            out: dict[tuple[str, str | None], list[str]] = {}
+            for f in self.all_facts():
+                out.setdefault((normalize_name(f.drug), f.unit), []).append(f.code)
+            return out
+
+        return derived("code-families", self.inputs_key, build)
 
 
 @lru_cache(maxsize=8)

@@ -11,13 +11,15 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
+from docreview.derived_cache import derived, inputs_fingerprint
+
 _PACKAGE = "simple_icd_10_cm"
 _SHAPE_RE = re.compile(r"^[A-Z][0-9][0-9A-Z](?:\.?[0-9A-Z]{1,4})?$")
 
 
 @lru_cache(maxsize=1)
 def _codes() -> tuple[frozenset[str], frozenset[str]]:
-    """(all codes and categories without dots, billable leaf codes)."""
+    """(all codes and categories without dots, billable leaf codes), kept between runs."""
     spec = importlib.util.find_spec(_PACKAGE)
     if spec is None or not spec.submodule_search_locations:
         raise RuntimeError("the ICD-10-CM code set package 'simple-icd-10-cm' is not installed")
@@ -25,7 +27,11 @@ def _codes() -> tuple[frozenset[str], frozenset[str]]:
     lists = sorted(data.glob("code-list-*.txt"))
     if not lists:
         raise RuntimeError(f"no ICD-10-CM code list found in {data}")
-    codes = sorted({c for c in (line.strip() for line in lists[-1].read_text(encoding="utf-8").splitlines()) if len(c) >= 3 and "-" not in c})
+    return derived("icd10-codes", inputs_fingerprint([lists[-1]]), lambda: _code_sets(lists[-1]))
+
+
+def _code_sets(code_list: Path) -> tuple[frozenset[str], frozenset[str]]:
+    codes = sorted({c for c in (line.strip() for line in code_list.read_text(encoding="utf-8").splitlines()) if len(c) >= 3 and "-" not in c})
     # In sorted order a code's children follow it directly: a code is billable (a leaf)
     # unless the next code extends it.
     leaves = [c for c, nxt in zip(codes, [*codes[1:], ""], strict=True) if not nxt.startswith(c)]

@@ -10,10 +10,15 @@ from __future__ import annotations
 
 import gzip
 import hashlib
-from functools import cache
+import json
+from collections.abc import Iterator, Mapping
+from functools import cache, cached_property
 from pathlib import Path
+from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
+
+from docreview.derived_cache import derived
 
 DATA_FILE = Path(__file__).resolve().parent / "data" / "codes.json.gz"
 STEMS_FILE = DATA_FILE.with_name("icd10_stems.json.gz")
@@ -61,7 +66,7 @@ class PackagedCode(BaseModel):
     indications: list[DerivedIndication] = Field(default_factory=list)
 
 
-class PackagedKnowledge(BaseModel):
+class PackagedHeader(BaseModel):
     version: str
     parser: str = ""  # parser_fingerprint() at build time
     sources: dict[str, dict[str, str]] = Field(default_factory=dict)
@@ -69,17 +74,79 @@ class PackagedKnowledge(BaseModel):
     embedding: str | None = None
     generics: list[str] = Field(default_factory=list)
     symptom_sets: dict[str, list[str]] = Field(default_factory=dict)
+
+
+class PackagedKnowledge(PackagedHeader):
+    """The whole file, validated at once: the build and the tests check it this way."""
+
     conditions: list[tuple[str, list[str]]] = Field(default_factory=list)
     codes: dict[str, PackagedCode] = Field(default_factory=dict)
 
 
+_COLUMNS = ("descriptor", "generics")  # fields read for every code: split out when the file is read
+
+
+class CodeTable(Mapping[str, PackagedCode]):
+    """The shipped codes, each validated when first read: a review reads a handful of 1,830."""
+
+    def __init__(self, entries: dict[str, bytes], columns: dict[str, dict[str, Any]] | None = None) -> None:
+        self._entries = entries  # code -> its JSON
+        self._columns = columns or {}
+        self._read: dict[str, PackagedCode] = {}
+
+    def __getitem__(self, code: str) -> PackagedCode:
+        entry = self._read.get(code)
+        if entry is None:
+            entry = self._read[code] = PackagedCode.model_validate_json(self._entries[code])
+        return entry
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._entries)
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def column(self, field: str) -> Iterator[tuple[str, Any]]:
+        """(code, one field as stored) for every code, without building them all (the tests validate the whole file)."""
+        if field in self._columns:
+            return iter(self._columns[field].items())
+        default = PackagedCode.model_fields[field].get_default(call_default_factory=True)
+        return ((code, json.loads(raw).get(field, default)) for code, raw in self._entries.items())
+
+
+class ShippedKnowledge(PackagedHeader):
+    """The file as a review reads it: the header validated on load, codes and condition terms when first read."""
+
+    model_config = ConfigDict(arbitrary_types_allowed=True)
+    codes: CodeTable = Field(default_factory=lambda: CodeTable({}))
+    conditions_json: bytes = b"[]"
+
+    @cached_property
+    def conditions(self) -> list[tuple[str, list[str]]]:
+        return TypeAdapter(list[tuple[str, list[str]]]).validate_json(self.conditions_json)
+
+
+def _split(path: Path) -> dict[str, Any]:
+    """The file as header fields, each code's JSON, the columns every review reads, and the condition terms' JSON."""
+    raw = json.loads(gzip.decompress(path.read_bytes()))
+    codes = raw.pop("codes", {})
+    raw["conditions_json"] = json.dumps(raw.pop("conditions", [])).encode()
+    raw["entries"] = {code: json.dumps(entry).encode() for code, entry in codes.items()}
+    raw["columns"] = {field: {code: entry[field] for code, entry in codes.items() if field in entry} for field in _COLUMNS}
+    return raw
+
+
 @cache
-def packaged() -> PackagedKnowledge:
-    """The shipped knowledge (an empty one if the file is missing, e.g. a bare checkout)."""
+def packaged() -> ShippedKnowledge:
+    """The shipped knowledge (an empty one if the file is missing, e.g. a bare checkout).
+
+    Parsing 2.8 MB of JSON is a tenth of a cold `check`, so the file is split once and the
+    split kept between runs (derived_cache); a code is validated when first read."""
     if not DATA_FILE.is_file():
-        return PackagedKnowledge(version="none")
-    # pydantic parses and validates the JSON in one pass (Rust): several times faster than json.load + validate.
-    return PackagedKnowledge.model_validate_json(gzip.decompress(DATA_FILE.read_bytes()))
+        return ShippedKnowledge(version="none")
+    raw = dict(derived("shipped-knowledge", "", lambda: _split(DATA_FILE)))
+    table = CodeTable(raw.pop("entries"), raw.pop("columns"))
+    return ShippedKnowledge.model_validate({**raw, "codes": table})
 
 
 @cache
@@ -107,7 +174,16 @@ def generic_names() -> frozenset[str]:
 
 
 def descriptors() -> dict[str, str]:
-    return {code: entry.descriptor for code, entry in packaged().codes.items()}
+    return dict(packaged().codes.column("descriptor"))
+
+
+def generic_owners() -> dict[str, set[str]]:
+    """Ingredient (INN) name -> the codes that hold it."""
+    owners: dict[str, set[str]] = {}
+    for code, generics in packaged().codes.column("generics"):
+        for g in generics:
+            owners.setdefault(g, set()).add(code)
+    return owners
 
 
 def code_entry(code: str) -> PackagedCode | None:

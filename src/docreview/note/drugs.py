@@ -13,9 +13,8 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from rapidfuzz import fuzz
-
 from docreview.data_files import data_file
+from docreview.derived_cache import derived
 from docreview.knowledge.facts import CodeFacts, KnowledgeBase, normalize_name
 from docreview.note.drug_shape import find_unknown_drugs
 from docreview.resources import load_json
@@ -38,42 +37,52 @@ class DrugMention:
     gloss: tuple[int, int] | None = None  # "(methylprednisolone)" after "Solu-Medrol": the same drug named again
 
 
+_Entry = tuple[tuple[str, ...], frozenset[str], str]  # (name's words, its codes, the name)
+
+
+def _index(kb: KnowledgeBase) -> dict[str, list[_Entry]]:
+    """Every known drug name by its first word, longest first."""
+    names: dict[tuple[str, ...], set[str]] = {}
+    for facts in kb.all_facts():
+        for name in facts.names():
+            words = tuple(normalize_name(name).split())
+            if words and len("".join(words)) >= 2:
+                names.setdefault(words, set()).add(facts.code)
+    # Chart abbreviations ("KCl", "TXA", "vanco") carry the codes of the name they stand for.
+    for short, full in data_file("drug_abbreviations.json").abbreviations.items():  # type: ignore[attr-defined]
+        codes = names.get(tuple(normalize_name(full).split()))
+        if codes:
+            names.setdefault(tuple(normalize_name(short).split()), set()).update(codes)
+    # Other drugs bound a billed drug's stretch of text; they carry no code.
+    for name in load_json("other_drugs.json")["names"]:
+        words = tuple(normalize_name(name).split())
+        if words and words not in names:
+            names[words] = set()
+    coded = {words for words, codes in names.items() if codes}
+    # A public name that holds a billed drug's name ("lidocaine hydrochloride") would
+    # hide the code from the longest match: the billed name wins.
+    coded_firsts = {words[0] for words in coded}
+    for name in load_json("drug_lexicon.json")["names"]:
+        words = tuple(name.split())
+        if words in names:
+            continue
+        # Only a name sharing a word with a billed name can hold one (a set test for the rest).
+        if coded_firsts.isdisjoint(words) or not any(
+            words[i:j] in coded for i in range(len(words)) for j in range(i + 1, len(words) + 1)
+        ):
+            names[words] = set()
+    by_first: dict[str, list[_Entry]] = {}
+    for words, codes in names.items():
+        by_first.setdefault(words[0], []).append((words, frozenset(codes), " ".join(words)))
+    for entries in by_first.values():
+        entries.sort(key=lambda e: -len(e[0]))
+    return by_first
+
+
 class DrugLexicon:
     def __init__(self, kb: KnowledgeBase) -> None:
-        self._by_first: dict[str, list[tuple[tuple[str, ...], frozenset[str], str]]] = {}
-        names: dict[tuple[str, ...], set[str]] = {}
-        for facts in kb.all_facts():
-            for name in facts.names():
-                words = tuple(normalize_name(name).split())
-                if words and len("".join(words)) >= 2:
-                    names.setdefault(words, set()).add(facts.code)
-        # Chart abbreviations ("KCl", "TXA", "vanco") carry the codes of the name they stand for.
-        for short, full in data_file("drug_abbreviations.json").abbreviations.items():  # type: ignore[attr-defined]
-            codes = names.get(tuple(normalize_name(full).split()))
-            if codes:
-                names.setdefault(tuple(normalize_name(short).split()), set()).update(codes)
-        # Other drugs bound a billed drug's stretch of text; they carry no code.
-        for name in load_json("other_drugs.json")["names"]:
-            words = tuple(normalize_name(name).split())
-            if words and words not in names:
-                names[words] = set()
-        coded = {words for words, codes in names.items() if codes}
-        # A public name that holds a billed drug's name ("lidocaine hydrochloride") would
-        # hide the code from the longest match: the billed name wins.
-        coded_firsts = {words[0] for words in coded}
-        for name in load_json("drug_lexicon.json")["names"]:
-            words = tuple(name.split())
-            if words in names:
-                continue
-            # Only a name sharing a word with a billed name can hold one (a set test for the rest).
-            if coded_firsts.isdisjoint(words) or not any(
-                words[i:j] in coded for i in range(len(words)) for j in range(i + 1, len(words) + 1)
-            ):
-                names[words] = set()
-        for words, codes in names.items():
-            self._by_first.setdefault(words[0], []).append((words, frozenset(codes), " ".join(words)))
-        for entries in self._by_first.values():
-            entries.sort(key=lambda e: -len(e[0]))
+        # Built from every code's facts (a third of a cold start), so kept between runs.
+        self._by_first = derived("drug-lexicon", kb.inputs_key, lambda: _index(kb))
 
     def find(self, text: str, fuzzy_targets: list[CodeFacts] = ()) -> list[DrugMention]:  # type: ignore[assignment]
         words = [(m.group(0).lower(), m.start(), m.end()) for m in _WORD_RE.finditer(text)]
@@ -127,6 +136,8 @@ _SOUNDS_ALIKE = (("ph", "f"), ("y", "i"), ("ck", "k"))
 
 def _similarity(word: str, name: str) -> float:
     """Edit similarity, also after spelling sounds alike the same way ("Rocefin" = "Rocephin")."""
+    from rapidfuzz import fuzz  # only when a note has words to match loosely
+
     plain = fuzz.ratio(word, name)
     for a, b in _SOUNDS_ALIKE:
         word, name = word.replace(a, b), name.replace(a, b)

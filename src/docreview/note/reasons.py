@@ -12,7 +12,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
+from docreview.derived_cache import derived
 from docreview.knowledge import icd10
 from docreview.knowledge.facts import CodeFacts
 from docreview.knowledge.packaged import description_stems, packaged
@@ -81,8 +83,7 @@ def _words(text: str) -> tuple[str, ...]:
     return tuple(_TOKEN_RE.findall(text.lower()))
 
 
-@dataclass(frozen=True)
-class _Term:
+class _Term(NamedTuple):  # a tuple: the index is pickled between runs
     words: tuple[str, ...]
     name: str
     prefixes: tuple[str, ...]
@@ -93,6 +94,11 @@ class ConditionVocabulary:
     """Condition terms keyed by first word; matched on note tokens, longest first."""
 
     def __init__(self) -> None:
+        # Half a million characters of terms to tokenise: built once, kept between runs.
+        self._by_first = derived("condition-terms", "", self._index)
+
+    @staticmethod
+    def _index() -> dict[str, list[_Term]]:
         by_first: dict[str, list[_Term]] = {}
         seen: set[tuple[str, ...]] = set()
 
@@ -113,7 +119,7 @@ class ConditionVocabulary:
                 add(_words(term), term, tuple(prefixes), False)
         for terms in by_first.values():
             terms.sort(key=lambda t: -len(t.words))
-        self._by_first = by_first
+        return by_first
 
     def find(self, text: str) -> list[tuple[int, int, _Term]]:
         tokens = [(m.group(0), m.start(), m.end()) for m in _TOKEN_RE.finditer(text.lower())]
