@@ -136,6 +136,22 @@ class WasteWordsFile(_File):
     containers: list[str] = Field(min_length=1)
 
 
+class ReasonCuesFile(_File):
+    """data/reason_cues.json: what ties a reason to the drug, diagnostic positions, procedures and timing."""
+
+    link: list[str] = Field(min_length=1)
+    diagnosis_lines: list[str] = Field(min_length=1)
+    diagnosis_before: list[str] = Field(min_length=1)
+    problem_after: list[str] = Field(min_length=1)
+    on_not_a_treatment: list[str] = Field(min_length=1)
+    procedure_headers: list[str] = Field(min_length=1)
+    procedure_suffixes: list[str] = Field(min_length=1)
+    procedure_words: list[str] = Field(min_length=1)
+    timing_words: list[str] = Field(min_length=1)
+    timing_relations: list[str] = Field(min_length=1)
+    procedure_events: list[str] = Field(min_length=1)
+
+
 class DrugLexiconFile(_File):
     """data/drug_lexicon.json: uncoded drug names, built by scripts/build_drug_lexicon.py."""
 
@@ -201,6 +217,7 @@ MODELS = {
     "settings.json": _settings,
     "waste_words.json": lambda: WasteWordsFile,
     "drug_abbreviations.json": lambda: DrugAbbreviationsFile,
+    "reason_cues.json": lambda: ReasonCuesFile,
 }
 
 

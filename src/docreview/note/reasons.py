@@ -14,48 +14,36 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import NamedTuple
 
+from docreview.data_files import ReasonCuesFile, data_file
 from docreview.derived_cache import derived
 from docreview.knowledge import icd10
 from docreview.knowledge.facts import CodeFacts
 from docreview.knowledge.packaged import description_stems, packaged
+from docreview.note.phrases import alternation, phrases
 from docreview.resources import load_json
 
 _ICD_RE = re.compile(r"(?<![A-Za-z0-9.])([A-TV-Z][0-9][0-9AB](?:\.[0-9A-Z]{1,4})?)(?![A-Za-z0-9])")
-_LINK_RE = re.compile(r"\b(?:for|due\s+to|secondary\s+to|indication|indicated\s+for|dx|diagnosis|treat(?:ment|ing)?\s+of|to\s+treat|r/t|related\s+to|given\s+for|w/)\b[^.;\n]{0,60}$", re.IGNORECASE)
 _TOKEN_RE = re.compile(r"[a-z0-9']+")
-# Where an ambiguous abbreviation is a diagnosis: a Dx-type line, or right after a linking word.
-_DX_LINE_RE = re.compile(
-    r"^\s*(?:[-*\u2022]\s*)?(?:dx|ddx|diagnos[ie]s|(?:pre|post)-?op(?:erative)?\s+diagnosis|assessment(?:\s+and\s+plan)?|a/p|a&p|impression|"
-    r"indications?|reason(?:\s+for\s+\w+)?|problems?(?:\s+list)?|pmh|past\s+medical\s+history|hx|history|cc|chief\s+complaint|hpi)\b[^:\n]{0,30}[:\-]",
-    re.IGNORECASE,
-)
-_DX_BEFORE_RE = re.compile(r"(?:\b(?:for|due\s+to|secondary\s+to|r/t|2/2|h/o|hx\s+of|history\s+of|dx(?:\s+of)?|w/|with|likely|suspected|known)|[,;])\s+(?:\w+\s+){0,2}$", re.IGNORECASE)
 _LINE_OPENING_RE = re.compile(r"[ \t]*(?:[-*\u2022]|\d+[.)])?[ \t]*")
-# "on warfarin" (a treatment), not "on exam" or "on arrival".
-_PROBLEM_AFTER_RE = re.compile(
-    r"\s+(?:on\s+(?!(?:exam\w*|physical|arrival|presentation|admission|the|this|today|inspection|slit|fundus\w*)\b)|s/p\b|with\b|w/|since\b|"
-    r"diagnosed\b|treated\b|managed\b|requiring\b)|\s*\(",
-    re.IGNORECASE,
-)
 _EXTERNAL = ("V", "W", "X", "Y")  # external causes are never a reason for a drug
 
+_CUES = data_file("reason_cues.json")
+assert isinstance(_CUES, ReasonCuesFile)
+# A reason tied to the administration: "for seizures", "indication: CAP", "dx: G40.909".
+_LINK_RE = re.compile(rf"{phrases(_CUES.link)}[^.;\n]{{0,60}}$", re.IGNORECASE)
+# Where an ambiguous abbreviation is a diagnosis: a Dx-type line, or right after a linking word.
+_DX_LINE_RE = re.compile(rf"^\s*(?:[-*\u2022]\s*)?{phrases(_CUES.diagnosis_lines)}[^:\n]{{0,30}}[:\-]", re.IGNORECASE)
+_DX_BEFORE_RE = re.compile(rf"(?:{phrases(_CUES.diagnosis_before)}|[,;])\s+(?:\w+\s+){{0,2}}$", re.IGNORECASE)
+# A problem statement opening a line: "AF on warfarin" (a treatment, not "on exam"), "PE s/p lysis", "CHF (EF 30%)".
+_PROBLEM_AFTER_RE = re.compile(
+    rf"\s+(?:on\s+(?!{phrases(_CUES.on_not_a_treatment)})|{phrases(_CUES.problem_after)})|\s*\(", re.IGNORECASE)
+
 # Structure of a procedure: a section, a procedure name, and timing relative to it.
-_PROC_HEADER_RE = re.compile(
-    r"^\s*(?:procedures?(?:\s+(?:performed|note|done))?|operations?(?:\s+performed)?|operative\s+(?:note|report|procedure)|"
-    r"surgery|anesthesia(?:\s+record)?|sedation(?:\s+record)?|intra-?op(?:erative)?(?:\s+course)?|brief\s+op\s+note|op\s+note)\b[^:\n]{0,20}:",
-    re.IGNORECASE | re.MULTILINE,
-)
+_PROC_HEADER_RE = re.compile(rf"^\s*{phrases(_CUES.procedure_headers)}[^:\n]{{0,20}}:", re.IGNORECASE | re.MULTILINE)
 _PROC_NAME_RE = re.compile(
-    r"\b\w+(?:ectomy|otomy|ostomy|oscopy|plasty|pexy|rrhaphy|centesis|desis)\b|\b(?:biopsy|arthroscopy|catheterization|cardioversion|"
-    r"intubation|debridement|excision|incision|repair|reduction|fixation|ablation|implantation|insertion|cesarean|c-section|"
-    r"procedure|surgery|operation)\b",
-    re.IGNORECASE,
-)
+    rf"\b\w+{alternation(_CUES.procedure_suffixes)}\b|{phrases(_CUES.procedure_words)}", re.IGNORECASE)
 _TIMING_RE = re.compile(
-    r"\b(?:intra-?op(?:erative(?:ly)?)?|pre-?op(?:erative(?:ly)?)?|post-?op(?:erative(?:ly)?)?|peri-?op(?:erative(?:ly)?)?|"
-    r"(?:prior\s+to|before|after|following|during|at\s+the\s+(?:end|start|conclusion|completion)\s+of)\s+(?:the\s+)?"
-    r"(?:procedure|surgery|operation|case|incision|induction|closure|emergence|extubation)|at\s+(?:induction|closure|emergence)|"
-    r"in\s+(?:the\s+)?(?:pacu|recovery(?:\s+room)?)|post-?procedur(?:e|al(?:ly)?))\b",
+    rf"{phrases(_CUES.timing_words)}|(?<![A-Za-z0-9]){alternation(_CUES.timing_relations)}\s+(?:the\s+)?{phrases(_CUES.procedure_events)}",
     re.IGNORECASE,
 )
 

@@ -7,23 +7,17 @@ from dataclasses import dataclass, field
 
 from docreview.data_files import WasteWordsFile, data_file
 from docreview.note.amounts import NUM, Amount, find_amounts
-
-
-def _phrases(words: list[str]) -> str:
-    """A word list as one alternation of whole words, longest first; a space matches any whitespace."""
-    ordered = sorted(set(words), key=len, reverse=True)
-    return r"\b(?:" + "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in ordered) + r")\b"
-
+from docreview.note.phrases import phrases
 
 _WORDS = data_file("waste_words.json")
 assert isinstance(_WORDS, WasteWordsFile)
 # One vocabulary (data/waste_words.json) for every stage that asks "is this about leftover drug?".
-LEFTOVER_RE = re.compile(_phrases(_WORDS.leftover), re.IGNORECASE)
-USED_UP_RE = re.compile(_phrases(_WORDS.leftover + _WORDS.used_up), re.IGNORECASE)
-CONTAINER_WORDS_RE = re.compile(_phrases(_WORDS.leftover + _WORDS.containers + _WORDS.used_up), re.IGNORECASE)
-_DISCARD_WORDS = _phrases(_WORDS.leftover)
+LEFTOVER_RE = re.compile(phrases(_WORDS.leftover), re.IGNORECASE)
+USED_UP_RE = re.compile(phrases(_WORDS.leftover + _WORDS.used_up), re.IGNORECASE)
+CONTAINER_WORDS_RE = re.compile(phrases(_WORDS.leftover + _WORDS.containers + _WORDS.used_up), re.IGNORECASE)
+_DISCARD_WORDS = phrases(_WORDS.leftover)
 _AMOUNT_AFTER = re.compile(rf"{_DISCARD_WORDS}(?:\s+(?:amount|portion|volume|drug|medication|was|of|=|:|-|in|the|remaining|sharps|container|vial|total))*\s*[:=-]?\s*(?={NUM}\s*[a-zA-Zµ])", re.IGNORECASE)
-_DISCARD_VERB = re.compile(_phrases(_WORDS.discard_verbs), re.IGNORECASE)
+_DISCARD_VERB = re.compile(phrases(_WORDS.discard_verbs), re.IGNORECASE)
 _ZERO_WASTE = re.compile(
     r"\b(?:no|zero|nil|without)\s+(?:drug\s+|medication\s+)?(?:waste|wastage|wasted|discard(?:ed)?)\b"
     r"|\b(?:waste|wastage|wasted|discarded)\s*[:=-]?\s*(?:none|0(?:\.0+)?(?:\s*(?:mg|mcg|units|ml|g))?|n/?a|zero)\b"

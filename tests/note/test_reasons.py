@@ -1,0 +1,75 @@
+"""Reasons: what ties a condition to the drug, diagnostic positions, procedures and timing (data/reason_cues.json)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from docreview.note.phrases import phrases
+from docreview.note.reasons import Reason, diagnostic_position, is_linked, procedure_timing
+
+
+def _reason(text: str, words: str) -> Reason:
+    start = text.index(words)
+    return Reason(start, start + len(words), words, (), False, False)
+
+
+@pytest.mark.parametrize("text", [
+    "Keppra 1 g IV given for breakthrough seizures",
+    "Ondansetron 4 mg IV r/t nausea",
+    "Indication: community-acquired pneumonia",
+    "Toradol 30 mg IM given for R hip pain",
+    "Solu-Medrol 125 mg IV w/ asthma exacerbation",
+])
+def test_a_link_word_ties_the_reason(text: str) -> None:
+    words = text.split()[-1]
+    assert is_linked(text, _reason(text, words), 0)
+
+
+def test_a_reason_far_past_the_link_word_or_after_a_full_stop_is_not_tied() -> None:
+    text = "Given for comfort. Patient has a long history of chronic migraine"
+    assert not is_linked(text, _reason(text, "migraine"), 0)
+
+
+@pytest.mark.parametrize("text, words", [
+    ("Dx: PE", "PE"),
+    ("Pre-op diagnosis - OD", "OD"),
+    ("Reason for visit: HD", "HD"),
+    ("admitted with likely PE", "PE"),
+    ("PE s/p lysis on 3/2", "PE"),
+    ("AF on warfarin", "AF"),
+    ("CHF (EF 30%)", "CHF"),
+])
+def test_diagnostic_positions(text: str, words: str) -> None:
+    start = text.index(words)
+    assert diagnostic_position(text, start, start + len(words))
+
+
+@pytest.mark.parametrize("text, words", [
+    ("Pupils OD reactive", "OD"),
+    ("HD on exam unremarkable", "HD"),
+    ("PE on arrival was normal", "PE"),
+])
+def test_not_diagnostic_positions(text: str, words: str) -> None:
+    start = text.index(words)
+    assert not diagnostic_position(text, start, start + len(words))
+
+
+def test_timing_counts_only_where_a_procedure_is_documented() -> None:
+    note = "PROCEDURE: Laparoscopic cholecystectomy.\nCefazolin 2 g IV given prior to incision. Ondansetron 4 mg IV at the end of the case."
+    spans = [note[s:e].lower() for s, e in procedure_timing(note)]
+    assert spans == ["prior to incision", "at the end of the case"]
+    assert procedure_timing("Clinic visit. Ondansetron 4 mg IV given postoperatively.") == []
+    recovery = "Appendectomy. Morphine 4 mg IV in the PACU, post-op."
+    assert [recovery[s:e] for s, e in procedure_timing(recovery)] == ["in the PACU", "post-op"]
+
+
+def test_procedure_names_by_suffix_and_word() -> None:
+    for note in ("s/p appendectomy today", "Knee arthroscopy performed", "Lumbar puncture procedure", "after C-section"):
+        assert procedure_timing(note + ". Dose given postoperatively.") != [], note
+
+
+def test_phrases_match_whole_words_also_after_a_slash() -> None:
+    pattern = re.compile(phrases(["w/", "r/t", "for"]), re.IGNORECASE)
+    assert [m.group(0) for m in pattern.finditer("w/ asthma, r/t pain, For seizures, forearm, w/o")] == ["w/", "r/t", "For"]
