@@ -127,6 +127,8 @@ class DrugAbbreviationsFile(_File):
     """data/drug_abbreviations.json: chart abbreviation -> the drug name the knowledge base uses."""
 
     abbreviations: dict[str, str] = Field(min_length=1)
+    route_suffixes_about: str | None = None
+    route_suffixes: list[str] = Field(default_factory=list)
 
 
 class WasteWordsFile(_File):

@@ -124,3 +124,25 @@ def test_drops_in_an_eye_are_not_a_drip(kb):
     got = routes(kb, "Proparacaine 0.5% 1 gtt OD. Heparin gtt at 18 units/kg/h.", "J1644")
     assert got["Proparacaine"] == ["topical"]
     assert got["Heparin gtt"] == ["intravenous"]
+
+
+def test_a_list_shares_a_route_written_inside_the_last_product_name(kb):
+    got = routes(kb, "She was then admitted after giving some Phenergan and Zofran IV.", "J2550")
+    assert got == {"Phenergan": ["intravenous"], "Zofran": ["intravenous"]}
+
+
+def test_a_route_before_a_list_reaches_every_item_even_where_a_later_phrase_governs_the_next_drug(kb):
+    got = routes(kb, "Intravenous sedation with morphine and Versed was performed and the toe was blocked with 1% Xylocaine.", "J2250")
+    assert got["Versed"] == ["intravenous"]
+    assert got["Xylocaine"] == ["perineural"]
+
+
+def test_drugs_inside_a_parenthesis_take_the_route_stated_after_it(kb):
+    text = "Then 1/2 cc of solution (9 cc of 0.5% Marcaine with 1 cc of Triamcinolone) was injected into the joint."
+    got = routes(kb, text, "J3301")
+    assert got["Marcaine"] == ["intra-articular"] and got["Triamcinolone"] == ["intra-articular"]
+
+
+def test_a_route_after_a_parenthesis_is_not_taken_past_another_drug(kb):
+    got = routes(kb, "A syringe (lidocaine 2 mL) was set aside while Kenalog 40 mg was injected into the knee.", "J3301")
+    assert got["lidocaine"] == [] and got["Kenalog 40"] == ["intra-articular"]

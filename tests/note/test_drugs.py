@@ -86,3 +86,10 @@ def test_chart_abbreviations_carry_the_codes_of_the_drug_they_stand_for():
     text = "KCl 20 mEq/100 mL IVPB over 2 h; TXA 1 g IV."
     found = {text[m.start : m.end]: m.codes for m in lexicon_for(kb).find(text)}
     assert "J3480" in found["KCl"] and "J3290" in found["TXA"]
+
+
+def test_a_route_word_ending_a_product_name_is_left_to_be_read_as_a_route(lexicon):
+    text = "given some Phenergan and Zofran IV"
+    mentions = lexicon.find(text)
+    assert [text[m.start : m.end] for m in mentions] == ["Phenergan", "Zofran"]
+    assert "J2405" in mentions[1].codes

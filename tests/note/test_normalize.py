@@ -1,5 +1,6 @@
 """Folding keeps every offset: spans found in the folded note quote the original."""
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -28,3 +29,20 @@ def test_a_number_word_before_a_unit_is_read_as_digits_and_offsets_hold():
     folded = fold(text)
     assert len(folded) == len(text)
     assert "1   gram" in folded and "20     units" in folded and "one of them" in folded
+
+
+@pytest.mark.parametrize("text, folded", [
+    ("1/2 cc of solution was injected", "0.5 cc of solution was injected"),
+    ("Give 2 1/2 mg now", "Give 2.5   mg now"),
+    ("3/4 mL of Kenalog", ".75 mL of Kenalog"),
+    ("1/8 mL", "1/8 mL"),  # .125 does not fit in three characters: left as written
+    ("BP 120/80, 1/2 tab", "BP 120/80, 1/2 tab"),  # no unit after it
+])
+def test_a_fraction_before_a_unit_is_read_as_a_decimal_in_place(text, folded):
+    assert fold(text) == folded
+
+
+def test_a_fraction_that_cannot_be_folded_is_never_read_as_its_denominator():
+    from docreview.note.amounts import find_amounts
+
+    assert find_amounts(fold("1/8 mL of contrast")) == []

@@ -12,7 +12,7 @@ UNIT_ALT = "|".join(sorted((re.escape(u) for u in _UNITS), key=len, reverse=True
 NUM = r"(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)"
 
 _AMOUNT_RE = re.compile(
-    rf"(?<![\w.])(?:(?P<lo>{NUM})\s*(?:-|–|to)\s*)?(?P<num>{NUM})\s*(?P<unit>{UNIT_ALT})(?![a-z])"
+    rf"(?<![\w./])(?:(?P<lo>{NUM})\s*(?:-|–|to)\s*)?(?P<num>{NUM})\s*(?P<unit>{UNIT_ALT})(?![a-z])"
     rf"(?:\s*/\s*(?:(?P<pnum>{NUM})\s*)?(?P<per>kg|ml|cc|l|hr|h|hour|min|minute|day|dose|m2)(?![a-z])"
     rf"(?:\s*/\s*(?P<per2>hr|h|hour|min|minute|day))?)?"
     rf"(?:\s+in\s+(?P<bagnum>{NUM})\s*(?P<bagunit>ml|cc|l)(?![a-z]))?"

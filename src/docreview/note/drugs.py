@@ -100,7 +100,11 @@ class DrugLexicon:
                 short = len(name.replace(" ", "")) <= 3
                 # A short alias (MS, LEV, B12) counts only when a number follows it closely.
                 if not short or any(_NUMBER_RE.search(w) for w, _, _ in words[i + n : i + n + 4]):
-                    out.append(DrugMention(words[i][1], words[i + n - 1][2], name, codes))
+                    # "Zofran IV": the name ends before its route word, which is read as a route.
+                    last = i + n - 1
+                    while last > i and words[last][0] in _route_suffixes():
+                        last -= 1
+                    out.append(DrugMention(words[i][1], words[last][2], name, codes))
                     i += n
                     continue
             i += 1
@@ -142,6 +146,11 @@ def _similarity(word: str, name: str) -> float:
     for a, b in _SOUNDS_ALIKE:
         word, name = word.replace(a, b), name.replace(a, b)
     return max(plain, fuzz.ratio(word, name))
+
+
+@lru_cache(maxsize=1)
+def _route_suffixes() -> frozenset[str]:
+    return frozenset(data_file("drug_abbreviations.json").route_suffixes)  # type: ignore[attr-defined]
 
 
 @lru_cache(maxsize=8)

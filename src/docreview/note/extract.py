@@ -256,6 +256,10 @@ def read_note(text: str, facts: CodeFacts, kb: KnowledgeBase) -> NoteFacts:
                 amounts = notes.amounts_in(seg_start, amount_end)
                 routes = notes.routes_in(seg_start, seg_end)
             amounts = amounts or _bare_dose(text, mention.end, facts)
+            nxt_start = None
+            if j + 1 < len(in_sentence):
+                nxt_start = lead[j + 1] if lead[j + 1] is not None else in_sentence[j + 1].start
+                routes = _not_governing(text, routes, nxt_start, in_sentence[j + 1].start)
             if not routes and j + 1 < len(in_sentence) and not in_sentence[j + 1].codes:
                 # A mixture shares its route: "Kenalog 40 mg + 2 mL lido injected into the knee".
                 coded = next((m.start for m in in_sentence[j + 1 :] if m.codes), sent.end)
@@ -265,10 +269,8 @@ def read_note(text: str, facts: CodeFacts, kb: KnowledgeBase) -> NoteFacts:
                 # first drug of a list applies to the whole list (not to a drug after the list).
                 routes = notes.routes_in(sent.start, in_sentence[0].start)
             routes = _own_prenominal(notes, sent, mention, routes)
-            if j + 1 < len(in_sentence):
-                nxt_start = lead[j + 1] if lead[j + 1] is not None else in_sentence[j + 1].start
-                routes = [r for r in routes if not (_GOVERNS_NEXT_RE.search(text, r.start, r.end) and r.end <= nxt_start
-                                                    and _PRENOMINAL_GAP_RE.fullmatch(text, r.end, in_sentence[j + 1].start))]
+            if nxt_start is not None:
+                routes = _not_governing(text, routes, nxt_start, in_sentence[j + 1].start)
             last_in_sentence = all(not m.codes for k, m in enumerate(in_sentence[j + 1 :], j + 1) if k not in asides)
             # A vial's volume ("(1 mL single-dose vial)") is a dose only when no dose line follows.
             dosed = [a for a in amounts if is_dose(a) and not (a.kind == "volume" and CONTAINER_AFTER_RE.match(text, a.end))]
@@ -303,6 +305,7 @@ def read_note(text: str, facts: CodeFacts, kb: KnowledgeBase) -> NoteFacts:
         event.role = role
     _routes_from_restatements(events)
     _share_trailing_routes(text, events)
+    _routes_after_parenthesis(notes, events)
     _procedure_routes(notes, secs, events)
     _later_negation_overrules(notes, events)
     for event in events:
@@ -404,6 +407,12 @@ _LIST_GAP_RE = re.compile(r"^(?![^;:]*\b(?:was|were|is|are|has|had|then|after|be
 _GOVERNS_NEXT_RE = re.compile(r"\b(?:with|of|using|into)\s*$", re.IGNORECASE)
 
 
+def _not_governing(text: str, routes: list[RouteMatch], next_start: int, next_mention: int) -> list[RouteMatch]:
+    """Routes less those whose phrase governs the next drug ("the toe was blocked with 1% Xylocaine")."""
+    return [r for r in routes if not (_GOVERNS_NEXT_RE.search(text, r.start, r.end) and r.end <= next_start
+                                      and _PRENOMINAL_GAP_RE.fullmatch(text, r.end, next_mention))]
+
+
 def _own_prenominal(notes: Annotations, sent: Sentence, mention: DrugMention, routes: list[RouteMatch]) -> list[RouteMatch]:
     """'treated with nebulizers, treated with IV Solu-Medrol': a route written right before the
     drug (or before its strength) is that drug's; routes further back belong to something else."""
@@ -432,6 +441,27 @@ def _share_trailing_routes(text: str, events: list[DoseEvent]) -> None:
             if trailing and later.role == "administered" and all(r.start >= later.mention.end for r in later.routes):
                 event.routes = trailing
                 break
+
+
+def _routes_after_parenthesis(notes: Annotations, events: list[DoseEvent]) -> None:
+    """'1/2 cc of solution (9 cc of 0.5% Marcaine with 1 cc of Triamcinolone) was then injected
+    into the joint': drugs named inside a parenthesis that describes what was given take the
+    route the sentence states after it, before any other drug is named."""
+    text = notes.text
+    for event in events:
+        if event.routes or event.role != "administered":
+            continue
+        sent = event.sentence
+        opened = text.rfind("(", sent.start, event.mention.start)
+        if opened < 0 or text.rfind(")", opened, event.mention.start) >= 0:
+            continue
+        closed = text.find(")", event.mention.end, sent.end)
+        if closed < 0:
+            continue
+        after = [r for r in notes.routes_in(closed, sent.end)
+                 if not any(closed < e.mention.start < r.start for e in events if e.sentence == sent)]
+        if after:
+            event.routes = after[:1]
 
 
 def _routes_from_restatements(events: list[DoseEvent]) -> None:

@@ -19,16 +19,28 @@ _NUMBER_WORDS = {
     "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
     "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "eighty": 80,
 }
+_UNITS = r"(?:mg|milligrams?|g|gm|grams?|mcg|micrograms?|units?|ml|milliliters?|cc|liters?|meq)\b"
 # "one gram of Rocephin", "two milligrams": a number word before a unit is written as digits,
 # padded to the word's length so every offset still holds.
-_NUMBER_WORD_RE = re.compile(
-    r"\b(" + "|".join(_NUMBER_WORDS) + r")(?=\s+(?:mg|milligrams?|g|gm|grams?|mcg|micrograms?|units?|ml|milliliters?|cc|liters?|meq)\b)",
-    re.IGNORECASE,
-)
+_NUMBER_WORD_RE = re.compile(r"\b(" + "|".join(_NUMBER_WORDS) + rf")(?=\s+{_UNITS})", re.IGNORECASE)
+# "1/2 cc", "2 1/2 mg": a fraction before a unit is written as a decimal when it fits in the
+# fraction's own characters ("0.5", "2.5  "); otherwise it is left as written.
+_FRACTION_RE = re.compile(r"(?<![\w./])(?:(\d{1,3})[ \t]+)?([1-9])/([2-9]|1[0-6])(?:th|rd|nd)?(?=\s*" + _UNITS + ")", re.IGNORECASE)
 
 
 def fold(text: str) -> str:
-    return _number_words(_fold_characters(text))
+    return _fractions(_number_words(_fold_characters(text)))
+
+
+def _fractions(text: str) -> str:
+    def decimal(m: re.Match[str]) -> str:
+        value = int(m.group(1) or 0) + int(m.group(2)) / int(m.group(3))
+        written = f"{value:.4f}".rstrip("0").rstrip(".")
+        if written.startswith("0."):
+            written = written if len(written) <= len(m.group(0)) else written[1:]
+        return written.ljust(len(m.group(0))) if len(written) <= len(m.group(0)) else m.group(0)
+
+    return _FRACTION_RE.sub(decimal, text)
 
 
 def _number_words(text: str) -> str:
