@@ -146,3 +146,26 @@ def test_drugs_inside_a_parenthesis_take_the_route_stated_after_it(kb):
 def test_a_route_after_a_parenthesis_is_not_taken_past_another_drug(kb):
     got = routes(kb, "A syringe (lidocaine 2 mL) was set aside while Kenalog 40 mg was injected into the knee.", "J3301")
     assert got["lidocaine"] == [] and got["Kenalog 40"] == ["intra-articular"]
+
+
+def test_a_list_later_in_the_sentence_takes_its_first_drugs_own_route(kb):
+    text = ("After a 10-minute wait the lidocaine jelly was removed, and the bladder was instilled with DMSO, Kenalog, heparin, "
+            "and sodium bicarbonate.")
+    got = routes(kb, text, "J3301")
+    assert got["DMSO"] == got["Kenalog"] == got["heparin"] == got["sodium bicarbonate"] == ["intravesical"]
+
+
+def test_a_route_phrase_then_with_governs_the_drug_after_it(kb):
+    got = routes(kb, "Ondansetron 4 mg PO was taken at home, and in clinic the bladder was instilled with heparin 10,000 units.", "J1644")
+    assert got == {"Ondansetron": ["oral"], "heparin": ["intravesical"]}
+
+
+def test_a_route_right_before_a_drug_after_a_list_word_is_that_drugs(kb):
+    got = routes(kb, "She did receive preoperative antibiotics of Cleocin as well as IV Decadron.", "J0720")
+    assert got == {"Cleocin": [], "Decadron": ["intravenous"]}
+    assert routes(kb, "Midazolam 2 mg IV Fentanyl 50 mcg IV given.", "J2250")["Midazolam"] == ["intravenous"]
+
+
+def test_a_route_abbreviation_before_with_stays_with_its_drug(kb):
+    got = routes(kb, "The patient was given 50 mg of Demerol IM with 25 mg of Phenergan.", "J2175")
+    assert got["Demerol"] == ["intramuscular"]

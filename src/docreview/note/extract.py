@@ -259,18 +259,26 @@ def read_note(text: str, facts: CodeFacts, kb: KnowledgeBase) -> NoteFacts:
             nxt_start = None
             if j + 1 < len(in_sentence):
                 nxt_start = lead[j + 1] if lead[j + 1] is not None else in_sentence[j + 1].start
-                routes = _not_governing(text, routes, nxt_start, in_sentence[j + 1].start)
+                routes = _not_governing(text, routes, mention.end, nxt_start, in_sentence[j + 1].start)
             if not routes and j + 1 < len(in_sentence) and not in_sentence[j + 1].codes:
                 # A mixture shares its route: "Kenalog 40 mg + 2 mL lido injected into the knee".
                 coded = next((m.start for m in in_sentence[j + 1 :] if m.codes), sent.end)
                 routes = notes.routes_in(seg_start, coded)
-            if not routes and j > 0 and all(_LIST_GAP_RE.match(text[in_sentence[k - 1].end : in_sentence[k].start]) for k in range(1, j + 1)):
+            if not routes and j > 0:
                 # "given IV Norflex 60 mg, Zofran 4 mg, and morphine 4 mg": a route before the
-                # first drug of a list applies to the whole list (not to a drug after the list).
-                routes = notes.routes_in(sent.start, in_sentence[0].start)
+                # first drug of a list applies to the whole list (not to a drug after the list);
+                # a list later in the sentence takes its first drug's own route ("... the bladder
+                # was instilled with DMSO, Kenalog, heparin and sodium bicarbonate").
+                head = j
+                while head > 0 and _LIST_GAP_RE.match(text[in_sentence[head - 1].end : in_sentence[head].start]):
+                    head -= 1
+                if head == 0 and head < j:
+                    routes = notes.routes_in(sent.start, in_sentence[0].start)
+                elif head < j:
+                    routes = _own_prenominal(notes, sent, in_sentence[head], [])
             routes = _own_prenominal(notes, sent, mention, routes)
             if nxt_start is not None:
-                routes = _not_governing(text, routes, nxt_start, in_sentence[j + 1].start)
+                routes = _not_governing(text, routes, mention.end, nxt_start, in_sentence[j + 1].start)
             last_in_sentence = all(not m.codes for k, m in enumerate(in_sentence[j + 1 :], j + 1) if k not in asides)
             # A vial's volume ("(1 mL single-dose vial)") is a dose only when no dose line follows.
             dosed = [a for a in amounts if is_dose(a) and not (a.kind == "volume" and CONTAINER_AFTER_RE.match(text, a.end))]
@@ -397,7 +405,7 @@ _DESCRIBES_DOSE = {"container", "inventory", "restatement"}
 # Between a route and its drug: nothing, "of", "the", or the drug's own strength or amount
 # ("IV Solu-Medrol", "blocked with 1% Xylocaine", "IV push 4 mg of Zofran").
 _PRENOMINAL_GAP_RE = re.compile(
-    rf"\s*(?:(?:of|the|a|an)\s+)*(?:{NUM}\s*(?:%|{UNIT_ALT})\s*(?:(?:of|the)\s+)*)?(?:(?:preservative-free|plain)\s+)?",
+    rf"\s*(?:(?:with|using)\s+)?(?:(?:of|the|a|an)\s+)*(?:{NUM}\s*(?:%|{UNIT_ALT})\s*(?:(?:of|the)\s+)*)?(?:(?:preservative-free|plain)\s+)?",
     re.IGNORECASE,
 )
 # A list of drugs: items with their amounts and separators, no verb between ("Norflex 60 mg, Zofran 4 mg, and").
@@ -405,12 +413,22 @@ _LIST_GAP_RE = re.compile(r"^(?![^;:]*\b(?:was|were|is|are|has|had|then|after|be
 # "... and the toe was blocked with 1% Xylocaine": a route phrase that ends in a preposition
 # governs the drug after it, never the drug before it.
 _GOVERNS_NEXT_RE = re.compile(r"\b(?:with|of|using|into)\s*$", re.IGNORECASE)
+_LIST_WORD_RE = re.compile(r",|\band\b|\bas\s+well\s+as\b|\bplus\b|&", re.IGNORECASE)
+_WITH_AFTER_RE = re.compile(r"\s*(?:with|using)\b", re.IGNORECASE)
+_PARTICIPLE_END_RE = re.compile(r"[a-z]ed\s*$", re.IGNORECASE)
 
 
-def _not_governing(text: str, routes: list[RouteMatch], next_start: int, next_mention: int) -> list[RouteMatch]:
-    """Routes less those whose phrase governs the next drug ("the toe was blocked with 1% Xylocaine")."""
-    return [r for r in routes if not (_GOVERNS_NEXT_RE.search(text, r.start, r.end) and r.end <= next_start
-                                      and _PRENOMINAL_GAP_RE.fullmatch(text, r.end, next_mention))]
+def _not_governing(text: str, routes: list[RouteMatch], own_end: int, next_start: int, next_mention: int) -> list[RouteMatch]:
+    """Routes less those written for the next drug: a phrase that governs it ("the toe was blocked
+    with 1% Xylocaine"), or a route right before it after a list word ("Cleocin as well as IV Decadron")."""
+    def for_next(r: RouteMatch) -> bool:
+        if r.end > next_start or not _PRENOMINAL_GAP_RE.fullmatch(text, r.end, next_mention):
+            return False
+        # "the bladder was instilled with DMSO" governs DMSO; "Demerol IM with Phenergan" keeps its IM.
+        verb_with = _WITH_AFTER_RE.match(text, r.end) and _PARTICIPLE_END_RE.search(text, r.start, r.end)
+        return bool(_GOVERNS_NEXT_RE.search(text, r.start, r.end) or verb_with or _LIST_WORD_RE.search(text, own_end, r.start))
+
+    return [r for r in routes if not for_next(r)]
 
 
 def _own_prenominal(notes: Annotations, sent: Sentence, mention: DrugMention, routes: list[RouteMatch]) -> list[RouteMatch]:
