@@ -169,3 +169,24 @@ def test_a_route_right_before_a_drug_after_a_list_word_is_that_drugs(kb):
 def test_a_route_abbreviation_before_with_stays_with_its_drug(kb):
     got = routes(kb, "The patient was given 50 mg of Demerol IM with 25 mg of Phenergan.", "J2175")
     assert got["Demerol"] == ["intramuscular"]
+
+
+def test_the_verbless_first_sentence_of_a_procedure_section_is_its_title(kb):
+    text = ("PROCEDURE:, Superior Gluteal Nerve Block, Left.,After verbal informed consent, a 27-gauge needle was advanced "
+            "and the mixture was easily injected.,INJECTATE INCLUDED:,Methylprednisolone: 20 mg,Bupivacaine: 2 cc.")
+    got = routes(kb, text, "J1030")
+    assert got["Methylprednisolone"] == ["perineural"] and got["Bupivacaine"] == ["perineural"]
+
+
+def test_a_long_title_naming_one_route_gives_it(kb):
+    text = ("PROCEDURE: , Left L3-L4 transforaminal epidural steroid injection (L3 nerve root) and Left L4-L5 transforaminal "
+            "epidural steroid injection (L4 nerve root) under fluoroscopic guidance.,PATIENT PROFILE: , A 44-year-old.,"
+            "DESCRIPTION OF PROCEDURE: , The needle was placed.  1 mL of a 40 mg/mL solution of Kenalog and 1 mL of 1% Lidocaine was injected.")
+    got = routes(kb, text, "J3301")
+    assert got["Kenalog"] == ["epidural"]
+
+
+def test_a_narrating_first_sentence_is_no_title(kb):
+    text = ("PROCEDURE: The patient was placed prone, prepped and draped in the usual sterile fashion, and the epidural space was "
+            "entered with a Tuohy needle under fluoroscopy. Contrast confirmed the spread. Later Kenalog 40 mg was injected.")
+    assert routes(kb, text, "J3301")["Kenalog 40"] == []

@@ -314,7 +314,7 @@ def read_note(text: str, facts: CodeFacts, kb: KnowledgeBase) -> NoteFacts:
     _routes_from_restatements(events)
     _share_trailing_routes(text, events)
     _routes_after_parenthesis(notes, events)
-    _procedure_routes(notes, secs, events)
+    _procedure_routes(notes, secs, sents, events)
     _later_negation_overrules(notes, events)
     for event in events:
         # A stated route beats an implied one for the same administration ("IV" over "via port").
@@ -343,6 +343,9 @@ def read_note(text: str, facts: CodeFacts, kb: KnowledgeBase) -> NoteFacts:
 # "injected", "infiltrated", "instilled"; an "INJECTATE USED:" header says the same.
 _INJECTS_RE = re.compile(r"\b(?:inject\w*|infiltrat(?:ed|ion)|instill\w*)\b", re.IGNORECASE)
 _TITLE_MAX = 160  # "PROCEDURE: Lumbar epidural steroid injection." is a title; a long body is not
+_PROCEDURE_HEADER_RE = re.compile(r"(?:procedures?|operations?)\b", re.IGNORECASE)
+# A title names the procedure; a sentence that tells what happened has a verb.
+_FINITE_VERB_RE = re.compile(r"\b(?:was|were|is|are|has|had|have|will|would|did|we|i)\b", re.IGNORECASE)
 
 
 _FURTHER_RE = re.compile(r"\b(?:further|additional|more|another|repeat\w*|second|next|subsequent)\b", re.IGNORECASE)
@@ -368,23 +371,31 @@ def _later_negation_overrules(notes: Annotations, events: list[DoseEvent]) -> No
             break
 
 
-def _procedure_titles(notes: Annotations, secs: list[SectionSpan]) -> list[SectionSpan]:
+def _procedure_titles(notes: Annotations, secs: list[SectionSpan], sents: _SentenceIndex) -> list[tuple[int, int]]:
     """'PROCEDURE PERFORMED: Trigger point injections', 'NAME OF PROCEDURE: Celiac plexus block',
-    or a short 'PROCEDURE:' line: the name of the procedure the note records."""
+    a short 'PROCEDURE:' body, or the verbless first sentence of a 'PROCEDURE:' section that goes
+    on to narrate ('PROCEDURE: Superior gluteal nerve block, left. After verbal consent ...')."""
     out = []
     for sec in secs:
         body = notes.text[sec.start : sec.end].strip(" \t\n,.;:")
-        if sec.category == "PROCEDURE_TITLE" or (sec.header.lower().startswith(("procedure", "operation")) and len(body) <= _TITLE_MAX):
-            out.append(sec)
+        if sec.category == "PROCEDURE_TITLE" or (_PROCEDURE_HEADER_RE.match(sec.header) and len(body) <= _TITLE_MAX):
+            out.append((sec.start, sec.end))
+        elif _PROCEDURE_HEADER_RE.match(sec.header):
+            first = sents.at(sec.start) or (sents[sents.after(sec.start)] if sents.after(sec.start) < len(sents) else None)
+            if first is None:
+                continue
+            start, end = max(first.start, sec.start), min(first.end, sec.end)
+            if start < end and not _FINITE_VERB_RE.search(notes.text, start, end):
+                out.append((start, end))
     return out
 
 
-def _procedure_routes(notes: Annotations, secs: list[SectionSpan], events: list[DoseEvent]) -> None:
+def _procedure_routes(notes: Annotations, secs: list[SectionSpan], sents: _SentenceIndex, events: list[DoseEvent]) -> None:
     """A drug injected during the procedure, with no route of its own, goes by the route the
     procedure's title names ("Lumbar epidural steroid injection" ... "INJECTATE USED: 80 mg of
     Depo-Medrol"). Only when the title names one route: two would be a guess."""
-    titles = _procedure_titles(notes, secs)
-    routes = [r for t in titles for r in notes.routes_in(t.start, t.end)]
+    titles = _procedure_titles(notes, secs, sents)
+    routes = [r for start, end in titles for r in notes.routes_in(start, end)]
     if len({r.route for r in routes}) != 1:
         return
     for event in events:
