@@ -153,9 +153,9 @@ def score_mentions(items: list[tuple[MentionNote, str]], code: str = "J1953", as
             if gold.role != "administered" or match is None or predicted != "administered":
                 continue
             want = _base_amount(gold.amount)
-            if gold.amount is not None or match.dose_amounts:
+            got = match.stated_dose  # the amount the dose arithmetic reads first
+            if gold.amount is not None or got is not None:
                 amount_total += 1
-                got = match.dose_amounts[0] if match.dose_amounts else None
                 amount_hits += (want is None and got is None) or (
                     want is not None and got is not None and got.kind == want[0] and abs(got.value - want[1]) < 1e-6 * max(1.0, want[1])
                 )

@@ -190,3 +190,15 @@ def test_a_narrating_first_sentence_is_no_title(kb):
     text = ("PROCEDURE: The patient was placed prone, prepped and draped in the usual sterile fashion, and the epidural space was "
             "entered with a Tuohy needle under fluoroscopy. Contrast confirmed the spread. Later Kenalog 40 mg was injected.")
     assert routes(kb, text, "J3301")["Kenalog 40"] == []
+
+
+def test_the_stated_dose_is_the_plain_amount_a_volume_restates(kb):
+    read = read_note("Toradol 60 mg/2 mL vial: 1 mL (30 mg) given IM R gluteal.", kb.facts("J1885"), kb)
+    event = next(e for e in read.events if e.given)
+    assert read.text[event.stated_dose.start : event.stated_dose.end] == "30 mg"
+
+
+def test_the_stated_dose_of_a_dose_written_as_its_container_content(kb):
+    read = read_note("Ranibizumab 0.5 mg/0.05 mL injected intravitreally OD.", kb.facts("J2778"), kb)
+    event = next(e for e in read.events if e.given)
+    assert event.stated_dose is not None and event.stated_dose.value == 0.5

@@ -11,7 +11,7 @@ import re
 
 from docreview.knowledge.facts import CodeFacts
 from docreview.note.amounts import Amount, find_amounts
-from docreview.note.extract import DoseEvent, NoteFacts
+from docreview.note.extract import DoseEvent, NoteFacts, dose_order
 from docreview.units import to_base
 
 _DILUENT_RE = re.compile(r"(?:\bin|diluted\s+in|\bns|\bd5w|saline|sodium\s+chloride|\blr|\bbag|\bflush(?:ed)?|\bwith)\s*(?:\d+\s*%\s*)?(?:ns\s+|nacl\s+|d5w\s+)?$", re.IGNORECASE)
@@ -93,9 +93,8 @@ def _statement_dose(event: DoseEvent, facts: CodeFacts, note: NoteFacts, concs: 
         amounts = [a for a in event.amounts if a.is_concentration and not a.rate and a.volume_stated][:1]
     if not amounts:
         return None, ""
-    plain = [a for a in amounts if not a.per_kg and a.kind != "volume"]
     # "Vancomycin 15 mg/kg (1,200 mg)": the plain amount wins; "1 g (1,000 mg)" is one dose.
-    ordered = plain or amounts
+    ordered = dose_order(amounts)
     values: list[float] = []
     needed = ""
     for amount in ordered:

@@ -150,6 +150,22 @@ class DoseEvent:
         """Amounts that say how much was given (not rates, not ranges, not concentrations alone)."""
         return [a for a in self.amounts if is_dose(a)]
 
+    @property
+    def stated_dose(self) -> Amount | None:
+        """The amount this statement gives as the dose arithmetic reads it first: a plain amount
+        over its volume or per-kg form ("1 mL (30 mg)" is 30 mg), else a container's stated content
+        when no dose is written ("Ranibizumab 0.5 mg/0.05 mL injected")."""
+        ordered = dose_order(self.dose_amounts)
+        if ordered:
+            return ordered[0]
+        return next((a for a in self.amounts if a.is_concentration and not a.rate and a.volume_stated), None)
+
+
+def dose_order(amounts: list[Amount]) -> list[Amount]:
+    """Plain amounts (mass, units) first: "Vancomycin 15 mg/kg (1,200 mg)" and "0.8 mL (8 mg)" are 1,200 and 8 mg."""
+    plain = [a for a in amounts if not a.per_kg and a.kind != "volume"]
+    return plain or amounts
+
 
 @dataclass(frozen=True)
 class NoteFacts:
