@@ -97,3 +97,18 @@ def test_a_stated_route_beats_an_implied_one():
 def test_milliequivalents_are_an_amount_and_bill_by_the_code_unit(kb):
     admin = read("KCl 20 mEq/100 mL IVPB over 2 h via PIV given 1300-1500.", kb.facts("J3480"), kb).administration
     assert admin.dose_base == 20.0
+
+
+@pytest.mark.parametrize("code, note, dose", [
+    ("J3301", "After aspiration, 1 mL of Kenalog-40 was injected into the knee.", 40.0),
+    ("J3301", "Kenalog-10 0.5 mL injected intralesionally into the chalazion.", 5.0),
+    ("J1030", "Then 0.5 mL of Depo-Medrol 80 and 0.5 mL of 0.5% Marcaine was injected into the joint.", 40.0),
+    ("J3301", "Kenalog 40 mg was injected into the knee.", 40.0),  # the number before a unit is the dose
+])
+def test_a_strength_in_the_products_name_converts_its_volume(kb, code, note, dose):
+    assert read(note, kb.facts(code), kb).administration.dose_base == dose
+
+
+def test_a_number_after_the_name_that_is_no_known_strength_converts_nothing(kb):
+    admin = read("1 mL of Depo-Medrol 60 was injected into the knee.", kb.facts("J1030"), kb).administration
+    assert admin.dose_base is None and "concentration" in admin.needed

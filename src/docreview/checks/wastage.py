@@ -35,7 +35,7 @@ def _discarded(ctx: CheckContext) -> tuple[float | None, list]:
     by_kind = [(a, q) for a, q in ctx.read.waste.discarded if a.kind == kind[0]]
     if not by_kind and kind[0] != "volume":
         # "remaining 0.5 mL discarded" of a 1 mcg/mL ampule: convert with the concentration.
-        concs = concentrations(list(ctx.read.events), ctx.read)
+        concs = concentrations(list(ctx.read.events), ctx.read, ctx.facts)
         for amount, quoted in ctx.read.waste.discarded:
             value, _ = to_base(amount, ctx.facts.unit or "", None, concs)
             if value is not None:

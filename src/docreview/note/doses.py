@@ -10,9 +10,9 @@ from __future__ import annotations
 import re
 
 from docreview.knowledge.facts import CodeFacts
-from docreview.note.amounts import Amount, find_amounts
+from docreview.note.amounts import NUM, UNIT_ALT, Amount, find_amounts
 from docreview.note.extract import DoseEvent, NoteFacts, dose_order
-from docreview.units import to_base
+from docreview.units import code_unit_kind, to_base
 
 _DILUENT_RE = re.compile(r"(?:\bin|diluted\s+in|\bns|\bd5w|saline|sodium\s+chloride|\blr|\bbag|\bflush(?:ed)?|\bwith)\s*(?:\d+\s*%\s*)?(?:ns\s+|nacl\s+|d5w\s+)?$", re.IGNORECASE)
 _TIMED_RE = re.compile(r"[ \t]*(?:[A-Za-z]+[ \t]+){0,3}(?:at|@)[ \t]*(?:[01]\d|2[0-3]):?[0-5]\d\b", re.IGNORECASE)
@@ -26,6 +26,11 @@ _INFUSED_TOTAL_RE = re.compile(
 )
 _TOTAL_BEFORE_RE = re.compile(r"\btotal(?:\s+(?:dose|of|given|administered))?\s*(?:of\s+)?[:=]?\s*$", re.IGNORECASE)
 _TOTAL_BETWEEN_RE = re.compile(r"\btotal\b", re.IGNORECASE)
+# A product's strength in its name: "Kenalog-40", "Depo-Medrol 80" (mg/mL), not followed by a unit.
+_NAME_STRENGTH_RE = re.compile(r"[- ](\d{1,3})$")
+_UNIT_AFTER_RE = re.compile(rf"[ \t]*(?:{UNIT_ALT})\b", re.IGNORECASE)
+_STRENGTH_AFTER_NAME_RE = re.compile(rf"[ \t]*-?[ \t]*(\d{{1,3}})(?![\d.,/]|[ \t]*(?:%|(?:{UNIT_ALT})\b))", re.IGNORECASE)
+_MG_PER_ML_RE = re.compile(rf"({NUM})\s*mg\s*/\s*(?:1\s*)?ml\b", re.IGNORECASE)
 
 
 def _is_diluent(text: str, amount: Amount) -> bool:
@@ -33,11 +38,34 @@ def _is_diluent(text: str, amount: Amount) -> bool:
     return amount.kind == "volume" and bool(_DILUENT_RE.search(text[max(0, amount.start - 20) : amount.start]))
 
 
-def concentrations(events: list[DoseEvent], note: NoteFacts) -> list[Amount]:
-    """Strengths a volume converts with: the administrations' own, then the vial's."""
+def concentrations(events: list[DoseEvent], note: NoteFacts, facts: CodeFacts | None = None) -> list[Amount]:
+    """Strengths a volume converts with: the administrations' own, the vial's, then the strength
+    a product's name carries ("1 mL of Kenalog-40")."""
     own = [a for e in events for a in e.amounts if a.is_concentration]
     vials = [a for a, _ in note.waste.vial_contents if a.is_concentration]
-    return own + vials
+    named = product_strengths(events, note.text, facts) if facts is not None else []
+    return own + vials + named
+
+
+def product_strengths(events: list[DoseEvent], text: str, facts: CodeFacts) -> list[Amount]:
+    """'1 mL of Kenalog-40', '0.5 mL of Depo-Medrol 80': a bare number after a product's name
+    that is one of the code's strengths in mg/mL (from its products' names and vial sizes)."""
+    kind = code_unit_kind(facts.unit)
+    if kind is None or kind[0] != "mass":
+        return []
+    known = {float(m.group(1)) for size in facts.vial_sizes for m in _MG_PER_ML_RE.finditer(size)}
+    known |= {float(m.group(1)) for brand in facts.brands if (m := _NAME_STRENGTH_RE.search(brand.strip()))}
+    out = []
+    for event in events:
+        if facts.code not in event.mention.codes:
+            continue
+        start, end = event.mention.start, event.mention.end
+        # "Kenalog 40 mg" (the lexicon's name "kenalog 40" then a unit): the number is the dose.
+        inside = None if _UNIT_AFTER_RE.match(text, end) else _NAME_STRENGTH_RE.search(text, start, end)
+        found = inside or _STRENGTH_AFTER_NAME_RE.match(text, end)
+        if found and float(found.group(1)) in known:
+            out.append(Amount(start=found.start(1), end=found.end(1), value=float(found.group(1)), kind="mass", per_volume_ml=1.0))
+    return out
 
 
 def is_drip(note: NoteFacts, event: DoseEvent) -> bool:
@@ -150,7 +178,7 @@ def total_dose(events: list[DoseEvent], facts: CodeFacts, note: NoteFacts) -> tu
 
     Returns (total in the code's base unit or None, what a conversion lacks, the events counted).
     """
-    concs = concentrations(events, note)
+    concs = concentrations(events, note, facts)
     rows = [(e, *event_dose(e, facts, note, concs), _is_total_line(note, e)) for e in events]
     # A total sums the doses listed; when none of those has an amount, the total is the dose.
     if any(row[3] for row in rows) and any(dose is not None and not is_total for _, dose, _, is_total in rows):
