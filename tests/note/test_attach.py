@@ -202,3 +202,15 @@ def test_the_stated_dose_of_a_dose_written_as_its_container_content(kb):
     read = read_note("Ranibizumab 0.5 mg/0.05 mL injected intravitreally OD.", kb.facts("J2778"), kb)
     event = next(e for e in read.events if e.given)
     assert event.stated_dose is not None and event.stated_dose.value == 0.5
+
+
+def test_a_transcriptions_opening_title_gives_its_one_route(kb):
+    text = ("ACROMIOCLAVICULAR JOINT INJECTION,PROCEDURE:,:  Informed consent was obtained.  The joint was prepared with Betadine.  "
+            "Then 1 mL of Depo-Medrol and 2 mL of 0.25% Marcaine were injected using the anterior approach.")
+    assert routes(kb, text, "J1030")["Depo-Medrol"] == ["intra-articular"]
+
+
+def test_an_opening_sentence_that_narrates_is_no_title(kb):
+    text = ("Patient was seen for joint injection today,PROCEDURE:,:  Consent obtained.  "
+            "Then 1 mL of Depo-Medrol and 2 mL of 0.25% Marcaine were injected using the anterior approach.")
+    assert routes(kb, text, "J1030")["Depo-Medrol"] == []

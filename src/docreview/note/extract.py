@@ -392,6 +392,13 @@ def _procedure_titles(notes: Annotations, secs: list[SectionSpan], sents: _Sente
     a short 'PROCEDURE:' body, or the verbless first sentence of a 'PROCEDURE:' section that goes
     on to narrate ('PROCEDURE: Superior gluteal nerve block, left. After verbal consent ...')."""
     out = []
+    # A transcription's opening line before any header names the procedure ("ACROMIOCLAVICULAR
+    # JOINT INJECTION,PROCEDURE: ..."): short and verbless, it is a title too.
+    opening_end = secs[0].header_start if secs else 0
+    opening = notes.text[:opening_end]
+    if opening.strip() and len(opening.strip(" \t\n,.;:")) <= _TITLE_MAX and "\n" not in opening.strip() \
+            and not _FINITE_VERB_RE.search(opening):
+        out.append((0, opening_end))
     for sec in secs:
         body = notes.text[sec.start : sec.end].strip(" \t\n,.;:")
         if sec.category == "PROCEDURE_TITLE" or (_PROCEDURE_HEADER_RE.match(sec.header) and len(body) <= _TITLE_MAX):
