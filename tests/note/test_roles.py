@@ -156,3 +156,9 @@ def test_a_vial_named_by_another_codes_product_makes_the_dose_that_product(kb):
 def test_a_total_written_before_the_drugs_amount_restates_the_doses(kb):
     text = "Received 3 mg of Versed for the TEE, then 2 mg of Versed for total of 5 mg of Versed."
     assert [r for _, r in roles_of(kb, text, "J2250")] == ["administered", "administered", "restatement"]
+
+
+def test_a_negation_after_the_drug_wins_over_a_forward_phrase_it_overlaps(kb):
+    # "was not" reads forward and "not performed" backward: the drug sits before them.
+    text = "Isoproterenol infusion was not performed to look for SVT."
+    assert roles_of(kb, text, "J1953") == [("Isoproterenol", "deferred")]

@@ -38,8 +38,10 @@ def context_rules() -> tuple[ContextRule, ...]:
     rule_file = data_file("context_rules.json")
     assert isinstance(rule_file, ContextRulesFile)
     rules = [ContextRule(r.words(), r.category, r.direction, r.max_scope, r.max_targets) for r in rule_file.context_rules]
-    # Longest phrases first so "not given" wins over "given".
-    return tuple(sorted(rules, key=lambda r: -len(r.words)))
+    # Longest phrases first so "not given" wins over "given"; between two of one length that
+    # overlap, the one that also reads backward: "isoproterenol was not performed" is "not
+    # performed" (of the drug before it), not "was not" (of what follows).
+    return tuple(sorted(rules, key=lambda r: (-len(r.words), r.direction == "FORWARD")))
 
 
 @lru_cache(maxsize=1)
