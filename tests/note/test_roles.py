@@ -162,3 +162,11 @@ def test_a_negation_after_the_drug_wins_over_a_forward_phrase_it_overlaps(kb):
     # "was not" reads forward and "not performed" backward: the drug sits before them.
     text = "Isoproterenol infusion was not performed to look for SVT."
     assert roles_of(kb, text, "J1953") == [("Isoproterenol", "deferred")]
+
+
+def test_an_order_undone_by_a_later_clause_is_deferred(kb):
+    assert roles_of(kb, "Pt was ordered Demerol 50 mg IM for pain, but he refused.", "J2175") == [("Demerol", "deferred")]
+    assert roles_of(kb, "Phenytoin considered but not needed after the seizure stopped.", "J1165") == [("Phenytoin", "deferred")]
+    # the negation in the later clause belongs to the drug it names
+    roles = roles_of(kb, "Zofran ordered, but Toradol refused.", "J2405")
+    assert roles[0] == ("Zofran", "ordered")

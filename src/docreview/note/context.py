@@ -102,7 +102,25 @@ def categories_for(
             # A comma also closes a backward scope: "Keppra given, Zofran held".
             if mod.first - last <= rule.max_scope and not any(i in stops or i in commas for i in gap):
                 found.add(rule.category)
+    if "PLANNED" in found and not found & {"ADMINISTERED", "NOT_GIVEN"} and _plan_undone(modifiers, stops, last, others):
+        found.add("NOT_GIVEN")
     return found
+
+
+def _plan_undone(modifiers: list[Modifier], stops: set[int], last: int, others: list[tuple[int, int]]) -> bool:
+    """An order or plan that a later clause of the sentence undoes: "Demerol 50 mg IM was ordered,
+    but he refused", "Phenytoin considered but not needed". The negation reaches back across one
+    clause break (a terminating word, not a semicolon) when no other drug stands between."""
+    for mod in modifiers:
+        rule = mod.rule
+        if rule.category != "NOT_GIVEN" or rule.direction not in ("BACKWARD", "BIDIRECTIONAL") or mod.first <= last:
+            continue
+        breaks = [m.first for m in modifiers if m.rule.direction == "TERMINATE" and last < m.first < mod.first]
+        gap = range(last + 1, mod.first)
+        if (len(breaks) == 1 and mod.first - breaks[0] <= rule.max_scope and not any(i in stops for i in gap if i != breaks[0])
+                and not any(gap.start <= a and b < gap.stop for a, b in others)):
+            return True
+    return False
 
 
 def _nearer(rule: ContextRule, others: list[tuple[int, int]], gap: range) -> bool:
