@@ -170,3 +170,17 @@ def test_an_order_undone_by_a_later_clause_is_deferred(kb):
     # the negation in the later clause belongs to the drug it names
     roles = roles_of(kb, "Zofran ordered, but Toradol refused.", "J2405")
     assert roles[0] == ("Zofran", "ordered")
+
+
+def test_a_label_header_speaks_for_the_lines_under_it(kb):
+    text = ("Infliximab 400 mg IV infused 10:15-12:15.\n"
+            "Vials: Remicade 100 mg x4 (lot 9RM412), reconstituted in sterile water.\n"
+            "Lot: infliximab RM412; Remicade RM413.\n"
+            "Discussed next steps: Remicade infusion kit for home.")
+    assert [r for _, r in roles_of(kb, text, "J1745")] == ["administered", "container", "inventory", "inventory", "other"]
+
+
+def test_a_vial_prepared_in_another_sentence_of_its_stock_line_is_stock(kb):
+    text = ("Product: Botox 200-unit vial, Lot C5521C3, Exp 11/2026; reconstituted with 4 mL saline.\n"
+            "155 units of Botox injected IM across 31 sites.")
+    assert [r for _, r in roles_of(kb, text, "J0585")] == ["inventory", "administered"]

@@ -102,26 +102,17 @@ def _clause(w: _Window) -> list[Token]:
 
 
 class _Tokens:
-    """Word tokens of each sentence and line, made once per note (events share sentences)."""
+    """Word tokens of each sentence, made once per note (events share sentences)."""
 
     def __init__(self, text: str) -> None:
         self.text = text
         self._cache: dict[tuple[int, int], list[Token]] = {}
-        self._words: dict[tuple[int, int], frozenset[str]] = {}
 
     def span(self, start: int, end: int) -> list[Token]:
         key = (start, end)
         if key not in self._cache:
             self._cache[key] = tokens(self.text, start, end)
         return self._cache[key]
-
-    def line_words(self, event: DoseEvent) -> frozenset[str]:
-        start = self.text.rfind("\n", 0, event.mention.start) + 1
-        end = self.text.find("\n", event.mention.end)
-        key = (start, len(self.text) if end < 0 else end)
-        if key not in self._words:
-            self._words[key] = frozenset(t.text for t in self.span(*key))
-        return self._words[key]
 
     def sentence_of(self, event: DoseEvent) -> list[Token]:
         return self.span(event.sentence.start, event.sentence.end)
@@ -234,6 +225,11 @@ def _allergy_cue(w: _Window, cues: RoleCues) -> bool:
     before = [t for t in w.toks[max(0, w.first - 5) : w.first] if t.start >= lo]
     after = w.toks[w.last + 1 : w.last + 3]
     return _has_any(before, cues.allergy) or (bool(after) and after[0].text in cues.allergy)
+
+
+def _talk_header(header_words: list[str], cues: RoleCues) -> bool:
+    """'Discussed hypoglycemia treatment: glucose tablets, glucagon kit': a header that opens with talk."""
+    return any(header_words[: len(p)] == list(p) for p in cues.talk)
 
 
 def _home_header(header: str, cues: RoleCues) -> bool:
@@ -365,11 +361,16 @@ def assign_roles(text: str, events: list[DoseEvent]) -> list[str]:
         header = event.section.header.lower() if event.section else ""
         clause = _inside_parentheses(text, event, _clause(w))
         administers = _has_any(clause, cues.administration_verbs)
-        line = toks_of.line_words(event)
         # "drawn from a Kenalog-40 1 mL vial": framed on both sides, the mention names the vial
         # even in a clause that goes on to say how the dose was given.
         framed = _container_before(w, cues) and _container_after(w, cues)
-        container = framed or ((_container_cue(w, cues) or _concentration_aside(text, event)) and not administers and not _route_in(text, clause))
+        # A label header speaks for every line under it: "Vials: Remicade 100 mg x4 ...",
+        # "Lot: dexamethasone DX3307; ondansetron ON1182".
+        header_words = header.replace("/", " ").split()
+        container_header = bool(header_words) and header_words[0] in cues.container_after
+        container = framed or ((_container_cue(w, cues) or container_header or _concentration_aside(text, event))
+                               and not administers and not _route_in(text, clause))
+        sentence_words = frozenset(t.text for t in w.toks)
         if category == "ALLERGY" or _allergy_cue(w, cues):
             role = "allergy"
         elif (category == "HOME_MEDICATION" or _home_header(header, cues)) and "ADMINISTERED" not in event.categories and context != "deferred":
@@ -382,11 +383,13 @@ def assign_roles(text: str, events: list[DoseEvent]) -> list[str]:
             role = "other"  # "Family history: mother on warfarin", "heparin-induced thrombocytopenia"
         elif after and after[0] in cues.other_after:
             role = "other"
-        elif _talked_about(w, cues) and context not in ("deferred", "historical"):
+        elif (_talked_about(w, cues) or _talk_header(header_words, cues)) and context not in ("deferred", "historical"):
             role = "other"  # "Reviewed insulin pen technique", "discussed switching to Eylea"
-        elif _near(w, cues.inventory) and not administers and not (container and not line.isdisjoint(cues.preparation)):
+        elif ((_near(w, cues.inventory) or not cues.inventory.isdisjoint(header_words)) and not administers
+              and not (container and not sentence_words.isdisjoint(cues.preparation))):
             # "Lucentis 0.5 mg single-dose vial, Lot 3512764" is stock; "Two 100-unit vials of
-            # Botox reconstituted (lot C6102C4)" is the container the dose was prepared from.
+            # Botox reconstituted (lot C6102C4)" is the container the dose was prepared from (in
+            # the same sentence: "Botox 200-unit vial, Lot C5521; reconstituted with ..." is stock).
             role = "inventory"
         elif _has_any(clause, cues.waste) and not administers:
             role = "waste"
