@@ -184,3 +184,18 @@ def test_a_vial_prepared_in_another_sentence_of_its_stock_line_is_stock(kb):
     text = ("Product: Botox 200-unit vial, Lot C5521C3, Exp 11/2026; reconstituted with 4 mL saline.\n"
             "155 units of Botox injected IM across 31 sites.")
     assert [r for _, r in roles_of(kb, text, "J0585")] == ["inventory", "administered"]
+
+
+def test_a_drug_mixed_into_another_shares_its_role(kb):
+    text = ("Local anesthesia: two 1.7 mL cartridges of articaine 4% with epinephrine 1:100,000, IANB.\n"
+            "Then 3 mL of lidocaine 1% with 1:100,000 epinephrine infiltrated at the second site.")
+    assert [r for _, r in roles_of(kb, text, "J0171")] == ["administered", "administered", "administered", "administered"]
+    # "mixed with" is a preparation, not a mixture named by its strengths
+    assert _mixed(kb, "Kenalog 40 mg mixed with lidocaine 2 mL injected.") is False
+
+
+def _mixed(kb, text: str) -> bool:
+    from docreview.note.roles import _mixed_into, _Tokens, role_cues
+
+    events = read_note(text, kb.facts("J3301"), kb).events
+    return _mixed_into(_Tokens(text), events[0], events[1], role_cues())

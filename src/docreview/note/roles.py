@@ -64,6 +64,7 @@ class RoleCues(BaseModel):
     strong_request: frozenset[str]
     talk: list[list[str]]
     future: frozenset[str]
+    mixture: frozenset[str]
 
 
 @lru_cache(maxsize=1)
@@ -440,7 +441,21 @@ def assign_roles(text: str, events: list[DoseEvent]) -> list[str]:
             roles[j] == "administered" and _same_drug(event, events[j]) for j in range(i)
         ):
             roles[i] = "restatement"
+    for i in range(1, len(events)):
+        # "lidocaine 2% with 1:100,000 epinephrine": a drug mixed into the one before it is given
+        # (or not) with it, however often the note names it.
+        if _mixed_into(toks_of, events[i - 1], events[i], cues):
+            roles[i] = roles[i - 1]
     return roles
+
+
+def _mixed_into(toks_of: _Tokens, first: DoseEvent, second: DoseEvent, cues: RoleCues) -> bool:
+    """Two drugs of one sentence joined by 'with' and nothing but strengths: one mixture."""
+    if first.sentence != second.sentence:
+        return False
+    between = [t.text for t in toks_of.sentence_of(second) if first.mention.end <= t.start and t.end <= second.mention.start]
+    joins = [t for t in between if t in cues.mixture]
+    return len(joins) == 1 and all(t in cues.mixture or t == ":" or _is_strength(t) for t in between)
 
 
 @dataclass(frozen=True)
