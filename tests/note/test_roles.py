@@ -199,3 +199,15 @@ def _mixed(kb, text: str) -> bool:
 
     events = read_note(text, kb.facts("J3301"), kb).events
     return _mixed_into(_Tokens(text), events[0], events[1], role_cues())
+
+
+def test_a_history_cue_outranks_a_past_start_unless_told_as_now(kb):
+    assert roles_of(kb, "Indications: seen by Dr. Y, who started her recently on methadone.", "J1230") == [("methadone", "historical")]
+    assert roles_of(kb, "Currently on cefazolin 2 g IV q8h (started by primary team 10/01).", "J0690") == [("cefazolin", "historical")]
+    assert roles_of(kb, "Heparin drip started today at 10:15, previously on enoxaparin.", "J1644")[0][1] == "administered"
+
+
+def test_an_intolerance_is_an_allergy_each_time_the_sentence_names_the_drug(kb):
+    assert roles_of(kb, "Pain: the patient has not tolerated morphine in the past.", "J2270") == [("morphine", "allergy")]
+    text = "Codeine caused her to be excitable, but she had no allergic reaction to codeine."
+    assert [r for _, r in roles_of(kb, text, "J1953")] == ["allergy", "allergy"]

@@ -65,6 +65,7 @@ class RoleCues(BaseModel):
     talk: list[list[str]]
     future: frozenset[str]
     mixture: frozenset[str]
+    intolerance_before: list[list[str]]
 
 
 @lru_cache(maxsize=1)
@@ -220,12 +221,15 @@ def _inside_parentheses(text: str, event: DoseEvent, clause: list[Token]) -> lis
 
 
 def _allergy_cue(w: _Window, cues: RoleCues) -> bool:
-    """'allergic to X', 'allergy to X', 'X hypersensitivity', 'X allergy': within the clause."""
+    """'allergic to X', 'allergy to X', 'X hypersensitivity', 'X allergy', 'has not tolerated X':
+    within the clause."""
     clause = _clause(w)
     lo = clause[0].start if clause else 0
     before = [t for t in w.toks[max(0, w.first - 5) : w.first] if t.start >= lo]
     after = w.toks[w.last + 1 : w.last + 3]
-    return _has_any(before, cues.allergy) or (bool(after) and after[0].text in cues.allergy)
+    words = [t.text for t in before]
+    return (_has_any(before, cues.allergy) or (bool(after) and after[0].text in cues.allergy)
+            or any(_ends_with(words, phrase) for phrase in cues.intolerance_before))
 
 
 def _talk_header(header_words: list[str], cues: RoleCues) -> bool:
@@ -267,7 +271,7 @@ def _clause_before(w: _Window, limit: int) -> list[Token]:
 _AS_NEEDED = frozenset({"needed", "necessary", "required", "indicated"})
 
 
-def _context_role(w: _Window, event: DoseEvent, cues: RoleCues) -> str:
+def _context_role(w: _Window, event: DoseEvent, cues: RoleCues, now: bool) -> str:
     cats = event.categories
     recommending = event.section is not None and "recommend" in event.section.header.lower()
     if "NOT_GIVEN" in cats:
@@ -278,7 +282,9 @@ def _context_role(w: _Window, event: DoseEvent, cues: RoleCues) -> str:
         return "requested"
     # "the patient will be on Zithromax", "discharge on prednisone": a future outranks the "on".
     future = "PLANNED" in cats and _has_any(w.toks[max(0, w.first - 8) : w.first], cues.future)
-    if "ELSEWHERE" in cats or ("HISTORICAL" in cats and "ADMINISTERED" not in cats and not future):
+    # "who started her recently on methadone", "Currently on cefazolin ... (started by primary
+    # team)": a history cue outranks the verb of a past start unless the giving is told as now.
+    if "ELSEWHERE" in cats or ("HISTORICAL" in cats and ("ADMINISTERED" not in cats or not now) and not future):
         return "historical"
     if "ADMINISTERED" in cats:
         return "administered"
@@ -356,7 +362,7 @@ def assign_roles(text: str, events: list[DoseEvent]) -> list[str]:
     first_pass: list[tuple[str, str]] = []  # (role, the role to fall back to)
     for event in events:
         w = _window(toks_of, event)
-        context = _context_role(w, event, cues)
+        context = _context_role(w, event, cues, _told_now(toks_of, event, cues))
         after = [t.text for t in w.toks[w.last + 1 : w.last + 3]]
         category = event.section.category if event.section else ""
         header = event.section.header.lower() if event.section else ""
@@ -441,6 +447,12 @@ def assign_roles(text: str, events: list[DoseEvent]) -> list[str]:
             roles[j] == "administered" and _same_drug(event, events[j]) for j in range(i)
         ):
             roles[i] = "restatement"
+    for i, event in enumerate(events):
+        # "Codeine caused her to be excitable, but she had no allergic reaction to codeine": the
+        # sentence is about the drug as an allergy or intolerance, each time it names it.
+        if roles[i] != "allergy" and any(roles[j] == "allergy" and events[j].sentence == event.sentence and _same_drug(event, events[j])
+                                         for j in range(len(events))):
+            roles[i] = "allergy"
     for i in range(1, len(events)):
         # "lidocaine 2% with 1:100,000 epinephrine": a drug mixed into the one before it is given
         # (or not) with it, however often the note names it.
