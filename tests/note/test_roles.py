@@ -211,3 +211,9 @@ def test_an_intolerance_is_an_allergy_each_time_the_sentence_names_the_drug(kb):
     assert roles_of(kb, "Pain: the patient has not tolerated morphine in the past.", "J2270") == [("morphine", "allergy")]
     text = "Codeine caused her to be excitable, but she had no allergic reaction to codeine."
     assert [r for _, r in roles_of(kb, text, "J1953")] == ["allergy", "allergy"]
+
+
+def test_a_record_in_the_mentions_own_parenthesis_is_the_giving(kb):
+    assert roles_of(kb, "Dispensed today: ketorolac 30 mg x1 (pt J.M., given IM 15:20).", "J1885") == [("ketorolac", "administered")]
+    # a parenthesis after other words is not the mention's own record
+    assert roles_of(kb, "Dispensed today: ketorolac 30 mg x1 for home use (pharmacy, given 15:20).", "J1885") == [("ketorolac", "ordered")]

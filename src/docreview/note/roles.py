@@ -271,7 +271,20 @@ def _clause_before(w: _Window, limit: int) -> list[Token]:
 _AS_NEEDED = frozenset({"needed", "necessary", "required", "indicated"})
 
 
-def _context_role(w: _Window, event: DoseEvent, cues: RoleCues, now: bool) -> str:
+def _aside_record(text: str, event: DoseEvent, cues: RoleCues) -> bool:
+    """'Dispensed: ketorolac 30 mg x1 (pt J.M., given IM 15:20)': the mention's own parenthesis,
+    right after its amount, records the giving (a verb and a time)."""
+    from docreview.note.amounts import find_times
+
+    opened = text.find("(", event.mention.end, event.sentence.end)
+    if opened < 0 or any(t.text.isalpha() and not _is_strength(t.text) for t in tokens(text, event.mention.end, opened)):
+        return False
+    closed = text.find(")", opened, event.sentence.end + 1)
+    closed = event.sentence.end if closed < 0 else closed
+    return _has_any(tokens(text, opened, closed), cues.administration_verbs) and bool(find_times(text, opened, closed))
+
+
+def _context_role(text: str, w: _Window, event: DoseEvent, cues: RoleCues, now: bool) -> str:
     cats = event.categories
     recommending = event.section is not None and "recommend" in event.section.header.lower()
     if "NOT_GIVEN" in cats:
@@ -286,7 +299,7 @@ def _context_role(w: _Window, event: DoseEvent, cues: RoleCues, now: bool) -> st
     # team)": a history cue outranks the verb of a past start unless the giving is told as now.
     if "ELSEWHERE" in cats or ("HISTORICAL" in cats and ("ADMINISTERED" not in cats or not now) and not future):
         return "historical"
-    if "ADMINISTERED" in cats:
+    if "ADMINISTERED" in cats or ("PLANNED" in cats and _aside_record(text, event, cues)):
         return "administered"
     kind = event.section.kind if event.section else "neutral"
     if "PLANNED" in cats:
@@ -362,7 +375,7 @@ def assign_roles(text: str, events: list[DoseEvent]) -> list[str]:
     first_pass: list[tuple[str, str]] = []  # (role, the role to fall back to)
     for event in events:
         w = _window(toks_of, event)
-        context = _context_role(w, event, cues, _told_now(toks_of, event, cues))
+        context = _context_role(text, w, event, cues, _told_now(toks_of, event, cues))
         after = [t.text for t in w.toks[w.last + 1 : w.last + 3]]
         category = event.section.category if event.section else ""
         header = event.section.header.lower() if event.section else ""
