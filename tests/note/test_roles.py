@@ -217,3 +217,8 @@ def test_a_record_in_the_mentions_own_parenthesis_is_the_giving(kb):
     assert roles_of(kb, "Dispensed today: ketorolac 30 mg x1 (pt J.M., given IM 15:20).", "J1885") == [("ketorolac", "administered")]
     # a parenthesis after other words is not the mention's own record
     assert roles_of(kb, "Dispensed today: ketorolac 30 mg x1 for home use (pharmacy, given 15:20).", "J1885") == [("ketorolac", "ordered")]
+
+
+def test_a_bag_beside_an_infusion_told_by_its_rate_is_the_container(kb):
+    text = "Continues on dobutamine infusion at 5 mcg/kg/min via PICC (premix bag dobutamine 250 mg/250 mL D5W)."
+    assert [r for _, r in roles_of(kb, text, "J1250")] == ["administered", "container"]

@@ -431,9 +431,13 @@ def assign_roles(text: str, events: list[DoseEvent]) -> list[str]:
             # alone (its NDC and lot digits are no time of giving).
             continue
         # A secondary role stands only beside another mention of the drug that carries the
-        # administration: with its own amount, or (for a title) told after it.
+        # administration: with its own amount, or (for a title) told after it, or (for a bag or
+        # vial with no dose of its own) given in the same sentence ("dobutamine infusion at 5
+        # mcg/kg/min (premix bag dobutamine 250 mg/250 mL)").
+        beside = role == "container" and not _carries_dose(events[i])
         if not any(j != i and roles[j] == "administered" and _same_drug(events[i], events[j])
-                   and (_carries_dose(events[j]) or (role == "restatement" and j > i))
+                   and (_carries_dose(events[j]) or (role == "restatement" and j > i)
+                        or (beside and events[j].sentence == events[i].sentence))
                    for j in range(len(events))):
             roles[i] = context
     records = [_is_record(toks_of, e, cues) or bool(e.routes) for e in events]
