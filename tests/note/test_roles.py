@@ -222,3 +222,8 @@ def test_a_record_in_the_mentions_own_parenthesis_is_the_giving(kb):
 def test_a_bag_beside_an_infusion_told_by_its_rate_is_the_container(kb):
     text = "Continues on dobutamine infusion at 5 mcg/kg/min via PICC (premix bag dobutamine 250 mg/250 mL D5W)."
     assert [r for _, r in roles_of(kb, text, "J1250")] == ["administered", "container"]
+
+
+def test_a_treatment_plan_section_orders(kb):
+    text = "TREATMENT PLAN:\n1. We begin a weaning schedule for her morphine by decreasing in 60 mg intervals."
+    assert roles_of(kb, text, "J2270") == [("morphine", "ordered")]
