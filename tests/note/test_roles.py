@@ -227,3 +227,10 @@ def test_a_bag_beside_an_infusion_told_by_its_rate_is_the_container(kb):
 def test_a_treatment_plan_section_orders(kb):
     text = "TREATMENT PLAN:\n1. We begin a weaning schedule for her morphine by decreasing in 60 mg intervals."
     assert roles_of(kb, text, "J2270") == [("morphine", "ordered")]
+
+
+def test_a_sedation_named_by_its_drug_is_a_giving(kb):
+    text = ("UPPER ENDOSCOPY\n"
+            "OPERATIVE NOTE: The patient was not tolerating conscious sedation. We continued the procedure with propofol sedation.\n"
+            "The scope was reintroduced after propofol sedation.")
+    assert [r for _, r in roles_of(kb, text, "J2704")] == ["administered", "restatement"]
