@@ -234,3 +234,12 @@ def test_a_sedation_named_by_its_drug_is_a_giving(kb):
             "OPERATIVE NOTE: The patient was not tolerating conscious sedation. We continued the procedure with propofol sedation.\n"
             "The scope was reintroduced after propofol sedation.")
     assert [r for _, r in roles_of(kb, text, "J2704")] == ["administered", "restatement"]
+
+
+def test_a_sentence_or_clause_that_opens_with_a_recommendation_asks_for_each_drug(kb):
+    text = ("Impression: I recommended that he be treated with Bactrim for a 10-day course at home, "
+            "bacitracin, or some antibiotic ointment to the area with each diaper change for the next 2 to 3 weeks.")
+    assert [r for _, r in roles_of(kb, text, "J1953")] == ["requested", "requested"]
+    text = ("Once the INR is down, I would initiate low-molecular weight heparin in the form of Fragmin once a day "
+            "or Lovenox on a b.i.d. schedule for 4 to 6 weeks.")
+    assert {r for _, r in roles_of(kb, text, "J1650")} == {"requested"}

@@ -291,7 +291,12 @@ def _context_role(text: str, w: _Window, event: DoseEvent, cues: RoleCues, now: 
         return "requested" if recommending else "deferred"  # "Recommendations: 1. Please discontinue cefazolin"
     # "I recommended that he be treated with Bactrim ... at home", "she may require additional IV
     # furosemide": a recommendation before the drug in its sentence makes it a request.
-    if _has_any(w.toks[max(0, w.first - 12) : w.first], cues.strong_request) and ("ADMINISTERED" not in cats or not event.times):
+    # A sentence or clause that opens with one ("I recommended that he be treated with Bactrim
+    # ..., bacitracin", "..., I would initiate ... Fragmin ... or Lovenox") asks for every drug it names.
+    body = [t for t in w.toks[: w.first] if event.section is None or t.start >= event.section.start]  # past a header
+    opening = body[:3] + _clause(w)[:3]
+    asked = _has_any(w.toks[max(0, w.first - 12) : w.first], cues.strong_request) or _has_any(opening, cues.strong_request)
+    if asked and ("ADMINISTERED" not in cats or not event.times):
         return "requested"
     # "the patient will be on Zithromax", "discharge on prednisone": a future outranks the "on".
     future = "PLANNED" in cats and _has_any(w.toks[max(0, w.first - 8) : w.first], cues.future)
