@@ -243,3 +243,9 @@ def test_a_sentence_or_clause_that_opens_with_a_recommendation_asks_for_each_dru
     text = ("Once the INR is down, I would initiate low-molecular weight heparin in the form of Fragmin once a day "
             "or Lovenox on a b.i.d. schedule for 4 to 6 weeks.")
     assert {r for _, r in roles_of(kb, text, "J1650")} == {"requested"}
+
+
+def test_a_drug_that_is_the_subject_of_a_condition_is_other(kb):
+    text = "Recommendations: 2. If daptomycin unavailable, could use vancomycin with a slower infusion."
+    roles = dict(roles_of(kb, text, "J3370"))
+    assert roles["daptomycin"] == "other" and roles["vancomycin"] == "requested"

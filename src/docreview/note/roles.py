@@ -66,6 +66,7 @@ class RoleCues(BaseModel):
     future: frozenset[str]
     mixture: frozenset[str]
     intolerance_before: list[list[str]]
+    condition_subject: frozenset[str]
 
 
 @lru_cache(maxsize=1)
@@ -230,6 +231,12 @@ def _allergy_cue(w: _Window, cues: RoleCues) -> bool:
     words = [t.text for t in before]
     return (_has_any(before, cues.allergy) or (bool(after) and after[0].text in cues.allergy)
             or any(_ends_with(words, phrase) for phrase in cues.intolerance_before))
+
+
+def _condition_subject(w: _Window, cues: RoleCues) -> bool:
+    """The drug is the subject of a condition: 'if (the) daptomycin (is) unavailable'."""
+    before = [t.text for t in w.toks[max(0, w.first - 3) : w.first] if t.text not in {"the", "a", "an", "his", "her", "their"}]
+    return bool(before) and before[-1] in cues.condition_subject
 
 
 def _talk_header(header_words: list[str], cues: RoleCues) -> bool:
@@ -408,6 +415,8 @@ def assign_roles(text: str, events: list[DoseEvent]) -> list[str]:
             role = "other"  # "Family history: mother on warfarin", "heparin-induced thrombocytopenia"
         elif after and after[0] in cues.other_after:
             role = "other"
+        elif _condition_subject(w, cues):
+            role = "other"  # "If daptomycin unavailable, could use vancomycin": the drug asked for is the other
         elif (_talked_about(w, cues) or _talk_header(header_words, cues)) and context not in ("deferred", "historical"):
             role = "other"  # "Reviewed insulin pen technique", "discussed switching to Eylea"
         elif ((_near(w, cues.inventory) or not cues.inventory.isdisjoint(header_words)) and not administers
