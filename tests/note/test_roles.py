@@ -249,3 +249,11 @@ def test_a_drug_that_is_the_subject_of_a_condition_is_other(kb):
     text = "Recommendations: 2. If daptomycin unavailable, could use vancomycin with a slower infusion."
     roles = dict(roles_of(kb, text, "J3370"))
     assert roles["daptomycin"] == "other" and roles["vancomycin"] == "requested"
+
+
+def test_a_following_negation_with_no_drug_of_its_own_goes_on_about_the_drug(kb):
+    text = "Milrinone discussed as alternative; not started given renal function.\nFurosemide 80 mg IV given at 06:00."
+    assert [r for _, r in roles_of(kb, text, "J2260")] == ["deferred", "administered"]
+    # a next sentence that names its own drug speaks of that one
+    text = "Milrinone discussed as alternative; not started dobutamine.\nFurosemide 80 mg IV given at 06:00."
+    assert roles_of(kb, text, "J2260")[0] == ("Milrinone", "other")

@@ -233,6 +233,21 @@ def _allergy_cue(w: _Window, cues: RoleCues) -> bool:
             or any(_ends_with(words, phrase) for phrase in cues.intolerance_before))
 
 
+def _negated_after(text: str, event: DoseEvent, events: list[DoseEvent]) -> bool:
+    """'Milrinone discussed as alternative; not started given renal function': the next sentence
+    of the line opens with a negation and names no drug of its own, so it goes on about this one."""
+    from docreview.note.context import find_modifiers
+
+    start = event.sentence.end + 1
+    if text[event.sentence.end : start] != ";":
+        return False
+    stop = min(i for i in (text.find(";", start), text.find("\n", start), text.find(". ", start), len(text)) if i >= 0)
+    if any(start <= e.mention.start < stop for e in events):
+        return False
+    toks = tokens(text, start, stop)
+    return any(m.rule.category == "NOT_GIVEN" and m.first == 0 for m in find_modifiers(toks))
+
+
 def _condition_subject(w: _Window, cues: RoleCues) -> bool:
     """The drug is the subject of a condition: 'if (the) daptomycin (is) unavailable'."""
     before = [t.text for t in w.toks[max(0, w.first - 3) : w.first] if t.text not in {"the", "a", "an", "his", "her", "their"}]
@@ -388,6 +403,8 @@ def assign_roles(text: str, events: list[DoseEvent]) -> list[str]:
     for event in events:
         w = _window(toks_of, event)
         context = _context_role(text, w, event, cues, _told_now(toks_of, event, cues))
+        if context != "deferred" and "ADMINISTERED" not in event.categories and _negated_after(text, event, events):
+            context = "deferred"
         after = [t.text for t in w.toks[w.last + 1 : w.last + 3]]
         category = event.section.category if event.section else ""
         header = event.section.header.lower() if event.section else ""
@@ -413,8 +430,8 @@ def assign_roles(text: str, events: list[DoseEvent]) -> list[str]:
             role = "historical"
         elif header in cues.other_headers or _compound_after(text, event, cues):
             role = "other"  # "Family history: mother on warfarin", "heparin-induced thrombocytopenia"
-        elif after and after[0] in cues.other_after:
-            role = "other"
+        elif after and after[0] in cues.other_after and not (context == "deferred" and [after[0]] in cues.talk):
+            role = "other"  # "Keppra level", "heparin-induced"; "Milrinone discussed; not started" is deferred
         elif _condition_subject(w, cues):
             role = "other"  # "If daptomycin unavailable, could use vancomycin": the drug asked for is the other
         elif (_talked_about(w, cues) or _talk_header(header_words, cues)) and context not in ("deferred", "historical"):
