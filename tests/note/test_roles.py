@@ -257,3 +257,10 @@ def test_a_following_negation_with_no_drug_of_its_own_goes_on_about_the_drug(kb)
     # a next sentence that names its own drug speaks of that one
     text = "Milrinone discussed as alternative; not started dobutamine.\nFurosemide 80 mg IV given at 06:00."
     assert roles_of(kb, text, "J2260")[0] == ("Milrinone", "other")
+
+
+def test_a_history_sentence_that_goes_on_with_then_keeps_the_time_before_it(kb):
+    text = ("HISTORY OF PRESENT ILLNESS: Dr. X was called early this morning due to hypotension. "
+            "He then changed antibiotics to vancomycin. He had been treated with cefazolin for cellulitis.")
+    roles = dict(roles_of(kb, text, "J3370"))
+    assert roles["vancomycin"] == "administered" and roles["cefazolin"] == "historical"

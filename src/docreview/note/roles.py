@@ -25,6 +25,7 @@ carries the administration; a lone container or title mention that reports the g
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -110,6 +111,8 @@ class _Tokens:
     def __init__(self, text: str) -> None:
         self.text = text
         self._cache: dict[tuple[int, int], list[Token]] = {}
+        self._starts: list[int] | None = None
+        self._spans: list[tuple[int, int]] = []
 
     def span(self, start: int, end: int) -> list[Token]:
         key = (start, end)
@@ -119,6 +122,18 @@ class _Tokens:
 
     def sentence_of(self, event: DoseEvent) -> list[Token]:
         return self.span(event.sentence.start, event.sentence.end)
+
+    def sentence_before(self, start: int) -> tuple[int, int] | None:
+        """The span of the sentence that ends before `start`."""
+        if self._starts is None:
+            from docreview.note.text import sentences
+
+            self._spans = [(s.start, s.end) for s in sentences(self.text)]
+            self._starts = [s for s, _ in self._spans]
+        k = bisect_right(self._starts, start - 1) - 1
+        while k >= 0 and self._spans[k][1] > start:  # the sentence that holds `start` itself
+            k -= 1
+        return self._spans[k] if k >= 0 else None
 
 
 def _ends_with(words: Sequence[str], phrase: Sequence[str]) -> bool:
@@ -266,12 +281,22 @@ def _home_header(header: str, cues: RoleCues) -> bool:
 
 
 def _told_now(toks_of: _Tokens, event: DoseEvent, cues: RoleCues) -> bool:
-    """A time of day or a today cue in the sentence: the giving happens at this encounter."""
+    """A time of day or a today cue in the sentence: the giving happens at this encounter. A
+    sentence that goes on with "then" ("He then changed to vancomycin") keeps the time of the
+    sentence before it."""
+    w = _window(toks_of, event)
+    if _now_in(toks_of, event.sentence.start, event.sentence.end, cues):
+        return True
+    before = toks_of.sentence_before(event.sentence.start)
+    return "then" in [t.text for t in w.toks[: min(3, w.first)]] and before is not None and _now_in(toks_of, *before, cues)
+
+
+def _now_in(toks_of: _Tokens, start: int, end: int, cues: RoleCues) -> bool:
     from docreview.note.amounts import find_times
 
-    words = [t.text for t in toks_of.sentence_of(event)]
-    if find_times(toks_of.text, event.sentence.start, event.sentence.end):
+    if find_times(toks_of.text, start, end):
         return True
+    words = [t.text for t in toks_of.span(start, end)]
     return any(tuple(words[i : i + len(p)]) == tuple(p) for p in (c.split() for c in cues.now) for i in range(len(words)))
 
 
