@@ -264,3 +264,8 @@ def test_a_history_sentence_that_goes_on_with_then_keeps_the_time_before_it(kb):
             "He then changed antibiotics to vancomycin. He had been treated with cefazolin for cellulitis.")
     roles = dict(roles_of(kb, text, "J3370"))
     assert roles["vancomycin"] == "administered" and roles["cefazolin"] == "historical"
+
+
+def test_a_postoperative_start_in_a_history_is_this_stay(kb):
+    text = "HISTORY OF PRESENT ILLNESS: Admitted for knee arthroplasty, and postoperatively, she was placed on Coumadin."
+    assert roles_of(kb, text, "J1953") == [("Coumadin", "administered")]
