@@ -269,3 +269,10 @@ def test_a_history_sentence_that_goes_on_with_then_keeps_the_time_before_it(kb):
 def test_a_postoperative_start_in_a_history_is_this_stay(kb):
     text = "HISTORY OF PRESENT ILLNESS: Admitted for knee arthroplasty, and postoperatively, she was placed on Coumadin."
     assert roles_of(kb, text, "J1953") == [("Coumadin", "administered")]
+
+
+def test_context_vocabulary_for_immunity_history_and_modal_giving(kb):
+    assert roles_of(kb, "Treatment: burn dressing applied. Tetanus immunization is up to date.", "J1953")[0][1] == "historical"
+    text = "Findings: submucosal hemorrhage, possibly due to longstanding bolus impaction and Coumadin therapy."
+    assert roles_of(kb, text, "J1953") == [("Coumadin", "historical")]
+    assert roles_of(kb, "Impression: at home, they may administer Diastat 10 mg at seizure onset.", "J1953")[0][1] != "administered"
