@@ -276,3 +276,8 @@ def test_context_vocabulary_for_immunity_history_and_modal_giving(kb):
     text = "Findings: submucosal hemorrhage, possibly due to longstanding bolus impaction and Coumadin therapy."
     assert roles_of(kb, text, "J1953") == [("Coumadin", "historical")]
     assert roles_of(kb, "Impression: at home, they may administer Diastat 10 mg at seizure onset.", "J1953")[0][1] != "administered"
+
+
+def test_a_relative_clause_that_lists_the_orders_keeps_their_scope(kb):
+    text = "ICU was called to leave orders in addition to my initial orders, which included albuterol q2h and Levaquin 500 mg IV."
+    assert {r for _, r in roles_of(kb, text, "J1956")} == {"ordered"}
