@@ -281,3 +281,10 @@ def test_context_vocabulary_for_immunity_history_and_modal_giving(kb):
 def test_a_relative_clause_that_lists_the_orders_keeps_their_scope(kb):
     text = "ICU was called to leave orders in addition to my initial orders, which included albuterol q2h and Levaquin 500 mg IV."
     assert {r for _, r in roles_of(kb, text, "J1956")} == {"ordered"}
+
+
+def test_a_med_list_item_beside_recorded_items_is_recorded_unless_it_has_a_frequency(kb):
+    text = "MEDICATIONS: , Fentanyl 25 mcg, Versed 2 mg, 2% lidocaine spray to the pharynx."
+    assert [r for _, r in roles_of(kb, text, "J2250")] == ["administered", "administered", "administered"]
+    text = "MEDICATIONS: , Fentanyl 25 mcg, Versed 2 mg, omeprazole daily."
+    assert roles_of(kb, text, "J2250")[-1] == ("omeprazole", "historical")

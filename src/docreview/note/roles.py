@@ -399,6 +399,17 @@ def _is_record_clause(text: str, clause: list[Token], event: DoseEvent, cues: Ro
     return injected or any(clause[0].start <= a.start <= clause[-1].end for a in event.amounts)
 
 
+def _list_records(text: str, toks_of: _Tokens, events: list[DoseEvent], cues: RoleCues) -> list[bool]:
+    """Which medication-list items record a giving: their own clause does, or (with no dosing
+    frequency of their own) another item of their sentence does: "MEDICATIONS: Fentanyl 25 mcg,
+    Versed 2 mg, 2% lidocaine spray to the pharynx" in a procedure note."""
+    own = [bool(e.section) and e.section.category == "MED_LIST"
+           and _is_record_clause(text, _inside_parentheses(text, e, _clause(_window(toks_of, e))), e, cues) for e in events]
+    return [own[i] or (bool(e.section) and e.section.category == "MED_LIST" and "PLANNED" not in e.categories
+                       and any(own[j] and events[j].sentence == e.sentence for j in range(len(events)) if j != i))
+            for i, e in enumerate(events)]
+
+
 def _narrative(event: DoseEvent, cues: RoleCues) -> bool:
     """A history narrative: the history of present illness, or a past-history section."""
     sec = event.section
@@ -425,7 +436,8 @@ def assign_roles(text: str, events: list[DoseEvent]) -> list[str]:
     cues = role_cues()
     toks_of = _Tokens(text)
     first_pass: list[tuple[str, str]] = []  # (role, the role to fall back to)
-    for event in events:
+    listed = _list_records(text, toks_of, events, cues)
+    for i, event in enumerate(events):
         w = _window(toks_of, event)
         context = _context_role(text, w, event, cues, _told_now(toks_of, event, cues))
         if context != "deferred" and "ADMINISTERED" not in event.categories and _negated_after(text, event, events):
@@ -449,7 +461,7 @@ def assign_roles(text: str, events: list[DoseEvent]) -> list[str]:
             role = "allergy"
         elif (category == "HOME_MEDICATION" or _home_header(header, cues)) and "ADMINISTERED" not in event.categories and context != "deferred":
             role = "historical"
-        elif category == "MED_LIST" and context != "deferred" and not _is_record_clause(text, clause, event, cues):
+        elif category == "MED_LIST" and context != "deferred" and not listed[i]:
             # "MEDICATIONS: Premarin 1.25 mg daily, ..." is the patient's list; "Meds: 1315
             # ondansetron 2 mg IVP" (a time, a verb in the item) is an administration record.
             role = "historical"
@@ -496,7 +508,7 @@ def assign_roles(text: str, events: list[DoseEvent]) -> list[str]:
                         or (beside and events[j].sentence == events[i].sentence))
                    for j in range(len(events))):
             roles[i] = context
-    records = [_is_record(toks_of, e, cues) or bool(e.routes) for e in events]
+    records = [_is_record(toks_of, e, cues) or bool(e.routes) or listed[i] for i, e in enumerate(events)]
     for i, event in enumerate(events):
         # "Bevacizumab 5 mg/kg = 401 mg -> 400 mg" (a calculation, no time, verb or route) beside
         # "1010 Bevacizumab 400 mg IV via port": the record is the administration.
