@@ -288,3 +288,8 @@ def test_a_med_list_item_beside_recorded_items_is_recorded_unless_it_has_a_frequ
     assert [r for _, r in roles_of(kb, text, "J2250")] == ["administered", "administered", "administered"]
     text = "MEDICATIONS: , Fentanyl 25 mcg, Versed 2 mg, omeprazole daily."
     assert roles_of(kb, text, "J2250")[-1] == ("omeprazole", "historical")
+
+
+def test_an_aside_that_specifies_a_talked_about_name_is_talked_about_too(kb):
+    text = "DIABETES EDUCATION VISIT\nReviewed insulin pen technique (insulin lispro, insulin glargine). Demonstrated injection."
+    assert {r for _, r in roles_of(kb, text, "J1815")} == {"other"}

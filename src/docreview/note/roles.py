@@ -522,6 +522,12 @@ def assign_roles(text: str, events: list[DoseEvent]) -> list[str]:
         # administration section: "reviewed insulin pen technique", "insulin requiring". It
         # restates a drug given elsewhere in the note, or it is only talked about.
         if roles[i] == "administered" and not event.categories and _bare(event, records[i]):
+            # Inside an aside that specifies the name before it ("reviewed insulin pen technique
+            # (insulin lispro, insulin glargine)") it is what that name is.
+            head = _aside_of(text, events, i)
+            if head is not None and roles[head] != "administered":
+                roles[i] = roles[head]
+                continue
             given = any(j != i and roles[j] == "administered" and _same_drug(event, events[j]) for j in range(len(events)))
             roles[i] = "restatement" if given else "other"
     for i, event in enumerate(events):
@@ -578,6 +584,19 @@ def mention_readings(events: list[DoseEvent]) -> list[MentionReading]:
         out.append(MentionReading(event.mention.start, gloss[0], role))
         out.append(MentionReading(gloss[0], gloss[1], "restatement" if role == "administered" else role))
     return out
+
+
+def _aside_of(text: str, events: list[DoseEvent], i: int) -> int | None:
+    """The mention a parenthesis holding events[i] specifies: the last one of the sentence before
+    its opening, when only a few words stand between."""
+    event = events[i]
+    opened = text.rfind("(", event.sentence.start, event.mention.start)
+    if opened < 0 or ")" in text[opened : event.mention.start]:
+        return None
+    head = next((j for j in range(i - 1, -1, -1) if events[j].sentence == event.sentence and events[j].mention.end <= opened), None)
+    if head is None or len(tokens(text, events[head].mention.end, opened)) > 3:
+        return None
+    return head
 
 
 def _bare(event: DoseEvent, record: bool) -> bool:
