@@ -293,3 +293,8 @@ def test_a_med_list_item_beside_recorded_items_is_recorded_unless_it_has_a_frequ
 def test_an_aside_that_specifies_a_talked_about_name_is_talked_about_too(kb):
     text = "DIABETES EDUCATION VISIT\nReviewed insulin pen technique (insulin lispro, insulin glargine). Demonstrated injection."
     assert {r for _, r in roles_of(kb, text, "J1815")} == {"other"}
+
+
+def test_a_bare_name_listed_after_another_is_what_the_list_is(kb):
+    text = "Critical care note: my initial orders for the ICU team: Levaquin 500 mg IV, as well as Solu-Medrol."
+    assert [r for _, r in roles_of(kb, text, "J1956")] == ["ordered", "ordered"]

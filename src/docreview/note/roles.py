@@ -68,6 +68,7 @@ class RoleCues(BaseModel):
     mixture: frozenset[str]
     intolerance_before: list[list[str]]
     condition_subject: frozenset[str]
+    list_joins: frozenset[str]
 
 
 @lru_cache(maxsize=1)
@@ -524,7 +525,10 @@ def assign_roles(text: str, events: list[DoseEvent]) -> list[str]:
         if roles[i] == "administered" and not event.categories and _bare(event, records[i]):
             # Inside an aside that specifies the name before it ("reviewed insulin pen technique
             # (insulin lispro, insulin glargine)") it is what that name is.
+            # A bare name listed after another ("Levaquin 500 mg IV, as well as Solu-Medrol") is
+            # what the list is.
             head = _aside_of(text, events, i)
+            head = head if head is not None else _listed_after(toks_of, events, i, cues)
             if head is not None and roles[head] != "administered":
                 roles[i] = roles[head]
                 continue
@@ -584,6 +588,18 @@ def mention_readings(events: list[DoseEvent]) -> list[MentionReading]:
         out.append(MentionReading(event.mention.start, gloss[0], role))
         out.append(MentionReading(gloss[0], gloss[1], "restatement" if role == "administered" else role))
     return out
+
+
+def _listed_after(toks_of: _Tokens, events: list[DoseEvent], i: int, cues: RoleCues) -> int | None:
+    """The mention events[i] is listed after: the one before it in the sentence, with only its own
+    amounts and routes and list words between."""
+    if i == 0 or events[i - 1].sentence != events[i].sentence:
+        return None
+    prev = events[i - 1]
+    own = [(a.start, a.end) for a in prev.amounts] + [(r.start, r.end) for r in prev.routes]
+    between = [t for t in toks_of.sentence_of(events[i]) if prev.mention.end <= t.start and t.end <= events[i].mention.start
+               and not any(a <= t.start and t.end <= b for a, b in own)]
+    return i - 1 if between and all(t.text in cues.list_joins for t in between) else None
 
 
 def _aside_of(text: str, events: list[DoseEvent], i: int) -> int | None:
