@@ -298,3 +298,9 @@ def test_an_aside_that_specifies_a_talked_about_name_is_talked_about_too(kb):
 def test_a_bare_name_listed_after_another_is_what_the_list_is(kb):
     text = "Critical care note: my initial orders for the ICU team: Levaquin 500 mg IV, as well as Solu-Medrol."
     assert [r for _, r in roles_of(kb, text, "J1956")] == ["ordered", "ordered"]
+
+
+def test_a_correction_takes_back_what_was_written_before_it(kb):
+    text = ("Knee injection.\nDrew up 2 mL of triamcinolone from a Kenalog-40 vial -- correction: single Kenalog-40 1 mL vial; "
+            "1 mL (40 mg) triamcinolone injected intra-articular L knee.")
+    assert [r for _, r in roles_of(kb, text)] == ["other", "other", "container", "administered"]

@@ -69,6 +69,7 @@ class RoleCues(BaseModel):
     intolerance_before: list[list[str]]
     condition_subject: frozenset[str]
     list_joins: frozenset[str]
+    retraction: list[list[str]]
 
 
 @lru_cache(maxsize=1)
@@ -262,6 +263,12 @@ def _negated_after(text: str, event: DoseEvent, events: list[DoseEvent]) -> bool
         return False
     toks = tokens(text, start, stop)
     return any(m.rule.category == "NOT_GIVEN" and m.first == 0 for m in find_modifiers(toks))
+
+
+def _retracted(w: _Window, cues: RoleCues) -> bool:
+    """A correction after the mention in its sentence takes back what was written before it."""
+    after = [t.text for t in w.toks[w.last + 1 :]]
+    return any(tuple(after[k : k + len(p)]) == tuple(p) for p in cues.retraction for k in range(len(after)))
 
 
 def _condition_subject(w: _Window, cues: RoleCues) -> bool:
@@ -458,7 +465,9 @@ def assign_roles(text: str, events: list[DoseEvent]) -> list[str]:
         container = framed or ((_container_cue(w, cues) or container_header or _concentration_aside(text, event))
                                and not administers and not _route_in(text, clause))
         sentence_words = frozenset(t.text for t in w.toks)
-        if category == "ALLERGY" or _allergy_cue(w, cues):
+        if _retracted(w, cues):
+            role = "other"  # "Drew up 2 mL of triamcinolone from ... -- correction: ...": struck out
+        elif category == "ALLERGY" or _allergy_cue(w, cues):
             role = "allergy"
         elif (category == "HOME_MEDICATION" or _home_header(header, cues)) and "ADMINISTERED" not in event.categories and context != "deferred":
             role = "historical"
