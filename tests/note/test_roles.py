@@ -304,3 +304,8 @@ def test_a_correction_takes_back_what_was_written_before_it(kb):
     text = ("Knee injection.\nDrew up 2 mL of triamcinolone from a Kenalog-40 vial -- correction: single Kenalog-40 1 mL vial; "
             "1 mL (40 mg) triamcinolone injected intra-articular L knee.")
     assert [r for _, r in roles_of(kb, text)] == ["other", "other", "container", "administered"]
+
+
+def test_a_regimen_changed_during_the_stay_was_given(kb):
+    text = "HOSPITAL COURSE: Her blood pressure was 180/90. Medication was adjusted to benazepril 20 mg a day."
+    assert roles_of(kb, text, "J1953") == [("benazepril", "administered")]
