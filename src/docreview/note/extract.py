@@ -299,7 +299,7 @@ def read_note(text: str, facts: CodeFacts, kb: KnowledgeBase) -> NoteFacts:
         _partial_dose(notes, sents, mentions, event, discarded)
         if not event.routes:
             event.routes = _preceding_routes(notes, sents, mentions, event.sentence)
-    for event, role in zip(events, assign_roles(text, events), strict=True):
+    for event, role in zip(events, assign_roles(text, events, notes), strict=True):
         event.role = role
     _routes_from_restatements(events)
     _share_trailing_routes(text, events)

@@ -36,6 +36,7 @@ from pydantic import BaseModel
 from docreview.note.text import Token, tokens
 
 if TYPE_CHECKING:
+    from docreview.note.annotate import Annotations
     from docreview.note.extract import DoseEvent
 
 ROLES = ("administered", "ordered", "requested", "deferred", "historical", "allergy", "container", "inventory", "waste",
@@ -108,10 +109,12 @@ def _clause(w: _Window) -> list[Token]:
 
 
 class _Tokens:
-    """Word tokens of each sentence, made once per note (events share sentences)."""
+    """Word tokens of each sentence, made once per note (events share sentences): the annotation
+    stage's own tokens where it has them."""
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, notes: Annotations | None = None) -> None:
         self.text = text
+        self.notes = notes
         self._cache: dict[tuple[int, int], list[Token]] = {}
         self._starts: list[int] | None = None
         self._spans: list[tuple[int, int]] = []
@@ -123,6 +126,8 @@ class _Tokens:
         return self._cache[key]
 
     def sentence_of(self, event: DoseEvent) -> list[Token]:
+        if self.notes is not None:
+            return self.notes.context(event.sentence)[0]
         return self.span(event.sentence.start, event.sentence.end)
 
     def sentence_before(self, start: int) -> tuple[int, int] | None:
@@ -439,10 +444,11 @@ def _same_drug(a: DoseEvent, b: DoseEvent) -> bool:
     return a.mention.name == b.mention.name
 
 
-def assign_roles(text: str, events: list[DoseEvent]) -> list[str]:
-    """One role per event (the events are the note's drug mentions, in order)."""
+def assign_roles(text: str, events: list[DoseEvent], notes: Annotations | None = None) -> list[str]:
+    """One role per event (the events are the note's drug mentions, in order); `notes`: the
+    annotation stage's scans, whose sentence tokens the roles read."""
     cues = role_cues()
-    toks_of = _Tokens(text)
+    toks_of = _Tokens(text, notes)
     first_pass: list[tuple[str, str]] = []  # (role, the role to fall back to)
     listed = _list_records(text, toks_of, events, cues)
     for i, event in enumerate(events):
