@@ -309,3 +309,10 @@ def test_a_correction_takes_back_what_was_written_before_it(kb):
 def test_a_regimen_changed_during_the_stay_was_given(kb):
     text = "HOSPITAL COURSE: Her blood pressure was 180/90. Medication was adjusted to benazepril 20 mg a day."
     assert roles_of(kb, text, "J1953") == [("benazepril", "administered")]
+
+
+def test_a_vial_named_after_its_drug_leaves_the_giving_and_the_dose_to_that_drug(kb):
+    text = "ED course: Levetiracetam load: Keppra 500 mg/5 mL vials; 20 mL (2000 mg) given IVPB over 15 min at 21:55."
+    events = read_note(text, kb.facts("J1953"), kb).events
+    assert [(text[e.mention.start : e.mention.end], e.role) for e in events] == [("Levetiracetam", "administered"), ("Keppra", "container")]
+    assert [a.value for a in events[0].dose_amounts] == [20, 2000]

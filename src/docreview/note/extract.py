@@ -301,6 +301,7 @@ def read_note(text: str, facts: CodeFacts, kb: KnowledgeBase) -> NoteFacts:
             event.routes = _preceding_routes(notes, sents, mentions, event.sentence)
     for event, role in zip(events, assign_roles(text, events, notes), strict=True):
         event.role = role
+    _dose_from_container(events)
     _routes_from_restatements(events)
     _share_trailing_routes(text, events)
     _procedure_routes(notes, secs, events)
@@ -432,6 +433,19 @@ def _share_trailing_routes(text: str, events: list[DoseEvent]) -> None:
             if trailing and later.role == "administered" and all(r.start >= later.mention.end for r in later.routes):
                 event.routes = trailing
                 break
+
+
+def _dose_from_container(events: list[DoseEvent]) -> None:
+    """'Levetiracetam load: Keppra 500 mg/5 mL vials; 20 mL (2000 mg) given IVPB': the dose read
+    after the vial is the dose of the drug named before it, in its sentence, with none of its own."""
+    for i, event in enumerate(events):
+        if event.role != "container" or not event.dose_amounts:
+            continue
+        head = next((e for e in events[:i] if e.sentence == event.sentence and e.role == "administered" and not e.amounts
+                     and e.mention.codes & event.mention.codes), None)
+        if head is not None:
+            head.amounts = list(event.dose_amounts)
+            head.routes = head.routes or list(event.routes)
 
 
 def _routes_from_restatements(events: list[DoseEvent]) -> None:

@@ -517,8 +517,12 @@ def assign_roles(text: str, events: list[DoseEvent], notes: Annotations | None =
         # A secondary role stands only beside another mention of the drug that carries the
         # administration: with its own amount, or (for a title) told after it, or (for a bag or
         # vial with no dose of its own) given in the same sentence ("dobutamine infusion at 5
-        # mcg/kg/min (premix bag dobutamine 250 mg/250 mL)").
-        beside = role == "container" and not _carries_dose(events[i])
+        # mcg/kg/min (premix bag dobutamine 250 mg/250 mL)"). A vial named after the drug it
+        # holds ("Levetiracetam load: Keppra 500 mg/5 mL vials; 20 mL given") leaves the giving,
+        # and the dose read after it, to that drug.
+        beside = role == "container" and (not _carries_dose(events[i]) or any(
+            j < i and events[j].sentence == events[i].sentence and not events[j].amounts and _same_drug(events[i], events[j])
+            for j in range(len(events))))
         if not any(j != i and roles[j] == "administered" and _same_drug(events[i], events[j])
                    and (_carries_dose(events[j]) or (role == "restatement" and j > i)
                         or (beside and events[j].sentence == events[i].sentence))
