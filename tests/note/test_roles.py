@@ -316,3 +316,14 @@ def test_a_vial_named_after_its_drug_leaves_the_giving_and_the_dose_to_that_drug
     events = read_note(text, kb.facts("J1953"), kb).events
     assert [(text[e.mention.start : e.mention.end], e.role) for e in events] == [("Levetiracetam", "administered"), ("Keppra", "container")]
     assert [a.value for a in events[0].dose_amounts] == [20, 2000]
+
+
+def test_guards_on_the_clause_mechanisms(kb):
+    # a conditional hold keeps the plan; "no relief" after a giving is no refusal of it
+    assert roles_of(kb, "Plan: continue Lasix 40 mg IV daily, but hold if SBP < 90.", "J1940") == [("Lasix", "ordered")]
+    assert roles_of(kb, "Zofran 4 mg IV at 10:00; no relief.", "J2405") == [("Zofran", "administered")]
+    # a date is no recommendation: "May 3: ..."
+    assert [r for _, r in roles_of(kb, "May 3: Kenalog 40 mg injected into the right knee.")] == ["administered"]
+    # a label header opens with its inventory word; a header that merely mentions stock is no stock line
+    text = "Ondansetron 4 mg IV given at 10:00.\nGiven from clinic stock: ondansetron 4 mg IV at 10:00."
+    assert roles_of(kb, text, "J2405")[1][1] != "inventory"

@@ -116,6 +116,8 @@ def _plan_undone(modifiers: list[Modifier], stops: set[int], last: int, others: 
         if rule.category != "NOT_GIVEN" or rule.direction not in ("BACKWARD", "BIDIRECTIONAL") or mod.first <= last:
             continue
         breaks = [m.first for m in modifiers if m.rule.direction == "TERMINATE" and last < m.first < mod.first]
+        if any(m.rule.category == "PLANNED" and mod.last < m.first <= mod.last + 2 for m in modifiers):
+            continue  # "continue Lasix daily, but hold if SBP < 90": a conditional hold keeps the plan
         gap = range(last + 1, mod.first)
         if (len(breaks) == 1 and mod.first - breaks[0] <= rule.max_scope and not any(i in stops for i in gap if i != breaks[0])
                 and not any(gap.start <= a and b < gap.stop for a, b in others)):

@@ -267,7 +267,8 @@ def _negated_after(text: str, event: DoseEvent, events: list[DoseEvent]) -> bool
     if any(start <= e.mention.start < stop for e in events):
         return False
     toks = tokens(text, start, stop)
-    return any(m.rule.category == "NOT_GIVEN" and m.first == 0 for m in find_modifiers(toks))
+    # One that reads back ("not started", "held"), not one about what follows it ("no relief").
+    return any(m.rule.category == "NOT_GIVEN" and m.first == 0 and m.rule.direction != "FORWARD" for m in find_modifiers(toks))
 
 
 def _retracted(w: _Window, cues: RoleCues) -> bool:
@@ -344,6 +345,12 @@ def _aside_record(text: str, event: DoseEvent, cues: RoleCues) -> bool:
     return _has_any(tokens(text, opened, closed), cues.administration_verbs) and bool(find_times(text, opened, closed))
 
 
+def _asks(toks: list[Token], cues: RoleCues) -> bool:
+    """A recommendation word among the first tokens but the last (the last only shows what follows):
+    'would', 'may' -- not the month of a date ('May 3: ...')."""
+    return any(t.text in cues.strong_request and not toks[k + 1].text[:1].isdigit() for k, t in enumerate(toks[:-1]))
+
+
 def _context_role(text: str, w: _Window, event: DoseEvent, cues: RoleCues, now: bool) -> str:
     cats = event.categories
     recommending = event.section is not None and "recommend" in event.section.header.lower()
@@ -353,9 +360,8 @@ def _context_role(text: str, w: _Window, event: DoseEvent, cues: RoleCues, now: 
     # furosemide": a recommendation before the drug in its sentence makes it a request.
     # A sentence or clause that opens with one ("I recommended that he be treated with Bactrim
     # ..., bacitracin", "..., I would initiate ... Fragmin ... or Lovenox") asks for every drug it names.
-    body = [t for t in w.toks[: w.first] if event.section is None or t.start >= event.section.start]  # past a header
-    opening = body[:3] + _clause(w)[:3]
-    asked = _has_any(w.toks[max(0, w.first - 12) : w.first], cues.strong_request) or _has_any(opening, cues.strong_request)
+    body = [t for t in w.toks[: w.first + 1] if event.section is None or t.start >= event.section.start]  # past a header
+    asked = any(_asks(toks, cues) for toks in (w.toks[max(0, w.first - 12) : w.first + 1], body[:4], _clause(w)[:4]))
     if asked and ("ADMINISTERED" not in cats or not event.times):
         return "requested"
     # "the patient will be on Zithromax", "discharge on prednisone": a future outranks the "on".
@@ -489,7 +495,7 @@ def assign_roles(text: str, events: list[DoseEvent], notes: Annotations | None =
             role = "other"  # "If daptomycin unavailable, could use vancomycin": the drug asked for is the other
         elif (_talked_about(w, cues) or _talk_header(header_words, cues)) and context not in ("deferred", "historical"):
             role = "other"  # "Reviewed insulin pen technique", "discussed switching to Eylea"
-        elif ((_near(w, cues.inventory) or not cues.inventory.isdisjoint(header_words)) and not administers
+        elif ((_near(w, cues.inventory) or (bool(header_words) and header_words[0] in cues.inventory)) and not administers
               and not (container and not sentence_words.isdisjoint(cues.preparation))):
             # "Lucentis 0.5 mg single-dose vial, Lot 3512764" is stock; "Two 100-unit vials of
             # Botox reconstituted (lot C6102C4)" is the container the dose was prepared from (in
