@@ -19,8 +19,18 @@ allergy anywhere; a header that opens with a home-medication word ("Home:", "Cur
 reads as a home-medication list; a family-history section or a compound ("heparin-induced")
 gives other; in a history narrative (HPI) a mention told with no time and no today cue is
 historical; a condition after a plan ("start X if MAP < 65") makes it a request.
+A label header speaks for its lines ("Vials:" container, "Lot:" inventory, "Discussed ...:"
+talk); a history cue outranks a past start ("who started her recently on X") unless the giving
+is told as now, and a history sentence that goes on with "then" keeps the time before it; an
+intolerance ("has not tolerated X") is an allergy, each time the sentence names the drug; a
+sentence or clause that opens with a recommendation asks for every drug it names; a drug right
+after "if" is the condition's subject (other); a correction after a mention takes it back.
 Container, restatement, waste and inventory stand only when another mention of the same drug
-carries the administration; a lone container or title mention that reports the giving is it.
+carries the administration (a vial with no dose of its own: a giving in its sentence); a lone
+container or title mention that reports the giving is it. Last, across mentions: a drug mixed
+into the one before it ("lidocaine 2% with epinephrine") shares its role, and a bare name in an
+aside or list after another drug ("(insulin lispro, ...)", ", as well as Solu-Medrol") takes
+that drug's role rather than reading as a repeat or as talk.
 """
 
 from __future__ import annotations
