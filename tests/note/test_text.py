@@ -42,3 +42,10 @@ def test_a_transcriptions_comma_line_break_ends_a_sentence():
     ]
     # a decimal or a comma inside a sentence is no break
     assert len(sentences("Gave 2.5 mg, then 1.5 mg.")) == 1
+
+
+def test_a_products_number_does_not_end_a_sentence():
+    from docreview.note.text import sentences
+
+    assert len(sentences("The patient is given Tylenol No. 3, tabs #4, to take home.")) == 1
+    assert len(sentences("Given at 10:00. 2 mg repeated at 10:15.")) == 2

@@ -18,7 +18,10 @@ _INLINE_HEADER_RE = re.compile(r"(?<=[.,;])[ \t]*([A-Za-z][A-Za-z /&()'-]{2,45}?
 # A sentence ends at a full stop/!/? followed by space and a capital or digit, at a
 # semicolon, or at a line break. Decimal points and abbreviations (p.o., I.V.) do not end one.
 # Transcriptions write a line break as a comma: "...was normal.,Since there was ..." ends one.
-_SENTENCE_END_RE = re.compile(r"(?<![A-Za-z]\.[A-Za-z])(?<!\b[A-Za-z])[.!?](?=\s+[A-Z0-9(]|,\s*[A-Z0-9(])|;|\n")
+# "Tylenol No. 3" is a product's number, not a sentence's end.
+_SENTENCE_END_RE = re.compile(
+    r"(?<![A-Za-z]\.[A-Za-z])(?<!\b[A-Za-z])(?:[.!?](?=\s+[A-Z(]|,\s*[A-Z0-9(])|(?<!\b[Nn]o)[.!?](?=\s+[0-9]))|;|\n"
+)
 _TOKEN_RE = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|[A-Za-z0-9]+(?:['/.-][A-Za-z0-9]+)*'?[A-Za-z]*|->|[;,:]")
 
 
