@@ -327,3 +327,10 @@ def test_guards_on_the_clause_mechanisms(kb):
     # a label header opens with its inventory word; a header that merely mentions stock is no stock line
     text = "Ondansetron 4 mg IV given at 10:00.\nGiven from clinic stock: ondansetron 4 mg IV at 10:00."
     assert roles_of(kb, text, "J2405")[1][1] != "inventory"
+
+
+def test_a_drug_handed_over_for_later_is_ordered(kb):
+    text = "TREATMENT: The patient is given Tylenol No. 3, tabs #4, to take home and take one every four hours p.r.n."
+    assert roles_of(kb, text, "J1953") == [("Tylenol", "ordered")]
+    assert roles_of(kb, "Discharge: given a prescription for Keflex 500 mg q.i.d.", "J1953")[0][1] == "ordered"
+    assert roles_of(kb, "Rocephin 1 g IM given at 10:00.", "J0696") == [("Rocephin", "administered")]

@@ -81,6 +81,8 @@ class RoleCues(BaseModel):
     condition_subject: frozenset[str]
     list_joins: frozenset[str]
     retraction: list[list[str]]
+    take_home: list[list[str]]
+    prescription_before: list[list[str]]
 
 
 @lru_cache(maxsize=1)
@@ -355,6 +357,15 @@ def _aside_record(text: str, event: DoseEvent, cues: RoleCues) -> bool:
     return _has_any(tokens(text, opened, closed), cues.administration_verbs) and bool(find_times(text, opened, closed))
 
 
+def _dispensed(w: _Window, cues: RoleCues) -> bool:
+    """The drug handed over for later, not given here: a take-home phrase shortly after it, or a
+    prescription word right before it."""
+    after = [t.text for t in w.toks[w.last + 1 : w.last + 11]]
+    before = [t.text for t in w.toks[max(0, w.first - 4) : w.first]]
+    return (any(tuple(after[k : k + len(p)]) == tuple(p) for p in cues.take_home for k in range(len(after)))
+            or any(_ends_with(before, p) for p in cues.prescription_before))
+
+
 def _asks(toks: list[Token], cues: RoleCues) -> bool:
     """A recommendation word among the first tokens but the last (the last only shows what follows):
     'would', 'may' -- not the month of a date ('May 3: ...')."""
@@ -380,6 +391,8 @@ def _context_role(text: str, w: _Window, event: DoseEvent, cues: RoleCues, now: 
     # team)": a history cue outranks the verb of a past start unless the giving is told as now.
     if "ELSEWHERE" in cats or ("HISTORICAL" in cats and ("ADMINISTERED" not in cats or not now) and not future):
         return "historical"
+    if _dispensed(w, cues):
+        return "ordered"  # "is given Tylenol No. 3, tabs #4, to take home", "given a prescription for Keflex"
     if "ADMINISTERED" in cats or ("PLANNED" in cats and _aside_record(text, event, cues)):
         return "administered"
     kind = event.section.kind if event.section else "neutral"
