@@ -334,3 +334,10 @@ def test_a_drug_handed_over_for_later_is_ordered(kb):
     assert roles_of(kb, text, "J1953") == [("Tylenol", "ordered")]
     assert roles_of(kb, "Discharge: given a prescription for Keflex 500 mg q.i.d.", "J1953")[0][1] == "ordered"
     assert roles_of(kb, "Rocephin 1 g IM given at 10:00.", "J0696") == [("Rocephin", "administered")]
+
+
+def test_an_aside_that_names_a_home_list_makes_the_drug_the_patients_own(kb):
+    text = "Infliximab 400 mg infused 10:15-12:15 via PIV.\nAzathioprine 100 mg daily continues (home)."
+    assert roles_of(kb, text, "J1745")[-1] == ("Azathioprine", "historical")
+    # an aside that names a place is not a home list
+    assert roles_of(kb, "Ondansetron 4 mg IV (outpatient clinic).", "J2405") == [("Ondansetron", "administered")]

@@ -300,6 +300,19 @@ def _talk_header(header_words: list[str], cues: RoleCues) -> bool:
     return any(header_words[: len(p)] == list(p) for p in cues.talk)
 
 
+def _home_aside(text: str, event: DoseEvent, events: list[DoseEvent]) -> bool:
+    """'Azathioprine 100 mg daily continues (home).': an aside after the drug, before any other,
+    that says whose regimen it is."""
+    opened = text.find("(", event.mention.end, event.sentence.end)
+    closed = text.find(")", opened + 1, event.sentence.end + 1) if opened >= 0 else -1
+    if closed < 0 or any(event.mention.end <= e.mention.start < closed for e in events if e is not event):
+        return False
+    from docreview.note.text import classify_header
+
+    # The whole aside names a home list ("(home)", "(home meds)"), not a place ("(outpatient clinic)").
+    return classify_header(text[opened + 1 : closed])[1] == "HOME_MEDICATION"
+
+
 def _home_header(header: str, cues: RoleCues) -> bool:
     """'Home:', 'Home meds per pharmacy:', 'Current prophylaxis:', 'Med hx:': the patient's own regimen."""
     words = header.lower().split()
@@ -504,7 +517,8 @@ def assign_roles(text: str, events: list[DoseEvent], notes: Annotations | None =
             role = "other"  # "Drew up 2 mL of triamcinolone from ... -- correction: ...": struck out
         elif category == "ALLERGY" or _allergy_cue(w, cues):
             role = "allergy"
-        elif (category == "HOME_MEDICATION" or _home_header(header, cues)) and "ADMINISTERED" not in event.categories and context != "deferred":
+        elif ((category == "HOME_MEDICATION" or _home_header(header, cues) or _home_aside(text, event, events))
+              and "ADMINISTERED" not in event.categories and context != "deferred"):
             role = "historical"
         elif category == "MED_LIST" and context != "deferred" and not listed[i]:
             # "MEDICATIONS: Premarin 1.25 mg daily, ..." is the patient's list; "Meds: 1315
