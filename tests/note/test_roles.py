@@ -156,3 +156,188 @@ def test_a_vial_named_by_another_codes_product_makes_the_dose_that_product(kb):
 def test_a_total_written_before_the_drugs_amount_restates_the_doses(kb):
     text = "Received 3 mg of Versed for the TEE, then 2 mg of Versed for total of 5 mg of Versed."
     assert [r for _, r in roles_of(kb, text, "J2250")] == ["administered", "administered", "restatement"]
+
+
+def test_a_negation_after_the_drug_wins_over_a_forward_phrase_it_overlaps(kb):
+    # "was not" reads forward and "not performed" backward: the drug sits before them.
+    text = "Isoproterenol infusion was not performed to look for SVT."
+    assert roles_of(kb, text, "J1953") == [("Isoproterenol", "deferred")]
+
+
+def test_an_order_undone_by_a_later_clause_is_deferred(kb):
+    assert roles_of(kb, "Pt was ordered Demerol 50 mg IM for pain, but he refused.", "J2175") == [("Demerol", "deferred")]
+    assert roles_of(kb, "Phenytoin considered but not needed after the seizure stopped.", "J1165") == [("Phenytoin", "deferred")]
+    # the negation in the later clause belongs to the drug it names
+    roles = roles_of(kb, "Zofran ordered, but Toradol refused.", "J2405")
+    assert roles[0] == ("Zofran", "ordered")
+
+
+def test_a_label_header_speaks_for_the_lines_under_it(kb):
+    text = ("Infliximab 400 mg IV infused 10:15-12:15.\n"
+            "Vials: Remicade 100 mg x4 (lot 9RM412), reconstituted in sterile water.\n"
+            "Lot: infliximab RM412; Remicade RM413.\n"
+            "Discussed next steps: Remicade infusion kit for home.")
+    assert [r for _, r in roles_of(kb, text, "J1745")] == ["administered", "container", "inventory", "inventory", "other"]
+
+
+def test_a_vial_prepared_in_another_sentence_of_its_stock_line_is_stock(kb):
+    text = ("Product: Botox 200-unit vial, Lot C5521C3, Exp 11/2026; reconstituted with 4 mL saline.\n"
+            "155 units of Botox injected IM across 31 sites.")
+    assert [r for _, r in roles_of(kb, text, "J0585")] == ["inventory", "administered"]
+
+
+def test_a_drug_mixed_into_another_shares_its_role(kb):
+    text = ("Local anesthesia: two 1.7 mL cartridges of articaine 4% with epinephrine 1:100,000, IANB.\n"
+            "Then 3 mL of lidocaine 1% with 1:100,000 epinephrine infiltrated at the second site.")
+    assert [r for _, r in roles_of(kb, text, "J0171")] == ["administered", "administered", "administered", "administered"]
+    # "mixed with" is a preparation, not a mixture named by its strengths
+    assert _mixed(kb, "Kenalog 40 mg mixed with lidocaine 2 mL injected.") is False
+
+
+def _mixed(kb, text: str) -> bool:
+    from docreview.note.roles import _mixed_into, _Tokens, role_cues
+
+    events = read_note(text, kb.facts("J3301"), kb).events
+    return _mixed_into(_Tokens(text), events[0], events[1], role_cues())
+
+
+def test_a_history_cue_outranks_a_past_start_unless_told_as_now(kb):
+    assert roles_of(kb, "Indications: seen by Dr. Y, who started her recently on methadone.", "J1230") == [("methadone", "historical")]
+    assert roles_of(kb, "Currently on cefazolin 2 g IV q8h (started by primary team 10/01).", "J0690") == [("cefazolin", "historical")]
+    assert roles_of(kb, "Heparin drip started today at 10:15, previously on enoxaparin.", "J1644")[0][1] == "administered"
+
+
+def test_an_intolerance_is_an_allergy_each_time_the_sentence_names_the_drug(kb):
+    assert roles_of(kb, "Pain: the patient has not tolerated morphine in the past.", "J2270") == [("morphine", "allergy")]
+    text = "Codeine caused her to be excitable, but she had no allergic reaction to codeine."
+    assert [r for _, r in roles_of(kb, text, "J1953")] == ["allergy", "allergy"]
+
+
+def test_a_record_in_the_mentions_own_parenthesis_is_the_giving(kb):
+    assert roles_of(kb, "Dispensed today: ketorolac 30 mg x1 (pt J.M., given IM 15:20).", "J1885") == [("ketorolac", "administered")]
+    # a parenthesis after other words is not the mention's own record
+    assert roles_of(kb, "Dispensed today: ketorolac 30 mg x1 for home use (pharmacy, given 15:20).", "J1885") == [("ketorolac", "ordered")]
+
+
+def test_a_bag_beside_an_infusion_told_by_its_rate_is_the_container(kb):
+    text = "Continues on dobutamine infusion at 5 mcg/kg/min via PICC (premix bag dobutamine 250 mg/250 mL D5W)."
+    assert [r for _, r in roles_of(kb, text, "J1250")] == ["administered", "container"]
+
+
+def test_a_treatment_plan_section_orders(kb):
+    text = "TREATMENT PLAN:\n1. We begin a weaning schedule for her morphine by decreasing in 60 mg intervals."
+    assert roles_of(kb, text, "J2270") == [("morphine", "ordered")]
+
+
+def test_a_sedation_named_by_its_drug_is_a_giving(kb):
+    text = ("UPPER ENDOSCOPY\n"
+            "OPERATIVE NOTE: The patient was not tolerating conscious sedation. We continued the procedure with propofol sedation.\n"
+            "The scope was reintroduced after propofol sedation.")
+    assert [r for _, r in roles_of(kb, text, "J2704")] == ["administered", "restatement"]
+
+
+def test_a_sentence_or_clause_that_opens_with_a_recommendation_asks_for_each_drug(kb):
+    text = ("Impression: I recommended that he be treated with Bactrim for a 10-day course at home, "
+            "bacitracin, or some antibiotic ointment to the area with each diaper change for the next 2 to 3 weeks.")
+    assert [r for _, r in roles_of(kb, text, "J1953")] == ["requested", "requested"]
+    text = ("Once the INR is down, I would initiate low-molecular weight heparin in the form of Fragmin once a day "
+            "or Lovenox on a b.i.d. schedule for 4 to 6 weeks.")
+    assert {r for _, r in roles_of(kb, text, "J1650")} == {"requested"}
+
+
+def test_a_drug_that_is_the_subject_of_a_condition_is_other(kb):
+    text = "Recommendations: 2. If daptomycin unavailable, could use vancomycin with a slower infusion."
+    roles = dict(roles_of(kb, text, "J3370"))
+    assert roles["daptomycin"] == "other" and roles["vancomycin"] == "requested"
+
+
+def test_a_following_negation_with_no_drug_of_its_own_goes_on_about_the_drug(kb):
+    text = "Milrinone discussed as alternative; not started given renal function.\nFurosemide 80 mg IV given at 06:00."
+    assert [r for _, r in roles_of(kb, text, "J2260")] == ["deferred", "administered"]
+    # a next sentence that names its own drug speaks of that one
+    text = "Milrinone discussed as alternative; not started dobutamine.\nFurosemide 80 mg IV given at 06:00."
+    assert roles_of(kb, text, "J2260")[0] == ("Milrinone", "other")
+
+
+def test_a_history_sentence_that_goes_on_with_then_keeps_the_time_before_it(kb):
+    text = ("HISTORY OF PRESENT ILLNESS: Dr. X was called early this morning due to hypotension. "
+            "He then changed antibiotics to vancomycin. He had been treated with cefazolin for cellulitis.")
+    roles = dict(roles_of(kb, text, "J3370"))
+    assert roles["vancomycin"] == "administered" and roles["cefazolin"] == "historical"
+
+
+def test_a_postoperative_start_in_a_history_is_this_stay(kb):
+    text = "HISTORY OF PRESENT ILLNESS: Admitted for knee arthroplasty, and postoperatively, she was placed on Coumadin."
+    assert roles_of(kb, text, "J1953") == [("Coumadin", "administered")]
+
+
+def test_context_vocabulary_for_immunity_history_and_modal_giving(kb):
+    assert roles_of(kb, "Treatment: burn dressing applied. Tetanus immunization is up to date.", "J1953")[0][1] == "historical"
+    text = "Findings: submucosal hemorrhage, possibly due to longstanding bolus impaction and Coumadin therapy."
+    assert roles_of(kb, text, "J1953") == [("Coumadin", "historical")]
+    assert roles_of(kb, "Impression: at home, they may administer Diastat 10 mg at seizure onset.", "J1953")[0][1] != "administered"
+
+
+def test_a_relative_clause_that_lists_the_orders_keeps_their_scope(kb):
+    text = "ICU was called to leave orders in addition to my initial orders, which included albuterol q2h and Levaquin 500 mg IV."
+    assert {r for _, r in roles_of(kb, text, "J1956")} == {"ordered"}
+
+
+def test_a_med_list_item_beside_recorded_items_is_recorded_unless_it_has_a_frequency(kb):
+    text = "MEDICATIONS: , Fentanyl 25 mcg, Versed 2 mg, 2% lidocaine spray to the pharynx."
+    assert [r for _, r in roles_of(kb, text, "J2250")] == ["administered", "administered", "administered"]
+    text = "MEDICATIONS: , Fentanyl 25 mcg, Versed 2 mg, omeprazole daily."
+    assert roles_of(kb, text, "J2250")[-1] == ("omeprazole", "historical")
+
+
+def test_an_aside_that_specifies_a_talked_about_name_is_talked_about_too(kb):
+    text = "DIABETES EDUCATION VISIT\nReviewed insulin pen technique (insulin lispro, insulin glargine). Demonstrated injection."
+    assert {r for _, r in roles_of(kb, text, "J1815")} == {"other"}
+
+
+def test_a_bare_name_listed_after_another_is_what_the_list_is(kb):
+    text = "Critical care note: my initial orders for the ICU team: Levaquin 500 mg IV, as well as Solu-Medrol."
+    assert [r for _, r in roles_of(kb, text, "J1956")] == ["ordered", "ordered"]
+
+
+def test_a_correction_takes_back_what_was_written_before_it(kb):
+    text = ("Knee injection.\nDrew up 2 mL of triamcinolone from a Kenalog-40 vial -- correction: single Kenalog-40 1 mL vial; "
+            "1 mL (40 mg) triamcinolone injected intra-articular L knee.")
+    assert [r for _, r in roles_of(kb, text)] == ["other", "other", "container", "administered"]
+
+
+def test_a_regimen_changed_during_the_stay_was_given(kb):
+    text = "HOSPITAL COURSE: Her blood pressure was 180/90. Medication was adjusted to benazepril 20 mg a day."
+    assert roles_of(kb, text, "J1953") == [("benazepril", "administered")]
+
+
+def test_a_vial_named_after_its_drug_leaves_the_giving_and_the_dose_to_that_drug(kb):
+    text = "ED course: Levetiracetam load: Keppra 500 mg/5 mL vials; 20 mL (2000 mg) given IVPB over 15 min at 21:55."
+    events = read_note(text, kb.facts("J1953"), kb).events
+    assert [(text[e.mention.start : e.mention.end], e.role) for e in events] == [("Levetiracetam", "administered"), ("Keppra", "container")]
+    assert [a.value for a in events[0].dose_amounts] == [20, 2000]
+
+
+def test_guards_on_the_clause_mechanisms(kb):
+    # a conditional hold keeps the plan; "no relief" after a giving is no refusal of it
+    assert roles_of(kb, "Plan: continue Lasix 40 mg IV daily, but hold if SBP < 90.", "J1940") == [("Lasix", "ordered")]
+    assert roles_of(kb, "Zofran 4 mg IV at 10:00; no relief.", "J2405") == [("Zofran", "administered")]
+    # a date is no recommendation: "May 3: ..."
+    assert [r for _, r in roles_of(kb, "May 3: Kenalog 40 mg injected into the right knee.")] == ["administered"]
+    # a label header opens with its inventory word; a header that merely mentions stock is no stock line
+    text = "Ondansetron 4 mg IV given at 10:00.\nGiven from clinic stock: ondansetron 4 mg IV at 10:00."
+    assert roles_of(kb, text, "J2405")[1][1] != "inventory"
+
+
+def test_a_drug_handed_over_for_later_is_ordered(kb):
+    text = "TREATMENT: The patient is given Tylenol No. 3, tabs #4, to take home and take one every four hours p.r.n."
+    assert roles_of(kb, text, "J1953") == [("Tylenol", "ordered")]
+    assert roles_of(kb, "Discharge: given a prescription for Keflex 500 mg q.i.d.", "J1953")[0][1] == "ordered"
+    assert roles_of(kb, "Rocephin 1 g IM given at 10:00.", "J0696") == [("Rocephin", "administered")]
+
+
+def test_an_aside_that_names_a_home_list_makes_the_drug_the_patients_own(kb):
+    text = "Infliximab 400 mg infused 10:15-12:15 via PIV.\nAzathioprine 100 mg daily continues (home)."
+    assert roles_of(kb, text, "J1745")[-1] == ("Azathioprine", "historical")
+    # an aside that names a place is not a home list
+    assert roles_of(kb, "Ondansetron 4 mg IV (outpatient clinic).", "J2405") == [("Ondansetron", "administered")]

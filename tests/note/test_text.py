@@ -29,3 +29,23 @@ def test_a_sentence_ends_where_an_inline_header_begins():
     secs = sections(text)
     sents = sentences(text, breaks=[s.header_start for s in secs if s.header_start > 0])
     assert [text[s.start : s.end] for s in sents][-1].startswith("INJECTATE USED")
+
+
+def test_a_transcriptions_comma_line_break_ends_a_sentence():
+    from docreview.note.text import sentences
+
+    text = "VA dissociation was present.,Since there was no dual pathway, isoproterenol was not given.,Done."
+    assert [text[s.start : s.end] for s in sentences(text)] == [
+        "VA dissociation was present.",
+        "Since there was no dual pathway, isoproterenol was not given.",
+        "Done.",
+    ]
+    # a decimal or a comma inside a sentence is no break
+    assert len(sentences("Gave 2.5 mg, then 1.5 mg.")) == 1
+
+
+def test_a_products_number_does_not_end_a_sentence():
+    from docreview.note.text import sentences
+
+    assert len(sentences("The patient is given Tylenol No. 3, tabs #4, to take home.")) == 1
+    assert len(sentences("Given at 10:00. 2 mg repeated at 10:15.")) == 2

@@ -38,8 +38,10 @@ def context_rules() -> tuple[ContextRule, ...]:
     rule_file = data_file("context_rules.json")
     assert isinstance(rule_file, ContextRulesFile)
     rules = [ContextRule(r.words(), r.category, r.direction, r.max_scope, r.max_targets) for r in rule_file.context_rules]
-    # Longest phrases first so "not given" wins over "given".
-    return tuple(sorted(rules, key=lambda r: -len(r.words)))
+    # Longest phrases first so "not given" wins over "given"; between two of one length that
+    # overlap, the one that also reads backward: "isoproterenol was not performed" is "not
+    # performed" (of the drug before it), not "was not" (of what follows).
+    return tuple(sorted(rules, key=lambda r: (-len(r.words), r.direction == "FORWARD")))
 
 
 @lru_cache(maxsize=1)
@@ -100,7 +102,27 @@ def categories_for(
             # A comma also closes a backward scope: "Keppra given, Zofran held".
             if mod.first - last <= rule.max_scope and not any(i in stops or i in commas for i in gap):
                 found.add(rule.category)
+    if "PLANNED" in found and not found & {"ADMINISTERED", "NOT_GIVEN"} and _plan_undone(modifiers, stops, last, others):
+        found.add("NOT_GIVEN")
     return found
+
+
+def _plan_undone(modifiers: list[Modifier], stops: set[int], last: int, others: list[tuple[int, int]]) -> bool:
+    """An order or plan that a later clause of the sentence undoes: "Demerol 50 mg IM was ordered,
+    but he refused", "Phenytoin considered but not needed". The negation reaches back across one
+    clause break (a terminating word, not a semicolon) when no other drug stands between."""
+    for mod in modifiers:
+        rule = mod.rule
+        if rule.category != "NOT_GIVEN" or rule.direction not in ("BACKWARD", "BIDIRECTIONAL") or mod.first <= last:
+            continue
+        breaks = [m.first for m in modifiers if m.rule.direction == "TERMINATE" and last < m.first < mod.first]
+        if any(m.rule.category == "PLANNED" and mod.last < m.first <= mod.last + 2 for m in modifiers):
+            continue  # "continue Lasix daily, but hold if SBP < 90": a conditional hold keeps the plan
+        gap = range(last + 1, mod.first)
+        if (len(breaks) == 1 and mod.first - breaks[0] <= rule.max_scope and not any(i in stops for i in gap if i != breaks[0])
+                and not any(gap.start <= a and b < gap.stop for a, b in others)):
+            return True
+    return False
 
 
 def _nearer(rule: ContextRule, others: list[tuple[int, int]], gap: range) -> bool:

@@ -325,8 +325,9 @@ def read_note(text: str, facts: CodeFacts, kb: KnowledgeBase) -> NoteFacts:
         _partial_dose(notes, sents, mentions, event, discarded)
         if not event.routes:
             event.routes = _preceding_routes(notes, sents, mentions, event.sentence)
-    for event, role in zip(events, assign_roles(text, events), strict=True):
+    for event, role in zip(events, assign_roles(text, events, notes), strict=True):
         event.role = role
+    _dose_from_container(events)
     _routes_from_restatements(events)
     _share_trailing_routes(text, events)
     _routes_after_parenthesis(notes, events)
@@ -514,6 +515,19 @@ def _routes_after_parenthesis(notes: Annotations, events: list[DoseEvent]) -> No
                  if not any(closed < e.mention.start < r.start for e in events if e.sentence == sent)]
         if after:
             event.routes = after[:1]
+
+
+def _dose_from_container(events: list[DoseEvent]) -> None:
+    """'Levetiracetam load: Keppra 500 mg/5 mL vials; 20 mL (2000 mg) given IVPB': the dose read
+    after the vial is the dose of the drug named before it, in its sentence, with none of its own."""
+    for i, event in enumerate(events):
+        if event.role != "container" or not event.dose_amounts:
+            continue
+        head = next((e for e in events[:i] if e.sentence == event.sentence and e.role == "administered" and not e.amounts
+                     and e.mention.codes & event.mention.codes), None)
+        if head is not None:
+            head.amounts = list(event.dose_amounts)
+            head.routes = head.routes or list(event.routes)
 
 
 def _routes_from_restatements(events: list[DoseEvent]) -> None:

@@ -19,12 +19,23 @@ allergy anywhere; a header that opens with a home-medication word ("Home:", "Cur
 reads as a home-medication list; a family-history section or a compound ("heparin-induced")
 gives other; in a history narrative (HPI) a mention told with no time and no today cue is
 historical; a condition after a plan ("start X if MAP < 65") makes it a request.
+A label header speaks for its lines ("Vials:" container, "Lot:" inventory, "Discussed ...:"
+talk); a history cue outranks a past start ("who started her recently on X") unless the giving
+is told as now, and a history sentence that goes on with "then" keeps the time before it; an
+intolerance ("has not tolerated X") is an allergy, each time the sentence names the drug; a
+sentence or clause that opens with a recommendation asks for every drug it names; a drug right
+after "if" is the condition's subject (other); a correction after a mention takes it back.
 Container, restatement, waste and inventory stand only when another mention of the same drug
-carries the administration; a lone container or title mention that reports the giving is it.
+carries the administration (a vial with no dose of its own: a giving in its sentence); a lone
+container or title mention that reports the giving is it. Last, across mentions: a drug mixed
+into the one before it ("lidocaine 2% with epinephrine") shares its role, and a bare name in an
+aside or list after another drug ("(insulin lispro, ...)", ", as well as Solu-Medrol") takes
+that drug's role rather than reading as a repeat or as talk.
 """
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -35,6 +46,7 @@ from pydantic import BaseModel
 from docreview.note.text import Token, tokens
 
 if TYPE_CHECKING:
+    from docreview.note.annotate import Annotations
     from docreview.note.extract import DoseEvent
 
 ROLES = ("administered", "ordered", "requested", "deferred", "historical", "allergy", "container", "inventory", "waste",
@@ -64,6 +76,13 @@ class RoleCues(BaseModel):
     strong_request: frozenset[str]
     talk: list[list[str]]
     future: frozenset[str]
+    mixture: frozenset[str]
+    intolerance_before: list[list[str]]
+    condition_subject: frozenset[str]
+    list_joins: frozenset[str]
+    retraction: list[list[str]]
+    take_home: list[list[str]]
+    prescription_before: list[list[str]]
 
 
 @lru_cache(maxsize=1)
@@ -102,12 +121,15 @@ def _clause(w: _Window) -> list[Token]:
 
 
 class _Tokens:
-    """Word tokens of each sentence and line, made once per note (events share sentences)."""
+    """Word tokens of each sentence, made once per note (events share sentences): the annotation
+    stage's own tokens where it has them."""
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, notes: Annotations | None = None) -> None:
         self.text = text
+        self.notes = notes
         self._cache: dict[tuple[int, int], list[Token]] = {}
-        self._words: dict[tuple[int, int], frozenset[str]] = {}
+        self._starts: list[int] | None = None
+        self._spans: list[tuple[int, int]] = []
 
     def span(self, start: int, end: int) -> list[Token]:
         key = (start, end)
@@ -115,16 +137,22 @@ class _Tokens:
             self._cache[key] = tokens(self.text, start, end)
         return self._cache[key]
 
-    def line_words(self, event: DoseEvent) -> frozenset[str]:
-        start = self.text.rfind("\n", 0, event.mention.start) + 1
-        end = self.text.find("\n", event.mention.end)
-        key = (start, len(self.text) if end < 0 else end)
-        if key not in self._words:
-            self._words[key] = frozenset(t.text for t in self.span(*key))
-        return self._words[key]
-
     def sentence_of(self, event: DoseEvent) -> list[Token]:
+        if self.notes is not None:
+            return self.notes.context(event.sentence)[0]
         return self.span(event.sentence.start, event.sentence.end)
+
+    def sentence_before(self, start: int) -> tuple[int, int] | None:
+        """The span of the sentence that ends before `start`."""
+        if self._starts is None:
+            from docreview.note.text import sentences
+
+            self._spans = [(s.start, s.end) for s in sentences(self.text)]
+            self._starts = [s for s, _ in self._spans]
+        k = bisect_right(self._starts, start - 1) - 1
+        while k >= 0 and self._spans[k][1] > start:  # the sentence that holds `start` itself
+            k -= 1
+        return self._spans[k] if k >= 0 else None
 
 
 def _ends_with(words: Sequence[str], phrase: Sequence[str]) -> bool:
@@ -228,12 +256,61 @@ def _inside_parentheses(text: str, event: DoseEvent, clause: list[Token]) -> lis
 
 
 def _allergy_cue(w: _Window, cues: RoleCues) -> bool:
-    """'allergic to X', 'allergy to X', 'X hypersensitivity', 'X allergy': within the clause."""
+    """'allergic to X', 'allergy to X', 'X hypersensitivity', 'X allergy', 'has not tolerated X':
+    within the clause."""
     clause = _clause(w)
     lo = clause[0].start if clause else 0
     before = [t for t in w.toks[max(0, w.first - 5) : w.first] if t.start >= lo]
     after = w.toks[w.last + 1 : w.last + 3]
-    return _has_any(before, cues.allergy) or (bool(after) and after[0].text in cues.allergy)
+    words = [t.text for t in before]
+    return (_has_any(before, cues.allergy) or (bool(after) and after[0].text in cues.allergy)
+            or any(_ends_with(words, phrase) for phrase in cues.intolerance_before))
+
+
+def _negated_after(text: str, event: DoseEvent, events: list[DoseEvent]) -> bool:
+    """'Milrinone discussed as alternative; not started given renal function': the next sentence
+    of the line opens with a negation and names no drug of its own, so it goes on about this one."""
+    from docreview.note.context import find_modifiers
+
+    start = event.sentence.end + 1
+    if text[event.sentence.end : start] != ";":
+        return False
+    stop = min(i for i in (text.find(";", start), text.find("\n", start), text.find(". ", start), len(text)) if i >= 0)
+    if any(start <= e.mention.start < stop for e in events):
+        return False
+    toks = tokens(text, start, stop)
+    # One that reads back ("not started", "held"), not one about what follows it ("no relief").
+    return any(m.rule.category == "NOT_GIVEN" and m.first == 0 and m.rule.direction != "FORWARD" for m in find_modifiers(toks))
+
+
+def _retracted(w: _Window, cues: RoleCues) -> bool:
+    """A correction after the mention in its sentence takes back what was written before it."""
+    after = [t.text for t in w.toks[w.last + 1 :]]
+    return any(tuple(after[k : k + len(p)]) == tuple(p) for p in cues.retraction for k in range(len(after)))
+
+
+def _condition_subject(w: _Window, cues: RoleCues) -> bool:
+    """The drug is the subject of a condition: 'if (the) daptomycin (is) unavailable'."""
+    before = [t.text for t in w.toks[max(0, w.first - 3) : w.first] if t.text not in {"the", "a", "an", "his", "her", "their"}]
+    return bool(before) and before[-1] in cues.condition_subject
+
+
+def _talk_header(header_words: list[str], cues: RoleCues) -> bool:
+    """'Discussed hypoglycemia treatment: glucose tablets, glucagon kit': a header that opens with talk."""
+    return any(header_words[: len(p)] == list(p) for p in cues.talk)
+
+
+def _home_aside(text: str, event: DoseEvent, events: list[DoseEvent]) -> bool:
+    """'Azathioprine 100 mg daily continues (home).': an aside after the drug, before any other,
+    that says whose regimen it is."""
+    opened = text.find("(", event.mention.end, event.sentence.end)
+    closed = text.find(")", opened + 1, event.sentence.end + 1) if opened >= 0 else -1
+    if closed < 0 or any(event.mention.end <= e.mention.start < closed for e in events if e is not event):
+        return False
+    from docreview.note.text import classify_header
+
+    # The whole aside names a home list ("(home)", "(home meds)"), not a place ("(outpatient clinic)").
+    return classify_header(text[opened + 1 : closed])[1] == "HOME_MEDICATION"
 
 
 def _home_header(header: str, cues: RoleCues) -> bool:
@@ -243,12 +320,22 @@ def _home_header(header: str, cues: RoleCues) -> bool:
 
 
 def _told_now(toks_of: _Tokens, event: DoseEvent, cues: RoleCues) -> bool:
-    """A time of day or a today cue in the sentence: the giving happens at this encounter."""
+    """A time of day or a today cue in the sentence: the giving happens at this encounter. A
+    sentence that goes on with "then" ("He then changed to vancomycin") keeps the time of the
+    sentence before it."""
+    w = _window(toks_of, event)
+    if _now_in(toks_of, event.sentence.start, event.sentence.end, cues):
+        return True
+    before = toks_of.sentence_before(event.sentence.start)
+    return "then" in [t.text for t in w.toks[: min(3, w.first)]] and before is not None and _now_in(toks_of, *before, cues)
+
+
+def _now_in(toks_of: _Tokens, start: int, end: int, cues: RoleCues) -> bool:
     from docreview.note.amounts import find_times
 
-    words = [t.text for t in toks_of.sentence_of(event)]
-    if find_times(toks_of.text, event.sentence.start, event.sentence.end):
+    if find_times(toks_of.text, start, end):
         return True
+    words = [t.text for t in toks_of.span(start, end)]
     return any(tuple(words[i : i + len(p)]) == tuple(p) for p in (c.split() for c in cues.now) for i in range(len(words)))
 
 
@@ -270,20 +357,56 @@ def _clause_before(w: _Window, limit: int) -> list[Token]:
 _AS_NEEDED = frozenset({"needed", "necessary", "required", "indicated"})
 
 
-def _context_role(w: _Window, event: DoseEvent, cues: RoleCues) -> str:
+def _aside_record(text: str, event: DoseEvent, cues: RoleCues) -> bool:
+    """'Dispensed: ketorolac 30 mg x1 (pt J.M., given IM 15:20)': the mention's own parenthesis,
+    right after its amount, records the giving (a verb and a time)."""
+    from docreview.note.amounts import find_times
+
+    opened = text.find("(", event.mention.end, event.sentence.end)
+    if opened < 0 or any(t.text.isalpha() and not _is_strength(t.text) for t in tokens(text, event.mention.end, opened)):
+        return False
+    closed = text.find(")", opened, event.sentence.end + 1)
+    closed = event.sentence.end if closed < 0 else closed
+    return _has_any(tokens(text, opened, closed), cues.administration_verbs) and bool(find_times(text, opened, closed))
+
+
+def _dispensed(w: _Window, cues: RoleCues) -> bool:
+    """The drug handed over for later, not given here: a take-home phrase shortly after it, or a
+    prescription word right before it."""
+    after = [t.text for t in w.toks[w.last + 1 : w.last + 11]]
+    before = [t.text for t in w.toks[max(0, w.first - 4) : w.first]]
+    return (any(tuple(after[k : k + len(p)]) == tuple(p) for p in cues.take_home for k in range(len(after)))
+            or any(_ends_with(before, p) for p in cues.prescription_before))
+
+
+def _asks(toks: list[Token], cues: RoleCues) -> bool:
+    """A recommendation word among the first tokens but the last (the last only shows what follows):
+    'would', 'may' -- not the month of a date ('May 3: ...')."""
+    return any(t.text in cues.strong_request and not toks[k + 1].text[:1].isdigit() for k, t in enumerate(toks[:-1]))
+
+
+def _context_role(text: str, w: _Window, event: DoseEvent, cues: RoleCues, now: bool) -> str:
     cats = event.categories
     recommending = event.section is not None and "recommend" in event.section.header.lower()
     if "NOT_GIVEN" in cats:
         return "requested" if recommending else "deferred"  # "Recommendations: 1. Please discontinue cefazolin"
     # "I recommended that he be treated with Bactrim ... at home", "she may require additional IV
     # furosemide": a recommendation before the drug in its sentence makes it a request.
-    if _has_any(w.toks[max(0, w.first - 12) : w.first], cues.strong_request) and ("ADMINISTERED" not in cats or not event.times):
+    # A sentence or clause that opens with one ("I recommended that he be treated with Bactrim
+    # ..., bacitracin", "..., I would initiate ... Fragmin ... or Lovenox") asks for every drug it names.
+    body = [t for t in w.toks[: w.first + 1] if event.section is None or t.start >= event.section.start]  # past a header
+    asked = any(_asks(toks, cues) for toks in (w.toks[max(0, w.first - 12) : w.first + 1], body[:4], _clause(w)[:4]))
+    if asked and ("ADMINISTERED" not in cats or not event.times):
         return "requested"
     # "the patient will be on Zithromax", "discharge on prednisone": a future outranks the "on".
     future = "PLANNED" in cats and _has_any(w.toks[max(0, w.first - 8) : w.first], cues.future)
-    if "ELSEWHERE" in cats or ("HISTORICAL" in cats and "ADMINISTERED" not in cats and not future):
+    # "who started her recently on methadone", "Currently on cefazolin ... (started by primary
+    # team)": a history cue outranks the verb of a past start unless the giving is told as now.
+    if "ELSEWHERE" in cats or ("HISTORICAL" in cats and ("ADMINISTERED" not in cats or not now) and not future):
         return "historical"
-    if "ADMINISTERED" in cats:
+    if _dispensed(w, cues):
+        return "ordered"  # "is given Tylenol No. 3, tabs #4, to take home", "given a prescription for Keflex"
+    if "ADMINISTERED" in cats or ("PLANNED" in cats and _aside_record(text, event, cues)):
         return "administered"
     kind = event.section.kind if event.section else "neutral"
     if "PLANNED" in cats:
@@ -331,6 +454,17 @@ def _is_record_clause(text: str, clause: list[Token], event: DoseEvent, cues: Ro
     return injected or any(clause[0].start <= a.start <= clause[-1].end for a in event.amounts)
 
 
+def _list_records(text: str, toks_of: _Tokens, events: list[DoseEvent], cues: RoleCues) -> list[bool]:
+    """Which medication-list items record a giving: their own clause does, or (with no dosing
+    frequency of their own) another item of their sentence does: "MEDICATIONS: Fentanyl 25 mcg,
+    Versed 2 mg, 2% lidocaine spray to the pharynx" in a procedure note."""
+    own = [bool(e.section) and e.section.category == "MED_LIST"
+           and _is_record_clause(text, _inside_parentheses(text, e, _clause(_window(toks_of, e))), e, cues) for e in events]
+    return [own[i] or (bool(e.section) and e.section.category == "MED_LIST" and "PLANNED" not in e.categories
+                       and any(own[j] and events[j].sentence == e.sentence for j in range(len(events)) if j != i))
+            for i, e in enumerate(events)]
+
+
 def _narrative(event: DoseEvent, cues: RoleCues) -> bool:
     """A history narrative: the history of present illness, or a past-history section."""
     sec = event.section
@@ -352,41 +486,57 @@ def _same_drug(a: DoseEvent, b: DoseEvent) -> bool:
     return a.mention.name == b.mention.name
 
 
-def assign_roles(text: str, events: list[DoseEvent]) -> list[str]:
-    """One role per event (the events are the note's drug mentions, in order)."""
+def assign_roles(text: str, events: list[DoseEvent], notes: Annotations | None = None) -> list[str]:
+    """One role per event (the events are the note's drug mentions, in order); `notes`: the
+    annotation stage's scans, whose sentence tokens the roles read."""
     cues = role_cues()
-    toks_of = _Tokens(text)
+    toks_of = _Tokens(text, notes)
     first_pass: list[tuple[str, str]] = []  # (role, the role to fall back to)
-    for event in events:
+    listed = _list_records(text, toks_of, events, cues)
+    for i, event in enumerate(events):
         w = _window(toks_of, event)
-        context = _context_role(w, event, cues)
+        context = _context_role(text, w, event, cues, _told_now(toks_of, event, cues))
+        if context != "deferred" and "ADMINISTERED" not in event.categories and _negated_after(text, event, events):
+            context = "deferred"
         after = [t.text for t in w.toks[w.last + 1 : w.last + 3]]
         category = event.section.category if event.section else ""
         header = event.section.header.lower() if event.section else ""
         clause = _inside_parentheses(text, event, _clause(w))
         administers = _has_any(clause, cues.administration_verbs)
-        line = toks_of.line_words(event)
         # "drawn from a Kenalog-40 1 mL vial": framed on both sides, the mention names the vial
         # even in a clause that goes on to say how the dose was given.
         framed = _container_before(w, cues) and _container_after(w, cues)
-        container = framed or ((_container_cue(w, cues) or _concentration_aside(text, event)) and not administers and not _route_in(text, clause))
-        if category == "ALLERGY" or _allergy_cue(w, cues):
+        # A label header speaks for every line under it: "Vials: Remicade 100 mg x4 ...",
+        # "Lot: dexamethasone DX3307; ondansetron ON1182".
+        header_words = header.replace("/", " ").split()
+        container_header = bool(header_words) and header_words[0] in cues.container_after
+        container = framed or ((_container_cue(w, cues) or container_header or _concentration_aside(text, event))
+                               and not administers and not _route_in(text, clause))
+        sentence_words = frozenset(t.text for t in w.toks)
+        if _retracted(w, cues):
+            role = "other"  # "Drew up 2 mL of triamcinolone from ... -- correction: ...": struck out
+        elif category == "ALLERGY" or _allergy_cue(w, cues):
             role = "allergy"
-        elif (category == "HOME_MEDICATION" or _home_header(header, cues)) and "ADMINISTERED" not in event.categories and context != "deferred":
+        elif ((category == "HOME_MEDICATION" or _home_header(header, cues) or _home_aside(text, event, events))
+              and "ADMINISTERED" not in event.categories and context != "deferred"):
             role = "historical"
-        elif category == "MED_LIST" and context != "deferred" and not _is_record_clause(text, clause, event, cues):
+        elif category == "MED_LIST" and context != "deferred" and not listed[i]:
             # "MEDICATIONS: Premarin 1.25 mg daily, ..." is the patient's list; "Meds: 1315
             # ondansetron 2 mg IVP" (a time, a verb in the item) is an administration record.
             role = "historical"
         elif header in cues.other_headers or _compound_after(text, event, cues):
             role = "other"  # "Family history: mother on warfarin", "heparin-induced thrombocytopenia"
-        elif after and after[0] in cues.other_after:
-            role = "other"
-        elif _talked_about(w, cues) and context not in ("deferred", "historical"):
+        elif after and after[0] in cues.other_after and not (context == "deferred" and [after[0]] in cues.talk):
+            role = "other"  # "Keppra level", "heparin-induced"; "Milrinone discussed; not started" is deferred
+        elif _condition_subject(w, cues):
+            role = "other"  # "If daptomycin unavailable, could use vancomycin": the drug asked for is the other
+        elif (_talked_about(w, cues) or _talk_header(header_words, cues)) and context not in ("deferred", "historical"):
             role = "other"  # "Reviewed insulin pen technique", "discussed switching to Eylea"
-        elif _near(w, cues.inventory) and not administers and not (container and not line.isdisjoint(cues.preparation)):
+        elif ((_near(w, cues.inventory) or (bool(header_words) and header_words[0] in cues.inventory)) and not administers
+              and not (container and not sentence_words.isdisjoint(cues.preparation))):
             # "Lucentis 0.5 mg single-dose vial, Lot 3512764" is stock; "Two 100-unit vials of
-            # Botox reconstituted (lot C6102C4)" is the container the dose was prepared from.
+            # Botox reconstituted (lot C6102C4)" is the container the dose was prepared from (in
+            # the same sentence: "Botox 200-unit vial, Lot C5521; reconstituted with ..." is stock).
             role = "inventory"
         elif _has_any(clause, cues.waste) and not administers:
             role = "waste"
@@ -408,12 +558,20 @@ def assign_roles(text: str, events: list[DoseEvent]) -> list[str]:
             # alone (its NDC and lot digits are no time of giving).
             continue
         # A secondary role stands only beside another mention of the drug that carries the
-        # administration: with its own amount, or (for a title) told after it.
+        # administration: with its own amount, or (for a title) told after it, or (for a bag or
+        # vial with no dose of its own) given in the same sentence ("dobutamine infusion at 5
+        # mcg/kg/min (premix bag dobutamine 250 mg/250 mL)"). A vial named after the drug it
+        # holds ("Levetiracetam load: Keppra 500 mg/5 mL vials; 20 mL given") leaves the giving,
+        # and the dose read after it, to that drug.
+        beside = role == "container" and (not _carries_dose(events[i]) or any(
+            j < i and events[j].sentence == events[i].sentence and not events[j].amounts and _same_drug(events[i], events[j])
+            for j in range(len(events))))
         if not any(j != i and roles[j] == "administered" and _same_drug(events[i], events[j])
-                   and (_carries_dose(events[j]) or (role == "restatement" and j > i))
+                   and (_carries_dose(events[j]) or (role == "restatement" and j > i)
+                        or (beside and events[j].sentence == events[i].sentence))
                    for j in range(len(events))):
             roles[i] = context
-    records = [_is_record(toks_of, e, cues) or bool(e.routes) for e in events]
+    records = [_is_record(toks_of, e, cues) or bool(e.routes) or listed[i] for i, e in enumerate(events)]
     for i, event in enumerate(events):
         # "Bevacizumab 5 mg/kg = 401 mg -> 400 mg" (a calculation, no time, verb or route) beside
         # "1010 Bevacizumab 400 mg IV via port": the record is the administration.
@@ -427,6 +585,15 @@ def assign_roles(text: str, events: list[DoseEvent]) -> list[str]:
         # administration section: "reviewed insulin pen technique", "insulin requiring". It
         # restates a drug given elsewhere in the note, or it is only talked about.
         if roles[i] == "administered" and not event.categories and _bare(event, records[i]):
+            # Inside an aside that specifies the name before it ("reviewed insulin pen technique
+            # (insulin lispro, insulin glargine)") it is what that name is.
+            # A bare name listed after another ("Levaquin 500 mg IV, as well as Solu-Medrol") is
+            # what the list is.
+            head = _aside_of(text, events, i)
+            head = head if head is not None else _listed_after(toks_of, events, i, cues)
+            if head is not None and roles[head] != "administered":
+                roles[i] = roles[head]
+                continue
             given = any(j != i and roles[j] == "administered" and _same_drug(event, events[j]) for j in range(len(events)))
             roles[i] = "restatement" if given else "other"
     for i, event in enumerate(events):
@@ -437,7 +604,27 @@ def assign_roles(text: str, events: list[DoseEvent]) -> list[str]:
             roles[j] == "administered" and _same_drug(event, events[j]) for j in range(i)
         ):
             roles[i] = "restatement"
+    for i, event in enumerate(events):
+        # "Codeine caused her to be excitable, but she had no allergic reaction to codeine": the
+        # sentence is about the drug as an allergy or intolerance, each time it names it.
+        if roles[i] != "allergy" and any(roles[j] == "allergy" and events[j].sentence == event.sentence and _same_drug(event, events[j])
+                                         for j in range(len(events))):
+            roles[i] = "allergy"
+    for i in range(1, len(events)):
+        # "lidocaine 2% with 1:100,000 epinephrine": a drug mixed into the one before it is given
+        # (or not) with it, however often the note names it.
+        if _mixed_into(toks_of, events[i - 1], events[i], cues):
+            roles[i] = roles[i - 1]
     return roles
+
+
+def _mixed_into(toks_of: _Tokens, first: DoseEvent, second: DoseEvent, cues: RoleCues) -> bool:
+    """Two drugs of one sentence joined by 'with' and nothing but strengths: one mixture."""
+    if first.sentence != second.sentence:
+        return False
+    between = [t.text for t in toks_of.sentence_of(second) if first.mention.end <= t.start and t.end <= second.mention.start]
+    joins = [t for t in between if t in cues.mixture]
+    return len(joins) == 1 and all(t in cues.mixture or t == ":" or _is_strength(t) for t in between)
 
 
 @dataclass(frozen=True)
@@ -463,6 +650,31 @@ def mention_readings(events: list[DoseEvent]) -> list[MentionReading]:
         out.append(MentionReading(event.mention.start, gloss[0], role))
         out.append(MentionReading(gloss[0], gloss[1], "restatement" if role == "administered" else role))
     return out
+
+
+def _listed_after(toks_of: _Tokens, events: list[DoseEvent], i: int, cues: RoleCues) -> int | None:
+    """The mention events[i] is listed after: the one before it in the sentence, with only its own
+    amounts and routes and list words between."""
+    if i == 0 or events[i - 1].sentence != events[i].sentence:
+        return None
+    prev = events[i - 1]
+    own = [(a.start, a.end) for a in prev.amounts] + [(r.start, r.end) for r in prev.routes]
+    between = [t for t in toks_of.sentence_of(events[i]) if prev.mention.end <= t.start and t.end <= events[i].mention.start
+               and not any(a <= t.start and t.end <= b for a, b in own)]
+    return i - 1 if between and all(t.text in cues.list_joins for t in between) else None
+
+
+def _aside_of(text: str, events: list[DoseEvent], i: int) -> int | None:
+    """The mention a parenthesis holding events[i] specifies: the last one of the sentence before
+    its opening, when only a few words stand between."""
+    event = events[i]
+    opened = text.rfind("(", event.sentence.start, event.mention.start)
+    if opened < 0 or ")" in text[opened : event.mention.start]:
+        return None
+    head = next((j for j in range(i - 1, -1, -1) if events[j].sentence == event.sentence and events[j].mention.end <= opened), None)
+    if head is None or len(tokens(text, events[head].mention.end, opened)) > 3:
+        return None
+    return head
 
 
 def _bare(event: DoseEvent, record: bool) -> bool:

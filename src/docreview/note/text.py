@@ -17,7 +17,11 @@ _CAPS_HEADER_RE = re.compile(r"^[ \t]*([A-Z][A-Z /&-]{2,45})[ \t]*$", re.MULTILI
 _INLINE_HEADER_RE = re.compile(r"(?<=[.,;])[ \t]*([A-Za-z][A-Za-z /&()'-]{2,45}?)[ \t]*:(?!\d)")
 # A sentence ends at a full stop/!/? followed by space and a capital or digit, at a
 # semicolon, or at a line break. Decimal points and abbreviations (p.o., I.V.) do not end one.
-_SENTENCE_END_RE = re.compile(r"(?<![A-Za-z]\.[A-Za-z])(?<!\b[A-Za-z])[.!?](?=\s+[A-Z0-9(])|;|\n")
+# Transcriptions write a line break as a comma: "...was normal.,Since there was ..." ends one.
+# "Tylenol No. 3" is a product's number, not a sentence's end.
+_SENTENCE_END_RE = re.compile(
+    r"(?<![A-Za-z]\.[A-Za-z])(?<!\b[A-Za-z])(?:[.!?](?=\s+[A-Z(]|,\s*[A-Z0-9(])|(?<!\b[Nn]o)[.!?](?=\s+[0-9]))|;|\n"
+)
 _TOKEN_RE = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|[A-Za-z0-9]+(?:['/.-][A-Za-z0-9]+)*'?[A-Za-z]*|->|[;,:]")
 
 
@@ -96,8 +100,8 @@ def _sentences(text: str) -> list[Sentence]:
             continue  # "Octagam (substituted; Privigen on backorder), 25 g" is one sentence
         end = min(match.start() + (match.group(0) in ".!?"), len(text))
         segment = text[cursor:end]
-        if segment.strip():
-            lead = len(segment) - len(segment.lstrip())
+        if segment.strip(" \t\n,"):
+            lead = len(segment) - len(segment.lstrip(" \t\n,"))  # not the comma of a transcription's line break
             trail = len(segment.rstrip())
             out.append(Sentence(cursor + lead, cursor + trail, line_no, paragraph))
         if match.group(0) == "\n":
