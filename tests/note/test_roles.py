@@ -341,3 +341,29 @@ def test_an_aside_that_names_a_home_list_makes_the_drug_the_patients_own(kb):
     assert roles_of(kb, text, "J1745")[-1] == ("Azathioprine", "historical")
     # an aside that names a place is not a home list
     assert roles_of(kb, "Ondansetron 4 mg IV (outpatient clinic).", "J2405") == [("Ondansetron", "administered")]
+
+
+def test_an_allergy_list_with_reactions_is_allergies_throughout(kb):
+    text = "Pt: 71 F   Allergies: penicillin (hives), morphine (itching)\n0600  metoprolol tartrate 25 mg PO given."
+    assert dict(roles_of(kb, text, "J2270"))["morphine"] == "allergy"
+
+
+def test_the_all_abbreviation_heads_an_allergy_field(kb):
+    text = "1512 Pt to rm 14, c/o RLQ pain. Home meds: none. All: codeine (N/V).\n1535 Morphine 4 mg IVP given per order."
+    assert roles_of(kb, text, "J2270") == [("codeine", "allergy"), ("Morphine", "administered")]
+
+
+def test_a_cue_inside_an_items_parenthesis_stays_with_that_item(kb):
+    text = "Home meds: lisinopril 10 mg (held morning of surgery), sertraline 50 mg (taken AM with sip of water).\n0712 Premed: midazolam 2 mg IV."
+    got = dict(roles_of(kb, text, "J2250"))
+    assert got["lisinopril"] == "deferred" and got["sertraline"] == "historical" and got["midazolam"] == "administered"
+
+
+def test_a_cartridge_or_carpuject_the_dose_came_from_is_its_container(kb):
+    text = "1620 Dilaudid 0.5 mg IVP given from 1 mg/mL Dilaudid carpuject; waste 0.5 mg witnessed."
+    assert [r for _, r in roles_of(kb, text, "J1170")][:2] == ["administered", "container"]
+
+
+@pytest.mark.parametrize("text", ["History of iron deficiency anemia.", "She was iron deficient last year."])
+def test_a_drug_name_that_names_a_deficiency_is_other(kb, text):
+    assert [r for _, r in roles_of(kb, text, "J1756")] == ["other"]

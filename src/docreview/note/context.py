@@ -76,12 +76,15 @@ def find_modifiers(toks: list[Token]) -> list[Modifier]:
 
 
 def categories_for(
-    toks: list[Token], modifiers: list[Modifier], first: int, last: int, others: list[tuple[int, int]] = ()  # type: ignore[assignment]
+    toks: list[Token], modifiers: list[Modifier], first: int, last: int, others: list[tuple[int, int]] = (),  # type: ignore[assignment]
+    text: str | None = None,
 ) -> set[str]:
     """Categories of the modifiers whose scope covers tokens [first, last] of the sentence.
 
     `others` are the token spans of the sentence's other targets: a rule with max_targets 1
-    modifies only the target nearest to it ("Gammagard given (Bivigam on backorder)").
+    modifies only the target nearest to it ("Gammagard given (Bivigam on backorder)"). With the
+    sentence's `text`, a modifier inside a parenthesis reaches no target after it closes
+    ("lisinopril 10 mg (held morning of surgery), sertraline 50 mg").
     """
     found: set[str] = set()
     stops = {m.first for m in modifiers if m.rule.direction == "TERMINATE"}
@@ -93,7 +96,8 @@ def categories_for(
             continue
         if rule.direction in ("FORWARD", "BIDIRECTIONAL") and mod.last < first:
             gap = range(mod.last + 1, first)
-            if first - mod.last <= rule.max_scope and not any(i in stops for i in gap) and not _nearer(rule, others, gap):
+            if (first - mod.last <= rule.max_scope and not any(i in stops for i in gap) and not _nearer(rule, others, gap)
+                    and not (text is not None and _closes_parenthesis(text[toks[mod.last].end : toks[first].start]))):
                 found.add(rule.category)
         if rule.direction in ("BACKWARD", "BIDIRECTIONAL") and mod.first > last:
             gap = range(last + 1, mod.first)
@@ -121,6 +125,16 @@ def _plan_undone(modifiers: list[Modifier], stops: set[int], last: int, others: 
         gap = range(last + 1, mod.first)
         if (len(breaks) == 1 and mod.first - breaks[0] <= rule.max_scope and not any(i in stops for i in gap if i != breaks[0])
                 and not any(gap.start <= a and b < gap.stop for a, b in others)):
+            return True
+    return False
+
+
+def _closes_parenthesis(between: str) -> bool:
+    """The stretch closes a parenthesis it did not open: the modifier was inside it."""
+    depth = 0
+    for ch in between:
+        depth += 1 if ch == "(" else -1 if ch == ")" else 0
+        if depth < 0:
             return True
     return False
 

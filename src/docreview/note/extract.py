@@ -310,7 +310,7 @@ def read_note(text: str, facts: CodeFacts, kb: KnowledgeBase) -> NoteFacts:
                     sentence=sent,
                     amounts=amounts,
                     routes=routes,
-                    categories=categories_for(toks, modifiers, first, last, [sp for k, sp in enumerate(spans) if k != j]),
+                    categories=categories_for(toks, modifiers, first, last, [sp for k, sp in enumerate(spans) if k != j], text),
                     section=section_at(secs, mention.start),
                     times=line_times(_line_bounds(text, sent.start)),
                     repeat=bool(_REPEAT_RE.search(text, sent.start, sent.end)),

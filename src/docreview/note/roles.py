@@ -659,6 +659,12 @@ def _listed_after(toks_of: _Tokens, events: list[DoseEvent], i: int, cues: RoleC
         return None
     prev = events[i - 1]
     own = [(a.start, a.end) for a in prev.amounts] + [(r.start, r.end) for r in prev.routes]
+    # The previous item's own aside is part of it: "penicillin (hives), morphine (itching)".
+    text = toks_of.text
+    opened = text.find("(", prev.mention.end, events[i].mention.start)
+    closed = text.rfind(")", prev.mention.end, events[i].mention.start)
+    if 0 <= opened < closed:
+        own.append((opened, closed + 1))
     between = [t for t in toks_of.sentence_of(events[i]) if prev.mention.end <= t.start and t.end <= events[i].mention.start
                and not any(a <= t.start and t.end <= b for a, b in own)]
     return i - 1 if between and all(t.text in cues.list_joins for t in between) else None
