@@ -1,3 +1,5 @@
+import pytest
+
 from docreview.knowledge.hcpcs import parse_descriptor, parse_report, read_hcpcs
 from tests.conftest import CMS_2020, CMS_2025, need
 
@@ -47,3 +49,13 @@ def test_2020_fixed_width_file():
     assert codes["J1459"].endswith("non-lyophilized (e.g., liquid), 500 mg")
     report = parse_report(codes)
     assert report.total == 810 and report.share >= 0.95
+
+
+@pytest.mark.parametrize("descriptor, drug", [
+    ("Bcg live intravesical instillation, 1 mg", "bcg live intravesical instillation"),
+    ("Injection, pasireotide long acting, 1 mg", "pasireotide long acting"),
+    ("Injection, romosozumab-aqqg, 1 mg", "romosozumab-aqqg"),
+    ("Hemophilia clotting factor, not otherwise classified", "hemophilia clotting factor"),
+])
+def test_a_unit_is_a_word_of_its_own_never_the_end_of_one(descriptor, drug):
+    assert parse_descriptor("J9999", descriptor).drug == drug

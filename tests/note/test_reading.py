@@ -112,3 +112,9 @@ def test_a_strength_in_the_products_name_converts_its_volume(kb, code, note, dos
 def test_a_number_after_the_name_that_is_no_known_strength_converts_nothing(kb):
     admin = read("1 mL of Depo-Medrol 60 was injected into the knee.", kb.facts("J1030"), kb).administration
     assert admin.dose_base is None and "concentration" in admin.needed
+
+
+def test_bcg_named_by_its_abbreviation_is_the_codes_drug(kb):
+    note = "BCG 50 mg reconstituted in 50 mL diluent and instilled intravesically by gravity; catheter removed."
+    admin = read(note, kb.facts("J9030"), kb).administration
+    assert admin.state == "given" and admin.dose_base == 50.0

@@ -367,3 +367,9 @@ def test_a_cartridge_or_carpuject_the_dose_came_from_is_its_container(kb):
 @pytest.mark.parametrize("text", ["History of iron deficiency anemia.", "She was iron deficient last year."])
 def test_a_drug_name_that_names_a_deficiency_is_other(kb, text):
     assert [r for _, r in roles_of(kb, text, "J1756")] == ["other"]
+
+
+def test_a_plan_after_an_opening_condition_is_a_request(kb):
+    got = dict(roles_of(kb, "Plan: if blood cultures are positive, start vancomycin 1 g IV q12h.", "J3370"))
+    assert got["vancomycin"] == "requested"
+    assert dict(roles_of(kb, "Plan: start vancomycin 1 g IV q12h.", "J3370"))["vancomycin"] == "ordered"

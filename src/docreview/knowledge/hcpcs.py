@@ -68,7 +68,8 @@ def _read_fixed_width(path: Path) -> dict[str, str]:
 _UNIT_WORDS: dict[str, str] = load_json("units.json")["descriptor_units"]
 _UNIT_ALT = "|".join(sorted((re.escape(u) for u in _UNIT_WORDS), key=len, reverse=True))
 _AMOUNT_RE = re.compile(
-    rf"(?P<upto>up to\s+)?(?P<per>per\s+)?(?P<num>\d[\d,]*(?:\.\d+)?|\.\d+)?\s*(?P<unit>{_UNIT_ALT})(?![a-z])",
+    # (?<![a-z]): a unit is a word of its own ("Bcg live" holds no gram).
+    rf"(?P<upto>up to\s+)?(?P<per>per\s+)?(?P<num>\d[\d,]*(?:\.\d+)?|\.\d+)?\s*(?<![a-z])(?P<unit>{_UNIT_ALT})(?![a-z])",
     re.IGNORECASE,
 )
 _PER_DOSE_RE = re.compile(r"\bper (?:therapeutic )?dose\b", re.IGNORECASE)

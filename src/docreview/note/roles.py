@@ -340,11 +340,16 @@ def _now_in(toks_of: _Tokens, start: int, end: int, cues: RoleCues) -> bool:
 
 
 def _conditional(w: _Window, cues: RoleCues) -> bool:
-    """'start norepinephrine drip if MAP < 65': a condition after the drug, in its clause."""
+    """'start norepinephrine drip if MAP < 65': a condition after the drug, in its clause; or one
+    that opens the sentence before it: 'if positive, start argatroban'."""
     clause = [t for t in _clause(w) if t.start >= w.toks[w.last].end]
     # "if needed", "if necessary" is an as-needed order, not a condition on the plan.
-    return any(t.text in cues.condition_after and (k + 1 == len(clause) or clause[k + 1].text not in _AS_NEEDED)
-               for k, t in enumerate(clause))
+    after = any(t.text in cues.condition_after and (k + 1 == len(clause) or clause[k + 1].text not in _AS_NEEDED)
+                for k, t in enumerate(clause))
+    before = w.toks[max(0, w.first - 12) : w.first]
+    opened = any(t.text in cues.condition_subject and any(u.text == "," for u in before[k + 1 :])
+                 and not any(u.text == ";" for u in before[k:]) for k, t in enumerate(before))
+    return after or opened
 
 
 def _clause_before(w: _Window, limit: int) -> list[Token]:
@@ -532,7 +537,8 @@ def assign_roles(text: str, events: list[DoseEvent], notes: Annotations | None =
             role = "other"  # "If daptomycin unavailable, could use vancomycin": the drug asked for is the other
         elif (_talked_about(w, cues) or _talk_header(header_words, cues)) and context not in ("deferred", "historical"):
             role = "other"  # "Reviewed insulin pen technique", "discussed switching to Eylea"
-        elif ((_near(w, cues.inventory) or (bool(header_words) and header_words[0] in cues.inventory)) and not administers
+        elif ((_near(w, cues.inventory) or (bool(header_words) and header_words[0] in cues.inventory and context != "deferred"))
+              and not administers
               and not (container and not sentence_words.isdisjoint(cues.preparation))):
             # "Lucentis 0.5 mg single-dose vial, Lot 3512764" is stock; "Two 100-unit vials of
             # Botox reconstituted (lot C6102C4)" is the container the dose was prepared from (in
