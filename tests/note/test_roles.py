@@ -373,3 +373,14 @@ def test_a_plan_after_an_opening_condition_is_a_request(kb):
     got = dict(roles_of(kb, "Plan: if blood cultures are positive, start vancomycin 1 g IV q12h.", "J3370"))
     assert got["vancomycin"] == "requested"
     assert dict(roles_of(kb, "Plan: start vancomycin 1 g IV q12h.", "J3370"))["vancomycin"] == "ordered"
+
+
+def test_tolerated_the_described_drug_restates_the_giving(kb):
+    text = ("Dexamethasone 10 mg/mL: 1 mL (10 mg) injected into the epidural space.\n"
+            "POST-PROCEDURE: Tolerated the epidural dexamethasone injection without complication.")
+    assert [r for _, r in roles_of(kb, text, "J1100")] == ["administered", "restatement"]
+
+
+def test_diuresed_with_records_a_giving(kb):
+    text = "Hospital course: Diuresed with furosemide 40 mg IV BID with net -3.2 L."
+    assert dict(roles_of(kb, text, "J1940"))["furosemide"] == "administered"

@@ -200,7 +200,8 @@ def _restatement_cue(text: str, w: _Window, event: DoseEvent, cues: RoleCues) ->
     ):
         return True
     before = [t.text for t in w.toks[max(0, w.first - 7) : w.first]]
-    if any(_ends_with(before[-3:], phrase) for phrase in cues.restatement_before):
+    # One describing word may sit between: "tolerated the epidural dexamethasone injection".
+    if any(_ends_with(before[-3:], phrase) or _ends_with(before[-4:-1], phrase) for phrase in cues.restatement_before):
         return True
     # "for total of 5 mg of Versed": a total's cue sits before the drug's own amount.
     amount = 0
