@@ -384,3 +384,9 @@ def test_tolerated_the_described_drug_restates_the_giving(kb):
 def test_diuresed_with_records_a_giving(kb):
     text = "Hospital course: Diuresed with furosemide 40 mg IV BID with net -3.2 L."
     assert dict(roles_of(kb, text, "J1940"))["furosemide"] == "administered"
+
+
+def test_can_be_given_is_a_request_not_a_record(kb):
+    text = "Resume home medications; can be given a pneumococcal vaccination before discharge. Zofran 4 mg IV given at 0900."
+    got = roles_of(kb, text, "J2405")
+    assert got[0][1] == "requested" and got[-1] == ("Zofran", "administered")
