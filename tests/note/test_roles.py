@@ -390,3 +390,9 @@ def test_can_be_given_is_a_request_not_a_record(kb):
     text = "Resume home medications; can be given a pneumococcal vaccination before discharge. Zofran 4 mg IV given at 0900."
     got = roles_of(kb, text, "J2405")
     assert got[0][1] == "requested" and got[-1] == ("Zofran", "administered")
+
+
+def test_stopping_a_drug_is_no_giving_and_agreeing_with_one_asks_for_it(kb):
+    text = "PT/INR elevated despite stopping Coumadin last week. I agree with erythropoietin support."
+    got = roles_of(kb, text, "J0885")
+    assert got == [("Coumadin", "deferred"), ("erythropoietin", "requested")]
