@@ -396,3 +396,9 @@ def test_stopping_a_drug_is_no_giving_and_agreeing_with_one_asks_for_it(kb):
     text = "PT/INR elevated despite stopping Coumadin last week. I agree with erythropoietin support."
     got = roles_of(kb, text, "J0885")
     assert got == [("Coumadin", "deferred"), ("erythropoietin", "requested")]
+
+
+def test_preparing_the_dose_is_not_giving_it(kb):
+    text = ("A total of 8 mL of 0.5% bupivacaine was injected, 2 mL into each trigger point. "
+            "Bupivacaine was drawn up from a 30 mL multidose vial of Sensorcaine 0.5%.")
+    assert [r for _, r in roles_of(kb, text, "J0666")][:2] == ["administered", "restatement"]

@@ -549,7 +549,9 @@ def assign_roles(text: str, events: list[DoseEvent], notes: Annotations | None =
             role = "waste"
         elif container:
             role = "container"
-        elif _restatement_cue(text, w, event, cues):
+        elif _restatement_cue(text, w, event, cues) or (not administers and not sentence_words.isdisjoint(cues.preparation)
+                                                        and "ADMINISTERED" not in event.categories):
+            # "Bupivacaine was drawn up from a 30 mL vial": preparing the dose is not giving it
             role = "restatement"
         elif context in ("administered", "ordered") and _narrative(event, cues) and not _told_now(toks_of, event, cues):
             role = "historical"  # HPI: "was started on Trileptal", "EMS gave lorazepam 2 mg"
