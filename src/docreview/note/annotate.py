@@ -1,7 +1,7 @@
 """Annotate once: scans of the whole note that later stages look up by span.
 
 Route words and amounts are found in one pass over the note, tokens and ConText modifiers once
-per sentence (on first use). Attachment, order confirmation, MAR rows and doses then ask
+per sentence (on first use), over the note's one sentence split. Attachment, order confirmation, MAR rows and doses then ask
 `routes_in(start, end)` / `amounts_in(start, end)` / `context(sentence)` instead of scanning
 the text again; and since every match was made on the whole note, a span's edge never cuts a
 word or a strength in two.
@@ -10,7 +10,8 @@ word or a strength in two.
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
+from collections.abc import Sequence
 
 from docreview.note.amounts import Amount, find_amounts
 from docreview.note.context import Modifier, find_modifiers
@@ -31,8 +32,10 @@ def _removed(text: str, amount: Amount) -> bool:
 
 
 class Annotations:
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, sentences: Sequence[Sentence] = ()) -> None:
         self.text = text
+        self.sentences = tuple(sentences)  # the note's one split into sentences (inline headers too)
+        self._sentence_starts = [s.start for s in self.sentences]
         self.routes: tuple[RouteMatch, ...] = tuple(route_vocabulary().find(text))
         found = sorted(find_amounts(text), key=lambda a: (a.start, a.end))
         self.amounts: tuple[Amount, ...] = tuple(a for a in found if not _removed(text, a))
@@ -55,6 +58,13 @@ class Annotations:
         lo = bisect_left(self._amount_starts, start)
         hi = bisect_left(self._amount_starts, end)
         return list(self.amounts[lo:hi])
+
+    def sentence_before(self, start: int) -> Sentence | None:
+        """The sentence that ends before `start`."""
+        k = bisect_right(self._sentence_starts, start - 1) - 1
+        while k >= 0 and self.sentences[k].end > start:  # the sentence that holds `start` itself
+            k -= 1
+        return self.sentences[k] if k >= 0 else None
 
     def context(self, sentence: Sentence) -> tuple[list[Token], list[Modifier]]:
         """A sentence's tokens and ConText modifiers, made once."""

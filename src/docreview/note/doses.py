@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from docreview.knowledge.facts import CodeFacts
-from docreview.note.amounts import NUM, UNIT_ALT, Amount, find_amounts
+from docreview.note.amounts import UNIT_ALT, Amount, find_amounts
 from docreview.note.extract import DoseEvent, NoteFacts, dose_order
 from docreview.units import code_unit_kind, to_base
 
@@ -30,7 +30,6 @@ _TOTAL_BETWEEN_RE = re.compile(r"\btotal\b", re.IGNORECASE)
 _NAME_STRENGTH_RE = re.compile(r"[- ](\d{1,3})$")
 _UNIT_AFTER_RE = re.compile(rf"[ \t]*(?:{UNIT_ALT})\b", re.IGNORECASE)
 _STRENGTH_AFTER_NAME_RE = re.compile(rf"[ \t]*-?[ \t]*(\d{{1,3}})(?![\d.,/]|[ \t]*(?:%|(?:{UNIT_ALT})\b))", re.IGNORECASE)
-_MG_PER_ML_RE = re.compile(rf"({NUM})\s*mg\s*/\s*(?:1\s*)?ml\b", re.IGNORECASE)
 
 
 def _is_diluent(text: str, amount: Amount) -> bool:
@@ -53,7 +52,8 @@ def product_strengths(events: list[DoseEvent], text: str, facts: CodeFacts) -> l
     kind = code_unit_kind(facts.unit)
     if kind is None or kind[0] != "mass":
         return []
-    known = {float(m.group(1)) for size in facts.vial_sizes for m in _MG_PER_ML_RE.finditer(size)}
+    known = {round(a.value / a.per_volume_ml, 6) for size in facts.vial_sizes for a in find_amounts(size)
+             if a.is_concentration and a.kind == "mass" and a.per_volume_ml}
     known |= {float(m.group(1)) for brand in facts.brands if (m := _NAME_STRENGTH_RE.search(brand.strip()))}
     out = []
     for event in events:

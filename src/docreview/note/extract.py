@@ -21,7 +21,7 @@ from docreview.note.context import categories_for
 from docreview.note.drugs import DrugMention, lexicon_for
 from docreview.note.reasons import Reason, find_reasons, is_linked, word_stems
 from docreview.note.roles import assign_roles
-from docreview.note.text import SectionSpan, Sentence, section_at, sections, sentences
+from docreview.note.text import SectionSpan, Sentence, enclosing_parenthesis, section_at, sections, sentences
 from docreview.note.vocab import RouteMatch
 from docreview.note.waste import LEFTOVER_RE, WasteFacts, read_waste
 
@@ -227,7 +227,7 @@ def _asides(text: str, in_sentence: list[DrugMention], sent_end: int) -> dict[in
 def read_note(text: str, facts: CodeFacts, kb: KnowledgeBase) -> NoteFacts:
     secs = sections(text)
     sents = _SentenceIndex(sentences(text, breaks=[s.header_start for s in secs if s.header_start > 0]))
-    notes = Annotations(text)  # route words, amounts, tokens and ConText: scanned once
+    notes = Annotations(text, sents)  # route words, amounts, tokens and ConText: scanned once
     targets = [facts] + [kb.facts(c) for c in facts.similar_codes if c in kb.codes]
     mentions = _MentionIndex(_merge_adjacent(text, lexicon_for(kb).find(text, fuzzy_targets=targets)))
     events: list[DoseEvent] = []
@@ -505,12 +505,10 @@ def _routes_after_parenthesis(notes: Annotations, events: list[DoseEvent]) -> No
         if event.routes or event.role != "administered":
             continue
         sent = event.sentence
-        opened = text.rfind("(", sent.start, event.mention.start)
-        if opened < 0 or text.rfind(")", opened, event.mention.start) >= 0:
+        around = enclosing_parenthesis(text, event.mention.start, event.mention.end, sent.start, sent.end)
+        if around is None or around[1] < 0:
             continue
-        closed = text.find(")", event.mention.end, sent.end)
-        if closed < 0:
-            continue
+        closed = around[1]
         after = [r for r in notes.routes_in(closed, sent.end)
                  if not any(closed < e.mention.start < r.start for e in events if e.sentence == sent)]
         if after:

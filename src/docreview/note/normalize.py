@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from docreview.note.amounts import UNIT_ALT
+
 MICRO = "\u00b5"
 _MU_FORMS = {"\u03bc", "\u00b5"}
 
@@ -19,7 +21,7 @@ _NUMBER_WORDS = {
     "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
     "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "eighty": 80,
 }
-_UNITS = r"(?:mg|milligrams?|g|gm|grams?|mcg|micrograms?|units?|ml|milliliters?|cc|liters?|meq)\b"
+_UNITS = rf"(?:{UNIT_ALT})\b"  # the note units of data/units.json, as amounts reads them
 # "one gram of Rocephin", "two milligrams": a number word before a unit is written as digits,
 # padded to the word's length so every offset still holds.
 _NUMBER_WORD_RE = re.compile(r"\b(" + "|".join(_NUMBER_WORDS) + rf")(?=\s+{_UNITS})", re.IGNORECASE)
@@ -36,9 +38,9 @@ def _fractions(text: str) -> str:
     def decimal(m: re.Match[str]) -> str:
         value = int(m.group(1) or 0) + int(m.group(2)) / int(m.group(3))
         written = f"{value:.4f}".rstrip("0").rstrip(".")
-        if written.startswith("0."):
-            written = written if len(written) <= len(m.group(0)) else written[1:]
-        return written.ljust(len(m.group(0))) if len(written) <= len(m.group(0)) else m.group(0)
+        room = len(m.group(0))
+        fits = next((w for w in (written, written.removeprefix("0")) if len(w) <= room), None)  # "0.5", or ".75"
+        return fits.ljust(room) if fits else m.group(0)
 
     return _FRACTION_RE.sub(decimal, text)
 

@@ -35,7 +35,6 @@ that drug's role rather than reading as a repeat or as talk.
 
 from __future__ import annotations
 
-from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -43,7 +42,7 @@ from typing import TYPE_CHECKING
 
 from pydantic import BaseModel
 
-from docreview.note.text import Token, tokens
+from docreview.note.text import Token, enclosing_parenthesis, tokens
 
 if TYPE_CHECKING:
     from docreview.note.annotate import Annotations
@@ -122,14 +121,17 @@ def _clause(w: _Window) -> list[Token]:
 
 class _Tokens:
     """Word tokens of each sentence, made once per note (events share sentences): the annotation
-    stage's own tokens where it has them."""
+    stage's own tokens and sentences (annotated here when the caller has none)."""
 
     def __init__(self, text: str, notes: Annotations | None = None) -> None:
+        if notes is None:
+            from docreview.note.annotate import Annotations
+            from docreview.note.text import sentences
+
+            notes = Annotations(text, sentences(text))
         self.text = text
         self.notes = notes
         self._cache: dict[tuple[int, int], list[Token]] = {}
-        self._starts: list[int] | None = None
-        self._spans: list[tuple[int, int]] = []
 
     def span(self, start: int, end: int) -> list[Token]:
         key = (start, end)
@@ -138,21 +140,12 @@ class _Tokens:
         return self._cache[key]
 
     def sentence_of(self, event: DoseEvent) -> list[Token]:
-        if self.notes is not None:
-            return self.notes.context(event.sentence)[0]
-        return self.span(event.sentence.start, event.sentence.end)
+        return self.notes.context(event.sentence)[0]
 
     def sentence_before(self, start: int) -> tuple[int, int] | None:
         """The span of the sentence that ends before `start`."""
-        if self._starts is None:
-            from docreview.note.text import sentences
-
-            self._spans = [(s.start, s.end) for s in sentences(self.text)]
-            self._starts = [s for s, _ in self._spans]
-        k = bisect_right(self._starts, start - 1) - 1
-        while k >= 0 and self._spans[k][1] > start:  # the sentence that holds `start` itself
-            k -= 1
-        return self._spans[k] if k >= 0 else None
+        found = self.notes.sentence_before(start)
+        return (found.start, found.end) if found is not None else None
 
 
 def _ends_with(words: Sequence[str], phrase: Sequence[str]) -> bool:
@@ -245,14 +238,10 @@ def _near(w: _Window, words: frozenset[str], before: int = 8, after: int = 15) -
 
 def _inside_parentheses(text: str, event: DoseEvent, clause: list[Token]) -> list[Token]:
     """A mention inside '( ... )' reads its clause inside them: '(10 mL of 10% calcium gluconate vial)'."""
-    start, end = event.mention.start, event.mention.end
-    sent = event.sentence
-    opened = text.rfind("(", sent.start, start)
-    if opened < 0 or ")" in text[opened:start]:
+    around = enclosing_parenthesis(text, event.mention.start, event.mention.end, event.sentence.start, event.sentence.end)
+    if around is None or around[1] < 0:
         return clause
-    closed = text.find(")", end, sent.end)
-    if closed < 0:
-        return clause
+    opened, closed = around
     return [t for t in clause if opened < t.start and t.end <= closed]
 
 
@@ -327,8 +316,10 @@ def _told_now(toks_of: _Tokens, event: DoseEvent, cues: RoleCues) -> bool:
     w = _window(toks_of, event)
     if _now_in(toks_of, event.sentence.start, event.sentence.end, cues):
         return True
+    if "then" not in [t.text for t in w.toks[: min(3, w.first)]]:
+        return False
     before = toks_of.sentence_before(event.sentence.start)
-    return "then" in [t.text for t in w.toks[: min(3, w.first)]] and before is not None and _now_in(toks_of, *before, cues)
+    return before is not None and _now_in(toks_of, *before, cues)
 
 
 def _now_in(toks_of: _Tokens, start: int, end: int, cues: RoleCues) -> bool:
@@ -683,9 +674,10 @@ def _aside_of(text: str, events: list[DoseEvent], i: int) -> int | None:
     """The mention a parenthesis holding events[i] specifies: the last one of the sentence before
     its opening, when only a few words stand between."""
     event = events[i]
-    opened = text.rfind("(", event.sentence.start, event.mention.start)
-    if opened < 0 or ")" in text[opened : event.mention.start]:
+    around = enclosing_parenthesis(text, event.mention.start, event.mention.end, event.sentence.start, event.sentence.end)
+    if around is None:
         return None
+    opened = around[0]
     head = next((j for j in range(i - 1, -1, -1) if events[j].sentence == event.sentence and events[j].mention.end <= opened), None)
     if head is None or len(tokens(text, events[head].mention.end, opened)) > 3:
         return None

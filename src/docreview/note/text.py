@@ -176,3 +176,12 @@ def section_at(spans: list[SectionSpan], pos: int) -> SectionSpan | None:
         if span.start - len(span.header) - 2 <= pos < span.end:
             return span
     return None
+
+
+def enclosing_parenthesis(text: str, start: int, end: int, lo: int, hi: int) -> tuple[int, int] | None:
+    """The parenthesis text[start:end] stands in, looked for within [lo, hi): the offsets of its
+    "(" and its ")" (-1 when it does not close by hi); None when it stands in none."""
+    opened = text.rfind("(", lo, start)
+    if opened < 0 or ")" in text[opened:start]:
+        return None
+    return opened, text.find(")", end, hi)
