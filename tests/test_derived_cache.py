@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 import json
 import os
+import pickle
 import subprocess
 import sys
 from pathlib import Path
@@ -13,7 +14,9 @@ import pytest
 
 from docreview import derived_cache
 from docreview.derived_cache import derived, inputs_fingerprint
+from docreview.knowledge.icd10 import CodeSet
 from docreview.knowledge.packaged import DATA_FILE, CodeTable, PackagedKnowledge, packaged
+from docreview.note.reasons import _pack, _Term, _unpack
 
 
 @pytest.fixture()
@@ -131,3 +134,21 @@ def test_the_shipped_file_validates_whole() -> None:
     shipped = packaged()
     assert shipped.version == whole.version and shipped.conditions == whole.conditions
     assert len(shipped.codes) == len(whole.codes) and shipped.codes["J1953"] == whole.codes["J1953"]
+
+
+def test_icd10_code_set_answers_as_a_set_would() -> None:
+    codes = ["G40", "G40909", "G40919", "H3532", "H353211"]
+    packed = CodeSet(codes)
+    assert all(code in packed for code in codes) and len(packed) == len(codes)
+    # Neither a prefix of a member, nor a member's extension, nor another category is a member.
+    assert "G409" not in packed and "G4090912" not in packed and "E119" not in packed and "" not in packed
+    assert "H353211" in pickle.loads(pickle.dumps(packed))
+
+
+def test_condition_terms_unpack_to_what_was_packed() -> None:
+    terms = [_Term(("atrial", "fibrillation"), "atrial fibrillation", ("I48",), False),
+             _Term(("af",), "atrial fibrillation", ("I48", "I48.91"), True),
+             _Term(("pain",), "pain\tunspecified", (), False)]
+    packed = _pack({"atrial": terms[:1], "af": terms[1:2], "pain": terms[2:]})
+    assert [_unpack(line) for first in ("atrial", "af") for line in packed[first].split("\n")] == terms[:2]
+    assert _unpack(packed["pain"]) == _Term(("pain",), "pain unspecified", (), False)  # a tab in a name is a space

@@ -13,16 +13,17 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from docreview.records import Record
 from docreview.resources import load_json
 
 
-class _File(BaseModel):
+class _File(Record):
     model_config = ConfigDict(extra="forbid")
     comment: str | None = Field(default=None, alias="_comment")
     about: str | None = Field(default=None, alias="_about")
 
 
-class ContextRule(BaseModel):
+class ContextRule(Record):
     """medspaCy's ConTextRule shape: a literal phrase or a token pattern of LOWER values."""
 
     model_config = ConfigDict(extra="forbid")
@@ -43,7 +44,7 @@ class ContextRulesFile(_File):
     context_rules: list[ContextRule]
 
 
-class SectionGroup(BaseModel):
+class SectionGroup(Record):
     model_config = ConfigDict(extra="forbid")
     kind: Literal["administration", "not_given", "plan", "history", "reason", "neutral"]
     category: str
@@ -54,7 +55,7 @@ class SectionsFile(_File):
     sections: list[SectionGroup]
 
 
-class RouteWords(BaseModel):
+class RouteWords(Record):
     model_config = ConfigDict(extra="forbid")
     stated: list[str] = Field(default_factory=list)
     implied: list[str] = Field(default_factory=list)
@@ -86,7 +87,7 @@ class UnitsFile(_File):
     unit_kinds: dict[str, tuple[Literal["mass", "units", "volume", "equivalents"], float]]
 
 
-class Condition(BaseModel):
+class Condition(Record):
     model_config = ConfigDict(extra="allow")
     name: str
     icd10: list[str]
@@ -98,7 +99,7 @@ class ConditionsFile(_File):
     conditions: list[Condition]
 
 
-class Purpose(BaseModel):
+class Purpose(Record):
     model_config = ConfigDict(extra="allow")
     name: str
     classes: list[str]

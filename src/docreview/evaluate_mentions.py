@@ -16,10 +16,11 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from pydantic import BaseModel, Field, ValidationError
+from pydantic import Field, ValidationError
 
 from docreview.evaluate import EvalInputError, _mtsamples
 from docreview.note.roles import ROLES, mention_readings
+from docreview.records import Record
 from docreview.schema import EvalSource
 
 if TYPE_CHECKING:
@@ -30,7 +31,7 @@ MISSED = "(not found)"
 _AMOUNT_RE = re.compile(r"^\s*([\d.,]+)\s*([^\d\s].*?)\s*$")
 
 
-class GoldMention(BaseModel):
+class GoldMention(Record):
     start: int = Field(ge=0)
     end: int = Field(ge=0)
     drug: str
@@ -39,7 +40,7 @@ class GoldMention(BaseModel):
     route: str | None = None
 
 
-class MentionNote(BaseModel):
+class MentionNote(Record):
     id: str
     note: str | None = None
     source: EvalSource | None = None

@@ -9,7 +9,9 @@ import re
 from enum import Enum
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import ConfigDict, Field, field_validator, model_validator
+
+from docreview.records import Record
 
 ELEMENTS = ("dosage", "route", "indication", "wastage")
 Element = Literal["dosage", "route", "indication", "wastage"]
@@ -54,7 +56,7 @@ def _encodable(text: str) -> bool:
     return True
 
 
-class Claim(BaseModel):
+class Claim(Record):
     """One billed claim line (the spec's `claim` object)."""
 
     model_config = ConfigDict(extra="ignore")
@@ -122,7 +124,7 @@ class Claim(BaseModel):
         return "JZ" in self.modifiers
 
 
-class Evidence(BaseModel):
+class Evidence(Record):
     """A quote from the note; always note[start:end] == quote."""
 
     quote: str
@@ -130,7 +132,7 @@ class Evidence(BaseModel):
     end: int = Field(ge=0)
 
 
-class Requirement(BaseModel):
+class Requirement(Record):
     """The requirement a finding rests on, with its source document."""
 
     code: str
@@ -139,7 +141,7 @@ class Requirement(BaseModel):
     text: str
 
 
-class Finding(BaseModel):
+class Finding(Record):
     rule_id: str
     element: Element | Literal["claim"]
     severity: Severity
@@ -151,7 +153,7 @@ class Finding(BaseModel):
     origin: Literal["rules", "model"] = "rules"
 
 
-class ElementResult(BaseModel):
+class ElementResult(Record):
     element: Element
     status: Status
     summary: str = Field(description="one line a coder reads")
@@ -161,7 +163,7 @@ class ElementResult(BaseModel):
     confident: bool = Field(default=True, description="False when the rules could not settle it")
 
 
-class CodeSummary(BaseModel):
+class CodeSummary(Record):
     code: str
     descriptor: str
     drug: str
@@ -170,7 +172,7 @@ class CodeSummary(BaseModel):
     up_to: bool
 
 
-class Review(BaseModel):
+class Review(Record):
     """The answer for one claim line."""
 
     docreview_version: str
@@ -193,12 +195,12 @@ class Review(BaseModel):
         return out
 
 
-class EvalSource(BaseModel):
+class EvalSource(Record):
     dataset: Literal["mtsamples"]
     row_index: int = Field(ge=0)
 
 
-class EvalCase(BaseModel):
+class EvalCase(Record):
     """One labelled case (JSON Lines); unknown keys are ignored."""
 
     model_config = ConfigDict(extra="ignore")

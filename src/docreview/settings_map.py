@@ -10,25 +10,26 @@ from __future__ import annotations
 import re
 from functools import cache
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
+from docreview.records import Record
 from docreview.resources import load_json
 
 SETTINGS = ("office", "outpatient", "inpatient", "rhc-fqhc", "esrd-facility")
 
 
-class SettingEntry(BaseModel):
+class SettingEntry(Record):
     setting: str = Field(pattern="^(office|outpatient|inpatient|rhc-fqhc|esrd-facility)$")
     names: list[str]
     pos: list[str] = Field(default_factory=list)
     packaged: bool = False
 
 
-class SettingsFile(BaseModel):
+class SettingsFile(Record):
     settings: list[SettingEntry]
 
 
-class ResolvedSetting(BaseModel):
+class ResolvedSetting(Record):
     setting: str
     packaged: bool = False
 

@@ -16,10 +16,11 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from docreview.audit.db import connect
 from docreview.audit.versions import Versions
+from docreview.records import Record
 from docreview.resources import home
 from docreview.schema import ELEMENTS, Review
 
@@ -47,13 +48,13 @@ class UnknownReviewError(DecisionError):
     pass
 
 
-class FindingRef(BaseModel):
+class FindingRef(Record):
     rule_id: str
     element: str
     severity: str
 
 
-class Decision(BaseModel):
+class Decision(Record):
     id: int
     review_id: str
     rule_id: str
@@ -63,7 +64,7 @@ class Decision(BaseModel):
     created: str
 
 
-class AuditRecord(BaseModel):
+class AuditRecord(Record):
     """One audited review, as `docreview log` and GET /v1/reviews show it."""
 
     id: str
@@ -89,7 +90,7 @@ class AuditRecord(BaseModel):
     decisions: list[Decision] = Field(default_factory=list)
 
 
-class ReviewQuery(BaseModel):
+class ReviewQuery(Record):
     since: str | None = Field(default=None, description="created at or after (YYYY-MM-DD or ISO time, UTC)")
     until: str | None = Field(default=None, description="created before (YYYY-MM-DD: before the end of that day)")
     code: str | None = None

@@ -7,13 +7,12 @@ import os
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import BaseModel
-
 from docreview import __version__
+from docreview.records import Record
 from docreview.resources import bundled_corpus, hcpcs_path
 
 
-class Versions(BaseModel):
+class Versions(Record):
     docreview: str
     corpus: str
     code_table: str

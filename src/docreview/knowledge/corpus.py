@@ -10,7 +10,9 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import ConfigDict, Field, ValidationError
+
+from docreview.records import Record
 
 _TITLE_CODE_RE = re.compile(r"\b([A-Z]\d{4})\b")
 _HEADING_RE = re.compile(r"^(#{1,3})\s+(.+?)\s*#*\s*$", re.MULTILINE)
@@ -27,20 +29,20 @@ _DRUG_CLAIM_RE = re.compile(
 )
 
 
-class Indication(BaseModel):
+class Indication(Record):
     name: str
     icd10: list[str] = Field(default_factory=list)
     terms: list[str] = Field(default_factory=list)
     source: str = "corpus"  # corpus | drugcentral | labeledin | icd10cm-symptom
 
 
-class SimilarCode(BaseModel):
+class SimilarCode(Record):
     code: str
     descriptor: str | None = None  # the CMS long descriptor: makes the code known without a document
     why: str = ""
 
 
-class FrontMatter(BaseModel):
+class FrontMatter(Record):
     """Code facts a document declares (corpus/FORMAT.md)."""
 
     model_config = ConfigDict(extra="ignore")

@@ -16,28 +16,29 @@ from functools import cache, cached_property
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
+from pydantic import ConfigDict, Field, TypeAdapter
 
 from docreview.derived_cache import derived
+from docreview.records import Record
 
 DATA_FILE = Path(__file__).resolve().parent / "data" / "codes.json.gz"
 STEMS_FILE = DATA_FILE.with_name("icd10_stems.json.gz")
 
 
-class Package(BaseModel):
+class Package(Record):
     ndc: str
     name: str
     billing_units: float  # HCPCS billing units in one item (vial, syringe, bag)
 
 
-class DerivedIndication(BaseModel):
+class DerivedIndication(Record):
     icd10: str  # an ICD-10-CM code or prefix, without the dot
     name: str  # the source's indication name
     source: str  # drugcentral | labeledin
     match: str = ""  # how the name was mapped onto ICD-10-CM (exact | embedding <cosine>)
 
 
-class ParsedDescriptor(BaseModel):
+class ParsedDescriptor(Record):
     """hcpcs.parse_descriptor's result, stored at build time (valid while the parser's inputs are unchanged)."""
 
     drug: str
@@ -51,7 +52,7 @@ class ParsedDescriptor(BaseModel):
     lead_brand: bool = False
 
 
-class PackagedCode(BaseModel):
+class PackagedCode(Record):
     descriptor: str
     parsed: ParsedDescriptor | None = None
     drug: str = ""
@@ -66,7 +67,7 @@ class PackagedCode(BaseModel):
     indications: list[DerivedIndication] = Field(default_factory=list)
 
 
-class PackagedHeader(BaseModel):
+class PackagedHeader(Record):
     version: str
     parser: str = ""  # parser_fingerprint() at build time
     sources: dict[str, dict[str, str]] = Field(default_factory=dict)
@@ -190,7 +191,7 @@ def code_entry(code: str) -> PackagedCode | None:
     return packaged().codes.get(code)
 
 
-class IcdStems(BaseModel):
+class IcdStems(Record):
     version: str
     icd_stems: dict[str, str] = Field(default_factory=dict)  # ICD-10-CM code -> its description's word stems
 

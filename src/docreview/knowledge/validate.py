@@ -6,14 +6,13 @@ J1411) is a conflict: a checker that trusted it would pass the wrong drug.
 
 from __future__ import annotations
 
-from pydantic import BaseModel
-
 from docreview.knowledge.corpus import CodeDocument
 from docreview.knowledge.facts import moiety, normalize_name
 from docreview.knowledge.hcpcs import parse_descriptor
+from docreview.records import Record
 
 
-class Conflict(BaseModel):
+class Conflict(Record):
     code: str
     document: str
     document_drug: str

@@ -16,7 +16,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from pydantic import BaseModel
+from docreview.records import Record
 
 LOCKS = Path(__file__).resolve().parent / "locks"
 RUNTIME_LOCK = LOCKS / "runtime.txt"
@@ -27,7 +27,7 @@ class InstallError(RuntimeError):
     """A step of the install failed; the message says which and what to do."""
 
 
-class ModelStatus(BaseModel):
+class ModelStatus(Record):
     python: str
     runtime_installed: bool
     runtime_version: str | None

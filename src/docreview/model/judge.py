@@ -44,6 +44,7 @@ from docreview.checks.base import CheckContext, Judgement, Outcome, RunCheck, re
 from docreview.model.errors import ModelUnavailableError
 from docreview.note.reading import amend
 from docreview.note.waste import CONTAINER_WORDS_RE, LEFTOVER_RE, USED_UP_RE
+from docreview.records import Record
 from docreview.resources import load_json
 from docreview.schema import ELEMENTS, Evidence, Finding, Status
 from docreview.units import code_unit_kind
@@ -61,7 +62,7 @@ _COMMON_ROUTES = {"intravenous", "intramuscular", "subcutaneous", "oral"}
 # copies the words first, explains, and only then answers. Every field is required: with
 # optional quotes, the grammar let Qwen2.5-1.5B skip straight to the answer (47 of 47 route
 # answers had no quote).
-class DosageAnswer(BaseModel):
+class DosageAnswer(Record):
     quotes: list[str] = Field(max_length=3)
     rationale: str = Field(max_length=120)
     status: Literal["given_with_amount", "given_without_amount", "not_given"]
@@ -77,13 +78,13 @@ RouteAnswer = create_model(
 )
 
 
-class IndicationAnswer(BaseModel):
+class IndicationAnswer(Record):
     quotes: list[str] = Field(max_length=3)
     rationale: str = Field(max_length=120)
     status: Literal["use_stated", "other_reason_stated", "no_reason"]
 
 
-class WastageAnswer(BaseModel):
+class WastageAnswer(Record):
     quotes: list[str] = Field(max_length=3)
     rationale: str = Field(max_length=120)
     status: Literal["discarded_amount", "no_waste", "not_stated"]

@@ -71,7 +71,7 @@ def _words(text: str) -> tuple[str, ...]:
     return tuple(_TOKEN_RE.findall(text.lower()))
 
 
-class _Term(NamedTuple):  # a tuple: the index is pickled between runs
+class _Term(NamedTuple):
     words: tuple[str, ...]
     name: str
     prefixes: tuple[str, ...]
@@ -82,8 +82,18 @@ class ConditionVocabulary:
     """Condition terms keyed by first word; matched on note tokens, longest first."""
 
     def __init__(self) -> None:
-        # Half a million characters of terms to tokenise: built once, kept between runs.
-        self._by_first = derived("condition-terms", "", self._index)
+        # Half a million characters of terms to tokenise: built once and kept between runs, each
+        # first word's terms packed in one string (11,000 tuples took 18 ms to unpickle), unpacked
+        # on the first lookup of that word.
+        self._packed = derived("condition-terms", "", lambda: _pack(self._index()))
+        self._by_first: dict[str, tuple[_Term, ...]] = {}
+
+    def _terms(self, word: str) -> tuple[_Term, ...]:
+        found = self._by_first.get(word)
+        if found is None:
+            packed = self._packed.get(word)
+            found = self._by_first[word] = tuple(_unpack(line) for line in packed.split("\n")) if packed else ()
+        return found
 
     @staticmethod
     def _index() -> dict[str, list[_Term]]:
@@ -115,7 +125,7 @@ class ConditionVocabulary:
         i = 0
         while i < len(tokens):
             hit = None
-            for term in self._by_first.get(tokens[i][0], ()):
+            for term in self._terms(tokens[i][0]):
                 n = len(term.words)
                 if tuple(t for t, _, _ in tokens[i : i + n]) == term.words:
                     start, end = tokens[i][1], tokens[i + n - 1][2]
@@ -129,6 +139,21 @@ class ConditionVocabulary:
             else:
                 i += 1
         return out
+
+
+def _pack(by_first: dict[str, list[_Term]]) -> dict[str, str]:
+    """A line per term, its fields by tab: words (by space), name, ICD-10 prefixes (by comma),
+    "1" for an abbreviation."""
+    def line(term: _Term) -> str:
+        fields = (" ".join(term.words), term.name, ",".join(term.prefixes), "1" if term.abbreviation else "")
+        return "\t".join(f.replace("\t", " ").replace("\n", " ") for f in fields)
+
+    return {first: "\n".join(line(t) for t in terms) for first, terms in by_first.items()}
+
+
+def _unpack(line: str) -> _Term:
+    words, name, prefixes, abbreviation = line.split("\t")
+    return _Term(tuple(words.split(" ")), name, tuple(prefixes.split(",")) if prefixes else (), abbreviation == "1")
 
 
 @lru_cache(maxsize=1)

@@ -40,9 +40,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from pydantic import BaseModel
-
 from docreview.note.text import Token, enclosing_parenthesis, tokens
+from docreview.records import Record
 
 if TYPE_CHECKING:
     from docreview.note.annotate import Annotations
@@ -54,7 +53,7 @@ ROLES = ("administered", "ordered", "requested", "deferred", "historical", "alle
 SECONDARY = frozenset({"container", "restatement", "waste", "inventory"})
 
 
-class RoleCues(BaseModel):
+class RoleCues(Record):
     container_after: frozenset[str]
     container_before: list[list[str]]
     inventory: frozenset[str]

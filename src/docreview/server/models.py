@@ -4,20 +4,21 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
 from docreview.audit.store import Action, AuditRecord
+from docreview.records import Record
 from docreview.schema import Claim, Review
 
 
-class ReviewRequest(BaseModel):
+class ReviewRequest(Record):
     model_config = ConfigDict(extra="forbid")
 
     note: str = Field(description="the clinical note (PHI): at most 1 MB of UTF-8", examples=["Keppra 1,500 mg IVPB given for seizure disorder. No waste."])
     claim: Claim
 
 
-class ReviewResponse(BaseModel):
+class ReviewResponse(Record):
     review_id: str | None = Field(description="the audit trail's id of this review (null when the server runs with --no-audit)")
     note_sha256: str
     review: Review
@@ -27,7 +28,7 @@ class PageReviewResponse(ReviewResponse):
     html: str = Field(description="the review rendered for the page (escaped HTML fragment)")
 
 
-class DecisionRequest(BaseModel):
+class DecisionRequest(Record):
     model_config = ConfigDict(extra="forbid")
 
     rule_id: str = Field(min_length=1, max_length=16, description="the finding's rule id, e.g. DOS001")
@@ -35,7 +36,7 @@ class DecisionRequest(BaseModel):
     reason: str = Field(default="", max_length=2000, description="why (required to override)")
 
 
-class DecisionResponse(BaseModel):
+class DecisionResponse(Record):
     id: int
     review_id: str
     rule_id: str
@@ -45,25 +46,25 @@ class DecisionResponse(BaseModel):
     created: str
 
 
-class ReviewPage(BaseModel):
+class ReviewPage(Record):
     total: int
     page: int
     per_page: int
     items: list[AuditRecord]
 
 
-class CodeItem(BaseModel):
+class CodeItem(Record):
     code: str
     descriptor: str
     drug: str
 
 
-class IndicationOut(BaseModel):
+class IndicationOut(Record):
     name: str
     icd10: list[str] = Field(default_factory=list)
 
 
-class CodeDetail(BaseModel):
+class CodeDetail(Record):
     code: str
     descriptor: str
     drug: str
@@ -79,14 +80,14 @@ class CodeDetail(BaseModel):
     sections: list[str]
 
 
-class Icd10Check(BaseModel):
+class Icd10Check(Record):
     code: str
     valid: bool
     billable: bool
     message: str
 
 
-class Health(BaseModel):
+class Health(Record):
     status: Literal["ok"]
     version: str
     mode: str
@@ -94,6 +95,6 @@ class Health(BaseModel):
     audit: bool
 
 
-class ErrorResponse(BaseModel):
+class ErrorResponse(Record):
     error: str = Field(description="a short kind: bad_request, too_large, not_found, unknown_code, unauthorized, ...")
     message: str = Field(description="what went wrong, as the CLI says it")

@@ -5,14 +5,16 @@ from __future__ import annotations
 import os
 import secrets
 
-from pydantic import BaseModel, Field
+from pydantic import Field
+
+from docreview.records import Record
 
 LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1", "[::1]"})
 SETTINGS_ENV = "DOCREVIEW_SERVE_SETTINGS"
 DEFAULT_BODY_LIMIT = 1_100_000  # a 1 MB note (the reviewer's limit) plus its claim
 
 
-class ServerSettings(BaseModel):
+class ServerSettings(Record):
     host: str = "127.0.0.1"
     port: int = Field(default=8765, ge=0, le=65535)
     mode: str = "rules"
