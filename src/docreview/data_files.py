@@ -51,8 +51,16 @@ class SectionGroup(Record):
     headers: list[str]
 
 
+class HeaderWordGroup(Record):
+    model_config = ConfigDict(extra="forbid")
+    kind: Literal["administration", "not_given", "plan", "history", "reason", "neutral"]
+    category: str
+    words: list[str]
+
+
 class SectionsFile(_File):
     sections: list[SectionGroup]
+    header_words: list[HeaderWordGroup] = Field(default_factory=list)
 
 
 class RouteWords(Record):

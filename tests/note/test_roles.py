@@ -402,3 +402,34 @@ def test_preparing_the_dose_is_not_giving_it(kb):
     text = ("A total of 8 mL of 0.5% bupivacaine was injected, 2 mL into each trigger point. "
             "Bupivacaine was drawn up from a 30 mL multidose vial of Sensorcaine 0.5%.")
     assert [r for _, r in roles_of(kb, text, "J0666")][:2] == ["administered", "restatement"]
+
+
+def test_a_medication_list_among_the_history_sections_is_the_patients(kb):
+    # Strengths without frequencies: in a procedure note this list records what was given; beside
+    # the history sections it is the patient's own.
+    text = ("CHIEF COMPLAINT:, Chest pain.,MEDICATIONS:,  Digoxin 0.25 mg, metoprolol 50 mg, metformin 500 mg."
+            ",PAST MEDICAL HISTORY: , Atrial fibrillation.")
+    assert [r for _, r in roles_of(kb, text, "J1160")] == ["historical"] * 3
+    procedure = "MEDICATIONS: , Fentanyl 25 mcg, Versed 2 mg.,INSTRUMENT: , GIF 160.,PROCEDURE REPORT: , Scope passed."
+    assert [r for _, r in roles_of(kb, procedure, "J3010")] == ["administered"] * 2
+
+
+def test_new_negations_and_a_setting_said_once_for_the_sentence(kb):
+    text = ("Rifampin not yet started.\nNeostigmine not used.\nFolic acid no longer needed.\n"
+            "He was given epinephrine, lidocaine, amiodarone and defibrillated and intubated in the field.")
+    roles = roles_of(kb, text, "J0171")
+    assert [r for _, r in roles[:3]] == ["deferred"] * 3
+    assert [r for _, r in roles[3:]] == ["historical"] * 3
+
+
+def test_skin_prep_refills_and_home_list_asides(kb):
+    text = ("Prep: povidone-iodine 5% to lashes and lid margins.\n"
+            "Aflibercept 2 mg intravitreal injection OS.\n"
+            "Refill sent: EpiPen 2-Pak #1.\n"
+            "Home med list in chart (losartan 50 mg daily, sertraline 100 mg daily) reviewed with pt.")
+    assert [r for _, r in roles_of(kb, text, "J0178")] == ["other", "administered", "ordered", "historical", "historical"]
+
+
+def test_an_as_needed_order_with_its_condition_is_an_order(kb):
+    roles = roles_of(kb, "PACU orders: ondansetron 4 mg IV x1 p.r.n. PONV if >30 min since last dose.", "J2405")
+    assert [r for _, r in roles] == ["ordered"]

@@ -1,6 +1,6 @@
 """Sections and sentences on snippets: inline headers inside one transcription line."""
 
-from docreview.note.text import section_at, sections
+from docreview.note.text import classify_header, section_at, sections
 
 
 def test_inline_all_caps_headers_inside_a_line_are_sections():
@@ -49,3 +49,11 @@ def test_a_products_number_does_not_end_a_sentence():
 
     assert len(sentences("The patient is given Tylenol No. 3, tabs #4, to take home.")) == 1
     assert len(sentences("Given at 10:00. 2 mg repeated at 10:15.")) == 2
+
+
+def test_a_header_the_table_does_not_list_speaks_by_its_words():
+    assert classify_header("Treatment history") == ("history", "HISTORICAL")
+    assert classify_header("Prior treatment OS") == ("history", "HISTORICAL")
+    assert classify_header("PACU orders") == ("plan", "PLAN")
+    assert classify_header("Allergy clinic") == ("neutral", "NEUTRAL")  # a clinic's name is no allergy list
+    assert classify_header("History of present illness")[0] == "administration"  # the table still wins

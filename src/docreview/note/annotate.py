@@ -15,7 +15,7 @@ from collections.abc import Sequence
 
 from docreview.note.amounts import Amount, find_amounts
 from docreview.note.context import Modifier, find_modifiers
-from docreview.note.text import Sentence, Token, tokens
+from docreview.note.text import SectionSpan, Sentence, Token, tokens
 from docreview.note.vocab import RouteMatch, route_vocabulary
 
 # "after aspiration of 10 mL clear fluid", "EBL 50 mL", "drained 200 mL": fluid taken out of the
@@ -32,9 +32,10 @@ def _removed(text: str, amount: Amount) -> bool:
 
 
 class Annotations:
-    def __init__(self, text: str, sentences: Sequence[Sentence] = ()) -> None:
+    def __init__(self, text: str, sentences: Sequence[Sentence] = (), sections: Sequence[SectionSpan] = ()) -> None:
         self.text = text
         self.sentences = tuple(sentences)  # the note's one split into sentences (inline headers too)
+        self.sections = tuple(sections)  # its sections, in order
         self._sentence_starts = [s.start for s in self.sentences]
         self.routes: tuple[RouteMatch, ...] = tuple(route_vocabulary().find(text))
         found = sorted(find_amounts(text), key=lambda a: (a.start, a.end))
@@ -65,6 +66,12 @@ class Annotations:
         while k >= 0 and self.sentences[k].end > start:  # the sentence that holds `start` itself
             k -= 1
         return self.sentences[k] if k >= 0 else None
+
+    def neighbours(self, section: SectionSpan) -> list[SectionSpan]:
+        """The sections right before and after `section`."""
+        k = next((i for i, s in enumerate(self.sections) if s.start == section.start), None)
+        return [] if k is None else [s for s in (self.sections[k - 1] if k > 0 else None,
+                                                 self.sections[k + 1] if k + 1 < len(self.sections) else None) if s is not None]
 
     def context(self, sentence: Sentence) -> tuple[list[Token], list[Modifier]]:
         """A sentence's tokens and ConText modifiers, made once."""

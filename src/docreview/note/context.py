@@ -103,8 +103,11 @@ def categories_for(
             gap = range(last + 1, mod.first)
             if _nearer(rule, others, gap):
                 continue
-            # A comma also closes a backward scope: "Keppra given, Zofran held".
-            if mod.first - last <= rule.max_scope and not any(i in stops or i in commas for i in gap):
+            # A comma also closes a backward scope ("Keppra given, Zofran held"), unless it only
+            # separates the items of a list the modifier ends: "given epinephrine, lidocaine,
+            # amiodarone and intubated in the field".
+            if (mod.first - last <= rule.max_scope and not any(i in stops for i in gap)
+                    and not any(i in commas for i in gap if not _listed(toks, others, last, i))):
                 found.add(rule.category)
     if "PLANNED" in found and not found & {"ADMINISTERED", "NOT_GIVEN"} and _plan_undone(modifiers, stops, last, others):
         found.add("NOT_GIVEN")
@@ -127,6 +130,19 @@ def _plan_undone(modifiers: list[Modifier], stops: set[int], last: int, others: 
                 and not any(gap.start <= a and b < gap.stop for a, b in others)):
             return True
     return False
+
+
+_LIST_WORDS = frozenset({",", "and", "or", "&"})
+
+
+def _listed(toks: list[Token], others: list[tuple[int, int]], last: int, comma: int) -> bool:
+    """The comma at `comma` separates list items: only list material (other targets, commas,
+    'and') stands between the target ending at `last` and it, and another target follows it."""
+    between = all(toks[i].text in _LIST_WORDS or any(a <= i <= b for a, b in others) for i in range(last + 1, comma))
+    nxt = comma + 1
+    while nxt < len(toks) and toks[nxt].text in _LIST_WORDS:
+        nxt += 1
+    return between and any(a == nxt for a, _ in others)
 
 
 def _closes_parenthesis(between: str) -> bool:

@@ -227,7 +227,7 @@ def _asides(text: str, in_sentence: list[DrugMention], sent_end: int) -> dict[in
 def read_note(text: str, facts: CodeFacts, kb: KnowledgeBase) -> NoteFacts:
     secs = sections(text)
     sents = _SentenceIndex(sentences(text, breaks=[s.header_start for s in secs if s.header_start > 0]))
-    notes = Annotations(text, sents)  # route words, amounts, tokens and ConText: scanned once
+    notes = Annotations(text, sents, secs)  # route words, amounts, tokens and ConText: scanned once
     targets = [facts] + [kb.facts(c) for c in facts.similar_codes if c in kb.codes]
     mentions = _MentionIndex(_merge_adjacent(text, lexicon_for(kb).find(text, fuzzy_targets=targets)))
     events: list[DoseEvent] = []

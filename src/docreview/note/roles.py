@@ -40,7 +40,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from docreview.note.text import Token, enclosing_parenthesis, tokens
+from docreview.note.text import SectionSpan, Token, enclosing_parenthesis, tokens
 from docreview.records import Record
 
 if TYPE_CHECKING:
@@ -81,6 +81,8 @@ class RoleCues(Record):
     retraction: list[list[str]]
     take_home: list[list[str]]
     prescription_before: list[list[str]]
+    prep_agents: frozenset[str]
+    prescription_headers: frozenset[str]
 
 
 @lru_cache(maxsize=1)
@@ -125,9 +127,9 @@ class _Tokens:
     def __init__(self, text: str, notes: Annotations | None = None) -> None:
         if notes is None:
             from docreview.note.annotate import Annotations
-            from docreview.note.text import sentences
+            from docreview.note.text import sections, sentences
 
-            notes = Annotations(text, sentences(text))
+            notes = Annotations(text, sentences(text), sections(text))
         self.text = text
         self.notes = notes
         self._cache: dict[tuple[int, int], list[Token]] = {}
@@ -302,6 +304,13 @@ def _home_aside(text: str, event: DoseEvent, events: list[DoseEvent]) -> bool:
     return classify_header(text[opened + 1 : closed])[1] == "HOME_MEDICATION"
 
 
+def _in_home_list_aside(text: str, event: DoseEvent, cues: RoleCues) -> bool:
+    """'Home med list in chart (zolpidem 10 mg q.h.s., losartan 50 mg daily) reviewed': a
+    parenthesis that spells out a home list named by the words that open its sentence."""
+    around = enclosing_parenthesis(text, event.mention.start, event.mention.end, event.sentence.start, event.sentence.end)
+    return around is not None and _home_header(text[event.sentence.start : around[0]], cues)
+
+
 def _home_header(header: str, cues: RoleCues) -> bool:
     """'Home:', 'Home meds per pharmacy:', 'Current prophylaxis:', 'Med hx:': the patient's own regimen."""
     words = header.lower().split()
@@ -334,6 +343,9 @@ def _conditional(w: _Window, cues: RoleCues) -> bool:
     """'start norepinephrine drip if MAP < 65': a condition after the drug, in its clause; or one
     that opens the sentence before it: 'if positive, start argatroban'."""
     clause = [t for t in _clause(w) if t.start >= w.toks[w.last].end]
+    # An as-needed order names its own condition: "ondansetron 4 mg IV p.r.n. PONV if ...".
+    if any(t.text.replace(".", "") == "prn" for t in w.toks):
+        return False
     # "if needed", "if necessary" is an as-needed order, not a condition on the plan.
     after = any(t.text in cues.condition_after and (k + 1 == len(clause) or clause[k + 1].text not in _AS_NEEDED)
                 for k, t in enumerate(clause))
@@ -432,10 +444,11 @@ def _is_record(toks_of: _Tokens, event: DoseEvent, cues: RoleCues) -> bool:
     return _has_any(toks_of.sentence_of(event), cues.administration_verbs) or bool(find_times(toks_of.text, sent.start, sent.end))
 
 
-def _is_record_clause(text: str, clause: list[Token], event: DoseEvent, cues: RoleCues) -> bool:
+def _is_record_clause(text: str, clause: list[Token], event: DoseEvent, cues: RoleCues, patients: bool) -> bool:
     """A time or an administration verb in the mention's list item (its clause), or a dose or route
     with no dosing frequency ("MEDICATIONS: Fentanyl 25 mcg, Versed 2 mg" in a procedure note,
-    against "Furosemide 20 mg IV daily" or a bare "Fosamax." in the patient's list)."""
+    against "Furosemide 20 mg IV daily" or a bare "Fosamax." in the patient's list). In a list
+    that sits among the history sections (`patients`) a strength is the patient's, not a dose."""
     from docreview.note.amounts import find_times
     from docreview.note.vocab import route_vocabulary
 
@@ -443,7 +456,7 @@ def _is_record_clause(text: str, clause: list[Token], event: DoseEvent, cues: Ro
         return False
     if _has_any(clause, cues.administration_verbs) or find_times(text, clause[0].start, clause[-1].end):
         return True
-    if "PLANNED" in event.categories:
+    if "PLANNED" in event.categories or patients:
         return False
     # A dose form ("albuterol nebulizers", "p.o.") is no sign of a giving; an injection route is.
     injected = any(r.route in route_vocabulary().injection_routes and clause[0].start <= r.start <= clause[-1].end for r in event.routes)
@@ -454,11 +467,22 @@ def _list_records(text: str, toks_of: _Tokens, events: list[DoseEvent], cues: Ro
     """Which medication-list items record a giving: their own clause does, or (with no dosing
     frequency of their own) another item of their sentence does: "MEDICATIONS: Fentanyl 25 mcg,
     Versed 2 mg, 2% lidocaine spray to the pharynx" in a procedure note."""
+    patients = {id(e.section): _patients_list(toks_of.notes, e.section, cues) for e in events
+                if e.section is not None and e.section.category == "MED_LIST"}
     own = [bool(e.section) and e.section.category == "MED_LIST"
-           and _is_record_clause(text, _inside_parentheses(text, e, _clause(_window(toks_of, e))), e, cues) for e in events]
+           and _is_record_clause(text, _inside_parentheses(text, e, _clause(_window(toks_of, e))), e, cues, patients[id(e.section)])
+           for e in events]
     return [own[i] or (bool(e.section) and e.section.category == "MED_LIST" and "PLANNED" not in e.categories
                        and any(own[j] and events[j].sentence == e.sentence for j in range(len(events)) if j != i))
             for i, e in enumerate(events)]
+
+
+def _patients_list(notes: Annotations, section: SectionSpan, cues: RoleCues) -> bool:
+    """A medication list between history sections ("MEDICATIONS: Digoxin 0.25 mg, metoprolol 50 mg"
+    before "PAST MEDICAL HISTORY:") is the patient's; one beside the procedure's sections may
+    record what was given during it."""
+    return any(s.kind == "history" or s.category in ("ALLERGY", "HOME_MEDICATION") or s.header.lower() in cues.narrative_headers
+               for s in notes.neighbours(section))
 
 
 def _narrative(event: DoseEvent, cues: RoleCues) -> bool:
@@ -511,9 +535,15 @@ def assign_roles(text: str, events: list[DoseEvent], notes: Annotations | None =
         sentence_words = frozenset(t.text for t in w.toks)
         if _retracted(w, cues):
             role = "other"  # "Drew up 2 mL of triamcinolone from ... -- correction: ...": struck out
+        elif context == "administered" and (event.mention.name.lower() in cues.prep_agents
+                                            or text[event.mention.start : event.mention.end].lower() in cues.prep_agents):
+            role = "other"  # "Prep: povidone-iodine 5% to lashes": skin antisepsis, not a drug given (a rinse prescribed stays an order)
+        elif context == "administered" and bool(header_words) and header_words[0] in cues.prescription_headers and "ADMINISTERED" not in event.categories:
+            role = "ordered"  # "Refill sent: EpiPen 2-Pak #1", "Rx: ..." ("Rx: May add X if needed" stays a request)
         elif category == "ALLERGY" or _allergy_cue(w, cues):
             role = "allergy"
-        elif ((category == "HOME_MEDICATION" or _home_header(header, cues) or _home_aside(text, event, events))
+        elif ((category == "HOME_MEDICATION" or _home_header(header, cues) or _home_aside(text, event, events)
+               or _in_home_list_aside(text, event, cues))
               and "ADMINISTERED" not in event.categories and context != "deferred"):
             role = "historical"
         elif category == "MED_LIST" and context != "deferred" and not listed[i]:

@@ -59,10 +59,20 @@ def _section_table() -> dict[str, tuple[str, str]]:
     return table
 
 
+@lru_cache(maxsize=1)
+def _header_words() -> tuple[tuple[frozenset[str], tuple[str, str]], ...]:
+    return tuple((frozenset(g["words"]), (g["kind"], g["category"])) for g in load_json("sections.json").get("header_words", []))
+
+
 def classify_header(header: str) -> tuple[str, str]:
     # "Home meds (per wife)" is a "home meds" header.
     key = " ".join(re.sub(r"\([^)]*\)", " ", header).lower().replace("_", " ").split())
-    return _section_table().get(key, ("neutral", "NEUTRAL"))
+    found = _section_table().get(key)
+    if found is not None:
+        return found
+    # A header the table does not list speaks by its words: "Treatment history", "PACU orders".
+    words = set(re.findall(r"[a-z]+", key))
+    return next((kind for group, kind in _header_words() if not words.isdisjoint(group)), ("neutral", "NEUTRAL"))
 
 
 def tokens(text: str, start: int = 0, end: int | None = None) -> list[Token]:
