@@ -433,3 +433,21 @@ def test_skin_prep_refills_and_home_list_asides(kb):
 def test_an_as_needed_order_with_its_condition_is_an_order(kb):
     roles = roles_of(kb, "PACU orders: ondansetron 4 mg IV x1 p.r.n. PONV if >30 min since last dose.", "J2405")
     assert [r for _, r in roles] == ["ordered"]
+
+
+def test_a_title_citing_its_billing_codes_restates_the_injection(kb):
+    text = ("Procedure: Intravitreal injection of aflibercept 2 mg/0.05 mL, left eye (67028-LT)\n"
+            "Aflibercept 2 mg/0.05 mL injected intravitreally OS via 30g needle.")
+    assert [r for _, r in roles_of(kb, text, "J0178")] == ["restatement", "administered"]
+
+
+def test_the_patient_asking_for_a_drug_is_a_request(kb):
+    text = "Pt asked about switching to Vabysmo for longer intervals.\nPt asked for a Toradol shot today -- not given."
+    assert [r for _, r in roles_of(kb, text, "J0178")] == ["requested", "deferred"]
+
+
+def test_a_giving_dated_by_month_and_year_is_earlier_and_an_expiry_is_not(kb):
+    text = ("Immunization history reviewed with parent.\nHep A #2 given 02/2023.\nPt carries her EpiPen 0.3 mg.\n"
+            "Heparin 2000 units IV bolus at initiation.\nKenalog lot 4471A exp 03/2027")
+    roles = roles_of(kb, text, "J1644")
+    assert [r for _, r in roles[:3]] == ["historical", "historical", "administered"]

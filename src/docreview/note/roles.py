@@ -35,6 +35,7 @@ that drug's role rather than reading as a repeat or as talk.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -83,6 +84,7 @@ class RoleCues(Record):
     prescription_before: list[list[str]]
     prep_agents: frozenset[str]
     prescription_headers: frozenset[str]
+    patient_asks: list[list[str]]
 
 
 @lru_cache(maxsize=1)
@@ -189,7 +191,7 @@ def _restatement_cue(text: str, w: _Window, event: DoseEvent, cues: RoleCues) ->
     # A title header names the procedure; its own line restates what the body reports.
     # (without an amount of its own: "Procedure: Kenalog 40 mg injected" is the record itself).
     header_line = sec is not None and "\n" not in text[sec.start - len(sec.header) - 2 : event.mention.start].strip("\n")
-    if sec is not None and sec.header.lower() in cues.restatement_headers and not event.amounts and (
+    if sec is not None and sec.header.lower() in cues.restatement_headers and (not event.amounts or _cites_codes(text, event)) and (
         event.sentence.start <= sec.start + 2 or header_line
     ):
         return True
@@ -203,6 +205,16 @@ def _restatement_cue(text: str, w: _Window, event: DoseEvent, cues: RoleCues) ->
         before.pop()
         amount += 1
     return amount > 0 and any(_ends_with(before[-3:], phrase) for phrase in cues.restatement_before if "total" in phrase)
+
+
+# "(67028-LT)", "(20610-RT)", "(J3301 x 4)": a CPT or HCPCS code cited in the line.
+_CITED_CODE_RE = re.compile(r"\(\s*(?:\d{5}(?:-[A-Z0-9]{2})?|[A-Z]\d{4}(?:\s*x\s*\d+)?)\s*\)")
+
+
+def _cites_codes(text: str, event: DoseEvent) -> bool:
+    """A title line that cites its billing codes summarises the procedure, amounts and all:
+    "Procedure: Intravitreal injection of aflibercept 2 mg/0.05 mL, left eye (67028-LT)"."""
+    return bool(_CITED_CODE_RE.search(text, event.sentence.start, event.sentence.end))
 
 
 def _has_any(toks: Sequence[Token], words: frozenset[str]) -> bool:
@@ -219,6 +231,24 @@ def _talked_about(w: _Window, cues: RoleCues) -> bool:
             return False
         before.pop()
     return False
+
+
+# A month and year with no day ("02/2023", "in 2022"): today's giving is charted with its day or time.
+_MONTH_YEAR_RE = re.compile(r"(?<![\d/])(?:(?:0?[1-9]|1[0-2])/(?:19|20)\d{2}|\bin\s+(?:19|20)\d{2})(?![\d/])")
+
+
+def _dated_earlier(text: str, clause: list[Token], cues: RoleCues) -> bool:
+    """An administration verb dated by a month and year in the mention's clause, not a product's
+    expiry ("exp 02/2025")."""
+    if not clause or not _has_any(clause, cues.administration_verbs) or _has_any(clause, cues.inventory):
+        return False
+    return bool(_MONTH_YEAR_RE.search(text, clause[0].start, clause[-1].end))
+
+
+def _patient_asks(w: _Window, cues: RoleCues) -> bool:
+    """The patient asks for the drug: an asking phrase before it in its clause, a few words back."""
+    before = [t.text for t in _clause_before(w, 8)]
+    return any(tuple(before[k : k + len(p)]) == tuple(p) for p in cues.patient_asks for k in range(len(before)))
 
 
 def _concentration_aside(text: str, event: DoseEvent) -> bool:
@@ -556,6 +586,8 @@ def assign_roles(text: str, events: list[DoseEvent], notes: Annotations | None =
             role = "other"  # "Keppra level", "heparin-induced"; "Milrinone discussed; not started" is deferred
         elif _condition_subject(w, cues):
             role = "other"  # "If daptomycin unavailable, could use vancomycin": the drug asked for is the other
+        elif context != "deferred" and _patient_asks(w, cues):
+            role = "requested"  # "Pt asked about switching to Vabysmo", "asking for zolpidem 'like at home'"
         elif (_talked_about(w, cues) or _talk_header(header_words, cues)) and context not in ("deferred", "historical"):
             role = "other"  # "Reviewed insulin pen technique", "discussed switching to Eylea"
         elif ((_near(w, cues.inventory) or (bool(header_words) and header_words[0] in cues.inventory and context != "deferred"))
@@ -573,6 +605,8 @@ def assign_roles(text: str, events: list[DoseEvent], notes: Annotations | None =
                                                         and "ADMINISTERED" not in event.categories):
             # "Bupivacaine was drawn up from a 30 mL vial": preparing the dose is not giving it
             role = "restatement"
+        elif context == "administered" and _dated_earlier(text, clause, cues):
+            role = "historical"  # "Hep A #2 given 02/2023": a month and year is an earlier giving
         elif context in ("administered", "ordered") and _narrative(event, cues) and not _told_now(toks_of, event, cues):
             role = "historical"  # HPI: "was started on Trileptal", "EMS gave lorazepam 2 mg"
         else:
