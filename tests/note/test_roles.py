@@ -451,3 +451,15 @@ def test_a_giving_dated_by_month_and_year_is_earlier_and_an_expiry_is_not(kb):
             "Heparin 2000 units IV bolus at initiation.\nKenalog lot 4471A exp 03/2027")
     roles = roles_of(kb, text, "J1644")
     assert [r for _, r in roles[:3]] == ["historical", "historical", "administered"]
+
+
+def test_family_allergies_recommendations_after_the_drug_and_outside_care(kb):
+    text = ("Mother has penicillin allergy.\n"
+            "Lidocaine 5% patch recommended nightly over trapezius.\n"
+            "Upon arrival at a local ER he required defibrillation, epinephrine and amiodarone.\n"
+            "Last Prolia 60 mg SC given 04/18.\n"
+            "Takes calcium citrate 630 mg b.i.d. and vitamin D3 2000 IU daily.")
+    roles = dict(roles_of(kb, text, "J0897"))
+    assert roles["penicillin"] == "other" and roles["Lidocaine"] == "requested"
+    assert roles["epinephrine"] == roles["amiodarone"] == "historical"
+    assert roles["Prolia"] == "historical" and roles["vitamin D3"] == "historical"

@@ -85,6 +85,8 @@ class RoleCues(Record):
     prep_agents: frozenset[str]
     prescription_headers: frozenset[str]
     patient_asks: list[list[str]]
+    family_members: frozenset[str]
+    request_after: frozenset[str]
 
 
 @lru_cache(maxsize=1)
@@ -434,6 +436,8 @@ def _context_role(text: str, w: _Window, event: DoseEvent, cues: RoleCues, now: 
     # ..., bacitracin", "..., I would initiate ... Fragmin ... or Lovenox") asks for every drug it names.
     body = [t for t in w.toks[: w.first + 1] if event.section is None or t.start >= event.section.start]  # past a header
     asked = any(_asks(toks, cues) for toks in (w.toks[max(0, w.first - 12) : w.first + 1], body[:4], _clause(w)[:4]))
+    # "Lidocaine 5% patch recommended nightly": the recommendation after the drug, in its clause.
+    asked = asked or ("ADMINISTERED" not in cats and _has_any([t for t in _clause(w) if t.start >= w.toks[w.last].end][:6], cues.request_after))
     if asked and ("ADMINISTERED" not in cats or not event.times):
         return "requested"
     # "the patient will be on Zithromax", "discharge on prednisone": a future outranks the "on".
@@ -570,6 +574,8 @@ def assign_roles(text: str, events: list[DoseEvent], notes: Annotations | None =
             role = "other"  # "Prep: povidone-iodine 5% to lashes": skin antisepsis, not a drug given (a rinse prescribed stays an order)
         elif context == "administered" and bool(header_words) and header_words[0] in cues.prescription_headers and "ADMINISTERED" not in event.categories:
             role = "ordered"  # "Refill sent: EpiPen 2-Pak #1", "Rx: ..." ("Rx: May add X if needed" stays a request)
+        elif (category == "ALLERGY" or _allergy_cue(w, cues)) and _has_any(_clause_before(w, 8), cues.family_members):
+            role = "other"  # "Mother has penicillin allergy": family history
         elif category == "ALLERGY" or _allergy_cue(w, cues):
             role = "allergy"
         elif ((category == "HOME_MEDICATION" or _home_header(header, cues) or _home_aside(text, event, events)
