@@ -74,7 +74,8 @@ _AMOUNT_RE = re.compile(
 )
 _PER_DOSE_RE = re.compile(r"\bper (?:therapeutic )?dose\b", re.IGNORECASE)
 _NOT_BRAND_RE = re.compile(r"^(?:e\.g|i\.e|for |non)|human|recombinant|porcine|ovine|bovine|equine|factor|,", re.IGNORECASE)
-_PREFIX_RE = re.compile(r"^(?:injection|infusion|instillation|inj\.?)\s*,\s*", re.IGNORECASE)
+# "Injection, abciximab, ..." and, without the comma, "Injection abciximab, 10 mg".
+_PREFIX_RE = re.compile(r"^(?:injection|infusion|instillation|inj\.?)(?:\s*,\s*|\s+(?=[a-z]))", re.IGNORECASE)
 _LABELERS = frozenset(load_json("drug_words.json")["labelers"])
 
 
