@@ -181,6 +181,21 @@ class ExtractCuesFile(_File):
     clause_words: list[str] = Field(min_length=1)  # between two drugs: a clause, not a list of drugs
 
 
+class DoseCuesFile(_File):
+    """data/dose_cues.json: the words note/doses.py reads when it adds up a code's doses."""
+
+    carriers: list[str] = Field(min_length=1)  # "diluted in NS 100 mL": a carrier volume, not the dose
+    carrier_word_ends: list[str] = Field(min_length=1)
+    carrier_after_strength: list[str] = Field(min_length=1)  # "in 0.9% NaCl 100 mL"
+    drip: list[str] = Field(min_length=1)  # a continuous infusion
+    drip_prefixes: list[str] = Field(min_length=1)
+    infused_total: list[str] = Field(min_length=1)  # "Pump total: 63 mL = 126 mg" (and "I&O")
+    next_site: list[str] = Field(min_length=1)  # "the next level": the same dose again, elsewhere
+    other_side: list[str] = Field(min_length=1)  # "the contralateral ...
+    other_sites: list[str] = Field(min_length=1)  # ... knee"
+    moved_on: list[str] = Field(min_length=1)  # "attention was then turned to"
+
+
 class DrugLexiconFile(_File):
     """data/drug_lexicon.json: uncoded drug names, built by scripts/build_drug_lexicon.py."""
 
@@ -248,6 +263,7 @@ MODELS = {
     "drug_abbreviations.json": lambda: DrugAbbreviationsFile,
     "reason_cues.json": lambda: ReasonCuesFile,
     "extract_cues.json": lambda: ExtractCuesFile,
+    "dose_cues.json": lambda: DoseCuesFile,
 }
 
 
