@@ -196,6 +196,17 @@ class DoseCuesFile(_File):
     moved_on: list[str] = Field(min_length=1)  # "attention was then turned to"
 
 
+class AmountCuesFile(_File):
+    """data/amount_cues.json: words around a number with a unit (note/amounts.py, note/annotate.py)."""
+
+    weight_words: list[str] = Field(min_length=1)  # "wt 70 kg"
+    needle_after_prefixes: list[str] = Field(min_length=1)  # "22g spinal needle": a gauge, not grams
+    needle_before_word_ends: list[str] = Field(min_length=1)  # "PIV 20g"
+    not_a_strength_after: list[str] = Field(min_length=1)  # "50% of the dose", "98% on room air"
+    not_a_strength_after_prefixes: list[str] = Field(min_length=1)
+    removed_fluid: list[str] = Field(min_length=1)  # "aspirated 10 mL": out of the patient, never a dose
+
+
 class DrugLexiconFile(_File):
     """data/drug_lexicon.json: uncoded drug names, built by scripts/build_drug_lexicon.py."""
 
@@ -264,6 +275,7 @@ MODELS = {
     "reason_cues.json": lambda: ReasonCuesFile,
     "extract_cues.json": lambda: ExtractCuesFile,
     "dose_cues.json": lambda: DoseCuesFile,
+    "amount_cues.json": lambda: AmountCuesFile,
 }
 
 
