@@ -163,6 +163,58 @@ class ReasonCuesFile(_File):
     procedure_events: list[str] = Field(min_length=1)
 
 
+class ExtractCuesFile(_File):
+    """data/extract_cues.json: the words note/extract.py reads around an administration."""
+
+    repeat_prefixes: list[str] = Field(min_length=1)  # "repeated", "again": the dose given once more
+    another: list[str] = Field(min_length=1)  # "(an) additional", "another", before a number or ...
+    dose_noun_prefixes: list[str] = Field(min_length=1)  # ... a dose noun: "another bolus"
+    further: list[str] = Field(min_length=1)  # "refused further Zofran": later doses, not this one
+    further_prefixes: list[str] = Field(min_length=1)
+    charted_verbs: list[str] = Field(min_length=1)  # "0900 given", "given 0600, 1400": one dose a time
+    field_line_prefixes: list[str] = Field(min_length=1)  # "Dose:", "Route:": a field of the same record
+    bare_dose_after: list[str] = Field(min_length=1)  # "Toradol 30 stat", besides drug_abbreviations' route_suffixes
+    paired_sites: list[str] = Field(min_length=1)  # "into each knee": the dose at two sites
+    same_procedure: list[str] = Field(min_length=1)  # "the same procedure was carried out": once more
+    same_procedure_done: list[str] = Field(min_length=1)
+    repeated_procedure: list[str] = Field(min_length=1)  # "the injection was repeated at"
+    partial: list[str] = Field(min_length=1)  # "infusion stopped": maybe only part of the dose
+    partial_prefixes: list[str] = Field(min_length=1)
+    inpatient_stay: list[str] = Field(min_length=1)  # "inpatient admission"
+    admitted_to: list[str] = Field(min_length=1)  # "admitted to the ICU"
+    procedure_headers: list[str] = Field(min_length=1)  # "PROCEDURE:", whose short body is a title
+    finite_verbs: list[str] = Field(min_length=1)  # a sentence that tells what happened, not a title
+    injects: list[str] = Field(min_length=1)  # injected during the procedure: takes the title's route
+    inject_prefixes: list[str] = Field(min_length=1)
+    clause_words: list[str] = Field(min_length=1)  # between two drugs: a clause, not a list of drugs
+
+
+class DoseCuesFile(_File):
+    """data/dose_cues.json: the words note/doses.py reads when it adds up a code's doses."""
+
+    carriers: list[str] = Field(min_length=1)  # "diluted in NS 100 mL": a carrier volume, not the dose
+    carrier_word_ends: list[str] = Field(min_length=1)
+    carrier_after_strength: list[str] = Field(min_length=1)  # "in 0.9% NaCl 100 mL"
+    drip: list[str] = Field(min_length=1)  # a continuous infusion
+    drip_prefixes: list[str] = Field(min_length=1)
+    infused_total: list[str] = Field(min_length=1)  # "Pump total: 63 mL = 126 mg" (and "I&O")
+    next_site: list[str] = Field(min_length=1)  # "the next level": the same dose again, elsewhere
+    other_side: list[str] = Field(min_length=1)  # "the contralateral ...
+    other_sites: list[str] = Field(min_length=1)  # ... knee"
+    moved_on: list[str] = Field(min_length=1)  # "attention was then turned to"
+
+
+class AmountCuesFile(_File):
+    """data/amount_cues.json: words around a number with a unit (note/amounts.py, note/annotate.py)."""
+
+    weight_words: list[str] = Field(min_length=1)  # "wt 70 kg"
+    needle_after_prefixes: list[str] = Field(min_length=1)  # "22g spinal needle": a gauge, not grams
+    needle_before_word_ends: list[str] = Field(min_length=1)  # "PIV 20g"
+    not_a_strength_after: list[str] = Field(min_length=1)  # "50% of the dose", "98% on room air"
+    not_a_strength_after_prefixes: list[str] = Field(min_length=1)
+    removed_fluid: list[str] = Field(min_length=1)  # "aspirated 10 mL": out of the patient, never a dose
+
+
 class DrugLexiconFile(_File):
     """data/drug_lexicon.json: uncoded drug names, built by scripts/build_drug_lexicon.py."""
 
@@ -229,6 +281,9 @@ MODELS = {
     "waste_words.json": lambda: WasteWordsFile,
     "drug_abbreviations.json": lambda: DrugAbbreviationsFile,
     "reason_cues.json": lambda: ReasonCuesFile,
+    "extract_cues.json": lambda: ExtractCuesFile,
+    "dose_cues.json": lambda: DoseCuesFile,
+    "amount_cues.json": lambda: AmountCuesFile,
 }
 
 

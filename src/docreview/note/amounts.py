@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
+from typing import NamedTuple
 
+from docreview.note.phrases import alternation
 from docreview.resources import load_json
 
 _UNITS: dict[str, tuple[str, float]] = {k: (v[0], float(v[1])) for k, v in load_json("units.json")["note_units"].items()}
@@ -17,11 +20,6 @@ _AMOUNT_RE = re.compile(
     rf"(?:\s*/\s*(?P<per2>hr|h|hour|min|minute|day))?)?"
     rf"(?:\s+in\s+(?P<bagnum>{NUM})\s*(?P<bagunit>ml|cc|l)(?![a-z]))?"
     rf"(?:\s*(?:x|×|times)\s*(?P<mult>\d{{1,2}})(?![\d.])(?!\s*(?:days?|d\b|weeks?|wks?|hours?|hrs?|h\b|months?|min|mg|ml|kg|lbs?)))?",
-    re.IGNORECASE,
-)
-_WEIGHT_RE = re.compile(
-    rf"\b(?:wt|weight|weighs|weighing|body\s+weight|dosing\s+weight)\b\.?\s*(?:of|is|=|:)?\s*(?P<num>{NUM})\s*(?P<unit>kg|kgs|lb|lbs|pounds)\b"
-    rf"|(?<![/\w])(?P<num2>{NUM})\s*(?P<unit2>kg)\b(?!\s*/)",
     re.IGNORECASE,
 )
 # "13:01", "1301 h", "1301 given"; and "at 1301." / "@ 1301": a clock time after "at" or "@".
@@ -59,8 +57,41 @@ def _num(text: str) -> float:
 
 
 CONTAINER_AFTER_RE = re.compile(r"\s*(?:single[- ]dose\s+|single[- ]use\s+|multi[- ]?dose\s+|sdv\s+|mdv\s+|glass\s+)?(?:vials?|ampules?|ampoules?|bottles?|sdvs?|mdvs?)\b", re.IGNORECASE)
-_GAUGE_AFTER_RE = re.compile(r"\s*(?:[\d.]+\s*(?:in|inch|\"|cm)\s*)?(?:needle|spinal|angio\w*|catheter|cath|butterfly|quincke|whitacre|tuohy|x\s*[\d.]+\s*(?:in|inch|\"))", re.IGNORECASE)
-_GAUGE_BEFORE_RE = re.compile(r"(?:piv|iv|angiocath|catheter|needle|cannula|line)\s*$", re.IGNORECASE)
+
+
+class _Patterns(NamedTuple):
+    """The patterns built from data/amount_cues.json: the words there, the structure here."""
+
+    weight: re.Pattern[str]
+    gauge_after: re.Pattern[str]
+    gauge_before: re.Pattern[str]
+    percent: re.Pattern[str]
+
+
+@lru_cache(maxsize=1)
+def _patterns() -> _Patterns:
+    """Built on the first amount read, not at import (a cold check pays only for what it runs)."""
+    # Imported here: docreview.units imports this module and, without this, no pydantic.
+    from docreview.data_files import AmountCuesFile, data_file
+
+    cues = data_file("amount_cues.json")
+    assert isinstance(cues, AmountCuesFile)
+
+    def compile_(pattern: str) -> re.Pattern[str]:
+        return re.compile(pattern, re.IGNORECASE)
+
+    return _Patterns(
+        weight=compile_(
+            rf"\b{alternation(cues.weight_words)}\b\.?\s*(?:of|is|=|:)?\s*(?P<num>{NUM})\s*(?P<unit>kg|kgs|lb|lbs|pounds)\b"
+            rf"|(?<![/\w])(?P<num2>{NUM})\s*(?P<unit2>kg)\b(?!\s*/)"),
+        # "22g spinal needle", "25 g 1.5 in needle", "PIV 20g R AC": a needle gauge, not grams.
+        gauge_after=compile_(rf"\s*(?:[\d.]+\s*(?:in|inch|\"|cm)\s*)?(?:{alternation(cues.needle_after_prefixes)}|x\s*[\d.]+\s*(?:in|inch|\"))"),
+        gauge_before=compile_(rf"{alternation(cues.needle_before_word_ends)}\s*$"),
+        # "1% lidocaine", "0.25% Marcaine": a weight/volume percent is a concentration (1% = 1 g per
+        # 100 mL = 10 mg/mL). Not "50% of the dose", not "98% on room air".
+        percent=compile_(rf"(?<![\w.])(?P<num>{NUM})\s*%"
+                         rf"(?!\s*(?:{alternation(cues.not_a_strength_after)}\b|{alternation(cues.not_a_strength_after_prefixes)}))"),
+    )
 
 
 def _is_gauge(text: str, m: re.Match[str]) -> bool:
@@ -70,12 +101,10 @@ def _is_gauge(text: str, m: re.Match[str]) -> bool:
     value = _num(m.group("num"))
     if not (14 <= value <= 32 and value.is_integer()):
         return False
-    return bool(_GAUGE_AFTER_RE.match(text, m.end()) or _GAUGE_BEFORE_RE.search(text[max(0, m.start() - 14) : m.start()]))
+    patterns = _patterns()
+    return bool(patterns.gauge_after.match(text, m.end()) or patterns.gauge_before.search(text[max(0, m.start() - 14) : m.start()]))
 
 
-# "1% lidocaine", "0.25% Marcaine": a weight/volume percent is a concentration (1% = 1 g per
-# 100 mL = 10 mg/mL). Not "50% of the dose", not "98% on room air".
-_PERCENT_RE = re.compile(rf"(?<![\w.])(?P<num>{NUM})\s*%(?!\s*(?:of\b|on\b|ra\b|room\b|sat|effusion|stenosis|tbsa|body))", re.IGNORECASE)
 MG_PER_ML_PER_PERCENT = 10.0
 
 
@@ -117,7 +146,7 @@ def find_amounts(text: str, start: int = 0, end: int | None = None) -> list[Amou
 
 def _percent_strengths(text: str, start: int, end: int) -> list[Amount]:
     out = []
-    for m in _PERCENT_RE.finditer(text, start, end):
+    for m in _patterns().percent.finditer(text, start, end):
         value = _num(m.group("num"))
         if 0 < value <= 50:
             out.append(Amount(start=m.start(), end=m.end(), value=value * MG_PER_ML_PER_PERCENT, kind="mass", per_volume_ml=1.0))
@@ -132,7 +161,7 @@ class Weight:
 
 
 def find_weight(text: str) -> Weight | None:
-    for m in _WEIGHT_RE.finditer(text):
+    for m in _patterns().weight.finditer(text):
         value = _num(m.group("num") or m.group("num2"))
         unit = (m.group("unit") or m.group("unit2")).lower()
         kg = value * 0.45359237 if unit.startswith(("lb", "pound")) else value

@@ -12,23 +12,31 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
+from functools import lru_cache
 
+from docreview.data_files import AmountCuesFile, data_file
 from docreview.note.amounts import Amount, find_amounts
 from docreview.note.context import Modifier, find_modifiers
+from docreview.note.phrases import alternation
 from docreview.note.text import SectionSpan, Sentence, Token, tokens
 from docreview.note.vocab import RouteMatch, route_vocabulary
 
-# "after aspiration of 10 mL clear fluid", "EBL 50 mL", "drained 200 mL": fluid taken out of the
-# patient, never a dose of a drug.
-_REMOVED_BEFORE_RE = re.compile(
-    r"\b(?:aspirat(?:ed|ion|e)|drain(?:ed|age)?|removed|withdr[ae]wn|withdrew|evacuated|tapped|ebl|blood\s+loss|urine\s+output|output)\b"
-    r"(?:\s+(?:of|was|were|approximately|approx\.?|about|~|the|total|an?|additional))*\s*[:=]?\s*$",
-    re.IGNORECASE,
-)
+
+@lru_cache(maxsize=1)
+def _removed_before() -> re.Pattern[str]:
+    """Fluid taken out of the patient, never a dose of a drug: "after aspiration of 10 mL clear fluid",
+    "EBL 50 mL", "drained 200 mL" (the words in data/amount_cues.json; built on first use)."""
+    cues = data_file("amount_cues.json")
+    assert isinstance(cues, AmountCuesFile)
+    return re.compile(
+        rf"\b{alternation(cues.removed_fluid)}\b"
+        r"(?:\s+(?:of|was|were|approximately|approx\.?|about|~|the|total|an?|additional))*\s*[:=]?\s*$",
+        re.IGNORECASE,
+    )
 
 
 def _removed(text: str, amount: Amount) -> bool:
-    return bool(_REMOVED_BEFORE_RE.search(text, max(0, amount.start - 40), amount.start))
+    return bool(_removed_before().search(text, max(0, amount.start - 40), amount.start))
 
 
 class Annotations:

@@ -8,22 +8,17 @@ sum for the date of service, a repeated mention of one dose counted once.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
+from typing import NamedTuple
 
+from docreview.data_files import DoseCuesFile, data_file
 from docreview.knowledge.facts import CodeFacts
 from docreview.note.amounts import UNIT_ALT, Amount, find_amounts
 from docreview.note.extract import DoseEvent, NoteFacts, dose_order
+from docreview.note.phrases import alternation
 from docreview.units import code_unit_kind, to_base
 
-_DILUENT_RE = re.compile(r"(?:\bin|diluted\s+in|\bns|\bd5w|saline|sodium\s+chloride|\blr|\bbag|\bflush(?:ed)?|\bwith)\s*(?:\d+\s*%\s*)?(?:ns\s+|nacl\s+|d5w\s+)?$", re.IGNORECASE)
 _TIMED_RE = re.compile(r"[ \t]*(?:[A-Za-z]+[ \t]+){0,3}(?:at|@)[ \t]*(?:[01]\d|2[0-3]):?[0-5]\d\b", re.IGNORECASE)
-_DRIP_RE = re.compile(r"\b(?:drip|gtt|continuous\s+infusion|titrat\w*)\b", re.IGNORECASE)
-# "Pump total: 63 mL = 126 mg", "infused 150 mL (300 mg)", "I&O: 150 mL = 600 mg": the amount
-# a rate-based infusion delivered, stated without the drug's name on the lines after it.
-_INFUSED_TOTAL_RE = re.compile(
-    r"\b(?:pump\s+total|total\s+(?:infused|volume\s+infused|delivered)|volume\s+infused|infused(?:\s+total)?|i\s*&\s*o|intake)\b"
-    r"[^\n]{0,40}?\d[\d,.]*\s*ml\s*(?:=|\()\s*(?=\d)",
-    re.IGNORECASE,
-)
 _TOTAL_BEFORE_RE = re.compile(r"\btotal(?:\s+(?:dose|of|given|administered))?\s*(?:of\s+)?[:=]?\s*$", re.IGNORECASE)
 _TOTAL_BETWEEN_RE = re.compile(r"\btotal\b", re.IGNORECASE)
 # A product's strength in its name: "Kenalog-40", "Depo-Medrol 80" (mg/mL), not followed by a unit.
@@ -32,9 +27,44 @@ _UNIT_AFTER_RE = re.compile(rf"[ \t]*(?:{UNIT_ALT})\b", re.IGNORECASE)
 _STRENGTH_AFTER_NAME_RE = re.compile(rf"[ \t]*-?[ \t]*(\d{{1,3}})(?![\d.,/]|[ \t]*(?:%|(?:{UNIT_ALT})\b))", re.IGNORECASE)
 
 
+class _Patterns(NamedTuple):
+    """The patterns built from data/dose_cues.json: the words there, the structure here."""
+
+    diluent: re.Pattern[str]
+    drip: re.Pattern[str]
+    infused_total: re.Pattern[str]
+    next_site: re.Pattern[str]
+
+
+@lru_cache(maxsize=1)
+def _patterns() -> _Patterns:
+    """Built on the first dose added up, not at import (a cold check pays only for what it runs)."""
+    cues = data_file("dose_cues.json")
+    assert isinstance(cues, DoseCuesFile)
+
+    def compile_(pattern: str) -> re.Pattern[str]:
+        return re.compile(pattern, re.IGNORECASE)
+
+    return _Patterns(
+        # "diluted in NS 100 mL", "in 0.9% NaCl 250 mL": a carrier's name, then maybe its strength, before the volume.
+        diluent=compile_(rf"(?:\b{alternation(cues.carriers)}|{alternation(cues.carrier_word_ends)})\s*(?:\d+\s*%\s*)?"
+                         rf"(?:{alternation(cues.carrier_after_strength)}\s+)?$"),
+        drip=compile_(rf"\b(?:{alternation(cues.drip)}|{alternation(cues.drip_prefixes)}\w*)\b"),
+        # "Pump total: 63 mL = 126 mg", "infused 150 mL (300 mg)", "I&O: 150 mL = 600 mg": the amount
+        # a rate-based infusion delivered, stated without the drug's name on the lines after it.
+        infused_total=compile_(rf"\b(?:{alternation(cues.infused_total)}|i\s*&\s*o)\b"
+                               r"[^\n]{0,40}?\d[\d,.]*\s*ml\s*(?:=|\()\s*(?=\d)"),
+        # Between two statements of the same dose, or in the second: the procedure moved to another
+        # site ("Attention was then turned to the next injection", "at the L4-5 level just as at the
+        # L5-S1 level"): the same dose given again, not the dose restated.
+        next_site=compile_(rf"\bnext\s+{alternation(cues.next_site)}\b|\b{alternation(cues.moved_on)}\b"
+                           rf"|\b{alternation(cues.other_side)}\s+{alternation(cues.other_sites)}\b"),
+    )
+
+
 def _is_diluent(text: str, amount: Amount) -> bool:
     """'diluted in NS 100 mL', 'in 250 mL D5W': a carrier volume, not the drug's dose."""
-    return amount.kind == "volume" and bool(_DILUENT_RE.search(text[max(0, amount.start - 20) : amount.start]))
+    return amount.kind == "volume" and bool(_patterns().diluent.search(text[max(0, amount.start - 20) : amount.start]))
 
 
 def concentrations(events: list[DoseEvent], note: NoteFacts, facts: CodeFacts | None = None) -> list[Amount]:
@@ -70,7 +100,7 @@ def product_strengths(events: list[DoseEvent], text: str, facts: CodeFacts) -> l
 
 def is_drip(note: NoteFacts, event: DoseEvent) -> bool:
     """A continuous infusion: dosed by a rate of drug, or called a drip ("gtt", "titrate")."""
-    return any(a.rate and a.kind != "volume" for a in event.amounts) or bool(_DRIP_RE.search(note.text, event.sentence.start, event.sentence.end))
+    return any(a.rate and a.kind != "volume" for a in event.amounts) or bool(_patterns().drip.search(note.text, event.sentence.start, event.sentence.end))
 
 
 def _infused_total(note: NoteFacts, event: DoseEvent) -> list[Amount]:
@@ -83,7 +113,7 @@ def _infused_total(note: NoteFacts, event: DoseEvent) -> list[Amount]:
     for later in note.sentences:
         if later.start < sent.start or later.start >= stop or later.paragraph != sent.paragraph or later.line - sent.line > 3:
             continue
-        m = _INFUSED_TOTAL_RE.search(text, later.start, later.end)
+        m = _patterns().infused_total.search(text, later.start, later.end)
         if m:
             scanned = note.annotations.amounts_in(m.end(), later.end) if note.annotations else find_amounts(text, m.end(), later.end)
             found = [a for a in scanned if a.kind != "volume" and not a.rate and not a.is_concentration]
@@ -156,21 +186,11 @@ def _is_total_line(note: NoteFacts, event: DoseEvent) -> bool:
     return bool(_TOTAL_BEFORE_RE.search(before) or _TOTAL_BETWEEN_RE.search(between))
 
 
-# Between two statements of the same dose, or in the second: the procedure moved to another
-# site ("Attention was then turned to the next injection", "at the L4-5 level just as at the
-# L5-S1 level"): the same dose given again, not the dose restated.
-_NEXT_SITE_RE = re.compile(
-    r"\bnext\s+(?:injection|level|site|joint|knee|shoulder|side)\b|\battention\s+was\s+(?:then\s+)?turned\s+to\b"
-    r"|\b(?:other|opposite|contralateral)\s+(?:side|knee|shoulder|hip|elbow|level|joint|eye)\b|\bjust\s+as\s+(?:at|in|on)\b",
-    re.IGNORECASE,
-)
-
-
 def _next_site(note: NoteFacts, first: DoseEvent, later: DoseEvent) -> bool:
     """The later statement of the same dose is given at another site (a new administration)."""
     if later.sentence.start <= first.sentence.start:
         return False
-    return bool(_NEXT_SITE_RE.search(note.text, first.sentence.end, later.sentence.end))
+    return bool(_patterns().next_site.search(note.text, first.sentence.end, later.sentence.end))
 
 
 def total_dose(events: list[DoseEvent], facts: CodeFacts, note: NoteFacts) -> tuple[float | None, str, list[DoseEvent]]:

@@ -12,13 +12,16 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
+from typing import NamedTuple
 
+from docreview.data_files import DrugAbbreviationsFile, ExtractCuesFile, data_file
 from docreview.knowledge.facts import CodeFacts, KnowledgeBase
 from docreview.note.amounts import CONTAINER_AFTER_RE, NUM, UNIT_ALT, Amount, Weight, find_times, find_weight
 from docreview.note.annotate import Annotations
 from docreview.note.context import categories_for
 from docreview.note.drugs import DrugMention, lexicon_for
+from docreview.note.phrases import alternation
 from docreview.note.reasons import Reason, find_reasons, is_linked, word_stems
 from docreview.note.roles import assign_roles
 from docreview.note.text import SectionSpan, Sentence, enclosing_parenthesis, section_at, sections, sentences
@@ -27,35 +30,78 @@ from docreview.note.waste import LEFTOVER_RE, WasteFacts, read_waste
 
 _FOLLOW_LINES = 3
 _MAR_LINES = 24  # a MAR block lists every administration under its order line
-# "repeated", "an additional 7000 units", "another dose"; not "an additional bacteriostatic saline".
-_REPEAT_RE = re.compile(
-    r"\b(?:repeat(?:ed)?|again|second\s+dose|2nd\s+dose|re-?dosed|(?:an\s+)?(?:additional|another)\s+(?=\d|dose|bolus|injection|push|vial|syringe|aliquot|round))",
-    re.IGNORECASE,
-)
 _TIME = r"(?<![\d:.])(?:[01]\d|2[0-3]):?[0-5]\d\s+"
 _MAR_ENTRY_RE = re.compile(_TIME + r"(?=\d)")
-# "given 0600, 1400, 2200": one administration per time listed after the verb.
-_GIVEN_TIMES_RE = re.compile(r"\b(?:given|administered|admin|done|infused)\s*(?:at|@)?\s*(?P<times>(?:[01]\d|2[0-3]):?[0-5]\d(?:\s*(?:,|and|&)\s*(?:[01]\d|2[0-3]):?[0-5]\d)+)\b", re.IGNORECASE)
 _CLOCK_RE = re.compile(r"(?:[01]\d|2[0-3]):?[0-5]\d")
-_MAR_GIVEN_RE = re.compile(_TIME + r"(?:given|administered|admin|done|infused)\b", re.IGNORECASE)
-# A following line is read for a dose or route only when it is a field of the same record.
-_FIELD_LINE_RE = re.compile(r"^\s*(?:[-*•]\s*)?(?:dose|amount|route|site|rate|volume|strength|total|given|administered|admin|infused|qty|quantity|time|\d{3,4}\b|\d{1,2}:\d{2})", re.IGNORECASE)
 # A new medication row in a MAR ("enoxaparin 40 mg SQ daily - 0900 given"): entries below it are not ours.
 _NEW_ROW_RE = re.compile(r"^(?:(?:[01]\d|2[0-3]):?[0-5]\d\s+)?[A-Za-z][A-Za-z-]+(?:\s+[A-Za-z-]+)?\s+\d[\d,.]*\s*(?:mg|mcg|g|units?|ml)\b", re.IGNORECASE)
 # Where one administration ends and the next begins inside a sentence.
 _CLAUSE_BREAK_RE = re.compile(r",?\s+(?:and\s+)?then\b|\s+followed\s+(?:by|with)\b|\s\+\s", re.IGNORECASE)
-# "Zofran 4 IVP", "toradol 30 IM": a bare number right after the drug, then a route or "x1".
-_BARE_DOSE_RE = re.compile(r"[ \t]*(?:\(\w+\)[ \t]*)?(?P<num>\d+(?:\.\d+)?)[ \t]*(?=(?:iv|ivp|ivpb|im|sq|sc|subq|sub-q|po|x[ \t]*1|stat|now|slow\s+ivp)\b)", re.IGNORECASE)
-# "18 cc ... injected on each side", "40 mg into each knee": the stated dose at each of two sites.
-_EACH_OF_TWO_RE = re.compile(r"\b(?:on|in|into|to|at|for)?\s*each\s+(?:side|knee|shoulder|elbow|hip|wrist|ankle|eye|ear|buttock|deltoid|sacroiliac\s+joint|si\s+joint)\b", re.IGNORECASE)
-# "The same procedure was carried out at the contralateral ...": the whole injection once more.
-_SAME_AGAIN_RE = re.compile(
-    r"\b(?:the\s+)?same\s+(?:procedure|injection|technique)\s+(?:was|were)\s+(?:then\s+)?(?:carried\s+out|repeated|performed|done)\b"
-    r"|\b(?:this|the\s+(?:procedure|injection))\s+was\s+(?:then\s+)?repeated\s+(?:at|on|in)\b",
-    re.IGNORECASE,
-)
-_PARTIAL_RE = re.compile(r"\b(?:stopped|infiltrat\w*|interrupted|partial(?:ly)?|only|discontinued|halted|paused|terminated|reaction|rigors|extravasat\w*)\b", re.IGNORECASE)
-_INPATIENT_RE = re.compile(r"\b(?:admitted\s+(?:as\s+)?(?:an\s+)?inpatient|inpatient\s+(?:admission|stay|unit|status)|admit(?:ted)?\s+to\s+(?:the\s+)?(?:floor|icu|hospital|medicine|telemetry))\b", re.IGNORECASE)
+# "0600, 1400, 2200": clock times listed after a charting verb.
+_CLOCK_TIMES = r"(?:[01]\d|2[0-3]):?[0-5]\d(?:\s*(?:,|and|&)\s*(?:[01]\d|2[0-3]):?[0-5]\d)+"
+
+
+class _Patterns(NamedTuple):
+    """The patterns built from data/extract_cues.json: the words there, the structure here."""
+
+    repeat: re.Pattern[str]
+    given_times: re.Pattern[str]
+    mar_given: re.Pattern[str]
+    field_line: re.Pattern[str]
+    bare_dose: re.Pattern[str]
+    each_of_two: re.Pattern[str]
+    same_again: re.Pattern[str]
+    partial: re.Pattern[str]
+    inpatient: re.Pattern[str]
+    injects: re.Pattern[str]
+    procedure_header: re.Pattern[str]
+    finite_verb: re.Pattern[str]
+    further: re.Pattern[str]
+    list_gap: re.Pattern[str]
+
+
+@lru_cache(maxsize=1)
+def _patterns() -> _Patterns:
+    """Built on the first note read, not at import (a cold check pays only for what it runs)."""
+    cues = data_file("extract_cues.json")
+    abbreviations = data_file("drug_abbreviations.json")
+    assert isinstance(cues, ExtractCuesFile) and isinstance(abbreviations, DrugAbbreviationsFile)
+
+    def compile_(pattern: str) -> re.Pattern[str]:
+        return re.compile(pattern, re.IGNORECASE)
+
+    return _Patterns(
+        # "repeated", "an additional 7000 units", "another dose"; not "an additional bacteriostatic saline".
+        repeat=compile_(rf"\b(?:{alternation(cues.repeat_prefixes)}|(?:an\s+)?{alternation(cues.another)}\s+"
+                        rf"(?=\d|{alternation(cues.dose_noun_prefixes)}))"),
+        # "given 0600, 1400, 2200": one administration per time listed after the verb.
+        given_times=compile_(rf"\b{alternation(cues.charted_verbs)}\s*(?:at|@)?\s*(?P<times>{_CLOCK_TIMES})\b"),
+        mar_given=compile_(rf"{_TIME}{alternation(cues.charted_verbs)}\b"),
+        # A following line is read for a dose or route only when it is a field of the same record.
+        field_line=compile_(rf"^\s*(?:[-*•]\s*)?(?:{alternation(cues.field_line_prefixes)}|\d{{3,4}}\b|\d{{1,2}}:\d{{2}})"),
+        # "Zofran 4 IVP", "toradol 30 IM": a bare number right after the drug, then a route or "x1"
+        # (the route abbreviations a product name may end with, and a few more).
+        bare_dose=compile_(rf"[ \t]*(?:\(\w+\)[ \t]*)?(?P<num>\d+(?:\.\d+)?)[ \t]*"
+                           rf"(?=(?:{alternation(abbreviations.route_suffixes + cues.bare_dose_after)}|x[ \t]*1)\b)"),
+        # "18 cc ... injected on each side", "40 mg into each knee": the stated dose at each of two sites.
+        each_of_two=compile_(rf"\b(?:on|in|into|to|at|for)?\s*each\s+{alternation(cues.paired_sites)}\b"),
+        # "The same procedure was carried out at the contralateral ...": the whole injection once more.
+        same_again=compile_(
+            rf"\b(?:the\s+)?same\s+{alternation(cues.same_procedure)}\s+(?:was|were)\s+(?:then\s+)?{alternation(cues.same_procedure_done)}\b"
+            rf"|\b(?:this|the\s+{alternation(cues.repeated_procedure)})\s+was\s+(?:then\s+)?repeated\s+(?:at|on|in)\b"),
+        partial=compile_(rf"\b(?:{alternation(cues.partial)}|{alternation(cues.partial_prefixes)}\w*)\b"),
+        inpatient=compile_(rf"\b(?:admitted\s+(?:as\s+)?(?:an\s+)?inpatient|inpatient\s+{alternation(cues.inpatient_stay)}"
+                           rf"|admit(?:ted)?\s+to\s+(?:the\s+)?{alternation(cues.admitted_to)})\b"),
+        # "injected", "infiltrated", "instilled"; an "INJECTATE USED:" header says the same.
+        injects=compile_(rf"\b(?:{alternation(cues.inject_prefixes)}\w*|{alternation(cues.injects)})\b"),
+        procedure_header=compile_(rf"{alternation(cues.procedure_headers)}\b"),
+        # A title names the procedure; a sentence that tells what happened has a verb.
+        finite_verb=compile_(rf"\b{alternation(cues.finite_verbs)}\b"),
+        # "refused further Zofran": later doses, not the one given.
+        further=compile_(rf"\b(?:{alternation(cues.further)}|{alternation(cues.further_prefixes)}\w*)\b"),
+        # A list of drugs: items with their amounts and separators, no verb between ("Norflex 60 mg, Zofran 4 mg, and").
+        list_gap=compile_(rf"^(?![^;:]*\b{alternation(cues.clause_words)}\b)[^;:]{{0,40}}?(?:,|\band\b|&|\+|\bplus\b|\bwith\b)[^;:]{{0,25}}$"),
+    )
 
 
 _ROLE_REASONS = {
@@ -286,7 +332,7 @@ def read_note(text: str, facts: CodeFacts, kb: KnowledgeBase) -> NoteFacts:
                 # a list later in the sentence takes its first drug's own route ("... the bladder
                 # was instilled with DMSO, Kenalog, heparin and sodium bicarbonate").
                 head = j
-                while head > 0 and _LIST_GAP_RE.match(text[in_sentence[head - 1].end : in_sentence[head].start]):
+                while head > 0 and _patterns().list_gap.match(text[in_sentence[head - 1].end : in_sentence[head].start]):
                     head -= 1
                 if head == 0 and head < j:
                     routes = notes.routes_in(sent.start, in_sentence[0].start)
@@ -313,7 +359,7 @@ def read_note(text: str, facts: CodeFacts, kb: KnowledgeBase) -> NoteFacts:
                     categories=categories_for(toks, modifiers, first, last, [sp for k, sp in enumerate(spans) if k != j], text),
                     section=section_at(secs, mention.start),
                     times=line_times(_line_bounds(text, sent.start)),
-                    repeat=bool(_REPEAT_RE.search(text, sent.start, sent.end)),
+                    repeat=bool(_patterns().repeat.search(text, sent.start, sent.end)),
                 )
             )
     waste = read_waste(text)
@@ -341,7 +387,7 @@ def read_note(text: str, facts: CodeFacts, kb: KnowledgeBase) -> NoteFacts:
     reasons = [r for r in reasons if _section_kind(secs, r.start) != "not_given" and not _family_history(secs, r.start)]
     billed_events = [e for e in events if facts.code in e.mention.codes]
     linked = [r for r in reasons if _linked(text, r, sents, secs, billed_events)]
-    inpatient = _INPATIENT_RE.search(text)
+    inpatient = _patterns().inpatient.search(text)
     return NoteFacts(
         text=text,
         sentences=sents,
@@ -357,15 +403,7 @@ def read_note(text: str, facts: CodeFacts, kb: KnowledgeBase) -> NoteFacts:
     )
 
 
-# "injected", "infiltrated", "instilled"; an "INJECTATE USED:" header says the same.
-_INJECTS_RE = re.compile(r"\b(?:inject\w*|infiltrat(?:ed|ion)|instill\w*)\b", re.IGNORECASE)
 _TITLE_MAX = 160  # "PROCEDURE: Lumbar epidural steroid injection." is a title; a long body is not
-_PROCEDURE_HEADER_RE = re.compile(r"(?:procedures?|operations?)\b", re.IGNORECASE)
-# A title names the procedure; a sentence that tells what happened has a verb.
-_FINITE_VERB_RE = re.compile(r"\b(?:was|were|is|are|has|had|have|will|would|did|we|i)\b", re.IGNORECASE)
-
-
-_FURTHER_RE = re.compile(r"\b(?:further|additional|more|another|repeat\w*|second|next|subsequent)\b", re.IGNORECASE)
 
 
 def _later_negation_overrules(notes: Annotations, events: list[DoseEvent]) -> None:
@@ -381,7 +419,7 @@ def _later_negation_overrules(notes: Annotations, events: list[DoseEvent]) -> No
                 continue
             if later.section is not None and later.section.kind in ("plan", "history", "not_given"):
                 continue
-            if _FURTHER_RE.search(notes.text, later.sentence.start, later.sentence.end):
+            if _patterns().further.search(notes.text, later.sentence.start, later.sentence.end):
                 continue
             event.role = None
             event.categories = event.categories | {"NOT_GIVEN"}
@@ -398,18 +436,18 @@ def _procedure_titles(notes: Annotations, secs: list[SectionSpan], sents: _Sente
     opening_end = secs[0].header_start if secs else 0
     opening = notes.text[:opening_end]
     if opening.strip() and len(opening.strip(" \t\n,.;:")) <= _TITLE_MAX and "\n" not in opening.strip() \
-            and not _FINITE_VERB_RE.search(opening):
+            and not _patterns().finite_verb.search(opening):
         out.append((0, opening_end))
     for sec in secs:
         body = notes.text[sec.start : sec.end].strip(" \t\n,.;:")
-        if sec.category == "PROCEDURE_TITLE" or (_PROCEDURE_HEADER_RE.match(sec.header) and len(body) <= _TITLE_MAX):
+        if sec.category == "PROCEDURE_TITLE" or (_patterns().procedure_header.match(sec.header) and len(body) <= _TITLE_MAX):
             out.append((sec.start, sec.end))
-        elif _PROCEDURE_HEADER_RE.match(sec.header):
+        elif _patterns().procedure_header.match(sec.header):
             first = sents.at(sec.start) or (sents[sents.after(sec.start)] if sents.after(sec.start) < len(sents) else None)
             if first is None:
                 continue
             start, end = max(first.start, sec.start), min(first.end, sec.end)
-            if start < end and not _FINITE_VERB_RE.search(notes.text, start, end):
+            if start < end and not _patterns().finite_verb.search(notes.text, start, end):
                 out.append((start, end))
     return out
 
@@ -428,7 +466,7 @@ def _procedure_routes(notes: Annotations, secs: list[SectionSpan], sents: _Sente
         if event.section is not None and event.section.kind in ("history", "plan", "not_given"):
             continue
         header = event.section.header if event.section is not None else ""
-        if _INJECTS_RE.search(notes.text, event.sentence.start, event.sentence.end) or _INJECTS_RE.search(header):
+        if _patterns().injects.search(notes.text, event.sentence.start, event.sentence.end) or _patterns().injects.search(header):
             event.routes = routes[:1]
 
 
@@ -443,8 +481,6 @@ _PRENOMINAL_GAP_RE = re.compile(
     rf"\s*(?:(?:with|using)\s+)?(?:(?:of|the|a|an)\s+)*(?:{NUM}\s*(?:%|{UNIT_ALT})\s*(?:(?:of|the)\s+)*)?(?:(?:preservative-free|plain)\s+)?",
     re.IGNORECASE,
 )
-# A list of drugs: items with their amounts and separators, no verb between ("Norflex 60 mg, Zofran 4 mg, and").
-_LIST_GAP_RE = re.compile(r"^(?![^;:]*\b(?:was|were|is|are|has|had|then|after|before|performed|placed)\b)[^;:]{0,40}?(?:,|\band\b|&|\+|\bplus\b|\bwith\b)[^;:]{0,25}$", re.IGNORECASE)
 # "... and the toe was blocked with 1% Xylocaine": a route phrase that ends in a preposition
 # governs the drug after it, never the drug before it.
 _GOVERNS_NEXT_RE = re.compile(r"\b(?:with|of|using|into)\s*$", re.IGNORECASE)
@@ -488,7 +524,7 @@ def _share_trailing_routes(text: str, events: list[DoseEvent]) -> None:
             if later.role in _DESCRIBES_DOSE and later.mention.codes & event.mention.codes:
                 continue
             gap = text[event.mention.end : later.mention.start]
-            if not _LIST_GAP_RE.match(gap):
+            if not _patterns().list_gap.match(gap):
                 break
             trailing = [r for r in later.routes if r.start >= later.mention.end]
             if trailing and later.role == "administered" and all(r.start >= later.mention.end for r in later.routes):
@@ -558,7 +594,7 @@ def _bare_dose(text: str, pos: int, facts: CodeFacts) -> list[Amount]:
     from docreview.units import code_unit_kind
 
     kind = code_unit_kind(facts.unit)
-    m = _BARE_DOSE_RE.match(text, pos)
+    m = _patterns().bare_dose.match(text, pos)
     if kind is None or m is None:
         return []
     base = 1.0  # a bare number is read in the kind's base unit (mg, units, mL, mEq)
@@ -583,7 +619,7 @@ def _following_lines(notes: Annotations, sents, idx, mentions, sent) -> tuple[li
             break
         if nxt.line == sent.line and sents.index(nxt) > idx + 1:
             break  # a run-on transcription line: the next sentence at most, not the rest of the note
-        if not _FIELD_LINE_RE.match(text[nxt.start : nxt.end]) and not _administers(notes, nxt):
+        if not _patterns().field_line.match(text[nxt.start : nxt.end]) and not _administers(notes, nxt):
             continue
         if not amounts:
             amounts = notes.amounts_in(nxt.start, nxt.end)
@@ -633,8 +669,8 @@ def _collect_entries(notes: Annotations, sents, mentions, event: DoseEvent) -> N
     spans = [(event.mention.end, event.sentence.end), *rows]
     entries = [a for s, e in spans for a in _mar_entries(notes, s, e)]
     if not entries:
-        count = sum(len(_MAR_GIVEN_RE.findall(notes.text, s, e)) for s, e in spans)
-        count = count or sum(len(_CLOCK_RE.findall(m.group("times"))) for s, e in spans for m in _GIVEN_TIMES_RE.finditer(notes.text, s, e))
+        count = sum(len(_patterns().mar_given.findall(notes.text, s, e)) for s, e in spans)
+        count = count or sum(len(_CLOCK_RE.findall(m.group("times"))) for s, e in spans for m in _patterns().given_times.finditer(notes.text, s, e))
         order = [a for a in event.dose_amounts if not a.per_kg]
         if count and order:
             entries = [order[0]] * count
@@ -647,8 +683,8 @@ def _count_sites(notes: Annotations, sents, mentions, event: DoseEvent) -> None:
     """One dose statement given at more than one site: "on each side", "into each knee", or a
     later "the same procedure was carried out at ..." before another drug is named."""
     text = notes.text
-    sites = 2 if _EACH_OF_TWO_RE.search(text, event.mention.end, event.sentence.end) else 1
-    sites += sum(1 for n in _later_sentences(sents, mentions, event.sentence) if _SAME_AGAIN_RE.search(text, n.start, n.end))
+    sites = 2 if _patterns().each_of_two.search(text, event.mention.end, event.sentence.end) else 1
+    sites += sum(1 for n in _later_sentences(sents, mentions, event.sentence) if _patterns().same_again.search(text, n.start, n.end))
     event.sites = sites
 
 
@@ -686,7 +722,7 @@ def _partial_dose(notes: Annotations, sents, mentions, event: DoseEvent, discard
         return
     later = _later_sentences(sents, mentions, event.sentence)
     text = notes.text
-    if not any(_PARTIAL_RE.search(text, n.start, n.end) for n in later):
+    if not any(_patterns().partial.search(text, n.start, n.end) for n in later):
         return
     for nxt in later:
         if not _administers(notes, nxt):
