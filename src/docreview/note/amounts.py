@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import NamedTuple
 
-from docreview.note.phrases import alternation
+from docreview.note.phrases import alternation, pattern
 from docreview.resources import load_json
 
 _UNITS: dict[str, tuple[str, float]] = {k: (v[0], float(v[1])) for k, v in load_json("units.json")["note_units"].items()}
@@ -77,19 +77,16 @@ def _patterns() -> _Patterns:
     cues = data_file("amount_cues.json")
     assert isinstance(cues, AmountCuesFile)
 
-    def compile_(pattern: str) -> re.Pattern[str]:
-        return re.compile(pattern, re.IGNORECASE)
-
     return _Patterns(
-        weight=compile_(
+        weight=pattern(
             rf"\b{alternation(cues.weight_words)}\b\.?\s*(?:of|is|=|:)?\s*(?P<num>{NUM})\s*(?P<unit>kg|kgs|lb|lbs|pounds)\b"
             rf"|(?<![/\w])(?P<num2>{NUM})\s*(?P<unit2>kg)\b(?!\s*/)"),
         # "22g spinal needle", "25 g 1.5 in needle", "PIV 20g R AC": a needle gauge, not grams.
-        gauge_after=compile_(rf"\s*(?:[\d.]+\s*(?:in|inch|\"|cm)\s*)?(?:{alternation(cues.needle_after_prefixes)}|x\s*[\d.]+\s*(?:in|inch|\"))"),
-        gauge_before=compile_(rf"{alternation(cues.needle_before_word_ends)}\s*$"),
+        gauge_after=pattern(rf"\s*(?:[\d.]+\s*(?:in|inch|\"|cm)\s*)?(?:{alternation(cues.needle_after_prefixes)}|x\s*[\d.]+\s*(?:in|inch|\"))"),
+        gauge_before=pattern(rf"{alternation(cues.needle_before_word_ends)}\s*$"),
         # "1% lidocaine", "0.25% Marcaine": a weight/volume percent is a concentration (1% = 1 g per
         # 100 mL = 10 mg/mL). Not "50% of the dose", not "98% on room air".
-        percent=compile_(rf"(?<![\w.])(?P<num>{NUM})\s*%"
+        percent=pattern(rf"(?<![\w.])(?P<num>{NUM})\s*%"
                          rf"(?!\s*(?:{alternation(cues.not_a_strength_after)}\b|{alternation(cues.not_a_strength_after_prefixes)}))"),
     )
 

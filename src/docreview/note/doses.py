@@ -15,7 +15,7 @@ from docreview.data_files import DoseCuesFile, data_file
 from docreview.knowledge.facts import CodeFacts
 from docreview.note.amounts import UNIT_ALT, Amount, find_amounts
 from docreview.note.extract import DoseEvent, NoteFacts, dose_order
-from docreview.note.phrases import alternation
+from docreview.note.phrases import alternation, pattern
 from docreview.units import code_unit_kind, to_base
 
 _TIMED_RE = re.compile(r"[ \t]*(?:[A-Za-z]+[ \t]+){0,3}(?:at|@)[ \t]*(?:[01]\d|2[0-3]):?[0-5]\d\b", re.IGNORECASE)
@@ -42,22 +42,19 @@ def _patterns() -> _Patterns:
     cues = data_file("dose_cues.json")
     assert isinstance(cues, DoseCuesFile)
 
-    def compile_(pattern: str) -> re.Pattern[str]:
-        return re.compile(pattern, re.IGNORECASE)
-
     return _Patterns(
         # "diluted in NS 100 mL", "in 0.9% NaCl 250 mL": a carrier's name, then maybe its strength, before the volume.
-        diluent=compile_(rf"(?:\b{alternation(cues.carriers)}|{alternation(cues.carrier_word_ends)})\s*(?:\d+\s*%\s*)?"
+        diluent=pattern(rf"(?:\b{alternation(cues.carriers)}|{alternation(cues.carrier_word_ends)})\s*(?:\d+\s*%\s*)?"
                          rf"(?:{alternation(cues.carrier_after_strength)}\s+)?$"),
-        drip=compile_(rf"\b(?:{alternation(cues.drip)}|{alternation(cues.drip_prefixes)}\w*)\b"),
+        drip=pattern(rf"\b(?:{alternation(cues.drip)}|{alternation(cues.drip_prefixes)}\w*)\b"),
         # "Pump total: 63 mL = 126 mg", "infused 150 mL (300 mg)", "I&O: 150 mL = 600 mg": the amount
         # a rate-based infusion delivered, stated without the drug's name on the lines after it.
-        infused_total=compile_(rf"\b(?:{alternation(cues.infused_total)}|i\s*&\s*o)\b"
+        infused_total=pattern(rf"\b(?:{alternation(cues.infused_total)}|i\s*&\s*o)\b"
                                r"[^\n]{0,40}?\d[\d,.]*\s*ml\s*(?:=|\()\s*(?=\d)"),
         # Between two statements of the same dose, or in the second: the procedure moved to another
         # site ("Attention was then turned to the next injection", "at the L4-5 level just as at the
         # L5-S1 level"): the same dose given again, not the dose restated.
-        next_site=compile_(rf"\bnext\s+{alternation(cues.next_site)}\b|\b{alternation(cues.moved_on)}\b"
+        next_site=pattern(rf"\bnext\s+{alternation(cues.next_site)}\b|\b{alternation(cues.moved_on)}\b"
                            rf"|\b{alternation(cues.other_side)}\s+{alternation(cues.other_sites)}\b"),
     )
 

@@ -21,7 +21,7 @@ from docreview.note.amounts import CONTAINER_AFTER_RE, NUM, UNIT_ALT, Amount, We
 from docreview.note.annotate import Annotations
 from docreview.note.context import categories_for
 from docreview.note.drugs import DrugMention, lexicon_for
-from docreview.note.phrases import alternation
+from docreview.note.phrases import alternation, pattern
 from docreview.note.reasons import Reason, find_reasons, is_linked, word_stems
 from docreview.note.roles import assign_roles
 from docreview.note.text import SectionSpan, Sentence, enclosing_parenthesis, section_at, sections, sentences
@@ -67,40 +67,37 @@ def _patterns() -> _Patterns:
     abbreviations = data_file("drug_abbreviations.json")
     assert isinstance(cues, ExtractCuesFile) and isinstance(abbreviations, DrugAbbreviationsFile)
 
-    def compile_(pattern: str) -> re.Pattern[str]:
-        return re.compile(pattern, re.IGNORECASE)
-
     return _Patterns(
         # "repeated", "an additional 7000 units", "another dose"; not "an additional bacteriostatic saline".
-        repeat=compile_(rf"\b(?:{alternation(cues.repeat_prefixes)}|(?:an\s+)?{alternation(cues.another)}\s+"
+        repeat=pattern(rf"\b(?:{alternation(cues.repeat_prefixes)}|(?:an\s+)?{alternation(cues.another)}\s+"
                         rf"(?=\d|{alternation(cues.dose_noun_prefixes)}))"),
         # "given 0600, 1400, 2200": one administration per time listed after the verb.
-        given_times=compile_(rf"\b{alternation(cues.charted_verbs)}\s*(?:at|@)?\s*(?P<times>{_CLOCK_TIMES})\b"),
-        mar_given=compile_(rf"{_TIME}{alternation(cues.charted_verbs)}\b"),
+        given_times=pattern(rf"\b{alternation(cues.charted_verbs)}\s*(?:at|@)?\s*(?P<times>{_CLOCK_TIMES})\b"),
+        mar_given=pattern(rf"{_TIME}{alternation(cues.charted_verbs)}\b"),
         # A following line is read for a dose or route only when it is a field of the same record.
-        field_line=compile_(rf"^\s*(?:[-*•]\s*)?(?:{alternation(cues.field_line_prefixes)}|\d{{3,4}}\b|\d{{1,2}}:\d{{2}})"),
+        field_line=pattern(rf"^\s*(?:[-*•]\s*)?(?:{alternation(cues.field_line_prefixes)}|\d{{3,4}}\b|\d{{1,2}}:\d{{2}})"),
         # "Zofran 4 IVP", "toradol 30 IM": a bare number right after the drug, then a route or "x1"
         # (the route abbreviations a product name may end with, and a few more).
-        bare_dose=compile_(rf"[ \t]*(?:\(\w+\)[ \t]*)?(?P<num>\d+(?:\.\d+)?)[ \t]*"
+        bare_dose=pattern(rf"[ \t]*(?:\(\w+\)[ \t]*)?(?P<num>\d+(?:\.\d+)?)[ \t]*"
                            rf"(?=(?:{alternation(abbreviations.route_suffixes + cues.bare_dose_after)}|x[ \t]*1)\b)"),
         # "18 cc ... injected on each side", "40 mg into each knee": the stated dose at each of two sites.
-        each_of_two=compile_(rf"\b(?:on|in|into|to|at|for)?\s*each\s+{alternation(cues.paired_sites)}\b"),
+        each_of_two=pattern(rf"\b(?:on|in|into|to|at|for)?\s*each\s+{alternation(cues.paired_sites)}\b"),
         # "The same procedure was carried out at the contralateral ...": the whole injection once more.
-        same_again=compile_(
+        same_again=pattern(
             rf"\b(?:the\s+)?same\s+{alternation(cues.same_procedure)}\s+(?:was|were)\s+(?:then\s+)?{alternation(cues.same_procedure_done)}\b"
             rf"|\b(?:this|the\s+{alternation(cues.repeated_procedure)})\s+was\s+(?:then\s+)?repeated\s+(?:at|on|in)\b"),
-        partial=compile_(rf"\b(?:{alternation(cues.partial)}|{alternation(cues.partial_prefixes)}\w*)\b"),
-        inpatient=compile_(rf"\b(?:admitted\s+(?:as\s+)?(?:an\s+)?inpatient|inpatient\s+{alternation(cues.inpatient_stay)}"
+        partial=pattern(rf"\b(?:{alternation(cues.partial)}|{alternation(cues.partial_prefixes)}\w*)\b"),
+        inpatient=pattern(rf"\b(?:admitted\s+(?:as\s+)?(?:an\s+)?inpatient|inpatient\s+{alternation(cues.inpatient_stay)}"
                            rf"|admit(?:ted)?\s+to\s+(?:the\s+)?{alternation(cues.admitted_to)})\b"),
         # "injected", "infiltrated", "instilled"; an "INJECTATE USED:" header says the same.
-        injects=compile_(rf"\b(?:{alternation(cues.inject_prefixes)}\w*|{alternation(cues.injects)})\b"),
-        procedure_header=compile_(rf"{alternation(cues.procedure_headers)}\b"),
+        injects=pattern(rf"\b(?:{alternation(cues.inject_prefixes)}\w*|{alternation(cues.injects)})\b"),
+        procedure_header=pattern(rf"{alternation(cues.procedure_headers)}\b"),
         # A title names the procedure; a sentence that tells what happened has a verb.
-        finite_verb=compile_(rf"\b{alternation(cues.finite_verbs)}\b"),
+        finite_verb=pattern(rf"\b{alternation(cues.finite_verbs)}\b"),
         # "refused further Zofran": later doses, not the one given.
-        further=compile_(rf"\b(?:{alternation(cues.further)}|{alternation(cues.further_prefixes)}\w*)\b"),
+        further=pattern(rf"\b(?:{alternation(cues.further)}|{alternation(cues.further_prefixes)}\w*)\b"),
         # A list of drugs: items with their amounts and separators, no verb between ("Norflex 60 mg, Zofran 4 mg, and").
-        list_gap=compile_(rf"^(?![^;:]*\b{alternation(cues.clause_words)}\b)[^;:]{{0,40}}?(?:,|\band\b|&|\+|\bplus\b|\bwith\b)[^;:]{{0,25}}$"),
+        list_gap=pattern(rf"^(?![^;:]*\b{alternation(cues.clause_words)}\b)[^;:]{{0,40}}?(?:,|\band\b|&|\+|\bplus\b|\bwith\b)[^;:]{{0,25}}$"),
     )
 
 

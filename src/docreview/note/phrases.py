@@ -15,3 +15,8 @@ def alternation(words: Iterable[str]) -> str:
 def phrases(words: Iterable[str]) -> str:
     """Whole phrases: not inside a longer word or number, also where a phrase ends in "/" ("w/", "r/t")."""
     return rf"(?<![A-Za-z0-9]){alternation(words)}(?![A-Za-z0-9])"
+
+
+def pattern(regex: str) -> re.Pattern[str]:
+    """A vocabulary pattern: matched case-insensitively, as every word list in data/ is."""
+    return re.compile(regex, re.IGNORECASE)
