@@ -25,6 +25,10 @@ is told as now, and a history sentence that goes on with "then" keeps the time b
 intolerance ("has not tolerated X") is an allergy, each time the sentence names the drug; a
 sentence or clause that opens with a recommendation asks for every drug it names; a drug right
 after "if" is the condition's subject (other); a correction after a mention takes it back.
+A medication list between history sections is the patient's (its strengths are no doses); a
+skin-prep antiseptic is other; a "Refill:"/"Rx:" line is an order; the patient asking for a drug
+is a request; a giving dated by month and year only is an earlier one; a family member's allergy
+is family history; a title that cites its CPT/HCPCS codes restates the procedure.
 Container, restatement, waste and inventory stand only when another mention of the same drug
 carries the administration (a vial with no dose of its own: a giving in its sentence); a lone
 container or title mention that reports the giving is it. Last, across mentions: a drug mixed
