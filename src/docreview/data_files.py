@@ -208,6 +208,7 @@ class AmountCuesFile(_File):
     """data/amount_cues.json: words around a number with a unit (note/amounts.py, note/annotate.py)."""
 
     weight_words: list[str] = Field(min_length=1)  # "wt 70 kg"
+    needle_site_words: list[str] = Field(min_length=1)  # "22g L hand PIV": a site between gauge and catheter
     needle_after_prefixes: list[str] = Field(min_length=1)  # "22g spinal needle": a gauge, not grams
     needle_before_word_ends: list[str] = Field(min_length=1)  # "PIV 20g"
     not_a_strength_after: list[str] = Field(min_length=1)  # "50% of the dose", "98% on room air"

@@ -214,3 +214,26 @@ def test_an_opening_sentence_that_narrates_is_no_title(kb):
     text = ("Patient was seen for joint injection today,PROCEDURE:,:  Consent obtained.  "
             "Then 1 mL of Depo-Medrol and 2 mL of 0.25% Marcaine were injected using the anterior approach.")
     assert routes(kb, text, "J1030")["Depo-Medrol"] == []
+
+
+def test_a_product_line_whose_rows_record_the_giving_gives_its_route(kb):
+    text = ("Dx: metastatic breast CA; C4 fulvestrant 500 mg today.\n"
+            "Faslodex (fulvestrant) 250 mg/5 mL prefilled syringe x2, lot F2U0114:\n"
+            " - 250 mg IM R dorsogluteal, 13:10\n - 250 mg IM L dorsogluteal, 13:13\n")
+    read = read_note(text, kb.facts("J9395"), kb)
+    given = [e for e in read.events if e.role == "administered"]
+    assert [r.route for e in given for r in e.routes] == ["intramuscular"]
+
+
+def test_an_amount_read_as_discarded_is_never_the_dose(kb):
+    text = "1722 Lovenox 100 mg/1 mL prefilled syringe: 0.08 mL (8 mg) expelled and wasted before injection, 92 mg given subcut L abdomen."
+    from docreview.note.reading import read
+
+    assert read(text, kb.facts("J1650"), kb).administration.dose_base == 92
+
+
+def test_a_gauge_with_its_site_before_the_catheter_is_no_amount(kb):
+    from docreview.note.amounts import find_amounts
+
+    assert find_amounts("slow IV push via 22g L hand PIV 0910") == []
+    assert [a.value for a in find_amounts("Rocephin 1 g IV via PIV")] == [1000.0]

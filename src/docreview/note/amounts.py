@@ -82,7 +82,9 @@ def _patterns() -> _Patterns:
             rf"\b{alternation(cues.weight_words)}\b\.?\s*(?:of|is|=|:)?\s*(?P<num>{NUM})\s*(?P<unit>kg|kgs|lb|lbs|pounds)\b"
             rf"|(?<![/\w])(?P<num2>{NUM})\s*(?P<unit2>kg)\b(?!\s*/)"),
         # "22g spinal needle", "25 g 1.5 in needle", "PIV 20g R AC": a needle gauge, not grams.
-        gauge_after=pattern(rf"\s*(?:[\d.]+\s*(?:in|inch|\"|cm)\s*)?(?:{alternation(cues.needle_after_prefixes)}|x\s*[\d.]+\s*(?:in|inch|\"))"),
+        # "22g L hand PIV": the site may sit between the gauge and the catheter.
+        gauge_after=pattern(rf"\s*(?:[\d.]+\s*(?:in|inch|\"|cm)\s*)?(?:{alternation(cues.needle_site_words)}\s+){{0,3}}"
+                            rf"(?:{alternation(cues.needle_after_prefixes)}|x\s*[\d.]+\s*(?:in|inch|\"))"),
         gauge_before=pattern(rf"{alternation(cues.needle_before_word_ends)}\s*$"),
         # "1% lidocaine", "0.25% Marcaine": a weight/volume percent is a concentration (1% = 1 g per
         # 100 mL = 10 mg/mL). Not "50% of the dose", not "98% on room air".

@@ -23,7 +23,7 @@ from docreview.note.context import categories_for
 from docreview.note.drugs import DrugMention, lexicon_for
 from docreview.note.phrases import alternation, pattern
 from docreview.note.reasons import Reason, find_reasons, is_linked, word_stems
-from docreview.note.roles import assign_roles
+from docreview.note.roles import SECONDARY, assign_roles
 from docreview.note.text import SectionSpan, Sentence, enclosing_parenthesis, section_at, sections, sentences
 from docreview.note.vocab import RouteMatch
 from docreview.note.waste import LEFTOVER_RE, WasteFacts, read_waste
@@ -362,6 +362,10 @@ def read_note(text: str, facts: CodeFacts, kb: KnowledgeBase) -> NoteFacts:
     waste = read_waste(text)
     discarded = {a.start for a, _ in waste.discarded}
     for event in events:
+        # "0.08 mL (8 mg) expelled and wasted before injection; 0.92 mL = 92 mg given": an amount
+        # the waste reader found discarded is never the dose.
+        if any(a.start in discarded for a in event.amounts):
+            event.amounts = [a for a in event.amounts if a.start not in discarded]
         _count_sites(notes, sents, mentions, event)
         _collect_entries(notes, sents, mentions, event)
         _confirm_order(notes, sents, mentions, event, discarded)
@@ -563,13 +567,18 @@ def _dose_from_container(events: list[DoseEvent]) -> None:
 
 def _routes_from_restatements(events: list[DoseEvent]) -> None:
     """'Kenalog 40 mg drawn up ... the Kenalog was injected into the knee': the restatement names
-    the route of the administration it restates."""
-    for i, event in enumerate(events):
-        if event.role != "restatement" or not event.routes:
+    the route of the administration it restates. So does a product line whose rows record the
+    giving ('C4 fulvestrant 500 mg today. Faslodex 250 mg/5 mL syringe x2, lot ...: 250 mg IM
+    R dorsogluteal'): a container or stock mention's route is the administration's."""
+    for event in events:
+        if event.role not in SECONDARY or not event.routes:
             continue
-        given = [e for e in events[:i] if e.role == "administered" and e.mention.codes & event.mention.codes and not e.routes]
-        if given:
-            given[-1].routes = event.routes
+        same = [e for e in events if e.role == "administered" and e.mention.codes & event.mention.codes and not e.routes]
+        before = [e for e in same if e.mention.start < event.mention.start]
+        if before:
+            before[-1].routes = event.routes
+        elif same and event.role != "restatement":
+            same[0].routes = event.routes
 
 
 # The units come from data/units.json, as for every amount ("50 micrograms of fentanyl").
@@ -664,7 +673,8 @@ def _collect_entries(notes: Annotations, sents, mentions, event: DoseEvent) -> N
             break
         rows.append((n.start, n.end))
     spans = [(event.mention.end, event.sentence.end), *rows]
-    entries = [a for s, e in spans for a in _mar_entries(notes, s, e)]
+    by_row = [(s, e, _mar_entries(notes, s, e)) for s, e in spans]
+    entries = [a for _, _, found in by_row for a in found]
     if not entries:
         count = sum(len(_patterns().mar_given.findall(notes.text, s, e)) for s, e in spans)
         count = count or sum(len(_CLOCK_RE.findall(m.group("times"))) for s, e in spans for m in _patterns().given_times.finditer(notes.text, s, e))
@@ -674,6 +684,10 @@ def _collect_entries(notes: Annotations, sents, mentions, event: DoseEvent) -> N
     if entries:
         event.categories = event.categories | {"ADMINISTERED"}
         event.entries = entries
+        if not event.routes:
+            # "Faslodex 250 mg/5 mL syringe x2:\n - 250 mg IM R dorsogluteal, 13:10": the rows that
+            # record the giving state its route.
+            event.routes = [r for s, e, found in by_row if found for r in notes.routes_in(s, e)]
 
 
 def _count_sites(notes: Annotations, sents, mentions, event: DoseEvent) -> None:
