@@ -237,3 +237,11 @@ def test_a_gauge_with_its_site_before_the_catheter_is_no_amount(kb):
 
     assert find_amounts("slow IV push via 22g L hand PIV 0910") == []
     assert [a.value for a in find_amounts("Rocephin 1 g IV via PIV")] == [1000.0]
+
+
+def test_a_ratio_strength_converts_a_volume():
+    from docreview.note.amounts import find_amounts
+
+    found = find_amounts("treated with epinephrine 1:1000, 0.3 mL subcutaneously; seen at 1:30 pm")
+    assert [(a.value, a.per_volume_ml) for a in found] == [(1.0, 1.0), (0.3, None)]
+    assert [a.value for a in find_amounts("lidocaine 1% with epinephrine 1:100,000")] == [10.0, 0.01]

@@ -143,12 +143,21 @@ def find_amounts(text: str, start: int = 0, end: int | None = None) -> list[Amou
     return sorted(out, key=lambda a: a.start)
 
 
+# "epinephrine 1:1000", "1:10,000": a ratio strength, 1 g in that many mL (1:1000 = 1 mg/mL).
+# Four digits at least, so a clock time ("1:30") or a dilution step is never one.
+_RATIO_RE = re.compile(r"(?<![\d:.,])1\s*:\s*(\d{1,3}(?:,\d{3})+|\d{4,7})(?![\d:])")
+
+
 def _percent_strengths(text: str, start: int, end: int) -> list[Amount]:
     out = []
     for m in _patterns().percent.finditer(text, start, end):
         value = _num(m.group("num"))
         if 0 < value <= 50:
             out.append(Amount(start=m.start(), end=m.end(), value=value * MG_PER_ML_PER_PERCENT, kind="mass", per_volume_ml=1.0))
+    for m in _RATIO_RE.finditer(text, start, end):
+        ml_per_gram = _num(m.group(1))
+        if ml_per_gram >= 1000:
+            out.append(Amount(start=m.start(), end=m.end(), value=1000.0 / ml_per_gram, kind="mass", per_volume_ml=1.0))
     return out
 
 
