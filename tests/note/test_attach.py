@@ -245,3 +245,11 @@ def test_a_ratio_strength_converts_a_volume():
     found = find_amounts("treated with epinephrine 1:1000, 0.3 mL subcutaneously; seen at 1:30 pm")
     assert [(a.value, a.per_volume_ml) for a in found] == [(1.0, 1.0), (0.3, None)]
     assert [a.value for a in find_amounts("lidocaine 1% with epinephrine 1:100,000")] == [10.0, 0.01]
+
+
+def test_a_route_on_the_line_before_is_not_taken_from_another_giving(kb):
+    text = ("1405 PIV 20g R AC, labs drawn. NS 1,000 mL IV bolus started.\n"
+            "1410 Pepcid (famotidine) 20 mg given per order.\n")
+    assert [r for name, r in routes(kb, text, "J1308").items() if name.startswith("Pepcid")] == [[]]
+    title = "Procedure: intravitreal injection OD.\nRanibizumab 0.5 mg given.\n"
+    assert [r for name, r in routes(kb, title, "J2778").items() if name.startswith("Ranibizumab")] == [["intravitreal"]]

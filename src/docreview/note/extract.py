@@ -33,6 +33,7 @@ _MAR_LINES = 24  # a MAR block lists every administration under its order line
 _TIME = r"(?<![\d:.])(?:[01]\d|2[0-3]):?[0-5]\d\s+"
 _MAR_ENTRY_RE = re.compile(_TIME + r"(?=\d)")
 _CLOCK_RE = re.compile(r"(?:[01]\d|2[0-3]):?[0-5]\d")
+_TIMED_LINE_RE = re.compile(r"[ \t]*(?:[01]\d|2[0-3]):?[0-5]\d\b")  # a flowsheet or MAR line opening with its time
 # A new medication row in a MAR ("enoxaparin 40 mg SQ daily - 0900 given"): entries below it are not ours.
 _NEW_ROW_RE = re.compile(r"^(?:(?:[01]\d|2[0-3]):?[0-5]\d\s+)?[A-Za-z][A-Za-z-]+(?:\s+[A-Za-z-]+)?\s+\d[\d,.]*\s*(?:mg|mcg|g|units?|ml)\b", re.IGNORECASE)
 # Where one administration ends and the next begins inside a sentence.
@@ -759,6 +760,12 @@ def _preceding_routes(notes: Annotations, sents, mentions, sent) -> list[RouteMa
             before.append(prev)
     for prev in before:
         if mentions.any_in(prev.start, prev.end, coded=True):
+            break
+        # "1405 ... NS 1,000 mL IV bolus started." before "1410 Pepcid 20 mg given": a timed record
+        # line with a dose of its own records another giving (of a drug the lexicon may not know);
+        # its route is that one's. (In a procedure's narrative the step before may well share it.)
+        if _TIMED_LINE_RE.match(notes.text, _line_bounds(notes.text, prev.start)[0]) and any(
+                is_dose(a) for a in notes.amounts_in(prev.start, prev.end)):
             break
         found = notes.routes_in(prev.start, prev.end)
         if found:
