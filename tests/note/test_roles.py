@@ -463,3 +463,9 @@ def test_family_allergies_recommendations_after_the_drug_and_outside_care(kb):
     assert roles["penicillin"] == "other" and roles["Lidocaine"] == "requested"
     assert roles["epinephrine"] == roles["amiodarone"] == "historical"
     assert roles["Prolia"] == "historical" and roles["vitamin D3"] == "historical"
+
+
+def test_this_am_in_a_history_narrative_is_today(kb):
+    text = ("HISTORY OF PRESENT ILLNESS: He eloped from the unit. This a.m., he continued to be aggressive and "
+            "required four-point restraints in addition to Haldol 1 mg intramuscularly.")
+    assert [r for _, r in roles_of(kb, text, "J1630")] == ["administered"]
