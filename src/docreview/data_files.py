@@ -195,6 +195,7 @@ class DoseCuesFile(_File):
     carriers: list[str] = Field(min_length=1)  # "diluted in NS 100 mL": a carrier volume, not the dose
     carrier_word_ends: list[str] = Field(min_length=1)
     carrier_after_strength: list[str] = Field(min_length=1)  # "in 0.9% NaCl 100 mL"
+    carrier_fluids: list[str] = Field(min_length=1)  # "200 mg in 0.9% NaCl 50 mL": the fluid a dose is mixed in
     drip: list[str] = Field(min_length=1)  # a continuous infusion
     drip_prefixes: list[str] = Field(min_length=1)
     infused_total: list[str] = Field(min_length=1)  # "Pump total: 63 mL = 126 mg" (and "I&O")

@@ -253,3 +253,17 @@ def test_a_route_on_the_line_before_is_not_taken_from_another_giving(kb):
     assert [r for name, r in routes(kb, text, "J1308").items() if name.startswith("Pepcid")] == [[]]
     title = "Procedure: intravitreal injection OD.\nRanibizumab 0.5 mg given.\n"
     assert [r for name, r in routes(kb, title, "J2778").items() if name.startswith("Ranibizumab")] == [["intravitreal"]]
+
+
+def test_the_fluid_a_dose_is_mixed_in_is_no_drug_of_its_own(kb):
+    from docreview.note.reading import read
+
+    text = ("Drug: KEYTRUDA (pembrolizumab) 100 mg/4 mL single-dose vial x2 (lot W012345, exp 03/2027)\n"
+            "Dose prepared: 200 mg (8 mL) in 0.9% NaCl 50 mL\n"
+            "1012 infusion started IV @ 116 mL/hr\n")
+    reading = read(text, kb.facts("J9271"), kb)
+    assert [text[e.mention.start : e.mention.end] for e in reading.note.events] == ["KEYTRUDA (pembrolizumab"]
+    assert reading.administration.dose_base == 200
+    # Given with, not mixed in: "Insulin regular 10 units IV with dextrose 50% 25 g IV" names two drugs.
+    both = read_note("Insulin regular 10 units IV with dextrose 50% 25 g IV at 11:10.", kb.facts("J1815"), kb).events
+    assert len(both) == 2

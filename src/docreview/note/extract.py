@@ -273,7 +273,7 @@ def read_note(text: str, facts: CodeFacts, kb: KnowledgeBase) -> NoteFacts:
     sents = _SentenceIndex(sentences(text, breaks=[s.header_start for s in secs if s.header_start > 0]))
     notes = Annotations(text, sents, secs)  # route words, amounts, tokens and ConText: scanned once
     targets = [facts] + [kb.facts(c) for c in facts.similar_codes if c in kb.codes]
-    mentions = _MentionIndex(_merge_adjacent(text, lexicon_for(kb).find(text, fuzzy_targets=targets)))
+    mentions = _MentionIndex(_without_carriers(text, _merge_adjacent(text, lexicon_for(kb).find(text, fuzzy_targets=targets))))
     events: list[DoseEvent] = []
     line_times = cache(lambda bounds: find_times(text, *bounds))  # one scan per line, however many drugs it names
     for idx, sent in enumerate(sents):
@@ -612,6 +612,21 @@ def _line_bounds(text: str, pos: int) -> tuple[int, int]:
     start = text.rfind("\n", 0, pos) + 1
     end = text.find("\n", pos)
     return start, (len(text) if end < 0 else end)
+
+
+# "200 mg (8 mL) in 0.9% NaCl 50 mL", "diluted in 100 mL NS": what the fluid follows.
+_CARRIED_BEFORE_RE = re.compile(r"\b(?:in|into|diluted\s+in|mixed\s+in)\s+(?:\d+(?:\.\d+)?\s*(?:%|ml|cc|l)\s*(?:of\s+)?)?$", re.IGNORECASE)
+
+
+def _without_carriers(text: str, found: list[DrugMention]) -> list[DrugMention]:
+    """The fluid a dose is mixed in is no drug mention of its own: it would take the dose before
+    it and stand between the product line and the dose line of one administration."""
+    from docreview.data_files import DoseCuesFile, data_file
+
+    cues = data_file("dose_cues.json")
+    assert isinstance(cues, DoseCuesFile)
+    fluids = frozenset(cues.carrier_fluids)
+    return [m for m in found if not (text[m.start : m.end].lower() in fluids and _CARRIED_BEFORE_RE.search(text, max(0, m.start - 24), m.start))]
 
 
 def _following_lines(notes: Annotations, sents, idx, mentions, sent) -> tuple[list[Amount], list[RouteMatch]]:
