@@ -9,7 +9,7 @@ fails for a file that has no model here.
 from __future__ import annotations
 
 from functools import cache
-from typing import Literal
+from typing import Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -187,6 +187,8 @@ class ExtractCuesFile(_File):
     injects: list[str] = Field(min_length=1)  # injected during the procedure: takes the title's route
     inject_prefixes: list[str] = Field(min_length=1)
     clause_words: list[str] = Field(min_length=1)  # between two drugs: a clause, not a list of drugs
+    carrier_fluids: list[str] = Field(min_length=1)  # "200 mg in 0.9% NaCl 50 mL": the fluid a dose is mixed in ...
+    carried_in: list[str] = Field(min_length=1)  # ... after "in", "diluted in": no drug mention of its own
 
 
 class DoseCuesFile(_File):
@@ -195,7 +197,6 @@ class DoseCuesFile(_File):
     carriers: list[str] = Field(min_length=1)  # "diluted in NS 100 mL": a carrier volume, not the dose
     carrier_word_ends: list[str] = Field(min_length=1)
     carrier_after_strength: list[str] = Field(min_length=1)  # "in 0.9% NaCl 100 mL"
-    carrier_fluids: list[str] = Field(min_length=1)  # "200 mg in 0.9% NaCl 50 mL": the fluid a dose is mixed in
     drip: list[str] = Field(min_length=1)  # a continuous infusion
     drip_prefixes: list[str] = Field(min_length=1)
     infused_total: list[str] = Field(min_length=1)  # "Pump total: 63 mL = 126 mg" (and "I&O")
@@ -301,6 +302,17 @@ def data_file(name: str) -> BaseModel:
     if name not in MODELS:
         raise KeyError(f"no model for data/{name}: add one to docreview.data_files.MODELS")
     return derived(f"data-{name.removesuffix('.json')}", "", lambda: _validated(name))
+
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def data_file_as(name: str, model: type[M]) -> M:
+    """data_file(name), typed: the caller names the model it reads the file as."""
+    found = data_file(name)
+    if not isinstance(found, model):
+        raise TypeError(f"data/{name} is a {type(found).__name__}, not a {model.__name__}")
+    return found
 
 
 def _validated(name: str) -> BaseModel:

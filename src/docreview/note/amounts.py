@@ -72,10 +72,9 @@ class _Patterns(NamedTuple):
 def _patterns() -> _Patterns:
     """Built on the first amount read, not at import (a cold check pays only for what it runs)."""
     # Imported here: docreview.units imports this module and, without this, no pydantic.
-    from docreview.data_files import AmountCuesFile, data_file
+    from docreview.data_files import AmountCuesFile, data_file_as
 
-    cues = data_file("amount_cues.json")
-    assert isinstance(cues, AmountCuesFile)
+    cues = data_file_as("amount_cues.json", AmountCuesFile)
 
     return _Patterns(
         weight=pattern(

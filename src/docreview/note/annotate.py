@@ -14,7 +14,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from functools import lru_cache
 
-from docreview.data_files import AmountCuesFile, data_file
+from docreview.data_files import AmountCuesFile, data_file_as
 from docreview.note.amounts import Amount, find_amounts
 from docreview.note.context import Modifier, find_modifiers
 from docreview.note.phrases import alternation
@@ -26,8 +26,7 @@ from docreview.note.vocab import RouteMatch, route_vocabulary
 def _removed_before() -> re.Pattern[str]:
     """Fluid taken out of the patient, never a dose of a drug: "after aspiration of 10 mL clear fluid",
     "EBL 50 mL", "drained 200 mL" (the words in data/amount_cues.json; built on first use)."""
-    cues = data_file("amount_cues.json")
-    assert isinstance(cues, AmountCuesFile)
+    cues = data_file_as("amount_cues.json", AmountCuesFile)
     return re.compile(
         rf"\b{alternation(cues.removed_fluid)}\b"
         r"(?:\s+(?:of|was|were|approximately|approx\.?|about|~|the|total|an?|additional))*\s*[:=]?\s*$",

@@ -33,10 +33,9 @@ class Modifier:
 
 @lru_cache(maxsize=1)
 def context_rules() -> tuple[ContextRule, ...]:
-    from docreview.data_files import ContextRulesFile, data_file
+    from docreview.data_files import ContextRulesFile, data_file_as
 
-    rule_file = data_file("context_rules.json")
-    assert isinstance(rule_file, ContextRulesFile)
+    rule_file = data_file_as("context_rules.json", ContextRulesFile)
     rules = [ContextRule(r.words(), r.category, r.direction, r.max_scope, r.max_targets) for r in rule_file.context_rules]
     # Longest phrases first so "not given" wins over "given"; between two of one length that
     # overlap, the one that also reads backward: "isoproterenol was not performed" is "not

@@ -11,7 +11,7 @@ import re
 from functools import lru_cache
 from typing import NamedTuple
 
-from docreview.data_files import DoseCuesFile, data_file
+from docreview.data_files import DoseCuesFile, data_file_as
 from docreview.knowledge.facts import CodeFacts
 from docreview.note.amounts import UNIT_ALT, Amount, find_amounts
 from docreview.note.extract import DoseEvent, NoteFacts, dose_order
@@ -39,8 +39,7 @@ class _Patterns(NamedTuple):
 @lru_cache(maxsize=1)
 def _patterns() -> _Patterns:
     """Built on the first dose added up, not at import (a cold check pays only for what it runs)."""
-    cues = data_file("dose_cues.json")
-    assert isinstance(cues, DoseCuesFile)
+    cues = data_file_as("dose_cues.json", DoseCuesFile)
 
     return _Patterns(
         # "diluted in NS 100 mL", "in 0.9% NaCl 250 mL": a carrier's name, then maybe its strength, before the volume.

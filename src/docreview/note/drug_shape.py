@@ -65,10 +65,9 @@ class ShapeCues:
 
 @lru_cache(maxsize=1)
 def shape_cues() -> ShapeCues:
-    from docreview.data_files import DrugShapeFile, data_file
+    from docreview.data_files import DrugShapeFile, data_file_as
 
-    cues = data_file("drug_shape.json")
-    assert isinstance(cues, DrugShapeFile)
+    cues = data_file_as("drug_shape.json", DrugShapeFile)
     known = _known_words(cues)
     heads = "|".join(sorted(cues.vaccine_heads, key=len, reverse=True))
     return ShapeCues(

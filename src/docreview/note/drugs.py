@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from docreview.data_files import data_file
+from docreview.data_files import DrugAbbreviationsFile, data_file_as
 from docreview.derived_cache import derived
 from docreview.knowledge.facts import CodeFacts, KnowledgeBase, normalize_name
 from docreview.note.drug_shape import find_unknown_drugs
@@ -49,7 +49,7 @@ def _index(kb: KnowledgeBase) -> dict[str, list[_Entry]]:
             if words and len("".join(words)) >= 2:
                 names.setdefault(words, set()).add(facts.code)
     # Chart abbreviations ("KCl", "TXA", "vanco") carry the codes of the name they stand for.
-    for short, full in data_file("drug_abbreviations.json").abbreviations.items():  # type: ignore[attr-defined]
+    for short, full in data_file_as("drug_abbreviations.json", DrugAbbreviationsFile).abbreviations.items():
         codes = names.get(tuple(normalize_name(full).split()))
         if codes:
             names.setdefault(tuple(normalize_name(short).split()), set()).update(codes)
@@ -150,7 +150,7 @@ def _similarity(word: str, name: str) -> float:
 
 @lru_cache(maxsize=1)
 def _route_suffixes() -> frozenset[str]:
-    return frozenset(data_file("drug_abbreviations.json").route_suffixes)  # type: ignore[attr-defined]
+    return frozenset(data_file_as("drug_abbreviations.json", DrugAbbreviationsFile).route_suffixes)
 
 
 @lru_cache(maxsize=8)

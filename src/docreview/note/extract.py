@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from typing import NamedTuple
 
-from docreview.data_files import DrugAbbreviationsFile, ExtractCuesFile, data_file
+from docreview.data_files import DrugAbbreviationsFile, ExtractCuesFile, data_file_as
 from docreview.knowledge.facts import CodeFacts, KnowledgeBase
 from docreview.note.amounts import CONTAINER_AFTER_RE, NUM, UNIT_ALT, Amount, Weight, find_times, find_weight
 from docreview.note.annotate import Annotations
@@ -59,14 +59,15 @@ class _Patterns(NamedTuple):
     finite_verb: re.Pattern[str]
     further: re.Pattern[str]
     list_gap: re.Pattern[str]
+    carrier_fluids: frozenset[str]
+    carried_before: re.Pattern[str]
 
 
 @lru_cache(maxsize=1)
 def _patterns() -> _Patterns:
     """Built on the first note read, not at import (a cold check pays only for what it runs)."""
-    cues = data_file("extract_cues.json")
-    abbreviations = data_file("drug_abbreviations.json")
-    assert isinstance(cues, ExtractCuesFile) and isinstance(abbreviations, DrugAbbreviationsFile)
+    cues = data_file_as("extract_cues.json", ExtractCuesFile)
+    abbreviations = data_file_as("drug_abbreviations.json", DrugAbbreviationsFile)
 
     return _Patterns(
         # "repeated", "an additional 7000 units", "another dose"; not "an additional bacteriostatic saline".
@@ -99,6 +100,9 @@ def _patterns() -> _Patterns:
         further=pattern(rf"\b(?:{alternation(cues.further)}|{alternation(cues.further_prefixes)}\w*)\b"),
         # A list of drugs: items with their amounts and separators, no verb between ("Norflex 60 mg, Zofran 4 mg, and").
         list_gap=pattern(rf"^(?![^;:]*\b{alternation(cues.clause_words)}\b)[^;:]{{0,40}}?(?:,|\band\b|&|\+|\bplus\b|\bwith\b)[^;:]{{0,25}}$"),
+        carrier_fluids=frozenset(cues.carrier_fluids),
+        # "in 0.9% NaCl", "diluted in 100 mL NS": what the fluid follows.
+        carried_before=pattern(rf"\b{alternation(cues.carried_in)}\s+(?:\d+(?:\.\d+)?\s*(?:%|ml|cc|l)\s*(?:of\s+)?)?$"),
     )
 
 
@@ -376,7 +380,7 @@ def read_note(text: str, facts: CodeFacts, kb: KnowledgeBase) -> NoteFacts:
     for event, role in zip(events, assign_roles(text, events, notes), strict=True):
         event.role = role
     _dose_from_container(events)
-    _routes_from_restatements(events)
+    _routes_from_other_mentions(events)
     _share_trailing_routes(text, events)
     _routes_after_parenthesis(notes, events)
     _procedure_routes(notes, secs, sents, events)
@@ -566,7 +570,7 @@ def _dose_from_container(events: list[DoseEvent]) -> None:
             head.routes = head.routes or list(event.routes)
 
 
-def _routes_from_restatements(events: list[DoseEvent]) -> None:
+def _routes_from_other_mentions(events: list[DoseEvent]) -> None:
     """'Kenalog 40 mg drawn up ... the Kenalog was injected into the knee': the restatement names
     the route of the administration it restates. So does a product line whose rows record the
     giving ('C4 fulvestrant 500 mg today. Faslodex 250 mg/5 mL syringe x2, lot ...: 250 mg IM
@@ -614,19 +618,13 @@ def _line_bounds(text: str, pos: int) -> tuple[int, int]:
     return start, (len(text) if end < 0 else end)
 
 
-# "200 mg (8 mL) in 0.9% NaCl 50 mL", "diluted in 100 mL NS": what the fluid follows.
-_CARRIED_BEFORE_RE = re.compile(r"\b(?:in|into|diluted\s+in|mixed\s+in)\s+(?:\d+(?:\.\d+)?\s*(?:%|ml|cc|l)\s*(?:of\s+)?)?$", re.IGNORECASE)
-
-
 def _without_carriers(text: str, found: list[DrugMention]) -> list[DrugMention]:
-    """The fluid a dose is mixed in is no drug mention of its own: it would take the dose before
-    it and stand between the product line and the dose line of one administration."""
-    from docreview.data_files import DoseCuesFile, data_file
-
-    cues = data_file("dose_cues.json")
-    assert isinstance(cues, DoseCuesFile)
-    fluids = frozenset(cues.carrier_fluids)
-    return [m for m in found if not (text[m.start : m.end].lower() in fluids and _CARRIED_BEFORE_RE.search(text, max(0, m.start - 24), m.start))]
+    """The fluid a dose is mixed in ("200 mg (8 mL) in 0.9% NaCl 50 mL") is no drug mention of its
+    own: it would take the dose before it and stand between the product line and the dose line of
+    one administration. ("with dextrose 50% 25 g" is a drug given with another.)"""
+    patterns = _patterns()
+    return [m for m in found if not (text[m.start : m.end].lower() in patterns.carrier_fluids
+                                     and patterns.carried_before.search(text, max(0, m.start - 24), m.start))]
 
 
 def _following_lines(notes: Annotations, sents, idx, mentions, sent) -> tuple[list[Amount], list[RouteMatch]]:

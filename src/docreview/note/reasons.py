@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import NamedTuple
 
-from docreview.data_files import ReasonCuesFile, data_file
+from docreview.data_files import ReasonCuesFile, data_file_as
 from docreview.derived_cache import derived
 from docreview.knowledge import icd10
 from docreview.knowledge.facts import CodeFacts
@@ -27,8 +27,7 @@ _TOKEN_RE = re.compile(r"[a-z0-9']+")
 _LINE_OPENING_RE = re.compile(r"[ \t]*(?:[-*\u2022]|\d+[.)])?[ \t]*")
 _EXTERNAL = ("V", "W", "X", "Y")  # external causes are never a reason for a drug
 
-_CUES = data_file("reason_cues.json")
-assert isinstance(_CUES, ReasonCuesFile)
+_CUES = data_file_as("reason_cues.json", ReasonCuesFile)
 # A reason tied to the administration: "for seizures", "indication: CAP", "dx: G40.909".
 _LINK_RE = re.compile(rf"{phrases(_CUES.link)}[^.;\n]{{0,60}}$", re.IGNORECASE)
 # Where an ambiguous abbreviation is a diagnosis: a Dx-type line, or right after a linking word.

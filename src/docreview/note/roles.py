@@ -95,10 +95,9 @@ class RoleCues(Record):
 
 @lru_cache(maxsize=1)
 def role_cues() -> RoleCues:
-    from docreview.data_files import data_file
+    from docreview.data_files import data_file_as
 
-    cues = data_file("role_cues.json")
-    assert isinstance(cues, RoleCues)
+    cues = data_file_as("role_cues.json", RoleCues)
     return cues
 
 

@@ -5,12 +5,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from docreview.data_files import WasteWordsFile, data_file
+from docreview.data_files import WasteWordsFile, data_file_as
 from docreview.note.amounts import NUM, Amount, find_amounts
 from docreview.note.phrases import phrases
 
-_WORDS = data_file("waste_words.json")
-assert isinstance(_WORDS, WasteWordsFile)
+_WORDS = data_file_as("waste_words.json", WasteWordsFile)
 # One vocabulary (data/waste_words.json) for every stage that asks "is this about leftover drug?".
 LEFTOVER_RE = re.compile(phrases(_WORDS.leftover), re.IGNORECASE)
 USED_UP_RE = re.compile(phrases(_WORDS.leftover + _WORDS.used_up), re.IGNORECASE)
