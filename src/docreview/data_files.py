@@ -189,6 +189,7 @@ class ExtractCuesFile(_File):
     clause_words: list[str] = Field(min_length=1)  # between two drugs: a clause, not a list of drugs
     carrier_fluids: list[str] = Field(min_length=1)  # "200 mg in 0.9% NaCl 50 mL": the fluid a dose is mixed in ...
     carried_in: list[str] = Field(min_length=1)  # ... after "in", "diluted in": no drug mention of its own
+    giving_nouns: list[str] = Field(min_length=1)  # "infusion started", "injection given": the drug, unnamed
 
 
 class DoseCuesFile(_File):
@@ -211,6 +212,7 @@ class AmountCuesFile(_File):
 
     weight_words: list[str] = Field(min_length=1)  # "wt 70 kg"
     needle_site_words: list[str] = Field(min_length=1)  # "22g L hand PIV": a site between gauge and catheter
+    catheter_sites: list[str] = Field(min_length=1)  # "22g R forearm": a limb after a gauge (no needle word)
     needle_after_prefixes: list[str] = Field(min_length=1)  # "22g spinal needle": a gauge, not grams
     needle_before_word_ends: list[str] = Field(min_length=1)  # "PIV 20g"
     not_a_strength_after: list[str] = Field(min_length=1)  # "50% of the dose", "98% on room air"

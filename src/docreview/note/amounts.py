@@ -52,6 +52,11 @@ class Amount:
         return self.value * self.multiplier
 
 
+def is_dose(a: Amount) -> bool:
+    """An amount that says how much was given (not a rate, a range, a concentration or a vial size)."""
+    return not a.rate and not a.is_range and not a.is_concentration and not a.container
+
+
 def _num(text: str) -> float:
     return float(text.replace(",", ""))
 
@@ -82,9 +87,11 @@ def _patterns() -> _Patterns:
             rf"|(?<![/\w])(?P<num2>{NUM})\s*(?P<unit2>kg)\b(?!\s*/)"),
         # "22g spinal needle", "25 g 1.5 in needle", "PIV 20g R AC": a needle gauge, not grams.
         # "22g L hand PIV": the site may sit between the gauge and the catheter.
+        # "IV started 22g R forearm": a side and a limb alone say where the catheter went.
         gauge_after=pattern(rf"\s*(?:[\d.]+\s*(?:in|inch|\"|cm)\s*)?(?:{alternation(cues.needle_site_words)}\s+){{0,3}}"
-                            rf"(?:{alternation(cues.needle_after_prefixes)}|x\s*[\d.]+\s*(?:in|inch|\"))"),
-        gauge_before=pattern(rf"{alternation(cues.needle_before_word_ends)}\s*$"),
+                            rf"(?:{alternation(cues.needle_after_prefixes)}|x\s*[\d.]+\s*(?:in|inch|\"))"
+                            rf"|\s*(?:{alternation(cues.needle_site_words)}\s+){{0,2}}{alternation(cues.catheter_sites)}\b"),
+        gauge_before=pattern(rf"{alternation(cues.needle_before_word_ends)}[\s,;:-]*$"),
         # "1% lidocaine", "0.25% Marcaine": a weight/volume percent is a concentration (1% = 1 g per
         # 100 mL = 10 mg/mL). Not "50% of the dose", not "98% on room air".
         percent=pattern(rf"(?<![\w.])(?P<num>{NUM})\s*%"

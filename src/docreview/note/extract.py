@@ -17,10 +17,11 @@ from typing import NamedTuple
 
 from docreview.data_files import DrugAbbreviationsFile, ExtractCuesFile, data_file_as
 from docreview.knowledge.facts import CodeFacts, KnowledgeBase
-from docreview.note.amounts import CONTAINER_AFTER_RE, NUM, UNIT_ALT, Amount, Weight, find_times, find_weight
+from docreview.note.amounts import CONTAINER_AFTER_RE, NUM, UNIT_ALT, Amount, Weight, find_times, find_weight, is_dose
 from docreview.note.annotate import Annotations
 from docreview.note.context import categories_for
 from docreview.note.drugs import DrugMention, lexicon_for
+from docreview.note.nameless import nameless_givings
 from docreview.note.phrases import alternation, pattern
 from docreview.note.reasons import Reason, find_reasons, is_linked, word_stems
 from docreview.note.roles import SECONDARY, assign_roles
@@ -146,11 +147,6 @@ class _SentenceIndex(list):
         return self[i] if i >= 0 and self[i].start <= pos < self[i].end else None
 
 
-def is_dose(a: Amount) -> bool:
-    """An amount that says how much was given (not a rate, a range, a concentration or a vial size)."""
-    return not a.rate and not a.is_range and not a.is_concentration and not a.container
-
-
 @dataclass
 class DoseEvent:
     mention: DrugMention
@@ -164,6 +160,7 @@ class DoseEvent:
     entries: list[Amount] = field(default_factory=list)  # MAR entries ("0300 1 mg IV") under an order
     role: str | None = None  # note/roles.py, once every mention of the note is read
     sites: int = 1  # the dose given this many times: "on each side" (2), "the same procedure was carried out at ..." (+1)
+    nameless: bool = False  # a giving that names no drug ("1005 infusion started"): note/nameless.py
 
     @property
     def given(self) -> bool:
@@ -380,10 +377,16 @@ def read_note(text: str, facts: CodeFacts, kb: KnowledgeBase) -> NoteFacts:
     for event, role in zip(events, assign_roles(text, events, notes), strict=True):
         event.role = role
     _dose_from_container(events)
+    _dose_from_order(events)
     _routes_from_other_mentions(events)
     _share_trailing_routes(text, events)
     _routes_after_parenthesis(notes, events)
     _procedure_routes(notes, secs, sents, events)
+    for giving in nameless_givings(notes, events, mentions.any_in):
+        events.append(DoseEvent(mention=giving.mention, sentence=giving.sentence, amounts=list(giving.amounts), routes=list(giving.routes),
+                                categories={"ADMINISTERED"}, section=giving.section, times=line_times(_line_bounds(text, giving.sentence.start)),
+                                role="administered", nameless=True))
+    events.sort(key=lambda e: e.mention.start)
     _later_negation_overrules(notes, events)
     for event in events:
         # A stated route beats an implied one for the same administration ("IV" over "via port").
@@ -568,6 +571,17 @@ def _dose_from_container(events: list[DoseEvent]) -> None:
         if head is not None:
             head.amounts = list(event.dose_amounts)
             head.routes = head.routes or list(event.routes)
+
+
+def _dose_from_order(events: list[DoseEvent]) -> None:
+    """'Order: denosumab 60 mg SC' then 'Prolia 60 mg/mL PFS ... injection given SC': a giving that
+    states no amount of its own gives the dose its order states (the nearest order of the drug before it)."""
+    for i, event in enumerate(events):
+        if event.role != "administered" or event.dose_amounts or event.entries:
+            continue
+        order = next((e for e in reversed(events[:i]) if e.role == "ordered" and e.mention.codes & event.mention.codes), None)
+        if order is not None and order.dose_amounts:
+            event.amounts = event.amounts + order.dose_amounts
 
 
 def _routes_from_other_mentions(events: list[DoseEvent]) -> None:

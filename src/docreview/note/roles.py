@@ -711,9 +711,12 @@ class MentionReading:
 def mention_readings(events: list[DoseEvent]) -> list[MentionReading]:
     """The roles by surface mention: a gloss ("Depo-Medrol (methylprednisolone)") names the
     drug again. Beside a giving its second name is a restatement of the first; beside anything
-    else (a home medication, a stock line, a plan) it shares the first name's role."""
+    else (a home medication, a stock line, a plan) it shares the first name's role. A giving that
+    names no drug (note/nameless.py) is no name as written."""
     out = []
     for event in events:
+        if event.nameless:
+            continue
         role = event.role or "administered"
         gloss = event.mention.gloss
         if gloss is None:

@@ -1,0 +1,130 @@
+"""Givings written without the drug's name: "1005 infusion started via PIV", "Injection given R deltoid".
+
+A single-drug record often names its drug only on an order, product or dose-preparation line and
+then records the giving with a noun that stands for it. A sentence that names no drug, holds a
+giving noun (data/extract_cues.json `giving_nouns`) and an administration cue, and nothing that
+negates, plans, dates or places it elsewhere, is read as an administration of the drug the record
+is about: the drug named before it (not in a history, plan or medication list) that the note
+orders, stocks, prepares or restates but never gives by name. When more than one such drug
+stands before it, or a drug given between them has no route in its own sentence (the giving line
+may be that drug's record), the giving is ambiguous and reads as nothing.
+
+Each giving found becomes an administration event of its own (note/extract.py makes it, marked
+`DoseEvent.nameless`): its span is the giving noun, its drug the antecedent's, its amounts its own
+sentence's doses or else those the antecedent's lines state ("Dose prepared: 320 mg (32 mL)"),
+its routes its own sentence's or else the antecedent's. The antecedent mentions keep their roles
+(an order line is still an order).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+from docreview.data_files import ExtractCuesFile, data_file_as
+from docreview.note.amounts import Amount, is_dose
+from docreview.note.annotate import Annotations
+from docreview.note.drugs import DrugMention
+from docreview.note.text import SectionSpan, Sentence, section_at
+from docreview.note.vocab import RouteMatch
+
+if TYPE_CHECKING:
+    from docreview.note.extract import DoseEvent
+
+# Roles that name the drug of a record without giving it.
+PENDING = frozenset({"ordered", "requested", "inventory", "container", "restatement"})
+# ConText categories that say a sentence's giving did not happen here and now.
+_NOT_HERE = frozenset({"NOT_GIVEN", "PLANNED", "HISTORICAL", "ELSEWHERE"})
+_NOT_HERE_SECTIONS = frozenset({"history", "not_given", "plan"})
+
+
+@lru_cache(maxsize=1)
+def _giving_nouns() -> frozenset[str]:
+    return frozenset(data_file_as("extract_cues.json", ExtractCuesFile).giving_nouns)
+
+
+def _giving_noun(notes: Annotations, sent: Sentence) -> tuple[int, int] | None:
+    """The span of the noun that stands for the drug, when the sentence reports a giving."""
+    toks, mods = notes.context(sent)
+    categories = {m.rule.category for m in mods}
+    if "ADMINISTERED" not in categories or categories & _NOT_HERE:
+        return None
+    nouns = _giving_nouns()
+    noun = next((t for t in toks if t.text in nouns), None)
+    return (noun.start, noun.end) if noun is not None else None
+
+
+def _same_drug(a: DrugMention, b: DrugMention) -> bool:
+    return bool(a.codes & b.codes) if a.codes and b.codes else a.name == b.name
+
+
+@dataclass(frozen=True)
+class NamelessGiving:
+    """A giving that names no drug, resolved to the drug of its record."""
+
+    mention: DrugMention  # the giving noun's span, with the antecedent's name and codes
+    sentence: Sentence
+    amounts: tuple[Amount, ...]
+    routes: tuple[RouteMatch, ...]
+    section: SectionSpan | None
+
+
+def nameless_givings(notes: Annotations, events: Sequence[DoseEvent], has_mention: Callable[[int, int], bool]) -> list[NamelessGiving]:
+    """The givings that name no drug, each resolved to its record's drug (at most one per drug).
+
+    `has_mention(start, end)`: whether a drug is named in the span."""
+    sections = list(notes.sections)
+    given = [e.mention for e in events if e.role == "administered"]
+    pending = [e for e in events if e.role in PENDING and not _listed_away(e.section)
+               and not any(_same_drug(e.mention, m) for m in given)]
+    if not pending:
+        return []
+    found: list[NamelessGiving] = []
+    for sent in notes.sentences:
+        if sent.start < pending[0].mention.end or has_mention(sent.start, sent.end):
+            continue
+        if _listed_away(section_at(sections, sent.start)):
+            continue
+        noun = _giving_noun(notes, sent)
+        if noun is None:
+            continue
+        before = [e for e in pending if e.mention.end <= sent.start]
+        drugs = {frozenset(e.mention.codes) or e.mention.name for e in before}
+        if len(drugs) != 1 or any(_same_drug(before[-1].mention, f.mention) for f in found):
+            continue  # ambiguous, or this record's giving was already read
+        if _open_giving_between(events, before[-1], sent):
+            continue  # "Ketorolac 30 mg ordered. / 1400 injection given IM": the line is that order's giving
+        found.append(_giving(notes, sent, noun, before, sections))
+    return found
+
+
+def _open_giving_between(events: Sequence[DoseEvent], antecedent: DoseEvent, sent: Sentence) -> bool:
+    """A drug given after the antecedent whose own sentence does not say how (no route there): the
+    giving line may be its record ("Ketorolac 30 mg ordered. / 1400 injection given IM L gluteus").
+    A premedication charted whole on its own line ("acetaminophen 650 mg PO at 0950") is not."""
+    return any(e.role == "administered" and antecedent.mention.end <= e.mention.start and e.mention.end <= sent.start
+               and not any(e.sentence.start <= r.start < e.sentence.end for r in e.routes)
+               for e in events)
+
+
+def _listed_away(section: SectionSpan | None) -> bool:
+    return section is not None and section.kind in _NOT_HERE_SECTIONS
+
+
+def _giving(notes: Annotations, sent: Sentence, noun: tuple[int, int], before: list[DoseEvent], sections: list[SectionSpan]) -> NamelessGiving:
+    antecedent = before[-1].mention
+    own = [a for a in notes.amounts_in(sent.start, sent.end) if is_dose(a)]
+    # The antecedent line that states a dose: a plain amount ("Dose prepared: 320 mg") over a per-kg order.
+    stated = [e for e in before if e.dose_amounts]
+    plain = [e for e in stated if any(not a.per_kg for a in e.dose_amounts)]
+    source = (plain or stated or [before[-1]])[-1]
+    routes = notes.routes_in(sent.start, sent.end) or next((e.routes for e in reversed(before) if e.routes), [])
+    return NamelessGiving(
+        mention=DrugMention(noun[0], noun[1], antecedent.name, antecedent.codes, antecedent.fuzzy),
+        sentence=sent,
+        amounts=tuple(own or source.amounts),
+        routes=tuple(routes),
+        section=section_at(sections, sent.start),
+    )

@@ -1,0 +1,79 @@
+"""Givings that name no drug ("1005 infusion started via PIV") read as the record's drug."""
+
+import pytest
+
+from docreview.knowledge.facts import knowledge_base
+from docreview.note.reading import read
+
+
+@pytest.fixture(scope="module")
+def kb():
+    return knowledge_base()
+
+
+INFUSION_RECORD = """INFUSION CENTER - TREATMENT RECORD
+Wt 64 kg
+Order: Inflectra 5 mg/kg IV q8wk, maintenance
+Drug: INFLECTRA (infliximab-dyyb) 100 mg vial x 4, lot 7X22A, exp 01/2027
+Dose prepared: 320 mg (32 mL) in 0.9% NaCl 250 mL
+Premed: acetaminophen 650 mg PO, diphenhydramine 25 mg PO at 0950
+1005 infusion started via PIV, 22g R forearm, at 10 mL/h, titrated per protocol
+1210 infusion complete. Tolerated well.
+"""
+
+
+def test_a_timed_infusion_line_is_the_record_drugs_administration(kb):
+    reading = read(INFUSION_RECORD, kb.facts("Q5103"), kb)
+    nameless = [e for e in reading.note.events if e.nameless]
+    assert len(nameless) == 1  # "infusion complete" is the same giving, not a second one
+    giving = nameless[0]
+    assert reading.text[giving.mention.start : giving.mention.end] == "infusion"
+    assert [r.route for r in giving.routes] == ["intravenous"]
+    assert reading.administration.state == "given"
+    assert reading.administration.dose_base == 320  # the prepared dose, not the gauge or the vial
+
+
+def test_the_order_and_product_lines_keep_their_roles(kb):
+    reading = read(INFUSION_RECORD, kb.facts("Q5103"), kb)
+    named = {reading.text[e.mention.start : e.mention.end]: e.role for e in reading.note.events if not e.nameless}
+    assert named["Inflectra"] == "ordered"
+    assert named["acetaminophen"] == "administered"
+
+
+def test_a_needle_gauge_before_a_limb_is_no_amount(kb):
+    reading = read(INFUSION_RECORD, kb.facts("Q5103"), kb)
+    assert not any(reading.text[a.start : a.end] == "22g" for a in reading.note.annotations.amounts)
+
+
+def test_a_held_infusion_is_no_giving(kb):
+    text = "Order: Venofer 200 mg IV over 15 min.\nInfusion held today: patient febrile 38.6 C. Rescheduled."
+    reading = read(text, kb.facts("J1756"), kb)
+    assert not any(e.nameless for e in reading.note.events)
+    assert reading.administration.state == "not_given"
+
+
+def test_an_earlier_infusion_told_in_the_history_is_no_giving(kb):
+    text = "Order: Venofer 200 mg IV over 15 min.\nHPI: last infusion given 2 weeks ago without issue."
+    reading = read(text, kb.facts("J1756"), kb)
+    assert not any(e.nameless for e in reading.note.events)
+
+
+def test_two_drugs_ordered_leave_the_giving_unresolved(kb):
+    text = "Orders: Rocephin 1 g IM; Toradol 30 mg IM.\n1400 injection given L gluteus."
+    reading = read(text, kb.facts("J0696"), kb)
+    assert not any(e.nameless for e in reading.note.events)
+
+
+def test_a_giving_line_an_open_order_took_is_not_read_twice(kb):
+    text = "ED course: Ceftriaxone 1 g ordered. Ketorolac 30 mg ordered.\n1400 injection given IM L gluteus."
+    reading = read(text, kb.facts("J0696"), kb)
+    assert not any(e.nameless for e in reading.note.events)
+
+
+def test_a_product_line_given_without_an_amount_takes_its_orders_dose(kb):
+    text = ("Order: denosumab (Prolia) 60 mg SC every 6 months.\n"
+            "Product: Prolia 60 mg/mL prefilled syringe, lot 1134F, exp 08/2027.\n"
+            "Injection given SC R upper arm at 1415 by RN.")
+    reading = read(text, kb.facts("J0897"), kb)
+    assert reading.administration.state == "given"
+    assert reading.administration.dose_base == 60
