@@ -281,3 +281,17 @@ def test_stored_descriptor_parse_equals_the_live_parser():
         stored = KnowledgeBase.parse(code, entry.descriptor)
         assert (stored.drug, stored.brands, stored.unit_amount, stored.unit, stored.up_to, stored.routes, stored.lead_brand) == (
             live.drug, live.brands, live.unit_amount, live.unit, live.up_to, live.routes, live.lead_brand), code
+
+
+ENDOSCOPY = ("PROCEDURE: Upper endoscopy with biopsy.,PROCEDURE INDICATION: , Admitted for coffee-ground emesis.,"
+             "MEDICATIONS: , Versed 4 mg IV push and fentanyl 75 mcg IV push given throughout the procedure.")
+
+
+def test_an_opioid_for_a_documented_endoscopy_is_procedural_sedation():
+    r = review(ENDOSCOPY, {"code": "J3010", "units": 1, "setting": "inpatient"})
+    assert r.status("indication").value == "documented", [(f.rule_id, f.message) for f in r.findings]
+
+
+def test_coffee_ground_emesis_documents_the_hematemesis_code():
+    r = review(ENDOSCOPY, {"code": "J3010", "units": 1, "icd10": ["K92.0"], "setting": "inpatient"})
+    assert r.status("indication").value == "documented", [(f.rule_id, f.message) for f in r.findings]

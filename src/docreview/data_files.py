@@ -189,6 +189,8 @@ class ExtractCuesFile(_File):
     clause_words: list[str] = Field(min_length=1)  # between two drugs: a clause, not a list of drugs
     carrier_fluids: list[str] = Field(min_length=1)  # "200 mg in 0.9% NaCl 50 mL": the fluid a dose is mixed in ...
     carried_in: list[str] = Field(min_length=1)  # ... after "in", "diluted in": no drug mention of its own
+    sedation_words: list[str] = Field(min_length=1)  # "titrated intravenous sedation": the route of ...
+    medication_headers: list[str] = Field(min_length=1)  # ... the drugs listed under "MEDICATIONS:" for it
     giving_nouns: list[str] = Field(min_length=1)  # "infusion started", "injection given": the drug, unnamed
 
 

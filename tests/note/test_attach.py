@@ -267,3 +267,33 @@ def test_the_fluid_a_dose_is_mixed_in_is_no_drug_of_its_own(kb):
     # Given with, not mixed in: "Insulin regular 10 units IV with dextrose 50% 25 g IV" names two drugs.
     both = read_note("Insulin regular 10 units IV with dextrose 50% 25 g IV at 11:10.", kb.facts("J1815"), kb).events
     assert len(both) == 2
+
+
+def test_the_sedations_route_is_the_route_of_the_sedatives_listed_for_it(kb):
+    text = ("PROCEDURE: Colonoscopy.,MEDICATIONS: , Fentanyl 100 mcg and versed 10 mg.,PROCEDURE DETAIL: ,"
+            "Following titrated intravenous sedation the flexible video endoscope was introduced into the rectum.")
+    got = routes(kb, text, "J3010")
+    assert got["Fentanyl"] == ["intravenous"]
+    assert got["versed"] == ["intravenous"]
+
+
+def test_a_route_in_another_sentence_before_the_word_anesthesia_is_no_sedation_route(kb):
+    text = ("ANESTHESIA: , General endotracheal and injectable 1% lidocaine.,"
+            "Ancef 1 g was given IV. General anesthesia was induced.")
+    assert routes(kb, text, "J2001")["lidocaine"] == []
+
+
+def test_a_retrobulbar_injection_is_perineural(kb):
+    got = routes(kb, "Initially, a 5 cc retrobulbar injection was performed with 2% Xylocaine during monitored anesthesia.", "J2003")
+    assert got["Xylocaine"] == ["perineural"]
+
+
+def test_lidocaine_given_to_the_incision_is_local_infiltration(kb):
+    got = routes(kb, "Lidocaine 1% (10 mL) was then administered to the medial aspect of the incision.", "J2003")
+    assert got["Lidocaine"] == ["local infiltration"]
+
+
+def test_a_route_written_after_another_drug_on_the_line_before_is_that_drugs(kb):
+    text = "PROCEDURE MEDICATIONS:,1.  Clopidogrel (Plavix) 225 mg PO,2.  Promethazine (Phenergan) 12.5 mg total dose."
+    got = routes(kb, text, "J2550")
+    assert next(found for name, found in got.items() if name.startswith("Promethazine")) == []

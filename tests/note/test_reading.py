@@ -118,3 +118,36 @@ def test_bcg_named_by_its_abbreviation_is_the_codes_drug(kb):
     note = "BCG 50 mg reconstituted in 50 mL diluent and instilled intravesically by gravity; catheter removed."
     admin = read(note, kb.facts("J9030"), kb).administration
     assert admin.state == "given" and admin.dose_base == 50.0
+
+
+def test_a_totals_line_restates_each_dose_it_names(kb):
+    note = ("0902 midazolam 2 mg IV + fentanyl 50 mcg IV\n0910 fentanyl 25 mcg IV\n0921 fentanyl 25 mcg IV\n"
+            "Totals: midazolam 2 mg IV; fentanyl 100 mcg IV (50 mcg/mL, 2 mL single-dose vial).")
+    admin = read(note, kb.facts("J3010"), kb).administration
+    assert admin.dose_base == pytest.approx(0.1)  # 100 mcg, not 200
+
+
+def test_a_clause_that_opens_with_the_dose_is_the_drugs_giving(kb):
+    note = ("Invanz (ertapenem) 1 g vial reconstituted with 10 mL SWFI and added to NS 50 mL; "
+            "1 g IVPB via PICC over 30 min, 1010-1040.")
+    reading = read(note, kb.facts("J1335"), kb)
+    assert reading.administration.dose_base == 1000  # not the diluent's 10 or 50 mL
+    assert [r.route for e in reading.administration.counted for r in e.routes] == ["intravenous"]
+
+
+def test_a_generic_name_glossed_by_its_brand_is_the_brands_product(kb):
+    note = "paliperidone palmitate ER (INVEGA SUSTENNA) 234 mg/1.5 mL prefilled syringe - 234 mg IM L deltoid, 1320."
+    reading = read(note, kb.facts("J2426"), kb)
+    assert len(reading.note.events) == 1
+    assert reading.administration.dose_base == 234
+
+
+def test_a_stated_total_counts_the_infusion_the_bolus_amounts_leave_out(kb):
+    note = ("Anticoagulation for PCI: bivalirudin (Angiomax) 0.75 mg/kg IV bolus = 67.5 mg at 1012, then infusion "
+            "1.75 mg/kg/h (157.5 mg/h) IV 1012-1112, stopped at end of PCI. Total bivalirudin administered 225 mg.")
+    assert read(note, kb.facts("J0583"), kb).administration.dose_base == 225
+
+
+def test_a_plan_to_initiate_a_drug_is_not_its_giving(kb):
+    note = "IMPRESSION: We will initiate therapy with amiodarone 150 mg intravenous (IV) bolus at this juncture."
+    assert read(note, kb.facts("J0282"), kb).administration.state == "not_given"

@@ -21,6 +21,8 @@ from docreview.units import code_unit_kind, to_base
 _TIMED_RE = re.compile(r"[ \t]*(?:[A-Za-z]+[ \t]+){0,3}(?:at|@)[ \t]*(?:[01]\d|2[0-3]):?[0-5]\d\b", re.IGNORECASE)
 _TOTAL_BEFORE_RE = re.compile(r"\btotal(?:\s+(?:dose|of|given|administered))?\s*(?:of\s+)?[:=]?\s*$", re.IGNORECASE)
 _TOTAL_BETWEEN_RE = re.compile(r"\btotal\b", re.IGNORECASE)
+# A line headed "Totals:" or "Total doses:" sums every dose it names.
+_TOTAL_HEADER_RE = re.compile(r"[ \t]*(?:[-*•][ \t]*)?totals?\b[^:\n]{0,30}:", re.IGNORECASE)
 # A product's strength in its name: "Kenalog-40", "Depo-Medrol 80" (mg/mL), not followed by a unit.
 _NAME_STRENGTH_RE = re.compile(r"[- ](\d{1,3})$")
 _UNIT_AFTER_RE = re.compile(rf"[ \t]*(?:{UNIT_ALT})\b", re.IGNORECASE)
@@ -173,13 +175,16 @@ def _statement_dose(event: DoseEvent, facts: CodeFacts, note: NoteFacts, concs: 
 
 
 def _is_total_line(note: NoteFacts, event: DoseEvent) -> bool:
-    """'Total midazolam 4 mg', 'midazolam total 4 mg': a sum of doses already listed."""
+    """'Total midazolam 4 mg', 'midazolam total 4 mg', 'Totals: midazolam 3 mg IV; fentanyl 100 mcg IV':
+    a sum of doses already listed."""
     first = event.dose_amounts[:1]
     if not first:
         return False
     before = note.text[max(event.sentence.start, event.mention.start - 16) : event.mention.start]
     between = note.text[event.mention.end : first[0].start]
-    return bool(_TOTAL_BEFORE_RE.search(before) or _TOTAL_BETWEEN_RE.search(between))
+    line_start = note.text.rfind("\n", 0, event.mention.start) + 1
+    return bool(_TOTAL_BEFORE_RE.search(before) or _TOTAL_BETWEEN_RE.search(between)
+                or _TOTAL_HEADER_RE.match(note.text, line_start, event.mention.start))
 
 
 def _next_site(note: NoteFacts, first: DoseEvent, later: DoseEvent) -> bool:
@@ -189,16 +194,32 @@ def _next_site(note: NoteFacts, first: DoseEvent, later: DoseEvent) -> bool:
     return bool(_patterns().next_site.search(note.text, first.sentence.end, later.sentence.end))
 
 
-def total_dose(events: list[DoseEvent], facts: CodeFacts, note: NoteFacts) -> tuple[float | None, str, list[DoseEvent]]:
+def total_dose(events: list[DoseEvent], facts: CodeFacts, note: NoteFacts,
+               restated: list[DoseEvent] | None = None) -> tuple[float | None, str, list[DoseEvent]]:
     """Sum every administration on the date of service; a repeated mention of one dose counts once.
 
+    `restated`: the drug's other mentions, among which a stated total ("Total bivalirudin
+    administered 225 mg") is the dose when a rate-run infusion makes the listed amounts fall short.
     Returns (total in the code's base unit or None, what a conversion lacks, the events counted).
     """
     concs = concentrations(events, note, facts)
     rows = [(e, *event_dose(e, facts, note, concs), _is_total_line(note, e)) for e in events]
+    stated = [(e, dose) for e in (restated or []) if _is_total_line(note, e) for dose, _ in [event_dose(e, facts, note, concs)] if dose is not None]
+    stated += [(e, dose) for e, dose, _, is_total in rows if is_total and dose is not None]
     # A total sums the doses listed; when none of those has an amount, the total is the dose.
     if any(row[3] for row in rows) and any(dose is not None and not is_total for _, dose, _, is_total in rows):
         rows = [row for row in rows if not row[3]]
+    summed, needed, counted = _sum(rows, note)
+    infused = any(a.rate for e in events for a in e.amounts)
+    if infused and stated and summed is not None and max(dose for _, dose in stated) > summed + 1e-9:
+        # "0.75 mg/kg bolus = 67.5 mg, then 1.75 mg/kg/h ... Total administered 225 mg": the
+        # infusion's share is in the stated total only.
+        event, dose = max(stated, key=lambda pair: pair[1])
+        return dose, needed, [*counted, event]
+    return summed, needed, counted
+
+
+def _sum(rows: list[tuple[DoseEvent, float | None, str, bool]], note: NoteFacts) -> tuple[float | None, str, list[DoseEvent]]:
     total, needed, counted = 0.0, "", []
     seen: dict[float, set[str]] = {}
     last: dict[float, DoseEvent] = {}

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import cache, lru_cache
+from functools import cache, lru_cache, partial
 from typing import NamedTuple
 
 from docreview.data_files import DrugAbbreviationsFile, ExtractCuesFile, data_file_as
@@ -37,8 +38,12 @@ _CLOCK_RE = re.compile(r"(?:[01]\d|2[0-3]):?[0-5]\d")
 _TIMED_LINE_RE = re.compile(r"[ \t]*(?:[01]\d|2[0-3]):?[0-5]\d\b")  # a flowsheet or MAR line opening with its time
 # A new medication row in a MAR ("enoxaparin 40 mg SQ daily - 0900 given"): entries below it are not ours.
 _NEW_ROW_RE = re.compile(r"^(?:(?:[01]\d|2[0-3]):?[0-5]\d\s+)?[A-Za-z][A-Za-z-]+(?:\s+[A-Za-z-]+)?\s+\d[\d,.]*\s*(?:mg|mcg|g|units?|ml)\b", re.IGNORECASE)
+# Between a name and its gloss: brackets, a slash, and at most a release form ("paliperidone palmitate ER (INVEGA SUSTENNA)").
+_GLOSS_GAP_RE = re.compile(r"[\s(),/-]{0,4}|[\s(),/-]*\b(?:er|xr|sr|la|xl|dr|hcl|depot)\b[\s(),/-]{1,4}", re.IGNORECASE)
 # Where one administration ends and the next begins inside a sentence.
-_CLAUSE_BREAK_RE = re.compile(r",?\s+(?:and\s+)?then\b|\s+followed\s+(?:by|with)\b|\s\+\s", re.IGNORECASE)
+# "was then administered": "then" after an auxiliary is the same clause's adverb.
+_CLAUSE_BREAK_RE = re.compile(r"(?<!\bwas)(?<!\bwere)(?<!\bis)(?<!\bare)(?<!\bbeen),?\s+(?:and\s+)?then\b|\s+followed\s+(?:by|with)\b|\s\+\s",
+                              re.IGNORECASE)
 # "0600, 1400, 2200": clock times listed after a charting verb.
 _CLOCK_TIMES = r"(?:[01]\d|2[0-3]):?[0-5]\d(?:\s*(?:,|and|&)\s*(?:[01]\d|2[0-3]):?[0-5]\d)+"
 
@@ -62,6 +67,11 @@ class _Patterns(NamedTuple):
     list_gap: re.Pattern[str]
     carrier_fluids: frozenset[str]
     carried_before: re.Pattern[str]
+    fluid_before: re.Pattern[str]
+    sedation_after: re.Pattern[str]
+    sedation: re.Pattern[str]
+    medication_headers: frozenset[str]
+    fluid_after: re.Pattern[str]
 
 
 @lru_cache(maxsize=1)
@@ -78,7 +88,9 @@ def _patterns() -> _Patterns:
         given_times=pattern(rf"\b{alternation(cues.charted_verbs)}\s*(?:at|@)?\s*(?P<times>{_CLOCK_TIMES})\b"),
         mar_given=pattern(rf"{_TIME}{alternation(cues.charted_verbs)}\b"),
         # A following line is read for a dose or route only when it is a field of the same record.
-        field_line=pattern(rf"^\s*(?:[-*•]\s*)?(?:{alternation(cues.field_line_prefixes)}|\d{{3,4}}\b|\d{{1,2}}:\d{{2}})"),
+        # So is a clause that opens with an amount: "Invanz 1 g vial reconstituted ...; 1 g IVPB via PICC".
+        field_line=pattern(rf"^\s*(?:[-*•]\s*)?(?:{alternation(cues.field_line_prefixes)}|\d{{3,4}}\b|\d{{1,2}}:\d{{2}}"
+                           rf"|{NUM}\s*(?:{UNIT_ALT})\b)"),
         # "Zofran 4 IVP", "toradol 30 IM": a bare number right after the drug, then a route or "x1"
         # (the route abbreviations a product name may end with, and a few more).
         bare_dose=pattern(rf"[ \t]*(?:\(\w+\)[ \t]*)?(?P<num>\d+(?:\.\d+)?)[ \t]*"
@@ -104,6 +116,13 @@ def _patterns() -> _Patterns:
         carrier_fluids=frozenset(cues.carrier_fluids),
         # "in 0.9% NaCl", "diluted in 100 mL NS": what the fluid follows.
         carried_before=pattern(rf"\b{alternation(cues.carried_in)}\s+(?:\d+(?:\.\d+)?\s*(?:%|ml|cc|l)\s*(?:of\s+)?)?$"),
+        # "added to NS 50 mL", "reconstituted with 10 mL SWFI": the volume is the fluid's.
+        fluid_before=pattern(rf"\b{alternation(cues.carrier_fluids)}\s*(?:\d+(?:\.\d+)?\s*%\s*)?$"),
+        fluid_after=pattern(rf"\s*(?:of\s+)?{alternation(cues.carrier_fluids)}\b"),
+        # "intravenous sedation", "IV conscious sedation", "intravenous moderate sedation".
+        sedation_after=pattern(rf"\s+(?:[a-z]+\s+){{0,2}}?{alternation(cues.sedation_words)}\b"),
+        sedation=pattern(rf"\b{alternation(cues.sedation_words)}\b"),
+        medication_headers=frozenset(cues.medication_headers),
     )
 
 
@@ -232,24 +251,32 @@ class NoteFacts:
         return [e for e in self.events if code in e.mention.codes]
 
 
-def _merge_adjacent(text: str, mentions: list[DrugMention]) -> list[DrugMention]:
-    """'Solu-Medrol (methylprednisolone)' is one mention; keep the more specific codes."""
+def _merge_adjacent(text: str, mentions: list[DrugMention], specific: Callable[[frozenset[str]], bool]) -> list[DrugMention]:
+    """'Solu-Medrol (methylprednisolone)' is one mention; keep the more specific codes.
+    `specific(codes)`: whether the codes are a named product's (a brand-specific code)."""
     out: list[DrugMention] = []
     for mention in mentions:
         if out:
             gap = text[out[-1].end : mention.start]
             prev = out[-1]
-            # A gloss ("Solu-Medrol (methylprednisolone)", "Kenalog/triamcinolone") is one mention;
-            # a comma list of different drugs ("TORADOL, PENICILLIN") is not.
+            # A gloss ("Solu-Medrol (methylprednisolone)", "Kenalog/triamcinolone", "paliperidone
+            # palmitate ER (INVEGA SUSTENNA)") is one mention; a comma list of different drugs
+            # ("TORADOL, PENICILLIN") is not.
             gloss = "(" in gap or "/" in gap or bool(prev.codes & mention.codes)
-            if len(gap) <= 4 and re.fullmatch(r"[\s(),/-]*", gap) and gloss and "\n" not in gap:  # never across lines
+            if _GLOSS_GAP_RE.fullmatch(gap) and gloss and "\n" not in gap:  # never across lines
                 both = prev.codes & mention.codes
-                codes = both or min(prev.codes, mention.codes, key=len)
+                # Names of two different codes: the named product's ("midazolam (Seizalam)" is Seizalam).
+                named = [m.codes for m in (prev, mention) if m.codes and specific(m.codes)]
+                codes = both or (named[0] if len(named) == 1 else min(prev.codes, mention.codes, key=len))
                 out[-1] = DrugMention(prev.start, mention.end, f"{prev.name} / {mention.name}", frozenset(codes), prev.fuzzy and mention.fuzzy,
                                       gloss=(mention.start, mention.end))
                 continue
         out.append(mention)
     return out
+
+
+def _product_codes(kb: KnowledgeBase, codes: frozenset[str]) -> bool:
+    return all(c in kb.codes and kb.facts(c).product_specific for c in codes)
 
 
 def _token_span(toks: list, start: int, end: int) -> tuple[int, int]:
@@ -274,7 +301,7 @@ def read_note(text: str, facts: CodeFacts, kb: KnowledgeBase) -> NoteFacts:
     sents = _SentenceIndex(sentences(text, breaks=[s.header_start for s in secs if s.header_start > 0]))
     notes = Annotations(text, sents, secs)  # route words, amounts, tokens and ConText: scanned once
     targets = [facts] + [kb.facts(c) for c in facts.similar_codes if c in kb.codes]
-    mentions = _MentionIndex(_without_carriers(text, _merge_adjacent(text, lexicon_for(kb).find(text, fuzzy_targets=targets))))
+    mentions = _MentionIndex(_without_carriers(text, _merge_adjacent(text, lexicon_for(kb).find(text, fuzzy_targets=targets), partial(_product_codes, kb))))
     events: list[DoseEvent] = []
     line_times = cache(lambda bounds: find_times(text, *bounds))  # one scan per line, however many drugs it names
     for idx, sent in enumerate(sents):
@@ -342,7 +369,7 @@ def read_note(text: str, facts: CodeFacts, kb: KnowledgeBase) -> NoteFacts:
                 routes = _not_governing(text, routes, mention.end, nxt_start, in_sentence[j + 1].start)
             last_in_sentence = all(not m.codes for k, m in enumerate(in_sentence[j + 1 :], j + 1) if k not in asides)
             # A vial's volume ("(1 mL single-dose vial)") is a dose only when no dose line follows.
-            dosed = [a for a in amounts if is_dose(a) and not (a.kind == "volume" and CONTAINER_AFTER_RE.match(text, a.end))]
+            dosed = [a for a in amounts if is_dose(a) and not (a.kind == "volume" and (CONTAINER_AFTER_RE.match(text, a.end) or _fluid_volume(text, a)))]
             if last_in_sentence and (not dosed or not routes):
                 more_amounts, more_routes = _following_lines(notes, sents, idx, mentions, sent)
                 # "Drug: dex 10 mg/mL (1 mL vial)" then "Dose: 0.6 mg/kg = 9 mg IM": the dose line wins.
@@ -382,6 +409,7 @@ def read_note(text: str, facts: CodeFacts, kb: KnowledgeBase) -> NoteFacts:
     _share_trailing_routes(text, events)
     _routes_after_parenthesis(notes, events)
     _procedure_routes(notes, secs, sents, events)
+    _sedation_route(notes, events)
     for giving in nameless_givings(notes, events, mentions.any_in):
         events.append(DoseEvent(mention=giving.mention, sentence=giving.sentence, amounts=list(giving.amounts), routes=list(giving.routes),
                                 categories={"ADMINISTERED"}, section=giving.section, times=line_times(_line_bounds(text, giving.sentence.start)),
@@ -476,6 +504,24 @@ def _procedure_routes(notes: Annotations, secs: list[SectionSpan], sents: _Sente
             continue
         header = event.section.header if event.section is not None else ""
         if _patterns().injects.search(notes.text, event.sentence.start, event.sentence.end) or _patterns().injects.search(header):
+            event.routes = routes[:1]
+
+
+def _sedation_route(notes: Annotations, events: list[DoseEvent]) -> None:
+    """'MEDICATIONS: Fentanyl 200 mcg and versed 6 mg.' ... 'Following titrated intravenous sedation
+    the endoscope was introduced': the sedation's route is the route of the drugs the procedure
+    note lists for it (those under a medications or sedation header, or in a sentence about the
+    sedation, with no route of their own). Only when the note names one such route."""
+    patterns = _patterns()
+    text = notes.text
+    routes = [r for r in notes.routes if not r.implied and not text[r.start : r.end].endswith(".") and patterns.sedation_after.match(text, r.end)]
+    if len({r.route for r in routes}) != 1:
+        return
+    for event in events:
+        if event.routes or event.role != "administered":
+            continue
+        header = event.section.header.lower().split() if event.section is not None else []
+        if (header and header[0] in patterns.medication_headers) or patterns.sedation.search(text, event.sentence.start, event.sentence.end):
             event.routes = routes[:1]
 
 
@@ -641,6 +687,12 @@ def _without_carriers(text: str, found: list[DrugMention]) -> list[DrugMention]:
                                      and patterns.carried_before.search(text, max(0, m.start - 24), m.start))]
 
 
+def _fluid_volume(text: str, amount: Amount) -> bool:
+    """A volume of the fluid a drug is mixed in ("added to NS 50 mL", "with 10 mL SWFI"), not a dose."""
+    patterns = _patterns()
+    return bool(patterns.fluid_before.search(text, max(0, amount.start - 24), amount.start) or patterns.fluid_after.match(text, amount.end))
+
+
 def _following_lines(notes: Annotations, sents, idx, mentions, sent) -> tuple[list[Amount], list[RouteMatch]]:
     """Amounts and routes on the next lines of the paragraph, before another drug appears."""
     text = notes.text
@@ -795,6 +847,10 @@ def _preceding_routes(notes: Annotations, sents, mentions, sent) -> list[RouteMa
                 is_dose(a) for a in notes.amounts_in(prev.start, prev.end)):
             break
         found = notes.routes_in(prev.start, prev.end)
+        if found and any(m.end <= found[0].start for m in mentions.in_span(prev.start, prev.end)):
+            # "2. Clopidogrel (Plavix) 225 mg PO" before "3. Promethazine 12.5 mg", "Omnipaque was
+            # injected into the facet" before the Marcaine: a route written after a drug is that drug's.
+            break
         if found:
             return found
     return []

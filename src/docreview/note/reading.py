@@ -89,7 +89,7 @@ def administration_of(note: NoteFacts, facts: CodeFacts, kb: KnowledgeBase) -> A
         return Administration("other_drug", billed=tuple(billed), counted=(other,), other=other, other_code=code, other_units=units)
     if facts.per_dose:
         return Administration("given", tuple(billed), tuple(given), tuple(given), class_only=class_only)
-    total, needed, counted = total_dose(given, facts, note)
+    total, needed, counted = total_dose(given, facts, note, restated=[e for e in billed if e.role == "restatement"])
     if total is None:
         return Administration("given", tuple(billed), tuple(given), tuple(given), needed=needed, class_only=class_only)
     if not any(e.routes for e in counted):
