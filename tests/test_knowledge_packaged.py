@@ -295,3 +295,13 @@ def test_an_opioid_for_a_documented_endoscopy_is_procedural_sedation():
 def test_coffee_ground_emesis_documents_the_hematemesis_code():
     r = review(ENDOSCOPY, {"code": "J3010", "units": 1, "icd10": ["K92.0"], "setting": "inpatient"})
     assert r.status("indication").value == "documented", [(f.rule_id, f.message) for f in r.findings]
+
+
+@pytest.mark.parametrize(("text", "code"), [
+    ("Dx: L breast IDC, ER+/PR+/HER2 3+.", "C50"),
+    ("Dx: rectal adenocarcinoma, metastatic to liver.", "C20"),
+    ("Stage IV NSCLC, PD-L1 80%.", "C34"),
+])
+def test_oncology_notes_name_their_cancer_by_site(text, code):
+    found = {p for _, _, t in condition_vocabulary().find(text) for p in t.prefixes}
+    assert any(code.startswith(p) for p in found), found

@@ -77,3 +77,18 @@ def test_a_product_line_given_without_an_amount_takes_its_orders_dose(kb):
     reading = read(text, kb.facts("J0897"), kb)
     assert reading.administration.state == "given"
     assert reading.administration.dose_base == 60
+
+
+def test_a_total_line_under_a_site_table_is_the_dose_of_the_drug_above_it(kb):
+    text = ("Drug: Botox (onabotulinumtoxinA) 200-unit single-dose vial, reconstituted with 4 mL preservative-free NS (5 U/0.1 mL).\n"
+            "Technique: intramuscular injections, 30g 0.5-inch needle, 5 U (0.1 mL) per site:\n"
+            "  procerus 5 U (1 site)\n  corrugator 10 U (2 sites)\n  frontalis 20 U (4 sites)\n"
+            "Total 35 units in 7 sites. Remaining 165 units in the vial discarded.")
+    reading = read(text, kb.facts("J0585"), kb)
+    assert reading.administration.dose_base == 35
+    assert [r.route for e in reading.administration.counted for r in e.routes] == ["intramuscular"]
+
+
+def test_a_total_line_does_not_replace_a_dose_the_giving_states(kb):
+    text = "Ketorolac 30 mg IM R deltoid at 1400.\nTotal 60 mg today."
+    assert read(text, kb.facts("J1885"), kb).administration.dose_base == 30

@@ -22,7 +22,7 @@ from docreview.note.amounts import CONTAINER_AFTER_RE, NUM, UNIT_ALT, Amount, We
 from docreview.note.annotate import Annotations
 from docreview.note.context import categories_for
 from docreview.note.drugs import DrugMention, lexicon_for
-from docreview.note.nameless import nameless_givings
+from docreview.note.nameless import nameless_givings, nameless_totals
 from docreview.note.phrases import alternation, pattern
 from docreview.note.reasons import Reason, find_reasons, is_linked, word_stems
 from docreview.note.roles import SECONDARY, assign_roles
@@ -410,6 +410,8 @@ def read_note(text: str, facts: CodeFacts, kb: KnowledgeBase) -> NoteFacts:
     _routes_after_parenthesis(notes, events)
     _procedure_routes(notes, secs, sents, events)
     _sedation_route(notes, events)
+    for index, total in nameless_totals(notes, events, mentions.any_in):
+        events[index].amounts = [*events[index].amounts, total]
     for giving in nameless_givings(notes, events, mentions.any_in):
         events.append(DoseEvent(mention=giving.mention, sentence=giving.sentence, amounts=list(giving.amounts), routes=list(giving.routes),
                                 categories={"ADMINISTERED"}, section=giving.section, times=line_times(_line_bounds(text, giving.sentence.start)),

@@ -18,6 +18,7 @@ its routes its own sentence's or else the antecedent's. The antecedent mentions 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -100,6 +101,24 @@ def nameless_givings(notes: Annotations, events: Sequence[DoseEvent], has_mentio
     return found
 
 
+def nameless_totals(notes: Annotations, events: Sequence[DoseEvent], has_mention: Callable[[int, int], bool]) -> list[tuple[int, Amount]]:
+    """'Total 155 units in 31 sites.' under a site table: a total line that names no drug states
+    the dose of the drug given just before it in its paragraph, when that giving states none of its
+    own (only a vial, a concentration or a diluent). Returns (event index, the total)."""
+    out: list[tuple[int, Amount]] = []
+    for sent in notes.sentences:
+        if not _TOTAL_LINE_RE.match(notes.text, sent.start, sent.end) or has_mention(sent.start, sent.end):
+            continue
+        amounts = [a for a in notes.amounts_in(sent.start, sent.end) if is_dose(a) and not a.per_kg and a.kind != "volume"]
+        before = [i for i, e in enumerate(events) if e.mention.end <= sent.start and e.sentence.paragraph == sent.paragraph]
+        if not amounts or not before:
+            continue
+        event = events[before[-1]]
+        if event.role == "administered" and not event.nameless and not any(a.kind != "volume" and not a.per_kg for a in event.dose_amounts):
+            out.append((before[-1], amounts[0]))
+    return out
+
+
 def _open_giving_between(events: Sequence[DoseEvent], antecedent: DoseEvent, sent: Sentence) -> bool:
     """A drug given after the antecedent whose own sentence does not say how (no route there): the
     giving line may be its record ("Ketorolac 30 mg ordered. / 1400 injection given IM L gluteus").
@@ -107,6 +126,11 @@ def _open_giving_between(events: Sequence[DoseEvent], antecedent: DoseEvent, sen
     return any(e.role == "administered" and antecedent.mention.end <= e.mention.start and e.mention.end <= sent.start
                and not any(e.sentence.start <= r.start < e.sentence.end for r in e.routes)
                for e in events)
+
+
+# "Total 155 units in 31 sites", "Total dose: 200 units", "Total administered: 40 mg".
+_TOTAL_LINE_RE = re.compile(r"[ \t]*(?:[-*•][ \t]*)?total\b(?:[ \t]+(?:dose|amount|given|administered|injected|of))*[ \t]*:?[ \t]*(?=\d)",
+                            re.IGNORECASE)
 
 
 def _listed_away(section: SectionSpan | None) -> bool:
