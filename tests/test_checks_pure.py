@@ -70,3 +70,12 @@ def test_the_judge_reaches_the_checks_only_through_the_function_it_is_given():
     imported = {node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)}
     assert "docreview.review_engine" not in imported
     assert not imported & {f"docreview.checks.{name}" for name in ("dosage", "route", "indication", "wastage")}
+
+
+def test_evidence_from_a_one_line_transcription_is_sentence_sized():
+    from docreview.checks.base import line_evidence
+
+    note = "HISTORY: " + "word " * 400 + "Propofol was given. " + "word " * 600
+    start = note.index("Propofol")
+    quote = line_evidence(note, start, start + len("Propofol"))
+    assert "Propofol" in quote.quote and len(quote.quote) <= 170

@@ -72,7 +72,7 @@ def line_evidence(note: str, start: int, end: int, limit: int = 160) -> Evidence
     """The sentence-sized stretch around [start, end), trimmed to `limit` characters."""
     left = max(note.rfind("\n", 0, start) + 1, start - limit // 2)
     right = note.find("\n", end)
-    right = len(note) if right < 0 else min(right, end + limit // 2)
+    right = min(len(note) if right < 0 else right, end + limit // 2)  # a transcription may be one long line
     while left < start and note[left].isspace():
         left += 1
     while right > end and note[right - 1].isspace():
