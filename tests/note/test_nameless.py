@@ -28,7 +28,7 @@ def test_a_timed_infusion_line_is_the_record_drugs_administration(kb):
     assert len(nameless) == 1  # "infusion complete" is the same giving, not a second one
     giving = nameless[0]
     assert reading.text[giving.mention.start : giving.mention.end] == "infusion"
-    assert [r.route for r in giving.routes] == ["intravenous"]
+    assert {r.route for r in giving.routes} == {"intravenous"}
     assert reading.administration.state == "given"
     assert reading.administration.dose_base == 320  # the prepared dose, not the gauge or the vial
 

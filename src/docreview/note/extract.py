@@ -500,7 +500,8 @@ def _procedure_routes(notes: Annotations, secs: list[SectionSpan], sents: _Sente
     if len({r.route for r in routes}) != 1:
         return
     for event in events:
-        if event.routes or event.role != "administered":
+        # The title's stated route outranks an implied one ("infused" in an epidural's narrative).
+        if any(not r.implied for r in event.routes) or event.role != "administered":
             continue
         if event.section is not None and event.section.kind in ("history", "plan", "not_given"):
             continue
