@@ -59,3 +59,13 @@ def test_sample_is_the_same_subset_whatever_the_order():
     assert len(first) == 10
     assert sorted(first) == sorted(again)
     assert set(first) < {c.id for c, _ in cases}
+
+
+@pytest.mark.parametrize("name", ["firstseen.jsonl", "firstseen_b.jsonl", "firstseen_c.jsonl"])
+def test_first_seen_sets_load_whole_and_hold_no_transcription_text(name):
+    path = ROOT / "eval" / name
+    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    assert all(("note" in r) != ("source" in r) for r in rows), "a case is either a note or a MTSamples row"
+    assert {r["split"] for r in rows} == {"dev", "test"}
+    loaded = load_cases(path, mtsamples=need(MTSAMPLES))
+    assert len(loaded.cases) == len(rows) and not loaded.problems
