@@ -36,6 +36,10 @@ class DrugMention:
     fuzzy: bool = False
     gloss: tuple[int, int] | None = None  # "(methylprednisolone)" after "Solu-Medrol": the same drug named again
 
+    def same_drug(self, other: DrugMention) -> bool:
+        """Two names of one drug: codes in common, or (a drug with no code) the same name."""
+        return bool(self.codes & other.codes) if self.codes and other.codes else self.name == other.name
+
 
 _Entry = tuple[tuple[str, ...], frozenset[str], str]  # (name's words, its codes, the name)
 

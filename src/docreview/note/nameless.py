@@ -57,10 +57,6 @@ def _giving_noun(notes: Annotations, sent: Sentence) -> tuple[int, int] | None:
     return (noun.start, noun.end) if noun is not None else None
 
 
-def _same_drug(a: DrugMention, b: DrugMention) -> bool:
-    return bool(a.codes & b.codes) if a.codes and b.codes else a.name == b.name
-
-
 @dataclass(frozen=True)
 class NamelessGiving:
     """A giving that names no drug, resolved to the drug of its record."""
@@ -79,7 +75,7 @@ def nameless_givings(notes: Annotations, events: Sequence[DoseEvent], has_mentio
     sections = list(notes.sections)
     given = [e.mention for e in events if e.role == "administered"]
     pending = [e for e in events if e.role in PENDING and not _listed_away(e.section)
-               and not any(_same_drug(e.mention, m) for m in given)]
+               and not any(e.mention.same_drug(m) for m in given)]
     if not pending:
         return []
     found: list[NamelessGiving] = []
@@ -92,8 +88,8 @@ def nameless_givings(notes: Annotations, events: Sequence[DoseEvent], has_mentio
         if noun is None:
             continue
         before = [e for e in pending if e.mention.end <= sent.start]
-        drugs = {frozenset(e.mention.codes) or e.mention.name for e in before}
-        if len(drugs) != 1 or any(_same_drug(before[-1].mention, f.mention) for f in found):
+        record = before[-1].mention
+        if any(not e.mention.same_drug(record) for e in before) or any(record.same_drug(f.mention) for f in found):
             continue  # ambiguous, or this record's giving was already read
         if _open_giving_between(events, before[-1], sent):
             continue  # "Ketorolac 30 mg ordered. / 1400 injection given IM": the line is that order's giving

@@ -538,9 +538,7 @@ def _compound_after(text: str, event: DoseEvent, cues: RoleCues) -> bool:
 
 
 def _same_drug(a: DoseEvent, b: DoseEvent) -> bool:
-    if a.mention.codes and b.mention.codes:
-        return bool(a.mention.codes & b.mention.codes)
-    return a.mention.name == b.mention.name
+    return a.mention.same_drug(b.mention)
 
 
 def assign_roles(text: str, events: list[DoseEvent], notes: Annotations | None = None) -> list[str]:
