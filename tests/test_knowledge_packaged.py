@@ -305,3 +305,16 @@ def test_coffee_ground_emesis_documents_the_hematemesis_code():
 def test_oncology_notes_name_their_cancer_by_site(text, code):
     found = {p for _, _, t in condition_vocabulary().find(text) for p in t.prefixes}
     assert any(code.startswith(p) for p in found), found
+
+
+def test_procedural_purpose_with_no_diagnosis_in_the_note_warns_instead_of_refuting():
+    note = ("PROCEDURE: Newborn circumcision.\nANESTHESIA: Dorsal penile nerve block.\n"
+            "Lidocaine 1% 1 mL without epinephrine was injected at the base of the penis.")
+    r = review(note, {"code": "J2003", "units": 10, "modifiers": ["JZ"], "icd10": ["Z41.2"]})
+    assert r.status("indication").value == "documented" and "IND008" in ids(r), [(f.rule_id, f.message) for f in r.findings]
+    assert r.status("route").value == "documented"
+
+
+def test_a_brand_reaches_a_code_whose_ingredient_is_listed_with_its_hydrate_form():
+    # The NDC file lists regadenoson and "regadenoson anhydrous": one moiety, so Lexiscan is J2785's.
+    assert "Lexiscan" in knowledge_base().facts("J2785").brands

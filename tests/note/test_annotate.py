@@ -44,3 +44,13 @@ def test_fluid_taken_out_of_the_patient_is_not_an_amount_given():
     text = "Synvisc-One 48 mg/6 mL injected after aspiration of 10 mL clear fluid. EBL 50 mL."
     notes = Annotations(text)
     assert spans(text, notes.amounts_in(0, len(text))) == ["48 mg/6 mL"]
+
+
+def test_million_units_and_phenytoin_equivalents_are_amounts():
+    from docreview.note.amounts import find_amounts
+
+    text = "Penicillin G 2.5 million units IVPB. Fosphenytoin 20 mg PE/kg = 1300 mg PE IVPB."
+    found = {text[a.start : a.end]: (a.value, a.kind, a.per_kg) for a in find_amounts(text)}
+    assert found["2.5 million units"] == (2_500_000, "units", False)
+    assert found["20 mg PE/kg"] == (20, "mass", True)
+    assert found["1300 mg PE"] == (1300, "mass", False)

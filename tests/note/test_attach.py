@@ -4,6 +4,7 @@ import pytest
 
 from docreview.knowledge.facts import knowledge_base
 from docreview.note.extract import read_note
+from docreview.note.reading import read
 
 
 @pytest.fixture(scope="module")
@@ -297,3 +298,17 @@ def test_a_route_written_after_another_drug_on_the_line_before_is_that_drugs(kb)
     text = "PROCEDURE MEDICATIONS:,1.  Clopidogrel (Plavix) 225 mg PO,2.  Promethazine (Phenergan) 12.5 mg total dose."
     got = routes(kb, text, "J2550")
     assert next(found for name, found in got.items() if name.startswith("Promethazine")) == []
+
+
+def test_a_mixture_written_with_a_ratio_strength_shares_the_route_after_it(kb):
+    text = "A 6 mL volume of 1% lidocaine with 1:100,000 epinephrine was infiltrated into the incision line."
+    reading = read(text, kb.facts("J2004"), kb)
+    assert {r.route for e in reading.administration.given for r in e.routes} == {"local infiltration"}
+
+
+def test_an_anesthesia_field_names_the_route_of_the_local_anesthetic(kb):
+    text = ("PROCEDURE: Excision of sebaceous cyst, back.\nANESTHESIA: Digital block.\n"
+            "DESCRIPTION: 3 mL of 1% lidocaine plain was instilled at the base. The cyst was excised.")
+    reading = read(text, kb.facts("J2003"), kb)
+    assert {r.route for e in reading.administration.given for r in e.routes} == {"perineural"}
+

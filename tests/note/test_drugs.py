@@ -93,3 +93,19 @@ def test_a_route_word_ending_a_product_name_is_left_to_be_read_as_a_route(lexico
     mentions = lexicon.find(text)
     assert [text[m.start : m.end] for m in mentions] == ["Phenergan", "Zofran"]
     assert "J2405" in mentions[1].codes
+
+
+@pytest.mark.parametrize("text", [
+    "infiltrated with 10 mL of 0.5% Xylocaine with 1:200,000 epinephrine",
+    "1% lidocaine w/ epi 5 mL",
+    "lidocaine 2% with 1:100,000 units of epinephrine",
+])
+def test_two_ingredients_written_as_one_preparation_name_the_combination_code(lexicon, text):
+    mentions = lexicon.with_combinations(text, lexicon.find(text))
+    assert "J2004" in mentions[0].codes
+
+
+def test_two_drugs_in_a_list_are_no_combination(lexicon):
+    text = "Given Xylocaine 50 mg IV, then epinephrine 1 mg IV for arrest."
+    mentions = lexicon.with_combinations(text, lexicon.find(text))
+    assert "J2004" not in mentions[0].codes

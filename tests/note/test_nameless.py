@@ -92,3 +92,41 @@ def test_a_total_line_under_a_site_table_is_the_dose_of_the_drug_above_it(kb):
 def test_a_total_line_does_not_replace_a_dose_the_giving_states(kb):
     text = "Ketorolac 30 mg IM R deltoid at 1400.\nTotal 60 mg today."
     assert read(text, kb.facts("J1885"), kb).administration.dose_base == 30
+
+
+PREPARED_THEN_INFUSED = """HOME INFUSION VISIT
+Access: L cephalic midline, flushes easily.
+0915  Cefepime 2 g vial reconstituted with 10 mL SWFI, 2 g drawn up and added to NS 100 mL.
+0920  Infusion started via midline, over 30 min.
+0955  Infusion complete.
+"""
+
+
+def test_a_giving_line_lends_its_route_to_the_drug_prepared_before_it(kb):
+    reading = read(PREPARED_THEN_INFUSED, kb.facts("J0692"), kb)
+    given = reading.administration.given
+    assert given and {r.route for r in given[0].routes} == {"intravenous"}
+
+
+def test_a_drug_with_a_route_of_its_own_keeps_it(kb):
+    text = "Toradol 30 mg given IM to the L gluteus.\nInjection site without redness; tolerated well, no infusion reaction."
+    reading = read(text, kb.facts("J1885"), kb)
+    assert {r.route for e in reading.administration.given for r in e.routes} == {"intramuscular"}
+
+
+SITE_TABLE = """BOTULINUM TOXIN PROCEDURE NOTE
+Product: Dysport 300-unit vial, reconstituted with 1.5 mL NS (20 units/0.1 mL).
+EMG guided, injection needle, intramuscular.
+
+Muscle        | Side | Units
+Gastrocnemius | R    | 150
+Soleus        | R    | 100
+Total injected: 250 units. Remaining 50 units discarded.
+"""
+
+
+def test_a_total_line_after_a_site_table_is_the_products_dose(kb):
+    reading = read(SITE_TABLE, kb.facts("J0586"), kb)
+    assert reading.administration.state == "given"
+    assert reading.administration.dose_base == 250
+    assert {r.route for e in reading.administration.given for r in e.routes} == {"intramuscular"}

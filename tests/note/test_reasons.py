@@ -6,7 +6,9 @@ import re
 
 import pytest
 
+from docreview.knowledge.facts import knowledge_base
 from docreview.note.phrases import phrases
+from docreview.note.reading import read
 from docreview.note.reasons import Reason, diagnostic_position, is_linked, procedure_timing
 
 
@@ -73,3 +75,21 @@ def test_procedure_names_by_suffix_and_word() -> None:
 def test_phrases_match_whole_words_also_after_a_slash() -> None:
     pattern = re.compile(phrases(["w/", "r/t", "for"]), re.IGNORECASE)
     assert [m.group(0) for m in pattern.finditer("w/ asthma, r/t pain, For seizures, forearm, w/o")] == ["w/", "r/t", "For"]
+
+
+@pytest.fixture(scope="module")
+def kb():
+    return knowledge_base()
+
+
+def test_a_local_anesthetic_infiltrated_for_a_documented_procedure_has_its_purpose(kb):
+    text = ("PROCEDURE: Excision of a 1 cm sebaceous cyst, upper back.\n"
+            "The skin was infiltrated with 4 mL of 1% lidocaine. The cyst was excised and the wound closed.")
+    reading = read(text, kb.facts("J2003"), kb)
+    assert any(r.name == "local anesthesia for the procedure" for r in reading.note.reasons)
+
+
+def test_protamine_after_documented_heparin_is_heparin_reversal(kb):
+    text = "Heparin 5000 units IV given before clamping. After the anastomosis, protamine 50 mg IV was given."
+    reading = read(text, kb.facts("J2720"), kb)
+    assert any(r.name == "heparin reversal" for r in reading.note.reasons)

@@ -88,12 +88,18 @@ def _derived_uses(ctx: CheckContext, findings: list, valid_claim: list[str], sup
         return Outcome(Status.missing, "no reason documented", [], [*findings, f], confident=False)
     ev = [evidence(note, r.start, r.end) for r in reasons[:3]]
     procedural = any(r.from_code and not r.icd10 for r in supporting)
-    if procedural and valid_claim and not supporting_claim and not _claim_is_documented_diagnosis(ctx, valid_claim):
+    if procedural and (not valid_claim or supporting_claim or _claim_is_documented_diagnosis(ctx, valid_claim)):
+        return Outcome(Status.documented, f"{supporting[0].name}", ev, findings)
+    if procedural and _claim_refuted(ctx, valid_claim):
         # Edge case 8: the claim carries the procedure's diagnosis, which the note must document.
         f = make_finding(ctx, "IND003", f"Claim codes {', '.join(valid_claim)} do not support {facts.drug}; the note documents {supporting[0].name}.", ev)
         return Outcome(Status.inconsistent, "claim diagnosis codes do not support the drug", ev, [*findings, f])
     if procedural:
-        return Outcome(Status.documented, f"{supporting[0].name}", ev, findings)
+        # The note may name the procedure's diagnosis in other words than the code's description.
+        findings.append(make_finding(
+            ctx, "IND008", f"The note documents {supporting[0].name}; claim codes {', '.join(valid_claim)} are not a diagnosis "
+            "docreview finds in the note, so it cannot confirm them.", ev))
+        return Outcome(Status.documented, f"{supporting[0].name} (claim diagnosis not confirmed)", ev, findings, confident=False)
     unconfirmed = []
     if not supporting:
         names = ", ".join(dict.fromkeys(r.name for r in reasons[:3]))
@@ -115,6 +121,14 @@ _PAIN_PREFIXES = ("R52", "G89", "M25.5", "M79.6", "M54", "R10", "R51")
 
 def _pain(reason) -> bool:
     return bool(reason.icd10) and all(p.upper().startswith(_PAIN_PREFIXES) for p in reason.icd10)
+
+
+def _claim_refuted(ctx: CheckContext, valid_claim: list[str]) -> bool:
+    """The note documents diagnoses, and none is near a claim code (same ICD-10-CM block letter and
+    first digit): the claim carries another condition ("I10" on a cholecystectomy's fentanyl), not
+    the procedure's diagnosis in other words ("goiter" for E05.00)."""
+    documented = {p.upper()[:2] for r in ctx.read.reasons if r.icd10 and not r.from_code for p in r.icd10}
+    return bool(documented) and not any(c.upper()[:2] in documented for c in valid_claim)
 
 
 def _claim_is_documented_diagnosis(ctx: CheckContext, valid_claim: list[str]) -> bool:

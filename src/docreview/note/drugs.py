@@ -10,8 +10,8 @@ names only, so that a typo never turns into some unrelated drug.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from functools import lru_cache
+from dataclasses import dataclass, replace
+from functools import cached_property, lru_cache
 
 from docreview.data_files import DrugAbbreviationsFile, data_file_as
 from docreview.derived_cache import derived
@@ -23,6 +23,12 @@ _WORD_RE = re.compile(r"[A-Za-z0-9]+")
 _NUMBER_RE = re.compile(r"\d")
 # "Glucose 110 mg/dL", "potassium 4.1 mEq/L": an analyte with its lab value, not a drug.
 _LAB_VALUE_RE = re.compile(r"[\s:=,]*(?:was|is|of|level)?\s*\d[\d.,]*\s*(?:[a-z]+/(?:d?l|deciliter|liter)\b|mmol)", re.IGNORECASE)
+# The parts of a combination code's drug: "lidocaine hcl with epinephrine", "ampicillin/sulbactam".
+_COMPONENTS_RE = re.compile(r"\s+(?:with|and)\s+|\s*/\s*")
+# Two ingredients written as one preparation: "1% lidocaine with 1:100,000 (units of) epinephrine",
+# "bupivacaine 0.25% w/ epi"; nothing but strengths around one joining word.
+_STRENGTH = r"(?:\d[\d,.]*(?:\s*:\s*\d[\d,]*)?\s*(?:%|mg/ml|mcg/ml|mg|mcg|units?|ml|cc)?(?:\s+of)?)"
+_MIXED_GAP_RE = re.compile(rf"\s*\(?(?:{_STRENGTH}\s*)*\)?\s*(?:with|plus|w/|\+)\s*(?:{_STRENGTH}\s*)*", re.IGNORECASE)
 _FUZZY_MIN_LEN = 6
 _FUZZY_SCORE = 86.0
 
@@ -87,6 +93,38 @@ class DrugLexicon:
     def __init__(self, kb: KnowledgeBase) -> None:
         # Built from every code's facts (a third of a cold start), so kept between runs.
         self._by_first = derived("drug-lexicon", kb.inputs_key, lambda: _index(kb))
+        self._kb = kb
+
+    @cached_property
+    def _combinations(self) -> list[tuple[str, tuple[frozenset[str], ...]]]:
+        """Each two-ingredient code with the codes each of its ingredients is named by alone."""
+        def build() -> list[tuple[str, tuple[frozenset[str], ...]]]:
+            out = []
+            for facts in self._kb.all_facts():
+                parts = [p for p in _COMPONENTS_RE.split(normalize_name(facts.drug)) if p]
+                if len(parts) != 2:
+                    continue
+                named = tuple(frozenset().union(*(m.codes for m in self.find(part))) - {facts.code} for part in parts)
+                if all(named):
+                    out.append((facts.code, named))
+            return out
+
+        return derived("drug-combinations", self._kb.inputs_key, build)
+
+    def with_combinations(self, text: str, mentions: list[DrugMention]) -> list[DrugMention]:
+        """'1% lidocaine with 1:100,000 epinephrine' names lidocaine-with-epinephrine (J2004): two
+        ingredients written as one preparation give the first mention the combination's code too.
+        The second keeps its own codes (its role follows the first's, note/roles.py)."""
+        out = list(mentions)
+        for k in range(len(out) - 1):
+            first, second = out[k], out[k + 1]
+            if not (first.codes and second.codes) or not _MIXED_GAP_RE.fullmatch(text, first.end, second.start):
+                continue
+            both = {code for code, (a, b) in self._combinations
+                    if (first.codes & a and second.codes & b) or (first.codes & b and second.codes & a)}
+            if both - first.codes:
+                out[k] = replace(first, codes=first.codes | both)
+        return out
 
     def find(self, text: str, fuzzy_targets: list[CodeFacts] = ()) -> list[DrugMention]:  # type: ignore[assignment]
         words = [(m.group(0).lower(), m.start(), m.end()) for m in _WORD_RE.finditer(text)]

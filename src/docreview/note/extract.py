@@ -22,7 +22,7 @@ from docreview.note.amounts import CONTAINER_AFTER_RE, NUM, UNIT_ALT, Amount, We
 from docreview.note.annotate import Annotations
 from docreview.note.context import categories_for
 from docreview.note.drugs import DrugMention, lexicon_for
-from docreview.note.nameless import nameless_givings, nameless_totals
+from docreview.note.nameless import nameless_givings, nameless_routes, nameless_totals
 from docreview.note.phrases import alternation, pattern
 from docreview.note.reasons import Reason, find_reasons, is_linked, word_stems
 from docreview.note.roles import SECONDARY, assign_roles
@@ -71,7 +71,11 @@ class _Patterns(NamedTuple):
     sedation_after: re.Pattern[str]
     sedation: re.Pattern[str]
     medication_headers: frozenset[str]
+    anesthesia_headers: frozenset[str]
     fluid_after: re.Pattern[str]
+
+
+_GAP_CHAR = r"(?:[^;:]|(?<=\d):(?=\s*\d))"
 
 
 @lru_cache(maxsize=1)
@@ -112,7 +116,8 @@ def _patterns() -> _Patterns:
         # "refused further Zofran": later doses, not the one given.
         further=pattern(rf"\b(?:{alternation(cues.further)}|{alternation(cues.further_prefixes)}\w*)\b"),
         # A list of drugs: items with their amounts and separators, no verb between ("Norflex 60 mg, Zofran 4 mg, and").
-        list_gap=pattern(rf"^(?![^;:]*\b{alternation(cues.clause_words)}\b)[^;:]{{0,40}}?(?:,|\band\b|&|\+|\bplus\b|\bwith\b)[^;:]{{0,25}}$"),
+        # A ratio strength's colon ("with 1:100,000 epinephrine") is no clause break.
+        list_gap=pattern(rf"^(?!{_GAP_CHAR}*\b{alternation(cues.clause_words)}\b){_GAP_CHAR}{{0,40}}?(?:,|\band\b|&|\+|\bplus\b|\bwith\b|\bas\s+well\s+as\b){_GAP_CHAR}{{0,25}}$"),
         carrier_fluids=frozenset(cues.carrier_fluids),
         # "in 0.9% NaCl", "diluted in 100 mL NS": what the fluid follows.
         carried_before=pattern(rf"\b{alternation(cues.carried_in)}\s+(?:\d+(?:\.\d+)?\s*(?:%|ml|cc|l)\s*(?:of\s+)?)?$"),
@@ -122,6 +127,7 @@ def _patterns() -> _Patterns:
         # "intravenous sedation", "IV conscious sedation", "intravenous moderate sedation".
         sedation_after=pattern(rf"\s+(?:[a-z]+\s+){{0,2}}?{alternation(cues.sedation_words)}\b"),
         sedation=pattern(rf"\b{alternation(cues.sedation_words)}\b"),
+        anesthesia_headers=frozenset(" ".join(h.lower().split()) for h in cues.anesthesia_headers),
         medication_headers=frozenset(cues.medication_headers),
     )
 
@@ -301,7 +307,9 @@ def read_note(text: str, facts: CodeFacts, kb: KnowledgeBase) -> NoteFacts:
     sents = _SentenceIndex(sentences(text, breaks=[s.header_start for s in secs if s.header_start > 0]))
     notes = Annotations(text, sents, secs)  # route words, amounts, tokens and ConText: scanned once
     targets = [facts] + [kb.facts(c) for c in facts.similar_codes if c in kb.codes]
-    mentions = _MentionIndex(_without_carriers(text, _merge_adjacent(text, lexicon_for(kb).find(text, fuzzy_targets=targets), partial(_product_codes, kb))))
+    lexicon = lexicon_for(kb)
+    found = lexicon.with_combinations(text, _merge_adjacent(text, lexicon.find(text, fuzzy_targets=targets), partial(_product_codes, kb)))
+    mentions = _MentionIndex(_without_carriers(text, found))
     events: list[DoseEvent] = []
     line_times = cache(lambda bounds: find_times(text, *bounds))  # one scan per line, however many drugs it names
     for idx, sent in enumerate(sents):
@@ -410,6 +418,9 @@ def read_note(text: str, facts: CodeFacts, kb: KnowledgeBase) -> NoteFacts:
     _routes_after_parenthesis(notes, events)
     _procedure_routes(notes, secs, sents, events)
     _sedation_route(notes, events)
+    _anesthesia_routes(notes, secs, events, kb)
+    for index, routes in nameless_routes(notes, events, mentions.any_in):
+        events[index].routes = routes
     for index, total in nameless_totals(notes, events, mentions.any_in):
         events[index].amounts = [*events[index].amounts, total]
     for giving in nameless_givings(notes, events, mentions.any_in):
@@ -507,6 +518,27 @@ def _procedure_routes(notes: Annotations, secs: list[SectionSpan], sents: _Sente
             continue
         header = event.section.header if event.section is not None else ""
         if _patterns().injects.search(notes.text, event.sentence.start, event.sentence.end) or _patterns().injects.search(header):
+            event.routes = routes[:1]
+
+
+def _anesthesia_routes(notes: Annotations, secs: list[SectionSpan], events: list[DoseEvent], kb: KnowledgeBase) -> None:
+    """'ANESTHESIA: Dorsal penile nerve block.' ... 'Lidocaine 1% 4 mL was instilled into the base of
+    the penis': the anesthesia field's route is the route of the local anesthetic given with no
+    route of its own (in that field, or injected in the narrative). Only when the fields name one
+    route; a route beside a drug in the field is that drug's, not the field's."""
+    headers = _patterns().anesthesia_headers
+    fields = [s for s in secs if " ".join(s.header.lower().split()) in headers]
+    routes = [r for s in fields for r in notes.routes_in(s.start, s.end) if not r.implied
+              and not any(e.sentence.start <= r.start < e.sentence.end for e in events)]
+    if len({r.route for r in routes}) != 1:
+        return
+    for event in events:
+        if event.routes or event.role != "administered":
+            continue
+        in_field = any(s.start <= event.mention.start < s.end for s in fields)
+        injected = _patterns().injects.search(notes.text, event.sentence.start, event.sentence.end)
+        anesthetic = any("anesthetic" in (kb.facts(c).drug_class or "").lower() for c in event.mention.codes if c in kb.codes)
+        if anesthetic and (in_field or injected):
             event.routes = routes[:1]
 
 

@@ -97,16 +97,51 @@ def nameless_givings(notes: Annotations, events: Sequence[DoseEvent], has_mentio
     return found
 
 
+def nameless_routes(notes: Annotations, events: Sequence[DoseEvent], has_mention: Callable[[int, int], bool]) -> list[tuple[int, list[RouteMatch]]]:
+    """'1030 Daptomycin 500 mg vial reconstituted ...; 9.84 mL (492 mg) drawn up' then '1035 Infusion
+    started via PICC'; 'I used 5 mL of 1% lidocaine with epinephrine' ... 'Local anesthetic was
+    infiltrated': a sentence that names no drug but tells how a giving went (a giving noun or an
+    injection word, and a route) gives that route to the drugs given without one in the nearest
+    sentence before it that names a drug. A drug given there with a route of its own makes it
+    ambiguous. Returns (event index, routes)."""
+    sections = list(notes.sections)
+    out: list[tuple[int, list[RouteMatch]]] = []
+    for sent in notes.sentences:
+        routes = notes.routes_in(sent.start, sent.end)
+        if not routes or has_mention(sent.start, sent.end) or _listed_away(section_at(sections, sent.start)):
+            continue
+        before = [i for i, e in enumerate(events) if e.sentence.end <= sent.start and not e.nameless]
+        if not before:
+            continue
+        nearest = events[before[-1]].sentence
+        group = [i for i in before if events[i].sentence == nearest]
+        given = [i for i in group if events[i].role == "administered"]
+        if not given or any(events[i].routes for i in given):
+            continue
+        toks, mods = notes.context(sent)
+        if {m.rule.category for m in mods} & _NOT_HERE:
+            continue
+        nouns = _giving_nouns()
+        if not any(t.text in nouns or _INJECTION_WORD_RE.match(t.text) for t in toks):
+            continue
+        out.extend((i, list(routes)) for i in given)
+    return out
+
+
+_INJECTION_WORD_RE = re.compile(r"(?:inject|instill|infiltrat)", re.IGNORECASE)
+
+
 def nameless_totals(notes: Annotations, events: Sequence[DoseEvent], has_mention: Callable[[int, int], bool]) -> list[tuple[int, Amount]]:
     """'Total 155 units in 31 sites.' under a site table: a total line that names no drug states
-    the dose of the drug given just before it in its paragraph, when that giving states none of its
+    the dose of the drug given just before it (the nearest drug named), when that giving states none of its
     own (only a vial, a concentration or a diluent). Returns (event index, the total)."""
     out: list[tuple[int, Amount]] = []
     for sent in notes.sentences:
         if not _TOTAL_LINE_RE.match(notes.text, sent.start, sent.end) or has_mention(sent.start, sent.end):
             continue
         amounts = [a for a in notes.amounts_in(sent.start, sent.end) if is_dose(a) and not a.per_kg and a.kind != "volume"]
-        before = [i for i, e in enumerate(events) if e.mention.end <= sent.start and e.sentence.paragraph == sent.paragraph]
+        # The giving may sit paragraphs above, past a site table: the nearest drug named before the line.
+        before = [i for i, e in enumerate(events) if e.mention.end <= sent.start]
         if not amounts or not before:
             continue
         event = events[before[-1]]

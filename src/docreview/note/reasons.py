@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import NamedTuple
 
-from docreview.data_files import ReasonCuesFile, data_file_as
+from docreview.data_files import PurposesFile, ReasonCuesFile, data_file_as
 from docreview.derived_cache import derived
 from docreview.knowledge import icd10
 from docreview.knowledge.facts import CodeFacts
@@ -188,10 +188,10 @@ def supports_prefixes(prefixes: tuple[str, ...] | list[str], code_prefixes: list
 @lru_cache(maxsize=1)
 def _purposes() -> tuple[tuple[str, tuple[str, ...], re.Pattern[str], bool], ...]:
     out = []
-    for purpose in load_json("purposes.json")["purposes"]:
-        pattern = _term_regex(purpose["cues"])
+    for purpose in data_file_as("purposes.json", PurposesFile).purposes:
+        pattern = _term_regex(purpose.cues)
         if pattern:
-            out.append((purpose["name"], tuple(purpose["classes"]), pattern, purpose.get("by_timing", True)))
+            out.append((purpose.name, tuple(purpose.classes), pattern, purpose.by_timing))
     return tuple(out)
 
 
