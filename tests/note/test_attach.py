@@ -312,3 +312,8 @@ def test_an_anesthesia_field_names_the_route_of_the_local_anesthetic(kb):
     reading = read(text, kb.facts("J2003"), kb)
     assert {r.route for e in reading.administration.given for r in e.routes} == {"perineural"}
 
+
+
+def test_a_steroid_injected_on_the_knee_is_intra_articular(kb):
+    got = routes(kb, "Under general anesthesia, 20 mg of Aristospan were injected on the left knee.", "J3303")
+    assert got["Aristospan"] == ["intra-articular"]

@@ -151,3 +151,31 @@ def test_a_stated_total_counts_the_infusion_the_bolus_amounts_leave_out(kb):
 def test_a_plan_to_initiate_a_drug_is_not_its_giving(kb):
     note = "IMPRESSION: We will initiate therapy with amiodarone 150 mg intravenous (IV) bolus at this juncture."
     assert read(note, kb.facts("J0282"), kb).administration.state == "not_given"
+
+
+def test_a_full_vial_with_no_waste_is_the_dose_when_no_other_amount_is_written(kb):
+    text = ("Entyvio (vedolizumab) 300 mg SDV reconstituted w/ 4.8 mL SWFI, added to NS 250 mL; "
+            "infused IV over 30 min. Full vial, no waste.")
+    reading = read(text, kb.facts("J3380"), kb)
+    assert reading.administration.dose_base == 300
+
+
+def test_a_vial_with_waste_is_not_taken_as_the_dose(kb):
+    text = "Entyvio 300 mg SDV reconstituted w/ 4.8 mL SWFI; infused IV over 30 min. 20 mg discarded."
+    reading = read(text, kb.facts("J3380"), kb)
+    assert reading.administration.dose_base is None
+
+
+def test_a_total_given_is_the_dose_when_later_mentions_only_name_the_study(kb):
+    text = ("The patient exercised according to the Lexiscan study, received a total of 0.4 mg of Lexiscan IV injection. "
+            "Normal response to Lexiscan. CONCLUSION: Maximal Lexiscan perfusion.")
+    reading = read(text, kb.facts("J2785"), kb)
+    assert reading.administration.dose_base == 0.4
+
+
+def test_a_title_naming_the_billed_drug_while_the_body_gives_another_is_another_drug(kb):
+    text = ("TYPE OF TEST: Adenosine with nuclear scan.\nPost-Lexiscan 0.4 mg, heart rate was 83.\n"
+            "Nondiagnostic adenosine stress test.")
+    reading = read(text, kb.facts("J0153"), kb)
+    assert reading.administration.state == "other_drug"
+    assert reading.administration.other_code == "J2785"

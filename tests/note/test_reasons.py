@@ -93,3 +93,15 @@ def test_protamine_after_documented_heparin_is_heparin_reversal(kb):
     text = "Heparin 5000 units IV given before clamping. After the anastomosis, protamine 50 mg IV was given."
     reading = read(text, kb.facts("J2720"), kb)
     assert any(r.name == "heparin reversal" for r in reading.note.reasons)
+
+
+@pytest.mark.parametrize(("text", "prefix"), [
+    ("history of pauciarticular arthritis of her left knee", "M08"),
+    ("Dx: JIA, left knee", "M08"),
+    ("persistent joint swelling of the left knee", "M25.4"),
+])
+def test_joint_conditions_in_everyday_words(kb, text, prefix):
+    from docreview.note.reasons import find_reasons
+
+    found = find_reasons(text, kb.facts("J3303"))
+    assert any(p.startswith(prefix) for r in found for p in r.icd10), [(r.name, r.icd10) for r in found]

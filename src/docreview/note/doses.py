@@ -144,6 +144,10 @@ def _statement_dose(event: DoseEvent, facts: CodeFacts, note: NoteFacts, concs: 
         # is not what was given. A piggyback run at "125 mL/h" empties its bag: that bag is the dose.
         if not amounts and is_drip(note, event):
             return None, "the amount infused (a drip's rate and bag content are not a dose)"
+    if not amounts and note.waste.zero_waste and not note.waste.discarded:
+        # "Entyvio 300 mg SDV ... infused IV. Full vial, no waste": the one container's whole content.
+        content = [a for a in event.amounts if a.container and not a.rate and not a.is_concentration]
+        amounts = content if len(content) == 1 else []
     if not amounts:
         # "500 mg/100 mL premixed bag" or "0.5 mg/0.05 mL injected": the container's content.
         amounts = [a for a in event.amounts if a.is_concentration and not a.rate and a.volume_stated][:1]

@@ -80,6 +80,10 @@ def administration_of(note: NoteFacts, facts: CodeFacts, kb: KnowledgeBase) -> A
         given = []
     if not given:
         other = _other_drug_event(note, facts, kb, same_drug_only=True) if billed else None
+        # "TYPE OF TEST: Adenosine with nuclear scan" ... "Post-Lexiscan 0.4 mg": a title that
+        # restates a giving the body never reports (or a name only talked about) is no administration.
+        if billed and other is None and all(e.role in ("restatement", "other") for e in billed):
+            other = _other_drug_event(note, facts, kb)
         if billed and other is None:
             return Administration("not_given", billed=tuple(billed))
         other = other or _other_drug_event(note, facts, kb)

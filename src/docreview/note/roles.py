@@ -628,7 +628,8 @@ def assign_roles(text: str, events: list[DoseEvent], notes: Annotations | None =
             # alone (its NDC and lot digits are no time of giving).
             continue
         # A secondary role stands only beside another mention of the drug that carries the
-        # administration: with its own amount, or (for a title) told after it, or (for a bag or
+        # administration: with its own amount, or (for a title with no dose of its own; a "total of
+        # 0.4 mg" needs a dose to sum) told after it, or (for a bag or
         # vial with no dose of its own) given in the same sentence ("dobutamine infusion at 5
         # mcg/kg/min (premix bag dobutamine 250 mg/250 mL)"). A vial named after the drug it
         # holds ("Levetiracetam load: Keppra 500 mg/5 mL vials; 20 mL given") leaves the giving,
@@ -637,7 +638,7 @@ def assign_roles(text: str, events: list[DoseEvent], notes: Annotations | None =
             j < i and events[j].sentence == events[i].sentence and not events[j].amounts and _same_drug(events[i], events[j])
             for j in range(len(events))))
         if not any(j != i and roles[j] == "administered" and _same_drug(events[i], events[j])
-                   and (_carries_dose(events[j]) or (role == "restatement" and j > i)
+                   and (_carries_dose(events[j]) or (role == "restatement" and j > i and not _carries_dose(events[i]))
                         or (beside and events[j].sentence == events[i].sentence))
                    for j in range(len(events))):
             roles[i] = context
