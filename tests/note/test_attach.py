@@ -317,3 +317,16 @@ def test_an_anesthesia_field_names_the_route_of_the_local_anesthetic(kb):
 def test_a_steroid_injected_on_the_knee_is_intra_articular(kb):
     got = routes(kb, "Under general anesthesia, 20 mg of Aristospan were injected on the left knee.", "J3303")
     assert got["Aristospan"] == ["intra-articular"]
+
+
+def test_the_titles_route_reaches_a_drug_drawn_up_before_a_drugless_injection_sentence(kb):
+    text = ("PROCEDURE: Left knee joint steroid injection.\nPROCEDURE NOTE: The knee was prepped with Betadine. "
+            "40 mg of Kenalog was drawn up into a 5 mL syringe with 3 mL of 1% lidocaine. "
+            "The patient was injected with a 25-gauge needle at the lateral aspect of the flexed knee.")
+    reading = read(text, kb.facts("J3301"), kb)
+    assert {r.route for e in reading.administration.given for r in e.routes} == {"intra-articular"}
+
+
+def test_local_with_an_amount_is_infiltration(kb):
+    got = routes(kb, "Repair: Local w/ 4 mL 1% lidocaine, 27g needle, 3 simple interrupted sutures.", "J2003")
+    assert got["lidocaine"] == ["local infiltration"]

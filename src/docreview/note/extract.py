@@ -517,8 +517,24 @@ def _procedure_routes(notes: Annotations, secs: list[SectionSpan], sents: _Sente
         if event.section is not None and event.section.kind in ("history", "plan", "not_given"):
             continue
         header = event.section.header if event.section is not None else ""
-        if _patterns().injects.search(notes.text, event.sentence.start, event.sentence.end) or _patterns().injects.search(header):
+        if _patterns().injects.search(notes.text, event.sentence.start, event.sentence.end) or _patterns().injects.search(header) \
+                or _injected_next(notes, sents, events, event):
             event.routes = routes[:1]
+
+
+def _injected_next(notes: Annotations, sents: _SentenceIndex, events: list[DoseEvent], event: DoseEvent) -> bool:
+    """'4 mg of dexamethasone was drawn up ... with 3 mL of 1% lidocaine. The patient was injected
+    with a 25-gauge needle at the medial aspect of the knee.': the sentence after the drug's, naming
+    no drug, tells its injection."""
+    k = sents.after(event.sentence.start)
+    while k < len(sents) and sents[k].start < event.sentence.end:
+        k += 1
+    if k >= len(sents):
+        return False
+    nxt = sents[k]
+    if any(nxt.start <= e.mention.start < nxt.end for e in events):
+        return False
+    return bool(_patterns().injects.search(notes.text, nxt.start, nxt.end))
 
 
 def _anesthesia_routes(notes: Annotations, secs: list[SectionSpan], events: list[DoseEvent], kb: KnowledgeBase) -> None:
