@@ -179,3 +179,17 @@ def test_a_title_naming_the_billed_drug_while_the_body_gives_another_is_another_
     reading = read(text, kb.facts("J0153"), kb)
     assert reading.administration.state == "other_drug"
     assert reading.administration.other_code == "J2785"
+
+
+def test_each_drug_of_a_ratio_mixture_takes_its_share_of_the_volume(kb):
+    text = ("Retrobulbar block: a total of 10 mL of a 70/30 mixture of 2% Xylocaine without epinephrine "
+            "and 0.75% bupivacaine was injected.")
+    reading = read(text, kb.facts("J2003"), kb)
+    assert reading.administration.dose_base == pytest.approx(140)
+
+
+def test_an_amount_written_with_the_oral_route_is_no_dose_of_an_injection_code(kb):
+    text = "In the ED she received diltiazem (a total of 20 mg intravenously and 30 mg orally) for rapid AF."
+    reading = read(text, kb.facts("J1163"), kb)
+    assert reading.administration.dose_base == 20
+    assert {r.route for e in reading.administration.counted for r in e.routes} == {"intravenous"}

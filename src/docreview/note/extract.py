@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache, lru_cache, partial
 from typing import NamedTuple
 
@@ -412,6 +412,7 @@ def read_note(text: str, facts: CodeFacts, kb: KnowledgeBase) -> NoteFacts:
     for event, role in zip(events, assign_roles(text, events, notes), strict=True):
         event.role = role
     _dose_from_container(events)
+    _mixture_shares(text, events)
     _dose_from_order(events)
     _routes_from_other_mentions(events)
     _share_trailing_routes(text, events)
@@ -419,6 +420,8 @@ def read_note(text: str, facts: CodeFacts, kb: KnowledgeBase) -> NoteFacts:
     _procedure_routes(notes, secs, sents, events)
     _sedation_route(notes, events)
     _anesthesia_routes(notes, secs, events, kb)
+    if "oral" not in facts.allowed_routes:
+        _drop_oral_pairs(text, events)
     for index, routes in nameless_routes(notes, events, mentions.any_in):
         events[index].routes = routes
     for index, total in nameless_totals(notes, events, mentions.any_in):
@@ -558,6 +561,18 @@ def _anesthesia_routes(notes: Annotations, secs: list[SectionSpan], events: list
             event.routes = routes[:1]
 
 
+def _drop_oral_pairs(text: str, events: list[DoseEvent]) -> None:
+    """'diltiazem (a total of 20 mg intravenously and 30 mg orally)' under an injection code: each
+    amount is written with its own route, and the one given by mouth is no dose of the code's."""
+    for event in events:
+        if not any(r.route == "oral" for r in event.routes) or all(r.route == "oral" for r in event.routes):
+            continue
+        paired = {a.start: r.route for a in event.dose_amounts for r in event.routes if 0 <= r.start - a.end <= 3}
+        if "oral" in paired.values() and any(route != "oral" for route in paired.values()):
+            event.amounts = [a for a in event.amounts if paired.get(a.start) != "oral"]
+            event.routes = [r for r in event.routes if r.route != "oral"]
+
+
 def _sedation_route(notes: Annotations, events: list[DoseEvent]) -> None:
     """'MEDICATIONS: Fentanyl 200 mcg and versed 6 mg.' ... 'Following titrated intravenous sedation
     the endoscope was introduced': the sedation's route is the route of the drugs the procedure
@@ -668,6 +683,30 @@ def _dose_from_container(events: list[DoseEvent]) -> None:
         if head is not None:
             head.amounts = list(event.dose_amounts)
             head.routes = head.routes or list(event.routes)
+
+
+# "a 70/30 mixture of 2% Xylocaine ... and 0.75% bupivacaine", "a 50:50 mix of ...".
+_RATIO_MIXTURE_RE = re.compile(r"\b(\d{1,2})\s*[/:]\s*(\d{1,2})\s+(?:mixture|mix|combination|solution)\b", re.IGNORECASE)
+
+
+def _mixture_shares(text: str, events: list[DoseEvent]) -> None:
+    """'A total of 10 mL ... a 70/30 mixture of 2% Xylocaine and 0.75% bupivacaine': each drug of a
+    ratio mixture gets its share of the mixture's volume (7 mL of Xylocaine, 3 mL of bupivacaine).
+    The parts are the first two drugs named after the ratio that are given."""
+    for m in _RATIO_MIXTURE_RE.finditer(text):
+        parts = [int(m.group(1)), int(m.group(2))]
+        if sum(parts) == 0:
+            continue
+        sent = next((e.sentence for e in events if e.sentence.start <= m.start() < e.sentence.end), None)
+        if sent is None:
+            continue
+        named = [e for e in events if e.sentence == sent and e.mention.start > m.end() and e.role == "administered"][:2]
+        if len(named) != 2:
+            continue
+        for event, part in zip(named, parts, strict=True):
+            share = part / sum(parts)
+            event.amounts = [replace(a, value=a.value * share) if a.kind == "volume" and is_dose(a) else a
+                             for a in event.amounts]
 
 
 def _dose_from_order(events: list[DoseEvent]) -> None:
