@@ -54,3 +54,11 @@ def test_million_units_and_phenytoin_equivalents_are_amounts():
     assert found["2.5 million units"] == (2_500_000, "units", False)
     assert found["20 mg PE/kg"] == (20, "mass", True)
     assert found["1300 mg PE"] == (1300, "mass", False)
+
+
+def test_a_number_joined_to_its_unit_by_a_hyphen_is_an_amount_and_a_range_stays_a_range():
+    from docreview.note.amounts import find_amounts
+
+    text = "inject 40-mg of Kenalog; Zofran 4-8 mg IV prn"
+    found = {text[a.start : a.end]: (a.value, a.is_range) for a in find_amounts(text)}
+    assert found == {"40-mg": (40, False), "4-8 mg": (8, True)}

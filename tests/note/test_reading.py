@@ -193,3 +193,16 @@ def test_an_amount_written_with_the_oral_route_is_no_dose_of_an_injection_code(k
     reading = read(text, kb.facts("J1163"), kb)
     assert reading.administration.dose_base == 20
     assert {r.route for e in reading.administration.counted for r in e.routes} == {"intravenous"}
+
+
+def test_a_planned_injection_reported_done_was_given(kb):
+    text = ("ASSESSMENT: Lateral epicondylitis, both elbows.\nPLAN: We will inject both elbows with 40-mg of Kenalog "
+            "mixed with 1 cc of lidocaine. The posterior approach was chosen. The patient tolerated both procedures well.")
+    reading = read(text, kb.facts("J3301"), kb)
+    assert reading.administration.state == "given" and reading.administration.dose_base == 40
+
+
+def test_a_planned_injection_not_reported_done_is_not_given(kb):
+    text = "ASSESSMENT: Lateral epicondylitis.\nPLAN: We will inject the elbow with 40 mg of Kenalog next visit if no better."
+    reading = read(text, kb.facts("J3301"), kb)
+    assert reading.administration.state == "not_given"

@@ -72,6 +72,7 @@ class _Patterns(NamedTuple):
     sedation: re.Pattern[str]
     medication_headers: frozenset[str]
     anesthesia_headers: frozenset[str]
+    procedure_done: re.Pattern[str]
     fluid_after: re.Pattern[str]
 
 
@@ -127,6 +128,7 @@ def _patterns() -> _Patterns:
         # "intravenous sedation", "IV conscious sedation", "intravenous moderate sedation".
         sedation_after=pattern(rf"\s+(?:[a-z]+\s+){{0,2}}?{alternation(cues.sedation_words)}\b"),
         sedation=pattern(rf"\b{alternation(cues.sedation_words)}\b"),
+        procedure_done=pattern(rf"\b{alternation(cues.procedure_done)}\b"),
         anesthesia_headers=frozenset(" ".join(h.lower().split()) for h in cues.anesthesia_headers),
         medication_headers=frozenset(cues.medication_headers),
     )
@@ -875,13 +877,19 @@ def _confirm_order(notes: Annotations, sents, mentions, event: DoseEvent, discar
     Domain rule: a PRN order or an order is not an administration unless an administration
     entry follows; when one does, its amounts (what was actually given) win.
     """
-    if event.categories & {"NOT_GIVEN", "ELSEWHERE", "ADMINISTERED"} or "PLANNED" not in event.categories:
+    planned = "PLANNED" in event.categories or (event.section is not None and event.section.kind == "plan")
+    if event.categories & {"NOT_GIVEN", "ELSEWHERE", "ADMINISTERED"} or not planned:
         return
     if event.section and event.section.kind == "not_given":
         return  # a home-medication or allergy list is never confirmed by a later line
     administered = False
     admin_amounts: list[Amount] = []
-    for nxt in _later_sentences(sents, mentions, event.sentence):
+    later = _later_sentences(sents, mentions, event.sentence)
+    if _patterns().injects.search(notes.text, event.sentence.start, event.sentence.end) and any(
+            _patterns().procedure_done.search(notes.text, n.start, n.end) for n in later):
+        # "We will inject both elbows with 40 mg of Kenalog ... The patient tolerated both procedures well."
+        administered = True
+    for nxt in later:
         # The confirming line must look like an administration record: an amount or a route.
         if not (notes.amounts_in(nxt.start, nxt.end) or notes.routes_in(nxt.start, nxt.end)):
             continue
