@@ -469,3 +469,11 @@ def test_this_am_in_a_history_narrative_is_today(kb):
     text = ("HISTORY OF PRESENT ILLNESS: He eloped from the unit. This a.m., he continued to be aggressive and "
             "required four-point restraints in addition to Haldol 1 mg intramuscularly.")
     assert [r for _, r in roles_of(kb, text, "J1630")] == ["administered"]
+
+
+@pytest.mark.parametrize(("text", "role"), [
+    ("HISTORY OF PRESENT ILLNESS: The child was admitted and started on IV Unasyn, which he tolerated well.", "administered"),
+    ("HISTORY OF PRESENT ILLNESS: He was started on Unasyn by his pediatrician last month for otitis.", "historical"),
+])
+def test_a_history_narrative_of_this_admission_tells_this_stays_givings(kb, text, role):
+    assert dict(roles_of(kb, text, "J0295"))["Unasyn"] == role
