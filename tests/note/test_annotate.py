@@ -62,3 +62,10 @@ def test_a_number_joined_to_its_unit_by_a_hyphen_is_an_amount_and_a_range_stays_
     text = "inject 40-mg of Kenalog; Zofran 4-8 mg IV prn"
     found = {text[a.start : a.end]: (a.value, a.is_range) for a in find_amounts(text)}
     assert found == {"40-mg": (40, False), "4-8 mg": (8, True)}
+
+
+def test_a_gauge_in_parentheses_after_the_catheter_is_no_amount():
+    from docreview.note.amounts import find_amounts
+
+    text = "infusion started via L forearm PIV (22g), rate 250 mL/h"
+    assert [text[a.start : a.end] for a in find_amounts(text)] == ["250 mL/h"]

@@ -206,3 +206,38 @@ def test_a_planned_injection_not_reported_done_is_not_given(kb):
     text = "ASSESSMENT: Lateral epicondylitis.\nPLAN: We will inject the elbow with 40 mg of Kenalog next visit if no better."
     reading = read(text, kb.facts("J3301"), kb)
     assert reading.administration.state == "not_given"
+
+
+MAR_ROWS = """MAR - 4 WEST
+piperacillin-tazobactam (ZOSYN) 4.5 g IVPB in 100 mL NS q6h, infuse over 30 min
+   0000  GIVEN   4.5 g   R AC PIV        JT RN
+   0600  GIVEN   4.5 g   R AC PIV        MS RN
+   1200  NOT GIVEN - pt off unit; rescheduled to 1400
+   1400  GIVEN   4.5 g   R AC PIV        MS RN
+"""
+
+
+def test_mar_rows_that_open_with_a_charting_word_are_entries_and_initials_are_no_drug(kb):
+    reading = read(MAR_ROWS, kb.facts("J2543"), kb)
+    assert not any(reading.text[e.mention.start : e.mention.end] == "MS" for e in reading.note.events)
+    assert reading.administration.dose_base == 13500
+
+
+def test_the_remaining_dose_given_after_a_test_dose_is_no_waste(kb):
+    text = ("1000 TEST DOSE: iron dextran (INFeD) 25 mg IV over 5 min. Observed 60 min, no reaction.\n"
+            "1105 Remaining 75 mg (1.5 mL) IV push over 2 min.")
+    reading = read(text, kb.facts("J1750"), kb)
+    assert not reading.note.waste.discarded
+
+
+def test_a_prefilled_device_labelled_per_ml_holds_one_ml(kb):
+    text = "Nucala (mepolizumab) 100 mg/mL prefilled autoinjector administered subcutaneously L abdomen by RN."
+    reading = read(text, kb.facts("J2182"), kb)
+    assert reading.administration.dose_base == 100
+
+
+def test_a_product_line_naming_its_dose_form_and_vial_is_the_container(kb):
+    text = ("CISplatin 74 mg in 250 mL NS IV over 60 min via port.\n"
+            "  Source: cisplatin injection 1 mg/mL, 100 mL multiple-dose vial (stock vial retained).")
+    reading = read(text, kb.facts("J9060"), kb)
+    assert reading.administration.dose_base == 74

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from dataclasses import replace
 from typing import NamedTuple
 
 from docreview.data_files import DoseCuesFile, data_file_as
@@ -36,6 +37,7 @@ class _Patterns(NamedTuple):
     drip: re.Pattern[str]
     infused_total: re.Pattern[str]
     next_site: re.Pattern[str]
+    single_dose_device: re.Pattern[str]
 
 
 @lru_cache(maxsize=1)
@@ -55,6 +57,7 @@ def _patterns() -> _Patterns:
         # Between two statements of the same dose, or in the second: the procedure moved to another
         # site ("Attention was then turned to the next injection", "at the L4-5 level just as at the
         # L5-S1 level"): the same dose given again, not the dose restated.
+        single_dose_device=pattern(rf"[^.;\n]{{0,25}}?\b{alternation(cues.single_dose_devices)}"),
         next_site=pattern(rf"\bnext\s+{alternation(cues.next_site)}\b|\b{alternation(cues.moved_on)}\b"
                            rf"|\b{alternation(cues.other_side)}\s+{alternation(cues.other_sites)}\b"),
     )
@@ -151,6 +154,12 @@ def _statement_dose(event: DoseEvent, facts: CodeFacts, note: NoteFacts, concs: 
     if not amounts:
         # "500 mg/100 mL premixed bag" or "0.5 mg/0.05 mL injected": the container's content.
         amounts = [a for a in event.amounts if a.is_concentration and not a.rate and a.volume_stated][:1]
+    if not amounts:
+        # "Nucala 100 mg/mL prefilled autoinjector administered": a single-dose device labelled per
+        # mL holds 1 mL.
+        amounts = [replace(a, per_volume_ml=None) for a in event.amounts
+                   if a.is_concentration and not a.rate and a.per_volume_ml == 1 and a.kind != "volume"
+                   and _patterns().single_dose_device.match(note.text, a.end)][:1]
     if not amounts:
         return None, ""
     # "Vancomycin 15 mg/kg (1,200 mg)": the plain amount wins; "1 g (1,000 mg)" is one dose.

@@ -140,8 +140,11 @@ class DrugLexicon:
             if match:
                 n, codes, name = match
                 short = len(name.replace(" ", "")) <= 3
-                # A short alias (MS, LEV, B12) counts only when a number follows it closely.
-                if not short or any(_NUMBER_RE.search(w) for w, _, _ in words[i + n : i + n + 4]):
+                # A short alias (MS, LEV, B12) counts only when a number follows it closely, on its
+                # line ("MS RN" initials end a MAR row; the next row's time is no dose).
+                line_end = text.find("\n", words[i + n - 1][2])
+                line_end = len(text) if line_end == -1 else line_end
+                if not short or any(_NUMBER_RE.search(w) for w, start, _ in words[i + n : i + n + 4] if start < line_end):
                     # "Zofran IV": the name ends before its route word, which is read as a route.
                     last = i + n - 1
                     while last > i and words[last][0] in _route_suffixes():

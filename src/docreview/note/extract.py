@@ -37,7 +37,9 @@ _MAR_ENTRY_RE = re.compile(_TIME + r"(?=\d)")
 _CLOCK_RE = re.compile(r"(?:[01]\d|2[0-3]):?[0-5]\d")
 _TIMED_LINE_RE = re.compile(r"[ \t]*(?:[01]\d|2[0-3]):?[0-5]\d\b")  # a flowsheet or MAR line opening with its time
 # A new medication row in a MAR ("enoxaparin 40 mg SQ daily - 0900 given"): entries below it are not ours.
-_NEW_ROW_RE = re.compile(r"^(?:(?:[01]\d|2[0-3]):?[0-5]\d\s+)?[A-Za-z][A-Za-z-]+(?:\s+[A-Za-z-]+)?\s+\d[\d,.]*\s*(?:mg|mcg|g|units?|ml)\b", re.IGNORECASE)
+# "0600  GIVEN  4.5 g" is an entry of the row above: a charting word is no drug name.
+_NEW_ROW_RE = re.compile(r"^(?:(?:[01]\d|2[0-3]):?[0-5]\d\s+)?(?!(?:given|administered|admin|done|infused|not|held)\b)"
+                         r"[A-Za-z][A-Za-z-]+(?:\s+[A-Za-z-]+)?\s+\d[\d,.]*\s*(?:mg|mcg|g|units?|ml)\b", re.IGNORECASE)
 # Between a name and its gloss: brackets, a slash, and at most a release form ("paliperidone palmitate ER (INVEGA SUSTENNA)").
 _GLOSS_GAP_RE = re.compile(r"[\s(),/-]{0,4}|[\s(),/-]*\b(?:er|xr|sr|la|xl|dr|hcl|depot)\b[\s(),/-]{1,4}", re.IGNORECASE)
 # Where one administration ends and the next begins inside a sentence.

@@ -60,6 +60,7 @@ SECONDARY = frozenset({"container", "restatement", "waste", "inventory"})
 
 class RoleCues(Record):
     container_after: frozenset[str]
+    dose_form_words: frozenset[str] = frozenset()  # "cisplatin injection 1 mg/mL, 100 mL vial": no break before the vial
     container_before: list[list[str]]
     inventory: frozenset[str]
     waste: frozenset[str]
@@ -169,10 +170,10 @@ def _is_strength(tok: str) -> bool:
 
 
 def _container_after(w: _Window, cues: RoleCues) -> bool:
-    for word in [t.text for t in w.toks[w.last + 1 : w.last + 8]]:
+    for word in [t.text for t in w.toks[w.last + 1 : w.last + 11]]:
         if word in cues.container_after or word.split("-")[0] in cues.container_after:
             return True
-        if not _is_strength(word) and "/" not in word:
+        if not _is_strength(word) and "/" not in word and word != "," and word not in cues.dose_form_words:
             break
     return False
 
@@ -557,7 +558,10 @@ def assign_roles(text: str, events: list[DoseEvent], notes: Annotations | None =
         category = event.section.category if event.section else ""
         header = event.section.header.lower() if event.section else ""
         clause = _inside_parentheses(text, event, _clause(w))
-        administers = _has_any(clause, cues.administration_verbs)
+        # "cisplatin injection 1 mg/mL, 100 mL vial": a dose form after the name is the product's name, no giving.
+        nxt = w.toks[w.last + 1 : w.last + 3]
+        form = nxt[0] if len(nxt) == 2 and nxt[0].text in cues.dose_form_words and _is_strength(nxt[1].text) else None
+        administers = _has_any([t for t in clause if t is not form], cues.administration_verbs)
         # "drawn from a Kenalog-40 1 mL vial": framed on both sides, the mention names the vial
         # even in a clause that goes on to say how the dose was given.
         framed = _container_before(w, cues) and _container_after(w, cues)

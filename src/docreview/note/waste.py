@@ -27,6 +27,9 @@ _ZERO_WASTE = re.compile(
     r"|\bvial\s+size\s+(?:equals|matches|=)\s+(?:the\s+)?dose\b|\bdose\s+(?:equals|matches)\s+(?:the\s+)?vial\b",
     re.IGNORECASE,
 )
+# After a "remaining" amount (and its other unit in parentheses): a route or giving verb says it was given.
+_GIVEN_AFTER = re.compile(r"\s*(?:\([^)]{0,20}\)\s*)?(?:iv|im|sc|sq|subq|ivp|ivpb|iv\s+push|given|administered|infused|injected|pushed)\b",
+                          re.IGNORECASE)
 _MULTI_DOSE = re.compile(r"\b(?:multi[- ]?dose|multiple[- ]dose|multi[- ]use|multiple[- ]use)\b|\bmdv\b", re.IGNORECASE)
 _SINGLE_DOSE = re.compile(r"\b(?:single[- ]dose|single[- ]use|one[- ]time[- ]use)\b|\bsdv\b|\bpreservative[- ]free\b", re.IGNORECASE)
 # (?<![\d.,]): a match starts only where a number starts, so a long digit run is read once.
@@ -56,6 +59,8 @@ def read_waste(text: str) -> WasteFacts:
         amounts = find_amounts(text, m.end(), min(len(text), m.end() + 40))
         if not amounts:
             continue
+        if _GIVEN_AFTER.match(text, amounts[0].end):
+            continue  # "Remaining 75 mg (1.5 mL) IV push over 2 min": the rest of the dose, given
         # "remaining 150 mL (15 g)": the amount in parentheses is the same waste in another unit.
         same = [amounts[0]] + [b for a, b in zip(amounts, amounts[1:], strict=False) if re.fullmatch(r"\s*\(\s*", text[a.end : b.start])][:1]
         for amount in same:
