@@ -8,8 +8,8 @@ sum for the date of service, a repeated mention of one dose counted once.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 from dataclasses import replace
+from functools import lru_cache
 from typing import NamedTuple
 
 from docreview.data_files import DoseCuesFile, data_file_as
