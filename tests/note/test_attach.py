@@ -330,3 +330,11 @@ def test_the_titles_route_reaches_a_drug_drawn_up_before_a_drugless_injection_se
 def test_local_with_an_amount_is_infiltration(kb):
     got = routes(kb, "Repair: Local w/ 4 mL 1% lidocaine, 27g needle, 3 simple interrupted sutures.", "J2003")
     assert got["lidocaine"] == ["local infiltration"]
+
+
+def test_a_title_naming_an_infusion_visit_gives_no_route_to_a_premed(kb):
+    text = ("INFUSION FLOWSHEET - mFOLFOX6 C5D1\nDx: Adenocarcinoma of sigmoid colon.\nBSA 1.88. ANC 2.4.\n"
+            "Premeds given at 0900: palonosetron (Aloxi) 0.25 mg; dexamethasone 12 mg.\n"
+            "0930 oxaliplatin 160 mg in D5W 250 mL IV over 2 h via port.")
+    reading = read(text, kb.facts("J2469"), kb)
+    assert not [r for e in reading.administration.given for r in e.routes]

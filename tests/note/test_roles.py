@@ -477,3 +477,24 @@ def test_this_am_in_a_history_narrative_is_today(kb):
 ])
 def test_a_history_narrative_of_this_admission_tells_this_stays_givings(kb, text, role):
     assert dict(roles_of(kb, text, "J0295"))["Unasyn"] == role
+
+
+@pytest.mark.parametrize(("text", "drug", "role"), [
+    ("Mother received ampicillin 2 g 4 hours prior to delivery. Baby admitted to the NICU.", "ampicillin", "historical"),
+    ("Family administered Diastat 10 mg rectally at home before EMS arrived.", "Diastat", "historical"),
+    ("Family history: mother on warfarin after valve replacement.", "warfarin", "other"),
+])
+def test_a_drug_given_to_or_by_a_family_member_is_not_this_patients_giving(kb, text, drug, role):
+    assert dict(roles_of(kb, text, "J0290"))[drug] == role
+
+
+def test_a_consultants_start_the_patient_on_is_a_plan(kb):
+    text = "I would discontinue oral Levaquin and start the patient on intravenous Ancef 2 g q.8 h. for 6 weeks."
+    assert dict(roles_of(kb, text, "J0690"))["Ancef"] in ("requested", "ordered")
+
+
+def test_a_title_over_a_held_infusion_is_no_administration(kb):
+    text = ("INFUSION CENTER - TYSABRI INFUSION #27\nPt febrile 38.4 C.\n"
+            "0950 Discussed with Dr. Patel -> HOLD natalizumab 300 mg IV today; reschedule when afebrile.")
+    got = roles_of(kb, text, "J2323")
+    assert "administered" not in {role for _, role in got}

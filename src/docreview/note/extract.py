@@ -946,7 +946,8 @@ def _preceding_routes(notes: Annotations, sents, mentions, sent) -> list[RouteMa
         if _TIMED_LINE_RE.match(notes.text, _line_bounds(notes.text, prev.start)[0]) and any(
                 is_dose(a) for a in notes.amounts_in(prev.start, prev.end)):
             break
-        found = notes.routes_in(prev.start, prev.end)
+        # "INFUSION FLOWSHEET - mFOLFOX6": a title's implied route names the kind of visit, not a premed's route.
+        found = [r for r in notes.routes_in(prev.start, prev.end) if not (r.implied and prev.line == 0)]
         if found and any(m.end <= found[0].start for m in mentions.in_span(prev.start, prev.end)):
             # "2. Clopidogrel (Plavix) 225 mg PO" before "3. Promethazine 12.5 mg", "Omnipaque was
             # injected into the facet" before the Marcaine: a route written after a drug is that drug's.

@@ -391,6 +391,14 @@ def _conditional(w: _Window, cues: RoleCues) -> bool:
     return after or opened
 
 
+def _family_subject(w: _Window, cues: RoleCues) -> bool:
+    """The clause's subject is a family member ("Mother received ampicillin", "her mother was given")."""
+    before = [t.text for t in _clause_before(w, 8)]
+    while before and before[0] in {"the", "her", "his", "patient's", "pt's", "baby's", "infant's"}:
+        before.pop(0)
+    return bool(before) and before[0] in cues.family_members
+
+
 def _clause_before(w: _Window, limit: int) -> list[Token]:
     """Up to `limit` tokens before the mention, within its clause."""
     toks = w.toks[max(0, w.first - limit) : w.first]
@@ -593,6 +601,8 @@ def assign_roles(text: str, events: list[DoseEvent], notes: Annotations | None =
             role = "historical"
         elif header in cues.other_headers or _compound_after(text, event, cues):
             role = "other"  # "Family history: mother on warfarin", "heparin-induced thrombocytopenia"
+        elif _family_subject(w, cues):
+            role = "historical"  # "Mother received ampicillin 2 g before delivery", "Family administered Diastat": not given here
         elif after and after[0] in cues.other_after and not (context == "deferred" and [after[0]] in cues.talk):
             role = "other"  # "Keppra level", "heparin-induced"; "Milrinone discussed; not started" is deferred
         elif _condition_subject(w, cues):
@@ -645,7 +655,10 @@ def assign_roles(text: str, events: list[DoseEvent], notes: Annotations | None =
                    and (_carries_dose(events[j]) or (role == "restatement" and j > i and not _carries_dose(events[i]))
                         or (beside and events[j].sentence == events[i].sentence))
                    for j in range(len(events))):
-            roles[i] = context
+            # A title over a giving the note holds or refuses ("TYSABRI INFUSION #27" ... "HOLD
+            # natalizumab 300 mg IV today") reports no administration of its own.
+            held = role == "restatement" and any(roles[j] == "deferred" and _same_drug(events[i], events[j]) for j in range(len(events)))
+            roles[i] = role if held else context
     records = [_is_record(toks_of, e, cues) or bool(e.routes) or listed[i] for i, e in enumerate(events)]
     for i, event in enumerate(events):
         # "Bevacizumab 5 mg/kg = 401 mg -> 400 mg" (a calculation, no time, verb or route) beside
