@@ -338,3 +338,11 @@ def test_a_title_naming_an_infusion_visit_gives_no_route_to_a_premed(kb):
             "0930 oxaliplatin 160 mg in D5W 250 mL IV over 2 h via port.")
     reading = read(text, kb.facts("J2469"), kb)
     assert not [r for e in reading.administration.given for r in e.routes]
+
+
+@pytest.mark.parametrize("text", [
+    "ANESTHESIA: Includes 4 cc of 1% lidocaine locally.",
+    "Approximately 4 cc of 1% lidocaine was injected into the inguinal site.",
+])
+def test_local_anesthetic_given_locally_or_into_a_site_is_infiltration(kb, text):
+    assert routes(kb, text, "J2003")["lidocaine"] == ["local infiltration"]

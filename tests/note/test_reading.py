@@ -241,3 +241,10 @@ def test_a_product_line_naming_its_dose_form_and_vial_is_the_container(kb):
             "  Source: cisplatin injection 1 mg/mL, 100 mL multiple-dose vial (stock vial retained).")
     reading = read(text, kb.facts("J9060"), kb)
     assert reading.administration.dose_base == 74
+
+
+def test_a_volume_injected_with_of_the_drug_is_its_dose_and_an_additional_amount_adds(kb):
+    text = ("The septum was then injected with 3 mL of 1% lidocaine with 1:100,000 epinephrine. "
+            "Then, 50 additional mL of 1% lidocaine with 1:100,000 epinephrine was injected into the nose.")
+    reading = read(text, kb.facts("J2004"), kb)
+    assert reading.administration.dose_base == pytest.approx(530)

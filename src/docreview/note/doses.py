@@ -63,9 +63,14 @@ def _patterns() -> _Patterns:
     )
 
 
+_OF_AFTER_RE = re.compile(r"\s*of\b", re.IGNORECASE)
+
+
 def _is_diluent(text: str, amount: Amount) -> bool:
-    """'diluted in NS 100 mL', 'in 250 mL D5W': a carrier volume, not the drug's dose."""
-    return amount.kind == "volume" and bool(_patterns().diluent.search(text[max(0, amount.start - 20) : amount.start]))
+    """'diluted in NS 100 mL', 'in 250 mL D5W': a carrier volume, not the drug's dose ('injected
+    with 3 mL of 1% lidocaine' is the drug's own volume)."""
+    return (amount.kind == "volume" and bool(_patterns().diluent.search(text[max(0, amount.start - 20) : amount.start]))
+            and not _OF_AFTER_RE.match(text, amount.end))
 
 
 def concentrations(events: list[DoseEvent], note: NoteFacts, facts: CodeFacts | None = None) -> list[Amount]:
