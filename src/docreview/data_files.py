@@ -102,9 +102,16 @@ class Condition(Record):
     terms: list[str]
 
 
+class CancerSites(Record):
+    model_config = ConfigDict(extra="allow")
+    heads: list[str] = Field(min_length=1)  # "carcinoma", "scc": a cancer noun
+    sites: dict[str, list[str]] = Field(min_length=1)  # "larynx" -> ["C32"]: a site word and its ICD-10-CM prefixes
+
+
 class ConditionsFile(_File):
     model_config = ConfigDict(extra="allow")
     conditions: list[Condition]
+    cancer_sites: CancerSites | None = None
 
 
 class Purpose(Record):

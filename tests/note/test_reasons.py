@@ -105,3 +105,21 @@ def test_joint_conditions_in_everyday_words(kb, text, prefix):
 
     found = find_reasons(text, kb.facts("J3303"))
     assert any(p.startswith(prefix) for r in found for p in r.icd10), [(r.name, r.icd10) for r in found]
+
+
+@pytest.mark.parametrize(("text", "prefix"), [
+    ("Dx: SCC glottic larynx, T3N1M0; concurrent RT.", "C32"),
+    ("squamous cell carcinoma of the left tongue base", "C01"),
+    ("poorly differentiated carcinoma of the right breast", "C50"),
+])
+def test_a_cancer_named_by_its_site_documents_the_sites_code(kb, text, prefix):
+    from docreview.note.reasons import find_reasons
+
+    found = find_reasons(text, kb.facts("J9060"))
+    assert any(p.startswith(prefix) for r in found for p in r.icd10), [(r.name, r.icd10) for r in found]
+
+
+def test_calcium_is_no_cancer(kb):
+    from docreview.note.reasons import find_reasons
+
+    assert not find_reasons("Ca 8.8, renal function normal.", kb.facts("J9060"))

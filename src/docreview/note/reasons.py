@@ -137,7 +137,32 @@ class ConditionVocabulary:
                 i += hit[3]
             else:
                 i += 1
-        return out
+        return self._cancer_by_site(tokens, out)
+
+    def _cancer_by_site(self, tokens: list[tuple[str, int, int]], found: list[tuple[int, int, _Term]]) -> list[tuple[int, int, _Term]]:
+        """The matches `found`, plus 'SCC glottic larynx', 'adenocarcinoma of the sigmoid colon': a
+        cancer noun and a site word near it (data/conditions.json `cancer_sites`) where no
+        enumerated term matched, or only the bare noun did."""
+        heads, sites = _cancer_sites()
+        out = list(found)
+        words = [t for t, _, _ in tokens]
+        for i in range(len(tokens)):
+            head = next((h for h in heads if tuple(words[i : i + len(h)]) == h), None)
+            if head is None:
+                continue
+            last = i + len(head) - 1
+            near = [k for k in range(last + 1, min(len(tokens), last + 6))] + [k for k in range(max(0, i - 2), i)]
+            site = next((k for k in near if words[k] in sites), None)
+            if site is None:
+                continue
+            start, end = tokens[min(i, site)][1], tokens[max(last, site)][2]
+            overlapping = [m for m in out if m[0] < end and start < m[1]]
+            # A bare cancer noun matched alone ("carcinoma") gives way to the cancer its site names.
+            if any(m[2].words not in heads for m in overlapping):
+                continue
+            out = [m for m in out if m not in overlapping]
+            out.append((start, end, _Term(tuple(words[min(i, site) : max(last, site) + 1]), f"{words[site]} cancer", tuple(sites[words[site]]), False)))
+        return sorted(out, key=lambda m: m[0])
 
 
 def _pack(by_first: dict[str, list[_Term]]) -> dict[str, str]:
@@ -153,6 +178,17 @@ def _pack(by_first: dict[str, list[_Term]]) -> dict[str, str]:
 def _unpack(line: str) -> _Term:
     words, name, prefixes, abbreviation = line.split("\t")
     return _Term(tuple(words.split(" ")), name, tuple(prefixes.split(",")) if prefixes else (), abbreviation == "1")
+
+
+@lru_cache(maxsize=1)
+def _cancer_sites() -> tuple[list[tuple[str, ...]], dict[str, list[str]]]:
+    from docreview.data_files import ConditionsFile
+
+    sites = data_file_as("conditions.json", ConditionsFile).cancer_sites
+    if sites is None:
+        return [], {}
+    heads = sorted((tuple(_words(h)) for h in sites.heads), key=len, reverse=True)
+    return heads, sites.sites
 
 
 @lru_cache(maxsize=1)
