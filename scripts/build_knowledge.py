@@ -356,6 +356,15 @@ def build(shared: Path, embed: bool, cache: Path | None = None) -> dict:
         for entry in codes.values():
             if not entry["_product_specific"] and set(entry["_moieties"]) == subs and normalize_name(brand) not in generic_set:
                 entry["brands"].append(brand)
+    # A code with no products of its own ("epoetin alfa, 1000 units (for ESRD on dialysis)") is
+    # named by the products of the codes of exactly its ingredients (Epogen, Procrit).
+    by_moieties: dict[tuple[str, ...], list[str]] = defaultdict(list)
+    for entry in codes.values():
+        if not entry["_product_specific"] and entry["_moieties"]:
+            by_moieties[tuple(entry["_moieties"])].extend(entry["brands"])
+    for entry in codes.values():
+        if not entry["brands"] and not entry["_product_specific"] and entry["_moieties"]:
+            entry["brands"] = list(dict.fromkeys(by_moieties[tuple(entry["_moieties"])]))
 
     # DrugCentral classes and indications, LabeledIn indications, by ingredient moiety.
     dc_by_name: dict[str, list[dict[str, str]]] = defaultdict(list)

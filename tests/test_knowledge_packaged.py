@@ -318,3 +318,8 @@ def test_procedural_purpose_with_no_diagnosis_in_the_note_warns_instead_of_refut
 def test_a_brand_reaches_a_code_whose_ingredient_is_listed_with_its_hydrate_form():
     # The NDC file lists regadenoson and "regadenoson anhydrous": one moiety, so Lexiscan is J2785's.
     assert "Lexiscan" in knowledge_base().facts("J2785").brands
+
+
+def test_a_code_with_no_products_of_its_own_is_named_by_its_ingredients_products():
+    # J0886 (epoetin alfa for ESRD on dialysis) lists no NDC; Epogen and Procrit are epoetin alfa.
+    assert {"Epogen", "Procrit"} <= set(knowledge_base().facts("J0886").brands)
