@@ -357,14 +357,20 @@ def build(shared: Path, embed: bool, cache: Path | None = None) -> dict:
             if not entry["_product_specific"] and set(entry["_moieties"]) == subs and normalize_name(brand) not in generic_set:
                 entry["brands"].append(brand)
     # A code with no products of its own ("epoetin alfa, 1000 units (for ESRD on dialysis)") is
-    # named by the products of the codes of exactly its ingredients (Epogen, Procrit).
-    by_moieties: dict[tuple[str, ...], list[str]] = defaultdict(list)
+    # named by the products of the other codes of its drug (Epogen, Procrit).
+    # Only a drug billed under a few codes: a drug phrase many codes share ("hyaluronan or
+    # derivative", "factor viii", contrast) names a class whose products each have their own code.
+    by_drug: dict[str, list[str]] = defaultdict(list)
+    drug_codes: dict[str, int] = defaultdict(int)
     for entry in codes.values():
-        if not entry["_product_specific"] and entry["_moieties"]:
-            by_moieties[tuple(entry["_moieties"])].extend(entry["brands"])
+        if entry["drug"]:
+            drug_codes[normalize_name(entry["drug"])] += 1
+        if not entry["_product_specific"] and entry["drug"]:
+            by_drug[normalize_name(entry["drug"])].extend(entry["brands"])
     for entry in codes.values():
-        if not entry["brands"] and not entry["_product_specific"] and entry["_moieties"]:
-            entry["brands"] = list(dict.fromkeys(by_moieties[tuple(entry["_moieties"])]))
+        drug = normalize_name(entry["drug"]) if entry["drug"] else ""
+        if drug and not entry["brands"] and not entry["_product_specific"] and drug_codes[drug] <= 4:
+            entry["brands"] = list(dict.fromkeys(by_drug[drug]))
 
     # DrugCentral classes and indications, LabeledIn indications, by ingredient moiety.
     dc_by_name: dict[str, list[dict[str, str]]] = defaultdict(list)
