@@ -95,27 +95,19 @@ def test_protamine_after_documented_heparin_is_heparin_reversal(kb):
     assert any(r.name == "heparin reversal" for r in reading.note.reasons)
 
 
-@pytest.mark.parametrize(("text", "prefix"), [
-    ("history of pauciarticular arthritis of her left knee", "M08"),
-    ("Dx: JIA, left knee", "M08"),
-    ("persistent joint swelling of the left knee", "M25.4"),
+@pytest.mark.parametrize(("text", "code", "prefix"), [
+    ("history of pauciarticular arthritis of her left knee", "J3303", "M08"),
+    ("Dx: JIA, left knee", "J3303", "M08"),
+    ("persistent joint swelling of the left knee", "J3303", "M25.4"),
+    # a cancer named by its site around a cancer noun
+    ("Dx: SCC glottic larynx, T3N1M0; concurrent RT.", "J9060", "C32"),
+    ("squamous cell carcinoma of the left tongue base", "J9060", "C01"),
+    ("poorly differentiated carcinoma of the right breast", "J9060", "C50"),
 ])
-def test_joint_conditions_in_everyday_words(kb, text, prefix):
+def test_conditions_in_everyday_words_document_their_codes(kb, text, code, prefix):
     from docreview.note.reasons import find_reasons
 
-    found = find_reasons(text, kb.facts("J3303"))
-    assert any(p.startswith(prefix) for r in found for p in r.icd10), [(r.name, r.icd10) for r in found]
-
-
-@pytest.mark.parametrize(("text", "prefix"), [
-    ("Dx: SCC glottic larynx, T3N1M0; concurrent RT.", "C32"),
-    ("squamous cell carcinoma of the left tongue base", "C01"),
-    ("poorly differentiated carcinoma of the right breast", "C50"),
-])
-def test_a_cancer_named_by_its_site_documents_the_sites_code(kb, text, prefix):
-    from docreview.note.reasons import find_reasons
-
-    found = find_reasons(text, kb.facts("J9060"))
+    found = find_reasons(text, kb.facts(code))
     assert any(p.startswith(prefix) for r in found for p in r.icd10), [(r.name, r.icd10) for r in found]
 
 
