@@ -149,6 +149,7 @@ class DrugAbbreviationsFile(_File):
 
 class WasteWordsFile(_File):
     leftover: list[str] = Field(min_length=1)
+    given_after: list[str] = Field(min_length=1)  # "Remaining 75 mg IV push": the rest of the dose, given
     discard_verbs: list[str] = Field(min_length=1)
     used_up: list[str] = Field(min_length=1)
     containers: list[str] = Field(min_length=1)

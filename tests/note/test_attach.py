@@ -300,49 +300,32 @@ def test_a_route_written_after_another_drug_on_the_line_before_is_that_drugs(kb)
     assert next(found for name, found in got.items() if name.startswith("Promethazine")) == []
 
 
-def test_a_mixture_written_with_a_ratio_strength_shares_the_route_after_it(kb):
-    text = "A 6 mL volume of 1% lidocaine with 1:100,000 epinephrine was infiltrated into the incision line."
-    reading = read(text, kb.facts("J2004"), kb)
-    assert {r.route for e in reading.administration.given for r in e.routes} == {"local infiltration"}
 
-
-def test_an_anesthesia_field_names_the_route_of_the_local_anesthetic(kb):
-    text = ("PROCEDURE: Excision of sebaceous cyst, back.\nANESTHESIA: Digital block.\n"
-            "DESCRIPTION: 3 mL of 1% lidocaine plain was instilled at the base. The cyst was excised.")
-    reading = read(text, kb.facts("J2003"), kb)
-    assert {r.route for e in reading.administration.given for r in e.routes} == {"perineural"}
-
-
-
-def test_a_steroid_injected_on_the_knee_is_intra_articular(kb):
-    got = routes(kb, "Under general anesthesia, 20 mg of Aristospan were injected on the left knee.", "J3303")
-    assert got["Aristospan"] == ["intra-articular"]
-
-
-def test_the_titles_route_reaches_a_drug_drawn_up_before_a_drugless_injection_sentence(kb):
-    text = ("PROCEDURE: Left knee joint steroid injection.\nPROCEDURE NOTE: The knee was prepped with Betadine. "
-            "40 mg of Kenalog was drawn up into a 5 mL syringe with 3 mL of 1% lidocaine. "
-            "The patient was injected with a 25-gauge needle at the lateral aspect of the flexed knee.")
-    reading = read(text, kb.facts("J3301"), kb)
-    assert {r.route for e in reading.administration.given for r in e.routes} == {"intra-articular"}
-
-
-def test_local_with_an_amount_is_infiltration(kb):
-    got = routes(kb, "Repair: Local w/ 4 mL 1% lidocaine, 27g needle, 3 simple interrupted sutures.", "J2003")
-    assert got["lidocaine"] == ["local infiltration"]
-
-
-def test_a_title_naming_an_infusion_visit_gives_no_route_to_a_premed(kb):
-    text = ("INFUSION FLOWSHEET - mFOLFOX6 C5D1\nDx: Adenocarcinoma of sigmoid colon.\nBSA 1.88. ANC 2.4.\n"
-            "Premeds given at 0900: palonosetron (Aloxi) 0.25 mg; dexamethasone 12 mg.\n"
-            "0930 oxaliplatin 160 mg in D5W 250 mL IV over 2 h via port.")
-    reading = read(text, kb.facts("J2469"), kb)
-    assert not [r for e in reading.administration.given for r in e.routes]
-
-
-@pytest.mark.parametrize("text", [
-    "ANESTHESIA: Includes 4 cc of 1% lidocaine locally.",
-    "Approximately 4 cc of 1% lidocaine was injected into the inguinal site.",
+@pytest.mark.parametrize(("text", "code", "expected"), [
+    pytest.param("A 6 mL volume of 1% lidocaine with 1:100,000 epinephrine was infiltrated into the incision line.",
+                 "J2004", {"local infiltration"}, id="a mixture with a ratio strength shares the route after it"),
+    pytest.param("PROCEDURE: Excision of sebaceous cyst, back.\nANESTHESIA: Digital block.\n"
+                 "DESCRIPTION: 3 mL of 1% lidocaine plain was instilled at the base. The cyst was excised.",
+                 "J2003", {"perineural"}, id="an anesthesia field names the route of the local anesthetic"),
+    pytest.param("PROCEDURE: Left knee joint steroid injection.\nPROCEDURE NOTE: The knee was prepped with Betadine. "
+                 "40 mg of Kenalog was drawn up into a 5 mL syringe with 3 mL of 1% lidocaine. "
+                 "The patient was injected with a 25-gauge needle at the lateral aspect of the flexed knee.",
+                 "J3301", {"intra-articular"}, id="the title's route reaches a drug drawn up before a drugless injection sentence"),
+    pytest.param("INFUSION FLOWSHEET - mFOLFOX6 C5D1\nDx: Adenocarcinoma of sigmoid colon.\nBSA 1.88. ANC 2.4.\n"
+                 "Premeds given at 0900: palonosetron (Aloxi) 0.25 mg; dexamethasone 12 mg.\n"
+                 "0930 oxaliplatin 160 mg in D5W 250 mL IV over 2 h via port.",
+                 "J2469", set(), id="a title naming an infusion visit gives no route to a premed"),
 ])
-def test_local_anesthetic_given_locally_or_into_a_site_is_infiltration(kb, text):
-    assert routes(kb, text, "J2003")["lidocaine"] == ["local infiltration"]
+def test_the_route_of_the_billed_administration(kb, text, code, expected):
+    reading = read(text, kb.facts(code), kb)
+    assert {r.route for e in reading.administration.given for r in e.routes} == expected
+
+
+@pytest.mark.parametrize(("text", "code", "drug", "route"), [
+    ("Under general anesthesia, 20 mg of Aristospan were injected on the left knee.", "J3303", "Aristospan", "intra-articular"),
+    ("Repair: Local w/ 4 mL 1% lidocaine, 27g needle, 3 simple interrupted sutures.", "J2003", "lidocaine", "local infiltration"),
+    ("ANESTHESIA: Includes 4 cc of 1% lidocaine locally.", "J2003", "lidocaine", "local infiltration"),
+    ("Approximately 4 cc of 1% lidocaine was injected into the inguinal site.", "J2003", "lidocaine", "local infiltration"),
+])
+def test_route_phrasings(kb, text, code, drug, route):
+    assert routes(kb, text, code)[drug] == [route]

@@ -153,24 +153,7 @@ def test_a_plan_to_initiate_a_drug_is_not_its_giving(kb):
     assert read(note, kb.facts("J0282"), kb).administration.state == "not_given"
 
 
-def test_a_full_vial_with_no_waste_is_the_dose_when_no_other_amount_is_written(kb):
-    text = ("Entyvio (vedolizumab) 300 mg SDV reconstituted w/ 4.8 mL SWFI, added to NS 250 mL; "
-            "infused IV over 30 min. Full vial, no waste.")
-    reading = read(text, kb.facts("J3380"), kb)
-    assert reading.administration.dose_base == 300
 
-
-def test_a_vial_with_waste_is_not_taken_as_the_dose(kb):
-    text = "Entyvio 300 mg SDV reconstituted w/ 4.8 mL SWFI; infused IV over 30 min. 20 mg discarded."
-    reading = read(text, kb.facts("J3380"), kb)
-    assert reading.administration.dose_base is None
-
-
-def test_a_total_given_is_the_dose_when_later_mentions_only_name_the_study(kb):
-    text = ("The patient exercised according to the Lexiscan study, received a total of 0.4 mg of Lexiscan IV injection. "
-            "Normal response to Lexiscan. CONCLUSION: Maximal Lexiscan perfusion.")
-    reading = read(text, kb.facts("J2785"), kb)
-    assert reading.administration.dose_base == 0.4
 
 
 def test_a_title_naming_the_billed_drug_while_the_body_gives_another_is_another_drug(kb):
@@ -180,12 +163,6 @@ def test_a_title_naming_the_billed_drug_while_the_body_gives_another_is_another_
     assert reading.administration.state == "other_drug"
     assert reading.administration.other_code == "J2785"
 
-
-def test_each_drug_of_a_ratio_mixture_takes_its_share_of_the_volume(kb):
-    text = ("Retrobulbar block: a total of 10 mL of a 70/30 mixture of 2% Xylocaine without epinephrine "
-            "and 0.75% bupivacaine was injected.")
-    reading = read(text, kb.facts("J2003"), kb)
-    assert reading.administration.dose_base == pytest.approx(140)
 
 
 def test_an_amount_written_with_the_oral_route_is_no_dose_of_an_injection_code(kb):
@@ -230,21 +207,25 @@ def test_the_remaining_dose_given_after_a_test_dose_is_no_waste(kb):
     assert not reading.note.waste.discarded
 
 
-def test_a_prefilled_device_labelled_per_ml_holds_one_ml(kb):
-    text = "Nucala (mepolizumab) 100 mg/mL prefilled autoinjector administered subcutaneously L abdomen by RN."
-    reading = read(text, kb.facts("J2182"), kb)
-    assert reading.administration.dose_base == 100
-
-
-def test_a_product_line_naming_its_dose_form_and_vial_is_the_container(kb):
-    text = ("CISplatin 74 mg in 250 mL NS IV over 60 min via port.\n"
-            "  Source: cisplatin injection 1 mg/mL, 100 mL multiple-dose vial (stock vial retained).")
-    reading = read(text, kb.facts("J9060"), kb)
-    assert reading.administration.dose_base == 74
-
-
-def test_a_volume_injected_with_of_the_drug_is_its_dose_and_an_additional_amount_adds(kb):
-    text = ("The septum was then injected with 3 mL of 1% lidocaine with 1:100,000 epinephrine. "
-            "Then, 50 additional mL of 1% lidocaine with 1:100,000 epinephrine was injected into the nose.")
-    reading = read(text, kb.facts("J2004"), kb)
-    assert reading.administration.dose_base == pytest.approx(530)
+@pytest.mark.parametrize(("text", "code", "dose"), [
+    pytest.param("Entyvio (vedolizumab) 300 mg SDV reconstituted w/ 4.8 mL SWFI, added to NS 250 mL; "
+                 "infused IV over 30 min. Full vial, no waste.", "J3380", 300, id="a full vial with no waste is the dose"),
+    pytest.param("Entyvio 300 mg SDV reconstituted w/ 4.8 mL SWFI; infused IV over 30 min. 20 mg discarded.",
+                 "J3380", None, id="a vial with waste is not the dose"),
+    pytest.param("The patient exercised according to the Lexiscan study, received a total of 0.4 mg of Lexiscan IV injection. "
+                 "Normal response to Lexiscan. CONCLUSION: Maximal Lexiscan perfusion.", "J2785", 0.4,
+                 id="a total given is the dose when later mentions only name the study"),
+    pytest.param("Retrobulbar block: a total of 10 mL of a 70/30 mixture of 2% Xylocaine without epinephrine "
+                 "and 0.75% bupivacaine was injected.", "J2003", 140, id="each drug of a ratio mixture takes its share"),
+    pytest.param("Nucala (mepolizumab) 100 mg/mL prefilled autoinjector administered subcutaneously L abdomen by RN.",
+                 "J2182", 100, id="a prefilled device labelled per mL holds 1 mL"),
+    pytest.param("CISplatin 74 mg in 250 mL NS IV over 60 min via port.\n"
+                 "  Source: cisplatin injection 1 mg/mL, 100 mL multiple-dose vial (stock vial retained).", "J9060", 74,
+                 id="a product line naming its dose form and vial is the container"),
+    pytest.param("The septum was then injected with 3 mL of 1% lidocaine with 1:100,000 epinephrine. "
+                 "Then, 50 additional mL of 1% lidocaine with 1:100,000 epinephrine was injected into the nose.", "J2004", 530,
+                 id="a volume injected with, of the drug, is its dose; an additional amount adds"),
+])
+def test_the_dose_the_note_states(kb, text, code, dose):
+    reading = read(text, kb.facts(code), kb)
+    assert reading.administration.dose_base == (None if dose is None else pytest.approx(dose))

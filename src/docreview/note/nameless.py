@@ -122,13 +122,18 @@ def nameless_routes(notes: Annotations, events: Sequence[DoseEvent], has_mention
         if {m.rule.category for m in mods} & _NOT_HERE:
             continue
         nouns = _giving_nouns()
-        if not any(t.text in nouns or _INJECTION_WORD_RE.match(t.text) for t in toks):
+        if not any(t.text in nouns or _injection_word().match(t.text) for t in toks):
             continue
         out.extend((i, list(routes)) for i in given)
     return out
 
 
-_INJECTION_WORD_RE = re.compile(r"(?:inject|instill|infiltrat)", re.IGNORECASE)
+@lru_cache(maxsize=1)
+def _injection_word() -> re.Pattern[str]:
+    """'injected', 'infiltrated', 'instilled': the injection words of data/extract_cues.json."""
+    cues = data_file_as("extract_cues.json", ExtractCuesFile)
+    return re.compile(rf"(?:{'|'.join(map(re.escape, cues.inject_prefixes))})\w*$|(?:{'|'.join(map(re.escape, cues.injects))})$",
+                      re.IGNORECASE)
 
 
 def nameless_totals(notes: Annotations, events: Sequence[DoseEvent], has_mention: Callable[[int, int], bool]) -> list[tuple[int, Amount]]:

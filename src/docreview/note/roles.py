@@ -91,6 +91,7 @@ class RoleCues(Record):
     prescription_headers: frozenset[str]
     patient_asks: list[list[str]]
     family_members: frozenset[str]
+    family_possessives: frozenset[str]  # "her mother received ...": words before the family member
     request_after: frozenset[str]
 
 
@@ -394,7 +395,7 @@ def _conditional(w: _Window, cues: RoleCues) -> bool:
 def _family_subject(w: _Window, cues: RoleCues) -> bool:
     """The clause's subject is a family member ("Mother received ampicillin", "her mother was given")."""
     before = [t.text for t in _clause_before(w, 8)]
-    while before and before[0] in {"the", "her", "his", "patient's", "pt's", "baby's", "infant's"}:
+    while before and before[0] in cues.family_possessives:
         before.pop(0)
     return bool(before) and before[0] in cues.family_members
 

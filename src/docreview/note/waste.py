@@ -28,8 +28,7 @@ _ZERO_WASTE = re.compile(
     re.IGNORECASE,
 )
 # After a "remaining" amount (and its other unit in parentheses): a route or giving verb says it was given.
-_GIVEN_AFTER = re.compile(r"\s*(?:\([^)]{0,20}\)\s*)?(?:iv|im|sc|sq|subq|ivp|ivpb|iv\s+push|given|administered|infused|injected|pushed)\b",
-                          re.IGNORECASE)
+_GIVEN_AFTER = re.compile(rf"\s*(?:\([^)]{{0,20}}\)\s*)?{phrases(_WORDS.given_after)}", re.IGNORECASE)
 _MULTI_DOSE = re.compile(r"\b(?:multi[- ]?dose|multiple[- ]dose|multi[- ]use|multiple[- ]use)\b|\bmdv\b", re.IGNORECASE)
 _SINGLE_DOSE = re.compile(r"\b(?:single[- ]dose|single[- ]use|one[- ]time[- ]use)\b|\bsdv\b|\bpreservative[- ]free\b", re.IGNORECASE)
 # (?<![\d.,]): a match starts only where a number starts, so a long digit run is read once.
