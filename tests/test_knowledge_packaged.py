@@ -169,11 +169,27 @@ def test_ind007_quiet_when_indications_are_known():
 
 
 def test_claim_code_is_checked_on_an_uncurated_code():
-    # Derived uses confirm but cannot refute: a claim code outside them is a warning to check.
-    note = "Acute decompensated heart failure. Furosemide 40 mg IV push at 0900. No waste."
+    # Derived uses confirm but cannot refute: a claim code outside them, for a condition the note
+    # documents, is a warning to check.
+    note = "Acute decompensated heart failure. Hx R knee OA. Furosemide 40 mg IV push at 0900. No waste."
     r = review(note, {"code": "J1940", "units": 2, "modifiers": ["JZ"], "icd10": ["M17.11"]})
     assert "IND008" in ids(r) and "IND003" not in ids(r)
     assert r.status("indication").value == "documented"
+
+
+@pytest.mark.parametrize(("note", "code", "claim", "status"), [
+    # The note's diagnosis is the reason; the claim's glaucoma is nowhere in it.
+    ("Retina clinic\nA: center-involving diabetic macular edema OS (E11.3312)\nAflibercept 2 mg intravitreal OS. No waste.",
+     "J0178", ["H40.1132"], "inconsistent"),
+    # The same claim beside a documented glaucoma: the terminologies may miss a use, so a warning.
+    ("Retina clinic\nA: center-involving diabetic macular edema OS (E11.3312); POAG OS\nAflibercept 2 mg intravitreal OS. No waste.",
+     "J0178", ["H40.1132"], "documented"),
+    # A symptom reason may be the claim's disease in other words: hydromorphone for flank pain of a stone.
+    ("ED. Severe flank pain. Hydromorphone 1 mg IV push for pain. No waste.", "J1170", ["N20.1"], "documented"),
+])
+def test_a_documented_diagnosis_contradicts_a_claim_code_the_note_never_names(note, code, claim, status):
+    r = review(note, {"code": code, "units": 1 if code == "J1170" else 2, "modifiers": ["JZ"], "icd10": claim})
+    assert r.status("indication").value == status, [(f.rule_id, f.message) for f in r.findings]
 
 
 def test_ind008_quiet_when_a_derived_use_confirms_reason_and_claim():

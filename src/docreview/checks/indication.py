@@ -100,6 +100,12 @@ def _derived_uses(ctx: CheckContext, findings: list, valid_claim: list[str], sup
             ctx, "IND008", f"The note documents {supporting[0].name}; claim codes {', '.join(valid_claim)} are not a diagnosis "
             "docreview finds in the note, so it cannot confirm them.", ev))
         return Outcome(Status.documented, f"{supporting[0].name} (claim diagnosis not confirmed)", ev, findings, confident=False)
+    if valid_claim and not supporting_claim and _claim_contradicts_note(ctx, valid_claim, supporting or read.linked_reasons):
+        # The terminologies cannot refute a use, but the note can: it documents why the drug was
+        # given (diabetic macular edema), and the claim carries a diagnosis the note never
+        # documents and that is not near it (glaucoma).
+        f = make_finding(ctx, "IND003", f"Claim codes {', '.join(valid_claim)} are not a diagnosis the note documents; the note documents {reasons[0].name}.", ev)
+        return Outcome(Status.inconsistent, "claim diagnosis codes do not match the documented reason", ev, [*findings, f])
     unconfirmed = []
     if not supporting:
         names = ", ".join(dict.fromkeys(r.name for r in reasons[:3]))
@@ -129,6 +135,29 @@ def _claim_refuted(ctx: CheckContext, valid_claim: list[str]) -> bool:
     the procedure's diagnosis in other words ("goiter" for E05.00)."""
     documented = {p.upper()[:2] for r in ctx.read.reasons if r.icd10 and not r.from_code for p in r.icd10}
     return bool(documented) and not any(c.upper()[:2] in documented for c in valid_claim)
+
+
+def _claim_contradicts_note(ctx: CheckContext, valid_claim: list[str], documented: list) -> bool:
+    """The note documents a coded reason for the giving, and no claim code is that reason, near it
+    (same ICD-10-CM category) or any other diagnosis the note documents. (A documented condition
+    that is no known use may still be one: the terminologies miss uses, such as lorazepam for
+    alcohol withdrawal.)"""
+    # A symptom (pain, nausea) or an organism may be written for a disease the claim names
+    # (hydromorphone "for pain" of a ureteral stone): only a specific diagnosis can contradict.
+    categories = {icd10.normalize(p)[:3] for r in documented if not r.from_code and r.icd10 and not any(_nonspecific(p) for p in r.icd10)
+                  for p in r.icd10}
+    if not categories:
+        return False
+    if any(icd10.normalize(c)[:3] in categories for c in valid_claim):
+        return False
+    return not _claim_is_documented_diagnosis(ctx, valid_claim)
+
+
+_NONSPECIFIC = ("R", "Z", "A49", "B95", "B96", "B97")  # symptoms, encounters, organisms and unspecified infection
+
+
+def _nonspecific(code: str) -> bool:
+    return icd10.normalize(code).startswith(_NONSPECIFIC)
 
 
 def _claim_is_documented_diagnosis(ctx: CheckContext, valid_claim: list[str]) -> bool:
