@@ -130,3 +130,19 @@ def test_a_total_line_after_a_site_table_is_the_products_dose(kb):
     assert reading.administration.state == "given"
     assert reading.administration.dose_base == 250
     assert {r.route for e in reading.administration.given for r in e.routes} == {"intramuscular"}
+
+
+@pytest.mark.parametrize(("note", "code", "dose"), [
+    # A test dose, then the rest of the dose on a line that names no drug.
+    ("Plan: iron dextran 100 mg today.\n1000 TEST DOSE: iron dextran 25 mg IV over 5 min. No reaction.\n"
+     "1105 Remaining 75 mg IV push over 2 min.", "J1750", 100),
+    # A titrated sedation: the same amount again is a second dose, not a restatement.
+    ("Midazolam 1 mg IV at 0902.\nAdditional 1 mg given at 0910 for comfort.", "J2250", 2),
+    # What remained was discarded, not given.
+    ("Iron dextran 25 mg IV given.\nRemaining 75 mg wasted in sharps.", "J1750", 25),
+    # Two drugs on the line before: whose dose it is cannot be told.
+    ("Fentanyl 50 mcg IV and midazolam 1 mg IV at 0902.\nAdditional 1 mg given at 0910.", "J2250", 1),
+])
+def test_a_continuation_line_adds_to_the_drug_given_just_before(kb, note, code, dose):
+    reading = read(note, kb.facts(code), kb)
+    assert reading.administration.dose_base == dose, [(e.mention.name, e.role, e.amounts) for e in reading.note.events]

@@ -22,7 +22,7 @@ from docreview.note.amounts import CONTAINER_AFTER_RE, NUM, UNIT_ALT, Amount, We
 from docreview.note.annotate import Annotations
 from docreview.note.context import categories_for
 from docreview.note.drugs import DrugMention, lexicon_for
-from docreview.note.nameless import nameless_givings, nameless_routes, nameless_totals
+from docreview.note.nameless import nameless_continuations, nameless_givings, nameless_routes, nameless_totals
 from docreview.note.phrases import alternation, pattern
 from docreview.note.reasons import Reason, find_reasons, is_linked, word_stems
 from docreview.note.roles import SECONDARY, assign_roles
@@ -430,10 +430,10 @@ def read_note(text: str, facts: CodeFacts, kb: KnowledgeBase) -> NoteFacts:
         events[index].routes = routes
     for index, total in nameless_totals(notes, events, mentions.any_in):
         events[index].amounts = [*events[index].amounts, total]
-    for giving in nameless_givings(notes, events, mentions.any_in):
+    for giving in [*nameless_givings(notes, events, mentions.any_in), *nameless_continuations(notes, events, mentions.any_in)]:
         events.append(DoseEvent(mention=giving.mention, sentence=giving.sentence, amounts=list(giving.amounts), routes=list(giving.routes),
                                 categories={"ADMINISTERED"}, section=giving.section, times=line_times(_line_bounds(text, giving.sentence.start)),
-                                role="administered", nameless=True))
+                                role="administered", nameless=True, repeat=giving.repeat))
     events.sort(key=lambda e: e.mention.start)
     _later_negation_overrules(notes, events)
     for event in events:

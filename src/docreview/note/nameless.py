@@ -28,6 +28,7 @@ from docreview.data_files import ExtractCuesFile, data_file_as
 from docreview.note.amounts import Amount, is_dose
 from docreview.note.annotate import Annotations
 from docreview.note.drugs import DrugMention
+from docreview.note.phrases import phrases
 from docreview.note.text import SectionSpan, Sentence, section_at
 from docreview.note.vocab import RouteMatch
 
@@ -66,6 +67,7 @@ class NamelessGiving:
     amounts: tuple[Amount, ...]
     routes: tuple[RouteMatch, ...]
     section: SectionSpan | None
+    repeat: bool = False  # more of a dose already given ("Remaining 75 mg IV push"), never its restatement
 
 
 def nameless_givings(notes: Annotations, events: Sequence[DoseEvent], has_mention: Callable[[int, int], bool]) -> list[NamelessGiving]:
@@ -152,6 +154,49 @@ def nameless_totals(notes: Annotations, events: Sequence[DoseEvent], has_mention
         event = events[before[-1]]
         if event.role == "administered" and not event.nameless and not any(a.kind != "volume" and not a.per_kg for a in event.dose_amounts):
             out.append((before[-1], amounts[0]))
+    return out
+
+
+@lru_cache(maxsize=1)
+def _continuation() -> re.Pattern[str]:
+    """A line opening (after a bullet or a clock time) with a continuation word: 'Remaining', 'Additional'."""
+    cues = data_file_as("extract_cues.json", ExtractCuesFile)
+    return re.compile(rf"[ \t]*(?:[-*\u2022][ \t]*)?(?:(?:\d{{3,4}}|\d{{1,2}}:\d{{2}})h?[ \t:,-]*)?{phrases(cues.continuations)}",
+                      re.IGNORECASE)
+
+
+def nameless_continuations(notes: Annotations, events: Sequence[DoseEvent], has_mention: Callable[[int, int], bool]) -> list[NamelessGiving]:
+    """'TEST DOSE: iron dextran 25 mg IV' then '1105 Remaining 75 mg IV push': a line that names no
+    drug, opens with a continuation word and a dose, and says it was given (a route or an
+    administration cue) gives that dose of the one drug given in the nearest line before it that
+    names a drug (same kind of amount). A second drug given there makes it ambiguous."""
+    sections = list(notes.sections)
+    out: list[NamelessGiving] = []
+    for sent in notes.sentences:
+        cue = _continuation().match(notes.text, sent.start, sent.end)
+        if cue is None or has_mention(sent.start, sent.end) or _listed_away(section_at(sections, sent.start)):
+            continue
+        amounts = [a for a in notes.amounts_in(cue.end(), sent.end) if is_dose(a) and not a.per_kg and a.kind != "volume"]
+        if not amounts or notes.text[cue.end() : amounts[0].start].strip(" \t:-") or "\n" in notes.text[sent.start : amounts[0].start]:
+            continue  # the dose follows the word: "Remaining 75 mg", not "remaining in the bag ... 75 mg"
+        toks, mods = notes.context(sent)
+        categories = {m.rule.category for m in mods}
+        routes = notes.routes_in(sent.start, sent.end)
+        if categories & _NOT_HERE or not (routes or "ADMINISTERED" in categories):
+            continue
+        before = [e for e in events if e.sentence.end <= sent.start and not e.nameless]
+        if not before:
+            continue
+        nearest = before[-1].sentence
+        given = [e for e in before if e.sentence == nearest and e.role == "administered"]
+        drugs = {e.mention.codes for e in given}
+        if len(drugs) != 1 or not any(a.kind == amounts[0].kind for e in given for a in e.dose_amounts):
+            continue
+        antecedent = given[-1]
+        out.append(NamelessGiving(
+            mention=DrugMention(cue.start(), cue.end(), antecedent.mention.name, antecedent.mention.codes, antecedent.mention.fuzzy),
+            sentence=sent, amounts=(amounts[0],), routes=tuple(routes or antecedent.routes), section=section_at(sections, sent.start),
+            repeat=True))
     return out
 
 
