@@ -232,6 +232,7 @@ class AmountCuesFile(_File):
     not_a_strength_after: list[str] = Field(min_length=1)  # "50% of the dose", "98% on room air"
     not_a_strength_after_prefixes: list[str] = Field(min_length=1)
     removed_fluid: list[str] = Field(min_length=1)  # "aspirated 10 mL": out of the patient, never a dose
+    calculated: list[str] = Field(min_length=1)  # "(calc 2.73 mg) - capped at 2 mg": a formula's figure, not the dose
 
 
 class DrugLexiconFile(_File):

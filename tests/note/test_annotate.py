@@ -69,3 +69,16 @@ def test_a_gauge_in_parentheses_after_the_catheter_is_no_amount():
 
     text = "infusion started via L forearm PIV (22g), rate 250 mL/h"
     assert [text[a.start : a.end] for a in find_amounts(text)] == ["250 mL/h"]
+
+
+def test_a_calculated_figure_is_marked_and_gives_way_to_the_dose_written_beside_it():
+    from docreview.knowledge.facts import knowledge_base
+    from docreview.note.amounts import find_amounts
+    from docreview.note.reading import read
+
+    text = "vinCRIStine 1.4 mg/m2 (calc 2.73 mg) - CAPPED at 2 mg per protocol, IV via port."
+    assert [(text[a.start : a.end], a.calculated) for a in find_amounts(text)] == [("1.4 mg/m2", False), ("2.73 mg", True), ("2 mg", False)]
+    kb = knowledge_base()
+    assert read(text, kb.facts("J9370"), kb).administration.dose_base == 2
+    # Alone, a calculated dose is still the dose the note states.
+    assert read("Vincristine calculated dose 1.5 mg IV push via port.", kb.facts("J9370"), kb).administration.dose_base == 1.5

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import NamedTuple
 
-from docreview.note.phrases import alternation, pattern
+from docreview.note.phrases import alternation, pattern, phrases
 from docreview.resources import load_json
 
 _UNITS: dict[str, tuple[str, float]] = {k: (v[0], float(v[1])) for k, v in load_json("units.json")["note_units"].items()}
@@ -43,6 +43,7 @@ class Amount:
     volume_stated: bool = False  # "40 mg/1 mL" names a container volume; "40 mg/mL" does not
     container: bool = False  # "3 x 10 g vials": what a vial holds, not what was given
     bag_volume_ml: float | None = None  # "250 mg in 250 mL"
+    calculated: bool = False  # "calc 2.73 mg": a formula's figure; another dose in the statement wins
 
     @property
     def is_concentration(self) -> bool:
@@ -72,6 +73,7 @@ class _Patterns(NamedTuple):
     gauge_after: re.Pattern[str]
     gauge_before: re.Pattern[str]
     percent: re.Pattern[str]
+    calculated: re.Pattern[str]
 
 
 @lru_cache(maxsize=1)
@@ -97,6 +99,7 @@ def _patterns() -> _Patterns:
         # 100 mL = 10 mg/mL). Not "50% of the dose", not "98% on room air".
         percent=pattern(rf"(?<![\w.])(?P<num>{NUM})\s*%"
                          rf"(?!\s*(?:{alternation(cues.not_a_strength_after)}\b|{alternation(cues.not_a_strength_after_prefixes)}))"),
+        calculated=pattern(rf"{phrases(cues.calculated)}\s*(?:[:=~]|is|of)?\s*$"),
     )
 
 
@@ -145,6 +148,7 @@ def find_amounts(text: str, start: int = 0, end: int | None = None) -> list[Amou
                 # "10 g vials" says what a vial holds; "(1 mL vial)" is still the volume given.
                 container=kind != "volume" and bool(CONTAINER_AFTER_RE.match(text, m.end())),
                 bag_volume_ml=bag,
+                calculated=bool(_patterns().calculated.search(text, max(0, m.start() - 24), m.start())),
             )
         )
     return sorted(out, key=lambda a: a.start)

@@ -407,6 +407,9 @@ def read_note(text: str, facts: CodeFacts, kb: KnowledgeBase) -> NoteFacts:
         # the waste reader found discarded is never the dose.
         if any(a.start in discarded for a in event.amounts):
             event.amounts = [a for a in event.amounts if a.start not in discarded]
+        # "1.4 mg/m2 (calc 2.73 mg) - CAPPED at 2 mg": the formula's figure gives way to the dose written beside it.
+        if any(a.calculated for a in event.amounts) and any(is_dose(a) and not a.calculated and not a.per_kg and a.kind != "volume" for a in event.amounts):
+            event.amounts = [a for a in event.amounts if not a.calculated]
         _count_sites(notes, sents, mentions, event)
         _collect_entries(notes, sents, mentions, event)
         _confirm_order(notes, sents, mentions, event, discarded)
