@@ -229,3 +229,11 @@ def test_the_remaining_dose_given_after_a_test_dose_is_no_waste(kb):
 def test_the_dose_the_note_states(kb, text, code, dose):
     reading = read(text, kb.facts(code), kb)
     assert reading.administration.dose_base == (None if dose is None else pytest.approx(dose))
+
+
+def test_one_giving_told_twice_is_judged_on_the_statement_that_says_how(kb):
+    note = ("FINDINGS: Bile was aspirated after the administration of 3 mcg of Kinevac.\n"
+            "PROCEDURE: Prior to this, 3 mcg of IV Kinevac was given to aid the stimulation of bile.")
+    administration = read(note, kb.facts("J2805"), kb).administration
+    assert administration.dose_base == 0.003  # counted once
+    assert [r.route for e in administration.counted for r in e.routes] == ["intravenous"]
