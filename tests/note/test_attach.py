@@ -315,6 +315,11 @@ def test_a_route_written_after_another_drug_on_the_line_before_is_that_drugs(kb)
                  "Premeds given at 0900: palonosetron (Aloxi) 0.25 mg; dexamethasone 12 mg.\n"
                  "0930 oxaliplatin 160 mg in D5W 250 mL IV over 2 h via port.",
                  "J2469", set(), id="a title naming an infusion visit gives no route to a premed"),
+    pytest.param("The septum was then injected with 3 mL of 1% lidocaine with 1:100,000 epinephrine in the subperichondrial plane.",
+                 "J2004", {"local infiltration"}, id="a local anesthetic injected into tissue is infiltrated"),
+    pytest.param("ANESTHESIA: General endotracheal and injectable 1% lidocaine and 0.25% Marcaine.",
+                 "J2003", set(), id="an injectable anesthetic is named, not injected"),
+    pytest.param("Kenalog 40 mg was injected with a 25-gauge needle.", "J3301", set(), id="only a local anesthetic is infiltrated by default"),
 ])
 def test_the_route_of_the_billed_administration(kb, text, code, expected):
     reading = read(text, kb.facts(code), kb)

@@ -63,6 +63,7 @@ class _Patterns(NamedTuple):
     partial: re.Pattern[str]
     inpatient: re.Pattern[str]
     injects: re.Pattern[str]
+    injected_into_tissue: re.Pattern[str]
     procedure_header: re.Pattern[str]
     finite_verb: re.Pattern[str]
     further: re.Pattern[str]
@@ -113,6 +114,7 @@ def _patterns() -> _Patterns:
                            rf"|admit(?:ted)?\s+to\s+(?:the\s+)?{alternation(cues.admitted_to)})\b"),
         # "injected", "infiltrated", "instilled"; an "INJECTATE USED:" header says the same.
         injects=pattern(rf"\b(?:{alternation(cues.inject_prefixes)}\w*|{alternation(cues.injects)})\b"),
+        injected_into_tissue=pattern(rf"\b{alternation(cues.tissue_inject_prefixes)}(?!\w*able\b)\w*"),  # not "injectable 1% lidocaine"
         procedure_header=pattern(rf"{alternation(cues.procedure_headers)}\b"),
         # A title names the procedure; a sentence that tells what happened has a verb.
         finite_verb=pattern(rf"\b{alternation(cues.finite_verbs)}\b"),
@@ -427,6 +429,7 @@ def read_note(text: str, facts: CodeFacts, kb: KnowledgeBase) -> NoteFacts:
     _procedure_routes(notes, secs, sents, events)
     _sedation_route(notes, events)
     _anesthesia_routes(notes, secs, events, kb)
+    _infiltrated_anesthetics(notes, events, kb)
     if "oral" not in facts.allowed_routes:
         _drop_oral_pairs(text, events)
     for index, routes in nameless_routes(notes, events, mentions.any_in):
@@ -566,6 +569,20 @@ def _anesthesia_routes(notes: Annotations, secs: list[SectionSpan], events: list
         anesthetic = any("anesthetic" in (kb.facts(c).drug_class or "").lower() for c in event.mention.codes if c in kb.codes)
         if anesthetic and (in_field or injected):
             event.routes = routes[:1]
+
+
+def _infiltrated_anesthetics(notes: Annotations, events: list[DoseEvent], kb: KnowledgeBase) -> None:
+    """'The septum was then injected with 3 mL of 1% lidocaine with epinephrine': a local
+    anesthetic injected into tissue, with no route written, is infiltrated locally (a nerve block,
+    a joint or a vein is written as such and is read first)."""
+    for event in events:
+        if event.routes or event.role != "administered":
+            continue
+        injected = _patterns().injected_into_tissue.search(notes.text, event.sentence.start, event.sentence.end)
+        if injected is None or notes.routes_in(event.sentence.start, event.sentence.end):
+            continue
+        if any("anesthetic" in (kb.facts(c).drug_class or "").lower() for c in event.mention.codes if c in kb.codes):
+            event.routes = [RouteMatch("local infiltration", injected.start(), injected.end(), implied=True)]
 
 
 def _drop_oral_pairs(text: str, events: list[DoseEvent]) -> None:
