@@ -203,6 +203,8 @@ class ExtractCuesFile(_File):
     procedure_done: list[str] = Field(min_length=1)  # "tolerated both procedures well": a planned injection was done
     anesthesia_headers: list[str] = Field(min_length=1)  # "ANESTHESIA: Dorsal penile nerve block": the local anesthetic's route
     tissue_inject_prefixes: list[str] = Field(min_length=1)  # a local anesthetic "injected" with no route: infiltrated
+    route_owners: list[str] = Field(min_length=1)  # "IV fluids", "Topical Gelfoam": the route of that, not of a drug
+    feeding_words: list[str] = Field(min_length=1)  # "fed EBM per os": the route of the feeding
     continuations: list[str] = Field(min_length=1)  # "Remaining 75 mg IV push": more of the drug given just before
 
 

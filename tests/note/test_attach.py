@@ -320,6 +320,17 @@ def test_a_route_written_after_another_drug_on_the_line_before_is_that_drugs(kb)
     pytest.param("ANESTHESIA: General endotracheal and injectable 1% lidocaine and 0.25% Marcaine.",
                  "J2003", set(), id="an injectable anesthetic is named, not injected"),
     pytest.param("Kenalog 40 mg was injected with a 25-gauge needle.", "J3301", set(), id="only a local anesthetic is infiltrated by default"),
+    pytest.param("After the successful placement of an epidural, as well as general anesthesia, administration 1 gm of Ancef preoperatively.",
+                 "J0690", set(), id="an epidural placed is an anesthetic, not the antibiotic's route"),
+    pytest.param("An epidural catheter was placed and 10 mL of 0.25% bupivacaine was given via the epidural.",
+                 "J0666", {"epidural"}, id="a drug given via the epidural"),
+    pytest.param("The endarterectomy was completed. Topical ________ Gelfoam was utilized. Of note, the patient did receive "
+                 "an additional 7000 units of aqueous heparin.", "J1644", set(), id="a route that modifies a thing that is no drug is its own"),
+    pytest.param("CBC and cultures were done. IV fluids of D10 at a rate of 6 mL an hour. Ampicillin and gentamicin were started "
+                 "via protocol. Baby was fed EBM 22 and NeoSure per os.", "J0290", set(), id="the fluids' and the feeding's routes"),
+    pytest.param("IV access obtained. Ampicillin 2 g was given at 1010.", "J0290", set(), id="an access line is no route statement"),
+    pytest.param("Peripheral IV placed in the R AC. Under IV sedation, cultures drawn. Ampicillin 2 g was given at 1010.", "J0290",
+                 {"intravenous"}, id="the route of the line before still serves a drug with none"),
 ])
 def test_the_route_of_the_billed_administration(kb, text, code, expected):
     reading = read(text, kb.facts(code), kb)

@@ -23,7 +23,7 @@ from docreview.note.annotate import Annotations
 from docreview.note.context import categories_for
 from docreview.note.drugs import DrugMention, lexicon_for
 from docreview.note.nameless import nameless_continuations, nameless_givings, nameless_routes, nameless_totals
-from docreview.note.phrases import alternation, pattern
+from docreview.note.phrases import alternation, pattern, phrases
 from docreview.note.reasons import Reason, find_reasons, is_linked, word_stems
 from docreview.note.roles import SECONDARY, assign_roles
 from docreview.note.text import SectionSpan, Sentence, enclosing_parenthesis, section_at, sections, sentences
@@ -64,6 +64,8 @@ class _Patterns(NamedTuple):
     inpatient: re.Pattern[str]
     injects: re.Pattern[str]
     injected_into_tissue: re.Pattern[str]
+    route_owner_after: re.Pattern[str]
+    feeding_before: re.Pattern[str]
     procedure_header: re.Pattern[str]
     finite_verb: re.Pattern[str]
     further: re.Pattern[str]
@@ -114,6 +116,9 @@ def _patterns() -> _Patterns:
                            rf"|admit(?:ted)?\s+to\s+(?:the\s+)?{alternation(cues.admitted_to)})\b"),
         # "injected", "infiltrated", "instilled"; an "INJECTATE USED:" header says the same.
         injects=pattern(rf"\b(?:{alternation(cues.inject_prefixes)}\w*|{alternation(cues.injects)})\b"),
+        # "IV fluids of D10", "Topical ____ Gelfoam": a route that modifies a thing that is no drug.
+        route_owner_after=pattern(rf"[\s_]*(?:[A-Za-z]+\s+)?{phrases(cues.route_owners)}"),
+        feeding_before=pattern(rf"{phrases(cues.feeding_words)}"),
         injected_into_tissue=pattern(rf"\b{alternation(cues.tissue_inject_prefixes)}(?!\w*able\b)\w*"),  # not "injectable 1% lidocaine"
         procedure_header=pattern(rf"{alternation(cues.procedure_headers)}\b"),
         # A title names the procedure; a sentence that tells what happened has a verb.
@@ -824,7 +829,7 @@ def _following_lines(notes: Annotations, sents, idx, mentions, sent) -> tuple[li
         if not amounts:
             amounts = notes.amounts_in(nxt.start, nxt.end)
         if not routes:
-            routes = notes.routes_in(nxt.start, nxt.end)
+            routes = [r for r in notes.routes_in(nxt.start, nxt.end) if not _owned_route(text, nxt, r)]
     return amounts, routes
 
 
@@ -967,7 +972,7 @@ def _preceding_routes(notes: Annotations, sents, mentions, sent) -> list[RouteMa
                 is_dose(a) for a in notes.amounts_in(prev.start, prev.end)):
             break
         # "INFUSION FLOWSHEET - mFOLFOX6": a title's implied route names the kind of visit, not a premed's route.
-        found = [r for r in notes.routes_in(prev.start, prev.end) if not (r.implied and prev.line == 0)]
+        found = [r for r in notes.routes_in(prev.start, prev.end) if not (r.implied and prev.line == 0) and not _owned_route(notes.text, prev, r)]
         if found and any(m.end <= found[0].start for m in mentions.in_span(prev.start, prev.end)):
             # "2. Clopidogrel (Plavix) 225 mg PO" before "3. Promethazine 12.5 mg", "Omnipaque was
             # injected into the facet" before the Marcaine: a route written after a drug is that drug's.
@@ -975,6 +980,13 @@ def _preceding_routes(notes: Annotations, sents, mentions, sent) -> list[RouteMa
         if found:
             return found
     return []
+
+
+def _owned_route(text: str, sent: Sentence, route: RouteMatch) -> bool:
+    """'IV fluids of D10 at 6 mL an hour', 'Topical Gelfoam was utilized', 'Baby was fed EBM and
+    NeoSure per os': the route of a thing that is no drug, or of a feeding."""
+    return bool(_patterns().route_owner_after.match(text, route.end, sent.end)
+                or _patterns().feeding_before.search(text, sent.start, route.start))
 
 
 def _sentence_for(sents: _SentenceIndex, pos: int) -> Sentence | None:
