@@ -237,3 +237,16 @@ def test_one_giving_told_twice_is_judged_on_the_statement_that_says_how(kb):
     administration = read(note, kb.facts("J2805"), kb).administration
     assert administration.dose_base == 0.003  # counted once
     assert [r.route for e in administration.counted for r in e.routes] == ["intravenous"]
+
+
+@pytest.mark.parametrize(("note", "dose"), [
+    # The hours on the date of service, at the record's fixed rate; the line of the day before has no range.
+    ("VASOPRESSIN 20 units/100 mL NS, fixed 0.03 units/min = 9 mL/h via R IJ CVC\n  06/02 2200 started (prior day)\n"
+     "  06/03 0000-1600 running at 0.03 units/min\n  06/03 1600 OFF\nMeropenem 1 g IV q8h.", 28.8),
+    # A line's own rate wins: 0.03 units/min for 2 h, then 0.04 units/min for 1 h.
+    ("Vasopressin drip 0.03 units/min via CVC.\n0800-1000 at 0.03 units/min\n1000-1100 at 0.04 units/min", 6.0),
+    # A rate per kg needs the weight the drip was dosed on: no figure.
+    ("Vasopressin 0.0005 units/kg/min via CVC.\n0800-1000 running.", None),
+])
+def test_a_fixed_rate_drip_gives_its_rate_times_the_hours_it_ran(kb, note, dose):
+    assert read(note, kb.facts("J2598"), kb).administration.dose_base == (pytest.approx(dose) if dose else None)

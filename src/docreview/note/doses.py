@@ -128,6 +128,48 @@ def _infused_total(note: NoteFacts, event: DoseEvent) -> list[Amount]:
     return []
 
 
+# "0000-1600", "09:30 - 11:45", "0930 to 1130": the hours a drip ran.
+_TIME_RANGE_RE = re.compile(r"(?<![\d/:.])([01]?\d|2[0-3]):?([0-5]\d)\s*(?:-|\u2013|to)\s*([01]?\d|2[0-3]):?([0-5]\d)(?![\d/:.])")
+_PER_MINUTES = {"min": 1.0, "minute": 1.0, "h": 60.0, "hr": 60.0, "hour": 60.0}
+_RATE_TIME_RE = re.compile(r"/\s*(min|minute|hr|hour|h)\s*$", re.IGNORECASE)
+
+
+def _per_minute(text: str, amount: Amount) -> float | None:
+    """A drug rate per minute ("0.03 units/min" -> 0.03, "2 mg/h" -> 2/60); None for a per-kg rate."""
+    m = _RATE_TIME_RE.search(text, amount.start, amount.end)
+    if not amount.rate or amount.per_kg or amount.kind == "volume" or "kg" in text[amount.start : amount.end].lower() or m is None:
+        return None
+    return amount.value / _PER_MINUTES[m.group(1).lower()]
+
+
+def _rate_by_running_times(note: NoteFacts, event: DoseEvent) -> list[Amount]:
+    """'VASOPRESSIN ... 0.03 units/min' then '06/03 0000-1600 running at 0.03 units/min': a fixed-rate
+    drip's dose is its rate times the hours each line of its record says it ran (a line's own rate
+    first). Only time ranges written on the record's lines count, before another drug is named."""
+    text, sent = note.text, event.sentence
+    rates = {r for a in event.amounts if (r := _per_minute(text, a)) is not None}
+    if len(rates) != 1:
+        return []
+    own_rate = rates.pop()
+    kind = next(a.kind for a in event.amounts if _per_minute(text, a) is not None)
+    others = [e.mention.start for e in note.events if e.mention.start > event.mention.end]
+    stop = min([*others, len(text)])
+    total, span = 0.0, None
+    for line in note.sentences:
+        if line.start < sent.start or line.start >= stop or line.paragraph != sent.paragraph or line.line - sent.line > 6:
+            continue
+        for m in _TIME_RANGE_RE.finditer(text, line.start, line.end):
+            begin, end = int(m.group(1)) * 60 + int(m.group(2)), int(m.group(3)) * 60 + int(m.group(4))
+            minutes = end - begin if end > begin else end + 1440 - begin
+            scanned = note.annotations.amounts_in(line.start, line.end) if note.annotations else find_amounts(text, line.start, line.end)
+            line_rates = [r for a in scanned if a.kind == kind and (r := _per_minute(text, a)) is not None]
+            total += minutes * (line_rates[0] if line_rates else own_rate)
+            span = span or (m.start(), m.end())
+    if span is None:
+        return []
+    return [Amount(start=span[0], end=span[1], value=round(total, 6), kind=kind)]
+
+
 def event_dose(event: DoseEvent, facts: CodeFacts, note: NoteFacts, concs: list[Amount]) -> tuple[float | None, str]:
     """The dose of one administration statement in the code's base unit (times the sites it was
     given at: "on each side"), or (None, what is missing)."""
@@ -147,7 +189,7 @@ def _statement_dose(event: DoseEvent, facts: CodeFacts, note: NoteFacts, concs: 
     amounts = [a for a in event.dose_amounts if not _is_diluent(note.text, a)]
     if not amounts:
         # A drip: the infused total ("Pump total: 63 mL = 126 mg"), not the bag, is the dose.
-        amounts = _infused_total(note, event)
+        amounts = _infused_total(note, event) or _rate_by_running_times(note, event)
         # Dosed by a rate of drug ("5 mcg/kg/min", "18 units/kg/h"): a continuous drip, whose bag
         # is not what was given. A piggyback run at "125 mL/h" empties its bag: that bag is the dose.
         if not amounts and is_drip(note, event):
