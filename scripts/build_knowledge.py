@@ -95,6 +95,38 @@ def clean_condition(text: str) -> str:
     return " ".join(re.findall(r"[a-z0-9']+", text))
 
 
+_NOT_A_CONDITION = re.compile(r"\b(?:of|with|without|due|other|unspecified|in|to|by|or|for|from|than|not|status|encounter)\b")
+_ADJECTIVE_END = ("ary", "ory", "al", "ic", "ous", "ive", "ed", "ing", "ent", "ant", "ar", "ile", "less", "ful", "ible", "able")
+_PATHOLOGY_END = ("ia", "is", "y", "oma", "ism", "ness", "ema", "sis")
+_NEVER_CONDITIONS = {"needles"}  # "pins and needles": a word every procedure note uses
+
+
+# "Cellulitis of unspecified male genital organ" cleans to "cellulitis of": a term cut short, which
+# would name a genital cellulitis wherever a note writes "cellulitis of the leg".
+_CUT_SHORT = re.compile(r"\b(?:of|with|without|in|and|or|due|to|for|the|by|on|from|following)$")
+
+
+def _usable_term(term: str) -> bool:
+    return bool(term) and 1 <= len(term.split()) <= 5 and len(term) > 3 and not _DROP_TERM.match(term) and not _CUT_SHORT.search(term)
+
+
+def conjuncts(term: str) -> list[str]:
+    """The conditions a joined description names one by one: 'syncope and collapse' -> syncope,
+    collapse; 'acromegaly and pituitary gigantism' -> acromegaly. Not an adjective shared by a
+    noun after it ('vasomotor and allergic rhinitis'), not a generic word."""
+    if _NOT_A_CONDITION.search(term):
+        return []
+    pair = re.fullmatch(r"([a-z'-]+) and ([a-z'-]+)", term)
+    lead = re.fullmatch(r"([a-z'-]+) and [a-z'-]+ [a-z'-]+", term)
+    if pair:
+        parts = list(pair.groups())
+    elif lead:
+        parts = [p for p in lead.groups() if p.endswith(_PATHOLOGY_END)]
+    else:
+        return []
+    return [p for p in parts if len(p) > 4 and not p.endswith(_ADJECTIVE_END) and p not in _GENERIC_WORDS and p not in _NEVER_CONDITIONS]
+
+
 def is_symptom(group: str, code: str, description: str) -> bool:
     """The description IS the symptom (R11 nausea, N23 renal colic, K08.8 toothache), not a
     disease that has it in its name (typhoid fever, rheumatic fever)."""
@@ -202,6 +234,9 @@ class IcdMapper:
             for k in [key, *([m.group(1) + m.group(2), m.group(1) + m.group(3)] if m else [])]:
                 if k and k not in self.exact:
                     self.exact[k] = code
+        for code in sorted(icd, key=lambda c: (len(c), c)):
+            for part in conjuncts(clean_condition(icd[code])):  # "Acromegaly" -> E22.0 "Acromegaly and pituitary gigantism"
+                self.exact.setdefault(part, code)
         for code in short:
             self.targets.append((code, icd[code]))
             for term in synonyms.get(code, []):
@@ -442,13 +477,18 @@ def build(shared: Path, embed: bool, cache: Path | None = None) -> dict:
             continue
         for text in [desc]:
             term = clean_condition(text)
-            if term and 1 <= len(term.split()) <= 5 and not _DROP_TERM.match(term) and len(term) > 3:
+            if _usable_term(term):
                 vocab[term].add(code)
     for code, terms in icd_synonyms(sorted(c for c in icd if len(c) <= 4)).items():
         for text in terms:
             term = clean_condition(text)
-            if term and 1 <= len(term.split()) <= 5 and not _DROP_TERM.match(term) and len(term) > 3:
+            if _usable_term(term):
                 vocab[term].add(code)
+    # "Syncope and collapse" names syncope: each condition of a joined description on its own.
+    for term, cs in list(vocab.items()):
+        for part in conjuncts(term):
+            if part not in vocab and not _DROP_TERM.match(part):
+                vocab[part] = set(cs)
     # How clinicians write ICD-10-CM's "malignant neoplasm of X": "X cancer", "ovarian carcinoma".
     adjectives: dict[str, list[str]] = defaultdict(list)
     for adjective, site in _SITES.items():

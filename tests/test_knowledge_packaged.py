@@ -206,6 +206,20 @@ def test_no_reason_on_an_uncurated_code_is_missing():
 # --- conditions from ICD-10-CM; abbreviations only in diagnostic positions ----------------------
 
 
+@pytest.mark.parametrize(("note", "name", "prefix"), [
+    ("Dx: syncope.", "syncope", "R55"),  # "Syncope and collapse"
+    ("A: acromegaly, on lanreotide.", "acromegaly", "E220"),  # "Acromegaly and pituitary gigantism"
+    ("Dx: cellulitis of the left leg.", "cellulitis", "L03"),  # not "cellulitis of [unspecified male genital organ]"
+])
+def test_each_condition_of_a_joined_description_is_a_reason_and_no_term_is_cut_short(note, name, prefix):
+    found = find_reasons(note, knowledge_base().facts("J1930"))
+    assert len(found) == 1 and name in found[0].name and any(p.startswith(prefix) for p in found[0].icd10), found
+
+
+def test_an_indication_named_by_one_condition_of_a_joined_description_maps():
+    assert [i.icd10 for i in knowledge_base().facts("J1930").indications] == [["E220"]]
+
+
 def test_eye_side_and_hospital_day_abbreviations_are_not_diagnoses():
     facts = knowledge_base().facts("J2778")
     note = "HD 3. Ranibizumab 0.5 mg intravitreal injection OD for wet AMD."
