@@ -345,3 +345,13 @@ def test_the_route_of_the_billed_administration(kb, text, code, expected):
 ])
 def test_route_phrasings(kb, text, code, drug, route):
     assert routes(kb, text, code)[drug] == [route]
+
+
+@pytest.mark.parametrize(("text", "code", "dose"), [
+    # A gloss by a name with no code of its own (an oral brand) keeps the coded name's code.
+    ("2150 acetazolamide (Diamox) 500 mg IV push over 2 min, full vial", "J1120", 500),
+    # A run-on list: the amount after a gloss's parenthesis is that drug's, not the next drug's.
+    ("MEDICATIONS: , Fentanyl (Sublazine) 0.1 mg IV Versed (midazolam) 1 mg IV,BIOPSIES: , None.", "J3010", 0.1),
+])
+def test_a_glossed_drug_keeps_its_code_and_its_amount(kb, text, code, dose):
+    assert read(text, kb.facts(code), kb).administration.dose_base == pytest.approx(dose)

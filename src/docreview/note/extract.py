@@ -284,7 +284,9 @@ def _merge_adjacent(text: str, mentions: list[DrugMention], specific: Callable[[
                 both = prev.codes & mention.codes
                 # Names of two different codes: the named product's ("midazolam (Seizalam)" is Seizalam).
                 named = [m.codes for m in (prev, mention) if m.codes and specific(m.codes)]
-                codes = both or (named[0] if len(named) == 1 else min(prev.codes, mention.codes, key=len))
+                # A gloss by a name that has no code ("acetazolamide (Diamox)", an oral brand) keeps the coded name's codes.
+                coded = [c for c in (prev.codes, mention.codes) if c] or [prev.codes]
+                codes = both or (named[0] if len(named) == 1 else min(coded, key=len))
                 out[-1] = DrugMention(prev.start, mention.end, f"{prev.name} / {mention.name}", frozenset(codes), prev.fuzzy and mention.fuzzy,
                                       gloss=(mention.start, mention.end))
                 continue
@@ -333,7 +335,8 @@ def read_note(text: str, facts: CodeFacts, kb: KnowledgeBase) -> NoteFacts:
         for j in range(1, len(in_sentence)):
             # "Midazolam 2 mg IV Fentanyl 50 mcg IV": an amount right after one drug, before a
             # drug that has its own amount after it, is the first drug's.
-            if lead[j] is not None and not text[in_sentence[j - 1].end : lead[j]].strip(" \t,:-") and notes.amounts_in(in_sentence[j].end, in_sentence[j].end + 6):
+            # (A gloss's closing parenthesis stands between: "Fentanyl (Sublimaze) 0.1 mg IV Versed ...".)
+            if lead[j] is not None and not text[in_sentence[j - 1].end : lead[j]].strip(" \t,:-)") and notes.amounts_in(in_sentence[j].end, in_sentence[j].end + 6):
                 lead[j] = None
         asides = _asides(text, in_sentence, sent.end)
         spans = [_token_span(toks, m.start, m.end) for m in in_sentence]
