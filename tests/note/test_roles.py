@@ -498,3 +498,11 @@ def test_a_title_over_a_held_infusion_is_no_administration(kb):
             "0950 Discussed with Dr. Patel -> HOLD natalizumab 300 mg IV today; reschedule when afebrile.")
     got = roles_of(kb, text, "J2323")
     assert "administered" not in {role for _, role in got}
+
+
+def test_the_drug_switched_to_is_not_the_one_discontinued(kb):
+    text = ("End of treatment: Parsabiv (etelcalcetide) 5 mg IV bolus into venous line.\n"
+            "Cinacalcet PO discontinued (switched to Parsabiv). Calcitriol not given today.")
+    roles = dict(roles_of(kb, text, "J0606"))
+    assert roles["Cinacalcet"] == "deferred" and roles["Calcitriol"] == "deferred"
+    assert roles["Parsabiv (etelcalcetide"] == "administered"  # not overruled by the discontinuation
