@@ -506,3 +506,9 @@ def test_the_drug_switched_to_is_not_the_one_discontinued(kb):
     roles = dict(roles_of(kb, text, "J0606"))
     assert roles["Cinacalcet"] == "deferred" and roles["Calcitriol"] == "deferred"
     assert roles["Parsabiv (etelcalcetide"] == "administered"  # not overruled by the discontinuation
+
+
+def test_a_next_dose_header_is_a_plan(kb):
+    roles = dict(roles_of(kb, "Stelara 390 mg in NS 250 mL infused IV over 60 min.\n"
+                              "Next: ustekinumab 90 mg SC in 8 weeks (self-injected).", "J3358"))
+    assert roles["Stelara"] == "administered" and roles["ustekinumab"] != "administered"
