@@ -353,3 +353,17 @@ def test_a_brand_reaches_a_code_whose_ingredient_is_listed_with_its_hydrate_form
 def test_a_code_with_no_products_of_its_own_is_named_by_its_ingredients_products():
     # J0886 (epoetin alfa for ESRD on dialysis) lists no NDC; Epogen and Procrit are epoetin alfa.
     assert {"Epogen", "Procrit"} <= set(knowledge_base().facts("J0886").brands)
+
+
+def test_a_class_abbreviation_in_a_descriptor_is_no_brand():
+    # "Injection, filgrastim (g-csf)": "CSF" in a note is cerebrospinal fluid, never filgrastim.
+    for code in ("J1442", "J2820"):
+        assert not any("csf" in b.lower() for b in knowledge_base().facts(code).brands)
+
+
+def test_a_chart_brand_no_public_source_lists_names_its_drug():
+    from docreview.note.reading import read
+
+    kb = knowledge_base()
+    reading = read("She was treated with Decadron 6mg IV qhours and Cytoxan 0.75gm/m2 (1.25gm).", kb.facts("J9070"), kb)
+    assert reading.administration.dose_base == 1250

@@ -329,6 +329,8 @@ def test_a_route_written_after_another_drug_on_the_line_before_is_that_drugs(kb)
     pytest.param("CBC and cultures were done. IV fluids of D10 at a rate of 6 mL an hour. Ampicillin and gentamicin were started "
                  "via protocol. Baby was fed EBM 22 and NeoSure per os.", "J0290", set(), id="the fluids' and the feeding's routes"),
     pytest.param("IV access obtained. Ampicillin 2 g was given at 1010.", "J0290", set(), id="an access line is no route statement"),
+    pytest.param("Product: Cardene IV premixed nicardipine 20 mg/200 mL (0.1 mg/mL), single-use bag, infused over 2 h. No waste.",
+                 "J2404", {"intravenous"}, id="two names of one product in a sentence share the route"),
     pytest.param("Peripheral IV placed in the R AC. Under IV sedation, cultures drawn. Ampicillin 2 g was given at 1010.", "J0290",
                  {"intravenous"}, id="the route of the line before still serves a drug with none"),
 ])

@@ -73,7 +73,8 @@ _AMOUNT_RE = re.compile(
     re.IGNORECASE,
 )
 _PER_DOSE_RE = re.compile(r"\bper (?:therapeutic )?dose\b", re.IGNORECASE)
-_NOT_BRAND_RE = re.compile(r"^(?:e\.g|i\.e|for |non)|human|recombinant|porcine|ovine|bovine|equine|factor|,", re.IGNORECASE)
+# Not a product name: an example, an origin, a factor, or a class abbreviation ("(g-csf)", "(gm-csf)").
+_NOT_BRAND_RE = re.compile(r"^(?:e\.g|i\.e|for |non)|human|recombinant|porcine|ovine|bovine|equine|factor|-csf$|,", re.IGNORECASE)
 # "Injection, abciximab, ..." and, without the comma, "Injection abciximab, 10 mg".
 _PREFIX_RE = re.compile(r"^(?:injection|infusion|instillation|inj\.?)(?:\s*,\s*|\s+(?=[a-z]))", re.IGNORECASE)
 _LABELERS = frozenset(load_json("drug_words.json")["labelers"])

@@ -766,6 +766,14 @@ def _routes_from_other_mentions(events: list[DoseEvent]) -> None:
             before[-1].routes = event.routes
         elif same and event.role != "restatement":
             same[0].routes = event.routes
+    # "Cardene IV premixed nicardipine 20 mg/200 mL": two names of one product in one sentence, the
+    # route beside one and the dose beside the other.
+    for event in events:
+        if event.role == "administered" and not event.routes:
+            twin = next((e for e in events if e is not event and e.role == "administered" and e.sentence == event.sentence
+                         and e.mention.codes & event.mention.codes and e.routes), None)
+            if twin is not None:
+                event.routes = list(twin.routes)
 
 
 # The units come from data/units.json, as for every amount ("50 micrograms of fentanyl").
