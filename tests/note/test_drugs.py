@@ -109,3 +109,15 @@ def test_two_drugs_in_a_list_are_no_combination(lexicon):
     text = "Given Xylocaine 50 mg IV, then epinephrine 1 mg IV for arrest."
     mentions = lexicon.with_combinations(text, lexicon.find(text))
     assert "J2004" not in mentions[0].codes
+
+
+def test_twin_codes_share_their_generic_names_not_their_brands():
+    from docreview.note.reading import read
+
+    kb = knowledge_base()
+    # Only the C-code lists "ceftolozane": a gloss by it still names the J-code's drug.
+    reading = read("Zerbaxa (ceftolozane 1 g/tazobactam 0.5 g) 1.5 g in NS 100 mL infused IV.", kb.facts("J0695"), kb)
+    assert reading.administration.state == "given"
+    # A pass-through code's brand list names a sibling product (Darzalex Faspro under C9476): not the IV code's.
+    reading = read("Darzalex Faspro 1,800 mg/15 mL injected subcutaneously into the abdomen.", kb.facts("J9145"), kb)
+    assert reading.administration.state != "given"

@@ -50,14 +50,26 @@ class DrugMention:
 _Entry = tuple[tuple[str, ...], frozenset[str], str]  # (name's words, its codes, the name)
 
 
+_MAX_TWINS = 3  # more codes on one descriptor are distinct products of a class, not twins
+
+
 def _index(kb: KnowledgeBase) -> dict[str, list[_Entry]]:
     """Every known drug name by its first word, longest first."""
     names: dict[tuple[str, ...], set[str]] = {}
+    # Twin codes (a C-code and its J-code, one descriptor) name one drug: each carries the other's
+    # generic names, so "Zerbaxa (ceftolozane ...)" keeps J0695 when only C9452 lists "ceftolozane".
+    twins: dict[str, list[CodeFacts]] = {}
     for facts in kb.all_facts():
-        for name in facts.names():
-            words = tuple(normalize_name(name).split())
-            if words and len("".join(words)) >= 2:
-                names.setdefault(words, set()).add(facts.code)
+        twins.setdefault(" ".join((facts.descriptor or facts.code).lower().split()), []).append(facts)
+    for group in twins.values():
+        codes = {f.code for f in group} if len(group) <= _MAX_TWINS else set()
+        for facts in group:
+            brands = set(facts.brands)
+            for name in facts.names():
+                words = tuple(normalize_name(name).split())
+                if words and len("".join(words)) >= 2:
+                    # Generic names only: a pass-through code's brand list may hold a sibling product's.
+                    names.setdefault(words, set()).update({facts.code} | (set() if name in brands else codes))
     # Chart abbreviations ("KCl", "TXA", "vanco") carry the codes of the name they stand for.
     for short, full in data_file_as("drug_abbreviations.json", DrugAbbreviationsFile).abbreviations.items():
         codes = names.get(tuple(normalize_name(full).split()))
