@@ -331,7 +331,7 @@ def test_a_route_written_after_another_drug_on_the_line_before_is_that_drugs(kb)
     pytest.param("IV access obtained. Ampicillin 2 g was given at 1010.", "J0290", set(), id="an access line is no route statement"),
     pytest.param("Product: Cardene IV premixed nicardipine 20 mg/200 mL (0.1 mg/mL), single-use bag, infused over 2 h. No waste.",
                  "J2404", {"intravenous"}, id="two names of one product in a sentence share the route"),
-    pytest.param("Peripheral IV placed in the R AC. Under IV sedation, cultures drawn. Ampicillin 2 g was given at 1010.", "J0290",
+    pytest.param("Peripheral IV placed in the R AC. Pump set up, IV infusion started. Ampicillin 2 g was given at 1010.", "J0290",
                  {"intravenous"}, id="the route of the line before still serves a drug with none"),
 ])
 def test_the_route_of_the_billed_administration(kb, text, code, expected):
@@ -357,3 +357,29 @@ def test_route_phrasings(kb, text, code, drug, route):
 ])
 def test_a_glossed_drug_keeps_its_code_and_its_amount(kb, text, code, dose):
     assert read(text, kb.facts(code), kb).administration.dose_base == pytest.approx(dose)
+
+
+PODIATRY_BLOCK = ("After adequate IV sedation was administered by the Department of Anesthesia, a total of 15 cc of 1:1 mixture "
+                  "of 0.5% Marcaine plain and 1% Lidocaine plain was injected into the foot in a standard Mayo block fashion.")
+PODIATRY_MIX = ("Next, after adequate IV sedation was administered by the Department Of Anesthesia, a total of 10 cc mixture of "
+                "4.5 cc of 1% lidocaine/4.5 cc of 0.5% Marcaine/1 cc of Kenalog was injected into the right foot in an infiltrative type block.")
+
+
+@pytest.mark.parametrize(("text", "code", "dose"), [
+    # Each drug of a 1:1 mixture takes half the mixture's volume, at its own strength (the "1%" before it).
+    (PODIATRY_BLOCK, "J2003", 75.0),
+    (PODIATRY_BLOCK, "J0665", 37.5),
+    # A drug's own volume, not the mixture's total.
+    (PODIATRY_MIX, "J2003", 45.0),
+])
+def test_a_mixture_gives_each_drug_its_own_share(kb, text, code, dose):
+    reading = read(text, kb.facts(code), kb)
+    assert reading.administration.dose_base == pytest.approx(dose)
+    # The sedation given before is not the local anesthetic's route.
+    assert {r.route for e in reading.administration.counted for r in e.routes} == {"local infiltration"}
+
+
+def test_a_sedation_header_still_names_its_drugs_route(kb):
+    text = "OPERATION: Left chest tube placement.\nIV SEDATION: 5 mg of Versed total given under pulse ox monitoring."
+    reading = read(text, kb.facts("J2250"), kb)
+    assert {r.route for e in reading.administration.counted for r in e.routes} == {"intravenous"}

@@ -117,7 +117,8 @@ def _patterns() -> _Patterns:
         # "injected", "infiltrated", "instilled"; an "INJECTATE USED:" header says the same.
         injects=pattern(rf"\b(?:{alternation(cues.inject_prefixes)}\w*|{alternation(cues.injects)})\b"),
         # "IV fluids of D10", "Topical ____ Gelfoam": a route that modifies a thing that is no drug.
-        route_owner_after=pattern(rf"[\s_]*(?:[A-Za-z]+\s+)?{phrases(cues.route_owners)}"),
+        # (Not a header naming the drugs' own route: "IV SEDATION: 5 mg of Versed".)
+        route_owner_after=pattern(rf"[\s_]*(?:[A-Za-z]+\s+)?{phrases(cues.route_owners)}(?!\s*:)"),
         feeding_before=pattern(rf"{phrases(cues.feeding_words)}"),
         injected_into_tissue=pattern(rf"\b{alternation(cues.tissue_inject_prefixes)}(?!\w*able\b)\w*"),  # not "injectable 1% lidocaine"
         procedure_header=pattern(rf"{alternation(cues.procedure_headers)}\b"),
@@ -397,6 +398,8 @@ def read_note(text: str, facts: CodeFacts, kb: KnowledgeBase) -> NoteFacts:
                 # "Drug: dex 10 mg/mL (1 mL vial)" then "Dose: 0.6 mg/kg = 9 mg IM": the dose line wins.
                 amounts = amounts if dosed or not more_amounts else amounts + more_amounts
                 routes = routes or more_routes
+            # "After adequate IV sedation was administered, 15 cc of ... lidocaine was injected": the sedation's route.
+            routes = [r for r in routes if not _owned_route(text, sent, r)]
             first, last = spans[j]
             events.append(
                 DoseEvent(
@@ -429,13 +432,14 @@ def read_note(text: str, facts: CodeFacts, kb: KnowledgeBase) -> NoteFacts:
     for event, role in zip(events, assign_roles(text, events, notes), strict=True):
         event.role = role
     _dose_from_container(events)
+    _drop_mixture_totals(text, events)
     _mixture_shares(text, events)
     _dose_from_order(events)
     _routes_from_other_mentions(events)
     _share_trailing_routes(text, events)
     _routes_after_parenthesis(notes, events)
     _procedure_routes(notes, secs, sents, events)
-    _sedation_route(notes, events)
+    _sedation_route(notes, events, kb)
     _anesthesia_routes(notes, secs, events, kb)
     _infiltrated_anesthetics(notes, events, kb)
     if "oral" not in facts.allowed_routes:
@@ -579,6 +583,10 @@ def _anesthesia_routes(notes: Annotations, secs: list[SectionSpan], events: list
             event.routes = routes[:1]
 
 
+def _local_anesthetic(kb: KnowledgeBase, event: DoseEvent) -> bool:
+    return any("local anesthetic" in (kb.facts(c).drug_class or "").lower() for c in event.mention.codes if c in kb.codes)
+
+
 def _infiltrated_anesthetics(notes: Annotations, events: list[DoseEvent], kb: KnowledgeBase) -> None:
     """'The septum was then injected with 3 mL of 1% lidocaine with epinephrine': a local
     anesthetic injected into tissue, with no route written, is infiltrated locally (a nerve block,
@@ -587,7 +595,7 @@ def _infiltrated_anesthetics(notes: Annotations, events: list[DoseEvent], kb: Kn
         if event.routes or event.role != "administered":
             continue
         injected = _patterns().injected_into_tissue.search(notes.text, event.sentence.start, event.sentence.end)
-        if injected is None or notes.routes_in(event.sentence.start, event.sentence.end):
+        if injected is None or any(not _owned_route(notes.text, event.sentence, r) for r in notes.routes_in(event.sentence.start, event.sentence.end)):
             continue
         if any("anesthetic" in (kb.facts(c).drug_class or "").lower() for c in event.mention.codes if c in kb.codes):
             event.routes = [RouteMatch("local infiltration", injected.start(), injected.end(), implied=True)]
@@ -605,7 +613,7 @@ def _drop_oral_pairs(text: str, events: list[DoseEvent]) -> None:
             event.routes = [r for r in event.routes if r.route != "oral"]
 
 
-def _sedation_route(notes: Annotations, events: list[DoseEvent]) -> None:
+def _sedation_route(notes: Annotations, events: list[DoseEvent], kb: KnowledgeBase) -> None:
     """'MEDICATIONS: Fentanyl 200 mcg and versed 6 mg.' ... 'Following titrated intravenous sedation
     the endoscope was introduced': the sedation's route is the route of the drugs the procedure
     note lists for it (those under a medications or sedation header, or in a sentence about the
@@ -616,8 +624,8 @@ def _sedation_route(notes: Annotations, events: list[DoseEvent]) -> None:
     if len({r.route for r in routes}) != 1:
         return
     for event in events:
-        if event.routes or event.role != "administered":
-            continue
+        if event.routes or event.role != "administered" or _local_anesthetic(kb, event):
+            continue  # "After IV sedation was given, 15 cc of 1% lidocaine was injected": the block is local
         header = event.section.header.lower().split() if event.section is not None else []
         if (header and header[0] in patterns.medication_headers) or patterns.sedation.search(text, event.sentence.start, event.sentence.end):
             event.routes = routes[:1]
@@ -721,6 +729,20 @@ def _dose_from_container(events: list[DoseEvent]) -> None:
 _RATIO_MIXTURE_RE = re.compile(r"\b(\d{1,2})\s*[/:]\s*(\d{1,2})\s+(?:mixture|mix|combination|solution)\b", re.IGNORECASE)
 
 
+# "a total of 10 cc mixture of 4.5 cc of 1% lidocaine/4.5 cc of 0.5% Marcaine": the mixture's volume.
+_MIXTURE_AFTER_RE = re.compile(r"\s+(?:of\s+)?(?:(?:a|the)\s+)?(?:mixture|mix|cocktail)\b", re.IGNORECASE)
+
+
+def _drop_mixture_totals(text: str, events: list[DoseEvent]) -> None:
+    """A drug whose own volume is written ('4.5 cc of 1% lidocaine') does not take the volume of
+    the mixture it is part of ('a total of 10 cc mixture of ...')."""
+    for event in events:
+        volumes = [a for a in event.amounts if a.kind == "volume" and is_dose(a)]
+        totals = [a for a in volumes if _MIXTURE_AFTER_RE.match(text, a.end)]
+        if totals and len(totals) < len(volumes):
+            event.amounts = [a for a in event.amounts if a not in totals]
+
+
 def _mixture_shares(text: str, events: list[DoseEvent]) -> None:
     """'A total of 10 mL ... a 70/30 mixture of 2% Xylocaine and 0.75% bupivacaine': each drug of a
     ratio mixture gets its share of the mixture's volume (7 mL of Xylocaine, 3 mL of bupivacaine).
@@ -735,8 +757,15 @@ def _mixture_shares(text: str, events: list[DoseEvent]) -> None:
         named = [e for e in events if e.sentence == sent and e.mention.start > m.end() and e.role == "administered"][:2]
         if len(named) != 2:
             continue
+        # The mixture's volume: "a total of 15 cc of 1:1 mixture of 0.5% Marcaine and 1% lidocaine"
+        # names it once, before the ratio; each drug takes its share even where none is attached to it.
+        volumes = [a for e in named for a in e.amounts if a.kind == "volume" and is_dose(a) and a.start < m.start()]
         for event, part in zip(named, parts, strict=True):
             share = part / sum(parts)
+            own = [a for a in event.amounts if a.kind == "volume" and is_dose(a)]
+            if volumes and not own:
+                event.amounts = [*event.amounts, replace(volumes[0], value=volumes[0].value * share)]
+                continue
             event.amounts = [replace(a, value=a.value * share) if a.kind == "volume" and is_dose(a) else a
                              for a in event.amounts]
 
@@ -779,7 +808,7 @@ def _routes_from_other_mentions(events: list[DoseEvent]) -> None:
 # The units come from data/units.json, as for every amount ("50 micrograms of fentanyl").
 # "20 cc of 0.25% Marcaine", "6 cc of preservative-free 1% lidocaine": a strength may sit between.
 _LEADING_RE = re.compile(
-    rf"(?<![\w.])(\d[\d,]*(?:\.\d+)?\s*(?:{UNIT_ALT})\b)(?:\s+of)?(?:\s+(?:the|a|an))?"
+    rf"(?<![\w.])(\d[\d,]*(?:\.\d+)?\s*(?:(?:{UNIT_ALT})\b|%))(?:\s+of)?(?:\s+(?:the|a|an))?"
     rf"(?:\s+(?:preservative-free|plain|buffered))?(?:\s+{NUM}\s*%)?(?:\s+(?:the|iv|im|po))?\s*$",
     re.IGNORECASE,
 )
