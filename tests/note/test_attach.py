@@ -344,6 +344,11 @@ def test_the_route_of_the_billed_administration(kb, text, code, expected):
     ("Repair: Local w/ 4 mL 1% lidocaine, 27g needle, 3 simple interrupted sutures.", "J2003", "lidocaine", "local infiltration"),
     ("ANESTHESIA: Includes 4 cc of 1% lidocaine locally.", "J2003", "lidocaine", "local infiltration"),
     ("Approximately 4 cc of 1% lidocaine was injected into the inguinal site.", "J2003", "lidocaine", "local infiltration"),
+    ("Local anesthesia was achieved with approximately 8 mL of 1% lidocaine with bicarbonate.", "J2003", "lidocaine", "local infiltration"),
+    ("The wound was washed and a local injection with mixture of morphine and Toradol was infiltrated around the capsule.",
+     "J1885", "Toradol", "local infiltration"),
+    ("The patient was sedated with 5 mg of Versed that was placed on the endotracheal tube.", "J2250", "Versed", "endotracheal"),
+    ("Dextenza 0.4 mg was placed into the right lower punctum.", "J1096", "Dextenza", "intracanalicular"),
 ])
 def test_route_phrasings(kb, text, code, drug, route):
     assert routes(kb, text, code)[drug] == [route]
