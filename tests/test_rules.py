@@ -761,3 +761,13 @@ def test_every_rule_has_a_firing_and_a_quiet_case():
     assert wanted - covered_quiet == set()
     assert {c.rule for c in CASES} <= set(RULES)
     assert len({c.id for c in CASES}) == len(CASES)
+
+
+def test_a_claim_code_that_names_the_purpose_supports_the_drug():
+    # "G89.18 other acute postprocedural pain" names the documented purpose, "postoperative analgesia".
+    note = ("Dx: chronic tonsillitis.\nPROCEDURE: Tonsillectomy.\nAt the end of the case the tonsillar fossae were injected with 6 mL of 0.25% Marcaine "
+            "with 1:100,000 adrenalin to facilitate postoperative analgesia and hemostasis.")
+    r = review(note, {"code": "J0665", "units": 30, "modifiers": ["JZ"], "icd10": ["G89.18"]})
+    assert r.status("indication") == D, describe(r)
+    r = review(note, {"code": "J0665", "units": 30, "modifiers": ["JZ"], "icd10": ["I10"]})
+    assert r.status("indication").value == "inconsistent", describe(r)

@@ -120,6 +120,7 @@ class Purpose(Record):
     classes: list[str]
     cues: list[str]
     by_timing: bool = True  # also inferred from a documented procedure and the dose's timing
+    icd10: list[str] = []  # claim codes that name the purpose itself (G89.1 acute postprocedural pain)
 
 
 class PurposesFile(_File):

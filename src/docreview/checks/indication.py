@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from docreview.checks.base import CheckContext, Outcome, evidence, make_finding
 from docreview.knowledge import icd10
-from docreview.note.reasons import note_documents_code, supports_prefixes
+from docreview.note.reasons import note_documents_code, purpose_codes, supports_prefixes
 from docreview.schema import Status
 
 
@@ -62,6 +62,8 @@ def check_indication(ctx: CheckContext) -> Outcome:
         injury_pain = any(_pain(r) for r in supporting) and all(c.upper().startswith(("S", "T")) for c in valid_claim)
         if claim_unsupported and (procedural or injury_pain) and _claim_is_documented_diagnosis(ctx, valid_claim):
             claim_unsupported = False
+        if claim_unsupported and _claim_names_purpose(supporting, valid_claim):
+            claim_unsupported = False
         if claim_unsupported:
             f = make_finding(ctx, "IND003", f"Claim codes {', '.join(valid_claim)} do not support {facts.drug}; the note documents {supporting[0].name}.", ev)
             return Outcome(Status.inconsistent, "claim diagnosis codes do not support the drug", ev, [*findings, f])
@@ -88,7 +90,8 @@ def _derived_uses(ctx: CheckContext, findings: list, valid_claim: list[str], sup
         return Outcome(Status.missing, "no reason documented", [], [*findings, f], confident=False)
     ev = [evidence(note, r.start, r.end) for r in reasons[:3]]
     procedural = any(r.from_code and not r.icd10 for r in supporting)
-    if procedural and (not valid_claim or supporting_claim or _claim_is_documented_diagnosis(ctx, valid_claim)):
+    if procedural and (not valid_claim or supporting_claim or _claim_is_documented_diagnosis(ctx, valid_claim)
+                       or _claim_names_purpose(supporting, valid_claim)):
         return Outcome(Status.documented, f"{supporting[0].name}", ev, findings)
     if procedural and _claim_refuted(ctx, valid_claim):
         # Edge case 8: the claim carries the procedure's diagnosis, which the note must document.
@@ -158,6 +161,12 @@ _NONSPECIFIC = ("R", "Z", "A49", "B95", "B96", "B97")  # symptoms, encounters, o
 
 def _nonspecific(code: str) -> bool:
     return icd10.normalize(code).startswith(_NONSPECIFIC)
+
+
+def _claim_names_purpose(supporting: list, valid_claim: list[str]) -> bool:
+    """A claim code that names the documented purpose itself: G89.18 for "postoperative analgesia"."""
+    prefixes = [p for r in supporting if r.from_code and not r.icd10 for p in purpose_codes(r.name)]
+    return bool(prefixes) and supports_prefixes(tuple(valid_claim), prefixes)
 
 
 def _claim_is_documented_diagnosis(ctx: CheckContext, valid_claim: list[str]) -> bool:

@@ -231,6 +231,16 @@ def _purposes() -> tuple[tuple[str, tuple[str, ...], re.Pattern[str], bool], ...
     return tuple(out)
 
 
+@lru_cache(maxsize=1)
+def _purpose_codes() -> dict[str, tuple[str, ...]]:
+    return {p.name: tuple(p.icd10) for p in data_file_as("purposes.json", PurposesFile).purposes}
+
+
+def purpose_codes(name: str) -> tuple[str, ...]:
+    """Claim codes that name a procedural purpose itself ("post-procedural pain": G89.1)."""
+    return _purpose_codes().get(name, ())
+
+
 def class_text(facts: CodeFacts) -> str:
     return " | ".join([facts.drug_class or "", *facts.classes, *facts.purposes]).lower()
 
