@@ -250,3 +250,9 @@ def test_one_giving_told_twice_is_judged_on_the_statement_that_says_how(kb):
 ])
 def test_a_fixed_rate_drip_gives_its_rate_times_the_hours_it_ran(kb, note, dose):
     assert read(note, kb.facts("J2598"), kb).administration.dose_base == (pytest.approx(dose) if dose else None)
+
+
+def test_each_timed_row_of_a_pipe_table_is_a_dose(kb):
+    note = ("Time | Med | Dose | Route\n1402 | midazolam | 2 mg | IV\n1403 | fentanyl | 50 mcg | IV\n"
+            "1406 | midazolam | 1 mg | IV\n1410 | midazolam | 1 mg | IV\n1414 | reduction performed")
+    assert read(note, kb.facts("J2250"), kb).administration.dose_base == 4.0  # 1406 and 1410 are two doses of 1 mg

@@ -25,7 +25,7 @@ _AMOUNT_RE = re.compile(
 )
 # "13:01", "1301 h", "1301 given"; and "at 1301." / "@ 1301": a clock time after "at" or "@".
 _NOT_AN_AMOUNT = r"(?!\s*(?:mg|mcg|g\b|units|ml|cc))"
-_TIME_RE = re.compile(r"(?<![\d.:])(?:(?:[01]?\d|2[0-3]):[0-5]\d|(?:[01]\d|2[0-3])[0-5]\d(?=\s*(?:h\b|hrs\b|:|-|$|\s+[a-z])))(?![\d.])" + _NOT_AN_AMOUNT
+_TIME_RE = re.compile(r"(?<![\d.:])(?:(?:[01]?\d|2[0-3]):[0-5]\d|(?:[01]\d|2[0-3])[0-5]\d(?=\s*(?:h\b|hrs\b|:|-|\||$|\s+[a-z])))(?![\d.])" + _NOT_AN_AMOUNT
                       + r"|(?:(?<=\bat )|(?<=@)|(?<=@ ))(?:[01]\d|2[0-3])[0-5]\d(?!\d|\.\d)" + _NOT_AN_AMOUNT, re.IGNORECASE | re.MULTILINE)
 
 
