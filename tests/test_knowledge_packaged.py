@@ -372,3 +372,14 @@ def test_a_chart_brand_no_public_source_lists_names_its_drug():
 def test_a_descriptor_route_word_names_the_codes_route():
     # "Dexamethasone, lacrimal ophthalmic insert": placed in the canaliculus.
     assert knowledge_base().facts("J1096").allowed_routes == {"intracanalicular"}
+
+
+@pytest.mark.parametrize(("descriptor", "amount"), [
+    ("Injection, ceftolozane 50 mg and tazobactam 25 mg", 75.0),  # a 1.5 g Zerbaxa vial is 20 units
+    ("Injection, betamethasone acetate 3 mg and betamethasone sodium phosphate 3 mg", 6.0),  # 1 mL of Celestone
+    ("Injection, imipenem 4 mg, cilastatin 4 mg and relebactam 2 mg", 10.0),
+    ("Instillation, taurolidine 1.35 mg and heparin sodium 100 units (catheter lock)", 100.0),  # two kinds: the last
+    ("Injection, thyrotropin alpha, 0.9 mg, provided in 1.1 mg vial", 1.1),  # a container, not an ingredient
+])
+def test_a_combination_codes_unit_counts_every_ingredient(descriptor, amount):
+    assert parse_descriptor("J9999", descriptor).unit_amount == amount

@@ -124,6 +124,11 @@ def _packaged_generics() -> frozenset[str]:
     return generic_names()
 
 
+# Between two ingredients' amounts: ", cilastatin " or " and tazobactam ".
+# (Not a container: ", provided in 1.1 mg vial".)
+_INGREDIENT_GAP_RE = re.compile(r"\s*(?:,\s*|\s+and\s+)(?:(?!(?:provided|in|per|of|each|with|vial)\b)[a-z][a-z-]*\s+){1,3}", re.IGNORECASE)
+
+
 @cache  # the lexicon and the drug counts both parse every known code
 def parse_descriptor(code: str, descriptor: str, generics: frozenset[str] | None = None) -> DescriptorFacts:
     """Facts of one descriptor; `generics` (normalised generic names) defaults to the packaged list."""
@@ -143,6 +148,16 @@ def parse_descriptor(code: str, descriptor: str, generics: frozenset[str] | None
             unit_amount = float(m.group("num").replace(",", "")) if m.group("num") else 1.0
             unit = _UNIT_WORDS[m.group("unit").lower()]
             up_to = bool(m.group("upto"))
+            # "ceftolozane 50 mg and tazobactam 25 mg": a unit is the combination, 75 mg of the product
+            # (a 1.5 g vial is 20 units), when every ingredient is counted in the same unit.
+            chain = [m]
+            while len(chain) < len(matches):
+                prev = matches[-len(chain) - 1]
+                if not (prev.group("num") and _INGREDIENT_GAP_RE.fullmatch(text, prev.end(), chain[0].start())):
+                    break
+                chain.insert(0, prev)
+            if len(chain) > 1 and m.group("num") and all(_UNIT_WORDS[c.group("unit").lower()] == unit and not c.group("per") for c in chain):
+                unit_amount = sum(float(c.group("num").replace(",", "")) for c in chain)
             if unit == "million units":
                 unit_amount, unit = unit_amount * 1_000_000, "units"
 
