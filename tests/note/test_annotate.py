@@ -82,3 +82,10 @@ def test_a_calculated_figure_is_marked_and_gives_way_to_the_dose_written_beside_
     assert read(text, kb.facts("J9370"), kb).administration.dose_base == 2
     # Alone, a calculated dose is still the dose the note states.
     assert read("Vincristine calculated dose 1.5 mg IV push via port.", kb.facts("J9370"), kb).administration.dose_base == 1.5
+
+
+def test_a_year_is_no_clock_time():
+    from docreview.note.amounts import find_times
+
+    text = "Illness dates back to October of 2006; Coumadin was administered on 02/19/2007. 1402 | midazolam; given at 0930."
+    assert find_times(text, 0, len(text)) == ["1402", "0930"]

@@ -512,3 +512,9 @@ def test_a_next_dose_header_is_a_plan(kb):
     roles = dict(roles_of(kb, "Stelara 390 mg in NS 250 mL infused IV over 60 min.\n"
                               "Next: ustekinumab 90 mg SC in 8 weeks (self-injected).", "J3358"))
     assert roles["Stelara"] == "administered" and roles["ustekinumab"] != "administered"
+
+
+def test_a_current_medication_list_entry_is_no_giving_without_a_time(kb):
+    text = ("ALLERGIES: , NKDA.,CURRENT MEDICATIONS:  ,1.  Lovenox 60 mg subcutaneously q.12h. initiated.,"
+            "2.  Coumadin 5 mg p.o., was administered on 02/19/2007 and 02/22/2007.")
+    assert dict(roles_of(kb, text, "J1650"))["Lovenox"] == "historical"

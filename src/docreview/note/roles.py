@@ -461,9 +461,12 @@ def _context_role(text: str, w: _Window, event: DoseEvent, cues: RoleCues, now: 
         return "historical"
     if _dispensed(w, cues):
         return "ordered"  # "is given Tylenol No. 3, tabs #4, to take home", "given a prescription for Keflex"
+    kind = event.section.kind if event.section else "neutral"
+    if ("ADMINISTERED" in cats and kind == "not_given" and event.section is not None and event.section.category == "HOME_MEDICATION"
+            and not event.times and not now):
+        return "historical"  # "CURRENT MEDICATIONS: 1. Lovenox 60 mg subcutaneously q.12h. initiated": the list, not a giving
     if "ADMINISTERED" in cats or ("PLANNED" in cats and _aside_record(text, event, cues)):
         return "administered"
-    kind = event.section.kind if event.section else "neutral"
     if "PLANNED" in cats:
         before = _clause_before(w, 8)
         return "requested" if recommending or _has_any(before, cues.request) or _conditional(w, cues) else "ordered"
