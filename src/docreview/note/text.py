@@ -70,6 +70,15 @@ def classify_header(header: str) -> tuple[str, str]:
     found = _section_table().get(key)
     if found is not None:
         return found
+    # "DISCHARGE INSTRUCTIONS/MEDICATIONS": a joined header takes the kind of its first listed part.
+    table = _section_table()
+    parts = [" ".join(p.split()) for p in re.split(r"[/&]|\band\b", key) if p.strip()]
+    if len(parts) > 1:
+        first = parts[0].split()
+        listed = [table.get(p) or table.get(" ".join([*first[:-1], p])) for p in parts]
+        found = next((kind for kind in listed if kind is not None), None)
+        if found is not None:
+            return found
     # A header the table does not list speaks by its words: "Treatment history", "PACU orders".
     words = set(re.findall(r"[a-z]+", key))
     return next((kind for group, kind in _header_words() if not words.isdisjoint(group)), ("neutral", "NEUTRAL"))
