@@ -1,4 +1,5 @@
 """Sections and sentences on snippets: inline headers inside one transcription line."""
+
 import pytest
 
 from docreview.note.text import classify_header, section_at, sections
@@ -66,6 +67,4 @@ def test_a_header_the_table_does_not_list_speaks_by_its_words():
     ("Procedure/Technique", "administration"),
 ])
 def test_a_joined_header_takes_the_kind_of_its_first_listed_part(header, kind):
-    from docreview.note.text import classify_header
-
     assert classify_header(header)[0] == kind
