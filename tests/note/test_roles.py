@@ -518,3 +518,14 @@ def test_a_current_medication_list_entry_is_no_giving_without_a_time(kb):
     text = ("ALLERGIES: , NKDA.,CURRENT MEDICATIONS:  ,1.  Lovenox 60 mg subcutaneously q.12h. initiated.,"
             "2.  Coumadin 5 mg p.o., was administered on 02/19/2007 and 02/22/2007.")
     assert dict(roles_of(kb, text, "J1650"))["Lovenox"] == "historical"
+
+
+def test_the_same_dose_told_again_is_a_restatement_and_another_time_or_site_is_not(kb):
+    told_twice = ("The patient was given etomidate 20 mg. DESCRIPTION OF PROCEDURE: The patient was positioned, "
+                  "given 20 mg of etomidate and 100 mg of succinylcholine.")
+    assert [r for _, r in roles_of(kb, told_twice, "J1953")] == ["administered", "restatement", "administered"]
+    timed = "Versed 2 mg IV at 1301.\nVersed 2 mg IV at 1309."
+    assert [r for _, r in roles_of(kb, timed, "J2250")] == ["administered", "administered"]
+    sites = ("Kenalog 40 mg was injected into the right knee. Attention was then turned to the left knee. "
+             "Kenalog 40 mg was injected into the left knee.")
+    assert [r for _, r in roles_of(kb, sites)] == ["administered", "administered"]

@@ -248,10 +248,14 @@ def _is_total_line(note: NoteFacts, event: DoseEvent) -> bool:
 
 
 def _next_site(note: NoteFacts, first: DoseEvent, later: DoseEvent) -> bool:
+    return next_site(note.text, first, later)
+
+
+def next_site(text: str, first: DoseEvent, later: DoseEvent) -> bool:
     """The later statement of the same dose is given at another site (a new administration)."""
     if later.sentence.start <= first.sentence.start:
         return False
-    return bool(_patterns().next_site.search(note.text, first.sentence.end, later.sentence.end))
+    return bool(_patterns().next_site.search(text, first.sentence.end, later.sentence.end))
 
 
 def total_dose(events: list[DoseEvent], facts: CodeFacts, note: NoteFacts,

@@ -688,6 +688,12 @@ def assign_roles(text: str, events: list[DoseEvent], notes: Annotations | None =
                 continue
             given = any(j != i and roles[j] == "administered" and _same_drug(event, events[j]) for j in range(len(events)))
             roles[i] = "restatement" if given else "other"
+    for i in range(len(events)):
+        # "The patient was given etomidate 20 mg." ... "given 20 mg of etomidate and 100 mg of
+        # succinylcholine": the same dose told again (no other time, no repeat word, no next site)
+        # is one administration told twice.
+        if roles[i] == "administered" and _restates_earlier(text, events, roles, i):
+            roles[i] = "restatement"
     for i, event in enumerate(events):
         # The drug named again, with no amount of its own, after it was given: the same
         # administration told twice ("after adequate sedation with Versed"). One told with its
@@ -782,6 +788,25 @@ def _aside_of(text: str, events: list[DoseEvent], i: int) -> int | None:
 def _bare(event: DoseEvent, record: bool) -> bool:
     kind = event.section.kind if event.section else "neutral"
     return kind != "administration" and not record and not event.amounts and not event.routes and not event.entries
+
+
+def _restates_earlier(text: str, events: list[DoseEvent], roles: list[str], i: int) -> bool:
+    from docreview.note.doses import next_site  # local: doses reads the roles this module assigns
+
+    event = events[i]
+    dose = event.stated_dose
+    if dose is None or event.entries or event.repeat or event.nameless or dose.per_kg:
+        return False
+    for j in range(i):
+        earlier = events[j]
+        same = earlier.stated_dose
+        if (roles[j] != "administered" or not _same_drug(event, earlier) or same is None or earlier.sentence == event.sentence
+                or same.kind != dose.kind or abs(same.total - dose.total) > 1e-9):
+            continue
+        if set(event.times) - set(earlier.times) or next_site(text, earlier, event):
+            continue
+        return True
+    return False
 
 
 def _carries_dose(event: DoseEvent) -> bool:
