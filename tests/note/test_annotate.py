@@ -89,3 +89,12 @@ def test_a_year_is_no_clock_time():
 
     text = "Illness dates back to October of 2006; Coumadin was administered on 02/19/2007. 1402 | midazolam; given at 0930."
     assert find_times(text, 0, len(text)) == ["1402", "0930"]
+
+
+def test_a_strength_per_ml_is_no_container_content_but_a_stated_volume_is():
+    from docreview.note.waste import read_waste
+
+    contents = [a.value for a, _ in read_waste("Ranibizumab 0.3 mg (0.05 mL of 6 mg/mL single-dose prefilled syringe) IVT OD.").vial_contents]
+    assert contents == []
+    contents = [a.value for a, _ in read_waste("Ondansetron 4 mg/2 mL single-dose vial, 4 mg IV push.").vial_contents]
+    assert contents == [4.0]

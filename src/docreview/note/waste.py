@@ -32,7 +32,7 @@ _GIVEN_AFTER = re.compile(rf"\s*(?:\([^)]{{0,20}}\)\s*)?{phrases(_WORDS.given_af
 _MULTI_DOSE = re.compile(r"\b(?:multi[- ]?dose|multiple[- ]dose|multi[- ]use|multiple[- ]use)\b|\bmdv\b", re.IGNORECASE)
 _SINGLE_DOSE = re.compile(r"\b(?:single[- ]dose|single[- ]use|one[- ]time[- ]use)\b|\bsdv\b|\bpreservative[- ]free\b", re.IGNORECASE)
 # (?<![\d.,]): a match starts only where a number starts, so a long digit run is read once.
-_VIAL = re.compile(rf"(?<![\d.,])(?P<amt>{NUM}\s*(?:mg|mcg|g|gm|grams?|units?|ml|cc))(?:\s*/\s*{NUM}?\s*(?:ml|cc))?\s*(?:single[- ]dose\s+|single[- ]use\s+|multi[- ]?dose\s+|sdv\s+|mdv\s+)?(?:vials?|syringes?|bottles?|prefilled|ampules?|ampoules?)\b|\bvials?\s*(?:size|content|strength)?\s*[:=]?\s*(?P<amt2>{NUM}\s*(?:mg|mcg|g|units?|ml))", re.IGNORECASE)
+_VIAL = re.compile(rf"(?<![\d.,])(?P<amt>{NUM}\s*(?:mg|mcg|g|gm|grams?|units?|ml|cc))(?P<per>\s*/\s*(?P<pnum>{NUM})?\s*(?:ml|cc))?\s*(?:single[- ]dose\s+|single[- ]use\s+|multi[- ]?dose\s+|sdv\s+|mdv\s+)?(?:vials?|syringes?|bottles?|prefilled|ampules?|ampoules?)\b|\bvials?\s*(?:size|content|strength)?\s*[:=]?\s*(?P<amt2>{NUM}\s*(?:mg|mcg|g|units?|ml))", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -84,6 +84,8 @@ def read_waste(text: str) -> WasteFacts:
     facts.single_dose = [Quoted(m.start(), m.end()) for m in _SINGLE_DOSE.finditer(text)]
     facts.leftover_words = [Quoted(m.start(), m.end()) for m in LEFTOVER_RE.finditer(text)]
     for m in _VIAL.finditer(text):
+        if m.group("per") and not m.group("pnum"):
+            continue  # "6 mg/mL single-dose prefilled syringe": a strength, not what the container holds
         group = "amt" if m.group("amt") else "amt2"
         amounts = find_amounts(text, m.start(group), m.end(group) + 1)
         if amounts:
