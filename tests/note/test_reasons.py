@@ -115,3 +115,16 @@ def test_calcium_is_no_cancer(kb):
     from docreview.note.reasons import find_reasons
 
     assert not find_reasons("Ca 8.8, renal function normal.", kb.facts("J9060"))
+
+
+def test_a_review_of_systems_negates_every_condition_of_its_list():
+    from docreview.knowledge.facts import knowledge_base
+    from docreview.note.reading import read
+
+    kb = knowledge_base()
+    note = ("RESPIRATIONS: No shortness of breath or cough, although easily winded.\n"
+            "Levaquin 500 mg IV given.")
+    assert not [r for r in read(note, kb.facts("J1956"), kb).note.reasons if "bronchitis" in r.name]
+    # A condition after the clause turns is not negated.
+    note = "No fever, but a productive cough for 3 days. Levaquin 500 mg IV given."
+    assert [r for r in read(note, kb.facts("J1956"), kb).note.reasons if "bronchitis" in r.name]

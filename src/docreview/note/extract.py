@@ -1041,7 +1041,14 @@ def _negated(notes: Annotations, reason: Reason, sents: list[Sentence]) -> bool:
     first = next((i for i, t in enumerate(toks) if t.start >= reason.start), 0)
     last = max((i for i, t in enumerate(toks) if t.end <= reason.end), default=first)
     cats = categories_for(toks, modifiers, first, last)
-    return "NOT_GIVEN" in cats
+    # A review of systems lists what is absent: "No shortness of breath or cough" (a drug's "no"
+    # reaches three words; a condition list runs on to the end of its clause).
+    return "NOT_GIVEN" in cats or bool(_NEGATED_LIST_RE.search(notes.text, sent.start, reason.start))
+
+
+# "no", "denies", "negative for" ... then up to eight words of the same clause before the condition.
+_NEGATED_LIST_RE = re.compile(r"\b(?:no|denies|denied|negative\s+for|free\s+of|absence\s+of)\b(?:(?!\b(?:but|although|however|except|though|yet|with|has|had|reports?|does)\b)[^.;:\n]){0,60}$",
+                              re.IGNORECASE)
 
 
 def _section_kind(secs: list[SectionSpan], pos: int) -> str:
