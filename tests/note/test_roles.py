@@ -529,3 +529,10 @@ def test_the_same_dose_told_again_is_a_restatement_and_another_time_or_site_is_n
     sites = ("Kenalog 40 mg was injected into the right knee. Attention was then turned to the left knee. "
              "Kenalog 40 mg was injected into the left knee.")
     assert [r for _, r in roles_of(kb, sites)] == ["administered", "administered"]
+
+
+def test_a_prn_regimen_started_is_an_order_but_a_charted_prn_dose_is_a_giving(kb):
+    roles = dict(roles_of(kb, "She was placed on Demerol 50 and Vistaril 25 mg IM q3-4h. p.r.n. for pain.", "J2175"))
+    assert roles["Demerol"] == "ordered"
+    mar = "hydromorphone 1 mg IV q3h PRN severe pain: 0300 1 mg IV (pain 8) AB; 0915 1 mg IV (pain 7) CD"
+    assert dict(roles_of(kb, mar, "J1170"))["hydromorphone"] == "administered"

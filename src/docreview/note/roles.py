@@ -93,6 +93,7 @@ class RoleCues(Record):
     family_members: frozenset[str]
     family_possessives: frozenset[str]  # "her mother received ...": words before the family member
     request_after: frozenset[str]
+    as_needed: frozenset[str] = frozenset()  # "placed on Demerol 50 mg IM q3-4h p.r.n.": a PRN regimen, an order
 
 
 @lru_cache(maxsize=1)
@@ -462,6 +463,9 @@ def _context_role(text: str, w: _Window, event: DoseEvent, cues: RoleCues, now: 
     if _dispensed(w, cues):
         return "ordered"  # "is given Tylenol No. 3, tabs #4, to take home", "given a prescription for Keflex"
     kind = event.section.kind if event.section else "neutral"
+    if ("ADMINISTERED" in cats and "PLANNED" in cats and not event.times and not event.entries and not now
+            and _has_any(_clause(w), cues.as_needed)):
+        return "ordered"  # "She was placed on Demerol 50 and Vistaril 25 mg IM q3-4h. p.r.n. for pain"
     if ("ADMINISTERED" in cats and kind == "not_given" and event.section is not None and event.section.category == "HOME_MEDICATION"
             and not event.times and not now):
         return "historical"  # "CURRENT MEDICATIONS: 1. Lovenox 60 mg subcutaneously q.12h. initiated": the list, not a giving
