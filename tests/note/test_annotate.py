@@ -98,3 +98,11 @@ def test_a_strength_per_ml_is_no_container_content_but_a_stated_volume_is():
     assert contents == []
     contents = [a.value for a, _ in read_waste("Ondansetron 4 mg/2 mL single-dose vial, 4 mg IV push.").vial_contents]
     assert contents == [4.0]
+
+
+def test_a_vial_size_is_read_on_its_own_line_and_an_sdv_is_a_vial():
+    from docreview.note.waste import read_waste
+
+    text = ("Bevacizumab (Avastin) 5 mg/kg x 82 kg = 410 mg\n"
+            "Vials used: Avastin 400 mg/16 mL SDV lot 3491128 + Avastin 100 mg/4 mL SDV lot 3488802")
+    assert [a.value for a, _ in read_waste(text).vial_contents] == [400.0, 100.0]  # not the dose on the line above

@@ -32,7 +32,7 @@ _GIVEN_AFTER = re.compile(rf"\s*(?:\([^)]{{0,20}}\)\s*)?{phrases(_WORDS.given_af
 _MULTI_DOSE = re.compile(r"\b(?:multi[- ]?dose|multiple[- ]dose|multi[- ]use|multiple[- ]use)\b|\bmdv\b", re.IGNORECASE)
 _SINGLE_DOSE = re.compile(r"\b(?:single[- ]dose|single[- ]use|one[- ]time[- ]use)\b|\bsdv\b|\bpreservative[- ]free\b", re.IGNORECASE)
 # (?<![\d.,]): a match starts only where a number starts, so a long digit run is read once.
-_VIAL = re.compile(rf"(?<![\d.,])(?P<amt>{NUM}\s*(?:mg|mcg|g|gm|grams?|units?|ml|cc))(?P<per>\s*/\s*(?P<pnum>{NUM})?\s*(?:ml|cc))?\s*(?:single[- ]dose\s+|single[- ]use\s+|multi[- ]?dose\s+|sdv\s+|mdv\s+)?(?:vials?|syringes?|bottles?|prefilled|ampules?|ampoules?)\b|\bvials?\s*(?:size|content|strength)?\s*[:=]?\s*(?P<amt2>{NUM}\s*(?:mg|mcg|g|units?|ml))", re.IGNORECASE)
+_VIAL = re.compile(rf"(?<![\d.,])(?P<amt>{NUM}\s*(?:mg|mcg|g|gm|grams?|units?|ml|cc))(?P<per>\s*/\s*(?P<pnum>{NUM})?\s*(?:ml|cc))?[ \t]*(?:single[- ]dose\s+|single[- ]use\s+|multi[- ]?dose\s+|sdv\s+|mdv\s+)?(?:vials?|syringes?|bottles?|prefilled|ampules?|ampoules?|sdvs?|mdvs?)\b|\bvials?\s*(?:size|content|strength)?\s*[:=]?\s*(?P<amt2>{NUM}\s*(?:mg|mcg|g|units?|ml))", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
