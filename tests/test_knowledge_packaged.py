@@ -367,6 +367,8 @@ def test_a_chart_brand_no_public_source_lists_names_its_drug():
     kb = knowledge_base()
     reading = read("She was treated with Decadron 6mg IV qhours and Cytoxan 0.75gm/m2 (1.25gm).", kb.facts("J9070"), kb)
     assert reading.administration.dose_base == 1250
+    reading = read("Medications: IV heparin. IV ReoPro 0.25 mg/kg bolus, weight 80 kg.", kb.facts("J0130"), kb)
+    assert reading.administration.state == "given"
 
 
 def test_a_descriptor_route_word_names_the_codes_route():
