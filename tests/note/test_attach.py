@@ -388,3 +388,13 @@ def test_a_sedation_header_still_names_its_drugs_route(kb):
     text = "OPERATION: Left chest tube placement.\nIV SEDATION: 5 mg of Versed total given under pulse ox monitoring."
     reading = read(text, kb.facts("J2250"), kb)
     assert {r.route for e in reading.administration.counted for r in e.routes} == {"intravenous"}
+
+
+def test_the_giving_after_a_preparation_is_the_dose(kb):
+    text = ("2214 naloxone 0.4 mg/mL 1 mL single-dose vials x4 drawn up (1.6 mg); 1.4 mg (3.5 mL) given IV push via 24g L hand PIV.\n"
+            "Remaining 0.5 mL (0.2 mg) in last vial discarded.")
+    assert read(text, kb.facts("J2312"), kb).administration.dose_base == pytest.approx(1.4)
+    # A needle's gauge and length on the giving line are no dose.
+    text = ("Haloperidol decanoate 100 mg/mL, 5 mL MULTIPLE-DOSE vial, lot HD8831: 1 mL = 100 mg drawn.\n"
+            "Given deep IM L gluteal (Z-track) 10:50, 21g 1.5\". Tolerated.")
+    assert read(text, kb.facts("J1631"), kb).administration.dose_base == 100

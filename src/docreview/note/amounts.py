@@ -95,7 +95,8 @@ def _patterns() -> _Patterns:
         # "IV started 22g R forearm": a side and a limb alone say where the catheter went.
         gauge_after=pattern(rf"\s*(?:[\d.]+\s*(?:in|inch|\"|cm)\s*)?(?:{alternation(cues.needle_site_words)}\s+){{0,3}}"
                             rf"(?:{alternation(cues.needle_after_prefixes)}|x\s*[\d.]+\s*(?:in|inch|\"))"
-                            rf"|\s*(?:{alternation(cues.needle_site_words)}\s+){{0,2}}{alternation(cues.catheter_sites)}\b"),
+                            rf"|\s*(?:{alternation(cues.needle_site_words)}\s+){{0,2}}{alternation(cues.catheter_sites)}\b"
+                            r"|\s*[\d.]+\s*(?:in\b|inch|\")"),  # "21g 1.5\"": a needle's gauge and length
         gauge_before=pattern(rf"{alternation(cues.needle_before_word_ends)}[\s,;:(-]*$"),  # "PIV (22g)"
         # "1% lidocaine", "0.25% Marcaine": a weight/volume percent is a concentration (1% = 1 g per
         # 100 mL = 10 mg/mL). Not "50% of the dose", not "98% on room air".

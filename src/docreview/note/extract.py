@@ -25,7 +25,7 @@ from docreview.note.drugs import DrugMention, lexicon_for
 from docreview.note.nameless import nameless_continuations, nameless_givings, nameless_routes, nameless_totals
 from docreview.note.phrases import alternation, pattern, phrases
 from docreview.note.reasons import Reason, find_reasons, is_linked, word_stems
-from docreview.note.roles import SECONDARY, assign_roles
+from docreview.note.roles import SECONDARY, assign_roles, role_cues
 from docreview.note.text import SectionSpan, Sentence, enclosing_parenthesis, section_at, sections, sentences
 from docreview.note.vocab import RouteMatch
 from docreview.note.waste import LEFTOVER_RE, WasteFacts, read_waste
@@ -393,10 +393,16 @@ def read_note(text: str, facts: CodeFacts, kb: KnowledgeBase) -> NoteFacts:
             last_in_sentence = all(not m.codes for k, m in enumerate(in_sentence[j + 1 :], j + 1) if k not in asides)
             # A vial's volume ("(1 mL single-dose vial)") is a dose only when no dose line follows.
             dosed = [a for a in amounts if is_dose(a) and not (a.kind == "volume" and (CONTAINER_AFTER_RE.match(text, a.end) or _fluid_volume(text, a)))]
-            if last_in_sentence and (not dosed or not routes):
+            preparing = bool(dosed) and _prepares(text, sent)
+            if last_in_sentence and (not dosed or not routes or preparing):
                 more_amounts, more_routes = _following_lines(notes, sents, idx, mentions, sent)
                 # "Drug: dex 10 mg/mL (1 mL vial)" then "Dose: 0.6 mg/kg = 9 mg IM": the dose line wins.
-                amounts = amounts if dosed or not more_amounts else amounts + more_amounts
+                # So does the giving after a preparation: "4 vials drawn up (1.6 mg); 1.4 mg (3.5 mL) given IV push".
+                given_after = preparing and any(is_dose(a) for a in more_amounts) and _gives(text, more_amounts)
+                if given_after:
+                    amounts = [a for a in amounts if not is_dose(a)] + more_amounts
+                elif not dosed and more_amounts:
+                    amounts = amounts + more_amounts
                 routes = routes or more_routes
             # "After adequate IV sedation was administered, 15 cc of ... lidocaine was injected": the sedation's route.
             routes = [r for r in routes if not _owned_route(text, sent, r)]
@@ -479,6 +485,23 @@ def read_note(text: str, facts: CodeFacts, kb: KnowledgeBase) -> NoteFacts:
 
 
 _TITLE_MAX = 160  # "PROCEDURE: Lumbar epidural steroid injection." is a title; a long body is not
+
+
+_WORD_RE = re.compile(r"[a-z]+")
+
+
+def _prepares(text: str, sent: Sentence) -> bool:
+    """The statement prepares the drug ("drawn up", "reconstituted") and says nothing of giving it."""
+    words = set(_WORD_RE.findall(text[sent.start : sent.end].lower()))
+    cues = role_cues()
+    return bool(words & cues.preparation) and not words & cues.administration_verbs
+
+
+def _gives(text: str, amounts: list[Amount]) -> bool:
+    """The line the amounts were read on says they were given."""
+    start, end = _line_bounds(text, amounts[0].start)
+    clause_start = max(text.rfind(";", start, amounts[0].start) + 1, start)
+    return bool(set(_WORD_RE.findall(text[clause_start:end].lower())) & role_cues().administration_verbs)
 
 
 def _later_negation_overrules(notes: Annotations, events: list[DoseEvent]) -> None:
