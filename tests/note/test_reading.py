@@ -256,3 +256,11 @@ def test_each_timed_row_of_a_pipe_table_is_a_dose(kb):
     note = ("Time | Med | Dose | Route\n1402 | midazolam | 2 mg | IV\n1403 | fentanyl | 50 mcg | IV\n"
             "1406 | midazolam | 1 mg | IV\n1410 | midazolam | 1 mg | IV\n1414 | reduction performed")
     assert read(note, kb.facts("J2250"), kb).administration.dose_base == 4.0  # 1406 and 1410 are two doses of 1 mg
+
+
+def test_a_stated_total_written_as_a_sum_is_read_whole(kb):
+    note = ("| 1402 | Tirofiban (AGGRASTAT) 25 mcg/kg bolus = 2,250 mcg IV over 3 min |\n"
+            "| 1402 | Tirofiban infusion 0.15 mcg/kg/min = 13.5 mcg/min started |\n"
+            "| 1512 | Tirofiban infusion stopped (no post-PCI infusion; bleeding risk) - infused 70 min x 13.5 mcg/min = 945 mcg |\n"
+            "Tirofiban total this date: 2,250 + 945 = 3,195 mcg (3.195 mg).")
+    assert read(note, kb.facts("J3246"), kb).administration.dose_base == pytest.approx(3.195)

@@ -358,7 +358,9 @@ def read_note(text: str, facts: CodeFacts, kb: KnowledgeBase) -> NoteFacts:
             # A route may follow a mixture ("Kenalog 40 mg + 2 mL lido injected into the knee");
             # an amount after "+" or "then" belongs to the next drug.
             brk = _CLAUSE_BREAK_RE.search(text, mention.end, seg_end)
-            amount_end = brk.start() if brk and "+" in brk.group(0) else seg_end
+            # A "+" between bare numbers is arithmetic: "Tirofiban total: 2,250 + 945 = 3,195 mcg".
+            arithmetic = brk is not None and bool(_ARITHMETIC_RE.match(text, brk.start()))
+            amount_end = brk.start() if brk and "+" in brk.group(0) and not arithmetic else seg_end
             seg_end = brk.start() if brk and "+" not in brk.group(0) else seg_end
             if skip is not None and skip[0] < amount_end:
                 amounts = notes.amounts_in(seg_start, skip[0]) + notes.amounts_in(skip[1], amount_end)
@@ -488,6 +490,7 @@ _TITLE_MAX = 160  # "PROCEDURE: Lumbar epidural steroid injection." is a title; 
 
 
 _WORD_RE = re.compile(r"[a-z]+")
+_ARITHMETIC_RE = re.compile(r"\s*\+\s*[\d,.]+\s*(?:[+=])")
 
 
 def _prepares(text: str, sent: Sentence) -> bool:
