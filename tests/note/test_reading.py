@@ -264,3 +264,9 @@ def test_a_stated_total_written_as_a_sum_is_read_whole(kb):
             "| 1512 | Tirofiban infusion stopped (no post-PCI infusion; bleeding risk) - infused 70 min x 13.5 mcg/min = 945 mcg |\n"
             "Tirofiban total this date: 2,250 + 945 = 3,195 mcg (3.195 mg).")
     assert read(note, kb.facts("J3246"), kb).administration.dose_base == pytest.approx(3.195)
+
+
+def test_a_gloss_that_describes_the_vial_leaves_the_giving_and_its_volume_to_the_drug(kb):
+    note = ("1346 3% chloroprocaine (Nesacaine-MPF 30 mg/mL, 20 mL single-dose vial) 10 mL via epidural catheter.\n"
+            "1349 additional 3% chloroprocaine 5 mL via epidural catheter. Remaining 5 mL of vial discarded.")
+    assert read(note, kb.facts("J2401"), kb).administration.dose_base == 450  # 15 mL x 30 mg/mL, not the 20 mL vial

@@ -14,7 +14,7 @@ from typing import NamedTuple
 
 from docreview.data_files import DoseCuesFile, data_file_as
 from docreview.knowledge.facts import CodeFacts
-from docreview.note.amounts import UNIT_ALT, Amount, find_amounts
+from docreview.note.amounts import CONTAINER_AFTER_RE, UNIT_ALT, Amount, find_amounts
 from docreview.note.extract import DoseEvent, NoteFacts, dose_order
 from docreview.note.phrases import alternation, pattern
 from docreview.units import code_unit_kind, to_base
@@ -187,6 +187,11 @@ def _statement_dose(event: DoseEvent, facts: CodeFacts, note: NoteFacts, concs: 
         if all(v is not None for v in converted):
             return sum(v for v in converted if v is not None), ""
     amounts = [a for a in event.dose_amounts if not _is_diluent(note.text, a)]
+    # "(Nesacaine-MPF 30 mg/mL, 20 mL single-dose vial) 10 mL via epidural catheter": the vial's
+    # volume gives way to a volume given.
+    vial_volumes = [a for a in amounts if a.kind == "volume" and CONTAINER_AFTER_RE.match(note.text, a.end)]
+    if vial_volumes and any(a.kind == "volume" and a not in vial_volumes for a in amounts):
+        amounts = [a for a in amounts if a not in vial_volumes]
     if not amounts:
         # A drip: the infused total ("Pump total: 63 mL = 126 mg"), not the bag, is the dose.
         amounts = _infused_total(note, event) or _rate_by_running_times(note, event)

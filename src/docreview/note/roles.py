@@ -275,6 +275,17 @@ def _near(w: _Window, words: frozenset[str], before: int = 8, after: int = 15) -
     return _has_any(w.toks[max(0, w.first - before) : w.last + 1 + after], words)
 
 
+def _given_after_gloss(text: str, event: DoseEvent) -> bool:
+    """'3% chloroprocaine (Nesacaine-MPF 30 mg/mL, 20 mL single-dose vial) 10 mL via epidural
+    catheter': the vial is the gloss's aside; a route after it says the drug was given."""
+    from docreview.note.vocab import route_vocabulary
+
+    if event.mention.gloss is None:
+        return False
+    close = text.find(")", event.mention.end, event.sentence.end)
+    return close >= 0 and bool(route_vocabulary().find(text[close + 1 : event.sentence.end]))
+
+
 def _inside_parentheses(text: str, event: DoseEvent, clause: list[Token]) -> list[Token]:
     """A mention inside '( ... )' reads its clause inside them: '(10 mL of 10% calcium gluconate vial)'."""
     around = enclosing_parenthesis(text, event.mention.start, event.mention.end, event.sentence.start, event.sentence.end)
@@ -586,7 +597,7 @@ def assign_roles(text: str, events: list[DoseEvent], notes: Annotations | None =
         header_words = header.replace("/", " ").split()
         container_header = bool(header_words) and header_words[0] in cues.container_after
         container = framed or ((_container_cue(w, cues) or container_header or _concentration_aside(text, event))
-                               and not administers and not _route_in(text, clause))
+                               and not administers and not _route_in(text, clause) and not _given_after_gloss(text, event))
         sentence_words = frozenset(t.text for t in w.toks)
         if _retracted(w, cues):
             role = "other"  # "Drew up 2 mL of triamcinolone from ... -- correction: ...": struck out
