@@ -206,6 +206,7 @@ class ExtractCuesFile(_File):
     tissue_inject_prefixes: list[str] = Field(min_length=1)  # a local anesthetic "injected" with no route: infiltrated
     route_owners: list[str] = Field(min_length=1)  # "IV fluids", "Topical Gelfoam": the route of that, not of a drug
     feeding_words: list[str] = Field(min_length=1)  # "fed EBM per os": the route of the feeding
+    order_headers: list[str] = Field(min_length=1)  # "Order: infliximab ... = 410 mg": the record's drug for a giving that names none
     continuations: list[str] = Field(min_length=1)  # "Remaining 75 mg IV push": more of the drug given just before
 
 

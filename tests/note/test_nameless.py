@@ -146,3 +146,15 @@ def test_a_total_line_after_a_site_table_is_the_products_dose(kb):
 def test_a_continuation_line_adds_to_the_drug_given_just_before(kb, note, code, dose):
     reading = read(note, kb.facts(code), kb)
     assert reading.administration.dose_base == dose, [(e.mention.name, e.role, e.amounts) for e in reading.note.events]
+
+
+def test_an_order_field_names_the_drug_of_a_flowsheet_whose_rows_name_none(kb):
+    note = ("Order: infliximab-abda (RENFLEXIS) 5 mg/kg IV every 8 weeks = 410 mg in 0.9% NaCl 250 mL\n"
+            "Premeds (0915): acetaminophen 650 mg PO, cetirizine 10 mg PO.\n"
+            "| Time | Rate (mL/h) | Comment |\n| 0930 | 10 | start via 22g R forearm PIV |\n"
+            "| 1130 | -- | infusion complete, 410 mg infused; line flushed NS |")
+    reading = read(note, kb.facts("Q5104"), kb)
+    assert reading.administration.state == "given" and reading.administration.dose_base == 410
+    # A plan is still no record: "Plan: start infliximab 5 mg/kg" then "infusion ... tolerated" in another visit's words.
+    plan = "Plan: infliximab-abda 5 mg/kg IV at the next visit.\nToday: infusion chair cleaned."
+    assert read(plan, kb.facts("Q5104"), kb).administration.state != "given"

@@ -76,7 +76,7 @@ def nameless_givings(notes: Annotations, events: Sequence[DoseEvent], has_mentio
     `has_mention(start, end)`: whether a drug is named in the span."""
     sections = list(notes.sections)
     given = [e.mention for e in events if e.role == "administered"]
-    pending = [e for e in events if e.role in PENDING and not _listed_away(e.section)
+    pending = [e for e in events if e.role in PENDING and (not _listed_away(e.section) or _order_field(e.section))
                and not any(e.mention.same_drug(m) for m in given)]
     if not pending:
         return []
@@ -212,6 +212,16 @@ def _open_giving_between(events: Sequence[DoseEvent], antecedent: DoseEvent, sen
 # "Total 155 units in 31 sites", "Total dose: 200 units", "Total administered: 40 mg".
 _TOTAL_LINE_RE = re.compile(r"[ \t]*(?:[-*•][ \t]*)?total\b(?:[ \t]+(?:dose|amount|given|administered|injected|of))*[ \t]*:?[ \t]*(?=\d)",
                             re.IGNORECASE)
+
+
+@lru_cache(maxsize=1)
+def _order_headers() -> frozenset[str]:
+    return frozenset(data_file_as("extract_cues.json", ExtractCuesFile).order_headers)
+
+
+def _order_field(section: SectionSpan | None) -> bool:
+    """'Order: infliximab-abda 5 mg/kg IV = 410 mg' in a flowsheet: the record's order, not a plan."""
+    return section is not None and " ".join(section.header.lower().split()) in _order_headers()
 
 
 def _listed_away(section: SectionSpan | None) -> bool:
