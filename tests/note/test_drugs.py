@@ -121,3 +121,10 @@ def test_twin_codes_share_their_generic_names_not_their_brands():
     # A pass-through code's brand list names a sibling product (Darzalex Faspro under C9476): not the IV code's.
     reading = read("Darzalex Faspro 1,800 mg/15 mL injected subcutaneously into the abdomen.", kb.facts("J9145"), kb)
     assert reading.administration.state != "given"
+
+
+def test_a_brand_suffix_is_found_written_with_a_hyphen():
+    from docreview.note.drugs import lexicon_for
+
+    found = lexicon_for(knowledge_base()).find("Bicillin C-R 1,200,000 units deep IM")
+    assert [sorted(m.codes) for m in found] == [["J0558"]]

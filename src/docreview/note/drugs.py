@@ -70,6 +70,9 @@ def _index(kb: KnowledgeBase) -> dict[str, list[_Entry]]:
                 if words and len("".join(words)) >= 2:
                     # Generic names only: a pass-through code's brand list may hold a sibling product's.
                     names.setdefault(words, set()).update({facts.code} | (set() if name in brands else codes))
+                    if len(words) > 1 and len(words[-1]) == 2 and words[-1].isalpha():
+                        # "Bicillin CR" is also written "BICILLIN C-R" (and "Bicillin L-A").
+                        names.setdefault((*words[:-1], words[-1][0], words[-1][1]), set()).add(facts.code)
     # Chart abbreviations ("KCl", "TXA", "vanco") carry the codes of the name they stand for.
     for short, full in data_file_as("drug_abbreviations.json", DrugAbbreviationsFile).abbreviations.items():
         codes = names.get(tuple(normalize_name(full).split()))
