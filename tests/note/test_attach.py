@@ -320,6 +320,9 @@ def test_a_route_written_after_another_drug_on_the_line_before_is_that_drugs(kb)
     pytest.param("ANESTHESIA: General endotracheal and injectable 1% lidocaine and 0.25% Marcaine.",
                  "J2003", set(), id="an injectable anesthetic is named, not injected"),
     pytest.param("Kenalog 40 mg was injected with a 25-gauge needle.", "J3301", set(), id="only a local anesthetic is infiltrated by default"),
+    pytest.param("ANESTHESIA: General. The patient received 6 mL of 0.25% Marcaine local anesthetic on each side.\n"
+                 "PROCEDURE NOTE: The skin was closed. The area was injected with 6 mL of 0.25% Marcaine local anesthetic.",
+                 "J0665", {"local infiltration"}, id="the body's injection, a restatement, names the field's giving's route"),
     pytest.param("After the successful placement of an epidural, as well as general anesthesia, administration 1 gm of Ancef preoperatively.",
                  "J0690", set(), id="an epidural placed is an anesthetic, not the antibiotic's route"),
     pytest.param("An epidural catheter was placed and 10 mL of 0.25% bupivacaine was given via the epidural.",

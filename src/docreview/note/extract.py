@@ -450,6 +450,7 @@ def read_note(text: str, facts: CodeFacts, kb: KnowledgeBase) -> NoteFacts:
     _sedation_route(notes, events, kb)
     _anesthesia_routes(notes, secs, events, kb)
     _infiltrated_anesthetics(notes, events, kb)
+    _routes_from_other_mentions(events)  # a restatement infiltrated ("The area was injected with 6 mL of Marcaine") names the giving's route
     if "oral" not in facts.allowed_routes:
         _drop_oral_pairs(text, events)
     for index, routes in nameless_routes(notes, events, mentions.any_in):
@@ -618,7 +619,7 @@ def _infiltrated_anesthetics(notes: Annotations, events: list[DoseEvent], kb: Kn
     anesthetic injected into tissue, with no route written, is infiltrated locally (a nerve block,
     a joint or a vein is written as such and is read first)."""
     for event in events:
-        if event.routes or event.role != "administered":
+        if event.routes or event.role not in ("administered", "restatement"):
             continue
         injected = _patterns().injected_into_tissue.search(notes.text, event.sentence.start, event.sentence.end)
         if injected is None or any(not _owned_route(notes.text, event.sentence, r) for r in notes.routes_in(event.sentence.start, event.sentence.end)):
