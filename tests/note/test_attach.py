@@ -332,6 +332,8 @@ def test_a_route_written_after_another_drug_on_the_line_before_is_that_drugs(kb)
     pytest.param("CBC and cultures were done. IV fluids of D10 at a rate of 6 mL an hour. Ampicillin and gentamicin were started "
                  "via protocol. Baby was fed EBM 22 and NeoSure per os.", "J0290", set(), id="the fluids' and the feeding's routes"),
     pytest.param("IV access obtained. Ampicillin 2 g was given at 1010.", "J0290", set(), id="an access line is no route statement"),
+    pytest.param("PCO2 was 29 and pO2 was 66 on 15 liters. The patient was given a total of 5 mg of Versed.", "J2250", set(),
+                 id="a blood gas's pO2 is no oral route"),
     pytest.param("Product: Cardene IV premixed nicardipine 20 mg/200 mL (0.1 mg/mL), single-use bag, infused over 2 h. No waste.",
                  "J2404", {"intravenous"}, id="two names of one product in a sentence share the route"),
     pytest.param("Peripheral IV placed in the R AC. Pump set up, IV infusion started. Ampicillin 2 g was given at 1010.", "J0290",
