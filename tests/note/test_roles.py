@@ -536,3 +536,10 @@ def test_a_prn_regimen_started_is_an_order_but_a_charted_prn_dose_is_a_giving(kb
     assert roles["Demerol"] == "ordered"
     mar = "hydromorphone 1 mg IV q3h PRN severe pain: 0300 1 mg IV (pain 8) AB; 0915 1 mg IV (pain 7) CD"
     assert dict(roles_of(kb, mar, "J1170"))["hydromorphone"] == "administered"
+
+
+def test_a_dose_the_patient_accepted_was_given_and_one_refused_was_not(kb):
+    text = ("23:10 Offered olanzapine 10 mg IM - pt refused injection. Offered PO alternative: accepted olanzapine ODT "
+            "(Zyprexa Zydis) 10 mg, placed on tongue and dissolved, observed swallowing at 23:12.")
+    roles = [r for _, r in roles_of(kb, text, "J2359")]
+    assert roles[:2] == ["deferred", "administered"]
