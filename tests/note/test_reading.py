@@ -270,3 +270,12 @@ def test_a_gloss_that_describes_the_vial_leaves_the_giving_and_its_volume_to_the
     note = ("1346 3% chloroprocaine (Nesacaine-MPF 30 mg/mL, 20 mL single-dose vial) 10 mL via epidural catheter.\n"
             "1349 additional 3% chloroprocaine 5 mL via epidural catheter. Remaining 5 mL of vial discarded.")
     assert read(note, kb.facts("J2401"), kb).administration.dose_base == 450  # 15 mL x 30 mg/mL, not the 20 mL vial
+
+
+def test_a_whole_vial_diluted_to_a_volume_and_instilled_is_the_vials_content(kb):
+    note = ("Pharmacy prep: TICE BCG 50 mg vial reconstituted w/ 1 mL sterile NS, then diluted to 50 mL total in NS.\n"
+            "Procedure: 14 Fr catheter placed, residual 20 mL drained. Entire 50 mg / 50 mL suspension instilled "
+            "intravesically by gravity. No vial residual - whole vial used.")
+    reading = read(note, kb.facts("J9030"), kb)
+    assert reading.administration.dose_base == 50  # the diluent volumes are no dose; urine drained is no waste
+    assert not reading.note.waste.discarded

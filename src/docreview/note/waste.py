@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
-from docreview.data_files import WasteWordsFile, data_file_as
+from docreview.data_files import AmountCuesFile, WasteWordsFile, data_file_as
 from docreview.note.amounts import NUM, Amount, find_amounts
 from docreview.note.phrases import phrases
 
@@ -51,6 +52,13 @@ class WasteFacts:
     leftover_words: list[Quoted] = field(default_factory=list)  # any word about leftover drug
 
 
+@lru_cache(maxsize=1)
+def _removed_after() -> re.Pattern[str]:
+    """Fluid taken out of the patient (data/amount_cues.json removed_fluid) right after an amount."""
+    words = data_file_as("amount_cues.json", AmountCuesFile).removed_fluid
+    return re.compile(rf"\s*(?:\([^)]{{0,20}}\)\s*)?(?:was\s+|were\s+)?{phrases(words)}", re.IGNORECASE)
+
+
 def read_waste(text: str) -> WasteFacts:
     facts = WasteFacts()
     seen: set[int] = set()
@@ -60,6 +68,8 @@ def read_waste(text: str) -> WasteFacts:
             continue
         if _GIVEN_AFTER.match(text, amounts[0].end):
             continue  # "Remaining 75 mg (1.5 mL) IV push over 2 min": the rest of the dose, given
+        if _removed_after().match(text, amounts[0].end):
+            continue  # "residual 20 mL drained": urine out of the bladder, not drug
         # "remaining 150 mL (15 g)": the amount in parentheses is the same waste in another unit.
         same = [amounts[0]] + [b for a, b in zip(amounts, amounts[1:], strict=False) if re.fullmatch(r"\s*\(\s*", text[a.end : b.start])][:1]
         for amount in same:
