@@ -128,3 +128,12 @@ def test_a_brand_suffix_is_found_written_with_a_hyphen():
 
     found = lexicon_for(knowledge_base()).find("Bicillin C-R 1,200,000 units deep IM")
     assert [sorted(m.codes) for m in found] == [["J0558"]]
+
+
+def test_of_two_glossed_names_with_no_code_in_common_the_brand_names_the_product():
+    from docreview.note.reading import read
+
+    kb = knowledge_base()
+    note = "penicillin G benzathine/penicillin G procaine (BICILLIN C-R) 1,200,000 units/2 mL prefilled syringe - 1,200,000 units deep IM"
+    reading = read(note, kb.facts("J0558"), kb)
+    assert reading.administration.state == "given" and reading.administration.dose_base == 1_200_000

@@ -17,7 +17,7 @@ from functools import cache, lru_cache, partial
 from typing import NamedTuple
 
 from docreview.data_files import DrugAbbreviationsFile, ExtractCuesFile, data_file_as
-from docreview.knowledge.facts import CodeFacts, KnowledgeBase
+from docreview.knowledge.facts import CodeFacts, KnowledgeBase, normalize_name
 from docreview.note.amounts import CONTAINER_AFTER_RE, NUM, UNIT_ALT, Amount, Weight, find_times, find_weight, is_dose
 from docreview.note.annotate import Annotations
 from docreview.note.context import categories_for
@@ -269,7 +269,8 @@ class NoteFacts:
         return [e for e in self.events if code in e.mention.codes]
 
 
-def _merge_adjacent(text: str, mentions: list[DrugMention], specific: Callable[[frozenset[str]], bool]) -> list[DrugMention]:
+def _merge_adjacent(text: str, mentions: list[DrugMention], specific: Callable[[frozenset[str]], bool],
+                    brand: Callable[[DrugMention], bool] = lambda m: False) -> list[DrugMention]:
     """'Solu-Medrol (methylprednisolone)' is one mention; keep the more specific codes.
     `specific(codes)`: whether the codes are a named product's (a brand-specific code)."""
     out: list[DrugMention] = []
@@ -287,12 +288,20 @@ def _merge_adjacent(text: str, mentions: list[DrugMention], specific: Callable[[
                 named = [m.codes for m in (prev, mention) if m.codes and specific(m.codes)]
                 # A gloss by a name that has no code ("acetazolamide (Diamox)", an oral brand) keeps the coded name's codes.
                 coded = [c for c in (prev.codes, mention.codes) if c] or [prev.codes]
-                codes = both or (named[0] if len(named) == 1 else min(coded, key=len))
+                # "penicillin G procaine (BICILLIN C-R)": of two names with no code in common, the brand names the product.
+                brands = [m.codes for m in (prev, mention) if m.codes and brand(m)]
+                codes = both or (named[0] if len(named) == 1 else brands[0] if len(brands) == 1 else min(coded, key=len))
                 out[-1] = DrugMention(prev.start, mention.end, f"{prev.name} / {mention.name}", frozenset(codes), prev.fuzzy and mention.fuzzy,
                                       gloss=(mention.start, mention.end))
                 continue
         out.append(mention)
     return out
+
+
+def _names_a_brand(kb: KnowledgeBase, mention: DrugMention) -> bool:
+    """The mention is one of its codes' brand names ("Bicillin C-R", "Zyprexa")."""
+    name = normalize_name(mention.name).replace(" ", "")
+    return any(normalize_name(b).replace(" ", "") == name for c in mention.codes if c in kb.codes for b in kb.facts(c).brands)
 
 
 def _product_codes(kb: KnowledgeBase, codes: frozenset[str]) -> bool:
@@ -322,7 +331,8 @@ def read_note(text: str, facts: CodeFacts, kb: KnowledgeBase) -> NoteFacts:
     notes = Annotations(text, sents, secs)  # route words, amounts, tokens and ConText: scanned once
     targets = [facts] + [kb.facts(c) for c in facts.similar_codes if c in kb.codes]
     lexicon = lexicon_for(kb)
-    found = lexicon.with_combinations(text, _merge_adjacent(text, lexicon.find(text, fuzzy_targets=targets), partial(_product_codes, kb)))
+    found = lexicon.with_combinations(text, _merge_adjacent(text, lexicon.find(text, fuzzy_targets=targets), partial(_product_codes, kb),
+                                                            partial(_names_a_brand, kb)))
     mentions = _MentionIndex(_without_carriers(text, found))
     events: list[DoseEvent] = []
     line_times = cache(lambda bounds: find_times(text, *bounds))  # one scan per line, however many drugs it names
