@@ -106,3 +106,12 @@ def test_a_vial_size_is_read_on_its_own_line_and_an_sdv_is_a_vial():
     text = ("Bevacizumab (Avastin) 5 mg/kg x 82 kg = 410 mg\n"
             "Vials used: Avastin 400 mg/16 mL SDV lot 3491128 + Avastin 100 mg/4 mL SDV lot 3488802")
     assert [a.value for a, _ in read_waste(text).vial_contents] == [400.0, 100.0]  # not the dose on the line above
+
+
+def test_a_catheter_site_before_an_attached_g_makes_a_gauge():
+    from docreview.note.amounts import find_amounts
+
+    text = "acetylcysteine 150 mg/kg IV load in D5W 200 mL over 60 min - started R AC 20g."
+    assert [text[a.start : a.end] for a in find_amounts(text)] == ["150 mg/kg", "200 mL"]
+    spaced = "IVIG left arm 20 g infused"
+    assert [spaced[a.start : a.end] for a in find_amounts(spaced)] == ["20 g"]

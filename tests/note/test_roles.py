@@ -543,3 +543,9 @@ def test_a_dose_the_patient_accepted_was_given_and_one_refused_was_not(kb):
             "(Zyprexa Zydis) 10 mg, placed on tongue and dissolved, observed swallowing at 23:12.")
     roles = [r for _, r in roles_of(kb, text, "J2359")]
     assert roles[:2] == ["deferred", "administered"]
+
+
+def test_a_dose_given_by_the_transferring_facility_is_not_given_here(kb):
+    text = ("Transferred from Mercy Rural ED: there received pantoprazole 80 mg IV bolus at 1330 (per transfer MAR).\n"
+            "Arrived here 1610. Pantoprazole infusion 8 mg/h started 1630 via R AC 18g.")
+    assert [r for _, r in roles_of(kb, text, "J2472")] == ["historical", "administered"]

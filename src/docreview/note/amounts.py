@@ -74,6 +74,7 @@ class _Patterns(NamedTuple):
     weight: re.Pattern[str]
     gauge_after: re.Pattern[str]
     gauge_before: re.Pattern[str]
+    gauge_site_before: re.Pattern[str]
     percent: re.Pattern[str]
     calculated: re.Pattern[str]
 
@@ -98,6 +99,8 @@ def _patterns() -> _Patterns:
                             rf"|\s*(?:{alternation(cues.needle_site_words)}\s+){{0,2}}{alternation(cues.catheter_sites)}\b"
                             r"|\s*[\d.]+\s*(?:in\b|inch|\")"),  # "21g 1.5\"": a needle's gauge and length
         gauge_before=pattern(rf"{alternation(cues.needle_before_word_ends)}[\s,;:(-]*$"),  # "PIV (22g)"
+        # "started R AC 20g": the catheter's site before its gauge.
+        gauge_site_before=pattern(rf"\b(?:{alternation(cues.needle_site_words)}\s+)+{alternation(cues.catheter_sites)}[\s,;:(-]*$"),
         # "1% lidocaine", "0.25% Marcaine": a weight/volume percent is a concentration (1% = 1 g per
         # 100 mL = 10 mg/mL). Not "50% of the dose", not "98% on room air".
         percent=pattern(rf"(?<![\w.])(?P<num>{NUM})\s*%"
@@ -114,7 +117,8 @@ def _is_gauge(text: str, m: re.Match[str]) -> bool:
     if not (14 <= value <= 32 and value.is_integer()):
         return False
     patterns = _patterns()
-    return bool(patterns.gauge_after.match(text, m.end()) or patterns.gauge_before.search(text[max(0, m.start() - 14) : m.start()]))
+    return bool(patterns.gauge_after.match(text, m.end()) or patterns.gauge_before.search(text[max(0, m.start() - 14) : m.start()])
+                or (" " not in m.group(0) and bool(patterns.gauge_site_before.search(text[max(0, m.start() - 24) : m.start()]))))
 
 
 MG_PER_ML_PER_PERCENT = 10.0
