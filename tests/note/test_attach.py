@@ -334,6 +334,8 @@ def test_a_route_written_after_another_drug_on_the_line_before_is_that_drugs(kb)
     pytest.param("IV access obtained. Ampicillin 2 g was given at 1010.", "J0290", set(), id="an access line is no route statement"),
     pytest.param("PCO2 was 29 and pO2 was 66 on 15 liters. The patient was given a total of 5 mg of Versed.", "J2250", set(),
                  id="a blood gas's pO2 is no oral route"),
+    pytest.param("PROCEDURE PERFORMED: Application of short-leg cast, right foot.\nThen 4.5 cc of 1% lidocaine was given.",
+                 "J2003", set(), id="applying a cast is no topical route"),
     pytest.param("Product: Cardene IV premixed nicardipine 20 mg/200 mL (0.1 mg/mL), single-use bag, infused over 2 h. No waste.",
                  "J2404", {"intravenous"}, id="two names of one product in a sentence share the route"),
     pytest.param("Peripheral IV placed in the R AC. Pump set up, IV infusion started. Ampicillin 2 g was given at 1010.", "J0290",
@@ -354,6 +356,8 @@ def test_the_route_of_the_billed_administration(kb, text, code, expected):
      "J1885", "Toradol", "local infiltration"),
     ("The patient was sedated with 5 mg of Versed that was placed on the endotracheal tube.", "J2250", "Versed", "endotracheal"),
     ("Dextenza 0.4 mg was placed into the right lower punctum.", "J1096", "Dextenza", "intracanalicular"),
+    ("The sternum was then spilled with vancomycin paste.", "J3370", "vancomycin", "topical"),
+    ("Application of mitomycin-C. The stent was removed.", "J9280", "mitomycin", "topical"),
 ])
 def test_route_phrasings(kb, text, code, drug, route):
     assert routes(kb, text, code)[drug] == [route]
