@@ -221,6 +221,7 @@ class DoseCuesFile(_File):
     infused_total: list[str] = Field(min_length=1)  # "Pump total: 63 mL = 126 mg" (and "I&O")
     single_dose_devices: list[str] = Field(min_length=1)  # "100 mg/mL prefilled autoinjector": one device holds 1 mL
     next_site: list[str] = Field(min_length=1)  # "the next level": the same dose again, elsewhere
+    next_words: list[str] = Field(min_length=1)  # "next", "second" before a next_site word ("a second port")
     other_side: list[str] = Field(min_length=1)  # "the contralateral ...
     other_sites: list[str] = Field(min_length=1)  # ... knee"
     moved_on: list[str] = Field(min_length=1)  # "attention was then turned to"

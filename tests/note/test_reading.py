@@ -279,3 +279,9 @@ def test_a_whole_vial_diluted_to_a_volume_and_instilled_is_the_vials_content(kb)
     reading = read(note, kb.facts("J9030"), kb)
     assert reading.administration.dose_base == 50  # the diluent volumes are no dose; urine drained is no waste
     assert not reading.note.waste.discarded
+
+
+def test_the_same_dose_at_a_second_port_is_a_second_dose(kb):
+    note = ("A 5-mm incision was made umbilically after injecting 0.25% Marcaine, 2 mL.  A Veress needle was inserted.  "
+            "A second port was placed suprapubically after 2 mL of 0.25% Marcaine was injected.")
+    assert read(note, kb.facts("J0665"), kb).administration.dose_base == 10.0  # 4 mL x 2.5 mg/mL

@@ -58,7 +58,7 @@ def _patterns() -> _Patterns:
         # site ("Attention was then turned to the next injection", "at the L4-5 level just as at the
         # L5-S1 level"): the same dose given again, not the dose restated.
         single_dose_device=pattern(rf"[^.;\n]{{0,25}}?\b{alternation(cues.single_dose_devices)}"),
-        next_site=pattern(rf"\bnext\s+{alternation(cues.next_site)}\b|\b{alternation(cues.moved_on)}\b"
+        next_site=pattern(rf"\b{alternation(cues.next_words)}\s+{alternation(cues.next_site)}\b|\b{alternation(cues.moved_on)}\b"
                            rf"|\b{alternation(cues.other_side)}\s+{alternation(cues.other_sites)}\b"),
     )
 
