@@ -314,7 +314,7 @@ def test_stored_descriptor_parse_equals_the_live_parser():
 
 
 ENDOSCOPY = ("PROCEDURE: Upper endoscopy with biopsy.,PROCEDURE INDICATION: , Admitted for coffee-ground emesis.,"
-             "MEDICATIONS: , Versed 4 mg IV push and fentanyl 75 mcg IV push given throughout the procedure.")
+             "MEDICATIONS: , Versed 4 mg IV push and fentanyl 75 mcg IV push, titrated during the case.")
 
 
 def test_an_opioid_for_a_documented_endoscopy_is_procedural_sedation():
@@ -365,7 +365,7 @@ def test_a_chart_brand_no_public_source_lists_names_its_drug():
     from docreview.note.reading import read
 
     kb = knowledge_base()
-    reading = read("She was treated with Decadron 6mg IV qhours and Cytoxan 0.75gm/m2 (1.25gm).", kb.facts("J9070"), kb)
+    reading = read("Induction given: Cytoxan 0.75gm/m2 (1.25gm) with Decadron 6mg IV every 6 hours.", kb.facts("J9070"), kb)
     assert reading.administration.dose_base == 1250
     reading = read("Medications: IV heparin. IV ReoPro 0.25 mg/kg bolus, weight 80 kg.", kb.facts("J0130"), kb)
     assert reading.administration.state == "given"

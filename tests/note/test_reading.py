@@ -102,7 +102,7 @@ def test_milliequivalents_are_an_amount_and_bill_by_the_code_unit(kb):
 @pytest.mark.parametrize("code, note, dose", [
     ("J3301", "After aspiration, 1 mL of Kenalog-40 was injected into the knee.", 40.0),
     ("J3301", "Kenalog-10 0.5 mL injected intralesionally into the chalazion.", 5.0),
-    ("J1030", "Then 0.5 mL of Depo-Medrol 80 and 0.5 mL of 0.5% Marcaine was injected into the joint.", 40.0),
+    ("J1030", "Into the joint went 0.5 mL of Depo-Medrol 80 with 0.5 mL of 0.5% Marcaine.", 40.0),
     ("J3301", "Kenalog 40 mg was injected into the knee.", 40.0),  # the number before a unit is the dose
 ])
 def test_a_strength_in_the_products_name_converts_its_volume(kb, code, note, dose):
@@ -173,8 +173,8 @@ def test_an_amount_written_with_the_oral_route_is_no_dose_of_an_injection_code(k
 
 
 def test_a_planned_injection_reported_done_was_given(kb):
-    text = ("ASSESSMENT: Lateral epicondylitis, both elbows.\nPLAN: We will inject both elbows with 40-mg of Kenalog "
-            "mixed with 1 cc of lidocaine. The posterior approach was chosen. The patient tolerated both procedures well.")
+    text = ("ASSESSMENT: Bilateral lateral epicondylitis.\nPLAN: We will inject each elbow with 40-mg of Kenalog "
+            "and 1 cc of lidocaine mixed. A lateral approach was used. She tolerated both procedures well.")
     reading = read(text, kb.facts("J3301"), kb)
     assert reading.administration.state == "given" and reading.administration.dose_base == 40
 
@@ -212,18 +212,18 @@ def test_the_remaining_dose_given_after_a_test_dose_is_no_waste(kb):
                  "infused IV over 30 min. Full vial, no waste.", "J3380", 300, id="a full vial with no waste is the dose"),
     pytest.param("Entyvio 300 mg SDV reconstituted w/ 4.8 mL SWFI; infused IV over 30 min. 20 mg discarded.",
                  "J3380", None, id="a vial with waste is not the dose"),
-    pytest.param("The patient exercised according to the Lexiscan study, received a total of 0.4 mg of Lexiscan IV injection. "
-                 "Normal response to Lexiscan. CONCLUSION: Maximal Lexiscan perfusion.", "J2785", 0.4,
+    pytest.param("Pharmacologic stress: a total of 0.4 mg of Lexiscan IV injection was received. "
+                 "Expected response to Lexiscan. CONCLUSION: Normal Lexiscan perfusion.", "J2785", 0.4,
                  id="a total given is the dose when later mentions only name the study"),
-    pytest.param("Retrobulbar block: a total of 10 mL of a 70/30 mixture of 2% Xylocaine without epinephrine "
-                 "and 0.75% bupivacaine was injected.", "J2003", 140, id="each drug of a ratio mixture takes its share"),
+    pytest.param("Peribulbar block: 10 mL in all of a 70/30 mixture of 2% Xylocaine without epinephrine "
+                 "and 0.75% bupivacaine.", "J2003", 140, id="each drug of a ratio mixture takes its share"),
     pytest.param("Nucala (mepolizumab) 100 mg/mL prefilled autoinjector administered subcutaneously L abdomen by RN.",
                  "J2182", 100, id="a prefilled device labelled per mL holds 1 mL"),
     pytest.param("CISplatin 74 mg in 250 mL NS IV over 60 min via port.\n"
                  "  Source: cisplatin injection 1 mg/mL, 100 mL multiple-dose vial (stock vial retained).", "J9060", 74,
                  id="a product line naming its dose form and vial is the container"),
-    pytest.param("The septum was then injected with 3 mL of 1% lidocaine with 1:100,000 epinephrine. "
-                 "Then, 50 additional mL of 1% lidocaine with 1:100,000 epinephrine was injected into the nose.", "J2004", 530,
+    pytest.param("The nasal septum was next injected with 3 mL of 1% lidocaine with 1:100,000 epinephrine. "
+                 "After that, 50 additional mL of 1% lidocaine with 1:100,000 epinephrine was injected about the nose.", "J2004", 530,
                  id="a volume injected with, of the drug, is its dose; an additional amount adds"),
 ])
 def test_the_dose_the_note_states(kb, text, code, dose):
@@ -282,6 +282,6 @@ def test_a_whole_vial_diluted_to_a_volume_and_instilled_is_the_vials_content(kb)
 
 
 def test_the_same_dose_at_a_second_port_is_a_second_dose(kb):
-    note = ("A 5-mm incision was made umbilically after injecting 0.25% Marcaine, 2 mL.  A Veress needle was inserted.  "
-            "A second port was placed suprapubically after 2 mL of 0.25% Marcaine was injected.")
+    note = ("An umbilical incision was made after injecting 0.25% Marcaine, 2 mL.  Insufflation followed.  "
+            "A second port went in low in the midline after 2 mL of 0.25% Marcaine was injected.")
     assert read(note, kb.facts("J0665"), kb).administration.dose_base == 10.0  # 4 mL x 2.5 mg/mL

@@ -237,11 +237,11 @@ def test_a_sedation_named_by_its_drug_is_a_giving(kb):
 
 
 def test_a_sentence_or_clause_that_opens_with_a_recommendation_asks_for_each_drug(kb):
-    text = ("Impression: I recommended that he be treated with Bactrim for a 10-day course at home, "
-            "bacitracin, or some antibiotic ointment to the area with each diaper change for the next 2 to 3 weeks.")
+    text = ("Impression: I recommended that she be treated with Bactrim for a week at home, "
+            "bacitracin, or another ointment applied at each change for two weeks.")
     assert [r for _, r in roles_of(kb, text, "J1953")] == ["requested", "requested"]
-    text = ("Once the INR is down, I would initiate low-molecular weight heparin in the form of Fragmin once a day "
-            "or Lovenox on a b.i.d. schedule for 4 to 6 weeks.")
+    text = ("When the INR falls, I would initiate low-molecular weight heparin, either Fragmin daily "
+            "or Lovenox twice daily, for about a month.")
     assert {r for _, r in roles_of(kb, text, "J1650")} == {"requested"}
 
 
@@ -284,7 +284,7 @@ def test_a_relative_clause_that_lists_the_orders_keeps_their_scope(kb):
 
 
 def test_a_med_list_item_beside_recorded_items_is_recorded_unless_it_has_a_frequency(kb):
-    text = "MEDICATIONS: , Fentanyl 25 mcg, Versed 2 mg, 2% lidocaine spray to the pharynx."
+    text = "MEDICATIONS: , Fentanyl 50 mcg, Versed 1 mg, 4% lidocaine spray to the throat."
     assert [r for _, r in roles_of(kb, text, "J2250")] == ["administered", "administered", "administered"]
     text = "MEDICATIONS: , Fentanyl 25 mcg, Versed 2 mg, omeprazole daily."
     assert roles_of(kb, text, "J2250")[-1] == ("omeprazole", "historical")
@@ -330,7 +330,7 @@ def test_guards_on_the_clause_mechanisms(kb):
 
 
 def test_a_drug_handed_over_for_later_is_ordered(kb):
-    text = "TREATMENT: The patient is given Tylenol No. 3, tabs #4, to take home and take one every four hours p.r.n."
+    text = "TREATMENT: She is given Tylenol No. 3, tabs #6, to take home, one every six hours p.r.n."
     assert roles_of(kb, text, "J1953") == [("Tylenol", "ordered")]
     assert roles_of(kb, "Discharge: given a prescription for Keflex 500 mg q.i.d.", "J1953")[0][1] == "ordered"
     assert roles_of(kb, "Rocephin 1 g IM given at 10:00.", "J0696") == [("Rocephin", "administered")]
@@ -489,7 +489,7 @@ def test_a_drug_given_to_or_by_a_family_member_is_not_this_patients_giving(kb, t
 
 
 def test_a_consultants_start_the_patient_on_is_a_plan(kb):
-    text = "I would discontinue oral Levaquin and start the patient on intravenous Ancef 2 g q.8 h. for 6 weeks."
+    text = "I would stop the oral Levaquin and start the patient on intravenous Ancef 2 g q.8 h. for a month."
     assert dict(roles_of(kb, text, "J0690"))["Ancef"] in ("requested", "ordered")
 
 
@@ -515,13 +515,13 @@ def test_a_next_dose_header_is_a_plan(kb):
 
 
 def test_a_current_medication_list_entry_is_no_giving_without_a_time(kb):
-    text = ("ALLERGIES: , NKDA.,CURRENT MEDICATIONS:  ,1.  Lovenox 60 mg subcutaneously q.12h. initiated.,"
-            "2.  Coumadin 5 mg p.o., was administered on 02/19/2007 and 02/22/2007.")
+    text = ("ALLERGIES: , NKDA.,CURRENT MEDICATIONS:  ,1.  Lovenox 80 mg subcutaneously q.12h. initiated.,"
+            "2.  Coumadin 7.5 mg p.o., was administered on 03/04/2011 and 03/06/2011.")
     assert dict(roles_of(kb, text, "J1650"))["Lovenox"] == "historical"
 
 
 def test_the_same_dose_told_again_is_a_restatement_and_another_time_or_site_is_not(kb):
-    told_twice = ("The patient was given etomidate 20 mg. DESCRIPTION OF PROCEDURE: The patient was positioned, "
+    told_twice = ("He received etomidate 20 mg. PROCEDURE NOTE: Bed positioned and suction ready, "
                   "given 20 mg of etomidate and 100 mg of succinylcholine.")
     assert [r for _, r in roles_of(kb, told_twice, "J1953")] == ["administered", "restatement", "administered"]
     timed = "Versed 2 mg IV at 1301.\nVersed 2 mg IV at 1309."
@@ -532,7 +532,7 @@ def test_the_same_dose_told_again_is_a_restatement_and_another_time_or_site_is_n
 
 
 def test_a_prn_regimen_started_is_an_order_but_a_charted_prn_dose_is_a_giving(kb):
-    roles = dict(roles_of(kb, "She was placed on Demerol 50 and Vistaril 25 mg IM q3-4h. p.r.n. for pain.", "J2175"))
+    roles = dict(roles_of(kb, "For pain he was placed on Demerol 75 and Vistaril 50 mg IM q4h p.r.n.", "J2175"))
     assert roles["Demerol"] == "ordered"
     mar = "hydromorphone 1 mg IV q3h PRN severe pain: 0300 1 mg IV (pain 8) AB; 0915 1 mg IV (pain 7) CD"
     assert dict(roles_of(kb, mar, "J1170"))["hydromorphone"] == "administered"

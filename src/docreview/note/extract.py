@@ -731,8 +731,8 @@ def _share_trailing_routes(text: str, events: list[DoseEvent]) -> None:
 
 
 def _routes_after_parenthesis(notes: Annotations, events: list[DoseEvent]) -> None:
-    """'1/2 cc of solution (9 cc of 0.5% Marcaine with 1 cc of Triamcinolone) was then injected
-    into the joint': drugs named inside a parenthesis that describes what was given take the
+    """'1 cc of the solution (8 cc of 0.5% Marcaine with 2 cc of triamcinolone) was placed in the
+    joint': drugs named inside a parenthesis that describes what was given take the
     route the sentence states after it, before any other drug is named."""
     text = notes.text
     for event in events:
@@ -766,7 +766,7 @@ def _dose_from_container(events: list[DoseEvent]) -> None:
 _RATIO_MIXTURE_RE = re.compile(r"\b(\d{1,2})\s*[/:]\s*(\d{1,2})\s+(?:mixture|mix|combination|solution)\b", re.IGNORECASE)
 
 
-# "a total of 10 cc mixture of 4.5 cc of 1% lidocaine/4.5 cc of 0.5% Marcaine": the mixture's volume.
+# "a 10 cc mixture made of 4.5 cc of 1% lidocaine/4.5 cc of 0.5% Marcaine": the mixture's volume.
 _MIXTURE_AFTER_RE = re.compile(r"\s+(?:of\s+)?(?:(?:a|the)\s+)?(?:mixture|mix|cocktail)\b", re.IGNORECASE)
 
 

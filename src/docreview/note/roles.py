@@ -476,10 +476,10 @@ def _context_role(text: str, w: _Window, event: DoseEvent, cues: RoleCues, now: 
     kind = event.section.kind if event.section else "neutral"
     if ("ADMINISTERED" in cats and "PLANNED" in cats and not event.times and not event.entries and not now
             and _has_any(_clause(w), cues.as_needed)):
-        return "ordered"  # "She was placed on Demerol 50 and Vistaril 25 mg IM q3-4h. p.r.n. for pain"
+        return "ordered"  # "For pain he was placed on Demerol 75 and Vistaril 50 mg IM q4h p.r.n."
     if ("ADMINISTERED" in cats and kind == "not_given" and event.section is not None and event.section.category == "HOME_MEDICATION"
             and not event.times and not now):
-        return "historical"  # "CURRENT MEDICATIONS: 1. Lovenox 60 mg subcutaneously q.12h. initiated": the list, not a giving
+        return "historical"  # "CURRENT MEDICATIONS: 1. Lovenox 80 mg SC q.12h. initiated": the list, not a giving
     if "ADMINISTERED" in cats or ("PLANNED" in cats and _aside_record(text, event, cues)):
         return "administered"
     if "PLANNED" in cats:
