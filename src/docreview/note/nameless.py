@@ -112,12 +112,7 @@ def nameless_routes(notes: Annotations, events: Sequence[DoseEvent], has_mention
         routes = notes.routes_in(sent.start, sent.end)
         if not routes or has_mention(sent.start, sent.end) or _listed_away(section_at(sections, sent.start)):
             continue
-        before = [i for i, e in enumerate(events) if e.sentence.end <= sent.start and not e.nameless]
-        if not before:
-            continue
-        nearest = events[before[-1]].sentence
-        group = [i for i in before if events[i].sentence == nearest]
-        given = [i for i in group if events[i].role == "administered"]
+        given = _given_in_nearest_drug_sentence(events, sent)
         if not given or any(events[i].routes for i in given):
             continue
         toks, mods = notes.context(sent)
@@ -128,6 +123,15 @@ def nameless_routes(notes: Annotations, events: Sequence[DoseEvent], has_mention
             continue
         out.extend((i, list(routes)) for i in given)
     return out
+
+
+def _given_in_nearest_drug_sentence(events: Sequence[DoseEvent], sent: Sentence) -> list[int]:
+    """The indices of the drugs given in the nearest sentence before `sent` that names a drug."""
+    before = [i for i, e in enumerate(events) if e.sentence.end <= sent.start and not e.nameless]
+    if not before:
+        return []
+    nearest = events[before[-1]].sentence
+    return [i for i in before if events[i].sentence == nearest and events[i].role == "administered"]
 
 
 @lru_cache(maxsize=1)
@@ -184,11 +188,7 @@ def nameless_continuations(notes: Annotations, events: Sequence[DoseEvent], has_
         routes = notes.routes_in(sent.start, sent.end)
         if categories & _NOT_HERE or not (routes or "ADMINISTERED" in categories):
             continue
-        before = [e for e in events if e.sentence.end <= sent.start and not e.nameless]
-        if not before:
-            continue
-        nearest = before[-1].sentence
-        given = [e for e in before if e.sentence == nearest and e.role == "administered"]
+        given = [events[i] for i in _given_in_nearest_drug_sentence(events, sent)]
         drugs = {e.mention.codes for e in given}
         if len(drugs) != 1 or not any(a.kind == amounts[0].kind for e in given for a in e.dose_amounts):
             continue
