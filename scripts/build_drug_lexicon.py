@@ -75,6 +75,15 @@ def usable(name: str, english: frozenset[str]) -> bool:
     return name in KEEP or not (len(words) == 1 and name in english)
 
 
+def _us_acid_name(name: str) -> str | None:
+    """The US adopted name of an INN acid: 'alendronic acid' -> 'alendronate', 'valproic acid' ->
+    'valproate'. Only one-word stems long enough to be a drug's own ('acetic acid' stays)."""
+    words = name.split()
+    if len(words) != 2 or words[1] != "acid" or not words[0].endswith("ic") or len(words[0]) < 9:
+        return None
+    return words[0][:-2] + "ate"
+
+
 def product_name(name: str) -> str:
     """'Omnipaque 300 (Novaplus)' -> 'omnipaque'; 'Isovue-M-200' -> 'isovue m'."""
     words = norm(name).split()
@@ -102,6 +111,9 @@ def read(data: Path) -> dict[str, set[str]]:
         add(name, source)
         if name.startswith("insulin ") and len(name.split()) == 2:
             add(name.split()[1], source)  # "insulin glargine" is charted "glargine"
+        us_name = _us_acid_name(name)
+        if us_name:
+            add(us_name, source)  # DrugCentral's INN "alendronic acid" is charted "alendronate"
 
     for path in ("drugcentral_2016/identifiers.tsv", "drugcentral_2016/drug_indication.tsv"):
         with (data / path).open(encoding="utf-8") as handle:

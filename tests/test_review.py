@@ -77,3 +77,22 @@ def test_dose_given_by_ems_is_not_this_providers_administration():
     r = review(note, {"code": "J2930", "units": 1, "modifiers": ["JZ"], "icd10": ["J45.901"]})
     assert r.status("dosage") == Status.missing and r.status("route") == Status.missing
     assert any(f.rule_id == "DOS003" for f in r.findings)
+
+
+def test_the_date_of_service_decides_which_days_givings_count():
+    note = ("Infusion clinic 2025-05-20. Keppra 1,000 mg IVPB given 05/06 for seizures.\n"
+            "Today: seizure free, no dose given; next infusion 06/03.")
+    claim = {"code": "J1953", "units": 100, "modifiers": ["JZ"], "icd10": ["G40.909"]}
+    assert review(note, claim).status("dosage") == Status.documented  # no date: the giving is read as told
+    r = review(note, {**claim, "date_of_service": "2025-05-20"})
+    assert r.status("dosage") == Status.missing
+    assert any(f.rule_id == "DOS003" and "05/06" in f.message for f in r.findings)
+
+
+def test_an_unreadable_date_of_service_is_an_input_error():
+    import pytest
+
+    from docreview.review_engine import InputError
+
+    with pytest.raises(InputError, match="date of service"):
+        review(NOTE, {"code": "J1953", "date_of_service": "last Tuesday"})

@@ -22,6 +22,7 @@ from docreview.checks.wastage import check_wastage
 from docreview.knowledge.facts import KnowledgeBase, knowledge_base
 from docreview.knowledge.mue import MueTable
 from docreview.note.normalize import fold
+from docreview.note.dates import service_date
 from docreview.note.reading import read
 from docreview.schema import ELEMENTS, Claim, CodeSummary, ElementResult, Finding, Review, Status, Verdict
 from docreview.units import billing_units, code_unit_kind
@@ -102,7 +103,7 @@ class Reviewer:
             except Exception as exc:  # pydantic's ValidationError, reworded for people
                 raise InputError(f"invalid claim: {exc}") from exc
         facts = self.kb.facts(claim.code)  # UnknownCodeError for a code docreview does not know
-        reading = read(note, facts, self.kb)
+        reading = read(note, facts, self.kb, service_date(claim.date_of_service))
         setting = claim.setting or ("inpatient" if reading.note.inpatient else "outpatient")
         ctx = CheckContext(claim=claim, facts=facts, kb=self.kb, reading=reading, setting=setting,
                            mue=self.mue.limit(claim.code) if self.mue else None)

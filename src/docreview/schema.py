@@ -98,6 +98,18 @@ class Claim(Record):
             raise ValueError(f"'{value}' is not a HCPCS Level II code (a letter and four digits, e.g. J1953)")
         return code
 
+    @field_validator("date_of_service")
+    @classmethod
+    def _date_of_service(cls, value: str | None) -> str | None:
+        """Edge case 5 sums the givings on this day, so a date docreview cannot read is an error."""
+        if value is None or not value.strip():
+            return None
+        from docreview.note.dates import service_date
+
+        if service_date(value) is None:
+            raise ValueError(f"'{value}' is not a date of service docreview can read (write 2025-06-13 or 06/13/2025)")
+        return value.strip()
+
     @field_validator("modifiers")
     @classmethod
     def _modifiers(cls, value: list[str]) -> list[str]:

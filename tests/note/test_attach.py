@@ -106,6 +106,11 @@ def test_periocular_and_topical_phrasings_are_routes(kb):
     assert routes(kb, "The sternum was then smeared with vancomycin 1 g.", "J3370")["vancomycin"] == ["topical"]
 
 
+def test_intracoronary_is_an_intra_arterial_route(kb):
+    got = routes(kb, "Spasm at the stent edge relieved with 200 mcg intracoronary nitroglycerin.", "J2001")
+    assert got["nitroglycerin"] == ["intra-arterial"]
+
+
 def test_a_route_right_before_a_drug_is_its_own_over_one_further_back(kb):
     got = routes(kb, "Treated with frequent nebulizers, treated with IV Solu-Medrol 125 mg for COPD.", "J2930")
     assert got["Solu-Medrol"] == ["intravenous"]

@@ -39,6 +39,12 @@ def test_a_billed_name_wins_over_a_longer_public_name(lexicon):
     assert found and found[0][1]
 
 
+def test_an_inn_acid_is_known_by_its_us_name(lexicon):
+    # DrugCentral lists "alendronic acid"; US charts write "alendronate".
+    assert names(lexicon, "Stopped alendronate in 2019 for reflux.") == [("alendronate", False)]
+    assert names(lexicon, "Acetic acid 2% drops.")[0][0].lower() == "acetic acid"
+
+
 def test_lab_values_are_not_drugs(lexicon):
     assert names(lexicon, "Glucose 110 mg/dL. Potassium 4.1 mEq/L. Hemoglobin 12 g/dL.") == []
 

@@ -107,6 +107,19 @@ def test_a_history_narrative_is_historical_unless_told_as_today(kb):
     assert [r for _, r in roles_of(kb, text, "J2060")] == ["historical", "historical", "administered"]
 
 
+def test_the_clinician_telling_a_start_in_the_first_person_is_a_giving_now(kb):
+    # "on norepinephrine" is a history cue; "I started her on" tells this encounter's start.
+    text = ("HPI: Septic, admitted from the nursing home. She has been on warfarin for years. "
+            "Pressures fell after intubation and I started her on norepinephrine at 8 mcg/min.")
+    assert [r for _, r in roles_of(kb, text, "J0897")] == ["historical", "administered"]
+
+
+def test_a_history_cue_does_not_reach_a_drug_that_is_the_subject_of_its_own_clause(kb):
+    # "was on" speaks of cefazolin; "Zosyn was hung" is its own clause, told as a giving.
+    text = "MEDICATIONS: She was on cefazolin and Zosyn was hung x1 in the pre-op holding area."
+    assert [r for _, r in roles_of(kb, text, "J2543")] == ["historical", "administered"]
+
+
 def test_a_procedure_med_list_is_a_record_and_a_home_list_is_not(kb):
     procedure = "MEDICATIONS: Fentanyl 100 mcg, Versed 4 mg.\nPROCEDURE: Colonoscopy."
     home = "MEDICATIONS: Lasix 40 mg p.o. twice a day, aspirin daily.\nPROCEDURE: Colonoscopy."

@@ -14,6 +14,13 @@ from docreview.units import billing_units, format_number
 
 def check_dosage(ctx: CheckContext) -> Outcome:
     facts, note, claim, admin = ctx.facts, ctx.note, ctx.claim, ctx.administration
+    if admin.state == "not_given" and admin.other_days:
+        e = admin.other_days[0]
+        ev = [line_evidence(note, e.mention.start, e.mention.end)]
+        days = ", ".join(dict.fromkeys(str(d) for x in admin.other_days for d in x.dates))
+        f = make_finding(ctx, "DOS003", f"{facts.drug} is documented as given on {days}, not on the date of service "
+                         f"{claim.date_of_service}.", ev, "Bill the line for the day the drug was given, or document this day's administration.")
+        return Outcome(Status.missing, f"{facts.drug} given on {days}, not on the date of service", ev, [f])
     if admin.state == "not_given":
         e = admin.billed[0]
         ev = [line_evidence(note, e.mention.start, e.mention.end)]

@@ -1,6 +1,6 @@
 """Annotate once: scans of the whole note that later stages look up by span.
 
-Route words and amounts are found in one pass over the note, tokens and ConText modifiers once
+Route words, amounts and calendar dates are found in one pass over the note, tokens and ConText modifiers once
 per sentence (on first use), over the note's one sentence split. Attachment, order confirmation, MAR rows and doses then ask
 `routes_in(start, end)` / `amounts_in(start, end)` / `context(sentence)` instead of scanning
 the text again; and since every match was made on the whole note, a span's edge never cuts a
@@ -17,6 +17,7 @@ from functools import lru_cache
 from docreview.data_files import AmountCuesFile, data_file_as
 from docreview.note.amounts import Amount, find_amounts
 from docreview.note.context import Modifier, find_modifiers
+from docreview.note.dates import DateMention, date_headings, find_dates
 from docreview.note.phrases import alternation
 from docreview.note.text import SectionSpan, Sentence, Token, tokens
 from docreview.note.vocab import RouteMatch, route_vocabulary
@@ -47,6 +48,8 @@ class Annotations:
         self.routes: tuple[RouteMatch, ...] = tuple(route_vocabulary().find(text))
         found = sorted(find_amounts(text), key=lambda a: (a.start, a.end))
         self.amounts: tuple[Amount, ...] = tuple(a for a in found if not _removed(text, a))
+        self.dates: tuple[DateMention, ...] = find_dates(text)
+        self.date_headings = date_headings(text, self.dates)  # lines that date the lines under them
         self._route_starts = [r.start for r in self.routes]
         self._amount_starts = [a.start for a in self.amounts]
         self._context: dict[tuple[int, int], tuple[list[Token], list[Modifier]]] = {}

@@ -89,13 +89,14 @@ def categories_for(
     stops = {m.first for m in modifiers if m.rule.direction == "TERMINATE"}
     stops |= {i for i, t in enumerate(toks) if t.text == ";"}
     commas = {i for i, t in enumerate(toks) if t.text == ","}
+    opens = _own_clause(toks, first, last)
     for mod in modifiers:
         rule = mod.rule
         if rule.direction in ("TERMINATE", "PSEUDO"):
             continue
         if rule.direction in ("FORWARD", "BIDIRECTIONAL") and mod.last < first:
             gap = range(mod.last + 1, first)
-            if (first - mod.last <= rule.max_scope and not any(i in stops for i in gap) and not _nearer(rule, others, gap)
+            if (first - mod.last <= rule.max_scope and (opens is None or mod.last > opens) and not any(i in stops for i in gap) and not _nearer(rule, others, gap)
                     and not (text is not None and _closes_parenthesis(text[toks[mod.last].end : toks[first].start]))):
                 found.add(rule.category)
         if rule.direction in ("BACKWARD", "BIDIRECTIONAL") and mod.first > last:
@@ -111,6 +112,19 @@ def categories_for(
     if "PLANNED" in found and not found & {"ADMINISTERED", "NOT_GIVEN"} and _plan_undone(modifiers, stops, last, others):
         found.add("NOT_GIVEN")
     return found
+
+
+_AUXILIARIES = frozenset({"was", "were", "is", "are", "has", "had", "have"})
+_CLAUSE_JOINS = frozenset({"and", "but"})
+
+
+def _own_clause(toks: list[Token], first: int, last: int) -> int | None:
+    """The conjunction that opens the target's own clause, when the target is its subject: "The
+    patient was on vancomycin and Levaquin was given x1": "was on" speaks of vancomycin only. At
+    most two words ("and then IV Levaquin was ...") stand between the conjunction and the target."""
+    if last + 1 >= len(toks) or toks[last + 1].text.lower() not in _AUXILIARIES:
+        return None
+    return next((i for i in range(first - 1, max(-1, first - 4), -1) if toks[i].text.lower() in _CLAUSE_JOINS), None)
 
 
 def _plan_undone(modifiers: list[Modifier], stops: set[int], last: int, others: list[tuple[int, int]]) -> bool:

@@ -25,6 +25,7 @@ from docreview.note.drugs import DrugMention, lexicon_for
 from docreview.note.nameless import nameless_continuations, nameless_givings, nameless_routes, nameless_totals
 from docreview.note.phrases import alternation, pattern, phrases
 from docreview.note.reasons import Reason, find_reasons, is_linked, word_stems
+from docreview.note.dates import DateMention, giving_dates
 from docreview.note.roles import SECONDARY, assign_roles, role_cues
 from docreview.note.text import SectionSpan, Sentence, enclosing_parenthesis, section_at, sections, sentences
 from docreview.note.vocab import RouteMatch
@@ -198,6 +199,12 @@ class DoseEvent:
     role: str | None = None  # note/roles.py, once every mention of the note is read
     sites: int = 1  # the dose given this many times: "on each side" (2), "the same procedure was carried out at ..." (+1)
     nameless: bool = False  # a giving that names no drug ("1005 infusion started"): note/nameless.py
+    dates: tuple[DateMention, ...] = ()  # the days its giving is told on (note/dates.py); none: the note's day
+
+    def on_other_day_than(self, other: DoseEvent) -> bool:
+        """Both givings are dated, on no day in common: two days' doses, however alike."""
+        days = {(d.month, d.day) for d in self.dates}
+        return bool(days) and bool(other.dates) and days.isdisjoint((d.month, d.day) for d in other.dates)
 
     @property
     def given(self) -> bool:
@@ -267,6 +274,11 @@ class NoteFacts:
 
     def events_for(self, code: str) -> list[DoseEvent]:
         return [e for e in self.events if code in e.mention.codes]
+
+
+def _giving_dates(notes: Annotations, event: DoseEvent) -> tuple[DateMention, ...]:
+    return giving_dates(notes.text, notes.dates, notes.date_headings, (event.sentence.start, event.sentence.end),
+                        (event.mention.start, event.mention.end))
 
 
 def _merge_adjacent(text: str, mentions: list[DrugMention], specific: Callable[[frozenset[str]], bool],
@@ -447,6 +459,8 @@ def read_note(text: str, facts: CodeFacts, kb: KnowledgeBase) -> NoteFacts:
         _partial_dose(notes, sents, mentions, event, discarded)
         if not event.routes:
             event.routes = _preceding_routes(notes, sents, mentions, event.sentence)
+    for event in events:
+        event.dates = _giving_dates(notes, event)
     for event, role in zip(events, assign_roles(text, events, notes), strict=True):
         event.role = role
     _dose_from_container(events)
@@ -473,6 +487,9 @@ def read_note(text: str, facts: CodeFacts, kb: KnowledgeBase) -> NoteFacts:
                                 role="administered", nameless=True, repeat=giving.repeat))
     events.sort(key=lambda e: e.mention.start)
     _later_negation_overrules(notes, events)
+    for event in events:
+        if event.nameless:
+            event.dates = _giving_dates(notes, event)
     for event in events:
         # A stated route beats an implied one for the same administration ("IV" over "via port").
         if any(not r.implied for r in event.routes):

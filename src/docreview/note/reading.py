@@ -9,6 +9,7 @@ billed code, which administrations count and what dose they add up to. Checks on
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from datetime import date
 from typing import Literal
 
 from docreview.knowledge.facts import CodeFacts, KnowledgeBase, normalize_name
@@ -38,35 +39,48 @@ class Administration:
     other: DoseEvent | None = None  # the drug given instead (state other_drug)
     other_code: str | None = None  # the code that fits `other` best
     other_units: int | None = None  # and its units
+    other_days: tuple[DoseEvent, ...] = ()  # givings told on another day than the date of service
 
 
 @dataclass(frozen=True)
 class Reading:
     note: NoteFacts
     administration: Administration
+    date_of_service: date | None = None
 
     @property
     def text(self) -> str:
         return self.note.text
 
 
-def read(text: str, facts: CodeFacts, kb: KnowledgeBase) -> Reading:
-    """Annotate the note once and read the billed code's administrations from it."""
-    return reading_of(read_note(text, facts, kb), facts, kb)
+def read(text: str, facts: CodeFacts, kb: KnowledgeBase, date_of_service: date | None = None) -> Reading:
+    """Annotate the note once and read the billed code's administrations (on the date of
+    service, when the claim gives one) from it."""
+    return reading_of(read_note(text, facts, kb), facts, kb, date_of_service)
 
 
-def reading_of(note: NoteFacts, facts: CodeFacts, kb: KnowledgeBase) -> Reading:
-    return Reading(note=note, administration=administration_of(note, facts, kb))
+def reading_of(note: NoteFacts, facts: CodeFacts, kb: KnowledgeBase, date_of_service: date | None = None) -> Reading:
+    return Reading(note=note, administration=administration_of(note, facts, kb, date_of_service), date_of_service=date_of_service)
 
 
 def amend(reading: Reading, facts: CodeFacts, kb: KnowledgeBase, **changes) -> Reading:
     """A new reading with some of the note's facts replaced (events, reasons, waste ...)."""
-    return reading_of(replace(reading.note, **changes), facts, kb)
+    return reading_of(replace(reading.note, **changes), facts, kb, reading.date_of_service)
 
 
-def administration_of(note: NoteFacts, facts: CodeFacts, kb: KnowledgeBase) -> Administration:
+def _on_another_day(event: DoseEvent, date_of_service: date | None) -> bool:
+    """The giving is dated, and none of its dates is the date of service (edge case 5)."""
+    return date_of_service is not None and bool(event.dates) and not any(d.same_day(date_of_service) for d in event.dates)
+
+
+def administration_of(note: NoteFacts, facts: CodeFacts, kb: KnowledgeBase, date_of_service: date | None = None) -> Administration:
     billed = note.events_for(facts.code)
     given = [e for e in billed if e.given]
+    other_days = tuple(e for e in given if _on_another_day(e, date_of_service))
+    given = [e for e in given if e not in other_days]
+    if other_days and not given:
+        # "Last Prolia 60 mg SC given 04/18 in clinic" on a claim for 06/13: not this day's giving.
+        return Administration("not_given", billed=tuple(billed), other_days=other_days)
     products = {id(e): _product_named(note, e) for e in given}
     if given and all(products[id(e)] and facts.code not in products[id(e)] for e in given):
         # "40 mg triamcinolone drawn from a Kenalog-40 vial" under the extended-release code: the

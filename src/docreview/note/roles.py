@@ -818,7 +818,7 @@ def _restates_earlier(text: str, events: list[DoseEvent], roles: list[str], i: i
         if (roles[j] != "administered" or not _same_drug(event, earlier) or same is None or earlier.sentence == event.sentence
                 or same.kind != dose.kind or abs(same.total - dose.total) > 1e-9):
             continue
-        if set(event.times) - set(earlier.times) or next_site(text, earlier, event):
+        if set(event.times) - set(earlier.times) or next_site(text, earlier, event) or event.on_other_day_than(earlier):
             continue
         return True
     return False

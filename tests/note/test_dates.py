@@ -1,0 +1,83 @@
+"""Calendar dates and the day each giving is told on, on snippets written for these tests."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from docreview.knowledge.facts import knowledge_base
+from docreview.note.dates import date_headings, find_dates, giving_dates, service_date
+from docreview.note.extract import read_note
+from docreview.note.reading import read
+
+
+@pytest.fixture(scope="module")
+def kb():
+    return knowledge_base()
+
+
+def written(text: str) -> list[str]:
+    return [text[d.start : d.end] for d in find_dates(text)]
+
+
+def test_dates_in_the_forms_charts_use():
+    text = "Seen 2025-03-02. Dose on 3/9/25, next due 3/30. Infused March 16, 2025 and 23 March 2025."
+    assert written(text) == ["2025-03-02", "3/9/25", "3/30", "March 16, 2025", "23 March 2025"]
+    assert [str(d) for d in find_dates(text)][:2] == ["03/02/2025", "03/09/2025"]
+
+
+def test_a_bare_fraction_is_a_date_only_where_a_date_is_expected():
+    # cultures, pain scores and strengths are ratios; a date follows a word that dates something
+    assert written("Growth in 2/3 bottles. Pain 6/10, was 8/10 on arrival. Motor 4/5.") == []
+    assert written("Cycle 2 doses given 05/04 and 05/11.") == ["05/04", "05/11"]
+    assert written("| 05/18 | 0900 | 1 g |") == ["05/18"]
+
+
+def test_expiry_birth_and_lot_dates_are_not_days_of_giving():
+    assert written("Vial exp 11/30/2027; DOB 02/14/1961; use by 12/01/26.") == []
+
+
+def test_a_date_line_dates_the_rows_under_it_up_to_a_blank_line():
+    text = "Thu 08/07:\n0800 cefepime 2 g IV\n2000 cefepime 2 g IV\n\nToday:\n0800 cefepime 2 g IV\n"
+    dates = find_dates(text)
+    headings = date_headings(text, dates)
+    assert len(headings) == 1
+    start, end, day = headings[0]
+    assert text[start:end].strip().endswith("2000 cefepime 2 g IV") and str(day) == "08/07"
+
+
+def test_a_giving_takes_the_dates_of_its_own_clause_not_those_of_an_aside():
+    text = "Pemetrexed 500 mg/m2 IV today (C1 given 07/02 at outside clinic); last labs 07/20, ok."
+    dates = find_dates(text)
+    mention = (0, len("Pemetrexed"))
+    assert giving_dates(text, dates, [], (0, len(text)), mention) == ()
+    text = "Prior dose: ferric carboxymaltose 750 mg IV given 01/06."
+    dates = find_dates(text)
+    start = text.index("ferric")
+    assert [str(d) for d in giving_dates(text, dates, [], (0, len(text)), (start, start + 6))] == ["01/06"]
+
+
+def test_the_claims_date_of_service_reads_iso_and_us_forms():
+    assert service_date("2025-08-08") == date(2025, 8, 8)
+    assert service_date("08/08/2025") == date(2025, 8, 8)
+    assert service_date("next Tuesday") is None and service_date(None) is None
+
+
+def test_a_giving_told_on_another_day_is_not_this_days_administration(kb):
+    text = ("Ortho clinic 09/15/2025. Kenalog-40 40 mg injected into the R knee on 06/10/2025; "
+            "good relief until last week. No injection today, PT referral.")
+    facts = kb.facts("J3301")
+    assert read(text, facts, kb).administration.state == "given"  # no date of service: read as given
+    on_the_day = read(text, facts, kb, date(2025, 9, 15)).administration
+    assert on_the_day.state == "not_given" and on_the_day.other_days
+    assert read(text, facts, kb, date(2025, 6, 10)).administration.state == "given"
+
+
+def test_a_flowsheet_sums_only_the_date_of_services_rows(kb):
+    text = ("MAR - cefazolin\n09/14:\n0600 cefazolin 2 g IV\n1400 cefazolin 2 g IV\n\n"
+            "09/15:\n0600 cefazolin 2 g IV\n")
+    facts = kb.facts("J0690")  # cefazolin, per 500 mg
+    admin = read(text, facts, kb, date(2025, 9, 15)).administration
+    assert admin.state == "given" and admin.dose_base == 2000
+    assert read_note(text, facts, kb).events[-1].dates[0].day == 15
