@@ -21,8 +21,8 @@ from docreview.checks.route import check_route
 from docreview.checks.wastage import check_wastage
 from docreview.knowledge.facts import KnowledgeBase, knowledge_base
 from docreview.knowledge.mue import MueTable
-from docreview.note.normalize import fold
 from docreview.note.dates import service_date
+from docreview.note.normalize import fold
 from docreview.note.reading import read
 from docreview.schema import ELEMENTS, Claim, CodeSummary, ElementResult, Finding, Review, Status, Verdict
 from docreview.units import billing_units, code_unit_kind

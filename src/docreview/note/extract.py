@@ -21,11 +21,11 @@ from docreview.knowledge.facts import CodeFacts, KnowledgeBase, normalize_name
 from docreview.note.amounts import CONTAINER_AFTER_RE, NUM, UNIT_ALT, Amount, Weight, find_times, find_weight, is_dose
 from docreview.note.annotate import Annotations
 from docreview.note.context import categories_for
+from docreview.note.dates import DateMention, giving_dates
 from docreview.note.drugs import DrugMention, lexicon_for
 from docreview.note.nameless import nameless_continuations, nameless_givings, nameless_routes, nameless_totals
 from docreview.note.phrases import alternation, pattern, phrases
 from docreview.note.reasons import Reason, find_reasons, is_linked, word_stems
-from docreview.note.dates import DateMention, giving_dates
 from docreview.note.roles import SECONDARY, assign_roles, role_cues
 from docreview.note.text import SectionSpan, Sentence, enclosing_parenthesis, section_at, sections, sentences
 from docreview.note.vocab import RouteMatch
