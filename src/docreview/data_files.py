@@ -112,6 +112,7 @@ class ConditionsFile(_File):
     model_config = ConfigDict(extra="allow")
     conditions: list[Condition]
     cancer_sites: CancerSites | None = None
+    word_abbreviations: dict[str, str] = {}  # "d/o" -> "disorder", inside a condition's name
 
 
 class Purpose(Record):
@@ -231,6 +232,7 @@ class AmountCuesFile(_File):
     """data/amount_cues.json: words around a number with a unit (note/amounts.py, note/annotate.py)."""
 
     weight_words: list[str] = Field(min_length=1)  # "wt 70 kg"
+    not_weight_before: list[str] = []  # "grip strength R 28 kg", "lost 5 kg": a bare kg that is no body weight
     needle_site_words: list[str] = Field(min_length=1)  # "22g L hand PIV": a site between gauge and catheter
     catheter_sites: list[str] = Field(min_length=1)  # "22g R forearm": a limb after a gauge (no needle word)
     needle_after_prefixes: list[str] = Field(min_length=1)  # "22g spinal needle": a gauge, not grams

@@ -115,3 +115,32 @@ def test_a_catheter_site_before_an_attached_g_makes_a_gauge():
     assert [text[a.start : a.end] for a in find_amounts(text)] == ["150 mg/kg", "200 mL"]
     spaced = "IVIG left arm 20 g infused"
     assert [spaced[a.start : a.end] for a in find_amounts(spaced)] == ["20 g"]
+
+
+def test_a_fractional_needle_length_after_the_gauge_makes_it_a_gauge():
+    from docreview.note.amounts import find_amounts
+
+    text = "Invega Sustenna 156 mg IM R deltoid, 23g 5/8 in needle."
+    assert [text[a.start : a.end] for a in find_amounts(text)] == ["156 mg"]
+
+
+def test_the_digits_after_a_thousands_comma_are_no_amount_of_their_own():
+    from docreview.note.amounts import find_amounts
+
+    text = "Phesgo 1,200 mg/600 mg/30,000 units/15 mL vial"
+    assert all(a.value > 0 for a in find_amounts(text))
+    assert "000 units" not in [text[a.start : a.end] for a in find_amounts(text)]
+
+
+def test_a_discard_after_a_thousands_comma_keeps_the_whole_amount():
+    from docreview.note.waste import read_waste
+
+    text = "Rest of the bag (~190 mL, 1,900 mg) discarded, witnessed."
+    assert [a.value for a, _ in read_waste(text).discarded] == [1900.0]
+
+
+def test_a_bare_kilogram_of_something_else_is_no_body_weight():
+    from docreview.note.amounts import find_weight
+
+    assert find_weight("Wt not done today. Grip strength R 31 kg / L 29 kg.") is None
+    assert find_weight("Grip strength 31 kg. Wt 64 kg.").kg == 64.0

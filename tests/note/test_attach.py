@@ -106,6 +106,24 @@ def test_periocular_and_topical_phrasings_are_routes(kb):
     assert routes(kb, "The sternum was then smeared with vancomycin 1 g.", "J3370")["vancomycin"] == ["topical"]
 
 
+def test_clauses_joined_by_semicolons_go_on_telling_one_giving(kb):
+    text = ("Pembrolizumab 200 mg/8 mL vial x1; 8 mL (200 mg) added to NS 100 mL; infused over 30 min "
+            "via L chest port.")
+    assert set(routes(kb, text, "J9271")["Pembrolizumab"]) == {"intravenous"}
+
+
+def test_a_line_device_named_after_its_site_implies_the_vein(kb):
+    got = routes(kb, "Vancomycin 1,250 mg in NS 250 mL via L IJ CVC over 2 h.", "J3370")
+    assert got["Vancomycin"] == ["intravenous"]
+
+
+def test_the_mention_that_says_how_a_prepared_dose_was_given_lends_its_route(kb):
+    text = ("Pharmacy: Remicade 100 mg vials x4 reconstituted; 400 mg in NS 250 mL.\n"
+            "VS stable.\nRemicade infused IV over 2 h via R arm PIV.")
+    admin = read(text, kb.facts("J1745"), kb).administration
+    assert admin.dose_base == 400 and any(r.route == "intravenous" for e in admin.counted for r in e.routes)
+
+
 def test_intracoronary_is_an_intra_arterial_route(kb):
     got = routes(kb, "Spasm at the stent edge relieved with 200 mcg intracoronary nitroglycerin.", "J2001")
     assert got["nitroglycerin"] == ["intra-arterial"]
@@ -412,3 +430,16 @@ def test_the_giving_after_a_preparation_is_the_dose(kb):
     text = ("Haloperidol decanoate 100 mg/mL, 5 mL MULTIPLE-DOSE vial, lot HD8831: 1 mL = 100 mg drawn.\n"
             "Given deep IM L gluteal (Z-track) 10:50, 21g 1.5\". Tolerated.")
     assert read(text, kb.facts("J1631"), kb).administration.dose_base == 100
+
+
+def test_a_line_that_opens_with_a_route_tells_how_the_drug_above_was_given(kb):
+    text = ("Abilify Maintena 400 mg prefilled syringe: full dose, nothing to discard.\n"
+            "Deep IM L gluteal, 21g 1.5 in needle. 11:40.")
+    assert routes(kb, text, "J0401")["Abilify Maintena"] == ["intramuscular"]
+
+
+def test_a_joint_injected_and_a_steroid_introduced_into_the_carpal_tunnel_are_routes(kb):
+    got = routes(kb, "At the end of the case the shoulder was injected with Depo-Medrol and bupivacaine.", "J1030")
+    assert got["Depo-Medrol"] == ["intra-articular"]
+    got = routes(kb, "Two cc of Kenalog was then introduced into the carpal canal.", "J3301")
+    assert got["Kenalog"] == ["soft tissue"]

@@ -285,3 +285,25 @@ def test_the_same_dose_at_a_second_port_is_a_second_dose(kb):
     note = ("An umbilical incision was made after injecting 0.25% Marcaine, 2 mL.  Insufflation followed.  "
             "A second port went in low in the midline after 2 mL of 0.25% Marcaine was injected.")
     assert read(note, kb.facts("J0665"), kb).administration.dose_base == 10.0  # 4 mL x 2.5 mg/mL
+
+
+def test_a_negation_set_off_at_the_end_of_a_list_line_holds_every_drug_on_it(kb):
+    note = ("ANC 0.7 -- cycle 4 deferred.\n"
+            "Irinotecan 180 mg/m2, leucovorin 400 mg/m2 (760 mg), fluorouracil 400 mg/m2 bolus -- NOT given today.")
+    assert read(note, kb.facts("J0640"), kb).administration.state == "not_given"
+
+
+def test_a_dose_told_on_another_counted_day_is_not_this_notes(kb):
+    note = ("NICU PROGRESS NOTE -- DOL 12\nWt 1.4 kg.\n"
+            "Caffeine citrate 7 mg IV q24h given 0900.\n"
+            "(Caffeine citrate load 28 mg IV was given DOL 2.)")
+    admin = read(note, kb.facts("J0706"), kb).administration
+    assert admin.state == "given" and admin.dose_base == 7.0
+    assert [str(e.earlier_day) for e in admin.other_days] == ["DOL 2"]
+
+
+def test_a_subcutaneous_coformulation_is_named_by_its_full_name(kb):
+    note = ("Pertuzumab given.\nRituximab and hyaluronidase (Rituxan Hycela) 1,400 mg/23,400 units/11.7 mL vial; "
+            "full 11.7 mL injected subcutaneously in the abdomen over 5 min.")
+    admin = read(note, kb.facts("J9311"), kb).administration
+    assert admin.state == "given" and admin.dose_base == 1400.0

@@ -111,6 +111,33 @@ def test_conditions_in_everyday_words_document_their_codes(kb, text, code, prefi
     assert any(p.startswith(prefix) for r in found for p in r.icd10), [(r.name, r.icd10) for r in found]
 
 
+def test_a_shortened_word_inside_a_condition_name_is_read_whole(kb):
+    from docreview.note.reasons import find_reasons
+
+    found = find_reasons("Bipolar d/o, most recent episode manic; on LAI.", kb.facts("J2358"))
+    assert any(p.startswith("F31") for r in found for p in r.icd10), [(r.name, r.icd10) for r in found]
+
+
+def test_a_derived_use_named_as_the_terminology_writes_it_is_a_reason(kb):
+    from docreview.note.reasons import find_reasons
+
+    # "Candidemia" is DrugCentral's name for a micafungin use; no ICD-10-CM description says it.
+    found = find_reasons("Day 6 of therapy for candidemia, repeat cultures pending.", kb.facts("J2248"))
+    assert [(r.name, r.supports, r.from_code) for r in found] == [("Candidemia", True, False)]
+    # where the condition vocabulary reads the words, its reading (and its code) stands
+    found = find_reasons("Dilaudid for severe pain, R flank.", kb.facts("J1170"))
+    assert all(not (r.name == "Pain" and r.icd10 == ("G89",)) for r in found)
+
+
+def test_a_product_with_no_known_use_borrows_the_curated_uses_of_its_drug(kb):
+    from docreview.note.reasons import find_reasons
+
+    facts = kb.facts("J1576")  # immune globulin (Panzyga): no document, no terminology entry
+    assert facts.indications and {i.source for i in facts.indications} == {"related"}
+    found = find_reasons("Dx: CIDP on maintenance IVIG every 3 weeks.", facts)
+    assert any(r.supports and "G61.81" in r.icd10 for r in found)
+
+
 def test_calcium_is_no_cancer(kb):
     from docreview.note.reasons import find_reasons
 

@@ -56,6 +56,8 @@ def test_a_products_number_does_not_end_a_sentence():
 def test_a_header_the_table_does_not_list_speaks_by_its_words():
     assert classify_header("Treatment history") == ("history", "HISTORICAL")
     assert classify_header("Prior treatment OS") == ("history", "HISTORICAL")
+    # "30 min prior" is before the infusion, not the patient's history
+    assert classify_header("Premeds 30 min prior") == ("neutral", "NEUTRAL")
     assert classify_header("PACU orders") == ("plan", "PLAN")
     assert classify_header("Allergy clinic") == ("neutral", "NEUTRAL")  # a clinic's name is no allergy list
     assert classify_header("History of present illness")[0] == "administration"  # the table still wins

@@ -17,9 +17,10 @@ def check_dosage(ctx: CheckContext) -> Outcome:
     if admin.state == "not_given" and admin.other_days:
         e = admin.other_days[0]
         ev = [line_evidence(note, e.mention.start, e.mention.end)]
-        days = ", ".join(dict.fromkeys(str(d) for x in admin.other_days for d in x.dates))
-        f = make_finding(ctx, "DOS003", f"{facts.drug} is documented as given on {days}, not on the date of service "
-                         f"{claim.date_of_service}.", ev, "Bill the line for the day the drug was given, or document this day's administration.")
+        days = ", ".join(dict.fromkeys(str(d) for x in admin.other_days for d in (x.dates or [x.earlier_day]) if d is not None))
+        this_day = f"the date of service {claim.date_of_service}" if claim.date_of_service else "the day of this note"
+        f = make_finding(ctx, "DOS003", f"{facts.drug} is documented as given on {days}, not on {this_day}.", ev,
+                         "Bill the line for the day the drug was given, or document this day's administration.")
         return Outcome(Status.missing, f"{facts.drug} given on {days}, not on the date of service", ev, [f])
     if admin.state == "not_given":
         e = admin.billed[0]

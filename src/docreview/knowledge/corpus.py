@@ -33,7 +33,7 @@ class Indication(Record):
     name: str
     icd10: list[str] = Field(default_factory=list)
     terms: list[str] = Field(default_factory=list)
-    source: str = "corpus"  # corpus | drugcentral | labeledin | icd10cm-symptom
+    source: str = "corpus"  # corpus | related (another code's corpus uses) | drugcentral | labeledin | icd10cm-symptom
 
 
 class SimilarCode(Record):

@@ -130,6 +130,20 @@ class CodeFacts:
         return self.document.section(wanted) if self.document else None
 
 
+_COFORMULATION_RE = re.compile(r"\band\s+hyaluronidase(?:-([a-z]{4}))?\b", re.IGNORECASE)
+
+
+def _coformulation_names(drug: str, descriptor: str) -> list[str]:
+    """A subcutaneous co-formulation is charted by its full name: "Injection, trastuzumab, 10 mg
+    and hyaluronidase-oysk" is "trastuzumab and hyaluronidase-oysk" (or "trastuzumab-hyaluronidase")."""
+    m = _COFORMULATION_RE.search(descriptor)
+    name = drug.split(" and ")[0].strip()
+    if m is None or not name or "/" in name:
+        return []
+    suffix = f"-{m.group(1).lower()}" if m.group(1) else ""
+    return list(dict.fromkeys([f"{name} and hyaluronidase{suffix}", f"{name} and hyaluronidase", f"{name}-hyaluronidase{suffix}"]))
+
+
 class KnowledgeBase:
     """Codes known to docreview: the CMS file's (when given) plus the corpus's."""
 
@@ -212,7 +226,25 @@ class KnowledgeBase:
             # name then identifies none of them ("immune globulin, (gammagard liquid)").
             facts.product_specific = self._drug_code_counts.get(normalize_name(parsed.drug), 0) > 1
         self._add_packaged(facts)
+        facts.aliases.extend(a for a in _coformulation_names(facts.drug, descriptor) if a not in facts.aliases)
+        if not facts.indications:
+            facts.indications = self._related_indications(facts)
         return facts
+
+    def _related_indications(self, facts: CodeFacts) -> list[Indication]:
+        """A code with no known use borrows the curated uses of another code of the same drug
+        ("immune globulin (panzyga)" from the Privigen document). Marked `related`: they confirm
+        a documented reason (and name its words) but, not being this product's label, refute none."""
+        drug = normalize_name(facts.drug)
+        borrowed: dict[str, Indication] = {}
+        for code, doc in sorted(self.documents.items()):
+            if code == facts.code or not doc.front or not doc.front.indications:
+                continue
+            if normalize_name(self.parse(code, self.descriptor(code) or "").drug) != drug:
+                continue
+            for ind in doc.front.indications:
+                borrowed.setdefault(ind.name, ind.model_copy(update={"source": "related"}))
+        return list(borrowed.values())
 
     def _add_packaged(self, facts: CodeFacts) -> None:
         """Names, packages, classes and indications from the packaged terminologies."""

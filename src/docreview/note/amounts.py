@@ -16,7 +16,7 @@ NUM = r"(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)"
 
 # "40-mg" joins a number to its unit with a hyphen ("5-10 mg" stays a range); "50 additional mL".
 _AMOUNT_RE = re.compile(
-    rf"(?<![\w./])(?:(?P<lo>{NUM})\s*(?:-|–|to)\s*)?(?P<num>{NUM})(?:\s*|-|\s+(?:additional|more|further|extra)\s+)(?P<unit>{UNIT_ALT})(?![a-z])"
+    rf"(?<![\w./])(?<!\d,)(?:(?P<lo>{NUM})\s*(?:-|–|to)\s*)?(?P<num>{NUM})(?:\s*|-|\s+(?:additional|more|further|extra)\s+)(?P<unit>{UNIT_ALT})(?![a-z])"
     rf"(?:\s*/\s*(?:(?P<pnum>{NUM})\s*)?(?P<per>kg|ml|cc|l|hr|h|hour|min|minute|day|dose|m2)(?![a-z])"
     rf"(?:\s*/\s*(?P<per2>hr|h|hour|min|minute|day))?)?"
     rf"(?:\s+in\s+(?P<bagnum>{NUM})\s*(?P<bagunit>ml|cc|l)(?![a-z]))?"
@@ -72,6 +72,7 @@ class _Patterns(NamedTuple):
     """The patterns built from data/amount_cues.json: the words there, the structure here."""
 
     weight: re.Pattern[str]
+    not_weight_before: re.Pattern[str]
     gauge_after: re.Pattern[str]
     gauge_before: re.Pattern[str]
     gauge_site_before: re.Pattern[str]
@@ -91,13 +92,14 @@ def _patterns() -> _Patterns:
         weight=pattern(
             rf"\b{alternation(cues.weight_words)}\b\.?\s*(?:of|is|=|:)?\s*(?P<num>{NUM})\s*(?P<unit>kg|kgs|lb|lbs|pounds)\b"
             rf"|(?<![/\w])(?P<num2>{NUM})\s*(?P<unit2>kg)\b(?!\s*/)"),
+        not_weight_before=pattern(rf"\b{alternation(cues.not_weight_before)}\b"),
         # "22g spinal needle", "25 g 1.5 in needle", "PIV 20g R AC": a needle gauge, not grams.
         # "22g L hand PIV": the site may sit between the gauge and the catheter.
         # "IV started 22g R forearm": a side and a limb alone say where the catheter went.
-        gauge_after=pattern(rf"\s*(?:[\d.]+\s*(?:in|inch|\"|cm)\s*)?(?:{alternation(cues.needle_site_words)}\s+){{0,3}}"
+        gauge_after=pattern(rf"\s*(?:[\d.]+(?:/\d+)?\s*-?\s*(?:in|inch|\"|cm)\s*)?(?:{alternation(cues.needle_site_words)}\s+){{0,3}}"
                             rf"(?:{alternation(cues.needle_after_prefixes)}|x\s*[\d.]+\s*(?:in|inch|\"))"
                             rf"|\s*(?:{alternation(cues.needle_site_words)}\s+){{0,2}}{alternation(cues.catheter_sites)}\b"
-                            r"|\s*[\d.]+\s*(?:in\b|inch|\")"),  # "21g 1.5\"": a needle's gauge and length
+                            r"|\s*[\d.]+(?:/\d+)?\s*-?\s*(?:in\b|inch|\")"),  # "21g 1.5\"", "18g 5/8 in": a needle's gauge and length
         gauge_before=pattern(rf"{alternation(cues.needle_before_word_ends)}[\s,;:(-]*$"),  # "PIV (22g)"
         # "started R AC 20g": the catheter's site before its gauge.
         gauge_site_before=pattern(rf"\b(?:{alternation(cues.needle_site_words)}\s+)+{alternation(cues.catheter_sites)}[\s,;:(-]*$"),
@@ -187,7 +189,10 @@ class Weight:
 
 
 def find_weight(text: str) -> Weight | None:
-    for m in _patterns().weight.finditer(text):
+    patterns = _patterns()
+    for m in patterns.weight.finditer(text):
+        if m.group("num2") and patterns.not_weight_before.search(text, max(0, m.start() - 30), m.start()):
+            continue  # "Grip strength R 28 kg / L 26 kg": a bare kg of something else
         value = _num(m.group("num") or m.group("num2"))
         unit = (m.group("unit") or m.group("unit2")).lower()
         kg = value * 0.45359237 if unit.startswith(("lb", "pound")) else value

@@ -17,7 +17,7 @@ from functools import lru_cache
 from docreview.data_files import AmountCuesFile, data_file_as
 from docreview.note.amounts import Amount, find_amounts
 from docreview.note.context import Modifier, find_modifiers
-from docreview.note.dates import DateMention, date_headings, find_dates
+from docreview.note.dates import DateMention, DayMarker, date_headings, find_dates, find_day_markers, note_days
 from docreview.note.phrases import alternation
 from docreview.note.text import SectionSpan, Sentence, Token, tokens
 from docreview.note.vocab import RouteMatch, route_vocabulary
@@ -50,6 +50,8 @@ class Annotations:
         self.amounts: tuple[Amount, ...] = tuple(a for a in found if not _removed(text, a))
         self.dates: tuple[DateMention, ...] = find_dates(text)
         self.date_headings = date_headings(text, self.dates)  # lines that date the lines under them
+        self.day_markers: tuple[DayMarker, ...] = find_day_markers(text)  # "DOL 18", "HD#3", "POD 2"
+        self.note_days = note_days(text, self.day_markers)  # the note's own day by each count
         self._route_starts = [r.start for r in self.routes]
         self._amount_starts = [a.start for a in self.amounts]
         self._context: dict[tuple[int, int], tuple[list[Token], list[Modifier]]] = {}

@@ -106,8 +106,10 @@ def categories_for(
             # A comma also closes a backward scope ("Keppra given, Zofran held"), unless it only
             # separates the items of a list the modifier ends: "given epinephrine, lidocaine,
             # amiodarone and intubated in the field".
-            if (mod.first - last <= rule.max_scope and not any(i in stops for i in gap)
-                    and not any(i in commas for i in gap if not _listed(toks, others, last, i))):
+            # A negation set off at the end of a list line reaches the whole line.
+            in_scope = mod.first - last <= rule.max_scope and not any(i in commas for i in gap if not _listed(toks, others, last, i))
+            verdict = text is not None and rule.category == "NOT_GIVEN" and _verdict_on_the_line(toks, mod, text)
+            if (in_scope or verdict) and not any(i in stops for i in gap):
                 found.add(rule.category)
     if "PLANNED" in found and not found & {"ADMINISTERED", "NOT_GIVEN"} and _plan_undone(modifiers, stops, last, others):
         found.add("NOT_GIVEN")
@@ -116,6 +118,18 @@ def categories_for(
 
 _AUXILIARIES = frozenset({"was", "were", "is", "are", "has", "had", "have"})
 _CLAUSE_JOINS = frozenset({"and", "but"})
+
+
+_VERDICT_TAIL = frozenset({"today", "now", "this", "visit", "cycle", "dose", "doses"})
+
+
+def _verdict_on_the_line(toks: list[Token], mod: Modifier, text: str) -> bool:
+    """A negation set off by a dash at the end of the sentence speaks of everything before it:
+    "Oxaliplatin 85 mg/m2, levoleucovorin 400 mg, 5-FU 400 mg/m2 -- NOT given today"."""
+    if mod.first == 0 or not all(t.text in _VERDICT_TAIL for t in toks[mod.last + 1 :]):
+        return False
+    between = text[toks[mod.first - 1].end : toks[mod.first].start]
+    return "--" in between or "\u2014" in between or " - " in between
 
 
 def _own_clause(toks: list[Token], first: int, last: int) -> int | None:

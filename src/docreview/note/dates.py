@@ -159,21 +159,63 @@ def _open_parenthesis(text: str, start: int, end: int) -> bool:
     return depth != 0
 
 
+@dataclass(frozen=True)
+class DayMarker:
+    """A day counted from an event: "DOL 18", "HD#3", "POD 2"."""
+
+    start: int
+    end: int
+    kind: str  # "life", "hospital" or "postop"
+    number: int
+
+    def __str__(self) -> str:
+        return {"life": "DOL", "hospital": "HD", "postop": "POD"}[self.kind] + f" {self.number}"
+
+
+_DAY_MARKER_RE = re.compile(
+    r"\b(?:(?P<life>dol|day\s+of\s+life)|(?P<hospital>hd|hospital\s+day)|(?P<postop>pod|post-?op(?:erative)?\s+day))\s*#?\s*(?P<n>\d{1,3})\b",
+    re.IGNORECASE,
+)
+
+
+def find_day_markers(text: str) -> tuple[DayMarker, ...]:
+    return tuple(DayMarker(m.start(), m.end(), next(k for k in ("life", "hospital", "postop") if m.group(k)), int(m.group("n")))
+                 for m in _DAY_MARKER_RE.finditer(text))
+
+
+def note_days(text: str, markers: tuple[DayMarker, ...]) -> dict[str, int]:
+    """The note's own day by each count, from its first two lines ("NICU PROGRESS NOTE -- DOL 18")."""
+    second = text.find("\n", text.find("\n") + 1)
+    head_end = len(text) if second < 0 else second
+    days: dict[str, int] = {}
+    for marker in markers:
+        if marker.start < head_end:
+            days.setdefault(marker.kind, marker.number)
+    return days
+
+
+def _in_clause(text: str, sentence: tuple[int, int], mention: tuple[int, int], start: int, end: int) -> bool:
+    """text[start:end] is in the mention's sentence, on its side of any semicolon, and not in an
+    aside the mention is not in."""
+    s_start, s_end = sentence
+    m_start, m_end = mention
+    if not s_start <= start < s_end:
+        return False
+    lo, hi = (end, m_start) if end <= m_start else (m_end, start)
+    return ";" not in text[lo:hi] and not _open_parenthesis(text, lo, hi)
+
+
+def giving_days(text: str, markers: tuple[DayMarker, ...], sentence: tuple[int, int], mention: tuple[int, int]) -> tuple[DayMarker, ...]:
+    """The counted days ("was given DOL 1") of a mention's clause."""
+    return tuple(d for d in markers if _in_clause(text, sentence, mention, d.start, d.end))
+
+
 def giving_dates(text: str, dates: tuple[DateMention, ...], headings: list[tuple[int, int, DateMention]],
                  sentence: tuple[int, int], mention: tuple[int, int]) -> tuple[DateMention, ...]:
     """The dates a mention's giving is told on: those of its sentence (not inside an aside the
     mention is not in, not across a semicolon), else the date heading over its line."""
-    s_start, s_end = sentence
-    m_start, m_end = mention
-    own = []
-    for d in dates:
-        if not s_start <= d.start < s_end:
-            continue
-        lo, hi = (d.end, m_start) if d.end <= m_start else (m_end, d.start)
-        between = text[lo:hi]
-        if ";" in between or _open_parenthesis(text, lo, hi):
-            continue
-        own.append(d)
+    m_start = mention[0]
+    own = [d for d in dates if _in_clause(text, sentence, mention, d.start, d.end)]
     if own:
         return tuple(own)
     starts = [s for s, _, _ in headings]

@@ -21,7 +21,7 @@ from docreview.knowledge.facts import CodeFacts, KnowledgeBase, normalize_name
 from docreview.note.amounts import CONTAINER_AFTER_RE, NUM, UNIT_ALT, Amount, Weight, find_times, find_weight, is_dose
 from docreview.note.annotate import Annotations
 from docreview.note.context import categories_for
-from docreview.note.dates import DateMention, giving_dates
+from docreview.note.dates import DateMention, DayMarker, giving_dates, giving_days
 from docreview.note.drugs import DrugMention, lexicon_for
 from docreview.note.nameless import nameless_continuations, nameless_givings, nameless_routes, nameless_totals
 from docreview.note.phrases import alternation, pattern, phrases
@@ -200,6 +200,7 @@ class DoseEvent:
     sites: int = 1  # the dose given this many times: "on each side" (2), "the same procedure was carried out at ..." (+1)
     nameless: bool = False  # a giving that names no drug ("1005 infusion started"): note/nameless.py
     dates: tuple[DateMention, ...] = ()  # the days its giving is told on (note/dates.py); none: the note's day
+    earlier_day: DayMarker | None = None  # told on a counted day ("given DOL 1") other than the note's own ("DOL 18")
 
     def on_other_day_than(self, other: DoseEvent) -> bool:
         """Both givings are dated, on no day in common: two days' doses, however alike."""
@@ -279,6 +280,14 @@ class NoteFacts:
 def _giving_dates(notes: Annotations, event: DoseEvent) -> tuple[DateMention, ...]:
     return giving_dates(notes.text, notes.dates, notes.date_headings, (event.sentence.start, event.sentence.end),
                         (event.mention.start, event.mention.end))
+
+
+def _on_another_counted_day(notes: Annotations, event: DoseEvent) -> DayMarker | None:
+    """The giving's clause counts its day ("was given DOL 1") and the note's header counts another ("DOL 18")."""
+    days = giving_days(notes.text, notes.day_markers, (event.sentence.start, event.sentence.end), (event.mention.start, event.mention.end))
+    if any(notes.note_days.get(d.kind) == d.number for d in days):
+        return None
+    return next((d for d in days if d.kind in notes.note_days and d.start > notes.text.find("\n")), None)
 
 
 def _merge_adjacent(text: str, mentions: list[DrugMention], specific: Callable[[frozenset[str]], bool],
@@ -461,6 +470,7 @@ def read_note(text: str, facts: CodeFacts, kb: KnowledgeBase) -> NoteFacts:
             event.routes = _preceding_routes(notes, sents, mentions, event.sentence)
     for event in events:
         event.dates = _giving_dates(notes, event)
+        event.earlier_day = _on_another_counted_day(notes, event)
     for event, role in zip(events, assign_roles(text, events, notes), strict=True):
         event.role = role
     _dose_from_container(events)
@@ -911,20 +921,34 @@ def _following_lines(notes: Annotations, sents, idx, mentions, sent) -> tuple[li
     text = notes.text
     amounts: list[Amount] = []
     routes: list[RouteMatch] = []
+    prev = sent
     for nxt in sents[idx + 1 :]:
         if nxt.paragraph != sent.paragraph or nxt.line - sent.line > _FOLLOW_LINES:
             break
         if mentions.any_in(nxt.start, nxt.end) or _new_row(notes, nxt):
             break
-        if nxt.line == sent.line and sents.index(nxt) > idx + 1:
-            break  # a run-on transcription line: the next sentence at most, not the rest of the note
-        if not _patterns().field_line.match(text[nxt.start : nxt.end]) and not _administers(notes, nxt):
+        if nxt.line == sent.line and sents.index(nxt) > idx + 1 and text[prev.end : nxt.start].strip() != ";":
+            # A run-on transcription line: the next sentence at most, not the rest of the note
+            # (clauses joined by semicolons go on telling one giving: "...; added to D5W 100 mL; infused IV").
+            break
+        prev = nxt
+        if not _patterns().field_line.match(text[nxt.start : nxt.end]) and not _administers(notes, nxt) and not _opens_with_route(notes, nxt):
             continue
         if not amounts:
             amounts = notes.amounts_in(nxt.start, nxt.end)
         if not routes:
             routes = [r for r in notes.routes_in(nxt.start, nxt.end) if not _owned_route(text, nxt, r)]
     return amounts, routes
+
+
+def _opens_with_route(notes: Annotations, sent: Sentence) -> bool:
+    """A line that opens with a stated route ("Deep IM R dorsogluteal, 19g needle") tells how the
+    drug above it was given."""
+    first = next((r for r in notes.routes_in(sent.start, sent.end) if not r.implied), None)
+    if first is None or _owned_route(notes.text, sent, first):
+        return False
+    before = notes.text[sent.start : first.start].lower().split()
+    return not before or before in (["deep"], ["slow"], ["given"])  # not "NS bolus 20 mL/kg": another fluid's
 
 
 def _new_row(notes: Annotations, sent: Sentence) -> bool:

@@ -69,7 +69,10 @@ def amend(reading: Reading, facts: CodeFacts, kb: KnowledgeBase, **changes) -> R
 
 
 def _on_another_day(event: DoseEvent, date_of_service: date | None) -> bool:
-    """The giving is dated, and none of its dates is the date of service (edge case 5)."""
+    """The giving is dated, and none of its dates is the date of service (edge case 5); or it is
+    told on a counted day ("DOL 1") other than the note's own."""
+    if event.earlier_day is not None:
+        return True
     return date_of_service is not None and bool(event.dates) and not any(d.same_day(date_of_service) for d in event.dates)
 
 
@@ -81,6 +84,10 @@ def administration_of(note: NoteFacts, facts: CodeFacts, kb: KnowledgeBase, date
     if other_days and not given:
         # "Last Prolia 60 mg SC given 04/18 in clinic" on a claim for 06/13: not this day's giving.
         return Administration("not_given", billed=tuple(billed), other_days=other_days)
+    return replace(_administration(note, facts, kb, billed, given), other_days=other_days)
+
+
+def _administration(note: NoteFacts, facts: CodeFacts, kb: KnowledgeBase, billed: list[DoseEvent], given: list[DoseEvent]) -> Administration:
     products = {id(e): _product_named(note, e) for e in given}
     if given and all(products[id(e)] and facts.code not in products[id(e)] for e in given):
         # "40 mg triamcinolone drawn from a Kenalog-40 vial" under the extended-release code: the
@@ -111,8 +118,10 @@ def administration_of(note: NoteFacts, facts: CodeFacts, kb: KnowledgeBase, date
     if total is None:
         return Administration("given", tuple(billed), tuple(given), tuple(given), needed=needed, class_only=class_only)
     if not any(e.routes for e in counted):
-        # "Drip: dobutamine ... via R IJ CVC" then "I&O: dobutamine 456 mL": one infusion.
-        counted = counted + [e for e in given if e not in counted and e.routes and is_drip(note, e)]
+        # "Drip: dobutamine ... via R IJ CVC" then "I&O: dobutamine 456 mL": one infusion. So is
+        # a dose prepared on one line and "Thymoglobulin infused IV via L chest port" on another:
+        # the mention that says how it was given, with no amount of its own, adds no dose.
+        counted = counted + [e for e in given if e not in counted and e.routes and (is_drip(note, e) or not e.dose_amounts)]
     return Administration("given", tuple(billed), tuple(given), tuple(counted), dose_base=total, class_only=class_only)
 
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import NamedTuple
 
-from docreview.data_files import PurposesFile, ReasonCuesFile, data_file_as
+from docreview.data_files import ConditionsFile, PurposesFile, ReasonCuesFile, data_file_as
 from docreview.derived_cache import derived
 from docreview.knowledge import icd10
 from docreview.knowledge.facts import CodeFacts
@@ -119,7 +119,7 @@ class ConditionVocabulary:
         return by_first
 
     def find(self, text: str) -> list[tuple[int, int, _Term]]:
-        tokens = [(m.group(0), m.start(), m.end()) for m in _TOKEN_RE.finditer(text.lower())]
+        tokens = _expanded_tokens(text.lower())
         out = []
         i = 0
         while i < len(tokens):
@@ -192,6 +192,28 @@ def _cancer_sites() -> tuple[list[tuple[str, ...]], dict[str, list[str]]]:
 
 
 @lru_cache(maxsize=1)
+@lru_cache(maxsize=1)
+def _word_abbreviations() -> tuple[re.Pattern[str], dict[str, str]] | None:
+    words = data_file_as("conditions.json", ConditionsFile).word_abbreviations
+    if not words:
+        return None
+    return re.compile(r"(?<![a-z0-9])(?:" + "|".join(map(re.escape, sorted(words, key=len, reverse=True))) + r")(?![a-z0-9])"), words
+
+
+def _expanded_tokens(lowered: str) -> list[tuple[str, int, int]]:
+    """The text's tokens, a shortened word ("d/o") read as the word it stands for."""
+    tokens = [(m.group(0), m.start(), m.end()) for m in _TOKEN_RE.finditer(lowered)]
+    abbreviations = _word_abbreviations()
+    if abbreviations is None:
+        return tokens
+    pattern, words = abbreviations
+    for m in reversed(list(pattern.finditer(lowered))):
+        inside = [k for k, (_, s, e) in enumerate(tokens) if m.start() <= s and e <= m.end()]
+        if inside:
+            tokens[inside[0] : inside[-1] + 1] = [(words[m.group(0)], m.start(), m.end())]
+    return tokens
+
+
 def condition_vocabulary() -> ConditionVocabulary:
     return ConditionVocabulary()
 
@@ -253,13 +275,13 @@ def procedure_timing(text: str) -> list[tuple[int, int]]:
 
 
 @lru_cache(maxsize=4096)
-def _own_terms(facts_key: str, terms: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...]) -> tuple:
-    """Compiled patterns of a code's curated indication terms (once per code)."""
+def _own_terms(facts_key: str, terms: tuple[tuple[str, tuple[str, ...], tuple[str, ...], bool], ...]) -> tuple:
+    """Compiled patterns of a code's indication terms (once per code), each with whether it is curated."""
     out = []
-    for name, icd, words in terms:
+    for name, icd, words, curated in terms:
         pattern = _term_regex(list(words))
         if pattern:
-            out.append((name, icd, pattern))
+            out.append((name, icd, pattern, curated))
     return tuple(out)
 
 
@@ -276,12 +298,21 @@ def find_reasons(text: str, facts: CodeFacts) -> list[Reason]:
             # By structure: a documented procedure and the drug's timing relative to it.
             timing = procedure_timing(text) if timing is None else timing
             found.extend(Reason(s, e, name, (), True, True) for s, e in timing)
-    curated = tuple((ind.name, tuple(ind.icd10), tuple([*ind.terms, ind.name])) for ind in facts.indications if ind.source == "corpus")
-    for name, icd, pattern in _own_terms(facts.code, curated):
+    # The code's own uses name the words a note writes for them: curated terms, and a derived
+    # use's name as DrugCentral or LabeledIn writes it ("Candidemia" for micafungin).
+    # (A derived name is a diagnosis like any other, not one of the code's own terms.)
+    own = tuple((ind.name, tuple(ind.icd10), tuple([*ind.terms, ind.name]), ind.source in ("corpus", "related"))
+                for ind in facts.indications if ind.source != "icd10cm-symptom")
+    derived: list[Reason] = []
+    for name, icd, pattern, curated in _own_terms(facts.code, own):
         for m in pattern.finditer(text):
-            found.append(Reason(m.start(), m.end(), name, icd, True, True))
-    for start, end, term in condition_vocabulary().find(text):
-        found.append(Reason(start, end, term.name, term.prefixes, _supports(term.prefixes, facts), False))
+            (found if curated else derived).append(Reason(m.start(), m.end(), name, icd, True, curated))
+    conditions = [Reason(start, end, term.name, term.prefixes, _supports(term.prefixes, facts), False)
+                  for start, end, term in condition_vocabulary().find(text)]
+    found.extend(conditions)
+    # A derived name only fills a gap in the condition vocabulary ("candidemia"): where the
+    # vocabulary reads the words ("severe pain", "schizophrenia, paranoid type"), its reading stands.
+    found.extend(r for r in derived if not any(c.start < r.end and r.start < c.end for c in conditions))
     for m in _ICD_RE.finditer(text):
         code = m.group(1)
         if icd10.is_valid(code):

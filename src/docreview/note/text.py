@@ -64,9 +64,14 @@ def _header_words() -> tuple[tuple[frozenset[str], tuple[str, str]], ...]:
     return tuple((frozenset(g["words"]), (g["kind"], g["category"])) for g in load_json("sections.json").get("header_words", []))
 
 
+_BEFORE_NOW_RE = re.compile(r"\b\d+\s*(?:min|mins|minutes|h|hr|hrs|hours)\.?\s+(?:prior|before)\b")
+
+
 def classify_header(header: str) -> tuple[str, str]:
     # "Home meds (per wife)" is a "home meds" header.
     key = " ".join(re.sub(r"\([^)]*\)", " ", header).lower().replace("_", " ").split())
+    # "Premeds 30 min prior": before the infusion, not the patient's history.
+    key = " ".join(_BEFORE_NOW_RE.sub(" ", key).split())
     found = _section_table().get(key)
     if found is not None:
         return found

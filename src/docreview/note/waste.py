@@ -80,7 +80,8 @@ def read_waste(text: str) -> WasteFacts:
         # "2.8 g (28 mL) remaining discarded", "25 mL (2.5 g) left in the vial": amounts just
         # before the verb, in the same clause.
         start = max(0, m.start() - 35)
-        clause = max(text.rfind(sep, start, m.start()) for sep in (";", ". ", "\n", ":", ","))
+        # (a comma with no space after it is a thousands separator: "2,280 mg")
+        clause = max(text.rfind(sep, start, m.start()) + len(sep) - 1 for sep in (";", ". ", "\n", ":", ", "))
         start = max(start, clause + 1)
         for amount in find_amounts(text, start, m.start()):
             if amount.start not in seen and not amount.is_concentration:
