@@ -438,6 +438,11 @@ def build(shared: Path, embed: bool, cache: Path | None = None) -> dict:
         # DrugCentral 2016 files some ingredients under their INN (pethidine for meperidine):
         # classes and indications are looked up under both names.
         lookup = sorted({n for m in mo for n in (m, inn.get(resolve_name(m, set(inn)))) if n})
+        # The descriptor's own drug name, where a source files it whole ("epoetin alfa", whose
+        # NDC ingredients read "epoetin" and "erythropoietin").
+        named = normalize_name(entry["drug"]) if entry["drug"] else ""
+        if named in known_names and named not in lookup:
+            lookup.append(named)
         entry["generics"] = [m for m in mo if m in known_names]
         if len(mo) == 1 and not entry.pop("_product_specific"):
             entry["brands"] += synonyms.get(mo[0], [])

@@ -385,3 +385,12 @@ def test_a_descriptor_route_word_names_the_codes_route():
 ])
 def test_a_combination_codes_unit_counts_every_ingredient(descriptor, amount):
     assert parse_descriptor("J9999", descriptor).unit_amount == amount
+
+
+def test_a_descriptor_drug_a_source_files_whole_has_its_uses():
+    # The NDC ingredients of epoetin alfa read "epoetin" and "erythropoietin"; DrugCentral files
+    # "epoetin alfa" whole, so the descriptor's own name finds its uses.
+    from docreview.knowledge.facts import knowledge_base
+
+    uses = knowledge_base().facts("J0885").indications
+    assert any(u.icd10 and u.icd10[0].startswith("D6") for u in uses)

@@ -144,3 +144,10 @@ def test_a_bare_kilogram_of_something_else_is_no_body_weight():
 
     assert find_weight("Wt not done today. Grip strength R 31 kg / L 29 kg.") is None
     assert find_weight("Grip strength 31 kg. Wt 64 kg.").kg == 64.0
+
+
+def test_usp_units_are_units():
+    from docreview.note.amounts import find_amounts
+
+    text = "Hylenex 150 USP units/mL vial; 75 USP units injected SC."
+    assert [(a.value, a.kind) for a in find_amounts(text)] == [(150.0, "units"), (75.0, "units")]
