@@ -443,3 +443,11 @@ def test_a_joint_injected_and_a_steroid_introduced_into_the_carpal_tunnel_are_ro
     assert got["Depo-Medrol"] == ["intra-articular"]
     got = routes(kb, "Two cc of Kenalog was then introduced into the carpal canal.", "J3301")
     assert got["Kenalog"] == ["soft tissue"]
+
+
+def test_a_drug_added_by_a_dilution_ratio_leaves_the_mixtures_volume_to_the_base_drug(kb):
+    text = "The incision line was infiltrated with 1% Xylocaine with 1:100,000 epinephrine, 6 mL total."
+    read_ = read_note(text, kb.facts("J2001"), kb)
+    got = {text[e.mention.start : e.mention.end]: [(a.value, a.kind) for a in e.amounts] for e in read_.events}
+    assert (6.0, "volume") in got["Xylocaine"]
+    assert got["epinephrine"] == [(0.01, "mass")]  # the ratio is the additive's, not the base drug's

@@ -45,6 +45,19 @@ def test_an_inn_acid_is_known_by_its_us_name(lexicon):
     assert names(lexicon, "Acetic acid 2% drops.")[0][0].lower() == "acetic acid"
 
 
+def test_a_chemical_prefix_written_apart_names_the_same_drug(lexicon):
+    text = "1 mL of a solution of 0.5% Marcaine and 80 mg of methyl prednisolone acetate"
+    found = lexicon.find(text)
+    assert [text[m.start : m.end] for m in found][-1] == "methyl prednisolone acetate"
+    assert "J1040" in found[-1].codes
+
+
+def test_a_public_name_that_opens_with_a_billed_name_is_one_mention_with_its_code(lexicon):
+    text = "1130 insulin aspart 6 units SQ per sliding scale -- given"
+    found = lexicon.find(text)
+    assert [(text[m.start : m.end], "J1815" in m.codes) for m in found] == [("insulin aspart", True)]
+
+
 def test_lab_values_are_not_drugs(lexicon):
     assert names(lexicon, "Glucose 110 mg/dL. Potassium 4.1 mEq/L. Hemoglobin 12 g/dL.") == []
 

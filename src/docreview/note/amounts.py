@@ -16,7 +16,7 @@ NUM = r"(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)"
 
 # "40-mg" joins a number to its unit with a hyphen ("5-10 mg" stays a range); "50 additional mL".
 _AMOUNT_RE = re.compile(
-    rf"(?<![\w./])(?<!\d,)(?:(?P<lo>{NUM})\s*(?:-|–|to)\s*)?(?P<num>{NUM})(?:\s*|-|\s+(?:additional|more|further|extra)\s+)(?P<unit>{UNIT_ALT})(?![a-z])"
+    rf"(?<![\w./])(?<!\d,)(?<!\d:)(?:(?P<lo>{NUM})\s*(?:-|–|to)\s*)?(?P<num>{NUM})(?:\s*|-|\s+(?:additional|more|further|extra)\s+)(?P<unit>{UNIT_ALT})(?![a-z])"
     rf"(?:\s*/\s*(?:(?P<pnum>{NUM})\s*)?(?P<per>kg|ml|cc|l|hr|h|hour|min|minute|day|dose|m2)(?![a-z])"
     rf"(?:\s*/\s*(?P<per2>hr|h|hour|min|minute|day))?)?"
     rf"(?:\s+in\s+(?P<bagnum>{NUM})\s*(?P<bagunit>ml|cc|l)(?![a-z]))?"

@@ -50,6 +50,15 @@ class DrugMention:
 _Entry = tuple[tuple[str, ...], frozenset[str], str]  # (name's words, its codes, the name)
 
 
+_JOINS = frozenset({"and", "with", "in", "w"})  # a combination product's name joins two drugs
+_CHEMICAL_PREFIXES = ("methyl", "hydroxy", "chloro", "fluoro")
+
+
+def _split_prefix(word: str) -> tuple[str, str] | None:
+    prefix = next((p for p in _CHEMICAL_PREFIXES if word.startswith(p) and len(word) - len(p) >= 6), None)
+    return (prefix, word[len(prefix) :]) if prefix else None
+
+
 _MAX_TWINS = 3  # more codes on one descriptor are distinct products of a class, not twins
 
 
@@ -73,6 +82,12 @@ def _index(kb: KnowledgeBase) -> dict[str, list[_Entry]]:
                     if len(words) > 1 and len(words[-1]) == 2 and words[-1].isalpha():
                         # "Bicillin CR" is also written "BICILLIN C-R" (and "Bicillin L-A").
                         names.setdefault((*words[:-1], words[-1][0], words[-1][1]), set()).add(facts.code)
+    # A chemical prefix written apart ("methyl prednisolone acetate", "hydroxy progesterone") names
+    # the same drug.
+    for words, codes in list(names.items()):
+        split = _split_prefix(words[0])
+        if codes and split and (*split, *words[1:]) not in names:
+            names[(*split, *words[1:])] = set(codes)
     # Chart abbreviations ("KCl", "TXA", "vanco") carry the codes of the name they stand for.
     for short, full in data_file_as("drug_abbreviations.json", DrugAbbreviationsFile).abbreviations.items():
         codes = names.get(tuple(normalize_name(full).split()))
@@ -92,10 +107,14 @@ def _index(kb: KnowledgeBase) -> dict[str, list[_Entry]]:
         if words in names:
             continue
         # Only a name sharing a word with a billed name can hold one (a set test for the rest).
-        if coded_firsts.isdisjoint(words) or not any(
-            words[i:j] in coded for i in range(len(words)) for j in range(i + 1, len(words) + 1)
-        ):
+        held = [] if coded_firsts.isdisjoint(words) else [
+            words[i:j] for i in range(len(words)) for j in range(i + 1, len(words) + 1) if words[i:j] in coded]
+        if not held:
             names[words] = set()
+        elif len(held) == 1 and held[0][0] == words[0] and all(w not in _JOINS for w in words):
+            # "insulin lispro", "lidocaine hydrochloride": the whole name is the billed drug's,
+            # read as one mention (not "insulin" and a second drug "lispro").
+            names[words] = set(names[held[0]])
     by_first: dict[str, list[_Entry]] = {}
     for words, codes in names.items():
         by_first.setdefault(words[0], []).append((words, frozenset(codes), " ".join(words)))

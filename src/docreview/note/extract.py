@@ -9,6 +9,7 @@ section it sits in.
 
 from __future__ import annotations
 
+import itertools
 import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable
@@ -475,6 +476,7 @@ def read_note(text: str, facts: CodeFacts, kb: KnowledgeBase) -> NoteFacts:
         event.role = role
     _dose_from_container(events)
     _drop_mixture_totals(text, events)
+    _volume_to_the_base_drug(text, events)
     _mixture_shares(text, events)
     _dose_from_order(events)
     _routes_from_other_mentions(events)
@@ -807,6 +809,27 @@ def _drop_mixture_totals(text: str, events: list[DoseEvent]) -> None:
             event.amounts = [a for a in event.amounts if a not in totals]
 
 
+_RATIO_NEAR_RE = re.compile(r"\b1\s*:\s*\d{1,3}(?:,\d{3})+|\b1\s*:\s*\d{4,7}\b")
+_WITH_GAP_RE = re.compile(r"^[\s\d.,%:]*(?:with|w/|and|\+)[\s\d.,%:]*(?:units\s+of\s+)?$", re.IGNORECASE)
+
+
+def _volume_to_the_base_drug(text: str, events: list[DoseEvent]) -> None:
+    """'Marcaine 0.25% with 1:200,000 epinephrine, 1.5 mL total': a drug added by a dilution
+    ratio is measured by the ratio; the volume written after the mixture is the base drug's."""
+    for base, additive in itertools.pairwise(events):
+        if base.sentence != additive.sentence or base.role != "administered" or additive.role != base.role:
+            continue
+        if not _WITH_GAP_RE.match(text[base.mention.end : additive.mention.start]):
+            continue
+        around = text[base.mention.end : additive.mention.end + 14]
+        if not _RATIO_NEAR_RE.search(around):
+            continue
+        moved = [a for a in additive.amounts if a.kind == "volume" and is_dose(a) and a.start > additive.mention.end]
+        if moved and not any(a.kind == "volume" and is_dose(a) for a in base.amounts):
+            base.amounts = [*base.amounts, *moved]
+            additive.amounts = [a for a in additive.amounts if a not in moved]
+
+
 def _mixture_shares(text: str, events: list[DoseEvent]) -> None:
     """'A total of 10 mL ... a 70/30 mixture of 2% Xylocaine and 0.75% bupivacaine': each drug of a
     ratio mixture gets its share of the mixture's volume (7 mL of Xylocaine, 3 mL of bupivacaine).
@@ -872,7 +895,7 @@ def _routes_from_other_mentions(events: list[DoseEvent]) -> None:
 # The units come from data/units.json, as for every amount ("50 micrograms of fentanyl").
 # "20 cc of 0.25% Marcaine", "6 cc of preservative-free 1% lidocaine": a strength may sit between.
 _LEADING_RE = re.compile(
-    rf"(?<![\w.])(\d[\d,]*(?:\.\d+)?\s*(?:(?:{UNIT_ALT})\b|%))(?:\s+of)?(?:\s+(?:the|a|an))?"
+    rf"(?<![\w.:])(\d[\d,]*(?:\.\d+)?\s*(?:(?:{UNIT_ALT})\b|%)|1\s*:\s*\d[\d,]*(?:\s+units)?)(?:\s+of)?(?:\s+(?:the|a|an))?"
     rf"(?:\s+(?:preservative-free|plain|buffered))?(?:\s+{NUM}\s*%)?(?:\s+(?:the|iv|im|po))?\s*$",
     re.IGNORECASE,
 )
