@@ -451,3 +451,18 @@ def test_a_drug_added_by_a_dilution_ratio_leaves_the_mixtures_volume_to_the_base
     got = {text[e.mention.start : e.mention.end]: [(a.value, a.kind) for a in e.amounts] for e in read_.events}
     assert (6.0, "volume") in got["Xylocaine"]
     assert got["epinephrine"] == [(0.01, "mass")]  # the ratio is the additive's, not the base drug's
+
+
+def test_a_header_that_names_a_route_gives_it_to_the_drugs_under_it(kb):
+    text = "SICU NOTE\nDrips: dexmedetomidine 0.4 mcg/kg/h, insulin regular 2 units/hr.\n"
+    assert routes(kb, text, "J1815")["insulin"] == ["intravenous"]
+
+
+def test_a_dose_form_after_the_last_drug_of_a_list_is_that_products_alone(kb):
+    got = routes(kb, "MEDICATIONS: Fentanyl 50 mcg, Versed 3 mg, 4% lidocaine spray to the oropharynx.", "J2250")
+    assert got["Versed"] == [] and got["lidocaine"] == ["topical"]
+
+
+def test_a_drop_in_the_eye_and_a_rate_per_minute_imply_their_routes(kb):
+    assert routes(kb, "Tetracaine 0.5% 1 drop OD before the injection.", "J2250")["Tetracaine"] == ["topical"]
+    assert routes(kb, "Nitroglycerin was titrated to 40 mcg per minute for chest pain.", "J2001")["Nitroglycerin"] == ["intravenous"]

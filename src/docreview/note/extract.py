@@ -483,6 +483,7 @@ def read_note(text: str, facts: CodeFacts, kb: KnowledgeBase) -> NoteFacts:
     _share_trailing_routes(text, events)
     _routes_after_parenthesis(notes, events)
     _procedure_routes(notes, secs, sents, events)
+    _routes_from_headers(notes, events)
     _sedation_route(notes, events, kb)
     _anesthesia_routes(notes, secs, events, kb)
     _infiltrated_anesthetics(notes, events, kb)
@@ -753,7 +754,9 @@ def _share_trailing_routes(text: str, events: list[DoseEvent]) -> None:
             gap = text[event.mention.end : later.mention.start]
             if not _patterns().list_gap.match(gap):
                 break
-            trailing = [r for r in later.routes if r.start >= later.mention.end]
+            # A dose form right after the last drug ("2% lidocaine spray") is that product's, not the list's.
+            trailing = [r for r in later.routes if r.start >= later.mention.end
+                        and not (r.implied and _FORM_GAP_RE.fullmatch(text, later.mention.end, r.start))]
             if trailing and later.role == "administered" and all(r.start >= later.mention.end for r in later.routes):
                 event.routes = trailing
                 break
@@ -811,6 +814,21 @@ def _drop_mixture_totals(text: str, events: list[DoseEvent]) -> None:
 
 _RATIO_NEAR_RE = re.compile(r"\b1\s*:\s*\d{1,3}(?:,\d{3})+|\b1\s*:\s*\d{4,7}\b")
 _WITH_GAP_RE = re.compile(r"^[\s\d.,%:]*(?:with|w/|and|\+)[\s\d.,%:]*(?:units\s+of\s+)?$", re.IGNORECASE)
+
+
+_FORM_GAP_RE = re.compile(r"[\s\d.%]*")
+
+
+def _routes_from_headers(notes: Annotations, events: list[DoseEvent]) -> None:
+    """A header that names a route ("Drips:", "IV push meds:", "Inhaled:") gives it to the drugs
+    listed under it that state none."""
+    for event in events:
+        section = event.section
+        if event.routes or section is None or section.header_start >= section.start:
+            continue
+        found = {r.route: r for r in notes.routes_in(section.header_start, section.start)}
+        if len(found) == 1:
+            event.routes = list(found.values())
 
 
 def _volume_to_the_base_drug(text: str, events: list[DoseEvent]) -> None:
