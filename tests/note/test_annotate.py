@@ -151,3 +151,11 @@ def test_usp_units_are_units():
 
     text = "Hylenex 150 USP units/mL vial; 75 USP units injected SC."
     assert [(a.value, a.kind) for a in find_amounts(text)] == [(150.0, "units"), (75.0, "units")]
+
+
+def test_a_bare_gauge_closing_a_list_of_procedure_details_is_no_amount():
+    from docreview.note.amounts import find_amounts
+
+    text = "Eylea 2 mg/0.05 mL injected intravitreal OS, 3.5 mm post limbus IT quad, 30g. Tolerated."
+    assert [text[a.start : a.end] for a in find_amounts(text)] == ["2 mg/0.05 mL"]
+    assert [a.value for a in find_amounts("Gammagard 10%, 30g IV over 4 h.")][-1] == 30000.0

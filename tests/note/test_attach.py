@@ -456,6 +456,9 @@ def test_a_drug_added_by_a_dilution_ratio_leaves_the_mixtures_volume_to_the_base
 def test_a_header_that_names_a_route_gives_it_to_the_drugs_under_it(kb):
     text = "SICU NOTE\nDrips: dexmedetomidine 0.4 mcg/kg/h, insulin regular 2 units/hr.\n"
     assert routes(kb, text, "J1815")["insulin"] == ["intravenous"]
+    # over a route read from the line above the header
+    text = "Topical benzocaine 20% to the fold.\nIANB: articaine 4% with epinephrine 1:100,000, 1.7 mL.\n"
+    assert routes(kb, text, "J2001")["articaine"] == ["perineural"]
 
 
 def test_a_dose_form_after_the_last_drug_of_a_list_is_that_products_alone(kb):

@@ -111,6 +111,11 @@ def _patterns() -> _Patterns:
     )
 
 
+# "... 4.0 mm post limbus ST quad, 30g." : a bare "30g" closing a comma list of procedure details.
+_LISTED_DETAIL_RE = re.compile(r"[,;]\s$")
+_DETAIL_END_RE = re.compile(r"\s*(?:[.;,)]|$)", re.MULTILINE)
+
+
 def _is_gauge(text: str, m: re.Match[str]) -> bool:
     """'22g spinal needle', 'PIV 20g R AC': a needle gauge, not grams."""
     if m.group("unit").lower() not in {"g", "gm"} or m.group("per"):
@@ -119,8 +124,11 @@ def _is_gauge(text: str, m: re.Match[str]) -> bool:
     if not (14 <= value <= 32 and value.is_integer()):
         return False
     patterns = _patterns()
+    attached = " " not in m.group(0)
     return bool(patterns.gauge_after.match(text, m.end()) or patterns.gauge_before.search(text[max(0, m.start() - 14) : m.start()])
-                or (" " not in m.group(0) and bool(patterns.gauge_site_before.search(text[max(0, m.start() - 24) : m.start()]))))
+                or (attached and bool(patterns.gauge_site_before.search(text[max(0, m.start() - 24) : m.start()])))
+                or (attached and bool(_LISTED_DETAIL_RE.search(text, max(0, m.start() - 2), m.start()))
+                    and bool(_DETAIL_END_RE.match(text, m.end()))))
 
 
 MG_PER_ML_PER_PERCENT = 10.0

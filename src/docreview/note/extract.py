@@ -820,12 +820,14 @@ _FORM_GAP_RE = re.compile(r"[\s\d.%]*")
 
 
 def _routes_from_headers(notes: Annotations, events: list[DoseEvent]) -> None:
-    """A header that names a route ("Drips:", "IV push meds:", "Inhaled:") gives it to the drugs
-    listed under it that state none."""
+    """A header that names a route ("Drips:", "IV push meds:", "IANB and long buccal:") gives it
+    to the drugs listed under it that state none."""
     for event in events:
         section = event.section
-        if event.routes or section is None or section.header_start >= section.start:
+        if section is None or section.header_start >= section.start:
             continue
+        if any(r.start >= section.header_start for r in event.routes):
+            continue  # its own route (one read from a line above the header gives way)
         found = {r.route: r for r in notes.routes_in(section.header_start, section.start)}
         if len(found) == 1:
             event.routes = list(found.values())
