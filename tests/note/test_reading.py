@@ -307,3 +307,12 @@ def test_a_subcutaneous_coformulation_is_named_by_its_full_name(kb):
             "full 11.7 mL injected subcutaneously in the abdomen over 5 min.")
     admin = read(note, kb.facts("J9311"), kb).administration
     assert admin.state == "given" and admin.dose_base == 1400.0
+
+
+def test_a_mar_grid_with_a_given_column_counts_each_row_with_a_time_given(kb):
+    note = ("MAR 11/02\nMed | Due | Given | RN\n"
+            "enoxaparin 40 mg SQ q12h | 0900 | 0905 L abd | AK\n"
+            "                          | 2100 | HELD - plt 48K | TM\n"
+            "cefepime 2 g IV q8h | 0800 | 0811 | AK\n")
+    admin = read(note, kb.facts("J1650"), kb).administration  # enoxaparin, per 10 mg
+    assert admin.state == "given" and admin.dose_base == 40.0

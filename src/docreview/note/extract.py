@@ -1038,6 +1038,7 @@ def _collect_entries(notes: Annotations, sents, mentions, event: DoseEvent) -> N
     if not entries:
         count = sum(len(_patterns().mar_given.findall(notes.text, s, e)) for s, e in spans)
         count = count or sum(len(_CLOCK_RE.findall(m.group("times"))) for s, e in spans for m in _patterns().given_times.finditer(notes.text, s, e))
+        count = count or _given_column_count(notes.text, event, rows)
         order = [a for a in event.dose_amounts if not a.per_kg]
         if count and order:
             entries = [order[0]] * count
@@ -1048,6 +1049,37 @@ def _collect_entries(notes: Annotations, sents, mentions, event: DoseEvent) -> N
             # "Faslodex 250 mg/5 mL syringe x2:\n - 250 mg IM R dorsogluteal, 13:10": the rows that
             # record the giving state its route.
             event.routes = [r for s, e, found in by_row if found for r in notes.routes_in(s, e)]
+
+
+_GIVEN_HEADERS = frozenset({"given", "admin", "administered", "time given", "given at", "admin time", "time admin", "given time"})
+_GIVEN_CELL_RE = re.compile(r"^\s*(?:@\s*)?(?:[01]\d|2[0-3]):?[0-5]\d\b(?![^|]*\b(?:refused|held|not\s+given|omitted|declined)\b)", re.IGNORECASE)
+
+
+def _given_column_count(text: str, event: DoseEvent, rows: list[tuple[int, int]]) -> int:
+    """A MAR grid with a "Given" column: each row of the order (its own and the rows under it
+    that name no drug) with a clock time in that column is one giving; "REFUSED" is none.
+    "Med | Sched | Given | Init" / "heparin 5,000 units subQ q8h | 0600 | 0602 abd L | MR"."""
+    line_start = text.rfind("\n", 0, event.mention.start) + 1
+    column = None
+    above = line_start
+    for _ in range(3):  # the header sits within three lines above the order's row
+        if above <= 0:
+            break
+        prev_start = text.rfind("\n", 0, above - 1) + 1
+        cells = [c.strip().lower() for c in text[prev_start : above - 1].split("|")]
+        if len(cells) > 2:
+            column = next((k for k, c in enumerate(cells) if c in _GIVEN_HEADERS), None)
+            break
+        above = prev_start
+    if column is None:
+        return 0
+    lines = list(dict.fromkeys([_line_bounds(text, event.mention.start), *(_line_bounds(text, start) for start, _ in rows)]))
+    count = 0
+    for start, end in lines:
+        cells = text[start:end].split("|")
+        if len(cells) > column and _GIVEN_CELL_RE.match(cells[column]):
+            count += 1
+    return count
 
 
 def _count_sites(notes: Annotations, sents, mentions, event: DoseEvent) -> None:
