@@ -159,3 +159,10 @@ def test_a_bare_gauge_closing_a_list_of_procedure_details_is_no_amount():
     text = "Eylea 2 mg/0.05 mL injected intravitreal OS, 3.5 mm post limbus IT quad, 30g. Tolerated."
     assert [text[a.start : a.end] for a in find_amounts(text)] == ["2 mg/0.05 mL"]
     assert [a.value for a in find_amounts("Gammagard 10%, 30g IV over 4 h.")][-1] == 30000.0
+
+
+def test_the_vial_a_remainder_was_left_in_is_no_waste():
+    from docreview.note.waste import read_waste
+
+    text = "6 mL (60 mg) left in the 100 mg vial - discarded, witnessed."
+    assert [a.value for a, _ in read_waste(text).discarded if a.kind == "mass"] == [60.0]

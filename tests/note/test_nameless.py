@@ -158,3 +158,20 @@ def test_an_order_field_names_the_drug_of_a_flowsheet_whose_rows_name_none(kb):
     # A plan is still no record: "Plan: start infliximab 5 mg/kg" then "infusion ... tolerated" in another visit's words.
     plan = "Plan: infliximab-abda 5 mg/kg IV at the next visit.\nToday: infusion chair cleaned."
     assert read(plan, kb.facts("Q5104"), kb).administration.state != "given"
+
+
+def test_a_mar_grid_under_one_drugs_order_records_a_giving_on_each_dosed_row(kb):
+    from datetime import date
+
+    from docreview.note.reading import read
+
+    note = ("MAR - MICAFUNGIN (MYCAMINE)\nOrder: micafungin 100 mg IV q24h.\n\n"
+            "Date | Time | Dose | Route | Init\n"
+            "03/02/25 | 0900 | 100 mg | IV | KL\n"
+            "03/03/25 | 0905 | 100 mg | IV | KL\n"
+            "03/04/25 | 0900 | HELD | -- | RB\n")
+    facts = kb.facts("J2248")
+    assert read(note, facts, kb).administration.dose_base == 200.0  # every dosed row, no date asked
+    admin = read(note, facts, kb, date(2025, 3, 3)).administration
+    assert admin.dose_base == 100.0 and admin.counted[0].routes
+    assert read(note, facts, kb, date(2025, 3, 4)).administration.state == "not_given"

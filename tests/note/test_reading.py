@@ -316,3 +316,11 @@ def test_a_mar_grid_with_a_given_column_counts_each_row_with_a_time_given(kb):
             "cefepime 2 g IV q8h | 0800 | 0811 | AK\n")
     admin = read(note, kb.facts("J1650"), kb).administration  # enoxaparin, per 10 mg
     assert admin.state == "given" and admin.dose_base == 40.0
+
+
+def test_a_billed_contrast_agent_is_named_by_its_products(kb):
+    note = "TECHNIQUE: CT abdomen after 100 mL of intravenous Omnipaque 300 contrast."
+    admin = read(note, kb.facts("Q9967"), kb).administration
+    assert admin.state == "given" and admin.dose_base == 100.0
+    other = read(note, kb.facts("Q9966"), kb).administration  # the 200-299 mg/mL strength
+    assert other.state == "other_drug" and other.other_code == "Q9967"

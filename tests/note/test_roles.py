@@ -120,6 +120,11 @@ def test_a_history_cue_does_not_reach_a_drug_that_is_the_subject_of_its_own_clau
     assert [r for _, r in roles_of(kb, text, "J2543")] == ["historical", "administered"]
 
 
+def test_a_drug_the_patient_injects_at_home_is_historical(kb):
+    text = "Dupixent 300 mg/2 mL pen - pt self-injects SC q2wk, last dose Sunday. No injection in clinic today."
+    assert [r for _, r in roles_of(kb, text, "J3590")][0] == "historical"
+
+
 def test_a_procedure_med_list_is_a_record_and_a_home_list_is_not(kb):
     procedure = "MEDICATIONS: Fentanyl 100 mcg, Versed 4 mg.\nPROCEDURE: Colonoscopy."
     home = "MEDICATIONS: Lasix 40 mg p.o. twice a day, aspirin daily.\nPROCEDURE: Colonoscopy."

@@ -10,6 +10,7 @@ names only, so that a typo never turns into some unrelated drug.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from functools import cached_property, lru_cache
 
@@ -48,6 +49,43 @@ class DrugMention:
 
 
 _Entry = tuple[tuple[str, ...], frozenset[str], str]  # (name's words, its codes, the name)
+
+
+def with_billed_vehicle_brands(text: str, facts: CodeFacts, found: list[DrugMention], family: Sequence[CodeFacts] = ()) -> list[DrugMention]:
+    """A contrast agent or fluid is no drug of its own in a note (a companion of the billed
+    drug), so the shared index names none. Billed itself (Q9967), its products are named:
+    "100 mL of intravenous Isovue-300" is the billed code's, over the uncoded "Isovue"; so are
+    its `family`'s (the other strengths, Q9966), each under its own code."""
+    if not facts.vehicle:
+        return found
+    out = list(found)
+    for brand, code in [(b, f.code) for f in (facts, *family) for b in f.brands if _strength_fits(b, f.descriptor)]:
+        words = normalize_name(brand).split()
+        if not words:
+            continue
+        pattern = re.compile(r"\b" + r"[\s-]*".join(map(re.escape, words)) + r"\b", re.IGNORECASE)
+        for m in pattern.finditer(text):
+            if any(x.codes and x.start <= m.start() and m.end() <= x.end for x in out):
+                continue
+            out = [x for x in out if not (x.start < m.end() and m.start() < x.end)]
+            out.append(DrugMention(m.start(), m.end(), brand, frozenset({code})))
+    return sorted(out, key=lambda x: x.start)
+
+
+_RANGE_RE = re.compile(r"(\d+)\s*(?:-|to)\s*(\d+)\s*mg/ml|(\d+)\s*(?:mg/ml\s*)?or\s+greater", re.IGNORECASE)
+
+
+def _strength_fits(brand: str, descriptor: str) -> bool:
+    """'Omnipaque 300' is no product of 'Low osmolar contrast material, 400 or greater mg/ml
+    iodine' (the crosswalk files a family's products under each of its codes)."""
+    number = re.search(r"\b(\d{3})\b", brand)
+    bounds = _RANGE_RE.search(descriptor)
+    if number is None or bounds is None:
+        return True
+    value = int(number.group(1))
+    if bounds.group(3):
+        return value >= int(bounds.group(3))
+    return int(bounds.group(1)) <= value <= int(bounds.group(2))
 
 
 _JOINS = frozenset({"and", "with", "in", "w"})  # a combination product's name joins two drugs

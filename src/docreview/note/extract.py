@@ -23,8 +23,8 @@ from docreview.note.amounts import CONTAINER_AFTER_RE, NUM, UNIT_ALT, Amount, We
 from docreview.note.annotate import Annotations
 from docreview.note.context import categories_for
 from docreview.note.dates import DateMention, DayMarker, giving_dates, giving_days
-from docreview.note.drugs import DrugMention, lexicon_for
-from docreview.note.nameless import nameless_continuations, nameless_givings, nameless_routes, nameless_totals
+from docreview.note.drugs import DrugMention, lexicon_for, with_billed_vehicle_brands
+from docreview.note.nameless import nameless_continuations, nameless_givings, nameless_routes, nameless_totals, table_givings
 from docreview.note.phrases import alternation, pattern, phrases
 from docreview.note.reasons import Reason, find_reasons, is_linked, word_stems
 from docreview.note.roles import SECONDARY, assign_roles, role_cues
@@ -353,8 +353,8 @@ def read_note(text: str, facts: CodeFacts, kb: KnowledgeBase) -> NoteFacts:
     notes = Annotations(text, sents, secs)  # route words, amounts, tokens and ConText: scanned once
     targets = [facts] + [kb.facts(c) for c in facts.similar_codes if c in kb.codes]
     lexicon = lexicon_for(kb)
-    found = lexicon.with_combinations(text, _merge_adjacent(text, lexicon.find(text, fuzzy_targets=targets), partial(_product_codes, kb),
-                                                            partial(_names_a_brand, kb)))
+    found = lexicon.with_combinations(text, _merge_adjacent(text, with_billed_vehicle_brands(text, facts, lexicon.find(text, fuzzy_targets=targets), kb.family(facts)),
+                                                            partial(_product_codes, kb), partial(_names_a_brand, kb)))
     mentions = _MentionIndex(_without_carriers(text, found))
     events: list[DoseEvent] = []
     line_times = cache(lambda bounds: find_times(text, *bounds))  # one scan per line, however many drugs it names
@@ -494,7 +494,8 @@ def read_note(text: str, facts: CodeFacts, kb: KnowledgeBase) -> NoteFacts:
         events[index].routes = routes
     for index, total in nameless_totals(notes, events, mentions.any_in):
         events[index].amounts = [*events[index].amounts, total]
-    for giving in [*nameless_givings(notes, events, mentions.any_in), *nameless_continuations(notes, events, mentions.any_in)]:
+    for giving in [*nameless_givings(notes, events, mentions.any_in), *nameless_continuations(notes, events, mentions.any_in),
+                   *table_givings(notes, events, mentions.any_in)]:
         events.append(DoseEvent(mention=giving.mention, sentence=giving.sentence, amounts=list(giving.amounts), routes=list(giving.routes),
                                 categories={"ADMINISTERED"}, section=giving.section, times=line_times(_line_bounds(text, giving.sentence.start)),
                                 role="administered", nameless=True, repeat=giving.repeat))

@@ -84,7 +84,8 @@ def read_waste(text: str) -> WasteFacts:
         clause = max(text.rfind(sep, start, m.start()) + len(sep) - 1 for sep in (";", ". ", "\n", ":", ", "))
         start = max(start, clause + 1)
         for amount in find_amounts(text, start, m.start()):
-            if amount.start not in seen and not amount.is_concentration:
+            # "8 mL (80 mg) left in the 100 mg vial - discarded": the vial's size is no waste.
+            if amount.start not in seen and not amount.is_concentration and not amount.container:
                 seen.add(amount.start)
                 facts.discarded.append((amount, Quoted(amount.start, m.end())))
     facts.discarded = [(a, q) for a, q in facts.discarded if a.value > 0 and not a.is_concentration]
