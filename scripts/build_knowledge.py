@@ -55,7 +55,8 @@ PURPOSE_CLASSES = {
     "antiemetic": re.compile(r"antiemetic|serotonin-3 receptor antagonist|dopamine-2 receptor antagonist", re.I),
     "antipyretic": re.compile(r"antipyretic", re.I),
     "sedative": re.compile(r"sedative|hypnotic|benzodiazepine|general anesthetic|anesthetics, intravenous", re.I),
-    "antibacterial": re.compile(r"anti-bacterial|antibacterial|cephalosporin|penicillin|glycopeptide|aminoglycoside|antibiotic", re.I),
+    # "Antibiotics, Antineoplastic" (mitomycin, doxorubicin, bleomycin) treat cancer, not infection.
+    "antibacterial": re.compile(r"anti-bacterial|antibacterial|cephalosporin|penicillin|glycopeptide|aminoglycoside|antibiotic(?!s?,\s*antineoplastic)", re.I),
     "anesthetic": re.compile(r"anesthetics, local|local anesthetic|amide local", re.I),
 }
 # ICD-10-CM descriptions that ARE the symptom a symptom-treating class treats.

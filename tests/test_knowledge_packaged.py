@@ -394,3 +394,11 @@ def test_a_descriptor_drug_a_source_files_whole_has_its_uses():
 
     uses = knowledge_base().facts("J0885").indications
     assert any(u.icd10 and u.icd10[0].startswith("D6") for u in uses)
+
+
+def test_an_antineoplastic_antibiotic_is_no_antibacterial():
+    from docreview.knowledge.facts import knowledge_base
+
+    kb = knowledge_base()
+    assert "antibacterial" not in kb.facts("J9280").purposes  # mitomycin
+    assert "antibacterial" in kb.facts("J0690").purposes  # cefazolin

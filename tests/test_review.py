@@ -96,3 +96,12 @@ def test_an_unreadable_date_of_service_is_an_input_error():
 
     with pytest.raises(InputError, match="date of service"):
         review(NOTE, {"code": "J1953", "date_of_service": "last Tuesday"})
+
+
+def test_a_risk_list_does_not_refute_the_procedures_claim_diagnosis():
+    note = ("PROCEDURE: Removal of hardware, left distal radius.\n"
+            "Consent: risks including infection, bleeding, headache and nerve injury were reviewed.\n"
+            "Local: 5 mL of 0.5% bupivacaine infiltrated along the incision.\n"
+            "Return precautions: fever, chest pain, spreading redness.")
+    r = review(note, {"code": "J0665", "units": 50, "modifiers": ["JZ"], "icd10": ["Z47.2"]})
+    assert r.status("indication") == Status.documented

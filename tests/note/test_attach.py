@@ -469,3 +469,8 @@ def test_a_dose_form_after_the_last_drug_of_a_list_is_that_products_alone(kb):
 def test_a_drop_in_the_eye_and_a_rate_per_minute_imply_their_routes(kb):
     assert routes(kb, "Tetracaine 0.5% 1 drop OD before the injection.", "J2250")["Tetracaine"] == ["topical"]
     assert routes(kb, "Nitroglycerin was titrated to 40 mcg per minute for chest pain.", "J2001")["Nitroglycerin"] == ["intravenous"]
+
+
+def test_a_drug_added_to_the_iv_fluids_is_given_intravenously(kb):
+    got = routes(kb, "After delivery of the placenta, oxytocin was added to her IV fluids.", "J2590")
+    assert got["oxytocin"] == ["intravenous"]

@@ -120,6 +120,11 @@ def test_a_history_cue_does_not_reach_a_drug_that_is_the_subject_of_its_own_clau
     assert [r for _, r in roles_of(kb, text, "J2543")] == ["historical", "administered"]
 
 
+def test_a_subject_of_several_words_still_opens_its_own_clause(kb):
+    text = "He arrived stable on heparin and tirofiban bolus and infusion were started in the lab."
+    assert [r for _, r in roles_of(kb, text, "J3246")] == ["historical", "administered"]
+
+
 def test_a_drug_the_patient_injects_at_home_is_historical(kb):
     text = "Dupixent 300 mg/2 mL pen - pt self-injects SC q2wk, last dose Sunday. No injection in clinic today."
     assert [r for _, r in roles_of(kb, text, "J3590")][0] == "historical"

@@ -136,7 +136,9 @@ def _claim_refuted(ctx: CheckContext, valid_claim: list[str]) -> bool:
     """The note documents diagnoses, and none is near a claim code (same ICD-10-CM block letter and
     first digit): the claim carries another condition ("I10" on a cholecystectomy's fentanyl), not
     the procedure's diagnosis in other words ("goiter" for E05.00)."""
-    documented = {p.upper()[:2] for r in ctx.read.reasons if r.icd10 and not r.from_code for p in r.icd10}
+    # Only diagnoses the note ties to the giving or states as such (a Dx, an indication): a risk
+    # list ("headache, bleeding") or return precautions ("chest pain, fever") document none.
+    documented = {p.upper()[:2] for r in ctx.read.linked_reasons if r.icd10 and not r.from_code for p in r.icd10}
     return bool(documented) and not any(c.upper()[:2] in documented for c in valid_claim)
 
 

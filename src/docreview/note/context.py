@@ -136,7 +136,9 @@ def _own_clause(toks: list[Token], first: int, last: int) -> int | None:
     """The conjunction that opens the target's own clause, when the target is its subject: "The
     patient was on vancomycin and Levaquin was given x1": "was on" speaks of vancomycin only. At
     most two words ("and then IV Levaquin was ...") stand between the conjunction and the target."""
-    if last + 1 >= len(toks) or toks[last + 1].text.lower() not in _AUXILIARIES:
+    # The subject may run on a few words ("Integrilin bolus and infusion was initiated").
+    aux = next((k for k in range(last + 1, min(len(toks), last + 5)) if toks[k].text.lower() in _AUXILIARIES), None)
+    if aux is None or any(not toks[k].text.isalpha() for k in range(last + 1, aux)):
         return None
     return next((i for i in range(first - 1, max(-1, first - 4), -1) if toks[i].text.lower() in _CLAUSE_JOINS), None)
 
