@@ -105,3 +105,15 @@ def test_a_risk_list_does_not_refute_the_procedures_claim_diagnosis():
             "Return precautions: fever, chest pain, spreading redness.")
     r = review(note, {"code": "J0665", "units": 50, "modifiers": ["JZ"], "icd10": ["Z47.2"]})
     assert r.status("indication") == Status.documented
+
+
+def test_a_use_the_note_calls_off_label_is_no_recognised_use():
+    note = ("Dx: ACE-inhibitor angioedema of the lip, no hereditary angioedema.\n"
+            "2310 icatibant 30 mg/3 mL prefilled syringe, full 3 mL injected subcutaneously, abdomen "
+            "(off-label, per attending).")
+    claim = {"code": "J1744", "units": 30, "modifiers": ["JZ"], "icd10": ["T78.3XXA"]}
+    r = review(note, claim)
+    assert r.status("indication") == Status.inconsistent
+    assert any(f.rule_id == "IND002" and "off-label" in f.message for f in r.findings)
+    labelled = note.replace(" (off-label, per attending)", "")
+    assert review(labelled, claim).status("indication") != Status.inconsistent

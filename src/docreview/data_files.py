@@ -171,6 +171,7 @@ class ReasonCuesFile(_File):
     timing_words: list[str] = Field(min_length=1)
     timing_relations: list[str] = Field(min_length=1)
     procedure_events: list[str] = Field(min_length=1)
+    off_label: list[str] = []  # "off-label for ACE-I angioedema": the note itself says the use is not a labelled one
 
 
 class ExtractCuesFile(_File):

@@ -38,6 +38,10 @@ def check_indication(ctx: CheckContext) -> Outcome:
             # Never a silent pass: with no indication from any source the claim codes go unchecked.
             findings.append(make_finding(ctx, "IND007", f"No indication for {facts.drug} is known from the corpus, DrugCentral or LabeledIn; "
                                          f"claim codes {', '.join(valid_claim)} cannot be confirmed."))
+        if reasons and _called_off_label(ctx):
+            ev = [evidence(note, r.start, r.end) for r in reasons[:3]]
+            f = make_finding(ctx, "IND002", f"The note calls the use of {facts.drug} off-label ({reasons[0].name}).", ev)
+            return Outcome(Status.inconsistent, f"off-label use: {reasons[0].name}", ev, [*findings, f])
         if reasons:
             ev = [evidence(note, r.start, r.end) for r in reasons[:3]]
             findings.append(make_finding(ctx, "IND005", f"{facts.code} has no recognised-use list; a reason is documented.", ev))
@@ -109,6 +113,11 @@ def _derived_uses(ctx: CheckContext, findings: list, valid_claim: list[str], sup
         # documents and that is not near it (glaucoma).
         f = make_finding(ctx, "IND003", f"Claim codes {', '.join(valid_claim)} are not a diagnosis the note documents; the note documents {reasons[0].name}.", ev)
         return Outcome(Status.inconsistent, "claim diagnosis codes do not match the documented reason", ev, [*findings, f])
+    if not supporting and _called_off_label(ctx):
+        # "icatibant ... injected SC (off-label for ACE-I angioedema)": the note says the use is no labelled one.
+        names = ", ".join(dict.fromkeys(r.name for r in reasons[:3]))
+        f = make_finding(ctx, "IND002", f"The note calls the use off-label; the documented reason ({names}) is not a recognised use of {facts.drug}.", ev)
+        return Outcome(Status.inconsistent, f"off-label use: {names}", ev, [*findings, f])
     unconfirmed = []
     if not supporting:
         names = ", ".join(dict.fromkeys(r.name for r in reasons[:3]))
@@ -175,3 +184,9 @@ def _claim_is_documented_diagnosis(ctx: CheckContext, valid_claim: list[str]) ->
     """A claim code the note documents (by its condition or its code): the procedure's diagnosis."""
     documented = [p for r in ctx.read.reasons if r.icd10 for p in r.icd10]
     return any(supports_prefixes((c,), documented) or note_documents_code(ctx.read.word_stems, c) for c in valid_claim)
+
+
+def _called_off_label(ctx: CheckContext) -> bool:
+    """The note calls the use off-label in the sentence of a giving it counts."""
+    spans = ctx.read.off_label
+    return any(e.sentence.start <= start < e.sentence.end for e in ctx.administration.counted for start, _ in spans)

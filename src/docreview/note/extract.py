@@ -26,7 +26,7 @@ from docreview.note.dates import DateMention, DayMarker, giving_dates, giving_da
 from docreview.note.drugs import DrugMention, lexicon_for, with_billed_vehicle_brands
 from docreview.note.nameless import nameless_continuations, nameless_givings, nameless_routes, nameless_totals, table_givings
 from docreview.note.phrases import alternation, pattern, phrases
-from docreview.note.reasons import Reason, find_reasons, is_linked, word_stems
+from docreview.note.reasons import Reason, find_off_label, find_reasons, is_linked, word_stems
 from docreview.note.roles import SECONDARY, assign_roles, role_cues
 from docreview.note.text import SectionSpan, Sentence, enclosing_parenthesis, section_at, sections, sentences
 from docreview.note.vocab import RouteMatch
@@ -272,6 +272,7 @@ class NoteFacts:
     linked_reasons: list[Reason]
     inpatient: tuple[int, int] | None
     word_stems: frozenset[str] = frozenset()
+    off_label: tuple[tuple[int, int], ...] = ()  # where the note calls a use off-label
     annotations: Annotations | None = field(default=None, compare=False, repr=False)  # the scans, for later look-ups
 
     def events_for(self, code: str) -> list[DoseEvent]:
@@ -524,6 +525,7 @@ def read_note(text: str, facts: CodeFacts, kb: KnowledgeBase) -> NoteFacts:
         linked_reasons=linked,
         inpatient=(inpatient.start(), inpatient.end()) if inpatient else None,
         word_stems=word_stems(text),
+        off_label=tuple(find_off_label(text)),
         annotations=notes,
     )
 

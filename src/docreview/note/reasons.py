@@ -285,6 +285,14 @@ def _own_terms(facts_key: str, terms: tuple[tuple[str, tuple[str, ...], tuple[st
     return tuple(out)
 
 
+_OFF_LABEL_RE = re.compile(r"\b(?:" + "|".join(re.escape(c) for c in sorted(_CUES.off_label, key=len, reverse=True)) + r")\b", re.IGNORECASE) if _CUES.off_label else None
+
+
+def find_off_label(text: str) -> list[tuple[int, int]]:
+    """Where the note itself calls a use off-label ("attending decision, off-label for ACE-I angioedema")."""
+    return [(m.start(), m.end()) for m in _OFF_LABEL_RE.finditer(text)] if _OFF_LABEL_RE else []
+
+
 def find_reasons(text: str, facts: CodeFacts) -> list[Reason]:
     found: list[Reason] = []
     classes = class_text(facts)
