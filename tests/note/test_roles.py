@@ -125,6 +125,14 @@ def test_a_subject_of_several_words_still_opens_its_own_clause(kb):
     assert [r for _, r in roles_of(kb, text, "J3246")] == ["historical", "administered"]
 
 
+def test_a_subordinating_word_ends_a_cues_scope(kb):
+    # medspaCy's default terminators: "although", "because", "unless" open a clause of their own.
+    text = "Pt declined ketorolac although ondansetron 4 mg IV was accepted."
+    assert [r for _, r in roles_of(kb, text, "J2405")] == ["deferred", "administered"]
+    text = "Morphine held because ondansetron 4 mg IV was given first."
+    assert [r for _, r in roles_of(kb, text, "J2405")] == ["deferred", "administered"]
+
+
 def test_a_drug_the_patient_injects_at_home_is_historical(kb):
     text = "Dupixent 300 mg/2 mL pen - pt self-injects SC q2wk, last dose Sunday. No injection in clinic today."
     assert [r for _, r in roles_of(kb, text, "J3590")][0] == "historical"
