@@ -210,6 +210,11 @@ class ExtractCuesFile(_File):
     feeding_words: list[str] = Field(min_length=1)  # "fed EBM per os": the route of the feeding
     order_headers: list[str] = Field(min_length=1)  # "Order: infliximab ... = 410 mg": the record's drug for a giving that names none
     continuations: list[str] = Field(min_length=1)  # "Remaining 75 mg IV push": more of the drug given just before
+    grid_given_headers: list[str] = Field(min_length=1)  # a MAR grid's column of times given ("Given")
+    grid_dose_headers: list[str] = Field(min_length=1)  # ... its column of doses ("Dose")
+    grid_when_headers: list[str] = Field(min_length=1)  # ... a date or time column, which makes it a record
+    grid_not_given: list[str] = Field(min_length=1)  # "HELD", "refused": a row that records no giving
+    route_line_openers: list[str] = Field(min_length=1)  # "Deep IM R dorsogluteal": words a route line may open with
 
 
 class DoseCuesFile(_File):

@@ -19,6 +19,7 @@ from typing import NamedTuple
 
 from docreview.data_files import DrugAbbreviationsFile, ExtractCuesFile, data_file_as
 from docreview.knowledge.facts import CodeFacts, KnowledgeBase, normalize_name
+from docreview.note import grids
 from docreview.note.amounts import CONTAINER_AFTER_RE, NUM, UNIT_ALT, Amount, Weight, find_times, find_weight, is_dose
 from docreview.note.annotate import Annotations
 from docreview.note.context import categories_for
@@ -994,7 +995,8 @@ def _opens_with_route(notes: Annotations, sent: Sentence) -> bool:
     if first is None or _owned_route(notes.text, sent, first):
         return False
     before = notes.text[sent.start : first.start].lower().split()
-    return not before or before in (["deep"], ["slow"], ["given"])  # not "NS bolus 20 mL/kg": another fluid's
+    # At most an opening word such as "Deep"; not "NS bolus 20 mL/kg", another fluid's route.
+    return not before or (len(before) == 1 and before[0] in data_file_as("extract_cues.json", ExtractCuesFile).route_line_openers)
 
 
 def _new_row(notes: Annotations, sent: Sentence) -> bool:
@@ -1054,8 +1056,7 @@ def _collect_entries(notes: Annotations, sents, mentions, event: DoseEvent) -> N
             event.routes = [r for s, e, found in by_row if found for r in notes.routes_in(s, e)]
 
 
-_GIVEN_HEADERS = frozenset({"given", "admin", "administered", "time given", "given at", "admin time", "time admin", "given time"})
-_GIVEN_CELL_RE = re.compile(r"^\s*(?:@\s*)?(?:[01]\d|2[0-3]):?[0-5]\d\b(?![^|]*\b(?:refused|held|not\s+given|omitted|declined)\b)", re.IGNORECASE)
+_CLOCK_CELL_RE = re.compile(r"\s*(?:@\s*)?(?:[01]\d|2[0-3]):?[0-5]\d\b")
 
 
 def _given_column_count(text: str, event: DoseEvent, rows: list[tuple[int, int]]) -> int:
@@ -1063,24 +1064,23 @@ def _given_column_count(text: str, event: DoseEvent, rows: list[tuple[int, int]]
     that name no drug) with a clock time in that column is one giving; "REFUSED" is none.
     "Med | Sched | Given | Init" / "heparin 5,000 units subQ q8h | 0600 | 0602 abd L | MR"."""
     line_start = text.rfind("\n", 0, event.mention.start) + 1
-    column = None
+    given = None
     above = line_start
     for _ in range(3):  # the header sits within three lines above the order's row
         if above <= 0:
             break
         prev_start = text.rfind("\n", 0, above - 1) + 1
-        cells = [c.strip().lower() for c in text[prev_start : above - 1].split("|")]
-        if len(cells) > 2:
-            column = next((k for k, c in enumerate(cells) if c in _GIVEN_HEADERS), None)
+        header = grids.cells(text, prev_start, above - 1)
+        if len(header) > 2:
+            given = grids.column(header, grids.grid_words().given)
             break
         above = prev_start
-    if column is None:
+    if given is None:
         return 0
-    lines = list(dict.fromkeys([_line_bounds(text, event.mention.start), *(_line_bounds(text, start) for start, _ in rows)]))
     count = 0
-    for start, end in lines:
-        cells = text[start:end].split("|")
-        if len(cells) > column and _GIVEN_CELL_RE.match(cells[column]):
+    for start, end in dict.fromkeys([_line_bounds(text, event.mention.start), *(_line_bounds(text, s) for s, _ in rows)]):
+        cell_start, cell_end = grids.cell_span(start, grids.cells(text, start, end), given)
+        if _CLOCK_CELL_RE.match(text, cell_start, cell_end) and not grids.not_given(text, cell_start, end):
             count += 1
     return count
 

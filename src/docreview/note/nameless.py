@@ -25,6 +25,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from docreview.data_files import ExtractCuesFile, data_file_as
+from docreview.note import grids
 from docreview.note.amounts import Amount, is_dose
 from docreview.note.annotate import Annotations
 from docreview.note.drugs import DrugMention
@@ -214,43 +215,37 @@ _TOTAL_LINE_RE = re.compile(r"[ \t]*(?:[-*•][ \t]*)?total\b(?:[ \t]+(?:dose|am
                             re.IGNORECASE)
 
 
-_DOSE_HEADERS = frozenset({"dose", "dose given", "amount", "amt", "dose/rate", "dose given/rate"})
-_WHEN_HEADERS = frozenset({"date", "time", "date/time", "given", "time given", "admin time"})
-_NOT_GIVEN_CELL_RE = re.compile(r"\b(?:held|refused|not\s+given|omitted|declined|missed|hold|d/c'?d|discontinued)\b", re.IGNORECASE)
-
-
 def table_givings(notes: Annotations, events: Sequence[DoseEvent], has_mention: Callable[[int, int], bool]) -> list[NamelessGiving]:
     """A MAR grid under one drug's title or order ("Date | Time | Dose | Route | Init" then
     "01/15/25 | 1005 | 50 mg | IV | ...") records a giving on each row whose dose cell holds an
     amount; a "HELD" or "refused" row records none. Rows that name a drug are that drug's own."""
     text = notes.text
+    words = grids.grid_words()
     sections = list(notes.sections)
     found: list[NamelessGiving] = []
     pos = 0
     while (header_end := text.find("\n", pos)) >= 0:
         header_start, pos = pos, header_end + 1
-        cells = [c.strip().lower() for c in text[header_start:header_end].split("|")]
-        if len(cells) < 3 or not any(c in _DOSE_HEADERS for c in cells) or not any(c in _WHEN_HEADERS for c in cells):
+        header = grids.cells(text, header_start, header_end)
+        dose = grids.column(header, words.dose) if len(header) > 2 else None
+        if dose is None or grids.column(header, words.when) is None:
             continue
-        dose_col = next(k for k, c in enumerate(cells) if c in _DOSE_HEADERS)
         coded = [e for e in events if e.mention.codes and e.mention.end <= header_start and not e.nameless]
         if not coded or any(not e.mention.same_drug(coded[-1].mention) for e in coded):
             continue  # no drug, or more than one, heads the grid
-        record = coded[-1]
+        record = coded[-1].mention
         row_start = pos
         while row_start < len(text):
             row_end = text.find("\n", row_start)
             row_end = len(text) if row_end < 0 else row_end
-            row = text[row_start:row_end].split("|")
+            row = grids.cells(text, row_start, row_end)
             if len(row) < 3 or has_mention(row_start, row_end):
                 break
-            cell_start = row_start + sum(len(c) + 1 for c in row[:dose_col])
-            cell_end = cell_start + len(row[dose_col]) if dose_col < len(row) else cell_start
-            own = [a for a in notes.amounts_in(cell_start, cell_end) if is_dose(a)]
+            own = [a for a in notes.amounts_in(*grids.cell_span(row_start, row, dose)) if is_dose(a)]
             sent = next((x for x in notes.sentences if x.start <= row_start + len(row[0]) and row_start < x.end), None)
-            if own and sent is not None and not _NOT_GIVEN_CELL_RE.search(text, cell_start, row_end):
+            if own and sent is not None and not grids.not_given(text, row_start, row_end):
                 found.append(NamelessGiving(
-                    mention=DrugMention(own[0].start, own[0].end, record.mention.name, record.mention.codes, record.mention.fuzzy),
+                    mention=DrugMention(own[0].start, own[0].end, record.name, record.codes, record.fuzzy),
                     sentence=sent, amounts=tuple(own), routes=tuple(notes.routes_in(row_start, row_end)),
                     section=section_at(sections, row_start), repeat=True))
             row_start = row_end + 1
