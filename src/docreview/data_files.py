@@ -61,6 +61,9 @@ class HeaderWordGroup(Record):
 class SectionsFile(_File):
     sections: list[SectionGroup]
     header_words: list[HeaderWordGroup] = Field(default_factory=list)
+    sentences_note: str | None = Field(default=None, alias="_sentences")
+    abbreviations: list[str] = Field(default_factory=list)  # "Dr." ends no sentence
+    dotted_continuations: list[str] = Field(default_factory=list)  # "q4h. p.r.n.": the period before one ends no sentence
 
 
 class RouteWords(Record):

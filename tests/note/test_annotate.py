@@ -166,3 +166,10 @@ def test_the_vial_a_remainder_was_left_in_is_no_waste():
 
     text = "6 mL (60 mg) left in the 100 mg vial - discarded, witnessed."
     assert [a.value for a, _ in read_waste(text).discarded if a.kind == "mass"] == [60.0]
+
+
+def test_a_number_before_a_unit_is_no_clock_time():
+    from docreview.note.amounts import find_times
+
+    text = "Vitamin D3 2000 IU daily; KCl 1200 mEq? no -- 20 mEq at 1430."
+    assert find_times(text, 0, len(text)) == ["1430"]

@@ -81,3 +81,14 @@ def test_a_flowsheet_sums_only_the_date_of_services_rows(kb):
     admin = read(text, facts, kb, date(2025, 9, 15)).administration
     assert admin.state == "given" and admin.dose_base == 2000
     assert read_note(text, facts, kb).events[-1].dates[0].day == 15
+
+
+def test_the_day_a_drug_was_ordered_is_not_the_day_of_the_givings_under_it(kb):
+    from datetime import date
+
+    from docreview.note.reading import read
+
+    note = ("MAR - 03/11/2025\ncefepime 2 g IVPB q.8 h. - ordered Dr. Amari 03/09\n"
+            "  0600  2 g IVPB  given  RN AL\n  1400  2 g IVPB  given  RN AL\n")
+    admin = read(note, kb.facts("J0692"), kb, date(2025, 3, 11)).administration
+    assert admin.state == "given" and admin.dose_base == 4000.0

@@ -156,3 +156,10 @@ def test_of_two_glossed_names_with_no_code_in_common_the_brand_names_the_product
     note = "penicillin G benzathine/penicillin G procaine (BICILLIN C-R) 1,200,000 units/2 mL prefilled syringe - 1,200,000 units deep IM"
     reading = read(note, kb.facts("J0558"), kb)
     assert reading.administration.state == "given" and reading.administration.dose_base == 1_200_000
+
+
+def test_a_route_written_as_one_word_in_capitals_is_no_drug_name():
+    from docreview.note.drug_shape import find_unknown_drugs
+
+    text = "0.92 ML = 92 MG GIVEN SUBCUT L ABDOMEN; INTRAVENOUSLY NOTHING ELSE."
+    assert find_unknown_drugs(text, []) == []

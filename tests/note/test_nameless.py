@@ -175,3 +175,14 @@ def test_a_mar_grid_under_one_drugs_order_records_a_giving_on_each_dosed_row(kb)
     admin = read(note, facts, kb, date(2025, 3, 3)).administration
     assert admin.dose_base == 100.0 and admin.counted[0].routes
     assert read(note, facts, kb, date(2025, 3, 4)).administration.state == "not_given"
+
+
+def test_a_double_spaced_mar_grid_is_read_row_by_row(kb):
+    from docreview.note.reading import read
+
+    note = ("MAR - MICAFUNGIN\n\nOrder: micafungin 100 mg IV q24h.\n\n"
+            "Date | Time | Dose | Route | Init\n\n"
+            "03/02/25 | 0900 | 100 mg | IV | KL\n\n"
+            "03/03/25 | 0905 | 100 mg | IV | KL\n\n"
+            "03/04/25 | 0900 | HELD | -- | RB\n")
+    assert read(note, kb.facts("J2248"), kb).administration.dose_base == 200.0

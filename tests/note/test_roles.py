@@ -580,3 +580,8 @@ def test_a_dose_given_by_the_transferring_facility_is_not_given_here(kb):
     text = ("Transferred from Mercy Rural ED: there received pantoprazole 80 mg IV bolus at 1330 (per transfer MAR).\n"
             "Arrived here 1610. Pantoprazole infusion 8 mg/h started 1630 via R AC 18g.")
     assert [r for _, r in roles_of(kb, text, "J2472")] == ["historical", "administered"]
+
+
+def test_a_last_dose_told_with_a_place_of_this_visit_is_still_history(kb):
+    text = "Declines today's shot. Last Prolia 60 mg SC given 04/18 in clinic (dose #6)."
+    assert ("Prolia", "historical") in roles_of(kb, text, "J0897")

@@ -70,3 +70,48 @@ def test_a_header_the_table_does_not_list_speaks_by_its_words():
 ])
 def test_a_joined_header_takes_the_kind_of_its_first_listed_part(header, kind):
     assert classify_header(header)[0] == kind
+
+
+def test_a_double_spaced_note_keeps_its_lines_and_sections_together():
+    from docreview.note.text import sentences
+
+    single = "ORDERS:\nCefepime 2 g IVPB q8h\nGiven 0900 via PICC\nTolerated"
+    double = single.replace("\n", "\n\n")
+    # Blank lines are layout: the record's lines count by content and stay one paragraph.
+    assert [(s.line, s.paragraph) for s in sentences(double)] == [(s.line, s.paragraph) for s in sentences(single)]
+    orders = sections(double)[0]
+    assert double[orders.start : orders.end].strip().endswith("Tolerated")
+
+
+def test_a_blank_line_still_ends_a_paragraph_and_a_section_in_a_single_spaced_note():
+    from docreview.note.text import sentences
+
+    text = "MEDS GIVEN:\nKeppra 500 mg IV\n\nPlan: recheck level\nFollow up 2 wk"
+    paragraph = {text[s.start : s.end]: s.paragraph for s in sentences(text)}
+    assert paragraph["Keppra 500 mg IV"] == 0 and paragraph["Follow up 2 wk"] == 1
+    given = sections(text)[0]
+    assert text[given.start : given.end].strip() == "Keppra 500 mg IV"
+
+
+def test_a_header_alone_on_its_line_covers_the_body_under_a_blank_line():
+    text = "ADMINISTERED:\n\nOndansetron 4 mg IV 1015\n\nDisposition: home"
+    given = next(s for s in sections(text) if s.header == "ADMINISTERED")
+    assert "Ondansetron" in text[given.start : given.end]
+    assert "Disposition" not in text[given.start : given.end]
+
+
+def test_an_honorific_and_a_dosing_abbreviation_end_no_sentence_in_any_case():
+    from docreview.note.text import sentences
+
+    text = "Seen by Dr. Okafor today. Started on Demerol 50 mg IM q3-4h. p.r.n. for pain. Tolerated."
+    for note in (text, text.upper()):
+        found = [note[s.start : s.end] for s in sentences(note)]
+        assert len(found) == 3 and found[1].lower().endswith("p.r.n. for pain.")
+
+
+def test_capitals_mark_no_header_in_a_note_written_all_in_capitals():
+    text = ("INFUSION NOTE\nGIVEN 0930 CEFTRIAXONE 1 G IVPB OVER 30 MIN\nTOLERATED WELL\n"
+            "ALLERGIES: NKDA\nPT TEACHING DONE, FOLLOW UP IN CLINIC NEXT WEEK")
+    headers = [s.header for s in sections(text)]
+    assert "ALLERGIES" in headers
+    assert "TOLERATED WELL" not in headers and "INFUSION NOTE" not in headers

@@ -209,6 +209,14 @@ def _known(word: str, cues: ShapeCues) -> bool:
     return any(word.startswith(p) and word[len(p) :] in known for p in cues.word_prefixes)
 
 
+@lru_cache(maxsize=4096)
+def _route_word(word: str) -> bool:
+    """A route written as one word ("SUBCUT" in an all-caps note) is no drug name."""
+    from docreview.note.vocab import route_vocabulary
+
+    return any(r.start == 0 and r.end == len(word) for r in route_vocabulary().find(word))
+
+
 def find_unknown_drugs(text: str, taken: list[tuple[int, int]]) -> list[tuple[int, int, str]]:
     """(start, end, name) of each drug name the shape of the note gives away, outside `taken`."""
     cues = shape_cues()
@@ -216,7 +224,7 @@ def find_unknown_drugs(text: str, taken: list[tuple[int, int]]) -> list[tuple[in
     candidates = []
     for m in _CANDIDATE_RE.finditer(text):
         word = m.group(0).lower()
-        if not _known(word, cues) and reader.free(m.start(), m.end()):
+        if not _known(word, cues) and not _route_word(word) and reader.free(m.start(), m.end()):
             candidates.append((m.start(), m.end(), word, m.group(0)[0].isupper(), word.endswith(cues.inn_stems)))
     found: dict[int, tuple[int, int, str]] = {}
     changed = True

@@ -30,6 +30,16 @@ def grid_words() -> GridWords:
                      re.compile(rf"(?<![\w'/]){alternation(cues.grid_not_given)}(?![\w'/])", re.IGNORECASE))
 
 
+def next_row(text: str, pos: int) -> tuple[int, int]:
+    """The line at `pos`, past one blank line: a double-spaced grid is still one grid."""
+    end = text.find("\n", pos)
+    end = len(text) if end < 0 else end
+    if not text[pos:end].strip() and end < len(text):
+        pos, end = end + 1, text.find("\n", end + 1)
+        end = len(text) if end < 0 else end
+    return pos, end
+
+
 def cells(text: str, start: int, end: int) -> list[str]:
     """A line's cells, as written (a grid row has at least three)."""
     return text[start:end].split("|")

@@ -236,8 +236,7 @@ def table_givings(notes: Annotations, events: Sequence[DoseEvent], has_mention: 
         record = coded[-1].mention
         row_start = pos
         while row_start < len(text):
-            row_end = text.find("\n", row_start)
-            row_end = len(text) if row_end < 0 else row_end
+            row_start, row_end = grids.next_row(text, row_start)
             row = grids.cells(text, row_start, row_end)
             if len(row) < 3 or has_mention(row_start, row_end):
                 break

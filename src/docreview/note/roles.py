@@ -94,6 +94,7 @@ class RoleCues(Record):
     family_possessives: frozenset[str]  # "her mother received ...": words before the family member
     request_after: frozenset[str]
     as_needed: frozenset[str] = frozenset()  # "placed on Demerol 50 mg IM q3-4h p.r.n.": a PRN regimen, an order
+    history_premodifiers: frozenset[str] = frozenset()  # "Last Prolia 60 mg SC given 04/18 in clinic": an earlier giving
 
 
 @lru_cache(maxsize=1)
@@ -469,7 +470,10 @@ def _context_role(text: str, w: _Window, event: DoseEvent, cues: RoleCues, now: 
     future = "PLANNED" in cats and _has_any(w.toks[max(0, w.first - 8) : w.first], cues.future)
     # "who started her recently on methadone", "Currently on cefazolin ... (started by primary
     # team)": a history cue outranks the verb of a past start unless the giving is told as now.
-    if "ELSEWHERE" in cats or ("HISTORICAL" in cats and ("ADMINISTERED" not in cats or not now) and not future):
+    # "Last Prolia 60 mg SC given 04/18 in clinic": a word that makes the drug an earlier one
+    # outranks a place or time of this encounter.
+    earlier = w.first > 0 and w.toks[w.first - 1].text in cues.history_premodifiers
+    if "ELSEWHERE" in cats or ("HISTORICAL" in cats and ("ADMINISTERED" not in cats or not now or earlier) and not future):
         return "historical"
     if _dispensed(w, cues):
         return "ordered"  # "is given Tylenol No. 3, tabs #4, to take home", "given a prescription for Keflex"

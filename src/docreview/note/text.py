@@ -19,9 +19,18 @@ _INLINE_HEADER_RE = re.compile(r"(?<=[.,;])[ \t]*([A-Za-z][A-Za-z /&()'-]{2,45}?
 # semicolon, or at a line break. Decimal points and abbreviations (p.o., I.V.) do not end one.
 # Transcriptions write a line break as a comma: "...was normal.,Since there was ..." ends one.
 # "Tylenol No. 3" is a product's number, not a sentence's end.
-_SENTENCE_END_RE = re.compile(
-    r"(?<![A-Za-z]\.[A-Za-z])(?<!\b[A-Za-z])(?:[.!?](?=\s+[A-Z(]|,\s*[A-Z0-9(])|(?<!\b[Nn]o)[.!?](?=\s+[0-9]))|;|\n"
-)
+# "Dr. Kaczander" and "q3-4h. p.r.n." (any case) go on: the words are in data/sections.json.
+@lru_cache(maxsize=1)
+def _sentence_end_re() -> re.Pattern[str]:
+    data = load_json("sections.json")
+    not_after = "".join(rf"(?<!\b(?i:{re.escape(a)}))" for a in sorted(data.get("abbreviations", [])))
+    continuations = "|".join(re.escape(a) for a in sorted(data.get("dotted_continuations", []), key=len, reverse=True))
+    not_before = rf"(?!\s+(?i:{continuations})\b)" if continuations else ""
+    return re.compile(
+        r"(?<![A-Za-z]\.[A-Za-z])(?<!\b[A-Za-z])" + not_after + r"(?:[.!?](?=\s+[A-Z(]|,\s*[A-Z0-9(])" + not_before
+        + r"|(?<!\b[Nn]o)[.!?](?=\s+[0-9]))|;|\n"
+    )
+
 _TOKEN_RE = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|[A-Za-z0-9]+(?:['/.-][A-Za-z0-9]+)*'?[A-Za-z]*|->|[;,:]")
 
 
@@ -116,10 +125,17 @@ def sentences(text: str, breaks: Iterable[int] = ()) -> list[Sentence]:
     return split
 
 
+def _double_spaced(text: str) -> bool:
+    """Most lines are followed by a blank one: the blank lines are layout, not paragraph breaks."""
+    gaps = re.findall(r"\n[ \t]*(?:\n[ \t]*)*(?=\S)", text.strip())
+    return len(gaps) >= 2 and sum(g.count("\n") > 1 for g in gaps) >= 0.6 * len(gaps)
+
+
 def _sentences(text: str) -> list[Sentence]:
     out: list[Sentence] = []
     line_no, paragraph, cursor = 0, 0, 0
-    for match in _SENTENCE_END_RE.finditer(text + "\n"):
+    blank_lines, paragraph_gap = 0, 2 if _double_spaced(text) else 1
+    for match in _sentence_end_re().finditer(text + "\n"):
         if match.group(0) != "\n" and _inside_parentheses(text, cursor, match.start()):
             continue  # "Octagam (substituted; Privigen on backorder), 25 g" is one sentence
         end = min(match.start() + (match.group(0) in ".!?"), len(text))
@@ -129,9 +145,14 @@ def _sentences(text: str) -> list[Sentence]:
             trail = len(segment.rstrip())
             out.append(Sentence(cursor + lead, cursor + trail, line_no, paragraph))
         if match.group(0) == "\n":
-            line_no += 1
+            # Lines are counted by content: a blank line is no line of the record ("the next line").
             if segment.strip() == "" and text[max(0, cursor - 1) : cursor] == "\n":
-                paragraph += 1
+                blank_lines += 1
+                if blank_lines == paragraph_gap:
+                    paragraph += 1
+            else:
+                line_no += 1
+                blank_lines = 0
         cursor = match.end()
     return out
 
@@ -146,22 +167,31 @@ def _inside_parentheses(text: str, start: int, pos: int) -> bool:
     return ")" in after
 
 
+def _all_caps(text: str) -> bool:
+    letters = re.findall(r"[A-Za-z]", text)
+    return len(letters) >= 40 and sum(c.isupper() for c in letters) >= 0.9 * len(letters)
+
+
 def sections(text: str) -> list[SectionSpan]:
     """Header-delimited regions; text before the first header is a neutral section."""
     marks: list[tuple[int, int, str]] = []  # (header start, content start, header text)
+    # In a note written all in capitals, capitals mark no header: only a known one counts.
+    shouting = _all_caps(text)
     for m in _HEADER_RE.finditer(text):
         marks.append((m.start(1), m.end(), m.group(1)))
     for m in _CAPS_HEADER_RE.finditer(text):
-        marks.append((m.start(1), m.end(), m.group(1)))
+        if not shouting or classify_header(m.group(1).strip())[0] != "neutral":
+            marks.append((m.start(1), m.end(), m.group(1)))
     for m in _INLINE_HEADER_RE.finditer(text):
         header = m.group(1).strip()
         if header == header.upper() or classify_header(header)[0] != "neutral":
             marks.append((m.start(1), m.end(), m.group(1)))
     marks = sorted(set(marks))
     out: list[SectionSpan] = []
+    double_spaced = _double_spaced(text)
     for i, (_h_start, c_start, header) in enumerate(marks):
         stop = marks[i + 1][0] if i + 1 < len(marks) else len(text)
-        stop = min(stop, _section_end(text, c_start))
+        stop = min(stop, _section_end(text, c_start, double_spaced))
         kind, category = classify_header(header)
         out.append(SectionSpan(header.strip(), kind, category, c_start, stop, _h_start))
     return out
@@ -170,26 +200,32 @@ def sections(text: str) -> list[SectionSpan]:
 _CONTINUATION_RE = re.compile(r"[ \t]+\S|[ \t]*[-*•]\s|[ \t]*\d+[.)]\s")
 
 
-def _section_end(text: str, content_start: int) -> int:
+def _section_end(text: str, content_start: int, double_spaced: bool = False) -> int:
     """Where a section's body ends.
 
     'Allergies: NKDA' (text on the header line) covers that line and any indented or
-    bulleted lines under it; a header alone on its line covers the lines below it up to a
-    blank line.
+    bulleted lines under it; a header alone on its line covers the lines below it (past blank
+    lines right under it) up to a blank line. In a double-spaced note it takes two blank lines
+    to end a section.
     """
     line_end = text.find("\n", content_start)
     if line_end < 0:
         return len(text)
     inline = text[content_start:line_end].strip() != ""
-    pos = line_end
+    pos, body_started, blanks = line_end, inline, 0
+    last_end = line_end  # the end of the section's last line with text
     while pos < len(text):
         nxt = text.find("\n", pos + 1)
         nxt = len(text) if nxt < 0 else nxt
         line = text[pos + 1 : nxt]
         if not line.strip():
-            return pos
-        if inline and not _CONTINUATION_RE.match(line):
-            return pos
+            blanks += 1
+            if body_started and blanks >= (2 if double_spaced else 1):
+                return last_end
+        elif inline and not _CONTINUATION_RE.match(line):
+            return last_end
+        else:
+            body_started, blanks, last_end = True, 0, nxt
         pos = nxt
     return len(text)
 
