@@ -173,3 +173,10 @@ def test_a_number_before_a_unit_is_no_clock_time():
 
     text = "Vitamin D3 2000 IU daily; KCl 1200 mEq? no -- 20 mEq at 1430."
     assert find_times(text, 0, len(text)) == ["1430"]
+
+
+def test_a_time_right_after_a_giving_verb_is_a_clock_time():
+    from docreview.note.amounts import find_times
+
+    text = "Ancef 2 g IV given 0742, 30 min before incision."
+    assert find_times(text, 0, len(text)) == ["0742"]

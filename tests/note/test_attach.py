@@ -474,3 +474,12 @@ def test_a_drop_in_the_eye_and_a_rate_per_minute_imply_their_routes(kb):
 def test_a_drug_added_to_the_iv_fluids_is_given_intravenously(kb):
     got = routes(kb, "After delivery of the placenta, oxytocin was added to her IV fluids.", "J2590")
     assert got["oxytocin"] == ["intravenous"]
+
+
+def test_a_route_after_a_list_reaches_a_drug_glossed_in_a_long_parenthesis(kb):
+    from docreview.note.reading import read
+
+    note = ("Edetate disodium 3 g (150 mg/mL, 20 mL single-dose vial - entire contents) + ascorbic acid 7 g in 500 mL sterile water.\n"
+            "IV infusion via 22g L forearm 0900-1200.")
+    admin = read(note, kb.facts("J3520"), kb).administration
+    assert admin.counted and admin.counted[0].routes

@@ -324,3 +324,31 @@ def test_a_billed_contrast_agent_is_named_by_its_products(kb):
     assert admin.state == "given" and admin.dose_base == 100.0
     other = read(note, kb.facts("Q9966"), kb).administration  # the 200-299 mg/mL strength
     assert other.state == "other_drug" and other.other_code == "Q9967"
+
+
+def test_a_per_dose_title_without_an_amount_restates_the_dosed_giving(kb):
+    note = ("Knee clinic 09/16\nEuflexxa injection 2 of 3, left knee.\n"
+            "Euflexxa 20 mg/2 mL prefilled syringe injected intra-articularly into the L knee.")
+    assert len(read(note, kb.facts("J7323"), kb).administration.counted) == 1
+
+
+def test_a_planned_dose_and_its_timed_giving_are_one_giving(kb):
+    note = ("A/P: reversal - Kcentra 25 units/kg x 80 kg = 2,000 units IV.\n"
+            "MAR:\n1322 Kcentra 2,000 units IV via L AC over 12 min.")
+    assert read(note, kb.facts("J7168"), kb).administration.dose_base == 2000.0
+    twice = "Versed 2 mg IV at 1301.\nVersed 2 mg IV at 1309."
+    assert read(twice, kb.facts("J2250"), kb).administration.dose_base == 4.0
+
+
+def test_a_drugless_line_after_a_preparation_tells_the_dose_given(kb):
+    vial = ("Drug: Jetrea (ocriplasmin) 0.375 mg/0.3 mL vial, lot 55.\nPrep: proparacaine, betadine 5%.\n"
+            "0.1 mL (0.125 mg) injected intravitreally OS.\nRest of vial discarded.")
+    admin = read(vial, kb.facts("J7316"), kb).administration
+    assert admin.dose_base == 0.125 and admin.counted[0].routes
+    made_up = "The fibroid was then injected with vasopressin, 20 units mixed in 40 cc of saline. 10 cc was injected."
+    assert read(made_up, kb.facts("J2598"), kb).administration.dose_base == 5.0
+
+
+def test_a_drugless_line_after_a_mixture_of_two_drugs_is_not_read_as_one_drugs_dose(kb):
+    note = "A syringe holding 2 cc of Kenalog-10 and 2 cc of 1% lidocaine was prepared; 1 cc of this was injected into the A1 pulley."
+    assert read(note, kb.facts("J3301"), kb).administration.dose_base != 10.0

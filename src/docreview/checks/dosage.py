@@ -50,7 +50,7 @@ def check_dosage(ctx: CheckContext) -> Outcome:
         findings.append(make_finding(ctx, "DOS010", f"{facts.code} is for {facts.display_drug}; the note names only the drug class.", ev))
 
     if facts.per_dose:
-        units: int | None = len(admin.given)
+        units: int | None = len(admin.counted)
     else:
         total = admin.dose_base
         if total is None:

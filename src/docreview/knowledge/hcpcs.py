@@ -78,6 +78,7 @@ _NOT_BRAND_RE = re.compile(r"^(?:e\.g|i\.e|for |non)|human|recombinant|porcine|o
 # "Injection, abciximab, ..." and, without the comma, "Injection abciximab, 10 mg".
 _PREFIX_RE = re.compile(r"^(?:injection|infusion|instillation|inj\.?)(?:\s*,\s*|\s+(?=[a-z]))", re.IGNORECASE)
 _LABELERS = frozenset(load_json("drug_words.json")["labelers"])
+_STOP_TERMS = frozenset(load_json("drug_words.json")["stop_terms"])
 
 
 @dataclass(frozen=True)
@@ -97,6 +98,25 @@ class DescriptorFacts:
     @property
     def parsed(self) -> bool:
         return self.unit is not None
+
+
+# Descriptor words after a drug that qualify it rather than name a product.
+_QUALIFIER_RE = re.compile(r"(?:al|ed|ic|ous|ant|similar|ive|ble|ate|oc)$")
+
+
+def _bare_brand(segment: str, generics: frozenset[str]) -> bool:
+    """The segment after the drug is one invented word, not a qualifier: a brand ("kcentra",
+    "berinert"), not "biosimilar", "lyophilized", "intravenous" or a generic."""
+    word = segment.strip().lower()
+    if not re.fullmatch(r"[a-z]{4,}", word) or _QUALIFIER_RE.search(word) or _NOT_BRAND_RE.search(word):
+        return False
+    english = _english_words()
+    return word not in english and word.removesuffix("s") not in english and word not in _STOP_TERMS and _norm(word) not in generics
+
+
+@lru_cache(maxsize=1)
+def _english_words() -> frozenset[str]:
+    return frozenset(load_json("english_words.json")["words"])
 
 
 def _norm(text: str) -> str:
@@ -186,6 +206,9 @@ def parse_descriptor(code: str, descriptor: str, generics: frozenset[str] | None
         parens.append(segments[i + 1][1:-1])
     # A brand is a short name; a long parenthesis describes a use ("(central venous catheter lock ...)").
     named = [b.strip() for p in parens if not _NOT_BRAND_RE.search(p) for b in p.split("/") if 0 < len(b.split()) <= 3]
+    if (0 <= i < len(segments) - 1 and segments[i + 1].strip().lower() not in vocab.descriptor_words
+            and _bare_brand(segments[i + 1], generics if generics is not None else _packaged_generics())):
+        named.append(segments[i + 1].strip())  # "Prothrombin complex concentrate (human), kcentra, per i.u."
     brands = tuple(b for b in [*brand_first, *named] if b.lower() not in _LABELERS)
     labelers = tuple(b for b in named if b.lower() in _LABELERS)
     drug = re.sub(r"(?:^|\s+)\([^)]*\)", "", first).strip().lower()

@@ -23,12 +23,13 @@ _AMOUNT_RE = re.compile(
     rf"(?:\s*(?:x|×|times)\s*(?P<mult>\d{{1,2}})(?![\d.])(?!\s*(?:days?|d\b|weeks?|wks?|hours?|hrs?|h\b|months?|min|mg|ml|kg|lbs?)))?",
     re.IGNORECASE,
 )
-# "13:01", "1301 h", "1301 given"; and "at 1301." / "@ 1301": a clock time after "at" or "@"; "2000 IU" is an amount.
+# "13:01", "1301 h", "1301 given"; and "at 1301." / "given 0742,": a clock time after "at", "@" or a giving verb; "2000 IU" is an amount.
 _NOT_AN_AMOUNT = r"(?!\s*(?:mg|mcg|g\b|units?\b|iu\b|u\b|ml|cc|meq|mmol|international|million|kg\b|lbs?\b|l\b|%))"
 # A year is no clock time: "02/19/2007", "October of 2006", "in 2006", "since 2019".
 _NOT_A_YEAR = r"(?<!\bin )(?<!\bof )(?<!\bsince )(?<!\bduring )(?<!\byear )(?<!\bcirca )(?<!\bsummer )(?<!\bwinter )(?<!\bspring )"
 _TIME_RE = re.compile(r"(?<![\d.:/])" + _NOT_A_YEAR + r"(?:(?:[01]?\d|2[0-3]):[0-5]\d|(?:[01]\d|2[0-3])[0-5]\d(?=\s*(?:h\b|hrs\b|:|-|\||$|\s+[a-z])))(?![\d.])" + _NOT_AN_AMOUNT
-                      + r"|(?:(?<=\bat )|(?<=@)|(?<=@ ))(?:[01]\d|2[0-3])[0-5]\d(?!\d|\.\d)" + _NOT_AN_AMOUNT, re.IGNORECASE | re.MULTILINE)
+                      + r"|(?:(?<=\bat )|(?<=@)|(?<=@ )|(?<=\bgiven )|(?<=\bstarted )|(?<=\badministered ))(?:[01]\d|2[0-3])[0-5]\d(?!\d|\.\d)"
+                      + _NOT_AN_AMOUNT, re.IGNORECASE | re.MULTILINE)
 
 
 @dataclass(frozen=True)

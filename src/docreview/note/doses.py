@@ -298,7 +298,9 @@ def _sum(rows: list[tuple[DoseEvent, float | None, str, bool]], note: NoteFacts)
             continue
         key = round(dose, 6)
         times = set(event.times)
-        if (key in seen and not event.repeat and not (times and times - seen[key]) and not _next_site(note, last[key], event)
+        # Two times make two givings; an untimed mention of the same dose (a plan line, a summary)
+        # and a timed one are one giving told twice.
+        if (key in seen and not event.repeat and not (times and seen[key] and times - seen[key]) and not _next_site(note, last[key], event)
                 and not event.on_other_day_than(last[key])):
             if event.routes and not last[key].routes:
                 # One giving told twice ("after the administration of 3 mcg of Kinevac" ... "3 mcg

@@ -25,7 +25,14 @@ from docreview.note.annotate import Annotations
 from docreview.note.context import categories_for
 from docreview.note.dates import DateMention, DayMarker, giving_dates, giving_days
 from docreview.note.drugs import DrugMention, lexicon_for, with_billed_vehicle_brands
-from docreview.note.nameless import nameless_continuations, nameless_givings, nameless_routes, nameless_totals, table_givings
+from docreview.note.nameless import (
+    nameless_continuations,
+    nameless_givings,
+    nameless_routes,
+    nameless_totals,
+    nameless_volumes,
+    table_givings,
+)
 from docreview.note.phrases import alternation, pattern, phrases
 from docreview.note.reasons import Reason, find_off_label, find_reasons, is_linked, word_stems
 from docreview.note.roles import SECONDARY, assign_roles, role_cues
@@ -496,8 +503,14 @@ def read_note(text: str, facts: CodeFacts, kb: KnowledgeBase) -> NoteFacts:
         events[index].routes = routes
     for index, total in nameless_totals(notes, events, mentions.any_in):
         events[index].amounts = [*events[index].amounts, total]
+    volumes = nameless_volumes(notes, events, mentions.any_in)
+    for giving, index in volumes:
+        events[index].role = "container"  # the line that prepared the drug; the dose is the giving below it
+        for other in events:  # the giving line's amounts are that drug's, not a drug named above it
+            if other is not events[index] and not other.mention.same_drug(events[index].mention):
+                other.amounts = [a for a in other.amounts if not giving.sentence.start <= a.start < giving.sentence.end]
     for giving in [*nameless_givings(notes, events, mentions.any_in), *nameless_continuations(notes, events, mentions.any_in),
-                   *table_givings(notes, events, mentions.any_in)]:
+                   *table_givings(notes, events, mentions.any_in), *(g for g, _ in volumes)]:
         events.append(DoseEvent(mention=giving.mention, sentence=giving.sentence, amounts=list(giving.amounts), routes=list(giving.routes),
                                 categories={"ADMINISTERED"}, section=giving.section, times=line_times(_line_bounds(text, giving.sentence.start)),
                                 role="administered", nameless=True, repeat=giving.repeat))
@@ -743,6 +756,9 @@ def _own_prenominal(notes: Annotations, sent: Sentence, mention: DrugMention, ro
     return [own[-1], *(r for r in routes if r.start >= mention.start)]
 
 
+_PARENTHESIS_RE = re.compile(r"\([^()\n]*\)")
+
+
 def _share_trailing_routes(text: str, events: list[DoseEvent]) -> None:
     """'given 175 mcg fentanyl, and 8 mg Versed intravenously': a route written after the last
     drug of a coordinated list (or a mixture: "+ 2 mL lido, injected into R knee") applies to
@@ -755,7 +771,8 @@ def _share_trailing_routes(text: str, events: list[DoseEvent]) -> None:
                 break
             if later.role in _DESCRIBES_DOSE and later.mention.codes & event.mention.codes:
                 continue
-            gap = text[event.mention.end : later.mention.start]
+            # A parenthesis is one aside however long: "Disodium EDTA 3 g (150 mg/mL, 20 mL vial) + ascorbic acid".
+            gap = _PARENTHESIS_RE.sub("", text[event.mention.end : later.mention.start])
             if not _patterns().list_gap.match(gap):
                 break
             # A dose form right after the last drug ("2% lidocaine spray") is that product's, not the list's.

@@ -201,6 +201,78 @@ def nameless_continuations(notes: Annotations, events: Sequence[DoseEvent], has_
     return out
 
 
+# "20 units mixed in 30 cc of normal saline": a drug's amount made up in a volume.
+_MADE_UP_IN_RE = re.compile(r"[^.;\n]{0,25}?\b(?:mixed|diluted|reconstituted|dissolved|drawn\s+up)?\s*(?:in(?:to)?|with|to)\s+(?:a\s+(?:total\s+)?(?:volume\s+)?of\s+)?$",
+                            re.IGNORECASE)
+_OPENS_WITH_AMOUNT_RE = re.compile(r"[ \t]*(?:(?:at\s+|@\s*)?(?:[01]\d|2[0-3]):?[0-5]\d\s+)?(?:then\s+|of\s+this,?\s+|of\s+which\s+)?(?=\d|\.\d)", re.IGNORECASE)
+
+
+def nameless_volumes(notes: Annotations, events: Sequence[DoseEvent], has_mention: Callable[[int, int], bool]) -> list[tuple[NamelessGiving, int]]:
+    """'Jetrea 0.375 mg/0.3 mL single-dose vial' then '0.1 mL (0.125 mg) injected intravitreally OS';
+    'injected with vasopressin, 20 units mixed in 30 cc of normal saline' then '15 cc was injected':
+    a sentence that names no drug, opens with an amount and says it was given tells the dose of the
+    one drug prepared in the nearest sentence before it (a strength per mL, or an amount made up
+    in a volume). A volume alone is converted by that preparation. Returns (the giving, the index
+    of the preparation's event, which then describes the drug rather than gives it)."""
+    sections = list(notes.sections)
+    out: list[tuple[NamelessGiving, int]] = []
+    for sent in notes.sentences:
+        opening = _OPENS_WITH_AMOUNT_RE.match(notes.text, sent.start, sent.end)
+        if opening is None or has_mention(sent.start, sent.end) or _listed_away(section_at(sections, sent.start)):
+            continue
+        amounts = [a for a in notes.amounts_in(sent.start, sent.end) if is_dose(a) and not a.per_kg]
+        if not amounts or amounts[0].start != opening.end():
+            continue
+        toks, mods = notes.context(sent)
+        categories = {m.rule.category for m in mods}
+        if categories & _NOT_HERE or not ("ADMINISTERED" in categories or any(_injection_word().match(t.text) for t in toks)):
+            continue
+        # The nearest drug prepared before it in the record; a drug dosed in between (not a prep
+        # agent such as "Proparacaine, povidone-iodine") makes it ambiguous.
+        near = [i for i, e in enumerate(events) if e.sentence.end <= sent.start and not e.nameless
+                and e.sentence.paragraph == sent.paragraph and sent.line - e.sentence.line <= 3]
+        strengths = [(i, _strength_per_ml(notes, events[i])) for i in near if events[i].role in ("administered", "container", "inventory")]
+        strengths = [(i, st) for i, st in strengths if st is not None]
+        if not strengths:
+            continue
+        index, (strength, made_up) = strengths[-1]
+        prepared = events[index]
+        if any(a is not made_up and a.kind != "volume" for a in prepared.dose_amounts):
+            continue  # the preparation states its dose itself ("240 mg loading dose = two 120 mg vials")
+        if any(e.sentence == prepared.sentence and not e.mention.same_drug(prepared.mention) for e in events):
+            continue  # "3 cc of Kenalog-10 and 3 cc of 1% Xylocaine ...; 1 cc of this mixture": a mixture's share
+        if made_up is None and "ADMINISTERED" in prepared.categories:
+            continue  # "Ranibizumab 0.5 mg/0.05 mL injected": the giving itself; the line below restates it
+        # Amounts another drug took from this very line ("Proparacaine, povidone-iodine" above it)
+        # are the line's, not that drug's own.
+        if any(not events[i].mention.same_drug(prepared.mention) and any(not sent.start <= a.start < sent.end for a in events[i].dose_amounts)
+               for i in near if i > index):
+            continue
+        if not any(a.kind in (strength.kind, "volume") for a in amounts):
+            continue
+        # The line's own amounts, and the preparation's strength to convert a volume by.
+        routes = tuple(notes.routes_in(sent.start, sent.end)) or tuple(prepared.routes)
+        out.append((NamelessGiving(
+            mention=DrugMention(amounts[0].start, amounts[0].end, prepared.mention.name, prepared.mention.codes, prepared.mention.fuzzy),
+            sentence=sent, amounts=(*amounts, strength), routes=routes, section=section_at(sections, sent.start)), index))
+    return out
+
+
+def _strength_per_ml(notes: Annotations, event: DoseEvent) -> tuple[Amount, Amount | None] | None:
+    """(the strength, the amount made up) of the drug as prepared in its sentence:
+    "0.375 mg/0.3 mL", or "20 units mixed in 30 cc" (20 units per 30 mL)."""
+    for a in event.amounts:
+        if a.is_concentration and a.kind != "volume" and a.per_volume_ml:
+            return a, None
+    sentence = notes.amounts_in(event.sentence.start, event.sentence.end)
+    for a, b in zip(sentence, sentence[1:], strict=False):
+        if (a.kind in ("mass", "units") and is_dose(a) and b.kind == "volume" and b.total > 0
+                and _MADE_UP_IN_RE.match(notes.text, a.end, b.start) and _MADE_UP_IN_RE.fullmatch(notes.text, a.end, b.start)):
+            strength = Amount(a.start, b.end, a.total, a.kind, per_volume_ml=b.total, volume_stated=True)
+            return strength, next((d for d in event.amounts if d.start == a.start), None)
+    return None
+
+
 def _open_giving_between(events: Sequence[DoseEvent], antecedent: DoseEvent, sent: Sentence) -> bool:
     """A drug given after the antecedent whose own sentence does not say how (no route there): the
     giving line may be its record ("Ketorolac 30 mg ordered. / 1400 injection given IM L gluteus").

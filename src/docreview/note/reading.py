@@ -113,7 +113,11 @@ def _administration(note: NoteFacts, facts: CodeFacts, kb: KnowledgeBase, billed
         code, units = _best_code(note, kb, other)
         return Administration("other_drug", billed=tuple(billed), counted=(other,), other=other, other_code=code, other_units=units)
     if facts.per_dose:
-        return Administration("given", tuple(billed), tuple(given), tuple(given), class_only=class_only)
+        # "Euflexxa injection #2 of 3, LEFT knee" over "Euflexxa 20 mg/2 mL ... injected": a
+        # mention with no amount and no time of its own restates the dosed giving.
+        dosed = [e for e in given if e.amounts]
+        counted = [e for e in given if not dosed or e.amounts or e.times]
+        return Administration("given", tuple(billed), tuple(given), tuple(counted), class_only=class_only)
     total, needed, counted = total_dose(given, facts, note, restated=[e for e in billed if e.role == "restatement"])
     if total is None:
         return Administration("given", tuple(billed), tuple(given), tuple(given), needed=needed, class_only=class_only)
