@@ -483,3 +483,19 @@ def test_a_route_after_a_list_reaches_a_drug_glossed_in_a_long_parenthesis(kb):
             "IV infusion via 22g L forearm 0900-1200.")
     admin = read(note, kb.facts("J3520"), kb).administration
     assert admin.counted and admin.counted[0].routes
+
+
+def test_an_oral_lesion_is_no_oral_route_and_a_lesion_localized_with_lidocaine_is_infiltrated():
+    from docreview.note.vocab import route_vocabulary
+
+    found = [r.route for r in route_vocabulary().find("the oral lesion was localized with 1% lidocaine, about 4 cc")]
+    assert found == ["local infiltration"]
+    assert [r.route for r in route_vocabulary().find("ondansetron 4 mg oral")] == ["oral"]
+
+
+def test_sedation_provided_as_needed_was_given(kb):
+    from docreview.note.extract import read_note
+
+    text = "Intravenous sedation was provided as needed with Versed and fentanyl during the implant."
+    events = read_note(text, kb.facts("J3010"), kb).events
+    assert {e.role for e in events} == {"administered"}

@@ -163,3 +163,7 @@ def test_a_route_written_as_one_word_in_capitals_is_no_drug_name():
 
     text = "0.92 ML = 92 MG GIVEN SUBCUT L ABDOMEN; INTRAVENOUSLY NOTHING ELSE."
     assert find_unknown_drugs(text, []) == []
+
+
+def test_a_descriptor_that_names_no_drug_gives_no_drug_name(lexicon):
+    assert names(lexicon, "Total time in critical care services was 40 min.") == []

@@ -352,3 +352,17 @@ def test_a_drugless_line_after_a_preparation_tells_the_dose_given(kb):
 def test_a_drugless_line_after_a_mixture_of_two_drugs_is_not_read_as_one_drugs_dose(kb):
     note = "A syringe holding 2 cc of Kenalog-10 and 2 cc of 1% lidocaine was prepared; 1 cc of this was injected into the A1 pulley."
     assert read(note, kb.facts("J3301"), kb).administration.dose_base != 10.0
+
+
+def test_another_biosimilar_of_the_billed_drug_is_named_before_any_premedication(kb):
+    note = ("Premeds 0845: acetaminophen 650 mg PO, diphenhydramine 25 mg IV.\n"
+            "Rituximab-abbs (TRUXIMA) 375 mg/m2 = 700 mg IV\nInfusion via port:\n  0915 started\n  1040 complete")
+    admin = read(note, kb.facts("Q5119"), kb).administration
+    assert admin.state == "other_drug" and admin.other_code == "Q5115"
+
+
+def test_a_giving_that_fulfils_an_order_takes_the_orders_route(kb):
+    note = ("Order: Abelcet 5 mg/kg = 300 mg in 300 mL D5W IV via PICC over 2 h.\n"
+            "1305 infusion started.\n1505 infusion complete, 300 mg given.")
+    admin = read(note, kb.facts("J0287"), kb).administration
+    assert admin.counted and all(e.routes for e in admin.counted)

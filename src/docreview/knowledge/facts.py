@@ -33,8 +33,9 @@ def normalize_name(name: str) -> str:
 
 
 def moiety(drug: str) -> str:
-    """The drug phrase without salt/form words: 'dexamethasone sodium phosphate' -> 'dexamethasone'."""
-    words = [w for w in normalize_name(drug).split() if w not in _SALTS]
+    """The drug phrase without salt/form words or a biologic's four-letter suffix:
+    'dexamethasone sodium phosphate' -> 'dexamethasone', 'rituximab-pvvr' -> 'rituximab'."""
+    words = [w for w in normalize_name(re.sub(r"-[a-z]{4}\b", "", drug.lower())).split() if w not in _SALTS]
     return " ".join(words)
 
 

@@ -110,13 +110,10 @@ def _bare_brand(segment: str, generics: frozenset[str]) -> bool:
     word = segment.strip().lower()
     if not re.fullmatch(r"[a-z]{4,}", word) or _QUALIFIER_RE.search(word) or _NOT_BRAND_RE.search(word):
         return False
-    english = _english_words()
+    from docreview.note.vocab import english_words  # local: avoids an import cycle
+
+    english = english_words()
     return word not in english and word.removesuffix("s") not in english and word not in _STOP_TERMS and _norm(word) not in generics
-
-
-@lru_cache(maxsize=1)
-def _english_words() -> frozenset[str]:
-    return frozenset(load_json("english_words.json")["words"])
 
 
 def _norm(text: str) -> str:

@@ -100,6 +100,14 @@ def _split_prefix(word: str) -> tuple[str, str] | None:
 _MAX_TWINS = 3  # more codes on one descriptor are distinct products of a class, not twins
 
 
+def _plain_word(words: tuple[str, ...]) -> bool:
+    """One common English word that no public source lists as a drug ("services", "classified")."""
+    from docreview.knowledge.packaged import generic_names
+    from docreview.note.vocab import english_words
+
+    return len(words) == 1 and words[0] in english_words() and words[0] not in generic_names()
+
+
 def _index(kb: KnowledgeBase) -> dict[str, list[_Entry]]:
     """Every known drug name by its first word, longest first."""
     names: dict[tuple[str, ...], set[str]] = {}
@@ -114,6 +122,8 @@ def _index(kb: KnowledgeBase) -> dict[str, list[_Entry]]:
             brands = set(facts.brands)
             for name in facts.names():
                 words = tuple(normalize_name(name).split())
+                if name == facts.drug and _plain_word(words):
+                    continue  # Q2052 "Services, supplies and accessories ...": a descriptor that names no drug
                 if words and len("".join(words)) >= 2:
                     # Generic names only: a pass-through code's brand list may hold a sibling product's.
                     names.setdefault(words, set()).update({facts.code} | (set() if name in brands else codes))

@@ -515,6 +515,7 @@ def read_note(text: str, facts: CodeFacts, kb: KnowledgeBase) -> NoteFacts:
                                 categories={"ADMINISTERED"}, section=giving.section, times=line_times(_line_bounds(text, giving.sentence.start)),
                                 role="administered", nameless=True, repeat=giving.repeat))
     events.sort(key=lambda e: e.mention.start)
+    _route_from_order(events)
     _later_negation_overrules(notes, events)
     for event in events:
         if event.nameless:
@@ -907,6 +908,17 @@ def _dose_from_order(events: list[DoseEvent]) -> None:
         order = next((e for e in reversed(events[:i]) if e.role == "ordered" and e.mention.codes & event.mention.codes), None)
         if order is not None and order.dose_amounts:
             event.amounts = event.amounts + order.dose_amounts
+
+
+def _route_from_order(events: list[DoseEvent]) -> None:
+    """'Order: Abelcet 310 mg ... IV via PICC' then '13:05 infusion started': the giving that
+    fulfils an order and states no route of its own is given by the order's route."""
+    for i, event in enumerate(events):
+        if event.role != "administered" or event.routes:
+            continue
+        order = next((e for e in reversed(events[:i]) if e.role == "ordered" and e.mention.codes & event.mention.codes), None)
+        if order is not None and order.routes:
+            event.routes = list(order.routes)
 
 
 def _routes_from_other_mentions(events: list[DoseEvent]) -> None:

@@ -138,17 +138,18 @@ def _class_only(facts: CodeFacts, event: DoseEvent) -> bool:
 def _other_drug_event(note: NoteFacts, facts: CodeFacts, kb: KnowledgeBase, same_drug_only: bool = False) -> DoseEvent | None:
     """Another drug administered with an amount, when the billed drug is absent from the note."""
     # Only a drug with a code of its own can be "billed under the wrong code".
-    others = [e for e in note.events if e.given and e.dose_amounts and e.mention.codes and facts.code not in e.mention.codes]
-    if not others:
-        return None
+    coded = [e for e in note.events if e.given and e.mention.codes and facts.code not in e.mention.codes]
+    others = [e for e in coded if e.dose_amounts]
     moiety = facts.moiety
 
     def same_drug(e: DoseEvent) -> bool:
         return bool(moiety) and any(moiety in normalize_name(kb.facts(c).drug) for c in e.mention.codes if c in kb.codes)
 
-    if same_drug_only:
-        # "Seizalam not stocked; generic midazolam 10 mg IM given": another product of the drug.
-        return next((e for e in others if same_drug(e)), None)
+    # "Seizalam not stocked; generic midazolam 10 mg IM given": another product of the drug,
+    # dosed or not (TRUXIMA infused by rows that repeat no amount) before any other drug.
+    same = next((e for e in others if same_drug(e)), None) or next((e for e in coded if same_drug(e)), None)
+    if same_drug_only or same is not None or not others:
+        return same
     similar = set(facts.similar_codes)
     # Prefer the same drug in another formulation, then a look-alike code, then the first.
     return next((e for e in others if same_drug(e)), None) or next((e for e in others if e.mention.codes & similar), None) or others[0]

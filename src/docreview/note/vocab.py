@@ -63,3 +63,9 @@ class RouteVocabulary:
 @lru_cache(maxsize=1)
 def route_vocabulary() -> RouteVocabulary:
     return RouteVocabulary()
+
+
+@lru_cache(maxsize=1)
+def english_words() -> frozenset[str]:
+    """Common English words (data/english_words.json): never a drug name on their own."""
+    return frozenset(load_json("english_words.json")["words"])
