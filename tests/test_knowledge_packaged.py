@@ -402,3 +402,9 @@ def test_an_antineoplastic_antibiotic_is_no_antibacterial():
     kb = knowledge_base()
     assert "antibacterial" not in kb.facts("J9280").purposes  # mitomycin
     assert "antibacterial" in kb.facts("J0690").purposes  # cefazolin
+
+
+def test_a_biosimilar_with_no_uses_of_its_own_borrows_its_drugs_as_related():
+    facts = knowledge_base().facts("Q5106")
+    assert facts.indications and all(ind.source == "related" for ind in facts.indications)
+    assert any(p.startswith("D63") for ind in facts.indications for p in ind.icd10)

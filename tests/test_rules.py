@@ -718,9 +718,9 @@ def test_contract_invariants(case: Case) -> None:
 
 # --- IND005 needs a code with no corpus document: a one-line CMS-style HCPCS extract -----------
 
-LORAZEPAM_SEIZURE = (
+UNCODED_SEIZURE = (
     "ED note. 30M known epilepsy, generalized seizure ongoing >5 min on arrival.\n"
-    "0212 Lorazepam 4 mg IV push via R AC PIV. Seizure stopped 0215.\n"
+    "0212 Brivaracetam 4 mg IV push via R AC PIV. Seizure stopped 0215.\n"
     "2 mg/mL single-dose vials x2, no waste."
 )
 
@@ -728,14 +728,15 @@ LORAZEPAM_SEIZURE = (
 @pytest.fixture()
 def hcpcs_extract(tmp_path):
     path = tmp_path / "hcpcs.csv"
-    # A code no packaged source knows (not in the CMS 2025 table), so it has no indication list.
-    path.write_text('hcpcs,long_description\nJ3599,"Injection, lorazepam, 2 mg"\n', encoding="utf-8")
+    # A code no packaged source knows (not in the CMS 2025 table), of a drug no other code bills,
+    # so it has no indication list of its own or borrowed.
+    path.write_text('hcpcs,long_description\nJ3599,"Injection, brivaracetam, 2 mg"\n', encoding="utf-8")
     return str(path)
 
 
 def test_ind005_fires_for_code_without_recognised_uses(hcpcs_extract):
-    r = review(LORAZEPAM_SEIZURE, {"code": "J3599", "units": 2, "modifiers": ["JZ"], "icd10": ["G40.901"]}, hcpcs=hcpcs_extract)
-    assert_evidence_spans(LORAZEPAM_SEIZURE, r)
+    r = review(UNCODED_SEIZURE, {"code": "J3599", "units": 2, "modifiers": ["JZ"], "icd10": ["G40.901"]}, hcpcs=hcpcs_extract)
+    assert_evidence_spans(UNCODED_SEIZURE, r)
     assert "IND005" in rule_ids(r), describe(r)
     assert r.status("indication") == D  # a reason is documented; only its coverage cannot be checked
 

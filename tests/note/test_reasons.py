@@ -155,3 +155,19 @@ def test_a_review_of_systems_negates_every_condition_of_its_list():
     # A condition after the clause turns is not negated.
     note = "No fever, but a productive cough for 3 days. Levaquin 500 mg IV given."
     assert [r for r in read(note, kb.facts("J1956"), kb).note.reasons if "bronchitis" in r.name]
+
+
+def test_an_eponym_reads_with_or_without_its_possessive_and_a_coordinated_term_names_each_part():
+    from docreview.note.reasons import condition_vocabulary
+
+    vocab = condition_vocabulary()
+    for text in ("early Alzheimer disease", "ALZHEIMER'S DISEASE"):
+        assert [t.prefixes for _, _, t in vocab.find(text)] == [("G30",)], text
+    assert [t.prefixes for _, _, t in vocab.find("abnormal uterine bleeding")] == [("N939",)]
+
+
+def test_a_spinal_anesthetic_has_its_procedures_purpose():
+    kb = knowledge_base()
+    note = ("ANESTHESIA NOTE - spinal for R knee arthroscopy\n"
+            "Chloroprocaine 1% 50 mg/5 mL ampule: 4 mL (40 mg) injected intrathecally at L3-L4.")
+    assert any(r.supports for r in read(note, kb.facts("J2402"), kb).note.reasons)

@@ -115,3 +115,10 @@ def test_capitals_mark_no_header_in_a_note_written_all_in_capitals():
     headers = [s.header for s in sections(text)]
     assert "ALLERGIES" in headers
     assert "TOLERATED WELL" not in headers and "INFUSION NOTE" not in headers
+
+
+def test_a_known_header_set_apart_by_spaces_starts_its_own_section():
+    text = "Regimen: R-CHOP q21 days x 6      Dx: diffuse large B-cell lymphoma (C83.38)\nHt 173 cm   Wt 75 kg"
+    dx = next(s for s in sections(text) if s.header == "Dx")
+    assert dx.kind == "reason" and "lymphoma" in text[dx.start : dx.end]
+    assert [s.header for s in sections(text)] == ["Regimen", "Dx"]

@@ -127,10 +127,15 @@ def _derived_uses(ctx: CheckContext, findings: list, valid_claim: list[str], sup
     if unconfirmed:
         findings.append(make_finding(
             ctx, "IND008",
-            f"{' and '.join(unconfirmed).capitalize()} are not among the uses of {facts.drug} known from DrugCentral and LabeledIn; "
+            f"{_sentence_case(' and '.join(unconfirmed))} are not among the uses of {facts.drug} known from DrugCentral and LabeledIn; "
             "docreview cannot confirm them.", ev))
         return Outcome(Status.documented, f"reason documented: {reasons[0].name} (use not confirmed)", ev, findings, confident=False)
     return Outcome(Status.documented, f"{reasons[0].name}", ev, findings)
+
+
+def _sentence_case(text: str) -> str:
+    """The first letter up, the rest as written (claim codes stay "C83.38"; str.capitalize lowers them)."""
+    return text[:1].upper() + text[1:]
 
 
 # Pain codes: unspecified and chronic pain, joint, limb, back, abdominal and head pain.

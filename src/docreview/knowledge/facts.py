@@ -236,15 +236,29 @@ class KnowledgeBase:
         """A code with no known use borrows the curated uses of another code of the same drug
         ("immune globulin (panzyga)" from the Privigen document). Marked `related`: they confirm
         a documented reason (and name its words) but, not being this product's label, refute none."""
-        drug = normalize_name(facts.drug)
+        # The same drug by its moiety: a biosimilar ("epoetin alfa-epbx") borrows its reference's.
+        drug = moiety(facts.drug)
         borrowed: dict[str, Indication] = {}
         for code, doc in sorted(self.documents.items()):
             if code == facts.code or not doc.front or not doc.front.indications:
                 continue
-            if normalize_name(self.parse(code, self.descriptor(code) or "").drug) != drug:
+            if moiety(self.parse(code, self.descriptor(code) or "").drug) != drug:
                 continue
             for ind in doc.front.indications:
                 borrowed.setdefault(ind.name, ind.model_copy(update={"source": "related"}))
+        if not borrowed:
+            # No curated document: the terminologies' uses of another code of the drug
+            # (Q5106 epoetin alfa-epbx from J0885 epoetin alfa).
+            head = drug.split()[0] if drug else ""
+            for code in self.codes:
+                descriptor = self.descriptor(code) or ""
+                if code == facts.code or head not in descriptor.lower():
+                    continue  # a cheap test first: a cold check has no time to parse every descriptor
+                entry = code_entry(code)
+                if entry is None or not entry.indications or moiety(self.parse(code, descriptor).drug) != drug:
+                    continue
+                for ind in entry.indications:
+                    borrowed.setdefault(ind.name + ind.icd10, Indication.model_construct(name=ind.name, icd10=[ind.icd10], terms=[], source="related"))
         return list(borrowed.values())
 
     def _add_packaged(self, facts: CodeFacts) -> None:

@@ -67,7 +67,26 @@ def _term_regex(terms: list[str]) -> re.Pattern[str] | None:
 
 
 def _words(text: str) -> tuple[str, ...]:
-    return tuple(_TOKEN_RE.findall(text.lower()))
+    return tuple(_plain(w) for w in _TOKEN_RE.findall(text.lower()))
+
+
+def _plain(word: str) -> str:
+    """An eponym reads the same with or without its possessive: "Alzheimer's" -> "alzheimer"."""
+    return word.removesuffix("'s").rstrip("'") or word
+
+
+def _unfolded(words: tuple[str, ...]) -> list[tuple[str, ...]]:
+    """A term that coordinates two modifiers of one head names each: "abnormal uterine and
+    vaginal bleeding" -> "abnormal uterine bleeding", "abnormal vaginal bleeding"."""
+    if "and" not in words:
+        return []
+    k = words.index("and")
+    if not 0 < k < len(words) - 2 or len(words) - (k + 2) > 2 or {words[k - 1], words[k + 1]} & _FUNCTION_WORDS:
+        return []
+    return [words[:k] + words[k + 2 :], words[: k - 1] + words[k + 1 :]]
+
+
+_FUNCTION_WORDS = frozenset({"of", "the", "in", "with", "without", "due", "to", "and", "or", "other", "for", "by", "on", "as"})
 
 
 class _Term(NamedTuple):
@@ -113,7 +132,10 @@ class ConditionVocabulary:
                 add(_words(term), cond["name"], prefixes, True)
         for term, prefixes in packaged().conditions:
             if prefixes and not all(p.startswith(_EXTERNAL) for p in prefixes):
-                add(_words(term), term, tuple(prefixes), False)
+                words = _words(term)
+                add(words, term, tuple(prefixes), False)
+                for part in _unfolded(words):
+                    add(part, term, tuple(prefixes), False)
         for terms in by_first.values():
             terms.sort(key=lambda t: -len(t.words))
         return by_first
@@ -202,7 +224,7 @@ def _word_abbreviations() -> tuple[re.Pattern[str], dict[str, str]] | None:
 
 def _expanded_tokens(lowered: str) -> list[tuple[str, int, int]]:
     """The text's tokens, a shortened word ("d/o") read as the word it stands for."""
-    tokens = [(m.group(0), m.start(), m.end()) for m in _TOKEN_RE.finditer(lowered)]
+    tokens = [(_plain(m.group(0)), m.start(), m.end()) for m in _TOKEN_RE.finditer(lowered)]
     abbreviations = _word_abbreviations()
     if abbreviations is None:
         return tokens

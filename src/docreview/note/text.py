@@ -15,6 +15,8 @@ _CAPS_HEADER_RE = re.compile(r"^[ \t]*([A-Z][A-Z /&-]{2,45})[ \t]*$", re.MULTILI
 # Transcriptions run sections together on one line: "..., None.,ALLERGIES: , TORADOL, ...".
 # Inside a line, after a sentence or list break, an ALL-CAPS header or a known one counts.
 _INLINE_HEADER_RE = re.compile(r"(?<=[.,;])[ \t]*([A-Za-z][A-Za-z /&()'-]{2,45}?)[ \t]*:(?!\d)")
+# Charts set fields apart by a run of spaces: "Regimen: R-CHOP x 6      Dx: DLBCL (C83.38)".
+_SPACED_HEADER_RE = re.compile(r"(?<=\S)(?: {3,}|\t+)([A-Za-z][A-Za-z /&()'-]{1,30}?)[ \t]*:(?![\d/])")
 # A sentence ends at a full stop/!/? followed by space and a capital or digit, at a
 # semicolon, or at a line break. Decimal points and abbreviations (p.o., I.V.) do not end one.
 # Transcriptions write a line break as a comma: "...was normal.,Since there was ..." ends one.
@@ -181,6 +183,9 @@ def sections(text: str) -> list[SectionSpan]:
         marks.append((m.start(1), m.end(), m.group(1)))
     for m in _CAPS_HEADER_RE.finditer(text):
         if not shouting or classify_header(m.group(1).strip())[0] != "neutral":
+            marks.append((m.start(1), m.end(), m.group(1)))
+    for m in _SPACED_HEADER_RE.finditer(text):
+        if classify_header(m.group(1).strip())[0] != "neutral":
             marks.append((m.start(1), m.end(), m.group(1)))
     for m in _INLINE_HEADER_RE.finditer(text):
         header = m.group(1).strip()
