@@ -366,3 +366,9 @@ def test_a_giving_that_fulfils_an_order_takes_the_orders_route(kb):
             "1305 infusion started.\n1505 infusion complete, 300 mg given.")
     admin = read(note, kb.facts("J0287"), kb).administration
     assert admin.counted and all(e.routes for e in admin.counted)
+
+
+def test_a_bare_number_before_a_route_written_out_is_the_dose(kb):
+    for route in ("IM", "intramuscularly"):
+        note = f"Plan: toradol 30 {route} given R glute at 1320 (30 mg/mL 1 mL SDV, entire dose)."
+        assert read(note, kb.facts("J1885"), kb).administration.dose_base == 30.0, route
