@@ -122,3 +122,15 @@ def test_a_known_header_set_apart_by_spaces_starts_its_own_section():
     dx = next(s for s in sections(text) if s.header == "Dx")
     assert dx.kind == "reason" and "lymphoma" in text[dx.start : dx.end]
     assert [s.header for s in sections(text)] == ["Regimen", "Dx"]
+
+
+def test_a_clock_time_after_spaces_opens_the_next_record_only_in_a_run_on_line():
+    from docreview.note.text import sentences
+
+    run_on = ("INFUSION FLOWSHEET  Pt: R.K.   DOB 1968   Allergies: PCN  0905 PIV 20g L forearm placed  "
+              "0910 levetiracetam 1,000 mg in NS 100 mL IVPB started  0925 infusion complete, line flushed")
+    allergies = next(s for s in sections(run_on) if s.header == "Allergies")
+    assert run_on[allergies.start : allergies.end].strip() == "PCN"
+    assert any(run_on[s.start : s.end].startswith("0910 levetiracetam") for s in sentences(run_on))
+    row = "metoprolol tartrate 25 mg PO  0900  HELD for HR 52"
+    assert len(sentences(row)) == 1

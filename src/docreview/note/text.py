@@ -30,8 +30,21 @@ def _sentence_end_re() -> re.Pattern[str]:
     not_before = rf"(?!\s+(?i:{continuations})\b)" if continuations else ""
     return re.compile(
         r"(?<![A-Za-z]\.[A-Za-z])(?<!\b[A-Za-z])" + not_after + r"(?:[.!?](?=\s+[A-Z(]|,\s*[A-Z0-9(])" + not_before
-        + r"|(?<!\b[Nn]o)[.!?](?=\s+[0-9]))|;|\n"
+        + r"|(?<!\b[Nn]o)[.!?](?=\s+[0-9]))|;|\n|" + _RECORD_START
     )
+
+
+# A flowsheet run together on one line: a clock time after a run of spaces opens the next
+# record ("Allergies: PCN  0905 PIV placed  0910 levetiracetam 1,000 mg IVPB started").
+_RECORD_START = r"(?<=\S)(?= {2,}(?:[01]\d|2[0-3]):?[0-5]\d\s+[A-Za-z])"
+_RECORD_START_RE = re.compile(_RECORD_START)
+_RUN_ON = 160  # characters: a line this long holds several records, not a table row
+
+
+def _run_on_line(text: str, pos: int) -> bool:
+    start = text.rfind("\n", 0, pos) + 1
+    end = text.find("\n", pos)
+    return (len(text) if end < 0 else end) - start >= _RUN_ON
 
 _TOKEN_RE = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|[A-Za-z0-9]+(?:['/.-][A-Za-z0-9]+)*'?[A-Za-z]*|->|[;,:]")
 
@@ -140,6 +153,8 @@ def _sentences(text: str) -> list[Sentence]:
     for match in _sentence_end_re().finditer(text + "\n"):
         if match.group(0) != "\n" and _inside_parentheses(text, cursor, match.start()):
             continue  # "Octagam (substituted; Privigen on backorder), 25 g" is one sentence
+        if match.group(0) == "" and not _run_on_line(text, match.start()):
+            continue  # a time in a table row's column ("metoprolol 25 mg PO  0900  HELD") opens no record
         end = min(match.start() + (match.group(0) in ".!?"), len(text))
         segment = text[cursor:end]
         if segment.strip(" \t\n,"):
@@ -215,8 +230,13 @@ def _section_end(text: str, content_start: int, double_spaced: bool = False) -> 
     """
     line_end = text.find("\n", content_start)
     if line_end < 0:
-        return len(text)
+        line_end = len(text)
     inline = text[content_start:line_end].strip() != ""
+    record = _RECORD_START_RE.search(text, content_start, line_end) if inline and _run_on_line(text, content_start) else None
+    if record is not None:
+        return record.start()  # "Allergies: PCN  0905 PIV placed": the field ends where the next record opens
+    if line_end == len(text):
+        return len(text)
     pos, body_started, blanks = line_end, inline, 0
     last_end = line_end  # the end of the section's last line with text
     while pos < len(text):
