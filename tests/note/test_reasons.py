@@ -171,3 +171,10 @@ def test_a_spinal_anesthetic_has_its_procedures_purpose():
     note = ("ANESTHESIA NOTE - spinal for R knee arthroscopy\n"
             "Chloroprocaine 1% 50 mg/5 mL ampule: 4 mL (40 mg) injected intrathecally at L3-L4.")
     assert any(r.supports for r in read(note, kb.facts("J2402"), kb).note.reasons)
+
+
+def test_a_claim_style_code_typed_in_small_letters_is_read_with_its_decimals_only():
+    kb = knowledge_base()
+    note = "dx: acute dvt r femoral vein, i82.411. a1c 6.1, c5 radiculopathy ruled out.\nenoxaparin 90 mg subq given."
+    codes = [r.name for r in read(note, kb.facts("J1650"), kb).note.reasons if r.is_code]
+    assert codes == ["I82.411"]

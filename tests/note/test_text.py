@@ -134,3 +134,13 @@ def test_a_clock_time_after_spaces_opens_the_next_record_only_in_a_run_on_line()
     assert any(run_on[s.start : s.end].startswith("0910 levetiracetam") for s in sentences(run_on))
     row = "metoprolol tartrate 25 mg PO  0900  HELD for HR 52"
     assert len(sentences(row)) == 1
+
+
+def test_a_note_typed_without_capitals_still_ends_its_sentences():
+    from docreview.note.text import sentences
+
+    text = ("peds ed. 9 y/o m, wt 37.5 kg, focal sz. lev 20 mg/kg = 750 mg iv over 15 min. drew from 2 x 500 mg/5 ml vials; "
+            "7.5 ml given. sz resolved by 1450, dx focal epilepsy. seen with dr. ortiz, dose q12h. p.r.n. nothing.")
+    found = [text[s.start : s.end] for s in sentences(text)]
+    assert "drew from 2 x 500 mg/5 ml vials" in found
+    assert any(f.startswith("seen with dr. ortiz") and f.endswith("p.r.n. nothing.") for f in found)

@@ -22,7 +22,8 @@ from docreview.knowledge.packaged import description_stems, packaged
 from docreview.note.phrases import alternation, phrases
 from docreview.resources import load_json
 
-_ICD_RE = re.compile(r"(?<![A-Za-z0-9.])([A-TV-Z][0-9][0-9AB](?:\.[0-9A-Z]{1,4})?)(?![A-Za-z0-9])")
+# "I82.411"; typed in small letters only with its decimals ("i82.411"), so "c5" or "a1c" is none.
+_ICD_RE = re.compile(r"(?<![A-Za-z0-9.])([A-TV-Z][0-9][0-9AB](?:\.[0-9A-Z]{1,4})?|[a-tv-z][0-9][0-9ab]\.[0-9a-z]{1,4})(?![A-Za-z0-9])")
 _TOKEN_RE = re.compile(r"[a-z0-9']+")
 _LINE_OPENING_RE = re.compile(r"[ \t]*(?:[-*\u2022]|\d+[.)])?[ \t]*")
 _EXTERNAL = ("V", "W", "X", "Y")  # external causes are never a reason for a drug
@@ -344,7 +345,7 @@ def find_reasons(text: str, facts: CodeFacts) -> list[Reason]:
     # vocabulary reads the words ("severe pain", "schizophrenia, paranoid type"), its reading stands.
     found.extend(r for r in derived if not any(c.start < r.end and r.start < c.end for c in conditions))
     for m in _ICD_RE.finditer(text):
-        code = m.group(1)
+        code = m.group(1).upper()
         if icd10.is_valid(code):
             found.append(Reason(m.start(1), m.end(1), code, (code,), _supports((code,), facts), False, is_code=True))
     # Keep the longest match where they overlap; a code's own term wins a tie.

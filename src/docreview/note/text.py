@@ -22,14 +22,16 @@ _SPACED_HEADER_RE = re.compile(r"(?<=\S)(?: {3,}|\t+)([A-Za-z][A-Za-z /&()'-]{1,
 # Transcriptions write a line break as a comma: "...was normal.,Since there was ..." ends one.
 # "Tylenol No. 3" is a product's number, not a sentence's end.
 # "Dr. Kaczander" and "q3-4h. p.r.n." (any case) go on: the words are in data/sections.json.
-@lru_cache(maxsize=1)
-def _sentence_end_re() -> re.Pattern[str]:
+@lru_cache(maxsize=2)
+def _sentence_end_re(lower_case: bool = False) -> re.Pattern[str]:
+    """`lower_case`: a note typed without capitals, where a full stop before a small letter ends a sentence too."""
     data = load_json("sections.json")
     not_after = "".join(rf"(?<!\b(?i:{re.escape(a)}))" for a in sorted(data.get("abbreviations", [])))
     continuations = "|".join(re.escape(a) for a in sorted(data.get("dotted_continuations", []), key=len, reverse=True))
     not_before = rf"(?!\s+(?i:{continuations})\b)" if continuations else ""
     return re.compile(
-        r"(?<![A-Za-z]\.[A-Za-z])(?<!\b[A-Za-z])" + not_after + r"(?:[.!?](?=\s+[A-Z(]|,\s*[A-Z0-9(])" + not_before
+        r"(?<![A-Za-z]\.[A-Za-z])(?<!\b[A-Za-z])" + not_after
+        + (r"(?:[.!?](?=\s+[A-Za-z(]|,\s*[A-Za-z0-9(])" if lower_case else r"(?:[.!?](?=\s+[A-Z(]|,\s*[A-Z0-9(])") + not_before
         + r"|(?<!\b[Nn]o)[.!?](?=\s+[0-9]))|;|\n|" + _RECORD_START
     )
 
@@ -150,7 +152,7 @@ def _sentences(text: str) -> list[Sentence]:
     out: list[Sentence] = []
     line_no, paragraph, cursor = 0, 0, 0
     blank_lines, paragraph_gap = 0, 2 if _double_spaced(text) else 1
-    for match in _sentence_end_re().finditer(text + "\n"):
+    for match in _sentence_end_re(_no_capitals(text)).finditer(text + "\n"):
         if match.group(0) != "\n" and _inside_parentheses(text, cursor, match.start()):
             continue  # "Octagam (substituted; Privigen on backorder), 25 g" is one sentence
         if match.group(0) == "" and not _run_on_line(text, match.start()):
@@ -182,6 +184,11 @@ def _inside_parentheses(text: str, start: int, pos: int) -> bool:
     line_end = text.find("\n", pos)
     after = text[pos : line_end if line_end != -1 else len(text)]
     return ")" in after
+
+
+def _no_capitals(text: str) -> bool:
+    letters = re.findall(r"[A-Za-z]", text)
+    return len(letters) >= 40 and sum(c.isupper() for c in letters) <= 0.02 * len(letters)
 
 
 def _all_caps(text: str) -> bool:
