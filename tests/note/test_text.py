@@ -144,3 +144,10 @@ def test_a_note_typed_without_capitals_still_ends_its_sentences():
     found = [text[s.start : s.end] for s in sentences(text)]
     assert "drew from 2 x 500 mg/5 ml vials" in found
     assert any(f.startswith("seen with dr. ortiz") and f.endswith("p.r.n. nothing.") for f in found)
+
+
+def test_a_conjunction_after_a_full_stop_opens_no_sentence_in_a_note_written_in_capitals():
+    from docreview.note.text import sentences
+
+    text = "MY ORDERS INCLUDED ALBUTEROL Q. 2H. AND LEVAQUIN 500 MG IV. PATIENT TRANSFERRED."
+    assert len(sentences(text)) == 2

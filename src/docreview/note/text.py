@@ -29,6 +29,8 @@ def _sentence_end_re(lower_case: bool = False) -> re.Pattern[str]:
     not_after = "".join(rf"(?<!\b(?i:{re.escape(a)}))" for a in sorted(data.get("abbreviations", [])))
     continuations = "|".join(re.escape(a) for a in sorted(data.get("dotted_continuations", []), key=len, reverse=True))
     not_before = rf"(?!\s+(?i:{continuations})\b)" if continuations else ""
+    # "Q. 2H. AND LEVAQUIN" in a note written in capitals: no sentence opens with a conjunction.
+    not_before += r"(?!\s+(?:AND|OR|WITH|OF|TO|FOR|BY|AS)\b)"
     return re.compile(
         r"(?<![A-Za-z]\.[A-Za-z])(?<!\b[A-Za-z])" + not_after
         + (r"(?:[.!?](?=\s+[A-Za-z(]|,\s*[A-Za-z0-9(])" if lower_case else r"(?:[.!?](?=\s+[A-Z(]|,\s*[A-Z0-9(])") + not_before
