@@ -905,7 +905,7 @@ def _dose_from_order(events: list[DoseEvent]) -> None:
     for i, event in enumerate(events):
         if event.role != "administered" or event.dose_amounts or event.entries:
             continue
-        order = next((e for e in reversed(events[:i]) if e.role == "ordered" and e.mention.codes & event.mention.codes), None)
+        order = _nearest_order(events, i)
         if order is not None and order.dose_amounts:
             event.amounts = event.amounts + order.dose_amounts
 
@@ -916,9 +916,14 @@ def _route_from_order(events: list[DoseEvent]) -> None:
     for i, event in enumerate(events):
         if event.role != "administered" or event.routes:
             continue
-        order = next((e for e in reversed(events[:i]) if e.role == "ordered" and e.mention.codes & event.mention.codes), None)
+        order = _nearest_order(events, i)
         if order is not None and order.routes:
             event.routes = list(order.routes)
+
+
+def _nearest_order(events: list[DoseEvent], i: int) -> DoseEvent | None:
+    """The nearest order of the drug of events[i] before it."""
+    return next((e for e in reversed(events[:i]) if e.role == "ordered" and e.mention.codes & events[i].mention.codes), None)
 
 
 def _routes_from_other_mentions(events: list[DoseEvent]) -> None:

@@ -267,7 +267,7 @@ def _strength_per_ml(notes: Annotations, event: DoseEvent) -> tuple[Amount, Amou
     sentence = notes.amounts_in(event.sentence.start, event.sentence.end)
     for a, b in zip(sentence, sentence[1:], strict=False):
         if (a.kind in ("mass", "units") and is_dose(a) and b.kind == "volume" and b.total > 0
-                and _MADE_UP_IN_RE.match(notes.text, a.end, b.start) and _MADE_UP_IN_RE.fullmatch(notes.text, a.end, b.start)):
+                and _MADE_UP_IN_RE.fullmatch(notes.text, a.end, b.start)):
             strength = Amount(a.start, b.end, a.total, a.kind, per_volume_ml=b.total, volume_stated=True)
             return strength, next((d for d in event.amounts if d.start == a.start), None)
     return None

@@ -136,7 +136,8 @@ def _class_only(facts: CodeFacts, event: DoseEvent) -> bool:
 
 
 def _other_drug_event(note: NoteFacts, facts: CodeFacts, kb: KnowledgeBase, same_drug_only: bool = False) -> DoseEvent | None:
-    """Another drug administered with an amount, when the billed drug is absent from the note."""
+    """Another drug administered, when the billed drug is absent from the note: another product
+    of the billed drug (with or without an amount) first, else a drug given with an amount."""
     # Only a drug with a code of its own can be "billed under the wrong code".
     coded = [e for e in note.events if e.given and e.mention.codes and facts.code not in e.mention.codes]
     others = [e for e in coded if e.dose_amounts]
@@ -151,8 +152,8 @@ def _other_drug_event(note: NoteFacts, facts: CodeFacts, kb: KnowledgeBase, same
     if same_drug_only or same is not None or not others:
         return same
     similar = set(facts.similar_codes)
-    # Prefer the same drug in another formulation, then a look-alike code, then the first.
-    return next((e for e in others if same_drug(e)), None) or next((e for e in others if e.mention.codes & similar), None) or others[0]
+    # Then a look-alike code, then the first.
+    return next((e for e in others if e.mention.codes & similar), None) or others[0]
 
 
 def _product_named(note: NoteFacts, event: DoseEvent) -> frozenset[str]:

@@ -188,14 +188,20 @@ def _inside_parentheses(text: str, start: int, pos: int) -> bool:
     return ")" in after
 
 
-def _no_capitals(text: str) -> bool:
+def _capitals_share(text: str) -> float | None:
+    """The share of the note's letters written as capitals (None for a note too short to tell)."""
     letters = re.findall(r"[A-Za-z]", text)
-    return len(letters) >= 40 and sum(c.isupper() for c in letters) <= 0.02 * len(letters)
+    return sum(c.isupper() for c in letters) / len(letters) if len(letters) >= 40 else None
+
+
+def _no_capitals(text: str) -> bool:
+    share = _capitals_share(text)
+    return share is not None and share <= 0.02
 
 
 def _all_caps(text: str) -> bool:
-    letters = re.findall(r"[A-Za-z]", text)
-    return len(letters) >= 40 and sum(c.isupper() for c in letters) >= 0.9 * len(letters)
+    share = _capitals_share(text)
+    return share is not None and share >= 0.9
 
 
 def sections(text: str) -> list[SectionSpan]:
