@@ -128,6 +128,21 @@ def conjuncts(term: str) -> list[str]:
     return [p for p in parts if len(p) > 4 and not p.endswith(_ADJECTIVE_END) and p not in _GENERIC_WORDS and p not in _NEVER_CONDITIONS]
 
 
+_FUNCTION_WORDS = frozenset({"of", "the", "in", "with", "without", "due", "to", "and", "or", "other", "for", "by", "on", "as"})
+
+
+def shared_head_parts(term: str) -> list[str]:
+    """Each condition of two modifiers sharing one head: 'abnormal uterine and vaginal bleeding'
+    -> abnormal uterine bleeding, abnormal vaginal bleeding (what conjuncts leaves whole)."""
+    words = term.split()
+    if "and" not in words:
+        return []
+    k = words.index("and")
+    if not 0 < k < len(words) - 2 or len(words) - (k + 2) > 2 or {words[k - 1], words[k + 1]} & _FUNCTION_WORDS:
+        return []
+    return [" ".join(words[:k] + words[k + 2 :]), " ".join(words[: k - 1] + words[k + 1 :])]
+
+
 def is_symptom(group: str, code: str, description: str) -> bool:
     """The description IS the symptom (R11 nausea, N23 renal colic, K08.8 toothache), not a
     disease that has it in its name (typhoid fever, rheumatic fever)."""
@@ -492,7 +507,7 @@ def build(shared: Path, embed: bool, cache: Path | None = None) -> dict:
                 vocab[term].add(code)
     # "Syncope and collapse" names syncope: each condition of a joined description on its own.
     for term, cs in list(vocab.items()):
-        for part in conjuncts(term):
+        for part in [*conjuncts(term), *shared_head_parts(term)]:
             if part not in vocab and not _DROP_TERM.match(part):
                 vocab[part] = set(cs)
     # How clinicians write ICD-10-CM's "malignant neoplasm of X": "X cancer", "ovarian carcinoma".

@@ -76,20 +76,6 @@ def _plain(word: str) -> str:
     return word.removesuffix("'s").rstrip("'") or word
 
 
-def _unfolded(words: tuple[str, ...]) -> list[tuple[str, ...]]:
-    """A term that coordinates two modifiers of one head names each: "abnormal uterine and
-    vaginal bleeding" -> "abnormal uterine bleeding", "abnormal vaginal bleeding"."""
-    if "and" not in words:
-        return []
-    k = words.index("and")
-    if not 0 < k < len(words) - 2 or len(words) - (k + 2) > 2 or {words[k - 1], words[k + 1]} & _FUNCTION_WORDS:
-        return []
-    return [words[:k] + words[k + 2 :], words[: k - 1] + words[k + 1 :]]
-
-
-_FUNCTION_WORDS = frozenset({"of", "the", "in", "with", "without", "due", "to", "and", "or", "other", "for", "by", "on", "as"})
-
-
 class _Term(NamedTuple):
     words: tuple[str, ...]
     name: str
@@ -133,10 +119,7 @@ class ConditionVocabulary:
                 add(_words(term), cond["name"], prefixes, True)
         for term, prefixes in packaged().conditions:
             if prefixes and not all(p.startswith(_EXTERNAL) for p in prefixes):
-                words = _words(term)
-                add(words, term, tuple(prefixes), False)
-                for part in _unfolded(words):
-                    add(part, term, tuple(prefixes), False)
+                add(_words(term), term, tuple(prefixes), False)
         for terms in by_first.values():
             terms.sort(key=lambda t: -len(t.words))
         return by_first
