@@ -234,6 +234,12 @@ def test_a_transcriptions_opening_title_gives_its_one_route(kb):
     assert routes(kb, text, "J1030")["Depo-Medrol"] == ["intra-articular"]
 
 
+def test_an_opening_title_alone_on_its_line_gives_its_one_route(kb):
+    text = ("SUBACROMIAL BURSA INJECTION\nPROCEDURE:\nConsent signed.\nTime-out done.\nSkin cleaned with chlorhexidine.\n"
+            "Shoulder positioned.\nNext 1 mL of Depo-Medrol and 3 mL of 1% lidocaine were injected from a lateral approach.")
+    assert routes(kb, text, "J1030")["Depo-Medrol"] == ["bursa"]
+
+
 def test_an_opening_sentence_that_narrates_is_no_title(kb):
     text = ("Patient was seen for joint injection today,PROCEDURE:,:  Consent obtained.  "
             "Next 1 mL of Depo-Medrol and 2 mL of 0.25% Marcaine were injected from an anterior approach.")

@@ -80,6 +80,12 @@ def test_drug_verbs_lists_and_glosses_give_a_name_away():
     assert [n for _, _, n in find_unknown_drugs(text, taken)] == ["zorvexa", "quintrol", "pelmora", "vantrel"]
 
 
+def test_a_numbered_list_on_its_own_lines_is_one_list_of_drugs():
+    text = "Admission medications as follows:\n1.  Zorvexa.\n2.  atenolol.\n3.  Pelmora.\nExam: Quintrol clinic visit."
+    taken = [(text.index("atenolol"), text.index("atenolol") + 8)]
+    assert [n for _, _, n in find_unknown_drugs(text, taken)] == ["zorvexa", "pelmora"]
+
+
 def test_a_name_recognised_once_is_a_drug_everywhere_in_the_note():
     text = "Zorvexa 25 mg nightly.\nSide effects of Zorvexa reviewed."
     assert [n for _, _, n in find_unknown_drugs(text, [])] == ["zorvexa", "zorvexa"]

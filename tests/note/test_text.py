@@ -14,6 +14,25 @@ def test_inline_all_caps_headers_inside_a_line_are_sections():
     assert section_at(sections(text), text.index("Atenolol")).header == "HOME MEDICATIONS"
 
 
+def test_a_known_header_between_a_transcriptions_line_break_commas_needs_no_colon():
+    text = "Knee hurts with stairs.,ALLERGIES,1.  CODEINE.,2.  LATEX.,MEDICATIONS,1.  Zestril.,EXAM,Knee swollen."
+    secs = sections(text)
+    assert section_at(secs, text.index("CODEINE")).category == "ALLERGY"
+    assert section_at(secs, text.index("Zestril")).category == "MED_LIST"
+    # "EXAM" is no header the table lists: the medication list runs on to it, as before.
+    assert "EXAM" not in [s.header for s in secs]
+
+
+def test_a_list_of_drug_names_is_no_header():
+    text = "She takes her pills.,PHENYTOIN, KEPPRA,  and nothing else."
+    assert [s.header for s in sections(text)] == []
+
+
+def test_a_sentence_ending_in_a_colon_introduces_its_lines_and_opens_no_section():
+    text = "MEDICATIONS:\nThe patient's medications on admission include:\n1.  Zestril.\n2.  Lipitor."
+    assert section_at(sections(text), text.index("Lipitor")).category == "MED_LIST"
+
+
 def test_a_mixed_case_word_with_a_colon_inside_a_sentence_is_not_a_header():
     text = "Given at 0930, mood: calm. Keppra 1000 mg IV."
     assert [s.header for s in sections(text)] == []

@@ -42,6 +42,7 @@ _GLOSS_RE = re.compile(r"[ \t]*\([ \t]*")
 _WORDS_RE = re.compile(r"[a-z]+(?:'[a-z]+)?")
 _SUTURE_SIZE_RE = re.compile(r"\d-0[ \t]+$")
 _WORD_GAP_RE = re.compile(r"[A-Za-z][ \t]+$")
+_LIST_LINE_RE = re.compile(r"[ \t]*(?:\d{1,2}[.)]|[-*•])[ \t]")
 _LIST_REACH = 150  # characters: a drug item this close on the line makes a list a medication list
 
 
@@ -193,9 +194,14 @@ class _Reader:
             return True
         # "1. Fosamax., 2. TriCor., 3. Gabapentin.": another item of the list is a known drug.
         return capitalised and any(
-            abs(s - start) <= _LIST_REACH and "\n" not in text[min(s, start) : max(s, start)]
+            abs(s - start) <= _LIST_REACH and _one_list(text[min(s, start) : max(s, start)])
             and _ITEM_START_RE.search(text[max(0, s - 30) : s]) for s, _ in self.taken
         )
+
+
+def _one_list(between: str) -> bool:
+    """Two items of one list: on one line, or on lines each opening with an item's number or bullet."""
+    return all(_LIST_LINE_RE.match(line) for line in between.split("\n")[1:])
 
 
 def _known(word: str, cues: ShapeCues) -> bool:

@@ -598,6 +598,9 @@ def _procedure_titles(notes: Annotations, secs: list[SectionSpan], sents: _Sente
     if opening.strip() and len(opening.strip(" \t\n,.;:")) <= _TITLE_MAX and "\n" not in opening.strip() \
             and not _patterns().finite_verb.search(opening):
         out.append((0, opening_end))
+    elif secs and secs[0].header_start == 0 and not notes.text[secs[0].start : secs[0].end].strip(" \t\n,.;:") \
+            and len(secs[0].header) <= _TITLE_MAX and not _patterns().finite_verb.search(secs[0].header):
+        out.append((0, secs[0].end))  # the same title alone on its line reads as a header with no body
     for sec in secs:
         body = notes.text[sec.start : sec.end].strip(" \t\n,.;:")
         if sec.category == "PROCEDURE_TITLE" or (_patterns().procedure_header.match(sec.header) and len(body) <= _TITLE_MAX):

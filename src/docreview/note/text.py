@@ -16,6 +16,9 @@ _CAPS_HEADER_RE = re.compile(r"^[ \t]*([A-Z][A-Z /&-]{2,45})[ \t]*$", re.MULTILI
 # Inside a line, after a sentence or list break, an ALL-CAPS header or a known one counts.
 _INLINE_HEADER_RE = re.compile(r"(?<=[.,;])[ \t]*([A-Za-z][A-Za-z /&()'-]{2,45}?)[ \t]*:(?!\d)")
 # Charts set fields apart by a run of spaces: "Regimen: R-CHOP x 6      Dx: DLBCL (C83.38)".
+# Transcriptions also drop the colon: "...minimal relief.,ALLERGIES,1.  PENICILLIN.,MEDICATIONS,1.  Toprol."
+# A known header in capitals between two line-break commas opens a section.
+_COMMA_HEADER_RE = re.compile(r"(?<=[.,])[ \t]*([A-Z][A-Z /&'-]{2,45}?)[ \t]*,(?=[ \t]*(?:\d+[.)]|[A-Z]))")
 _SPACED_HEADER_RE = re.compile(r"(?<=\S)(?: {3,}|\t+)([A-Za-z][A-Za-z /&()'-]{1,30}?)[ \t]*:(?![\d/])")
 # A sentence ends at a full stop/!/? followed by space and a capital or digit, at a
 # semicolon, or at a line break. Decimal points and abbreviations (p.o., I.V.) do not end one.
@@ -117,6 +120,12 @@ def classify_header(header: str) -> tuple[str, str]:
     return next((kind for group, kind in _header_words() if not words.isdisjoint(group)), ("neutral", "NEUTRAL"))
 
 
+def _known_header(header: str) -> bool:
+    """Listed in data/sections.json, or named by its words ("SOCIAL HISTORY")."""
+    key = " ".join(header.lower().split())
+    return key in _section_table() or classify_header(key)[0] != "neutral"
+
+
 def tokens(text: str, start: int = 0, end: int | None = None) -> list[Token]:
     end = len(text) if end is None else end
     return [Token(m.group(0).lower(), m.start() + start, m.end() + start) for m in _TOKEN_RE.finditer(text[start:end])]
@@ -204,19 +213,30 @@ def _all_caps(text: str) -> bool:
     return share is not None and share >= 0.9
 
 
+def _lead_in(header: str) -> bool:
+    """'The patient's medications on admission include:' is a sentence introducing the lines
+    under it, not a header of its own: six words or more, not in capitals, not a known header."""
+    return len(header.split()) >= 6 and header != header.upper() and classify_header(header)[0] == "neutral"
+
+
 def sections(text: str) -> list[SectionSpan]:
     """Header-delimited regions; text before the first header is a neutral section."""
     marks: list[tuple[int, int, str]] = []  # (header start, content start, header text)
     # In a note written all in capitals, capitals mark no header: only a known one counts.
     shouting = _all_caps(text)
     for m in _HEADER_RE.finditer(text):
-        marks.append((m.start(1), m.end(), m.group(1)))
+        if not _lead_in(m.group(1)):
+            marks.append((m.start(1), m.end(), m.group(1)))
     for m in _CAPS_HEADER_RE.finditer(text):
         if not shouting or classify_header(m.group(1).strip())[0] != "neutral":
             marks.append((m.start(1), m.end(), m.group(1)))
     for m in _SPACED_HEADER_RE.finditer(text):
         if classify_header(m.group(1).strip())[0] != "neutral":
             marks.append((m.start(1), m.end(), m.group(1)))
+    if not shouting:
+        for m in _COMMA_HEADER_RE.finditer(text):
+            if _known_header(m.group(1)):
+                marks.append((m.start(1), m.end(), m.group(1)))
     for m in _INLINE_HEADER_RE.finditer(text):
         header = m.group(1).strip()
         if header == header.upper() or classify_header(header)[0] != "neutral":
