@@ -199,6 +199,9 @@ class ExtractCuesFile(_File):
     procedure_headers: list[str] = Field(min_length=1)  # "PROCEDURE:", whose short body is a title
     finite_verbs: list[str] = Field(min_length=1)  # a sentence that tells what happened, not a title
     injects: list[str] = Field(min_length=1)  # injected during the procedure: takes the title's route
+    tissue_placements: list[str] = Field(min_length=1)  # "placed in the incision sites": a local anesthetic ...
+    tissue_sites: list[str] = Field(min_length=1)  # ... put into tissue, infiltrated locally
+    local_purposes: list[str] = Field(min_length=1)  # "applied for local anesthesia"
     inject_prefixes: list[str] = Field(min_length=1)
     clause_words: list[str] = Field(min_length=1)  # between two drugs: a clause, not a list of drugs
     carrier_fluids: list[str] = Field(min_length=1)  # "200 mg in 0.9% NaCl 50 mL": the fluid a dose is mixed in ...

@@ -91,6 +91,12 @@ def test_a_year_is_no_clock_time():
     assert find_times(text, 0, len(text)) == ["1402", "0930"]
 
 
+def test_an_amount_left_unused_and_discarded_is_waste():
+    from docreview.note.waste import read_waste
+
+    assert [a.value for a, _ in read_waste("Vials 5 mg + 2 mg mixed; 250 mcg unused, discarded.").discarded] == [0.25]  # mg
+
+
 def test_a_strength_per_ml_is_no_container_content_but_a_stated_volume_is():
     from docreview.note.waste import read_waste
 

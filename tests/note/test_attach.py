@@ -240,6 +240,19 @@ def test_an_opening_title_alone_on_its_line_gives_its_one_route(kb):
     assert routes(kb, text, "J1030")["Depo-Medrol"] == ["bursa"]
 
 
+@pytest.mark.parametrize("sentence", [
+    "About 12 cc of 0.25% Marcaine was placed in the port sites.",
+    "The wound bed was flooded with 0.5% Marcaine, roughly 10 mL.",
+    "Marcaine 0.25%, 8 mL, was applied for local anesthesia before closure.",
+])
+def test_a_local_anesthetic_put_into_tissue_is_infiltrated_locally(kb, sentence):
+    assert routes(kb, sentence, "J0665")["Marcaine"] == ["local infiltration"]
+
+
+def test_a_local_anesthetic_placed_on_no_tissue_site_gets_no_route(kb):
+    assert routes(kb, "Marcaine 0.25% 10 mL was placed on the back table.", "J0665")["Marcaine"] == []
+
+
 def test_an_opening_sentence_that_narrates_is_no_title(kb):
     text = ("Patient was seen for joint injection today,PROCEDURE:,:  Consent obtained.  "
             "Next 1 mL of Depo-Medrol and 2 mL of 0.25% Marcaine were injected from an anterior approach.")
@@ -292,7 +305,8 @@ def test_the_fluid_a_dose_is_mixed_in_is_no_drug_of_its_own(kb):
             "Dose prepared: 200 mg (8 mL) in 0.9% NaCl 50 mL\n"
             "1012 infusion started IV @ 116 mL/hr\n")
     reading = read(text, kb.facts("J9271"), kb)
-    assert [text[e.mention.start : e.mention.end] for e in reading.note.events] == ["KEYTRUDA (pembrolizumab"]
+    # The product line and the infusion line that gives it; the saline is neither.
+    assert [text[e.mention.start : e.mention.end] for e in reading.note.events] == ["KEYTRUDA (pembrolizumab", "infusion"]
     assert reading.administration.dose_base == 200
     # Given with, not mixed in: "Insulin regular 10 units IV with dextrose 50% 25 g IV" names two drugs.
     both = read_note("Insulin regular 10 units IV with dextrose 50% 25 g IV at 11:10.", kb.facts("J1815"), kb).events

@@ -349,6 +349,24 @@ def test_a_drugless_line_after_a_preparation_tells_the_dose_given(kb):
     assert read(made_up, kb.facts("J2598"), kb).administration.dose_base == 5.0
 
 
+def test_a_dose_and_a_stated_route_charted_without_a_verb_under_a_vial_line_are_the_giving(kb):
+    note = ("Depo-Estradiol (estradiol cypionate) 5 mg/mL, 5 mL multiple-dose vial, lot Q12. 1 mL (5 mg) IM L gluteal.\n"
+            "Rest of the vial kept for next month.")
+    assert read(note, kb.facts("J1000"), kb).administration.dose_base == 5.0  # not the vial's 25 mg
+
+
+def test_a_vial_line_taken_as_the_giving_gives_way_to_a_giving_that_names_no_drug(kb):
+    note = ("Procedure: Xiaflex injection into the cord.\n"
+            "Xiaflex 0.9 mg single-dose vial (lot B77) reconstituted with 0.39 mL of supplied diluent.\n"
+            "Palm marked and prepped; the 0.58 mg dose injected intralesionally in three passes.\n"
+            "Leftover 0.32 mg discarded.")
+    reading = read(note, kb.facts("J0775"), kb)
+    assert reading.administration.dose_base == 0.58
+    assert [e.role for e in reading.note.events if not e.nameless] == ["restatement", "container"]  # title, vial; no diluent
+    nameless = [e for e in reading.note.events if e.nameless]
+    assert len(nameless) == 1 and "J0775" in nameless[0].mention.codes
+
+
 def test_a_drugless_line_after_a_mixture_of_two_drugs_is_not_read_as_one_drugs_dose(kb):
     note = "A syringe holding 2 cc of Kenalog-10 and 2 cc of 1% lidocaine was prepared; 1 cc of this was injected into the A1 pulley."
     assert read(note, kb.facts("J3301"), kb).administration.dose_base != 10.0

@@ -74,6 +74,7 @@ class _Patterns(NamedTuple):
     inpatient: re.Pattern[str]
     injects: re.Pattern[str]
     injected_into_tissue: re.Pattern[str]
+    placed_in_tissue: re.Pattern[str]
     route_owner_after: re.Pattern[str]
     feeding_before: re.Pattern[str]
     procedure_header: re.Pattern[str]
@@ -131,6 +132,11 @@ def _patterns() -> _Patterns:
         route_owner_after=pattern(rf"[\s_]*(?:[A-Za-z]+\s+)?{phrases(cues.route_owners)}(?!\s*:)"),
         feeding_before=pattern(rf"{phrases(cues.feeding_words)}"),
         injected_into_tissue=pattern(rf"\b{alternation(cues.tissue_inject_prefixes)}(?!\w*able\b)\w*"),  # not "injectable 1% lidocaine"
+        placed_in_tissue=pattern(
+            rf"\b{alternation(cues.tissue_placements)}\s+(?:\w+\s+){{0,2}}?(?:in|into|on|onto|at|along|around|over|throughout)\s+"
+            rf"(?:the\s+|all\s+|each\s+|both\s+)?(?:[\w-]+\s+){{0,3}}?{alternation(cues.tissue_sites)}\b"
+            rf"|\b{alternation(cues.tissue_sites)}\s+(?:was|were)\s+(?:then\s+)?(?:\w+\s+)?{alternation(cues.tissue_placements)}\s+with\b"
+            rf"|{alternation(cues.local_purposes)}\b"),
         procedure_header=pattern(rf"{alternation(cues.procedure_headers)}\b"),
         # A title names the procedure; a sentence that tells what happened has a verb.
         finite_verb=pattern(rf"\b{alternation(cues.finite_verbs)}\b"),
@@ -141,7 +147,8 @@ def _patterns() -> _Patterns:
         list_gap=pattern(rf"^(?!{_GAP_CHAR}*\b{alternation(cues.clause_words)}\b){_GAP_CHAR}{{0,40}}?(?:,|\band\b|&|\+|\bplus\b|\bwith\b|\bas\s+well\s+as\b){_GAP_CHAR}{{0,25}}$"),
         carrier_fluids=frozenset(cues.carrier_fluids),
         # "in 0.9% NaCl", "diluted in 100 mL NS": what the fluid follows.
-        carried_before=pattern(rf"\b{alternation(cues.carried_in)}\s+(?:\d+(?:\.\d+)?\s*(?:%|ml|cc|l)\s*(?:of\s+)?)?$"),
+        carried_before=pattern(rf"\b{alternation(cues.carried_in)}\s+(?:\d+(?:\.\d+)?\s*(?:%|ml|cc|l)\s*(?:of\s+)?)?"
+                               r"(?:(?:the|supplied|provided|accompanying)\s+)?$"),
         # "added to NS 50 mL", "reconstituted with 10 mL SWFI": the volume is the fluid's.
         fluid_before=pattern(rf"\b{alternation(cues.carrier_fluids)}\s*(?:\d+(?:\.\d+)?\s*%\s*)?$"),
         fluid_after=pattern(rf"\s*(?:of\s+)?{alternation(cues.carrier_fluids)}\b"),
@@ -206,6 +213,7 @@ class DoseEvent:
     repeat: bool = False
     entries: list[Amount] = field(default_factory=list)  # MAR entries ("0300 1 mg IV") under an order
     role: str | None = None  # note/roles.py, once every mention of the note is read
+    described_as: str | None = None  # an administered vial or title line: what it describes, should a nameless giving turn up
     sites: int = 1  # the dose given this many times: "on each side" (2), "the same procedure was carried out at ..." (+1)
     nameless: bool = False  # a giving that names no drug ("1005 infusion started"): note/nameless.py
     dates: tuple[DateMention, ...] = ()  # the days its giving is told on (note/dates.py); none: the note's day
@@ -481,8 +489,8 @@ def read_note(text: str, facts: CodeFacts, kb: KnowledgeBase) -> NoteFacts:
     for event in events:
         event.dates = _giving_dates(notes, event)
         event.earlier_day = _on_another_counted_day(notes, event)
-    for event, role in zip(events, assign_roles(text, events, notes), strict=True):
-        event.role = role
+    for event, (role, described) in zip(events, assign_roles(text, events, notes), strict=True):
+        event.role, event.described_as = role, described
     _dose_from_container(events)
     _drop_mixture_totals(text, events)
     _volume_to_the_base_drug(text, events)
@@ -509,7 +517,12 @@ def read_note(text: str, facts: CodeFacts, kb: KnowledgeBase) -> NoteFacts:
         for other in events:  # the giving line's amounts are that drug's, not a drug named above it
             if other is not events[index] and not other.mention.same_drug(events[index].mention):
                 other.amounts = [a for a in other.amounts if not giving.sentence.start <= a.start < giving.sentence.end]
-    for giving in [*nameless_givings(notes, events, mentions.any_in), *nameless_continuations(notes, events, mentions.any_in),
+    givings = nameless_givings(notes, events, mentions.any_in)
+    for giving in givings:
+        for event in events:  # "Xiaflex 0.9 mg vial reconstituted ..." then "the 0.58 mg dose injected": the vial line describes
+            if event.described_as and event.role == "administered" and event.mention.same_drug(giving.mention):
+                event.role = event.described_as
+    for giving in [*givings, *nameless_continuations(notes, events, mentions.any_in),
                    *table_givings(notes, events, mentions.any_in), *(g for g, _ in volumes)]:
         events.append(DoseEvent(mention=giving.mention, sentence=giving.sentence, amounts=list(giving.amounts), routes=list(giving.routes),
                                 categories={"ADMINISTERED"}, section=giving.section, times=line_times(_line_bounds(text, giving.sentence.start)),
@@ -676,13 +689,15 @@ def _local_anesthetic(kb: KnowledgeBase, event: DoseEvent) -> bool:
 
 
 def _infiltrated_anesthetics(notes: Annotations, events: list[DoseEvent], kb: KnowledgeBase) -> None:
-    """'The septum was then injected with 3 mL of 1% lidocaine with epinephrine': a local
-    anesthetic injected into tissue, with no route written, is infiltrated locally (a nerve block,
+    """'The septum was then injected with 3 mL of 1% lidocaine with epinephrine', '10 cc of 0.25%
+    Marcaine was placed in the incision sites': a local anesthetic injected or put into tissue,
+    with no route written, is infiltrated locally (a nerve block,
     a joint or a vein is written as such and is read first)."""
     for event in events:
         if event.routes or event.role not in ("administered", "restatement"):
             continue
-        injected = _patterns().injected_into_tissue.search(notes.text, event.sentence.start, event.sentence.end)
+        injected = (_patterns().injected_into_tissue.search(notes.text, event.sentence.start, event.sentence.end)
+                    or _patterns().placed_in_tissue.search(notes.text, event.sentence.start, event.sentence.end))
         if injected is None or any(not _owned_route(notes.text, event.sentence, r) for r in notes.routes_in(event.sentence.start, event.sentence.end)):
             continue
         if any("anesthetic" in (kb.facts(c).drug_class or "").lower() for c in event.mention.codes if c in kb.codes):
@@ -986,12 +1001,13 @@ def _line_bounds(text: str, pos: int) -> tuple[int, int]:
 
 
 def _without_carriers(text: str, found: list[DrugMention]) -> list[DrugMention]:
-    """The fluid a dose is mixed in ("200 mg (8 mL) in 0.9% NaCl 50 mL") is no drug mention of its
+    """The fluid a dose is mixed in ("200 mg (8 mL) in 0.9% NaCl 50 mL", "reconstituted with 0.39 mL of
+    supplied diluent") is no drug mention of its
     own: it would take the dose before it and stand between the product line and the dose line of
     one administration. ("with dextrose 50% 25 g" is a drug given with another.)"""
     patterns = _patterns()
     return [m for m in found if not (text[m.start : m.end].lower() in patterns.carrier_fluids
-                                     and patterns.carried_before.search(text, max(0, m.start - 24), m.start))]
+                                     and patterns.carried_before.search(text, max(0, m.start - 48), m.start))]
 
 
 def _fluid_volume(text: str, amount: Amount) -> bool:

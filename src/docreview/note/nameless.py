@@ -76,9 +76,11 @@ def nameless_givings(notes: Annotations, events: Sequence[DoseEvent], has_mentio
 
     `has_mention(start, end)`: whether a drug is named in the span."""
     sections = list(notes.sections)
-    given = [e.mention for e in events if e.role == "administered"]
-    pending = [e for e in events if e.role in PENDING and (not _listed_away(e.section) or _order_field(e.section))
-               and not any(e.mention.same_drug(m) for m in given)]
+    # A vial or title line read as the giving for want of another (`described_as`) awaits one too.
+    given = [e.mention for e in events if e.role == "administered" and not e.described_as]
+    pending = [e for e in events if (e.role in PENDING or e.described_as in PENDING)
+               and (not _listed_away(e.section) or _order_field(e.section))
+               and not any(e.mention.same_drug(m) for m in given) and not _vehicle_of_another(e, events)]
     if not pending:
         return []
     found: list[NamelessGiving] = []
@@ -225,7 +227,9 @@ def nameless_volumes(notes: Annotations, events: Sequence[DoseEvent], has_mentio
             continue
         toks, mods = notes.context(sent)
         categories = {m.rule.category for m in mods}
-        if categories & _NOT_HERE or not ("ADMINISTERED" in categories or any(_injection_word().match(t.text) for t in toks)):
+        # Charted without a verb, a dose and a stated route tell the giving: "1 mL (5 mg) IM R deltoid."
+        stated_route = any(not r.implied for r in notes.routes_in(sent.start, sent.end))
+        if categories & _NOT_HERE or not ("ADMINISTERED" in categories or stated_route or any(_injection_word().match(t.text) for t in toks)):
             continue
         # The nearest drug prepared before it in the record; a drug dosed in between (not a prep
         # agent such as "Proparacaine, povidone-iodine") makes it ambiguous.
@@ -332,6 +336,18 @@ def _order_headers() -> frozenset[str]:
 def _order_field(section: SectionSpan | None) -> bool:
     """'Order: infliximab-abda 5 mg/kg IV = 410 mg' in a flowsheet: the record's order, not a plan."""
     return section is not None and " ".join(section.header.lower().split()) in _order_headers()
+
+
+def _vehicle_of_another(event: DoseEvent, events: Sequence[DoseEvent]) -> bool:
+    """'Xiaflex 0.9 mg vial reconstituted with 0.39 mL of supplied diluent': a carrier fluid named
+    beside another drug is that drug's vehicle, not the drug of the record."""
+    return event.mention.name in _carrier_fluids() and any(
+        e.sentence == event.sentence and not e.mention.same_drug(event.mention) for e in events)
+
+
+@lru_cache(maxsize=1)
+def _carrier_fluids() -> frozenset[str]:
+    return frozenset(data_file_as("extract_cues.json", ExtractCuesFile).carrier_fluids)
 
 
 def _listed_away(section: SectionSpan | None) -> bool:

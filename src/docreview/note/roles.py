@@ -573,9 +573,10 @@ def _same_drug(a: DoseEvent, b: DoseEvent) -> bool:
     return a.mention.same_drug(b.mention)
 
 
-def assign_roles(text: str, events: list[DoseEvent], notes: Annotations | None = None) -> list[str]:
-    """One role per event (the events are the note's drug mentions, in order); `notes`: the
-    annotation stage's scans, whose sentence tokens the roles read."""
+def assign_roles(text: str, events: list[DoseEvent], notes: Annotations | None = None) -> list[tuple[str, str | None]]:
+    """One role per event (the events are the note's drug mentions, in order), with the secondary
+    role an administered mention was first read as (a vial, a title) when no other mention gives the
+    drug, else None; `notes`: the annotation stage's scans, whose sentence tokens the roles read."""
     cues = role_cues()
     toks_of = _Tokens(text, notes)
     first_pass: list[tuple[str, str]] = []  # (role, the role to fall back to)
@@ -657,6 +658,9 @@ def assign_roles(text: str, events: list[DoseEvent], notes: Annotations | None =
             role = context
         first_pass.append((role, context))
     roles = [r for r, _ in first_pass]
+    # A vial, title or preparation line taken as the giving because no other mention of the drug
+    # gives it: what it described, should a giving that names no drug turn up (note/nameless.py).
+    described: list[str | None] = [None] * len(events)
     for i, (role, context) in enumerate(first_pass):
         if role not in SECONDARY:
             continue
@@ -682,6 +686,8 @@ def assign_roles(text: str, events: list[DoseEvent], notes: Annotations | None =
             # natalizumab 300 mg IV today") reports no administration of its own.
             held = role == "restatement" and any(roles[j] == "deferred" and _same_drug(events[i], events[j]) for j in range(len(events)))
             roles[i] = role if held else context
+            if roles[i] == "administered" and "ADMINISTERED" not in events[i].categories:
+                described[i] = role  # ("a total of 8 mL was injected" is told as a giving: it gives)
     records = [_is_record(toks_of, e, cues) or bool(e.routes) or listed[i] for i, e in enumerate(events)]
     for i, event in enumerate(events):
         # "Bevacizumab 5 mg/kg = 401 mg -> 400 mg" (a calculation, no time, verb or route) beside
@@ -732,7 +738,7 @@ def assign_roles(text: str, events: list[DoseEvent], notes: Annotations | None =
         # (or not) with it, however often the note names it.
         if _mixed_into(toks_of, events[i - 1], events[i], cues):
             roles[i] = roles[i - 1]
-    return roles
+    return [(role, described[i] if role == "administered" else None) for i, role in enumerate(roles)]
 
 
 def _mixed_into(toks_of: _Tokens, first: DoseEvent, second: DoseEvent, cues: RoleCues) -> bool:
