@@ -216,6 +216,7 @@ class ExtractCuesFile(_File):
     feeding_words: list[str] = Field(min_length=1)  # "fed EBM per os": the route of the feeding
     order_headers: list[str] = Field(min_length=1)  # "Order: infliximab ... = 410 mg": the record's drug for a giving that names none
     continuations: list[str] = Field(min_length=1)  # "Remaining 75 mg IV push": more of the drug given just before
+    continuation_lead_ins: list[str] = Field(min_length=1)  # "In addition, an additional 2 cc were used"
     grid_given_headers: list[str] = Field(min_length=1)  # a MAR grid's column of times given ("Given")
     grid_dose_headers: list[str] = Field(min_length=1)  # ... its column of doses ("Dose")
     grid_when_headers: list[str] = Field(min_length=1)  # ... a date or time column, which makes it a record

@@ -142,6 +142,9 @@ def test_a_total_line_after_a_site_table_is_the_products_dose(kb):
     ("Iron dextran 25 mg IV given.\nRemaining 75 mg wasted in sharps.", "J1750", 25),
     # Two drugs on the line before: whose dose it is cannot be told.
     ("Fentanyl 50 mcg IV and midazolam 1 mg IV at 0902.\nAdditional 1 mg given at 0910.", "J2250", 1),
+    # After a lead-in, a volume more of a drug dosed by volume (its additive took no dose of its own).
+    ("Then 6 cc of 0.5% Marcaine with epinephrine was infiltrated about the incision.  In addition, "
+     "an additional 4 cc were used on the skin of the palm.", "J0665", 50),
 ])
 def test_a_continuation_line_adds_to_the_drug_given_just_before(kb, note, code, dose):
     reading = read(note, kb.facts(code), kb)

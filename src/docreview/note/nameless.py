@@ -28,6 +28,7 @@ from docreview.data_files import ExtractCuesFile, data_file_as
 from docreview.note import grids
 from docreview.note.amounts import Amount, is_dose
 from docreview.note.annotate import Annotations
+from docreview.note.context import categories_for
 from docreview.note.drugs import DrugMention
 from docreview.note.phrases import phrases
 from docreview.note.text import SectionSpan, Sentence, section_at
@@ -165,11 +166,19 @@ def nameless_totals(notes: Annotations, events: Sequence[DoseEvent], has_mention
 
 
 @lru_cache(maxsize=1)
+def _placements() -> frozenset[str]:
+    """Verbs that put a drug into tissue ("placed", "instilled"), and "used", which a procedure note
+    writes for a local anesthetic given."""
+    return frozenset([*data_file_as("extract_cues.json", ExtractCuesFile).tissue_placements, "used"])
+
+
+@lru_cache(maxsize=1)
 def _continuation() -> re.Pattern[str]:
-    """A line opening (after a bullet or a clock time) with a continuation word: 'Remaining', 'Additional'."""
+    """A line opening (after a bullet or a clock time, maybe a lead-in such as 'In addition,') with a
+    continuation word: 'Remaining', 'Additional'."""
     cues = data_file_as("extract_cues.json", ExtractCuesFile)
-    return re.compile(rf"[ \t]*(?:[-*\u2022][ \t]*)?(?:(?:\d{{3,4}}|\d{{1,2}}:\d{{2}})h?[ \t:,-]*)?{phrases(cues.continuations)}",
-                      re.IGNORECASE)
+    return re.compile(rf"[ \t]*(?:[-*\u2022][ \t]*)?(?:(?:\d{{3,4}}|\d{{1,2}}:\d{{2}})h?[ \t:,-]*)?"
+                      rf"(?:{phrases(cues.continuation_lead_ins)}[ \t]*,?[ \t]+)?{phrases(cues.continuations)}", re.IGNORECASE)
 
 
 def nameless_continuations(notes: Annotations, events: Sequence[DoseEvent], has_mention: Callable[[int, int], bool]) -> list[NamelessGiving]:
@@ -183,15 +192,23 @@ def nameless_continuations(notes: Annotations, events: Sequence[DoseEvent], has_
         cue = _continuation().match(notes.text, sent.start, sent.end)
         if cue is None or has_mention(sent.start, sent.end) or _listed_away(section_at(sections, sent.start)):
             continue
-        amounts = [a for a in notes.amounts_in(cue.end(), sent.end) if is_dose(a) and not a.per_kg and a.kind != "volume"]
+        # A volume counts where the giving before it was dosed by volume too ("8 cc of 0.25% Marcaine ...
+        # an additional 2 cc"): the kinds are matched below.
+        amounts = [a for a in notes.amounts_in(cue.end(), sent.end) if is_dose(a) and not a.per_kg]
         if not amounts or notes.text[cue.end() : amounts[0].start].strip(" \t:-") or "\n" in notes.text[sent.start : amounts[0].start]:
             continue  # the dose follows the word: "Remaining 75 mg", not "remaining in the bag ... 75 mg"
         toks, mods = notes.context(sent)
-        categories = {m.rule.category for m in mods}
+        # What modifies the dose itself: "were used on the palm" is no "on <a drug>" of a history.
+        at = [i for i, t in enumerate(toks) if amounts[0].start <= t.start < amounts[0].end] or [0]
+        categories = categories_for(toks, mods, at[0], at[-1], text=notes.text)
         routes = notes.routes_in(sent.start, sent.end)
-        if categories & _NOT_HERE or not (routes or "ADMINISTERED" in categories):
+        placed = any(t.text in _placements() for t in toks)  # "an additional 2 cc were used on the palm"
+        if categories & _NOT_HERE or not (routes or "ADMINISTERED" in categories or placed):
             continue
+        # Only a drug dosed in its own sentence is continued: "8 cc of 0.25% Marcaine with
+        # epinephrine" doses the Marcaine (the epinephrine only took the next line's amount).
         given = [events[i] for i in _given_in_nearest_drug_sentence(events, sent)]
+        given = [e for e in given if any(e.sentence.start <= a.start < e.sentence.end for a in e.dose_amounts)]
         drugs = {e.mention.codes for e in given}
         if len(drugs) != 1 or not any(a.kind == amounts[0].kind for e in given for a in e.dose_amounts):
             continue
