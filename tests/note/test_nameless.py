@@ -132,6 +132,15 @@ def test_a_total_line_after_a_site_table_is_the_products_dose(kb):
     assert {r.route for e in reading.administration.given for r in e.routes} == {"intramuscular"}
 
 
+def test_a_timed_row_with_a_route_is_a_giving_and_its_continuation_adds_to_it(kb):
+    note = ("ChiRhoStim 16 mcg vial reconstituted with 8 mL NS (2 mcg/mL). Planned dose 0.2 mcg/kg = 16 mcg.\n"
+            "1010 test dose 0.2 mcg IV, no reaction.\n"
+            "1012 remaining 15.8 mcg IV over 1 min, whole vial used.")
+    admin = read(note, kb.facts("J2850"), kb).administration
+    assert admin.dose_base == pytest.approx(0.016)  # 16 mcg, in mg: not the vial read as a third dose
+    assert len([e for e in admin.counted if e.nameless]) == 2
+
+
 @pytest.mark.parametrize(("note", "code", "dose"), [
     # A test dose, then the rest of the dose on a line that names no drug.
     ("Plan: iron dextran 100 mg today.\n1000 TEST DOSE: iron dextran 25 mg IV over 5 min. No reaction.\n"

@@ -34,6 +34,14 @@ def test_container_mention_beside_the_dose_is_not_a_dose(kb):
     assert len(given) == 1 and given[0].dose_amounts[0].value == 40
 
 
+def test_a_strength_in_a_packages_volume_with_a_count_names_the_stock(kb):
+    text = ("Infliximab-dyyb (Inflectra) 5 mg/kg = 400 mg.\n"
+            "Pharmacy: Inflectra 100 mg/10 mL x4 = 400 mg; added to NS 250 mL.")
+    assert [r for _, r in roles_of(kb, text, "Q5103")] == ["administered", "container"]
+    # A dose written with its volume and no count of packages is still the dose.
+    assert roles_of(kb, "Inflectra 400 mg/40 mL IV over 2 h.", "Q5103") == [("Inflectra", "administered")]
+
+
 def test_a_lone_container_mention_that_reports_the_giving_is_the_administration(kb):
     roles = roles_of(kb, "Kenalog-40 1 mL vial: 1 mL injected into the L knee joint.")
     assert [r for _, r in roles] == ["administered"]

@@ -26,6 +26,7 @@ from docreview.note.context import categories_for
 from docreview.note.dates import DateMention, DayMarker, giving_dates, giving_days
 from docreview.note.drugs import DrugMention, lexicon_for, with_billed_vehicle_brands
 from docreview.note.nameless import (
+    NamelessGiving,
     nameless_continuations,
     nameless_givings,
     nameless_routes,
@@ -522,11 +523,16 @@ def read_note(text: str, facts: CodeFacts, kb: KnowledgeBase) -> NoteFacts:
         for event in events:  # "Xiaflex 0.9 mg vial reconstituted ..." then "the 0.58 mg dose injected": the vial line describes
             if event.described_as and event.role == "administered" and event.mention.same_drug(giving.mention):
                 event.role = event.described_as
-    for giving in [*givings, *nameless_continuations(notes, events, mentions.any_in),
-                   *table_givings(notes, events, mentions.any_in), *(g for g, _ in volumes)]:
-        events.append(DoseEvent(mention=giving.mention, sentence=giving.sentence, amounts=list(giving.amounts), routes=list(giving.routes),
-                                categories={"ADMINISTERED"}, section=giving.section, times=line_times(_line_bounds(text, giving.sentence.start)),
-                                role="administered", nameless=True, repeat=giving.repeat))
+    def nameless_event(giving: NamelessGiving) -> DoseEvent:
+        return DoseEvent(mention=giving.mention, sentence=giving.sentence, amounts=list(giving.amounts), routes=list(giving.routes),
+                         categories={"ADMINISTERED"}, section=giving.section, times=line_times(_line_bounds(text, giving.sentence.start)),
+                         role="administered", nameless=True, repeat=giving.repeat)
+
+    others = [*table_givings(notes, events, mentions.any_in), *(g for g, _ in volumes)]
+    events.extend(nameless_event(g) for g in givings)
+    events.sort(key=lambda e: e.mention.start)
+    # "0901 test dose 0.2 mcg IV" then "0903 remaining 15.8 mcg IV": a giving that names no drug is continued too.
+    events.extend(nameless_event(g) for g in [*nameless_continuations(notes, events, mentions.any_in), *others])
     events.sort(key=lambda e: e.mention.start)
     _route_from_order(events)
     _later_negation_overrules(notes, events)

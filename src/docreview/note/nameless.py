@@ -49,11 +49,17 @@ def _giving_nouns() -> frozenset[str]:
     return frozenset(data_file_as("extract_cues.json", ExtractCuesFile).giving_nouns)
 
 
+_CLOCK_START_RE = re.compile(r"[ \t]*(?:[01]\d|2[0-3]):?[0-5]\d\b")
+
+
 def _giving_noun(notes: Annotations, sent: Sentence) -> tuple[int, int] | None:
-    """The span of the noun that stands for the drug, when the sentence reports a giving."""
+    """The span of the noun that stands for the drug, when the sentence reports a giving (in words,
+    or charted as a timed row with a stated route: "0901 test dose 0.2 mcg IV")."""
     toks, mods = notes.context(sent)
     categories = {m.rule.category for m in mods}
-    if "ADMINISTERED" not in categories or categories & _NOT_HERE:
+    charted = bool(_CLOCK_START_RE.match(notes.text, sent.start, sent.end)) and any(
+        not r.implied for r in notes.routes_in(sent.start, sent.end))
+    if not ("ADMINISTERED" in categories or charted) or categories & _NOT_HERE:
         return None
     nouns = _giving_nouns()
     noun = next((t for t in toks if t.text in nouns), None)
@@ -129,9 +135,10 @@ def nameless_routes(notes: Annotations, events: Sequence[DoseEvent], has_mention
     return out
 
 
-def _given_in_nearest_drug_sentence(events: Sequence[DoseEvent], sent: Sentence) -> list[int]:
-    """The indices of the drugs given in the nearest sentence before `sent` that names a drug."""
-    before = [i for i, e in enumerate(events) if e.sentence.end <= sent.start and not e.nameless]
+def _given_in_nearest_drug_sentence(events: Sequence[DoseEvent], sent: Sentence, nameless_too: bool = False) -> list[int]:
+    """The indices of the drugs given in the nearest sentence before `sent` that names a drug (or,
+    `nameless_too`, that records a giving naming none)."""
+    before = [i for i, e in enumerate(events) if e.sentence.end <= sent.start and (nameless_too or not e.nameless)]
     if not before:
         return []
     nearest = events[before[-1]].sentence
@@ -207,7 +214,7 @@ def nameless_continuations(notes: Annotations, events: Sequence[DoseEvent], has_
             continue
         # Only a drug dosed in its own sentence is continued: "8 cc of 0.25% Marcaine with
         # epinephrine" doses the Marcaine (the epinephrine only took the next line's amount).
-        given = [events[i] for i in _given_in_nearest_drug_sentence(events, sent)]
+        given = [events[i] for i in _given_in_nearest_drug_sentence(events, sent, nameless_too=True)]
         given = [e for e in given if any(e.sentence.start <= a.start < e.sentence.end for a in e.dose_amounts)]
         drugs = {e.mention.codes for e in given}
         if len(drugs) != 1 or not any(a.kind == amounts[0].kind for e in given for a in e.dose_amounts):

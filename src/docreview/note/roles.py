@@ -271,6 +271,20 @@ def _concentration_aside(text: str, event: DoseEvent) -> bool:
     return first.start > start and first.is_concentration and text.find(")", event.mention.end) > first.end
 
 
+_COUNT_RE = re.compile(r"(?:x|×)\s*\d{1,2}$", re.IGNORECASE)
+
+
+def _packages(text: str, event: DoseEvent) -> bool:
+    """'Riabni 500 mg/50 mL x1 + 100 mg/10 mL x3 = 800 mg': the drug named with a strength in a
+    package's volume and a count of packages is the stock the dose was drawn from."""
+    after = [a for a in event.amounts if a.start >= event.mention.end]
+    if not after:
+        return False
+    first = min(after, key=lambda a: a.start)
+    return (first.is_concentration and first.volume_stated and (first.per_volume_ml or 0) > 1
+            and not text[event.mention.end : first.start].strip(" \t:,(") and bool(_COUNT_RE.search(text, first.start, first.end)))
+
+
 def _near(w: _Window, words: frozenset[str], before: int = 8, after: int = 15) -> bool:
     """A cue word close to the mention in its sentence (a transcription's line can be a page long)."""
     return _has_any(w.toks[max(0, w.first - before) : w.last + 1 + after], words)
@@ -601,7 +615,7 @@ def assign_roles(text: str, events: list[DoseEvent], notes: Annotations | None =
         # "Lot: dexamethasone DX3307; ondansetron ON1182".
         header_words = header.replace("/", " ").split()
         container_header = bool(header_words) and header_words[0] in cues.container_after
-        container = framed or ((_container_cue(w, cues) or container_header or _concentration_aside(text, event))
+        container = framed or ((_container_cue(w, cues) or container_header or _concentration_aside(text, event) or _packages(text, event))
                                and not administers and not _route_in(text, clause) and not _given_after_gloss(text, event))
         sentence_words = frozenset(t.text for t in w.toks)
         if _retracted(w, cues):
