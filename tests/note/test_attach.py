@@ -253,6 +253,11 @@ def test_a_local_anesthetic_placed_on_no_tissue_site_gets_no_route(kb):
     assert routes(kb, "Marcaine 0.25% 10 mL was placed on the back table.", "J0665")["Marcaine"] == []
 
 
+def test_an_intracameral_implant_code_takes_an_intracameral_route(kb):
+    assert "intraocular" in kb.facts("J7351").allowed_routes  # "bimatoprost, intracameral implant"
+    assert routes(kb, "Durysta 10 mcg implant released into the anterior chamber (intracameral) OD.", "J7351")["Durysta"][0] == "intraocular"
+
+
 def test_an_opening_sentence_that_narrates_is_no_title(kb):
     text = ("Patient was seen for joint injection today,PROCEDURE:,:  Consent obtained.  "
             "Next 1 mL of Depo-Medrol and 2 mL of 0.25% Marcaine were injected from an anterior approach.")

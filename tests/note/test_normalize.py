@@ -46,3 +46,14 @@ def test_a_fraction_that_cannot_be_folded_is_never_read_as_its_denominator():
     from docreview.note.amounts import find_amounts
 
     assert find_amounts(fold("1/8 mL of contrast")) == []
+
+
+@pytest.mark.parametrize(("text", "folded"), [
+    ("Route: [ ] IM   [x] SubQ     Site: L thigh", "Route: [ ]      [x] SubQ     Site: L thigh"),
+    ("Drug: [X] Gvoke 1 mg  [ ] Gvoke 0.5 mg  [ ] D50W IV", "Drug: [X] Gvoke 1 mg  [ ]               [ ]        "),
+    ("Eye: ( ) OD (x) OS", "Eye: ( )    (x) OS"),
+    ("\u2610 IM \u2612 IV", "\u2610    \u2612 IV"),
+    ("Zofran 4 mg (2 mL) IV given", "Zofran 4 mg (2 mL) IV given"),  # parentheses that are no box
+])
+def test_an_option_whose_box_is_left_empty_is_blanked_in_place(text, folded):
+    assert fold(text) == folded

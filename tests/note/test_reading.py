@@ -367,6 +367,23 @@ def test_a_vial_line_taken_as_the_giving_gives_way_to_a_giving_that_names_no_dru
     assert len(nameless) == 1 and "J0775" in nameless[0].mention.codes
 
 
+def test_a_drugless_line_that_opens_with_its_giving_verb_tells_the_dose_given(kb):
+    note = ("Prep: JELMYTO 2 x 40 mg mitomycin vials reconstituted -> 20 mL at 4 mg/mL.\n"
+            "Instilled 12 mL (48 mg) via R ureteral catheter into the renal pelvis; catheter out.\n"
+            "Remaining 8 mL (32 mg) discarded.")
+    reading = read(note, kb.facts("J9281"), kb)
+    assert reading.administration.dose_base == 48.0
+    assert {r.route for e in reading.administration.counted for r in e.routes} == {"pyelocalyceal"}
+
+
+def test_a_giving_that_names_no_drug_takes_the_route_of_the_line_after_it(kb):
+    note = ("MEDICATION: aflibercept (EYLEA) 2 mg/0.05 mL single-dose vial, lot 9Q1.\n"
+            "   Overfill expelled to the line; full 2 mg dose injected.\n"
+            "INJECTION: 30g needle, 4 mm post-limbus, superotemporal, intravitreal OS.")
+    admin = read(note, kb.facts("J0178"), kb).administration
+    assert admin.dose_base == 2.0 and [r.route for e in admin.counted for r in e.routes] == ["intravitreal"]
+
+
 def test_a_drugless_line_after_a_mixture_of_two_drugs_is_not_read_as_one_drugs_dose(kb):
     note = "A syringe holding 2 cc of Kenalog-10 and 2 cc of 1% lidocaine was prepared; 1 cc of this was injected into the A1 pulley."
     assert read(note, kb.facts("J3301"), kb).administration.dose_base != 10.0

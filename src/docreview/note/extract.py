@@ -534,6 +534,11 @@ def read_note(text: str, facts: CodeFacts, kb: KnowledgeBase) -> NoteFacts:
     # "0901 test dose 0.2 mcg IV" then "0903 remaining 15.8 mcg IV": a giving that names no drug is continued too.
     events.extend(nameless_event(g) for g in [*nameless_continuations(notes, events, mentions.any_in), *others])
     events.sort(key=lambda e: e.mention.start)
+    # "full 2 mg dose injected." then "INJECTION: 30g needle, inferotemporal, intravitreal OD.": the
+    # giving that names no drug takes the route of the line after it as a named one does.
+    for index, routes in nameless_routes(notes, events, mentions.any_in, nameless_too=True):
+        if events[index].nameless:
+            events[index].routes = routes
     _route_from_order(events)
     _later_negation_overrules(notes, events)
     for event in events:

@@ -109,20 +109,22 @@ def nameless_givings(notes: Annotations, events: Sequence[DoseEvent], has_mentio
     return found
 
 
-def nameless_routes(notes: Annotations, events: Sequence[DoseEvent], has_mention: Callable[[int, int], bool]) -> list[tuple[int, list[RouteMatch]]]:
+def nameless_routes(notes: Annotations, events: Sequence[DoseEvent], has_mention: Callable[[int, int], bool],
+                    nameless_too: bool = False) -> list[tuple[int, list[RouteMatch]]]:
     """'1030 Daptomycin 500 mg vial reconstituted ...; 9.84 mL (492 mg) drawn up' then '1035 Infusion
     started via PICC'; 'I used 5 mL of 1% lidocaine with epinephrine' ... 'Local anesthetic was
     infiltrated': a sentence that names no drug but tells how a giving went (a giving noun or an
     injection word, and a route) gives that route to the drugs given without one in the nearest
     sentence before it that names a drug. A drug given there with a route of its own makes it
-    ambiguous. Returns (event index, routes)."""
+    ambiguous. `nameless_too`: a giving that names no drug ("full 2 mg dose injected") counts as
+    the nearest giving too. Returns (event index, routes)."""
     sections = list(notes.sections)
     out: list[tuple[int, list[RouteMatch]]] = []
     for sent in notes.sentences:
         routes = notes.routes_in(sent.start, sent.end)
         if not routes or has_mention(sent.start, sent.end) or _listed_away(section_at(sections, sent.start)):
             continue
-        given = _given_in_nearest_drug_sentence(events, sent)
+        given = _given_in_nearest_drug_sentence(events, sent, nameless_too)
         if not given or any(events[i].routes for i in given):
             continue
         toks, mods = notes.context(sent)
@@ -230,7 +232,10 @@ def nameless_continuations(notes: Annotations, events: Sequence[DoseEvent], has_
 # "20 units mixed in 30 cc of normal saline": a drug's amount made up in a volume.
 _MADE_UP_IN_RE = re.compile(r"[^.;\n]{0,25}?\b(?:mixed|diluted|reconstituted|dissolved|drawn\s+up)?\s*(?:in(?:to)?|with|to)\s+(?:a\s+(?:total\s+)?(?:volume\s+)?of\s+)?$",
                             re.IGNORECASE)
-_OPENS_WITH_AMOUNT_RE = re.compile(r"[ \t]*(?:(?:at\s+|@\s*)?(?:[01]\d|2[0-3]):?[0-5]\d\s+)?(?:then\s+|of\s+this,?\s+|of\s+which\s+)?(?=\d|\.\d)", re.IGNORECASE)
+# "0.1 mL (0.125 mg) injected", "Then 10 cc ...", and the giving verb first: "Instilled 15 mL (60 mg) via ...".
+_OPENS_WITH_AMOUNT_RE = re.compile(
+    r"[ \t]*(?:(?:(?:at\s+|@\s*)?(?:[01]\d|2[0-3]):?[0-5]\d\s+)?(?:then\s+|of\s+this,?\s+|of\s+which\s+)?"
+    r"|(?:instilled|injected|infused|administered|given|pushed|infiltrated)\s+(?:a\s+total\s+of\s+)?)(?=\d|\.\d)", re.IGNORECASE)
 
 
 def nameless_volumes(notes: Annotations, events: Sequence[DoseEvent], has_mention: Callable[[int, int], bool]) -> list[tuple[NamelessGiving, int]]:
@@ -265,8 +270,11 @@ def nameless_volumes(notes: Annotations, events: Sequence[DoseEvent], has_mentio
             continue
         index, (strength, made_up) = strengths[-1]
         prepared = events[index]
-        if any(a is not made_up and a.kind != "volume" for a in prepared.dose_amounts):
-            continue  # the preparation states its dose itself ("240 mg loading dose = two 120 mg vials")
+        if any(a is not made_up and a.kind != "volume" and not sent.start <= a.start < sent.end for a in prepared.dose_amounts):
+            continue  # the preparation states its dose itself ("240 mg loading dose = two 120 mg vials"), not just the line below's
+        if any(e is not prepared and e.role == "administered" and e.mention.same_drug(prepared.mention)
+               and any(sent.start <= a.start < sent.end for a in e.amounts) for e in events):
+            continue  # "Levetiracetam load: Keppra 500 mg/5 mL vials; 20 mL (2000 mg) given": already that giving's
         if any(e.sentence == prepared.sentence and not e.mention.same_drug(prepared.mention) for e in events):
             continue  # "3 cc of Kenalog-10 and 3 cc of 1% Xylocaine ...; 1 cc of this mixture": a mixture's share
         if made_up is None and "ADMINISTERED" in prepared.categories:

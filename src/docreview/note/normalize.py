@@ -1,5 +1,7 @@
 """Fold a note's characters to the forms the vocabularies are written in, keeping every offset.
 
+Options left unticked in a template's check boxes are blanked the same way (see below).
+
 Each character is replaced by its NFKC compatibility form only when that form is one
 character (fullwidth digits, non-breaking spaces, the micro sign and Greek mu both to "µ"),
 so the folded text has the same length as the note and every span found in it quotes the
@@ -31,7 +33,22 @@ _FRACTION_RE = re.compile(r"(?<![\w./])(?:(\d{1,3})[ \t]+)?([1-9])/([2-9]|1[0-6]
 
 
 def fold(text: str) -> str:
-    return _fractions(_number_words(_fold_characters(text)))
+    return _unchecked_options(_fractions(_number_words(_fold_characters(text))))
+
+
+# A template's check boxes: "Route: [ ] IM   [x] SubQ     Site: L abdomen". An option whose box
+# is empty was not chosen; it is blanked (to spaces, keeping every offset), so no stage reads
+# "IM" as this note's route or "[ ] Gvoke 0.5 mg" as a second dose. The option runs to the next
+# box, a field set off by spaces ("   Site:") or the end of the line.
+_BOX = r"\[\s?\]|\(\s\)|\u2610|\[[xX\u2713\u2714]\]|\([xX]\)|[\u2611\u2612]"
+_UNCHECKED_RE = re.compile(rf"(?:\[\s?\]|\(\s\)|\u2610)([^\n]*?)(?=[ \t]*(?:{_BOX})|[ \t]{{2,}}[A-Za-z][A-Za-z /]{{0,20}}:|[ \t]*$)",
+                           re.MULTILINE)
+
+
+def _unchecked_options(text: str) -> str:
+    if "[" not in text and "(" not in text and "\u2610" not in text:
+        return text
+    return _UNCHECKED_RE.sub(lambda m: m.group(0)[: m.start(1) - m.start()] + " " * len(m.group(1)), text)
 
 
 def _fractions(text: str) -> str:
