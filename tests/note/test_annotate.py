@@ -97,6 +97,12 @@ def test_an_amount_left_unused_and_discarded_is_waste():
     assert [a.value for a, _ in read_waste("Vials 5 mg + 2 mg mixed; 250 mcg unused, discarded.").discarded] == [0.25]  # mg
 
 
+def test_joint_fluid_aspirated_and_discarded_is_no_drug_waste():
+    from docreview.note.waste import read_waste
+
+    assert read_waste("Aspirated 12 mL clear yellow fluid (discarded, not sent). Injected hyaluronan 25 mg.").discarded == []
+
+
 def test_a_strength_per_ml_is_no_container_content_but_a_stated_volume_is():
     from docreview.note.waste import read_waste
 

@@ -47,6 +47,19 @@ def test_a_date_line_dates_the_rows_under_it_up_to_a_blank_line():
     assert text[start:end].strip().endswith("2000 cefepime 2 g IV") and str(day) == "08/07"
 
 
+def test_text_copied_forward_from_an_earlier_visit_is_dated_by_its_banner(kb):
+    note = ("INFUSION VISIT 06/09/2025\n"
+            "*** Copied forward from 05/12/2025 visit - review and update ***\n"
+            "   Leqembi 680 mg IV in NS 250 mL over 1 h via PIV; tolerated.\n"
+            "*** end copied text ***\n"
+            "Today: infusion held for ARIA-E, not given.")
+    admin = read(note, kb.facts("J0174"), kb, service_date("2025-06-09")).administration
+    assert admin.state != "given"
+    # A long dictated line that happens to say "carried out" holds no banner.
+    told = "PROCEDURE: The patient presented on 09/04/2003; dissection was carried out and 9 cc of 1% lidocaine was infiltrated."
+    assert date_headings(told, find_dates(told)) == []
+
+
 def test_a_giving_takes_the_dates_of_its_own_clause_not_those_of_an_aside():
     text = "Pemetrexed 500 mg/m2 IV today (C1 given 07/02 at outside clinic); last labs 07/20, ok."
     dates = find_dates(text)

@@ -384,6 +384,17 @@ def test_a_giving_that_names_no_drug_takes_the_route_of_the_line_after_it(kb):
     assert admin.dose_base == 2.0 and [r.route for e in admin.counted for r in e.routes] == ["intravitreal"]
 
 
+def test_the_generic_named_with_the_maker_of_a_makers_code_is_that_product(kb):
+    with_maker = read("MAR: PEMEtrexed injection 25 mg/mL (Hospira) 900 mg (36 mL) IV over 10 min.", kb.facts("J9294"), kb)
+    assert with_maker.administration.state == "given" and with_maker.administration.dose_base == 900.0
+    without = read("MAR: pemetrexed 900 mg IV over 10 min.", kb.facts("J9294"), kb)
+    assert without.administration.state == "other_drug"  # the maker's code needs the maker's product
+    # A flowsheet entry taken back as written in error is no giving.
+    corrected = ("MAR: PEMEtrexed (Hospira) 900 mg IV over 10 min.\n"
+                 "CORRECTION: flowsheet entry documented pemetrexed 1,000 mg in error (vial size).")
+    assert read(corrected, kb.facts("J9294"), kb).administration.dose_base == 900.0
+
+
 def test_a_drugless_line_after_a_mixture_of_two_drugs_is_not_read_as_one_drugs_dose(kb):
     note = "A syringe holding 2 cc of Kenalog-10 and 2 cc of 1% lidocaine was prepared; 1 cc of this was injected into the A1 pulley."
     assert read(note, kb.facts("J3301"), kb).administration.dose_base != 10.0

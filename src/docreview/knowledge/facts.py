@@ -64,6 +64,7 @@ class CodeFacts:
     up_to: bool
     descriptor_routes: tuple[str, ...]
     brands: list[str] = field(default_factory=list)
+    labelers: list[str] = field(default_factory=list)  # "pemetrexed (hospira)": the maker that tells this code's product apart
     aliases: list[str] = field(default_factory=list)
     product_specific: bool = False
     routes: list[str] = field(default_factory=list)  # label routes (document) or descriptor routes
@@ -208,6 +209,7 @@ class KnowledgeBase:
             up_to=parsed.up_to,
             descriptor_routes=parsed.routes,
             brands=list(parsed.brands),
+            labelers=list(parsed.labelers),
             routes=list(parsed.routes),
             document=doc,
         )

@@ -35,7 +35,8 @@ def _removed_before() -> re.Pattern[str]:
     )
 
 
-def _removed(text: str, amount: Amount) -> bool:
+def removed_fluid(text: str, amount: Amount) -> bool:
+    """An amount of fluid taken out of the patient ("aspirated 12 mL clear fluid"): no dose, no waste."""
     return bool(_removed_before().search(text, max(0, amount.start - 40), amount.start))
 
 
@@ -47,7 +48,7 @@ class Annotations:
         self._sentence_starts = [s.start for s in self.sentences]
         self.routes: tuple[RouteMatch, ...] = tuple(route_vocabulary().find(text))
         found = sorted(find_amounts(text), key=lambda a: (a.start, a.end))
-        self.amounts: tuple[Amount, ...] = tuple(a for a in found if not _removed(text, a))
+        self.amounts: tuple[Amount, ...] = tuple(a for a in found if not removed_fluid(text, a))
         self.dates: tuple[DateMention, ...] = find_dates(text)
         self.date_headings = date_headings(text, self.dates)  # lines that date the lines under them
         self.day_markers: tuple[DayMarker, ...] = find_day_markers(text)  # "DOL 18", "HD#3", "POD 2"

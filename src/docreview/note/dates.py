@@ -125,12 +125,16 @@ _HEADING_WORDS = frozenset({
 })
 
 
+# Text an EHR copied forward from an earlier visit is dated by its banner, up to "*** end copied text ***".
+_COPY_WORDS = frozenset({"copied", "carried", "pasted"})
+_COPY_END_RE = re.compile(r"^.*\bend\s+(?:of\s+)?(?:the\s+)?(?:copied|carried|pasted)\b.*$", re.IGNORECASE | re.MULTILINE)
 _BLOCK_END_RE = re.compile(r"\n[ \t]*\n|\n[ \t]*[A-Za-z][A-Za-z /&-]{0,40}:[ \t]*(?=\n|$)")
 
 
 def date_headings(text: str, dates: tuple[DateMention, ...]) -> list[tuple[int, int, DateMention]]:
-    """Lines that hold only a date (and words such as "Day 2", "Wed", "Visit"): each dates the
-    lines under it, up to the next such line, a blank line or a header line with no date.
+    """Lines that hold only a date (and words such as "Day 2", "Wed", "Visit"), or a banner over text
+    copied forward from that date: each dates the lines under it, up to the next such line, a blank
+    line or a header line with no date (a copy banner, up to its end marker).
     (line start, end of its block, date), in order."""
     out: list[tuple[int, int, DateMention]] = []
     for d in dates:
@@ -139,12 +143,16 @@ def date_headings(text: str, dates: tuple[DateMention, ...]) -> list[tuple[int, 
         end = len(text) if end < 0 else end
         rest = (text[start : d.start] + " " + text[d.end : end]).lower()
         words = re.findall(r"[a-z]+|\d+", rest)
-        if len(words) > 4 or not all(w in _HEADING_WORDS or (w.isdigit() and len(w) <= 2) for w in words):
+        # A banner line: "*** Copied forward from 05/12/2025 visit - review and update ***" (a few words).
+        copied = len(words) <= 10 and not _COPY_WORDS.isdisjoint(words)
+        if not copied and (len(words) > 4 or not all(w in _HEADING_WORDS or (w.isdigit() and len(w) <= 2) for w in words)):
             continue
         if out and out[-1][0] == start:
             continue  # one heading a line ("04/06 - 04/07": the first)
         block_end = _BLOCK_END_RE.search(text, end)
-        out.append((start, block_end.start() if block_end else len(text), d))
+        block_end_at = block_end.start() if block_end else len(text)
+        copy_end = _COPY_END_RE.search(text, end, block_end_at) if copied else None
+        out.append((start, copy_end.end() if copy_end else block_end_at, d))
     for k in range(len(out) - 1):
         start, end, d = out[k]
         out[k] = (start, min(end, out[k + 1][0]), d)

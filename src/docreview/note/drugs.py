@@ -72,6 +72,26 @@ def with_billed_vehicle_brands(text: str, facts: CodeFacts, found: list[DrugMent
     return sorted(out, key=lambda x: x.start)
 
 
+def with_billed_labeler(text: str, facts: CodeFacts, found: list[DrugMention]) -> list[DrugMention]:
+    """'PEMEtrexed injection 25 mg/mL (Hospira) 900 mg' under 'pemetrexed (hospira)': the drug named
+    with the maker that tells the billed code's product from the drug's other codes is that
+    product (the maker on the same line, within a few words of the name)."""
+    if not facts.labelers or not facts.product_specific:
+        return found
+    drug = normalize_name(facts.drug)
+    makers = re.compile(r"\b(?:" + "|".join(r"[\s.-]*".join(map(re.escape, normalize_name(m).split())) for m in facts.labelers) + r")\b",
+                        re.IGNORECASE)
+    out = []
+    for m in found:
+        if normalize_name(m.name) == drug and facts.code not in m.codes:
+            line_start, line_end = text.rfind("\n", 0, m.start) + 1, text.find("\n", m.end)
+            near = text[max(line_start, m.start - 40) : min(len(text) if line_end < 0 else line_end, m.end + 60)]
+            if makers.search(near):
+                m = DrugMention(m.start, m.end, m.name, m.codes | {facts.code}, m.fuzzy, m.gloss)
+        out.append(m)
+    return out
+
+
 _RANGE_RE = re.compile(r"(\d+)\s*(?:-|to)\s*(\d+)\s*mg/ml|(\d+)\s*(?:mg/ml\s*)?or\s+greater", re.IGNORECASE)
 
 

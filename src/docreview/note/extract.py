@@ -24,7 +24,7 @@ from docreview.note.amounts import CONTAINER_AFTER_RE, NUM, UNIT_ALT, Amount, We
 from docreview.note.annotate import Annotations
 from docreview.note.context import categories_for
 from docreview.note.dates import DateMention, DayMarker, giving_dates, giving_days
-from docreview.note.drugs import DrugMention, lexicon_for, with_billed_vehicle_brands
+from docreview.note.drugs import DrugMention, lexicon_for, with_billed_labeler, with_billed_vehicle_brands
 from docreview.note.nameless import (
     NamelessGiving,
     nameless_continuations,
@@ -371,7 +371,8 @@ def read_note(text: str, facts: CodeFacts, kb: KnowledgeBase) -> NoteFacts:
     notes = Annotations(text, sents, secs)  # route words, amounts, tokens and ConText: scanned once
     targets = [facts] + [kb.facts(c) for c in facts.similar_codes if c in kb.codes]
     lexicon = lexicon_for(kb)
-    found = lexicon.with_combinations(text, _merge_adjacent(text, with_billed_vehicle_brands(text, facts, lexicon.find(text, fuzzy_targets=targets), kb.family(facts)),
+    found = with_billed_labeler(text, facts, lexicon.find(text, fuzzy_targets=targets))
+    found = lexicon.with_combinations(text, _merge_adjacent(text, with_billed_vehicle_brands(text, facts, found, kb.family(facts)),
                                                             partial(_product_codes, kb), partial(_names_a_brand, kb)))
     mentions = _MentionIndex(_without_carriers(text, found))
     events: list[DoseEvent] = []

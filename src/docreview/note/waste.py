@@ -8,6 +8,7 @@ from functools import lru_cache
 
 from docreview.data_files import AmountCuesFile, WasteWordsFile, data_file_as
 from docreview.note.amounts import NUM, Amount, find_amounts
+from docreview.note.annotate import removed_fluid
 from docreview.note.phrases import phrases
 
 _WORDS = data_file_as("waste_words.json", WasteWordsFile)
@@ -84,8 +85,9 @@ def read_waste(text: str) -> WasteFacts:
         clause = max(text.rfind(sep, start, m.start()) + len(sep) - 1 for sep in (";", ". ", "\n", ":", ", "))
         start = max(start, clause + 1)
         for amount in find_amounts(text, start, m.start()):
-            # "8 mL (80 mg) left in the 100 mg vial - discarded": the vial's size is no waste.
-            if amount.start not in seen and not amount.is_concentration and not amount.container:
+            # "8 mL (80 mg) left in the 100 mg vial - discarded": the vial's size is no waste; "aspirated
+            # 12 mL clear fluid (discarded)" is the patient's fluid.
+            if amount.start not in seen and not amount.is_concentration and not amount.container and not removed_fluid(text, amount):
                 seen.add(amount.start)
                 facts.discarded.append((amount, Quoted(amount.start, m.end())))
     facts.discarded = [(a, q) for a, q in facts.discarded if a.value > 0 and not a.is_concentration]
