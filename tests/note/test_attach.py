@@ -249,6 +249,11 @@ def test_a_local_anesthetic_put_into_tissue_is_infiltrated_locally(kb, sentence)
     assert routes(kb, sentence, "J0665")["Marcaine"] == ["local infiltration"]
 
 
+def test_a_site_anesthetized_with_a_local_anesthetic_is_infiltrated_and_what_is_mixed_in_goes_with_it(kb):
+    got = routes(kb, "The facet area was then anesthetized with 1 cc of Marcaine 0.5% with 10 mg of Kenalog.", "J3301")
+    assert got["Marcaine"] == got["Kenalog"] == ["local infiltration"]
+
+
 def test_a_local_anesthetic_placed_on_no_tissue_site_gets_no_route(kb):
     assert routes(kb, "Marcaine 0.25% 10 mL was placed on the back table.", "J0665")["Marcaine"] == []
 

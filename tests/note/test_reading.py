@@ -384,6 +384,12 @@ def test_a_giving_that_names_no_drug_takes_the_route_of_the_line_after_it(kb):
     assert admin.dose_base == 2.0 and [r.route for e in admin.counted for r in e.routes] == ["intravitreal"]
 
 
+def test_a_ratio_written_as_a_dilution_joins_the_two_drugs_into_one_preparation(kb):
+    note = "ANESTHESIA: Xylocaine 1% with 1:200,000 dilution of epinephrine totaling 3 mL."
+    admin = read(note, kb.facts("J2004"), kb).administration
+    assert admin.state == "given" and admin.dose_base == 30.0
+
+
 def test_the_generic_named_with_the_maker_of_a_makers_code_is_that_product(kb):
     with_maker = read("MAR: PEMEtrexed injection 25 mg/mL (Hospira) 900 mg (36 mL) IV over 10 min.", kb.facts("J9294"), kb)
     assert with_maker.administration.state == "given" and with_maker.administration.dose_base == 900.0

@@ -29,7 +29,9 @@ _COMPONENTS_RE = re.compile(r"\s+(?:with|and)\s+|\s*/\s*")
 # Two ingredients written as one preparation: "1% lidocaine with 1:100,000 (units of) epinephrine",
 # "bupivacaine 0.25% w/ epi"; nothing but strengths around one joining word.
 _STRENGTH = r"(?:\d[\d,.]*(?:\s*:\s*\d[\d,]*)?\s*(?:%|mg/ml|mcg/ml|mg|mcg|units?|ml|cc)?(?:\s+of)?)"
-_MIXED_GAP_RE = re.compile(rf"\s*\(?(?:{_STRENGTH}\s*)*\)?\s*(?:with|plus|w/|\+)\s*(?:{_STRENGTH}\s*)*", re.IGNORECASE)
+# "1% lidocaine with 1:100,000 epinephrine", "Xylocaine 1% with 1:100,000 dilution of epinephrine".
+_MIXED_GAP_RE = re.compile(rf"\s*\(?(?:{_STRENGTH}\s*)*\)?\s*(?:with|plus|w/|\+)\s*(?:{_STRENGTH}\s*)*(?:(?:dilution|concentration)\s+of\s+)?",
+                           re.IGNORECASE)
 _FUZZY_MIN_LEN = 6
 _FUZZY_SCORE = 86.0
 

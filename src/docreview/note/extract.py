@@ -714,6 +714,13 @@ def _infiltrated_anesthetics(notes: Annotations, events: list[DoseEvent], kb: Kn
             continue
         if any("anesthetic" in (kb.facts(c).drug_class or "").lower() for c in event.mention.codes if c in kb.codes):
             event.routes = [RouteMatch("local infiltration", injected.start(), injected.end(), implied=True)]
+            # "anesthetized with 1 cc of Marcaine 0.5% with 5 mg of methylprednisolone acetate": what
+            # is mixed into the anesthetic goes in with it.
+            for other in events:
+                if other is not event and not other.routes and other.sentence == event.sentence and other.mention.start > event.mention.end \
+                        and _WITH_GAP_RE.match(re.sub(r"\b\d+(?:\.\d+)?\s*(?:mg|mcg|cc|ml|units?)\b|\bof\b", " ",
+                                                       notes.text[event.mention.end : other.mention.start], flags=re.IGNORECASE)):
+                    other.routes = list(event.routes)
 
 
 def _drop_oral_pairs(text: str, events: list[DoseEvent]) -> None:
@@ -865,7 +872,7 @@ def _drop_mixture_totals(text: str, events: list[DoseEvent]) -> None:
 
 
 _RATIO_NEAR_RE = re.compile(r"\b1\s*:\s*\d{1,3}(?:,\d{3})+|\b1\s*:\s*\d{4,7}\b")
-_WITH_GAP_RE = re.compile(r"^[\s\d.,%:]*(?:with|w/|and|\+)[\s\d.,%:]*(?:units\s+of\s+)?$", re.IGNORECASE)
+_WITH_GAP_RE = re.compile(r"^[\s\d.,%:]*(?:with|w/|and|\+)[\s\d.,%:]*(?:units\s+of\s+|(?:dilution|concentration)\s+of\s+)?$", re.IGNORECASE)
 
 
 _FORM_GAP_RE = re.compile(r"[\s\d.%]*")
