@@ -254,6 +254,10 @@ def test_a_site_anesthetized_with_a_local_anesthetic_is_infiltrated_and_what_is_
     assert got["Marcaine"] == got["Kenalog"] == ["local infiltration"]
 
 
+def test_a_local_anesthetic_used_to_localize_a_site_is_infiltrated(kb):
+    assert routes(kb, "1% lidocaine, about 4 cc, was then used to localize the neck.", "J2001")["lidocaine"] == ["local infiltration"]
+
+
 def test_a_local_anesthetic_placed_on_no_tissue_site_gets_no_route(kb):
     assert routes(kb, "Marcaine 0.25% 10 mL was placed on the back table.", "J0665")["Marcaine"] == []
 

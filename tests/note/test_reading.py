@@ -390,6 +390,12 @@ def test_a_ratio_written_as_a_dilution_joins_the_two_drugs_into_one_preparation(
     assert admin.state == "given" and admin.dose_base == 30.0
 
 
+def test_the_epinephrine_ratio_converts_no_volume_of_the_local_anesthetic_it_is_mixed_with(kb):
+    note = "The palate was infiltrated with lidocaine with epinephrine 1:200,000, a total of 3 mL."
+    assert read(note, kb.facts("J2004"), kb).administration.dose_base is None  # the lidocaine's percent is not written
+    assert read("Epinephrine 1:1000, 0.3 mL IM to the thigh.", kb.facts("J0171"), kb).administration.dose_base == 0.3
+
+
 def test_the_generic_named_with_the_maker_of_a_makers_code_is_that_product(kb):
     with_maker = read("MAR: PEMEtrexed injection 25 mg/mL (Hospira) 900 mg (36 mL) IV over 10 min.", kb.facts("J9294"), kb)
     assert with_maker.administration.state == "given" and with_maker.administration.dose_base == 900.0

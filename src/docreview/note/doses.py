@@ -76,10 +76,23 @@ def _is_diluent(text: str, amount: Amount) -> bool:
 def concentrations(events: list[DoseEvent], note: NoteFacts, facts: CodeFacts | None = None) -> list[Amount]:
     """Strengths a volume converts with: the administrations' own, the vial's, then the strength
     a product's name carries ("1 mL of Kenalog-40")."""
-    own = [a for e in events for a in e.amounts if a.is_concentration]
+    own = [a for e in events for a in e.amounts if a.is_concentration and not _others_ratio(note.text, a, facts)]
     vials = [a for a, _ in note.waste.vial_contents if a.is_concentration]
     named = product_strengths(events, note.text, facts) if facts is not None else []
     return own + vials + named
+
+
+_RATIO_AFTER_RE = re.compile(r"([a-z]+)(?:\s+(?:of|at|dilution|concentration|in))*\s*$")
+
+
+def _others_ratio(text: str, amount: Amount, facts: CodeFacts | None) -> bool:
+    """'lidocaine with epinephrine 1:200,000, a total of 3 mL': a ratio strength is the strength
+    of the drug named right before it (the epinephrine), which converts no volume of lidocaine."""
+    if facts is None or ":" not in text[amount.start : amount.end]:
+        return False
+    named = _RATIO_AFTER_RE.search(text[max(0, amount.start - 40) : amount.start].lower())
+    first = facts.drug.split()[0] if facts.drug else ""
+    return named is not None and named.group(1) != first and named.group(1) in ("epinephrine", "adrenaline", "epi")
 
 
 def product_strengths(events: list[DoseEvent], text: str, facts: CodeFacts) -> list[Amount]:
