@@ -141,6 +141,14 @@ def test_a_timed_row_with_a_route_is_a_giving_and_its_continuation_adds_to_it(kb
     assert len([e for e in admin.counted if e.nameless]) == 2
 
 
+def test_a_route_line_reaches_past_a_stock_line_and_a_prep_agent_to_the_giving(kb):
+    note = ("Drug: [ ] Vabysmo  [x] Eylea\n"
+            "Medication: EYLEA (aflibercept) 2 mg/0.05 mL vial, lot 7Z11, exp 01/2027.\n"
+            "Procedure: time-out; povidone-iodine 5%; speculum; 30g, 4 mm post-limbus; intravitreal injection OD.")
+    admin = read(note, kb.facts("J0178"), kb).administration
+    assert {r.route for e in admin.counted for r in e.routes} == {"intravitreal"}
+
+
 @pytest.mark.parametrize(("note", "code", "dose"), [
     # A test dose, then the rest of the dose on a line that names no drug.
     ("Plan: iron dextran 100 mg today.\n1000 TEST DOSE: iron dextran 25 mg IV over 5 min. No reaction.\n"

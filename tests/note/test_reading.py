@@ -396,6 +396,11 @@ def test_the_epinephrine_ratio_converts_no_volume_of_the_local_anesthetic_it_is_
     assert read("Epinephrine 1:1000, 0.3 mL IM to the thigh.", kb.facts("J0171"), kb).administration.dose_base == 0.3
 
 
+def test_a_count_of_injections_of_an_amount_each_multiplies_the_dose(kb):
+    note = "A digital block was done using 3 injections of 0.5 cc each, 1% plain lidocaine."
+    assert read(note, kb.facts("J2001"), kb).administration.dose_base == 15.0
+
+
 def test_the_generic_named_with_the_maker_of_a_makers_code_is_that_product(kb):
     with_maker = read("MAR: PEMEtrexed injection 25 mg/mL (Hospira) 900 mg (36 mL) IV over 10 min.", kb.facts("J9294"), kb)
     assert with_maker.administration.state == "given" and with_maker.administration.dose_base == 900.0

@@ -1157,11 +1157,20 @@ def _given_column_count(text: str, event: DoseEvent, rows: list[tuple[int, int]]
     return count
 
 
+_COUNT_WORDS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
+_N_EACH_RE = re.compile(r"\b([2-9]|two|three|four|five|six)\s+(?:separate\s+)?(?:injections|sites|aliquots|syringes|passes)\s+of\s+"
+                        r"\d*\.?\d+\s*(?:cc|ml|mg|mcg|units?)\s+each\b", re.IGNORECASE)
+
+
 def _count_sites(notes: Annotations, sents, mentions, event: DoseEvent) -> None:
-    """One dose statement given at more than one site: "on each side", "into each knee", or a
+    """One dose statement given at more than one site: "on each side", "into each knee", "2
+    injections of 0.3 cc each", or a
     later "the same procedure was carried out at ..." before another drug is named."""
     text = notes.text
     sites = 2 if _patterns().each_of_two.search(text, event.mention.end, event.sentence.end) else 1
+    counted = _N_EACH_RE.search(text, event.sentence.start, event.sentence.end)  # "2 injections of 0.3 cc each"
+    if counted:
+        sites = _COUNT_WORDS.get(counted.group(1).lower()) or int(counted.group(1))
     sites += sum(1 for n in _later_sentences(sents, mentions, event.sentence) if _patterns().same_again.search(text, n.start, n.end))
     event.sites = sites
 

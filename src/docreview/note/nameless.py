@@ -140,11 +140,20 @@ def nameless_routes(notes: Annotations, events: Sequence[DoseEvent], has_mention
 def _given_in_nearest_drug_sentence(events: Sequence[DoseEvent], sent: Sentence, nameless_too: bool = False) -> list[int]:
     """The indices of the drugs given in the nearest sentence before `sent` that names a drug (or,
     `nameless_too`, that records a giving naming none)."""
-    before = [i for i, e in enumerate(events) if e.sentence.end <= sent.start and (nameless_too or not e.nameless)]
-    if not before:
-        return []
-    nearest = events[before[-1]].sentence
-    return [i for i in before if events[i].sentence == nearest and events[i].role == "administered"]
+    # ("povidone-iodine 5%; speculum" between: a prep agent, role "other", is no drug of the record)
+    before = [i for i, e in enumerate(events) if e.sentence.end <= sent.start and (nameless_too or not e.nameless) and e.role != "other"]
+    while before:
+        nearest = events[before[-1]].sentence
+        here = [i for i in before if events[i].sentence == nearest]
+        given = [i for i in here if events[i].role == "administered"]
+        earlier = [i for i in before if events[i].sentence != nearest]
+        # "Drug: [x] Eylea" ... "Medication: EYLEA 2 mg/0.05 mL vial, lot 4K39B2": a stock or vial line
+        # of a drug given just before it describes that giving; the giving is the nearest one.
+        if given or not all(any(events[j].role == "administered" and events[j].mention.same_drug(events[i].mention) for j in earlier)
+                            for i in here):
+            return given
+        before = earlier
+    return []
 
 
 @lru_cache(maxsize=1)
