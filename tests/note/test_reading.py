@@ -396,6 +396,15 @@ def test_the_epinephrine_ratio_converts_no_volume_of_the_local_anesthetic_it_is_
     assert read("Epinephrine 1:1000, 0.3 mL IM to the thigh.", kb.facts("J0171"), kb).administration.dose_base == 0.3
 
 
+def test_another_product_of_a_drug_named_with_its_dosage_form_is_the_drug_given_instead(kb):
+    from docreview.knowledge.facts import moiety
+
+    assert moiety("leuprolide acetate for depot suspension") == "leuprolide"
+    note = "Lutrate Depot on backorder.\nGiven: ELIGARD 22.5 mg (leuprolide acetate) SubQ L abdomen at 0910."
+    admin = read(note, kb.facts("J1954"), kb).administration
+    assert admin.state == "other_drug" and admin.other_code == "J9217"
+
+
 def test_a_count_of_injections_of_an_amount_each_multiplies_the_dose(kb):
     note = "A digital block was done using 3 injections of 0.5 cc each, 1% plain lidocaine."
     assert read(note, kb.facts("J2001"), kb).administration.dose_base == 15.0

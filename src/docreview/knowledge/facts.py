@@ -35,7 +35,9 @@ def normalize_name(name: str) -> str:
 def moiety(drug: str) -> str:
     """The drug phrase without salt/form words or a biologic's four-letter suffix:
     'dexamethasone sodium phosphate' -> 'dexamethasone', 'rituximab-pvvr' -> 'rituximab'."""
-    words = [w for w in normalize_name(re.sub(r"-[a-z]{4}\b", "", drug.lower())).split() if w not in _SALTS]
+    # "leuprolide acetate for depot suspension": the dosage form after "for" is no part of the drug.
+    drug = re.split(r"\s+for\s+", drug.lower(), maxsplit=1)[0]
+    words = [w for w in normalize_name(re.sub(r"-[a-z]{4}\b", "", drug)).split() if w not in _SALTS]
     return " ".join(words)
 
 
