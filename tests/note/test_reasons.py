@@ -178,3 +178,11 @@ def test_a_claim_style_code_typed_in_small_letters_is_read_with_its_decimals_onl
     note = "dx: acute dvt r femoral vein, i82.411. a1c 6.1, c5 radiculopathy ruled out.\nenoxaparin 90 mg subq given."
     codes = [r.name for r in read(note, kb.facts("J1650"), kb).note.reasons if r.is_code]
     assert codes == ["I82.411"]
+
+
+def test_a_patient_sedated_with_the_drugs_listed_above_documents_procedural_sedation(kb) -> None:
+    from docreview.note.reasons import find_reasons
+
+    note = ("MEDICATIONS: 1. Versed intravenously. 2. Demerol intravenously. PROCEDURE: Consent signed; the patient was "
+            "sedated with the above medications and the scope was passed.")
+    assert "procedural sedation" in {r.name for r in find_reasons(note, kb.facts("J2175")) if r.supports}
