@@ -349,41 +349,6 @@ def test_a_drugless_line_after_a_preparation_tells_the_dose_given(kb):
     assert read(made_up, kb.facts("J2598"), kb).administration.dose_base == 5.0
 
 
-def test_a_dose_and_a_stated_route_charted_without_a_verb_under_a_vial_line_are_the_giving(kb):
-    note = ("Depo-Estradiol (estradiol cypionate) 5 mg/mL, 5 mL multiple-dose vial, lot Q12. 1 mL (5 mg) IM L gluteal.\n"
-            "Rest of the vial kept for next month.")
-    assert read(note, kb.facts("J1000"), kb).administration.dose_base == 5.0  # not the vial's 25 mg
-
-
-def test_a_vial_line_taken_as_the_giving_gives_way_to_a_giving_that_names_no_drug(kb):
-    note = ("Procedure: Xiaflex injection into the cord.\n"
-            "Xiaflex 0.9 mg single-dose vial (lot B77) reconstituted with 0.39 mL of supplied diluent.\n"
-            "Palm marked and prepped; the 0.58 mg dose injected intralesionally in three passes.\n"
-            "Leftover 0.32 mg discarded.")
-    reading = read(note, kb.facts("J0775"), kb)
-    assert reading.administration.dose_base == 0.58
-    assert [e.role for e in reading.note.events if not e.nameless] == ["restatement", "container"]  # title, vial; no diluent
-    nameless = [e for e in reading.note.events if e.nameless]
-    assert len(nameless) == 1 and "J0775" in nameless[0].mention.codes
-
-
-def test_a_drugless_line_that_opens_with_its_giving_verb_tells_the_dose_given(kb):
-    note = ("Prep: JELMYTO 2 x 40 mg mitomycin vials reconstituted -> 20 mL at 4 mg/mL.\n"
-            "Instilled 12 mL (48 mg) via R ureteral catheter into the renal pelvis; catheter out.\n"
-            "Remaining 8 mL (32 mg) discarded.")
-    reading = read(note, kb.facts("J9281"), kb)
-    assert reading.administration.dose_base == 48.0
-    assert {r.route for e in reading.administration.counted for r in e.routes} == {"pyelocalyceal"}
-
-
-def test_a_giving_that_names_no_drug_takes_the_route_of_the_line_after_it(kb):
-    note = ("MEDICATION: aflibercept (EYLEA) 2 mg/0.05 mL single-dose vial, lot 9Q1.\n"
-            "   Overfill expelled to the line; full 2 mg dose injected.\n"
-            "INJECTION: 30g needle, 4 mm post-limbus, superotemporal, intravitreal OS.")
-    admin = read(note, kb.facts("J0178"), kb).administration
-    assert admin.dose_base == 2.0 and [r.route for e in admin.counted for r in e.routes] == ["intravitreal"]
-
-
 def test_a_ratio_written_as_a_dilution_joins_the_two_drugs_into_one_preparation(kb):
     note = "ANESTHESIA: Xylocaine 1% with 1:200,000 dilution of epinephrine totaling 3 mL."
     admin = read(note, kb.facts("J2004"), kb).administration
