@@ -524,6 +524,7 @@ def read_note(text: str, facts: CodeFacts, kb: KnowledgeBase) -> NoteFacts:
         for event in events:  # "Xiaflex 0.9 mg vial reconstituted ..." then "the 0.58 mg dose injected": the vial line describes
             if event.described_as and event.role == "administered" and event.mention.same_drug(giving.mention):
                 event.role = event.described_as
+
     def nameless_event(giving: NamelessGiving) -> DoseEvent:
         return DoseEvent(mention=giving.mention, sentence=giving.sentence, amounts=list(giving.amounts), routes=list(giving.routes),
                          categories={"ADMINISTERED"}, section=giving.section, times=line_times(_line_bounds(text, giving.sentence.start)),
