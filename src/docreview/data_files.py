@@ -239,6 +239,7 @@ class DoseCuesFile(_File):
     other_side: list[str] = Field(min_length=1)  # "the contralateral ...
     other_sites: list[str] = Field(min_length=1)  # ... knee"
     moved_on: list[str] = Field(min_length=1)  # "attention was then turned to"
+    vasoconstrictors: list[str] = Field(min_length=1)  # "lidocaine with epinephrine 1:200,000": the ratio is the additive's
 
 
 class AmountCuesFile(_File):

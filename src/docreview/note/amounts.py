@@ -210,6 +210,10 @@ def find_weight(text: str) -> Weight | None:
     return None
 
 
+# A flowsheet or MAR line (or row) opening with its clock time: "1010 test dose 0.2 mcg IV".
+TIMED_LINE_RE = re.compile(r"[ \t]*(?:[01]\d|2[0-3]):?[0-5]\d\b")
+
+
 def find_times(text: str, start: int, end: int) -> list[str]:
     return [m.group(0).replace(":", "") for m in _TIME_RE.finditer(text, start, end)]
 

@@ -38,6 +38,7 @@ class _Patterns(NamedTuple):
     infused_total: re.Pattern[str]
     next_site: re.Pattern[str]
     single_dose_device: re.Pattern[str]
+    ratio_owner: re.Pattern[str]
 
 
 @lru_cache(maxsize=1)
@@ -58,6 +59,7 @@ def _patterns() -> _Patterns:
         # site ("Attention was then turned to the next injection", "at the L4-5 level just as at the
         # L5-S1 level"): the same dose given again, not the dose restated.
         single_dose_device=pattern(rf"[^.;\n]{{0,25}}?\b{alternation(cues.single_dose_devices)}"),
+        ratio_owner=pattern(rf"\b({alternation(cues.vasoconstrictors)})(?:\s+(?:of|at|dilution|concentration|in))*\s*$"),
         next_site=pattern(rf"\b{alternation(cues.next_words)}\s+{alternation(cues.next_site)}\b|\b{alternation(cues.moved_on)}\b"
                            rf"|\b{alternation(cues.other_side)}\s+{alternation(cues.other_sites)}\b"),
     )
@@ -82,17 +84,13 @@ def concentrations(events: list[DoseEvent], note: NoteFacts, facts: CodeFacts | 
     return own + vials + named
 
 
-_RATIO_AFTER_RE = re.compile(r"([a-z]+)(?:\s+(?:of|at|dilution|concentration|in))*\s*$")
-
-
 def _others_ratio(text: str, amount: Amount, facts: CodeFacts | None) -> bool:
-    """'lidocaine with epinephrine 1:200,000, a total of 3 mL': a ratio strength is the strength
-    of the drug named right before it (the epinephrine), which converts no volume of lidocaine."""
+    """'lidocaine with epinephrine 1:200,000, a total of 3 mL': a ratio strength written after a
+    vasoconstrictor is that additive's, which converts no volume of the lidocaine."""
     if facts is None or ":" not in text[amount.start : amount.end]:
         return False
-    named = _RATIO_AFTER_RE.search(text[max(0, amount.start - 40) : amount.start].lower())
-    first = facts.drug.split()[0] if facts.drug else ""
-    return named is not None and named.group(1) != first and named.group(1) in ("epinephrine", "adrenaline", "epi")
+    named = _patterns().ratio_owner.search(text, max(0, amount.start - 40), amount.start)
+    return named is not None and not facts.drug.lower().startswith(named.group(1).lower())
 
 
 def product_strengths(events: list[DoseEvent], text: str, facts: CodeFacts) -> list[Amount]:

@@ -20,7 +20,7 @@ from typing import NamedTuple
 from docreview.data_files import DrugAbbreviationsFile, ExtractCuesFile, data_file_as
 from docreview.knowledge.facts import CodeFacts, KnowledgeBase, normalize_name
 from docreview.note import grids
-from docreview.note.amounts import CONTAINER_AFTER_RE, NUM, UNIT_ALT, Amount, Weight, find_times, find_weight, is_dose
+from docreview.note.amounts import CONTAINER_AFTER_RE, NUM, TIMED_LINE_RE, UNIT_ALT, Amount, Weight, find_times, find_weight, is_dose
 from docreview.note.annotate import Annotations
 from docreview.note.context import categories_for
 from docreview.note.dates import DateMention, DayMarker, giving_dates, giving_days
@@ -34,6 +34,7 @@ from docreview.note.nameless import (
     nameless_volumes,
     table_givings,
 )
+from docreview.note.normalize import NUMBER_WORDS
 from docreview.note.phrases import alternation, pattern, phrases
 from docreview.note.reasons import Reason, find_off_label, find_reasons, is_linked, word_stems
 from docreview.note.roles import SECONDARY, assign_roles, role_cues
@@ -46,7 +47,6 @@ _MAR_LINES = 24  # a MAR block lists every administration under its order line
 _TIME = r"(?<![\d:.])(?:[01]\d|2[0-3]):?[0-5]\d\s+"
 _MAR_ENTRY_RE = re.compile(_TIME + r"(?=\d)")
 _CLOCK_RE = re.compile(r"(?:[01]\d|2[0-3]):?[0-5]\d")
-_TIMED_LINE_RE = re.compile(r"[ \t]*(?:[01]\d|2[0-3]):?[0-5]\d\b")  # a flowsheet or MAR line opening with its time
 # A new medication row in a MAR ("enoxaparin 40 mg SQ daily - 0900 given"): entries below it are not ours.
 # "0600  GIVEN  4.5 g" is an entry of the row above: a charting word is no drug name.
 _NEW_ROW_RE = re.compile(r"^(?:(?:[01]\d|2[0-3]):?[0-5]\d\s+)?(?!(?:given|administered|admin|done|infused|not|held)\b)"
@@ -1158,8 +1158,7 @@ def _given_column_count(text: str, event: DoseEvent, rows: list[tuple[int, int]]
     return count
 
 
-_COUNT_WORDS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
-_N_EACH_RE = re.compile(r"\b([2-9]|two|three|four|five|six)\s+(?:separate\s+)?(?:injections|sites|aliquots|syringes|passes)\s+of\s+"
+_N_EACH_RE = re.compile(rf"\b([2-9]|{'|'.join(w for w, n in NUMBER_WORDS.items() if 2 <= n <= 12)})\s+(?:separate\s+)?(?:injections|sites|aliquots|syringes|passes)\s+of\s+"
                         r"\d*\.?\d+\s*(?:cc|ml|mg|mcg|units?)\s+each\b", re.IGNORECASE)
 
 
@@ -1171,7 +1170,7 @@ def _count_sites(notes: Annotations, sents, mentions, event: DoseEvent) -> None:
     sites = 2 if _patterns().each_of_two.search(text, event.mention.end, event.sentence.end) else 1
     counted = _N_EACH_RE.search(text, event.sentence.start, event.sentence.end)  # "2 injections of 0.3 cc each"
     if counted:
-        sites = _COUNT_WORDS.get(counted.group(1).lower()) or int(counted.group(1))
+        sites = NUMBER_WORDS.get(counted.group(1).lower()) or int(counted.group(1))
     sites += sum(1 for n in _later_sentences(sents, mentions, event.sentence) if _patterns().same_again.search(text, n.start, n.end))
     event.sites = sites
 
@@ -1246,7 +1245,7 @@ def _preceding_routes(notes: Annotations, sents, mentions, sent) -> list[RouteMa
         # "1405 ... NS 1,000 mL IV bolus started." before "1410 Pepcid 20 mg given": a timed record
         # line with a dose of its own records another giving (of a drug the lexicon may not know);
         # its route is that one's. (In a procedure's narrative the step before may well share it.)
-        if _TIMED_LINE_RE.match(notes.text, _line_bounds(notes.text, prev.start)[0]) and any(
+        if TIMED_LINE_RE.match(notes.text, _line_bounds(notes.text, prev.start)[0]) and any(
                 is_dose(a) for a in notes.amounts_in(prev.start, prev.end)):
             break
         # "INFUSION FLOWSHEET - mFOLFOX6": a title's implied route names the kind of visit, not a premed's route.

@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING
 
 from docreview.data_files import ExtractCuesFile, data_file_as
 from docreview.note import grids
-from docreview.note.amounts import Amount, is_dose
+from docreview.note.amounts import TIMED_LINE_RE, Amount, is_dose
 from docreview.note.annotate import Annotations
 from docreview.note.context import categories_for
 from docreview.note.drugs import DrugMention
@@ -49,15 +49,12 @@ def _giving_nouns() -> frozenset[str]:
     return frozenset(data_file_as("extract_cues.json", ExtractCuesFile).giving_nouns)
 
 
-_CLOCK_START_RE = re.compile(r"[ \t]*(?:[01]\d|2[0-3]):?[0-5]\d\b")
-
-
 def _giving_noun(notes: Annotations, sent: Sentence) -> tuple[int, int] | None:
     """The span of the noun that stands for the drug, when the sentence reports a giving (in words,
     or charted as a timed row with a stated route: "0901 test dose 0.2 mcg IV")."""
     toks, mods = notes.context(sent)
     categories = {m.rule.category for m in mods}
-    charted = bool(_CLOCK_START_RE.match(notes.text, sent.start, sent.end)) and any(
+    charted = bool(TIMED_LINE_RE.match(notes.text, sent.start, sent.end)) and any(
         not r.implied for r in notes.routes_in(sent.start, sent.end))
     if not ("ADMINISTERED" in categories or charted) or categories & _NOT_HERE:
         return None

@@ -19,14 +19,14 @@ MICRO = "\u00b5"
 _MU_FORMS = {"\u03bc", "\u00b5"}
 
 
-_NUMBER_WORDS = {
+NUMBER_WORDS = {  # also read by note/extract.py ("two injections of 0.3 cc each")
     "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
     "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "eighty": 80,
 }
 _UNITS = rf"(?:{UNIT_ALT})\b"  # the note units of data/units.json, as amounts reads them
 # "one gram of Rocephin", "two milligrams": a number word before a unit is written as digits,
 # padded to the word's length so every offset still holds.
-_NUMBER_WORD_RE = re.compile(r"\b(" + "|".join(_NUMBER_WORDS) + rf")(?=\s+{_UNITS})", re.IGNORECASE)
+_NUMBER_WORD_RE = re.compile(r"\b(" + "|".join(NUMBER_WORDS) + rf")(?=\s+{_UNITS})", re.IGNORECASE)
 # "1/2 cc", "2 1/2 mg": a fraction before a unit is written as a decimal when it fits in the
 # fraction's own characters ("0.5", "2.5  "); otherwise it is left as written.
 _FRACTION_RE = re.compile(r"(?<![\w./])(?:(\d{1,3})[ \t]+)?([1-9])/([2-9]|1[0-6])(?:th|rd|nd)?(?=\s*" + _UNITS + ")", re.IGNORECASE)
@@ -63,7 +63,7 @@ def _fractions(text: str) -> str:
 
 
 def _number_words(text: str) -> str:
-    return _NUMBER_WORD_RE.sub(lambda m: str(_NUMBER_WORDS[m.group(1).lower()]).ljust(len(m.group(1))), text)
+    return _NUMBER_WORD_RE.sub(lambda m: str(NUMBER_WORDS[m.group(1).lower()]).ljust(len(m.group(1))), text)
 
 
 def _fold_characters(text: str) -> str:
