@@ -64,6 +64,8 @@ class SectionsFile(_File):
     sentences_note: str | None = Field(default=None, alias="_sentences")
     abbreviations: list[str] = Field(default_factory=list)  # "Dr." ends no sentence
     dotted_continuations: list[str] = Field(default_factory=list)  # "q4h. p.r.n.": the period before one ends no sentence
+    lead_in_endings_note: str | None = Field(default=None, alias="_lead_in_endings")
+    lead_in_endings: list[str] = Field(default_factory=list)  # "Right now include:" heads no section
 
 
 class RouteWords(Record):

@@ -38,6 +38,25 @@ def test_a_mixed_case_word_with_a_colon_inside_a_sentence_is_not_a_header():
     assert [s.header for s in sections(text)] == []
 
 
+def test_a_label_right_after_a_flattened_line_break_is_a_header_known_or_not():
+    # The line breaks became commas with no space after them: each "Label:" opened a line.
+    text = "Dialysis run,Access: L AVF,Meds this tx:,calcitriol 1 mcg IV at end of run,A: SHPT - cont calcitriol"
+    secs = sections(text)
+    assert [s.header for s in secs] == ["Access", "Meds this tx", "A"]
+    assert section_at(secs, text.index("calcitriol")).header == "Meds this tx"
+    assert section_at(secs, text.index("SHPT")).header == "A"
+
+
+def test_a_lead_in_after_a_flattened_line_break_heads_no_section():
+    text = "HEENT normal.,MEDICATIONS:,At present include:,1.  Lisinopril.,2.  Metformin."
+    assert section_at(sections(text), text.index("Metformin")).category == "MED_LIST"
+
+
+def test_a_comma_then_a_space_is_no_line_break_and_opens_no_header():
+    text = "Given at 0930, Mood: calm. Toradol 30 mg IV."
+    assert [s.header for s in sections(text)] == []
+
+
 def test_a_plain_medications_header_is_a_list_not_a_history_section():
     # ED and dialysis notes list what was given under "Meds:"; the role stage reads each line.
     assert [(s.kind, s.category) for s in sections("Meds: ondansetron 4 mg IV @ 0210")] == [("neutral", "MED_LIST")]

@@ -15,6 +15,11 @@ _CAPS_HEADER_RE = re.compile(r"^[ \t]*([A-Z][A-Z /&-]{2,45})[ \t]*$", re.MULTILI
 # Transcriptions run sections together on one line: "..., None.,ALLERGIES: , TORADOL, ...".
 # Inside a line, after a sentence or list break, an ALL-CAPS header or a known one counts.
 _INLINE_HEADER_RE = re.compile(r"(?<=[.,;])[ \t]*([A-Za-z][A-Za-z /&()'-]{2,45}?)[ \t]*:(?!\d)")
+# A comma with no space after it is a line break the transcription flattened ("...640,Meds this
+# tx:,paricalcitol ..."): a capitalised label of a few words right after it is a header, known or
+# not. Labels in capitals are _INLINE_HEADER_RE's, except a SOAP letter ("...,A: SHPT ...").
+# A label with a number for its value is a field of a record ("...,Bupivacaine: 2 cc."), no header.
+_LINE_BREAK_HEADER_RE = re.compile(r"(?<=[A-Za-z0-9.)%],)([A-Z][A-Za-z0-9/&()'-]*(?: [A-Za-z0-9/&()'-]+){0,4}?)[ \t]*:(?![ \t]*\d)")
 # Charts set fields apart by a run of spaces: "Regimen: R-CHOP x 6      Dx: DLBCL (C83.38)".
 # Transcriptions also drop the colon: "...minimal relief.,ALLERGIES,1.  PENICILLIN.,MEDICATIONS,1.  Toprol."
 # A known header in capitals between two line-break commas opens a section.
@@ -213,10 +218,18 @@ def _all_caps(text: str) -> bool:
     return share is not None and share >= 0.9
 
 
+@lru_cache(maxsize=1)
+def _lead_in_endings() -> frozenset[str]:
+    return frozenset(load_json("sections.json").get("lead_in_endings", []))
+
+
 def _lead_in(header: str) -> bool:
     """'The patient's medications on admission include:' is a sentence introducing the lines
-    under it, not a header of its own: six words or more, not in capitals, not a known header."""
-    return len(header.split()) >= 6 and header != header.upper() and classify_header(header)[0] == "neutral"
+    under it, not a header of its own: not in capitals, not a known header, and six words or
+    more or ending on a verb that introduces a list ('Right now include:')."""
+    words = header.lower().split()
+    return (bool(words) and header != header.upper() and classify_header(header)[0] == "neutral"
+            and (len(words) >= 6 or words[-1] in _lead_in_endings()))
 
 
 def sections(text: str) -> list[SectionSpan]:
@@ -240,6 +253,10 @@ def sections(text: str) -> list[SectionSpan]:
     for m in _INLINE_HEADER_RE.finditer(text):
         header = m.group(1).strip()
         if header == header.upper() or classify_header(header)[0] != "neutral":
+            marks.append((m.start(1), m.end(), m.group(1)))
+    for m in _LINE_BREAK_HEADER_RE.finditer(text):
+        header = m.group(1).strip()
+        if (header != header.upper() and not _lead_in(header)) or (len(header) == 1 and _known_header(header)):
             marks.append((m.start(1), m.end(), m.group(1)))
     marks = sorted(set(marks))
     out: list[SectionSpan] = []
