@@ -17,6 +17,9 @@ def test_parse_common_descriptor_forms():
     assert (f.unit_amount, f.unit) == (1.0, "g")
     f = parse_descriptor("J2778", "Injection, ranibizumab, 0.1 mg")
     assert f.unit_amount == 0.1
+    # The ingredients' amounts in the order of the names: a unit is the combination.
+    f = parse_descriptor("J0714", "Injection, ceftazidime and avibactam, 0.5 g/0.125 g")
+    assert (f.unit_amount, f.unit) == (0.625, "g")
 
 
 def test_brands_labelers_and_asides_in_descriptors():

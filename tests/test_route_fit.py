@@ -30,3 +30,14 @@ def test_a_procedure_diagnosis_is_documented_without_its_qualifiers():
     note = "ASC - cataract extraction OD. Anesthesia record: ondansetron 4 mg IV at induction for PONV prophylaxis."
     review = reviewer.review(note, {"code": "J2405", "units": 4, "modifiers": ["JZ"], "icd10": ["H25.11"]})
     assert review.elements["indication"].status.value == "documented"
+
+
+def test_an_oral_word_beside_the_codes_own_route_is_how_that_route_was_taken():
+    reviewer = Reviewer(knowledge_base())
+    note = "1422 Loxapine inhalation powder 10 mg single-use inhaler - pt inhaled one dose by mouth, observed 1 h."
+    review = reviewer.review(note, {"code": "J2062", "units": 10})
+    assert review.elements["route"].status.value == "documented"
+    # An injectable product taken by mouth is still an oral dose: "IV solution" names the product.
+    note = "Dexamethasone 10 mg PO (IV solution given by mouth in juice)."
+    review = reviewer.review(note, {"code": "J1100", "units": 10, "modifiers": ["JZ"]})
+    assert review.elements["route"].status.value == "inconsistent"

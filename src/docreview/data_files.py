@@ -211,6 +211,7 @@ class ExtractCuesFile(_File):
     sedation_words: list[str] = Field(min_length=1)  # "titrated intravenous sedation": the route of ...
     medication_headers: list[str] = Field(min_length=1)  # ... the drugs listed under "MEDICATIONS:" for it
     giving_nouns: list[str] = Field(min_length=1)  # "infusion started", "injection given": the drug, unnamed
+    mixture_nouns: list[str] = Field(default_factory=list)  # "combined suspension instilled": each drug mixed into it
     procedure_done: list[str] = Field(min_length=1)  # "tolerated both procedures well": a planned injection was done
     anesthesia_headers: list[str] = Field(min_length=1)  # "ANESTHESIA: Dorsal penile nerve block": the local anesthetic's route
     tissue_inject_prefixes: list[str] = Field(min_length=1)  # a local anesthetic "injected" with no route: infiltrated
@@ -253,6 +254,7 @@ class AmountCuesFile(_File):
     catheter_sites: list[str] = Field(min_length=1)  # "22g R forearm": a limb after a gauge (no needle word)
     needle_after_prefixes: list[str] = Field(min_length=1)  # "22g spinal needle": a gauge, not grams
     needle_before_word_ends: list[str] = Field(min_length=1)  # "PIV 20g"
+    line_placed_words: list[str] = Field(default_factory=list)  # "20g IV placed": the line's gauge, not 20 grams given IV
     not_a_strength_after: list[str] = Field(min_length=1)  # "50% of the dose", "98% on room air"
     not_a_strength_after_prefixes: list[str] = Field(min_length=1)
     removed_fluid: list[str] = Field(min_length=1)  # "aspirated 10 mL": out of the patient, never a dose

@@ -192,3 +192,15 @@ def test_a_time_right_after_a_giving_verb_is_a_clock_time():
 
     text = "Ancef 2 g IV given 0742, 30 min before incision."
     assert find_times(text, 0, len(text)) == ["0742"]
+
+
+def test_a_discard_participle_after_a_comma_tells_of_the_amount_before_it():
+    from docreview.note.waste import read_waste
+
+    text = "left in the 80 mg vial: 2.8 mL = 56 mg, discarded to pharmaceutical waste."
+    assert [text[a.start : a.end] for a, _ in read_waste(text).discarded] == ["2.8 mL", "56 mg"]
+
+
+def test_fluid_drained_with_its_volume_in_parentheses_is_not_an_amount_given():
+    text = "Bladder drained (60 mL residual), then the suspension was instilled."
+    assert spans(text, Annotations(text, sentences(text)).amounts) == []

@@ -173,3 +173,8 @@ def test_a_route_written_as_one_word_in_capitals_is_no_drug_name():
 
 def test_a_descriptor_that_names_no_drug_gives_no_drug_name(lexicon):
     assert names(lexicon, "Total time in critical care services was 40 min.") == []
+
+
+def test_a_lab_abbreviation_with_a_percent_is_no_unknown_drug():
+    text = "Labs: Hgb 11.8, TSAT 24%, ferritin 412."
+    assert find_unknown_drugs(text, []) == []

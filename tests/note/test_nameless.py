@@ -241,3 +241,20 @@ def test_a_giving_that_names_no_drug_takes_the_route_of_the_line_after_it(kb):
             "INJECTION: 30g needle, 4 mm post-limbus, superotemporal, intravitreal OS.")
     admin = read(note, kb.facts("J0178"), kb).administration
     assert admin.dose_base == 2.0 and [r.route for e in admin.counted for r in e.routes] == ["intravitreal"]
+
+
+def test_a_line_under_an_administration_header_with_a_stated_route_is_the_ordered_drugs_giving(kb):
+    note = ("ORDER: tocilizumab 8 mg/kg = 560 mg IV over 60 min.\n"
+            "PHARMACY PREP: 400 mg/20 mL vial x1, 200 mg/10 mL vial x1; withdrawn 28 mL = 560 mg into NS, final volume 100 mL.\n"
+            "ADMINISTRATION: IV infusion via right forearm PIV, 09:05-10:07 at 100 mL/h. No reaction.")
+    admin = read(note, kb.facts("J3262"), kb).administration
+    assert admin.state == "given" and admin.dose_base == 560.0
+
+
+def test_a_volume_delivered_after_the_injection_clause_is_the_vials_drug_past_surface_anesthetics(kb):
+    note = ("Aflibercept 2 mg/0.05 mL single-dose vial, lot X1.\n"
+            "Anesthesia: topical tetracaine drops, 3.5% lidocaine gel pledget. Antisepsis: povidone-iodine 5%.\n"
+            "Injected intravitreally OS, inferotemporal, 4.0 mm posterior to limbus; 0.05 mL delivered.")
+    reading = read(note, kb.facts("J0178"), kb)
+    assert reading.administration.state == "given" and reading.administration.dose_base == 2.0
+    assert [r.route for e in reading.administration.given for r in e.routes] == ["intravitreal"]

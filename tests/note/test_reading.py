@@ -386,6 +386,37 @@ def test_the_generic_named_with_the_maker_of_a_makers_code_is_that_product(kb):
     assert read(corrected, kb.facts("J9294"), kb).administration.dose_base == 900.0
 
 
+def test_every_mention_of_the_drug_is_the_makers_product_once_one_names_the_maker(kb):
+    note = ("OPAT visit. Dx: MSSA osteomyelitis, week 4 of 6 of cefazolin.\n"
+            "1015 Cefazolin 2 g IV over 30 min via PICC - Baxter premixed frozen bag.")
+    reading = read(note, kb.facts("J0689"), kb)  # cefazolin sodium (baxter): the salt tells no product apart
+    assert reading.administration.state == "given" and reading.administration.dose_base == 2000.0
+
+
+def test_a_line_placed_with_its_gauge_is_no_dose_in_grams(kb):
+    note = "Glucagon 1 mg IM given.\n0615 20g IV placed."
+    assert read(note, kb.facts("J1610"), kb).administration.dose_base == 1.0
+
+
+def test_the_bag_a_vial_is_added_to_is_no_part_of_the_dose(kb):
+    note = "0915 alemtuzumab 12 mg/1.2 mL single-dose vial - entire vial added to 100 mL NS, infused IV over 4 h."
+    assert read(note, kb.facts("J0202"), kb).administration.dose_base == 12.0
+
+
+def test_a_name_between_an_amount_and_its_volume_says_what_the_amount_counts(kb):
+    note = "- Triferic (ferric pyrophosphate citrate) 5.44 mg iron / 2.5 mL ampule added to the bicarbonate concentrate, run via dialysate."
+    events = read(note, kb.facts("J1443"), kb).note.events
+    assert len(events) == 1 and "iron" not in events[0].mention.name
+
+
+def test_a_preparation_line_mixes_the_drugs_a_nameless_mixture_then_gives(kb):
+    note = ("Mixing: BCG 50 mg (1 vial) reconstituted in 50 mL NS; nogapendekin alfa inbakicept-pmln 400 mcg/0.4 mL vial - full 0.4 mL added to the BCG syringe.\n"
+            "Procedure: catheter passed with lidocaine jelly, bladder drained (40 mL residual), combined suspension instilled intravesically.")
+    admin = read(note, kb.facts("C9169"), kb).administration
+    assert admin.state == "given" and admin.dose_base == pytest.approx(0.4)  # mg
+    assert [r.route for e in admin.given for r in e.routes] == ["intravesical"]
+
+
 def test_a_drugless_line_after_a_mixture_of_two_drugs_is_not_read_as_one_drugs_dose(kb):
     note = "A syringe holding 2 cc of Kenalog-10 and 2 cc of 1% lidocaine was prepared; 1 cc of this was injected into the A1 pulley."
     assert read(note, kb.facts("J3301"), kb).administration.dose_base != 10.0

@@ -31,14 +31,15 @@ def check_dosage(ctx: CheckContext) -> Outcome:
         other = admin.other
         ev = [line_evidence(note, other.mention.start, other.mention.end)]
         right = ctx.kb.facts(admin.other_code) if admin.other_code else None
-        drug = note[other.mention.start : other.mention.end]
+        drug = other.mention.name if other.nameless else note[other.mention.start : other.mention.end]
+        drug += ")" if drug.count("(") > drug.count(")") else ""  # "Triferic AVNU (ferric pyrophosphate citrate solution"
         fix = (
             f"Bill {right.code} ({right.descriptor}) x {admin.other_units} for the documented {drug}."
             if right and admin.other_units
             else f"Find the code for {drug}; {facts.code} is {facts.descriptor}."
         )
         f = make_finding(ctx, "DOS005", f"The note documents {drug}, not {facts.display_drug} ({facts.code}).", ev, fix)
-        return Outcome(Status.inconsistent, f"documented drug is {drug}, not {facts.drug}", ev, [f])
+        return Outcome(Status.inconsistent, f"documented drug is {drug}, not {facts.display_drug}", ev, [f])
     if admin.state == "absent":
         f = make_finding(ctx, "DOS004", f"The note does not mention {facts.display_drug}.")
         return Outcome(Status.missing, f"{facts.drug} not documented", [], [f])

@@ -25,10 +25,12 @@ def check_route(ctx: CheckContext) -> Outcome:
     ev = [evidence(note, r.start, r.end) for r in routes]
     found = list(dict.fromkeys(r.route for r in routes))
     oral = [r for r in routes if r.route == "oral"]
-    if oral and "oral" not in allowed:
+    # "inhaled one dose by mouth": an oral word beside the code's own route is how that route was taken.
+    if oral and "oral" not in allowed and not any(vocab.fits(r, allowed) or r in accepted for r in found if r != "oral"):
         ev_oral = [line_evidence(note, r.start, r.end) for r in oral[:1]]
-        f = make_finding(ctx, "RTE003", f"The dose is documented as oral; {facts.code} is an injection code.", ev_oral)
-        return Outcome(Status.inconsistent, "oral route under an injection code", ev_oral, [f])
+        kind = "an injection code" if set(allowed) <= set(vocab.injection_routes) else f"billed for {', '.join(sorted(allowed))}"
+        f = make_finding(ctx, "RTE003", f"The dose is documented as oral; {facts.code} is {kind}.", ev_oral)
+        return Outcome(Status.inconsistent, f"oral route under {'an injection code' if kind.startswith('an') else 'a non-oral code'}", ev_oral, [f])
     bad = [r for r in found if not vocab.fits(r, allowed) and r not in accepted]
     if bad and not any(vocab.fits(r, allowed) for r in found):
         allowed_text = ", ".join(sorted(allowed))

@@ -143,7 +143,9 @@ def _packaged_generics() -> frozenset[str]:
 
 # Between two ingredients' amounts: ", cilastatin " or " and tazobactam ".
 # (Not a container: ", provided in 1.1 mg vial".)
-_INGREDIENT_GAP_RE = re.compile(r"\s*(?:,\s*|\s+and\s+)(?:(?!(?:provided|in|per|of|each|with|vial)\b)[a-z][a-z-]*\s+){1,3}", re.IGNORECASE)
+# "ceftolozane 50 mg and tazobactam 25 mg", or the ingredients' amounts in the order of the names:
+# "ceftazidime and avibactam, 0.5 g/0.125 g".
+_INGREDIENT_GAP_RE = re.compile(r"\s*(?:,\s*|\s+and\s+)(?:(?!(?:provided|in|per|of|each|with|vial)\b)[a-z][a-z-]*\s+){1,3}|\s*/\s*", re.IGNORECASE)
 
 
 @cache  # the lexicon and the drug counts both parse every known code
@@ -165,8 +167,8 @@ def parse_descriptor(code: str, descriptor: str, generics: frozenset[str] | None
             unit_amount = float(m.group("num").replace(",", "")) if m.group("num") else 1.0
             unit = _UNIT_WORDS[m.group("unit").lower()]
             up_to = bool(m.group("upto"))
-            # "ceftolozane 50 mg and tazobactam 25 mg": a unit is the combination, 75 mg of the product
-            # (a 1.5 g vial is 20 units), when every ingredient is counted in the same unit.
+            # "ceftolozane 50 mg and tazobactam 25 mg", "0.5 g/0.125 g": a unit is the combination, 75 mg
+            # of the product (a 1.5 g vial is 20 units), when every ingredient is counted in the same unit.
             chain = [m]
             while len(chain) < len(matches):
                 prev = matches[-len(chain) - 1]

@@ -76,6 +76,7 @@ class _Patterns(NamedTuple):
     not_weight_before: re.Pattern[str]
     gauge_after: re.Pattern[str]
     gauge_before: re.Pattern[str]
+    line_placed: re.Pattern[str]
     gauge_site_before: re.Pattern[str]
     percent: re.Pattern[str]
     calculated: re.Pattern[str]
@@ -102,6 +103,8 @@ def _patterns() -> _Patterns:
                             rf"|\s*(?:{alternation(cues.needle_site_words)}\s+){{0,2}}{alternation(cues.catheter_sites)}\b"
                             r"|\s*[\d.]+(?:/\d+)?\s*-?\s*(?:in\b|inch|\")"),  # "21g 1.5\"", "18g 5/8 in": a needle's gauge and length
         gauge_before=pattern(rf"{alternation(cues.needle_before_word_ends)}[\s,;:(-]*$"),  # "PIV (22g)"
+        # "US-guided 20g IV placed": a line put in, not 20 g given IV ("IVIG 20 g IV started" is a dose).
+        line_placed=pattern(rf"\s*(?:p?iv|peripheral iv|iv line|iv catheter)\s+(?:\w+\s+){{0,2}}?{alternation(cues.line_placed_words)}\b"),
         # "started R AC 20g": the catheter's site before its gauge.
         gauge_site_before=pattern(rf"\b(?:{alternation(cues.needle_site_words)}\s+)+{alternation(cues.catheter_sites)}[\s,;:(-]*$"),
         # "1% lidocaine", "0.25% Marcaine": a weight/volume percent is a concentration (1% = 1 g per
@@ -127,6 +130,7 @@ def _is_gauge(text: str, m: re.Match[str]) -> bool:
     patterns = _patterns()
     attached = " " not in m.group(0)
     return bool(patterns.gauge_after.match(text, m.end()) or patterns.gauge_before.search(text[max(0, m.start() - 14) : m.start()])
+                or (attached and bool(patterns.line_placed.match(text, m.end())))
                 or (attached and bool(patterns.gauge_site_before.search(text[max(0, m.start() - 24) : m.start()])))
                 or (attached and bool(_LISTED_DETAIL_RE.search(text, max(0, m.start() - 2), m.start()))
                     and bool(_DETAIL_END_RE.match(text, m.end()))))

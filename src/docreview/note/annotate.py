@@ -26,11 +26,11 @@ from docreview.note.vocab import RouteMatch, route_vocabulary
 @lru_cache(maxsize=1)
 def _removed_before() -> re.Pattern[str]:
     """Fluid taken out of the patient, never a dose of a drug: "after aspiration of 10 mL clear fluid",
-    "EBL 50 mL", "drained 200 mL" (the words in data/amount_cues.json; built on first use)."""
+    "EBL 50 mL", "drained 200 mL", "bladder drained (60 mL residual)" (the words in data/amount_cues.json; built on first use)."""
     cues = data_file_as("amount_cues.json", AmountCuesFile)
     return re.compile(
         rf"\b{alternation(cues.removed_fluid)}\b"
-        r"(?:\s+(?:of|was|were|approximately|approx\.?|about|~|the|total|an?|additional))*\s*[:=]?\s*$",
+        r"(?:\s+(?:of|was|were|approximately|approx\.?|about|~|the|total|an?|additional))*\s*[:=(]?\s*$",
         re.IGNORECASE,
     )
 

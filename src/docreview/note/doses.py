@@ -15,7 +15,7 @@ from typing import NamedTuple
 from docreview.data_files import DoseCuesFile, data_file_as
 from docreview.knowledge.facts import CodeFacts
 from docreview.note.amounts import CONTAINER_AFTER_RE, UNIT_ALT, Amount, find_amounts
-from docreview.note.extract import DoseEvent, NoteFacts, dose_order
+from docreview.note.extract import DoseEvent, NoteFacts, dose_order, is_fluid_volume
 from docreview.note.phrases import alternation, pattern
 from docreview.units import code_unit_kind, to_base
 
@@ -69,10 +69,12 @@ _OF_AFTER_RE = re.compile(r"\s*of\b", re.IGNORECASE)
 
 
 def _is_diluent(text: str, amount: Amount) -> bool:
-    """'diluted in NS 100 mL', 'in 250 mL D5W': a carrier volume, not the drug's dose ('injected
-    with 3 mL of 1% lidocaine' is the drug's own volume)."""
-    return (amount.kind == "volume" and bool(_patterns().diluent.search(text[max(0, amount.start - 20) : amount.start]))
-            and not _OF_AFTER_RE.match(text, amount.end))
+    """'diluted in NS 100 mL', 'in 250 mL D5W', 'added to 100 mL NS': a carrier volume, not the
+    drug's dose ('injected with 3 mL of 1% lidocaine' is the drug's own volume)."""
+    if amount.kind != "volume":
+        return False
+    return ((bool(_patterns().diluent.search(text[max(0, amount.start - 20) : amount.start])) and not _OF_AFTER_RE.match(text, amount.end))
+            or (amount.bag_volume_ml is None and is_fluid_volume(text, amount)))  # "10 mL in 100 mL NS": the NS is the bag's
 
 
 def concentrations(events: list[DoseEvent], note: NoteFacts, facts: CodeFacts | None = None) -> list[Amount]:

@@ -16,7 +16,7 @@ from functools import cached_property, lru_cache
 
 from docreview.data_files import DrugAbbreviationsFile, data_file_as
 from docreview.derived_cache import derived
-from docreview.knowledge.facts import CodeFacts, KnowledgeBase, normalize_name
+from docreview.knowledge.facts import CodeFacts, KnowledgeBase, moiety, normalize_name
 from docreview.note.drug_shape import find_unknown_drugs
 from docreview.resources import load_json
 
@@ -77,21 +77,24 @@ def with_billed_vehicle_brands(text: str, facts: CodeFacts, found: list[DrugMent
 def with_billed_labeler(text: str, facts: CodeFacts, found: list[DrugMention]) -> list[DrugMention]:
     """'PEMEtrexed injection 25 mg/mL (Hospira) 900 mg' under 'pemetrexed (hospira)': the drug named
     with the maker that tells the billed code's product from the drug's other codes is that
-    product (the maker on the same line, within a few words of the name)."""
+    product (the maker on the same line, within a few words of the name). A note gives one
+    maker's product of a drug: once one mention names the maker, every mention of the drug
+    ("Dx: week 3 of daptomycin", "Prep: daptomycin (Hospira) 500 mg vials") is that product.
+    The salt does not tell products apart ("Cefepime 2 g - Baxter" under "cefepime hydrochloride (baxter)")."""
     if not facts.labelers or not facts.product_specific:
         return found
-    drug = normalize_name(facts.drug)
+    drug = moiety(facts.drug)
     makers = re.compile(r"\b(?:" + "|".join(r"[\s.-]*".join(map(re.escape, normalize_name(m).split())) for m in facts.labelers) + r")\b",
                         re.IGNORECASE)
-    out = []
-    for m in found:
-        if normalize_name(m.name) == drug and facts.code not in m.codes:
-            line_start, line_end = text.rfind("\n", 0, m.start) + 1, text.find("\n", m.end)
-            near = text[max(line_start, m.start - 40) : min(len(text) if line_end < 0 else line_end, m.end + 60)]
-            if makers.search(near):
-                m = DrugMention(m.start, m.end, m.name, m.codes | {facts.code}, m.fuzzy, m.gloss)
-        out.append(m)
-    return out
+    same_drug = [m for m in found if moiety(m.name) == drug and facts.code not in m.codes]
+    named_maker = False
+    for m in same_drug:
+        line_start, line_end = text.rfind("\n", 0, m.start) + 1, text.find("\n", m.end)
+        near = text[max(line_start, m.start - 40) : min(len(text) if line_end < 0 else line_end, m.end + 60)]
+        named_maker = named_maker or makers.search(near) is not None
+    if not named_maker:
+        return found
+    return [DrugMention(m.start, m.end, m.name, m.codes | {facts.code}, m.fuzzy, m.gloss) if m in same_drug else m for m in found]
 
 
 _RANGE_RE = re.compile(r"(\d+)\s*(?:-|to)\s*(\d+)\s*mg/ml|(\d+)\s*(?:mg/ml\s*)?or\s+greater", re.IGNORECASE)

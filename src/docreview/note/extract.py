@@ -374,7 +374,7 @@ def read_note(text: str, facts: CodeFacts, kb: KnowledgeBase) -> NoteFacts:
     found = with_billed_labeler(text, facts, lexicon.find(text, fuzzy_targets=targets))
     found = lexicon.with_combinations(text, _merge_adjacent(text, with_billed_vehicle_brands(text, facts, found, kb.family(facts)),
                                                             partial(_product_codes, kb), partial(_names_a_brand, kb)))
-    mentions = _MentionIndex(_without_carriers(text, found))
+    mentions = _MentionIndex(_without_unit_qualifiers(text, _without_carriers(text, found)))
     events: list[DoseEvent] = []
     line_times = cache(lambda bounds: find_times(text, *bounds))  # one scan per line, however many drugs it names
     for idx, sent in enumerate(sents):
@@ -445,7 +445,7 @@ def read_note(text: str, facts: CodeFacts, kb: KnowledgeBase) -> NoteFacts:
                 routes = _not_governing(text, routes, mention.end, nxt_start, in_sentence[j + 1].start)
             last_in_sentence = all(not m.codes for k, m in enumerate(in_sentence[j + 1 :], j + 1) if k not in asides)
             # A vial's volume ("(1 mL single-dose vial)") is a dose only when no dose line follows.
-            dosed = [a for a in amounts if is_dose(a) and not (a.kind == "volume" and (CONTAINER_AFTER_RE.match(text, a.end) or _fluid_volume(text, a)))]
+            dosed = [a for a in amounts if is_dose(a) and not (a.kind == "volume" and (CONTAINER_AFTER_RE.match(text, a.end) or is_fluid_volume(text, a)))]
             preparing = bool(dosed) and _prepares(text, sent)
             if last_in_sentence and (not dosed or not routes or preparing):
                 more_amounts, more_routes = _following_lines(notes, sents, idx, mentions, sent)
@@ -1030,7 +1030,25 @@ def _without_carriers(text: str, found: list[DrugMention]) -> list[DrugMention]:
                                      and patterns.carried_before.search(text, max(0, m.start - 48), m.start))]
 
 
-def _fluid_volume(text: str, amount: Amount) -> bool:
+_QUALIFIED_AMOUNT_BEFORE_RE = re.compile(rf"\d\s*(?:{UNIT_ALT})\s+(?:of\s+)?(?:elemental\s+)?$", re.IGNORECASE)
+_PER_VOLUME_AFTER_RE = re.compile(r"\s*(?:/|per\b)\s*(?:\d[\d.]*\s*)?(?:ml|cc)\b", re.IGNORECASE)
+
+
+def _without_unit_qualifiers(text: str, found: list[DrugMention]) -> list[DrugMention]:
+    """'Triferic AVNU 6.75 mg iron / 4.5 mL ampule': a name between an amount's unit and its
+    volume says what the amount counts (the iron of an iron product), under the drug named just
+    before it on the line; it is no drug mention of its own."""
+    out: list[DrugMention] = []
+    for m in found:
+        head = out[-1] if out else None
+        if (head is not None and _QUALIFIED_AMOUNT_BEFORE_RE.search(text, max(head.end, m.start - 24), m.start)
+                and _PER_VOLUME_AFTER_RE.match(text, m.end) and "\n" not in text[head.end : m.start] and m.start - head.end <= 60):
+            continue
+        out.append(m)
+    return out
+
+
+def is_fluid_volume(text: str, amount: Amount) -> bool:
     """A volume of the fluid a drug is mixed in ("added to NS 50 mL", "with 10 mL SWFI"), not a dose."""
     patterns = _patterns()
     return bool(patterns.fluid_before.search(text, max(0, amount.start - 24), amount.start) or patterns.fluid_after.match(text, amount.end))

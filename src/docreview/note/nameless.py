@@ -49,16 +49,33 @@ def _giving_nouns() -> frozenset[str]:
     return frozenset(data_file_as("extract_cues.json", ExtractCuesFile).giving_nouns)
 
 
+@lru_cache(maxsize=1)
+def _mixture_nouns() -> frozenset[str]:
+    return frozenset(data_file_as("extract_cues.json", ExtractCuesFile).mixture_nouns)
+
+
+def _unnamed_mixture_clause(text: str, noun: tuple[int, int], has_mention: Callable[[int, int], bool]) -> bool:
+    """'catheter inserted with 2% lidocaine jelly, combined suspension instilled intravesically': a
+    mixture noun in a comma clause of its own that names no drug, in a sentence that names one."""
+    if text[noun[0] : noun[1]].lower() not in _mixture_nouns():
+        return False
+    lo = max(text.rfind(sep, 0, noun[0]) for sep in (",", ";", "\n", ":")) + 1
+    hi = min((i for i in (text.find(sep, noun[1]) for sep in (",", ";", "\n", ".")) if i >= 0), default=len(text))
+    return not has_mention(lo, hi)
+
+
 def _giving_noun(notes: Annotations, sent: Sentence) -> tuple[int, int] | None:
     """The span of the noun that stands for the drug, when the sentence reports a giving (in words,
-    or charted as a timed row with a stated route: "0901 test dose 0.2 mcg IV")."""
+    or charted with a stated route as a timed row, "0901 test dose 0.2 mcg IV", or under an
+    administration header, "ADMINISTRATION: IV infusion via L AC PIV, 10:10-11:12")."""
     toks, mods = notes.context(sent)
     categories = {m.rule.category for m in mods}
-    charted = bool(TIMED_LINE_RE.match(notes.text, sent.start, sent.end)) and any(
+    section = section_at(list(notes.sections), sent.start)
+    charted = (bool(TIMED_LINE_RE.match(notes.text, sent.start, sent.end)) or (section is not None and section.kind == "administration")) and any(
         not r.implied for r in notes.routes_in(sent.start, sent.end))
     if not ("ADMINISTERED" in categories or charted) or categories & _NOT_HERE:
         return None
-    nouns = _giving_nouns()
+    nouns = _giving_nouns() | _mixture_nouns()
     noun = next((t for t in toks if t.text in nouns), None)
     return (noun.start, noun.end) if noun is not None else None
 
@@ -89,15 +106,21 @@ def nameless_givings(notes: Annotations, events: Sequence[DoseEvent], has_mentio
         return []
     found: list[NamelessGiving] = []
     for sent in notes.sentences:
-        if sent.start < pending[0].mention.end or has_mention(sent.start, sent.end):
-            continue
-        if _listed_away(section_at(sections, sent.start)):
+        if sent.start < pending[0].mention.end or _listed_away(section_at(sections, sent.start)):
             continue
         noun = _giving_noun(notes, sent)
-        if noun is None:
+        if noun is None or (has_mention(sent.start, sent.end) and not _unnamed_mixture_clause(notes.text, noun, has_mention)):
             continue
         before = [e for e in pending if e.mention.end <= sent.start]
         record = before[-1].mention
+        if notes.text[noun[0] : noun[1]].lower() in _mixture_nouns():
+            # "Mixing: BCG 50 mg in 50 mL NS; Anktiva 400 mcg added to the BCG syringe" ... "combined
+            # suspension instilled": the mixture is each drug the nearest preparation line mixed.
+            mixed = [e for e in before if e.sentence.line == before[-1].sentence.line]
+            for e in mixed:
+                if not any(e.mention.same_drug(f.mention) for f in found) and not any(e.mention.same_drug(g) for g in given):
+                    found.append(_giving(notes, sent, noun, [e], sections))
+            continue
         if any(not e.mention.same_drug(record) for e in before) or any(record.same_drug(f.mention) for f in found):
             continue  # ambiguous, or this record's giving was already read
         if _open_giving_between(events, before[-1], sent):
@@ -270,7 +293,9 @@ def nameless_volumes(notes: Annotations, events: Sequence[DoseEvent], has_mentio
         # agent such as "Proparacaine, povidone-iodine") makes it ambiguous.
         near = [i for i, e in enumerate(events) if e.sentence.end <= sent.start and not e.nameless
                 and e.sentence.paragraph == sent.paragraph and sent.line - e.sentence.line <= 3]
-        strengths = [(i, _strength_per_ml(notes, events[i])) for i in near if events[i].role in ("administered", "container", "inventory")]
+        # (a drug put on the surface, "3.5% lidocaine gel pledget", is no preparation a volume is drawn from)
+        strengths = [(i, _strength_per_ml(notes, events[i])) for i in near if events[i].role in ("administered", "container", "inventory")
+                     and not (events[i].routes and all(r.route == "topical" for r in events[i].routes))]
         strengths = [(i, st) for i, st in strengths if st is not None]
         if not strengths:
             continue
@@ -287,13 +312,17 @@ def nameless_volumes(notes: Annotations, events: Sequence[DoseEvent], has_mentio
             continue  # "Ranibizumab 0.5 mg/0.05 mL injected": the giving itself; the line below restates it
         # Amounts another drug took from this very line ("Proparacaine, povidone-iodine" above it)
         # are the line's, not that drug's own.
-        if any(not events[i].mention.same_drug(prepared.mention) and any(not sent.start <= a.start < sent.end for a in events[i].dose_amounts)
+        if any(not events[i].mention.same_drug(prepared.mention) and events[i].role != "other"
+               and any(not sent.start <= a.start < sent.end and not a.is_concentration for a in events[i].dose_amounts)
                for i in near if i > index):
             continue
         if not any(a.kind in (strength.kind, "volume") for a in amounts):
             continue
         # The line's own amounts, and the preparation's strength to convert a volume by.
-        routes = tuple(notes.routes_in(sent.start, sent.end)) or tuple(prepared.routes)
+        # "Injected intravitreally OD, 4.0 mm from limbus; 0.1 mL delivered": the clause before it on its line tells the route.
+        before = [x for x in notes.sentences if x.end <= sent.start and x.line == sent.line and not has_mention(x.start, x.end)][-1:]
+        routes = (tuple(notes.routes_in(sent.start, sent.end)) or tuple(r for x in before for r in notes.routes_in(x.start, x.end))
+                  or tuple(prepared.routes))
         out.append((NamelessGiving(
             mention=DrugMention(amounts[0].start, amounts[0].end, prepared.mention.name, prepared.mention.codes, prepared.mention.fuzzy),
             sentence=sent, amounts=(*amounts, strength), routes=routes, section=section_at(sections, sent.start)), index))
