@@ -18,6 +18,8 @@ def test_parse_common_descriptor_forms():
     f = parse_descriptor("J2778", "Injection, ranibizumab, 0.1 mg")
     assert f.unit_amount == 0.1
     # The ingredients' amounts in the order of the names: a unit is the combination.
+    # A brand as the segment after the drug may carry its product number.
+    assert parse_descriptor("J7320", "Hyaluronan or derivative, genvisc 850, for intra-articular injection, 1 mg").brands == ("genvisc 850",)
     f = parse_descriptor("J0714", "Injection, ceftazidime and avibactam, 0.5 g/0.125 g")
     assert (f.unit_amount, f.unit) == (0.625, "g")
 

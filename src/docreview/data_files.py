@@ -211,6 +211,7 @@ class ExtractCuesFile(_File):
     sedation_words: list[str] = Field(min_length=1)  # "titrated intravenous sedation": the route of ...
     medication_headers: list[str] = Field(min_length=1)  # ... the drugs listed under "MEDICATIONS:" for it
     giving_nouns: list[str] = Field(min_length=1)  # "infusion started", "injection given": the drug, unnamed
+    gloss_gap_words: list[str] = Field(default_factory=list)  # "GELSYN-3 (sodium hyaluronate)": a salt or release form between name and gloss
     mixture_nouns: list[str] = Field(default_factory=list)  # "combined suspension instilled": each drug mixed into it
     procedure_done: list[str] = Field(min_length=1)  # "tolerated both procedures well": a planned injection was done
     anesthesia_headers: list[str] = Field(min_length=1)  # "ANESTHESIA: Dorsal penile nerve block": the local anesthetic's route

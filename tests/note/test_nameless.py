@@ -258,3 +258,13 @@ def test_a_volume_delivered_after_the_injection_clause_is_the_vials_drug_past_su
     reading = read(note, kb.facts("J0178"), kb)
     assert reading.administration.state == "given" and reading.administration.dose_base == 2.0
     assert [r.route for e in reading.administration.given for r in e.routes] == ["intravitreal"]
+
+
+def test_an_oral_premedication_is_no_record_of_an_iv_infusion_that_names_no_drug(kb):
+    note = ("Infusion note - alemtuzumab, day 2 of 5\n"
+            "Premedication: cetirizine 10 mg PO; valacyclovir 500 mg PO BID (prophylaxis, ongoing).\n"
+            "Drug: LEMTRADA (alemtuzumab) 12 mg/1.2 mL single-dose vial, lot Q1; full 1.2 mL added to 100 mL NS.\n"
+            "09:25 IV infusion started via right forearm PIV; 13:30 complete.")
+    admin = read(note, kb.facts("J0202"), kb).administration
+    assert admin.state == "given" and admin.dose_base == 12.0
+    assert [e.nameless for e in admin.given] == [True]  # the infusion line is the giving, the vial line describes it

@@ -417,6 +417,30 @@ def test_a_preparation_line_mixes_the_drugs_a_nameless_mixture_then_gives(kb):
     assert [r.route for e in admin.given for r in e.routes] == ["intravesical"]
 
 
+def test_a_salt_or_a_dosage_form_between_a_name_and_its_gloss_keeps_them_one_mention(kb):
+    note = "Medication: EUFLEXXA (sodium hyaluronate 20 mg/2 mL) prefilled syringe - full syringe injected into the left knee joint."
+    events = read(note, kb.facts("J7323"), kb).note.events
+    assert len(events) == 1 and events[0].amounts
+    note = "Procedure: insertion of travoprost intracameral implant (iDose TR 75 mcg), right eye."
+    reading = read(note, kb.facts("J7355"), kb)
+    assert reading.administration.dose_base == pytest.approx(0.075)  # mg
+    assert [r.route for e in reading.administration.given for r in e.routes] == ["intraocular"]
+
+
+def test_a_billed_fluid_is_named_by_its_own_name(kb):
+    note = "3. 10% sodium chloride (hypertonic saline) 8 mL injected epidurally through the catheter."
+    admin = read(note, kb.facts("J7131"), kb).administration
+    assert admin.state == "given" and admin.dose_base == 8.0
+
+
+def test_a_volume_converts_by_the_strength_the_generic_name_carries_beside_the_product(kb):
+    note = ("Product: immune globulin intravenous, human-ifas 10% (PANZYGA), 0.4 g/kg every 3 weeks.\n"
+            "Weight 62.5 kg -> 25 g (250 mL).\n"
+            "Vials: 10 g/100 mL x3. 250 mL infused IV via PIV 0910-1150; the rest discarded.")
+    reading = read(note, kb.facts("J1576"), kb)
+    assert reading.administration.dose_base == 25000.0
+
+
 def test_a_drugless_line_after_a_mixture_of_two_drugs_is_not_read_as_one_drugs_dose(kb):
     note = "A syringe holding 2 cc of Kenalog-10 and 2 cc of 1% lidocaine was prepared; 1 cc of this was injected into the A1 pulley."
     assert read(note, kb.facts("J3301"), kb).administration.dose_base != 10.0

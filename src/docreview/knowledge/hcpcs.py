@@ -106,9 +106,13 @@ _QUALIFIER_RE = re.compile(r"(?:al|ed|ic|ous|ant|similar|ive|ble|ate|oc)$")
 
 def _bare_brand(segment: str, generics: frozenset[str]) -> bool:
     """The segment after the drug is one invented word, not a qualifier: a brand ("kcentra",
-    "berinert"), not "biosimilar", "lyophilized", "intravenous" or a generic."""
-    word = segment.strip().lower()
-    if not re.fullmatch(r"[a-z]{4,}", word) or _QUALIFIER_RE.search(word) or _NOT_BRAND_RE.search(word):
+    "berinert", "genvisc 850"), not "biosimilar", "lyophilized", "intravenous" or a generic."""
+    # A product number may follow the word: "gelsyn-3", "genvisc 850".
+    found = re.fullmatch(r"([a-z]{4,})(?:[- ]\d{1,4})?", segment.strip().lower())
+    if found is None:
+        return False
+    word = found.group(1)
+    if _QUALIFIER_RE.search(word) or _NOT_BRAND_RE.search(word):
         return False
     from docreview.note.vocab import english_words  # local: avoids an import cycle
 

@@ -13,7 +13,7 @@ from functools import lru_cache
 from typing import NamedTuple
 
 from docreview.data_files import DoseCuesFile, data_file_as
-from docreview.knowledge.facts import CodeFacts
+from docreview.knowledge.facts import CodeFacts, moiety, normalize_name
 from docreview.note.amounts import CONTAINER_AFTER_RE, UNIT_ALT, Amount, find_amounts
 from docreview.note.extract import DoseEvent, NoteFacts, dose_order, is_fluid_volume
 from docreview.note.phrases import alternation, pattern
@@ -81,9 +81,15 @@ def concentrations(events: list[DoseEvent], note: NoteFacts, facts: CodeFacts | 
     """Strengths a volume converts with: the administrations' own, the vial's, then the strength
     a product's name carries ("1 mL of Kenalog-40")."""
     own = [a for e in events for a in e.amounts if a.is_concentration and not _others_ratio(note.text, a, facts)]
+    # "immune globulin intravenous, human-slra 10% (ASCENIV)": the strength the drug's generic
+    # name carries in the product's own sentence.
+    drug = moiety(facts.drug) if facts is not None else ""
+    sentences = {e.sentence for e in events}
+    generic = [a for e in note.events if e not in events and e.sentence in sentences and drug
+               and normalize_name(e.mention.name).startswith(drug) for a in e.amounts if a.is_concentration]
     vials = [a for a, _ in note.waste.vial_contents if a.is_concentration]
     named = product_strengths(events, note.text, facts) if facts is not None else []
-    return own + vials + named
+    return own + generic + vials + named
 
 
 def _others_ratio(text: str, amount: Amount, facts: CodeFacts | None) -> bool:

@@ -61,7 +61,11 @@ def with_billed_vehicle_brands(text: str, facts: CodeFacts, found: list[DrugMent
     if not facts.vehicle:
         return found
     out = list(found)
-    for brand, code in [(b, f.code) for f in (facts, *family) for b in f.brands if _strength_fits(b, f.descriptor)]:
+    # The billed fluid by its own name too: "10% sodium chloride (hypertonic saline) 10 mL" under
+    # "hypertonic saline solution" ("solution" is how the descriptor counts it, not its name).
+    own = re.sub(r"\s+solution$", "", facts.drug)
+    names = [(own, facts.code)] if len(own.split()) > 1 else []
+    for brand, code in [*names, *((b, f.code) for f in (facts, *family) for b in f.brands if _strength_fits(b, f.descriptor))]:
         words = normalize_name(brand).split()
         if not words:
             continue

@@ -51,8 +51,14 @@ _CLOCK_RE = re.compile(r"(?:[01]\d|2[0-3]):?[0-5]\d")
 # "0600  GIVEN  4.5 g" is an entry of the row above: a charting word is no drug name.
 _NEW_ROW_RE = re.compile(r"^(?:(?:[01]\d|2[0-3]):?[0-5]\d\s+)?(?!(?:given|administered|admin|done|infused|not|held)\b)"
                          r"[A-Za-z][A-Za-z-]+(?:\s+[A-Za-z-]+)?\s+\d[\d,.]*\s*(?:mg|mcg|g|units?|ml)\b", re.IGNORECASE)
-# Between a name and its gloss: brackets, a slash, and at most a release form ("paliperidone palmitate ER (INVEGA SUSTENNA)").
-_GLOSS_GAP_RE = re.compile(r"[\s(),/-]{0,4}|[\s(),/-]*\b(?:er|xr|sr|la|xl|dr|hcl|depot)\b[\s(),/-]{1,4}", re.IGNORECASE)
+
+@cache
+def _gloss_gap_re() -> re.Pattern[str]:
+    """Between a name and its gloss: brackets, a slash, and at most two words of a release form,
+    salt or dosage form ("paliperidone palmitate ER (INVEGA SUSTENNA)", "GELSYN-3 (sodium
+    hyaluronate)", "travoprost intracameral implant (iDose TR 75 mcg)")."""
+    words = alternation(data_file_as("extract_cues.json", ExtractCuesFile).gloss_gap_words)
+    return re.compile(rf"[\s(),/-]{{0,4}}|[\s(),/-]*(?:\b{words}\b[\s(),/-]{{1,4}}){{1,2}}", re.IGNORECASE)
 # Where one administration ends and the next begins inside a sentence.
 # "was then administered": "then" after an auxiliary is the same clause's adverb.
 _CLAUSE_BREAK_RE = re.compile(r"(?<!\bwas)(?<!\bwere)(?<!\bis)(?<!\bare)(?<!\bbeen),?\s+(?:and\s+)?then\b|\s+followed\s+(?:by|with)\b|\s\+\s",
@@ -322,7 +328,7 @@ def _merge_adjacent(text: str, mentions: list[DrugMention], specific: Callable[[
             # palmitate ER (INVEGA SUSTENNA)") is one mention; a comma list of different drugs
             # ("TORADOL, PENICILLIN") is not.
             gloss = "(" in gap or "/" in gap or bool(prev.codes & mention.codes)
-            if _GLOSS_GAP_RE.fullmatch(gap) and gloss and "\n" not in gap:  # never across lines
+            if _gloss_gap_re().fullmatch(gap) and gloss and "\n" not in gap:  # never across lines
                 both = prev.codes & mention.codes
                 # Names of two different codes: the named product's ("midazolam (Seizalam)" is Seizalam).
                 named = [m.codes for m in (prev, mention) if m.codes and specific(m.codes)]

@@ -112,6 +112,12 @@ def nameless_givings(notes: Annotations, events: Sequence[DoseEvent], has_mentio
         if noun is None or (has_mention(sent.start, sent.end) and not _unnamed_mixture_clause(notes.text, noun, has_mention)):
             continue
         before = [e for e in pending if e.mention.end <= sent.start]
+        # "acyclovir 200 mg PO BID" listed among the premedications is no record of "IV infusion started".
+        stated = {r.route for r in notes.routes_in(sent.start, sent.end) if not r.implied}
+        if stated:
+            before = [e for e in before if not e.routes or stated & {r.route for r in e.routes}]
+        if not before:
+            continue
         record = before[-1].mention
         if notes.text[noun[0] : noun[1]].lower() in _mixture_nouns():
             # "Mixing: BCG 50 mg in 50 mL NS; Anktiva 400 mcg added to the BCG syringe" ... "combined
