@@ -107,6 +107,9 @@ _NEVER_CONDITIONS = {"needles"}  # "pins and needles": a word every procedure no
 _CUT_SHORT = re.compile(r"\b(?:of|with|without|in|and|or|due|to|for|the|by|on|from|following)$")
 
 
+_CHILD_QUALIFIER = re.compile(r"\b(?:affecting|site|right|left|bilateral|uncomplicated|initial|subsequent|sequela)$")
+
+
 def _usable_term(term: str) -> bool:
     return bool(term) and 1 <= len(term.split()) <= 5 and len(term) > 3 and not _DROP_TERM.match(term) and not _CUT_SHORT.search(term)
 
@@ -522,6 +525,19 @@ def build(shared: Path, embed: bool, cache: Path | None = None) -> dict:
                 for form in (f"{name} cancer", f"{name} carcinoma", f"cancer of the {site}", f"carcinoma of the {site}"):
                     vocab[form] |= cs
     conditions = sorted([term, minimal_prefixes(cs)] for term, cs in vocab.items())
+    # A named disease that only a subcategory's child spells out: "Fabry (-Anderson) disease"
+    # (E75.21 under "Sphingolipidosis"), "Pulmonary hypertension" (I27.2x). Short names only:
+    # the longer child descriptions add a site or a laterality, not a condition. A review lets
+    # these confirm a use of the drug, never refute one (a comorbidity this rare list names is
+    # no reason the note gives).
+    rare: dict[str, set[str]] = defaultdict(set)
+    for code, desc in icd.items():
+        term = clean_condition(desc)
+        if (len(code) == 5 and term not in vocab and _usable_term(term) and len(term.split()) <= 3
+                and not _NOT_A_CONDITION.search(term) and not _CHILD_QUALIFIER.search(term)):
+            # "Pulmonary hypertension, unspecified" (I27.20) names the category's condition (I27).
+            rare[term].add(code[:3] if re.search(r"\bunspecified\b", desc, re.IGNORECASE) else code)
+    rare_conditions = sorted([term, minimal_prefixes(cs)] for term, cs in rare.items())
     # Word stems of each code's description (those that differ from their parent's): lets the
     # review tell whether a note documents a claim's diagnosis in its own words.
     icd_stems: dict[str, str] = {}
@@ -549,6 +565,7 @@ def build(shared: Path, embed: bool, cache: Path | None = None) -> dict:
         "generics": sorted(generic_set),
         "symptom_sets": symptom_sets,
         "conditions": conditions,
+        "rare_conditions": rare_conditions,
         "icd_stems": icd_stems,
         "codes": dict(sorted(codes.items())),
     }

@@ -103,6 +103,7 @@ def test_protamine_after_documented_heparin_is_heparin_reversal(kb):
     ("Dx: SCC glottic larynx, T3N1M0; concurrent RT.", "J9060", "C32"),
     ("squamous cell carcinoma of the left tongue base", "J9060", "C01"),
     ("poorly differentiated carcinoma of the right breast", "J9060", "C50"),
+    ("45M, T1DM on a pump, glucose 398", "J1812", "E10"),
 ])
 def test_conditions_in_everyday_words_document_their_codes(kb, text, code, prefix):
     from docreview.note.reasons import find_reasons
@@ -186,3 +187,14 @@ def test_a_patient_sedated_with_the_drugs_listed_above_documents_procedural_seda
     note = ("MEDICATIONS: 1. Versed intravenously. 2. Demerol intravenously. PROCEDURE: Consent signed; the patient was "
             "sedated with the above medications and the scope was passed.")
     assert "procedural sedation" in {r.name for r in find_reasons(note, kb.facts("J2175")) if r.supports}
+
+
+def test_a_rare_disease_only_a_child_code_names_confirms_a_use_but_refutes_none(kb):
+    from docreview.note.reasons import find_reasons
+
+    # "Fabry (-Anderson) disease" is E75.21's own description; agalsidase beta has no known use list.
+    found = find_reasons("39M with Fabry disease, enzyme replacement every 2 weeks.", kb.facts("J0180"))
+    assert any(p.startswith("E75.2") or p.startswith("E752") for r in found for p in r.icd10), [(r.name, r.icd10) for r in found]
+    # Under a drug with known uses it is no reason against them: a comorbidity, not the indication.
+    found = find_reasons("39M with Fabry disease; ondansetron 4 mg IV for nausea.", kb.facts("J2405"))
+    assert not any(p.startswith("E75") for r in found for p in r.icd10), [(r.name, r.icd10) for r in found]

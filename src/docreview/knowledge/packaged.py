@@ -81,6 +81,7 @@ class PackagedKnowledge(PackagedHeader):
     """The whole file, validated at once: the build and the tests check it this way."""
 
     conditions: list[tuple[str, list[str]]] = Field(default_factory=list)
+    rare_conditions: list[tuple[str, list[str]]] = Field(default_factory=list)  # confirm a use, never refute one
     codes: dict[str, PackagedCode] = Field(default_factory=dict)
 
 
@@ -121,10 +122,15 @@ class ShippedKnowledge(PackagedHeader):
     model_config = ConfigDict(arbitrary_types_allowed=True)
     codes: CodeTable = Field(default_factory=lambda: CodeTable({}))
     conditions_json: bytes = b"[]"
+    rare_conditions_json: bytes = b"[]"
 
     @cached_property
     def conditions(self) -> list[tuple[str, list[str]]]:
         return TypeAdapter(list[tuple[str, list[str]]]).validate_json(self.conditions_json)
+
+    @cached_property
+    def rare_conditions(self) -> list[tuple[str, list[str]]]:
+        return TypeAdapter(list[tuple[str, list[str]]]).validate_json(self.rare_conditions_json)
 
 
 def _split(path: Path) -> dict[str, Any]:
@@ -132,6 +138,7 @@ def _split(path: Path) -> dict[str, Any]:
     raw = json.loads(gzip.decompress(path.read_bytes()))
     codes = raw.pop("codes", {})
     raw["conditions_json"] = json.dumps(raw.pop("conditions", [])).encode()
+    raw["rare_conditions_json"] = json.dumps(raw.pop("rare_conditions", [])).encode()
     raw["entries"] = {code: json.dumps(entry).encode() for code, entry in codes.items()}
     raw["columns"] = {field: {code: entry[field] for code, entry in codes.items() if field in entry} for field in _COLUMNS}
     return raw

@@ -10,6 +10,7 @@ timing, for any drug whose class fits the purpose.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import NamedTuple
@@ -81,6 +82,7 @@ class _Term(NamedTuple):
     name: str
     prefixes: tuple[str, ...]
     abbreviation: bool
+    confirms_only: bool = False  # a rare disease named only by an ICD-10-CM child code: confirms a use, refutes none
 
 
 class ConditionVocabulary:
@@ -105,10 +107,10 @@ class ConditionVocabulary:
         by_first: dict[str, list[_Term]] = {}
         seen: set[tuple[str, ...]] = set()
 
-        def add(words: tuple[str, ...], name: str, prefixes: tuple[str, ...], abbreviation: bool) -> None:
+        def add(words: tuple[str, ...], name: str, prefixes: tuple[str, ...], abbreviation: bool, confirms_only: bool = False) -> None:
             if words and words not in seen:
                 seen.add(words)
-                by_first.setdefault(words[0], []).append(_Term(words, name, prefixes, abbreviation))
+                by_first.setdefault(words[0], []).append(_Term(words, name, prefixes, abbreviation, confirms_only))
 
         # Hand-curated synonyms first: their names are the ones clinicians write.
         for cond in load_json("conditions.json")["conditions"]:
@@ -120,11 +122,16 @@ class ConditionVocabulary:
         for term, prefixes in packaged().conditions:
             if prefixes and not all(p.startswith(_EXTERNAL) for p in prefixes):
                 add(_words(term), term, tuple(prefixes), False)
+        for term, prefixes in packaged().rare_conditions:
+            if prefixes and not all(p.startswith(_EXTERNAL) for p in prefixes):
+                add(_words(term), term, tuple(prefixes), False, confirms_only=True)
         for terms in by_first.values():
             terms.sort(key=lambda t: -len(t.words))
         return by_first
 
-    def find(self, text: str) -> list[tuple[int, int, _Term]]:
+    def find(self, text: str, confirms: Callable[[tuple[str, ...]], bool] = lambda prefixes: True) -> list[tuple[int, int, _Term]]:
+        """`confirms(prefixes)`: whether a confirm-only term would confirm a use; one that would not
+        is passed over, so a shorter term at the same words still matches."""
         tokens = _expanded_tokens(text.lower())
         out = []
         i = 0
@@ -132,6 +139,8 @@ class ConditionVocabulary:
             hit = None
             for term in self._terms(tokens[i][0]):
                 n = len(term.words)
+                if term.confirms_only and not confirms(term.prefixes):
+                    continue
                 if tuple(t for t, _, _ in tokens[i : i + n]) == term.words:
                     start, end = tokens[i][1], tokens[i + n - 1][2]
                     if term.abbreviation and not diagnostic_position(text, start, end):
@@ -173,17 +182,17 @@ class ConditionVocabulary:
 
 def _pack(by_first: dict[str, list[_Term]]) -> dict[str, str]:
     """A line per term, its fields by tab: words (by space), name, ICD-10 prefixes (by comma),
-    "1" for an abbreviation."""
+    "1" for an abbreviation, "1" for a term that only confirms a use."""
     def line(term: _Term) -> str:
-        fields = (" ".join(term.words), term.name, ",".join(term.prefixes), "1" if term.abbreviation else "")
+        fields = (" ".join(term.words), term.name, ",".join(term.prefixes), "1" if term.abbreviation else "", "1" if term.confirms_only else "")
         return "\t".join(f.replace("\t", " ").replace("\n", " ") for f in fields)
 
     return {first: "\n".join(line(t) for t in terms) for first, terms in by_first.items()}
 
 
 def _unpack(line: str) -> _Term:
-    words, name, prefixes, abbreviation = line.split("\t")
-    return _Term(tuple(words.split(" ")), name, tuple(prefixes.split(",")) if prefixes else (), abbreviation == "1")
+    words, name, prefixes, abbreviation, confirms_only = line.split("\t")
+    return _Term(tuple(words.split(" ")), name, tuple(prefixes.split(",")) if prefixes else (), abbreviation == "1", confirms_only == "1")
 
 
 @lru_cache(maxsize=1)
@@ -321,8 +330,11 @@ def find_reasons(text: str, facts: CodeFacts) -> list[Reason]:
     for name, icd, pattern, curated in _own_terms(facts.code, own):
         for m in pattern.finditer(text):
             (found if curated else derived).append(Reason(m.start(), m.end(), name, icd, True, curated))
+    # A rare disease only an ICD-10-CM child code names confirms a use, or stands for a code with
+    # no known uses at all ("Fabry disease" under agalsidase beta); it never refutes one.
+    confirms = (lambda prefixes: True) if not facts.indications else (lambda prefixes: _supports(prefixes, facts))
     conditions = [Reason(start, end, term.name, term.prefixes, _supports(term.prefixes, facts), False)
-                  for start, end, term in condition_vocabulary().find(text)]
+                  for start, end, term in condition_vocabulary().find(text, confirms)]
     found.extend(conditions)
     # A derived name only fills a gap in the condition vocabulary ("candidemia"): where the
     # vocabulary reads the words ("severe pain", "schizophrenia, paranoid type"), its reading stands.
