@@ -215,6 +215,7 @@ class ExtractCuesFile(_File):
     mixture_nouns: list[str] = Field(default_factory=list)  # "combined suspension instilled": each drug mixed into it
     procedure_done: list[str] = Field(min_length=1)  # "tolerated both procedures well": a planned injection was done
     anesthesia_headers: list[str] = Field(min_length=1)  # "ANESTHESIA: Dorsal penile nerve block": the local anesthetic's route
+    general_anesthesia_routes: list[str] = Field(default_factory=list)  # "General via endotracheal tube": no local anesthetic's route
     tissue_inject_prefixes: list[str] = Field(min_length=1)  # a local anesthetic "injected" with no route: infiltrated
     route_owners: list[str] = Field(min_length=1)  # "IV fluids", "Topical Gelfoam": the route of that, not of a drug
     feeding_words: list[str] = Field(min_length=1)  # "fed EBM per os": the route of the feeding
@@ -234,6 +235,7 @@ class DoseCuesFile(_File):
     carriers: list[str] = Field(min_length=1)  # "diluted in NS 100 mL": a carrier volume, not the dose
     carrier_word_ends: list[str] = Field(min_length=1)
     carrier_after_strength: list[str] = Field(min_length=1)  # "in 0.9% NaCl 100 mL"
+    dosed_with: list[str] = Field(default_factory=list)  # "infiltrated with 10 mL": the drug's volume, no carrier's
     drip: list[str] = Field(min_length=1)  # a continuous infusion
     drip_prefixes: list[str] = Field(min_length=1)
     infused_total: list[str] = Field(min_length=1)  # "Pump total: 63 mL = 126 mg" (and "I&O")

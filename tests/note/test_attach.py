@@ -533,3 +533,20 @@ def test_sedation_provided_as_needed_was_given(kb):
     text = "Intravenous sedation was provided as needed with Versed and fentanyl during the implant."
     events = read_note(text, kb.facts("J3010"), kb).events
     assert {e.role for e in events} == {"administered"}
+
+
+def test_a_local_anesthetic_used_to_anesthetize_tissue_is_infiltrated(kb):
+    got = routes(kb, "Then 1% Xylocaine plain was used to anesthetize the skin over the mass.", "J2001")
+    assert got["Xylocaine"] == ["local infiltration"]
+    got = routes(kb, "The lesion was excised after anesthetizing the area with 0.5% Marcaine.", "J0665")
+    assert got["Marcaine"] == ["local infiltration"]
+
+
+def test_a_drug_instilled_subacromially_goes_into_the_bursa(kb):
+    assert routes(kb, "Portals closed. 0.25% Marcaine was instilled subacromially.", "J0665")["Marcaine"] == ["bursa"]
+
+
+def test_the_airway_of_a_general_anesthetic_is_no_route_of_the_local_anesthetic(kb):
+    note = ("ANESTHESIA: General via endotracheal tube.\n"
+            "PROCEDURE: The brow was injected with 2 cc of 1% Xylocaine with 1:100,000 epinephrine.")
+    assert routes(kb, note, "J2004")["Xylocaine"] == ["local infiltration"]

@@ -441,6 +441,13 @@ def test_a_volume_converts_by_the_strength_the_generic_name_carries_beside_the_p
     assert reading.administration.dose_base == 25000.0
 
 
+def test_a_ratio_mixtures_volume_after_its_parts_is_shared_and_an_additive_is_no_part(kb):
+    note = ("Using a 1:1 mix of 1% lidocaine with 1:200,000 epinephrine and 0.5% bupivacaine, the port sites "
+            "were infiltrated with 10 mL total.")
+    assert read(note, kb.facts("J2004"), kb).administration.dose_base == 50.0  # 5 mL of 1%
+    assert read(note, kb.facts("J0665"), kb).administration.dose_base == 25.0  # 5 mL of 0.5%
+
+
 def test_a_drugless_line_after_a_mixture_of_two_drugs_is_not_read_as_one_drugs_dose(kb):
     note = "A syringe holding 2 cc of Kenalog-10 and 2 cc of 1% lidocaine was prepared; 1 cc of this was injected into the A1 pulley."
     assert read(note, kb.facts("J3301"), kb).administration.dose_base != 10.0

@@ -34,6 +34,7 @@ class _Patterns(NamedTuple):
     """The patterns built from data/dose_cues.json: the words there, the structure here."""
 
     diluent: re.Pattern[str]
+    dosed_with: re.Pattern[str]
     drip: re.Pattern[str]
     infused_total: re.Pattern[str]
     next_site: re.Pattern[str]
@@ -50,6 +51,7 @@ def _patterns() -> _Patterns:
         # "diluted in NS 100 mL", "in 0.9% NaCl 250 mL": a carrier's name, then maybe its strength, before the volume.
         diluent=pattern(rf"(?:\b{alternation(cues.carriers)}|{alternation(cues.carrier_word_ends)})\s*(?:\d+\s*%\s*)?"
                          rf"(?:{alternation(cues.carrier_after_strength)}\s+)?$"),
+        dosed_with=pattern(rf"\b{alternation(cues.dosed_with)}\s+with\s*$"),
         drip=pattern(rf"\b(?:{alternation(cues.drip)}|{alternation(cues.drip_prefixes)}\w*)\b"),
         # "Pump total: 63 mL = 126 mg", "infused 150 mL (300 mg)", "I&O: 150 mL = 600 mg": the amount
         # a rate-based infusion delivered, stated without the drug's name on the lines after it.
@@ -70,10 +72,12 @@ _OF_AFTER_RE = re.compile(r"\s*of\b", re.IGNORECASE)
 
 def _is_diluent(text: str, amount: Amount) -> bool:
     """'diluted in NS 100 mL', 'in 250 mL D5W', 'added to 100 mL NS': a carrier volume, not the
-    drug's dose ('injected with 3 mL of 1% lidocaine' is the drug's own volume)."""
+    drug's dose ('injected with 3 mL of 1% lidocaine', 'infiltrated with 10 mL' are the drug's own volume)."""
     if amount.kind != "volume":
         return False
-    return ((bool(_patterns().diluent.search(text[max(0, amount.start - 20) : amount.start])) and not _OF_AFTER_RE.match(text, amount.end))
+    before = text[max(0, amount.start - 20) : amount.start]
+    patterns = _patterns()
+    return ((bool(patterns.diluent.search(before)) and not _OF_AFTER_RE.match(text, amount.end) and not patterns.dosed_with.search(before))
             or (amount.bag_volume_ml is None and is_fluid_volume(text, amount)))  # "10 mL in 100 mL NS": the NS is the bag's
 
 

@@ -95,6 +95,7 @@ class _Patterns(NamedTuple):
     sedation: re.Pattern[str]
     medication_headers: frozenset[str]
     anesthesia_headers: frozenset[str]
+    general_anesthesia_routes: frozenset[str]
     procedure_done: re.Pattern[str]
     fluid_after: re.Pattern[str]
 
@@ -164,6 +165,7 @@ def _patterns() -> _Patterns:
         sedation=pattern(rf"\b{alternation(cues.sedation_words)}\b"),
         procedure_done=pattern(rf"\b{alternation(cues.procedure_done)}\b"),
         anesthesia_headers=frozenset(" ".join(h.lower().split()) for h in cues.anesthesia_headers),
+        general_anesthesia_routes=frozenset(cues.general_anesthesia_routes),
         medication_headers=frozenset(cues.medication_headers),
     )
 
@@ -689,7 +691,7 @@ def _anesthesia_routes(notes: Annotations, secs: list[SectionSpan], events: list
     route; a route beside a drug in the field is that drug's, not the field's."""
     headers = _patterns().anesthesia_headers
     fields = [s for s in secs if " ".join(s.header.lower().split()) in headers]
-    routes = [r for s in fields for r in notes.routes_in(s.start, s.end) if not r.implied
+    routes = [r for s in fields for r in notes.routes_in(s.start, s.end) if not r.implied and r.route not in _patterns().general_anesthesia_routes
               and not any(e.sentence.start <= r.start < e.sentence.end for e in events)]
     if len({r.route for r in routes}) != 1:
         return
@@ -919,7 +921,8 @@ def _volume_to_the_base_drug(text: str, events: list[DoseEvent]) -> None:
 def _mixture_shares(text: str, events: list[DoseEvent]) -> None:
     """'A total of 10 mL ... a 70/30 mixture of 2% Xylocaine and 0.75% bupivacaine': each drug of a
     ratio mixture gets its share of the mixture's volume (7 mL of Xylocaine, 3 mL of bupivacaine).
-    The parts are the first two drugs named after the ratio that are given."""
+    The parts are the first two drugs named after the ratio that are given, an additive by dilution
+    ratio aside."""
     for m in _RATIO_MIXTURE_RE.finditer(text):
         parts = [int(m.group(1)), int(m.group(2))]
         if sum(parts) == 0:
@@ -927,12 +930,22 @@ def _mixture_shares(text: str, events: list[DoseEvent]) -> None:
         sent = next((e.sentence for e in events if e.sentence.start <= m.start() < e.sentence.end), None)
         if sent is None:
             continue
-        named = [e for e in events if e.sentence == sent and e.mention.start > m.end() and e.role == "administered"][:2]
+        named: list[DoseEvent] = []
+        for e in events:
+            if e.sentence != sent or e.mention.start <= m.end() or e.role != "administered":
+                continue
+            if named and _WITH_GAP_RE.match(text[named[-1].mention.end : e.mention.start]) and _RATIO_NEAR_RE.search(
+                    text, named[-1].mention.end, e.mention.end):
+                continue  # "1% Xylocaine with 1:100,000 epinephrine": the additive of the part before it
+            named.append(e)
+        named = named[:2]
         if len(named) != 2:
             continue
         # The mixture's volume: "a total of 15 cc of 1:1 mixture of 0.5% Marcaine and 1% lidocaine"
-        # names it once, before the ratio; each drug takes its share even where none is attached to it.
-        volumes = [a for e in named for a in e.amounts if a.kind == "volume" and is_dose(a) and a.start < m.start()]
+        # names it once, before the ratio, or after both parts ("... injected with approximately 7 mL
+        # total"); each drug takes its share even where none is attached to it.
+        volumes = ([a for e in named for a in e.amounts if a.kind == "volume" and is_dose(a) and a.start < m.start()]
+                   or [a for e in named for a in e.amounts if a.kind == "volume" and is_dose(a) and a.start > named[-1].mention.end])
         for event, part in zip(named, parts, strict=True):
             share = part / sum(parts)
             own = [a for a in event.amounts if a.kind == "volume" and is_dose(a)]
@@ -1273,7 +1286,8 @@ def _preceding_routes(notes: Annotations, sents, mentions, sent) -> list[RouteMa
                 is_dose(a) for a in notes.amounts_in(prev.start, prev.end)):
             break
         # "INFUSION FLOWSHEET - mFOLFOX6": a title's implied route names the kind of visit, not a premed's route.
-        found = [r for r in notes.routes_in(prev.start, prev.end) if not (r.implied and prev.line == 0) and not _owned_route(notes.text, prev, r)]
+        found = [r for r in notes.routes_in(prev.start, prev.end) if not (r.implied and prev.line == 0) and not _owned_route(notes.text, prev, r)
+                 and not _general_anesthesia_field(notes, prev, r)]
         if found and any(m.end <= found[0].start for m in mentions.in_span(prev.start, prev.end)):
             # "2. Clopidogrel (Plavix) 225 mg PO" before "3. Promethazine 12.5 mg", "Omnipaque was
             # injected into the facet" before the Marcaine: a route written after a drug is that drug's.
@@ -1281,6 +1295,13 @@ def _preceding_routes(notes: Annotations, sents, mentions, sent) -> list[RouteMa
         if found:
             return found
     return []
+
+
+def _general_anesthesia_field(notes: Annotations, sent: Sentence, route: RouteMatch) -> bool:
+    """'ANESTHESIA: General via endotracheal tube.': the airway of the anesthetic, no drug's route."""
+    section = section_at(list(notes.sections), sent.start)
+    return (section is not None and " ".join(section.header.lower().split()) in _patterns().anesthesia_headers
+            and route.route in _patterns().general_anesthesia_routes)
 
 
 def _owned_route(text: str, sent: Sentence, route: RouteMatch) -> bool:
