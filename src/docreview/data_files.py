@@ -262,6 +262,7 @@ class AmountCuesFile(_File):
     not_a_strength_after_prefixes: list[str] = Field(min_length=1)
     removed_fluid: list[str] = Field(min_length=1)  # "aspirated 10 mL": out of the patient, never a dose
     calculated: list[str] = Field(min_length=1)  # "(calc 2.73 mg) - capped at 2 mg": a formula's figure, not the dose
+    bounds: list[str] = Field(default_factory=list)  # "no more than 500 mg": a limit, not an amount given
 
 
 class DrugLexiconFile(_File):

@@ -204,3 +204,12 @@ def test_a_discard_participle_after_a_comma_tells_of_the_amount_before_it():
 def test_fluid_drained_with_its_volume_in_parentheses_is_not_an_amount_given():
     text = "Bladder drained (60 mL residual), then the suspension was instilled."
     assert spans(text, Annotations(text, sentences(text)).amounts) == []
+
+
+def test_a_limit_is_no_amount_given_but_what_a_vial_contains_is_a_content():
+    from docreview.note.amounts import find_amounts, is_dose
+
+    text = "Total lidocaine kept at no more than 300 mg."
+    assert [is_dose(a) for a in find_amounts(text)] == [False]
+    text = "Each vial contains not more than 120 mg of protein."
+    assert [is_dose(a) for a in find_amounts(text)] == [True]

@@ -268,3 +268,10 @@ def test_an_oral_premedication_is_no_record_of_an_iv_infusion_that_names_no_drug
     admin = read(note, kb.facts("J0202"), kb).administration
     assert admin.state == "given" and admin.dose_base == 12.0
     assert [e.nameless for e in admin.given] == [True]  # the infusion line is the giving, the vial line describes it
+
+
+def test_vials_named_by_their_drug_hold_the_drug_and_the_line_below_gives_the_made_up_volume(kb):
+    note = ("Admixture (pharmacy): 2 x 20 mg mitomycin vials + hydrogel -> 2 mg/mL, 20 mL total (40 mg).\n"
+            "Instilled 12 mL (24 mg) through the nephrostomy into the renal pelvis; tube clamped 2 h.")
+    admin = read(note, kb.facts("C9064"), kb).administration
+    assert admin.state == "given" and admin.dose_base == 24.0

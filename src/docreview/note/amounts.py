@@ -66,6 +66,7 @@ def _num(text: str) -> float:
     return float(text.replace(",", ""))
 
 
+_CONTAINS_RE = re.compile(r"\bcontain(?:s|ing|ed)?\b", re.IGNORECASE)
 CONTAINER_AFTER_RE = re.compile(r"\s*(?:single[- ]dose\s+|single[- ]use\s+|multi[- ]?dose\s+|sdv\s+|mdv\s+|glass\s+)?(?:vials?|ampules?|ampoules?|bottles?|sdvs?|mdvs?)\b", re.IGNORECASE)
 
 
@@ -80,6 +81,7 @@ class _Patterns(NamedTuple):
     gauge_site_before: re.Pattern[str]
     percent: re.Pattern[str]
     calculated: re.Pattern[str]
+    bound: re.Pattern[str]
 
 
 @lru_cache(maxsize=1)
@@ -112,6 +114,7 @@ def _patterns() -> _Patterns:
         percent=pattern(rf"(?<![\w.])(?P<num>{NUM})\s*%"
                          rf"(?!\s*(?:{alternation(cues.not_a_strength_after)}\b|{alternation(cues.not_a_strength_after_prefixes)}))"),
         calculated=pattern(rf"{phrases(cues.calculated)}\s*(?:[:=~]|is|of)?\s*$"),
+        bound=pattern(rf"{phrases(cues.bounds)}\s*$"),
     )
 
 
@@ -163,7 +166,10 @@ def find_amounts(text: str, start: int = 0, end: int | None = None) -> list[Amou
                 kind=kind,
                 per_kg=per == "kg" and not per2,
                 rate=rate,
-                is_range=bool(m.group("lo")),
+                # "no more than 500 mg": a limit is a range from nothing to it, no amount given.
+                # ("each vial contains not more than 120 mg" is what a vial holds, read as a content.)
+                is_range=bool(m.group("lo")) or (bool(_patterns().bound.search(text, max(0, m.start() - 24), m.start()))
+                                                 and not _CONTAINS_RE.search(text, max(0, m.start() - 40), m.start())),
                 multiplier=int(m.group("mult")) if m.group("mult") else 1,
                 per_volume_ml=per_volume,
                 volume_stated=bool(m.group("pnum")),

@@ -499,6 +499,7 @@ def read_note(text: str, facts: CodeFacts, kb: KnowledgeBase) -> NoteFacts:
     for event in events:
         event.dates = _giving_dates(notes, event)
         event.earlier_day = _on_another_counted_day(notes, event)
+    _vials_named_by_their_drug(text, events)
     for event, (role, described) in zip(events, assign_roles(text, events, notes), strict=True):
         event.role, event.described_as = role, described
     _dose_from_container(events)
@@ -868,6 +869,16 @@ _RATIO_MIXTURE_RE = re.compile(r"\b(\d{1,2})\s*[/:]\s*(\d{1,2})\s+(?:mixture|mix
 
 # "a 10 cc mixture made of 4.5 cc of 1% lidocaine/4.5 cc of 0.5% Marcaine": the mixture's volume.
 _MIXTURE_AFTER_RE = re.compile(r"\s+(?:of\s+)?(?:(?:a|the)\s+)?(?:mixture|mix|cocktail)\b", re.IGNORECASE)
+
+
+def _vials_named_by_their_drug(text: str, events: list[DoseEvent]) -> None:
+    """'2 x 40 mg mitomycin vials': an amount written before the drug's name that a container word
+    follows is what each container holds, not a dose."""
+    for event in events:
+        if not CONTAINER_AFTER_RE.match(text, event.mention.end):
+            continue
+        event.amounts = [replace(a, container=True) if a.kind != "volume" and not a.container and not text[a.end : event.mention.start].strip()
+                         else a for a in event.amounts]
 
 
 def _drop_mixture_totals(text: str, events: list[DoseEvent]) -> None:

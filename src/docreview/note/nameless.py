@@ -342,6 +342,10 @@ def _strength_per_ml(notes: Annotations, event: DoseEvent) -> tuple[Amount, Amou
         if a.is_concentration and a.kind != "volume" and a.per_volume_ml:
             return a, None
     sentence = notes.amounts_in(event.sentence.start, event.sentence.end)
+    # "2 x 40 mg mitomycin vials + hydrogel -> 4 mg/mL, 20 mL total": the strength it was made up to.
+    made_to = [a for a in sentence if a.start > event.mention.end and a.is_concentration and a.kind != "volume" and a.per_volume_ml]
+    if made_to and any(a.container for a in event.amounts):
+        return made_to[0], None
     for a, b in zip(sentence, sentence[1:], strict=False):
         if (a.kind in ("mass", "units") and is_dose(a) and b.kind == "volume" and b.total > 0
                 and _MADE_UP_IN_RE.fullmatch(notes.text, a.end, b.start)):
