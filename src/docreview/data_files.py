@@ -177,6 +177,7 @@ class ReasonCuesFile(_File):
     timing_relations: list[str] = Field(min_length=1)
     procedure_events: list[str] = Field(min_length=1)
     off_label: list[str] = []  # "off-label for ACE-I angioedema": the note itself says the use is not a labelled one
+    test_nouns: list[str] = []  # "STRESS TEST", "pregnancy test": a condition word naming a test is no reason
 
 
 class ExtractCuesFile(_File):

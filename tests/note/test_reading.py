@@ -471,3 +471,9 @@ def test_a_bare_number_before_a_route_written_out_is_the_dose(kb):
     for route in ("IM", "intramuscularly"):
         note = f"Plan: toradol 30 {route} given R glute at 1320 (30 mg/mL 1 mL SDV, entire dose)."
         assert read(note, kb.facts("J1885"), kb).administration.dose_base == 30.0, route
+
+
+def test_a_note_that_says_the_patient_is_an_inpatient_is_an_inpatient_stay(kb):
+    note = "RAPID RESPONSE, 4 North. Pt is an inpatient, day 3 for pneumonia.\n0210 Calcium gluconate 1 g IV."
+    assert read(note, kb.facts("J0610"), kb).note.inpatient is not None
+    assert read("Seen as an outpatient; would be an inpatient procedure elsewhere.", kb.facts("J0610"), kb).note.inpatient is None

@@ -104,6 +104,7 @@ def test_protamine_after_documented_heparin_is_heparin_reversal(kb):
     ("squamous cell carcinoma of the left tongue base", "J9060", "C01"),
     ("poorly differentiated carcinoma of the right breast", "J9060", "C50"),
     ("45M, T1DM on a pump, glucose 398", "J1812", "E10"),
+    ("here for his HIV pre-exposure prophylaxis injection, every 2 months", "J0739", "Z29"),
 ])
 def test_conditions_in_everyday_words_document_their_codes(kb, text, code, prefix):
     from docreview.note.reasons import find_reasons
@@ -198,3 +199,10 @@ def test_a_rare_disease_only_a_child_code_names_confirms_a_use_but_refutes_none(
     # Under a drug with known uses it is no reason against them: a comorbidity, not the indication.
     found = find_reasons("39M with Fabry disease; ondansetron 4 mg IV for nausea.", kb.facts("J2405"))
     assert not any(p.startswith("E75") for r in found for p in r.icd10), [(r.name, r.icd10) for r in found]
+
+
+def test_a_condition_word_that_names_a_test_is_no_reason(kb):
+    from docreview.note.reasons import find_reasons
+
+    found = find_reasons("PROCEDURE: Exercise stress test (Bruce protocol), 9 minutes.", kb.facts("J2785"))
+    assert not any("stress" in r.name for r in found), [(r.name, r.icd10) for r in found]

@@ -131,7 +131,8 @@ def _patterns() -> _Patterns:
             rf"\b(?:the\s+)?same\s+{alternation(cues.same_procedure)}\s+(?:was|were)\s+(?:then\s+)?{alternation(cues.same_procedure_done)}\b"
             rf"|\b(?:this|the\s+{alternation(cues.repeated_procedure)})\s+was\s+(?:then\s+)?repeated\s+(?:at|on|in)\b"),
         partial=pattern(rf"\b(?:{alternation(cues.partial)}|{alternation(cues.partial_prefixes)}\w*)\b"),
-        inpatient=pattern(rf"\b(?:admitted\s+(?:as\s+)?(?:an\s+)?inpatient|inpatient\s+{alternation(cues.inpatient_stay)}"
+        inpatient=pattern(rf"\b(?:admitted\s+(?:as\s+)?(?:an\s+)?inpatient|(?:is|was|remains)\s+(?:an\s+)?inpatient\b(?!\s+(?:basis|procedure|surgery))"
+                           rf"|inpatient\s+{alternation(cues.inpatient_stay)}"
                            rf"|admit(?:ted)?\s+to\s+(?:the\s+)?{alternation(cues.admitted_to)})\b"),
         # "injected", "infiltrated", "instilled"; an "INJECTATE USED:" header says the same.
         injects=pattern(rf"\b(?:{alternation(cues.inject_prefixes)}\w*|{alternation(cues.injects)})\b"),

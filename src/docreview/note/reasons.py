@@ -30,6 +30,8 @@ _LINE_OPENING_RE = re.compile(r"[ \t]*(?:[-*\u2022]|\d+[.)])?[ \t]*")
 _EXTERNAL = ("V", "W", "X", "Y")  # external causes are never a reason for a drug
 
 _CUES = data_file_as("reason_cues.json", ReasonCuesFile)
+# "EXERCISE STRESS TEST", "pregnancy test negative": the condition's word names a test.
+_TEST_AFTER_RE = re.compile(rf"\s+{phrases(_CUES.test_nouns)}", re.IGNORECASE) if _CUES.test_nouns else re.compile(r"(?!)")
 # A reason tied to the administration: "for seizures", "indication: CAP", "dx: G40.909".
 _LINK_RE = re.compile(rf"{phrases(_CUES.link)}[^.;\n]{{0,60}}$", re.IGNORECASE)
 # Where an ambiguous abbreviation is a diagnosis: a Dx-type line, or right after a linking word.
@@ -334,7 +336,7 @@ def find_reasons(text: str, facts: CodeFacts) -> list[Reason]:
     # no known uses at all ("Fabry disease" under agalsidase beta); it never refutes one.
     confirms = (lambda prefixes: True) if not facts.indications else (lambda prefixes: _supports(prefixes, facts))
     conditions = [Reason(start, end, term.name, term.prefixes, _supports(term.prefixes, facts), False)
-                  for start, end, term in condition_vocabulary().find(text, confirms)]
+                  for start, end, term in condition_vocabulary().find(text, confirms) if not _TEST_AFTER_RE.match(text, end)]
     found.extend(conditions)
     # A derived name only fills a gap in the condition vocabulary ("candidemia"): where the
     # vocabulary reads the words ("severe pain", "schizophrenia, paranoid type"), its reading stands.
