@@ -550,3 +550,8 @@ def test_the_airway_of_a_general_anesthetic_is_no_route_of_the_local_anesthetic(
     note = ("ANESTHESIA: General via endotracheal tube.\n"
             "PROCEDURE: The brow was injected with 2 cc of 1% Xylocaine with 1:100,000 epinephrine.")
     assert routes(kb, note, "J2004")["Xylocaine"] == ["local infiltration"]
+
+
+def test_a_drug_put_into_the_nasal_cavity_goes_by_the_nose(kb):
+    got = routes(kb, "Cotton pledgets soaked with 4 mL of 4% lidocaine were inserted into the left nasal cavity.", "J2001")
+    assert got["lidocaine"] == ["intranasal"]
