@@ -477,3 +477,10 @@ def test_a_note_that_says_the_patient_is_an_inpatient_is_an_inpatient_stay(kb):
     note = "RAPID RESPONSE, 4 North. Pt is an inpatient, day 3 for pneumonia.\n0210 Calcium gluconate 1 g IV."
     assert read(note, kb.facts("J0610"), kb).note.inpatient is not None
     assert read("Seen as an outpatient; would be an inpatient procedure elsewhere.", kb.facts("J0610"), kb).note.inpatient is None
+
+
+def test_a_products_ingredients_spelled_out_after_its_dose_are_its_composition(kb):
+    note = "0800 Avycaz (ceftazidime-avibactam) 1.25 g (ceftazidime 1 g / avibactam 0.25 g) IV over 2 h via PICC."
+    reading = read(note, kb.facts("J0714"), kb)
+    assert len(reading.note.events) == 1
+    assert reading.administration.dose_base == 1250.0

@@ -383,7 +383,7 @@ def read_note(text: str, facts: CodeFacts, kb: KnowledgeBase) -> NoteFacts:
     found = with_billed_labeler(text, facts, lexicon.find(text, fuzzy_targets=targets))
     found = lexicon.with_combinations(text, _merge_adjacent(text, with_billed_vehicle_brands(text, facts, found, kb.family(facts)),
                                                             partial(_product_codes, kb), partial(_names_a_brand, kb)))
-    mentions = _MentionIndex(_without_unit_qualifiers(text, _without_carriers(text, found)))
+    mentions = _MentionIndex(_without_composition(text, _without_unit_qualifiers(text, _without_carriers(text, found))))
     events: list[DoseEvent] = []
     line_times = cache(lambda bounds: find_times(text, *bounds))  # one scan per line, however many drugs it names
     for idx, sent in enumerate(sents):
@@ -1076,6 +1076,27 @@ def _without_unit_qualifiers(text: str, found: list[DrugMention]) -> list[DrugMe
                 and _PER_VOLUME_AFTER_RE.match(text, m.end) and "\n" not in text[head.end : m.start] and m.start - head.end <= 60):
             continue
         out.append(m)
+    return out
+
+
+_AMOUNT_THEN_OPEN_RE = re.compile(rf"\)?\s*{NUM}\s*(?:{UNIT_ALT})\s*\($", re.IGNORECASE)
+
+
+def _without_composition(text: str, found: list[DrugMention]) -> list[DrugMention]:
+    """'Avycaz (ceftazidime-avibactam) 2.5 g (ceftazidime 2 g / avibactam 0.5 g) IV': the names in
+    a parenthesis right after a product's dose that are that product's own ingredients spell out
+    what the dose holds; they are no drug mentions of their own."""
+    out: list[DrugMention] = []
+    head: DrugMention | None = None
+    for m in found:
+        if head is not None:
+            opened = text.rfind("(", head.end, m.start)
+            parts = set(normalize_name(head.name).replace("/", " ").split())
+            if (opened >= 0 and _AMOUNT_THEN_OPEN_RE.fullmatch(text, head.end, opened + 1) and ")" not in text[opened:m.start]
+                    and "\n" not in text[head.end : m.start] and set(normalize_name(m.name).split()) <= parts):
+                continue
+        out.append(m)
+        head = m
     return out
 
 
