@@ -199,6 +199,9 @@ def test_a_discard_participle_after_a_comma_tells_of_the_amount_before_it():
 
     text = "left in the 80 mg vial: 2.8 mL = 56 mg, discarded to pharmaceutical waste."
     assert [text[a.start : a.end] for a, _ in read_waste(text).discarded] == ["2.8 mL", "56 mg"]
+    # A verb that tells its own amount leaves the dose before the comma alone.
+    text = "Ceftriaxone 1 g IVPB from a 2 g vial, discarded remaining 1 g."
+    assert [a.start for a, _ in read_waste(text).discarded] == [text.rindex("1 g")]
 
 
 def test_fluid_drained_with_its_volume_in_parentheses_is_not_an_amount_given():

@@ -84,9 +84,11 @@ def read_waste(text: str) -> WasteFacts:
         # (a comma with no space after it is a thousands separator: "2,280 mg")
         clause = max(text.rfind(sep, start, m.start()) + len(sep) - 1 for sep in (";", ". ", "\n", ":", ", "))
         start = max(start, clause + 1)
-        if not text[start : m.start()].strip() and text[max(0, start - 2) : start].strip() == ",":
+        clause_end = min((i for i in (text.find(sep, m.end()) for sep in (";", ". ", "\n", ", ")) if i >= 0), default=len(text))
+        if (not text[start : m.start()].strip() and text[max(0, start - 2) : start].strip() == ","
+                and not find_amounts(text, m.end(), clause_end)):
             # "left in the 80 mg vial: 2.8 mL = 56 mg, discarded to waste": the verb opens its clause
-            # after a comma and tells of the amount just before it.
+            # after a comma and tells of the amount just before it ("..., discarded remaining 1 g" tells its own).
             lo = max(0, start - 40)
             start = max(lo, max(text.rfind(sep, lo, start - 2) + len(sep) for sep in (";", ". ", "\n", ":", ", ")))
         for amount in find_amounts(text, start, m.start()):
