@@ -28,9 +28,11 @@ def check_route(ctx: CheckContext) -> Outcome:
     # "inhaled one dose by mouth": an oral word beside the code's own route is how that route was taken.
     if oral and "oral" not in allowed and not any(vocab.fits(r, allowed) or r in accepted for r in found if r != "oral"):
         ev_oral = [line_evidence(note, r.start, r.end) for r in oral[:1]]
-        kind = "an injection code" if set(allowed) <= set(vocab.injection_routes) else f"billed for {', '.join(sorted(allowed))}"
+        injection = set(allowed) <= set(vocab.injection_routes)
+        kind = "an injection code" if injection else f"billed for {', '.join(sorted(allowed))}"
         f = make_finding(ctx, "RTE003", f"The dose is documented as oral; {facts.code} is {kind}.", ev_oral)
-        return Outcome(Status.inconsistent, f"oral route under {'an injection code' if kind.startswith('an') else 'a non-oral code'}", ev_oral, [f])
+        summary = "oral route under an injection code" if injection else "oral route under a non-oral code"
+        return Outcome(Status.inconsistent, summary, ev_oral, [f])
     bad = [r for r in found if not vocab.fits(r, allowed) and r not in accepted]
     if bad and not any(vocab.fits(r, allowed) for r in found):
         allowed_text = ", ".join(sorted(allowed))
