@@ -19,7 +19,7 @@ from docreview.note.amounts import Amount, find_amounts
 from docreview.note.context import Modifier, find_modifiers
 from docreview.note.dates import DateMention, DayMarker, date_headings, find_dates, find_day_markers, note_days
 from docreview.note.phrases import alternation
-from docreview.note.text import SectionSpan, Sentence, Token, tokens
+from docreview.note.text import SectionSpan, Sentence, Token, section_at, tokens
 from docreview.note.vocab import RouteMatch, route_vocabulary
 
 
@@ -79,6 +79,10 @@ class Annotations:
         while k >= 0 and self.sentences[k].end > start:  # the sentence that holds `start` itself
             k -= 1
         return self.sentences[k] if k >= 0 else None
+
+    def section_at(self, pos: int) -> SectionSpan | None:
+        """The section `pos` stands in (a header's own line counts as its section)."""
+        return section_at(self.sections, pos)
 
     def neighbours(self, section: SectionSpan) -> list[SectionSpan]:
         """The sections right before and after `section`."""

@@ -13,7 +13,7 @@ from functools import lru_cache
 from typing import NamedTuple
 
 from docreview.data_files import DoseCuesFile, data_file_as
-from docreview.knowledge.facts import CodeFacts, moiety, normalize_name
+from docreview.knowledge.facts import CodeFacts, normalize_name
 from docreview.note.amounts import CONTAINER_AFTER_RE, UNIT_ALT, Amount, find_amounts
 from docreview.note.extract import DoseEvent, NoteFacts, dose_order, is_fluid_volume
 from docreview.note.phrases import alternation, pattern
@@ -87,7 +87,7 @@ def concentrations(events: list[DoseEvent], note: NoteFacts, facts: CodeFacts | 
     own = [a for e in events for a in e.amounts if a.is_concentration and not _others_ratio(note.text, a, facts)]
     # "immune globulin intravenous, human-slra 10% (ASCENIV)": the strength the drug's generic
     # name carries in the product's own sentence.
-    drug = moiety(facts.drug) if facts is not None else ""
+    drug = facts.moiety if facts is not None else ""
     sentences = {e.sentence for e in events}
     generic = [a for e in note.events if e not in events and e.sentence in sentences and drug
                and normalize_name(e.mention.name).startswith(drug) for a in e.amounts if a.is_concentration]

@@ -87,7 +87,7 @@ def with_billed_labeler(text: str, facts: CodeFacts, found: list[DrugMention]) -
     The salt does not tell products apart ("Cefepime 2 g - Baxter" under "cefepime hydrochloride (baxter)")."""
     if not facts.labelers or not facts.product_specific:
         return found
-    drug = moiety(facts.drug)
+    drug = facts.moiety
     makers = re.compile(r"\b(?:" + "|".join(r"[\s.-]*".join(map(re.escape, normalize_name(m).split())) for m in facts.labelers) + r")\b",
                         re.IGNORECASE)
     same_drug = [m for m in found if moiety(m.name) == drug and facts.code not in m.codes]

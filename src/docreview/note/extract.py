@@ -1332,7 +1332,7 @@ def _preceding_routes(notes: Annotations, sents, mentions, sent) -> list[RouteMa
 
 def _general_anesthesia_field(notes: Annotations, sent: Sentence, route: RouteMatch) -> bool:
     """'ANESTHESIA: General via endotracheal tube.': the airway of the anesthetic, no drug's route."""
-    section = section_at(list(notes.sections), sent.start)
+    section = notes.section_at(sent.start)
     return (section is not None and " ".join(section.header.lower().split()) in _patterns().anesthesia_headers
             and route.route in _patterns().general_anesthesia_routes)
 

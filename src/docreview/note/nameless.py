@@ -64,13 +64,12 @@ def _unnamed_mixture_clause(text: str, noun: tuple[int, int], has_mention: Calla
     return not has_mention(lo, hi)
 
 
-def _giving_noun(notes: Annotations, sent: Sentence) -> tuple[int, int] | None:
-    """The span of the noun that stands for the drug, when the sentence reports a giving (in words,
-    or charted with a stated route as a timed row, "0901 test dose 0.2 mcg IV", or under an
-    administration header, "ADMINISTRATION: IV infusion via L AC PIV, 10:10-11:12")."""
+def _giving_noun(notes: Annotations, sent: Sentence, section: SectionSpan | None) -> tuple[int, int] | None:
+    """The span of the noun that stands for the drug, when the sentence (in `section`) reports a
+    giving (in words, or charted with a stated route as a timed row, "0901 test dose 0.2 mcg IV",
+    or under an administration header, "ADMINISTRATION: IV infusion via L AC PIV, 10:10-11:12")."""
     toks, mods = notes.context(sent)
     categories = {m.rule.category for m in mods}
-    section = section_at(list(notes.sections), sent.start)
     charted = (bool(TIMED_LINE_RE.match(notes.text, sent.start, sent.end)) or (section is not None and section.kind == "administration")) and any(
         not r.implied for r in notes.routes_in(sent.start, sent.end))
     if not ("ADMINISTERED" in categories or charted) or categories & _NOT_HERE:
@@ -106,9 +105,10 @@ def nameless_givings(notes: Annotations, events: Sequence[DoseEvent], has_mentio
         return []
     found: list[NamelessGiving] = []
     for sent in notes.sentences:
-        if sent.start < pending[0].mention.end or _listed_away(section_at(sections, sent.start)):
+        section = notes.section_at(sent.start)
+        if sent.start < pending[0].mention.end or _listed_away(section):
             continue
-        noun = _giving_noun(notes, sent)
+        noun = _giving_noun(notes, sent, section)
         if noun is None or (has_mention(sent.start, sent.end) and not _unnamed_mixture_clause(notes.text, noun, has_mention)):
             continue
         before = [e for e in pending if e.mention.end <= sent.start]

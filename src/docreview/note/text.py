@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -307,7 +307,7 @@ def _section_end(text: str, content_start: int, double_spaced: bool = False) -> 
     return len(text)
 
 
-def section_at(spans: list[SectionSpan], pos: int) -> SectionSpan | None:
+def section_at(spans: Sequence[SectionSpan], pos: int) -> SectionSpan | None:
     # A header's own line counts as its section ("Home meds: Keppra 500 mg").
     for span in spans:
         if span.start - len(span.header) - 2 <= pos < span.end:
