@@ -593,3 +593,22 @@ def test_a_dose_given_by_the_transferring_facility_is_not_given_here(kb):
 def test_a_last_dose_told_with_a_place_of_this_visit_is_still_history(kb):
     text = "Declines today's shot. Last Prolia 60 mg SC given 04/18 in clinic (dose #6)."
     assert ("Prolia", "historical") in roles_of(kb, text, "J0897")
+
+
+def test_a_flowsheet_row_marked_not_given_after_its_dot_leader_is_not_a_giving(kb):
+    text = ("PREMEDS:\n0930  cetirizine 10 mg PO ............ GIVEN  RN/TB\n"
+            "----  methylprednisolone 40 mg IV ....... NOT GIVEN - dropped from the order set by Dr. Obi\n")
+    assert [r for _, r in roles_of(kb, text, "J2920")] == ["administered", "deferred"]
+
+
+def test_a_dose_kept_for_another_day_is_not_given_today(kb):
+    text = "Port to be locked with heparin 500 units (5 mL of 100 units/mL) at the last pump disconnect -- not today."
+    assert [r for _, r in roles_of(kb, text, "J1642")] == ["deferred"]
+
+
+def test_a_clause_turned_by_a_terminator_is_not_asked_for_by_the_sentence_opener(kb):
+    text = ("I would not add oxycodone right now as he is already on three drugs for the pain (naproxen, "
+            "duloxetine, and pregabalin from his PCP).")
+    roles = dict(roles_of(kb, text, "J2270"))
+    assert roles["oxycodone"] == "requested"
+    assert roles["naproxen"] == roles["pregabalin"] == "historical"

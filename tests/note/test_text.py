@@ -189,3 +189,12 @@ def test_a_conjunction_after_a_full_stop_opens_no_sentence_in_a_note_written_in_
 
     text = "MY ORDERS INCLUDED ALBUTEROL Q. 2H. AND LEVAQUIN 500 MG IV. PATIENT TRANSFERRED."
     assert len(sentences(text)) == 2
+
+
+def test_a_dot_leader_ties_a_flowsheet_row_but_an_ellipsis_may_end_a_sentence():
+    from docreview.note.text import sentences
+
+    row = "1015  methylprednisolone 125 mg IV ......... NOT GIVEN - dropped from the order set by Dr. Obi"
+    assert len(sentences(row)) == 1
+    told = "Pt drowsy after the dose... She woke at 1400."
+    assert len(sentences(told)) == 2

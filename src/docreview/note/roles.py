@@ -110,13 +110,15 @@ class _Window:
     toks: list[Token]
     first: int  # the mention's token indices in toks
     last: int
+    turned: bool = False  # a ConText terminator ("but", "as he is") stands before the mention
 
 
 def _window(toks_of: _Tokens, event: DoseEvent) -> _Window:
     toks = toks_of.sentence_of(event)
     first = next((i for i, t in enumerate(toks) if t.end > event.mention.start), len(toks))
     last = max((i for i, t in enumerate(toks) if t.start < event.mention.end), default=first)
-    return _Window(toks, first, max(first, last))
+    turned = any(m.rule.category == "TERMINATE" and m.last < first for m in toks_of.notes.context(event.sentence)[1])
+    return _Window(toks, first, max(first, last), turned)
 
 
 def _clause(w: _Window) -> list[Token]:
@@ -475,7 +477,10 @@ def _context_role(text: str, w: _Window, event: DoseEvent, cues: RoleCues, now: 
     # A sentence or clause that opens with one ("I recommended that he be treated with Bactrim
     # ..., bacitracin", "..., I would initiate ... Fragmin ... or Lovenox") asks for every drug it names.
     body = [t for t in w.toks[: w.first + 1] if event.section is None or t.start >= event.section.start]  # past a header
-    asked = any(_asks(toks, cues) for toks in (w.toks[max(0, w.first - 12) : w.first + 1], body[:4], _clause(w)[:4]))
+    # A ConText terminator between an opener and the drug turns the sentence to another subject: "I
+    # would not prescribe methadone ... as he is already on five medications (Celebrex, ...)".
+    asked = _asks(w.toks[max(0, w.first - 12) : w.first + 1], cues) or (
+        not w.turned and any(_asks(toks, cues) for toks in (body[:4], _clause(w)[:4])))
     # "Lidocaine 5% patch recommended nightly": the recommendation after the drug, in its clause.
     asked = asked or ("ADMINISTERED" not in cats and _has_any([t for t in _clause(w) if t.start >= w.toks[w.last].end][:6], cues.request_after))
     if asked and ("ADMINISTERED" not in cats or not event.times):
