@@ -178,3 +178,11 @@ def test_a_descriptor_that_names_no_drug_gives_no_drug_name(lexicon):
 def test_a_lab_abbreviation_with_a_percent_is_no_unknown_drug():
     text = "Labs: Hgb 11.8, TSAT 24%, ferritin 412."
     assert find_unknown_drugs(text, []) == []
+
+
+def test_twin_codes_of_one_generic_descriptor_share_a_brand_no_other_code_lists(lexicon):
+    text = "Lemtrada 12 mg IV over 4 h. Darzalex Faspro 1,800 mg SC."
+    found = {text[m.start : m.end]: m.codes for m in lexicon.find(text)}
+    assert {"J0202", "Q9979"} <= found["Lemtrada"]  # both "Injection, alemtuzumab, 1 mg"
+    # C9476 ("daratumumab, 10 mg", J9145's twin) lists the brand, but J9144 is its code: J9145 gets none of it.
+    assert "J9144" in found["Darzalex Faspro"] and "J9145" not in found["Darzalex Faspro"]

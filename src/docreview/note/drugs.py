@@ -143,12 +143,19 @@ def _index(kb: KnowledgeBase) -> dict[str, list[_Entry]]:
     # Twin codes (a C-code and its J-code, one descriptor) name one drug: each carries the other's
     # generic names, so "Zerbaxa (ceftolozane ...)" keeps J0695 when only C9452 lists "ceftolozane".
     twins: dict[str, list[CodeFacts]] = {}
+    brand_codes: dict[str, set[str]] = {}
     for facts in kb.all_facts():
+        for brand in facts.brands:
+            brand_codes.setdefault(brand, set()).add(facts.code)
         twins.setdefault(" ".join((facts.descriptor or facts.code).lower().split()), []).append(facts)
     for group in twins.values():
         codes = {f.code for f in group} if len(group) <= _MAX_TWINS else set()
+        # Twins whose descriptor names no product (Q9979 and J0202, "alemtuzumab, 1 mg") are one
+        # product under two codes: a brand either lists is both codes' ("Lemtrada"), unless a code
+        # outside the twins lists it too (C9476's "Darzalex Faspro" is J9144's product).
+        generic_twins = len(codes) > 1 and not any(f.product_specific for f in group)
         for facts in group:
-            brands = set(facts.brands)
+            brands = {b for b in facts.brands if not generic_twins or brand_codes[b] - codes}
             for name in facts.names():
                 words = tuple(normalize_name(name).split())
                 if name == facts.drug and _plain_word(words):
