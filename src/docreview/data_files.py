@@ -56,6 +56,7 @@ class HeaderWordGroup(Record):
     kind: Literal["administration", "not_given", "plan", "history", "reason", "neutral"]
     category: str
     words: list[str]
+    unless: list[str] = Field(default_factory=list)  # "Pump history": the device's log of this infusion
 
 
 class SectionsFile(_File):

@@ -275,3 +275,13 @@ def test_vials_named_by_their_drug_hold_the_drug_and_the_line_below_gives_the_ma
             "Instilled 12 mL (24 mg) through the nephrostomy into the renal pelvis; tube clamped 2 h.")
     admin = read(note, kb.facts("C9064"), kb).administration
     assert admin.state == "given" and admin.dose_base == 24.0
+
+
+def test_a_line_that_opens_with_the_giving_verb_and_a_route_gives_the_ordered_product(kb):
+    note = ("Cell product: remestemcel-L (Ryoncil), ordered 2 x 10^6 cells/kg; two bags thawed at the bedside.\n"
+            "Premed: diphenhydramine 1 mg/kg IV 15 min prior.\n"
+            "1405-1420 infused IV via L chest port, no filter, by gravity per protocol.\n")
+    reading = read(note, kb.facts("J3402"), kb)
+    assert reading.administration.state == "given"
+    giving = next(e for e in reading.note.events if e.nameless)
+    assert reading.text[giving.mention.start : giving.mention.end] == "infused"

@@ -484,3 +484,15 @@ def test_a_products_ingredients_spelled_out_after_its_dose_are_its_composition(k
     reading = read(note, kb.facts("J0714"), kb)
     assert len(reading.note.events) == 1
     assert reading.administration.dose_base == 1250.0
+
+
+def test_the_product_named_as_used_makes_the_generic_name_that_product(kb):
+    note = ("| Pemetrexed 500 mg/m2 | 950 mg | IV | 1050-1100 | given |\n"
+            "Pharmacy: Pemfexy (pemetrexed injection 25 mg/mL) dispensed in place of the lyophilized product.\n"
+            "Pemfexy 500 mg/20 mL vials x2 (1,000 mg). Leftover 2 mL (50 mg) wasted by pharmacy.")
+    admin = read(note, kb.facts("J9304"), kb).administration
+    assert admin.state == "given" and admin.dose_base == 950
+    assert [note[e.mention.start : e.mention.end] for e in admin.counted] == ["Pemetrexed"]  # the vials hold it
+    # The brand told as unavailable names no product: the generic given is another code's.
+    other = read("Pemfexy not stocked; pemetrexed 950 mg IV given 1050-1100.", kb.facts("J9304"), kb).administration
+    assert other.state == "other_drug"

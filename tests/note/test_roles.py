@@ -612,3 +612,20 @@ def test_a_clause_turned_by_a_terminator_is_not_asked_for_by_the_sentence_opener
     roles = dict(roles_of(kb, text, "J2270"))
     assert roles["oxycodone"] == "requested"
     assert roles["naproxen"] == roles["pregabalin"] == "historical"
+
+
+def test_an_order_received_is_an_order_and_the_verified_giving_is_the_dose(kb):
+    text = ("Order received: ertapenem 1 g IV daily x 5 days for the abscess.\n"
+            "Given: ertapenem 500 mg IV over 30 min via PICC (renal dose per pharmacist).")
+    assert [r for _, r in roles_of(kb, text, "J1335")] == ["ordered", "administered"]
+
+
+def test_a_table_row_marked_not_due_is_not_given(kb):
+    text = ("| Drug | Dose | Route | Status |\n| Methotrexate 15 mg | weekly | SC | given |\n"
+            "| Cyanocobalamin 1,000 mcg | q9 weeks | IM | not due |")
+    assert dict(roles_of(kb, text, "J3420"))["Cyanocobalamin"] == "deferred"
+
+
+def test_a_participle_after_the_comma_speaks_of_the_drug_before_it(kb):
+    text = "Cell product: remestemcel-L (Ryoncil), ordered 2 x 10^6 cells/kg."
+    assert [r for _, r in roles_of(kb, text, "J3402")] == ["ordered"]

@@ -96,6 +96,8 @@ def test_a_header_the_table_does_not_list_speaks_by_its_words():
     assert classify_header("Prior treatment OS") == ("history", "HISTORICAL")
     # "30 min prior" is before the infusion, not the patient's history
     assert classify_header("Premeds 30 min prior") == ("neutral", "NEUTRAL")
+    # the pump's log of this infusion, not the patient's history
+    assert classify_header("Pump history at stop") == ("neutral", "NEUTRAL")
     assert classify_header("PACU orders") == ("plan", "PLAN")
     assert classify_header("Allergy clinic") == ("neutral", "NEUTRAL")  # a clinic's name is no allergy list
     assert classify_header("History of present illness")[0] == "administration"  # the table still wins

@@ -107,7 +107,11 @@ def categories_for(
             # separates the items of a list the modifier ends: "given epinephrine, lidocaine,
             # amiodarone and intubated in the field".
             # A negation set off at the end of a list line reaches the whole line.
-            in_scope = mod.first - last <= rule.max_scope and not any(i in commas for i in gap if not _listed(toks, others, last, i))
+            # A participle that opens the clause right after the comma speaks of the drug before it
+            # ("remestemcel-L (Ryoncil), ordered 2 x 10^6 cells/kg"); another drug after it takes it forward.
+            told_of = mod.first - 1 if not any(a > mod.last for a, _ in others) else None
+            in_scope = mod.first - last <= rule.max_scope and not any(
+                i in commas for i in gap if not _listed(toks, others, last, i) and i != told_of)
             verdict = text is not None and rule.category == "NOT_GIVEN" and _verdict_on_the_line(toks, mod, text)
             if (in_scope or verdict) and not any(i in stops for i in gap):
                 found.add(rule.category)

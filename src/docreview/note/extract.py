@@ -501,6 +501,7 @@ def read_note(text: str, facts: CodeFacts, kb: KnowledgeBase) -> NoteFacts:
         event.dates = _giving_dates(notes, event)
         event.earlier_day = _on_another_counted_day(notes, event)
     _vials_named_by_their_drug(text, events)
+    _generic_names_the_named_product(facts, events)
     for event, (role, described) in zip(events, assign_roles(text, events, notes), strict=True):
         event.role, event.described_as = role, described
     _dose_from_container(events)
@@ -529,7 +530,9 @@ def read_note(text: str, facts: CodeFacts, kb: KnowledgeBase) -> NoteFacts:
         for other in events:  # the giving line's amounts are that drug's, not a drug named above it
             if other is not events[index] and not other.mention.same_drug(events[index].mention):
                 other.amounts = [a for a in other.amounts if not giving.sentence.start <= a.start < giving.sentence.end]
-    givings = nameless_givings(notes, events, mentions.any_in)
+    # "Injected intravitreally OS; 0.05 mL delivered": the volume's line is the one giving.
+    givings = [g for g in nameless_givings(notes, events, mentions.any_in)
+               if not any(v.sentence.line == g.sentence.line and v.mention.same_drug(g.mention) for v, _ in volumes)]
     for giving in givings:
         for event in events:  # "Xiaflex 0.9 mg vial reconstituted ..." then "the 0.58 mg dose injected": the vial line describes
             if event.described_as and event.role == "administered" and event.mention.same_drug(giving.mention):
@@ -870,6 +873,25 @@ _RATIO_MIXTURE_RE = re.compile(r"\b(\d{1,2})\s*[/:]\s*(\d{1,2})\s+(?:mixture|mix
 
 # "a 10 cc mixture made of 4.5 cc of 1% lidocaine/4.5 cc of 0.5% Marcaine": the mixture's volume.
 _MIXTURE_AFTER_RE = re.compile(r"\s+(?:of\s+)?(?:(?:a|the)\s+)?(?:mixture|mix|cocktail)\b", re.IGNORECASE)
+
+
+def _generic_names_the_named_product(facts: CodeFacts, events: list[DoseEvent]) -> None:
+    """A product-specific code's brand named as the product used (not as one unavailable) makes
+    the generic name elsewhere in the note that product: "Pemetrexed 960 mg IV" in the regimen
+    table, then "formulary product is Pemfexy ... Pemfexy 500 mg/20 mL vials x2"."""
+    if not facts.product_specific or not facts.brands:
+        return
+    brands = {normalize_name(b) for b in facts.brands}
+    generic = {facts.moiety, normalize_name(facts.drug)}
+
+    def parts(event: DoseEvent) -> set[str]:
+        return {normalize_name(p) for p in event.mention.name.split(" / ")}
+
+    if not any(facts.code in e.mention.codes and not parts(e).isdisjoint(brands) and "NOT_GIVEN" not in e.categories for e in events):
+        return
+    for event in events:
+        if facts.code not in event.mention.codes and parts(event) <= generic:
+            event.mention = replace(event.mention, codes=event.mention.codes | {facts.code})
 
 
 def _vials_named_by_their_drug(text: str, events: list[DoseEvent]) -> None:

@@ -69,14 +69,23 @@ def _giving_noun(notes: Annotations, sent: Sentence, section: SectionSpan | None
     giving (in words, or charted with a stated route as a timed row, "0901 test dose 0.2 mcg IV",
     or under an administration header, "ADMINISTRATION: IV infusion via L AC PIV, 10:10-11:12")."""
     toks, mods = notes.context(sent)
-    categories = {m.rule.category for m in mods}
     charted = (bool(TIMED_LINE_RE.match(notes.text, sent.start, sent.end)) or (section is not None and section.kind == "administration")) and any(
         not r.implied for r in notes.routes_in(sent.start, sent.end))
-    if not ("ADMINISTERED" in categories or charted) or categories & _NOT_HERE:
+    if not (any(m.rule.category == "ADMINISTERED" for m in mods) or charted):
         return None
     nouns = _giving_nouns() | _mixture_nouns()
-    noun = next((t for t in toks if t.text in nouns), None)
-    return (noun.start, noun.end) if noun is not None else None
+    span = next(((k, k) for k, t in enumerate(toks) if t.text in nouns), None)
+    if span is None:
+        # "1020-1035 infused IV via R chest CVC": a sentence with no subject that opens with the
+        # giving verb, and states its route, speaks of the record's drug.
+        opening = next((k for k, t in enumerate(toks) if t.text[:1].isalpha()), None)
+        verb = next((m for m in mods if m.rule.category == "ADMINISTERED" and m.first == opening), None)
+        if verb is not None and any(not r.implied for r in notes.routes_in(sent.start, sent.end)):
+            span = (verb.first, verb.last)
+    # What negates, plans or dates the giving must reach it ("..., no filter, gravity per protocol" does not).
+    if span is None or categories_for(toks, mods, *span, text=notes.text) & _NOT_HERE:
+        return None
+    return toks[span[0]].start, toks[span[1]].end
 
 
 @dataclass(frozen=True)

@@ -98,8 +98,9 @@ def _section_table() -> dict[str, tuple[str, str]]:
 
 
 @lru_cache(maxsize=1)
-def _header_words() -> tuple[tuple[frozenset[str], tuple[str, str]], ...]:
-    return tuple((frozenset(g["words"]), (g["kind"], g["category"])) for g in load_json("sections.json").get("header_words", []))
+def _header_words() -> tuple[tuple[frozenset[str], frozenset[str], tuple[str, str]], ...]:
+    return tuple((frozenset(g["words"]), frozenset(g.get("unless", ())), (g["kind"], g["category"]))
+                 for g in load_json("sections.json").get("header_words", []))
 
 
 _BEFORE_NOW_RE = re.compile(r"\b\d+\s*(?:min|mins|minutes|h|hr|hrs|hours)\.?\s+(?:prior|before)\b")
@@ -124,7 +125,8 @@ def classify_header(header: str) -> tuple[str, str]:
             return found
     # A header the table does not list speaks by its words: "Treatment history", "PACU orders".
     words = set(re.findall(r"[a-z]+", key))
-    return next((kind for group, kind in _header_words() if not words.isdisjoint(group)), ("neutral", "NEUTRAL"))
+    return next((kind for group, unless, kind in _header_words() if not words.isdisjoint(group) and words.isdisjoint(unless)),
+                ("neutral", "NEUTRAL"))
 
 
 def _known_header(header: str) -> bool:
