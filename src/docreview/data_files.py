@@ -212,6 +212,7 @@ class ExtractCuesFile(_File):
     carried_in: list[str] = Field(min_length=1)  # ... after "in", "diluted in": no drug mention of its own
     sedation_words: list[str] = Field(min_length=1)  # "titrated intravenous sedation": the route of ...
     medication_headers: list[str] = Field(min_length=1)  # ... the drugs listed under "MEDICATIONS:" for it
+    draw_words: list[str] = Field(min_length=1)  # "Drew 0.48 mL (240 mcg). Given subcut ...": the giving's dose
     giving_nouns: list[str] = Field(min_length=1)  # "infusion started", "injection given": the drug, unnamed
     gloss_gap_words: list[str] = Field(default_factory=list)  # "GELSYN-3 (sodium hyaluronate)": a salt or release form between name and gloss
     mixture_nouns: list[str] = Field(default_factory=list)  # "combined suspension instilled": each drug mixed into it

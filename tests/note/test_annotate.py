@@ -216,3 +216,18 @@ def test_a_limit_is_no_amount_given_but_what_a_vial_contains_is_a_content():
     assert [is_dose(a) for a in find_amounts(text)] == [False]
     text = "Each vial contains not more than 120 mg of protein."
     assert [is_dose(a) for a in find_amounts(text)] == [True]
+
+
+def test_a_total_of_the_discarded_amounts_told_before_it_is_no_more_waste():
+    from docreview.note.waste import read_waste
+
+    text = ("Vial residual 0.5 mL (2 mg) discarded at prep.\n"
+            "Bag returned with 40 mL (12 mg) discarded + 2 mg vial residual = 14 mg total wasted.")
+    assert sorted(a.value for a, _ in read_waste(text).discarded if a.kind == "mass") == [2.0, 12.0]
+
+
+def test_what_a_multiple_dose_vial_holds_is_a_container_not_a_dose():
+    from docreview.note.amounts import find_amounts
+
+    text = "Ogivri 420 mg MULTIPLE-DOSE vial reconstituted."
+    assert [a.container for a in find_amounts(text, 0, len(text))] == [True]

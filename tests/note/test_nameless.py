@@ -285,3 +285,23 @@ def test_a_line_that_opens_with_the_giving_verb_and_a_route_gives_the_ordered_pr
     assert reading.administration.state == "given"
     giving = next(e for e in reading.note.events if e.nameless)
     assert reading.text[giving.mention.start : giving.mention.end] == "infused"
+
+
+def test_the_drawn_dose_on_the_giving_line_is_the_dose_of_the_unnamed_giving(kb):
+    note = ("Nplate (romiplostim) 250 mcg single-dose vial reconstituted with 0.72 mL SWFI = 500 mcg/mL.\n"
+            "Drew 0.36 mL (180 mcg). Given subcut R abdomen 09:40 by RN.\n"
+            "Remaining 70 mcg in vial discarded.")
+    admin = read(note, kb.facts("J2802"), kb).administration
+    assert admin.state == "given" and admin.dose_base == pytest.approx(0.18)  # mg
+
+
+def test_a_reconstitution_fluid_is_no_giving_and_an_infused_line_gives_the_route(kb):
+    note = ("Pharmacy: Ogivri 420 mg multiple-dose vial (reconstituted 0815 with 20 mL bacteriostatic water; 21 mg/mL). "
+            "19 mL (399 mg) added to NS 250 mL.\n"
+            "Vial returned to the refrigerator.\n"
+            "1000-1030 infused IV via port.")
+    reading = read(note, kb.facts("Q5114"), kb)
+    water = next(e for e in reading.note.events if e.mention.name == "bacteriostatic water")
+    assert water.role == "other"
+    assert reading.administration.dose_base == 399
+    assert {r.route for e in reading.administration.counted for r in e.routes} == {"intravenous"}

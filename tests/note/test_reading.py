@@ -496,3 +496,23 @@ def test_the_product_named_as_used_makes_the_generic_name_that_product(kb):
     # The brand told as unavailable names no product: the generic given is another code's.
     other = read("Pemfexy not stocked; pemetrexed 950 mg IV given 1050-1100.", kb.facts("J9304"), kb).administration
     assert other.state == "other_drug"
+
+
+def test_a_dose_line_under_the_title_is_the_order_the_body_giving_fulfils(kb):
+    note = ("INFUSION NOTE - Poteligeo (mogamulizumab) cycle 3\n"
+            "Wt 70 kg. Dose 1 mg/kg = 70 mg.\n"
+            "1000 infusion started L hand PIV. 1030 infiltration, infusion stopped.\n"
+            "Mogamulizumab actually infused: 100 mL x 0.28 mg/mL = 28 mg.")
+    admin = read(note, kb.facts("J9204"), kb).administration
+    assert admin.dose_base == 28
+
+
+def test_the_bag_of_a_continuous_infusion_told_on_another_line_is_no_dose(kb):
+    note = ("Argatroban continuous IV infusion per nomogram. Wt 70 kg.\n"
+            "Premixed argatroban 250 mg/250 mL (1 mg/mL) hung by nursing.\n"
+            "Rate 2 mcg/kg/min = 8.4 mL/h.")
+    admin = read(note, kb.facts("C9121"), kb).administration
+    assert admin.dose_base is None and "amount infused" in admin.needed
+    # A daily dose is no drip: its prefilled syringe given SC is the dose.
+    note = "Order: tbo-filgrastim 5 mcg/kg/day SC.\nGranix 300 mcg/0.5 mL prefilled syringe, full syringe given SC 0840."
+    assert read(note, kb.facts("J1447"), kb).administration.dose_base == pytest.approx(0.3)  # mg

@@ -67,7 +67,7 @@ def _num(text: str) -> float:
 
 
 _CONTAINS_RE = re.compile(r"\bcontain(?:s|ing|ed)?\b", re.IGNORECASE)
-CONTAINER_AFTER_RE = re.compile(r"\s*(?:single[- ]dose\s+|single[- ]use\s+|multi[- ]?dose\s+|sdv\s+|mdv\s+|glass\s+)?(?:vials?|ampules?|ampoules?|bottles?|sdvs?|mdvs?)\b", re.IGNORECASE)
+CONTAINER_AFTER_RE = re.compile(r"\s*(?:single[- ]dose\s+|single[- ]use\s+|multi(?:ple)?[- ]?dose\s+|sdv\s+|mdv\s+|glass\s+)?(?:vials?|ampules?|ampoules?|bottles?|sdvs?|mdvs?)\b", re.IGNORECASE)
 
 
 class _Patterns(NamedTuple):

@@ -36,6 +36,7 @@ class _Patterns(NamedTuple):
     diluent: re.Pattern[str]
     dosed_with: re.Pattern[str]
     drip: re.Pattern[str]
+    continuous: re.Pattern[str]  # drip words without the prefixes: another giving told as a continuous infusion
     infused_total: re.Pattern[str]
     next_site: re.Pattern[str]
     single_dose_device: re.Pattern[str]
@@ -53,6 +54,7 @@ def _patterns() -> _Patterns:
                          rf"(?:{alternation(cues.carrier_after_strength)}\s+)?$"),
         dosed_with=pattern(rf"\b{alternation(cues.dosed_with)}\s+with\s*$"),
         drip=pattern(rf"\b(?:{alternation(cues.drip)}|{alternation(cues.drip_prefixes)}\w*)\b"),
+        continuous=pattern(rf"\b{alternation(cues.drip)}\b"),
         # "Pump total: 63 mL = 126 mg", "infused 150 mL (300 mg)", "I&O: 150 mL = 600 mg": the amount
         # a rate-based infusion delivered, stated without the drug's name on the lines after it.
         infused_total=pattern(rf"\b(?:{alternation(cues.infused_total)}|i\s*&\s*o)\b"
@@ -128,8 +130,17 @@ def product_strengths(events: list[DoseEvent], text: str, facts: CodeFacts) -> l
 
 
 def is_drip(note: NoteFacts, event: DoseEvent) -> bool:
-    """A continuous infusion: dosed by a rate of drug, or called a drip ("gtt", "titrate")."""
-    return any(a.rate and a.kind != "volume" for a in event.amounts) or bool(_patterns().drip.search(note.text, event.sentence.start, event.sentence.end))
+    """A continuous infusion: dosed by a rate of drug, or called a drip ("gtt", "titrate"), here or
+    in another giving of the drug in its paragraph ("Argatroban continuous IV infusion per
+    nomogram." then "Premixed argatroban 250 mg/250 mL hung": the bag of that drip)."""
+    if any(a.rate and a.kind != "volume" for a in event.amounts) or _patterns().drip.search(note.text, event.sentence.start, event.sentence.end):
+        return True
+    # Another giving tells a continuous infusion only by its words or a rate per minute or hour
+    # (not "5 mcg/kg/day", not "titrated" boluses).
+    return any(_patterns().continuous.search(note.text, e.sentence.start, e.sentence.end)
+               or any(a.rate and a.kind != "volume" and _RATE_TIME_RE.search(note.text, a.start, a.end) for a in e.amounts)
+               for e in note.events
+               if e is not event and e.given and e.mention.same_drug(event.mention) and e.sentence.paragraph == event.sentence.paragraph)
 
 
 def _infused_total(note: NoteFacts, event: DoseEvent) -> list[Amount]:

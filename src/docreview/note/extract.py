@@ -33,6 +33,7 @@ from docreview.note.nameless import (
     nameless_totals,
     nameless_volumes,
     table_givings,
+    vehicle_of_another,
 )
 from docreview.note.normalize import NUMBER_WORDS
 from docreview.note.phrases import alternation, pattern, phrases
@@ -504,6 +505,12 @@ def read_note(text: str, facts: CodeFacts, kb: KnowledgeBase) -> NoteFacts:
     _generic_names_the_named_product(facts, events)
     for event, (role, described) in zip(events, assign_roles(text, events, notes), strict=True):
         event.role, event.described_as = role, described
+    for event in events:
+        # "reconstituted with 20 mL bacteriostatic water": the vial's vehicle, no giving ("with
+        # dextrose 50% 25 g IV", dosed by mass, is one).
+        if (event.role == "administered" and facts.code not in event.mention.codes and vehicle_of_another(event, events)
+                and all(a.kind == "volume" for a in event.dose_amounts)):
+            event.role = "other"
     _dose_from_container(events)
     _drop_mixture_totals(text, events)
     _volume_to_the_base_drug(text, events)
@@ -1209,7 +1216,8 @@ def _collect_entries(notes: Annotations, sents, mentions, event: DoseEvent) -> N
         count = sum(len(_patterns().mar_given.findall(notes.text, s, e)) for s, e in spans)
         count = count or sum(len(_CLOCK_RE.findall(m.group("times"))) for s, e in spans for m in _patterns().given_times.finditer(notes.text, s, e))
         count = count or _given_column_count(notes.text, event, rows)
-        order = [a for a in event.dose_amounts if not a.per_kg]
+        # (not the fluid it was made up in: "reconstituted with 20 mL bacteriostatic water")
+        order = [a for a in event.dose_amounts if not a.per_kg and not (a.kind == "volume" and is_fluid_volume(notes.text, a))]
         if count and order:
             entries = [order[0]] * count
     if entries:

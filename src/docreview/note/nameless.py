@@ -50,6 +50,11 @@ def _giving_nouns() -> frozenset[str]:
 
 
 @lru_cache(maxsize=1)
+def _draw_words() -> re.Pattern[str]:
+    return re.compile(phrases(data_file_as("extract_cues.json", ExtractCuesFile).draw_words), re.IGNORECASE)
+
+
+@lru_cache(maxsize=1)
 def _mixture_nouns() -> frozenset[str]:
     return frozenset(data_file_as("extract_cues.json", ExtractCuesFile).mixture_nouns)
 
@@ -109,7 +114,7 @@ def nameless_givings(notes: Annotations, events: Sequence[DoseEvent], has_mentio
     given = [e.mention for e in events if e.role == "administered" and not e.described_as]
     pending = [e for e in events if (e.role in PENDING or e.described_as in PENDING)
                and (not _listed_away(e.section) or _order_field(e.section))
-               and not any(e.mention.same_drug(m) for m in given) and not _vehicle_of_another(e, events)]
+               and not any(e.mention.same_drug(m) for m in given) and not vehicle_of_another(e, events)]
     if not pending:
         return []
     found: list[NamelessGiving] = []
@@ -134,13 +139,13 @@ def nameless_givings(notes: Annotations, events: Sequence[DoseEvent], has_mentio
             mixed = [e for e in before if e.sentence.line == before[-1].sentence.line]
             for e in mixed:
                 if not any(e.mention.same_drug(f.mention) for f in found) and not any(e.mention.same_drug(g) for g in given):
-                    found.append(_giving(notes, sent, noun, [e], sections))
+                    found.append(_giving(notes, sent, noun, [e], sections, has_mention))
             continue
         if any(not e.mention.same_drug(record) for e in before) or any(record.same_drug(f.mention) for f in found):
             continue  # ambiguous, or this record's giving was already read
         if _open_giving_between(events, before[-1], sent):
             continue  # "Ketorolac 30 mg ordered. / 1400 injection given IM": the line is that order's giving
-        found.append(_giving(notes, sent, noun, before, sections))
+        found.append(_giving(notes, sent, noun, before, sections, has_mention))
     return found
 
 
@@ -424,7 +429,7 @@ def _order_field(section: SectionSpan | None) -> bool:
     return section is not None and " ".join(section.header.lower().split()) in _order_headers()
 
 
-def _vehicle_of_another(event: DoseEvent, events: Sequence[DoseEvent]) -> bool:
+def vehicle_of_another(event: DoseEvent, events: Sequence[DoseEvent]) -> bool:
     """'Xiaflex 0.9 mg vial reconstituted with 0.39 mL of supplied diluent': a carrier fluid named
     beside another drug is that drug's vehicle, not the drug of the record."""
     return event.mention.name in _carrier_fluids() and any(
@@ -440,9 +445,16 @@ def _listed_away(section: SectionSpan | None) -> bool:
     return section is not None and section.kind in _NOT_HERE_SECTIONS
 
 
-def _giving(notes: Annotations, sent: Sentence, noun: tuple[int, int], before: list[DoseEvent], sections: list[SectionSpan]) -> NamelessGiving:
+def _giving(notes: Annotations, sent: Sentence, noun: tuple[int, int], before: list[DoseEvent], sections: list[SectionSpan],
+            has_mention: Callable[[int, int], bool]) -> NamelessGiving:
     antecedent = before[-1].mention
     own = [a for a in notes.amounts_in(sent.start, sent.end) if is_dose(a)]
+    if not notes.amounts_in(sent.start, sent.end):
+        # "Drew 0.48 mL (240 mcg). Given subcut L lower abdomen": the line that records the giving
+        # tells its dose in the sentence before, naming no drug.
+        line = [x for x in notes.sentences if x.end <= sent.start and x.line == sent.line and x.start >= before[-1].mention.end]
+        if line and not has_mention(line[-1].start, line[-1].end) and _draw_words().match(notes.text, line[-1].start):
+            own = [a for a in notes.amounts_in(line[-1].start, line[-1].end) if is_dose(a)]
     # The antecedent line that states a dose: a plain amount ("Dose prepared: 320 mg") over a per-kg order.
     stated = [e for e in before if e.dose_amounts]
     plain = [e for e in stated if any(not a.per_kg for a in e.dose_amounts)]

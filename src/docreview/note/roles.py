@@ -196,8 +196,11 @@ def _container_cue(w: _Window, cues: RoleCues) -> bool:
 
 
 def _restatement_cue(text: str, w: _Window, event: DoseEvent, cues: RoleCues) -> bool:
-    if event.sentence.line == 0 and not event.amounts and "\n" in text.strip():
-        return True  # the note's title line ("OUTPATIENT INFUSION - ondansetron")
+    own = [a for a in event.amounts if event.sentence.start <= a.start < event.sentence.end]
+    if event.sentence.line == 0 and not own and "\n" in text.strip():
+        # The note's title line ("OUTPATIENT INFUSION - ondansetron"); a dose line under it
+        # ("Dose 1 mg/kg = 75 mg") is the order the body's giving fulfils.
+        return True
     sec = event.section
     # A title header names the procedure; its own line restates what the body reports.
     # (without an amount of its own: "Procedure: Kenalog 40 mg injected" is the record itself).

@@ -60,6 +60,18 @@ def _removed_after() -> re.Pattern[str]:
     return re.compile(rf"\s*(?:\([^)]{{0,20}}\)\s*)?(?:was\s+|were\s+)?{phrases(words)}", re.IGNORECASE)
 
 
+def _without_totals(discarded: list[tuple[Amount, Quoted]]) -> list[tuple[Amount, Quoted]]:
+    """"(27 mg) discarded + 5 mg vial residual = 32 mg total wasted": an amount that adds up two or
+    more discarded amounts of its kind told before it is their total, not more waste."""
+    kept: list[tuple[Amount, Quoted]] = []
+    for amount, quoted in sorted(discarded, key=lambda d: d[0].start):
+        before = [a.total for a, _ in kept if a.kind == amount.kind]
+        if len(before) >= 2 and abs(sum(before) - amount.total) < 1e-6:
+            continue
+        kept.append((amount, quoted))
+    return kept
+
+
 def read_waste(text: str) -> WasteFacts:
     facts = WasteFacts()
     seen: set[int] = set()
@@ -97,7 +109,7 @@ def read_waste(text: str) -> WasteFacts:
             if amount.start not in seen and not amount.is_concentration and not amount.container and not removed_fluid(text, amount):
                 seen.add(amount.start)
                 facts.discarded.append((amount, Quoted(amount.start, m.end())))
-    facts.discarded = [(a, q) for a, q in facts.discarded if a.value > 0 and not a.is_concentration]
+    facts.discarded = _without_totals([(a, q) for a, q in facts.discarded if a.value > 0 and not a.is_concentration])
     zero_spans = [Quoted(m.start(), m.end()) for m in _ZERO_WASTE.finditer(text)]
     # "waste: 0 mg" is zero waste, not a discarded amount.
     facts.zero_waste = zero_spans
