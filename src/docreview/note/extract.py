@@ -507,9 +507,9 @@ def read_note(text: str, facts: CodeFacts, kb: KnowledgeBase) -> NoteFacts:
         event.role, event.described_as = role, described
     for event in events:
         # "reconstituted with 20 mL bacteriostatic water": the vial's vehicle, no giving ("with
-        # dextrose 50% 25 g IV", dosed by mass, is one).
+        # dextrose 50% 25 g IV", given by a route of its own, is one).
         if (event.role == "administered" and facts.code not in event.mention.codes and vehicle_of_another(event, events)
-                and all(a.kind == "volume" for a in event.dose_amounts)):
+                and not any(event.sentence.start <= r.start < event.sentence.end for r in event.routes)):
             event.role = "other"
     _dose_from_container(events)
     _drop_mixture_totals(text, events)
