@@ -41,3 +41,26 @@ def test_an_oral_word_beside_the_codes_own_route_is_how_that_route_was_taken():
     note = "Dexamethasone 10 mg PO (IV solution given by mouth in juice)."
     review = reviewer.review(note, {"code": "J1100", "units": 10, "modifiers": ["JZ"]})
     assert review.elements["route"].status.value == "inconsistent"
+
+
+def test_a_code_that_names_no_route_and_no_injection_takes_the_stated_route():
+    reviewer = Reviewer(knowledge_base())
+    note = "Rebyota 150 mL single-dose suspension given rectally by enema, pt left lateral, retained 15 min."
+    review = reviewer.review(note, {"code": "J1440", "units": 150, "modifiers": ["JZ"], "icd10": ["A04.72"]})
+    assert review.elements["route"].status.value == "documented"
+    # An injection code still wants an injection route.
+    note = "Ondansetron 4 mg given rectally (compounded suppository)."
+    review = reviewer.review(note, {"code": "J2405", "units": 4, "modifiers": ["JZ"]})
+    assert review.elements["route"].status.value == "inconsistent"
+
+
+def test_a_device_code_names_its_route_and_a_placement_at_the_fundus_implies_it():
+    kb = knowledge_base()
+    assert kb.facts("Q9984").descriptor_routes == ("intrauterine",)  # "... intrauterine contraceptive system"
+    note = "Kyleena (levonorgestrel 19.5 mg) placed at the fundus without difficulty; strings trimmed to 3 cm."
+    review = Reviewer(kb).review(note, {"code": "Q9984", "units": 1, "icd10": ["Z30.430"]})
+    assert review.elements["route"].status.value == "documented"
+    # "intrauterine pregnancy" is no route
+    from docreview.note.vocab import route_vocabulary
+
+    assert route_vocabulary().find("Ultrasound: single intrauterine pregnancy, 8 weeks.") == []

@@ -555,3 +555,14 @@ def test_the_airway_of_a_general_anesthetic_is_no_route_of_the_local_anesthetic(
 def test_a_drug_put_into_the_nasal_cavity_goes_by_the_nose(kb):
     got = routes(kb, "Cotton pledgets soaked with 4 mL of 4% lidocaine were inserted into the left nasal cavity.", "J2001")
     assert got["lidocaine"] == ["intranasal"]
+
+
+def test_a_sig_field_under_the_drug_line_gives_its_route():
+    from docreview.knowledge.facts import knowledge_base
+    from docreview.note.reading import read
+
+    kb = knowledge_base()
+    note = ("Med: RYKINDO (risperidone) ER injectable suspension 25 mg vial kit\nSig: 25 mg IM every 2 weeks\n"
+            "Date   Time  Status  Init\ntoday  1015  GIVEN   JT\nComment: entire suspension administered, none wasted.")
+    admin = read(note, kb.facts("J2801"), kb).administration
+    assert {r.route for e in admin.counted for r in e.routes} == {"intramuscular"}

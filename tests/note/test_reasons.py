@@ -206,3 +206,11 @@ def test_a_condition_word_that_names_a_test_is_no_reason(kb):
 
     found = find_reasons("PROCEDURE: Exercise stress test (Bruce protocol), 9 minutes.", kb.facts("J2785"))
     assert not any("stress" in r.name for r in found), [(r.name, r.icd10) for r in found]
+
+
+@pytest.mark.parametrize("text", ["Indication (on order): bipolar I disorder, maintenance", "Dx: bipolar 2 disorder, depressed"])
+def test_a_bipolar_subtype_is_bipolar_disorder(text: str) -> None:
+    from docreview.note.reasons import find_reasons
+
+    found = find_reasons(text, knowledge_base().facts("J2801"))
+    assert [r.name for r in found] == ["bipolar disorder"] and found[0].supports

@@ -20,7 +20,10 @@ def check_route(ctx: CheckContext) -> Outcome:
         return Outcome(Status.missing, "no route stated for the administration", ev, [f])
 
     vocab = route_vocabulary()
-    allowed = facts.allowed_routes or set(vocab.injection_routes)
+    # A code that names no route: an injection's routes when its descriptor says "injection";
+    # else (a device, a suspension for enema) any stated route fits.
+    injection_code = "injection" in facts.descriptor.lower() or "infusion" in facts.descriptor.lower()
+    allowed = facts.allowed_routes or set(vocab.injection_routes if injection_code else vocab.canonical)
     accepted = set(facts.accepted_routes)
     ev = [evidence(note, r.start, r.end) for r in routes]
     found = list(dict.fromkeys(r.route for r in routes))

@@ -209,7 +209,6 @@ def _cancer_sites() -> tuple[list[tuple[str, ...]], dict[str, list[str]]]:
 
 
 @lru_cache(maxsize=1)
-@lru_cache(maxsize=1)
 def _word_abbreviations() -> tuple[re.Pattern[str], dict[str, str]] | None:
     words = data_file_as("conditions.json", ConditionsFile).word_abbreviations
     if not words:
