@@ -338,6 +338,21 @@ def names_a_generic(name: str, generics: frozenset[str]) -> bool:
                if len(" ".join(words[i : i + n])) >= 5)
 
 
+def _bracket_brand_pairs(ndc_rows) -> list[dict[str, str]]:
+    """Brand <-> ingredient pairs the NDC list's descriptions name ("Interferon beta-1b 0.3 mg
+    Syringe [Betaseron]"), for brands the pairs file lacks: one ingredient set per brand, a name
+    of at most three words that is no unit ("[IU]", "[PNU]")."""
+    found: dict[str, set[str]] = defaultdict(set)
+    for row in ndc_rows:
+        m = re.search(r"\[([^\]]+)\]", row["Description"])
+        # With no generic column, the description's words before its first strength name it.
+        generic = row["Generic Description"] or re.split(r"\s+\d", row["Description"])[0].strip()
+        if m and generic and "/" not in generic:
+            found[m.group(1).strip()].add(generic.lower())
+    return [{"brand": brand, "generic_substances": next(iter(subs))} for brand, subs in sorted(found.items())
+            if len(subs) == 1 and len(brand.split()) <= 3 and len(brand) >= 4 and not brand.isupper() and re.match(r"[A-Za-z]", brand)]
+
+
 def build(shared: Path, embed: bool, cache: Path | None = None) -> dict:
     data = shared / "data"
     paths = {k: data / v for k, v in SOURCES.items()}
@@ -347,7 +362,7 @@ def build(shared: Path, embed: bool, cache: Path | None = None) -> dict:
     hcpcs = read_csv(paths["hcpcs"])
     crosswalk = read_csv(paths["crosswalk"])
     ndc_rows = {r["NDC"]: r for r in read_csv(paths["ndc"])}
-    brand_pairs = read_csv(paths["brand_pairs"])
+    brand_pairs = read_csv(paths["brand_pairs"]) + _bracket_brand_pairs(ndc_rows.values())
     dc_ind = read_csv(paths["dc_indication"], "\t")
     dc_class = read_csv(paths["dc_class"], "\t")
     labeledin = read_csv(paths["labeledin"], "\t")

@@ -22,6 +22,12 @@ def test_parse_common_descriptor_forms():
     assert parse_descriptor("J7320", "Hyaluronan or derivative, genvisc 850, for intra-articular injection, 1 mg").brands == ("genvisc 850",)
     f = parse_descriptor("J0714", "Injection, ceftazidime and avibactam, 0.5 g/0.125 g")
     assert (f.unit_amount, f.unit) == (0.625, "g")
+    # Billed per dose or per item when the descriptor counts doses, days of therapy or devices.
+    for code, descriptor in [("J0578", "Injection, buprenorphine extended release (brixadi), greater than 7 days and up to 28 days of therapy"),
+                             ("J9031", "Bcg (intravesical) per instillation"),
+                             ("J7303", "Contraceptive supply, hormone containing vaginal ring, each"),
+                             ("J7307", "Etonogestrel (contraceptive) implant system, including implant and supplies")]:
+        assert parse_descriptor(code, descriptor).unit == "therapeutic dose", code
 
 
 def test_brands_labelers_and_asides_in_descriptors():

@@ -408,3 +408,8 @@ def test_a_biosimilar_with_no_uses_of_its_own_borrows_its_drugs_as_related():
     facts = knowledge_base().facts("Q5106")
     assert facts.indications and all(ind.source == "related" for ind in facts.indications)
     assert any(p.startswith("D63") for ind in facts.indications for p in ind.icd10)
+
+
+def test_a_brand_the_ndc_list_names_in_brackets_names_its_ingredients_code():
+    # "Interferon beta-1b 0.3 mg Syringe [Betaseron]": no pairs-file row, no crosswalk row.
+    assert {"Betaseron", "Extavia"} <= set(knowledge_base().facts("J1830").brands)

@@ -186,3 +186,8 @@ def test_twin_codes_of_one_generic_descriptor_share_a_brand_no_other_code_lists(
     assert {"J0202", "Q9979"} <= found["Lemtrada"]  # both "Injection, alemtuzumab, 1 mg"
     # C9476 ("daratumumab, 10 mg", J9145's twin) lists the brand, but J9144 is its code: J9145 gets none of it.
     assert "J9144" in found["Darzalex Faspro"] and "J9145" not in found["Darzalex Faspro"]
+
+
+def test_an_english_action_noun_before_a_dose_is_no_drug():
+    text = "0930 Titration dose wk 1-2: 0.0625 mg (0.25 mL) drawn up and injected subQ."
+    assert [text[m.start : m.end] for m in find_unknown_drugs(text, [])] == []

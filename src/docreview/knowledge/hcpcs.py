@@ -72,7 +72,10 @@ _AMOUNT_RE = re.compile(
     rf"(?P<upto>up to\s+)?(?P<per>per\s+)?(?P<num>\d[\d,]*(?:\.\d+)?|\.\d+)?\s*(?<![a-z])(?P<unit>{_UNIT_ALT})(?![a-z])",
     re.IGNORECASE,
 )
-_PER_DOSE_RE = re.compile(r"\bper (?:therapeutic )?dose\b", re.IGNORECASE)
+_PER_DOSE_RE = re.compile(r"\bper (?:therapeutic |study )?dose\b|\bdays of therapy\b|\bper (?:infusion|instillation)\b", re.IGNORECASE)
+# With no amount to bill by, a device or a counted item is billed one per item: "vaginal ring, each",
+# "implant system", "intrauterine copper contraceptive (paragard)", "urethral suppository".
+_EACH_ITEM_RE = re.compile(r",\s*each\b|\b(?:implants?|system|ring|suppository|contraceptive)\b", re.IGNORECASE)
 # Not a product name: an example, an origin, a factor, or a class abbreviation ("(g-csf)", "(gm-csf)").
 _NOT_BRAND_RE = re.compile(r"^(?:e\.g|i\.e|for |non)|human|recombinant|porcine|ovine|bovine|equine|factor|-csf$|,", re.IGNORECASE)
 # "Injection, abciximab, ..." and, without the comma, "Injection abciximab, 10 mg".
@@ -183,6 +186,8 @@ def parse_descriptor(code: str, descriptor: str, generics: frozenset[str] | None
                 unit_amount = sum(float(c.group("num").replace(",", "")) for c in chain)
             if unit == "million units":
                 unit_amount, unit = unit_amount * 1_000_000, "units"
+    if unit is None and _EACH_ITEM_RE.search(text):
+        unit_amount, unit = 1.0, "therapeutic dose"
 
     body = _PREFIX_RE.sub("", text)
     segments = _split_top_level(body)

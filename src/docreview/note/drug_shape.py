@@ -204,10 +204,14 @@ def _one_list(between: str) -> bool:
     return all(_LIST_LINE_RE.match(line) for line in between.split("\n")[1:])
 
 
+# "Titration dose wk 1-2: 0.0625 mg": an English action noun, no drug's name.
+_NOUN_ENDING_RE = re.compile(r"[a-z]{3,}(?:tion|sion)s?")
+
+
 def _known(word: str, cues: ShapeCues) -> bool:
     """An English or clinical word, or one made from it: 'ligaments', 'unremarkable'."""
     known = cues.known_words
-    if word in known:
+    if word in known or _NOUN_ENDING_RE.fullmatch(word):
         return True
     for suffix in ("s", "es", "ed", "ing", "ly", "al"):
         if word.endswith(suffix) and word[: -len(suffix)] in known:
