@@ -516,3 +516,14 @@ def test_the_bag_of_a_continuous_infusion_told_on_another_line_is_no_dose(kb):
     # A daily dose is no drip: its prefilled syringe given SC is the dose.
     note = "Order: tbo-filgrastim 5 mcg/kg/day SC.\nGranix 300 mcg/0.5 mL prefilled syringe, full syringe given SC 0840."
     assert read(note, kb.facts("J1447"), kb).administration.dose_base == pytest.approx(0.3)  # mg
+
+
+def test_a_pooled_vials_strength_converts_the_volume_infused_and_a_rounding_step_is_no_dose(kb):
+    note = ("Weekly augmentation - Prolastin-C Liquid 60 mg/kg; wt 70 kg -> 4,200 mg.\n"
+            "Five 1,000 mg/20 mL vials pooled; 84 mL infused IV via R hand PIV 0915-0935.")
+    assert read(note, kb.facts("J0256"), kb).administration.dose_base == 4200
+    note = ("P: Crysvita 1 mg/kg -> rounded to nearest 10 mg = 70 mg. Two 30 mg/mL vials and one 10 mg/mL vial drawn.\n"
+            "Given SQ 1 mL L upper arm + 1.33 mL R upper arm.")
+    reading = read(note, kb.facts("J0584"), kb)
+    assert reading.administration.dose_base == 70
+    assert {r.route for e in reading.administration.counted for r in e.routes} == {"subcutaneous"}  # "Given SQ ..."

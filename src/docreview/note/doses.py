@@ -93,7 +93,8 @@ def concentrations(events: list[DoseEvent], note: NoteFacts, facts: CodeFacts | 
     sentences = {e.sentence for e in events}
     generic = [a for e in note.events if e not in events and e.sentence in sentences and drug
                and normalize_name(e.mention.name).startswith(drug) for a in e.amounts if a.is_concentration]
-    vials = [a for a, _ in note.waste.vial_contents if a.is_concentration]
+    # "Five 1,000 mg/20 mL vials pooled; 91.2 mL infused": a vial's content over its volume.
+    vials = [a for _, quoted in note.waste.vial_contents for a in find_amounts(note.text, quoted.start, quoted.end) if a.is_concentration]
     named = product_strengths(events, note.text, facts) if facts is not None else []
     return own + generic + vials + named
 

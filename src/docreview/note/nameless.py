@@ -28,10 +28,10 @@ from docreview.data_files import ExtractCuesFile, data_file_as
 from docreview.note import grids
 from docreview.note.amounts import TIMED_LINE_RE, Amount, is_dose
 from docreview.note.annotate import Annotations
-from docreview.note.context import categories_for
+from docreview.note.context import Modifier, categories_for
 from docreview.note.drugs import DrugMention
 from docreview.note.phrases import phrases
-from docreview.note.text import SectionSpan, Sentence, section_at
+from docreview.note.text import SectionSpan, Sentence, Token, section_at
 from docreview.note.vocab import RouteMatch
 
 if TYPE_CHECKING:
@@ -83,14 +83,19 @@ def _giving_noun(notes: Annotations, sent: Sentence, section: SectionSpan | None
     if span is None:
         # "1020-1035 infused IV via R chest CVC": a sentence with no subject that opens with the
         # giving verb, and states its route, speaks of the record's drug.
-        opening = next((k for k, t in enumerate(toks) if t.text[:1].isalpha()), None)
-        verb = next((m for m in mods if m.rule.category == "ADMINISTERED" and m.first == opening), None)
+        verb = _opening_verb(toks, mods)
         if verb is not None and any(not r.implied for r in notes.routes_in(sent.start, sent.end)):
             span = (verb.first, verb.last)
     # What negates, plans or dates the giving must reach it ("..., no filter, gravity per protocol" does not).
     if span is None or categories_for(toks, mods, *span, text=notes.text) & _NOT_HERE:
         return None
     return toks[span[0]].start, toks[span[1]].end
+
+
+def _opening_verb(toks: list[Token], mods: list[Modifier]) -> Modifier | None:
+    """The giving verb a sentence with no subject opens with (after a clock time): "Given SQ 1 mL ..."."""
+    opening = next((k for k, t in enumerate(toks) if t.text[:1].isalpha()), None)
+    return next((m for m in mods if m.rule.category == "ADMINISTERED" and m.first == opening), None)
 
 
 @dataclass(frozen=True)
@@ -171,7 +176,7 @@ def nameless_routes(notes: Annotations, events: Sequence[DoseEvent], has_mention
         if {m.rule.category for m in mods} & _NOT_HERE:
             continue
         nouns = _giving_nouns()
-        if not any(t.text in nouns or _injection_word().match(t.text) for t in toks):
+        if not any(t.text in nouns or _injection_word().match(t.text) for t in toks) and _opening_verb(toks, mods) is None:
             continue
         out.extend((i, list(routes)) for i in given)
     return out
