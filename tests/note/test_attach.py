@@ -566,3 +566,15 @@ def test_a_sig_field_under_the_drug_line_gives_its_route():
             "Date   Time  Status  Init\ntoday  1015  GIVEN   JT\nComment: entire suspension administered, none wasted.")
     admin = read(note, kb.facts("J2801"), kb).administration
     assert {r.route for e in admin.counted for r in e.routes} == {"intramuscular"}
+
+
+def test_a_local_anesthetic_given_at_each_biopsy_site_is_infiltrated_but_the_class_name_alone_is_no_route():
+    from docreview.knowledge.facts import knowledge_base
+    from docreview.note.reading import read
+
+    kb = knowledge_base()
+    note = "The sites were cleaned. A local anesthetic (1% lidocaine) was given at each site. Two 4 mm punch biopsies were taken."
+    admin = read(note, kb.facts("J2001"), kb).administration
+    assert {r.route for e in admin.given for r in e.routes} == {"local infiltration"}
+    note = "ANESTHESIA: The patient received 3 mL of 0.5% Marcaine and local anesthetic."
+    assert [r for e in read(note, kb.facts("J0666"), kb).administration.given for r in e.routes] == []

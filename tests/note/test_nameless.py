@@ -305,3 +305,18 @@ def test_a_reconstitution_fluid_is_no_giving_and_an_infused_line_gives_the_route
     assert water.role == "other"
     assert reading.administration.dose_base == 399
     assert {r.route for e in reading.administration.counted for r in e.routes} == {"intravenous"}
+
+
+def test_the_volume_used_after_a_preparation_given_by_percent_is_its_dose_at_each_site(kb):
+    note = ("Lidocaine 1% with 1:100,000 epinephrine was injected into the anterior septum.  Approximately 8 cc total was used.  "
+            "A flap was raised.\nAttention then was directed toward the left turbinate.  Lidocaine 1% with 1:100,000 "
+            "epinephrine was injected there.  Approximately 8 cc total was used.")
+    admin = read(note, kb.facts("J2004"), kb).administration
+    assert admin.dose_base == 160  # 2 x 8 mL x 10 mg/mL, the base drug of the one preparation
+
+
+def test_mar_rows_under_an_order_with_a_strength_are_its_givings_not_a_preparation(kb):
+    note = ("MAR (labetalol HCl injection 5 mg/mL, 20 mL multiple-dose vial, Hikma):\n"
+            "   14:05  2 mL (10 mg) IV push over 2 min ........ BP 14:15 190/104\n"
+            "   14:25  4 mL (20 mg) IV push over 2 min ........ BP 14:40 170/96\n")
+    assert read(note, kb.facts("J1921"), kb).administration.dose_base == 30

@@ -214,3 +214,10 @@ def test_a_bipolar_subtype_is_bipolar_disorder(text: str) -> None:
 
     found = find_reasons(text, knowledge_base().facts("J2801"))
     assert [r.name for r in found] == ["bipolar disorder"] and found[0].supports
+
+
+def test_primary_hypogonadism_is_testicular_hypofunction_too() -> None:
+    from docreview.note.reasons import find_reasons
+
+    found = find_reasons("52M primary hypogonadism (Klinefelter mosaic), AM testosterone 190.", knowledge_base().facts("J3145"))
+    assert found and "E29.1" in found[0].icd10 and found[0].supports

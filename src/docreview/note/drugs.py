@@ -33,6 +33,13 @@ _STRENGTH = r"(?:\d[\d,.]*(?:\s*:\s*\d[\d,]*)?\s*(?:%|mg/ml|mcg/ml|mg|mcg|units?
 _MIXED_GAP_RE = re.compile(rf"\s*\(?(?:{_STRENGTH}\s*)*\)?\s*(?:with|plus|w/|\+)\s*(?:{_STRENGTH}\s*)*(?:(?:dilution|concentration)\s+of\s+)?",
                            re.IGNORECASE)
 _FUZZY_MIN_LEN = 6
+
+
+def one_preparation(text: str, first: DrugMention, second: DrugMention) -> bool:
+    """'1% lidocaine with 1:100,000 epinephrine': the two names (in either order) are written as one preparation."""
+    if second.end <= first.start:
+        first, second = second, first
+    return first.end <= second.start and bool(_MIXED_GAP_RE.fullmatch(text, first.end, second.start))
 _FUZZY_SCORE = 86.0
 
 
@@ -236,7 +243,7 @@ class DrugLexicon:
         out = list(mentions)
         for k in range(len(out) - 1):
             first, second = out[k], out[k + 1]
-            if not (first.codes and second.codes) or not _MIXED_GAP_RE.fullmatch(text, first.end, second.start):
+            if not (first.codes and second.codes) or not one_preparation(text, first, second):
                 continue
             both = {code for code, (a, b) in self._combinations
                     if (first.codes & a and second.codes & b) or (first.codes & b and second.codes & a)}

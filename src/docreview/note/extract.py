@@ -1196,7 +1196,8 @@ def _administers(notes: Annotations, sent: Sentence) -> bool:
 
 def _mar_entries(notes: Annotations, start: int, end: int) -> list[Amount]:
     """'0300 1 mg IV' rows; '1000 240 mL/h' is a rate change, not a dose."""
-    found = (notes.amounts_in(m.end(), m.end() + 20)[:1] for m in _MAR_ENTRY_RE.finditer(notes.text, start, end))
+    # (within the row: "... BP 14:15 190/104" does not reach the next row's "14:25  4 mL")
+    found = (notes.amounts_in(m.end(), min(m.end() + 20, end))[:1] for m in _MAR_ENTRY_RE.finditer(notes.text, start, end))
     return [a for amounts in found for a in amounts if not a.rate and not a.is_concentration]
 
 

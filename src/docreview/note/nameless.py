@@ -29,7 +29,7 @@ from docreview.note import grids
 from docreview.note.amounts import TIMED_LINE_RE, Amount, is_dose
 from docreview.note.annotate import Annotations
 from docreview.note.context import Modifier, categories_for
-from docreview.note.drugs import DrugMention
+from docreview.note.drugs import DrugMention, one_preparation
 from docreview.note.phrases import phrases
 from docreview.note.text import SectionSpan, Sentence, Token, section_at
 from docreview.note.vocab import RouteMatch
@@ -288,7 +288,7 @@ _MADE_UP_IN_RE = re.compile(r"[^.;\n]{0,25}?\b(?:mixed|diluted|reconstituted|dis
                             re.IGNORECASE)
 # "0.1 mL (0.125 mg) injected", "Then 10 cc ...", and the giving verb first: "Instilled 15 mL (60 mg) via ...".
 _OPENS_WITH_AMOUNT_RE = re.compile(
-    r"[ \t]*(?:(?:(?:at\s+|@\s*)?(?:[01]\d|2[0-3]):?[0-5]\d\s+)?(?:then\s+|of\s+this,?\s+|of\s+which\s+)?"
+    r"[ \t]*(?:(?:(?:at\s+|@\s*)?(?:[01]\d|2[0-3]):?[0-5]\d\s+)?(?:then\s+|of\s+this,?\s+|of\s+which\s+)?(?:approximately\s+|approx\.?\s+|about\s+)?"
     r"|(?:instilled|injected|infused|administered|given|pushed|infiltrated)\s+(?:a\s+total\s+of\s+)?)(?=\d|\.\d)", re.IGNORECASE)
 
 
@@ -312,7 +312,11 @@ def nameless_volumes(notes: Annotations, events: Sequence[DoseEvent], has_mentio
         categories = {m.rule.category for m in mods}
         # Charted without a verb, a dose and a stated route tell the giving: "1 mL (5 mg) IM R deltoid."
         stated_route = any(not r.implied for r in notes.routes_in(sent.start, sent.end))
-        if categories & _NOT_HERE or not ("ADMINISTERED" in categories or stated_route or any(_injection_word().match(t.text) for t in toks)):
+        told = "ADMINISTERED" in categories or stated_route or any(_injection_word().match(t.text) for t in toks)
+        # "Lidocaine 1% with 1:100,000 epinephrine was injected ... Approximately 10 cc total was
+        # used.": how much of a drug just given was used.
+        used = not told and any(t.text == "used" for t in toks)
+        if categories & _NOT_HERE or not (told or used):
             continue
         # The nearest drug prepared before it in the record; a drug dosed in between (not a prep
         # agent such as "Proparacaine, povidone-iodine") makes it ambiguous.
@@ -325,16 +329,26 @@ def nameless_volumes(notes: Annotations, events: Sequence[DoseEvent], has_mentio
         if not strengths:
             continue
         index, (strength, made_up) = strengths[-1]
+        # "1% lidocaine with 1:100,000 epinephrine": the preparation is its base drug, the first named.
+        base = next(((i, st) for i, st in strengths if i < index and events[i].sentence == events[index].sentence
+                     and one_preparation(notes.text, events[i].mention, events[index].mention)), None)
+        if base is not None:
+            index, (strength, made_up) = base
         prepared = events[index]
         if any(a is not made_up and a.kind != "volume" and not sent.start <= a.start < sent.end for a in prepared.dose_amounts):
             continue  # the preparation states its dose itself ("240 mg loading dose = two 120 mg vials"), not just the line below's
         if any(e is not prepared and e.role == "administered" and e.mention.same_drug(prepared.mention)
                and any(sent.start <= a.start < sent.end for a in e.amounts) for e in events):
             continue  # "Levetiracetam load: Keppra 500 mg/5 mL vials; 20 mL (2000 mg) given": already that giving's
-        if any(e.sentence == prepared.sentence and not e.mention.same_drug(prepared.mention) for e in events):
+        if any(e.sentence == prepared.sentence and not e.mention.same_drug(prepared.mention)
+               and not one_preparation(notes.text, prepared.mention, e.mention) for e in events):
             continue  # "3 cc of Kenalog-10 and 3 cc of 1% Xylocaine ...; 1 cc of this mixture": a mixture's share
-        if made_up is None and "ADMINISTERED" in prepared.categories:
-            continue  # "Ranibizumab 0.5 mg/0.05 mL injected": the giving itself; the line below restates it
+        if used and "ADMINISTERED" not in prepared.categories:
+            continue
+        if made_up is None and "ADMINISTERED" in prepared.categories and (strength.volume_stated or prepared.entries):
+            # "Ranibizumab 0.5 mg/0.05 mL injected": the giving itself; the line below restates it.
+            # So do a MAR's rows its order reads as givings ("14:05 4 mL (20 mg) IV push").
+            continue
         # Amounts another drug took from this very line ("Proparacaine, povidone-iodine" above it)
         # are the line's, not that drug's own.
         if any(not events[i].mention.same_drug(prepared.mention) and events[i].role != "other"
