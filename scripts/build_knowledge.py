@@ -50,6 +50,12 @@ EMBED_FLOOR = 0.82  # cosine; below it a candidate ICD-10-CM match is not stored
 
 # Drug-class words -> the purpose groups the review reasons with (procedural purpose,
 # symptom-treating classes). Matched on DrugCentral EPC, MeSH PA and ChEBI role names.
+# USAN/INN stems that name one pharmacological class: a drug newer than the sources (DrugCentral
+# 2016) takes the classes and indications of the known drugs that share its stem
+# ("efbemalenograstim" those of filgrastim and pegfilgrastim). Broad stems (-mab, -vir) are not here.
+CLASS_STEMS = ("grastim", "poetin", "parin", "platin", "taxel", "rubicin", "tecan", "floxacin", "penem",
+               "cillin", "conazole", "fungin", "parcel", "setron", "glutide", "gliflozin", "sartan", "prazole")
+
 PURPOSE_CLASSES = {
     "analgesic": re.compile(r"analgesic|opioid agonist|nonsteroidal anti-inflammatory|anti-inflammatory agents, non-steroidal", re.I),
     "antiemetic": re.compile(r"antiemetic|serotonin-3 receptor antagonist|dopamine-2 receptor antagonist", re.I),
@@ -338,6 +344,17 @@ def names_a_generic(name: str, generics: frozenset[str]) -> bool:
                if len(" ".join(words[i : i + n])) >= 5)
 
 
+def stem_siblings(moieties: list[str], known: set[str]) -> list[str]:
+    """The known drugs that share a class stem with a drug no source knows (CLASS_STEMS)."""
+    if len(moieties) != 1:
+        return []
+    word = moieties[0].split()[0]
+    stem = next((st for st in CLASS_STEMS if word.endswith(st)), None)
+    if stem is None:
+        return []
+    return sorted(k for k in known if " " not in k and k.endswith(stem) and k != word)
+
+
 def _bracket_brand_pairs(ndc_rows) -> list[dict[str, str]]:
     """Brand <-> ingredient pairs the NDC list's descriptions name ("Interferon beta-1b 0.3 mg
     Syringe [Betaseron]"), for brands the pairs file lacks: one ingredient set per brand, a name
@@ -478,6 +495,8 @@ def build(shared: Path, embed: bool, cache: Path | None = None) -> dict:
         if named in known_names and named not in lookup:
             lookup.append(named)
         entry["generics"] = [m for m in mo if m in known_names]
+        if not any(m in known_names for m in lookup):
+            lookup += stem_siblings(mo, known_names)
         if len(mo) == 1 and not entry.pop("_product_specific"):
             entry["brands"] += synonyms.get(mo[0], [])
         entry.pop("_product_specific", None)

@@ -50,3 +50,15 @@ def test_build_is_reproducible(tmp_path):
     subprocess.run([sys.executable, str(ROOT / "scripts" / "build_knowledge.py"), "--no-embed", "--out", str(again), "--shared", str(SHARED)],
                    capture_output=True, text=True, timeout=600, check=True)
     assert again.read_bytes() == out.read_bytes()
+
+
+def test_only_a_one_class_stem_lends_a_new_drug_its_siblings():
+    import importlib.util
+    from pathlib import Path
+
+    spec = importlib.util.spec_from_file_location("build_knowledge", Path(__file__).parents[1] / "scripts" / "build_knowledge.py")
+    build = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(build)
+    known = {"filgrastim", "pegfilgrastim", "rituximab", "trastuzumab"}
+    assert build.stem_siblings(["efbemalenograstim alfa"], known) == ["filgrastim", "pegfilgrastim"]
+    assert build.stem_siblings(["tafasitamab"], known) == []  # "-mab" names no one class

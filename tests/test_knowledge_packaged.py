@@ -413,3 +413,10 @@ def test_a_biosimilar_with_no_uses_of_its_own_borrows_its_drugs_as_related():
 def test_a_brand_the_ndc_list_names_in_brackets_names_its_ingredients_code():
     # "Interferon beta-1b 0.3 mg Syringe [Betaseron]": no pairs-file row, no crosswalk row.
     assert {"Betaseron", "Extavia"} <= set(knowledge_base().facts("J1830").brands)
+
+
+def test_a_drug_newer_than_the_sources_takes_the_class_and_uses_of_its_stem():
+    # Efbemalenograstim (2022) is not in DrugCentral 2016; "-grastim" is filgrastim's stem.
+    facts = knowledge_base().facts("J9361")
+    assert facts.drug_class == "Leukocyte Growth Factor"
+    assert any(i.icd10 and i.icd10[0].startswith("D70") for i in facts.indications)  # neutropenia
