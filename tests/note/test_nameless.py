@@ -320,3 +320,13 @@ def test_mar_rows_under_an_order_with_a_strength_are_its_givings_not_a_preparati
             "   14:05  2 mL (10 mg) IV push over 2 min ........ BP 14:15 190/104\n"
             "   14:25  4 mL (20 mg) IV push over 2 min ........ BP 14:40 170/96\n")
     assert read(note, kb.facts("J1921"), kb).administration.dose_base == 30
+
+
+def test_a_dose_line_of_the_record_that_names_no_drug_is_the_unnamed_givings_dose(kb):
+    note = ("INFUSION CENTER - Zynlonta (loncastuximab tesirine) cycle 2 day 1\n"
+            "Dx: relapsed DLBCL (C83.38). Wt 70 kg.\n"
+            "Dexamethasone 4 mg PO BID day -1, day 1, day 2 (taken).\n"
+            "Dose 0.15 mg/kg = 10.5 mg.\n"
+            "1000-1030 infused IV over 30 min via port. No reaction.")
+    admin = read(note, kb.facts("J9359"), kb).administration
+    assert admin.state == "given" and admin.dose_base == 10.5

@@ -464,6 +464,9 @@ def _listed_away(section: SectionSpan | None) -> bool:
     return section is not None and section.kind in _NOT_HERE_SECTIONS
 
 
+_DOSE_FIELD_RE = re.compile(r"[ \t]*(?:[-*\u2022][ \t]*)?(?:calculated\s+|ordered\s+|prepared\s+)?dose\b(?:\s+prepared)?\s*:?", re.IGNORECASE)
+
+
 def _giving(notes: Annotations, sent: Sentence, noun: tuple[int, int], before: list[DoseEvent], sections: list[SectionSpan],
             has_mention: Callable[[int, int], bool]) -> NamelessGiving:
     antecedent = before[-1].mention
@@ -478,6 +481,12 @@ def _giving(notes: Annotations, sent: Sentence, noun: tuple[int, int], before: l
     stated = [e for e in before if e.dose_amounts]
     plain = [e for e in stated if any(not a.per_kg for a in e.dose_amounts)]
     source = (plain or stated or [before[-1]])[-1]
+    if not own and not source.dose_amounts:
+        # "Zynlonta ... cycle 1" / "Dose 0.15 mg/kg = 12 mg." / "0930-1000 infused IV": a dose line
+        # of the record that names no drug tells the giving's dose.
+        fields = [x for x in notes.sentences if before[-1].mention.end <= x.start and x.end <= sent.start
+                  and not has_mention(x.start, x.end) and _DOSE_FIELD_RE.match(notes.text, x.start)]
+        own = [a for x in fields[-1:] for a in notes.amounts_in(x.start, x.end) if is_dose(a)]
     routes = notes.routes_in(sent.start, sent.end) or next((e.routes for e in reversed(before) if e.routes), [])
     return NamelessGiving(
         mention=DrugMention(noun[0], noun[1], antecedent.name, antecedent.codes, antecedent.fuzzy),
