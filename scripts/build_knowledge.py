@@ -54,7 +54,7 @@ EMBED_FLOOR = 0.82  # cosine; below it a candidate ICD-10-CM match is not stored
 # 2016) takes the classes and indications of the known drugs that share its stem
 # ("efbemalenograstim" those of filgrastim and pegfilgrastim). Broad stems (-mab, -vir) are not here.
 CLASS_STEMS = ("grastim", "poetin", "parin", "platin", "taxel", "rubicin", "tecan", "floxacin", "penem",
-               "cillin", "conazole", "fungin", "parcel", "setron", "glutide", "gliflozin", "sartan", "prazole")
+               "cillin", "conazole", "fungin", "setron", "glutide", "gliflozin", "sartan", "prazole")
 
 PURPOSE_CLASSES = {
     "analgesic": re.compile(r"analgesic|opioid agonist|nonsteroidal anti-inflammatory|anti-inflammatory agents, non-steroidal", re.I),
