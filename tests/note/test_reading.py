@@ -527,3 +527,10 @@ def test_a_pooled_vials_strength_converts_the_volume_infused_and_a_rounding_step
     reading = read(note, kb.facts("J0584"), kb)
     assert reading.administration.dose_base == 70
     assert {r.route for e in reading.administration.counted for r in e.routes} == {"subcutaneous"}  # "Given SQ ..."
+
+
+def test_plain_bupivacaine_under_the_liposomal_code_is_another_product_of_the_drug(kb):
+    # CMS spells J0665's drug "bupivicaine"; its NDCs' ingredient is "bupivacaine hcl".
+    note = "At closure 0.25% Marcaine with epinephrine was infiltrated into all port sites."
+    admin = read(note, kb.facts("J0666"), kb).administration
+    assert admin.state == "other_drug" and note[admin.other.mention.start : admin.other.mention.end] == "Marcaine"
