@@ -213,6 +213,7 @@ class ExtractCuesFile(_File):
     sedation_words: list[str] = Field(min_length=1)  # "titrated intravenous sedation": the route of ...
     medication_headers: list[str] = Field(min_length=1)  # ... the drugs listed under "MEDICATIONS:" for it
     draw_words: list[str] = Field(min_length=1)  # "Drew 0.48 mL (240 mcg). Given subcut ...": the giving's dose
+    dose_lines: list[str] = Field(min_length=1)  # "Dose 0.15 mg/kg = 12 mg.": an unnamed giving's dose line
     giving_nouns: list[str] = Field(min_length=1)  # "infusion started", "injection given": the drug, unnamed
     gloss_gap_words: list[str] = Field(default_factory=list)  # "GELSYN-3 (sodium hyaluronate)": a salt or release form between name and gloss
     mixture_nouns: list[str] = Field(default_factory=list)  # "combined suspension instilled": each drug mixed into it

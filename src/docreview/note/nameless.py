@@ -49,9 +49,11 @@ def _giving_nouns() -> frozenset[str]:
     return frozenset(data_file_as("extract_cues.json", ExtractCuesFile).giving_nouns)
 
 
-@lru_cache(maxsize=1)
-def _draw_words() -> re.Pattern[str]:
-    return re.compile(phrases(data_file_as("extract_cues.json", ExtractCuesFile).draw_words), re.IGNORECASE)
+@lru_cache(maxsize=2)
+def _opens_with(field: str) -> re.Pattern[str]:
+    """A line that opens (past a bullet) with one of a data/extract_cues.json list: `draw_words`, `dose_lines`."""
+    return re.compile(rf"[ \t]*(?:[-*\u2022][ \t]*)?{phrases(getattr(data_file_as('extract_cues.json', ExtractCuesFile), field))}",
+                      re.IGNORECASE)
 
 
 @lru_cache(maxsize=1)
@@ -464,9 +466,6 @@ def _listed_away(section: SectionSpan | None) -> bool:
     return section is not None and section.kind in _NOT_HERE_SECTIONS
 
 
-_DOSE_FIELD_RE = re.compile(r"[ \t]*(?:[-*\u2022][ \t]*)?(?:calculated\s+|ordered\s+|prepared\s+)?dose\b(?:\s+prepared)?\s*:?", re.IGNORECASE)
-
-
 def _giving(notes: Annotations, sent: Sentence, noun: tuple[int, int], before: list[DoseEvent], sections: list[SectionSpan],
             has_mention: Callable[[int, int], bool]) -> NamelessGiving:
     antecedent = before[-1].mention
@@ -475,7 +474,7 @@ def _giving(notes: Annotations, sent: Sentence, noun: tuple[int, int], before: l
         # "Drew 0.48 mL (240 mcg). Given subcut L lower abdomen": the line that records the giving
         # tells its dose in the sentence before, naming no drug.
         line = [x for x in notes.sentences if x.end <= sent.start and x.line == sent.line and x.start >= before[-1].mention.end]
-        if line and not has_mention(line[-1].start, line[-1].end) and _draw_words().match(notes.text, line[-1].start):
+        if line and not has_mention(line[-1].start, line[-1].end) and _opens_with("draw_words").match(notes.text, line[-1].start):
             own = [a for a in notes.amounts_in(line[-1].start, line[-1].end) if is_dose(a)]
     # The antecedent line that states a dose: a plain amount ("Dose prepared: 320 mg") over a per-kg order.
     stated = [e for e in before if e.dose_amounts]
@@ -485,7 +484,7 @@ def _giving(notes: Annotations, sent: Sentence, noun: tuple[int, int], before: l
         # "Zynlonta ... cycle 1" / "Dose 0.15 mg/kg = 12 mg." / "0930-1000 infused IV": a dose line
         # of the record that names no drug tells the giving's dose.
         fields = [x for x in notes.sentences if before[-1].mention.end <= x.start and x.end <= sent.start
-                  and not has_mention(x.start, x.end) and _DOSE_FIELD_RE.match(notes.text, x.start)]
+                  and not has_mention(x.start, x.end) and _opens_with("dose_lines").match(notes.text, x.start)]
         own = [a for x in fields[-1:] for a in notes.amounts_in(x.start, x.end) if is_dose(a)]
     routes = notes.routes_in(sent.start, sent.end) or next((e.routes for e in reversed(before) if e.routes), [])
     return NamelessGiving(

@@ -145,8 +145,8 @@ def _other_drug_event(note: NoteFacts, facts: CodeFacts, kb: KnowledgeBase, same
 
     def same_drug(e: DoseEvent) -> bool:
         # (by its ingredients too: CMS spells J0665's drug "bupivicaine", the NDCs "bupivacaine hcl")
-        return bool(moiety) and any(moiety in normalize_name(name) for c in e.mention.codes if c in kb.codes
-                                    for name in (kb.facts(c).drug, *kb.facts(c).ingredients))
+        return bool(moiety) and any(moiety in normalize_name(name) for f in (kb.facts(c) for c in e.mention.codes if c in kb.codes)
+                                    for name in (f.drug, *f.ingredients))
 
     # "Seizalam not stocked; generic midazolam 10 mg IM given": another product of the drug,
     # dosed or not (TRUXIMA infused by rows that repeat no amount) before any other drug.
