@@ -149,6 +149,14 @@ def test_an_honorific_and_a_dosing_abbreviation_end_no_sentence_in_any_case():
         assert len(found) == 3 and found[1].lower().endswith("p.r.n. for pain.")
 
 
+def test_a_unit_letter_after_a_number_may_end_a_sentence_but_an_initial_does_not():
+    from docreview.note.text import sentences
+
+    text = "Net output was 1.5 L. Her home diuretic stays on hold. Reviewed with Dr. K. Osei at bedside."
+    found = [text[s.start : s.end] for s in sentences(text)]
+    assert found == ["Net output was 1.5 L.", "Her home diuretic stays on hold.", "Reviewed with Dr. K. Osei at bedside."]
+
+
 def test_capitals_mark_no_header_in_a_note_written_all_in_capitals():
     text = ("INFUSION NOTE\nGIVEN 0930 CEFTRIAXONE 1 G IVPB OVER 30 MIN\nTOLERATED WELL\n"
             "ALLERGIES: NKDA\nPT TEACHING DONE, FOLLOW UP IN CLINIC NEXT WEEK")

@@ -31,6 +31,7 @@ _SPACED_HEADER_RE = re.compile(r"(?<=\S)(?: {3,}|\t+)([A-Za-z][A-Za-z /&()'-]{1,
 # "Tylenol No. 3" is a product's number, not a sentence's end.
 # A dot leader ("hydrocortisone 100 mg IV ....... NOT GIVEN") ties a record's fields; an ellipsis
 # of three dots may still end a sentence.
+# An initial ("J. Smith") ends none; a unit after a number ("net -3.2 L. Home ...") may.
 # "Dr. Kaczander" and "q3-4h. p.r.n." (any case) go on: the words are in data/sections.json.
 @lru_cache(maxsize=2)
 def _sentence_end_re(lower_case: bool = False) -> re.Pattern[str]:
@@ -42,7 +43,7 @@ def _sentence_end_re(lower_case: bool = False) -> re.Pattern[str]:
     # "Q. 2H. AND LEVAQUIN" in a note written in capitals: no sentence opens with a conjunction.
     not_before += r"(?!\s+(?:AND|OR|WITH|OF|TO|FOR|BY|AS)\b)"
     return re.compile(
-        r"(?<![A-Za-z]\.[A-Za-z])(?<!\b[A-Za-z])(?<!\.\.\.)" + not_after
+        r"(?<![A-Za-z]\.[A-Za-z])(?<!(?<!\d )\b[A-Za-z])(?<!\.\.\.)" + not_after
         + (r"(?:[.!?](?=\s+[A-Za-z(]|,\s*[A-Za-z0-9(])" if lower_case else r"(?:[.!?](?=\s+[A-Z(]|,\s*[A-Z0-9(])") + not_before
         + r"|(?<!\b[Nn]o)[.!?](?=\s+[0-9]))|;|\n|" + _RECORD_START
     )
