@@ -429,7 +429,7 @@ def build(shared: Path, embed: bool, cache: Path | None = None) -> dict:
             "brands": brands,
             "packages": packages,
             "_moieties": sorted({moiety(i) for i in ingredients if moiety(i)}),
-            "_product_specific": bool((parsed.brands and not parsed.lead_brand) or parsed.labelers),
+            "_product_specific": parsed.names_a_product,
         }
 
     # Brand <-> ingredient pairs (FDA/RxNorm via QUMI): a brand goes to the codes of exactly

@@ -79,3 +79,13 @@ def test_a_brand_written_as_the_segment_after_the_drug_is_a_brand_and_a_qualifie
                        "Injection, aripiprazole, intramuscular, 0.25 mg", "Tacrolimus, granules, oral suspension, 0.1 mg",
                        "Injection, hyaluronidase, ovine, preservative free, per 1000 usp units"):
         assert parse_descriptor("J9999", descriptor).brands == (), descriptor
+
+
+def test_a_brand_in_parentheses_inside_a_short_qualifier_is_a_brand():
+    f = parse_descriptor("J7169", "Injection, coagulation factor xa (recombinant), inactivated-zhzo (andexxa), 10 mg")
+    assert f.brands == ("andexxa",)
+    f = parse_descriptor("Q5103", "Injection, infliximab-dyyb, biosimilar, (inflectra), 10 mg")
+    assert f.brands == ("inflectra",) and f.drug == "infliximab-dyyb"
+    # An acronym closing a long phrase is no brand.
+    long = "Ciltacabtagene autoleucel, up to 100 million autologous b-cell maturation antigen (bcma) directed car-positive t cells"
+    assert parse_descriptor("Q2056", long).brands == ()

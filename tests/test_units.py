@@ -39,3 +39,24 @@ def test_units_cover_the_dose_and_never_overshoot_by_a_unit(dose_tenths, amount)
 @given(st.integers(min_value=0, max_value=100_000), st.sampled_from([1, 10, 100, 250]))
 def test_waste_units_are_floor(discarded, amount):
     assert waste_units(discarded, "mg", amount) == math.floor(discarded / amount)
+
+
+def test_area_and_activity_codes_have_arithmetic():
+    from docreview.note.amounts import find_amounts
+    from docreview.units import to_base
+
+    text = "196 cm2 applied; 10.2 mCi given"
+    area, activity = find_amounts(text)
+    assert (area.kind, activity.kind) == ("area", "activity")
+    assert billing_units(to_base(area, "sq cm", None, [])[0], "sq cm", 10) == 20
+    assert to_base(activity, "mCi", None, [])[0] == 10.2
+
+
+def test_a_mass_converts_to_the_volume_a_code_bills_by_through_a_stated_strength():
+    from docreview.note.amounts import find_amounts
+    from docreview.units import to_base
+
+    text = "1 g/50 mL bag; 1 g given"
+    strength, dose = find_amounts(text)
+    assert to_base(dose, "mL", None, [strength])[0] == 50.0
+    assert to_base(dose, "mL", None, [])[0] is None

@@ -97,8 +97,8 @@ class RoutesFile(_File):
 class UnitsFile(_File):
     model_config = ConfigDict(extra="allow")
     descriptor_units: dict[str, str]
-    note_units: dict[str, tuple[Literal["mass", "units", "volume", "equivalents"], float]]
-    unit_kinds: dict[str, tuple[Literal["mass", "units", "volume", "equivalents"], float]]
+    note_units: dict[str, tuple[Literal["mass", "units", "volume", "equivalents", "area", "activity"], float]]
+    unit_kinds: dict[str, tuple[Literal["mass", "units", "volume", "equivalents", "area", "activity"], float]]
 
 
 class Condition(Record):
@@ -250,6 +250,7 @@ class DoseCuesFile(_File):
     other_sites: list[str] = Field(min_length=1)  # ... knee"
     moved_on: list[str] = Field(min_length=1)  # "attention was then turned to"
     vasoconstrictors: list[str] = Field(min_length=1)  # "lidocaine with epinephrine 1:200,000": the ratio is the additive's
+    dose_limits: list[str] = Field(min_length=1)  # "-> 5,520 mg, capped at 4,500 mg": a limit after a computed dose
 
 
 class AmountCuesFile(_File):

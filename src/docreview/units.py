@@ -59,6 +59,12 @@ def to_base(amount: Amount, unit: str, weight_kg: float | None, concentrations: 
         if conc is None or not conc.per_volume_ml:
             return None, "the concentration (a volume was documented without mg/mL)"
         return value * conc.value / conc.per_volume_ml, ""
+    if kind[0] == "volume" and amount.kind in {"mass", "units", "equivalents"}:
+        # A code billed per volume ("calcium gluconate, per 10 mL"): "2 g/100 mL" gives 2 g as 100 mL.
+        conc = next((c for c in concentrations if c.kind == amount.kind and c.value), None)
+        if conc is None or not conc.per_volume_ml:
+            return None, f"the concentration (a {amount.kind} amount was documented for a code billed by volume)"
+        return value * conc.per_volume_ml / conc.value, ""
     return None, f"a {kind[0]} amount (the note gives {amount.kind})"
 
 

@@ -534,3 +534,85 @@ def test_plain_bupivacaine_under_the_liposomal_code_is_another_product_of_the_dr
     note = "At closure 0.25% Marcaine with epinephrine was infiltrated into all port sites."
     admin = read(note, kb.facts("J0666"), kb).administration
     assert admin.state == "other_drug" and note[admin.other.mention.start : admin.other.mention.end] == "Marcaine"
+
+
+def test_a_stopped_infusion_converts_the_volume_that_ran_by_its_bags_strength(kb):
+    note = ("0900 Oritavancin (Kimyrsa) 1,200 mg/250 mL in D5W hung via PIV at 250 mL/h.\n"
+            "0918 Hives and wheeze. Infusion stopped. Pump shows 50 mL infused.\n"
+            "0920 Diphenhydramine 25 mg IV given.")
+    admin = read(note, kb.facts("J2406"), kb).administration
+    assert admin.state == "given" and admin.dose_base == pytest.approx(240.0)
+
+
+def test_a_code_billed_by_volume_takes_a_premixed_bags_mass_as_its_volume(kb):
+    note = "Calcium gluconate 1 g/50 mL (WG Critical Care premixed bag) given IVPB over 10 min at 0815 for hyperkalemia; entire bag infused."
+    admin = read(note, kb.facts("J0611"), kb).administration
+    assert admin.state == "given" and admin.dose_base == pytest.approx(50.0)
+
+
+def test_a_makers_name_in_a_gloss_is_no_drug_and_leaves_the_dose_to_the_drug(kb):
+    note = "0745  Glycopyrrolate (Fresenius Kabi 0.2 mg/mL) 0.2 mg (1 mL) IV before the block."
+    reading = read(note, kb.facts("J1598"), kb)
+    assert [note[e.mention.start : e.mention.end] for e in reading.note.events] == ["Glycopyrrolate"]
+    assert reading.administration.dose_base == pytest.approx(0.2)
+
+
+def test_a_singular_medication_field_with_times_records_the_giving(kb):
+    note = ("History: esophageal candidiasis on EGD last week.\n"
+            "Medication: micafungin 100 mg/100 mL, IV via PIV over 1 h, 09:00-10:00. Entire bag infused.")
+    admin = read(note, kb.facts("J2246"), kb).administration
+    assert admin.state == "given" and admin.dose_base == pytest.approx(100.0)
+
+
+def test_a_biosimilar_suffix_the_lexicon_lacks_still_joins_the_brand_gloss(kb):
+    note = "Insulin lispro-aabc (Lyumjev) 100 units/mL: 10 units SC given at 2250."
+    reading = read(note, kb.facts("J1814"), kb)
+    assert [note[e.mention.start : e.mention.end] for e in reading.note.events] == ["Insulin lispro-aabc (Lyumjev"]
+    assert reading.administration.state == "given"
+
+
+def test_a_correction_that_names_no_drug_replaces_the_amount_not_the_drug(kb):
+    note = "Lyumjev 100 units/mL: 15 units SC - correction: 8 units SC given, abdomen, 2250."
+    admin = read(note, kb.facts("J1814"), kb).administration
+    assert admin.state == "given" and admin.dose_base == pytest.approx(8.0)
+
+
+def test_a_brand_glossed_by_its_generic_is_the_named_product_beside_a_sibling_product(kb):
+    note = ("0905 ARISTADA INITIO (aripiprazole lauroxil) 675 mg IM, left deltoid.\n"
+            "0910 ARISTADA (aripiprazole lauroxil) 662 mg IM, right gluteal.")
+    admin = read(note, kb.facts("C9035"), kb).administration
+    assert admin.state == "given" and admin.dose_base == pytest.approx(675.0)
+
+
+def test_the_result_of_a_statements_arithmetic_is_the_dose_not_its_operands(kb):
+    note = "0840 ondansetron 4 mg tab x2 = 8 mg PO, observed by RN, before chemotherapy."
+    admin = read(note, kb.facts("Q0162"), kb).administration
+    assert admin.state == "given" and admin.dose_base == pytest.approx(8.0)
+
+
+def test_of_two_amounts_of_one_kind_the_one_said_to_be_applied_is_the_dose(kb):
+    note = "Qutenza topical system 280 cm2: trimmed to the mapped area; 140 cm2 applied to both feet for 30 min."
+    admin = read(note, kb.facts("J7335"), kb).administration
+    assert admin.state == "given" and admin.dose_base == pytest.approx(140.0)
+
+
+def test_each_side_a_line_names_makes_the_same_dose_another_giving(kb):
+    note = ("Right ear: myringotomy. Otiprio (ciprofloxacin otic suspension) 0.1 mL (6 mg) instilled into the middle ear.\n"
+            "Left ear: same. Otiprio 0.1 mL (6 mg) instilled into the middle ear.")
+    reading = read(note, kb.facts("C9479"), kb)
+    assert reading.administration.dose_base == pytest.approx(12.0)
+    assert len(reading.administration.counted) == 2
+
+
+def test_a_negation_of_another_drug_does_not_reach_the_billed_drug_named_in_its_aside(kb):
+    note = ("Zynrelef (bupivacaine and meloxicam) 200 mg/6 mg, 7 mL, applied to the wound bed before closure.\n"
+            "Ketorolac not given (NSAID already in Zynrelef).")
+    admin = read(note, kb.facts("J0668"), kb).administration
+    assert admin.state == "given"
+
+
+def test_a_limit_after_the_computed_dose_wins_but_the_portions_it_is_divided_into_do_not(kb):
+    capped = "0705 levetiracetam 60 mg/kg: wt 85 kg -> 5,100 mg, capped at 4,500 mg IV over 15 min."
+    assert read(capped, kb.facts("J1953"), kb).administration.dose_base == pytest.approx(4500.0)
+    divided = "GamaSTAN 0.1 mL/kg = 6 mL IM, divided 3 mL right gluteal and 3 mL left gluteal."
+    assert read(divided, kb.facts("J1460"), kb).administration.dose_base == pytest.approx(6.0)

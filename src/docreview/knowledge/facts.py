@@ -56,6 +56,8 @@ class UnknownCodeError(KeyError):
         return f"Unknown code {self.code} ({self.known} codes known).{hint}{more}"
 
 
+_BIOSIMILAR_SUFFIX_RE = re.compile(r"-[a-z]{4}$")  # FDA's four-letter suffix: "infliximab-dyyb"
+
 @dataclass
 class CodeFacts:
     code: str
@@ -124,8 +126,11 @@ class CodeFacts:
         if self.vehicle:
             # "in NS 100 mL", "D5W premix": a vehicle is not a second drug; only the full phrase names the code.
             return [self.drug] if len(self.drug.split()) > 1 else []
-        # A product-specific code (Seizalam, Privigen) is named by its brand, not the generic drug.
-        out = [*([] if self.product_specific else [self.drug]), *self.brands, *self.aliases]
+        # A product-specific code (Seizalam, Privigen) is named by its brand, not the generic drug;
+        # a biosimilar's suffixed name ("infliximab-dyyb": Inflectra IV, Zymfentra SC) still names
+        # its few products (a class the product named resolves).
+        named_by_drug = not self.product_specific or bool(_BIOSIMILAR_SUFFIX_RE.search(self.drug))
+        out = [*([self.drug] if named_by_drug else []), *self.brands, *self.aliases]
         if not self.product_specific and self.moiety and self.moiety not in _STOP and len(self.moiety) > 3:
             out.append(self.moiety)
         return list(dict.fromkeys(n for n in out if n))
@@ -226,7 +231,7 @@ class KnowledgeBase:
             facts.indications = list(front.indications)
             facts.similar_codes = [s.code.upper() for s in front.similar_codes]
             facts.drug_class = front.drug_class
-        elif (parsed.brands and not parsed.lead_brand) or parsed.labelers:
+        elif parsed.names_a_product:
             # CMS names a product only to tell it from other codes of the same drug: the generic
             # name then identifies none of them ("immune globulin, (gammagard liquid)").
             facts.product_specific = self._drug_code_counts.get(normalize_name(parsed.drug), 0) > 1

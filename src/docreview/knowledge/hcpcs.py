@@ -99,6 +99,11 @@ class DescriptorFacts:
     lead_brand: bool = False  # the brand precedes its generic ("adrenalin, epinephrine"): not product-specific
 
     @property
+    def names_a_product(self) -> bool:
+        """CMS names a product (a brand after the generic, or a maker) to tell it from other codes of the drug."""
+        return bool((self.brands and not self.lead_brand) or self.labelers)
+
+    @property
     def parsed(self) -> bool:
         return self.unit is not None
 
@@ -217,6 +222,13 @@ def parse_descriptor(code: str, descriptor: str, generics: frozenset[str] | None
     if (0 <= i < len(segments) - 1 and segments[i + 1].strip().lower() not in vocab.descriptor_words
             and _bare_brand(segments[i + 1], generics if generics is not None else _packaged_generics())):
         named.append(segments[i + 1].strip())  # "Prothrombin complex concentrate (human), kcentra, per i.u."
+    # "coagulation factor xa (recombinant), inactivated-zhzo (andexxa), 10 mg", "filgrastim-sndz,
+    # biosimilar, (zarxio)": a brand in parentheses in a short qualifier segment after the drug
+    # (not an acronym at the end of a long phrase: "... maturation antigen (bcma)").
+    named += [p.strip() for s in segments[i + 1 :] if i >= 0 and not _AMOUNT_RE.search(s)
+              and len(re.sub(r"\([^)]*\)", " ", s).split()) <= 3
+              for p in re.findall(r"(?:^|(?<=\s))\(([^)]*)\)", s)
+              if _bare_brand(p, generics if generics is not None else _packaged_generics()) and p.strip() not in named]
     brands = tuple(b for b in [*brand_first, *named] if b.lower() not in _LABELERS)
     labelers = tuple(b for b in named if b.lower() in _LABELERS)
     drug = re.sub(r"(?:^|\s+)\([^)]*\)", "", first).strip().lower()

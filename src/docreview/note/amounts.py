@@ -37,7 +37,7 @@ class Amount:
     start: int
     end: int
     value: float  # in the kind's base unit: mg, units or mL
-    kind: str  # mass | units | volume
+    kind: str  # mass | units | volume | equivalents | area | activity
     per_kg: bool = False
     rate: bool = False
     is_range: bool = False

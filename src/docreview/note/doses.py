@@ -41,13 +41,17 @@ class _Patterns(NamedTuple):
     next_site: re.Pattern[str]
     single_dose_device: re.Pattern[str]
     ratio_owner: re.Pattern[str]
+    correction: re.Pattern[str]  # "15 units SC - correction: 10 units SC given": what follows replaces it
+    dose_limit: re.Pattern[str]  # "capped at" right before an amount
 
 
 @lru_cache(maxsize=1)
 def _patterns() -> _Patterns:
     """Built on the first dose added up, not at import (a cold check pays only for what it runs)."""
-    cues = data_file_as("dose_cues.json", DoseCuesFile)
+    from docreview.note.roles import RoleCues
 
+    cues = data_file_as("dose_cues.json", DoseCuesFile)
+    retraction = data_file_as("role_cues.json", RoleCues).retraction
     return _Patterns(
         # "diluted in NS 100 mL", "in 0.9% NaCl 250 mL": a carrier's name, then maybe its strength, before the volume.
         diluent=pattern(rf"(?:\b{alternation(cues.carriers)}|{alternation(cues.carrier_word_ends)})\s*(?:\d+\s*%\s*)?"
@@ -66,6 +70,8 @@ def _patterns() -> _Patterns:
         ratio_owner=pattern(rf"\b({alternation(cues.vasoconstrictors)})(?:\s+(?:of|at|dilution|concentration|in))*\s*$"),
         next_site=pattern(rf"\b{alternation(cues.next_words)}\s+{alternation(cues.next_site)}\b|\b{alternation(cues.moved_on)}\b"
                            rf"|\b{alternation(cues.other_side)}\s+{alternation(cues.other_sites)}\b"),
+        dose_limit=pattern(rf"\b{alternation(cues.dose_limits)}\s*:?\s*$"),
+        correction=re.compile("|".join(r"\b" + r"\s*".join(map(re.escape, p)) for p in retraction), re.IGNORECASE),
     )
 
 
@@ -221,7 +227,7 @@ def _statement_dose(event: DoseEvent, facts: CodeFacts, note: NoteFacts, concs: 
         converted = [to_base(a, unit, weight, concs)[0] for a in event.entries]
         if all(v is not None for v in converted):
             return sum(v for v in converted if v is not None), ""
-    amounts = [a for a in event.dose_amounts if not _is_diluent(note.text, a)]
+    amounts = _corrected([a for a in event.dose_amounts if not _is_diluent(note.text, a)], note.text, event)
     # "(Nesacaine-MPF 30 mg/mL, 20 mL single-dose vial) 10 mL via epidural catheter": the vial's
     # volume gives way to a volume given.
     vial_volumes = [a for a in amounts if a.kind == "volume" and CONTAINER_AFTER_RE.match(note.text, a.end)]
@@ -249,6 +255,19 @@ def _statement_dose(event: DoseEvent, facts: CodeFacts, note: NoteFacts, concs: 
                    and _patterns().single_dose_device.match(note.text, a.end)][:1]
     if not amounts:
         return None, ""
+    # "Qutenza topical system 280 cm2 x1: cut to fit; 196 cm2 applied": of two amounts of one kind,
+    # the one a giving verb follows is the dose; the other is what the product held.
+    verbed = [a for a in amounts if _given_after(note.text, a)]
+    if verbed and len({a.kind for a in amounts}) == 1 and len(verbed) < len(amounts):
+        amounts = verbed
+    # "ondansetron 8 mg tab x2 = 16 mg", "1.3 mg/m2 x 1.78 = 2.31 mg -> 2.3 mg": the result of the
+    # statement's arithmetic is the dose, not its operands; a limit stated after it ("-> 5,520 mg,
+    # capped at 4,500 mg") still has the last word.
+    results = [a for a in amounts if _RESULT_BEFORE_RE.search(note.text, max(0, a.start - 8), a.start) and not a.calculated]
+    if results and any(a.start < results[-1].start and a.kind == results[-1].kind for a in amounts):
+        limits = [a for a in amounts if a.start > results[-1].start and a.kind == results[-1].kind
+                  and _patterns().dose_limit.search(note.text, max(0, a.start - 20), a.start)]
+        amounts = [(limits or results)[-1]]
     # "Vancomycin 15 mg/kg (1,200 mg)": the plain amount wins; "1 g (1,000 mg)" is one dose.
     ordered = dose_order(amounts)
     values: list[float] = []
@@ -274,6 +293,26 @@ def _statement_dose(event: DoseEvent, facts: CodeFacts, note: NoteFacts, concs: 
     return values[0], ""
 
 
+_RESULT_BEFORE_RE = re.compile(r"(?:=|->|\u2192)[ \t]*(?:~|approx\.?)?[ \t]*$")
+_WORD_AFTER_RE = re.compile(r"[ \t]*(?:\([^()\n]{0,30}\)[ \t]*)?(?:(?:was|were)[ \t]+)?([A-Za-z]+)")
+
+
+def _given_after(text: str, amount: Amount) -> bool:
+    """'196 cm2 applied', '2.3 mL (2.3 mg) given': a giving verb right after the amount."""
+    from docreview.note.roles import role_cues  # local: roles reads the doses this module adds up
+
+    m = _WORD_AFTER_RE.match(text, amount.end)
+    return m is not None and m.group(1).lower() in role_cues().administration_verbs
+
+
+def _corrected(amounts: list[Amount], text: str, event: DoseEvent) -> list[Amount]:
+    """'15 units SC - correction: 10 units SC given': the amounts after the statement's last
+    correction replace those before it."""
+    fixes = list(_patterns().correction.finditer(text, event.mention.end, event.sentence.end))
+    after = [a for a in amounts if fixes and a.start >= fixes[-1].end()]
+    return after or amounts
+
+
 def _is_total_line(note: NoteFacts, event: DoseEvent) -> bool:
     """'Total midazolam 4 mg', 'midazolam total 4 mg', 'Totals: midazolam 3 mg IV; fentanyl 100 mcg IV':
     a sum of doses already listed."""
@@ -295,7 +334,21 @@ def next_site(text: str, first: DoseEvent, later: DoseEvent) -> bool:
     """The later statement of the same dose is given at another site (a new administration)."""
     if later.sentence.start <= first.sentence.start:
         return False
-    return bool(_patterns().next_site.search(text, first.sentence.end, later.sentence.end))
+    if _patterns().next_site.search(text, first.sentence.end, later.sentence.end):
+        return True
+    # "Right ear: ... OTIPRIO 0.1 mL instilled" then "Left ear: ... OTIPRIO 0.1 mL instilled": each line names its side.
+    sides = {_side(text, first), _side(text, later)}
+    return None not in sides and len(sides) == 2
+
+
+_SIDE_RE = re.compile(r"\b(left|right)\b", re.IGNORECASE)
+
+
+def _side(text: str, event: DoseEvent) -> str | None:
+    """The one side (left or right) the giving's line names up to the end of its sentence."""
+    line_start = text.rfind("\n", 0, event.mention.start) + 1
+    named = {m.group(1).lower() for m in _SIDE_RE.finditer(text, line_start, event.sentence.end)}
+    return named.pop() if len(named) == 1 else None
 
 
 def total_dose(events: list[DoseEvent], facts: CodeFacts, note: NoteFacts,

@@ -119,8 +119,8 @@ def _clinical_words() -> set[str]:
             for item in value:
                 add(item if isinstance(item, str) else " ".join(item))
     drug_words = load_json("drug_words.json")
-    for term in drug_words["stop_terms"] + drug_words["salts"]:
-        add(term)  # "acetonide" is a salt word, not a drug of its own
+    for term in drug_words["stop_terms"] + drug_words["salts"] + drug_words["labelers"]:
+        add(term)  # "acetonide" is a salt word, "Kabi" (Fresenius Kabi) a maker: not drugs of their own
     for unit in load_json("units.json")["note_units"]:
         add(unit)
     return words

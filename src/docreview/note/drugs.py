@@ -53,8 +53,12 @@ class DrugMention:
     gloss: tuple[int, int] | None = None  # "(methylprednisolone)" after "Solu-Medrol": the same drug named again
 
     def same_drug(self, other: DrugMention) -> bool:
-        """Two names of one drug: codes in common, or (a drug with no code) the same name."""
-        return bool(self.codes & other.codes) if self.codes and other.codes else self.name == other.name
+        """Two names of one drug: codes in common, or (a drug with no code) the same name. A gloss
+        pair shares its generic with a plain mention ("infliximab (Inflectra)" vials, "infliximab"
+        infused) even where the product's code is not the generic's."""
+        if self.codes and other.codes:
+            return bool(self.codes & other.codes) or bool(set(self.name.split(" / ")) & set(other.name.split(" / ")))
+        return self.name == other.name
 
 
 _Entry = tuple[tuple[str, ...], frozenset[str], str]  # (name's words, its codes, the name)

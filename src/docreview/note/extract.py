@@ -57,9 +57,10 @@ _NEW_ROW_RE = re.compile(r"^(?:(?:[01]\d|2[0-3]):?[0-5]\d\s+)?(?!(?:given|admini
 def _gloss_gap_re() -> re.Pattern[str]:
     """Between a name and its gloss: brackets, a slash, and at most two words of a release form,
     salt or dosage form ("paliperidone palmitate ER (INVEGA SUSTENNA)", "GELSYN-3 (sodium
-    hyaluronate)", "travoprost intracameral implant (iDose TR 75 mcg)")."""
+    hyaluronate)", "travoprost intracameral implant (iDose TR 75 mcg)"), or a biosimilar's
+    four-letter suffix the lexicon does not list ("insulin lispro-aabc (Lyumjev)")."""
     words = alternation(data_file_as("extract_cues.json", ExtractCuesFile).gloss_gap_words)
-    return re.compile(rf"[\s(),/-]{{0,4}}|[\s(),/-]*(?:\b{words}\b[\s(),/-]{{1,4}}){{1,2}}", re.IGNORECASE)
+    return re.compile(rf"[\s(),/-]{{0,4}}|-[a-z]{{4}}[\s(),/-]{{1,4}}|[\s(),/-]*(?:\b{words}\b[\s(),/-]{{1,4}}){{1,2}}", re.IGNORECASE)
 # Where one administration ends and the next begins inside a sentence.
 # "was then administered": "then" after an auxiliary is the same clause's adverb.
 _CLAUSE_BREAK_RE = re.compile(r"(?<!\bwas)(?<!\bwere)(?<!\bis)(?<!\bare)(?<!\bbeen),?\s+(?:and\s+)?then\b|\s+followed\s+(?:by|with)\b|\s\+\s",
@@ -348,6 +349,21 @@ def _merge_adjacent(text: str, mentions: list[DrugMention], specific: Callable[[
     return out
 
 
+def _glossed_names_learned(mentions: list[DrugMention]) -> list[DrugMention]:
+    """'OTIPRIO (ciprofloxacin otic suspension) 0.1 mL' then 'OTIPRIO 0.1 mL instilled': a name
+    the lexicon lacks, once glossed by a coded name, is that drug wherever the note repeats it."""
+    learned: dict[str, DrugMention] = {}
+    out = []
+    for mention in mentions:
+        if mention.gloss is not None and mention.codes:
+            for part in mention.name.split(" / "):
+                learned.setdefault(normalize_name(part), mention)
+        elif not mention.codes and (pair := learned.get(normalize_name(mention.name))) is not None:
+            mention = replace(mention, name=pair.name, codes=pair.codes)
+        out.append(mention)
+    return out
+
+
 def _names_a_brand(kb: KnowledgeBase, mention: DrugMention) -> bool:
     """The mention is one of its codes' brand names ("Bicillin C-R", "Zyprexa")."""
     name = normalize_name(mention.name).replace(" ", "")
@@ -384,6 +400,7 @@ def read_note(text: str, facts: CodeFacts, kb: KnowledgeBase) -> NoteFacts:
     found = with_billed_labeler(text, facts, lexicon.find(text, fuzzy_targets=targets))
     found = lexicon.with_combinations(text, _merge_adjacent(text, with_billed_vehicle_brands(text, facts, found, kb.family(facts)),
                                                             partial(_product_codes, kb), partial(_names_a_brand, kb)))
+    found = _glossed_names_learned(found)
     mentions = _MentionIndex(_without_composition(text, _without_unit_qualifiers(text, _without_carriers(text, found))))
     events: list[DoseEvent] = []
     line_times = cache(lambda bounds: find_times(text, *bounds))  # one scan per line, however many drugs it names
@@ -627,6 +644,9 @@ def _later_negation_overrules(notes: Annotations, events: list[DoseEvent]) -> No
                 continue
             if _patterns().further.search(notes.text, later.sentence.start, later.sentence.end):
                 continue
+            opening = notes.text[later.sentence.start : later.mention.start]
+            if opening.count("(") > opening.count(")"):
+                continue  # "Ketorolac not given (NSAID in Zynrelef)": an aside names the drug, its negation is another's
             event.role = None
             event.categories = event.categories | {"NOT_GIVEN"}
             break
@@ -1326,7 +1346,8 @@ def _partial_dose(notes: Annotations, sents, mentions, event: DoseEvent, discard
         given = [a for a in notes.amounts_in(nxt.start, stop) if not a.rate and not a.is_concentration and a.start not in discarded]
         plain = [a for a in given if a.kind != "volume"] or given
         if plain:
-            event.amounts = plain[:1]
+            # The bag's strength stays: "1,200 mg/250 mL ... Pump: 83 mL infused" converts by it.
+            event.amounts = plain[:1] + [a for a in event.amounts if a.is_concentration]
             return
 
 

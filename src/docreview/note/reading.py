@@ -132,7 +132,9 @@ def _administration(note: NoteFacts, facts: CodeFacts, kb: KnowledgeBase, billed
 def _class_only(facts: CodeFacts, event: DoseEvent) -> bool:
     """A product-specific code's drug named only by its class ("IVIG" for Bivigam)."""
     brands = {normalize_name(b) for b in facts.brands}
-    return facts.product_specific and normalize_name(event.mention.name.split(" / ")[-1]) not in brands and len(event.mention.codes) > 1
+    # "ARISTADA INITIO (aripiprazole lauroxil)": either name of a gloss pair may be the brand.
+    named = {normalize_name(part) for part in event.mention.name.split(" / ")}
+    return facts.product_specific and not named & brands and len(event.mention.codes) > 1
 
 
 def _other_drug_event(note: NoteFacts, facts: CodeFacts, kb: KnowledgeBase, same_drug_only: bool = False) -> DoseEvent | None:
