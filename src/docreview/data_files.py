@@ -251,6 +251,7 @@ class DoseCuesFile(_File):
     moved_on: list[str] = Field(min_length=1)  # "attention was then turned to"
     vasoconstrictors: list[str] = Field(min_length=1)  # "lidocaine with epinephrine 1:200,000": the ratio is the additive's
     dose_limits: list[str] = Field(min_length=1)  # "-> 5,520 mg, capped at 4,500 mg": a limit after a computed dose
+    record_totals: list[str] = Field(min_length=1)  # "Total infused 12 mg (24 mL).": a line of the drug's record that names no drug
 
 
 class AmountCuesFile(_File):

@@ -616,3 +616,20 @@ def test_a_limit_after_the_computed_dose_wins_but_the_portions_it_is_divided_int
     assert read(capped, kb.facts("J1953"), kb).administration.dose_base == pytest.approx(4500.0)
     divided = "GamaSTAN 0.1 mL/kg = 6 mL IM, divided 3 mL right gluteal and 3 mL left gluteal."
     assert read(divided, kb.facts("J1460"), kb).administration.dose_base == pytest.approx(6.0)
+
+
+def test_a_later_correction_that_names_an_entrys_time_replaces_that_entry(kb):
+    note = ("0930  Linezolid 600 mg PO given.\n"
+            "Addendum 1400: correction to 09:30 entry - PO was charted in error. Linezolid 600 mg/300 mL bag infused IV "
+            "via PICC, 09:30-10:30.")
+    admin = read(note, kb.facts("J2020"), kb).administration
+    assert admin.state == "given" and admin.dose_base == pytest.approx(600.0)
+
+
+def test_a_record_line_that_states_the_total_and_names_no_drug_is_the_dose(kb):
+    note = ("Andexxa (coagulation factor Xa, recombinant) low-dose regimen:\n"
+            " 14:00 bolus 400 mg IV at 30 mg/min\n"
+            " 14:15-16:15 infusion 4 mg/min x 120 min\n"
+            " Total administered 880 mg.")
+    admin = read(note, kb.facts("J7169"), kb).administration
+    assert admin.state == "given" and admin.dose_base == pytest.approx(880.0)

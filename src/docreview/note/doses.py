@@ -43,15 +43,15 @@ class _Patterns(NamedTuple):
     ratio_owner: re.Pattern[str]
     correction: re.Pattern[str]  # "15 units SC - correction: 10 units SC given": what follows replaces it
     dose_limit: re.Pattern[str]  # "capped at" right before an amount
+    record_total: re.Pattern[str]  # a record line that opens with "Total infused"
 
 
 @lru_cache(maxsize=1)
 def _patterns() -> _Patterns:
     """Built on the first dose added up, not at import (a cold check pays only for what it runs)."""
-    from docreview.note.roles import RoleCues
+    from docreview.note.roles import retraction_pattern
 
     cues = data_file_as("dose_cues.json", DoseCuesFile)
-    retraction = data_file_as("role_cues.json", RoleCues).retraction
     return _Patterns(
         # "diluted in NS 100 mL", "in 0.9% NaCl 250 mL": a carrier's name, then maybe its strength, before the volume.
         diluent=pattern(rf"(?:\b{alternation(cues.carriers)}|{alternation(cues.carrier_word_ends)})\s*(?:\d+\s*%\s*)?"
@@ -70,8 +70,9 @@ def _patterns() -> _Patterns:
         ratio_owner=pattern(rf"\b({alternation(cues.vasoconstrictors)})(?:\s+(?:of|at|dilution|concentration|in))*\s*$"),
         next_site=pattern(rf"\b{alternation(cues.next_words)}\s+{alternation(cues.next_site)}\b|\b{alternation(cues.moved_on)}\b"
                            rf"|\b{alternation(cues.other_side)}\s+{alternation(cues.other_sites)}\b"),
+        record_total=pattern(rf"[ \t]*(?:[-*\u2022][ \t]*)?(?:(?:[01]?\d|2[0-3]):?[0-5]\d[ \t]+)?{alternation(cues.record_totals)}\b"),
         dose_limit=pattern(rf"\b{alternation(cues.dose_limits)}\s*:?\s*$"),
-        correction=re.compile("|".join(r"\b" + r"\s*".join(map(re.escape, p)) for p in retraction), re.IGNORECASE),
+        correction=retraction_pattern(),
     )
 
 
@@ -367,6 +368,11 @@ def total_dose(events: list[DoseEvent], facts: CodeFacts, note: NoteFacts,
     if any(row[3] for row in rows) and any(dose is not None and not is_total for _, dose, _, is_total in rows):
         rows = [row for row in rows if not row[3]]
     summed, needed, counted = _sum(rows, note)
+    stated_total = _record_total(events, facts, note, concs)
+    if stated_total is not None:
+        # "Bolus 400 mg IV" ... "Infusion 4 mg/min x 120 min" ... "Total administered 880 mg": the
+        # record's own total, on a line that names no drug, is what was given.
+        return stated_total, "", counted or list(events)
     infused = any(a.rate for e in events for a in e.amounts)
     if infused and stated and summed is not None and max(dose for _, dose in stated) > summed + 1e-9:
         # "0.75 mg/kg bolus = 67.5 mg, then 1.75 mg/kg/h ... Total administered 225 mg": the
@@ -374,6 +380,37 @@ def total_dose(events: list[DoseEvent], facts: CodeFacts, note: NoteFacts,
         event, dose = max(stated, key=lambda pair: pair[1])
         return dose, needed, [*counted, event]
     return summed, needed, counted
+
+
+_RECORD_LINES = 8  # lines: how far below the drug's last giving its record's total may stand
+
+
+def _record_total(events: list[DoseEvent], facts: CodeFacts, note: NoteFacts, concs: list[Amount]) -> float | None:
+    """The total a line of the drug's record states without naming a drug ("Total infused 12 mg
+    (24 mL)"), below its last giving and before another drug given by injection is named (an oral
+    drug named between, "transitioned to oral nicardipine", cannot have been infused)."""
+    if not events or note.annotations is None:
+        return None
+    last = max(events, key=lambda e: e.sentence.start)
+    others = [e for e in note.events if e.given and not any(e.mention.same_drug(g.mention) for g in events)
+              and not (e.routes and all(r.route == "oral" for r in e.routes))]
+    for sent in note.sentences:
+        if sent.start <= last.sentence.start or sent.line - last.sentence.line > _RECORD_LINES:
+            continue
+        if any(last.sentence.start < o.mention.start < sent.end for o in others):
+            return None
+        if any(sent.start <= e.mention.start < sent.end for e in note.events):
+            continue
+        if _patterns().record_total.match(note.text, sent.start):
+            weight = note.weight.kg if note.weight else None
+            for amount in note.annotations.amounts_in(sent.start, sent.end):
+                if amount.rate or amount.is_concentration or amount.is_range:
+                    continue
+                value, _ = to_base(amount, facts.unit or "", weight, concs)
+                # A volume is the total only of a code billed by volume ("24 mL" beside "12 mg" is the bag's share).
+                if value is not None and (amount.kind != "volume" or amount.kind == (code_unit_kind(facts.unit) or ("",))[0]):
+                    return value
+    return None
 
 
 def _sum(rows: list[tuple[DoseEvent, float | None, str, bool]], note: NoteFacts) -> tuple[float | None, str, list[DoseEvent]]:

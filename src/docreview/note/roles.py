@@ -749,6 +749,12 @@ def assign_roles(text: str, events: list[DoseEvent], notes: Annotations | None =
         # is one administration told twice.
         if roles[i] == "administered" and _restates_earlier(text, events, roles, i):
             roles[i] = "restatement"
+    for i in range(len(events)):
+        # "11:05 Linezolid 600 mg PO given." ... "Correction to 11:05 entry - PO was charted in
+        # error. Linezolid 600 mg ... infused IV, 11:05-12:05": the entry a later correction names
+        # by its time is replaced by the giving the correction tells.
+        if roles[i] == "administered" and _corrected_entry(text, events, roles, i):
+            roles[i] = "other"
     for i, event in enumerate(events):
         # The drug named again, with no amount of its own, after it was given: the same
         # administration told twice ("after adequate sedation with Versed"). One told with its
@@ -862,6 +868,26 @@ def _restates_earlier(text: str, events: list[DoseEvent], roles: list[str], i: i
             continue
         return True
     return False
+
+
+def _corrected_entry(text: str, events: list[DoseEvent], roles: list[str], i: int) -> bool:
+    from docreview.note.amounts import find_times
+
+    event = events[i]
+    if not event.times:
+        return False
+    later = next((e for j, e in enumerate(events) if j > i and roles[j] == "administered" and _same_drug(event, e)
+                  and e.sentence.start >= event.sentence.end), None)
+    if later is None:
+        return False
+    span = text[event.sentence.end : later.mention.start]
+    return bool(retraction_pattern().search(span)) and bool(set(event.times) & set(find_times(text, event.sentence.end, later.mention.start)))
+
+
+@lru_cache(maxsize=1)
+def retraction_pattern() -> re.Pattern[str]:
+    """The correction phrases ('correction:', 'in error', 'disregard'), whitespace between their words."""
+    return re.compile("|".join(r"\b" + r"\s*".join(map(re.escape, p)) for p in role_cues().retraction), re.IGNORECASE)
 
 
 def _carries_dose(event: DoseEvent) -> bool:
