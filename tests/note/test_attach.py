@@ -578,3 +578,14 @@ def test_a_local_anesthetic_given_at_each_biopsy_site_is_infiltrated_but_the_cla
     assert {r.route for e in admin.given for r in e.routes} == {"local infiltration"}
     note = "ANESTHESIA: The patient received 3 mL of 0.5% Marcaine and local anesthetic."
     assert [r for e in read(note, kb.facts("J0666"), kb).administration.given for r in e.routes] == []
+
+
+def test_a_local_anaesthetic_flooded_or_placed_into_the_joint_is_intra_articular(kb):
+    assert routes(kb, "Before closure 20 mL of 0.25% Marcaine was flooded into the joint.", "J0666")["Marcaine"] == ["intra-articular"]
+    assert routes(kb, "Then 10 mL of 0.5% Marcaine was placed into the knee joint.", "J0666")["Marcaine"] == ["intra-articular"]
+    assert routes(kb, "A Duragesic patch was placed on the left shoulder.", "J7335").get("Duragesic", []) == []
+
+
+def test_a_penile_or_insulin_pump_implies_no_intravenous_route_but_an_infusion_pump_does(kb):
+    assert routes(kb, "Caverject 10 mcg injected into the corpus after the vacuum pump trial failed.", "J0270")["Caverject"] != ["intravenous"]
+    assert set(routes(kb, "Remicade 400 mg infused via ambulatory pump over 2 h.", "J1745")["Remicade"]) == {"intravenous"}
