@@ -633,3 +633,11 @@ def test_a_record_line_that_states_the_total_and_names_no_drug_is_the_dose(kb):
             " Total administered 880 mg.")
     admin = read(note, kb.facts("J7169"), kb).administration
     assert admin.state == "given" and admin.dose_base == pytest.approx(880.0)
+
+
+def test_a_stated_total_above_a_per_site_dose_counts_the_sites_the_dose_left_out(kb):
+    note = ("Trigger point injections, 4 sites.\n"
+            "Per site: hydrocortisone acetate 25 mg/mL, 0.5 mL with lidocaine 1% 1 mL.\n"
+            "Total hydrocortisone acetate: 2 mL = 50 mg.")
+    admin = read(note, kb.facts("J1700"), kb).administration
+    assert admin.state == "given" and admin.dose_base == pytest.approx(50.0)

@@ -373,10 +373,10 @@ def total_dose(events: list[DoseEvent], facts: CodeFacts, note: NoteFacts,
         # "Bolus 400 mg IV" ... "Infusion 4 mg/min x 120 min" ... "Total administered 880 mg": the
         # record's own total, on a line that names no drug, is what was given.
         return stated_total, "", counted or list(events)
-    infused = any(a.rate for e in events for a in e.amounts)
-    if infused and stated and summed is not None and max(dose for _, dose in stated) > summed + 1e-9:
+    if stated and summed is not None and max(dose for _, dose in stated) > summed + 1e-9:
         # "0.75 mg/kg bolus = 67.5 mg, then 1.75 mg/kg/h ... Total administered 225 mg": the
-        # infusion's share is in the stated total only.
+        # infusion's share is in the stated total only; "0.5 mL per site" at three sites ...
+        # "Total hydrocortisone acetate: 1.5 mL": so are the repeats a per-site dose leaves out.
         event, dose = max(stated, key=lambda pair: pair[1])
         return dose, needed, [*counted, event]
     return summed, needed, counted
