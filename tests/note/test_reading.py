@@ -641,3 +641,17 @@ def test_a_stated_total_above_a_per_site_dose_counts_the_sites_the_dose_left_out
             "Total hydrocortisone acetate: 2 mL = 50 mg.")
     admin = read(note, kb.facts("J1700"), kb).administration
     assert admin.state == "given" and admin.dose_base == pytest.approx(50.0)
+
+
+def test_a_makers_name_with_an_apostrophe_names_the_billed_makers_product(kb):
+    note = "Bortezomib for injection (Dr. Reddy's) 3.5 mg vial, reconstituted; bortezomib 2.6 mg SC given in the abdomen."
+    admin = read(note, kb.facts("J9046"), kb).administration
+    assert admin.state == "given" and admin.dose_base == pytest.approx(2.6)
+
+
+def test_a_brand_glossed_by_the_billed_generic_codes_own_drug_name_is_that_codes_drug(kb):
+    note = "ARISTADA (aripiprazole lauroxil) 662 mg IM right gluteal, 1000, full syringe."
+    assert read(note, kb.facts("C9470"), kb).administration.state == "given"
+    # A code with a qualifier of its own (preservative free) is not every product of the drug.
+    kenalog = "Kenalog-40 (triamcinolone acetonide) 40 mg injected into the left knee."
+    assert read(kenalog, kb.facts("J3300"), kb).administration.state != "given"

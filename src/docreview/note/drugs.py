@@ -99,7 +99,8 @@ def with_billed_labeler(text: str, facts: CodeFacts, found: list[DrugMention]) -
     if not facts.labelers or not facts.product_specific:
         return found
     drug = facts.moiety
-    makers = re.compile(r"\b(?:" + "|".join(r"[\s.-]*".join(map(re.escape, normalize_name(m).split())) for m in facts.labelers) + r")\b",
+    # "dr. reddy's" is written "Dr. Reddy's", "Dr Reddys", "Dr.Reddy's".
+    makers = re.compile(r"\b(?:" + "|".join(r"[\s.'\u2019-]*".join(map(re.escape, normalize_name(m).split())) for m in facts.labelers) + r")\b",
                         re.IGNORECASE)
     same_drug = [m for m in found if moiety(m.name) == drug and facts.code not in m.codes]
     named_maker = False
