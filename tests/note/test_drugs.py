@@ -191,3 +191,9 @@ def test_twin_codes_of_one_generic_descriptor_share_a_brand_no_other_code_lists(
 def test_an_english_action_noun_before_a_dose_is_no_drug():
     text = "0930 Titration dose wk 1-2: 0.0625 mg (0.25 mL) drawn up and injected subQ."
     assert [text[m.start : m.end] for m in find_unknown_drugs(text, [])] == []
+
+
+def test_a_drug_written_without_the_other_ingredient_is_not_the_combinations(lexicon):
+    text = "Local anesthesia with 1% lidocaine without epinephrine, 8 mL, infiltrated at the port site."
+    lidocaine = lexicon.with_combinations(text, lexicon.find(text))[0]
+    assert "J2004" not in lidocaine.codes and "J2003" in lidocaine.codes

@@ -655,3 +655,9 @@ def test_a_brand_glossed_by_the_billed_generic_codes_own_drug_name_is_that_codes
     # A code with a qualifier of its own (preservative free) is not every product of the drug.
     kenalog = "Kenalog-40 (triamcinolone acetonide) 40 mg injected into the left knee."
     assert read(kenalog, kb.facts("J3300"), kb).administration.state != "given"
+
+
+def test_plain_lidocaine_under_the_lidocaine_with_epinephrine_code_is_another_product(kb):
+    note = "The site was infiltrated with 1% lidocaine without epinephrine before the incision."
+    admin = read(note, kb.facts("J2004"), kb).administration
+    assert admin.state == "other_drug" and "J2004" not in admin.other.mention.codes

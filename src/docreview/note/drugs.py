@@ -32,6 +32,7 @@ _STRENGTH = r"(?:\d[\d,.]*(?:\s*:\s*\d[\d,]*)?\s*(?:%|mg/ml|mcg/ml|mg|mcg|units?
 # "1% lidocaine with 1:100,000 epinephrine", "Xylocaine 1% with 1:100,000 dilution of epinephrine".
 _MIXED_GAP_RE = re.compile(rf"\s*\(?(?:{_STRENGTH}\s*)*\)?\s*(?:with|plus|w/|\+)\s*(?:{_STRENGTH}\s*)*(?:(?:dilution|concentration)\s+of\s+)?",
                            re.IGNORECASE)
+_WITHOUT_GAP_RE = re.compile(r"\s*(?:without|w/o|sans)\s+(?:added\s+)?", re.IGNORECASE)
 _FUZZY_MIN_LEN = 6
 
 
@@ -248,6 +249,12 @@ class DrugLexicon:
         out = list(mentions)
         for k in range(len(out) - 1):
             first, second = out[k], out[k + 1]
+            if first.codes and second.codes and _WITHOUT_GAP_RE.fullmatch(text, first.end, second.start):
+                # "1% lidocaine without epinephrine": not the combination's code.
+                both = {code for code, (a, b) in self._combinations if first.codes & a and second.codes & b}
+                if first.codes - both:
+                    out[k] = replace(first, codes=first.codes - both)
+                continue
             if not (first.codes and second.codes) or not one_preparation(text, first, second):
                 continue
             both = {code for code, (a, b) in self._combinations

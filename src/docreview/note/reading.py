@@ -8,6 +8,7 @@ billed code, which administrations count and what dose they add up to. Checks on
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 from datetime import date
 from typing import Literal
@@ -143,7 +144,8 @@ def _other_drug_event(note: NoteFacts, facts: CodeFacts, kb: KnowledgeBase, same
     # Only a drug with a code of its own can be "billed under the wrong code".
     coded = [e for e in note.events if e.given and e.mention.codes and facts.code not in e.mention.codes]
     others = [e for e in coded if e.dose_amounts]
-    moiety = facts.moiety
+    # A combination's lead ingredient: plain lidocaine is another product of "lidocaine with epinephrine".
+    moiety = re.split(r"\s+(?:with|and)\s+", facts.moiety)[0] if facts.moiety else ""
 
     def same_drug(e: DoseEvent) -> bool:
         # (by its ingredients too: CMS spells J0665's drug "bupivicaine", the NDCs "bupivacaine hcl")
