@@ -58,6 +58,7 @@ class UnknownCodeError(KeyError):
 
 _BIOSIMILAR_SUFFIX_RE = re.compile(r"-[a-z]{4}$")  # FDA's four-letter suffix: "infliximab-dyyb"
 
+
 @dataclass
 class CodeFacts:
     code: str

@@ -114,6 +114,22 @@ def with_billed_labeler(text: str, facts: CodeFacts, found: list[DrugMention]) -
     return [DrugMention(m.start, m.end, m.name, m.codes | {facts.code}, m.fuzzy, m.gloss) if m in same_drug else m for m in found]
 
 
+def with_billed_generic(mentions: list[DrugMention], facts: CodeFacts, kb: KnowledgeBase) -> list[DrugMention]:
+    """'ARISTADA (aripiprazole lauroxil) 882 mg' under the generic 'aripiprazole lauroxil, 1 mg'
+    code: a brand glossed by the billed code's own generic name is a product of that code too,
+    when the code names no product and no qualifier ("preservative free") of its own."""
+    if facts.product_specific or not facts.drug or kb.parse(facts.code, facts.descriptor).qualifiers:
+        return mentions
+    drug = normalize_name(facts.drug)
+
+    def same_drug_products(codes: frozenset[str]) -> bool:
+        # A product-specific code of this very drug (Aristada), not a co-formulation (Darzalex Faspro: daratumumab and hyaluronidase).
+        return bool(codes) and all(c in kb.codes and kb.facts(c).product_specific and normalize_name(kb.facts(c).drug) == drug for c in codes)
+
+    return [replace(m, codes=m.codes | {facts.code}) if m.gloss is not None and facts.code not in m.codes and same_drug_products(m.codes)
+            and any(normalize_name(part) == drug for part in m.name.split(" / ")) else m for m in mentions]
+
+
 _RANGE_RE = re.compile(r"(\d+)\s*(?:-|to)\s*(\d+)\s*mg/ml|(\d+)\s*(?:mg/ml\s*)?or\s+greater", re.IGNORECASE)
 
 

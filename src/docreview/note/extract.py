@@ -24,7 +24,7 @@ from docreview.note.amounts import CONTAINER_AFTER_RE, NUM, TIMED_LINE_RE, UNIT_
 from docreview.note.annotate import Annotations
 from docreview.note.context import categories_for
 from docreview.note.dates import DateMention, DayMarker, giving_dates, giving_days
-from docreview.note.drugs import DrugMention, lexicon_for, with_billed_labeler, with_billed_vehicle_brands
+from docreview.note.drugs import DrugMention, lexicon_for, with_billed_generic, with_billed_labeler, with_billed_vehicle_brands
 from docreview.note.nameless import (
     NamelessGiving,
     nameless_continuations,
@@ -349,22 +349,6 @@ def _merge_adjacent(text: str, mentions: list[DrugMention], specific: Callable[[
     return out
 
 
-def _with_billed_generic(mentions: list[DrugMention], facts: CodeFacts, kb: KnowledgeBase) -> list[DrugMention]:
-    """'ARISTADA (aripiprazole lauroxil) 882 mg' under the generic 'aripiprazole lauroxil, 1 mg'
-    code: a brand glossed by the billed code's own generic name is a product of that code too,
-    when the code names no product and no qualifier ("preservative free") of its own."""
-    if facts.product_specific or not facts.drug or kb.parse(facts.code, facts.descriptor).qualifiers:
-        return mentions
-    drug = normalize_name(facts.drug)
-
-    def same_drug_products(codes: frozenset[str]) -> bool:
-        # A product-specific code of this very drug (Aristada), not a co-formulation (Darzalex Faspro: daratumumab and hyaluronidase).
-        return bool(codes) and all(c in kb.codes and kb.facts(c).product_specific and normalize_name(kb.facts(c).drug) == drug for c in codes)
-
-    return [replace(m, codes=m.codes | {facts.code}) if m.gloss is not None and facts.code not in m.codes and same_drug_products(m.codes)
-            and any(normalize_name(part) == drug for part in m.name.split(" / ")) else m for m in mentions]
-
-
 def _glossed_names_learned(mentions: list[DrugMention]) -> list[DrugMention]:
     """'OTIPRIO (ciprofloxacin otic suspension) 0.1 mL' then 'OTIPRIO 0.1 mL instilled': a name
     the lexicon lacks, once glossed by a coded name, is that drug wherever the note repeats it."""
@@ -416,7 +400,7 @@ def read_note(text: str, facts: CodeFacts, kb: KnowledgeBase) -> NoteFacts:
     found = with_billed_labeler(text, facts, lexicon.find(text, fuzzy_targets=targets))
     found = lexicon.with_combinations(text, _merge_adjacent(text, with_billed_vehicle_brands(text, facts, found, kb.family(facts)),
                                                             partial(_product_codes, kb), partial(_names_a_brand, kb)))
-    found = _with_billed_generic(_glossed_names_learned(found), facts, kb)
+    found = with_billed_generic(_glossed_names_learned(found), facts, kb)
     mentions = _MentionIndex(_without_composition(text, _without_unit_qualifiers(text, _without_carriers(text, found))))
     events: list[DoseEvent] = []
     line_times = cache(lambda bounds: find_times(text, *bounds))  # one scan per line, however many drugs it names

@@ -871,6 +871,7 @@ def _restates_earlier(text: str, events: list[DoseEvent], roles: list[str], i: i
 
 
 def _corrected_entry(text: str, events: list[DoseEvent], roles: list[str], i: int) -> bool:
+    """A correction phrase between a timed giving and a later giving of the drug names that time."""
     from docreview.note.amounts import find_times
 
     event = events[i]
