@@ -41,7 +41,6 @@ class _Patterns(NamedTuple):
     next_site: re.Pattern[str]
     single_dose_device: re.Pattern[str]
     ratio_owner: re.Pattern[str]
-    correction: re.Pattern[str]  # "15 units SC - correction: 10 units SC given": what follows replaces it
     dose_limit: re.Pattern[str]  # "capped at" right before an amount
     record_total: re.Pattern[str]  # a record line that opens with "Total infused"
 
@@ -49,8 +48,6 @@ class _Patterns(NamedTuple):
 @lru_cache(maxsize=1)
 def _patterns() -> _Patterns:
     """Built on the first dose added up, not at import (a cold check pays only for what it runs)."""
-    from docreview.note.roles import retraction_pattern
-
     cues = data_file_as("dose_cues.json", DoseCuesFile)
     return _Patterns(
         # "diluted in NS 100 mL", "in 0.9% NaCl 250 mL": a carrier's name, then maybe its strength, before the volume.
@@ -72,7 +69,6 @@ def _patterns() -> _Patterns:
                            rf"|\b{alternation(cues.other_side)}\s+{alternation(cues.other_sites)}\b"),
         record_total=pattern(rf"[ \t]*(?:[-*\u2022][ \t]*)?(?:(?:[01]?\d|2[0-3]):?[0-5]\d[ \t]+)?{alternation(cues.record_totals)}\b"),
         dose_limit=pattern(rf"\b{alternation(cues.dose_limits)}\s*:?\s*$"),
-        correction=retraction_pattern(),
     )
 
 
@@ -309,7 +305,9 @@ def _given_after(text: str, amount: Amount) -> bool:
 def _corrected(amounts: list[Amount], text: str, event: DoseEvent) -> list[Amount]:
     """'15 units SC - correction: 10 units SC given': the amounts after the statement's last
     correction replace those before it."""
-    fixes = list(_patterns().correction.finditer(text, event.mention.end, event.sentence.end))
+    from docreview.note.roles import retraction_pattern  # local: roles reads the doses this module adds up
+
+    fixes = list(retraction_pattern().finditer(text, event.mention.end, event.sentence.end))
     after = [a for a in amounts if fixes and a.start >= fixes[-1].end()]
     return after or amounts
 

@@ -343,18 +343,16 @@ def _negated_after(text: str, event: DoseEvent, events: list[DoseEvent]) -> bool
     return any(m.rule.category == "NOT_GIVEN" and m.first == 0 and m.rule.direction != "FORWARD" for m in find_modifiers(toks))
 
 
-def _retracted(w: _Window, cues: RoleCues, event: DoseEvent, events: list[DoseEvent]) -> bool:
+def _retracted(text: str, event: DoseEvent, events: list[DoseEvent]) -> bool:
     """A correction after the mention in its sentence takes back what was written before it
     ("... Kenalog-40 vial -- correction: single Kenalog-40 1 mL vial"; "pemetrexed 1,000 mg in
     error"), unless what follows it names no drug and restates the giving's amount ("15 units SC -
     correction: 10 units SC given"): that corrects the amount of the same giving."""
-    after = w.toks[w.last + 1 :]
-    words = [t.text for t in after]
-    starts = [after[k].start for p in cues.retraction for k in range(len(words)) if tuple(words[k : k + len(p)]) == tuple(p)]
-    if not starts:
+    fix = retraction_pattern().search(text, event.mention.end, event.sentence.end)
+    if fix is None:
         return False
-    renamed = any(e.sentence == event.sentence and e.mention.start > starts[0] for e in events)
-    return renamed or not any(a.start > starts[0] for a in event.amounts)
+    renamed = any(e.sentence == event.sentence and e.mention.start > fix.start() for e in events)
+    return renamed or not any(a.start > fix.start() for a in event.amounts)
 
 
 def _condition_subject(w: _Window, cues: RoleCues) -> bool:
@@ -634,7 +632,7 @@ def assign_roles(text: str, events: list[DoseEvent], notes: Annotations | None =
         container = framed or ((_container_cue(w, cues) or container_header or _concentration_aside(text, event) or _packages(text, event))
                                and not administers and not _route_in(text, clause) and not _given_after_gloss(text, event))
         sentence_words = frozenset(t.text for t in w.toks)
-        if _retracted(w, cues, event, events):
+        if _retracted(text, event, events):
             role = "other"  # "Drew up 2 mL of triamcinolone from ... -- correction: ...": struck out
         elif context == "administered" and (event.mention.name.lower() in cues.prep_agents
                                             or text[event.mention.start : event.mention.end].lower() in cues.prep_agents):
