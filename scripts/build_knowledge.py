@@ -422,7 +422,7 @@ def build(shared: Path, embed: bool, cache: Path | None = None) -> dict:
         codes[code] = {
             "descriptor": descriptor,
             "parsed": {"drug": parsed.drug, "brands": list(parsed.brands), "labelers": list(parsed.labelers), "unit_amount": parsed.unit_amount,
-                       "unit": parsed.unit, "up_to": parsed.up_to, "routes": list(parsed.routes), "qualifiers": list(parsed.qualifiers),
+                       "unit": parsed.unit, "up_to": parsed.up_to, "tier": parsed.tier, "routes": list(parsed.routes), "qualifiers": list(parsed.qualifiers),
                        "lead_brand": parsed.lead_brand},
             "drug": parsed.drug,
             "ingredients": ingredients,

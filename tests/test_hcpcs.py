@@ -30,6 +30,13 @@ def test_parse_common_descriptor_forms():
         assert parse_descriptor(code, descriptor).unit == "therapeutic dose", code
 
 
+def test_dose_tiers_bill_one_unit_per_giving_in_the_tier():
+    f = parse_descriptor("J0573", "Buprenorphine/naloxone, oral, greater than 3 mg, but less than or equal to 6 mg buprenorphine")
+    assert (f.tier, f.unit) == ((3.0, 6.0), "mg")
+    assert parse_descriptor("Q9992", "Injection, buprenorphine extended-release (sublocade), greater than 100 mg").tier == (100.0, None)
+    assert parse_descriptor("J2930", "Injection, methylprednisolone sodium succinate, up to 125 mg").tier is None
+
+
 def test_brands_labelers_and_asides_in_descriptors():
     f = parse_descriptor("J1569", "Injection, immune globulin, (gammagard liquid), non-lyophilized, (e.g., liquid), 500 mg")
     assert f.drug == "immune globulin" and f.brands == ("gammagard liquid",)

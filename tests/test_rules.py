@@ -77,6 +77,14 @@ LEV_VOLUME_CONC = (
     "1310 Keppra 500 mg/5 mL, 10 mL in 100 mL NS IVPB over 15 min via L forearm PIV. Two vials, no waste.\n"
     "Dx: breakthrough seizure."
 )
+# A tier code: one unit per giving whose dose lies in the code's tier.
+SUBLOCADE_300 = (
+    "Addiction medicine visit. Opioid use disorder on buprenorphine, stable.\n"
+    "Sublocade 300 mg prefilled syringe injected subcut, L lower abdomen; whole syringe given.\n"
+    "Dx: opioid use disorder, moderate (F11.20)."
+)
+SUBLOCADE = {"code": "Q9992", "units": 1, "modifiers": ["JZ"], "icd10": ["F11.20"], "setting": "office"}
+
 LEV_ROUTE_IN_PLAN = (
     "ED note. 41F hx epilepsy, witnessed GTC seizure x2 today.\n"
     "1310 Keppra 1,000 mg given by RN.\n"
@@ -507,6 +515,9 @@ CASES: list[Case] = [
          {"code": "J1040", "units": 1, "modifiers": ["JZ"], "icd10": ["M17.12"]}, {"dosage": INC}, ("J1030",)),
     Case("dos007-mpa-40mg-under-j1030", "DOS007", False, MPA_KNEE_40,
          {"code": "J1030", "units": 1, "modifiers": ["JZ"], "icd10": ["M17.12"]}, {"dosage": D}),
+    Case("dos007-sublocade-300mg-under-the-lower-tier", "DOS007", True, SUBLOCADE_300, claim(SUBLOCADE, code="Q9991"),
+         {"dosage": INC, "wastage": D}, ("Q9992",)),
+    Case("dos007-sublocade-300mg-in-its-tier", "DOS007", False, SUBLOCADE_300, SUBLOCADE, {"dosage": D, "wastage": D}),
     # --- DOS008 combination across a family: documented with a warning (edge case 7) ---------
     Case("dos008-solu-medrol-80-as-j2920-x2", "DOS008", True, SOLU_80,
          {"code": "J2920", "units": 2, "modifiers": ["JZ"], "icd10": ["J45.41"]}, {"dosage": D}, ("J2930",)),

@@ -25,7 +25,6 @@ from docreview.note.dates import service_date
 from docreview.note.normalize import fold
 from docreview.note.reading import read
 from docreview.schema import ELEMENTS, Claim, CodeSummary, ElementResult, Finding, Review, Status, Verdict
-from docreview.units import billing_units, code_unit_kind
 
 if TYPE_CHECKING:
     from docreview.model.config import ModelConfig
@@ -130,12 +129,9 @@ class Reviewer:
             for name, o in outcomes.items()
         }
         ok = all(e.status in (Status.documented, Status.not_applicable) for e in elements.values())
-        computed = None
         admin = ctx.administration
-        if facts.per_dose:
-            computed = float(len(admin.counted)) if admin.counted else None
-        elif admin.dose_base is not None and code_unit_kind(facts.unit):
-            computed = float(billing_units(admin.dose_base, facts.unit or "", facts.unit_amount or 1))
+        units = facts.documented_units(admin.dose_base, len(admin.counted))
+        computed = float(units) if units is not None else None
         review = Review(
             docreview_version=__version__,
             mode=self.mode,  # type: ignore[arg-type]

@@ -34,6 +34,16 @@ def billing_units(dose_base: float, unit: str, unit_amount: float) -> int:
     return max(1, math.ceil(ratio(dose_base, unit, unit_amount) - _EPS))
 
 
+def in_tier(dose_base: float, unit: str, tier: tuple[float | None, float | None]) -> bool:
+    """A dose (in the kind's base unit) within a tier code's (above, up to] bounds, in `unit`."""
+    kind = code_unit_kind(unit)
+    if kind is None:
+        return False
+    dose = dose_base / kind[1]
+    above, up_to = tier
+    return (above is None or dose > above + _EPS) and (up_to is None or dose <= up_to + _EPS)
+
+
 def waste_units(discarded_base: float, unit: str, unit_amount: float) -> int:
     """Units a JW line may carry: the discarded amount rounded down."""
     if discarded_base <= 0:

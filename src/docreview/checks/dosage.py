@@ -9,7 +9,7 @@ from __future__ import annotations
 from docreview.checks.base import CheckContext, Outcome, evidence, line_evidence, make_finding
 from docreview.knowledge.facts import CodeFacts
 from docreview.schema import Status
-from docreview.units import billing_units, format_number
+from docreview.units import billing_units, format_number, in_tier
 
 
 def check_dosage(ctx: CheckContext) -> Outcome:
@@ -60,9 +60,17 @@ def check_dosage(ctx: CheckContext) -> Outcome:
                 return Outcome(Status.missing, f"amount not convertible (needs {admin.needed})", ev, [*findings, f])
             f = make_finding(ctx, "DOS002", f"{facts.drug} is documented as given without an amount.", ev)
             return Outcome(Status.missing, f"{facts.drug} given, no amount documented", ev, [*findings, f])
-        units = billing_units(total, facts.unit or "", facts.unit_amount or 1)
         ev = [evidence(note, a.start, a.end) for e in admin.counted for a in e.dose_amounts[:1]] + ev[:1]
-        family = _family_findings(ctx, total, units)
+        if facts.tier:
+            # A tier code bills one unit per giving whose dose lies in its tier.
+            units = len(admin.counted)
+            tier_outcome = _tier_outcome(ctx, total / max(units, 1), ev, findings)
+            if tier_outcome is not None:
+                return tier_outcome
+            family = []
+        else:
+            units = billing_units(total, facts.unit or "", facts.unit_amount or 1)
+            family = _family_findings(ctx, total, units)
         if family and family[0].rule_id == "DOS007":
             return Outcome(Status.inconsistent, family[0].message, ev, [*findings, *family])
         findings.extend(family)
@@ -83,7 +91,25 @@ def check_dosage(ctx: CheckContext) -> Outcome:
     return Outcome(Status.documented, f"{dose_text} = {units} unit(s), as billed", ev, findings)
 
 
+def _tier_outcome(ctx: CheckContext, each_base: float, ev: list, findings: list) -> Outcome | None:
+    """A giving's dose outside the billed tier code's tier: the tier code that covers it."""
+    facts = ctx.facts
+    if facts.tier is None or in_tier(each_base, facts.unit or "", facts.tier):
+        return None
+    covering = [o for o in ctx.kb.family(facts) if o.tier and in_tier(each_base, o.unit or "", o.tier)]
+    dose_text = _dose_text(ctx)
+    fix = f"Bill {covering[0].code} x 1 per administration." if covering else "Bill the code whose tier covers the dose."
+    where = f"; {covering[0].code} ({_unit_text(covering[0])}) covers it" if covering else ""
+    f = make_finding(ctx, "DOS007", f"{dose_text} lies outside {facts.code}'s tier ({_unit_text(facts)}){where}.", ev, fix)
+    return Outcome(Status.inconsistent, f"dose outside {facts.code}'s tier", ev, [*findings, f])
+
+
 def _unit_text(facts: CodeFacts) -> str:
+    if facts.tier:
+        above, up_to = facts.tier
+        bounds = [f"greater than {format_number(above)} {facts.unit}"] if above is not None else []
+        bounds += [f"up to {format_number(up_to)} {facts.unit}"] if up_to is not None else []
+        return " and ".join(bounds) + " per administration"
     prefix = "up to " if facts.up_to else ""
     return f"{prefix}{format_number(facts.unit_amount or 1)} {facts.unit}"
 
@@ -104,7 +130,7 @@ def _family_findings(ctx: CheckContext, total: float, units: int):
     facts = ctx.facts
     out = []
     for other in ctx.kb.family(facts):
-        if not other.unit_amount or not facts.unit_amount:
+        if not other.unit_amount or not facts.unit_amount or other.tier:
             continue
         other_units = billing_units(total, other.unit or "", other.unit_amount)
         if other.unit_amount < facts.unit_amount and other_units == 1:

@@ -86,8 +86,8 @@ def _container_findings(ctx: CheckContext, waste: float) -> list[Finding]:
     facts, claim = ctx.facts, ctx.claim
     sizes = facts.container_units
     stated = _note_vial_units(ctx)
-    if not sizes and not stated:
-        return []
+    if (not sizes and not stated) or facts.tier:
+        return []  # a tier code's unit is one giving, not an amount a container holds
     given = claim.units
     if given is None and ctx.administered_base is not None and facts.unit_amount:
         given = billing_units(ctx.administered_base, facts.unit or "", facts.unit_amount)

@@ -68,6 +68,7 @@ class CodeFacts:
     unit: str | None
     up_to: bool
     descriptor_routes: tuple[str, ...]
+    tier: tuple[float | None, float | None] | None = None  # (above, up to]: one unit per giving in the tier
     brands: list[str] = field(default_factory=list)
     labelers: list[str] = field(default_factory=list)  # "pemetrexed (hospira)": the maker that tells this code's product apart
     aliases: list[str] = field(default_factory=list)
@@ -102,6 +103,19 @@ class CodeFacts:
     @property
     def per_dose(self) -> bool:
         return self.unit == "therapeutic dose"
+
+    def documented_units(self, dose_base: float | None, givings: int) -> int | None:
+        """Units the documentation supports: one per giving for a per-dose code, and for a tier
+        code when each giving's dose lies in the tier; else the summed dose converted once."""
+        from docreview.units import billing_units, code_unit_kind, in_tier  # local: units imports nothing of ours
+
+        if self.per_dose:
+            return givings or None
+        if dose_base is None or not code_unit_kind(self.unit):
+            return None
+        if self.tier:
+            return givings if givings and in_tier(dose_base / givings, self.unit or "", self.tier) else None
+        return billing_units(dose_base, self.unit or "", self.unit_amount or 1)
 
     @property
     def moiety(self) -> str:
@@ -216,6 +230,7 @@ class KnowledgeBase:
             unit=parsed.unit,
             up_to=parsed.up_to,
             descriptor_routes=parsed.routes,
+            tier=parsed.tier,
             brands=list(parsed.brands),
             labelers=list(parsed.labelers),
             routes=list(parsed.routes),
@@ -315,7 +330,7 @@ class KnowledgeBase:
             return parse_descriptor(code, descriptor)
         return DescriptorFacts(code=code, descriptor=descriptor, drug=stored.drug, brands=tuple(stored.brands),
                                labelers=tuple(stored.labelers), unit_amount=stored.unit_amount, unit=stored.unit,
-                               up_to=stored.up_to, routes=tuple(stored.routes), qualifiers=tuple(stored.qualifiers),
+                               up_to=stored.up_to, tier=stored.tier, routes=tuple(stored.routes), qualifiers=tuple(stored.qualifiers),
                                lead_brand=stored.lead_brand)
 
     @cached_property

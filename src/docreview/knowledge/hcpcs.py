@@ -72,6 +72,8 @@ _AMOUNT_RE = re.compile(
     rf"(?P<upto>up to\s+)?(?P<per>per\s+)?(?P<num>\d[\d,]*(?:\.\d+)?|\.\d+)?\s*(?<![a-z])(?P<unit>{_UNIT_ALT})(?![a-z])",
     re.IGNORECASE,
 )
+# A dose tier's bound: "greater than 3 mg, but less than or equal to 6 mg".
+_TIER_RE = re.compile(r"\b(?P<rel>greater than|less than or equal to)\s+(?P<num>\d[\d,]*(?:\.\d+)?)", re.IGNORECASE)
 _PER_DOSE_RE = re.compile(r"\bper (?:therapeutic |study )?dose\b|\bdays of therapy\b|\bper (?:infusion|instillation)\b", re.IGNORECASE)
 # With no amount to bill by, a device or a counted item is billed one per item: "vaginal ring, each",
 # "implant system", "intrauterine copper contraceptive (paragard)", "urethral suppository".
@@ -94,6 +96,9 @@ class DescriptorFacts:
     unit_amount: float | None = None
     unit: str | None = None  # mg | mcg | g | units | mL | mCi | therapeutic dose | ...
     up_to: bool = False
+    # A dose tier ("less than or equal to 100 mg", "greater than 100 mg"): one unit per
+    # administration whose dose lies in (above, up to], in `unit`; None where unbounded.
+    tier: tuple[float | None, float | None] | None = None
     routes: tuple[str, ...] = ()
     qualifiers: tuple[str, ...] = field(default=())
     lead_brand: bool = False  # the brand precedes its generic ("adrenalin, epinephrine"): not product-specific
@@ -193,6 +198,10 @@ def parse_descriptor(code: str, descriptor: str, generics: frozenset[str] | None
                 unit_amount, unit = unit_amount * 1_000_000, "units"
     if unit is None and _EACH_ITEM_RE.search(text):
         unit_amount, unit = 1.0, "therapeutic dose"
+    tier: tuple[float | None, float | None] | None = None
+    bounds = {m.group("rel").lower(): float(m.group("num").replace(",", "")) for m in _TIER_RE.finditer(text)}
+    if bounds and unit not in (None, "therapeutic dose"):
+        tier = (bounds.get("greater than"), bounds.get("less than or equal to"))
 
     body = _PREFIX_RE.sub("", text)
     segments = _split_top_level(body)
@@ -244,6 +253,7 @@ def parse_descriptor(code: str, descriptor: str, generics: frozenset[str] | None
         unit_amount=unit_amount,
         unit=unit,
         up_to=up_to,
+        tier=tier,
         routes=routes,
         qualifiers=qualifiers,
         lead_brand=bool(brand_first),

@@ -47,6 +47,7 @@ class ParsedDescriptor(Record):
     unit_amount: float | None = None
     unit: str | None = None
     up_to: bool = False
+    tier: tuple[float | None, float | None] | None = None
     routes: list[str] = Field(default_factory=list)
     qualifiers: list[str] = Field(default_factory=list)
     lead_brand: bool = False

@@ -16,7 +16,7 @@ from typing import Literal
 from docreview.knowledge.facts import CodeFacts, KnowledgeBase, normalize_name
 from docreview.note.doses import is_drip, total_dose
 from docreview.note.extract import DoseEvent, NoteFacts, read_note
-from docreview.units import billing_units
+from docreview.units import billing_units, in_tier
 
 State = Literal["given", "not_given", "other_drug", "absent"]
 
@@ -184,6 +184,10 @@ def _best_code(note: NoteFacts, kb: KnowledgeBase, event: DoseEvent, codes: froz
             units = 1
         elif dose is None:
             continue
+        elif facts.tier:
+            if not in_tier(dose, facts.unit or "", facts.tier):
+                continue
+            units = 1
         else:
             units = billing_units(dose, facts.unit or "", facts.unit_amount or 1)
         key = (facts.document is None, (units or 0) * (facts.unit_amount or 0), units)
