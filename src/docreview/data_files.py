@@ -119,6 +119,7 @@ class ConditionsFile(_File):
     conditions: list[Condition]
     cancer_sites: CancerSites | None = None
     word_abbreviations: dict[str, str] = {}  # "d/o" -> "disorder", inside a condition's name
+    word_forms: dict[str, str] = {}  # "calculi" -> "calculus": an irregular plural read as its singular
 
 
 class Purpose(Record):
@@ -160,6 +161,7 @@ class WasteWordsFile(_File):
     given_after: list[str] = Field(min_length=1)  # "Remaining 75 mg IV push": the rest of the dose, given
     discard_verbs: list[str] = Field(min_length=1)
     used_up: list[str] = Field(min_length=1)
+    used_in_full_verbs: list[str] = Field(min_length=1)  # "entire vial administered", "entire 300 mg nebulized"
     containers: list[str] = Field(min_length=1)
 
 
@@ -251,6 +253,7 @@ class DoseCuesFile(_File):
     moved_on: list[str] = Field(min_length=1)  # "attention was then turned to"
     vasoconstrictors: list[str] = Field(min_length=1)  # "lidocaine with epinephrine 1:200,000": the ratio is the additive's
     dose_limits: list[str] = Field(min_length=1)  # "-> 5,520 mg, capped at 4,500 mg": a limit after a computed dose
+    result_words: list[str] = Field(min_length=1)  # "20 mg/kg equals 1,160 mg": the arithmetic's result is the dose
     record_totals: list[str] = Field(min_length=1)  # "Total infused 12 mg (24 mL).": a line of the drug's record that names no drug
 
 

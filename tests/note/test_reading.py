@@ -661,3 +661,27 @@ def test_plain_lidocaine_under_the_lidocaine_with_epinephrine_code_is_another_pr
     note = "The site was infiltrated with 1% lidocaine without epinephrine before the incision."
     admin = read(note, kb.facts("J2004"), kb).administration
     assert admin.state == "other_drug" and "J2004" not in admin.other.mention.codes
+
+
+def test_a_dose_per_kg_spelled_out_and_the_result_named_in_words(kb):
+    # A dictation with no slashes: "mg per kg" is mg/kg, and the amount "equals" gives is the dose.
+    note = ("weight this morning 61 kg. lumizyme 20 mg per kg equals 1220 mg, diluted in saline and "
+            "infused by vein over four hours without reaction.")
+    admin = read(note, kb.facts("J0221"), kb).administration
+    assert admin.dose_base == 1220.0
+
+
+def test_a_vial_named_by_its_content_and_used_in_full_is_the_dose(kb):
+    # The reconstitution volume is the diluent's; "entire 300 mg" says the vial's content was given.
+    note = ("Pentamidine 300 mg single-dose vial reconstituted in 6 mL sterile water and given by inhalation "
+            "through a Respirgard nebulizer over 30 minutes. Entire 300 mg nebulized.")
+    admin = read(note, kb.facts("J2545"), kb).administration
+    assert admin.dose_base == 300.0
+
+
+def test_an_aside_that_breaks_a_product_into_its_parts_restates_its_dose(kb):
+    note = ("Recarbrio 1.25 g (imipenem 500 mg / cilastatin 500 mg / relebactam 250 mg) in NS 100 mL, "
+            "IV over 30 minutes via PICC at 0900.")
+    admin = read(note, kb.facts("J0742"), kb).administration
+    assert admin.dose_base == 1250.0
+    assert [note[e.mention.start : e.mention.end] for e in admin.counted] == ["Recarbrio"]

@@ -221,3 +221,15 @@ def test_primary_hypogonadism_is_testicular_hypofunction_too() -> None:
 
     found = find_reasons("52M primary hypogonadism (Klinefelter mosaic), AM testosterone 190.", knowledge_base().facts("J3145"))
     assert found and "E29.1" in found[0].icd10 and found[0].supports
+
+
+@pytest.mark.parametrize(("text", "name"), [
+    ("Bladder irrigation today for struvite bladder stones.", "bladder calculus"),  # plural of a clinical synonym
+    ("Cystoscopy showed two bladder calculi.", "bladder calculus"),  # an irregular plural
+    ("CT today: a 6 mm left kidney calculus.", "calculus of kidney"),  # ICD-10-CM's "X of Y" written "Y X"
+])
+def test_plural_and_word_order_variants_of_a_condition_are_read(text: str, name: str) -> None:
+    from docreview.note.reasons import find_reasons
+
+    found = find_reasons(text, knowledge_base().facts("Q2004"))
+    assert name in [r.name for r in found]

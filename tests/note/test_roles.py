@@ -629,3 +629,9 @@ def test_a_table_row_marked_not_due_is_not_given(kb):
 def test_a_participle_after_the_comma_speaks_of_the_drug_before_it(kb):
     text = "Cell product: remestemcel-L (Ryoncil), ordered 2 x 10^6 cells/kg."
     assert [r for _, r in roles_of(kb, text, "J3402")] == ["ordered"]
+
+
+def test_an_interval_history_line_tells_an_earlier_use(kb):
+    note = ("LAI clinic.\nInterval: took oral paliperidone 6 mg daily for a week, no side effects.\n"
+            "Today: paliperidone palmitate 234 mg IM R deltoid, prefilled syringe, all given.")
+    assert roles_of(kb, note, "J2426") == [("paliperidone", "historical"), ("paliperidone palmitate", "administered")]

@@ -14,10 +14,11 @@ _UNITS: dict[str, tuple[str, float]] = {k: (v[0], float(v[1])) for k, v in load_
 UNIT_ALT = "|".join(sorted((re.escape(u) for u in _UNITS), key=len, reverse=True))
 NUM = r"(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)"
 
-# "40-mg" joins a number to its unit with a hyphen ("5-10 mg" stays a range); "50 additional mL".
+# "40-mg" joins a number to its unit with a hyphen ("5-10 mg" stays a range); "50 additional mL";
+# "20 mg per kg" is "20 mg/kg".
 _AMOUNT_RE = re.compile(
     rf"(?<![\w./])(?<!\d,)(?<!\d:)(?:(?P<lo>{NUM})\s*(?:-|–|to)\s*)?(?P<num>{NUM})(?:\s*|-|\s+(?:additional|more|further|extra)\s+)(?P<unit>{UNIT_ALT})(?![a-z])"
-    rf"(?:\s*/\s*(?:(?P<pnum>{NUM})\s*)?(?P<per>kg|ml|cc|l|hr|h|hour|min|minute|day|dose|m2)(?![a-z])"
+    rf"(?:(?:\s*/\s*|\s+per\s+)(?:(?P<pnum>{NUM})\s*)?(?P<per>kg|ml|cc|l|hr|h|hour|min|minute|day|dose|m2)(?![a-z])"
     rf"(?:\s*/\s*(?P<per2>hr|h|hour|min|minute|day))?)?"
     rf"(?:\s+in\s+(?P<bagnum>{NUM})\s*(?P<bagunit>ml|cc|l)(?![a-z]))?"
     rf"(?:\s*(?:x|×|times)\s*(?P<mult>\d{{1,2}})(?![\d.])(?!\s*(?:days?|d\b|weeks?|wks?|hours?|hrs?|h\b|months?|min|mg|ml|kg|lbs?)))?",

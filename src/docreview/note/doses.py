@@ -42,6 +42,7 @@ class _Patterns(NamedTuple):
     single_dose_device: re.Pattern[str]
     ratio_owner: re.Pattern[str]
     dose_limit: re.Pattern[str]  # "capped at" right before an amount
+    result_before: re.Pattern[str]  # "=", "->", "equals" right before an amount: the arithmetic's result
     record_total: re.Pattern[str]  # a record line that opens with "Total infused"
 
 
@@ -69,6 +70,7 @@ def _patterns() -> _Patterns:
                            rf"|\b{alternation(cues.other_side)}\s+{alternation(cues.other_sites)}\b"),
         record_total=pattern(rf"[ \t]*(?:[-*\u2022][ \t]*)?(?:(?:[01]?\d|2[0-3]):?[0-5]\d[ \t]+)?{alternation(cues.record_totals)}\b"),
         dose_limit=pattern(rf"\b{alternation(cues.dose_limits)}\s*:?\s*$"),
+        result_before=pattern(rf"(?:=|->|\u2192|\b{alternation(cues.result_words)})[ \t]*(?:~|approx\.?)?[ \t]*$"),
     )
 
 
@@ -260,7 +262,7 @@ def _statement_dose(event: DoseEvent, facts: CodeFacts, note: NoteFacts, concs: 
     # "ondansetron 8 mg tab x2 = 16 mg", "1.3 mg/m2 x 1.78 = 2.31 mg -> 2.3 mg": the result of the
     # statement's arithmetic is the dose, not its operands; a limit stated after it ("-> 5,520 mg,
     # capped at 4,500 mg") still has the last word.
-    results = [a for a in amounts if _RESULT_BEFORE_RE.search(note.text, max(0, a.start - 8), a.start) and not a.calculated]
+    results = [a for a in amounts if _patterns().result_before.search(note.text, max(0, a.start - 16), a.start) and not a.calculated]
     if results and any(a.start < results[-1].start and a.kind == results[-1].kind for a in amounts):
         limits = [a for a in amounts if a.start > results[-1].start and a.kind == results[-1].kind
                   and _patterns().dose_limit.search(note.text, max(0, a.start - 20), a.start)]
@@ -290,7 +292,6 @@ def _statement_dose(event: DoseEvent, facts: CodeFacts, note: NoteFacts, concs: 
     return values[0], ""
 
 
-_RESULT_BEFORE_RE = re.compile(r"(?:=|->|\u2192)[ \t]*(?:~|approx\.?)?[ \t]*$")
 _WORD_AFTER_RE = re.compile(r"[ \t]*(?:\([^()\n]{0,30}\)[ \t]*)?(?:(?:was|were)[ \t]+)?([A-Za-z]+)")
 
 

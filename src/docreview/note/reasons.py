@@ -75,8 +75,34 @@ def _words(text: str) -> tuple[str, ...]:
 
 
 def _plain(word: str) -> str:
-    """An eponym reads the same with or without its possessive: "Alzheimer's" -> "alzheimer"."""
-    return word.removesuffix("'s").rstrip("'") or word
+    """A word as terms are matched: an eponym with or without its possessive ("Alzheimer's" ->
+    "alzheimer"), a plural as its singular ("stones" -> "stone", "calculi" -> "calculus"). Note
+    and terms are folded alike, so "diabetes" -> "diabete" matches itself."""
+    word = word.removesuffix("'s").rstrip("'") or word
+    irregular = _word_forms().get(word)
+    if irregular is not None:
+        return irregular
+    if len(word) > 4 and word.endswith("s") and not word.endswith(_NOT_PLURAL_ENDINGS):
+        return word[:-1]
+    return word
+
+
+_NOT_PLURAL_ENDINGS = ("ss", "us", "is", "ys", "ous")
+
+
+@lru_cache(maxsize=1)
+def _word_forms() -> dict[str, str]:
+    return data_file_as("conditions.json", ConditionsFile).word_forms
+
+
+def _reordered(words: tuple[str, ...]) -> tuple[str, ...] | None:
+    """ICD-10-CM's "calculus in bladder", "cellulitis of left lower limb" as clinicians write
+    them: "bladder calculus", "left lower limb cellulitis" (a one- or two-word condition, a site
+    of up to three words)."""
+    for k, word in enumerate(words):
+        if word in ("in", "of") and 1 <= k <= 2 and 1 <= len(words) - k - 1 <= 3:
+            return (*words[k + 1 :], *words[:k])
+    return None
 
 
 class _Term(NamedTuple):
@@ -124,6 +150,11 @@ class ConditionVocabulary:
         for term, prefixes in packaged().conditions:
             if prefixes and not all(p.startswith(_EXTERNAL) for p in prefixes):
                 add(_words(term), term, tuple(prefixes), False)
+        for term, prefixes in packaged().conditions:
+            # After every term as written, so a reordered variant never takes a term's own words.
+            reordered = _reordered(_words(term)) if "," not in term else None
+            if reordered and prefixes and not all(p.startswith(_EXTERNAL) for p in prefixes):
+                add(reordered, term, tuple(prefixes), False)
         for term, prefixes in packaged().rare_conditions:
             if prefixes and not all(p.startswith(_EXTERNAL) for p in prefixes):
                 add(_words(term), term, tuple(prefixes), False, confirms_only=True)
@@ -205,7 +236,7 @@ def _cancer_sites() -> tuple[list[tuple[str, ...]], dict[str, list[str]]]:
     if sites is None:
         return [], {}
     heads = sorted((tuple(_words(h)) for h in sites.heads), key=len, reverse=True)
-    return heads, sites.sites
+    return heads, {_plain(site): codes for site, codes in sites.sites.items()}
 
 
 @lru_cache(maxsize=1)

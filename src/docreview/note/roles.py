@@ -767,6 +767,14 @@ def assign_roles(text: str, events: list[DoseEvent], notes: Annotations | None =
         if roles[i] != "allergy" and any(roles[j] == "allergy" and events[j].sentence == event.sentence and _same_drug(event, events[j])
                                          for j in range(len(events))):
             roles[i] = "allergy"
+    for i, event in enumerate(events):
+        # "Recarbrio 1.25 g (imipenem 500 mg / cilastatin 500 mg / relebactam 250 mg) ... IV": an
+        # aside that breaks a dosed product into its parts restates its giving; the product, with
+        # the whole amount, is the administration.
+        head = _aside_of(text, events, i) if roles[i] == "administered" else None
+        if (head is not None and events[head].amounts and roles[head] in ("administered", "restatement")
+                and _same_drug(event, events[head])):
+            roles[head], roles[i] = "administered", "restatement"
     for i in range(1, len(events)):
         # "lidocaine 2% with 1:100,000 epinephrine": a drug mixed into the one before it is given
         # (or not) with it, however often the note names it.

@@ -19,13 +19,17 @@ CONTAINER_WORDS_RE = re.compile(phrases(_WORDS.leftover + _WORDS.containers + _W
 _DISCARD_WORDS = phrases(_WORDS.leftover)
 _AMOUNT_AFTER = re.compile(rf"{_DISCARD_WORDS}(?:\s+(?:amount|portion|volume|drug|medication|was|of|=|:|-|in|the|remaining|sharps|container|vial|total))*\s*[:=-]?\s*(?={NUM}\s*[a-zA-Zµ])", re.IGNORECASE)
 _DISCARD_VERB = re.compile(phrases(_WORDS.discard_verbs), re.IGNORECASE)
+_USED_VERBS = phrases(_WORDS.used_in_full_verbs)
 _ZERO_WASTE = re.compile(
     r"\b(?:no|zero|nil|without)\s+(?:drug\s+|medication\s+)?(?:waste|wastage|wasted|discard(?:ed)?)\b"
     r"|\b(?:waste|wastage|wasted|discarded)\s*[:=-]?\s*(?:none|0(?:\.0+)?(?:\s*(?:mg|mcg|units|ml|g))?|n/?a|zero)\b"
     r"|\b(?:nothing|none)\s+(?:was\s+)?(?:wasted|discarded)\b"
-    r"|\b(?:entire|whole|full|complete|all\s+of\s+the)\s+(?:contents?\s+of\s+(?:the\s+)?)?(?:single[- ]dose\s+|single[- ]use\s+)?(?:vial|syringe|bag|contents|dose\s+vial|prefilled\s+syringe)s?\s+(?:was\s+|were\s+)?(?:administered|given|used|infused|injected)\b"
-    r"|\b(?:vial|syringe)s?\s+(?:was\s+|were\s+)?(?:fully|completely|entirely)\s+(?:used|administered|given|infused)\b"
-    r"|\b(?:used|administered|gave|given|infused)\s+(?:the\s+)?(?:entire|whole|full)\s+(?:vial|syringe|bag|contents)\b"
+    r"|\b(?:entire|whole|full|complete|all\s+of\s+the)\s+(?:contents?\s+of\s+(?:the\s+)?)?(?:single[- ]dose\s+|single[- ]use\s+)?(?:vial|syringe|bag|contents|dose\s+vial|prefilled\s+syringe)s?\s+(?:was\s+|were\s+)?"
+    + _USED_VERBS
+    # "Entire 300 mg nebulized": the container's whole content, named by its amount.
+    + rf"|\b(?:entire|whole|full)\s+{NUM}\s*(?:mg|mcg|g|units?|ml|mL)\s+(?:was\s+|were\s+)?" + _USED_VERBS
+    + r"|\b(?:vial|syringe)s?\s+(?:was\s+|were\s+)?(?:fully|completely|entirely)\s+" + _USED_VERBS
+    + r"|\b(?:used|administered|gave|given|infused)\s+(?:the\s+)?(?:entire|whole|full)\s+(?:vial|syringe|bag|contents)\b"
     r"|\bvial\s+size\s+(?:equals|matches|=)\s+(?:the\s+)?dose\b|\bdose\s+(?:equals|matches)\s+(?:the\s+)?vial\b",
     re.IGNORECASE,
 )
