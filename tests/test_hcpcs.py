@@ -37,6 +37,11 @@ def test_dose_tiers_bill_one_unit_per_giving_in_the_tier():
     assert parse_descriptor("J2930", "Injection, methylprednisolone sodium succinate, up to 125 mg").tier is None
 
 
+def test_a_brand_in_a_form_segment_names_the_product():
+    f = parse_descriptor("J7314", "Injection, fluocinolone acetonide, intravitreal implant (yutiq), 0.01 mg")
+    assert f.brands == ("yutiq",) and f.drug == "fluocinolone acetonide"
+
+
 def test_brands_labelers_and_asides_in_descriptors():
     f = parse_descriptor("J1569", "Injection, immune globulin, (gammagard liquid), non-lyophilized, (e.g., liquid), 500 mg")
     assert f.drug == "immune globulin" and f.brands == ("gammagard liquid",)

@@ -197,3 +197,29 @@ def test_a_drug_written_without_the_other_ingredient_is_not_the_combinations(lex
     text = "Local anesthesia with 1% lidocaine without epinephrine, 8 mL, infiltrated at the port site."
     lidocaine = lexicon.with_combinations(text, lexicon.find(text))[0]
     assert "J2004" not in lidocaine.codes and "J2003" in lidocaine.codes
+
+
+def _codes_of(text: str, code: str, name: str) -> frozenset[str]:
+    from docreview.note.extract import read_note
+
+    kb = knowledge_base()
+    events = read_note(text, kb.facts(code), kb).events
+    return next(e.mention.codes for e in events if text[e.mention.start : e.mention.end].startswith(name))
+
+
+def test_a_product_named_in_a_form_segment_of_the_descriptor_is_a_brand_of_the_plain_code():
+    # J7314 "intravitreal implant (yutiq)" names a product; C9450 is the drug's code with none, and
+    # its drug phrase carries a route word ("fluocinolone acetonide intravitreal").
+    text = "Retina clinic, OS. Yutiq (fluocinolone acetonide intravitreal implant) 0.18 mg injected via the pars plana."
+    assert {"C9450", "J7314"} <= _codes_of(text, "C9450", "Yutiq")
+
+
+def test_a_skin_substitute_is_named_by_its_one_word_product_name():
+    text = "Ulcer debrided. EpiFix 2 x 3 cm (6 sq cm) applied to the wound bed and secured."
+    assert "Q4186" in _codes_of(text, "Q4186", "EpiFix")
+
+
+def test_a_code_borrows_the_ingredient_name_its_brand_siblings_ship_under():
+    # Q9973's own NDC rows name "epoetin beta"; the other Mircera codes name the pegylated form.
+    text = "Mircera (methoxy polyethylene glycol-epoetin beta) 100 mcg SC to the abdomen today."
+    assert "Q9973" in _codes_of(text, "Q9973", "Mircera")

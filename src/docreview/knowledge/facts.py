@@ -17,7 +17,7 @@ from pathlib import Path
 from docreview.derived_cache import derived, inputs_fingerprint
 from docreview.knowledge.corpus import CodeDocument, Indication, Section, load_corpus
 from docreview.knowledge.hcpcs import DescriptorFacts, load_descriptors, parse_descriptor
-from docreview.knowledge.packaged import Package, code_entry, descriptors, generic_owners, stored_parse, symptom_prefixes
+from docreview.knowledge.packaged import Package, code_entry, descriptors, generic_owners, packaged, stored_parse, symptom_prefixes
 from docreview.resources import bundled_corpus, hcpcs_path, load_json
 
 _WORDS = load_json("drug_words.json")
@@ -308,6 +308,10 @@ class KnowledgeBase:
         else:
             # A combination (piperacillin/tazobactam) is named by an ingredient no other code has.
             names = [g for g in entry.generics if self._generic_owners.get(g) == {facts.code}]
+        if names and not facts.product_specific:
+            # "Mircera (methoxy polyethylene glycol-epoetin beta)" under Q9973, whose own NDC rows
+            # name only "epoetin beta": a code of the same drug sold under the same brand names it too.
+            names += self._brand_siblings_ingredients(facts.drug, frozenset(normalize_name(b) for b in entry.brands))
         for name in names:
             if len(normalize_name(name)) >= 4 and normalize_name(name) not in {normalize_name(facts.drug), *map(normalize_name, facts.aliases)}:
                 facts.aliases.append(name)
@@ -321,6 +325,23 @@ class KnowledgeBase:
         if entry.symptom_groups:
             facts.indications.append(Indication(name=f"{' / '.join(entry.symptom_groups)} symptoms",
                                                 icd10=symptom_prefixes(entry.symptom_groups), source="icd10cm-symptom"))
+
+    def _brand_siblings_ingredients(self, drug: str, brands: frozenset[str]) -> list[str]:
+        """Ingredient names of the packaged codes of `drug` that share one of `brands`."""
+        if not brands:
+            return []
+        key = normalize_name(drug)
+        return [name for sibling_brands, ingredients in self._ingredients_by_drug.get(key, ()) if sibling_brands & brands
+                for name in ingredients]
+
+    @cached_property
+    def _ingredients_by_drug(self) -> dict[str, list[tuple[frozenset[str], tuple[str, ...]]]]:
+        out: dict[str, list[tuple[frozenset[str], tuple[str, ...]]]] = {}
+        for entry in packaged().codes.values():
+            if entry.parsed is not None and entry.ingredients and len(entry.ingredients) == 1:
+                out.setdefault(normalize_name(entry.parsed.drug), []).append(
+                    (frozenset(normalize_name(b) for b in entry.brands), tuple(entry.ingredients)))
+        return out
 
     @staticmethod
     def parse(code: str, descriptor: str) -> DescriptorFacts:

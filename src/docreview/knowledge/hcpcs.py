@@ -165,6 +165,12 @@ def _packaged_generics() -> frozenset[str]:
 _INGREDIENT_GAP_RE = re.compile(r"\s*(?:,\s*|\s+and\s+)(?:(?!(?:provided|in|per|of|each|with|vial)\b)[a-z][a-z-]*\s+){1,3}|\s*/\s*", re.IGNORECASE)
 
 
+def _states_amount(segment: str) -> bool:
+    """'0.01 mg', 'per vial': a billing amount; 'intravitreal implant (yutiq)' names a form, no amount."""
+    return (bool(re.search(r"\d", segment)) or _PER_DOSE_RE.search(segment) is not None
+            or any(m.group("num") or m.group("per") for m in _AMOUNT_RE.finditer(segment)))
+
+
 @cache  # the lexicon and the drug counts both parse every known code
 def parse_descriptor(code: str, descriptor: str, generics: frozenset[str] | None = None) -> DescriptorFacts:
     """Facts of one descriptor; `generics` (normalised generic names) defaults to the packaged list."""
@@ -234,7 +240,7 @@ def parse_descriptor(code: str, descriptor: str, generics: frozenset[str] | None
     # "coagulation factor xa (recombinant), inactivated-zhzo (andexxa), 10 mg", "filgrastim-sndz,
     # biosimilar, (zarxio)": a brand in parentheses in a short qualifier segment after the drug
     # (not an acronym at the end of a long phrase: "... maturation antigen (bcma)").
-    named += [p.strip() for s in segments[i + 1 :] if i >= 0 and not _AMOUNT_RE.search(s)
+    named += [p.strip() for s in segments[i + 1 :] if i >= 0 and not _states_amount(s)
               and len(re.sub(r"\([^)]*\)", " ", s).split()) <= 3
               for p in re.findall(r"(?:^|(?<=\s))\(([^)]*)\)", s)
               if _bare_brand(p, generics if generics is not None else _packaged_generics()) and p.strip() not in named]

@@ -19,6 +19,7 @@ from docreview.derived_cache import derived
 from docreview.knowledge.facts import CodeFacts, KnowledgeBase, moiety, normalize_name
 from docreview.note.drug_shape import find_unknown_drugs
 from docreview.resources import load_json
+from docreview.units import code_unit_kind
 
 _WORD_RE = re.compile(r"[A-Za-z0-9]+")
 _NUMBER_RE = re.compile(r"\d")
@@ -76,14 +77,22 @@ def with_billed_vehicle_brands(text: str, facts: CodeFacts, found: list[DrugMent
     # The billed fluid by its own name too: "10% sodium chloride (hypertonic saline) 10 mL" under
     # "hypertonic saline solution" ("solution" is how the descriptor counts it, not its name).
     own = re.sub(r"\s+solution$", "", facts.drug)
-    names = [(own, facts.code)] if len(own.split()) > 1 else []
+    # A skin substitute billed per square centimetre is named by its product name, one word
+    # or more ("EpiFix"); a fluid's one word ("saline") names no product.
+    area = (code_unit_kind(facts.unit) or ("",))[0] == "area"
+    names = [(own, facts.code)] if len(own.split()) > 1 or area else []
     for brand, code in [*names, *((b, f.code) for f in (facts, *family) for b in f.brands if _strength_fits(b, f.descriptor))]:
         words = normalize_name(brand).split()
         if not words:
             continue
         pattern = re.compile(r"\b" + r"[\s-]*".join(map(re.escape, words)) + r"\b", re.IGNORECASE)
         for m in pattern.finditer(text):
-            if any(x.codes and x.start <= m.start() and m.end() <= x.end for x in out):
+            covering = [x for x in out if x.codes and x.start <= m.start() and m.end() <= x.end]
+            if covering:
+                # "EpiFix" read as the injectable product's name (Q4145): it names the billed
+                # sheet (Q4186) too; the amount's unit tells them apart.
+                out = [replace(x, codes=x.codes | {code}) if x in covering and normalize_name(x.name) == normalize_name(brand) else x
+                       for x in out]
                 continue
             out = [x for x in out if not (x.start < m.end() and m.start() < x.end)]
             out.append(DrugMention(m.start(), m.end(), brand, frozenset({code})))
@@ -120,14 +129,23 @@ def with_billed_generic(mentions: list[DrugMention], facts: CodeFacts, kb: Knowl
     when the code names no product and no qualifier ("preservative free") of its own."""
     if facts.product_specific or not facts.drug or kb.parse(facts.code, facts.descriptor).qualifiers:
         return mentions
-    drug = normalize_name(facts.drug)
+    from docreview.note.vocab import route_vocabulary  # local: the vocabulary loads on first use
+
+    route_words = route_vocabulary().descriptor_words
+
+    def key(name: str) -> str:
+        # "fluocinolone acetonide intravitreal" (C9450) and "fluocinolone acetonide" (J7314, Yutiq)
+        # are one drug: a route word in a descriptor's drug phrase names no other drug.
+        return " ".join(w for w in normalize_name(name).split() if w not in route_words)
+
+    drug = key(facts.drug)
 
     def same_drug_products(codes: frozenset[str]) -> bool:
         # A product-specific code of this very drug (Aristada), not a co-formulation (Darzalex Faspro: daratumumab and hyaluronidase).
-        return bool(codes) and all(c in kb.codes and kb.facts(c).product_specific and normalize_name(kb.facts(c).drug) == drug for c in codes)
+        return bool(codes) and all(c in kb.codes and kb.facts(c).product_specific and key(kb.facts(c).drug) == drug for c in codes)
 
     return [replace(m, codes=m.codes | {facts.code}) if m.gloss is not None and facts.code not in m.codes and same_drug_products(m.codes)
-            and any(normalize_name(part) == drug for part in m.name.split(" / ")) else m for m in mentions]
+            and any(key(part) == drug for part in m.name.split(" / ")) else m for m in mentions]
 
 
 _RANGE_RE = re.compile(r"(\d+)\s*(?:-|to)\s*(\d+)\s*mg/ml|(\d+)\s*(?:mg/ml\s*)?or\s+greater", re.IGNORECASE)
