@@ -589,3 +589,11 @@ def test_a_local_anaesthetic_flooded_or_placed_into_the_joint_is_intra_articular
 def test_a_penile_or_insulin_pump_implies_no_intravenous_route_but_an_infusion_pump_does(kb):
     assert routes(kb, "Caverject 10 mcg injected into the corpus after the vacuum pump trial failed.", "J0270")["Caverject"] != ["intravenous"]
     assert set(routes(kb, "Remicade 400 mg infused via ambulatory pump over 2 h.", "J1745")["Remicade"]) == {"intravenous"}
+
+
+def test_a_stage_or_class_written_in_roman_numerals_is_no_route():
+    from docreview.note.vocab import route_vocabulary
+
+    vocab = route_vocabulary()
+    assert [m.route for m in vocab.find("Dx: stage IV gastric adenocarcinoma; NYHA class IV heart failure.")] == []
+    assert [m.route for m in vocab.find("Oxaliplatin 150 mg IV over 2 h.")] == ["intravenous"]

@@ -635,3 +635,15 @@ def test_an_interval_history_line_tells_an_earlier_use(kb):
     note = ("LAI clinic.\nInterval: took oral paliperidone 6 mg daily for a week, no side effects.\n"
             "Today: paliperidone palmitate 234 mg IM R deltoid, prefilled syringe, all given.")
     assert roles_of(kb, note, "J2426") == [("paliperidone", "historical"), ("paliperidone palmitate", "administered")]
+
+
+def test_a_pharmacy_label_names_the_product_prepared_not_a_second_giving(kb):
+    note = ("Pharmacy label: Pemetrexed Injection (Hospira) 25 mg/mL, 500 mg/20 mL single-dose vial.\n"
+            "1010  pemetrexed in NS 100 mL  36 mL  IV over 10 min  JT")
+    assert roles_of(kb, note, "J9305") == [("Pemetrexed", "container"), ("pemetrexed", "administered")]
+
+
+def test_a_dose_with_its_route_is_a_giving_though_its_vials_lot_follows(kb):
+    note = ("C1D1 03/02: glofitamab 2.5 mg IV over 4 h.\n"
+            "C1D8 03/09: glofitamab 10 mg IV over 8 h via port - 2.5 mg/2.5 mL vials x4 (lot GF2210), all used.")
+    assert roles_of(kb, note, "J9286") == [("glofitamab", "administered"), ("glofitamab", "administered")]

@@ -89,6 +89,7 @@ class RoleCues(Record):
     prescription_before: list[list[str]]
     prep_agents: frozenset[str]
     prescription_headers: frozenset[str]
+    preparation_headers: frozenset[str] = frozenset()  # "Pharmacy label:", "Prep:": the product prepared, not its giving
     patient_asks: list[list[str]]
     family_members: frozenset[str]
     family_possessives: frozenset[str]  # "her mother received ...": words before the family member
@@ -619,7 +620,8 @@ def assign_roles(text: str, events: list[DoseEvent], notes: Annotations | None =
         header = event.section.header.lower() if event.section else ""
         clause = _inside_parentheses(text, event, _clause(w))
         # "cisplatin injection 1 mg/mL, 100 mL vial": a dose form after the name is the product's name, no giving.
-        nxt = w.toks[w.last + 1 : w.last + 3]
+        # "Pemetrexed Injection (Accord) 25 mg/mL": a maker's name in parentheses may stand between.
+        nxt = _without_aside(text, w.toks[w.last + 1 : w.last + 8])[:2]
         form = nxt[0] if len(nxt) == 2 and nxt[0].text in cues.dose_form_words and _is_strength(nxt[1].text) else None
         administers = _has_any([t for t in clause if t is not form], cues.administration_verbs)
         # "drawn from a Kenalog-40 1 mL vial": framed on both sides, the mention names the vial
@@ -628,7 +630,9 @@ def assign_roles(text: str, events: list[DoseEvent], notes: Annotations | None =
         # A label header speaks for every line under it: "Vials: Remicade 100 mg x4 ...",
         # "Lot: dexamethasone DX3307; ondansetron ON1182".
         header_words = header.replace("/", " ").split()
-        container_header = bool(header_words) and header_words[0] in cues.container_after
+        # Under "Pharmacy label:" or "Drug preparation", a drug with an amount is the product prepared.
+        container_header = bool(header_words) and (header_words[0] in cues.container_after
+                                                   or (header in cues.preparation_headers and bool(event.amounts)))
         container = framed or ((_container_cue(w, cues) or container_header or _concentration_aside(text, event) or _packages(text, event))
                                and not administers and not _route_in(text, clause) and not _given_after_gloss(text, event))
         sentence_words = frozenset(t.text for t in w.toks)
@@ -664,9 +668,10 @@ def assign_roles(text: str, events: list[DoseEvent], notes: Annotations | None =
         elif (_talked_about(w, cues) or _talk_header(header_words, cues)) and context not in ("deferred", "historical"):
             role = "other"  # "Reviewed insulin pen technique", "discussed switching to Eylea"
         elif ((_near(w, cues.inventory) or (bool(header_words) and header_words[0] in cues.inventory and context != "deferred"))
-              and not administers
+              and not administers and not (_route_in(text, clause) and _carries_dose(event) and not container)
               and not (container and not sentence_words.isdisjoint(cues.preparation))):
-            # "Lucentis 0.5 mg single-dose vial, Lot 3512764" is stock; "Two 100-unit vials of
+            # "Lucentis 0.5 mg single-dose vial, Lot 3512764" is stock ("mosunetuzumab 2 mg IV over
+            # 4 h - 1 mg/1 mL vials x2 (lot LN3012)", a dose with its route, is a giving); "Two 100-unit vials of
             # Botox reconstituted (lot C6102C4)" is the container the dose was prepared from (in
             # the same sentence: "Botox 200-unit vial, Lot C5521; reconstituted with ..." is stock).
             role = "inventory"
@@ -895,6 +900,17 @@ def _corrected_entry(text: str, events: list[DoseEvent], roles: list[str], i: in
 def retraction_pattern() -> re.Pattern[str]:
     """The correction phrases ('correction:', 'in error', 'disregard'), whitespace between their words."""
     return re.compile("|".join(r"\b" + r"\s*".join(map(re.escape, p)) for p in role_cues().retraction), re.IGNORECASE)
+
+
+def _without_aside(text: str, toks: list[Token]) -> list[Token]:
+    """The tokens with a parenthesis right after the first one left out ("Injection (Accord) 25")."""
+    if not toks:
+        return toks
+    opened = text.find("(", toks[0].end)
+    if opened < 0 or text[toks[0].end : opened].strip():
+        return toks
+    close = text.find(")", opened)
+    return toks if close < 0 else [toks[0], *(t for t in toks[1:] if t.start > close)]
 
 
 def _carries_dose(event: DoseEvent) -> bool:
