@@ -37,6 +37,11 @@ def test_dose_tiers_bill_one_unit_per_giving_in_the_tier():
     assert parse_descriptor("J2930", "Injection, methylprednisolone sodium succinate, up to 125 mg").tier is None
 
 
+def test_a_qualifier_written_without_its_comma_is_no_part_of_the_drug():
+    f = parse_descriptor("J3374", "Injection, vancomycin hydrochloride (mylan) not therapeutically equivalent to j3373, 10 mg")
+    assert (f.drug, f.labelers) == ("vancomycin hydrochloride", ("mylan",))
+
+
 def test_a_brand_in_a_form_segment_names_the_product():
     f = parse_descriptor("J7314", "Injection, fluocinolone acetonide, intravitreal implant (yutiq), 0.01 mg")
     assert f.brands == ("yutiq",) and f.drug == "fluocinolone acetonide"

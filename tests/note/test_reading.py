@@ -685,3 +685,17 @@ def test_an_aside_that_breaks_a_product_into_its_parts_restates_its_dose(kb):
     admin = read(note, kb.facts("J0742"), kb).administration
     assert admin.dose_base == 1250.0
     assert [note[e.mention.start : e.mention.end] for e in admin.counted] == ["Recarbrio"]
+
+
+def test_lidocaine_with_epinephrine_is_the_combination_not_plain_lidocaine(kb):
+    # No amount to choose a code by: the preparation written names the combination.
+    note = "The incision line was infiltrated with 1% lidocaine with 1:100,000 epinephrine before the cut."
+    assert read(note, kb.facts("J2004"), kb).administration.state == "given"
+    plain = read(note, kb.facts("J2003"), kb).administration
+    assert plain.state == "other_drug" and plain.other_code == "J2004"
+
+
+def test_a_patient_who_left_before_the_infusion_was_given_nothing(kb):
+    note = ("Infusion clinic. Order: reslizumab 3 mg/kg = 210 mg IV.\n"
+            "10:05 patient left before the infusion was started (ride arrived); will reschedule.")
+    assert read(note, kb.facts("J2786"), kb).administration.state != "given"

@@ -249,6 +249,9 @@ def parse_descriptor(code: str, descriptor: str, generics: frozenset[str] | None
     drug = re.sub(r"(?:^|\s+)\([^)]*\)", "", first).strip().lower()
     routes = tuple(dict.fromkeys(vocab.routes_in(text.lower())))
     drug = re.sub(r"\s+for\s+\w+(?:\s+\w+)?\s*(?:use|infusion|injection)$", "", drug)
+    # "vancomycin hydrochloride (mylan) not therapeutically equivalent to j3373" (no comma before
+    # the qualifier): the qualifier is no part of the drug's name.
+    drug = re.sub(r"\s+not therapeutically equivalent to\s+\w+$", "", drug)
     qualifiers = tuple(s for s in segments[1:] if not _AMOUNT_RE.search(s))
     return DescriptorFacts(
         code=code,

@@ -293,8 +293,9 @@ class DrugLexicon:
                 continue
             both = {code for code, (a, b) in self._combinations
                     if (first.codes & a and second.codes & b) or (first.codes & b and second.codes & a)}
-            if both - first.codes:
-                out[k] = replace(first, codes=first.codes | both)
+            if both:
+                # The preparation is the combination's, not a plain product of its lead ingredient.
+                out[k] = replace(first, codes=frozenset(both))
         return out
 
     def find(self, text: str, fuzzy_targets: list[CodeFacts] = ()) -> list[DrugMention]:  # type: ignore[assignment]
