@@ -597,3 +597,9 @@ def test_a_stage_or_class_written_in_roman_numerals_is_no_route():
     vocab = route_vocabulary()
     assert [m.route for m in vocab.find("Dx: stage IV gastric adenocarcinoma; NYHA class IV heart failure.")] == []
     assert [m.route for m in vocab.find("Oxaliplatin 150 mg IV over 2 h.")] == ["intravenous"]
+
+
+def test_a_sclerosant_injected_into_a_varix_has_its_route():
+    from docreview.note.vocab import route_vocabulary
+
+    assert [m.route for m in route_vocabulary().find("Sodium tetradecyl 1% injected intravariceally, 2 mL per column.")] == ["intravariceal"]

@@ -699,3 +699,11 @@ def test_a_patient_who_left_before_the_infusion_was_given_nothing(kb):
     note = ("Infusion clinic. Order: reslizumab 3 mg/kg = 210 mg IV.\n"
             "10:05 patient left before the infusion was started (ride arrived); will reschedule.")
     assert read(note, kb.facts("J2786"), kb).administration.state != "given"
+
+
+@pytest.mark.parametrize(("note", "billed"), [
+    ("Skin over the port site numbed with 1% plain lidocaine before access.", "J2004"),
+    ("Site infiltrated with 2% Xylocaine 1:100,000 epinephrine prior to the incision.", "J2003"),
+])
+def test_plain_lidocaine_is_no_combination_and_a_ratio_alone_joins_one(kb, note, billed):
+    assert read(note, kb.facts(billed), kb).administration.state == "other_drug"

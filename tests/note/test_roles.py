@@ -647,3 +647,8 @@ def test_a_dose_with_its_route_is_a_giving_though_its_vials_lot_follows(kb):
     note = ("C1D1 03/02: glofitamab 2.5 mg IV over 4 h.\n"
             "C1D8 03/09: glofitamab 10 mg IV over 8 h via port - 2.5 mg/2.5 mL vials x4 (lot GF2210), all used.")
     assert roles_of(kb, note, "J9286") == [("glofitamab", "administered"), ("glofitamab", "administered")]
+
+
+def test_an_allergy_word_that_names_a_purpose_is_no_allergy(kb):
+    note = "Premeds 30 min before paclitaxel (hypersensitivity prophylaxis): diphenhydramine 25 mg IV, famotidine 20 mg IV."
+    assert roles_of(kb, note, "J1200")[1] == ("diphenhydramine", "administered")

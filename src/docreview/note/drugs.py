@@ -34,6 +34,11 @@ _STRENGTH = r"(?:\d[\d,.]*(?:\s*:\s*\d[\d,]*)?\s*(?:%|mg/ml|mcg/ml|mg|mcg|units?
 _MIXED_GAP_RE = re.compile(rf"\s*\(?(?:{_STRENGTH}\s*)*\)?\s*(?:with|plus|w/|\+)\s*(?:{_STRENGTH}\s*)*(?:(?:dilution|concentration)\s+of\s+)?",
                            re.IGNORECASE)
 _WITHOUT_GAP_RE = re.compile(r"\s*(?:without|w/o|sans)\s+(?:added\s+)?", re.IGNORECASE)
+# "2% Xylocaine 1:100,000 epinephrine": a ratio strength alone between the two names.
+_RATIO_GAP_RE = re.compile(r"\s*\d{1,2}\s*:\s*\d{1,3}(?:,?\d{3})+\s*")
+# "1% plain lidocaine", "lidocaine 1% plain": the drug with nothing added.
+_PLAIN_BEFORE_RE = re.compile(r"\bplain\s+$", re.IGNORECASE)
+_PLAIN_AFTER_RE = re.compile(r"\s*(?:\d[\d.]*\s*%\s*)?plain\b", re.IGNORECASE)
 _FUZZY_MIN_LEN = 6
 
 
@@ -41,7 +46,8 @@ def one_preparation(text: str, first: DrugMention, second: DrugMention) -> bool:
     """'1% lidocaine with 1:100,000 epinephrine': the two names (in either order) are written as one preparation."""
     if second.end <= first.start:
         first, second = second, first
-    return first.end <= second.start and bool(_MIXED_GAP_RE.fullmatch(text, first.end, second.start))
+    return first.end <= second.start and bool(_MIXED_GAP_RE.fullmatch(text, first.end, second.start)
+                                              or _RATIO_GAP_RE.fullmatch(text, first.end, second.start))
 _FUZZY_SCORE = 86.0
 
 
@@ -278,9 +284,14 @@ class DrugLexicon:
 
     def with_combinations(self, text: str, mentions: list[DrugMention]) -> list[DrugMention]:
         """'1% lidocaine with 1:100,000 epinephrine' names lidocaine-with-epinephrine (J2004): two
-        ingredients written as one preparation give the first mention the combination's code too.
+        ingredients written as one preparation give the first mention the combination's code only;
+        '1% plain lidocaine' and 'lidocaine without epinephrine' are no combination.
         The second keeps its own codes (its role follows the first's, note/roles.py)."""
-        out = list(mentions)
+        combination_codes = {code for code, _ in self._combinations}
+        out = [replace(m, codes=m.codes - combination_codes)
+               if m.codes - combination_codes and m.codes & combination_codes
+               and (_PLAIN_BEFORE_RE.search(text, max(0, m.start - 12), m.start) or _PLAIN_AFTER_RE.match(text, m.end)) else m
+               for m in mentions]
         for k in range(len(out) - 1):
             first, second = out[k], out[k + 1]
             if first.codes and second.codes and _WITHOUT_GAP_RE.fullmatch(text, first.end, second.start):

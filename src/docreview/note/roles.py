@@ -89,6 +89,7 @@ class RoleCues(Record):
     prescription_before: list[list[str]]
     prep_agents: frozenset[str]
     prescription_headers: frozenset[str]
+    allergy_purpose_after: frozenset[str] = frozenset()  # "hypersensitivity prophylaxis": a purpose, no allergy
     preparation_headers: frozenset[str] = frozenset()  # "Pharmacy label:", "Prep:": the product prepared, not its giving
     patient_asks: list[list[str]]
     family_members: frozenset[str]
@@ -324,6 +325,9 @@ def _allergy_cue(w: _Window, cues: RoleCues) -> bool:
     before = [t for t in w.toks[max(0, w.first - 5) : w.first] if t.start >= lo]
     after = w.toks[w.last + 1 : w.last + 3]
     words = [t.text for t in before]
+    # "(hypersensitivity prophylaxis): diphenhydramine": a purpose, not the patient's allergy.
+    following = {t.start: nxt.text for t, nxt in zip(w.toks, w.toks[1:], strict=False)}
+    before = [t for t in before if following.get(t.start) not in cues.allergy_purpose_after]
     return (_has_any(before, cues.allergy) or (bool(after) and after[0].text in cues.allergy)
             or any(_ends_with(words, phrase) for phrase in cues.intolerance_before))
 
