@@ -330,3 +330,16 @@ def test_a_dose_line_of_the_record_that_names_no_drug_is_the_unnamed_givings_dos
             "1000-1030 infused IV over 30 min via port. No reaction.")
     admin = read(note, kb.facts("J9359"), kb).administration
     assert admin.state == "given" and admin.dose_base == 10.5
+
+
+def test_a_container_given_whole_stands_for_the_drug_of_its_stock_line():
+    from docreview.knowledge.facts import knowledge_base
+    from docreview.note.reading import read
+
+    kb = knowledge_base()
+    note = ("MEDS THIS RUN\n"
+            "10:05  Triferic AVNU (ferric pyrophosphate citrate) 6.75 mg iron / 4.5 mL ampule, lot T8812.\n"
+            "       Run IV into the venous line by syringe pump over 3 h; whole ampule delivered.")
+    admin = read(note, kb.facts("Q9976"), kb).administration
+    assert admin.state == "given" and abs(admin.dose_base - 6.75) < 1e-9
+    assert {r.route for e in admin.counted for r in e.routes} == {"intravenous"}

@@ -135,23 +135,27 @@ def with_billed_generic(mentions: list[DrugMention], facts: CodeFacts, kb: Knowl
     when the code names no product and no qualifier ("preservative free") of its own."""
     if facts.product_specific or not facts.drug or kb.parse(facts.code, facts.descriptor).qualifiers:
         return mentions
+    from docreview.note.roles import role_cues  # local: roles reads the mentions this module finds
     from docreview.note.vocab import route_vocabulary  # local: the vocabulary loads on first use
 
-    route_words = route_vocabulary().descriptor_words
+    plain_words = set(route_vocabulary().descriptor_words) | set(role_cues().dose_form_words)
 
     def key(name: str) -> str:
-        # "fluocinolone acetonide intravitreal" (C9450) and "fluocinolone acetonide" (J7314, Yutiq)
-        # are one drug: a route word in a descriptor's drug phrase names no other drug.
-        return " ".join(w for w in normalize_name(name).split() if w not in route_words)
+        # "fluocinolone acetonide intravitreal" (C9450) and "fluocinolone acetonide" (J7314, Yutiq),
+        # "ferric pyrophosphate citrate solution" and "(ferric pyrophosphate citrate)": one drug. A
+        # route or dosage-form word in a drug phrase names no other drug.
+        return " ".join(w for w in normalize_name(name).split() if w not in plain_words)
 
     drug = key(facts.drug)
+    # The gloss may name the drug by an alias of the code ("Triferic AVNU (ferric pyrophosphate)").
+    own_names = {drug, *(key(a) for a in facts.aliases)}
 
     def same_drug_products(codes: frozenset[str]) -> bool:
         # A product-specific code of this very drug (Aristada), not a co-formulation (Darzalex Faspro: daratumumab and hyaluronidase).
         return bool(codes) and all(c in kb.codes and kb.facts(c).product_specific and key(kb.facts(c).drug) == drug for c in codes)
 
     return [replace(m, codes=m.codes | {facts.code}) if m.gloss is not None and facts.code not in m.codes and same_drug_products(m.codes)
-            and any(key(part) == drug for part in m.name.split(" / ")) else m for m in mentions]
+            and any(key(part) in own_names for part in m.name.split(" / ")) else m for m in mentions]
 
 
 _RANGE_RE = re.compile(r"(\d+)\s*(?:-|to)\s*(\d+)\s*mg/ml|(\d+)\s*(?:mg/ml\s*)?or\s+greater", re.IGNORECASE)

@@ -486,7 +486,11 @@ def _giving(notes: Annotations, sent: Sentence, noun: tuple[int, int], before: l
         fields = [x for x in notes.sentences if before[-1].mention.end <= x.start and x.end <= sent.start
                   and not has_mention(x.start, x.end) and _opens_with("dose_lines").match(notes.text, x.start)]
         own = [a for x in fields[-1:] for a in notes.amounts_in(x.start, x.end) if is_dose(a)]
-    routes = notes.routes_in(sent.start, sent.end) or next((e.routes for e in reversed(before) if e.routes), [])
+    # "Run IV into the venous line over 3 h; whole ampule delivered": a clause before it on its
+    # line that names no drug tells the route.
+    clauses = [x for x in notes.sentences if x.end <= sent.start and x.line == sent.line and not has_mention(x.start, x.end)][-1:]
+    routes = (notes.routes_in(sent.start, sent.end) or [r for x in clauses for r in notes.routes_in(x.start, x.end)]
+              or next((e.routes for e in reversed(before) if e.routes), []))
     return NamelessGiving(
         mention=DrugMention(noun[0], noun[1], antecedent.name, antecedent.codes, antecedent.fuzzy),
         sentence=sent,
