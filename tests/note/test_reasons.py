@@ -233,3 +233,10 @@ def test_plural_and_word_order_variants_of_a_condition_are_read(text: str, name:
 
     found = find_reasons(text, knowledge_base().facts("Q2004"))
     assert name in [r.name for r in found]
+
+
+def test_heparin_given_once_the_sheaths_are_in_is_procedural_anticoagulation() -> None:
+    from docreview.note.reasons import find_reasons
+
+    text = "Right femoral access with a 6 Fr sheath. Heparin 5,000 units was given after placement of the sheaths."
+    assert "procedural anticoagulation" in [r.name for r in find_reasons(text, knowledge_base().facts("J1644"))]
