@@ -343,3 +343,18 @@ def test_a_container_given_whole_stands_for_the_drug_of_its_stock_line():
     admin = read(note, kb.facts("Q9976"), kb).administration
     assert admin.state == "given" and abs(admin.dose_base - 6.75) < 1e-9
     assert {r.route for e in admin.counted for r in e.routes} == {"intravenous"}
+
+
+def test_the_amount_a_vial_line_makes_up_into_its_bag_is_the_dose_of_a_giving_that_names_no_drug():
+    from docreview.knowledge.facts import knowledge_base
+    from docreview.note.reading import read
+
+    kb = knowledge_base()
+    note = ("INFUSION RECORD - zanidatamab-hrii (Ziihera) cycle 2 day 1\n"
+            "Weight 70 kg; 20 mg/kg = 1,400 mg every 2 weeks.\n"
+            "Pharmacy: Ziihera 300 mg single-dose vials x5 (lot QZ118), each reconstituted to 50 mg/mL (6 mL); "
+            "28 mL (1,400 mg) into NS 250 mL; 2 mL (100 mg) left in the last vial discarded.\n"
+            "Premeds: acetaminophen 650 mg PO.\n"
+            "09:00-10:30 infused IV through the port over 90 min; tolerated.")
+    admin = read(note, kb.facts("J9276"), kb).administration
+    assert admin.state == "given" and admin.dose_base == 1400.0

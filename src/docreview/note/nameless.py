@@ -285,6 +285,27 @@ def nameless_continuations(notes: Annotations, events: Sequence[DoseEvent], has_
     return out
 
 
+def _made_up_dose(notes: Annotations, vial: DoseEvent, sent: Sentence, has_mention: Callable[[int, int], bool]) -> list[Amount]:
+    """The amounts of a clause after a vial line's drug, on its line, that names no drug, opens
+    with an amount and puts it into a carrier ("...; 27.2 mL (1,360 mg) into NS 250 mL")."""
+    text = notes.text
+    line_end = text.find("\n", vial.mention.end)
+    line_end = min(sent.start, len(text) if line_end < 0 else line_end)
+    for opened in re.finditer(r"[;.]\s*", text[vial.mention.end : line_end]):
+        start = vial.mention.end + opened.end()
+        stop = min((i for i in (text.find(";", start), text.find(". ", start), line_end) if i >= 0), default=line_end)
+        if has_mention(start, stop) or _OPENS_WITH_AMOUNT_RE.match(text, start, stop) is None:
+            continue
+        amounts = [a for a in notes.amounts_in(start, stop) if is_dose(a) and not a.per_kg]
+        if amounts and amounts[0].start == _OPENS_WITH_AMOUNT_RE.match(text, start, stop).end() and _INTO_CARRIER_RE.match(text, amounts[0].end, stop):
+            return amounts
+    return []
+
+
+_INTO_CARRIER_RE = re.compile(r"[^;\n]{0,25}?\b(?:into|added\s+to|diluted\s+in|in)\s+(?:a\s+)?(?:ns|nacl|d5w|lr|normal\s+saline|saline|\d)",
+                              re.IGNORECASE)
+
+
 # "20 units mixed in 30 cc of normal saline": a drug's amount made up in a volume.
 _MADE_UP_IN_RE = re.compile(r"[^.;\n]{0,25}?\b(?:mixed|diluted|reconstituted|dissolved|drawn\s+up)?\s*(?:in(?:to)?|with|to)\s+(?:a\s+(?:total\s+)?(?:volume\s+)?of\s+)?$",
                             re.IGNORECASE)
@@ -476,6 +497,10 @@ def _giving(notes: Annotations, sent: Sentence, noun: tuple[int, int], before: l
         line = [x for x in notes.sentences if x.end <= sent.start and x.line == sent.line and x.start >= before[-1].mention.end]
         if line and not has_mention(line[-1].start, line[-1].end) and _opens_with("draw_words").match(notes.text, line[-1].start):
             own = [a for a in notes.amounts_in(line[-1].start, line[-1].end) if is_dose(a)]
+    if not own and "container" in (before[-1].role, before[-1].described_as):
+        # "Ziihera 300 mg vials x5, each reconstituted to 50 mg/mL; 27.2 mL (1,360 mg) into NS 250 mL"
+        # then "13:00 infused IV via port": the amount the vial line made up into its bag is the dose.
+        own = _made_up_dose(notes, before[-1], sent, has_mention)
     # The antecedent line that states a dose: a plain amount ("Dose prepared: 320 mg") over a per-kg order.
     stated = [e for e in before if e.dose_amounts]
     plain = [e for e in stated if any(not a.per_kg for a in e.dose_amounts)]
