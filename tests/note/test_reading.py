@@ -707,3 +707,20 @@ def test_a_patient_who_left_before_the_infusion_was_given_nothing(kb):
 ])
 def test_plain_lidocaine_is_no_combination_and_a_ratio_alone_joins_one(kb, note, billed):
     assert read(note, kb.facts(billed), kb).administration.state == "other_drug"
+
+
+def test_each_time_a_mar_row_charts_as_given_is_a_giving(kb):
+    note = ("SCHEDULED                                  0800                 2000\n"
+            "Minocin (minocycline for injection) 100 mg   given 0810, PIV  K.L.   given 2005  D.M.\n"
+            "  IV q12h over 60 min")
+    admin = read(note, kb.facts("J2265"), kb).administration
+    assert admin.dose_base == 200.0
+
+
+def test_a_drug_given_for_the_billed_drugs_purpose_is_the_drug_documented(kb):
+    # No lidocaine anywhere; bupivacaine (another local anaesthetic) was infiltrated, no amount.
+    note = "Operative note. The incision line was infiltrated with 0.5% Marcaine with epinephrine. Closure in layers."
+    admin = read(note, kb.facts("J2001"), kb).administration
+    assert admin.state == "other_drug" and note[admin.other.mention.start : admin.other.mention.end] == "Marcaine"
+    # A drug of no shared purpose is no substitute: the billed antiemetic is simply absent.
+    assert read("Cefazolin given IV before the incision.", kb.facts("J2405"), kb).administration.state == "absent"

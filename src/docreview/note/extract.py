@@ -66,7 +66,7 @@ def _gloss_gap_re() -> re.Pattern[str]:
 _CLAUSE_BREAK_RE = re.compile(r"(?<!\bwas)(?<!\bwere)(?<!\bis)(?<!\bare)(?<!\bbeen),?\s+(?:and\s+)?then\b|\s+followed\s+(?:by|with)\b|\s\+\s",
                               re.IGNORECASE)
 # "0600, 1400, 2200": clock times listed after a charting verb.
-_CLOCK_TIMES = r"(?:[01]\d|2[0-3]):?[0-5]\d(?:\s*(?:,|and|&)\s*(?:[01]\d|2[0-3]):?[0-5]\d)+"
+_CLOCK_TIMES = r"(?:[01]\d|2[0-3]):?[0-5]\d(?:\s*(?:,|and|&)\s*(?:[01]\d|2[0-3]):?[0-5]\d)*"
 
 
 class _Patterns(NamedTuple):
@@ -116,7 +116,9 @@ def _patterns() -> _Patterns:
         repeat=pattern(rf"\b(?:{alternation(cues.repeat_prefixes)}|(?:an\s+)?{alternation(cues.another)}\s+"
                         rf"(?=\d|{alternation(cues.dose_noun_prefixes)}))"),
         # "given 0600, 1400, 2200": one administration per time listed after the verb.
-        given_times=pattern(rf"\b{alternation(cues.charted_verbs)}\s*(?:at|@)?\s*(?P<times>{_CLOCK_TIMES})\b"),
+        # "given 0600, 1400, 2200" and, in a MAR row, "given 0905, PIV A.T.  given 2110": each time a giving.
+        given_times=pattern(rf"\b{alternation(cues.charted_verbs)}\s*(?:at|@)?\s*(?P<times>{_CLOCK_TIMES})\b"
+                            r"(?!\s*(?:mg|mcg|g|gm|units?|ml|cc|%|mEq)\b)"),
         mar_given=pattern(rf"{_TIME}{alternation(cues.charted_verbs)}\b"),
         # A following line is read for a dose or route only when it is a field of the same record.
         # So is a clause that opens with an amount: "Invanz 1 g vial reconstituted ...; 1 g IVPB via PICC".

@@ -155,8 +155,13 @@ def _other_drug_event(note: NoteFacts, facts: CodeFacts, kb: KnowledgeBase, same
     # "Seizalam not stocked; generic midazolam 10 mg IM given": another product of the drug,
     # dosed or not (TRUXIMA infused by rows that repeat no amount) before any other drug.
     same = next((e for e in others if same_drug(e)), None) or next((e for e in coded if same_drug(e)), None)
-    if same_drug_only or same is not None or not others:
+    if same_drug_only or same is not None:
         return same
+    if not others:
+        # "Marcaine with epinephrine" infiltrated, no amount, under the lidocaine code: a drug given
+        # for the billed drug's purpose (a local anaesthetic, an antiemetic) is the drug documented.
+        purposes = set(facts.purposes)
+        return next((e for e in coded if purposes & {p for c in e.mention.codes if c in kb.codes for p in kb.facts(c).purposes}), None)
     similar = set(facts.similar_codes)
     # Then a look-alike code, then the first.
     return next((e for e in others if e.mention.codes & similar), None) or others[0]
