@@ -332,11 +332,7 @@ def test_a_dose_line_of_the_record_that_names_no_drug_is_the_unnamed_givings_dos
     assert admin.state == "given" and admin.dose_base == 10.5
 
 
-def test_a_container_given_whole_stands_for_the_drug_of_its_stock_line():
-    from docreview.knowledge.facts import knowledge_base
-    from docreview.note.reading import read
-
-    kb = knowledge_base()
+def test_a_container_given_whole_stands_for_the_drug_of_its_stock_line(kb):
     note = ("MEDS THIS RUN\n"
             "10:05  Triferic AVNU (ferric pyrophosphate citrate) 6.75 mg iron / 4.5 mL ampule, lot T8812.\n"
             "       Run IV into the venous line by syringe pump over 3 h; whole ampule delivered.")
@@ -345,11 +341,7 @@ def test_a_container_given_whole_stands_for_the_drug_of_its_stock_line():
     assert {r.route for e in admin.counted for r in e.routes} == {"intravenous"}
 
 
-def test_the_amount_a_vial_line_makes_up_into_its_bag_is_the_dose_of_a_giving_that_names_no_drug():
-    from docreview.knowledge.facts import knowledge_base
-    from docreview.note.reading import read
-
-    kb = knowledge_base()
+def test_the_amount_a_vial_line_makes_up_into_its_bag_is_the_dose_of_a_giving_that_names_no_drug(kb):
     note = ("INFUSION RECORD - zanidatamab-hrii (Ziihera) cycle 2 day 1\n"
             "Weight 70 kg; 20 mg/kg = 1,400 mg every 2 weeks.\n"
             "Pharmacy: Ziihera 300 mg single-dose vials x5 (lot QZ118), each reconstituted to 50 mg/mL (6 mL); "

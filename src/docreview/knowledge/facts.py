@@ -19,6 +19,7 @@ from docreview.knowledge.corpus import CodeDocument, Indication, Section, load_c
 from docreview.knowledge.hcpcs import DescriptorFacts, load_descriptors, parse_descriptor
 from docreview.knowledge.packaged import Package, code_entry, descriptors, generic_owners, packaged, stored_parse, symptom_prefixes
 from docreview.resources import bundled_corpus, hcpcs_path, load_json
+from docreview.units import billing_units, code_unit_kind, in_tier
 
 _WORDS = load_json("drug_words.json")
 _SALTS = frozenset(_WORDS["salts"])
@@ -107,8 +108,6 @@ class CodeFacts:
     def documented_units(self, dose_base: float | None, givings: int) -> int | None:
         """Units the documentation supports: one per giving for a per-dose code, and for a tier
         code when each giving's dose lies in the tier; else the summed dose converted once."""
-        from docreview.units import billing_units, code_unit_kind, in_tier  # local: units imports nothing of ours
-
         if self.per_dose:
             return givings or None
         if dose_base is None or not code_unit_kind(self.unit):
