@@ -111,7 +111,7 @@ def test_cold_review_equals_warm_review(tmp_path: Path) -> None:
     runs = [subprocess.run(args, cwd=root, env=env, capture_output=True, text=True, timeout=120) for _ in range(2)]
     assert [r.returncode for r in runs] == [0, 0], runs[0].stderr
     kept = {p.name.split("-")[0] for p in (tmp_path / "h" / "cache").glob("*.pickle")}
-    assert kept == {"code", "condition", "corpus", "data", "drug", "icd10", "known", "shipped"}
+    assert kept == {"brand", "code", "condition", "corpus", "data", "drug", "icd10", "known", "shipped"}
     assert {p.name.split("-")[1] for p in (tmp_path / "h" / "cache").glob("data-*.pickle")} >= {"role_cues", "context_rules"}
     first, second = (json.loads(r.stdout) for r in runs)
     for review in (first, second):

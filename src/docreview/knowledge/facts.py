@@ -335,12 +335,16 @@ class KnowledgeBase:
 
     @cached_property
     def _ingredients_by_drug(self) -> dict[str, list[tuple[frozenset[str], tuple[str, ...]]]]:
-        out: dict[str, list[tuple[frozenset[str], tuple[str, ...]]]] = {}
-        for entry in packaged().codes.values():
-            if entry.parsed is not None and entry.ingredients and len(entry.ingredients) == 1:
-                out.setdefault(normalize_name(entry.parsed.drug), []).append(
-                    (frozenset(normalize_name(b) for b in entry.brands), tuple(entry.ingredients)))
-        return out
+        # Every shipped code is read to build it: kept between runs, as the families are.
+        def build() -> dict[str, list[tuple[frozenset[str], tuple[str, ...]]]]:
+            out: dict[str, list[tuple[frozenset[str], tuple[str, ...]]]] = {}
+            for entry in packaged().codes.values():
+                if entry.parsed is not None and entry.ingredients and len(entry.ingredients) == 1:
+                    out.setdefault(normalize_name(entry.parsed.drug), []).append(
+                        (frozenset(normalize_name(b) for b in entry.brands), tuple(entry.ingredients)))
+            return out
+
+        return derived("brand-ingredients", self.inputs_key, build)
 
     @staticmethod
     def parse(code: str, descriptor: str) -> DescriptorFacts:
