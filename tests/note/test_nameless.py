@@ -350,3 +350,11 @@ def test_the_amount_a_vial_line_makes_up_into_its_bag_is_the_dose_of_a_giving_th
             "09:00-10:30 infused IV through the port over 90 min; tolerated.")
     admin = read(note, kb.facts("J9276"), kb).administration
     assert admin.state == "given" and admin.dose_base == 1400.0
+
+
+def test_a_giving_verb_with_an_implied_route_opens_the_records_giving(kb):
+    note = ("Order: avalglucosidase alfa (Nexviazyme) 20 mg/kg = 1,300 mg IV every 2 weeks. Weight 65 kg.\n"
+            "Pharmacy: fourteen 100 mg vials reconstituted; 1,300 mg withdrawn.\n"
+            "Infused via PIV with stepwise rate increases, 0830-1330, without reaction.")
+    admin = read(note, kb.facts("J0219"), kb).administration
+    assert admin.state == "given"

@@ -83,10 +83,11 @@ def _giving_noun(notes: Annotations, sent: Sentence, section: SectionSpan | None
     nouns = _giving_nouns() | _mixture_nouns()
     span = next(((k, k) for k, t in enumerate(toks) if t.text in nouns), None)
     if span is None:
-        # "1020-1035 infused IV via R chest CVC": a sentence with no subject that opens with the
-        # giving verb, and states its route, speaks of the record's drug.
+        # "1020-1035 infused IV via R chest CVC", "Infused via PIV ... 0900-1400": a sentence with no
+        # subject that opens with the giving verb, and states or implies its route, speaks of the
+        # record's drug.
         verb = _opening_verb(toks, mods)
-        if verb is not None and any(not r.implied for r in notes.routes_in(sent.start, sent.end)):
+        if verb is not None and notes.routes_in(sent.start, sent.end):
             span = (verb.first, verb.last)
     # What negates, plans or dates the giving must reach it ("..., no filter, gravity per protocol" does not).
     if span is None or categories_for(toks, mods, *span, text=notes.text) & _NOT_HERE:
