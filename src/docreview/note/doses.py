@@ -77,7 +77,7 @@ def _patterns() -> _Patterns:
 _OF_AFTER_RE = re.compile(r"\s*of\b", re.IGNORECASE)
 
 
-def _is_diluent(text: str, amount: Amount) -> bool:
+def is_diluent(text: str, amount: Amount) -> bool:
     """'diluted in NS 100 mL', 'in 250 mL D5W', 'added to 100 mL NS': a carrier volume, not the
     drug's dose ('injected with 3 mL of 1% lidocaine', 'infiltrated with 10 mL' are the drug's own volume)."""
     if amount.kind != "volume":
@@ -226,7 +226,7 @@ def _statement_dose(event: DoseEvent, facts: CodeFacts, note: NoteFacts, concs: 
         converted = [to_base(a, unit, weight, concs)[0] for a in event.entries]
         if all(v is not None for v in converted):
             return sum(v for v in converted if v is not None), ""
-    amounts = _corrected([a for a in event.dose_amounts if not _is_diluent(note.text, a)], note.text, event)
+    amounts = _corrected([a for a in event.dose_amounts if not is_diluent(note.text, a)], note.text, event)
     # "(Nesacaine-MPF 30 mg/mL, 20 mL single-dose vial) 10 mL via epidural catheter": the vial's
     # volume gives way to a volume given.
     vial_volumes = [a for a in amounts if a.kind == "volume" and CONTAINER_AFTER_RE.match(note.text, a.end)]

@@ -118,7 +118,7 @@ def _patterns() -> _Patterns:
         # "given 0600, 1400, 2200": one administration per time listed after the verb.
         # "given 0600, 1400, 2200" and, in a MAR row, "given 0905, PIV A.T.  given 2110": each time a giving.
         given_times=pattern(rf"\b{alternation(cues.charted_verbs)}\s*(?:at|@)?\s*(?P<times>{_CLOCK_TIMES})\b"
-                            r"(?!\s*(?:mg|mcg|g|gm|units?|ml|cc|%|mEq)\b)"),
+                            rf"(?!\s*(?:{UNIT_ALT})\b)"),
         mar_given=pattern(rf"{_TIME}{alternation(cues.charted_verbs)}\b"),
         # A following line is read for a dose or route only when it is a field of the same record.
         # So is a clause that opens with an amount: "Invanz 1 g vial reconstituted ...; 1 g IVPB via PICC".

@@ -289,22 +289,21 @@ def nameless_continuations(notes: Annotations, events: Sequence[DoseEvent], has_
 def _made_up_dose(notes: Annotations, vial: DoseEvent, sent: Sentence, has_mention: Callable[[int, int], bool]) -> list[Amount]:
     """The amounts of a clause after a vial line's drug, on its line, that names no drug, opens
     with an amount and puts it into a carrier ("...; 27.2 mL (1,360 mg) into NS 250 mL")."""
+    from docreview.note.doses import is_diluent  # local: doses reads the events this module adds
+
     text = notes.text
     line_end = text.find("\n", vial.mention.end)
     line_end = min(sent.start, len(text) if line_end < 0 else line_end)
     for opened in re.finditer(r"[;.]\s*", text[vial.mention.end : line_end]):
         start = vial.mention.end + opened.end()
         stop = min((i for i in (text.find(";", start), text.find(". ", start), line_end) if i >= 0), default=line_end)
-        if has_mention(start, stop) or _OPENS_WITH_AMOUNT_RE.match(text, start, stop) is None:
+        opening = _OPENS_WITH_AMOUNT_RE.match(text, start, stop)
+        if has_mention(start, stop) or opening is None:
             continue
         amounts = [a for a in notes.amounts_in(start, stop) if is_dose(a) and not a.per_kg]
-        if amounts and amounts[0].start == _OPENS_WITH_AMOUNT_RE.match(text, start, stop).end() and _INTO_CARRIER_RE.match(text, amounts[0].end, stop):
+        if amounts and amounts[0].start == opening.end() and any(is_diluent(text, a) for a in amounts[1:]):
             return amounts
     return []
-
-
-_INTO_CARRIER_RE = re.compile(r"[^;\n]{0,25}?\b(?:into|added\s+to|diluted\s+in|in)\s+(?:a\s+)?(?:ns|nacl|d5w|lr|normal\s+saline|saline|\d)",
-                              re.IGNORECASE)
 
 
 # "20 units mixed in 30 cc of normal saline": a drug's amount made up in a volume.

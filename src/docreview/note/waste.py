@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from docreview.data_files import AmountCuesFile, WasteWordsFile, data_file_as
-from docreview.note.amounts import NUM, Amount, find_amounts
+from docreview.note.amounts import NUM, UNIT_ALT, Amount, find_amounts
 from docreview.note.annotate import removed_fluid
 from docreview.note.phrases import phrases
 
@@ -27,7 +27,7 @@ _ZERO_WASTE = re.compile(
     r"|\b(?:entire|whole|full|complete|all\s+of\s+the)\s+(?:contents?\s+of\s+(?:the\s+)?)?(?:single[- ]dose\s+|single[- ]use\s+)?(?:vial|syringe|bag|contents|dose\s+vial|prefilled\s+syringe)s?\s+(?:was\s+|were\s+)?"
     + _USED_VERBS
     # "Entire 300 mg nebulized": the container's whole content, named by its amount.
-    + rf"|\b(?:entire|whole|full)\s+{NUM}\s*(?:mg|mcg|g|units?|ml|mL)\s+(?:was\s+|were\s+)?" + _USED_VERBS
+    + rf"|\b(?:entire|whole|full)\s+{NUM}\s*(?:{UNIT_ALT})\s+(?:was\s+|were\s+)?" + _USED_VERBS
     + r"|\b(?:vial|syringe)s?\s+(?:was\s+|were\s+)?(?:fully|completely|entirely)\s+" + _USED_VERBS
     + r"|\b(?:used|administered|gave|given|infused)\s+(?:the\s+)?(?:entire|whole|full)\s+(?:vial|syringe|bag|contents)\b"
     r"|\bvial\s+size\s+(?:equals|matches|=)\s+(?:the\s+)?dose\b|\bdose\s+(?:equals|matches)\s+(?:the\s+)?vial\b",
