@@ -42,6 +42,15 @@ def test_a_qualifier_written_without_its_comma_is_no_part_of_the_drug():
     assert (f.drug, f.labelers) == ("vancomycin hydrochloride", ("mylan",))
 
 
+def test_an_ingredient_after_the_billing_amount_is_part_of_the_drug():
+    # A co-formulation whose second ingredient has no amount of its own follows the first's.
+    for code, descriptor in [("J9144", "Injection, daratumumab, 10 mg and hyaluronidase-fihj"),
+                             ("C9062", "Injection, daratumumab 10 mg and hyaluronidase-fihj")]:
+        f = parse_descriptor(code, descriptor)
+        assert (f.drug, f.unit_amount, f.unit) == ("daratumumab and hyaluronidase-fihj", 10.0, "mg"), code
+    assert parse_descriptor("J9145", "Injection, daratumumab, 10 mg").drug == "daratumumab"
+
+
 def test_a_brand_in_a_form_segment_names_the_product():
     f = parse_descriptor("J7314", "Injection, fluocinolone acetonide, intravitreal implant (yutiq), 0.01 mg")
     assert f.brands == ("yutiq",) and f.drug == "fluocinolone acetonide"

@@ -657,6 +657,20 @@ def test_a_brand_glossed_by_the_billed_generic_codes_own_drug_name_is_that_codes
     assert read(kenalog, kb.facts("J3300"), kb).administration.state != "given"
 
 
+def test_a_brand_alone_is_a_product_of_a_code_that_names_no_product_of_its_drug(kb):
+    # The crosswalk files the brand under the narrower codes only: Syfovre under the intravitreal
+    # code, Acthar Gel under its own; the plain code of the same drug covers them.
+    syfovre = "Syfovre 15 mg/0.1 mL injected intravitreally, right eye."
+    assert read(syfovre, kb.facts("C9151"), kb).administration.state == "given"
+    acthar = "Acthar Gel 80 units injected subcut, left abdomen."
+    assert read(acthar, kb.facts("J0800"), kb).administration.state == "given"
+    # Not a co-formulation of the drug, nor a product told apart by its strength band.
+    faspro = "Darzalex Faspro 1,800 mg SC given in the abdomen over 5 minutes."
+    assert read(faspro, kb.facts("J9145"), kb).administration.state == "other_drug"
+    optiray = "100 mL Optiray 350 given IV for the CT."
+    assert read(optiray, kb.facts("Q9966"), kb).administration.state == "other_drug"
+
+
 def test_plain_lidocaine_under_the_lidocaine_with_epinephrine_code_is_another_product(kb):
     note = "The site was infiltrated with 1% lidocaine without epinephrine before the incision."
     admin = read(note, kb.facts("J2004"), kb).administration

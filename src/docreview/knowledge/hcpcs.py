@@ -165,6 +165,10 @@ def _packaged_generics() -> frozenset[str]:
 _INGREDIENT_GAP_RE = re.compile(r"\s*(?:,\s*|\s+and\s+)(?:(?!(?:provided|in|per|of|each|with|vial)\b)[a-z][a-z-]*\s+){1,3}|\s*/\s*", re.IGNORECASE)
 
 
+# "10 mg and hyaluronidase-fihj": an amount, then a second ingredient with none of its own.
+_CO_INGREDIENT_RE = re.compile(r"(.*?)\s+and\s+([a-z][a-z-]*(?:\s+[a-z][a-z-]*)?)", re.IGNORECASE)
+
+
 def _states_amount(segment: str) -> bool:
     """'0.01 mg', 'per vial': a billing amount; 'intravitreal implant (yutiq)' names a form, no amount."""
     return (bool(re.search(r"\d", segment)) or _PER_DOSE_RE.search(segment) is not None
@@ -247,6 +251,11 @@ def parse_descriptor(code: str, descriptor: str, generics: frozenset[str] | None
     brands = tuple(b for b in [*brand_first, *named] if b.lower() not in _LABELERS)
     labelers = tuple(b for b in named if b.lower() in _LABELERS)
     drug = re.sub(r"(?:^|\s+)\([^)]*\)", "", first).strip().lower()
+    # "daratumumab 10 mg and hyaluronidase-fihj": the amount cut from between two ingredients.
+    drug = " ".join(drug.split())
+    if 0 <= i < len(segments) - 1 and (co := _CO_INGREDIENT_RE.fullmatch(segments[i + 1])) and _AMOUNT_RE.fullmatch(co.group(1)):
+        # "daratumumab, 10 mg and hyaluronidase-fihj": the co-formulated ingredient follows the amount.
+        drug = f"{drug} and {co.group(2).lower()}"
     routes = tuple(dict.fromkeys(vocab.routes_in(text.lower())))
     drug = re.sub(r"\s+for\s+\w+(?:\s+\w+)?\s*(?:use|infusion|injection)$", "", drug)
     # "vancomycin hydrochloride (mylan) not therapeutically equivalent to j3373" (no comma before

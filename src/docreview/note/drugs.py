@@ -131,8 +131,8 @@ def with_billed_labeler(text: str, facts: CodeFacts, found: list[DrugMention]) -
 
 def with_billed_generic(mentions: list[DrugMention], facts: CodeFacts, kb: KnowledgeBase) -> list[DrugMention]:
     """'ARISTADA (aripiprazole lauroxil) 882 mg' under the generic 'aripiprazole lauroxil, 1 mg'
-    code: a brand glossed by the billed code's own generic name is a product of that code too,
-    when the code names no product and no qualifier ("preservative free") of its own."""
+    code: a product of the billed code's own drug is a product of that code too, when the code
+    names no product and no qualifier ("preservative free", "not otherwise specified") of its own."""
     if facts.product_specific or not facts.drug or kb.parse(facts.code, facts.descriptor).qualifiers:
         return mentions
     from docreview.note.roles import role_cues  # local: roles reads the mentions this module finds
@@ -150,12 +150,27 @@ def with_billed_generic(mentions: list[DrugMention], facts: CodeFacts, kb: Knowl
     # The gloss may name the drug by an alias of the code ("Triferic AVNU (ferric pyrophosphate)").
     own_names = {drug, *(key(a) for a in facts.aliases)}
 
-    def same_drug_products(codes: frozenset[str]) -> bool:
-        # A product-specific code of this very drug (Aristada), not a co-formulation (Darzalex Faspro: daratumumab and hyaluronidase).
-        return bool(codes) and all(c in kb.codes and kb.facts(c).product_specific and key(kb.facts(c).drug) == drug for c in codes)
+    billed_routes = kb.parse(facts.code, facts.descriptor).routes
 
-    return [replace(m, codes=m.codes | {facts.code}) if m.gloss is not None and facts.code not in m.codes and same_drug_products(m.codes)
-            and any(key(part) in own_names for part in m.name.split(" / ")) else m for m in mentions]
+    def narrower(code: str) -> bool:
+        # A code of this very drug (not a co-formulation's: Darzalex Faspro, daratumumab and
+        # hyaluronidase) that CMS tells apart by its product (Aristada, Acthar Gel) or by a route
+        # the billed code leaves open ("pegcetacoplan, intravitreal"); not by a strength band
+        # (Optiray 350 is no product of "contrast, 200-299 mg/ml").
+        other = kb.facts(code)
+        return key(other.drug) == drug and (other.product_specific or bool(kb.parse(code, other.descriptor).routes and not billed_routes))
+
+    def same_drug_products(codes: frozenset[str]) -> bool:
+        return bool(codes) and all(c in kb.codes and narrower(c) for c in codes)
+
+    def names_the_drug(m: DrugMention) -> bool:
+        # A brand glossed by the code's own generic ("ARISTADA (aripiprazole lauroxil)"), or a
+        # brand alone whose codes are all this drug's ("Syfovre 15 mg" under the plain
+        # "pegcetacoplan, 1 mg"; the crosswalk files its NDCs under the newer code only).
+        return m.gloss is None or any(key(part) in own_names for part in m.name.split(" / "))
+
+    return [replace(m, codes=m.codes | {facts.code}) if facts.code not in m.codes and same_drug_products(m.codes) and names_the_drug(m)
+            else m for m in mentions]
 
 
 _RANGE_RE = re.compile(r"(\d+)\s*(?:-|to)\s*(\d+)\s*mg/ml|(\d+)\s*(?:mg/ml\s*)?or\s+greater", re.IGNORECASE)
