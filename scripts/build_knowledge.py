@@ -79,6 +79,11 @@ _STOPWORDS = {"of", "the", "and", "or", "in", "with", "without", "due", "to", "a
               "other", "unspecified", "disease", "disorder", "disorders", "acute", "chronic", "syndrome", "type"}
 
 
+def squash(name: str) -> str:
+    """'interferon, gamma 1-b' and 'interferon gamma-1b' spelled alike: letters and digits only."""
+    return re.sub(r"[^a-z0-9]", "", name.lower())
+
+
 def sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
@@ -430,6 +435,9 @@ def build(shared: Path, embed: bool, cache: Path | None = None) -> dict:
             "packages": packages,
             "_moieties": sorted({moiety(i) for i in ingredients if moiety(i)}),
             "_product_specific": parsed.names_a_product,
+            # "interferon, gamma 1-b" with no NDC of its own: the drug is named with its qualifiers
+            # (Actimmune's generic, "interferon gamma-1b").
+            "_full_name": "" if substances else squash(" ".join([parsed.drug, *parsed.qualifiers[:1]])),
         }
 
     # Brand <-> ingredient pairs (FDA/RxNorm via QUMI): a brand goes to the codes of exactly
@@ -457,6 +465,16 @@ def build(shared: Path, embed: bool, cache: Path | None = None) -> dict:
         drug = normalize_name(entry["drug"]) if entry["drug"] else ""
         if drug and not entry["brands"] and not entry["_product_specific"] and drug_codes[drug] <= 4:
             entry["brands"] = list(dict.fromkeys(by_drug[drug]))
+    # A code with no NDC of its own whose drug CMS names with its qualifier ("interferon, gamma
+    # 1-b") is named by the products of exactly that generic (Actimmune: "interferon gamma-1b").
+    # After the sharing above: "interferon" names a class, each of whose codes is its own drug.
+    for pair in brand_pairs:
+        brand, generic = pair["brand"], squash(pair["generic_substances"])
+        if normalize_name(brand) in crosswalk_brand_owner or len(normalize_name(brand)) < 4 or normalize_name(brand) in generic_set:
+            continue
+        for entry in codes.values():
+            if entry["_full_name"] == generic and not entry["_product_specific"] and brand not in entry["brands"]:
+                entry["brands"].append(brand)
 
     # DrugCentral classes and indications, LabeledIn indications, by ingredient moiety.
     dc_by_name: dict[str, list[dict[str, str]]] = defaultdict(list)
@@ -500,6 +518,7 @@ def build(shared: Path, embed: bool, cache: Path | None = None) -> dict:
         if len(mo) == 1 and not entry.pop("_product_specific"):
             entry["brands"] += synonyms.get(mo[0], [])
         entry.pop("_product_specific", None)
+        entry.pop("_full_name", None)
         classes = sorted({(r["TYPE"], r["CLASS"]) for m in lookup for r in cls_by_name.get(m, []) if r["TYPE"] in ("EPC", "PA", "has role")})
         epc = [c for t, c in classes if t == "EPC"]
         entry["drug_class"] = epc[0] if epc else (classes[0][1] if classes else None)

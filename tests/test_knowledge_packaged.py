@@ -44,6 +44,14 @@ def test_packaged_codes_match_the_shared_cms_table():
     assert {c: e.descriptor for c, e in packaged().codes.items()} == table
 
 
+def test_a_code_with_no_ndc_is_named_by_the_products_of_its_whole_generic():
+    kb = knowledge_base()
+    # "interferon, gamma 1-b": Actimmune ("interferon gamma-1b") is its product, not the alfa codes'.
+    assert "Actimmune" in kb.facts("J9216").brands and "Actimmune" not in kb.facts("J9214").brands
+    # A co-formulation's brand belongs to the co-formulation's codes, not to the plain drug's.
+    assert "Darzalex Faspro" in kb.facts("C9062").brands and "Darzalex Faspro" not in kb.facts("C9476").brands
+
+
 def test_brand_before_generic_parses_generic_as_drug():
     parsed = parse_descriptor("J0171", "Injection, adrenalin, epinephrine, 0.1 mg")
     assert parsed.drug == "epinephrine" and parsed.brands == ("adrenalin",) and parsed.lead_brand

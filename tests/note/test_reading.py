@@ -671,6 +671,19 @@ def test_a_brand_alone_is_a_product_of_a_code_that_names_no_product_of_its_drug(
     assert read(optiray, kb.facts("Q9966"), kb).administration.state == "other_drug"
 
 
+def test_a_charted_infusion_step_gives_its_route_to_the_one_giving_left_without_one(kb):
+    # The drugs charted between with routes of their own are whole records.
+    head = "Gaucher disease type 1. Imiglucerase (Cerezyme) 60 units/kg = 3,600 units today.\n"
+    for rows in ["0815 Acetaminophen 650 mg PO given.\nPharmacy: nine 400-unit vials pooled in NS 250 mL.\n"
+                 "0830 start via PIV R hand, 1 mL/min.\n1030 complete, no reaction.",
+                 "Premeds 0815 IV: diphenhydramine 25 mg.\n0830-1030 via port, no reaction."]:
+        admin = read(head + rows, kb.facts("J1786"), kb).administration
+        assert [r.route for e in admin.counted for r in e.routes] == ["intravenous"], rows
+    # A line placed is no step of the infusion.
+    placed = head + "0815 Acetaminophen 650 mg PO given.\n0830 PIV placed R hand, 22 g."
+    assert not any(e.routes for e in read(placed, kb.facts("J1786"), kb).administration.counted)
+
+
 def test_plain_lidocaine_under_the_lidocaine_with_epinephrine_code_is_another_product(kb):
     note = "The site was infiltrated with 1% lidocaine without epinephrine before the incision."
     admin = read(note, kb.facts("J2004"), kb).administration

@@ -173,16 +173,47 @@ def nameless_routes(notes: Annotations, events: Sequence[DoseEvent], has_mention
         if not routes or has_mention(sent.start, sent.end) or _listed_away(section_at(sections, sent.start)):
             continue
         given = _given_in_nearest_drug_sentence(events, sent, nameless_too)
-        if not given or any(events[i].routes for i in given):
-            continue
+        nearest = bool(given) and not any(events[i].routes for i in given)
         toks, mods = notes.context(sent)
         if {m.rule.category for m in mods} & _NOT_HERE:
             continue
         nouns = _giving_nouns()
-        if not any(t.text in nouns or _injection_word().match(t.text) for t in toks) and _opening_verb(toks, mods) is None:
-            continue
-        out.extend((i, list(routes)) for i in given)
+        told = any(t.text in nouns or _injection_word().match(t.text) for t in toks) or _opening_verb(toks, mods) is not None
+        if nearest and told:
+            out.extend((i, list(routes)) for i in given)
+        elif told or _charted_step(notes.text, sent, toks, routes):
+            # "Premeds 0830 IV: ..." then "0915 start 100 mL/h via port": the drugs given between
+            # with routes of their own are whole records; the route is the one open giving's.
+            out.extend((i, list(routes)) for i in _one_open_giving(events, sent, section_at(sections, sent.start)))
     return out
+
+
+@lru_cache(maxsize=1)
+def _infusion_steps() -> frozenset[str]:
+    return frozenset(data_file_as("extract_cues.json", ExtractCuesFile).infusion_steps)
+
+
+_CLOCK_SPAN_RE = re.compile(r"[ \t]*(?:[01]\d|2[0-3]):?[0-5]\d\s*(?:-|to)\s*(?:[01]\d|2[0-3]):?[0-5]\d\b")
+
+
+def _charted_step(text: str, sent: Sentence, toks: list[Token], routes: Sequence[RouteMatch]) -> bool:
+    """A flowsheet row that charts the infusion by its route: a clock time with a stated route
+    ("0901 IV"), or with the access an infusion runs through and the step it charts ("0900
+    start via PIV") or the span it ran ("1100-1200 via PICC")."""
+    if not TIMED_LINE_RE.match(text, sent.start, sent.end):
+        return False
+    return (any(not r.implied for r in routes) or bool(_CLOCK_SPAN_RE.match(text, sent.start, sent.end))
+            or any(t.text.lower() in _infusion_steps() for t in toks))
+
+
+def _one_open_giving(events: Sequence[DoseEvent], sent: Sentence, section: SectionSpan | None) -> list[int]:
+    """The givings of the one drug given before `sent` (in its section) with no route of its own,
+    when every other drug given before it has one."""
+    before = [i for i, e in enumerate(events) if e.sentence.end <= sent.start and e.role == "administered" and e.section == section]
+    open_ = [i for i in before if not events[i].routes]
+    if not open_ or any(not events[i].mention.same_drug(events[open_[-1]].mention) for i in open_):
+        return []
+    return open_
 
 
 def _given_in_nearest_drug_sentence(events: Sequence[DoseEvent], sent: Sentence, nameless_too: bool = False) -> list[int]:
