@@ -31,6 +31,21 @@ def test_a_number_word_before_a_unit_is_read_as_digits_and_offsets_hold():
     assert "1   gram" in folded and "20     units" in folded and "one of them" in folded
 
 
+@pytest.mark.parametrize("text, digits", [
+    ("a total of three thousand two hundred forty IU, IV push", "3240"),
+    ("seventy-five mg given", "75"),
+    ("one hundred and twenty milligrams", "120"),
+    ("two thousand units", "2000"),
+])
+def test_a_number_written_in_several_words_before_a_unit_is_read_as_one_number(text, digits):
+    folded = fold(text)
+    assert len(folded) == len(text) and digits in folded.split()
+
+
+def test_number_words_that_make_no_number_are_left_as_written():
+    assert fold("five twenty mg") == "five twenty mg"
+
+
 @pytest.mark.parametrize("text, folded", [
     ("1/2 cc of solution was injected", "0.5 cc of solution was injected"),
     ("Give 2 1/2 mg now", "Give 2.5   mg now"),

@@ -684,6 +684,13 @@ def test_a_charted_infusion_step_gives_its_route_to_the_one_giving_left_without_
     assert not any(e.routes for e in read(placed, kb.facts("J1786"), kb).administration.counted)
 
 
+def test_an_amount_on_a_following_line_told_of_another_place_is_no_part_of_the_dose(kb):
+    note = ("Given today: Benefix, IV push over 10 min, L hand, 0940.\n"
+            "Pt says about 1500 units were given at an outside urgent care on 03/02, not by us.")
+    admin = read(note, kb.facts("J7195"), kb).administration
+    assert admin.dose_base is None
+
+
 def test_plain_lidocaine_under_the_lidocaine_with_epinephrine_code_is_another_product(kb):
     note = "The site was infiltrated with 1% lidocaine without epinephrine before the incision."
     admin = read(note, kb.facts("J2004"), kb).administration

@@ -44,6 +44,7 @@ from docreview.note.vocab import RouteMatch
 from docreview.note.waste import LEFTOVER_RE, WasteFacts, read_waste
 
 _FOLLOW_LINES = 3
+_NOT_HERE_NOW = frozenset({"NOT_GIVEN", "PLANNED", "HISTORICAL", "ELSEWHERE"})
 _MAR_LINES = 24  # a MAR block lists every administration under its order line
 _TIME = r"(?<![\d:.])(?:[01]\d|2[0-3]):?[0-5]\d\s+"
 _MAR_ENTRY_RE = re.compile(_TIME + r"(?=\d)")
@@ -1173,7 +1174,7 @@ def _following_lines(notes: Annotations, sents, idx, mentions, sent) -> tuple[li
             # (clauses joined by semicolons go on telling one giving: "...; added to D5W 100 mL; infused IV").
             break
         prev = nxt
-        if not _patterns().field_line.match(text[nxt.start : nxt.end]) and not _administers(notes, nxt) and not _opens_with_route(notes, nxt):
+        if not _patterns().field_line.match(text[nxt.start : nxt.end]) and not _administers(notes, nxt, here_and_now=True) and not _opens_with_route(notes, nxt):
             continue
         if not amounts:
             amounts = notes.amounts_in(nxt.start, nxt.end)
@@ -1211,9 +1212,12 @@ def _later_sentences(sents, mentions, sent, max_lines: int = _FOLLOW_LINES):
     return out
 
 
-def _administers(notes: Annotations, sent: Sentence) -> bool:
+def _administers(notes: Annotations, sent: Sentence, here_and_now: bool = False) -> bool:
+    """A sentence that reports a giving; `here_and_now`: and none told of another place or time
+    ("pt reports a dose of about 2000 units given at an outside urgent care on 04/27")."""
     _, mods = notes.context(sent)
-    return any(m.rule.category == "ADMINISTERED" for m in mods) and not any(m.rule.category == "NOT_GIVEN" for m in mods)
+    barred = _NOT_HERE_NOW if here_and_now else {"NOT_GIVEN"}
+    return any(m.rule.category == "ADMINISTERED" for m in mods) and not any(m.rule.category in barred for m in mods)
 
 
 def _mar_entries(notes: Annotations, start: int, end: int) -> list[Amount]:

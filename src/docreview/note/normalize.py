@@ -21,12 +21,16 @@ _MU_FORMS = {"\u03bc", "\u00b5"}
 
 NUMBER_WORDS = {  # also read by note/extract.py ("two injections of 0.3 cc each")
     "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
-    "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "eighty": 80,
+    "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17,
+    "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
+    "eighty": 80, "ninety": 90,
 }
+_SCALES = {"hundred": 100, "thousand": 1000}
 _UNITS = rf"(?:{UNIT_ALT})\b"  # the note units of data/units.json, as amounts reads them
-# "one gram of Rocephin", "two milligrams": a number word before a unit is written as digits,
-# padded to the word's length so every offset still holds.
-_NUMBER_WORD_RE = re.compile(r"\b(" + "|".join(NUMBER_WORDS) + rf")(?=\s+{_UNITS})", re.IGNORECASE)
+# "one gram of Rocephin", "four thousand one hundred thirty IU": a number written in words before
+# a unit is written as digits, padded to the words' length so every offset still holds.
+_NUMBER_WORD = r"(?:" + "|".join([*NUMBER_WORDS, *_SCALES]) + r")"
+_NUMBER_WORD_RE = re.compile(rf"\b({_NUMBER_WORD}(?:(?:[ \t]+and[ \t]+|[ \t]+|-){_NUMBER_WORD})*)(?=\s+{_UNITS})", re.IGNORECASE)
 # "1/2 cc", "2 1/2 mg": a fraction before a unit is written as a decimal when it fits in the
 # fraction's own characters ("0.5", "2.5  "); otherwise it is left as written.
 _FRACTION_RE = re.compile(r"(?<![\w./])(?:(\d{1,3})[ \t]+)?([1-9])/([2-9]|1[0-6])(?:th|rd|nd)?(?=\s*" + _UNITS + ")", re.IGNORECASE)
@@ -63,7 +67,35 @@ def _fractions(text: str) -> str:
 
 
 def _number_words(text: str) -> str:
-    return _NUMBER_WORD_RE.sub(lambda m: str(NUMBER_WORDS[m.group(1).lower()]).ljust(len(m.group(1))), text)
+    def digits(m: re.Match[str]) -> str:
+        value = _number_value(re.findall(r"[a-z]+", m.group(1).lower()))
+        written = str(value) if value is not None else ""
+        return written.ljust(len(m.group(1))) if written and len(written) <= len(m.group(1)) else m.group(1)
+
+    return _NUMBER_WORD_RE.sub(digits, text)
+
+
+def _number_value(words: list[str]) -> int | None:
+    """'four thousand one hundred thirty' = 4130; None for words that make no number ('hundred hundred')."""
+    total, current, last = 0, 0, None
+    for word in words:
+        if word == "and":
+            continue
+        if word in _SCALES:
+            if last in _SCALES and _SCALES[last] >= _SCALES[word]:
+                return None
+            if word == "thousand":
+                total, current = total + max(current, 1) * 1000, 0
+            else:
+                current = max(current, 1) * 100
+        else:
+            value = NUMBER_WORDS[word]
+            # "twenty five" adds up; "five twenty" or "one one" is no number.
+            if last is not None and last not in _SCALES and not (NUMBER_WORDS[last] >= 20 and NUMBER_WORDS[last] % 10 == 0 and value < 10):
+                return None
+            current += value
+        last = word
+    return total + current
 
 
 def _fold_characters(text: str) -> str:
