@@ -42,6 +42,18 @@ def test_a_number_written_in_several_words_before_a_unit_is_read_as_one_number(t
     assert len(folded) == len(text) and digits in folded.split()
 
 
+@pytest.mark.parametrize("text, folded", [
+    ("dose l,86O mg", "dose 1,860 mg"),  # a scan's look-alike letters in a number
+    ("Vials: 5OO mg x 4", "Vials: 500 mg x 4"),
+    ("PIV O931-1OO3, DOS O6/O3/2O25", "PIV 0931-1003, DOS 06/03/2025"),
+    ("O2 via NC", "O2 via NC"),  # one digit and no unit: a word
+    ("acute DVT, I82.411; O80", "acute DVT, I82.411; O80"),  # ICD-10-CM codes
+    ("sodium iodide I-131 100 mCi", "sodium iodide I-131 100 mCi"),
+])
+def test_a_scanned_numbers_look_alike_letters_are_read_as_digits(text, folded):
+    assert fold(text) == folded
+
+
 def test_number_words_that_make_no_number_are_left_as_written():
     assert fold("five twenty mg") == "five twenty mg"
 

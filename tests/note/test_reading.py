@@ -691,6 +691,14 @@ def test_an_amount_on_a_following_line_told_of_another_place_is_no_part_of_the_d
     assert admin.dose_base is None
 
 
+def test_a_regimen_line_is_the_order_whose_giving_the_record_tells_after_it(kb):
+    note = ("OUTPATIENT INFUSION\nRegimen: Folotyn (pralatrexate) 30 mg/m2 IV weekly x 6, week 2\nDx: PTCL\n"
+            "BSA 1.90 m2 -> dose 57 mg\nVial: 40 mg/2 mL x 2 = 80 mg\n"
+            "Drawn: 2.85 mL = 57 mg. Pushed IV over 4 min via R port 1012. Discarded: 1.15 mL (23 mg).")
+    admin = read(note, kb.facts("J9307"), kb).administration
+    assert admin.state == "given" and admin.dose_base == pytest.approx(57.0)
+
+
 def test_plain_lidocaine_under_the_lidocaine_with_epinephrine_code_is_another_product(kb):
     note = "The site was infiltrated with 1% lidocaine without epinephrine before the incision."
     admin = read(note, kb.facts("J2004"), kb).administration

@@ -27,6 +27,7 @@ NUMBER_WORDS = {  # also read by note/extract.py ("two injections of 0.3 cc each
 }
 _SCALES = {"hundred": 100, "thousand": 1000}
 _UNITS = rf"(?:{UNIT_ALT})\b"  # the note units of data/units.json, as amounts reads them
+_UNIT_AFTER_RE = re.compile(rf"\s*{_UNITS}", re.IGNORECASE)
 # "one gram of Rocephin", "four thousand one hundred thirty IU": a number written in words before
 # a unit is written as digits, padded to the words' length so every offset still holds.
 _NUMBER_WORD = r"(?:" + "|".join([*NUMBER_WORDS, *_SCALES]) + r")"
@@ -37,7 +38,34 @@ _FRACTION_RE = re.compile(r"(?<![\w./])(?:(\d{1,3})[ \t]+)?([1-9])/([2-9]|1[0-6]
 
 
 def fold(text: str) -> str:
-    return _unchecked_options(_fractions(_number_words(_fold_characters(text))))
+    return _unchecked_options(_fractions(_number_words(_ocr_digits(_fold_characters(text)))))
+
+
+# A scanned record's digits read as letters: "1,OOO mg/m2", "l,86O mg", "O931-1OO3". A token of
+# digits and look-alike letters (O o for 0, l I for 1) with two digits or more, or with one
+# before a unit, is a number; "O2 via NC" (one digit, no unit) and words are left alone.
+_LOOKALIKES = str.maketrans({"O": "0", "o": "0", "l": "1", "I": "1"})
+_OCR_TOKEN_RE = re.compile(r"(?<![A-Za-z0-9])(?=[\d.,/:-]*[OolI])(?=[OolI.,/:-]*\d)[\dOolI][\dOolI.,/:-]*(?<=[\dOolI])(?![A-Za-z0-9])")
+
+
+_ICD_SHAPE_RE = re.compile(r"[OI]\d\d(?:\.[\dA-Za-z]{1,4})?")
+
+
+def _ocr_digits(text: str) -> str:
+    if "O" not in text and "l" not in text and "I" not in text and "o" not in text:
+        return text
+
+    def digits(m: re.Match[str]) -> str:
+        token = m.group(0)
+        real = sum(ch.isdigit() for ch in token)
+        before_unit = _UNIT_AFTER_RE.match(text, m.end()) is not None
+        if (token[0] in "OolI" and token[1:2] == "-") or _ICD_SHAPE_RE.fullmatch(token):
+            return token  # an isotope ("I-131") or an ICD-10-CM code ("I82.411", "O80"), not a number
+        if real >= 2 or (real and before_unit):
+            return token.translate(_LOOKALIKES)
+        return token
+
+    return _OCR_TOKEN_RE.sub(digits, text)
 
 
 # A template's check boxes: "Route: [ ] IM   [x] SubQ     Site: L abdomen". An option whose box
