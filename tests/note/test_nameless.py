@@ -358,3 +358,18 @@ def test_a_giving_verb_with_an_implied_route_opens_the_records_giving(kb):
             "Infused via PIV with stepwise rate increases, 0830-1330, without reaction.")
     admin = read(note, kb.facts("J0219"), kb).administration
     assert admin.state == "given"
+
+
+def test_the_dose_drawn_on_the_preparation_line_is_the_dose_of_a_giving_charted_by_its_span(kb):
+    # The giving names no drug and no time at the start of its line, only the span it ran; the
+    # dose is the amount drawn up, not the vials' content.
+    note = ("ENZYME INFUSION\nOrder: Naglazyme (galsulfase) 1 mg/kg IV weekly.\n"
+            "Prep: Naglazyme 5 mg/5 mL vials x 4 (20 mg). Withdrawn 18 mL = 18 mg, diluted with NS to 250 mL.\n"
+            "Infusion IV via port 0830-1235, rate per label. Unused 2 mL discarded.")
+    admin = read(note, kb.facts("J1458"), kb).administration
+    assert admin.state == "given" and admin.dose_base == pytest.approx(18.0)
+    # The amount written before the draw word is the dose drawn too.
+    note = ("Naglazyme 5 mg/5 mL vials x 4 (20 mg). 18 mL (18 mg) withdrawn, diluted in NS to 250 mL; "
+            "infused IV over 4 h, R forearm PIV.")
+    admin = read(note, kb.facts("J1458"), kb).administration
+    assert admin.state == "given" and admin.dose_base == pytest.approx(18.0)

@@ -56,6 +56,19 @@ def _opens_with(field: str) -> re.Pattern[str]:
                       re.IGNORECASE)
 
 
+def _draws(notes: Annotations, sent: Sentence) -> bool:
+    """A sentence that draws up the dose: it opens with a draw word ("Withdrawn 47 mL = 94 mg"), or
+    with the amount drawn and then the word ("10.8 mL (21.6 mg) withdrawn, diluted in NS")."""
+    if _opens_with("draw_words").match(notes.text, sent.start):
+        return True
+    amounts = notes.amounts_in(sent.start, sent.end)
+    if not amounts or notes.text[sent.start : amounts[0].start].strip():
+        return False
+    rest = notes.text[amounts[0].end : sent.end]
+    after = re.sub(r"^(?:\s*(?:\([^)]*\)|=\s*[\d.,]+\s*\w+))*", "", rest)  # "(21.6 mg)", "= 94 mg"
+    return bool(_opens_with("draw_words").match(after))
+
+
 @lru_cache(maxsize=1)
 def _mixture_nouns() -> frozenset[str]:
     return frozenset(data_file_as("extract_cues.json", ExtractCuesFile).mixture_nouns)
@@ -76,7 +89,9 @@ def _giving_noun(notes: Annotations, sent: Sentence, section: SectionSpan | None
     giving (in words, or charted with a stated route as a timed row, "0901 test dose 0.2 mcg IV",
     or under an administration header, "ADMINISTRATION: IV infusion via L AC PIV, 10:10-11:12")."""
     toks, mods = notes.context(sent)
-    charted = (bool(TIMED_LINE_RE.match(notes.text, sent.start, sent.end)) or (section is not None and section.kind == "administration")) and any(
+    # (or with the span it ran: "Infusion IV via port 0815-1220")
+    timed = bool(TIMED_LINE_RE.match(notes.text, sent.start, sent.end)) or _clock_span_in(notes, sent)
+    charted = (timed or (section is not None and section.kind == "administration")) and any(
         not r.implied for r in notes.routes_in(sent.start, sent.end))
     if not (any(m.rule.category == "ADMINISTERED" for m in mods) or charted):
         return None
@@ -191,6 +206,16 @@ def nameless_routes(notes: Annotations, events: Sequence[DoseEvent], has_mention
 @lru_cache(maxsize=1)
 def _infusion_steps() -> frozenset[str]:
     return frozenset(data_file_as("extract_cues.json", ExtractCuesFile).infusion_steps)
+
+
+_CLOCK_SPAN_ANYWHERE_RE = re.compile(r"(?<![\d:.])(?:[01]\d|2[0-3]):?[0-5]\d\s*(?:-|to)\s*(?:[01]\d|2[0-3]):?[0-5]\d(?![\d:.])")
+
+
+def _clock_span_in(notes: Annotations, sent: Sentence) -> bool:
+    """A span of clock times in the sentence ("0815-1220"), not a range of amounts ("1000-1200 mg")."""
+    amounts = notes.amounts_in(sent.start, sent.end)
+    return any(not any(a.start <= m.start() < a.end for a in amounts)
+               for m in _CLOCK_SPAN_ANYWHERE_RE.finditer(notes.text, sent.start, sent.end))
 
 
 _CLOCK_SPAN_RE = re.compile(r"[ \t]*(?:[01]\d|2[0-3]):?[0-5]\d\s*(?:-|to)\s*(?:[01]\d|2[0-3]):?[0-5]\d\b")
@@ -523,11 +548,13 @@ def _giving(notes: Annotations, sent: Sentence, noun: tuple[int, int], before: l
     antecedent = before[-1].mention
     own = [a for a in notes.amounts_in(sent.start, sent.end) if is_dose(a)]
     if not notes.amounts_in(sent.start, sent.end):
-        # "Drew 0.48 mL (240 mcg). Given subcut L lower abdomen": the line that records the giving
-        # tells its dose in the sentence before, naming no drug.
-        line = [x for x in notes.sentences if x.end <= sent.start and x.line == sent.line and x.start >= before[-1].mention.end]
-        if line and not has_mention(line[-1].start, line[-1].end) and _opens_with("draw_words").match(notes.text, line[-1].start):
-            own = [a for a in notes.amounts_in(line[-1].start, line[-1].end) if is_dose(a)]
+        # "Drew 0.48 mL (240 mcg). Given subcut L lower abdomen": the record tells the giving's
+        # dose in the nearest sentence before it that draws it up and names no drug, on its line
+        # or the preparation's ("Prep: Mepsevii ... vials x 10 (100 mg). Withdrawn 47 mL = 94 mg
+        # ..." / "Infusion IV via port 0815-1220").
+        drawn = [x for x in notes.sentences if x.end <= sent.start and x.start >= before[-1].mention.end]
+        if drawn and not has_mention(drawn[-1].start, drawn[-1].end) and _draws(notes, drawn[-1]):
+            own = [a for a in notes.amounts_in(drawn[-1].start, drawn[-1].end) if is_dose(a)]
     if not own and "container" in (before[-1].role, before[-1].described_as):
         # "Ziihera 300 mg vials x5, each reconstituted to 50 mg/mL; 27.2 mL (1,360 mg) into NS 250 mL"
         # then "13:00 infused IV via port": the amount the vial line made up into its bag is the dose.
