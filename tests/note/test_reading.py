@@ -626,6 +626,14 @@ def test_a_later_correction_that_names_an_entrys_time_replaces_that_entry(kb):
     assert admin.state == "given" and admin.dose_base == pytest.approx(600.0)
 
 
+def test_an_addendum_that_calls_an_entrys_dose_wrong_replaces_the_entry_filed_under_that_time(kb):
+    note = ("MAR (first entry 0945): Soliris (eculizumab) 600 mg IV over 35 min, R PIV.\n"
+            "Late entry 1530, signed: the 0945 entry shows the wrong dose (order-set default). Actual dose "
+            "given: Soliris 900 mg in 180 mL, infused IV 0950-1025.")
+    admin = read(note, kb.facts("J1300"), kb).administration
+    assert admin.state == "given" and admin.dose_base == pytest.approx(900.0)
+
+
 def test_a_record_line_that_states_the_total_and_names_no_drug_is_the_dose(kb):
     note = ("Andexxa (coagulation factor Xa, recombinant) low-dose regimen:\n"
             " 14:00 bolus 400 mg IV at 30 mg/min\n"

@@ -890,14 +890,17 @@ def _corrected_entry(text: str, events: list[DoseEvent], roles: list[str], i: in
     from docreview.note.amounts import find_times
 
     event = events[i]
-    if not event.times:
+    # The entry's time, or the time its line is filed under ("MAR (initial entry 1130): Bkemv 600 mg IV").
+    line_start, line_end = text.rfind("\n", 0, event.mention.start) + 1, text.find("\n", event.mention.end)
+    times = set(event.times) or set(find_times(text, line_start, len(text) if line_end < 0 else line_end))
+    if not times:
         return False
     later = next((e for j, e in enumerate(events) if j > i and roles[j] == "administered" and _same_drug(event, e)
                   and e.sentence.start >= event.sentence.end), None)
     if later is None:
         return False
     span = text[event.sentence.end : later.mention.start]
-    return bool(retraction_pattern().search(span)) and bool(set(event.times) & set(find_times(text, event.sentence.end, later.mention.start)))
+    return bool(retraction_pattern().search(span)) and bool(times & set(find_times(text, event.sentence.end, later.mention.start)))
 
 
 @lru_cache(maxsize=1)
