@@ -51,6 +51,11 @@ def test_an_ingredient_after_the_billing_amount_is_part_of_the_drug():
     assert parse_descriptor("J9145", "Injection, daratumumab, 10 mg").drug == "daratumumab"
 
 
+def test_the_amount_one_unit_stands_for_written_out_is_the_billing_unit():
+    f = parse_descriptor("J7042", "5% dextrose/normal saline (500 ml = 1 unit)")
+    assert (f.drug, f.unit_amount, f.unit, f.brands) == ("5% dextrose/normal saline", 500.0, "mL", ())
+
+
 def test_a_brand_in_a_form_segment_names_the_product():
     f = parse_descriptor("J7314", "Injection, fluocinolone acetonide, intravitreal implant (yutiq), 0.01 mg")
     assert f.brands == ("yutiq",) and f.drug == "fluocinolone acetonide"

@@ -152,6 +152,8 @@ class DrugAbbreviationsFile(_File):
     """data/drug_abbreviations.json: chart abbreviation -> the drug name the knowledge base uses."""
 
     abbreviations: dict[str, str] = Field(min_length=1)
+    fluids_about: str | None = None
+    fluids: dict[str, list[str]] = Field(default_factory=dict)  # "d5ns": the CMS fluid codes' drug phrases it is
     route_suffixes_about: str | None = None
     route_suffixes: list[str] = Field(default_factory=list)
 

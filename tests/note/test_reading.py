@@ -707,6 +707,17 @@ def test_a_regimen_line_is_the_order_whose_giving_the_record_tells_after_it(kb):
     assert admin.state == "given" and admin.dose_base == pytest.approx(57.0)
 
 
+def test_a_billed_iv_fluid_is_read_as_the_chart_writes_it(kb):
+    note = "1340 D5NS 500 mL IV bolus via L AC PIV, complete 1425.\nKetorolac 15 mg IV given for headache."
+    admin = read(note, kb.facts("J7042"), kb).administration
+    assert admin.state == "given" and admin.dose_base == pytest.approx(500.0)
+    hung = "D5W 1,000 mL hung at 100 mL/h, R hand PIV; 400 mL infused by discharge."
+    assert read(hung, kb.facts("J7070"), kb).administration.state == "given"
+    # A short name counts only with its volume beside it: "NS" as a carrier names no giving of its own.
+    carrier = "Cefazolin 2 g in NS given IV over 30 min before incision."
+    assert read(carrier, kb.facts("J7050"), kb).administration.state != "given"
+
+
 def test_plain_lidocaine_under_the_lidocaine_with_epinephrine_code_is_another_product(kb):
     note = "The site was infiltrated with 1% lidocaine without epinephrine before the incision."
     admin = read(note, kb.facts("J2004"), kb).administration

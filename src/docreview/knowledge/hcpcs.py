@@ -72,6 +72,8 @@ _AMOUNT_RE = re.compile(
     rf"(?P<upto>up to\s+)?(?P<per>per\s+)?(?P<num>\d[\d,]*(?:\.\d+)?|\.\d+)?\s*(?<![a-z])(?P<unit>{_UNIT_ALT})(?![a-z])",
     re.IGNORECASE,
 )
+# "(500 ml = 1 unit)": the amount one billing unit stands for, written out.
+_AMOUNT_PER_UNIT_RE = re.compile(rf"\(\s*(?P<num>\d[\d,]*(?:\.\d+)?)\s*(?P<unit>{_UNIT_ALT})\s*=\s*1\s+unit\s*\)", re.IGNORECASE)
 # A dose tier's bound: "greater than 3 mg, but less than or equal to 6 mg".
 _TIER_RE = re.compile(r"\b(?P<rel>greater than|less than or equal to)\s+(?P<num>\d[\d,]*(?:\.\d+)?)", re.IGNORECASE)
 _PER_DOSE_RE = re.compile(r"\bper (?:therapeutic |study )?dose\b|\bdays of therapy\b|\bper (?:infusion|instillation)\b", re.IGNORECASE)
@@ -206,6 +208,10 @@ def parse_descriptor(code: str, descriptor: str, generics: frozenset[str] | None
                 unit_amount = sum(float(c.group("num").replace(",", "")) for c in chain)
             if unit == "million units":
                 unit_amount, unit = unit_amount * 1_000_000, "units"
+    if (per_unit := _AMOUNT_PER_UNIT_RE.search(text)) is not None:
+        # "5% dextrose/water (500 ml = 1 unit)": the unit is the amount it equates to one unit.
+        unit_amount, unit, up_to = float(per_unit.group("num").replace(",", "")), _UNIT_WORDS[per_unit.group("unit").lower()], False
+        text = (text[: per_unit.start()] + text[per_unit.end() :]).strip()
     if unit is None and _EACH_ITEM_RE.search(text):
         unit_amount, unit = 1.0, "therapeutic dose"
     tier: tuple[float | None, float | None] | None = None

@@ -86,13 +86,20 @@ def with_billed_vehicle_brands(text: str, facts: CodeFacts, found: list[DrugMent
     # A skin substitute billed per square centimetre is named by its product name, one word
     # or more ("EpiFix"); a fluid's one word ("saline") names no product.
     area = (code_unit_kind(facts.unit) or ("",))[0] == "area"
-    names = [(own, facts.code)] if len(own.split()) > 1 or area else []
-    for brand, code in [*names, *((b, f.code) for f in (facts, *family) for b in f.brands if _strength_fits(b, f.descriptor))]:
-        words = normalize_name(brand).split()
-        if not words:
+    # ("D5W" names its strength: a product, where "saline" alone names none.)
+    names = [(own, facts.code)] if len(own.split()) > 1 or area or re.search(r"\d", own) else []
+    patterns = [(brand, code, _name_pattern(brand)) for brand, code in
+                [*names, *((b, f.code) for f in (facts, *family) for b in f.brands if _strength_fits(b, f.descriptor))]]
+    # "D5NS 1,000 mL", "0.9% NaCl 500 mL bolus": the billed fluid as a chart writes it.
+    fluids = {form for form in _fluid_forms()}
+    patterns += [(form, f.code, _fluid_pattern(form)) for f in (facts, *family) for form, drugs in _fluid_forms().items()
+                 if f.vehicle and f.drug in drugs]
+    for brand, code, pattern in patterns:
+        if pattern is None:
             continue
-        pattern = re.compile(r"\b" + r"[\s-]*".join(map(re.escape, words)) + r"\b", re.IGNORECASE)
         for m in pattern.finditer(text):
+            if brand in fluids and len(brand) <= 3 and not _volume_beside(text, m.start(), m.end()):
+                continue
             covering = [x for x in out if x.codes and x.start <= m.start() and m.end() <= x.end]
             if covering:
                 # "EpiFix" read as the injectable product's name (Q4145): it names the billed
@@ -103,6 +110,32 @@ def with_billed_vehicle_brands(text: str, facts: CodeFacts, found: list[DrugMent
             out = [x for x in out if not (x.start < m.end() and m.start() < x.end)]
             out.append(DrugMention(m.start(), m.end(), brand, frozenset({code})))
     return sorted(out, key=lambda x: x.start)
+
+
+def _name_pattern(name: str) -> re.Pattern[str] | None:
+    words = normalize_name(name).split()
+    return re.compile(r"\b" + r"[\s-]*".join(map(re.escape, words)) + r"\b", re.IGNORECASE) if words else None
+
+
+@lru_cache(maxsize=1)
+def _fluid_forms() -> dict[str, list[str]]:
+    return data_file_as("drug_abbreviations.json", DrugAbbreviationsFile).fluids
+
+
+@lru_cache(maxsize=64)
+def _fluid_pattern(form: str) -> re.Pattern[str]:
+    """'d5/0.9 nacl' as written: "D5/0.9 NaCl", "D5 0.9 NaCl"."""
+    body = r"[\s/-]*".join(re.escape(p) for p in re.findall(r"[a-z0-9.%']+", form))
+    return re.compile(rf"(?<![\w.%]){body}(?![\w%])", re.IGNORECASE)
+
+
+_VOLUME_AFTER_RE = re.compile(r"\s*(?:(?:iv|bolus|infusion|bag)\s+){0,2}\d[\d,.]*\s*(?:ml|cc|l|liters?)\b", re.IGNORECASE)
+_VOLUME_BEFORE_RE = re.compile(r"\d[\d,.]*\s*(?:ml|cc|l|liters?)\s+(?:of\s+)?$", re.IGNORECASE)
+
+
+def _volume_beside(text: str, start: int, end: int) -> bool:
+    """A short fluid name ("NS", "LR") is the billed fluid only with its volume beside it."""
+    return bool(_VOLUME_AFTER_RE.match(text, end)) or bool(_VOLUME_BEFORE_RE.search(text[max(0, start - 20) : start]))
 
 
 def with_billed_labeler(text: str, facts: CodeFacts, found: list[DrugMention]) -> list[DrugMention]:
