@@ -475,6 +475,20 @@ def build(shared: Path, embed: bool, cache: Path | None = None) -> dict:
         for entry in codes.values():
             if entry["_full_name"] == generic and not entry["_product_specific"] and brand not in entry["brands"]:
                 entry["brands"].append(brand)
+    # A pass-through code with no product of its own in any table is named by the brand CMS puts
+    # in its short description ("Adynovate factor viii recom", "Factor viii (eloctate)") when
+    # another code's products include that brand.
+    owners: dict[str, str] = {}
+    for entry in codes.values():
+        for name in entry["brands"]:
+            owners.setdefault(normalize_name(name), name)
+    for row in hcpcs:
+        entry = codes[row["hcpcs"]]
+        if entry["brands"] or entry["_product_specific"]:
+            continue
+        words = normalize_name(row.get("short_description") or "").split()
+        phrases = [" ".join(words[i:j]) for i in range(len(words)) for j in range(i + 1, min(len(words), i + 3) + 1)]
+        entry["brands"] = [owners[p] for p in dict.fromkeys(phrases) if p in owners and len(p) >= 4 and p not in generic_set]
 
     # DrugCentral classes and indications, LabeledIn indications, by ingredient moiety.
     dc_by_name: dict[str, list[dict[str, str]]] = defaultdict(list)

@@ -50,6 +50,8 @@ def test_a_code_with_no_ndc_is_named_by_the_products_of_its_whole_generic():
     assert "Actimmune" in kb.facts("J9216").brands and "Actimmune" not in kb.facts("J9214").brands
     # A co-formulation's brand belongs to the co-formulation's codes, not to the plain drug's.
     assert "Darzalex Faspro" in kb.facts("C9062").brands and "Darzalex Faspro" not in kb.facts("C9476").brands
+    # A pass-through code with no product in any table: the brand CMS's short description names.
+    assert kb.facts("C9137").brands == ["Adynovate"] and kb.facts("C9136").brands == ["Eloctate"]
 
 
 def test_brand_before_generic_parses_generic_as_drug():
