@@ -652,3 +652,12 @@ def test_a_dose_with_its_route_is_a_giving_though_its_vials_lot_follows(kb):
 def test_an_allergy_word_that_names_a_purpose_is_no_allergy(kb):
     note = "Premeds 30 min before paclitaxel (hypersensitivity prophylaxis): diphenhydramine 25 mg IV, famotidine 20 mg IV."
     assert roles_of(kb, note, "J1200")[1] == ("diphenhydramine", "administered")
+
+
+def test_a_device_held_for_a_while_is_no_held_dose(kb):
+    note = ("Today: Kenalog-40 (triamcinolone acetonide 40 mg/mL), single-dose vial, 1 mL given into the right gluteal "
+            "muscle by the medical assistant under my supervision; held 10 seconds before withdrawing the needle.")
+    assert [r for _, r in roles_of(kb, note, "J3301")] == ["administered"]
+    held = "Today: Kenalog-40 40 mg IM ordered; held, patient febrile."
+    assert [r for _, r in roles_of(kb, held, "J3301")] == ["deferred"]
+

@@ -344,8 +344,13 @@ def _negated_after(text: str, event: DoseEvent, events: list[DoseEvent]) -> bool
     if any(start <= e.mention.start < stop for e in events):
         return False
     toks = tokens(text, start, stop)
-    # One that reads back ("not started", "held"), not one about what follows it ("no relief").
-    return any(m.rule.category == "NOT_GIVEN" and m.first == 0 and m.rule.direction != "FORWARD" for m in find_modifiers(toks))
+    # One that reads back ("not started", "held"), not one about what follows it ("no relief"),
+    # nor a device held for a while ("held 5 seconds until the window turned orange").
+    return any(m.rule.category == "NOT_GIVEN" and m.first == 0 and m.rule.direction != "FORWARD"
+               and not _HELD_FOR_A_WHILE_RE.match(text, toks[m.last].end) for m in find_modifiers(toks))
+
+
+_HELD_FOR_A_WHILE_RE = re.compile(r"\s*(?:(?:for|in\s+place\s+for|x)\s*)?\d+\s*(?:s|sec|secs|seconds?|min|mins|minutes?)\b", re.IGNORECASE)
 
 
 def _retracted(text: str, event: DoseEvent, events: list[DoseEvent]) -> bool:
