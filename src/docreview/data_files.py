@@ -235,6 +235,7 @@ class ExtractCuesFile(_File):
     grid_when_headers: list[str] = Field(min_length=1)  # ... a date or time column, which makes it a record
     grid_not_given: list[str] = Field(min_length=1)  # "HELD", "refused": a row that records no giving
     route_line_openers: list[str] = Field(min_length=1)  # "Deep IM R dorsogluteal": words a route line may open with
+    arrival_words: list[str] = Field(min_length=1)  # "2.5 mL syringe received": a container that arrived, not one given
     infusion_steps: list[str] = Field(min_length=1)  # "0900 start via PIV": a clock time's word that charts an infusion's step
 
 

@@ -373,3 +373,11 @@ def test_the_dose_drawn_on_the_preparation_line_is_the_dose_of_a_giving_charted_
             "infused IV over 4 h, R forearm PIV.")
     admin = read(note, kb.facts("J1458"), kb).administration
     assert admin.state == "given" and admin.dose_base == pytest.approx(18.0)
+
+
+def test_a_container_that_only_arrived_is_no_giving_and_an_application_is_one(kb):
+    note = ("DERMATOLOGY CLINIC - gene therapy gel\n"
+            "Vyjuvek (beremagene geperpavec) gel drawn up by pharmacy; 1.5 mL syringe received.\n"
+            "Applied topically in drops over the left calf wound, 0.6 mL total. Dressing placed.")
+    nameless = [e for e in read(note, kb.facts("J3401"), kb).note.events if e.nameless]
+    assert [e.sentence.line for e in nameless] == [2]

@@ -718,6 +718,13 @@ def test_a_billed_iv_fluid_is_read_as_the_chart_writes_it(kb):
     assert read(carrier, kb.facts("J7050"), kb).administration.state != "given"
 
 
+def test_an_arithmetic_told_with_i_e_gives_its_result_as_the_dose(kb):
+    note = ("Order: Humate-P 40 IU VWF:RCo per kg, i.e. 2,800 IU VWF:RCo, IV once today. "
+            "All vials reconstituted and infused IV via R forearm PIV 0910-0925.")
+    admin = read(note, kb.facts("J7187"), kb).administration
+    assert admin.state == "given" and admin.dose_base == pytest.approx(2800.0)
+
+
 def test_plain_lidocaine_under_the_lidocaine_with_epinephrine_code_is_another_product(kb):
     note = "The site was infiltrated with 1% lidocaine without epinephrine before the incision."
     admin = read(note, kb.facts("J2004"), kb).administration

@@ -97,6 +97,8 @@ def _giving_noun(notes: Annotations, sent: Sentence, section: SectionSpan | None
         return None
     nouns = _giving_nouns() | _mixture_nouns()
     span = next(((k, k) for k, t in enumerate(toks) if t.text in nouns), None)
+    if span is not None and not charted and _only_arrived(notes.text, mods):
+        span = None  # "2.5 mL syringe received": the pharmacy's delivery
     if span is None:
         # "1020-1035 infused IV via R chest CVC", "Infused via PIV ... 0900-1400": a sentence with no
         # subject that opens with the giving verb, and states or implies its route, speaks of the
@@ -108,6 +110,13 @@ def _giving_noun(notes: Annotations, sent: Sentence, section: SectionSpan | None
     if span is None or categories_for(toks, mods, *span, text=notes.text) & _NOT_HERE:
         return None
     return toks[span[0]].start, toks[span[1]].end
+
+
+def _only_arrived(text: str, mods: list[Modifier]) -> bool:
+    """Every giving cue of the sentence says only that something arrived ("received", "dispensed")."""
+    arrival = set(data_file_as("extract_cues.json", ExtractCuesFile).arrival_words)
+    given = [m for m in mods if m.rule.category == "ADMINISTERED"]
+    return bool(given) and all(" ".join(m.rule.words).lower() in arrival for m in given)
 
 
 def _opening_verb(toks: list[Token], mods: list[Modifier]) -> Modifier | None:
