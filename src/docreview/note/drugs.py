@@ -91,7 +91,7 @@ def with_billed_vehicle_brands(text: str, facts: CodeFacts, found: list[DrugMent
     patterns = [(brand, code, _name_pattern(brand)) for brand, code in
                 [*names, *((b, f.code) for f in (facts, *family) for b in f.brands if _strength_fits(b, f.descriptor))]]
     # "D5NS 1,000 mL", "0.9% NaCl 500 mL bolus": the billed fluid as a chart writes it.
-    fluids = {form for form in _fluid_forms()}
+    fluids = set(_fluid_forms())
     patterns += [(form, f.code, _fluid_pattern(form)) for f in (facts, *family) for form, drugs in _fluid_forms().items()
                  if f.vehicle and f.drug in drugs]
     for brand, code, pattern in patterns:

@@ -97,7 +97,7 @@ def _giving_noun(notes: Annotations, sent: Sentence, section: SectionSpan | None
         return None
     nouns = _giving_nouns() | _mixture_nouns()
     span = next(((k, k) for k, t in enumerate(toks) if t.text in nouns), None)
-    if span is not None and not charted and _only_arrived(notes.text, mods):
+    if span is not None and not charted and _only_arrived(mods):
         span = None  # "2.5 mL syringe received": the pharmacy's delivery
     if span is None:
         # "1020-1035 infused IV via R chest CVC", "Infused via PIV ... 0900-1400": a sentence with no
@@ -112,11 +112,15 @@ def _giving_noun(notes: Annotations, sent: Sentence, section: SectionSpan | None
     return toks[span[0]].start, toks[span[1]].end
 
 
-def _only_arrived(text: str, mods: list[Modifier]) -> bool:
+@lru_cache(maxsize=1)
+def _arrival_words() -> frozenset[str]:
+    return frozenset(data_file_as("extract_cues.json", ExtractCuesFile).arrival_words)
+
+
+def _only_arrived(mods: list[Modifier]) -> bool:
     """Every giving cue of the sentence says only that something arrived ("received", "dispensed")."""
-    arrival = set(data_file_as("extract_cues.json", ExtractCuesFile).arrival_words)
     given = [m for m in mods if m.rule.category == "ADMINISTERED"]
-    return bool(given) and all(" ".join(m.rule.words).lower() in arrival for m in given)
+    return bool(given) and all(" ".join(m.rule.words).lower() in _arrival_words() for m in given)
 
 
 def _opening_verb(toks: list[Token], mods: list[Modifier]) -> Modifier | None:
@@ -217,17 +221,14 @@ def _infusion_steps() -> frozenset[str]:
     return frozenset(data_file_as("extract_cues.json", ExtractCuesFile).infusion_steps)
 
 
-_CLOCK_SPAN_ANYWHERE_RE = re.compile(r"(?<![\d:.])(?:[01]\d|2[0-3]):?[0-5]\d\s*(?:-|to)\s*(?:[01]\d|2[0-3]):?[0-5]\d(?![\d:.])")
+_CLOCK_SPAN_RE = re.compile(r"(?<![\d:.])(?:[01]\d|2[0-3]):?[0-5]\d\s*(?:-|to)\s*(?:[01]\d|2[0-3]):?[0-5]\d(?![\d:.])")
 
 
 def _clock_span_in(notes: Annotations, sent: Sentence) -> bool:
     """A span of clock times in the sentence ("0815-1220"), not a range of amounts ("1000-1200 mg")."""
     amounts = notes.amounts_in(sent.start, sent.end)
     return any(not any(a.start <= m.start() < a.end for a in amounts)
-               for m in _CLOCK_SPAN_ANYWHERE_RE.finditer(notes.text, sent.start, sent.end))
-
-
-_CLOCK_SPAN_RE = re.compile(r"[ \t]*(?:[01]\d|2[0-3]):?[0-5]\d\s*(?:-|to)\s*(?:[01]\d|2[0-3]):?[0-5]\d\b")
+               for m in _CLOCK_SPAN_RE.finditer(notes.text, sent.start, sent.end))
 
 
 def _charted_step(text: str, sent: Sentence, toks: list[Token], routes: Sequence[RouteMatch]) -> bool:
@@ -236,7 +237,8 @@ def _charted_step(text: str, sent: Sentence, toks: list[Token], routes: Sequence
     start via PIV") or the span it ran ("1100-1200 via PICC")."""
     if not TIMED_LINE_RE.match(text, sent.start, sent.end):
         return False
-    return (any(not r.implied for r in routes) or bool(_CLOCK_SPAN_RE.match(text, sent.start, sent.end))
+    opening = sent.start + len(text[sent.start : sent.end]) - len(text[sent.start : sent.end].lstrip(" \t"))
+    return (any(not r.implied for r in routes) or bool(_CLOCK_SPAN_RE.match(text, opening, sent.end))
             or any(t.text.lower() in _infusion_steps() for t in toks))
 
 
