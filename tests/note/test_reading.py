@@ -725,6 +725,14 @@ def test_an_arithmetic_told_with_i_e_gives_its_result_as_the_dose(kb):
     assert admin.state == "given" and admin.dose_base == pytest.approx(2800.0)
 
 
+def test_a_statements_own_total_of_its_parts_is_the_dose(kb):
+    note = "Kenalog-10 injected intralesionally: chin 10 mg, jawline 6 mg, neck 4 mg (20 mg total)."
+    assert read(note, kb.facts("J3301"), kb).administration.dose_base == pytest.approx(20.0)
+    # A total the parts do not add up to is some other total.
+    other = "Kenalog-10 10 mg injected intralesionally into the keloid, total volume 1 mL."
+    assert read(other, kb.facts("J3301"), kb).administration.dose_base == pytest.approx(10.0)
+
+
 def test_plain_lidocaine_under_the_lidocaine_with_epinephrine_code_is_another_product(kb):
     note = "The site was infiltrated with 1% lidocaine without epinephrine before the incision."
     admin = read(note, kb.facts("J2004"), kb).administration

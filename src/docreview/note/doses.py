@@ -22,6 +22,7 @@ from docreview.units import code_unit_kind, to_base
 _TIMED_RE = re.compile(r"[ \t]*(?:[A-Za-z]+[ \t]+){0,3}(?:at|@)[ \t]*(?:[01]\d|2[0-3]):?[0-5]\d\b", re.IGNORECASE)
 _TOTAL_BEFORE_RE = re.compile(r"\btotal(?:\s+(?:dose|of|given|administered))?\s*(?:of\s+)?[:=]?\s*$", re.IGNORECASE)
 _TOTAL_BETWEEN_RE = re.compile(r"\btotal\b", re.IGNORECASE)
+_TOTAL_AFTER_RE = re.compile(r"[ \t]*(?:in[ \t]+)?total\b", re.IGNORECASE)
 # A line headed "Totals:" or "Total doses:" sums every dose it names.
 _TOTAL_HEADER_RE = re.compile(r"[ \t]*(?:[-*•][ \t]*)?totals?\b[^:\n]{0,30}:", re.IGNORECASE)
 # A product's strength in its name: "Kenalog-40", "Depo-Medrol 80" (mg/mL), not followed by a unit.
@@ -259,6 +260,12 @@ def _statement_dose(event: DoseEvent, facts: CodeFacts, note: NoteFacts, concs: 
     verbed = [a for a in amounts if _given_after(note.text, a)]
     if verbed and len({a.kind for a in amounts}) == 1 and len(verbed) < len(amounts):
         amounts = verbed
+    # "L shin 0.4 mL, R forearm 0.3 mL, L hand 0.1 mL (0.8 mL total)": the statement's own total of
+    # its parts is the dose (when the parts before it add up to it: "total volume 250 mL" is none).
+    totals = [a for a in amounts if _TOTAL_AFTER_RE.match(note.text, a.end) or _TOTAL_BEFORE_RE.search(note.text, max(0, a.start - 30), a.start)]
+    parts = [a for a in amounts if totals and a.start < totals[-1].start and a.kind == totals[-1].kind]
+    if len(parts) > 1 and abs(sum(a.value for a in parts) - totals[-1].value) <= 1e-6 * max(1.0, totals[-1].value):
+        amounts = [totals[-1]]
     # "ondansetron 8 mg tab x2 = 16 mg", "1.3 mg/m2 x 1.78 = 2.31 mg -> 2.3 mg": the result of the
     # statement's arithmetic is the dose, not its operands; a limit stated after it ("-> 5,520 mg,
     # capped at 4,500 mg") still has the last word.
