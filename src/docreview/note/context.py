@@ -14,6 +14,9 @@ from functools import lru_cache
 
 from docreview.note.text import Token
 
+# The categories that say a giving did not happen here and now.
+NOT_HERE_NOW = frozenset({"NOT_GIVEN", "PLANNED", "HISTORICAL", "ELSEWHERE"})
+
 
 @dataclass(frozen=True)
 class ContextRule:

@@ -88,17 +88,18 @@ def with_billed_vehicle_brands(text: str, facts: CodeFacts, found: list[DrugMent
     area = (code_unit_kind(facts.unit) or ("",))[0] == "area"
     # ("D5W" names its strength: a product, where "saline" alone names none.)
     names = [(own, facts.code)] if len(own.split()) > 1 or area or re.search(r"\d", own) else []
-    patterns = [(brand, code, _name_pattern(brand)) for brand, code in
+    # (name, code, pattern, whether the name counts only with a volume beside it)
+    patterns = [(brand, code, _name_pattern(brand), False) for brand, code in
                 [*names, *((b, f.code) for f in (facts, *family) for b in f.brands if _strength_fits(b, f.descriptor))]]
-    # "D5NS 1,000 mL", "0.9% NaCl 500 mL bolus": the billed fluid as a chart writes it.
-    fluids = set(_fluid_forms())
-    patterns += [(form, f.code, _fluid_pattern(form)) for f in (facts, *family) for form, drugs in _fluid_forms().items()
-                 if f.vehicle and f.drug in drugs]
-    for brand, code, pattern in patterns:
+    # "D5NS 1,000 mL", "0.9% NaCl 500 mL bolus": the billed fluid as a chart writes it; a short
+    # form ("NS", "LR") only with its volume beside it.
+    patterns += [(form, f.code, _fluid_pattern(form), len(form) <= 3) for f in (facts, *family)
+                 for form, drugs in _fluid_forms().items() if f.vehicle and f.drug in drugs]
+    for brand, code, pattern, needs_volume in patterns:
         if pattern is None:
             continue
         for m in pattern.finditer(text):
-            if brand in fluids and len(brand) <= 3 and not _volume_beside(text, m.start(), m.end()):
+            if needs_volume and not _volume_beside(text, m.start(), m.end()):
                 continue
             covering = [x for x in out if x.codes and x.start <= m.start() and m.end() <= x.end]
             if covering:
@@ -129,13 +130,21 @@ def _fluid_pattern(form: str) -> re.Pattern[str]:
     return re.compile(rf"(?<![\w.%]){body}(?![\w%])", re.IGNORECASE)
 
 
-_VOLUME_AFTER_RE = re.compile(r"\s*(?:(?:iv|bolus|infusion|bag)\s+){0,2}\d[\d,.]*\s*(?:ml|cc|l|liters?)\b", re.IGNORECASE)
-_VOLUME_BEFORE_RE = re.compile(r"\d[\d,.]*\s*(?:ml|cc|l|liters?)\s+(?:of\s+)?$", re.IGNORECASE)
+# Between a short fluid name and its volume: "NS 1,000 mL", "NS IV bolus 1 L", "1 L of LR".
+_WORDS_TO_VOLUME_RE = re.compile(r"[ \t]*(?:[A-Za-z]+[ \t]+){0,2}$")
+_OF_RE = re.compile(r"[ \t]*(?:of[ \t]+)?$", re.IGNORECASE)
 
 
 def _volume_beside(text: str, start: int, end: int) -> bool:
     """A short fluid name ("NS", "LR") is the billed fluid only with its volume beside it."""
-    return bool(_VOLUME_AFTER_RE.match(text, end)) or bool(_VOLUME_BEFORE_RE.search(text[max(0, start - 20) : start]))
+    from docreview.note.amounts import find_amounts  # local: the amount reader loads its units on first use
+
+    after = next(iter(find_amounts(text[end : end + 40])), None)
+    if after is not None and after.kind == "volume" and _WORDS_TO_VOLUME_RE.match(text[end : end + after.start]):
+        return True
+    window = text[max(0, start - 24) : start]
+    before = find_amounts(window)
+    return bool(before) and before[-1].kind == "volume" and bool(_OF_RE.fullmatch(window[before[-1].end :]))
 
 
 def with_billed_labeler(text: str, facts: CodeFacts, found: list[DrugMention]) -> list[DrugMention]:

@@ -22,7 +22,7 @@ from docreview.knowledge.facts import CodeFacts, KnowledgeBase, normalize_name
 from docreview.note import grids
 from docreview.note.amounts import CONTAINER_AFTER_RE, NUM, TIMED_LINE_RE, UNIT_ALT, Amount, Weight, find_times, find_weight, is_dose
 from docreview.note.annotate import Annotations
-from docreview.note.context import categories_for
+from docreview.note.context import NOT_HERE_NOW, categories_for
 from docreview.note.dates import DateMention, DayMarker, giving_dates, giving_days
 from docreview.note.drugs import DrugMention, lexicon_for, with_billed_generic, with_billed_labeler, with_billed_vehicle_brands
 from docreview.note.nameless import (
@@ -39,12 +39,11 @@ from docreview.note.normalize import NUMBER_WORDS
 from docreview.note.phrases import alternation, pattern, phrases
 from docreview.note.reasons import Reason, find_off_label, find_reasons, is_linked, word_stems
 from docreview.note.roles import SECONDARY, assign_roles, role_cues
-from docreview.note.text import SectionSpan, Sentence, enclosing_parenthesis, section_at, sections, sentences
+from docreview.note.text import SectionSpan, Sentence, enclosing_parenthesis, line_bounds, section_at, sections, sentences
 from docreview.note.vocab import RouteMatch
 from docreview.note.waste import LEFTOVER_RE, WasteFacts, read_waste
 
 _FOLLOW_LINES = 3
-_NOT_HERE_NOW = frozenset({"NOT_GIVEN", "PLANNED", "HISTORICAL", "ELSEWHERE"})
 _MAR_LINES = 24  # a MAR block lists every administration under its order line
 _TIME = r"(?<![\d:.])(?:[01]\d|2[0-3]):?[0-5]\d\s+"
 _MAR_ENTRY_RE = re.compile(_TIME + r"(?=\d)")
@@ -498,7 +497,7 @@ def read_note(text: str, facts: CodeFacts, kb: KnowledgeBase) -> NoteFacts:
                     routes=routes,
                     categories=categories_for(toks, modifiers, first, last, [sp for k, sp in enumerate(spans) if k != j], text),
                     section=section_at(secs, mention.start),
-                    times=line_times(_line_bounds(text, sent.start)),
+                    times=line_times(line_bounds(text, sent.start)),
                     repeat=bool(_patterns().repeat.search(text, sent.start, sent.end)),
                 )
             )
@@ -567,7 +566,7 @@ def read_note(text: str, facts: CodeFacts, kb: KnowledgeBase) -> NoteFacts:
 
     def nameless_event(giving: NamelessGiving) -> DoseEvent:
         return DoseEvent(mention=giving.mention, sentence=giving.sentence, amounts=list(giving.amounts), routes=list(giving.routes),
-                         categories={"ADMINISTERED"}, section=giving.section, times=line_times(_line_bounds(text, giving.sentence.start)),
+                         categories={"ADMINISTERED"}, section=giving.section, times=line_times(line_bounds(text, giving.sentence.start)),
                          role="administered", nameless=True, repeat=giving.repeat)
 
     others = [*table_givings(notes, events, mentions.any_in), *(g for g, _ in volumes)]
@@ -627,7 +626,7 @@ def _prepares(text: str, sent: Sentence) -> bool:
 
 def _gives(text: str, amounts: list[Amount]) -> bool:
     """The line the amounts were read on says they were given."""
-    start, end = _line_bounds(text, amounts[0].start)
+    start, end = line_bounds(text, amounts[0].start)
     clause_start = max(text.rfind(";", start, amounts[0].start) + 1, start)
     return bool(set(_WORD_RE.findall(text[clause_start:end].lower())) & role_cues().administration_verbs)
 
@@ -1097,12 +1096,6 @@ def _bare_dose(text: str, pos: int, facts: CodeFacts) -> list[Amount]:
     return [Amount(start=m.start("num"), end=m.end("num"), value=float(m.group("num")) * base, kind=kind[0])]
 
 
-def _line_bounds(text: str, pos: int) -> tuple[int, int]:
-    start = text.rfind("\n", 0, pos) + 1
-    end = text.find("\n", pos)
-    return start, (len(text) if end < 0 else end)
-
-
 def _without_carriers(text: str, found: list[DrugMention]) -> list[DrugMention]:
     """The fluid a dose is mixed in ("200 mg (8 mL) in 0.9% NaCl 50 mL", "reconstituted with 0.39 mL of
     supplied diluent") is no drug mention of its
@@ -1216,7 +1209,7 @@ def _administers(notes: Annotations, sent: Sentence, here_and_now: bool = False)
     """A sentence that reports a giving; `here_and_now`: and none told of another place or time
     ("pt reports a dose of about 2000 units given at an outside urgent care on 04/27")."""
     _, mods = notes.context(sent)
-    barred = _NOT_HERE_NOW if here_and_now else {"NOT_GIVEN"}
+    barred = NOT_HERE_NOW if here_and_now else {"NOT_GIVEN"}
     return any(m.rule.category == "ADMINISTERED" for m in mods) and not any(m.rule.category in barred for m in mods)
 
 
@@ -1278,7 +1271,7 @@ def _given_column_count(text: str, event: DoseEvent, rows: list[tuple[int, int]]
     if given is None:
         return 0
     count = 0
-    for start, end in dict.fromkeys([_line_bounds(text, event.mention.start), *(_line_bounds(text, s) for s, _ in rows)]):
+    for start, end in dict.fromkeys([line_bounds(text, event.mention.start), *(line_bounds(text, s) for s, _ in rows)]):
         cell_start, cell_end = grids.cell_span(start, grids.cells(text, start, end), given)
         if _CLOCK_CELL_RE.match(text, cell_start, cell_end) and not grids.not_given(text, cell_start, end):
             count += 1
@@ -1373,7 +1366,7 @@ def _preceding_routes(notes: Annotations, sents, mentions, sent) -> list[RouteMa
         # "1405 ... NS 1,000 mL IV bolus started." before "1410 Pepcid 20 mg given": a timed record
         # line with a dose of its own records another giving (of a drug the lexicon may not know);
         # its route is that one's. (In a procedure's narrative the step before may well share it.)
-        if TIMED_LINE_RE.match(notes.text, _line_bounds(notes.text, prev.start)[0]) and any(
+        if TIMED_LINE_RE.match(notes.text, line_bounds(notes.text, prev.start)[0]) and any(
                 is_dose(a) for a in notes.amounts_in(prev.start, prev.end)):
             break
         # "INFUSION FLOWSHEET - mFOLFOX6": a title's implied route names the kind of visit, not a premed's route.

@@ -28,7 +28,7 @@ from docreview.data_files import ExtractCuesFile, data_file_as
 from docreview.note import grids
 from docreview.note.amounts import TIMED_LINE_RE, Amount, is_dose
 from docreview.note.annotate import Annotations
-from docreview.note.context import Modifier, categories_for
+from docreview.note.context import NOT_HERE_NOW, Modifier, categories_for
 from docreview.note.drugs import DrugMention, one_preparation
 from docreview.note.phrases import phrases
 from docreview.note.text import SectionSpan, Sentence, Token, section_at
@@ -39,8 +39,6 @@ if TYPE_CHECKING:
 
 # Roles that name the drug of a record without giving it.
 PENDING = frozenset({"ordered", "requested", "inventory", "container", "restatement"})
-# ConText categories that say a sentence's giving did not happen here and now.
-_NOT_HERE = frozenset({"NOT_GIVEN", "PLANNED", "HISTORICAL", "ELSEWHERE"})
 _NOT_HERE_SECTIONS = frozenset({"history", "not_given", "plan"})
 
 
@@ -107,7 +105,7 @@ def _giving_noun(notes: Annotations, sent: Sentence, section: SectionSpan | None
         if verb is not None and notes.routes_in(sent.start, sent.end):
             span = (verb.first, verb.last)
     # What negates, plans or dates the giving must reach it ("..., no filter, gravity per protocol" does not).
-    if span is None or categories_for(toks, mods, *span, text=notes.text) & _NOT_HERE:
+    if span is None or categories_for(toks, mods, *span, text=notes.text) & NOT_HERE_NOW:
         return None
     return toks[span[0]].start, toks[span[1]].end
 
@@ -203,7 +201,7 @@ def nameless_routes(notes: Annotations, events: Sequence[DoseEvent], has_mention
         given = _given_in_nearest_drug_sentence(events, sent, nameless_too)
         nearest = bool(given) and not any(events[i].routes for i in given)
         toks, mods = notes.context(sent)
-        if {m.rule.category for m in mods} & _NOT_HERE:
+        if {m.rule.category for m in mods} & NOT_HERE_NOW:
             continue
         nouns = _giving_nouns()
         told = any(t.text in nouns or _injection_word().match(t.text) for t in toks) or _opening_verb(toks, mods) is not None
@@ -336,7 +334,7 @@ def nameless_continuations(notes: Annotations, events: Sequence[DoseEvent], has_
         categories = categories_for(toks, mods, at[0], at[-1], text=notes.text)
         routes = notes.routes_in(sent.start, sent.end)
         placed = any(t.text in _placements() for t in toks)  # "an additional 2 cc were used on the palm"
-        if categories & _NOT_HERE or not (routes or "ADMINISTERED" in categories or placed):
+        if categories & NOT_HERE_NOW or not (routes or "ADMINISTERED" in categories or placed):
             continue
         # Only a drug dosed in its own sentence is continued: "8 cc of 0.25% Marcaine with
         # epinephrine" doses the Marcaine (the epinephrine only took the next line's amount).
@@ -406,7 +404,7 @@ def nameless_volumes(notes: Annotations, events: Sequence[DoseEvent], has_mentio
         # "Lidocaine 1% with 1:100,000 epinephrine was injected ... Approximately 10 cc total was
         # used.": how much of a drug just given was used.
         used = not told and any(t.text == "used" for t in toks)
-        if categories & _NOT_HERE or not (told or used):
+        if categories & NOT_HERE_NOW or not (told or used):
             continue
         # The nearest drug prepared before it in the record; a drug dosed in between (not a prep
         # agent such as "Proparacaine, povidone-iodine") makes it ambiguous.

@@ -45,7 +45,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from docreview.note.text import SectionSpan, Token, enclosing_parenthesis, tokens
+from docreview.note.text import SectionSpan, Token, enclosing_parenthesis, line_bounds, tokens
 from docreview.records import Record
 
 if TYPE_CHECKING:
@@ -896,8 +896,7 @@ def _corrected_entry(text: str, events: list[DoseEvent], roles: list[str], i: in
 
     event = events[i]
     # The entry's time, or the time its line is filed under ("MAR (initial entry 1130): Bkemv 600 mg IV").
-    line_start, line_end = text.rfind("\n", 0, event.mention.start) + 1, text.find("\n", event.mention.end)
-    times = set(event.times) or set(find_times(text, line_start, len(text) if line_end < 0 else line_end))
+    times = set(event.times) or set(find_times(text, *line_bounds(text, event.mention.start)))
     if not times:
         return False
     later = next((e for j, e in enumerate(events) if j > i and roles[j] == "administered" and _same_drug(event, e)

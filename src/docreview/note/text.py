@@ -56,6 +56,13 @@ _RECORD_START_RE = re.compile(_RECORD_START)
 _RUN_ON = 160  # characters: a line this long holds several records, not a table row
 
 
+def line_bounds(text: str, pos: int) -> tuple[int, int]:
+    """The start and end of the line that holds `pos`."""
+    start = text.rfind("\n", 0, pos) + 1
+    end = text.find("\n", pos)
+    return start, (len(text) if end < 0 else end)
+
+
 def _run_on_line(text: str, pos: int) -> bool:
     start = text.rfind("\n", 0, pos) + 1
     end = text.find("\n", pos)
