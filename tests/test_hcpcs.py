@@ -120,3 +120,18 @@ def test_a_brand_in_parentheses_inside_a_short_qualifier_is_a_brand():
     # An acronym closing a long phrase is no brand.
     long = "Ciltacabtagene autoleucel, up to 100 million autologous b-cell maturation antigen (bcma) directed car-positive t cells"
     assert parse_descriptor("Q2056", long).brands == ()
+
+
+def test_a_unit_written_after_a_word_or_two_past_per_is_the_billing_unit():
+    # Descriptors written for this test in CMS's shapes.
+    f = parse_descriptor("X0001", "Injection, examplekinase, per single use vial")
+    assert (f.unit_amount, f.unit) == (1.0, "vial")
+    f = parse_descriptor("X0002", "Injection, factor viii/exemplar factor complex (human), per factor viii i.u.")
+    assert (f.unit_amount, f.unit) == (1.0, "units")
+    f = parse_descriptor("X0003", "Examplegraft, per square cenitmeter")  # CMS's own spelling
+    assert f.unit == "sq cm"
+
+
+def test_a_vaccine_with_no_amount_is_billed_one_per_dose():
+    f = parse_descriptor("X0004", "Influenza virus vaccine, split virus, for intramuscular use (examplevax)")
+    assert (f.unit_amount, f.unit) == (1.0, "therapeutic dose")

@@ -69,7 +69,8 @@ _UNIT_WORDS: dict[str, str] = load_json("units.json")["descriptor_units"]
 _UNIT_ALT = "|".join(sorted((re.escape(u) for u in _UNIT_WORDS), key=len, reverse=True))
 _AMOUNT_RE = re.compile(
     # (?<![a-z]): a unit is a word of its own ("Bcg live" holds no gram).
-    rf"(?P<upto>up to\s+)?(?P<per>per\s+)?(?P<num>\d[\d,]*(?:\.\d+)?|\.\d+)?\s*(?<![a-z])(?P<unit>{_UNIT_ALT})(?![a-z])",
+    # "per single dose vial", "per factor viii i.u.": a word or two may stand between "per" and the unit.
+    rf"(?P<upto>up to\s+)?(?P<per>per\s+(?:(?:single|one)[\s-](?:use|dose)\s+|factor\s+[ivx]+\s+)?)?(?P<num>\d[\d,]*(?:\.\d+)?|\.\d+)?\s*(?<![a-z])(?P<unit>{_UNIT_ALT})(?![a-z])",
     re.IGNORECASE,
 )
 # "(500 ml = 1 unit)": the amount one billing unit stands for, written out.
@@ -78,8 +79,9 @@ _AMOUNT_PER_UNIT_RE = re.compile(rf"\(\s*(?P<num>\d[\d,]*(?:\.\d+)?)\s*(?P<unit>
 _TIER_RE = re.compile(r"\b(?P<rel>greater than|less than or equal to)\s+(?P<num>\d[\d,]*(?:\.\d+)?)", re.IGNORECASE)
 _PER_DOSE_RE = re.compile(r"\bper (?:therapeutic |study )?dose\b|\bdays of therapy\b|\bper (?:infusion|instillation)\b", re.IGNORECASE)
 # With no amount to bill by, a device or a counted item is billed one per item: "vaginal ring, each",
-# "implant system", "intrauterine copper contraceptive (paragard)", "urethral suppository".
-_EACH_ITEM_RE = re.compile(r",\s*each\b|\b(?:implants?|system|ring|suppository|contraceptive)\b", re.IGNORECASE)
+# "implant system", "intrauterine copper contraceptive (paragard)", "urethral suppository"; so is
+# a vaccine, one per dose given ("Influenza virus vaccine, split virus, ... (fluzone)").
+_EACH_ITEM_RE = re.compile(r",\s*each\b|\b(?:implants?|system|ring|suppository|contraceptive|vaccines?)\b", re.IGNORECASE)
 # Not a product name: an example, an origin, a factor, or a class abbreviation ("(g-csf)", "(gm-csf)").
 _NOT_BRAND_RE = re.compile(r"^(?:e\.g|i\.e|for |non)|human|recombinant|porcine|ovine|bovine|equine|factor|-csf$|,", re.IGNORECASE)
 # "Injection, abciximab, ..." and, without the comma, "Injection abciximab, 10 mg".
