@@ -217,6 +217,7 @@ class ExtractCuesFile(_File):
     sedation_words: list[str] = Field(min_length=1)  # "titrated intravenous sedation": the route of ...
     medication_headers: list[str] = Field(min_length=1)  # ... the drugs listed under "MEDICATIONS:" for it
     draw_words: list[str] = Field(min_length=1)  # "Drew 0.48 mL (240 mcg). Given subcut ...": the giving's dose
+    draw_quantifiers: list[str] = Field(default_factory=list)  # "All 36 mL (900 mg) withdrawn"
     dose_lines: list[str] = Field(min_length=1)  # "Dose 0.15 mg/kg = 12 mg.": an unnamed giving's dose line
     giving_nouns: list[str] = Field(min_length=1)  # "infusion started", "injection given": the drug, unnamed
     gloss_gap_words: list[str] = Field(default_factory=list)  # "GELSYN-3 (sodium hyaluronate)": a salt or release form between name and gloss
@@ -276,6 +277,7 @@ class AmountCuesFile(_File):
     removed_fluid: list[str] = Field(min_length=1)  # "aspirated 10 mL": out of the patient, never a dose
     calculated: list[str] = Field(min_length=1)  # "(calc 2.73 mg) - capped at 2 mg": a formula's figure, not the dose
     bounds: list[str] = Field(default_factory=list)  # "no more than 500 mg": a limit, not an amount given
+    unit_forms: list[str] = Field(default_factory=list)  # "250 mg caps": what one capsule holds, not the dose beside it
 
 
 class DrugLexiconFile(_File):

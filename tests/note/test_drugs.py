@@ -223,3 +223,19 @@ def test_a_code_borrows_the_ingredient_name_its_brand_siblings_ship_under():
     # Q9973's own NDC rows name "epoetin beta"; the other Mircera codes name the pegylated form.
     text = "Mircera (methoxy polyethylene glycol-epoetin beta) 100 mcg SC to the abdomen today."
     assert "Q9973" in _codes_of(text, "Q9973", "Mircera")
+
+
+def test_a_two_word_generic_is_named_by_its_distinctive_first_word(lexicon):
+    found = lexicon.find("13:10 gemtuzumab 4.5 mg IV over 2 h")
+    assert [(m.name, "J9203" in m.codes) for m in found] == [("gemtuzumab", True)]
+
+
+def test_a_first_word_of_disease_or_test_language_names_no_drug(lexicon):
+    # "prothrombin complex", "coagulation factor": words of tests and diseases in ICD-10-CM
+    text = "Prothrombin time 14 s; coagulation panel normal; lymphocyte count low."
+    assert not [m for m in lexicon.find(text) if m.codes]
+
+
+def test_a_name_is_not_read_across_a_comma(lexicon):
+    found = names(lexicon, "Premeds: dexamethasone 12 mg IV, acetaminophen 650 mg PO")
+    assert ("IV, acetaminophen", True) not in found and ("acetaminophen", True) in found

@@ -381,3 +381,51 @@ def test_a_container_that_only_arrived_is_no_giving_and_an_application_is_one(kb
             "Applied topically in drops over the left calf wound, 0.6 mL total. Dressing placed.")
     nameless = [e for e in read(note, kb.facts("J3401"), kb).note.events if e.nameless]
     assert [e.sentence.line for e in nameless] == [2]
+
+
+TWO_BAG_RECORD = """ONCOLOGY FLOWSHEET - cycle 1 day 2
+Regimen: rituximab + ibrutinib (ibrutinib tablets start next week)
+Order: rituximab 375 mg/m2 = 700 mg, split: day 1 100 mg, day 2 600 mg
+Pharmacy: Rituxan 500 mg/50 mL vial x1 and 100 mg/10 mL vial x2
+  Bag 1: 100 mg in NS 100 mL, given day 1.
+  Bag 2: 600 mg in NS 250 mL.
+0800 premeds: acetaminophen 650 mg PO; diphenhydramine 25 mg IV.
+0830 Bag 2 started via R arm PIV at 50 mg/h.
+1145 Bag 2 complete.
+"""
+
+
+def test_a_giving_that_names_a_labelled_bag_gives_that_bags_dose(kb):
+    # The tablet named in the regimen line (no HCPCS code) does not make the bag's drug ambiguous.
+    admin = read(TWO_BAG_RECORD, kb.facts("J9312"), kb).administration
+    assert admin.state == "given" and admin.dose_base == 600.0
+
+
+def test_the_last_draw_line_gives_the_dose_though_other_lines_stand_between(kb):
+    note = ("Pharmacist note - Mylotarg day 4\n"
+            "Vial: gemtuzumab ozogamicin 4.5 mg, reconstituted to 1 mg/mL.\n"
+            "Drew 3.2 mL = 3.2 mg; diluted in NS to 50 mL.\n"
+            "Residual 1.3 mL discarded.\n"
+            "Premeds 09:00: acetaminophen 650 mg PO, diphenhydramine 50 mg IV.\n"
+            "Administered IV over 2 h via port, 09:30-11:30.\n")
+    admin = read(note, kb.facts("J9203"), kb).administration
+    assert admin.state == "given" and admin.dose_base == 3.2
+
+
+def test_a_flush_is_not_the_dose_and_the_stocked_strength_converts_the_volume_drawn(kb):
+    note = ("OPAT visit\n"
+            "Ertapenem 1 g IV daily ordered.\n"
+            "Stock: Invanz 1 g vial reconstituted to 100 mg/mL (10 mL).\n"
+            "All 10 mL withdrawn and added to NS 50 mL.\n"
+            "Given IV piggyback over 30 min via PICC, then NS 10 mL flush.\n")
+    admin = read(note, kb.facts("J1335"), kb).administration
+    assert admin.dose_base == 1000.0
+
+
+def test_an_infusion_stopped_early_gives_what_went_in(kb):
+    note = ("Order: AmBisome 3 mg/kg = 210 mg IV, weight 70 kg.\n"
+            "Premeds 12:30: acetaminophen 650 mg PO.\n"
+            "1300 infusion started via PICC.\n"
+            "1350 chills and rigors -> infusion stopped. Pump volume infused 90 mL (90 mg).\n")
+    admin = read(note, kb.facts("J0289"), kb).administration
+    assert admin.dose_base == 90.0

@@ -800,3 +800,40 @@ def test_a_drug_given_for_the_billed_drugs_purpose_is_the_drug_documented(kb):
     assert admin.state == "other_drug" and note[admin.other.mention.start : admin.other.mention.end] == "Marcaine"
     # A drug of no shared purpose is no substitute: the billed antiemetic is simply absent.
     assert read("Cefazolin given IV before the incision.", kb.facts("J2405"), kb).administration.state == "absent"
+
+
+def test_what_one_capsule_holds_gives_way_to_the_dose_given(kb):
+    note = "MAR 05/02: ondansetron 4 mg tabs - 8 mg (2 tabs) PO 0800: given."
+    assert read(note, kb.facts("Q0162"), kb).administration.dose_base == 8.0
+    note = "0715 dronabinol 2.5 mg caps x2 (5 mg) PO given before chemotherapy."
+    assert read(note, kb.facts("Q0167"), kb).administration.dose_base == 5.0
+
+
+def test_each_charted_giving_of_a_unit_dose_order_gives_the_unit_dose(kb):
+    note = ("Nebulizer record\n"
+            "Levalbuterol 1.25 mg/3 mL unit-dose via nebulizer q8h:\n"
+            "0600 given\n1400 given\n2200 given\n")
+    assert read(note, kb.facts("J7614"), kb).administration.dose_base == 3.75
+
+
+def test_a_gloss_in_square_brackets_is_the_same_mention(kb):
+    note = ("MAR: 1300 Alprolix [coagulation factor IX (recombinant), Fc fusion protein] 3,000 IU IV push "
+            "via R antecubital PIV.")
+    admin = read(note, kb.facts("J7201"), kb).administration
+    assert admin.state == "given" and admin.dose_base == 3000.0
+
+
+def test_the_amount_remaining_in_a_vial_is_the_waste_not_the_vial(kb):
+    note = ("Pharmacy issued one 2,000 IU vial and one 1,000 IU vial. 2,250 IU given slow IV push at 09:40; "
+            "the 750 IU remaining in the 1,000 IU vial was discarded.")
+    waste = read(note, kb.facts("J7186"), kb).note.waste
+    assert [a.value for a, _ in waste.discarded] == [750.0]
+
+
+def test_a_factor_activity_result_is_no_administration(kb):
+    note = ("Recombinant porcine FVIII (Obizur) 6,000 U IV bolus at 10:05.\n"
+            "Thirty minutes later FVIII activity 92%. Also given: pRBC 1 unit.")
+    reading = read(note, kb.facts("J7188"), kb)
+    assert reading.administration.dose_base == 6000.0
+    roles = {reading.text[e.mention.start : e.mention.end]: e.role for e in reading.note.events}
+    assert roles["FVIII"] == "other"

@@ -211,6 +211,14 @@ def _icd_stems() -> dict[str, str]:
     return IcdStems.model_validate_json(gzip.decompress(STEMS_FILE.read_bytes())).icd_stems
 
 
+@cache
+def condition_stems() -> frozenset[str]:
+    """Word stems of every ICD-10-CM description outside the chapters that name drugs (T:
+    poisoning and adverse effects, Y: external causes): the words of diseases, findings, tests
+    and body parts ("prothrombin", "lymphocyte", "intrauterine")."""
+    return frozenset(w for code, text in _icd_stems().items() if code[0] not in "TY" for w in text.split())
+
+
 def description_stems(code: str) -> list[set[str]]:
     """Stems of the code's description and of each ancestor's that differs (most specific first)."""
     stems = _icd_stems()

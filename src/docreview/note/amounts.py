@@ -63,6 +63,15 @@ def is_dose(a: Amount) -> bool:
     return not a.rate and not a.is_range and not a.is_concentration and not a.container
 
 
+def without_unit_strengths(text: str, amounts: list[Amount]) -> list[Amount]:
+    """'mycophenolate 250 mg caps - 750 mg (3 caps)', 'dronabinol 2.5 mg caps x2 (5 mg)': what one
+    capsule or tablet holds gives way to an amount of the same kind given beside it."""
+    strengths = [a for a in amounts if not a.is_concentration and _patterns().unit_form.match(text, a.end)]
+    if any(a.kind == s.kind and a not in strengths for s in strengths for a in amounts):
+        return [a for a in amounts if a not in strengths]
+    return amounts
+
+
 def _num(text: str) -> float:
     return float(text.replace(",", ""))
 
@@ -83,6 +92,7 @@ class _Patterns(NamedTuple):
     percent: re.Pattern[str]
     calculated: re.Pattern[str]
     bound: re.Pattern[str]
+    unit_form: re.Pattern[str]
 
 
 @lru_cache(maxsize=1)
@@ -116,6 +126,7 @@ def _patterns() -> _Patterns:
                          rf"(?!\s*(?:{alternation(cues.not_a_strength_after)}\b|{alternation(cues.not_a_strength_after_prefixes)}))"),
         calculated=pattern(rf"{phrases(cues.calculated)}\s*(?:[:=~]|is|of)?\s*$"),
         bound=pattern(rf"{phrases(cues.bounds)}\s*$"),
+        unit_form=pattern(rf"\s*{alternation(cues.unit_forms)}\b"),
     )
 
 

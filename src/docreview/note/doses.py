@@ -14,7 +14,7 @@ from typing import NamedTuple
 
 from docreview.data_files import DoseCuesFile, data_file_as
 from docreview.knowledge.facts import CodeFacts, normalize_name
-from docreview.note.amounts import CONTAINER_AFTER_RE, UNIT_ALT, Amount, find_amounts
+from docreview.note.amounts import CONTAINER_AFTER_RE, UNIT_ALT, Amount, find_amounts, without_unit_strengths
 from docreview.note.extract import DoseEvent, NoteFacts, dose_order, is_fluid_volume
 from docreview.note.phrases import alternation, pattern
 from docreview.units import code_unit_kind, to_base
@@ -90,8 +90,8 @@ def is_diluent(text: str, amount: Amount) -> bool:
 
 
 def concentrations(events: list[DoseEvent], note: NoteFacts, facts: CodeFacts | None = None) -> list[Amount]:
-    """Strengths a volume converts with: the administrations' own, the vial's, then the strength
-    a product's name carries ("1 mL of Kenalog-40")."""
+    """Strengths a volume converts with: the administrations' own, the vial's, the stocked
+    product's, then the strength a product's name carries ("1 mL of Kenalog-40")."""
     own = [a for e in events for a in e.amounts if a.is_concentration and not _others_ratio(note.text, a, facts)]
     # "immune globulin intravenous, human-slra 10% (ASCENIV)": the strength the drug's generic
     # name carries in the product's own sentence.
@@ -101,8 +101,12 @@ def concentrations(events: list[DoseEvent], note: NoteFacts, facts: CodeFacts | 
                and normalize_name(e.mention.name).startswith(drug) for a in e.amounts if a.is_concentration]
     # "Five 1,000 mg/20 mL vials pooled; 91.2 mL infused": a vial's content over its volume.
     vials = [a for _, quoted in note.waste.vial_contents for a in find_amounts(note.text, quoted.start, quoted.end) if a.is_concentration]
+    # "Pharmacy: Zemdri 500 mg/10 mL x3; 20.4 mL withdrawn": the strength of the product the record
+    # stocks or prepares from.
+    stock = [a for e in note.events if e not in events and facts is not None and facts.code in e.mention.codes
+             and e.role in ("inventory", "container") for a in e.amounts if a.is_concentration and not a.rate]
     named = product_strengths(events, note.text, facts) if facts is not None else []
-    return own + generic + vials + named
+    return own + generic + vials + stock + named
 
 
 def _others_ratio(text: str, amount: Amount, facts: CodeFacts | None) -> bool:
@@ -148,6 +152,12 @@ def is_drip(note: NoteFacts, event: DoseEvent) -> bool:
                or any(a.rate and a.kind != "volume" and _RATE_TIME_RE.search(note.text, a.start, a.end) for a in e.amounts)
                for e in note.events
                if e is not event and e.given and e.mention.same_drug(event.mention) and e.sentence.paragraph == event.sentence.paragraph)
+
+
+def infused_total_end(text: str, start: int, end: int) -> int | None:
+    """Where the amount of drug starts in "Pump volume infused 185 mL (185 mg)" (start..end), or None."""
+    m = _patterns().infused_total.search(text, start, end)
+    return m.end() if m else None
 
 
 def _infused_total(note: NoteFacts, event: DoseEvent) -> list[Amount]:
@@ -233,6 +243,7 @@ def _statement_dose(event: DoseEvent, facts: CodeFacts, note: NoteFacts, concs: 
     vial_volumes = [a for a in amounts if a.kind == "volume" and CONTAINER_AFTER_RE.match(note.text, a.end)]
     if vial_volumes and any(a.kind == "volume" and a not in vial_volumes for a in amounts):
         amounts = [a for a in amounts if a not in vial_volumes]
+    amounts = without_unit_strengths(note.text, amounts)
     if not amounts:
         # A drip: the infused total ("Pump total: 63 mL = 126 mg"), not the bag, is the dose.
         amounts = _infused_total(note, event) or _rate_by_running_times(note, event)

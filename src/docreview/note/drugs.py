@@ -40,6 +40,9 @@ _RATIO_GAP_RE = re.compile(r"\s*\d{1,2}\s*:\s*\d{1,3}(?:,?\d{3})+\s*")
 _PLAIN_BEFORE_RE = re.compile(r"\bplain\s+$", re.IGNORECASE)
 _PLAIN_AFTER_RE = re.compile(r"\s*(?:\d[\d.]*\s*%\s*)?plain\b", re.IGNORECASE)
 _FUZZY_MIN_LEN = 6
+# A name's words are not read across a list or a line: "100 mg IV, acetaminophen 650 mg PO" holds no
+# "IV acetaminophen".
+_NAME_BREAK_RE = re.compile(r"[,;:|\n]")
 
 
 def one_preparation(text: str, first: DrugMention, second: DrugMention) -> bool:
@@ -251,9 +254,38 @@ def _plain_word(words: tuple[str, ...]) -> bool:
     return len(words) == 1 and words[0] in english_words() and words[0] not in generic_names()
 
 
+_MIN_HEAD_LEN = 7  # "ado", "fam", "rho" are prefixes of a name, not a drug
+
+
+def _add_head_words(names: dict[tuple[str, ...], set[str]], generics: set[tuple[str, ...]]) -> None:
+    """'gemtuzumab 4.5 mg IV' for "gemtuzumab ozogamicin", 'talimogene' for "talimogene
+    laherparepvec": a chart shortens a generic name to its first word when that word starts one
+    drug's name only. Not a word that starts several drugs' names ("factor", "insulin"), plain
+    English, or a word of diseases and tests ("prothrombin time", "estrogen receptor"); not a
+    brand's first word (Risperdal tablets are no Risperdal Consta)."""
+    from docreview.knowledge.packaged import condition_stems
+    from docreview.note.reasons import word_stems
+    from docreview.note.vocab import english_words
+
+    # "antiemetic drug", "factor viii": a name holding a class word names a class.
+    class_words = _JOINS | set(load_json("drug_words.json")["stop_terms"])
+    by_head: dict[str, list[set[str]]] = {}
+    for words, codes in names.items():
+        if codes and len(words) > 1 and class_words.isdisjoint(words):
+            by_head.setdefault(words[0], []).append(codes)
+    medical = condition_stems()
+    for head, code_sets in by_head.items():
+        shared = set.intersection(*code_sets)
+        if (not shared or (head,) in names or len(head) < _MIN_HEAD_LEN or not head.isalpha()
+                or not any(g[0] == head for g in generics) or head in english_words() or word_stems(head) & medical):
+            continue
+        names[(head,)] = set.union(*code_sets)
+
+
 def _index(kb: KnowledgeBase) -> dict[str, list[_Entry]]:
     """Every known drug name by its first word, longest first."""
     names: dict[tuple[str, ...], set[str]] = {}
+    generics: set[tuple[str, ...]] = set()
     # Twin codes (a C-code and its J-code, one descriptor) name one drug: each carries the other's
     # generic names, so "Zerbaxa (ceftolozane ...)" keeps J0695 when only C9452 lists "ceftolozane".
     twins: dict[str, list[CodeFacts]] = {}
@@ -274,6 +306,8 @@ def _index(kb: KnowledgeBase) -> dict[str, list[_Entry]]:
                 words = tuple(normalize_name(name).split())
                 if name == facts.drug and _plain_word(words):
                     continue  # Q2052 "Services, supplies and accessories ...": a descriptor that names no drug
+                if name in (facts.drug, facts.moiety) and not facts.vehicle:
+                    generics.add(words)
                 if words and len("".join(words)) >= 2:
                     # Generic names only: a pass-through code's brand list may hold a sibling product's.
                     names.setdefault(words, set()).update({facts.code} | (set() if name in brands else codes))
@@ -286,6 +320,7 @@ def _index(kb: KnowledgeBase) -> dict[str, list[_Entry]]:
         split = _split_prefix(words[0])
         if codes and split and (*split, *words[1:]) not in names:
             names[(*split, *words[1:])] = set(codes)
+    _add_head_words(names, generics)
     # Chart abbreviations ("KCl", "TXA", "vanco") carry the codes of the name they stand for.
     for short, full in data_file_as("drug_abbreviations.json", DrugAbbreviationsFile).abbreviations.items():
         codes = names.get(tuple(normalize_name(full).split()))
@@ -378,7 +413,8 @@ class DrugLexicon:
             match = None
             for entry_words, codes, name in self._by_first.get(words[i][0], ()):
                 n = len(entry_words)
-                if tuple(w for w, _, _ in words[i : i + n]) == entry_words:
+                if tuple(w for w, _, _ in words[i : i + n]) == entry_words and not any(
+                        _NAME_BREAK_RE.search(text, words[k][2], words[k + 1][1]) for k in range(i, i + n - 1)):
                     match = (n, codes, name)
                     break
             if match:

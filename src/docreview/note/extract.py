@@ -20,7 +20,18 @@ from typing import NamedTuple
 from docreview.data_files import DrugAbbreviationsFile, ExtractCuesFile, data_file_as
 from docreview.knowledge.facts import CodeFacts, KnowledgeBase, normalize_name
 from docreview.note import grids
-from docreview.note.amounts import CONTAINER_AFTER_RE, NUM, TIMED_LINE_RE, UNIT_ALT, Amount, Weight, find_times, find_weight, is_dose
+from docreview.note.amounts import (
+    CONTAINER_AFTER_RE,
+    NUM,
+    TIMED_LINE_RE,
+    UNIT_ALT,
+    Amount,
+    Weight,
+    find_times,
+    find_weight,
+    is_dose,
+    without_unit_strengths,
+)
 from docreview.note.annotate import Annotations
 from docreview.note.context import NOT_HERE_NOW, categories_for
 from docreview.note.dates import DateMention, DayMarker, giving_dates, giving_days
@@ -55,12 +66,12 @@ _NEW_ROW_RE = re.compile(r"^(?:(?:[01]\d|2[0-3]):?[0-5]\d\s+)?(?!(?:given|admini
 
 @cache
 def _gloss_gap_re() -> re.Pattern[str]:
-    """Between a name and its gloss: brackets, a slash, and at most two words of a release form,
+    """Between a name and its gloss: brackets (round or square), a slash, and at most two words of a release form,
     salt or dosage form ("paliperidone palmitate ER (INVEGA SUSTENNA)", "GELSYN-3 (sodium
     hyaluronate)", "travoprost intracameral implant (iDose TR 75 mcg)"), or a biosimilar's
     four-letter suffix the lexicon does not list ("insulin lispro-aabc (Lyumjev)")."""
     words = alternation(data_file_as("extract_cues.json", ExtractCuesFile).gloss_gap_words)
-    return re.compile(rf"[\s(),/-]{{0,4}}|-[a-z]{{4}}[\s(),/-]{{1,4}}|[\s(),/-]*(?:\b{words}\b[\s(),/-]{{1,4}}){{1,2}}", re.IGNORECASE)
+    return re.compile(rf"[\s()\[\],/-]{{0,4}}|-[a-z]{{4}}[\s()\[\],/-]{{1,4}}|[\s()\[\],/-]*(?:\b{words}\b[\s()\[\],/-]{{1,4}}){{1,2}}", re.IGNORECASE)
 # Where one administration ends and the next begins inside a sentence.
 # "was then administered": "then" after an auxiliary is the same clause's adverb.
 _CLAUSE_BREAK_RE = re.compile(r"(?<!\bwas)(?<!\bwere)(?<!\bis)(?<!\bare)(?<!\bbeen),?\s+(?:and\s+)?then\b|\s+followed\s+(?:by|with)\b|\s\+\s",
@@ -333,8 +344,8 @@ def _merge_adjacent(text: str, mentions: list[DrugMention], specific: Callable[[
             prev = out[-1]
             # A gloss ("Solu-Medrol (methylprednisolone)", "Kenalog/triamcinolone", "paliperidone
             # palmitate ER (INVEGA SUSTENNA)") is one mention; a comma list of different drugs
-            # ("TORADOL, PENICILLIN") is not.
-            gloss = "(" in gap or "/" in gap or bool(prev.codes & mention.codes)
+            # ("TORADOL, PENICILLIN") is not. "Idelvion [coagulation factor IX ...]": square brackets too.
+            gloss = "(" in gap or "[" in gap or "/" in gap or bool(prev.codes & mention.codes)
             if _gloss_gap_re().fullmatch(gap) and gloss and "\n" not in gap:  # never across lines
                 both = prev.codes & mention.codes
                 # Names of two different codes: the named product's ("midazolam (Seizalam)" is Seizalam).
@@ -1237,7 +1248,11 @@ def _collect_entries(notes: Annotations, sents, mentions, event: DoseEvent) -> N
         count = count or sum(len(_CLOCK_RE.findall(m.group("times"))) for s, e in spans for m in _patterns().given_times.finditer(notes.text, s, e))
         count = count or _given_column_count(notes.text, event, rows)
         # (not the fluid it was made up in: "reconstituted with 20 mL bacteriostatic water")
-        order = [a for a in event.dose_amounts if not a.per_kg and not (a.kind == "volume" and is_fluid_volume(notes.text, a))]
+        order = without_unit_strengths(notes.text, [a for a in event.dose_amounts
+                                                    if not a.per_kg and not (a.kind == "volume" and is_fluid_volume(notes.text, a))])
+        # "Arformoterol 15 mcg/2 mL unit-dose neb BID / 0800 given | 2000 given": each giving is the
+        # unit dose's content.
+        order = order or [a for a in event.amounts if a.is_concentration and a.volume_stated and not a.rate][:1]
         if count and order:
             entries = [order[0]] * count
     if entries:

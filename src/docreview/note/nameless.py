@@ -47,11 +47,12 @@ def _giving_nouns() -> frozenset[str]:
     return frozenset(data_file_as("extract_cues.json", ExtractCuesFile).giving_nouns)
 
 
-@lru_cache(maxsize=2)
-def _opens_with(field: str) -> re.Pattern[str]:
-    """A line that opens (past a bullet) with one of a data/extract_cues.json list: `draw_words`, `dose_lines`."""
-    return re.compile(rf"[ \t]*(?:[-*\u2022][ \t]*)?{phrases(getattr(data_file_as('extract_cues.json', ExtractCuesFile), field))}",
-                      re.IGNORECASE)
+@lru_cache(maxsize=4)
+def _opens_with(field: str, optional: bool = False) -> re.Pattern[str]:
+    """A line that opens (past a bullet) with one of a data/extract_cues.json list: `draw_words`,
+    `dose_lines`; `optional`: or with none of them (then whitespace)."""
+    words = phrases(getattr(data_file_as("extract_cues.json", ExtractCuesFile), field))
+    return re.compile(rf"[ \t]*(?:[-*\u2022][ \t]*)?(?:{words}){'?' if optional else ''}\s*", re.IGNORECASE)
 
 
 def _draws(notes: Annotations, sent: Sentence) -> bool:
@@ -60,7 +61,7 @@ def _draws(notes: Annotations, sent: Sentence) -> bool:
     if _opens_with("draw_words").match(notes.text, sent.start):
         return True
     amounts = notes.amounts_in(sent.start, sent.end)
-    if not amounts or notes.text[sent.start : amounts[0].start].strip():
+    if not amounts or not _opens_with("draw_quantifiers", optional=True).fullmatch(notes.text, sent.start, amounts[0].start):
         return False
     rest = notes.text[amounts[0].end : sent.end]
     after = re.sub(r"^(?:\s*(?:\([^)]*\)|=\s*[\d.,]+\s*\w+))*", "", rest)  # "(21.6 mg)", "= 94 mg"
@@ -164,6 +165,10 @@ def nameless_givings(notes: Annotations, events: Sequence[DoseEvent], has_mentio
         stated = {r.route for r in notes.routes_in(sent.start, sent.end) if not r.implied}
         if stated:
             before = [e for e in before if not e.routes or stated & {r.route for r in e.routes}]
+        if any(e.mention.codes for e in before) and _injected(notes, sent):
+            # "Regimen: obinutuzumab + venetoclax" ... "Bag B started via PIV": a drug no HCPCS code
+            # bills (tablets, mostly) is not what an injection or infusion gives.
+            before = [e for e in before if e.mention.codes]
         if not before:
             continue
         record = before[-1].mention
@@ -475,6 +480,48 @@ def _strength_per_ml(notes: Annotations, event: DoseEvent) -> tuple[Amount, Amou
     return None
 
 
+def _infused_later(notes: Annotations, sent: Sentence, has_mention: Callable[[int, int], bool]) -> list[Amount]:
+    """'13:05 infusion started.' ... 'infusion STOPPED. Pump volume infused 185 mL (185 mg).': what
+    the record says went in, on its next lines, before another drug is named."""
+    from docreview.note.doses import infused_total_end  # local: doses reads the events this module adds to
+
+    for later in notes.sentences:
+        if later.start < sent.end or later.paragraph != sent.paragraph or later.line - sent.line > 3:
+            continue
+        if has_mention(later.start, later.end):
+            break
+        end = infused_total_end(notes.text, later.start, later.end)
+        found = [a for a in notes.amounts_in(end, later.end) if is_dose(a) and a.kind != "volume"] if end is not None else []
+        if found:
+            return found[:1]
+    return []
+
+
+# "Bag B", "syringe #2", "Bag 1": a giving noun with the label that names one prepared container.
+_LABEL_RE = re.compile(r"[ \t]+#?(?:[A-Z]|\d{1,2})\b")
+
+
+def _labelled_preparation(notes: Annotations, sent: Sentence, noun: tuple[int, int], after: int) -> list[Amount]:
+    """'Bag B: 900 mg (36 mL) in NS 250 mL' ... '08:40 Bag B started via PIV': a giving that names a
+    labelled container the record prepared gives that container's dose."""
+    label = _LABEL_RE.match(notes.text, noun[1])
+    if label is None:
+        return []
+    name = re.compile(re.escape(notes.text[noun[0] : label.end()]) + r"\s*:", re.IGNORECASE)
+    for prep in reversed([x for x in notes.sentences if after <= x.start and x.end <= sent.start]):
+        opened = re.match(r"[ \t]*(?:[-*\u2022][ \t]*)?", notes.text[prep.start : prep.end])
+        if name.match(notes.text, prep.start + (opened.end() if opened else 0)):
+            return [a for a in notes.amounts_in(prep.start, prep.end) if is_dose(a)]
+    return []
+
+
+def _injected(notes: Annotations, sent: Sentence) -> bool:
+    """The sentence states or implies an injection route ("started via L forearm PIV", "infused")."""
+    from docreview.note.vocab import route_vocabulary  # local: the vocabulary loads on first use
+
+    return any(r.route in route_vocabulary().injection_routes for r in notes.routes_in(sent.start, sent.end))
+
+
 def _open_giving_between(events: Sequence[DoseEvent], antecedent: DoseEvent, sent: Sentence) -> bool:
     """A drug given after the antecedent whose own sentence does not say how (no route there): the
     giving line may be its record ("Ketorolac 30 mg ordered. / 1400 injection given IM L gluteus").
@@ -554,25 +601,36 @@ def _listed_away(section: SectionSpan | None) -> bool:
 
 def _giving(notes: Annotations, sent: Sentence, noun: tuple[int, int], before: list[DoseEvent], sections: list[SectionSpan],
             has_mention: Callable[[int, int], bool]) -> NamelessGiving:
+    from docreview.note.extract import is_fluid_volume  # local: extract reads this module's givings
+
     antecedent = before[-1].mention
-    own = [a for a in notes.amounts_in(sent.start, sent.end) if is_dose(a)]
+    def carrier(a: Amount) -> bool:
+        # "NS 3 mL flush", "each reconstituted with 7.2 mL SWFI": the fluid, not the drug.
+        return a.kind == "volume" and is_fluid_volume(notes.text, a)
+
+    own = [a for a in notes.amounts_in(sent.start, sent.end) if is_dose(a) and not carrier(a)]
     if not notes.amounts_in(sent.start, sent.end):
         # "Drew 0.48 mL (240 mcg). Given subcut L lower abdomen": the record tells the giving's
-        # dose in the nearest sentence before it that draws it up and names no drug, on its line
+        # dose in the last sentence before it that draws it up and names no drug, on its line
         # or the preparation's ("Prep: Mepsevii ... vials x 10 (100 mg). Withdrawn 47 mL = 94 mg
         # ..." / "Infusion IV via port 0815-1220").
-        drawn = [x for x in notes.sentences if x.end <= sent.start and x.start >= before[-1].mention.end]
-        if drawn and not has_mention(drawn[-1].start, drawn[-1].end) and _draws(notes, drawn[-1]):
+        # A discard or premedication line may stand between ("Drew 6.08 mL = 1.52 mg" / "Discarded:
+        # 1.12 mL" / "Premeds: ..." / "Administered IV over 1 h").
+        drawn = [x for x in notes.sentences if x.end <= sent.start and x.start >= before[-1].mention.end
+                 and not has_mention(x.start, x.end) and _draws(notes, x)]
+        if drawn:
             own = [a for a in notes.amounts_in(drawn[-1].start, drawn[-1].end) if is_dose(a)]
+    if not own:
+        own = _labelled_preparation(notes, sent, noun, before[-1].mention.end) or _infused_later(notes, sent, has_mention)
     if not own and "container" in (before[-1].role, before[-1].described_as):
         # "Ziihera 300 mg vials x5, each reconstituted to 50 mg/mL; 27.2 mL (1,360 mg) into NS 250 mL"
         # then "13:00 infused IV via port": the amount the vial line made up into its bag is the dose.
         own = _made_up_dose(notes, before[-1], sent, has_mention)
     # The antecedent line that states a dose: a plain amount ("Dose prepared: 320 mg") over a per-kg order.
-    stated = [e for e in before if e.dose_amounts]
-    plain = [e for e in stated if any(not a.per_kg for a in e.dose_amounts)]
+    stated = [e for e in before if any(not carrier(a) for a in e.dose_amounts)]
+    plain = [e for e in stated if any(not a.per_kg and not carrier(a) for a in e.dose_amounts)]
     source = (plain or stated or [before[-1]])[-1]
-    if not own and not source.dose_amounts:
+    if not own and not any(not carrier(a) for a in source.dose_amounts):
         # "Zynlonta ... cycle 1" / "Dose 0.15 mg/kg = 12 mg." / "0930-1000 infused IV": a dose line
         # of the record that names no drug tells the giving's dose.
         fields = [x for x in notes.sentences if before[-1].mention.end <= x.start and x.end <= sent.start
@@ -586,7 +644,7 @@ def _giving(notes: Annotations, sent: Sentence, noun: tuple[int, int], before: l
     return NamelessGiving(
         mention=DrugMention(noun[0], noun[1], antecedent.name, antecedent.codes, antecedent.fuzzy),
         sentence=sent,
-        amounts=tuple(own or source.amounts),
+        amounts=tuple(own or [a for a in source.amounts if not carrier(a)]),
         routes=tuple(routes),
         section=section_at(sections, sent.start),
     )

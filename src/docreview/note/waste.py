@@ -87,6 +87,8 @@ def read_waste(text: str) -> WasteFacts:
             continue  # "Remaining 75 mg (1.5 mL) IV push over 2 min": the rest of the dose, given
         if _removed_after().match(text, amounts[0].end):
             continue  # "residual 20 mL drained": urine out of the bladder, not drug
+        if amounts[0].container:
+            continue  # "500 IU remaining in the 1,000 IU vial": the vial's size is no waste
         # "remaining 150 mL (15 g)": the amount in parentheses is the same waste in another unit.
         same = [amounts[0]] + [b for a, b in zip(amounts, amounts[1:], strict=False) if re.fullmatch(r"\s*\(\s*", text[a.end : b.start])][:1]
         for amount in same:
