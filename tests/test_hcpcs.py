@@ -135,3 +135,10 @@ def test_a_unit_written_after_a_word_or_two_past_per_is_the_billing_unit():
 def test_a_vaccine_with_no_amount_is_billed_one_per_dose():
     f = parse_descriptor("X0004", "Influenza virus vaccine, split virus, for intramuscular use (examplevax)")
     assert (f.unit_amount, f.unit) == (1.0, "therapeutic dose")
+
+
+def test_a_product_name_closing_the_descriptor_is_a_brand_and_an_acronym_is_not():
+    f = parse_descriptor("X0005", "Influenza virus vaccine, split virus, for individuals 3 years and older, for intramuscular use (examplival)")
+    assert f.brands == ("examplival",)
+    f = parse_descriptor("X0006", "Services, supplies and accessories used at home for giving subcutaneous immune globulin (scig)")
+    assert f.brands == ()

@@ -172,6 +172,7 @@ class ReasonCuesFile(_File):
 
     link: list[str] = Field(min_length=1)
     diagnosis_lines: list[str] = Field(min_length=1)
+    diagnosis_fields: list[str] = Field(default_factory=list)  # "Dx: BPDCN": the field's content is a reason
     diagnosis_before: list[str] = Field(min_length=1)
     problem_after: list[str] = Field(min_length=1)
     on_not_a_treatment: list[str] = Field(min_length=1)
@@ -278,6 +279,8 @@ class AmountCuesFile(_File):
     calculated: list[str] = Field(min_length=1)  # "(calc 2.73 mg) - capped at 2 mg": a formula's figure, not the dose
     bounds: list[str] = Field(default_factory=list)  # "no more than 500 mg": a limit, not an amount given
     unit_forms: list[str] = Field(default_factory=list)  # "250 mg caps": what one capsule holds, not the dose beside it
+    drawn_up: list[str] = Field(default_factory=list)  # removed_fluid words that also draw a drug up from its vial
+    drawn_into: list[str] = Field(default_factory=list)  # "Withdrew 2.31 mL; added to D5W": drawn up, not taken out
 
 
 class DrugLexiconFile(_File):

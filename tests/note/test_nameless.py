@@ -429,3 +429,32 @@ def test_an_infusion_stopped_early_gives_what_went_in(kb):
             "1350 chills and rigors -> infusion stopped. Pump volume infused 90 mL (90 mg).\n")
     admin = read(note, kb.facts("J0289"), kb).administration
     assert admin.dose_base == 90.0
+
+
+def test_a_charted_row_that_opens_with_its_route_is_the_records_giving(kb):
+    note = ("Vimizim weekly infusion - 03/04\n"
+            "2 mg/kg = 40 mg = 40 mL (1 mg/mL).\n"
+            "8 x 5 mg/5 mL vials; 40 mL added to NS for 100 mL total.\n"
+            "IV over 4 h via PIV: 3 mL/h for 15 min, then 36 mL/h; 09:00-13:00.\n")
+    admin = read(note, kb.facts("J1322"), kb).administration
+    assert admin.state == "given" and admin.dose_base == 40.0
+
+
+def test_a_volume_withdrawn_into_a_bag_is_drawn_up_and_the_records_strength_converts_it(kb):
+    # "withdrew" also tells of fluid taken out of a patient; here the drug goes into a bag.
+    note = ("Kanuma infusion visit\n"
+            "Wt 70 kg.\n"
+            "Vials: 4 x 20 mg/10 mL (NDC on file). Withdrew 35 mL; added to NS 100 mL.\n"
+            "IV over 2 h via port, 10:00-12:00.\n")
+    admin = read(note, kb.facts("J2840"), kb).administration
+    assert admin.dose_base == 70.0
+
+
+def test_a_fluid_bolus_is_the_fluids_giving_not_the_records_drug(kb):
+    note = ("FAMILY PRACTICE - IV THERAPY VISIT\n"
+            "72 y/o man with myeloma (C90.00); calcium 13.2 mg/dL. Zoledronic acid held for creatinine 2.5; hematology agreed to etidronate.\n"
+            "Weight 75 kg. Etidronate 7.5 mg/kg/day x 3 days.\n"
+            "Day 1 today: 1 L NS bolus first. Then Didronel IV (etidronate disodium) 300 mg/6 mL ampules x 2 = 600 mg, entire contents "
+            "of both ampules added to 250 mL NS, infused IV over 2 hours (13:00-15:05). Nothing left over.\n")
+    admin = read(note, kb.facts("J1436"), kb).administration
+    assert not any(e.nameless for e in admin.counted) and admin.dose_base == 600.0

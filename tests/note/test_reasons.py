@@ -9,7 +9,7 @@ import pytest
 from docreview.knowledge.facts import knowledge_base
 from docreview.note.phrases import phrases
 from docreview.note.reading import read
-from docreview.note.reasons import Reason, diagnostic_position, is_linked, procedure_timing
+from docreview.note.reasons import Reason, diagnostic_position, find_reasons, is_linked, procedure_timing
 
 
 def _reason(text: str, words: str) -> Reason:
@@ -240,3 +240,13 @@ def test_heparin_given_once_the_sheaths_are_in_is_procedural_anticoagulation() -
 
     text = "Right femoral access with a 6 Fr sheath. Heparin 5,000 units was given after placement of the sheaths."
     assert "procedural anticoagulation" in [r.name for r in find_reasons(text, knowledge_base().facts("J1644"))]
+
+
+def test_a_diagnosis_field_documents_the_reason_for_a_code_with_no_known_uses():
+    kb = knowledge_base()
+    note = "Infusion visit, cycle 3\nDx: CD22-positive B-ALL, second relapse.\nWeight 70 kg.\n"
+    facts = kb.facts("C9049")
+    assert not facts.indications
+    assert [r.name for r in find_reasons(note, facts)] == ["CD22-positive B-ALL, second relapse"]
+    # A code with a use list checks the field against it; its unknown words confirm nothing.
+    assert not [r for r in find_reasons(note, kb.facts("J9035")) if "CD22" in r.name]

@@ -124,12 +124,26 @@ _QUALIFIER_RE = re.compile(r"(?:al|ed|ic|ous|ant|similar|ive|ble|ate|oc)$")
 def _bare_brand(segment: str, generics: frozenset[str]) -> bool:
     """The segment after the drug is one invented word, not a qualifier: a brand ("kcentra",
     "berinert", "genvisc 850"), not "biosimilar", "lyophilized", "intravenous" or a generic."""
+    found = re.fullmatch(r"([a-z]{4,})(?:[- ]\d{1,4})?", segment.strip().lower())
+    return found is not None and not _QUALIFIER_RE.search(found.group(1)) and _invented_word(segment, generics)
+
+
+def _acronym(word: str, before: str) -> bool:
+    """'intravenous immune globulin (ivig)': the words before it, abbreviated (its first letter
+    starts one of them, its last starts the last)."""
+    initials = [w[0] for w in re.findall(r"[a-z]+", before.lower())[-5:]]
+    word = word.strip().lower()
+    return bool(word) and bool(initials) and word[0] in initials and word[-1] == initials[-1]
+
+
+def _invented_word(segment: str, generics: frozenset[str]) -> bool:
+    """One word that is no English word, class word or generic name: a product's name."""
     # A product number may follow the word: "gelsyn-3", "genvisc 850".
     found = re.fullmatch(r"([a-z]{4,})(?:[- ]\d{1,4})?", segment.strip().lower())
     if found is None:
         return False
     word = found.group(1)
-    if _QUALIFIER_RE.search(word) or _NOT_BRAND_RE.search(word):
+    if _NOT_BRAND_RE.search(word):
         return False
     from docreview.note.vocab import english_words  # local: avoids an import cycle
 
@@ -256,6 +270,11 @@ def parse_descriptor(code: str, descriptor: str, generics: frozenset[str] | None
               and len(re.sub(r"\([^)]*\)", " ", s).split()) <= 3
               for p in re.findall(r"(?:^|(?<=\s))\(([^)]*)\)", s)
               if _bare_brand(p, generics if generics is not None else _packaged_generics()) and p.strip() not in named]
+    # "Influenza virus vaccine, ..., for intramuscular use (flulaval)": a product name closing the descriptor.
+    closing = re.search(r"\s\(([^()]*)\)$", body)
+    if (closing and not named and segments and not _states_amount(segments[-1]) and not _acronym(closing.group(1), body[: closing.start()])
+            and _invented_word(closing.group(1), generics if generics is not None else _packaged_generics())):
+        named.append(closing.group(1).strip())
     brands = tuple(b for b in [*brand_first, *named] if b.lower() not in _LABELERS)
     labelers = tuple(b for b in named if b.lower() in _LABELERS)
     drug = re.sub(r"(?:^|\s+)\([^)]*\)", "", first).strip().lower()

@@ -35,9 +35,21 @@ def _removed_before() -> re.Pattern[str]:
     )
 
 
+@lru_cache(maxsize=1)
+def _drawn_up() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    cues = data_file_as("amount_cues.json", AmountCuesFile)
+    return (re.compile(rf"\b{alternation(cues.drawn_up)}\b", re.IGNORECASE),
+            re.compile(rf"[^\n]{{0,30}}?\b{alternation(cues.drawn_into)}\b", re.IGNORECASE))
+
+
 def removed_fluid(text: str, amount: Amount) -> bool:
-    """An amount of fluid taken out of the patient ("aspirated 12 mL clear fluid"): no dose, no waste."""
-    return bool(_removed_before().search(text, max(0, amount.start - 40), amount.start))
+    """An amount of fluid taken out of the patient ("aspirated 12 mL clear fluid"): no dose, no
+    waste. Not a drug drawn up from its vial ("Withdrew 2.31 mL; added to D5W 50 mL")."""
+    found = _removed_before().search(text, max(0, amount.start - 40), amount.start)
+    if found is None:
+        return False
+    drawn_up, drawn_into = _drawn_up()
+    return not (drawn_up.search(found.group(0)) and drawn_into.match(text, amount.end))
 
 
 class Annotations:

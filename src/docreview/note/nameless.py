@@ -31,7 +31,7 @@ from docreview.note.annotate import Annotations
 from docreview.note.context import NOT_HERE_NOW, Modifier, categories_for
 from docreview.note.drugs import DrugMention, one_preparation
 from docreview.note.phrases import phrases
-from docreview.note.text import SectionSpan, Sentence, Token, section_at
+from docreview.note.text import SectionSpan, Sentence, Token, line_bounds, section_at
 from docreview.note.vocab import RouteMatch
 
 if TYPE_CHECKING:
@@ -105,6 +105,13 @@ def _giving_noun(notes: Annotations, sent: Sentence, section: SectionSpan | None
         verb = _opening_verb(toks, mods)
         if verb is not None and notes.routes_in(sent.start, sent.end):
             span = (verb.first, verb.last)
+    if span is None and charted:
+        # "IV over 4 h via PIV: 6 mL/h, then 31 mL/h; 09:00-13:00": a charted row that opens with
+        # its stated route stands for the giving by that route.
+        opening = next((k for k, t in enumerate(toks) if t.text[:1].isalpha()), None)
+        route = next((r for r in notes.routes_in(sent.start, sent.end) if not r.implied), None)
+        if opening is not None and route is not None and route.start == toks[opening].start:
+            span = (opening, opening)
     # What negates, plans or dates the giving must reach it ("..., no filter, gravity per protocol" does not).
     if span is None or categories_for(toks, mods, *span, text=notes.text) & NOT_HERE_NOW:
         return None
@@ -160,6 +167,8 @@ def nameless_givings(notes: Annotations, events: Sequence[DoseEvent], has_mentio
         noun = _giving_noun(notes, sent, section)
         if noun is None or (has_mention(sent.start, sent.end) and not _unnamed_mixture_clause(notes.text, noun, has_mention)):
             continue
+        if _carrier_before().search(notes.text, max(sent.start, noun[0] - 24), noun[0]):
+            continue  # "1 L NS bolus first": the fluid's own giving
         before = [e for e in pending if e.mention.end <= sent.start]
         # "acyclovir 200 mg PO BID" listed among the premedications is no record of "IV infusion started".
         stated = {r.route for r in notes.routes_in(sent.start, sent.end) if not r.implied}
@@ -224,14 +233,17 @@ def _infusion_steps() -> frozenset[str]:
     return frozenset(data_file_as("extract_cues.json", ExtractCuesFile).infusion_steps)
 
 
-_CLOCK_SPAN_RE = re.compile(r"(?<![\d:.])(?:[01]\d|2[0-3]):?[0-5]\d\s*(?:-|to)\s*(?:[01]\d|2[0-3]):?[0-5]\d(?![\d:.])")
+# (a full stop may end the sentence after it: "R hand PIV, 15:00-16:00.")
+_CLOCK_SPAN_RE = re.compile(r"(?<![\d:.])(?:[01]\d|2[0-3]):?[0-5]\d\s*(?:-|to)\s*(?:[01]\d|2[0-3]):?[0-5]\d(?![\d:]|\.\d)")
 
 
 def _clock_span_in(notes: Annotations, sent: Sentence) -> bool:
-    """A span of clock times in the sentence ("0815-1220"), not a range of amounts ("1000-1200 mg")."""
-    amounts = notes.amounts_in(sent.start, sent.end)
+    """A span of clock times on the sentence's line, a charted row ("0815-1220"; "IV over 4 h via
+    PIV: 6 mL/h, then 31 mL/h; 09:00-13:00"), not a range of amounts ("1000-1200 mg")."""
+    start, end = line_bounds(notes.text, sent.start)
+    amounts = notes.amounts_in(start, end)
     return any(not any(a.start <= m.start() < a.end for a in amounts)
-               for m in _CLOCK_SPAN_RE.finditer(notes.text, sent.start, sent.end))
+               for m in _CLOCK_SPAN_RE.finditer(notes.text, start, end))
 
 
 def _charted_step(text: str, sent: Sentence, toks: list[Token], routes: Sequence[RouteMatch]) -> bool:
@@ -591,6 +603,12 @@ def vehicle_of_another(event: DoseEvent, events: Sequence[DoseEvent]) -> bool:
 
 
 @lru_cache(maxsize=1)
+def _carrier_before() -> re.Pattern[str]:
+    """A carrier fluid named just before the giving noun ("1 L NS bolus", "saline flush")."""
+    return re.compile(rf"\b{phrases(sorted(_carrier_fluids()))}[ \t]+$", re.IGNORECASE)
+
+
+@lru_cache(maxsize=1)
 def _carrier_fluids() -> frozenset[str]:
     return frozenset(data_file_as("extract_cues.json", ExtractCuesFile).carrier_fluids)
 
@@ -609,7 +627,7 @@ def _giving(notes: Annotations, sent: Sentence, noun: tuple[int, int], before: l
         return a.kind == "volume" and is_fluid_volume(notes.text, a)
 
     own = [a for a in notes.amounts_in(sent.start, sent.end) if is_dose(a) and not carrier(a)]
-    if not notes.amounts_in(sent.start, sent.end):
+    if not own:
         # "Drew 0.48 mL (240 mcg). Given subcut L lower abdomen": the record tells the giving's
         # dose in the last sentence before it that draws it up and names no drug, on its line
         # or the preparation's ("Prep: Mepsevii ... vials x 10 (100 mg). Withdrawn 47 mL = 94 mg
@@ -641,6 +659,10 @@ def _giving(notes: Annotations, sent: Sentence, noun: tuple[int, int], before: l
     clauses = [x for x in notes.sentences if x.end <= sent.start and x.line == sent.line and not has_mention(x.start, x.end)][-1:]
     routes = (notes.routes_in(sent.start, sent.end) or [r for x in clauses for r in notes.routes_in(x.start, x.end)]
               or next((e.routes for e in reversed(before) if e.routes), []))
+    if any(a.kind == "volume" for a in own):
+        # "Vials: 2 x 500 mg/10 mL (NDC ...). 21.84 mL drawn": the record's strength converts the volume.
+        own += [a for x in notes.sentences if before[-1].mention.end <= x.start and x.end <= sent.start and not has_mention(x.start, x.end)
+                for a in notes.amounts_in(x.start, x.end) if a.is_concentration and not a.rate][:1]
     return NamelessGiving(
         mention=DrugMention(noun[0], noun[1], antecedent.name, antecedent.codes, antecedent.fuzzy),
         sentence=sent,

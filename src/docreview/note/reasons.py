@@ -371,6 +371,8 @@ def find_reasons(text: str, facts: CodeFacts) -> list[Reason]:
     # A derived name only fills a gap in the condition vocabulary ("candidemia"): where the
     # vocabulary reads the words ("severe pain", "schizophrenia, paranoid type"), its reading stands.
     found.extend(r for r in derived if not any(c.start < r.end and r.start < c.end for c in conditions))
+    if not facts.indications and not found:  # (a code written in the field is read below)
+        found.extend(_diagnosis_fields(text))
     for m in _ICD_RE.finditer(text):
         code = m.group(1).upper()
         if icd10.is_valid(code):
@@ -385,6 +387,16 @@ def find_reasons(text: str, facts: CodeFacts) -> list[Reason]:
             continue
         out.append(reason)
     return out
+
+
+_DX_FIELD_RE = re.compile(rf"^[ \t]*(?:[-*\u2022][ \t]*)?{phrases(_CUES.diagnosis_fields)}[ \t]*:[ \t]*(?P<content>[^\n]*?[A-Za-z]{{3}}[^\n]*?)[ \t.;]*$",
+                          re.IGNORECASE | re.MULTILINE)
+
+
+def _diagnosis_fields(text: str) -> list[Reason]:
+    """'Dx: relapsed CD22-positive B-cell precursor ALL': a diagnosis field the condition vocabulary
+    reads nothing in still documents why (for a code with no known uses to check it against)."""
+    return [Reason(m.start("content"), m.end("content"), m.group("content")[:60], (), False, False) for m in _DX_FIELD_RE.finditer(text)]
 
 
 def word_stems(text: str) -> frozenset[str]:
