@@ -142,3 +142,8 @@ def test_a_product_name_closing_the_descriptor_is_a_brand_and_an_acronym_is_not(
     assert f.brands == ("examplival",)
     f = parse_descriptor("X0006", "Services, supplies and accessories used at home for giving subcutaneous immune globulin (scig)")
     assert f.brands == ()
+
+
+def test_over_an_amount_is_a_tier_billed_one_unit_per_giving():
+    f = parse_descriptor("X0007", "Injection, example globulin, intramuscular, over 10 cc")
+    assert f.tier == (10.0, None)

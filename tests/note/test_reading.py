@@ -837,3 +837,39 @@ def test_a_factor_activity_result_is_no_administration(kb):
     assert reading.administration.dose_base == 6000.0
     roles = {reading.text[e.mention.start : e.mention.end]: e.role for e in reading.note.events}
     assert roles["FVIII"] == "other"
+
+
+def test_an_order_row_of_a_tracking_board_is_no_giving(kb):
+    note = ("2240 ORD ziprasidone (Geodon) 20 mg IM once | ordering MD Lee | reason: acute agitation\n"
+            "2251 GIVEN ziprasidone 20 mg IM L deltoid | RN AB\n")
+    admin = read(note, kb.facts("J3486"), kb).administration
+    assert admin.dose_base == 20.0
+
+
+def test_two_vials_joined_by_a_plus_are_one_preparation_and_its_total_is_the_dose(kb):
+    note = "1410 Advate 1,500 IU vial + 500 IU vial = 2,000 IU IV push over 5 min, L AC PIV. No waste."
+    assert read(note, kb.facts("J7192"), kb).administration.dose_base == 2000.0
+    note = "1410 Advate 1,500 IU vial + 500 IU vial IV push over 5 min, L AC PIV. No waste."
+    assert read(note, kb.facts("J7192"), kb).administration.dose_base == 2000.0
+
+
+def test_a_dates_year_is_no_charted_time(kb):
+    note = ("Product: Jivi, two vials\n"
+            "  total 4,030 IU reconstituted and infused IV push over 6 min, 10:20\n"
+            "  both vials fully administered\n"
+            "Last home dose 04/25/2025 4,000 IU (patient log) - not part of this visit.\n")
+    assert read(note, kb.facts("J7208"), kb).administration.dose_base == 4030.0
+
+
+def test_a_skin_substitute_sheets_size_is_no_dose_and_the_area_applied_is(kb):
+    note = ("Product: Oasis wound matrix 3 x 7 cm (21 sq cm) sheet, lot on file.\n"
+            "Applied to the wound bed after debridement: 12 sq cm of matrix placed; 9 sq cm trimmed off and discarded.\n")
+    assert read(note, kb.facts("Q4102"), kb).administration.dose_base == 12.0
+
+
+def test_a_strength_on_a_line_before_the_volume_drawn_converts_it(kb):
+    note = ("Regimen: Fyarro (sirolimus protein-bound particles) 100 mg/m2, C2D1\n"
+            "BSA 1.80 m2, dose 180 mg\n"
+            "Reconstituted 2 x 100 mg vials (20 mL each, 5 mg/mL); 36 mL withdrawn\n"
+            "Infused IV over 30 minutes via port.\n")
+    assert read(note, kb.facts("J9331"), kb).administration.dose_base == 180.0

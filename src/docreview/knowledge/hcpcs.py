@@ -76,7 +76,8 @@ _AMOUNT_RE = re.compile(
 # "(500 ml = 1 unit)": the amount one billing unit stands for, written out.
 _AMOUNT_PER_UNIT_RE = re.compile(rf"\(\s*(?P<num>\d[\d,]*(?:\.\d+)?)\s*(?P<unit>{_UNIT_ALT})\s*=\s*1\s+unit\s*\)", re.IGNORECASE)
 # A dose tier's bound: "greater than 3 mg, but less than or equal to 6 mg".
-_TIER_RE = re.compile(r"\b(?P<rel>greater than|less than or equal to)\s+(?P<num>\d[\d,]*(?:\.\d+)?)", re.IGNORECASE)
+# ("over 10 cc": J1560's way of saying "greater than")
+_TIER_RE = re.compile(r"\b(?P<rel>greater than|over|less than or equal to)\s+(?P<num>\d[\d,]*(?:\.\d+)?)", re.IGNORECASE)
 _PER_DOSE_RE = re.compile(r"\bper (?:therapeutic |study )?dose\b|\bdays of therapy\b|\bper (?:infusion|instillation)\b", re.IGNORECASE)
 # With no amount to bill by, a device or a counted item is billed one per item: "vaginal ring, each",
 # "implant system", "intrauterine copper contraceptive (paragard)", "urethral suppository"; so is
@@ -231,7 +232,7 @@ def parse_descriptor(code: str, descriptor: str, generics: frozenset[str] | None
     if unit is None and _EACH_ITEM_RE.search(text):
         unit_amount, unit = 1.0, "therapeutic dose"
     tier: tuple[float | None, float | None] | None = None
-    bounds = {m.group("rel").lower(): float(m.group("num").replace(",", "")) for m in _TIER_RE.finditer(text)}
+    bounds = {m.group("rel").lower().replace("over", "greater than"): float(m.group("num").replace(",", "")) for m in _TIER_RE.finditer(text)}
     if bounds and unit not in (None, "therapeutic dose"):
         tier = (bounds.get("greater than"), bounds.get("less than or equal to"))
 

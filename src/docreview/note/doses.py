@@ -252,9 +252,11 @@ def _statement_dose(event: DoseEvent, facts: CodeFacts, note: NoteFacts, concs: 
         if not amounts and is_drip(note, event):
             return None, "the amount infused (a drip's rate and bag content are not a dose)"
     if not amounts and note.waste.zero_waste and not note.waste.discarded:
-        # "Entyvio 300 mg SDV ... infused IV. Full vial, no waste": the one container's whole content.
-        content = [a for a in event.amounts if a.container and not a.rate and not a.is_concentration]
-        amounts = content if len(content) == 1 else []
+        # "Entyvio 300 mg SDV ... infused IV. Full vial, no waste": the container's whole content;
+        # "2,000 IU vial + 500 IU vial, complete, IV push | no waste": the containers' together.
+        content = [a for a in event.amounts if a.container and not a.rate and not a.is_concentration and a.multiplier == 1]
+        if content and len({(a.kind, a.per_kg) for a in content}) == 1:
+            amounts = [replace(content[0], value=sum(a.value for a in content), container=False, end=content[-1].end)]
     if not amounts:
         # "500 mg/100 mL premixed bag" or "0.5 mg/0.05 mL injected": the container's content.
         amounts = [a for a in event.amounts if a.is_concentration and not a.rate and a.volume_stated][:1]

@@ -56,7 +56,8 @@ from docreview.note.waste import LEFTOVER_RE, WasteFacts, read_waste
 
 _FOLLOW_LINES = 3
 _MAR_LINES = 24  # a MAR block lists every administration under its order line
-_TIME = r"(?<![\d:.])(?:[01]\d|2[0-3]):?[0-5]\d\s+"
+# (not a date's year: "04/25/2025 4,000 IU")
+_TIME = r"(?<![\d:./-])(?:[01]\d|2[0-3]):?[0-5]\d\s+"
 _MAR_ENTRY_RE = re.compile(_TIME + r"(?=\d)")
 _CLOCK_RE = re.compile(r"(?:[01]\d|2[0-3]):?[0-5]\d")
 # A new medication row in a MAR ("enoxaparin 40 mg SQ daily - 0900 given"): entries below it are not ours.
@@ -74,7 +75,9 @@ def _gloss_gap_re() -> re.Pattern[str]:
     return re.compile(rf"[\s()\[\],/-]{{0,4}}|-[a-z]{{4}}[\s()\[\],/-]{{1,4}}|[\s()\[\],/-]*(?:\b{words}\b[\s()\[\],/-]{{1,4}}){{1,2}}", re.IGNORECASE)
 # Where one administration ends and the next begins inside a sentence.
 # "was then administered": "then" after an auxiliary is the same clause's adverb.
-_CLAUSE_BREAK_RE = re.compile(r"(?<!\bwas)(?<!\bwere)(?<!\bis)(?<!\bare)(?<!\bbeen),?\s+(?:and\s+)?then\b|\s+followed\s+(?:by|with)\b|\s\+\s",
+# ("2,000 IU vial + 1,000 IU vial = 3,000 IU": a "+" between two containers adds up one preparation)
+_CLAUSE_BREAK_RE = re.compile(r"(?<!\bwas)(?<!\bwere)(?<!\bis)(?<!\bare)(?<!\bbeen),?\s+(?:and\s+)?then\b|\s+followed\s+(?:by|with)\b"
+                              rf"|\s\+\s(?!{NUM}\s*(?:{UNIT_ALT})\s*(?:single[- ]dose\s+|single[- ]use\s+)?(?:vials?|ampules?|ampoules?|syringes?|bottles?)\b)",
                               re.IGNORECASE)
 # "0600, 1400, 2200": clock times listed after a charting verb.
 _CLOCK_TIMES = r"(?:[01]\d|2[0-3]):?[0-5]\d(?:\s*(?:,|and|&)\s*(?:[01]\d|2[0-3]):?[0-5]\d)*"
@@ -940,8 +943,8 @@ def _vials_named_by_their_drug(text: str, events: list[DoseEvent]) -> None:
     for event in events:
         if not CONTAINER_AFTER_RE.match(text, event.mention.end):
             continue
-        event.amounts = [replace(a, container=True) if a.kind != "volume" and not a.container and not text[a.end : event.mention.start].strip()
-                         else a for a in event.amounts]
+        event.amounts = [replace(a, container=True) if a.kind != "volume" and not a.container and a.end <= event.mention.start
+                         and not text[a.end : event.mention.start].strip() else a for a in event.amounts]
 
 
 def _drop_mixture_totals(text: str, events: list[DoseEvent]) -> None:
@@ -1166,6 +1169,7 @@ def _following_lines(notes: Annotations, sents, idx, mentions, sent) -> tuple[li
     """Amounts and routes on the next lines of the paragraph, before another drug appears."""
     text = notes.text
     amounts: list[Amount] = []
+    strengths: list[Amount] = []  # concentrations on the lines passed over
     routes: list[RouteMatch] = []
     prev = sent
     for nxt in sents[idx + 1 :]:
@@ -1179,11 +1183,17 @@ def _following_lines(notes: Annotations, sents, idx, mentions, sent) -> tuple[li
             break
         prev = nxt
         if not _patterns().field_line.match(text[nxt.start : nxt.end]) and not _administers(notes, nxt, here_and_now=True) and not _opens_with_route(notes, nxt):
+            if not amounts:
+                strengths += [a for a in notes.amounts_in(nxt.start, nxt.end) if a.is_concentration and not a.rate]
             continue
         if not amounts:
             amounts = notes.amounts_in(nxt.start, nxt.end)
         if not routes:
             routes = [r for r in notes.routes_in(nxt.start, nxt.end) if not _owned_route(text, nxt, r)]
+    if any(a.kind == "volume" and not a.is_concentration for a in amounts) and not any(a.is_concentration for a in amounts):
+        # "Reconstituted 2 x 100 mg vials (20 mL each, 5 mg/mL); 34.4 mL withdrawn": the strength a
+        # line before states converts the volume.
+        amounts = [*amounts, *strengths[-1:]]
     return amounts, routes
 
 
