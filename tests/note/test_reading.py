@@ -873,3 +873,20 @@ def test_a_strength_on_a_line_before_the_volume_drawn_converts_it(kb):
             "Reconstituted 2 x 100 mg vials (20 mL each, 5 mg/mL); 36 mL withdrawn\n"
             "Infused IV over 30 minutes via port.\n")
     assert read(note, kb.facts("J9331"), kb).administration.dose_base == 180.0
+
+
+def test_a_film_under_the_tongue_is_sublingual_and_fits_an_oral_code(kb):
+    from docreview.note.vocab import route_vocabulary
+
+    note = "0915 Suboxone (buprenorphine/naloxone) 4 mg/1 mg film placed under tongue; dissolved by 0925."
+    routes = {r.route for e in read(note, kb.facts("J0573"), kb).administration.counted for r in e.routes}
+    assert routes == {"sublingual"}
+    assert route_vocabulary().fits("sublingual", {"oral"})
+
+
+def test_the_device_placed_is_the_giving_of_the_drug_it_carries(kb):
+    note = ("Procedure: levonorgestrel-releasing intrauterine system 52 mg (Mirena) inserted.\n"
+            "Speculum placed, cervix cleansed with povidone, tenaculum applied, uterus sounded to 7 cm.\n"
+            "Device inserted into the uterine cavity with the supplied inserter; strings trimmed to 3 cm.\n")
+    routes = {r.route for e in read(note, kb.facts("J7298"), kb).administration.counted for r in e.routes}
+    assert routes == {"intrauterine"}

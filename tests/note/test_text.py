@@ -2,7 +2,7 @@
 
 import pytest
 
-from docreview.note.text import classify_header, section_at, sections
+from docreview.note.text import classify_header, section_at, sections, sentences
 
 
 def test_inline_all_caps_headers_inside_a_line_are_sections():
@@ -208,3 +208,14 @@ def test_a_dot_leader_ties_a_flowsheet_row_but_an_ellipsis_may_end_a_sentence():
     assert len(sentences(row)) == 1
     told = "Pt drowsy after the dose... She woke at 1400."
     assert len(sentences(told)) == 2
+
+
+def test_a_long_line_wrapped_mid_sentence_is_one_sentence():
+    text = ("Speculum placed, cervix cleansed, tenaculum applied, uterus sounded to 7 cm. The device\n"
+            "was inserted into the uterine cavity to the fundus with its inserter.\n"
+            "Ondansetron 4 mg IV given for nausea before the procedure, per protocol\n"
+            "ketorolac 30 mg IV given after it.\n")
+    found = [text[s.start : s.end] for s in sentences(text)]
+    assert "The device\nwas inserted into the uterine cavity to the fundus with its inserter." in found
+    # A line that opens with a drug and its dose is a record of its own.
+    assert "ketorolac 30 mg IV given after it." in found

@@ -185,6 +185,9 @@ def _sentences(text: str) -> list[Sentence]:
             continue  # "Octagam (substituted; Privigen on backorder), 25 g" is one sentence
         if match.group(0) == "" and not _run_on_line(text, match.start()):
             continue  # a time in a table row's column ("metoprolol 25 mg PO  0900  HELD") opens no record
+        if match.group(0) == "\n" and _wrapped(text, match.start()):
+            line_no += 1  # a long line the record wrapped mid-sentence: the sentence goes on
+            continue
         end = min(match.start() + (match.group(0) in ".!?"), len(text))
         segment = text[cursor:end]
         if segment.strip(" \t\n,"):
@@ -202,6 +205,19 @@ def _sentences(text: str) -> list[Sentence]:
                 blank_lines = 0
         cursor = match.end()
     return out
+
+
+_WRAP_WIDTH = 60  # a line shorter than this ended where its writer ended it
+
+
+def _wrapped(text: str, pos: int) -> bool:
+    """'... uterus sounded to 7.5 cm. Device' / 'inserted into the uterine cavity ...': a long line
+    (text extracted from a PDF or a fax) broken mid-sentence, the next line going on in small letters."""
+    line = text[text.rfind("\n", 0, pos) + 1 : pos].rstrip()
+    # Not a table's rows ("| GIVEN 0915-1145, per protocol" / "cyclophosphamide | 750 mg/m2") nor a
+    # record opening with its drug and dose ("vancomycin 1,250 mg in 250 mL NS IV").
+    after = re.match(r"[ \t]*[a-z](?![\w-]*[ \t]+\d)", text[pos + 1 : pos + 64])
+    return len(line) >= _WRAP_WIDTH and bool(re.search(r"[a-z,]$", line)) and "|" not in line and after is not None
 
 
 def _inside_parentheses(text: str, start: int, pos: int) -> bool:
