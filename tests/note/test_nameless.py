@@ -458,3 +458,14 @@ def test_a_fluid_bolus_is_the_fluids_giving_not_the_records_drug(kb):
             "of both ampules added to 250 mL NS, infused IV over 2 hours (13:00-15:05). Nothing left over.\n")
     admin = read(note, kb.facts("J1436"), kb).administration
     assert not any(e.nameless for e in admin.counted) and admin.dose_base == 600.0
+
+
+def test_a_giving_verb_after_a_fields_label_opens_the_sentence(kb):
+    note = ("Pharmacy note - enzyme replacement, 06/04\n"
+            "Galsulfase (Naglazyme) weekly infusion for a 7-year-old with MPS VI. Weight 20 kg.\n"
+            "Order: 1 mg/kg IV once weekly. 1 mg/kg x 20 kg = 20 mg = 20 mL of the 1 mg/mL solution.\n"
+            "Vials pulled: 4 x 5 mg/5 mL. Removed 20 mL from a NS 100 mL bag and added 20 mL drug.\n"
+            "Pre-medication 09:50: cetirizine 5 mg PO, acetaminophen 240 mg PO.\n"
+            "Nursing addendum: started 10:40 via PIV L hand at 6 mL/h, advanced per protocol; complete 14:40.\n")
+    admin = read(note, kb.facts("J1458"), kb).administration
+    assert admin.state == "given" and admin.dose_base == 20.0

@@ -130,9 +130,12 @@ def _only_arrived(mods: list[Modifier]) -> bool:
 
 
 def _opening_verb(toks: list[Token], mods: list[Modifier]) -> Modifier | None:
-    """The giving verb a sentence with no subject opens with (after a clock time): "Given SQ 1 mL ..."."""
-    opening = next((k for k, t in enumerate(toks) if t.text[:1].isalpha()), None)
-    return next((m for m in mods if m.rule.category == "ADMINISTERED" and m.first == opening), None)
+    """The giving verb a sentence with no subject opens with (after a clock time, or a field's
+    label: "Nursing addendum: started 10:55 via PIV"): "Given SQ 1 mL ..."."""
+    words = [k for k, t in enumerate(toks) if t.text[:1].isalpha()]
+    label = next((k for k, t in enumerate(toks[:5]) if t.text == ":"), None)
+    openings = [*words[:1], *(k for k in words if label is not None and k > label)][:2]
+    return next((m for opening in openings for m in mods if m.rule.category == "ADMINISTERED" and m.first == opening), None)
 
 
 @dataclass(frozen=True)
