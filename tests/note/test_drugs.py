@@ -239,3 +239,8 @@ def test_a_first_word_of_disease_or_test_language_names_no_drug(lexicon):
 def test_a_name_is_not_read_across_a_comma(lexicon):
     found = names(lexicon, "Premeds: dexamethasone 12 mg IV, acetaminophen 650 mg PO")
     assert ("IV, acetaminophen", True) not in found and ("acetaminophen", True) in found
+
+
+def test_the_first_word_of_a_combination_names_no_combination(lexicon):
+    # "cilastatin sodium; imipenem": cilastatin alone is one ingredient, not the product.
+    assert not [m for m in lexicon.find("imipenem 500 mg / cilastatin 500 mg / relebactam 250 mg") if m.name == "cilastatin" and m.codes]

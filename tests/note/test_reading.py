@@ -890,3 +890,12 @@ def test_the_device_placed_is_the_giving_of_the_drug_it_carries(kb):
             "Device inserted into the uterine cavity with the supplied inserter; strings trimmed to 3 cm.\n")
     routes = {r.route for e in read(note, kb.facts("J7298"), kb).administration.counted for r in e.routes}
     assert routes == {"intrauterine"}
+
+
+def test_a_lot_number_holds_no_clock_time(kb):
+    # With "0931" read as a time, the preparation line and the infusion were two timed givings.
+    note = ("Day 1 orders:\n  2) polatuzumab vedotin-piiq 1.8 mg/kg = 126 mg IV over 30 min\n"
+            "Polatuzumab prep: POLIVY 140 mg single-dose vial (lot PV0931) reconstituted with 7.2 mL SWFI -> 20 mg/mL; "
+            "6.3 mL (126 mg) added to 100 mL NS.\n"
+            "Polatuzumab infused 12:20-12:52 via PIV; observed 30 min.\n")
+    assert read(note, kb.facts("J9309"), kb).administration.dose_base == 126.0

@@ -254,6 +254,7 @@ def _plain_word(words: tuple[str, ...]) -> bool:
     return len(words) == 1 and words[0] in english_words() and words[0] not in generic_names()
 
 
+_COMBINED_RE = re.compile(r"[;/+]|\s(?:and|with)\s")
 _MIN_HEAD_LEN = 7  # "ado", "fam", "rho" are prefixes of a name, not a drug
 
 
@@ -306,7 +307,8 @@ def _index(kb: KnowledgeBase) -> dict[str, list[_Entry]]:
                 words = tuple(normalize_name(name).split())
                 if name == facts.drug and _plain_word(words):
                     continue  # Q2052 "Services, supplies and accessories ...": a descriptor that names no drug
-                if name in (facts.drug, facts.moiety) and not facts.vehicle:
+                # (not a combination's: "cilastatin sodium; imipenem" is no cilastatin alone)
+                if name in (facts.drug, facts.moiety) and not facts.vehicle and not _COMBINED_RE.search(facts.drug):
                     generics.add(words)
                 if words and len("".join(words)) >= 2:
                     # Generic names only: a pass-through code's brand list may hold a sibling product's.
