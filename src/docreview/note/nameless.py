@@ -625,6 +625,7 @@ def _giving(notes: Annotations, sent: Sentence, noun: tuple[int, int], before: l
     from docreview.note.extract import is_fluid_volume  # local: extract reads this module's givings
 
     antecedent = before[-1].mention
+
     def carrier(a: Amount) -> bool:
         # "NS 3 mL flush", "each reconstituted with 7.2 mL SWFI": the fluid, not the drug.
         return a.kind == "volume" and is_fluid_volume(notes.text, a)
