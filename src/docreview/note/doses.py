@@ -8,6 +8,7 @@ sum for the date of service, a repeated mention of one dose counted once.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from functools import lru_cache
 from typing import NamedTuple
@@ -17,6 +18,7 @@ from docreview.knowledge.facts import CodeFacts, normalize_name
 from docreview.note.amounts import CONTAINER_AFTER_RE, UNIT_ALT, Amount, find_amounts, without_unit_strengths
 from docreview.note.extract import DoseEvent, NoteFacts, dose_order, is_fluid_volume
 from docreview.note.phrases import alternation, pattern
+from docreview.note.text import Sentence
 from docreview.units import code_unit_kind, to_base
 
 _TIMED_RE = re.compile(r"[ \t]*(?:[A-Za-z]+[ \t]+){0,3}(?:at|@)[ \t]*(?:[01]\d|2[0-3]):?[0-5]\d\b", re.IGNORECASE)
@@ -89,6 +91,13 @@ def is_diluent(text: str, amount: Amount) -> bool:
             or (amount.bag_volume_ml is None and is_fluid_volume(text, amount)))  # "10 mL in 100 mL NS": the NS is the bag's
 
 
+_RECORD_LINES = 4  # a record's preparation lines sit within a few lines of its giving
+
+
+def _amounts_in(note: NoteFacts, start: int, end: int) -> list[Amount]:
+    return note.annotations.amounts_in(start, end) if note.annotations else find_amounts(note.text, start, end)
+
+
 def concentrations(events: list[DoseEvent], note: NoteFacts, facts: CodeFacts | None = None) -> list[Amount]:
     """Strengths a volume converts with: the administrations' own, the vial's, the stocked
     product's, then the strength a product's name carries ("1 mL of Kenalog-40")."""
@@ -105,8 +114,15 @@ def concentrations(events: list[DoseEvent], note: NoteFacts, facts: CodeFacts | 
     # stocks or prepares from.
     stock = [a for e in note.events if e not in events and facts is not None and facts.code in e.mention.codes
              and e.role in ("inventory", "container") for a in e.amounts if a.is_concentration and not a.rate]
+    # "Vials: 2 x 500 mg/10 mL (NDC ...). 21.84 mL drawn", "Reconstituted 2 x 100 mg vials (20 mL each,
+    # 5 mg/mL); 34.4 mL withdrawn": a strength on a line of the giving's record that names no drug
+    # (not a percent there: "Hgb 8.4, retic 9%").
+    naming = {e.sentence for e in note.events if not e.nameless}
+    record = [a for e in events for x in note.sentences
+              if x.paragraph == e.sentence.paragraph and abs(x.line - e.sentence.line) <= _RECORD_LINES and x not in naming
+              for a in _amounts_in(note, x.start, x.end) if a.is_concentration and not a.rate and "%" not in note.text[a.start : a.end]]
     named = product_strengths(events, note.text, facts) if facts is not None else []
-    return own + generic + vials + stock + named
+    return own + generic + vials + stock + record + named
 
 
 def _others_ratio(text: str, amount: Amount, facts: CodeFacts | None) -> bool:
@@ -154,26 +170,25 @@ def is_drip(note: NoteFacts, event: DoseEvent) -> bool:
                if e is not event and e.given and e.mention.same_drug(event.mention) and e.sentence.paragraph == event.sentence.paragraph)
 
 
-def infused_total_end(text: str, start: int, end: int) -> int | None:
-    """Where the amount of drug starts in "Pump volume infused 185 mL (185 mg)" (start..end), or None."""
-    m = _patterns().infused_total.search(text, start, end)
-    return m.end() if m else None
-
-
 def _infused_total(note: NoteFacts, event: DoseEvent) -> list[Amount]:
     """The infused total stated near a drip's bag content, before another drug is named."""
     if not any(a.is_concentration for a in event.amounts):
         return []
-    text, sent = note.text, event.sentence
     others = [e.mention.start for e in note.events if e.mention.start > event.mention.end]
-    stop = min([*others, len(text)])
-    for later in note.sentences:
+    return infused_total(note.text, note.sentences, lambda start, end: _amounts_in(note, start, end), event.sentence,
+                         min([*others, len(note.text)]))
+
+
+def infused_total(text: str, sentences: Sequence[Sentence], amounts_in: Callable[[int, int], list[Amount]], sent: Sentence,
+                  stop: int) -> list[Amount]:
+    """What a record says went in ("Pump total: 63 mL = 126 mg", "Pump volume infused 185 mL (185
+    mg)"), from `sent` on, within three lines of its paragraph and before `stop`."""
+    for later in sentences:
         if later.start < sent.start or later.start >= stop or later.paragraph != sent.paragraph or later.line - sent.line > 3:
             continue
         m = _patterns().infused_total.search(text, later.start, later.end)
         if m:
-            scanned = note.annotations.amounts_in(m.end(), later.end) if note.annotations else find_amounts(text, m.end(), later.end)
-            found = [a for a in scanned if a.kind != "volume" and not a.rate and not a.is_concentration]
+            found = [a for a in amounts_in(m.end(), later.end) if a.kind != "volume" and not a.rate and not a.is_concentration]
             if found:
                 return found[:1]
     return []

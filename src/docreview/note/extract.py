@@ -1159,6 +1159,11 @@ def _without_composition(text: str, found: list[DrugMention]) -> list[DrugMentio
     return out
 
 
+def carrier_named_before(text: str, pos: int, start: int = 0) -> bool:
+    """A carrier fluid named just before `pos` (not before `start`): "1 L NS bolus", "saline flush"."""
+    return bool(_patterns().fluid_before.search(text, max(start, pos - 24), pos))
+
+
 def is_fluid_volume(text: str, amount: Amount) -> bool:
     """A volume of the fluid a drug is mixed in ("added to NS 50 mL", "with 10 mL SWFI"), not a dose."""
     patterns = _patterns()
@@ -1169,7 +1174,6 @@ def _following_lines(notes: Annotations, sents, idx, mentions, sent) -> tuple[li
     """Amounts and routes on the next lines of the paragraph, before another drug appears."""
     text = notes.text
     amounts: list[Amount] = []
-    strengths: list[Amount] = []  # concentrations on the lines passed over
     routes: list[RouteMatch] = []
     prev = sent
     for nxt in sents[idx + 1 :]:
@@ -1183,17 +1187,11 @@ def _following_lines(notes: Annotations, sents, idx, mentions, sent) -> tuple[li
             break
         prev = nxt
         if not _patterns().field_line.match(text[nxt.start : nxt.end]) and not _administers(notes, nxt, here_and_now=True) and not _opens_with_route(notes, nxt):
-            if not amounts:
-                strengths += [a for a in notes.amounts_in(nxt.start, nxt.end) if a.is_concentration and not a.rate]
             continue
         if not amounts:
             amounts = notes.amounts_in(nxt.start, nxt.end)
         if not routes:
             routes = [r for r in notes.routes_in(nxt.start, nxt.end) if not _owned_route(text, nxt, r)]
-    if any(a.kind == "volume" and not a.is_concentration for a in amounts) and not any(a.is_concentration for a in amounts):
-        # "Reconstituted 2 x 100 mg vials (20 mL each, 5 mg/mL); 34.4 mL withdrawn": the strength a
-        # line before states converts the volume.
-        amounts = [*amounts, *strengths[-1:]]
     return amounts, routes
 
 

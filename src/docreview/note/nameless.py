@@ -32,7 +32,7 @@ from docreview.note.context import NOT_HERE_NOW, Modifier, categories_for
 from docreview.note.drugs import DrugMention, one_preparation
 from docreview.note.phrases import phrases
 from docreview.note.text import SectionSpan, Sentence, Token, line_bounds, section_at
-from docreview.note.vocab import RouteMatch
+from docreview.note.vocab import RouteMatch, route_vocabulary
 
 if TYPE_CHECKING:
     from docreview.note.extract import DoseEvent
@@ -154,6 +154,8 @@ def nameless_givings(notes: Annotations, events: Sequence[DoseEvent], has_mentio
     """The givings that name no drug, each resolved to its record's drug (at most one per drug).
 
     `has_mention(start, end)`: whether a drug is named in the span."""
+    from docreview.note.extract import carrier_named_before  # local: extract reads this module's givings
+
     sections = list(notes.sections)
     # A vial or title line read as the giving for want of another (`described_as`) awaits one too.
     given = [e.mention for e in events if e.role == "administered" and not e.described_as]
@@ -170,7 +172,7 @@ def nameless_givings(notes: Annotations, events: Sequence[DoseEvent], has_mentio
         noun = _giving_noun(notes, sent, section)
         if noun is None or (has_mention(sent.start, sent.end) and not _unnamed_mixture_clause(notes.text, noun, has_mention)):
             continue
-        if _carrier_before().search(notes.text, max(sent.start, noun[0] - 24), noun[0]):
+        if carrier_named_before(notes.text, noun[0], sent.start):
             continue  # "1 L NS bolus first": the fluid's own giving
         before = [e for e in pending if e.mention.end <= sent.start]
         # "acyclovir 200 mg PO BID" listed among the premedications is no record of "IV infusion started".
@@ -498,18 +500,10 @@ def _strength_per_ml(notes: Annotations, event: DoseEvent) -> tuple[Amount, Amou
 def _infused_later(notes: Annotations, sent: Sentence, has_mention: Callable[[int, int], bool]) -> list[Amount]:
     """'13:05 infusion started.' ... 'infusion STOPPED. Pump volume infused 185 mL (185 mg).': what
     the record says went in, on its next lines, before another drug is named."""
-    from docreview.note.doses import infused_total_end  # local: doses reads the events this module adds to
+    from docreview.note.doses import infused_total  # local: doses reads the events this module adds to
 
-    for later in notes.sentences:
-        if later.start < sent.end or later.paragraph != sent.paragraph or later.line - sent.line > 3:
-            continue
-        if has_mention(later.start, later.end):
-            break
-        end = infused_total_end(notes.text, later.start, later.end)
-        found = [a for a in notes.amounts_in(end, later.end) if is_dose(a) and a.kind != "volume"] if end is not None else []
-        if found:
-            return found[:1]
-    return []
+    named = (x.start for x in notes.sentences if x.start >= sent.end and has_mention(x.start, x.end))
+    return infused_total(notes.text, notes.sentences, notes.amounts_in, sent, next(named, len(notes.text)))
 
 
 # "Bag B", "syringe #2", "Bag 1": a giving noun with the label that names one prepared container.
@@ -532,8 +526,6 @@ def _labelled_preparation(notes: Annotations, sent: Sentence, noun: tuple[int, i
 
 def _injected(notes: Annotations, sent: Sentence) -> bool:
     """The sentence states or implies an injection route ("started via L forearm PIV", "infused")."""
-    from docreview.note.vocab import route_vocabulary  # local: the vocabulary loads on first use
-
     return any(r.route in route_vocabulary().injection_routes for r in notes.routes_in(sent.start, sent.end))
 
 
@@ -606,12 +598,6 @@ def vehicle_of_another(event: DoseEvent, events: Sequence[DoseEvent]) -> bool:
 
 
 @lru_cache(maxsize=1)
-def _carrier_before() -> re.Pattern[str]:
-    """A carrier fluid named just before the giving noun ("1 L NS bolus", "saline flush")."""
-    return re.compile(rf"\b{phrases(sorted(_carrier_fluids()))}[ \t]+$", re.IGNORECASE)
-
-
-@lru_cache(maxsize=1)
 def _carrier_fluids() -> frozenset[str]:
     return frozenset(data_file_as("extract_cues.json", ExtractCuesFile).carrier_fluids)
 
@@ -663,10 +649,6 @@ def _giving(notes: Annotations, sent: Sentence, noun: tuple[int, int], before: l
     clauses = [x for x in notes.sentences if x.end <= sent.start and x.line == sent.line and not has_mention(x.start, x.end)][-1:]
     routes = (notes.routes_in(sent.start, sent.end) or [r for x in clauses for r in notes.routes_in(x.start, x.end)]
               or next((e.routes for e in reversed(before) if e.routes), []))
-    if any(a.kind == "volume" for a in own):
-        # "Vials: 2 x 500 mg/10 mL (NDC ...). 21.84 mL drawn": the record's strength converts the volume.
-        own += [a for x in notes.sentences if before[-1].mention.end <= x.start and x.end <= sent.start and not has_mention(x.start, x.end)
-                for a in notes.amounts_in(x.start, x.end) if a.is_concentration and not a.rate][:1]
     return NamelessGiving(
         mention=DrugMention(noun[0], noun[1], antecedent.name, antecedent.codes, antecedent.fuzzy),
         sentence=sent,
