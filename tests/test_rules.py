@@ -395,6 +395,13 @@ TORADOL_DECLINED = (
 )
 KETOROLAC = {"code": "J1885", "units": 2, "modifiers": ["JZ"], "icd10": ["M54.50"]}
 
+KETOROLAC_ALLERGY_ONLY = (
+    "CHIEF COMPLAINT: Low back pain after lifting a box.\n"
+    "ALLERGIES: Toradol (hives), codeine.\n"
+    "ED COURSE: Acetaminophen 1 g p.o. given at 14:10 with some relief. Lidoderm patch applied.\n"
+    "IMPRESSION: Acute lumbar strain."
+)
+
 CEFTRIAXONE_ADMITTED = (
     "Hospital day 2, admitted to medicine for community-acquired pneumonia.\n"
     "0800 Ceftriaxone 1 g IVPB via R forearm PIV.\n"
@@ -555,6 +562,8 @@ CASES: list[Case] = [
     Case("ind001-ketorolac-no-reason", "IND001", True, KETOROLAC_NO_REASON, KETOROLAC, {"indication": M}),
     Case("ind001-no-reason-and-claim-code-unsupportive", "IND001", True, KETOROLAC_NO_REASON,
          claim(KETOROLAC, icd10=["I10"]), {"indication": M}, extra={"also": "IND003"}),
+    Case("ind001-ketorolac-only-an-allergy", "IND001", True, KETOROLAC_ALLERGY_ONLY, KETOROLAC,
+         {"indication": M, "dosage": M, "route": M}),
     Case("ind001-ketorolac-for-back-pain", "IND001", False, KETOROLAC_BACK_PAIN, KETOROLAC, {"indication": D}),
     Case("ind001-ponv-prophylaxis-context", "IND001", False, OND_PONV, claim(OND, icd10=[]), {"indication": D}),
     Case("ind001-analgesic-at-end-of-procedure", "IND001", False, KETOROLAC_AT_CLOSURE,

@@ -32,6 +32,14 @@ def check_indication(ctx: CheckContext) -> Outcome:
     unsupported_linked = [r for r in read.linked_reasons if not r.supports]
     claim_unsupported = bool(valid_claim) and not supporting_claim and has_uses
 
+    admin = ctx.administration
+    if admin.state == "not_given" and admin.billed and all(e.role == "allergy" for e in admin.billed):
+        # "ALLERGIES: Demerol, codeine": an allergy is a reason not to give the drug, and a
+        # condition elsewhere in the note (pain, a fracture) is not tied to a dose never given.
+        ev = [evidence(note, e.mention.start, e.mention.end) for e in admin.billed[:2]]
+        f = make_finding(ctx, "IND001", f"{facts.drug} appears only as an allergy; the note gives no reason to give it.", ev)
+        return Outcome(Status.missing, "named only as an allergy", ev, [*findings, f])
+
     if not has_uses:
         reasons = read.linked_reasons or read.reasons
         if valid_claim:
