@@ -121,6 +121,16 @@ def test_unreadable_answer_is_an_abstention(kb):
     assert mdl and "could not be read" in mdl[0].message and mdl[0].origin == "model" and mdl[0].element == "indication"
 
 
+def test_an_unreadable_answer_still_reports_its_tokens(kb):
+    # A model that ignores the schema has still been sent the prompt: its token counts belong in
+    # the judge's statistics (llama.cpp's JSON grammar can be cut off by max_tokens).
+    reply = AIMessage(content="I think it was given for surgery.",
+                      usage_metadata={"input_tokens": 321, "output_tokens": 9, "total_tokens": 330})
+    j = Judge(ChatBackend(GenericFakeChatModel(messages=iter([reply])), "text", "generic-fake"))
+    run(kb, PURPOSE, CEFAZOLIN, j)
+    assert j.stats and j.stats[0]["input_tokens"] == 321 and j.stats[0]["output_tokens"] == 9
+
+
 def test_invented_quote_is_dropped_and_the_status_abstains(kb):
     j = judge_with(answer("use_stated", ["cefazolin for surgical prophylaxis per protocol"]))
     r = run(kb, PURPOSE, CEFAZOLIN, j)

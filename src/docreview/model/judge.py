@@ -375,9 +375,9 @@ class Judge:
         started = time.perf_counter()
         try:
             parsed, raw, usage = self.backend.answer(messages, schema)
-        except OutputParserException:
+        except OutputParserException as exc:
             ms = (time.perf_counter() - started) * 1000
-            self._stat(element, ms, None)
+            self._stat(element, ms, getattr(exc, "usage", None))  # tokens spent on an unreadable answer count too
             return {"error": "its answer could not be read as the expected JSON", "ms": ms}
         except Exception as exc:  # a server that is down, a key that is missing: not cached
             log.warning("model call for %s failed: %s", element, type(exc).__name__)

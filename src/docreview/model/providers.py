@@ -39,6 +39,14 @@ class ProviderError(RuntimeError):
     """The configured chat model cannot be built or loaded."""
 
 
+class UnreadableAnswer(OutputParserException):
+    """The model answered, but not in the schema; `usage` keeps the tokens the call spent."""
+
+    def __init__(self, message: str, usage: dict[str, int]) -> None:
+        super().__init__(message)
+        self.usage = usage
+
+
 class LlamaCppChatModel(BaseChatModel):
     """A GGUF model run in process by llama.cpp, as a LangChain chat model."""
 
@@ -145,10 +153,13 @@ class ChatBackend:
             if out is not None:
                 raw = out.get("raw")
                 if out.get("parsed") is None:
-                    raise OutputParserException(f"unreadable structured output: {type(out.get('parsing_error')).__name__}")
+                    raise UnreadableAnswer(f"unreadable structured output: {type(out.get('parsing_error')).__name__}", _usage(raw))
                 return _as_model(schema)(out["parsed"]), getattr(raw, "text", ""), _usage(raw)
         message = self.bound(schema).invoke(messages)
-        parsed = PydanticOutputParser(pydantic_object=schema).invoke(message)
+        try:
+            parsed = PydanticOutputParser(pydantic_object=schema).invoke(message)
+        except OutputParserException as exc:
+            raise UnreadableAnswer(str(exc), _usage(message)) from exc
         return parsed, message.text, _usage(message)
 
 

@@ -293,9 +293,9 @@ class RoleAsker:
         started = time.perf_counter()
         try:
             parsed, _, usage = self.backend.answer(messages, answer_schema(reason))
-        except OutputParserException:
+        except OutputParserException as exc:
             ms = (time.perf_counter() - started) * 1000
-            self.stats.append({"reason": reason, "ms": round(ms, 1)})
+            self.stats.append({"reason": reason, "ms": round(ms, 1), **(getattr(exc, "usage", None) or {})})
             return {"error": "its answer could not be read as the expected JSON", "ms": ms}
         except Exception as exc:  # a server that is down: not cached
             log.warning("role question failed: %s", type(exc).__name__)
