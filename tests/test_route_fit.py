@@ -64,3 +64,21 @@ def test_a_device_code_names_its_route_and_a_placement_at_the_fundus_implies_it(
     from docreview.note.vocab import route_vocabulary
 
     assert route_vocabulary().find("Ultrasound: single intrauterine pregnancy, 8 weeks.") == []
+
+
+def test_a_route_abbreviation_run_into_a_lot_number_is_no_route():
+    from docreview.note.vocab import route_vocabulary
+
+    found = route_vocabulary().find("Iomeron 400, 100 mL single-dose bottle, lot IM400-2502. Toradol 30 mg IM.")
+    assert [r.route for r in found] == ["intramuscular"] and found[0].start > 50
+
+
+def test_phrasings_of_bladder_muscle_and_wound_bed_routes():
+    from docreview.note.vocab import route_vocabulary
+
+    def routes(text):
+        return [r.route for r in route_vocabulary().find(text)]
+
+    assert routes("Cystografin instilled by gravity through the 18 Fr Foley - 250 mL") == ["intravesical"]
+    assert routes("Cymetra injected into the left thyroarytenoid muscle, 0.8 cc") == ["intramuscular"]
+    assert routes("amniotic allograft applied dry to the wound bed and trimmed") == ["topical"]

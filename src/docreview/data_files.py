@@ -276,6 +276,7 @@ class AmountCuesFile(_File):
     not_a_strength_after: list[str] = Field(min_length=1)  # "50% of the dose", "98% on room air"
     not_a_strength_after_prefixes: list[str] = Field(min_length=1)
     removed_fluid: list[str] = Field(min_length=1)  # "aspirated 10 mL": out of the patient, never a dose
+    measured: list[str] = Field(default_factory=list)  # "FEV1 2.24 L": a test's reading, never a dose
     calculated: list[str] = Field(min_length=1)  # "(calc 2.73 mg) - capped at 2 mg": a formula's figure, not the dose
     bounds: list[str] = Field(default_factory=list)  # "no more than 500 mg": a limit, not an amount given
     unit_forms: list[str] = Field(default_factory=list)  # "250 mg caps": what one capsule holds, not the dose beside it

@@ -231,3 +231,21 @@ def test_what_a_multiple_dose_vial_holds_is_a_container_not_a_dose():
 
     text = "Ogivri 420 mg MULTIPLE-DOSE vial reconstituted."
     assert [a.container for a in find_amounts(text, 0, len(text))] == [True]
+
+
+def test_a_lung_function_reading_is_no_amount_given():
+    text = ("1405 TOBI 300 mg/5 mL ampule via nebulizer.\n1435 Post-dose FEV1 2.24 L (-3%).\n"
+            "0905-0930 Serial FEV1: 3.32 / 3.25 / 3.30 L (max fall 4.7%)\nNS 1 L IV bolus.")
+    notes = Annotations(text)
+    read = spans(text, notes.amounts_in(0, len(text)))
+    assert "300 mg/5 mL" in read and "1 L" in read
+    assert not {"2.24 L", "3.32", "3.30 L"} & set(read)
+
+
+def test_a_contrast_strength_in_iodine_per_ml_is_a_concentration():
+    from docreview.note.amounts import find_amounts
+
+    text = "Cystografin (diatrizoate 30%, 141 mg iodine/mL) 250 mL. Omnipaque 350 mgI/mL 80 mL IV."
+    found = {text[a.start : a.end]: a.is_concentration for a in find_amounts(text)}
+    assert found["141 mg iodine/mL"] and found["350 mgI/mL"]
+    assert not found["250 mL"] and not found["80 mL"]

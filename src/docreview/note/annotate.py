@@ -42,6 +42,18 @@ def _drawn_up() -> tuple[re.Pattern[str], re.Pattern[str]]:
             re.compile(rf"[^\n]{{0,30}}?\b{alternation(cues.drawn_into)}\b", re.IGNORECASE))
 
 
+@lru_cache(maxsize=1)
+def _measured_before() -> re.Pattern[str]:
+    """A test's reading on the line: "Post-dose FEV1 2.24 L (-3%)", "Serial FEV1: 3.32 / 3.25 / 3.30 L"
+    (only figures, units and punctuation between the label and the amount)."""
+    cues = data_file_as("amount_cues.json", AmountCuesFile)
+    return re.compile(rf"\b{alternation(cues.measured)}\b(?:[ \t:=(),/~%+-]|\d|\.|\b(?:m?l|pred|predicted|of)\b)*$", re.IGNORECASE)
+
+
+def measured(text: str, amount: Amount) -> bool:
+    return _measured_before().search(text, max(0, amount.start - 50), amount.start) is not None
+
+
 def removed_fluid(text: str, amount: Amount) -> bool:
     """An amount of fluid taken out of the patient ("aspirated 12 mL clear fluid"): no dose, no
     waste. Not a drug drawn up from its vial ("Withdrew 2.31 mL; added to D5W 50 mL")."""
@@ -60,7 +72,7 @@ class Annotations:
         self._sentence_starts = [s.start for s in self.sentences]
         self.routes: tuple[RouteMatch, ...] = tuple(route_vocabulary().find(text))
         found = sorted(find_amounts(text), key=lambda a: (a.start, a.end))
-        self.amounts: tuple[Amount, ...] = tuple(a for a in found if not removed_fluid(text, a))
+        self.amounts: tuple[Amount, ...] = tuple(a for a in found if not removed_fluid(text, a) and not measured(text, a))
         self.dates: tuple[DateMention, ...] = find_dates(text)
         self.date_headings = date_headings(text, self.dates)  # lines that date the lines under them
         self.day_markers: tuple[DayMarker, ...] = find_day_markers(text)  # "DOL 18", "HD#3", "POD 2"

@@ -41,6 +41,7 @@ class RouteVocabulary:
             RouteMatch(route, m.start(), m.end(), implied)
             for route, implied, pattern in self._patterns
             for m in pattern.finditer(text)
+            if not _inside_a_code(text, m.start(), m.end())
         ]
         # Stated words first: an implied phrase ("injected ... OS") never hides a stated route
         # inside it ("injected subconjunctivally OS").
@@ -58,6 +59,11 @@ class RouteVocabulary:
         """Canonical routes named by words in a CMS descriptor."""
         words = re.findall(r"[a-z-]+", descriptor.lower())
         return [self.descriptor_words[w] for w in words if w in self.descriptor_words]
+
+
+def _inside_a_code(text: str, start: int, end: int) -> bool:
+    """An abbreviation run into digits is part of a lot or model number ("lot IM400-2502"), no route."""
+    return end - start <= 4 and end < len(text) and text[end].isdigit() and text[start:end].replace(".", "").isalpha()
 
 
 @lru_cache(maxsize=1)
