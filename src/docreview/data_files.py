@@ -141,6 +141,8 @@ class DrugWordsFile(_File):
     salts: list[str]
     stop_terms: list[str]
     labelers: list[str]
+    isotope_symbols: list[str] = []  # "f" in "fluoroestradiol f18"
+    isotope_elements: list[str] = []  # "iodine" in "iodine i-131 iobenguane": never the tracer's name alone
 
 
 class OtherDrugsFile(_File):
@@ -213,6 +215,7 @@ class ExtractCuesFile(_File):
     local_purposes: list[str] = Field(min_length=1)  # "applied for local anesthesia"
     inject_prefixes: list[str] = Field(min_length=1)
     clause_words: list[str] = Field(min_length=1)  # between two drugs: a clause, not a list of drugs
+    flush_words: list[str] = Field(default_factory=list)  # "NS flush 10 mL": the fluid's volume, no dose
     carrier_fluids: list[str] = Field(min_length=1)  # "200 mg in 0.9% NaCl 50 mL": the fluid a dose is mixed in ...
     carried_in: list[str] = Field(min_length=1)  # ... after "in", "diluted in": no drug mention of its own
     sedation_words: list[str] = Field(min_length=1)  # "titrated intravenous sedation": the route of ...

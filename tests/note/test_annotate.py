@@ -249,3 +249,10 @@ def test_a_contrast_strength_in_iodine_per_ml_is_a_concentration():
     found = {text[a.start : a.end]: a.is_concentration for a in find_amounts(text)}
     assert found["141 mg iodine/mL"] and found["350 mgI/mL"]
     assert not found["250 mL"] and not found["80 mL"]
+
+
+def test_a_gauge_written_apart_after_the_lines_site_is_no_amount():
+    from docreview.note.amounts import find_amounts
+
+    text = "Injected IV over 1 min via R AC 22 g at 09:01. IVIG 20 g IV via port."
+    assert [text[a.start : a.end] for a in find_amounts(text)] == ["20 g"]

@@ -244,3 +244,16 @@ def test_a_name_is_not_read_across_a_comma(lexicon):
 def test_the_first_word_of_a_combination_names_no_combination(lexicon):
     # "cilastatin sodium; imipenem": cilastatin alone is one ingredient, not the product.
     assert not [m for m in lexicon.find("imipenem 500 mg / cilastatin 500 mg / relebactam 250 mg") if m.name == "cilastatin" and m.codes]
+
+
+def test_a_radiotracer_is_named_with_its_isotope_apart_or_by_its_compound():
+    from docreview.knowledge.facts import knowledge_base
+    from docreview.note.drugs import lexicon_for
+
+    kb = knowledge_base()
+    lexicon = lexicon_for(kb)
+    for text, code in [("Azedra (iobenguane I 131) 5.2 mCi IV", "C9408"), ("fluoroestradiol F-18 5.8 mCi", "C9060"),
+                       ("iobenguane 5.2 mCi IV", "C9408")]:
+        assert any(code in m.codes for m in lexicon.find(text)), text
+    # the element alone names no tracer: "povidone-iodine prep" is no iobenguane
+    assert not any("C9408" in m.codes for m in lexicon.find("Skin prepped with iodine solution."))

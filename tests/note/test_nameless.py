@@ -469,3 +469,32 @@ def test_a_giving_verb_after_a_fields_label_opens_the_sentence(kb):
             "Nursing addendum: started 10:40 via PIV L hand at 6 mL/h, advanced per protocol; complete 14:40.\n")
     admin = read(note, kb.facts("J1458"), kb).administration
     assert admin.state == "given" and admin.dose_base == 20.0
+
+
+PEDIATRIC_PUSH = """OUTPATIENT INFUSION - Fosdenopterin, day 122 of therapy
+Wt today 5.8 kg. Current dose: 0.9 mg/kg once daily = 5.22 mg.
+Caregiver training (mother performs home doses; today's dose given by RN in clinic).
+Prep: Nulibry 9.5 mg single-dose vial reconstituted with 5 mL SWFI -> 1.9 mg/mL.
+      2.75 mL (5.22 mg) withdrawn into 3 mL syringe.
+Admin: 1105 IV push via PICC by syringe pump; flushed NS 2 mL.
+"""
+
+
+def test_the_dosed_giving_line_wins_over_an_undosed_word_about_the_giving(kb):
+    reading = read(PEDIATRIC_PUSH, kb.facts("J1809"), kb)
+    nameless = [e for e in reading.note.events if e.nameless]
+    assert [reading.text[e.mention.start : e.mention.end] for e in nameless] == ["push"]
+    assert reading.administration.dose_base == pytest.approx(5.22)
+
+
+TRACER_LOG = """PET/CT RADIOTRACER LOG - FES
+Tracer: Cerianna (fluoroestradiol F 18) multiple-dose vial from radiopharmacy, lot FES-1119-02.
+Dose drawn 6.1 mCi at 08:55; residual in syringe after injection 0.3 mCi; administered 5.8 mCi (215 MBq).
+Injected IV over 1-2 min via R AC 22 g at 09:01, NS flush 10 mL - K. Shah CNMT.
+"""
+
+
+def test_a_tracer_injected_after_its_assay_line_takes_the_activity_not_the_gauge_or_the_flush(kb):
+    reading = read(TRACER_LOG, kb.facts("C9060"), kb)
+    assert reading.administration.state == "given"
+    assert reading.administration.dose_base == pytest.approx(5.8)

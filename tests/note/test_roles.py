@@ -661,3 +661,9 @@ def test_a_device_held_for_a_while_is_no_held_dose(kb):
     held = "Today: Kenalog-40 40 mg IM ordered; held, patient febrile."
     assert [r for _, r in roles_of(kb, held, "J3301")] == ["deferred"]
 
+
+
+def test_a_list_item_with_a_time_of_day_is_the_patients_regimen(kb):
+    text = ("MEDICATIONS: , ,1.  Ambien 10 mg at bedtime p.r.n.,2.  Lantus insulin 50 units in the morning.,"
+            "3.  Lasix 80 mg daily.,DIAGNOSES:,1.  Diabetes mellitus type 2.")
+    assert ("insulin", "historical") in [(t.split()[-1], r) for t, r in roles_of(kb, text, "J1815")]

@@ -24,6 +24,10 @@ from docreview.units import billing_units, code_unit_kind, in_tier
 _WORDS = load_json("drug_words.json")
 _SALTS = frozenset(_WORDS["salts"])
 _STOP = frozenset(_WORDS["stop_terms"])
+_ISOTOPE_SYMBOLS = frozenset(_WORDS.get("isotope_symbols", []))
+_ISOTOPE_ELEMENTS = frozenset(_WORDS.get("isotope_elements", []))
+_ISOTOPE_JOINED_RE = re.compile(r"^([a-z]{1,2})(\d{2,3}m?)$")
+_ISOTOPE_NUMBER_RE = re.compile(r"^\d{2,3}m?$")
 _ADJUNCT_RE = re.compile(r"contrast material|per square centimeter|skin substitute|\bsupply\b", re.IGNORECASE)
 _VEHICLE_RE = re.compile(r"^(?:\d+%\s*)?(?:normal saline|hypertonic saline|saline|d5w|d5|d10|dextrose|sterile water|water|ringers?|lactated ringers?)\b")
 
@@ -147,10 +151,43 @@ class CodeFacts:
         out = [*([self.drug] if named_by_drug else []), *self.brands, *self.aliases]
         if not self.product_specific and self.moiety and self.moiety not in _STOP and len(self.moiety) > 3:
             out.append(self.moiety)
+        out += [variant for name in out for variant in tracer_names(name)]
         return list(dict.fromkeys(n for n in out if n))
 
     def section(self, wanted: str) -> Section | None:
         return self.document.section(wanted) if self.document else None
+
+
+def tracer_names(name: str) -> list[str]:
+    """A radiopharmaceutical's other spellings: CMS's "fluoroestradiol f18" is charted "fluoroestradiol
+    F 18" or "F18", and "iodine i-131 iobenguane" as "iobenguane I 131" or "iobenguane" (the compound
+    alone, never the element's name alone). No isotope in the name: none."""
+    words = re.sub(r"[^a-z0-9 ]+", " ", name.lower().replace("-", " ")).split()
+    isotope: list[int] = []  # the positions of the isotope's words
+    for i, word in enumerate(words):
+        joined = _ISOTOPE_JOINED_RE.match(word)
+        if joined and joined.group(1) in _ISOTOPE_SYMBOLS:
+            isotope = [i]
+            parts = [joined.group(1), joined.group(2)]
+            break
+        if word in _ISOTOPE_SYMBOLS and i + 1 < len(words) and _ISOTOPE_NUMBER_RE.match(words[i + 1]):
+            isotope = [i, i + 1]
+            parts = [word, words[i + 1]]
+            break
+    if not isotope:
+        return []
+    rest = [w for i, w in enumerate(words) if i not in isotope and w not in _ISOTOPE_ELEMENTS]
+    if not rest or len(rest) > 2 or not _english_words().isdisjoint(rest):
+        return []  # "tc-99m from non-highly enriched uranium source": a description, not a tracer's name
+    out = [" ".join([*rest, *parts]), " ".join([*rest, "".join(parts)]), " ".join([*parts, *rest])]
+    if len(rest) == 1 and len(rest[0]) >= 8:
+        out.append(rest[0])  # "iobenguane", "fluoroestradiol"; not "choline" (a nutrient too)
+    return out
+
+
+@lru_cache(maxsize=1)
+def _english_words() -> frozenset[str]:
+    return frozenset(load_json("english_words.json")["words"])
 
 
 _COFORMULATION_RE = re.compile(r"\band\s+hyaluronidase(?:-([a-z]{4}))?\b", re.IGNORECASE)
@@ -312,6 +349,8 @@ class KnowledgeBase:
             # name only "epoetin beta": a code of the same drug sold under the same brand names it too.
             names += self._brand_siblings_ingredients(facts.drug, frozenset(normalize_name(b) for b in entry.brands))
         for name in names:
+            if normalize_name(name) in _ISOTOPE_ELEMENTS:
+                continue  # "iodine" is an ingredient of iobenguane I-131, never its name
             if len(normalize_name(name)) >= 4 and normalize_name(name) not in {normalize_name(facts.drug), *map(normalize_name, facts.aliases)}:
                 facts.aliases.append(name)
         if facts.document is not None and facts.product_specific:

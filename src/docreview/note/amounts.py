@@ -91,6 +91,7 @@ class _Patterns(NamedTuple):
     gauge_before: re.Pattern[str]
     line_placed: re.Pattern[str]
     gauge_site_before: re.Pattern[str]
+    gauge_via_site_before: re.Pattern[str]
     percent: re.Pattern[str]
     calculated: re.Pattern[str]
     bound: re.Pattern[str]
@@ -122,6 +123,8 @@ def _patterns() -> _Patterns:
         line_placed=pattern(rf"\s*(?:p?iv|peripheral iv|iv line|iv catheter)\s+(?:\w+\s+){{0,2}}?{alternation(cues.line_placed_words)}\b"),
         # "started R AC 20g": the catheter's site before its gauge.
         gauge_site_before=pattern(rf"\b(?:{alternation(cues.needle_site_words)}\s+)+{alternation(cues.catheter_sites)}[\s,;:(-]*$"),
+        # "IV via R AC 22 g": a line's site after "via", then its gauge written apart.
+        gauge_via_site_before=pattern(rf"\bvia\s+(?:{alternation(cues.needle_site_words)}\s+)*{alternation(cues.catheter_sites)}[\s,;:(-]*$"),
         # "1% lidocaine", "0.25% Marcaine": a weight/volume percent is a concentration (1% = 1 g per
         # 100 mL = 10 mg/mL). Not "50% of the dose", not "98% on room air".
         percent=pattern(rf"(?<![\w.])(?P<num>{NUM})\s*%"
@@ -149,6 +152,7 @@ def _is_gauge(text: str, m: re.Match[str]) -> bool:
     return bool(patterns.gauge_after.match(text, m.end()) or patterns.gauge_before.search(text[max(0, m.start() - 14) : m.start()])
                 or (attached and bool(patterns.line_placed.match(text, m.end())))
                 or (attached and bool(patterns.gauge_site_before.search(text[max(0, m.start() - 24) : m.start()])))
+                or bool(patterns.gauge_via_site_before.search(text[max(0, m.start() - 28) : m.start()]))
                 or (attached and bool(_LISTED_DETAIL_RE.search(text, max(0, m.start() - 2), m.start()))
                     and bool(_DETAIL_END_RE.match(text, m.end()))))
 

@@ -285,7 +285,7 @@ def _statement_dose(event: DoseEvent, facts: CodeFacts, note: NoteFacts, concs: 
         return None, ""
     # "Qutenza topical system 280 cm2 x1: cut to fit; 196 cm2 applied": of two amounts of one kind,
     # the one a giving verb follows is the dose; the other is what the product held.
-    verbed = [a for a in amounts if _given_after(note.text, a)]
+    verbed = [a for a in amounts if _given_after(note.text, a) or _given_before(note.text, a)]
     if verbed and len({a.kind for a in amounts}) == 1 and len(verbed) < len(amounts):
         amounts = verbed
     # "L shin 0.4 mL, R forearm 0.3 mL, L hand 0.1 mL (0.8 mL total)": the statement's own total of
@@ -335,6 +335,17 @@ def _given_after(text: str, amount: Amount) -> bool:
     from docreview.note.roles import role_cues  # local: roles reads the doses this module adds up
 
     m = _WORD_AFTER_RE.match(text, amount.end)
+    return m is not None and m.group(1).lower() in role_cues().administration_verbs
+
+
+_WORD_BEFORE_RE = re.compile(r"\b([A-Za-z]+)[ \t]*:?[ \t]*$")
+
+
+def _given_before(text: str, amount: Amount) -> bool:
+    """'drawn 6.1 mCi; residual 0.3 mCi; administered 5.8 mCi': a giving verb right before the amount."""
+    from docreview.note.roles import role_cues  # local: roles reads the doses this module adds up
+
+    m = _WORD_BEFORE_RE.search(text, max(0, amount.start - 24), amount.start)
     return m is not None and m.group(1).lower() in role_cues().administration_verbs
 
 

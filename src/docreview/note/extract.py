@@ -177,7 +177,7 @@ def _patterns() -> _Patterns:
         carried_before=pattern(rf"\b{alternation(cues.carried_in)}\s+(?:\d+(?:\.\d+)?\s*(?:%|ml|cc|l)\s*(?:of\s+)?)?"
                                r"(?:(?:the|supplied|provided|accompanying)\s+)?$"),
         # "added to NS 50 mL", "reconstituted with 10 mL SWFI": the volume is the fluid's.
-        fluid_before=pattern(rf"\b{alternation(cues.carrier_fluids)}\s*(?:\d+(?:\.\d+)?\s*%\s*)?$"),
+        fluid_before=pattern(rf"\b{alternation(cues.carrier_fluids)}\s*(?:\d+(?:\.\d+)?\s*%\s*)?(?:{alternation(cues.flush_words)}\s*:?\s*)?$"),
         fluid_after=pattern(rf"\s*(?:of\s+)?{alternation(cues.carrier_fluids)}\b"),
         # "intravenous sedation", "IV conscious sedation", "intravenous moderate sedation".
         sedation_after=pattern(rf"\s+(?:[a-z]+\s+){{0,2}}?{alternation(cues.sedation_words)}\b"),

@@ -194,11 +194,20 @@ def nameless_givings(notes: Annotations, events: Sequence[DoseEvent], has_mentio
                 if not any(e.mention.same_drug(f.mention) for f in found) and not any(e.mention.same_drug(g) for g in given):
                     found.append(_giving(notes, sent, noun, [e], sections, has_mention))
             continue
-        if any(not e.mention.same_drug(record) for e in before) or any(record.same_drug(f.mention) for f in found):
-            continue  # ambiguous, or this record's giving was already read
+        if any(not e.mention.same_drug(record) for e in before):
+            continue  # ambiguous
+        read = next((i for i, f in enumerate(found) if record.same_drug(f.mention)), None)
+        if read is not None and found[read].amounts:
+            continue  # this record's giving was already read
         if _open_giving_between(events, before[-1], sent):
             continue  # "Ketorolac 30 mg ordered. / 1400 injection given IM": the line is that order's giving
-        found.append(_giving(notes, sent, noun, before, sections, has_mention))
+        giving = _giving(notes, sent, noun, before, sections, has_mention)
+        if read is None:
+            found.append(giving)
+        elif giving.amounts:
+            # "today's dose given by RN in clinic" ... "2.75 mL (5.22 mg) withdrawn" / "Admin: 1105 IV
+            # push via PICC": the record's dosed giving line, not the undosed word about it.
+            found[read] = giving
     return found
 
 
@@ -624,8 +633,11 @@ def _giving(notes: Annotations, sent: Sentence, noun: tuple[int, int], before: l
         # ..." / "Infusion IV via port 0815-1220").
         # A discard or premedication line may stand between ("Drew 6.08 mL = 1.52 mg" / "Discarded:
         # 1.12 mL" / "Premeds: ..." / "Administered IV over 1 h").
+        # "Dose drawn 6.1 mCi; residual 0.3 mCi; administered 5.8 mCi": the last such statement that
+        # holds an amount ("administered" after "drawn") tells the dose.
         drawn = [x for x in notes.sentences if x.end <= sent.start and x.start >= before[-1].mention.end
-                 and not has_mention(x.start, x.end) and _draws(notes, x)]
+                 and not has_mention(x.start, x.end) and _draws(notes, x)
+                 and any(is_dose(a) for a in notes.amounts_in(x.start, x.end))]
         if drawn:
             own = [a for a in notes.amounts_in(drawn[-1].start, drawn[-1].end) if is_dose(a)]
     if not own:
