@@ -147,3 +147,13 @@ def test_a_product_name_closing_the_descriptor_is_a_brand_and_an_acronym_is_not(
 def test_over_an_amount_is_a_tier_billed_one_unit_per_giving():
     f = parse_descriptor("X0007", "Injection, example globulin, intramuscular, over 10 cc")
     assert f.tier == (10.0, None)
+
+
+def test_a_gene_therapy_per_treatment_is_one_unit_per_course():
+    from docreview.knowledge.facts import CodeFacts
+
+    f = parse_descriptor("X0008", "Injection, examplogene autotemcel, per treatment")
+    assert f.unit == "treatment"
+    facts = CodeFacts(code="X0008", descriptor="Injection, examplogene autotemcel, per treatment", drug="examplogene autotemcel",
+                      unit_amount=1.0, unit="treatment", up_to=False, descriptor_routes=())
+    assert facts.per_dose and facts.documented_units(None, 1) == 1

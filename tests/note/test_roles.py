@@ -667,3 +667,12 @@ def test_a_list_item_with_a_time_of_day_is_the_patients_regimen(kb):
     text = ("MEDICATIONS: , ,1.  Ambien 10 mg at bedtime p.r.n.,2.  Lantus insulin 50 units in the morning.,"
             "3.  Lasix 80 mg daily.,DIAGNOSES:,1.  Diabetes mellitus type 2.")
     assert ("insulin", "historical") in [(t.split()[-1], r) for t, r in roles_of(kb, text, "J1815")]
+
+
+def test_a_charge_line_is_what_was_billed_not_a_giving(kb):
+    text = ("Lupron Depot 22.5 mg IM given L gluteal 10:10.\n"
+            "Charge capture: J9217 (leuprolide acetate 7.5 mg) x3, JZ.\n"
+            "Charge nurse: leuprolide given by RN Ames.")
+    roles = roles_of(kb, text, "J9217")
+    assert roles[1][1] == "other" and roles[0][1] == "administered"
+    assert roles[2][1] != "other"  # a charge nurse is a person, not a charge

@@ -107,7 +107,8 @@ class CodeFacts:
 
     @property
     def per_dose(self) -> bool:
-        return self.unit == "therapeutic dose"
+        # A gene therapy billed "per treatment" (several bags, one infusion course) is one dose too.
+        return self.unit in ("therapeutic dose", "treatment")
 
     def documented_units(self, dose_base: float | None, givings: int) -> int | None:
         """Units the documentation supports: one per giving for a per-dose code, and for a tier

@@ -89,6 +89,8 @@ class RoleCues(Record):
     prescription_before: list[list[str]]
     prep_agents: frozenset[str]
     prescription_headers: frozenset[str]
+    billing_headers: frozenset[str] = frozenset()  # "Charge capture: J9219 x1": the claim's line, no giving
+    billing_header_people: frozenset[str] = frozenset()  # "Charge nurse:" is a person, not a charge
     allergy_purpose_after: frozenset[str] = frozenset()  # "hypersensitivity prophylaxis": a purpose, no allergy
     preparation_headers: frozenset[str] = frozenset()  # "Pharmacy label:", "Prep:": the product prepared, not its giving
     patient_asks: list[list[str]]
@@ -650,6 +652,8 @@ def assign_roles(text: str, events: list[DoseEvent], notes: Annotations | None =
         elif context == "administered" and (event.mention.name.lower() in cues.prep_agents
                                             or text[event.mention.start : event.mention.end].lower() in cues.prep_agents):
             role = "other"  # "Prep: povidone-iodine 5% to lashes": skin antisepsis, not a drug given (a rinse prescribed stays an order)
+        elif not cues.billing_headers.isdisjoint(header_words) and cues.billing_header_people.isdisjoint(header_words):
+            role = "other"  # "Charge capture: J9219 (leuprolide implant 65 mg) x1": what was billed, not what was given
         elif context == "administered" and bool(header_words) and header_words[0] in cues.prescription_headers and "ADMINISTERED" not in event.categories:
             role = "ordered"  # "Refill sent: EpiPen 2-Pak #1", "Rx: ..." ("Rx: May add X if needed" stays a request)
         elif (category == "ALLERGY" or _allergy_cue(w, cues)) and _has_any(_clause_before(w, 8), cues.family_members):
