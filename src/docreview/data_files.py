@@ -141,6 +141,7 @@ class DrugWordsFile(_File):
     salts: list[str]
     stop_terms: list[str]
     labelers: list[str]
+    salt_spellings: dict[str, str] = {}  # "hcl" -> "hydrochloride": one salt, two spellings
     isotope_symbols: list[str] = []  # "f" in "fluoroestradiol f18"
     isotope_elements: list[str] = []  # "iodine" in "iodine i-131 iobenguane": never the tracer's name alone
 

@@ -257,3 +257,12 @@ def test_a_radiotracer_is_named_with_its_isotope_apart_or_by_its_compound():
         assert any(code in m.codes for m in lexicon.find(text)), text
     # the element alone names no tracer: "povidone-iodine prep" is no iobenguane
     assert not any("C9408" in m.codes for m in lexicon.find("Skin prepped with iodine solution."))
+
+
+def test_a_salts_abbreviation_and_its_full_word_name_one_product():
+    kb = knowledge_base()
+    lexicon = lexicon_for(kb)
+    # CMS writes Q0173 "trimethobenzamide hydrochloride" and J3250 "trimethobenzamide hcl"
+    for text in ("trimethobenzamide HCl 300 mg capsule PO", "trimethobenzamide hydrochloride 300 mg PO"):
+        codes = set().union(*(m.codes for m in lexicon.find(text)))
+        assert {"Q0173", "J3250"} <= codes, text

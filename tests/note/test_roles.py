@@ -676,3 +676,10 @@ def test_a_charge_line_is_what_was_billed_not_a_giving(kb):
     roles = roles_of(kb, text, "J9217")
     assert roles[1][1] == "other" and roles[0][1] == "administered"
     assert roles[2][1] != "other"  # a charge nurse is a person, not a charge
+
+
+def test_a_consulting_services_dose_is_its_recommendation(kb):
+    text = ("Pt 61 y/o M, hemophilia A, Wt 81 kg. Hematology: Esperoct 50 IU/kg pre-procedure.\n"
+            "07:32 Esperoct 4,078 IU IV push over 4 min via L forearm PIV. Vials empty.")
+    roles = roles_of(kb, text, "J7204")
+    assert [r for _, r in roles] == ["requested", "administered"]

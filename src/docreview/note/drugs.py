@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from functools import cached_property, lru_cache
 
-from docreview.data_files import DrugAbbreviationsFile, data_file_as
+from docreview.data_files import DrugAbbreviationsFile, DrugWordsFile, data_file_as
 from docreview.derived_cache import derived
 from docreview.knowledge.facts import CodeFacts, KnowledgeBase, moiety, normalize_name
 from docreview.note.drug_shape import find_unknown_drugs
@@ -323,6 +323,17 @@ def _index(kb: KnowledgeBase) -> dict[str, list[_Entry]]:
         if codes and split and (*split, *words[1:]) not in names:
             names[(*split, *words[1:])] = set(codes)
     _add_head_words(names, generics)
+    # "trimethobenzamide HCl" (J3250's name) and "trimethobenzamide hydrochloride" (Q0173's) name
+    # one drug: a salt's abbreviation and its full word carry each other's codes.
+    spellings = data_file_as("drug_words.json", DrugWordsFile).salt_spellings
+    same_salt: dict[tuple[str, ...], set[str]] = {}
+    for words, codes in names.items():
+        if codes:
+            same_salt.setdefault(tuple(spellings.get(w, w) for w in words), set()).update(codes)
+    for words, codes in list(names.items()):
+        key = tuple(spellings.get(w, w) for w in words)
+        if codes and len(same_salt[key]) > len(codes):
+            names[words] = set(same_salt[key])
     # Chart abbreviations ("KCl", "TXA", "vanco") carry the codes of the name they stand for.
     for short, full in data_file_as("drug_abbreviations.json", DrugAbbreviationsFile).abbreviations.items():
         codes = names.get(tuple(normalize_name(full).split()))

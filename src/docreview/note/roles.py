@@ -89,6 +89,7 @@ class RoleCues(Record):
     prescription_before: list[list[str]]
     prep_agents: frozenset[str]
     prescription_headers: frozenset[str]
+    consult_headers: frozenset[str] = frozenset()  # "Hematology: Esperoct 50 IU/kg pre-procedure": a recommendation
     billing_headers: frozenset[str] = frozenset()  # "Charge capture: J9219 x1": the claim's line, no giving
     billing_header_people: frozenset[str] = frozenset()  # "Charge nurse:" is a person, not a charge
     allergy_purpose_after: frozenset[str] = frozenset()  # "hypersensitivity prophylaxis": a purpose, no allergy
@@ -545,6 +546,15 @@ def _route_in(text: str, clause: list[Token]) -> bool:
     return bool(clause) and bool(route_vocabulary().find(text[clause[0].start : clause[-1].end]))
 
 
+_LABEL_RE = re.compile(r"[ \t]*([A-Za-z][A-Za-z ]{0,30}?)[ \t]*:")
+
+
+def _sentence_label(text: str, event: DoseEvent) -> str:
+    """The label a sentence opens with, inside a line ("Wt 81 kg. Hematology: Esperoct ..."): "hematology"."""
+    m = _LABEL_RE.match(text, event.sentence.start, event.mention.start)
+    return m.group(1).lower() if m else ""
+
+
 def _is_record(toks_of: _Tokens, event: DoseEvent, cues: RoleCues) -> bool:
     """A time or an administration verb in the mention's sentence: a record of giving."""
     from docreview.note.amounts import find_times
@@ -654,6 +664,9 @@ def assign_roles(text: str, events: list[DoseEvent], notes: Annotations | None =
             role = "other"  # "Prep: povidone-iodine 5% to lashes": skin antisepsis, not a drug given (a rinse prescribed stays an order)
         elif not cues.billing_headers.isdisjoint(header_words) and cues.billing_header_people.isdisjoint(header_words):
             role = "other"  # "Charge capture: J9219 (leuprolide implant 65 mg) x1": what was billed, not what was given
+        elif (context == "administered" and (header in cues.consult_headers or _sentence_label(text, event) in cues.consult_headers)
+              and "ADMINISTERED" not in event.categories and not _is_record(toks_of, event, cues)):
+            role = "requested"  # "Hematology: Rebinyn 80 IU/kg (5,600 IU) IV pre-procedure": the consultant's advice
         elif context == "administered" and bool(header_words) and header_words[0] in cues.prescription_headers and "ADMINISTERED" not in event.categories:
             role = "ordered"  # "Refill sent: EpiPen 2-Pak #1", "Rx: ..." ("Rx: May add X if needed" stays a request)
         elif (category == "ALLERGY" or _allergy_cue(w, cues)) and _has_any(_clause_before(w, 8), cues.family_members):
