@@ -899,3 +899,11 @@ def test_a_lot_number_holds_no_clock_time(kb):
             "6.3 mL (126 mg) added to 100 mL NS.\n"
             "Polatuzumab infused 12:20-12:52 via PIV; observed 30 min.\n")
     assert read(note, kb.facts("J9309"), kb).administration.dose_base == 126.0
+
+
+def test_a_timed_row_with_a_colon_under_the_vial_line_is_the_dose_given(kb):
+    text = ("Order: pegademase bovine (Adagen) 20 U/kg IM weekly.\n"
+            "Vial: Adagen 250 U/mL, 1.5 mL single-dose vial (375 U), lot AD0917, refrigerated, not shaken.\n"
+            "Given 1015: 0.61 mL (152 U) IM L anterolateral thigh, 25 G 5/8 in. K. Moss RN.\n")
+    reading = read(text, kb.facts("J2504"), kb)
+    assert reading.administration.dose_base == pytest.approx(152.5)  # 0.61 mL of 250 U/mL, not the 375 U vial
