@@ -82,3 +82,14 @@ def test_phrasings_of_bladder_muscle_and_wound_bed_routes():
     assert routes("Cystografin instilled by gravity through the 18 Fr Foley - 250 mL") == ["intravesical"]
     assert routes("Cymetra injected into the left thyroarytenoid muscle, 0.8 cc") == ["intramuscular"]
     assert routes("amniotic allograft applied dry to the wound bed and trimmed") == ["topical"]
+
+
+def test_a_device_inserted_intrauterine_and_a_dose_into_a_vein_through_the_port():
+    from docreview.note.vocab import route_vocabulary
+
+    def routes(text):
+        return [r.route for r in route_vocabulary().find(text)]
+
+    assert routes("Kyleena 19.5 mg IUS inserted intrauterine at 0912") == ["intrauterine"]
+    assert routes("single live intrauterine pregnancy") == []
+    assert set(routes("200 mg in 100 mL, into a vein through your port.")) == {"intravenous"}

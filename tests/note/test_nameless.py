@@ -498,3 +498,19 @@ def test_a_tracer_injected_after_its_assay_line_takes_the_activity_not_the_gauge
     reading = read(TRACER_LOG, kb.facts("C9060"), kb)
     assert reading.administration.state == "given"
     assert reading.administration.dose_base == pytest.approx(5.8)
+
+
+BARE_PRODUCT = """HTC (hospital outpatient) - pre-procedure factor dose before dental extractions
+Moderate hemophilia A. Wt 55 kg.
+Product: Adynovate.
+Vials by label potency: 1,968 IU (2000 IU vial) + 781 IU (750 IU vial) = 2,749 IU.
+Both vials reconstituted with supplied diluent and pooled; all product drawn up.
+Time | BP | HR
+1215 | (2,749 IU IV push over 5 min, 23G butterfly L antecubital)
+"""
+
+
+def test_a_giving_that_names_no_drug_is_the_bare_products_when_nothing_else_awaits_one(kb):
+    reading = read(BARE_PRODUCT, kb.facts("J7207"), kb)
+    assert reading.administration.state == "given"
+    assert reading.administration.dose_base == pytest.approx(2749)

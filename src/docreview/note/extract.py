@@ -242,7 +242,7 @@ class DoseEvent:
     repeat: bool = False
     entries: list[Amount] = field(default_factory=list)  # MAR entries ("0300 1 mg IV") under an order
     role: str | None = None  # note/roles.py, once every mention of the note is read
-    described_as: str | None = None  # an administered vial or title line: what it describes, should a nameless giving turn up
+    described_as: str | None = None  # an administered vial or title line: what it describes, should a nameless giving turn up ("named": a bare name)
     sites: int = 1  # the dose given this many times: "on each side" (2), "the same procedure was carried out at ..." (+1)
     nameless: bool = False  # a giving that names no drug ("1005 infusion started"): note/nameless.py
     dates: tuple[DateMention, ...] = ()  # the days its giving is told on (note/dates.py); none: the note's day

@@ -159,9 +159,13 @@ def nameless_givings(notes: Annotations, events: Sequence[DoseEvent], has_mentio
     sections = list(notes.sections)
     # A vial or title line read as the giving for want of another (`described_as`) awaits one too.
     given = [e.mention for e in events if e.role == "administered" and not e.described_as]
-    pending = [e for e in events if (e.role in PENDING or e.described_as in PENDING)
-               and (not _listed_away(e.section) or _order_field(e.section))
-               and not any(e.mention.same_drug(m) for m in given) and not vehicle_of_another(e, events)]
+    def awaits(e: DoseEvent, roles: frozenset[str]) -> bool:
+        return ((e.role in roles or e.described_as in roles) and (not _listed_away(e.section) or _order_field(e.section))
+                and not any(e.mention.same_drug(m) for m in given) and not vehicle_of_another(e, events))
+
+    # A name only mentioned ("Product: Adynovate.") is the record's drug only where nothing is
+    # ordered, stocked, prepared or restated.
+    pending = [e for e in events if awaits(e, PENDING)] or [e for e in events if awaits(e, frozenset({"named"}))]
     if not pending:
         return []
     found: list[NamelessGiving] = []

@@ -772,6 +772,10 @@ def assign_roles(text: str, events: list[DoseEvent], notes: Annotations | None =
                 continue
             given = any(j != i and roles[j] == "administered" and _same_drug(event, events[j]) for j in range(len(events)))
             roles[i] = "restatement" if given else "other"
+            if not given:
+                # "Product: Adynovate." ... "1215 | (2,749 IU IV push ...)": the name the record may
+                # be about, should a giving that names no drug turn up (note/nameless.py).
+                described[i] = "named"
     for i in range(len(events)):
         # "The patient was given etomidate 20 mg." ... "given 20 mg of etomidate and 100 mg of
         # succinylcholine": the same dose told again (no other time, no repeat word, no next site)
@@ -811,7 +815,7 @@ def assign_roles(text: str, events: list[DoseEvent], notes: Annotations | None =
         # (or not) with it, however often the note names it.
         if _mixed_into(toks_of, events[i - 1], events[i], cues):
             roles[i] = roles[i - 1]
-    return [(role, described[i] if role == "administered" else None) for i, role in enumerate(roles)]
+    return [(role, described[i] if role in ("administered", "other") else None) for i, role in enumerate(roles)]
 
 
 def _mixed_into(toks_of: _Tokens, first: DoseEvent, second: DoseEvent, cues: RoleCues) -> bool:
