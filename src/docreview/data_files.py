@@ -228,6 +228,9 @@ class ExtractCuesFile(_File):
     gloss_gap_words: list[str] = Field(default_factory=list)  # "GELSYN-3 (sodium hyaluronate)": a salt or release form between name and gloss
     mixture_nouns: list[str] = Field(default_factory=list)  # "combined suspension instilled": each drug mixed into it
     procedure_done: list[str] = Field(min_length=1)  # "tolerated both procedures well": a planned injection was done
+    local_words: list[str] = Field(default_factory=list)  # "local Xylocaine": the local anesthesia's drug
+    anesthesia_nouns: list[str] = Field(default_factory=list)  # "under 2% lidocaine anesthesia"
+    general_anesthesia_words: list[str] = Field(default_factory=list)  # "ANESTHESIA: General ... and injectable 1% lidocaine"
     anesthesia_headers: list[str] = Field(min_length=1)  # "ANESTHESIA: Dorsal penile nerve block": the local anesthetic's route
     general_anesthesia_routes: list[str] = Field(default_factory=list)  # "General via endotracheal tube": no local anesthetic's route
     tissue_inject_prefixes: list[str] = Field(min_length=1)  # a local anesthetic "injected" with no route: infiltrated

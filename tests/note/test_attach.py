@@ -603,3 +603,19 @@ def test_a_sclerosant_injected_into_a_varix_has_its_route():
     from docreview.note.vocab import route_vocabulary
 
     assert [m.route for m in route_vocabulary().find("Sodium tetradecyl 1% injected intravariceally, 2 mL per column.")] == ["intravariceal"]
+
+
+@pytest.mark.parametrize("text", [
+    "PROCEDURE: After sedation and local Xylocaine anesthesia, the patient was prepped and draped.",
+    "Under 2% lidocaine anesthesia, the right femoral artery was entered.",
+    "ANESTHESIA: I.V. sedation and local (1% Lidocaine).",
+    "ANESTHESIA: Xylocaine 1% plain totaling 2 mL.",
+])
+def test_a_local_anesthetic_named_as_the_local_anesthesia_is_infiltrated(kb, text):
+    found = routes(kb, text, "J2001")
+    assert ["local infiltration"] in found.values(), found
+
+
+def test_a_local_anesthetic_given_intravenously_keeps_its_route(kb):
+    found = routes(kb, "ANESTHESIA: General. Lidocaine 100 mg IV at induction.", "J2001")
+    assert list(found.values()) == [["intravenous"]]

@@ -112,6 +112,9 @@ class _Patterns(NamedTuple):
     sedation: re.Pattern[str]
     medication_headers: frozenset[str]
     anesthesia_headers: frozenset[str]
+    local_before: re.Pattern[str]
+    general_anesthesia: re.Pattern[str]
+    anesthesia_after: re.Pattern[str]
     general_anesthesia_routes: frozenset[str]
     procedure_done: re.Pattern[str]
     fluid_after: re.Pattern[str]
@@ -185,6 +188,10 @@ def _patterns() -> _Patterns:
         sedation=pattern(rf"\b{alternation(cues.sedation_words)}\b"),
         procedure_done=pattern(rf"\b{alternation(cues.procedure_done)}\b"),
         anesthesia_headers=frozenset(" ".join(h.lower().split()) for h in cues.anesthesia_headers),
+        # "local Xylocaine", "local (1% Lidocaine)", "under 2% lidocaine anesthesia"
+        local_before=pattern(rf"\b{alternation(cues.local_words)}\b[\s(]*(?:\d+(?:\.\d+)?\s*%\s*)?$"),
+        general_anesthesia=pattern(rf"\b{alternation(cues.general_anesthesia_words)}\b"),
+        anesthesia_after=pattern(rf"[\s)]*(?:\d+(?:\.\d+)?\s*%\s*)?(?:local\s+)?{alternation(cues.anesthesia_nouns)}\b"),
         general_anesthesia_routes=frozenset(cues.general_anesthesia_routes),
         medication_headers=frozenset(cues.medication_headers),
     )
@@ -558,6 +565,7 @@ def read_note(text: str, facts: CodeFacts, kb: KnowledgeBase) -> NoteFacts:
     _sedation_route(notes, events, kb)
     _anesthesia_routes(notes, secs, events, kb)
     _infiltrated_anesthetics(notes, events, kb)
+    _named_local_anesthesia(notes, events, kb)
     _routes_from_other_mentions(events)  # a restatement infiltrated ("The area was injected with 6 mL of Marcaine") names the giving's route
     if "oral" not in facts.allowed_routes:
         _drop_oral_pairs(text, events)
@@ -779,6 +787,26 @@ def _infiltrated_anesthetics(notes: Annotations, events: list[DoseEvent], kb: Kn
                         and _WITH_GAP_RE.match(re.sub(r"\b\d+(?:\.\d+)?\s*(?:mg|mcg|cc|ml|units?)\b|\bof\b", " ",
                                                        notes.text[event.mention.end : other.mention.start], flags=re.IGNORECASE)):
                     other.routes = list(event.routes)
+
+
+def _named_local_anesthesia(notes: Annotations, events: list[DoseEvent], kb: KnowledgeBase) -> None:
+    """'After sedation and local Xylocaine anesthesia', 'Under 2% lidocaine anesthesia, the artery
+    was entered', 'ANESTHESIA: Xylocaine 1% ... totaling 2 mL': a local anesthetic named as the
+    local anesthesia, with no route of its own, is infiltrated locally."""
+    patterns = _patterns()
+    for event in events:
+        if event.routes or event.role not in ("administered", "restatement") or not _local_anesthetic(kb, event):
+            continue
+        start, end = event.mention.start, event.mention.end
+        header = " ".join(event.section.header.lower().split()) if event.section else ""
+        named = (patterns.local_before.search(notes.text, max(event.sentence.start, start - 30), start)
+                 or patterns.anesthesia_after.match(notes.text, end, event.sentence.end)
+                 or (header in patterns.anesthesia_headers
+                     # ("ANESTHESIA: General endotracheal and injectable 1% lidocaine": perhaps IV at induction)
+                     and not patterns.general_anesthesia.search(notes.text, event.sentence.start, event.sentence.end)
+                     and not any(not r.implied for r in notes.routes_in(event.sentence.start, event.sentence.end))))
+        if named:
+            event.routes = [RouteMatch("local infiltration", start, end, implied=True)]
 
 
 def _drop_oral_pairs(text: str, events: list[DoseEvent]) -> None:
