@@ -514,3 +514,15 @@ def test_a_giving_that_names_no_drug_is_the_bare_products_when_nothing_else_awai
     reading = read(BARE_PRODUCT, kb.facts("J7207"), kb)
     assert reading.administration.state == "given"
     assert reading.administration.dose_base == pytest.approx(2749)
+
+
+PREP_LABEL = """OPAT - gatifloxacin dose #3
+Product: gatifloxacin 10 mg/mL, 40 mL single-use vial (400 mg).
+Prep: 20 mL (200 mg) withdrawn and diluted in 100 mL D5W; remaining 20 mL (200 mg) discarded.
+0840-0940 infused IV via R hand PIV. Tolerated.
+"""
+
+
+def test_a_draw_line_behind_a_field_label_gives_the_dose_not_the_vial(kb):
+    reading = read(PREP_LABEL, kb.facts("J1590"), kb)
+    assert reading.administration.dose_base == pytest.approx(200)

@@ -907,3 +907,16 @@ def test_a_timed_row_with_a_colon_under_the_vial_line_is_the_dose_given(kb):
             "Given 1015: 0.61 mL (152 U) IM L anterolateral thigh, 25 G 5/8 in. K. Moss RN.\n")
     reading = read(text, kb.facts("J2504"), kb)
     assert reading.administration.dose_base == pytest.approx(152.5)  # 0.61 mL of 250 U/mL, not the 375 U vial
+
+
+def test_a_pharmacy_vial_line_gives_way_to_the_charted_infusion_of_the_order(kb):
+    text = ("Dx: mycosis fungoides. Cycle 2 Day 8 romidepsin.\n"
+            "Order: romidepsin 14 mg/m2 x 1.92 m2 = 26.88 mg, rounded 26.9 mg IV in 500 mL NS over 4 h.\n"
+            "Premed: ondansetron 8 mg IV at 0905.\n"
+            "Pharmacy: Romidepsin Injection (non-lyophilized) 27.5 mg/5.5 mL (5 mg/mL) single-dose vial, lot RM2231. "
+            "5.38 mL (26.9 mg) withdrawn into 500 mL NS. 0.12 mL (0.6 mg) left in vial discarded.\n"
+            "0920 romidepsin infusion started via R chest port at 125 mL/h.\n"
+            "1320 infusion complete; port flushed 10 mL NS.\n")
+    reading = read(text, kb.facts("C9065"), kb)
+    assert len(reading.administration.counted) == 1  # one infusion, not the vial line as well
+    assert reading.administration.dose_base == pytest.approx(26.88, abs=0.05)
