@@ -310,6 +310,12 @@ class EnglishWordsFile(_File):
     words: list[str] = Field(min_length=1)
 
 
+@cache
+def english_words() -> frozenset[str]:
+    """Common English words (data/english_words.json): never a drug name on their own."""
+    return frozenset(data_file_as("english_words.json", EnglishWordsFile).words)
+
+
 class DrugShapeFile(_File):
     """data/drug_shape.json: the cues that give away an unlisted drug name (note/drug_shape.py)."""
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from pathlib import Path
 
+from docreview.data_files import english_words
 from docreview.derived_cache import derived, inputs_fingerprint
 from docreview.knowledge.corpus import CodeDocument, Indication, Section, load_corpus
 from docreview.knowledge.hcpcs import DescriptorFacts, load_descriptors, parse_descriptor
@@ -178,17 +179,13 @@ def tracer_names(name: str) -> list[str]:
     if not isotope:
         return []
     rest = [w for i, w in enumerate(words) if i not in isotope and w not in _ISOTOPE_ELEMENTS]
-    if not rest or len(rest) > 2 or not _english_words().isdisjoint(rest):
+    if not rest or len(rest) > 2 or not english_words().isdisjoint(rest):
         return []  # "tc-99m from non-highly enriched uranium source": a description, not a tracer's name
     out = [" ".join([*rest, *parts]), " ".join([*rest, "".join(parts)]), " ".join([*parts, *rest])]
     if len(rest) == 1 and len(rest[0]) >= 8:
         out.append(rest[0])  # "iobenguane", "fluoroestradiol"; not "choline" (a nutrient too)
     return out
 
-
-@lru_cache(maxsize=1)
-def _english_words() -> frozenset[str]:
-    return frozenset(load_json("english_words.json")["words"])
 
 
 _COFORMULATION_RE = re.compile(r"\band\s+hyaluronidase(?:-([a-z]{4}))?\b", re.IGNORECASE)

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from pathlib import Path
 
+from docreview.data_files import english_words
 from docreview.resources import load_json
 
 _RECORD_RE = re.compile(r"^([A-Z0-9 ]{5})(\d{5})([3478])")
@@ -146,8 +147,6 @@ def _invented_word(segment: str, generics: frozenset[str]) -> bool:
     word = found.group(1)
     if _NOT_BRAND_RE.search(word):
         return False
-    from docreview.note.vocab import english_words  # local: avoids an import cycle
-
     english = english_words()
     return word not in english and word.removesuffix("s") not in english and word not in _STOP_TERMS and _norm(word) not in generics
 

@@ -248,8 +248,8 @@ _MAX_TWINS = 3  # more codes on one descriptor are distinct products of a class,
 
 def _plain_word(words: tuple[str, ...]) -> bool:
     """One common English word that no public source lists as a drug ("services", "classified")."""
+    from docreview.data_files import english_words
     from docreview.knowledge.packaged import generic_names
-    from docreview.note.vocab import english_words
 
     return len(words) == 1 and words[0] in english_words() and words[0] not in generic_names()
 
@@ -264,9 +264,9 @@ def _add_head_words(names: dict[tuple[str, ...], set[str]], generics: set[tuple[
     drug's name only. Not a word that starts several drugs' names ("factor", "insulin"), plain
     English, or a word of diseases and tests ("prothrombin time", "estrogen receptor"); not a
     brand's first word (Risperdal tablets are no Risperdal Consta)."""
+    from docreview.data_files import english_words
     from docreview.knowledge.packaged import condition_stems
     from docreview.note.reasons import word_stems
-    from docreview.note.vocab import english_words
 
     # "antiemetic drug", "factor viii": a name holding a class word names a class.
     class_words = _JOINS | set(load_json("drug_words.json")["stop_terms"])

@@ -31,7 +31,7 @@ from docreview.note.annotate import Annotations
 from docreview.note.context import NOT_HERE_NOW, Modifier, categories_for
 from docreview.note.drugs import DrugMention, one_preparation
 from docreview.note.phrases import phrases
-from docreview.note.text import SectionSpan, Sentence, Token, line_bounds, section_at
+from docreview.note.text import FIELD_LABEL_RE, SectionSpan, Sentence, Token, line_bounds, section_at
 from docreview.note.vocab import RouteMatch, route_vocabulary
 
 if TYPE_CHECKING:
@@ -55,14 +55,11 @@ def _opens_with(field: str, optional: bool = False) -> re.Pattern[str]:
     return re.compile(rf"[ \t]*(?:[-*\u2022][ \t]*)?(?:{words}){'?' if optional else ''}\s*", re.IGNORECASE)
 
 
-_FIELD_LABEL_RE = re.compile(r"[ \t]*(?:[-*\u2022][ \t]*)?[A-Za-z][A-Za-z /]{0,24}:(?=[ \t]*\S)")
-
-
 def _draws(notes: Annotations, sent: Sentence) -> bool:
     """A sentence that draws up the dose: it opens with a draw word ("Withdrawn 47 mL = 94 mg"), or
     with the amount drawn and then the word ("10.8 mL (21.6 mg) withdrawn, diluted in NS"), past a
     field's label ("Prep: 20 mL (200 mg) withdrawn and diluted in 100 mL D5W")."""
-    label = _FIELD_LABEL_RE.match(notes.text, sent.start, sent.end)
+    label = FIELD_LABEL_RE.match(notes.text, sent.start, sent.end)
     start = label.end() if label else sent.start
     if _opens_with("draw_words").match(notes.text, sent.start) or _opens_with("draw_words").match(notes.text, start):
         return True  # ("Drawn: 37.2 mL = 1,860 mg": the label is the draw word)

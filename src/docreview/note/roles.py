@@ -45,7 +45,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from docreview.note.text import SectionSpan, Token, enclosing_parenthesis, line_bounds, tokens
+from docreview.note.text import FIELD_LABEL_RE, SectionSpan, Token, enclosing_parenthesis, line_bounds, tokens
 from docreview.records import Record
 
 if TYPE_CHECKING:
@@ -546,13 +546,10 @@ def _route_in(text: str, clause: list[Token]) -> bool:
     return bool(clause) and bool(route_vocabulary().find(text[clause[0].start : clause[-1].end]))
 
 
-_LABEL_RE = re.compile(r"[ \t]*([A-Za-z][A-Za-z ]{0,30}?)[ \t]*:")
-
-
 def _sentence_label(text: str, event: DoseEvent) -> str:
     """The label a sentence opens with, inside a line ("Wt 81 kg. Hematology: Esperoct ..."): "hematology"."""
-    m = _LABEL_RE.match(text, event.sentence.start, event.mention.start)
-    return m.group(1).lower() if m else ""
+    m = FIELD_LABEL_RE.match(text, event.sentence.start, event.sentence.end)
+    return m.group(1).lower() if m and m.end() <= event.mention.start else ""
 
 
 def _is_record(toks_of: _Tokens, event: DoseEvent, cues: RoleCues) -> bool:

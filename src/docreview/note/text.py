@@ -49,6 +49,11 @@ def _sentence_end_re(lower_case: bool = False) -> re.Pattern[str]:
     )
 
 
+# The label a line or sentence opens with, past a bullet ("Prep: 20 mL ...", "- Hematology: ..."):
+# group 1 is the label's words.
+FIELD_LABEL_RE = re.compile(r"[ \t]*(?:[-*\u2022][ \t]*)?([A-Za-z][A-Za-z /]{0,30}?)[ \t]*:(?=[ \t]*\S)")
+
+
 # A flowsheet run together on one line: a clock time after a run of spaces opens the next
 # record ("Allergies: PCN  0905 PIV placed  0910 levetiracetam 1,000 mg IVPB started").
 _RECORD_START = r"(?<=\S)(?= {2,}(?:[01]\d|2[0-3]):?[0-5]\d\s+[A-Za-z])"

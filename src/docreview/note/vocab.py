@@ -69,9 +69,3 @@ def _inside_a_code(text: str, start: int, end: int) -> bool:
 @lru_cache(maxsize=1)
 def route_vocabulary() -> RouteVocabulary:
     return RouteVocabulary()
-
-
-@lru_cache(maxsize=1)
-def english_words() -> frozenset[str]:
-    """Common English words (data/english_words.json): never a drug name on their own."""
-    return frozenset(load_json("english_words.json")["words"])
