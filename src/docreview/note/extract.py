@@ -557,7 +557,6 @@ def read_note(text: str, facts: CodeFacts, kb: KnowledgeBase) -> NoteFacts:
     _volume_to_the_base_drug(text, events)
     _mixture_shares(text, events)
     _dose_from_order(events)
-    _described_gives_way(events)
     _routes_from_other_mentions(events)
     _share_trailing_routes(text, events)
     _routes_after_parenthesis(notes, events)
@@ -1072,18 +1071,6 @@ def _dose_from_order(events: list[DoseEvent]) -> None:
         order = _nearest_order(events, i)
         if order is not None and order.dose_amounts:
             event.amounts = event.amounts + order.dose_amounts
-
-
-def _described_gives_way(events: list[DoseEvent]) -> None:
-    """'Pharmacy: Romidepsin 27.5 mg/5.5 mL vial ... 5.38 mL (26.9 mg) withdrawn' read as the giving
-    for want of another, then '0920 romidepsin infusion started' (which took its order's dose): the
-    charted giving is the administration; the vial line is again what it described."""
-    for event in events:
-        if event.role != "administered" or event.described_as not in SECONDARY or "ADMINISTERED" in event.categories or event.times:
-            continue
-        if any(other is not event and other.role == "administered" and other.described_as is None and other.mention.same_drug(event.mention)
-               and ("ADMINISTERED" in other.categories or other.times) and (other.dose_amounts or other.entries) for other in events):
-            event.role = event.described_as
 
 
 def _route_from_order(events: list[DoseEvent]) -> None:

@@ -735,7 +735,8 @@ def assign_roles(text: str, events: list[DoseEvent], notes: Annotations | None =
             j < i and events[j].sentence == events[i].sentence and not events[j].amounts and _same_drug(events[i], events[j])
             for j in range(len(events))))
         if not any(j != i and roles[j] == "administered" and _same_drug(events[i], events[j])
-                   and (_carries_dose(events[j]) or (role == "restatement" and j > i and not _carries_dose(events[i]))
+                   and (_carries_dose(events[j]) or _fulfils_dosed_order(events, roles, j)
+                        or (role == "restatement" and j > i and not _carries_dose(events[i]))
                         or (beside and events[j].sentence == events[i].sentence))
                    for j in range(len(events))):
             # A title over a giving the note holds or refuses ("TYSABRI INFUSION #27" ... "HOLD
@@ -940,6 +941,15 @@ def _without_aside(text: str, toks: list[Token]) -> list[Token]:
         return toks
     close = text.find(")", opened)
     return toks if close < 0 else [toks[0], *(t for t in toks[1:] if t.start > close)]
+
+
+def _fulfils_dosed_order(events: list[DoseEvent], roles: list[str], j: int) -> bool:
+    """'Order: romidepsin ... = 26.88 mg IV' ... '0920 romidepsin infusion started': a charted giving
+    (a time or a giving cue) after a dosed order of the drug carries the order's dose (extract's
+    _dose_from_order lends it), so a vial line beside it stays the vial."""
+    event = events[j]
+    return bool("ADMINISTERED" in event.categories or event.times) and any(
+        roles[k] == "ordered" and _same_drug(event, events[k]) and _carries_dose(events[k]) for k in range(j))
 
 
 def _carries_dose(event: DoseEvent) -> bool:
