@@ -735,7 +735,7 @@ def assign_roles(text: str, events: list[DoseEvent], notes: Annotations | None =
             j < i and events[j].sentence == events[i].sentence and not events[j].amounts and _same_drug(events[i], events[j])
             for j in range(len(events))))
         if not any(j != i and roles[j] == "administered" and _same_drug(events[i], events[j])
-                   and (_carries_dose(events[j]) or _fulfils_dosed_order(events, roles, j)
+                   and (_carries_dose(events[j]) or (_fulfils_dosed_order(events, roles, j) and _untold(events[i]))
                         or (role == "restatement" and j > i and not _carries_dose(events[i]))
                         or (beside and events[j].sentence == events[i].sentence))
                    for j in range(len(events))):
@@ -950,6 +950,12 @@ def _fulfils_dosed_order(events: list[DoseEvent], roles: list[str], j: int) -> b
     event = events[j]
     return bool("ADMINISTERED" in event.categories or event.times) and any(
         roles[k] == "ordered" and _same_drug(event, events[k]) and _carries_dose(events[k]) for k in range(j))
+
+
+def _untold(event: DoseEvent) -> bool:
+    """No time and no giving cue of its own: a vial or stock line, not a total told as given
+    ("total Privigen infused 35 g" stays the giving beside "09:30 IVIG infusion started")."""
+    return "ADMINISTERED" not in event.categories and not event.times
 
 
 def _carries_dose(event: DoseEvent) -> bool:
