@@ -31,7 +31,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
 from docreview.knowledge.facts import moiety, normalize_name  # noqa: E402
-from docreview.knowledge.hcpcs import parse_descriptor  # noqa: E402
+from docreview.knowledge.hcpcs import formulation, parse_descriptor  # noqa: E402
 from docreview.knowledge.packaged import parser_fingerprint  # noqa: E402
 
 OUT = ROOT / "src" / "docreview" / "knowledge" / "data" / "codes.json.gz"
@@ -454,17 +454,19 @@ def build(shared: Path, embed: bool, cache: Path | None = None) -> dict:
     # named by the products of the other codes of its drug (Epogen, Procrit).
     # Only a drug billed under a few codes: a drug phrase many codes share ("hyaluronan or
     # derivative", "factor viii", contrast) names a class whose products each have their own code.
-    by_drug: dict[str, list[str]] = defaultdict(list)
+    # A liposomal or biosimilar code borrows only from codes of the same formulation (Adriamycin
+    # and Remicade name no liposomal doxorubicin or infliximab biosimilar).
+    by_drug: dict[tuple[str, frozenset[str]], list[str]] = defaultdict(list)
     drug_codes: dict[str, int] = defaultdict(int)
     for entry in codes.values():
         if entry["drug"]:
             drug_codes[normalize_name(entry["drug"])] += 1
         if not entry["_product_specific"] and entry["drug"]:
-            by_drug[normalize_name(entry["drug"])].extend(entry["brands"])
+            by_drug[normalize_name(entry["drug"]), formulation(entry["descriptor"])].extend(entry["brands"])
     for entry in codes.values():
         drug = normalize_name(entry["drug"]) if entry["drug"] else ""
         if drug and not entry["brands"] and not entry["_product_specific"] and drug_codes[drug] <= 4:
-            entry["brands"] = list(dict.fromkeys(by_drug[drug]))
+            entry["brands"] = list(dict.fromkeys(by_drug[drug, formulation(entry["descriptor"])]))
     # A code with no NDC of its own whose drug CMS names with its qualifier ("interferon, gamma
     # 1-b") is named by the products of exactly that generic (Actimmune: "interferon gamma-1b").
     # After the sharing above: "interferon" names a class, each of whose codes is its own drug.

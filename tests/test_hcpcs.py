@@ -157,3 +157,27 @@ def test_a_gene_therapy_per_treatment_is_one_unit_per_course():
     facts = CodeFacts(code="X0008", descriptor="Injection, examplogene autotemcel, per treatment", drug="examplogene autotemcel",
                       unit_amount=1.0, unit="treatment", up_to=False, descriptor_routes=())
     assert facts.per_dose and facts.documented_units(None, 1) == 1
+
+
+def test_product_names_a_segment_lists_with_joining_words_are_brands():
+    # Descriptors written for this test in CMS's shapes ("imported lipodox", "myotonachol or urecholine").
+    f = parse_descriptor("X0009", "Injection, examplorubicin hydrochloride, liposomal, imported examplodox, 10 mg")
+    assert f.brands == ("examplodox",) and f.names_a_product and f.drug == "examplorubicin hydrochloride"
+    assert parse_descriptor("X0010", "Injection, examplechol chloride, zorbachol or quintecholine, up to 5 mg").brands == ("zorbachol", "quintecholine")
+    # Words that are no product's name list none: a route pair, a chemical name.
+    assert parse_descriptor("X0011", "Injection, example globulin, (zorbaphylac), intramuscular or intravenous, 100 iu").brands == ("zorbaphylac",)
+    assert parse_descriptor("X0012", "Injection, dmso, dimethyl sulfoxide, 50%, 50 ml").brands == ("dmso",)
+
+
+def test_a_formulation_word_before_the_drugs_is_no_drug():
+    f = parse_descriptor("X0013", "Injection, liposomal, 1 mg examplorubicin and 2.27 mg cytarabine")
+    assert f.drug == "examplorubicin and cytarabine"
+
+
+def test_the_formulation_a_descriptor_states_and_not_the_one_it_excludes():
+    from docreview.knowledge.hcpcs import formulation
+
+    assert formulation("Injection, doxorubicin hydrochloride, liposomal, imported lipodox, 10 mg") == {"liposomal"}
+    assert formulation("Injection, infliximab, biosimilar, 10 mg") == {"biosimilar"}
+    assert formulation("Injection, infliximab, excludes biosimilar, 10 mg") == frozenset()
+    assert formulation("Injection, octreotide, non-depot form for subcutaneous or intravenous injection, 25 mcg") == frozenset()

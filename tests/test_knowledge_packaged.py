@@ -52,6 +52,11 @@ def test_a_code_with_no_ndc_is_named_by_the_products_of_its_whole_generic():
     assert "Darzalex Faspro" in kb.facts("C9062").brands and "Darzalex Faspro" not in kb.facts("C9476").brands
     # A pass-through code with no product in any table: the brand CMS's short description names.
     assert kb.facts("C9137").brands == ["Adynovate"] and kb.facts("C9136").brands == ["Eloctate"]
+    # A liposomal or biosimilar code borrows no brand of the drug's other formulation; an
+    # imported product CMS names is the code's only product.
+    assert "Remicade" not in kb.facts("Q5102").brands and "Remicade" in kb.facts("J1745").brands
+    assert kb.facts("Q2049").brands == ["lipodox"] and kb.facts("Q2049").product_specific
+    assert "Adriamycin" not in kb.facts("Q2050").brands
 
 
 def test_brand_before_generic_parses_generic_as_drug():

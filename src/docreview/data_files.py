@@ -144,6 +144,8 @@ class DrugWordsFile(_File):
     salt_spellings: dict[str, str] = {}  # "hcl" -> "hydrochloride": one salt, two spellings
     isotope_symbols: list[str] = []  # "f" in "fluoroestradiol f18"
     isotope_elements: list[str] = []  # "iodine" in "iodine i-131 iobenguane": never the tracer's name alone
+    descriptor_list_words: list[str] = []  # "or" in "myotonachol or urecholine": joins product names in a descriptor
+    formulation_words: list[str] = []  # "liposomal": a code of its own formulation shares no other formulation's brands
 
 
 class OtherDrugsFile(_File):

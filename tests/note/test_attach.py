@@ -425,6 +425,8 @@ def test_route_phrasings(kb, text, code, drug, route):
     ("2150 acetazolamide (Diamox) 500 mg IV push over 2 min, full vial", "J1120", 500),
     # A run-on list: the amount after a gloss's parenthesis is that drug's, not the next drug's.
     ("MEDS: , Fentanyl (Sublimase) 0.1 mg IV Versed (midazolam) 2 mg IV,SPECIMENS: , None.", "J3010", 0.1),
+    # A formulation word may stand between a generic and the product glossing it.
+    ("1015 doxorubicin HCl liposome (Lipodox, imported) 40 mg IV over 60 min via port.", "Q2049", 40),
 ])
 def test_a_glossed_drug_keeps_its_code_and_its_amount(kb, text, code, dose):
     assert read(text, kb.facts(code), kb).administration.dose_base == pytest.approx(dose)

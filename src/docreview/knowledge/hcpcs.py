@@ -90,6 +90,10 @@ _NOT_BRAND_RE = re.compile(r"^(?:e\.g|i\.e|for |non)|human|recombinant|porcine|o
 _PREFIX_RE = re.compile(r"^(?:injection|infusion|instillation|inj\.?)(?:\s*,\s*|\s+(?=[a-z]))", re.IGNORECASE)
 _LABELERS = frozenset(load_json("drug_words.json")["labelers"])
 _STOP_TERMS = frozenset(load_json("drug_words.json")["stop_terms"])
+_LIST_WORDS_RE = re.compile(
+    r"\b(?:" + "|".join(re.escape(w) for w in sorted(load_json("drug_words.json")["descriptor_list_words"], key=len, reverse=True)) + r")\b",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True)
@@ -128,6 +132,36 @@ def _bare_brand(segment: str, generics: frozenset[str]) -> bool:
     "berinert", "genvisc 850"), not "biosimilar", "lyophilized", "intravenous" or a generic."""
     found = re.fullmatch(r"([a-z]{4,})(?:[- ]\d{1,4})?", segment.strip().lower())
     return found is not None and not _QUALIFIER_RE.search(found.group(1)) and _invented_word(segment, generics)
+
+
+_FORMULATION_WORDS = tuple(load_json("drug_words.json")["formulation_words"])
+
+
+def formulation(descriptor: str) -> frozenset[str]:
+    """The formulation words a descriptor states ("liposomal", "biosimilar"), not those it
+    negates ("excludes biosimilar", "non-depot form"): codes of one drug in different
+    formulations are different products."""
+    text = descriptor.lower()
+    return frozenset(
+        word for word in _FORMULATION_WORDS
+        for m in re.finditer(rf"(?<![a-z]){re.escape(word)}(?![a-z])", text)
+        if not re.search(r"(?:\bnon-?|\bexcludes\s+)$", text[: m.start()])
+    )
+
+
+def _listed_products(segment: str, generics: frozenset[str]) -> list[str]:
+    """Product names a segment lists with CMS's joining words: "myotonachol or urecholine",
+    "for example renacidin", "imported lipodox". Every other word must be a product's name, so
+    "dimethyl sulfoxide" or "intramuscular or intravenous" list none."""
+    if not _LIST_WORDS_RE.search(segment) or "(" in segment:
+        return []
+    from docreview.note.vocab import route_vocabulary  # local: avoids an import cycle
+
+    names = [part.strip() for part in _LIST_WORDS_RE.split(segment) if part.strip()]
+    route_words = route_vocabulary().descriptor_words
+    if not names or any(len(n.split()) != 1 or n.lower() in route_words or not _invented_word(n, generics) for n in names):
+        return []
+    return names
 
 
 def _acronym(word: str, before: str) -> bool:
@@ -248,6 +282,9 @@ def parse_descriptor(code: str, descriptor: str, generics: frozenset[str] | None
         if head not in known and nxt in known and len(drug_segments[0].split()) <= 2:
             brand_first.append(drug_segments[0])
             drug_segments = drug_segments[1:]
+    if len(drug_segments) >= 2 and drug_segments[0].lower() in _FORMULATION_WORDS:
+        # "Injection, liposomal, 1 mg daunorubicin and 2.27 mg cytarabine": the drugs follow the form.
+        drug_segments = drug_segments[1:]
     first = drug_segments[0] if drug_segments else body
     first = re.sub(r"\s+injection$", "", first, flags=re.IGNORECASE)
     first = _AMOUNT_RE.sub("", first).strip()
@@ -270,6 +307,8 @@ def parse_descriptor(code: str, descriptor: str, generics: frozenset[str] | None
               and len(re.sub(r"\([^)]*\)", " ", s).split()) <= 3
               for p in re.findall(r"(?:^|(?<=\s))\(([^)]*)\)", s)
               if _bare_brand(p, generics if generics is not None else _packaged_generics()) and p.strip() not in named]
+    named += [p for s in segments[i + 1 :] if i >= 0 and not _states_amount(s)
+              for p in _listed_products(s, generics if generics is not None else _packaged_generics()) if p not in named]
     # "Influenza virus vaccine, ..., for intramuscular use (flulaval)": a product name closing the descriptor.
     closing = re.search(r"\s\(([^()]*)\)$", body)
     if (closing and not named and segments and not _states_amount(segments[-1]) and not _acronym(closing.group(1), body[: closing.start()])
