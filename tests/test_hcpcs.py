@@ -171,7 +171,8 @@ def test_product_names_a_segment_lists_with_joining_words_are_brands():
 
 def test_a_formulation_word_before_the_drugs_is_no_drug():
     f = parse_descriptor("X0013", "Injection, liposomal, 1 mg examplorubicin and 2.27 mg cytarabine")
-    assert f.drug == "examplorubicin and cytarabine"
+    # Each amount names its ingredient after it: a unit counts the first ingredient.
+    assert f.drug == "examplorubicin and cytarabine" and (f.unit_amount, f.unit) == (1.0, "mg")
 
 
 def test_the_formulation_a_descriptor_states_and_not_the_one_it_excludes():

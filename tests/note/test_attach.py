@@ -427,6 +427,8 @@ def test_route_phrasings(kb, text, code, drug, route):
     ("MEDS: , Fentanyl (Sublimase) 0.1 mg IV Versed (midazolam) 2 mg IV,SPECIMENS: , None.", "J3010", 0.1),
     # A formulation word may stand between a generic and the product glossing it.
     ("1015 doxorubicin HCl liposome (Lipodox, imported) 40 mg IV over 60 min via port.", "Q2049", 40),
+    # So may the device: the product's content in the gloss is the device's, given whole.
+    ("Today: Prolia prefilled syringe (denosumab 60 mg/1 mL), single-use, given subcutaneously R upper arm.", "J0897", 60),
 ])
 def test_a_glossed_drug_keeps_its_code_and_its_amount(kb, text, code, dose):
     assert read(text, kb.facts(code), kb).administration.dose_base == pytest.approx(dose)

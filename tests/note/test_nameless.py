@@ -332,6 +332,16 @@ def test_a_dose_line_of_the_record_that_names_no_drug_is_the_unnamed_givings_dos
     assert admin.state == "given" and admin.dose_base == 10.5
 
 
+def test_a_weight_line_that_works_out_the_dose_is_the_unnamed_givings_dose(kb):
+    note = ("Lipid clinic infusion\n"
+            "HoFH on statin and apheresis.\n"
+            "Vials: Evkeeza 345 mg/2.3 mL x3, lot EV7714.\n"
+            "Wt 62.0 kg -> 15 mg/kg = 930 mg (6.2 mL of 150 mg/mL).\n"
+            "Diluted in NS to 250 mL; IV over 60 min via PIV, 13:15-14:15. No reaction.")
+    admin = read(note, kb.facts("J1305"), kb).administration
+    assert admin.state == "given" and admin.dose_base == 930
+
+
 def test_a_container_given_whole_stands_for_the_drug_of_its_stock_line(kb):
     note = ("MEDS THIS RUN\n"
             "10:05  Triferic AVNU (ferric pyrophosphate citrate) 6.75 mg iron / 4.5 mL ampule, lot T8812.\n"

@@ -256,6 +256,13 @@ def parse_descriptor(code: str, descriptor: str, generics: frozenset[str] | None
                 chain.insert(0, prev)
             if len(chain) > 1 and m.group("num") and all(_UNIT_WORDS[c.group("unit").lower()] == unit and not c.group("per") for c in chain):
                 unit_amount = sum(float(c.group("num").replace(",", "")) for c in chain)
+            # "1 mg daunorubicin and 2.27 mg cytarabine": each amount names its ingredient after
+            # it; a unit counts the first ingredient (a note doses Vyxeos by its daunorubicin).
+            lead = matches[-2] if len(matches) >= 2 else None
+            if (lead is not None and lead.group("num") and not lead.group("per")
+                    and re.fullmatch(r"\s+[a-z][a-z-]*\s+and\s+", text[lead.end() : m.start()], re.IGNORECASE)
+                    and re.fullmatch(r"\s+[a-z][a-z-]*", text[m.end() :], re.IGNORECASE)):
+                unit_amount, unit = float(lead.group("num").replace(",", "")), _UNIT_WORDS[lead.group("unit").lower()]
             if unit == "million units":
                 unit_amount, unit = unit_amount * 1_000_000, "units"
     if (per_unit := _AMOUNT_PER_UNIT_RE.search(text)) is not None:
