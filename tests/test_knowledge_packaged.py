@@ -183,6 +183,22 @@ def test_ind007_quiet_when_indications_are_known():
     assert "IND007" not in ids(r) and r.status("indication").value == "documented"
 
 
+def test_an_unclassified_code_bills_the_drug_given_that_has_no_code_of_its_own():
+    kb = knowledge_base()
+    assert all(kb.facts(c).unclassified and kb.facts(c).names() == [] for c in ("J3490", "J3590", "J9999", "Q9977", "J8499"))
+    # A drug named "not otherwise specified" is still a drug; so is a class of products.
+    assert not any(kb.facts(c).unclassified for c in ("J9020", "Q2050", "Q4100"))
+    note = ("Order: valproate sodium 500 mg IV in 50 mL NS over 60 min x1.\n"
+            "09:40 ondansetron 4 mg IV push.\n"
+            "09:45-10:45 valproate sodium 100 mg/mL, 5 mL single-dose vial = 500 mg, infused IV over 60 min. No waste.")
+    r = review(note, {"code": "J3490", "units": 1, "modifiers": ["JZ"], "icd10": ["G40.209"]})
+    assert r.status("dosage").value == "documented" and "500 mg" in r.elements["dosage"].summary
+    # A drug with a code of its own belongs under that code.
+    note = "Invega Sustenna 156 mg IM L deltoid at 10:05, lot 88K1. Whole syringe given."
+    r = review(note, {"code": "J3490", "units": 1, "modifiers": ["JZ"], "icd10": ["F20.9"]})
+    assert r.status("dosage").value == "inconsistent"
+
+
 def test_claim_code_is_checked_on_an_uncurated_code():
     # Derived uses confirm but cannot refute: a claim code outside them, for a condition the note
     # documents, is a warning to check.

@@ -145,6 +145,8 @@ class DrugWordsFile(_File):
     isotope_symbols: list[str] = []  # "f" in "fluoroestradiol f18"
     isotope_elements: list[str] = []  # "iodine" in "iodine i-131 iobenguane": never the tracer's name alone
     descriptor_list_words: list[str] = []  # "or" in "myotonachol or urecholine": joins product names in a descriptor
+    unclassified_markers: list[str] = Field(default_factory=list)  # "not otherwise classified": a code for drugs with no code
+    class_words: list[str] = Field(default_factory=list)  # "drugs" in "unclassified drugs": the code names a class, not a drug
     formulation_words: list[str] = []  # "liposomal": a code of its own formulation shares no other formulation's brands
 
 

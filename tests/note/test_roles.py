@@ -669,6 +669,12 @@ def test_a_list_item_with_a_time_of_day_is_the_patients_regimen(kb):
     assert ("insulin", "historical") in [(t.split()[-1], r) for t, r in roles_of(kb, text, "J1815")]
 
 
+def test_a_dose_schedule_by_weekday_is_the_patients_regimen(kb):
+    text = ("HPI: myelofibrosis followed in clinic. His current Jakafi dose is now 15 mg on Mondays and Fridays "
+            "and 10 mg on all other days. No new complaints.")
+    assert [r for _, r in roles_of(kb, text, "J8999") if r == "administered"] == []
+
+
 def test_a_charge_line_is_what_was_billed_not_a_giving(kb):
     text = ("Lupron Depot 22.5 mg IM given L gluteal 10:10.\n"
             "Charge capture: J9217 (leuprolide acetate 7.5 mg) x3, JZ.\n"

@@ -50,6 +50,8 @@ def check_dosage(ctx: CheckContext) -> Outcome:
     if admin.class_only:
         findings.append(make_finding(ctx, "DOS010", f"{facts.code} is for {facts.display_drug}; the note names only the drug class.", ev))
 
+    if facts.unclassified:
+        return _unclassified_outcome(ctx, ev, findings)
     if facts.per_dose:
         units: int | None = len(admin.counted)
     else:
@@ -89,6 +91,21 @@ def check_dosage(ctx: CheckContext) -> Outcome:
         )
         return Outcome(Status.inconsistent, f"billed {format_number(claim.units)} unit(s), documentation supports {units}", ev, [*findings, f])
     return Outcome(Status.documented, f"{dose_text} = {units} unit(s), as billed", ev, findings)
+
+
+def _unclassified_outcome(ctx: CheckContext, ev: list, findings: list) -> Outcome:
+    """An unclassified code bills the drug by its documented amount; the claim's units are the
+    payer's convention for the line, not a conversion the descriptor defines."""
+    note, facts, admin = ctx.note, ctx.facts, ctx.administration
+    drug = admin.counted[0].mention.name
+    # "5 mL (500 mg)": the drug's own measure before the volume it came in.
+    amounts = sorted((a for e in admin.counted for a in e.dose_amounts), key=lambda a: a.kind == "volume")
+    if not amounts:
+        f = make_finding(ctx, "DOS002", f"{drug}, billed under {facts.code}, is documented as given without an amount.", ev)
+        return Outcome(Status.missing, f"{drug} given, no amount documented", ev, [*findings, f])
+    ev = [evidence(note, a.start, a.end) for a in amounts[:1]] + ev[:1]
+    amount = note[amounts[0].start : amounts[0].end]
+    return Outcome(Status.documented, f"{amount} of {drug}, a drug with no code of its own", ev, findings)
 
 
 def _tier_outcome(ctx: CheckContext, each_base: float, ev: list, findings: list) -> Outcome | None:

@@ -27,6 +27,8 @@ _SALTS = frozenset(_WORDS["salts"])
 _STOP = frozenset(_WORDS["stop_terms"])
 _ISOTOPE_SYMBOLS = frozenset(_WORDS.get("isotope_symbols", []))
 _ISOTOPE_ELEMENTS = frozenset(_WORDS.get("isotope_elements", []))
+_UNCLASSIFIED_RE = re.compile(r"\b(?:" + "|".join(map(re.escape, _WORDS["unclassified_markers"])) + r")\b", re.IGNORECASE)
+_CLASS_WORD_RE = re.compile(r"\b(?:" + "|".join(map(re.escape, _WORDS["class_words"])) + r")\b", re.IGNORECASE)
 _ISOTOPE_JOINED_RE = re.compile(r"^([a-z]{1,2})(\d{2,3}m?)$")
 _ISOTOPE_NUMBER_RE = re.compile(r"^\d{2,3}m?$")
 _ADJUNCT_RE = re.compile(r"contrast material|per square centimeter|skin substitute|\bsupply\b", re.IGNORECASE)
@@ -123,6 +125,12 @@ class CodeFacts:
         return billing_units(dose_base, self.unit or "", self.unit_amount or 1)
 
     @property
+    def unclassified(self) -> bool:
+        """A code for drugs with no code of their own ("Unclassified drugs", "Compounded drug, not
+        otherwise classified"): no note names its drug; the drug given that has no code does."""
+        return not self.brands and bool(_UNCLASSIFIED_RE.search(self.descriptor) and _CLASS_WORD_RE.search(self.drug))
+
+    @property
     def moiety(self) -> str:
         return moiety(self.drug)
 
@@ -143,6 +151,8 @@ class CodeFacts:
 
     def names(self) -> list[str]:
         """Every name a note may use for this code's drug (curated first)."""
+        if self.unclassified:
+            return []  # "unclassified drugs", "compounded drug": no note names the drug by the class
         if self.vehicle:
             # "in NS 100 mL", "D5W premix": a vehicle is not a second drug; only the full phrase names the code.
             return [self.drug] if len(self.drug.split()) > 1 else []

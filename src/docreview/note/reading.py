@@ -100,6 +100,10 @@ def _administration(note: NoteFacts, facts: CodeFacts, kb: KnowledgeBase, billed
     if class_only and _other_drug_event(note, facts, kb, same_drug_only=True):
         # "IVIG infusion ... Gammagard Liquid 30 g": the class name is resolved by the product named.
         given = []
+    if not given and facts.unclassified and (uncoded := _uncoded_givings(note)):
+        # "valproate sodium 500 mg infused IV" under J3490: an unclassified code bills the drug
+        # given that has no code of its own (a drug that has one belongs under that code).
+        return Administration("given", (), uncoded, uncoded)
     if not given:
         other = _other_drug_event(note, facts, kb, same_drug_only=True) if billed else None
         # "TYPE OF TEST: Adenosine with nuclear scan" ... "Post-Lexiscan 0.4 mg": a title that
@@ -128,6 +132,13 @@ def _administration(note: NoteFacts, facts: CodeFacts, kb: KnowledgeBase, billed
         # the mention that says how it was given, with no amount of its own, adds no dose.
         counted = counted + [e for e in given if e not in counted and e.routes and (is_drip(note, e) or not e.dose_amounts)]
     return Administration("given", tuple(billed), tuple(given), tuple(counted), dose_base=total, class_only=class_only)
+
+
+def _uncoded_givings(note: NoteFacts) -> tuple[DoseEvent, ...]:
+    """The givings of the first drug given with no HCPCS code of its own, a dosed one first."""
+    uncoded = [e for e in note.events if e.given and not e.mention.codes]
+    first = next((e for e in uncoded if e.dose_amounts), uncoded[0] if uncoded else None)
+    return tuple(e for e in uncoded if first is not None and e.mention.same_drug(first.mention))
 
 
 def _class_only(facts: CodeFacts, event: DoseEvent) -> bool:
