@@ -182,3 +182,8 @@ def test_the_formulation_a_descriptor_states_and_not_the_one_it_excludes():
     assert formulation("Injection, infliximab, biosimilar, 10 mg") == {"biosimilar"}
     assert formulation("Injection, infliximab, excludes biosimilar, 10 mg") == frozenset()
     assert formulation("Injection, octreotide, non-depot form for subcutaneous or intravenous injection, 25 mcg") == frozenset()
+
+
+def test_a_tracer_is_its_isotope_and_the_compound_cms_writes_after_it():
+    assert parse_descriptor("X0014", "Copper cu-64, exampletate, diagnostic, 1 millicurie").drug == "copper cu-64 exampletate"
+    assert parse_descriptor("X0015", "Injection, gallium nitrate, 1 mg").drug == "gallium nitrate"

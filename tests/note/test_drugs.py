@@ -253,7 +253,9 @@ def test_a_radiotracer_is_named_with_its_isotope_apart_or_by_its_compound():
     kb = knowledge_base()
     lexicon = lexicon_for(kb)
     for text, code in [("Azedra (iobenguane I 131) 5.2 mCi IV", "C9408"), ("fluoroestradiol F-18 5.8 mCi", "C9060"),
-                       ("iobenguane 5.2 mCi IV", "C9408")]:
+                       ("iobenguane 5.2 mCi IV", "C9408"),
+                       # CMS writes the compound as the segment after the isotope ("Gallium ga-68, dotatoc, ...").
+                       ("Ga-68 DOTATOC 1.8 mCi IV", "C9067"), ("Ga68 DOTATOC PET", "C9067"), ("Cu 64 dotatate 4 mCi", "C9068")]:
         assert any(code in m.codes for m in lexicon.find(text)), text
     # the element alone names no tracer: "povidone-iodine prep" is no iobenguane
     assert not any("C9408" in m.codes for m in lexicon.find("Skin prepped with iodine solution."))

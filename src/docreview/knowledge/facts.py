@@ -191,7 +191,7 @@ def tracer_names(name: str) -> list[str]:
     rest = [w for i, w in enumerate(words) if i not in isotope and w not in _ISOTOPE_ELEMENTS]
     if not rest or len(rest) > 2 or not english_words().isdisjoint(rest):
         return []  # "tc-99m from non-highly enriched uranium source": a description, not a tracer's name
-    out = [" ".join([*rest, *parts]), " ".join([*rest, "".join(parts)]), " ".join([*parts, *rest])]
+    out = [" ".join([*rest, *parts]), " ".join([*rest, "".join(parts)]), " ".join([*parts, *rest]), " ".join(["".join(parts), *rest])]
     if len(rest) == 1 and len(rest[0]) >= 8:
         out.append(rest[0])  # "iobenguane", "fluoroestradiol"; not "choline" (a nutrient too)
     return out

@@ -90,6 +90,7 @@ _NOT_BRAND_RE = re.compile(r"^(?:e\.g|i\.e|for |non)|human|recombinant|porcine|o
 _PREFIX_RE = re.compile(r"^(?:injection|infusion|instillation|inj\.?)(?:\s*,\s*|\s+(?=[a-z]))", re.IGNORECASE)
 _LABELERS = frozenset(load_json("drug_words.json")["labelers"])
 _STOP_TERMS = frozenset(load_json("drug_words.json")["stop_terms"])
+_ISOTOPE_ELEMENTS = frozenset(load_json("drug_words.json")["isotope_elements"])
 _LIST_WORDS_RE = re.compile(
     r"\b(?:" + "|".join(re.escape(w) for w in sorted(load_json("drug_words.json")["descriptor_list_words"], key=len, reverse=True)) + r")\b",
     re.IGNORECASE,
@@ -183,6 +184,11 @@ def _invented_word(segment: str, generics: frozenset[str]) -> bool:
         return False
     english = english_words()
     return word not in english and word.removesuffix("s") not in english and word not in _STOP_TERMS and _norm(word) not in generics
+
+
+def _english(word: str) -> bool:
+    word = word.strip().lower()
+    return word in english_words() or word.removesuffix("s") in english_words()
 
 
 def _norm(text: str) -> str:
@@ -329,6 +335,11 @@ def parse_descriptor(code: str, descriptor: str, generics: frozenset[str] | None
     if 0 <= i < len(segments) - 1 and (co := _CO_INGREDIENT_RE.fullmatch(segments[i + 1])) and _AMOUNT_RE.fullmatch(co.group(1)):
         # "daratumumab, 10 mg and hyaluronidase-fihj": the co-formulated ingredient follows the amount.
         drug = f"{drug} and {co.group(2).lower()}"
+    isotope = re.fullmatch(r"([a-z]+) [a-z]{1,2}-?\d{2,3}m?", drug)
+    if (isotope and isotope.group(1) in _ISOTOPE_ELEMENTS and 0 <= i < len(segments) - 1
+            and re.fullmatch(r"[a-z][a-z0-9-]{3,}", segments[i + 1].strip().lower()) and not _english(segments[i + 1])):
+        # "Gallium ga-68, dotatoc, diagnostic": the tracer is the isotope and the compound it labels.
+        drug = f"{drug} {segments[i + 1].strip().lower()}"
     routes = tuple(dict.fromkeys(vocab.routes_in(text.lower())))
     drug = re.sub(r"\s+for\s+\w+(?:\s+\w+)?\s*(?:use|infusion|injection)$", "", drug)
     # "vancomycin hydrochloride (mylan) not therapeutically equivalent to j3373" (no comma before
