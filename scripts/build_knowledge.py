@@ -30,6 +30,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
+from docreview.data_files import english_words  # noqa: E402
 from docreview.knowledge.facts import moiety, normalize_name  # noqa: E402
 from docreview.knowledge.hcpcs import formulation, parse_descriptor  # noqa: E402
 from docreview.knowledge.packaged import parser_fingerprint  # noqa: E402
@@ -77,6 +78,24 @@ _DROP_TERM = re.compile(r"^(?:other|unspecified|encounter|personal history|famil
                         r"sequelae|subsequent|person|problems?|need for|carrier|acquired absence|observation)\b")
 _STOPWORDS = {"of", "the", "and", "or", "in", "with", "without", "due", "to", "a", "an", "for", "by", "on", "not", "nos",
               "other", "unspecified", "disease", "disorder", "disorders", "acute", "chronic", "syndrome", "type"}
+
+
+def _one_edit_apart(a: str, b: str) -> bool:
+    if len(a) == len(b):
+        return sum(x != y for x, y in zip(a, b, strict=True)) == 1
+    short, long = sorted((a, b), key=len)
+    return len(long) - len(short) == 1 and any(long[:i] + long[i + 1 :] == short for i in range(len(long)))
+
+
+def _respelled(drug: str, generic_set: frozenset[str], english: frozenset[str]) -> str | None:
+    """The one generic name a descriptor's single-word drug misses by one letter ("aprotonin" ->
+    "aprotinin"): CMS's spelling slips, which notes never use. None where the word is a generic
+    or an English word, or where several generics lie one letter away."""
+    word = moiety(drug)
+    if " " in word or len(word) < 7 or word in generic_set or word in english:
+        return None
+    near = [g for g in generic_set if " " not in g and abs(len(g) - len(word)) <= 1 and _one_edit_apart(word, g)]
+    return near[0] if len(near) == 1 else None
 
 
 def squash(name: str) -> str:
@@ -393,6 +412,7 @@ def build(shared: Path, embed: bool, cache: Path | None = None) -> dict:
     generics = sorted({normalize_name(r["DRUG_NAME"]) for r in dc_ind + dc_class if r["DRUG_NAME"]}
                       | {moiety(s) for r in ndc_rows.values() for s in r["Generic Description"].lower().split("; ") if s})
     generic_set = frozenset(g for g in generics if g)
+    english = frozenset(english_words())
 
     by_code: dict[str, list[dict[str, str]]] = defaultdict(list)
     for row in crosswalk:
@@ -409,6 +429,8 @@ def build(shared: Path, embed: bool, cache: Path | None = None) -> dict:
             if ndc and ndc["Generic Description"]:
                 substances.update(s.strip().lower() for s in ndc["Generic Description"].split(";") if s.strip())
         ingredients = sorted(substances) or ([parsed.drug] if parsed.drug and parsed.parsed else [])
+        if not substances and (spelled := _respelled(parsed.drug, generic_set, english)):
+            ingredients.append(spelled)  # CMS's "aprotonin", "aminophyllin": the drug as notes spell it
         generic_words = {w for i in [*ingredients, parsed.drug] for w in moiety(i).split() if len(w) > 3}
         brands = list(parsed.brands)
         packages = []

@@ -199,6 +199,15 @@ def test_an_unclassified_code_bills_the_drug_given_that_has_no_code_of_its_own()
     assert r.status("dosage").value == "inconsistent"
 
 
+def test_a_descriptor_drug_cms_misspells_is_named_as_notes_spell_it():
+    kb = knowledge_base()
+    assert "aprotinin" in kb.facts("J0365").names()  # CMS: "Injection, aprotonin, 10,000 kiu"
+    # A kallikrein inhibitor unit counts in units: 20 mL of 10,000 KIU/mL is 20 units of 10,000 KIU.
+    note = "Redo CABG. Aprotinin (Trasylol) 10,000 KIU/mL: 20 mL IV test and loading dose via CVC at 08:25."
+    r = review(note, {"code": "J0365", "units": 20, "icd10": ["I25.10"], "setting": "inpatient"})
+    assert r.status("dosage").value == "documented", r.elements["dosage"].summary
+
+
 def test_claim_code_is_checked_on_an_uncurated_code():
     # Derived uses confirm but cannot refute: a claim code outside them, for a condition the note
     # documents, is a warning to check.
