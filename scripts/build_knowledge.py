@@ -87,6 +87,15 @@ def _one_edit_apart(a: str, b: str) -> bool:
     return len(long) - len(short) == 1 and any(long[:i] + long[i + 1 :] == short for i in range(len(long)))
 
 
+def _combination_parts(drug: str) -> list[str]:
+    """The two drugs of a descriptor's "A and B" (not a co-formulated hyaluronidase, which a note
+    names with its partner): "casirivimab and imdevimab" -> both."""
+    parts = [p.strip() for p in drug.split(" and ")]
+    if len(parts) != 2 or any(len(p) < 5 or "/" in p for p in parts) or parts[1].startswith("hyaluronidase"):
+        return []
+    return parts
+
+
 def _respelled(drug: str, generic_set: frozenset[str], english: frozenset[str]) -> str | None:
     """The one generic name a descriptor's single-word drug misses by one letter ("aprotonin" ->
     "aprotinin"): CMS's spelling slips, which notes never use. None where the word is a generic
@@ -431,6 +440,7 @@ def build(shared: Path, embed: bool, cache: Path | None = None) -> dict:
         ingredients = sorted(substances) or ([parsed.drug] if parsed.drug and parsed.parsed else [])
         if not substances and (spelled := _respelled(parsed.drug, generic_set, english)):
             ingredients.append(spelled)  # CMS's "aprotonin", "aminophyllin": the drug as notes spell it
+        parts = [] if substances else _combination_parts(parsed.drug)
         generic_words = {w for i in [*ingredients, parsed.drug] for w in moiety(i).split() if len(w) > 3}
         brands = list(parsed.brands)
         packages = []
@@ -456,6 +466,7 @@ def build(shared: Path, embed: bool, cache: Path | None = None) -> dict:
             "brands": brands,
             "packages": packages,
             "_moieties": sorted({moiety(i) for i in ingredients if moiety(i)}),
+            "_parts": parts,  # the descriptor's "A and B", for a combination no source knows
             "_product_specific": parsed.names_a_product,
             # "interferon, gamma 1-b" with no NDC of its own: the drug is named with its qualifiers
             # (Actimmune's generic, "interferon gamma-1b").
@@ -551,6 +562,12 @@ def build(shared: Path, embed: bool, cache: Path | None = None) -> dict:
         if named in known_names and named not in lookup:
             lookup.append(named)
         entry["generics"] = [m for m in mo if m in known_names]
+        parts = entry.pop("_parts", [])
+        if parts and not entry["generics"]:
+            # "bamlanivimab and etesevimab" with no NDC and no source that knows either: each is
+            # charted by its own name.
+            entry["ingredients"] = parts
+            entry["generics"] = sorted({moiety(p) for p in parts})
         if not any(m in known_names for m in lookup):
             lookup += stem_siblings(mo, known_names)
         if len(mo) == 1 and not entry.pop("_product_specific"):

@@ -208,6 +208,17 @@ def test_a_descriptor_drug_cms_misspells_is_named_as_notes_spell_it():
     assert r.status("dosage").value == "documented", r.elements["dosage"].summary
 
 
+def test_a_combination_no_source_knows_is_named_by_each_of_its_drugs():
+    kb = knowledge_base()
+    # "casirivimab and imdevimab" (three codes of one drug) and "bamlanivimab and etesevimab".
+    assert {"casirivimab", "imdevimab"} <= set(kb.facts("Q0243").names())
+    assert "etesevimab" in kb.facts("Q0245").names()
+    note = ("COVID-19 mAb infusion. Wt 15 kg, high risk per EUA.\n"
+            "Bamlanivimab 175 mg + etesevimab 350 mg in 50 mL NS, infused IV over 60 min via PIV 16:10-17:10.")
+    r = review(note, {"code": "Q0245", "units": 1, "modifiers": ["JZ"], "icd10": ["U07.1"]})
+    assert r.status("dosage").value == "documented" and r.status("route").value == "documented"
+
+
 def test_claim_code_is_checked_on_an_uncurated_code():
     # Derived uses confirm but cannot refute: a claim code outside them, for a condition the note
     # documents, is a warning to check.

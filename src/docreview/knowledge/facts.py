@@ -350,8 +350,12 @@ class KnowledgeBase:
         elif len(entry.generics) <= 1 and len({moiety(i) for i in entry.ingredients}) <= 1:
             names = [*entry.ingredients, *entry.generics]
         else:
-            # A combination (piperacillin/tazobactam) is named by an ingredient no other code has.
-            names = [g for g in entry.generics if self._generic_owners.get(g) == {facts.code}]
+            # A combination (piperacillin/tazobactam) is named by an ingredient no other code has;
+            # one with no product of its own by an ingredient only its drug's codes have
+            # (casirivimab: the three codes of "casirivimab and imdevimab").
+            names = [g for g in entry.generics
+                     if all(c == facts.code or (not entry.packages and (code_entry(c) or entry).drug == entry.drug)
+                            for c in self._generic_owners.get(g, ()))]
         if names and not facts.product_specific:
             # "Mircera (methoxy polyethylene glycol-epoetin beta)" under Q9973, whose own NDC rows
             # name only "epoetin beta": a code of the same drug sold under the same brand names it too.
