@@ -415,6 +415,8 @@ def test_the_route_of_the_billed_administration(kb, text, code, expected):
     ("Dextenza 0.4 mg was placed into the right lower punctum.", "J1096", "Dextenza", "intracanalicular"),
     ("The sternum was then spilled with vancomycin paste.", "J3370", "vancomycin", "topical"),
     ("Application of mitomycin-C. The stent was removed.", "J9280", "mitomycin", "topical"),
+    # Irrigation is a route of its own: saline washed through a wound is no infusion.
+    ("The fracture ends were copiously irrigated with normal saline and curetted.", "J7030", "normal saline", "irrigation"),
 ])
 def test_route_phrasings(kb, text, code, drug, route):
     assert routes(kb, text, code)[drug] == [route]
