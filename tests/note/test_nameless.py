@@ -536,3 +536,14 @@ Prep: 20 mL (200 mg) withdrawn and diluted in 100 mL D5W; remaining 20 mL (200 m
 def test_a_draw_line_behind_a_field_label_gives_the_dose_not_the_vial(kb):
     reading = read(PREP_LABEL, kb.facts("J1590"), kb)
     assert reading.administration.dose_base == pytest.approx(200)
+
+
+def test_timed_rows_under_one_drugs_record_line_are_each_a_giving(kb):
+    note = ("ANESTHESIA MEDICATION SUMMARY\n"
+            "Tranexamic acid 100 mg/mL, 10 mL vials:\n"
+            "  07:40  loading dose 1,000 mg IV over 10 min via CVC\n"
+            "  08:00-10:00  infusion 80 mg/h IV x 2 h = 160 mg\n"
+            "  10:05  second bolus 1,000 mg - held, EBL low\n"
+            "Other: cefazolin 2 g IV 07:30.")
+    admin = read(note, kb.facts("J3290"), kb).administration
+    assert admin.state == "given" and admin.dose_base == 1160

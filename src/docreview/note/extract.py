@@ -43,6 +43,7 @@ from docreview.note.nameless import (
     nameless_routes,
     nameless_totals,
     nameless_volumes,
+    record_rows,
     table_givings,
     vehicle_of_another,
 )
@@ -592,11 +593,17 @@ def read_note(text: str, facts: CodeFacts, kb: KnowledgeBase) -> NoteFacts:
                          categories={"ADMINISTERED"}, section=giving.section, times=line_times(line_bounds(text, giving.sentence.start)),
                          role="administered", nameless=True, repeat=giving.repeat)
 
-    others = [*table_givings(notes, events, mentions.any_in), *(g for g, _ in volumes)]
-    events.extend(nameless_event(g) for g in givings)
+    rows = record_rows(notes, events, mentions.any_in)
+    row_lines = {line_bounds(text, g.mention.start) for g in rows}
+
+    def on_a_row(g: NamelessGiving) -> bool:
+        return line_bounds(text, g.sentence.start) in row_lines  # the record's row, read once
+
+    others = [*table_givings(notes, events, mentions.any_in), *(g for g, _ in volumes), *rows]
+    events.extend(nameless_event(g) for g in givings if not on_a_row(g))
     events.sort(key=lambda e: e.mention.start)
     # "0901 test dose 0.2 mcg IV" then "0903 remaining 15.8 mcg IV": a giving that names no drug is continued too.
-    events.extend(nameless_event(g) for g in [*nameless_continuations(notes, events, mentions.any_in), *others])
+    events.extend(nameless_event(g) for g in [*(c for c in nameless_continuations(notes, events, mentions.any_in) if not on_a_row(c)), *others])
     events.sort(key=lambda e: e.mention.start)
     # "full 2 mg dose injected." then "INJECTION: 30g needle, inferotemporal, intravitreal OD.": the
     # giving that names no drug takes the route of the line after it as a named one does.

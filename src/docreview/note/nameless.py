@@ -596,6 +596,45 @@ def table_givings(notes: Annotations, events: Sequence[DoseEvent], has_mention: 
     return found
 
 
+def record_rows(notes: Annotations, events: Sequence[DoseEvent], has_mention: Callable[[int, int], bool]) -> list[NamelessGiving]:
+    """A record headed by one drug's line ending in a colon ("Aprotinin 10,000 KIU/mL, 200 mL
+    vials:") and then timed rows that name no drug ("08:12 test dose 1 mL IV via CVC", "08:25
+    loading dose 200 mL IV over 25 min"): each row that doses and gives (a route or an
+    administration cue, nothing that holds or plans it) is a giving of that drug. The rows end at a
+    blank line, a row that names a drug or a line that opens with no clock time."""
+    text = notes.text
+    sections = list(notes.sections)
+    found: list[NamelessGiving] = []
+    for start, end in sorted({line_bounds(text, e.mention.start) for e in events if e.mention.codes and not e.nameless}):
+        if not text[start:end].rstrip().endswith(":") or not TIMED_LINE_RE.match(text, end + 1):
+            continue
+        named = [e for e in events if e.mention.codes and not e.nameless and start <= e.mention.start < end]
+        if any(not e.mention.same_drug(named[0].mention) for e in named) or any(e.role == "administered" for e in named):
+            continue  # two drugs head the rows, or the record line is read as the giving with its entries
+        record = named[0].mention
+        row_start = end + 1
+        while row_start < len(text) and TIMED_LINE_RE.match(text, row_start):
+            _, row_end = line_bounds(text, row_start)
+            if has_mention(row_start, row_end):
+                break
+            if any(row_start <= e.mention.start < row_end for e in events):
+                row_start = row_end + 1
+                continue  # the row is read already (an entry under a vial line)
+            own = [a for a in notes.amounts_in(row_start, row_end) if is_dose(a) and not a.per_kg]
+            sents = [x for x in notes.sentences if row_start <= x.start < row_end]
+            routes = notes.routes_in(row_start, row_end)
+            if own and sents and not grids.not_given(text, row_start, row_end):
+                toks, mods = notes.context(sents[0])
+                categories = categories_for(toks, mods, 0, max(len(toks) - 1, 0), text=text)
+                if not categories & NOT_HERE_NOW and (routes or "ADMINISTERED" in categories):
+                    found.append(NamelessGiving(
+                        mention=DrugMention(own[0].start, own[0].end, record.name, record.codes, record.fuzzy),
+                        sentence=sents[0], amounts=(own[-1],), routes=tuple(routes), section=section_at(sections, row_start),
+                        repeat=True))
+            row_start = row_end + 1
+    return found
+
+
 @lru_cache(maxsize=1)
 def _order_headers() -> frozenset[str]:
     return frozenset(data_file_as("extract_cues.json", ExtractCuesFile).order_headers)
