@@ -293,6 +293,7 @@ class AmountCuesFile(_File):
     unit_forms: list[str] = Field(default_factory=list)  # "250 mg caps": what one capsule holds, not the dose beside it
     drawn_up: list[str] = Field(default_factory=list)  # removed_fluid words that also draw a drug up from its vial
     drawn_into: list[str] = Field(default_factory=list)  # "Withdrew 2.31 mL; added to D5W": drawn up, not taken out
+    count_nouns: list[str] = Field(default_factory=list)  # "2 tablets (1,000 mg)": what a dose is counted in
 
 
 class DrugLexiconFile(_File):

@@ -256,3 +256,16 @@ def test_a_gauge_written_apart_after_the_lines_site_is_no_amount():
 
     text = "Injected IV over 1 min via R AC 22 g at 09:01. IVIG 20 g IV via port."
     assert [text[a.start : a.end] for a in find_amounts(text)] == ["20 g"]
+
+
+def test_an_items_strength_before_a_count_and_its_total_is_no_dose():
+    from docreview.note.amounts import find_amounts, is_dose
+
+    text = "08:30 calcium acetate 667 mg caps - 3 capsules (2,001 mg) PO with lunch"
+    doses = [text[a.start : a.end] for a in find_amounts(text) if is_dose(a)]
+    assert doses == ["2,001 mg"]
+    text = "sevelamer 800 mg tab x 2 = 1,600 mg PO"
+    assert [text[a.start : a.end] for a in find_amounts(text) if is_dose(a)] == ["1,600 mg"]
+    # Two doses a count does not join stay doses.
+    text = "ondansetron 4 mg IV, then 8 mg IV at 0900"
+    assert [text[a.start : a.end] for a in find_amounts(text) if is_dose(a)] == ["4 mg", "8 mg"]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import NamedTuple
 
@@ -94,6 +94,7 @@ class _Patterns(NamedTuple):
     gauge_via_site_before: re.Pattern[str]
     percent: re.Pattern[str]
     calculated: re.Pattern[str]
+    count_nouns: str  # an alternation of data/amount_cues.json count_nouns
     bound: re.Pattern[str]
     unit_form: re.Pattern[str]
 
@@ -130,6 +131,7 @@ def _patterns() -> _Patterns:
         percent=pattern(rf"(?<![\w.])(?P<num>{NUM})\s*%"
                          rf"(?!\s*(?:{alternation(cues.not_a_strength_after)}\b|{alternation(cues.not_a_strength_after_prefixes)}))"),
         calculated=pattern(rf"{phrases(cues.calculated)}\s*(?:[:=~]|is|of)?\s*$"),
+        count_nouns=alternation(cues.count_nouns),
         bound=pattern(rf"{phrases(cues.bounds)}\s*$"),
         unit_form=pattern(rf"\s*{alternation(cues.unit_forms)}\b"),
     )
@@ -197,7 +199,26 @@ def find_amounts(text: str, start: int = 0, end: int | None = None) -> list[Amou
                 calculated=bool(_patterns().calculated.search(text, max(0, m.start() - 24), m.start())),
             )
         )
-    return sorted(out, key=lambda a: a.start)
+    return _counted_strengths(text, sorted(out, key=lambda a: a.start))
+
+
+def _counted_strengths(text: str, amounts: list[Amount]) -> list[Amount]:
+    """'500 mg chewable - 2 tablets (1,000 mg)', '0.2 mg packets x 3 ... = 0.6 mg': an amount, a
+    count k of items, then k times the amount. The first is what one item holds (marked a
+    container's content), the second the dose."""
+    out = list(amounts)
+    for i, (a, b) in enumerate(zip(amounts, amounts[1:], strict=False)):
+        plain = not (a.rate or b.rate or a.is_concentration or b.is_concentration or a.per_kg or b.per_kg)
+        if not plain or a.kind != b.kind or a.value <= 0 or b.start - a.end > 80 or "\n" in text[a.end : b.start]:
+            continue
+        k = b.value / a.value
+        if abs(k - round(k)) > 0.01 * k or not 2 <= round(k) <= 24:
+            continue
+        count = rf"(?<![\d.]){round(k)}(?![\d.])"
+        nouns = _patterns().count_nouns
+        if re.search(rf"\bx\s*{count}|{count}\s*x\b|{count}\s+(?:[a-z-]+\s+){{0,2}}?{nouns}\b|{nouns}\s+x\s*{count}", text[a.end : b.start], re.IGNORECASE):
+            out[i] = replace(a, container=True)
+    return out
 
 
 # "epinephrine 1:1000", "1:10,000": a ratio strength, 1 g in that many mL (1:1000 = 1 mg/mL).
