@@ -219,6 +219,12 @@ def test_a_combination_no_source_knows_is_named_by_each_of_its_drugs():
     assert r.status("dosage").value == "documented" and r.status("route").value == "documented"
 
 
+def test_each_product_a_skin_substitute_descriptor_lists_names_it():
+    kb = knowledge_base()
+    assert {"grafix core", "grafixpl core"} <= set(kb.facts("Q4132").names())
+    assert kb.facts("J7050").names() == ["normal saline solution"]  # a fluid stays named by its whole phrase
+
+
 def test_claim_code_is_checked_on_an_uncurated_code():
     # Derived uses confirm but cannot refute: a claim code outside them, for a condition the note
     # documents, is a warning to check.

@@ -547,3 +547,11 @@ def test_timed_rows_under_one_drugs_record_line_are_each_a_giving(kb):
             "Other: cefazolin 2 g IV 07:30.")
     admin = read(note, kb.facts("J3290"), kb).administration
     assert admin.state == "given" and admin.dose_base == 1160
+
+
+def test_a_preparation_verb_joined_to_a_giving_verb_opens_the_records_giving(kb):
+    note = ("WOUND CLINIC - diabetic foot ulcer, L heel, 3.0 x 3.0 cm after debridement.\n"
+            "Product: Apligraf 4 cm x 4 cm sheet (16 cm2), lot AP3307.\n"
+            "Trimmed to 3 x 3 cm and applied to the wound bed (9 cm2 applied). Excess 7 cm2 discarded.")
+    admin = read(note, kb.facts("Q4101"), kb).administration
+    assert admin.state == "given" and admin.dose_base == 9

@@ -138,7 +138,15 @@ def _opening_verb(toks: list[Token], mods: list[Modifier]) -> Modifier | None:
     words = [k for k, t in enumerate(toks) if t.text[:1].isalpha()]
     label = next((k for k, t in enumerate(toks[:5]) if t.text == ":"), None)
     openings = [*words[:1], *(k for k in words if label is not None and k > label)][:2]
-    return next((m for opening in openings for m in mods if m.rule.category == "ADMINISTERED" and m.first == opening), None)
+    verb = next((m for opening in openings for m in mods if m.rule.category == "ADMINISTERED" and m.first == opening), None)
+    if verb is None and openings:
+        # "Trimmed to 3 x 3 cm and applied to the wound bed", "Reconstituted with 2 mL SWFI and
+        # injected SC": a preparation verb opens it, and the giving verb is the one it is joined to.
+        from docreview.note.roles import role_cues  # local: roles reads this module's givings
+
+        if toks[openings[0]].text in role_cues().preparation:
+            verb = next((m for m in mods if m.rule.category == "ADMINISTERED" and m.first > 0 and toks[m.first - 1].text == "and"), None)
+    return verb
 
 
 @dataclass(frozen=True)
