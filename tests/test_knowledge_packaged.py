@@ -197,6 +197,10 @@ def test_an_unclassified_code_bills_the_drug_given_that_has_no_code_of_its_own()
     note = "Invega Sustenna 156 mg IM L deltoid at 10:05, lot 88K1. Whole syringe given."
     r = review(note, {"code": "J3490", "units": 1, "modifiers": ["JZ"], "icd10": ["F20.9"]})
     assert r.status("dosage").value == "inconsistent"
+    # So does one given with no amount of its own: the product is another code's.
+    note = "Cervical dystonia. Xeomin injected IM into the L sternocleidomastoid and R splenius under EMG guidance. Tolerated."
+    r = review(note, {"code": "J3590", "units": 1, "icd10": ["G24.3"]})
+    assert r.status("dosage").value == "inconsistent"
 
 
 def test_a_descriptor_drug_cms_misspells_is_named_as_notes_spell_it():

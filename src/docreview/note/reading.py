@@ -168,6 +168,8 @@ def _other_drug_event(note: NoteFacts, facts: CodeFacts, kb: KnowledgeBase, same
     same = next((e for e in others if same_drug(e)), None) or next((e for e in coded if same_drug(e)), None)
     if same_drug_only or same is not None:
         return same
+    if not others and facts.unclassified:
+        return coded[0] if coded else None  # Dysport given under "unclassified biologics": it has its own code
     if not others:
         # "Marcaine with epinephrine" infiltrated, no amount, under the lidocaine code: a drug given
         # for the billed drug's purpose (a local anaesthetic, an antiemetic) is the drug documented.
