@@ -322,24 +322,22 @@ def test_mar_rows_under_an_order_with_a_strength_are_its_givings_not_a_preparati
     assert read(note, kb.facts("J1921"), kb).administration.dose_base == 30
 
 
-def test_a_dose_line_of_the_record_that_names_no_drug_is_the_unnamed_givings_dose(kb):
-    note = ("INFUSION CENTER - Zynlonta (loncastuximab tesirine) cycle 2 day 1\n"
-            "Dx: relapsed DLBCL (C83.38). Wt 70 kg.\n"
-            "Dexamethasone 4 mg PO BID day -1, day 1, day 2 (taken).\n"
-            "Dose 0.15 mg/kg = 10.5 mg.\n"
-            "1000-1030 infused IV over 30 min via port. No reaction.")
-    admin = read(note, kb.facts("J9359"), kb).administration
-    assert admin.state == "given" and admin.dose_base == 10.5
-
-
-def test_a_weight_line_that_works_out_the_dose_is_the_unnamed_givings_dose(kb):
-    note = ("Lipid clinic infusion\n"
-            "HoFH on statin and apheresis.\n"
-            "Vials: Evkeeza 345 mg/2.3 mL x3, lot EV7714.\n"
-            "Wt 62.0 kg -> 15 mg/kg = 930 mg (6.2 mL of 150 mg/mL).\n"
-            "Diluted in NS to 250 mL; IV over 60 min via PIV, 13:15-14:15. No reaction.")
-    admin = read(note, kb.facts("J1305"), kb).administration
-    assert admin.state == "given" and admin.dose_base == 930
+@pytest.mark.parametrize(("note", "code", "dose"), [
+    ("INFUSION CENTER - Zynlonta (loncastuximab tesirine) cycle 2 day 1\n"
+     "Dx: relapsed DLBCL (C83.38). Wt 70 kg.\n"
+     "Dexamethasone 4 mg PO BID day -1, day 1, day 2 (taken).\n"
+     "Dose 0.15 mg/kg = 10.5 mg.\n"
+     "1000-1030 infused IV over 30 min via port. No reaction.", "J9359", 10.5),
+    # A weight line that works out the dose is such a line too.
+    ("Lipid clinic infusion\n"
+     "HoFH on statin and apheresis.\n"
+     "Vials: Evkeeza 345 mg/2.3 mL x3, lot EV7714.\n"
+     "Wt 62.0 kg -> 15 mg/kg = 930 mg (6.2 mL of 150 mg/mL).\n"
+     "Diluted in NS to 250 mL; IV over 60 min via PIV, 13:15-14:15. No reaction.", "J1305", 930),
+])
+def test_a_dose_line_of_the_record_that_names_no_drug_is_the_unnamed_givings_dose(kb, note, code, dose):
+    admin = read(note, kb.facts(code), kb).administration
+    assert admin.state == "given" and admin.dose_base == dose
 
 
 def test_a_container_given_whole_stands_for_the_drug_of_its_stock_line(kb):
