@@ -156,7 +156,7 @@ class CodeFacts:
         if self.vehicle:
             # "in NS 100 mL", "D5W premix": a vehicle is not a second drug; only the full phrase names the code.
             # A skin substitute's descriptor lists its products ("grafix core and grafixpl core"): each names it.
-            products = [i for i in self.ingredients if i != self.drug and len(i) > 4] if "square cent" in self.descriptor.lower() else []
+            products = [i for i in self.ingredients if i != self.drug and len(i) > 4] if self.unit == "sq cm" else []
             return [n for n in [self.drug, *products] if len(n.split()) > 1 or n in products]
         # A product-specific code (Seizalam, Privigen) is named by its brand, not the generic drug;
         # a biosimilar's suffixed name ("infliximab-dyyb": Inflectra IV, Zymfentra SC) still names

@@ -88,13 +88,13 @@ _EACH_ITEM_RE = re.compile(r",\s*each\b|\b(?:implants?|system|ring|suppository|c
 _NOT_BRAND_RE = re.compile(r"^(?:e\.g|i\.e|for |non)|human|recombinant|porcine|ovine|bovine|equine|factor|-csf$|,", re.IGNORECASE)
 # "Injection, abciximab, ..." and, without the comma, "Injection abciximab, 10 mg".
 _PREFIX_RE = re.compile(r"^(?:injection|infusion|instillation|inj\.?)(?:\s*,\s*|\s+(?=[a-z]))", re.IGNORECASE)
-_LABELERS = frozenset(load_json("drug_words.json")["labelers"])
-_STOP_TERMS = frozenset(load_json("drug_words.json")["stop_terms"])
-_ISOTOPE_ELEMENTS = frozenset(load_json("drug_words.json")["isotope_elements"])
-_LIST_WORDS_RE = re.compile(
-    r"\b(?:" + "|".join(re.escape(w) for w in sorted(load_json("drug_words.json")["descriptor_list_words"], key=len, reverse=True)) + r")\b",
-    re.IGNORECASE,
-)
+_WORDS = load_json("drug_words.json")
+_LABELERS = frozenset(_WORDS["labelers"])
+_STOP_TERMS = frozenset(_WORDS["stop_terms"])
+_ISOTOPE_ELEMENTS = frozenset(_WORDS["isotope_elements"])
+_FORMULATION_WORDS = tuple(_WORDS["formulation_words"])
+_LIST_WORDS_RE = re.compile(r"\b(?:" + "|".join(re.escape(w) for w in sorted(_WORDS["descriptor_list_words"], key=len, reverse=True)) + r")\b",
+                            re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -133,9 +133,6 @@ def _bare_brand(segment: str, generics: frozenset[str]) -> bool:
     "berinert", "genvisc 850"), not "biosimilar", "lyophilized", "intravenous" or a generic."""
     found = re.fullmatch(r"([a-z]{4,})(?:[- ]\d{1,4})?", segment.strip().lower())
     return found is not None and not _QUALIFIER_RE.search(found.group(1)) and _invented_word(segment, generics)
-
-
-_FORMULATION_WORDS = tuple(load_json("drug_words.json")["formulation_words"])
 
 
 def formulation(descriptor: str) -> frozenset[str]:
