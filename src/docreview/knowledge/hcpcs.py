@@ -179,11 +179,11 @@ def _invented_word(segment: str, generics: frozenset[str]) -> bool:
     word = found.group(1)
     if _NOT_BRAND_RE.search(word):
         return False
-    english = english_words()
-    return word not in english and word.removesuffix("s") not in english and word not in _STOP_TERMS and _norm(word) not in generics
+    return not _english(word) and word not in _STOP_TERMS and _norm(word) not in generics
 
 
 def _english(word: str) -> bool:
+    """An English word, or the plural of one."""
     word = word.strip().lower()
     return word in english_words() or word.removesuffix("s") in english_words()
 
