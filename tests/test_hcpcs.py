@@ -30,6 +30,15 @@ def test_parse_common_descriptor_forms():
         assert parse_descriptor(code, descriptor).unit == "therapeutic dose", code
 
 
+def test_a_scaled_count_unit_is_that_many_of_the_unit():
+    f = parse_descriptor("J9325", "Injection, talimogene laherparepvec, per 1 million plaque forming units")
+    assert (f.unit_amount, f.unit) == (1e6, "pfu")
+    f = parse_descriptor("J3398", "Injection, voretigene neparvovec-rzyl, 1 billion vector genomes")
+    assert (f.unit_amount, f.unit) == (1e9, "vg")
+    f = parse_descriptor("J9214", "Injection, interferon, alfa-2b, recombinant, 1 million units")
+    assert (f.unit_amount, f.unit) == (1e6, "units")
+
+
 def test_dose_tiers_bill_one_unit_per_giving_in_the_tier():
     f = parse_descriptor("J0573", "Buprenorphine/naloxone, oral, greater than 3 mg, but less than or equal to 6 mg buprenorphine")
     assert (f.tier, f.unit) == ((3.0, 6.0), "mg")

@@ -60,3 +60,24 @@ def test_a_mass_converts_to_the_volume_a_code_bills_by_through_a_stated_strength
     strength, dose = find_amounts(text)
     assert to_base(dose, "mL", None, [strength])[0] == 50.0
     assert to_base(dose, "mL", None, [])[0] is None
+
+
+def test_powers_of_ten_count_plaque_forming_units_and_convert_a_volume():
+    from docreview.note.amounts import find_amounts
+    from docreview.units import to_base
+
+    text = "Total 3.6 mL of 10^6 PFU/mL (3.6 x 10^6 PFU) injected; 250 million PFU"
+    volume, strength, dose, spelled = find_amounts(text)
+    assert (strength.value, strength.per_volume_ml, dose.value, spelled.value) == (1e6, 1.0, 3.6e6, 2.5e8)
+    assert billing_units(to_base(volume, "pfu", None, [strength])[0], "pfu", 1e6) == 4
+    assert [text[a.start : a.end] for a in find_amounts("WBC 4.5 x 10^9/L")] == []
+
+
+def test_an_insulin_strength_and_an_anti_xa_unit_convert_a_volume():
+    from docreview.note.amounts import find_amounts
+    from docreview.units import to_base
+
+    text = "Lyumjev U-100 0.15 mL; Innohep 20,000 anti-Xa IU/mL, 0.72 mL"
+    insulin, insulin_ml, tinzaparin, tinzaparin_ml = find_amounts(text)
+    assert to_base(insulin_ml, "units", None, [insulin])[0] == 15
+    assert round(to_base(tinzaparin_ml, "units", None, [tinzaparin])[0]) == 14_400

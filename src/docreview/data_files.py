@@ -94,11 +94,14 @@ class RoutesFile(_File):
         return self
 
 
+UnitKind = Literal["mass", "units", "volume", "equivalents", "area", "activity", "pfu", "vg"]
+
+
 class UnitsFile(_File):
     model_config = ConfigDict(extra="allow")
     descriptor_units: dict[str, str]
-    note_units: dict[str, tuple[Literal["mass", "units", "volume", "equivalents", "area", "activity"], float]]
-    unit_kinds: dict[str, tuple[Literal["mass", "units", "volume", "equivalents", "area", "activity"], float]]
+    note_units: dict[str, tuple[UnitKind, float]]
+    unit_kinds: dict[str, tuple[UnitKind, float]]
 
 
 class Condition(Record):

@@ -64,12 +64,12 @@ def to_base(amount: Amount, unit: str, weight_kg: float | None, concentrations: 
         value = amount.total
     if amount.kind == kind[0]:
         return value, ""
-    if amount.kind == "volume" and kind[0] in {"mass", "units", "equivalents"}:
+    if amount.kind == "volume" and kind[0] in {"mass", "units", "equivalents", "pfu", "vg"}:
         conc = next((c for c in concentrations if c.kind == kind[0]), None)
         if conc is None or not conc.per_volume_ml:
             return None, "the concentration (a volume was documented without mg/mL)"
         return value * conc.value / conc.per_volume_ml, ""
-    if kind[0] == "volume" and amount.kind in {"mass", "units", "equivalents"}:
+    if kind[0] == "volume" and amount.kind in {"mass", "units", "equivalents", "pfu", "vg"}:
         # A code billed per volume ("calcium gluconate, per 10 mL"): "2 g/100 mL" gives 2 g as 100 mL.
         conc = next((c for c in concentrations if c.kind == amount.kind and c.value), None)
         if conc is None or not conc.per_volume_ml:

@@ -56,6 +56,14 @@ def test_million_units_and_phenytoin_equivalents_are_amounts():
     assert found["1300 mg PE"] == (1300, "mass", False)
 
 
+def test_a_multiple_dose_vials_volume_is_what_it_holds_not_a_dose():
+    from docreview.note.amounts import find_amounts, is_dose
+
+    text = "Fiasp U-100, 10 mL multiple-dose vial; Kenalog 1 mL vial, 1 mL injected"
+    found = {text[a.start : a.end]: is_dose(a) for a in find_amounts(text) if a.kind == "volume"}
+    assert found == {"10 mL": False, "1 mL": True}
+
+
 def test_a_number_joined_to_its_unit_by_a_hyphen_is_an_amount_and_a_range_stays_a_range():
     from docreview.note.amounts import find_amounts
 

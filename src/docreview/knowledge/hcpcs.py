@@ -67,6 +67,8 @@ def _read_fixed_width(path: Path) -> dict[str, str]:
 # --- descriptor parsing -------------------------------------------------------------------
 
 _UNIT_WORDS: dict[str, str] = load_json("units.json")["descriptor_units"]
+_KIND_UNITS = frozenset(load_json("units.json")["unit_kinds"])
+_SCALES = {"million": 1e6, "billion": 1e9}
 _UNIT_ALT = "|".join(sorted((re.escape(u) for u in _UNIT_WORDS), key=len, reverse=True))
 _AMOUNT_RE = re.compile(
     # (?<![a-z]): a unit is a word of its own ("Bcg live" holds no gram).
@@ -266,8 +268,10 @@ def parse_descriptor(code: str, descriptor: str, generics: frozenset[str] | None
                     and re.fullmatch(r"\s+[a-z][a-z-]*\s+and\s+", text[lead.end() : m.start()], re.IGNORECASE)
                     and re.fullmatch(r"\s+[a-z][a-z-]*", text[m.end() :], re.IGNORECASE)):
                 unit_amount, unit = float(lead.group("num").replace(",", "")), _UNIT_WORDS[lead.group("unit").lower()]
-            if unit == "million units":
-                unit_amount, unit = unit_amount * 1_000_000, "units"
+            # "3 million units", "per 1 million plaque forming units": a count of the unit after it.
+            scale, _, counted = unit.partition(" ")
+            if scale in _SCALES and counted in _KIND_UNITS:
+                unit_amount, unit = unit_amount * _SCALES[scale], counted
     if (per_unit := _AMOUNT_PER_UNIT_RE.search(text)) is not None:
         # "5% dextrose/water (500 ml = 1 unit)": the unit is the amount it equates to one unit.
         unit_amount, unit, up_to = float(per_unit.group("num").replace(",", "")), _UNIT_WORDS[per_unit.group("unit").lower()], False

@@ -15,9 +15,11 @@ UNIT_ALT = "|".join(sorted((re.escape(u) for u in _UNITS), key=len, reverse=True
 NUM = r"(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)"
 
 # "40-mg" joins a number to its unit with a hyphen ("5-10 mg" stays a range); "50 additional mL";
-# "20 mg per kg" is "20 mg/kg".
+# "20 mg per kg" is "20 mg/kg"; "20,000 anti-Xa IU/mL" names what a heparin's units measure;
+# "3.6 x 10^6 PFU", "10^8 PFU/mL": a count in powers of ten.
 _AMOUNT_RE = re.compile(
-    rf"(?<![\w./])(?<!\d,)(?<!\d:)(?:(?P<lo>{NUM})\s*(?:-|–|to)\s*)?(?P<num>{NUM})(?:\s*|-|\s+(?:additional|more|further|extra)\s+)(?P<unit>{UNIT_ALT})(?![a-z])"
+    rf"(?<![\w./])(?<!\d,)(?<!\d:)(?:(?P<lo>{NUM})\s*(?:-|–|to)\s*)?(?:(?P<num>{NUM})(?:\s*[x×*]\s*10\s*\^\s*(?P<exp>\d{{1,2}}))?|10\s*\^\s*(?P<exp0>\d{{1,2}}))"
+    rf"(?:\s*|-|\s+(?:additional|more|further|extra)\s+|\s+anti-?(?:factor\s+)?xa\s+)(?P<unit>{UNIT_ALT})(?![a-z])"
     rf"(?:(?:\s*/\s*|\s+per\s+)(?:(?P<pnum>{NUM})\s*)?(?P<per>kg|ml|cc|l|hr|h|hour|min|minute|day|dose|m2)(?![a-z])"
     rf"(?:\s*/\s*(?P<per2>hr|h|hour|min|minute|day))?)?"
     rf"(?:\s+in\s+(?P<bagnum>{NUM})\s*(?P<bagunit>ml|cc|l)(?![a-z]))?"
@@ -39,7 +41,7 @@ class Amount:
     start: int
     end: int
     value: float  # in the kind's base unit: mg, units or mL
-    kind: str  # mass | units | volume | equivalents | area | activity
+    kind: str  # mass | units | volume | equivalents | area | activity | pfu | vg
     per_kg: bool = False
     rate: bool = False
     is_range: bool = False
@@ -77,9 +79,17 @@ def _num(text: str) -> float:
     return float(text.replace(",", ""))
 
 
+def _scientific(m: re.Match[str]) -> float:
+    """The number of an amount: '3.6 x 10^6' is 3,600,000; '10^8' is 100,000,000."""
+    if m.group("exp0"):
+        return 10.0 ** int(m.group("exp0"))
+    return _num(m.group("num")) * (10.0 ** int(m.group("exp")) if m.group("exp") else 1.0)
+
+
 _CONTAINS_RE = re.compile(r"\bcontain(?:s|ing|ed)?\b", re.IGNORECASE)
 # ("3 x 7 cm (21 sq cm) sheet": a skin substitute sheet's size, its parenthesis closed before the word)
 CONTAINER_AFTER_RE = re.compile(r"\s*(?:\)\s*(?=sheets?\b))?(?:single[- ]dose\s+|single[- ]use\s+|multi(?:ple)?[- ]?dose\s+|sdv\s+|mdv\s+|glass\s+)?(?:vials?|ampules?|ampoules?|bottles?|sdvs?|mdvs?|sheets?)\b", re.IGNORECASE)
+_MULTI_DOSE_AFTER_RE = re.compile(r"\s*(?:multi(?:ple)?[- ]?dose|mdv)\b", re.IGNORECASE)
 
 
 class _Patterns(NamedTuple):
@@ -144,7 +154,7 @@ _DETAIL_END_RE = re.compile(r"\s*(?:[.;,)]|$)", re.MULTILINE)
 
 def _is_gauge(text: str, m: re.Match[str]) -> bool:
     """'22g spinal needle', 'PIV 20g R AC': a needle gauge, not grams."""
-    if m.group("unit").lower() not in {"g", "gm"} or m.group("per"):
+    if m.group("unit").lower() not in {"g", "gm"} or m.group("per") or m.group("exp") or m.group("exp0"):
         return False
     value = _num(m.group("num"))
     if not (14 <= value <= 32 and value.is_integer()):
@@ -164,7 +174,7 @@ MG_PER_ML_PER_PERCENT = 10.0
 
 def find_amounts(text: str, start: int = 0, end: int | None = None) -> list[Amount]:
     end = len(text) if end is None else end
-    out = _percent_strengths(text, start, end)
+    out = _percent_strengths(text, start, end) + _insulin_strengths(text, start, end)
     for m in _AMOUNT_RE.finditer(text, start, end):
         if _is_gauge(text, m):
             continue
@@ -182,7 +192,7 @@ def find_amounts(text: str, start: int = 0, end: int | None = None) -> list[Amou
             Amount(
                 start=m.start(),
                 end=m.end(),
-                value=_num(m.group("num")) * factor,
+                value=_scientific(m) * factor,
                 kind=kind,
                 per_kg=per == "kg" and not per2,
                 rate=rate,
@@ -193,8 +203,9 @@ def find_amounts(text: str, start: int = 0, end: int | None = None) -> list[Amou
                 multiplier=int(m.group("mult")) if m.group("mult") else 1,
                 per_volume_ml=per_volume,
                 volume_stated=bool(m.group("pnum")),
-                # "10 g vials" says what a vial holds; "(1 mL vial)" is still the volume given.
-                container=kind != "volume" and bool(CONTAINER_AFTER_RE.match(text, m.end())),
+                # "10 g vials" says what a vial holds; "(1 mL vial)" is still the volume given, but
+                # no dose is a whole multiple-dose vial ("U-100, 10 mL multiple-dose vial").
+                container=bool((CONTAINER_AFTER_RE if kind != "volume" else _MULTI_DOSE_AFTER_RE).match(text, m.end())),
                 bag_volume_ml=bag,
                 calculated=bool(_patterns().calculated.search(text, max(0, m.start() - 24), m.start())),
             )
@@ -237,6 +248,15 @@ def _percent_strengths(text: str, start: int, end: int) -> list[Amount]:
         if ml_per_gram >= 1000:
             out.append(Amount(start=m.start(), end=m.end(), value=1000.0 / ml_per_gram, kind="mass", per_volume_ml=1.0))
     return out
+
+
+# "Fiasp (insulin aspart) U-100", "Humulin R U-500": an insulin's strength, that many units per mL.
+_INSULIN_STRENGTH_RE = re.compile(r"(?<![\w-])U-?(100|200|300|500)(?![\w.]|\s*(?:units?|iu|mg|ml|mcg)\b)")
+
+
+def _insulin_strengths(text: str, start: int, end: int) -> list[Amount]:
+    return [Amount(start=m.start(), end=m.end(), value=float(m.group(1)), kind="units", per_volume_ml=1.0)
+            for m in _INSULIN_STRENGTH_RE.finditer(text, start, end)]
 
 
 @dataclass(frozen=True)
