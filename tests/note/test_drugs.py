@@ -219,6 +219,12 @@ def test_a_skin_substitute_is_named_by_its_one_word_product_name():
     assert "Q4186" in _codes_of(text, "Q4186", "EpiFix")
 
 
+def test_a_product_line_named_without_its_strength_names_the_billed_strength_too():
+    # Q9967 (300-399 mg iodine/mL) lists "Omnipaque 300" and "Omnipaque 350"; the strength is unwritten.
+    assert "Q9967" in _codes_of("CT abdomen with 125 cc of Omnipaque IV.", "Q9967", "Omnipaque")
+    assert "Q9967" not in _codes_of("CT abdomen with Omnipaque 240, 100 mL IV.", "Q9967", "Omnipaque 240")
+
+
 def test_a_code_borrows_the_ingredient_name_its_brand_siblings_ship_under():
     # Q9973's own NDC rows name "epoetin beta"; the other Mircera codes name the pegylated form.
     text = "Mircera (methoxy polyethylene glycol-epoetin beta) 100 mcg SC to the abdomen today."

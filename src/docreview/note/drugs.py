@@ -94,6 +94,10 @@ def with_billed_vehicle_brands(text: str, facts: CodeFacts, found: list[DrugMent
     # (name, code, pattern, whether the name counts only with a volume beside it)
     patterns = [(brand, code, _name_pattern(brand), False) for brand, code in
                 [*names, *((b, f.code) for f in (facts, *family) for b in f.brands if _strength_fits(b, f.descriptor))]]
+    # "125 cc of Omnipaque" (no strength written) names the product line whose "Omnipaque 300" the
+    # billed code lists; the strength the code turns on is then undocumented, not another drug's.
+    lines = {m.group(1) for b in facts.brands if (m := _PRODUCT_LINE_RE.fullmatch(b.strip()))}
+    patterns += [(line, facts.code, _name_pattern(line, strength_follows=False), False) for line in sorted(lines)]
     # "D5NS 1,000 mL", "0.9% NaCl 500 mL bolus": the billed fluid as a chart writes it; a short
     # form ("NS", "LR") only with its volume beside it.
     patterns += [(form, f.code, _fluid_pattern(form), len(form) <= 3) for f in (facts, *family)
@@ -116,9 +120,14 @@ def with_billed_vehicle_brands(text: str, facts: CodeFacts, found: list[DrugMent
     return sorted(out, key=lambda x: x.start)
 
 
-def _name_pattern(name: str) -> re.Pattern[str] | None:
+def _name_pattern(name: str, strength_follows: bool = True) -> re.Pattern[str] | None:
     words = normalize_name(name).split()
-    return re.compile(r"\b" + r"[\s-]*".join(map(re.escape, words)) + r"\b", re.IGNORECASE) if words else None
+    tail = "" if strength_follows else r"(?![\s-]*\d)"
+    return re.compile(r"\b" + r"[\s-]*".join(map(re.escape, words)) + r"\b" + tail, re.IGNORECASE) if words else None
+
+
+# "Omnipaque 300", "Isovue-370": a product line's name and the strength of one of its products.
+_PRODUCT_LINE_RE = re.compile(r"([A-Za-z][A-Za-z-]*[A-Za-z])[\s-]+\d+(?:\s*\(.*\))?")
 
 
 @lru_cache(maxsize=1)
