@@ -39,6 +39,12 @@ def test_a_scaled_count_unit_is_that_many_of_the_unit():
     assert (f.unit_amount, f.unit) == (1e6, "units")
 
 
+def test_a_depot_form_named_in_the_descriptor_gives_its_routes():
+    assert parse_descriptor("J1631", "Injection, haloperidol decanoate, per 50 mg").routes == ("intramuscular", "subcutaneous")
+    assert parse_descriptor("J1071", "Injection, testosterone cypionate, 1 mg").routes == ("intramuscular",)
+    assert parse_descriptor("J1040", "Injection, methylprednisolone acetate, 80 mg").routes == ()
+
+
 def test_dose_tiers_bill_one_unit_per_giving_in_the_tier():
     f = parse_descriptor("J0573", "Buprenorphine/naloxone, oral, greater than 3 mg, but less than or equal to 6 mg buprenorphine")
     assert (f.tier, f.unit) == ((3.0, 6.0), "mg")

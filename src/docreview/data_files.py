@@ -83,11 +83,13 @@ class RoutesFile(_File):
     steroid_site_routes: list[str]
     fits_as: dict[str, list[str]] = Field(default_factory=dict)
     fits_as_about: str | None = Field(default=None, alias="_fits_as")
+    depot_forms: dict[str, list[str]] = Field(default_factory=dict)  # "decanoate": the routes a depot form allows
+    depot_forms_about: str | None = Field(default=None, alias="_depot_forms")
 
     @model_validator(mode="after")
     def _known_routes(self) -> RoutesFile:
         named = [*self.descriptor_route_words.values(), *self.injection_routes, *self.steroid_site_routes,
-                 *self.fits_as, *(r for rs in self.fits_as.values() for r in rs)]
+                 *self.fits_as, *(r for rs in self.fits_as.values() for r in rs), *(r for rs in self.depot_forms.values() for r in rs)]
         unknown = {r for r in named if r not in self.routes}
         if unknown:
             raise ValueError(f"routes named but not defined: {sorted(unknown)}")
@@ -244,6 +246,7 @@ class ExtractCuesFile(_File):
     route_owners: list[str] = Field(min_length=1)  # "IV fluids", "Topical Gelfoam": the route of that, not of a drug
     feeding_words: list[str] = Field(min_length=1)  # "fed EBM per os": the route of the feeding
     order_headers: list[str] = Field(min_length=1)  # "Order: infliximab ... = 410 mg": the record's drug for a giving that names none
+    device_names: list[str] = Field(default_factory=list)  # "insulin syringe", "tuberculin syringe": a device named after a drug
     continuations: list[str] = Field(min_length=1)  # "Remaining 75 mg IV push": more of the drug given just before
     continuation_lead_ins: list[str] = Field(min_length=1)  # "In addition, an additional 2 cc were used"
     grid_given_headers: list[str] = Field(min_length=1)  # a MAR grid's column of times given ("Given")

@@ -225,6 +225,14 @@ def test_a_product_line_named_without_its_strength_names_the_billed_strength_too
     assert "Q9967" not in _codes_of("CT abdomen with Omnipaque 240, 100 mL IV.", "Q9967", "Omnipaque 240")
 
 
+def test_a_product_line_name_and_a_form_letter_carry_the_lines_code_of_the_same_drug(lexicon):
+    # J1815 lists "Humulin"; the crosswalk puts "Humulin R" under the pump code J1817 only.
+    text = "Regular insulin (Humulin R U-100) 10 units IV push; glycopyrrolate (GlyRx-PF) 0.2 mg IV"
+    found = {text[m.start : m.end]: m.codes for m in lexicon.find(text)}
+    assert {"J1815", "J1817"} <= found["Humulin R"]
+    assert found["GlyRx-PF"] == {"J1597"}  # its own product's code, not the generic's
+
+
 def test_a_code_borrows_the_ingredient_name_its_brand_siblings_ship_under():
     # Q9973's own NDC rows name "epoetin beta"; the other Mircera codes name the pegylated form.
     text = "Mircera (methoxy polyethylene glycol-epoetin beta) 100 mcg SC to the abdomen today."

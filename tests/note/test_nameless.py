@@ -553,3 +553,18 @@ def test_a_preparation_verb_joined_to_a_giving_verb_opens_the_records_giving(kb)
             "Trimmed to 3 x 3 cm and applied to the wound bed (9 cm2 applied). Excess 7 cm2 discarded.")
     admin = read(note, kb.facts("Q4101"), kb).administration
     assert admin.state == "given" and admin.dose_base == 9
+
+
+def test_a_dose_given_per_order_below_its_vial_line_is_that_drugs_giving(kb):
+    # "per order" says the giving followed the order; it is no plan.
+    note = ("Testosterone cypionate 200 mg/mL, 10 mL multiple-dose vial (opened 04/01, lot T6610).\n"
+            "0.5 mL (100 mg) given per order. Pt tolerated well.\n")
+    assert read(note, kb.facts("J1071"), kb).administration.dose_base == 100
+
+
+def test_a_syringe_named_after_insulin_is_no_second_drug_between_the_draw_and_the_giving(kb):
+    note = ("Testosterone cypionate 200 mg/mL (10 mL multi-dose vial, lot 22P417). Withdrew 0.5 mL = 100 mg "
+            "with 27G insulin-type syringe. Injected into the left deltoid, 08:55.\n")
+    reading = read(note, kb.facts("J1071"), kb)
+    assert [reading.text[e.mention.start : e.mention.end] for e in reading.note.events if "insulin" in e.mention.name] == []
+    assert reading.administration.dose_base == 100

@@ -920,3 +920,10 @@ def test_a_pharmacy_vial_line_gives_way_to_the_charted_infusion_of_the_order(kb)
     reading = read(text, kb.facts("C9065"), kb)
     assert len(reading.administration.counted) == 1  # one infusion, not the vial line as well
     assert reading.administration.dose_base == pytest.approx(26.88, abs=0.05)
+
+
+def test_an_untimed_statement_of_what_two_timed_givings_add_up_to_counts_once(kb):
+    note = ("Order: Firmagon (degarelix) 240 mg SC loading dose given as two 120 mg injections.\n"
+            "09:10 degarelix (Firmagon) vial #1 120 mg SC abdomen, right lower\n"
+            "09:14 degarelix (Firmagon) vial #2 120 mg SC abdomen, left lower\n")
+    assert read(note, kb.facts("J9155"), kb).administration.dose_base == 240

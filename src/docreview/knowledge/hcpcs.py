@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from pathlib import Path
 
-from docreview.data_files import english_words
+from docreview.data_files import RoutesFile, data_file_as, english_words
 from docreview.resources import load_json
 
 _RECORD_RE = re.compile(r"^([A-Z0-9 ]{5})(\d{5})([3478])")
@@ -232,6 +232,12 @@ def _states_amount(segment: str) -> bool:
             or any(m.group("num") or m.group("per") for m in _AMOUNT_RE.finditer(segment)))
 
 
+def _depot_routes(drug: str) -> tuple[str, ...]:
+    """'haloperidol decanoate': a long-acting ester or salt form is given only by its depot routes."""
+    forms = data_file_as("routes.json", RoutesFile).depot_forms
+    return next((tuple(forms[w]) for w in drug.lower().split() if w in forms), ())
+
+
 @cache  # the lexicon and the drug counts both parse every known code
 def parse_descriptor(code: str, descriptor: str, generics: frozenset[str] | None = None) -> DescriptorFacts:
     """Facts of one descriptor; `generics` (normalised generic names) defaults to the packaged list."""
@@ -341,7 +347,7 @@ def parse_descriptor(code: str, descriptor: str, generics: frozenset[str] | None
             and re.fullmatch(r"[a-z][a-z0-9-]{3,}", segments[i + 1].strip().lower()) and not _english(segments[i + 1])):
         # "Gallium ga-68, dotatoc, diagnostic": the tracer is the isotope and the compound it labels.
         drug = f"{drug} {segments[i + 1].strip().lower()}"
-    routes = tuple(dict.fromkeys(vocab.routes_in(text.lower())))
+    routes = tuple(dict.fromkeys(vocab.routes_in(text.lower()))) or _depot_routes(drug)
     drug = re.sub(r"\s+for\s+\w+(?:\s+\w+)?\s*(?:use|infusion|injection)$", "", drug)
     # "vancomycin hydrochloride (mylan) not therapeutically equivalent to j3373" (no comma before
     # the qualifier): the qualifier is no part of the drug's name.

@@ -359,6 +359,12 @@ def _corrected(amounts: list[Amount], text: str, event: DoseEvent) -> list[Amoun
     return after or amounts
 
 
+def _sums_timed_rows(event: DoseEvent, dose: float | None, rows: list[tuple[DoseEvent, float | None, str, bool]]) -> bool:
+    timed = [d for e, d, _, _ in rows if e is not event and e.times and d is not None]
+    return (dose is not None and not event.times and len(timed) >= 2
+            and abs(sum(timed) - dose) <= 1e-6 * max(dose, 1.0))
+
+
 def _is_total_line(note: NoteFacts, event: DoseEvent) -> bool:
     """'Total midazolam 4 mg', 'midazolam total 4 mg', 'Totals: midazolam 3 mg IV; fentanyl 100 mcg IV':
     a sum of doses already listed."""
@@ -409,6 +415,9 @@ def total_dose(events: list[DoseEvent], facts: CodeFacts, note: NoteFacts,
     rows = [(e, *event_dose(e, facts, note, concs), _is_total_line(note, e)) for e in events]
     stated = [(e, dose) for e in (restated or []) if _is_total_line(note, e) for dose, _ in [event_dose(e, facts, note, concs)] if dose is not None]
     stated += [(e, dose) for e, dose, _, is_total in rows if is_total and dose is not None]
+    # "Order: Firmagon 240 mg SC given as two 120 mg injections" over two timed rows of 120 mg: an
+    # untimed statement whose dose is what two or more timed givings of it add up to sums them.
+    rows = [(e, dose, need, is_total or _sums_timed_rows(e, dose, rows)) for e, dose, need, is_total in rows]
     # A total sums the doses listed; when none of those has an amount, the total is the dose.
     if any(row[3] for row in rows) and any(dose is not None and not is_total for _, dose, _, is_total in rows):
         rows = [row for row in rows if not row[3]]

@@ -325,6 +325,15 @@ def _index(kb: KnowledgeBase) -> dict[str, list[_Entry]]:
                     if len(words) > 1 and len(words[-1]) == 2 and words[-1].isalpha():
                         # "Bicillin CR" is also written "BICILLIN C-R" (and "Bicillin L-A").
                         names.setdefault((*words[:-1], words[-1][0], words[-1][1]), set()).add(facts.code)
+    # "Humulin R", "Novolin N": a product line's name and a letter for its form name one of the
+    # line's products; the code the line's bare name carries (J1815's "Humulin") bills it too when
+    # that code bills the same drug ("GlyRx-PF" keeps its own product's code, J1597).
+    by_code = {f.code: f for f in kb.all_facts()}
+    for words, codes in names.items():
+        line = names.get(words[:1]) if len(words) == 2 and len(words[1]) <= 2 and words[1].isalpha() and codes else None
+        if (line and not any(by_code[c].product_specific for c in codes)
+                and {by_code[c].moiety for c in codes} & {by_code[c].moiety for c in line}):
+            codes.update(line)
     # A chemical prefix written apart ("methyl prednisolone acetate", "hydroxy progesterone") names
     # the same drug.
     for words, codes in list(names.items()):

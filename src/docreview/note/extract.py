@@ -119,6 +119,7 @@ class _Patterns(NamedTuple):
     general_anesthesia_routes: frozenset[str]
     procedure_done: re.Pattern[str]
     fluid_after: re.Pattern[str]
+    device_name: re.Pattern[str]
 
 
 _GAP_CHAR = r"(?:[^;:]|(?<=\d):(?=\s*\d))"
@@ -195,6 +196,7 @@ def _patterns() -> _Patterns:
         anesthesia_after=pattern(rf"[\s)]*(?:\d+(?:\.\d+)?\s*%\s*)?(?:local\s+)?{alternation(cues.anesthesia_nouns)}\b"),
         general_anesthesia_routes=frozenset(cues.general_anesthesia_routes),
         medication_headers=frozenset(cues.medication_headers),
+        device_name=pattern(phrases(cues.device_names)),
     )
 
 
@@ -426,7 +428,7 @@ def read_note(text: str, facts: CodeFacts, kb: KnowledgeBase) -> NoteFacts:
     found = lexicon.with_combinations(text, _merge_adjacent(text, with_billed_vehicle_brands(text, facts, found, kb.family(facts)),
                                                             partial(_product_codes, kb), partial(_names_a_brand, kb)))
     found = with_billed_generic(_glossed_names_learned(found), facts, kb)
-    mentions = _MentionIndex(_without_composition(text, _without_unit_qualifiers(text, _without_carriers(text, found))))
+    mentions = _MentionIndex(_without_composition(text, _without_unit_qualifiers(text, _without_devices(text, _without_carriers(text, found)))))
     events: list[DoseEvent] = []
     line_times = cache(lambda bounds: find_times(text, *bounds))  # one scan per line, however many drugs it names
     for idx, sent in enumerate(sents):
@@ -1154,6 +1156,13 @@ def _without_carriers(text: str, found: list[DrugMention]) -> list[DrugMention]:
     patterns = _patterns()
     return [m for m in found if not (text[m.start : m.end].lower() in patterns.carrier_fluids
                                      and patterns.carried_before.search(text, max(0, m.start - 48), m.start))]
+
+
+def _without_devices(text: str, found: list[DrugMention]) -> list[DrugMention]:
+    """'Withdrew 0.5 mL = 100 mg with 27G insulin-type syringe': a device named after a drug is no
+    mention of that drug."""
+    device = _patterns().device_name
+    return [m for m in found if not device.match(text, m.start)]
 
 
 _QUALIFIED_AMOUNT_BEFORE_RE = re.compile(rf"\d\s*(?:{UNIT_ALT})\s+(?:of\s+)?(?:elemental\s+)?$", re.IGNORECASE)
