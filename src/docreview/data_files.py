@@ -153,6 +153,7 @@ class DrugWordsFile(_File):
     unclassified_markers: list[str] = Field(default_factory=list)  # "not otherwise classified": a code for drugs with no code
     class_words: list[str] = Field(default_factory=list)  # "drugs" in "unclassified drugs": the code names a class, not a drug
     formulation_words: list[str] = []  # "liposomal": a code of its own formulation shares no other formulation's brands
+    package_words: list[str] = []  # "depot" in "Sandostatin LAR Depot": a brand is charted without its last package word
 
 
 class OtherDrugsFile(_File):
@@ -247,6 +248,8 @@ class ExtractCuesFile(_File):
     feeding_words: list[str] = Field(min_length=1)  # "fed EBM per os": the route of the feeding
     order_headers: list[str] = Field(min_length=1)  # "Order: infliximab ... = 410 mg": the record's drug for a giving that names none
     device_names: list[str] = Field(default_factory=list)  # "insulin syringe", "tuberculin syringe": a device named after a drug
+    giving_noun_modifies: list[str] = Field(default_factory=list)  # "injection needle", "infusion center": the noun names no giving
+    route_fields: list[str] = Field(default_factory=list)  # "Route: intra-articular": a record's route for the drugs listed above it
     continuations: list[str] = Field(min_length=1)  # "Remaining 75 mg IV push": more of the drug given just before
     continuation_lead_ins: list[str] = Field(min_length=1)  # "In addition, an additional 2 cc were used"
     grid_given_headers: list[str] = Field(min_length=1)  # a MAR grid's column of times given ("Given")

@@ -625,3 +625,38 @@ def test_a_local_anesthetic_named_as_the_local_anesthesia_is_infiltrated(kb, tex
 def test_a_local_anesthetic_given_intravenously_keeps_its_route(kb):
     found = routes(kb, "ANESTHESIA: General. Lidocaine 100 mg IV at induction.", "J2001")
     assert list(found.values()) == [["intravenous"]]
+
+
+def test_a_route_field_below_a_syringes_contents_is_every_listed_drugs_route(kb):
+    text = ("Then injected one syringe containing:\n"
+            "   Depo-Medrol (methylprednisolone acetate) 40 mg/mL - 1 mL (40 mg), single-dose vial\n"
+            "   Lidocaine HCl 1% - 4 mL (40 mg)\n"
+            "Route: intra-articular, right knee. No resistance.\n")
+    got = routes(kb, text, "J1010")
+    assert got["Depo-Medrol (methylprednisolone acetate"] == ["intra-articular"] and got["Lidocaine HCl"] == ["intra-articular"]
+
+
+def test_a_route_told_after_a_preparation_verb_in_the_next_sentence_is_the_products(kb):
+    text = ("2. Levulan Kerastick (aminolevulinic acid HCl) 20% topical solution, 354 mg applicator, lot 0K441, exp 11/2025. "
+            "Crushed ampules, shaken 3 min, and applied topically to the face.\n")
+    assert routes(kb, text, "J7308")["Levulan Kerastick (aminolevulinic acid"] == ["topical"]
+
+
+def test_injections_into_a_named_muscle_are_intramuscular(kb):
+    text = ("Drug: Botox (onabotulinumtoxinA) 200 Units, single-dose vial, diluted to 30 mL.\n"
+            "Using a 27G injection needle, 30 injections of 1 mL each (~6.7 Units each) were given into the detrusor muscle. "
+            "Total 200 Units injected.\n")
+    admin = read(text, kb.facts("J0585"), kb).administration
+    assert admin.dose_base == 200  # the stated total, not one site's share (nor the needle's gauge)
+    assert [r.route for e in admin.counted for r in e.routes] == ["intramuscular"]
+
+
+def test_a_route_after_a_combinations_parts_written_with_a_slash_serves_both(kb):
+    text = "09:00  netupitant 300 mg / palonosetron 0.5 mg (Akynzeo) 1 capsule by mouth, taken with water\n"
+    assert set(routes(kb, text, "J8655")["netupitant"]) == {"oral"}
+
+
+def test_a_clause_that_opens_with_the_dose_and_its_giving_verb_tells_the_route(kb):
+    text = ("PRE-OP HOLDING: pegulicianine (LUMISIGHT) 1 mg/kg; weight 68 kg -> 68 mg. Two 39 mg vials reconstituted; "
+            "68 mg given IV over 3 min at 07:05 via right hand PIV; remaining 10 mg discarded.\n")
+    assert routes(kb, text, "C9171")["pegulicianine (LUMISIGHT"] == ["intravenous"]

@@ -233,6 +233,12 @@ def test_a_product_line_name_and_a_form_letter_carry_the_lines_code_of_the_same_
     assert found["GlyRx-PF"] == {"J1597"}  # its own product's code, not the generic's
 
 
+def test_a_brand_charted_without_its_package_word_is_that_brand(lexicon):
+    text = "1115 Sandostatin LAR 20 mg injected IM; Sandostatin 100 mcg SC"
+    found = {text[m.start : m.end]: m.codes for m in lexicon.find(text)}
+    assert found["Sandostatin LAR"] == {"J2353"} and "J2353" not in found["Sandostatin"]
+
+
 def test_a_code_borrows_the_ingredient_name_its_brand_siblings_ship_under():
     # Q9973's own NDC rows name "epoetin beta"; the other Mircera codes name the pegylated form.
     text = "Mircera (methoxy polyethylene glycol-epoetin beta) 100 mcg SC to the abdomen today."

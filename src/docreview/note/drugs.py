@@ -334,6 +334,13 @@ def _index(kb: KnowledgeBase) -> dict[str, list[_Entry]]:
         if (line and not any(by_code[c].product_specific for c in codes)
                 and {by_code[c].moiety for c in codes} & {by_code[c].moiety for c in line}):
             codes.update(line)
+    # "Sandostatin LAR" for "Sandostatin LAR Depot": a brand charted without its package word.
+    package_words = set(data_file_as("drug_words.json", DrugWordsFile).package_words)
+    for facts in kb.all_facts():
+        for brand in facts.brands:
+            words = tuple(normalize_name(brand).split())
+            if len(words) >= 3 and words[-1] in package_words and words[:-1] not in names:
+                names[words[:-1]] = set(names.get(words, set())) or {facts.code}
     # A chemical prefix written apart ("methyl prednisolone acetate", "hydroxy progesterone") names
     # the same drug.
     for words, codes in list(names.items()):

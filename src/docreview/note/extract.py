@@ -120,6 +120,7 @@ class _Patterns(NamedTuple):
     procedure_done: re.Pattern[str]
     fluid_after: re.Pattern[str]
     device_name: re.Pattern[str]
+    route_field: re.Pattern[str]
 
 
 _GAP_CHAR = r"(?:[^;:]|(?<=\d):(?=\s*\d))"
@@ -175,9 +176,10 @@ def _patterns() -> _Patterns:
         finite_verb=pattern(rf"\b{alternation(cues.finite_verbs)}\b"),
         # "refused further Zofran": later doses, not the one given.
         further=pattern(rf"\b(?:{alternation(cues.further)}|{alternation(cues.further_prefixes)}\w*)\b"),
-        # A list of drugs: items with their amounts and separators, no verb between ("Norflex 60 mg, Zofran 4 mg, and").
+        # A list of drugs: items with their amounts and separators, no verb between ("Norflex 60 mg, Zofran 4 mg, and";
+        # a combination's parts, "netupitant 300 mg / palonosetron 0.5 mg").
         # A ratio strength's colon ("with 1:100,000 epinephrine") is no clause break.
-        list_gap=pattern(rf"^(?!{_GAP_CHAR}*\b{alternation(cues.clause_words)}\b){_GAP_CHAR}{{0,40}}?(?:,|\band\b|&|\+|\bplus\b|\bwith\b|\bas\s+well\s+as\b){_GAP_CHAR}{{0,25}}$"),
+        list_gap=pattern(rf"^(?!{_GAP_CHAR}*\b{alternation(cues.clause_words)}\b){_GAP_CHAR}{{0,40}}?(?:,|\band\b|&|\+|\bplus\b|\bwith\b|\bas\s+well\s+as\b|(?<=\s)/(?=\s)){_GAP_CHAR}{{0,25}}$"),
         carrier_fluids=frozenset(cues.carrier_fluids),
         # "in 0.9% NaCl", "diluted in 100 mL NS": what the fluid follows.
         carried_before=pattern(rf"\b{alternation(cues.carried_in)}\s+(?:\d+(?:\.\d+)?\s*(?:%|ml|cc|l)\s*(?:of\s+)?)?"
@@ -197,6 +199,7 @@ def _patterns() -> _Patterns:
         general_anesthesia_routes=frozenset(cues.general_anesthesia_routes),
         medication_headers=frozenset(cues.medication_headers),
         device_name=pattern(phrases(cues.device_names)),
+        route_field=pattern(rf"[ \t]*(?:[-*\u2022][ \t]*)?{alternation(cues.route_fields)}[ \t]*:"),
     )
 
 
@@ -565,6 +568,7 @@ def read_note(text: str, facts: CodeFacts, kb: KnowledgeBase) -> NoteFacts:
     _routes_after_parenthesis(notes, events)
     _procedure_routes(notes, secs, sents, events)
     _routes_from_headers(notes, events)
+    _routes_from_route_fields(notes, events, mentions.any_in)
     _sedation_route(notes, events, kb)
     _anesthesia_routes(notes, secs, events, kb)
     _infiltrated_anesthetics(notes, events, kb)
@@ -1014,6 +1018,24 @@ def _routes_from_headers(notes: Annotations, events: list[DoseEvent]) -> None:
         found = {r.route: r for r in notes.routes_in(section.header_start, section.start)}
         if len(found) == 1:
             event.routes = list(found.values())
+
+
+def _routes_from_route_fields(notes: Annotations, events: list[DoseEvent], has_mention: Callable[[int, int], bool]) -> None:
+    """'Injected one syringe containing: / Depo-Medrol 40 mg/mL - 1 mL / Lidocaine 1% - 4 mL /
+    Route: intra-articular, right knee': a route field that names no drug is the route of every
+    drug given above it in its paragraph (back to the previous route field) that states none of its own."""
+    text, field = notes.text, _patterns().route_field
+    fields = [x for x in notes.sentences if field.match(text, x.start, x.end) and not has_mention(x.start, x.end)
+              and not text[line_bounds(text, x.start)[0] : x.start].strip()]
+    for i, line in enumerate(fields):
+        routes = notes.routes_in(line.start, line.end)
+        if not routes:
+            continue
+        since = fields[i - 1].end if i else -1
+        for event in events:
+            if (event.role == "administered" and not event.routes and event.sentence.paragraph == line.paragraph
+                    and since < event.sentence.start and event.sentence.end <= line.start):
+                event.routes = list(routes)
 
 
 def _volume_to_the_base_drug(text: str, events: list[DoseEvent]) -> None:

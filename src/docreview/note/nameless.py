@@ -97,8 +97,8 @@ def _giving_noun(notes: Annotations, sent: Sentence, section: SectionSpan | None
         not r.implied for r in notes.routes_in(sent.start, sent.end))
     if not (any(m.rule.category == "ADMINISTERED" for m in mods) or charted):
         return None
-    nouns = _giving_nouns() | _mixture_nouns()
-    span = next(((k, k) for k, t in enumerate(toks) if t.text in nouns), None)
+    nouns, modified = _giving_nouns() | _mixture_nouns(), _giving_noun_modifies()
+    span = next(((k, k) for k, t in enumerate(toks) if t.text in nouns and not (k + 1 < len(toks) and toks[k + 1].text in modified)), None)
     if span is not None and not charted and _only_arrived(mods):
         span = None  # "2.5 mL syringe received": the pharmacy's delivery
     if span is None:
@@ -119,6 +119,11 @@ def _giving_noun(notes: Annotations, sent: Sentence, section: SectionSpan | None
     if span is None or categories_for(toks, mods, *span, text=notes.text) & NOT_HERE_NOW:
         return None
     return toks[span[0]].start, toks[span[1]].end
+
+
+@lru_cache(maxsize=1)
+def _giving_noun_modifies() -> frozenset[str]:
+    return frozenset(data_file_as("extract_cues.json", ExtractCuesFile).giving_noun_modifies)
 
 
 @lru_cache(maxsize=1)
@@ -247,7 +252,10 @@ def nameless_routes(notes: Annotations, events: Sequence[DoseEvent], has_mention
         if {m.rule.category for m in mods} & NOT_HERE_NOW:
             continue
         nouns = _giving_nouns()
-        told = any(t.text in nouns or _injection_word().match(t.text) for t in toks) or _opening_verb(toks, mods) is not None
+        # ("68 mg given IV over 3 min at 07:05": the amount, then the giving verb, tell it too)
+        told = (any(t.text in nouns or _injection_word().match(t.text) for t in toks) or _opening_verb(toks, mods) is not None
+                or (_OPENS_WITH_AMOUNT_RE.match(notes.text, sent.start, sent.end) is not None
+                    and any(m.rule.category == "ADMINISTERED" for m in mods)))
         if nearest and told:
             out.extend((i, list(routes)) for i in given)
         elif told or _charted_step(notes.text, sent, toks, routes):
@@ -563,6 +571,21 @@ def _open_giving_between(events: Sequence[DoseEvent], antecedent: DoseEvent, sen
 
 
 # "Total 155 units in 31 sites", "Total dose: 200 units", "Total administered: 40 mg".
+_EACH_AFTER_RE = re.compile(r"\s*(?:per\s+(?:site|injection)|each)\b", re.IGNORECASE)
+
+
+def _total_after(notes: Annotations, sent: Sentence, has_mention: Callable[[int, int], bool]) -> list[Amount]:
+    """The amounts of the first total line after `sent` in its paragraph, before a drug is named."""
+    for later in notes.sentences:
+        if later.start < sent.end or later.paragraph != sent.paragraph:
+            continue
+        if has_mention(later.start, later.end):
+            return []
+        if _TOTAL_LINE_RE.match(notes.text, later.start, later.end):
+            return [a for a in notes.amounts_in(later.start, later.end) if is_dose(a) and not a.per_kg]
+    return []
+
+
 _TOTAL_LINE_RE = re.compile(r"[ \t]*(?:[-*•][ \t]*)?total\b(?:[ \t]+(?:dose|amount|given|administered|injected|of))*[ \t]*:?[ \t]*(?=\d)",
                             re.IGNORECASE)
 
@@ -680,6 +703,10 @@ def _giving(notes: Annotations, sent: Sentence, noun: tuple[int, int], before: l
         return a.kind == "volume" and is_fluid_volume(notes.text, a)
 
     own = [a for a in notes.amounts_in(sent.start, sent.end) if is_dose(a) and not carrier(a)]
+    if own and all(_EACH_AFTER_RE.match(notes.text, a.end) for a in own):
+        # "30 injections of 1 mL each (~6.7 Units each) ... Total 200 Units injected.": what each
+        # site took gives way to the total the record states below it.
+        own = _total_after(notes, sent, has_mention) or own
     if not own:
         # "Drew 0.48 mL (240 mcg). Given subcut L lower abdomen": the record tells the giving's
         # dose in the last sentence before it that draws it up and names no drug, on its line
