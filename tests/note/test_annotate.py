@@ -64,6 +64,21 @@ def test_a_multiple_dose_vials_volume_is_what_it_holds_not_a_dose():
     assert found == {"10 mL": False, "1 mL": True}
 
 
+def test_amounts_summed_before_one_container_word_are_each_a_container():
+    from docreview.note.amounts import find_amounts, is_dose
+
+    text = "Gamunex-C 10% 20 g + 10 g bottles - 28 g (280 mL) infused IV"
+    assert {text[a.start : a.end]: is_dose(a) for a in find_amounts(text) if a.kind == "mass" and not a.is_concentration} == {
+        "20 g": False, "10 g": False, "28 g": True}
+
+
+def test_a_needle_gauge_before_a_route_or_a_needle_kind_is_no_amount():
+    from docreview.note.amounts import find_amounts
+
+    for text in ["4 sites, 12.5 mL per site, 24 g SC needle sets", "30 mL injected through a 22-g non-coring needle"]:
+        assert [a.kind for a in find_amounts(text)] == ["volume"] * len([a for a in find_amounts(text)]), text
+
+
 def test_a_number_joined_to_its_unit_by_a_hyphen_is_an_amount_and_a_range_stays_a_range():
     from docreview.note.amounts import find_amounts
 

@@ -568,3 +568,29 @@ def test_a_syringe_named_after_insulin_is_no_second_drug_between_the_draw_and_th
     reading = read(note, kb.facts("J1071"), kb)
     assert [reading.text[e.mention.start : e.mention.end] for e in reading.note.events if "insulin" in e.mention.name] == []
     assert reading.administration.dose_base == 100
+
+
+def test_the_amount_infused_before_a_stop_below_the_rate_rows_is_the_dose(kb):
+    # The vials summed before one container word are no dose; "before stop" is no stop of this giving.
+    note = ('OUTPATIENT INFUSION - IVIG maintenance #6\n'
+            'Dx: CIDP (G61.81) | Wt 87.5 kg | Order: Privigen 0.4 g/kg = 35 g IV q3wk\n'
+            'Premeds 0845: acetaminophen 650 mg PO, cetirizine 10 mg PO\n'
+            'Access: R chest port accessed 20g 3/4" huber, +blood return\n'
+            'Product: Privigen 10% - 20 g + 10 g + 5 g vials pooled (350 mL)\n'
+            'time | rate mL/hr | BP | HR | init\n'
+            '0900 | 50 | 128/76 | 70 | LK\n'
+            '0930 | 100 | 124/74 | 72 | LK\n'
+            '1000 | 200 | 126/78 | 71 | LK\n'
+            '1040 | STOPPED - rigors, HR 118, T 38.3 | 134/82 | 118 | LK\n'
+            'Dr. Mendez at chair side: d/c infusion, not to resume today. 250 mL (25 g) infused before stop; remaining 100 mL (10 g) discarded, witnessed B. Tran RN.\n'
+            'Meperidine 12.5 mg IV x1 1045, rigors resolved by 1110.\n')
+    assert read(note, kb.facts("J1459"), kb).administration.dose_base == 25_000
+
+
+def test_a_drawn_volume_plus_its_diluent_is_the_bags_volume_not_the_dose(kb):
+    note = ('RAVULIZUMAB INFUSION RECORD\n'
+            'DOS 01/22/2025 | Dx paroxysmal nocturnal hemoglobinuria (D59.5) | maintenance q8 weeks\n'
+            'Weight 104 kg -> weight band >= 100 kg: maintenance 3,600 mg.\n'
+            'Pharmacy note: Ultomiris 300 mg/3 mL vials on backorder. Dispensed Ultomiris 1,100 mg/11 mL vial x 4 (lot UR9921). Drew 36 mL (3,600 mg) + NS 36 mL = 72 mL (50 mg/mL). Discarded: 8 mL (800 mg) residual from 4th vial, logged on hazardous waste sheet.\n'
+            'RN: infusion 1045-1127 via port, pump 103 mL/h. Tolerated, no reaction. LDH 289.\n')
+    assert read(note, kb.facts("J1303"), kb).administration.dose_base == 3_600

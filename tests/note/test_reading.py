@@ -927,3 +927,12 @@ def test_an_untimed_statement_of_what_two_timed_givings_add_up_to_counts_once(kb
             "09:10 degarelix (Firmagon) vial #1 120 mg SC abdomen, right lower\n"
             "09:14 degarelix (Firmagon) vial #2 120 mg SC abdomen, left lower\n")
     assert read(note, kb.facts("J9155"), kb).administration.dose_base == 240
+
+
+def test_a_dose_by_mouth_beside_injected_doses_is_no_dose_of_the_injection_code(kb):
+    note = ("MAR:\n11:20 potassium chloride ER 20 mEq tab x2 = 40 mEq PO\n"
+            "11:30 potassium chloride 10 mEq/100 mL premix IVPB over 1 h, R AC PIV -- bag #1\n"
+            "12:35 potassium chloride 10 mEq/100 mL premix IVPB over 1 h -- bag #2\n")
+    assert read(note, kb.facts("J3480"), kb).administration.dose_base == 20
+    # Given only by mouth, the dose is judged as written (edge case 3).
+    assert read("11:20 potassium chloride 40 mEq PO given.\n", kb.facts("J3480"), kb).administration.dose_base == 40

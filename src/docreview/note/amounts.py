@@ -210,7 +210,21 @@ def find_amounts(text: str, start: int = 0, end: int | None = None) -> list[Amou
                 calculated=bool(_patterns().calculated.search(text, max(0, m.start() - 24), m.start())),
             )
         )
-    return _counted_strengths(text, sorted(out, key=lambda a: a.start))
+    return _joined_containers(text, _counted_strengths(text, sorted(out, key=lambda a: a.start)))
+
+
+_JOIN_RE = re.compile(r"\s*(?:\+|and|&)\s*", re.IGNORECASE)
+
+
+def _joined_containers(text: str, amounts: list[Amount]) -> list[Amount]:
+    """'Gamunex-C 10% 20 g + 10 g bottles': the container word after the last amount of a sum
+    says what each of them is."""
+    out = list(amounts)
+    for i in range(len(out) - 2, -1, -1):
+        a, b = out[i], out[i + 1]
+        if b.container and not a.container and a.kind == b.kind and not a.is_concentration and _JOIN_RE.fullmatch(text, a.end, b.start):
+            out[i] = replace(a, container=True)
+    return out
 
 
 def _counted_strengths(text: str, amounts: list[Amount]) -> list[Amount]:

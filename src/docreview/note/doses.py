@@ -297,7 +297,10 @@ def _statement_dose(event: DoseEvent, facts: CodeFacts, note: NoteFacts, concs: 
     # "ondansetron 8 mg tab x2 = 16 mg", "1.3 mg/m2 x 1.78 = 2.31 mg -> 2.3 mg": the result of the
     # statement's arithmetic is the dose, not its operands; a limit stated after it ("-> 5,520 mg,
     # capped at 4,500 mg") still has the last word.
-    results = [a for a in amounts if _patterns().result_before.search(note.text, max(0, a.start - 16), a.start) and not a.calculated]
+    # ("Drew 36 mL (3,600 mg) + NS 36 mL = 72 mL": a volume that adds the diluent is the bag's, no dose.)
+    diluents = [a for a in event.dose_amounts if is_diluent(note.text, a)]
+    results = [a for a in amounts if _patterns().result_before.search(note.text, max(0, a.start - 16), a.start) and not a.calculated
+               and not (a.kind == "volume" and any(d.start < a.start for d in diluents))]
     if results and any(a.start < results[-1].start and a.kind == results[-1].kind for a in amounts):
         limits = [a for a in amounts if a.start > results[-1].start and a.kind == results[-1].kind
                   and _patterns().dose_limit.search(note.text, max(0, a.start - 20), a.start)]

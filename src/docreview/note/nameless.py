@@ -463,7 +463,7 @@ def nameless_volumes(notes: Annotations, events: Sequence[DoseEvent], has_mentio
         # The nearest drug prepared before it in the record; a drug dosed in between (not a prep
         # agent such as "Proparacaine, povidone-iodine") makes it ambiguous.
         near = [i for i, e in enumerate(events) if e.sentence.end <= sent.start and not e.nameless
-                and e.sentence.paragraph == sent.paragraph and sent.line - e.sentence.line <= 3]
+                and e.sentence.paragraph == sent.paragraph and _lines_apart(notes.text, e.sentence, sent) <= 3]
         # (a drug put on the surface, "3.5% lidocaine gel pledget", is no preparation a volume is drawn from)
         strengths = [(i, _strength_per_ml(notes, events[i])) for i in near if events[i].role in ("administered", "container", "inventory")
                      and not (events[i].routes and all(r.route == "topical" for r in events[i].routes))]
@@ -477,7 +477,9 @@ def nameless_volumes(notes: Annotations, events: Sequence[DoseEvent], has_mentio
         if base is not None:
             index, (strength, made_up) = base
         prepared = events[index]
-        if any(a is not made_up and a.kind != "volume" and not sent.start <= a.start < sent.end for a in prepared.dose_amounts):
+        # (an order's dose above it, "Order: Privigen 0.4 g/kg = 35 g", is no statement of the preparation's)
+        if any(a is not made_up and a.kind != "volume" and not sent.start <= a.start < sent.end and a.start >= prepared.sentence.start
+               for a in prepared.dose_amounts):
             continue  # the preparation states its dose itself ("240 mg loading dose = two 120 mg vials"), not just the line below's
         if any(e is not prepared and e.role == "administered" and e.mention.same_drug(prepared.mention)
                and any(sent.start <= a.start < sent.end for a in e.amounts) for e in events):
@@ -508,6 +510,14 @@ def nameless_volumes(notes: Annotations, events: Sequence[DoseEvent], has_mentio
             mention=DrugMention(amounts[0].start, amounts[0].end, prepared.mention.name, prepared.mention.codes, prepared.mention.fuzzy),
             sentence=sent, amounts=(*amounts, strength), routes=routes, section=section_at(sections, sent.start)), index))
     return out
+
+
+def _lines_apart(text: str, first: Sentence, later: Sentence) -> int:
+    """Lines from `first` down to `later`, not counting the rows of a flowsheet between them
+    ("0900 | 50 | 128/76 | 70 | LK"): a record's giving line may follow its rate table."""
+    between = text[line_bounds(text, first.start)[1] : line_bounds(text, later.start)[0]].splitlines()
+    rows = sum(1 for line in between if "|" in line or TIMED_LINE_RE.match(line))
+    return later.line - first.line - rows
 
 
 def _strength_per_ml(notes: Annotations, event: DoseEvent) -> tuple[Amount, Amount | None] | None:

@@ -82,10 +82,34 @@ def administration_of(note: NoteFacts, facts: CodeFacts, kb: KnowledgeBase, date
     given = [e for e in billed if e.given]
     other_days = tuple(e for e in given if _on_another_day(e, date_of_service))
     given = [e for e in given if e not in other_days]
+    given = _by_the_codes_kind_of_route(note.text, given, facts)
     if other_days and not given:
         # "Last Prolia 60 mg SC given 04/18 in clinic" on a claim for 06/13: not this day's giving.
         return Administration("not_given", billed=tuple(billed), other_days=other_days)
     return replace(_administration(note, facts, kb, billed, given), other_days=other_days)
+
+
+def _by_the_codes_kind_of_route(text: str, given: list[DoseEvent], facts: CodeFacts) -> list[DoseEvent]:
+    """'11:20 potassium chloride 40 mEq PO' beside two IVPB bags under "Injection, potassium
+    chloride": when the drug is also injected, a dose given by mouth, nose or lungs (and told
+    with no injection word) is another product's, not the injection code's. (Given only that
+    way, it is judged as written: edge case 3.)"""
+    if not facts.descriptor.lower().startswith("injection"):
+        return given
+
+    def not_injected(e: DoseEvent) -> bool:
+        return (bool(e.routes) and all(r.route in _NOT_INJECTED for r in e.routes)
+                and not _INJECTION_WORD_RE.search(text, e.sentence.start, e.sentence.end))
+
+    if not any(r.route not in _NOT_INJECTED for e in given for r in e.routes):
+        return given
+    return [e for e in given if not not_injected(e)]
+
+
+# Routes a drug is taken by, not injected ("topical" is left out: a local anesthetic's infiltration
+# is often read as one).
+_NOT_INJECTED = frozenset({"oral", "sublingual", "intranasal", "inhalation", "rectal"})
+_INJECTION_WORD_RE = re.compile(r"\b(?:inject|infus|infiltrat|instill)\w*", re.IGNORECASE)
 
 
 def _administration(note: NoteFacts, facts: CodeFacts, kb: KnowledgeBase, billed: list[DoseEvent], given: list[DoseEvent]) -> Administration:
