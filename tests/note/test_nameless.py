@@ -594,3 +594,17 @@ def test_a_drawn_volume_plus_its_diluent_is_the_bags_volume_not_the_dose(kb):
             'Pharmacy note: Ultomiris 300 mg/3 mL vials on backorder. Dispensed Ultomiris 1,100 mg/11 mL vial x 4 (lot UR9921). Drew 36 mL (3,600 mg) + NS 36 mL = 72 mL (50 mg/mL). Discarded: 8 mL (800 mg) residual from 4th vial, logged on hazardous waste sheet.\n'
             'RN: infusion 1045-1127 via port, pump 103 mL/h. Tolerated, no reaction. LDH 289.\n')
     assert read(note, kb.facts("J1303"), kb).administration.dose_base == 3_600
+
+
+def test_a_labelled_span_run_through_a_line_is_the_records_giving_and_a_calc_line_no_drug(kb):
+    # "Infusion: 1310-1411 via L forearm PIV" names no drug; "Calc:" is no drug either.
+    note = ('NEUROLOGY INFUSION - VYVGART cycle 3, infusion 2 of 4, 09/16/2025\n'
+            'Dx: generalized myasthenia gravis, AChR antibody positive (G70.00). MG-ADL 7 (baseline 11).\n'
+            'Weight 68 kg. Order: efgartigimod alfa-fcab (Vyvgart) 10 mg/kg IV weekly x 4.\n'
+            'Calc: 10 mg/kg x 68 kg = 680 mg = 34 mL of 20 mg/mL.\n'
+            'Pharmacy: Vyvgart 400 mg/20 mL vial x 2 (lot E2217A). 34 mL withdrawn, diluted with NS to total 125 mL. Remaining 6 mL (120 mg) discarded in pharmacy - documented on waste log.\n'
+            'Infusion: 1310-1411 via L forearm PIV (0.2 micron filter), flushed with NS. VS stable, no headache.\n'
+            'Next infusion 09/23/2025.\n')
+    reading = read(note, kb.facts("J9332"), kb)
+    assert "Calc" not in [reading.text[e.mention.start : e.mention.end] for e in reading.note.events]
+    assert reading.administration.dose_base == 680

@@ -92,9 +92,11 @@ def _giving_noun(notes: Annotations, sent: Sentence, section: SectionSpan | None
     or under an administration header, "ADMINISTRATION: IV infusion via L AC PIV, 10:10-11:12")."""
     toks, mods = notes.context(sent)
     # (or with the span it ran: "Infusion IV via port 0815-1220")
-    timed = bool(TIMED_LINE_RE.match(notes.text, sent.start, sent.end)) or _clock_span_in(notes, sent)
+    span_ran = _clock_span_in(notes, sent)
+    timed = bool(TIMED_LINE_RE.match(notes.text, sent.start, sent.end)) or span_ran
+    # ("Infusion: 1310-1411 via L forearm PIV": the span it ran and the line it ran through.)
     charted = (timed or (section is not None and section.kind == "administration")) and any(
-        not r.implied for r in notes.routes_in(sent.start, sent.end))
+        not r.implied or span_ran for r in notes.routes_in(sent.start, sent.end))
     if not (any(m.rule.category == "ADMINISTERED" for m in mods) or charted):
         return None
     nouns, modified = _giving_nouns() | _mixture_nouns(), _giving_noun_modifies()
