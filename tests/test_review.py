@@ -23,6 +23,18 @@ def test_concentration_and_volume_documented():
     assert r.computed_units == 150
 
 
+def test_a_multiple_dose_vial_of_another_drug_in_the_syringe_leaves_the_billed_drugs_wastage_to_be_judged():
+    note = ("Then, through the same needle, injected one syringe containing:\n"
+            "   Depo-Medrol (methylprednisolone acetate) 40 mg/mL - 1 mL (40 mg), single-dose vial, entire vial drawn up, no waste\n"
+            "   Lidocaine HCl 1% (10 mg/mL) - 4 mL (40 mg) from 30 mL multiple-dose vial\n"
+            "Route: intra-articular, right knee.\n")
+    r = review(note, {"code": "J1010", "units": 40, "modifiers": ["JZ"], "icd10": ["M17.11"]})
+    assert r.predicted()["wastage"] == "documented"
+    # The billed drug's own multiple-dose vial makes wastage not applicable.
+    r = review(note.replace("single-dose vial", "multiple-dose vial"), {"code": "J1010", "units": 40, "icd10": ["M17.11"]})
+    assert r.predicted()["wastage"] == "not_applicable"
+
+
 def test_every_evidence_quote_is_a_span_of_the_note():
     r = review(NOTE, {"code": "J1953", "units": 100, "modifiers": ["JW"], "icd10": ["I10"]})
     assert r.verdict.value == "fail"

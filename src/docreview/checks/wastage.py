@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from docreview.checks.base import CheckContext, Outcome, evidence, make_finding
+from docreview.knowledge.facts import moiety
 from docreview.note.doses import concentrations
 from docreview.note.waste import Quoted
 from docreview.schema import Finding, Status
@@ -19,11 +20,24 @@ def _not_applicable_reason(ctx: CheckContext) -> tuple[str, list] | None:
         return f"{ctx.setting} setting", []
     if not claim.separately_payable:
         return "the drug is not separately payable on this claim", []
-    if waste.multi_dose:
-        return "the note documents a multi-dose container", [evidence(ctx.note, q.start, q.end) for q in waste.multi_dose[:1]]
+    multi_dose = [q for q in waste.multi_dose if not _another_drugs(ctx, q.start)]
+    if multi_dose:
+        return "the note documents a multi-dose container", [evidence(ctx.note, q.start, q.end) for q in multi_dose[:1]]
     if facts.containers == "multi-dose":
         return f"{facts.drug} comes only in multi-dose containers", []
     return None
+
+
+def _another_drugs(ctx: CheckContext, pos: int) -> bool:
+    """'Lidocaine 1% - 4 mL from 30 mL multiple-dose vial' under the Depo-Medrol code: a container
+    told in a sentence that names only drugs other than the billed one (or the one given in its
+    stead) is theirs."""
+    named = [e for e in ctx.read.events if e.sentence.start <= pos < e.sentence.end and not e.nameless]
+    # (or the drug given in its stead, by any of its names: "BENDEKA (bendamustine HCl)" vials, "bendamustine" given)
+    given = {moiety(part) for e in ctx.administration.counted for part in e.mention.name.split(" / ")}
+    # (A name no code knows, "Miacalcin", may be the billed drug's brand: not another drug's.)
+    return bool(named) and all(e.mention.codes and ctx.facts.code not in e.mention.codes
+                               and given.isdisjoint(moiety(p) for p in e.mention.name.split(" / ")) for e in named)
 
 
 def _discarded(ctx: CheckContext) -> tuple[float | None, list]:
