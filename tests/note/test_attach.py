@@ -660,3 +660,11 @@ def test_a_clause_that_opens_with_the_dose_and_its_giving_verb_tells_the_route(k
     text = ("PRE-OP HOLDING: pegulicianine (LUMISIGHT) 1 mg/kg; weight 68 kg -> 68 mg. Two 39 mg vials reconstituted; "
             "68 mg given IV over 3 min at 07:05 via right hand PIV; remaining 10 mg discarded.\n")
     assert routes(kb, text, "C9171")["pegulicianine (LUMISIGHT"] == ["intravenous"]
+
+
+def test_a_template_route_field_followed_by_a_site_field_is_the_products_route(kb):
+    # "IV site" is the catheter's site; "Route: IV" then "Site: ..." on the next line states the route.
+    text = ("MEDICATION ADMINISTERED (template):\n Drug: Prolia (denosumab) 60 mg/mL prefilled syringe\n Dose: 60 mg\n"
+            " Route: IV\n Site: R antecubital\n Time: 1005\nEntire syringe contents given, no waste.\n")
+    admin = read(text, kb.facts("J0897"), kb).administration
+    assert {r.route for e in admin.counted for r in e.routes} == {"intravenous"}

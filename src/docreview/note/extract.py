@@ -1023,7 +1023,9 @@ def _routes_from_headers(notes: Annotations, events: list[DoseEvent]) -> None:
 def _routes_from_route_fields(notes: Annotations, events: list[DoseEvent], has_mention: Callable[[int, int], bool]) -> None:
     """'Injected one syringe containing: / Depo-Medrol 40 mg/mL - 1 mL / Lidocaine 1% - 4 mL /
     Route: intra-articular, right knee': a route field that names no drug is the route of every
-    drug given above it in its paragraph (back to the previous route field) that states none of its own."""
+    drug given above it in its paragraph (back to the previous route field) that states none of its own,
+    and of the product line a template's giving names no drug under ("Drug: Prolia 60 mg/mL prefilled
+    syringe / Dose: 60 mg / Route: IV")."""
     text, field = notes.text, _patterns().route_field
     fields = [x for x in notes.sentences if field.match(text, x.start, x.end) and not has_mention(x.start, x.end)
               and not text[line_bounds(text, x.start)[0] : x.start].strip()]
@@ -1033,7 +1035,7 @@ def _routes_from_route_fields(notes: Annotations, events: list[DoseEvent], has_m
             continue
         since = fields[i - 1].end if i else -1
         for event in events:
-            if (event.role == "administered" and not event.routes and event.sentence.paragraph == line.paragraph
+            if (event.role in ("administered", "container", "inventory") and not event.routes and event.sentence.paragraph == line.paragraph
                     and since < event.sentence.start and event.sentence.end <= line.start):
                 event.routes = list(routes)
 
