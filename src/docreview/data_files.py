@@ -83,13 +83,15 @@ class RoutesFile(_File):
     steroid_site_routes: list[str]
     fits_as: dict[str, list[str]] = Field(default_factory=dict)
     fits_as_about: str | None = Field(default=None, alias="_fits_as")
+    taken_routes: list[str] = Field(default_factory=list)  # "oral": taken, not injected
+    taken_routes_about: str | None = Field(default=None, alias="_taken_routes")
     depot_forms: dict[str, list[str]] = Field(default_factory=dict)  # "decanoate": the routes a depot form allows
     depot_forms_about: str | None = Field(default=None, alias="_depot_forms")
 
     @model_validator(mode="after")
     def _known_routes(self) -> RoutesFile:
         named = [*self.descriptor_route_words.values(), *self.injection_routes, *self.steroid_site_routes,
-                 *self.fits_as, *(r for rs in self.fits_as.values() for r in rs), *(r for rs in self.depot_forms.values() for r in rs)]
+                 *self.fits_as, *(r for rs in self.fits_as.values() for r in rs), *(r for rs in self.depot_forms.values() for r in rs), *self.taken_routes]
         unknown = {r for r in named if r not in self.routes}
         if unknown:
             raise ValueError(f"routes named but not defined: {sorted(unknown)}")
