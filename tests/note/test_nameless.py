@@ -608,3 +608,13 @@ def test_a_labelled_span_run_through_a_line_is_the_records_giving_and_a_calc_lin
     reading = read(note, kb.facts("J9332"), kb)
     assert "Calc" not in [reading.text[e.mention.start : e.mention.end] for e in reading.note.events]
     assert reading.administration.dose_base == 680
+
+
+def test_a_volume_per_site_is_that_much_at_each_site_the_sentence_counts(kb):
+    # Hizentra 20%: 12.5 mL at each of 4 sites is 50 mL, 10 g.
+    note = ('SCIG TEACHING / ADMINISTRATION VISIT - Allergy & Immunology office\n'
+            'Date 02/10/2025. Dx: common variable immunodeficiency (D83.9), transition from IVIG to SCIG.\n'
+            'Order: Hizentra 20% (immune globulin subcutaneous) 10 g SC weekly.\n'
+            'Product: Hizentra 4 g/20 mL x 2 + 2 g/10 mL x 1 (lots P10022, P10022, P10019) = 10 g / 50 mL; all vials pooled into syringes, nothing left.\n'
+            'Administered by RN with patient return demonstration: 4 sites (L/R abdomen, L/R thigh), 12.5 mL per site, 24 g SC needle sets, pump 15 mL/h/site x first 15 min then 25 mL/h/site. Infusion 1005-1050. Subcutaneous infusion well tolerated; mild local swelling resolved.\n')
+    assert read(note, kb.facts("J1559"), kb).administration.dose_base == 10_000

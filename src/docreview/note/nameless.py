@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
@@ -583,6 +583,7 @@ def _open_giving_between(events: Sequence[DoseEvent], antecedent: DoseEvent, sen
 
 
 # "Total 155 units in 31 sites", "Total dose: 200 units", "Total administered: 40 mg".
+_SITE_COUNT_RE = re.compile(r"\b([2-9]|1[0-9])\s+(?:separate\s+)?(?:sites|injections|injection\s+sites)\b", re.IGNORECASE)
 _EACH_AFTER_RE = re.compile(r"\s*(?:per\s+(?:site|injection)|each)\b", re.IGNORECASE)
 
 
@@ -717,8 +718,11 @@ def _giving(notes: Annotations, sent: Sentence, noun: tuple[int, int], before: l
     own = [a for a in notes.amounts_in(sent.start, sent.end) if is_dose(a) and not carrier(a)]
     if own and all(_EACH_AFTER_RE.match(notes.text, a.end) for a in own):
         # "30 injections of 1 mL each (~6.7 Units each) ... Total 200 Units injected.": what each
-        # site took gives way to the total the record states below it.
-        own = _total_after(notes, sent, has_mention) or own
+        # site took gives way to the total the record states below it; else "4 sites ... 12.5 mL
+        # per site" is that much at each site the sentence counts.
+        sites = _SITE_COUNT_RE.search(notes.text, sent.start, sent.end)
+        own = (_total_after(notes, sent, has_mention)
+               or ([replace(a, multiplier=a.multiplier * int(sites.group(1))) for a in own] if sites else own))
     if not own:
         # "Drew 0.48 mL (240 mcg). Given subcut L lower abdomen": the record tells the giving's
         # dose in the last sentence before it that draws it up and names no drug, on its line
