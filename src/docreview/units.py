@@ -13,6 +13,8 @@ from docreview.resources import load_json
 
 _KINDS: dict[str, tuple[str, float]] = {k: (v[0], float(v[1])) for k, v in load_json("units.json")["unit_kinds"].items()}
 _EPS = 1e-9
+# Kinds a strength per mL converts to and from a volume ("5 mg/mL", "10^8 PFU/mL").
+_PER_VOLUME_KINDS = frozenset({"mass", "units", "equivalents", "pfu", "vg"})
 
 
 def code_unit_kind(unit: str | None) -> tuple[str, float] | None:
@@ -64,12 +66,12 @@ def to_base(amount: Amount, unit: str, weight_kg: float | None, concentrations: 
         value = amount.total
     if amount.kind == kind[0]:
         return value, ""
-    if amount.kind == "volume" and kind[0] in {"mass", "units", "equivalents", "pfu", "vg"}:
+    if amount.kind == "volume" and kind[0] in _PER_VOLUME_KINDS:
         conc = next((c for c in concentrations if c.kind == kind[0]), None)
         if conc is None or not conc.per_volume_ml:
             return None, "the concentration (a volume was documented without mg/mL)"
         return value * conc.value / conc.per_volume_ml, ""
-    if kind[0] == "volume" and amount.kind in {"mass", "units", "equivalents", "pfu", "vg"}:
+    if kind[0] == "volume" and amount.kind in _PER_VOLUME_KINDS:
         # A code billed per volume ("calcium gluconate, per 10 mL"): "2 g/100 mL" gives 2 g as 100 mL.
         conc = next((c for c in concentrations if c.kind == amount.kind and c.value), None)
         if conc is None or not conc.per_volume_ml:

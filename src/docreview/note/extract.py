@@ -37,6 +37,7 @@ from docreview.note.context import NOT_HERE_NOW, categories_for
 from docreview.note.dates import DateMention, DayMarker, giving_dates, giving_days
 from docreview.note.drugs import DrugMention, lexicon_for, with_billed_generic, with_billed_labeler, with_billed_vehicle_brands
 from docreview.note.nameless import (
+    EACH_AFTER_RE,
     NamelessGiving,
     nameless_continuations,
     nameless_givings,
@@ -595,9 +596,11 @@ def read_note(text: str, facts: CodeFacts, kb: KnowledgeBase) -> NoteFacts:
                 event.role = event.described_as
 
     def nameless_event(giving: NamelessGiving) -> DoseEvent:
-        return DoseEvent(mention=giving.mention, sentence=giving.sentence, amounts=list(giving.amounts), routes=list(giving.routes),
-                         categories={"ADMINISTERED"}, section=giving.section, times=line_times(line_bounds(text, giving.sentence.start)),
-                         role="administered", nameless=True, repeat=giving.repeat)
+        event = DoseEvent(mention=giving.mention, sentence=giving.sentence, amounts=list(giving.amounts), routes=list(giving.routes),
+                          categories={"ADMINISTERED"}, section=giving.section, times=line_times(line_bounds(text, giving.sentence.start)),
+                          role="administered", nameless=True, repeat=giving.repeat)
+        event.sites = _per_site_count(text, event) or 1
+        return event
 
     rows = record_rows(notes, events, mentions.any_in)
     row_lines = {line_bounds(text, g.mention.start) for g in rows}
@@ -1374,15 +1377,30 @@ _N_EACH_RE = re.compile(rf"\b([2-9]|{'|'.join(w for w, n in NUMBER_WORDS.items()
                         r"\d*\.?\d+\s*(?:cc|ml|mg|mcg|units?)\s+each\b", re.IGNORECASE)
 
 
+_N_SITES_RE = re.compile(r"\b([2-9]|1[0-9])\s+(?:separate\s+)?(?:injection\s+)?(?:sites|injections)\b", re.IGNORECASE)
+
+
+def _per_site_count(text: str, event: DoseEvent) -> int | None:
+    """'4 sites (L/R abdomen, L/R thigh), 12.5 mL per site': the sites its sentence counts, when
+    every dose the event states is written there, per site."""
+    doses = event.dose_amounts
+    if not doses or not all(event.sentence.start <= a.start < event.sentence.end and EACH_AFTER_RE.match(text, a.end) for a in doses):
+        return None
+    counted = _N_SITES_RE.search(text, event.sentence.start, event.sentence.end)
+    return int(counted.group(1)) if counted else None
+
+
 def _count_sites(notes: Annotations, sents, mentions, event: DoseEvent) -> None:
     """One dose statement given at more than one site: "on each side", "into each knee", "2
-    injections of 0.3 cc each", or a
+    injections of 0.3 cc each", "4 sites, 12.5 mL per site", or a
     later "the same procedure was carried out at ..." before another drug is named."""
     text = notes.text
     sites = 2 if _patterns().each_of_two.search(text, event.mention.end, event.sentence.end) else 1
     counted = _N_EACH_RE.search(text, event.sentence.start, event.sentence.end)  # "2 injections of 0.3 cc each"
     if counted:
         sites = NUMBER_WORDS.get(counted.group(1).lower()) or int(counted.group(1))
+    elif per_site := _per_site_count(text, event):
+        sites = per_site
     sites += sum(1 for n in _later_sentences(sents, mentions, event.sentence) if _patterns().same_again.search(text, n.start, n.end))
     event.sites = sites
 

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
@@ -582,9 +582,8 @@ def _open_giving_between(events: Sequence[DoseEvent], antecedent: DoseEvent, sen
                for e in events)
 
 
-# "Total 155 units in 31 sites", "Total dose: 200 units", "Total administered: 40 mg".
-_SITE_COUNT_RE = re.compile(r"\b([2-9]|1[0-9])\s+(?:separate\s+)?(?:sites|injections|injection\s+sites)\b", re.IGNORECASE)
-_EACH_AFTER_RE = re.compile(r"\s*(?:per\s+(?:site|injection)|each)\b", re.IGNORECASE)
+# "12.5 mL per site", "1 mL each": an amount given at each of several sites.
+EACH_AFTER_RE = re.compile(r"\s*(?:per\s+(?:site|injection)|each)\b", re.IGNORECASE)
 
 
 def _total_after(notes: Annotations, sent: Sentence, has_mention: Callable[[int, int], bool]) -> list[Amount]:
@@ -599,6 +598,7 @@ def _total_after(notes: Annotations, sent: Sentence, has_mention: Callable[[int,
     return []
 
 
+# "Total 155 units in 31 sites", "Total dose: 200 units", "Total administered: 40 mg".
 _TOTAL_LINE_RE = re.compile(r"[ \t]*(?:[-*•][ \t]*)?total\b(?:[ \t]+(?:dose|amount|given|administered|injected|of))*[ \t]*:?[ \t]*(?=\d)",
                             re.IGNORECASE)
 
@@ -716,13 +716,11 @@ def _giving(notes: Annotations, sent: Sentence, noun: tuple[int, int], before: l
         return a.kind == "volume" and is_fluid_volume(notes.text, a)
 
     own = [a for a in notes.amounts_in(sent.start, sent.end) if is_dose(a) and not carrier(a)]
-    if own and all(_EACH_AFTER_RE.match(notes.text, a.end) for a in own):
+    if own and all(EACH_AFTER_RE.match(notes.text, a.end) for a in own):
         # "30 injections of 1 mL each (~6.7 Units each) ... Total 200 Units injected.": what each
-        # site took gives way to the total the record states below it; else "4 sites ... 12.5 mL
-        # per site" is that much at each site the sentence counts.
-        sites = _SITE_COUNT_RE.search(notes.text, sent.start, sent.end)
-        own = (_total_after(notes, sent, has_mention)
-               or ([replace(a, multiplier=a.multiplier * int(sites.group(1))) for a in own] if sites else own))
+        # site took gives way to the total the record states below it (else the giving's sites
+        # count it: note/extract.py).
+        own = _total_after(notes, sent, has_mention) or own
     if not own:
         # "Drew 0.48 mL (240 mcg). Given subcut L lower abdomen": the record tells the giving's
         # dose in the last sentence before it that draws it up and names no drug, on its line
