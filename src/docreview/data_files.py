@@ -283,6 +283,8 @@ class DoseCuesFile(_File):
     dose_limits: list[str] = Field(min_length=1)  # "-> 5,520 mg, capped at 4,500 mg": a limit after a computed dose
     result_words: list[str] = Field(min_length=1)  # "20 mg/kg equals 1,160 mg": the arithmetic's result is the dose
     record_totals: list[str] = Field(min_length=1)  # "Total infused 12 mg (24 mL).": a line of the drug's record that names no drug
+    later_spans: list[str] = Field(default_factory=list)  # "450 mg in 2 weeks": a dose for a later day
+    later_occasions: list[str] = Field(default_factory=list)  # "450 mg next visit", "... at the next infusion"
 
 
 class AmountCuesFile(_File):
@@ -305,6 +307,8 @@ class AmountCuesFile(_File):
     drawn_up: list[str] = Field(default_factory=list)  # removed_fluid words that also draw a drug up from its vial
     drawn_into: list[str] = Field(default_factory=list)  # "Withdrew 2.31 mL; added to D5W": drawn up, not taken out
     count_nouns: list[str] = Field(default_factory=list)  # "2 tablets (1,000 mg)": what a dose is counted in
+    vial_potency: list[str] = Field(default_factory=list)  # "2,000 IU vial, label actual 2,067 IU": what the vial holds
+    opened_words: list[str] = Field(default_factory=list)  # "20 mL vials x2 opened (40 mL = 1200 mg)": what the vials held
 
 
 class DrugLexiconFile(_File):

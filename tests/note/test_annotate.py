@@ -72,6 +72,17 @@ def test_amounts_summed_before_one_container_word_are_each_a_container():
         "20 g": False, "10 g": False, "28 g": True}
 
 
+def test_a_vials_labelled_potency_and_the_content_of_vials_opened_are_no_dose():
+    from docreview.note.amounts import find_amounts, is_dose
+
+    text = "1,000 IU vial, label actual 1,046 IU; labeled 2,800 IU after reconstitution; 1,046 IU given"
+    assert [(text[a.start : a.end], is_dose(a)) for a in find_amounts(text)] == [
+        ("1,000 IU", False), ("1,046 IU", False), ("2,800 IU", False), ("1,046 IU", True)]
+    text = "Marcaine 0.5% 30 mL vials x2 opened (60 mL = 300 mg); 20 mL (100 mg) injected"
+    assert {text[a.start : a.end]: is_dose(a) for a in find_amounts(text) if a.start > text.index("(")} == {
+        "60 mL": False, "300 mg": False, "20 mL": True, "100 mg": True}
+
+
 def test_a_needle_gauge_before_a_route_or_a_needle_kind_is_no_amount():
     from docreview.note.amounts import find_amounts
 

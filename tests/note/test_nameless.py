@@ -618,3 +618,30 @@ def test_a_volume_per_site_is_that_much_at_each_site_the_sentence_counts(kb):
             'Product: Hizentra 4 g/20 mL x 2 + 2 g/10 mL x 1 (lots P10022, P10022, P10019) = 10 g / 50 mL; all vials pooled into syringes, nothing left.\n'
             'Administered by RN with patient return demonstration: 4 sites (L/R abdomen, L/R thigh), 12.5 mL per site, 24 g SC needle sets, pump 15 mL/h/site x first 15 min then 25 mL/h/site. Infusion 1005-1050. Subcutaneous infusion well tolerated; mild local swelling resolved.\n')
     assert read(note, kb.facts("J1559"), kb).administration.dose_base == 10_000
+
+
+def test_a_line_that_gives_the_vials_by_an_injection_route_states_the_dose_their_potencies_add_to(kb):
+    note = ("Wt 58 kg.\n"
+            "0905 ALPROLIX (coagulation factor IX, Fc fusion)\n"
+            "     2,000 IU vial - actual 1,962 IU\n"
+            "     1,000 IU vial - actual 1,031 IU\n"
+            "     both vials reconstituted and fully given   2,993 IU   IV push\n"
+            "0940 FIX activity 71%")
+    assert read(note, kb.facts("J7201"), kb).administration.dose_base == 2993.0
+
+
+def test_a_route_told_in_the_next_clause_of_a_drugless_line_is_the_records(kb):
+    note = ("GI clinic - Rebyota administration\n"
+            "Product: Rebyota (fecal microbiota, live-jslm) 150 mL single-dose suspension, lot 5521.\n"
+            "Applicator tip lubricated and inserted per rectum; entire 150 mL instilled over 1 min.")
+    assert {r.route for e in read(note, kb.facts("J1440"), kb).administration.counted for r in e.routes} == {"rectal"}
+
+
+def test_a_drugless_line_that_opens_with_the_entire_volume_given_is_the_giving_and_an_allergen_shot_is_a_drug(kb):
+    # The allergen shot is a product of its own ("Allergen immunotherapy"), not a nameless giving of cromolyn.
+    note = ("15 y/o F, exercise-induced bronchoconstriction: FEV1 fell 16% after a running test. Tremor with SABA; "
+            "trial of cromolyn pretreatment before a repeat challenge per Dr. Lee.\n"
+            "Allergen immunotherapy given today (separate service): 0.4 mL SC R arm, tree/grass maintenance vial A.\n"
+            "Cromolyn: cromolyn sodium 20 mg/2 mL unit-dose ampule (lot CR4410). 09:40 entire 2 mL ampule (20 mg) "
+            "nebulized via jet nebulizer, 10 min; ampule empty.")
+    assert read(note, kb.facts("J7632"), kb).administration.dose_base == 20.0

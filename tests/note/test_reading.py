@@ -936,3 +936,32 @@ def test_a_dose_by_mouth_beside_injected_doses_is_no_dose_of_the_injection_code(
     assert read(note, kb.facts("J3480"), kb).administration.dose_base == 20
     # Given only by mouth, the dose is judged as written (edge case 3).
     assert read("11:20 potassium chloride 40 mEq PO given.\n", kb.facts("J3480"), kb).administration.dose_base == 40
+
+
+def test_a_timed_giving_by_a_route_after_its_preparation_is_the_record_not_the_advice_above(kb):
+    # The treatment center's per-kg advice, then the MAR line that reconstitutes and pushes one vial.
+    note = ("Weight 52 kg. HTC (phone): Advate about 40 IU/kg, round to nearest vial.\n"
+            "MAR: 1340 Advate [antihemophilic factor, recombinant] 1 vial (2,000 IU) reconstituted, IV push over 5 min "
+            "via L antecubital; entire vial given.")
+    admin = read(note, kb.facts("J7192"), kb).administration
+    assert admin.dose_base == 2000.0
+
+
+def test_a_dose_rounded_to_whole_vials_after_the_per_kg_arithmetic_is_the_dose(kb):
+    note = ("Hematology advised Kcentra 50 units/kg for the reversal.\n"
+            "Wt 61 kg -> 3,050 units, rounded to nearest vial: 3,000 units IV push 1412-1420 via R AC.")
+    admin = read(note, kb.facts("J7168"), kb).administration
+    assert admin.dose_base == 3000.0
+
+
+def test_a_dose_said_to_follow_weeks_later_is_no_part_of_todays(kb):
+    note = ("Ms. R is a 41-year-old woman with relapsing MS. We are starting ocrelizumab today, first dose 300 mg IV "
+            "over 2.5 hours, second dose 600 mg in 2 weeks.\n"
+            "RN: 0900 OCREVUS 300 mg/10 mL single-dose vial, entire vial into NS 250 mL. 0905 IV infusion started R forearm PIV.")
+    assert read(note, kb.facts("J2350"), kb).administration.dose_base == 300.0
+
+
+def test_a_brand_in_brackets_after_a_percent_strength_is_the_same_mention(kb):
+    note = "Local: CHLOROPROCAINE 3% (Nesacaine) 20 mL vial; 15 mL (450 mg) injected perineural."
+    events = read(note, kb.facts("J2401"), kb).note.events
+    assert [note[e.mention.start : e.mention.end] for e in events if not e.nameless] == ["CHLOROPROCAINE 3% (Nesacaine"]

@@ -107,6 +107,8 @@ class _Patterns(NamedTuple):
     count_nouns: str  # an alternation of data/amount_cues.json count_nouns
     bound: re.Pattern[str]
     unit_form: re.Pattern[str]
+    vial_potency: re.Pattern[str]
+    opened_containers: re.Pattern[str]
 
 
 @lru_cache(maxsize=1)
@@ -144,6 +146,11 @@ def _patterns() -> _Patterns:
         count_nouns=alternation(cues.count_nouns),
         bound=pattern(rf"{phrases(cues.bounds)}\s*$"),
         unit_form=pattern(rf"\s*{alternation(cues.unit_forms)}\b"),
+        # "2,000 IU vial, label actual 2,067 IU", "labeled 2,800 IU after reconstitution": a vial's potency.
+        vial_potency=pattern(rf"\b{alternation(cues.vial_potency)}\s*:?\s*(?:of\s+)?$"),
+        # "20 mL single-dose vials x2 opened (40 mL = 1200 mg)": the bracket says what the opened vials held.
+        opened_containers=pattern(rf"\b(?:vials?|ampules?|ampoules?|bottles?|sdvs?|kits?)[ \t]*(?:x[ \t]*\d+[ \t]*)?"
+                                  rf"{alternation(cues.opened_words)}[ \t]*\([^()\n]*$"),
     )
 
 
@@ -205,7 +212,9 @@ def find_amounts(text: str, start: int = 0, end: int | None = None) -> list[Amou
                 volume_stated=bool(m.group("pnum")),
                 # "10 g vials" says what a vial holds; "(1 mL vial)" is still the volume given, but
                 # no dose is a whole multiple-dose vial ("U-100, 10 mL multiple-dose vial").
-                container=bool((CONTAINER_AFTER_RE if kind != "volume" else _MULTI_DOSE_AFTER_RE).match(text, m.end())),
+                container=bool((CONTAINER_AFTER_RE if kind != "volume" else _MULTI_DOSE_AFTER_RE).match(text, m.end()))
+                or (kind != "volume" and bool(_patterns().vial_potency.search(text, max(0, m.start() - 24), m.start())))
+                or bool(_patterns().opened_containers.search(text, max(0, m.start() - 60), m.start())),
                 bag_volume_ml=bag,
                 calculated=bool(_patterns().calculated.search(text, max(0, m.start() - 24), m.start())),
             )

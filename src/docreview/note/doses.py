@@ -47,6 +47,7 @@ class _Patterns(NamedTuple):
     dose_limit: re.Pattern[str]  # "capped at" right before an amount
     result_before: re.Pattern[str]  # "=", "->", "equals" right before an amount: the arithmetic's result
     record_total: re.Pattern[str]  # a record line that opens with "Total infused"
+    later: re.Pattern[str]  # "in 2 weeks", "next visit" right after an amount: a dose for another day
 
 
 @lru_cache(maxsize=1)
@@ -74,6 +75,8 @@ def _patterns() -> _Patterns:
         record_total=pattern(rf"[ \t]*(?:[-*\u2022][ \t]*)?(?:(?:[01]?\d|2[0-3]):?[0-5]\d[ \t]+)?{alternation(cues.record_totals)}\b"),
         dose_limit=pattern(rf"\b{alternation(cues.dose_limits)}\s*:?\s*$"),
         result_before=pattern(rf"(?:=|->|\u2192|\b{alternation(cues.result_words)})[ \t]*(?:~|approx\.?)?[ \t]*$"),
+        later=pattern(rf"[ \t]+(?:(?:in|after)[ \t]+(?:\d+|one|two|three|four|five|six|eight|twelve)(?:[ \t]*-[ \t]*\d+)?[ \t]*{alternation(cues.later_spans)}"
+                      rf"|(?:at[ \t]+|on[ \t]+)?(?:the[ \t]+)?next[ \t]+{alternation(cues.later_occasions)})\b"),
     )
 
 
@@ -253,6 +256,9 @@ def _statement_dose(event: DoseEvent, facts: CodeFacts, note: NoteFacts, concs: 
         if all(v is not None for v in converted):
             return sum(v for v in converted if v is not None), ""
     amounts = _corrected([a for a in event.dose_amounts if not is_diluent(note.text, a)], note.text, event)
+    # "first dose 150 mg IV over 4 hours, second dose 450 mg in 2 weeks": the later dose is no part of today's.
+    today = [a for a in amounts if not _patterns().later.match(note.text, a.end)]
+    amounts = today if today else amounts
     # "(Nesacaine-MPF 30 mg/mL, 20 mL single-dose vial) 10 mL via epidural catheter": the vial's
     # volume gives way to a volume given.
     vial_volumes = [a for a in amounts if a.kind == "volume" and CONTAINER_AFTER_RE.match(note.text, a.end)]
@@ -301,9 +307,10 @@ def _statement_dose(event: DoseEvent, facts: CodeFacts, note: NoteFacts, concs: 
     diluents = [a for a in event.dose_amounts if is_diluent(note.text, a)]
     results = [a for a in amounts if _patterns().result_before.search(note.text, max(0, a.start - 16), a.start) and not a.calculated
                and not (a.kind == "volume" and any(d.start < a.start for d in diluents))]
-    if results and any(a.start < results[-1].start and a.kind == results[-1].kind for a in amounts):
-        limits = [a for a in amounts if a.start > results[-1].start and a.kind == results[-1].kind
-                  and _patterns().dose_limit.search(note.text, max(0, a.start - 20), a.start)]
+    # ("Wt 72 kg -> 14,400 U, rounded to whole vials: 14,500 U": the rounding has it too.)
+    limits = [a for a in amounts if results and a.start > results[-1].start and a.kind == results[-1].kind
+              and _patterns().dose_limit.search(note.text, max(0, a.start - 40), a.start)]
+    if limits or (results and any(a.start < results[-1].start and a.kind == results[-1].kind for a in amounts)):
         amounts = [(limits or results)[-1]]
     # "Vancomycin 15 mg/kg (1,200 mg)": the plain amount wins; "1 g (1,000 mg)" is one dose.
     ordered = dose_order(amounts)

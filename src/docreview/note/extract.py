@@ -72,10 +72,12 @@ _NEW_ROW_RE = re.compile(r"^(?:(?:[01]\d|2[0-3]):?[0-5]\d\s+)?(?!(?:given|admini
 def _gloss_gap_re() -> re.Pattern[str]:
     """Between a name and its gloss: brackets (round or square), a slash, and at most two words of a release form,
     salt or dosage form ("paliperidone palmitate ER (INVEGA SUSTENNA)", "GELSYN-3 (sodium
-    hyaluronate)", "travoprost intracameral implant (iDose TR 75 mcg)"), or a biosimilar's
+    hyaluronate)", "travoprost intracameral implant (iDose TR 75 mcg)"), a percent strength and a bracket, or a biosimilar's
     four-letter suffix the lexicon does not list ("insulin lispro-aabc (Lyumjev)")."""
     words = alternation(data_file_as("extract_cues.json", ExtractCuesFile).gloss_gap_words)
-    return re.compile(rf"[\s()\[\],/-]{{0,4}}|-[a-z]{{4}}[\s()\[\],/-]{{1,4}}|[\s()\[\],/-]*(?:\b{words}\b[\s()\[\],/-]{{1,4}}){{1,2}}", re.IGNORECASE)
+    # ("CHLOROPROCAINE 3% (Nesacaine-MPF)": a percent strength may stand before the bracket.)
+    return re.compile(rf"[\s()\[\],/-]{{0,4}}|-[a-z]{{4}}[\s()\[\],/-]{{1,4}}|[\s()\[\],/-]*(?:\b{words}\b[\s()\[\],/-]{{1,4}}){{1,2}}"
+                      r"|[ \t]+\d*\.?\d+[ \t]*%[ \t]*\([ \t]*", re.IGNORECASE)
 # Where one administration ends and the next begins inside a sentence.
 # "was then administered": "then" after an auxiliary is the same clause's adverb.
 # ("2,000 IU vial + 1,000 IU vial = 3,000 IU": a "+" between two containers adds up one preparation)

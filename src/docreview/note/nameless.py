@@ -258,6 +258,12 @@ def nameless_routes(notes: Annotations, events: Sequence[DoseEvent], has_mention
         told = (any(t.text in nouns or _injection_word().match(t.text) for t in toks) or _opening_verb(toks, mods) is not None
                 or (_OPENS_WITH_AMOUNT_RE.match(notes.text, sent.start, sent.end) is not None
                     and any(m.rule.category == "ADMINISTERED" for m in mods)))
+        if not told:
+            # "Tip lubricated and inserted per rectum; entire 150 mL instilled": a clause of the
+            # same line, naming no drug either, tells the giving.
+            line = line_bounds(notes.text, sent.start)
+            told = not has_mention(*line) and any(w in nouns or _injection_word().match(w)
+                                                  for w in re.findall(r"[a-z]+", notes.text[line[0] : line[1]].lower()))
         if nearest and told:
             out.extend((i, list(routes)) for i in given)
         elif told or _charted_step(notes.text, sent, toks, routes):
@@ -336,10 +342,15 @@ def _injection_word() -> re.Pattern[str]:
 def nameless_totals(notes: Annotations, events: Sequence[DoseEvent], has_mention: Callable[[int, int], bool]) -> list[tuple[int, Amount]]:
     """'Total 155 units in 31 sites.' under a site table: a total line that names no drug states
     the dose of the drug given just before it (the nearest drug named), when that giving states none of its
-    own (only a vial, a concentration or a diluent). Returns (event index, the total)."""
+    own (only a vial, a concentration or a diluent). So does a line that says the vials were given
+    by an injection route ("all vials reconstituted and fully given  5,480 IU  IV push") under a
+    record whose vial lines state only what each vial holds. Returns (event index, the total)."""
     out: list[tuple[int, Amount]] = []
     for sent in notes.sentences:
-        if not _TOTAL_LINE_RE.match(notes.text, sent.start, sent.end) or has_mention(sent.start, sent.end):
+        if has_mention(sent.start, sent.end):
+            continue
+        total_line = bool(_TOTAL_LINE_RE.match(notes.text, sent.start, sent.end))
+        if not total_line and not (_injected(notes, sent) and any(m.rule.category == "ADMINISTERED" for m in notes.context(sent)[1])):
             continue
         amounts = [a for a in notes.amounts_in(sent.start, sent.end) if is_dose(a) and not a.per_kg and a.kind != "volume"]
         # The giving may sit paragraphs above, past a site table: the nearest drug named before the line.
@@ -347,6 +358,8 @@ def nameless_totals(notes: Annotations, events: Sequence[DoseEvent], has_mention
         if not amounts or not before:
             continue
         event = events[before[-1]]
+        if not total_line and not any(a.container and a.kind == amounts[0].kind for a in event.amounts):
+            continue  # a giving line is the vials' only beside vials that hold the same kind of amount
         if event.role == "administered" and not event.nameless and not any(a.kind != "volume" and not a.per_kg for a in event.dose_amounts):
             out.append((before[-1], amounts[0]))
     return out
@@ -430,9 +443,10 @@ def _made_up_dose(notes: Annotations, vial: DoseEvent, sent: Sentence, has_menti
 # "20 units mixed in 30 cc of normal saline": a drug's amount made up in a volume.
 _MADE_UP_IN_RE = re.compile(r"[^.;\n]{0,25}?\b(?:mixed|diluted|reconstituted|dissolved|drawn\s+up)?\s*(?:in(?:to)?|with|to)\s+(?:a\s+(?:total\s+)?(?:volume\s+)?of\s+)?$",
                             re.IGNORECASE)
-# "0.1 mL (0.125 mg) injected", "Then 10 cc ...", and the giving verb first: "Instilled 15 mL (60 mg) via ...".
+# "0.1 mL (0.125 mg) injected", "Then 10 cc ...", "full 5 mL injected", and the giving verb first: "Instilled 15 mL (60 mg) via ...".
 _OPENS_WITH_AMOUNT_RE = re.compile(
     r"[ \t]*(?:(?:(?:at\s+|@\s*)?(?:[01]\d|2[0-3]):?[0-5]\d\s+)?(?:then\s+|of\s+this,?\s+|of\s+which\s+)?(?:approximately\s+|approx\.?\s+|about\s+)?"
+    r"(?:(?:the\s+)?(?:full|entire|whole)\s+)?"
     r"|(?:instilled|injected|infused|administered|given|pushed|infiltrated)\s+(?:a\s+total\s+of\s+)?)(?=\d|\.\d)", re.IGNORECASE)
 
 

@@ -560,6 +560,14 @@ def _is_record(toks_of: _Tokens, event: DoseEvent, cues: RoleCues) -> bool:
     return _has_any(toks_of.sentence_of(event), cues.administration_verbs) or bool(find_times(toks_of.text, sent.start, sent.end))
 
 
+def _timed_or_given(toks_of: _Tokens, w: _Window, event: DoseEvent, cues: RoleCues) -> bool:
+    """An administration verb in the sentence, or a time before the mention ("MAR: 2015 Eloctate
+    ..."); an NDC's or lot's digits after it are no time of giving."""
+    from docreview.note.amounts import find_times
+
+    return _has_any(w.toks, cues.administration_verbs) or bool(find_times(toks_of.text, event.sentence.start, event.mention.start))
+
+
 def _is_record_clause(text: str, clause: list[Token], event: DoseEvent, cues: RoleCues, patients: bool) -> bool:
     """A time or an administration verb in the mention's list item (its clause), or a dose or route
     with no dosing frequency ("MEDICATIONS: Fentanyl 25 mcg, Versed 2 mg" in a procedure note,
@@ -703,8 +711,11 @@ def assign_roles(text: str, events: list[DoseEvent], notes: Annotations | None =
         elif container:
             role = "container"
         elif _restatement_cue(text, w, event, cues) or (not administers and not sentence_words.isdisjoint(cues.preparation)
-                                                        and "ADMINISTERED" not in event.categories):
-            # "Bupivacaine was drawn up from a 30 mL vial": preparing the dose is not giving it
+                                                        and "ADMINISTERED" not in event.categories
+                                                        and not (_timed_or_given(toks_of, w, event, cues) and _route_in(text, w.toks))):
+            # "Bupivacaine was drawn up from a 30 mL vial": preparing the dose is not giving it.
+            # A sentence that goes on to give it by a route ("1 vial reconstituted, IV push over 8
+            # min via R antecubital" after a time of giving) is the giving's record.
             role = "restatement"
         elif context == "administered" and _dated_earlier(text, clause, cues):
             role = "historical"  # "Hep A #2 given 02/2023": a month and year is an earlier giving
