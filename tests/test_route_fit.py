@@ -93,3 +93,12 @@ def test_a_device_inserted_intrauterine_and_a_dose_into_a_vein_through_the_port(
     assert routes("Kyleena 19.5 mg IUS inserted intrauterine at 0912") == ["intrauterine"]
     assert routes("single live intrauterine pregnancy") == []
     assert set(routes("200 mg in 100 mL, into a vein through your port.")) == {"intravenous"}
+
+
+def test_contrast_given_iv_without_its_agent_documents_the_route_not_the_dose():
+    reviewer = Reviewer(knowledge_base())
+    note = "CT ABDOMEN WITH CONTRAST. Images were obtained following intravenous contrast administration. No abscess."
+    review = reviewer.review(note, {"code": "Q9967", "units": 100, "modifiers": ["JZ"]})
+    assert review.elements["route"].status.value == "documented"
+    dosage = review.elements["dosage"]
+    assert dosage.status.value == "missing" and "contrast" in dosage.summary

@@ -645,3 +645,16 @@ def test_a_drugless_line_that_opens_with_the_entire_volume_given_is_the_giving_a
             "Cromolyn: cromolyn sodium 20 mg/2 mL unit-dose ampule (lot CR4410). 09:40 entire 2 mL ampule (20 mg) "
             "nebulized via jet nebulizer, 10 min; ampule empty.")
     assert read(note, kb.facts("J7632"), kb).administration.dose_base == 20.0
+
+
+def test_a_contrast_giving_told_without_the_agent_is_the_codes_kind_of_giving(kb):
+    note = ("CT CHEST WITH CONTRAST\nTECHNIQUE: Axial images were obtained after the intravenous administration of contrast.\n"
+            "IMPRESSION: No pulmonary embolism.")
+    admin = read(note, kb.facts("Q9967"), kb).administration
+    assert admin.state == "absent" and admin.dose_base is None
+    assert [note[e.mention.start : e.mention.end] for e in admin.counted] == ["contrast"]
+    assert {r.route for r in admin.counted[0].routes} == {"intravenous"}
+    # Without contrast, or with the agent named, there is no such giving.
+    assert read("CT head performed without IV contrast. No bleed.", kb.facts("Q9967"), kb).administration.counted == ()
+    named = read("Omnipaque 350, 80 mL IV contrast given for the CT.", kb.facts("Q9967"), kb).note
+    assert named.by_kind == ()

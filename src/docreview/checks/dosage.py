@@ -40,6 +40,12 @@ def check_dosage(ctx: CheckContext) -> Outcome:
         )
         f = make_finding(ctx, "DOS005", f"The note documents {drug}, not {facts.display_drug} ({facts.code}).", ev, fix)
         return Outcome(Status.inconsistent, f"documented drug is {drug}, not {facts.display_drug}", ev, [f])
+    if admin.state == "absent" and admin.counted:
+        kind = admin.counted[0]
+        ev = [line_evidence(note, kind.mention.start, kind.mention.end)]
+        f = make_finding(ctx, "DOS004", f"The note does not name {facts.display_drug}; it tells only a giving of '{kind.mention.name}'.", ev,
+                         f"Document the drug given and its amount; {facts.code} is {facts.descriptor}.")
+        return Outcome(Status.missing, f"{facts.drug} not named (only '{kind.mention.name}')", ev, [f])
     if admin.state == "absent":
         f = make_finding(ctx, "DOS004", f"The note does not mention {facts.display_drug}.")
         return Outcome(Status.missing, f"{facts.drug} not documented", [], [f])

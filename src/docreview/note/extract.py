@@ -39,6 +39,8 @@ from docreview.note.drugs import DrugMention, lexicon_for, with_billed_generic, 
 from docreview.note.nameless import (
     EACH_AFTER_RE,
     NamelessGiving,
+    code_kinds,
+    kind_givings,
     nameless_continuations,
     nameless_givings,
     nameless_routes,
@@ -334,6 +336,7 @@ class NoteFacts:
     inpatient: tuple[int, int] | None
     word_stems: frozenset[str] = frozenset()
     off_label: tuple[tuple[int, int], ...] = ()  # where the note calls a use off-label
+    by_kind: tuple[DoseEvent, ...] = ()  # givings told only by the billed code's kind of drug ("IV sedation"): nameless.kind_givings
     annotations: Annotations | None = field(default=None, compare=False, repr=False)  # the scans, for later look-ups
 
     def events_for(self, code: str) -> list[DoseEvent]:
@@ -635,6 +638,9 @@ def read_note(text: str, facts: CodeFacts, kb: KnowledgeBase) -> NoteFacts:
     billed_events = [e for e in events if facts.code in e.mention.codes]
     linked = [r for r in reasons if _linked(text, r, sents, secs, billed_events)]
     inpatient = _patterns().inpatient.search(text)
+    # A code whose drug the note never names: a giving told by its kind alone ("intravenous sedation").
+    by_kind = () if billed_events else tuple(nameless_event(g) for g in kind_givings(notes, code_kinds(facts.purposes, facts.descriptor),
+                                                                                      mentions.any_in))
     return NoteFacts(
         text=text,
         sentences=sents,
@@ -648,6 +654,7 @@ def read_note(text: str, facts: CodeFacts, kb: KnowledgeBase) -> NoteFacts:
         word_stems=word_stems(text),
         off_label=tuple(find_off_label(text)),
         annotations=notes,
+        by_kind=by_kind,
     )
 
 

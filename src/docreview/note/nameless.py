@@ -365,6 +365,43 @@ def nameless_totals(notes: Annotations, events: Sequence[DoseEvent], has_mention
     return out
 
 
+def code_kinds(purposes: Sequence[str], descriptor: str) -> frozenset[str]:
+    """The kinds of drug a code is (its purposes, "contrast" for a contrast agent's descriptor)."""
+    cues = data_file_as("extract_cues.json", ExtractCuesFile)
+    words = descriptor.lower()
+    return frozenset(purposes) | {k for k, ws in cues.descriptor_kinds.items() if any(w in words for w in ws)}
+
+
+@lru_cache(maxsize=8)
+def _kind_pattern(kinds: frozenset[str]) -> re.Pattern[str] | None:
+    words = [w for k in sorted(kinds) for w in data_file_as("extract_cues.json", ExtractCuesFile).kind_givings.get(k, [])]
+    return re.compile(rf"\b(?:{phrases(words)})\b", re.IGNORECASE) if words else None
+
+
+def kind_givings(notes: Annotations, kinds: frozenset[str], has_mention: Callable[[int, int], bool]) -> list[NamelessGiving]:
+    """'Following titrated intravenous sedation', 'the wound was infiltrated with local', 'IV
+    contrast was given': a sentence that names no drug and tells a giving (a route) by the billed
+    code's kind of drug alone. What the note documents of a code whose drug it never names: the
+    giving's route is told, its drug and amount are not. Its name is the kind's word; no codes."""
+    found = _kind_pattern(kinds)
+    if found is None:
+        return []
+    out: list[NamelessGiving] = []
+    sections = list(notes.sections)
+    for sent in notes.sentences:
+        routes = notes.routes_in(sent.start, sent.end)
+        word = found.search(notes.text, sent.start, sent.end)
+        if word is None or not routes or has_mention(sent.start, sent.end) or _listed_away(section_at(sections, sent.start)):
+            continue
+        toks, mods = notes.context(sent)
+        at = [i for i, t in enumerate(toks) if word.start() <= t.start < word.end()] or [0]
+        if categories_for(toks, mods, at[0], at[-1], text=notes.text) & NOT_HERE_NOW:
+            continue  # "CT without contrast", "antibiotics if febrile"
+        out.append(NamelessGiving(mention=DrugMention(word.start(), word.end(), word.group(0).lower(), frozenset(), False),
+                                  sentence=sent, amounts=(), routes=tuple(routes), section=section_at(sections, sent.start)))
+    return out
+
+
 @lru_cache(maxsize=1)
 def _placements() -> frozenset[str]:
     """Verbs that put a drug into tissue ("placed", "instilled"), and "used", which a procedure note

@@ -30,7 +30,8 @@ class Administration:
 
     state: `given` (administrations of the billed drug), `not_given` (named, never as given),
     `other_drug` (the billed drug absent or not given, another coded drug given instead) or
-    `absent` (the drug never named and nothing else given).
+    `absent` (the drug never named and nothing else given; `counted` then holds a giving told
+    by the code's kind alone, "intravenous contrast", if the note has one).
     """
 
     state: State
@@ -149,7 +150,9 @@ def _administration(note: NoteFacts, facts: CodeFacts, kb: KnowledgeBase, billed
             return Administration("not_given", billed=tuple(billed))
         other = other or _other_drug_event(note, facts, kb)
         if other is None:
-            return Administration("absent")
+            # "Following titrated intravenous sedation": the drug is never named, the giving of its
+            # kind is, and with it a route (route judges it; no drug, no amount for dosage).
+            return Administration("absent", counted=note.by_kind[:1])
         code, units = _best_code(note, kb, other)
         return Administration("other_drug", billed=tuple(billed), counted=(other,), other=other, other_code=code, other_units=units)
     if facts.per_dose:
