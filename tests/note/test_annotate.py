@@ -125,6 +125,13 @@ def test_a_year_is_no_clock_time():
     assert find_times(text, 0, len(text)) == ["1402", "0930"]
 
 
+def test_a_clock_time_that_ends_the_sentence_is_a_time_and_a_decimal_is_not():
+    from docreview.note.amounts import find_times
+
+    text = "Whole vial IV push L AC over 4 min 0940. Dose 1000.5 mg charted."
+    assert find_times(text, 0, len(text)) == ["0940"]
+
+
 def test_an_amount_left_unused_and_discarded_is_waste():
     from docreview.note.waste import read_waste
 

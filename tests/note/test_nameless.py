@@ -658,3 +658,11 @@ def test_a_contrast_giving_told_without_the_agent_is_the_codes_kind_of_giving(kb
     assert read("CT head performed without IV contrast. No bleed.", kb.facts("Q9967"), kb).administration.counted == ()
     named = read("Omnipaque 350, 80 mL IV contrast given for the CT.", kb.facts("Q9967"), kb).note
     assert named.by_kind == ()
+
+
+def test_a_drugless_row_with_a_stated_route_and_a_closing_time_is_the_orders_giving(kb):
+    note = ("RN note\nHemophilia B, L knee bleed.\nAlprolix 50 IU/kg ordered. Wt 40 kg -> 2,000 IU.\n"
+            "1 vial 2,000 IU reconstituted, whole vial IV push R AC over 5 min 1015.\nIce, elevate.")
+    admin = read(note, kb.facts("J7201"), kb).administration
+    assert admin.state == "given" and admin.dose_base == 2000.0
+    assert {r.route for e in admin.counted for r in e.routes} == {"intravenous"}

@@ -250,3 +250,18 @@ def test_a_diagnosis_field_documents_the_reason_for_a_code_with_no_known_uses():
     assert [r.name for r in find_reasons(note, facts)] == ["CD22-positive B-ALL, second relapse"]
     # A code with a use list checks the field against it; its unknown words confirm nothing.
     assert not [r for r in find_reasons(note, kb.facts("J9035")) if "CD22" in r.name]
+
+
+def test_a_dx_line_below_the_first_is_a_diagnostic_position():
+    text = "Kanamycin 27 mg IM L thigh.\nNext dose tomorrow.\nDx: UTI due to E. coli"
+    assert diagnostic_position(text, text.index("UTI"), text.index("UTI") + 3)
+    assert [r.name for r in find_reasons(text, knowledge_base().facts("J1850"))] == ["urinary tract infection"]
+
+
+@pytest.mark.parametrize("text, code, name", [
+    ("Suboxone 8 mg/2 mg SL film x1 now for opioid withdrawal, COWS 16.", "J0574", "opioid withdrawal"),
+    ("Tretten IV monthly for congenital factor XIII A-subunit deficiency.", "J7181", "factor xiii deficiency"),
+    ("Elzonris cycle 2 for BPDCN; cycle 1 given inpatient.", "C9049", "blastic plasmacytoid dendritic cell neoplasm"),
+])
+def test_withdrawal_and_rare_deficiencies_are_conditions(text, code, name):
+    assert name in [r.name for r in find_reasons(text, knowledge_base().facts(code))]

@@ -71,6 +71,14 @@ def test_not_given_planned_and_requested(kb):
     assert roles["Keppra"] == "requested"
 
 
+def test_a_verbal_order_read_back_and_advice_by_phone_are_no_givings(kb):
+    text = ("Read back and verified: Berinert 1,000 units IV x1 at 4 mL/min.\n"
+            "Hematology advised Kcentra 25 units/kg before the procedure.")
+    roles = dict(roles_of(kb, text, "J0597"))
+    assert roles["Berinert"] in {"ordered", "requested"}
+    assert roles["Kcentra"] in {"ordered", "requested"}
+
+
 def test_inline_headers_of_a_transcription_set_the_role(kb):
     text = ("HISTORY: , Seen for hives.,MEDICATIONS AT HOME: , Keppra 500 mg.,ALLERGIES: , TORADOL, PENICILLIN.,"
             "ED COURSE: , Epinephrine 0.3 mg IM given.")

@@ -31,7 +31,7 @@ _NOT_AN_AMOUNT = r"(?!\s*(?:mg|mcg|g\b|units?\b|iu\b|u\b|ml|cc|meq|mmol|internat
 # A year is no clock time: "02/19/2007", "October of 2006", "in 2006", "since 2019".
 _NOT_A_YEAR = r"(?<!\bin )(?<!\bof )(?<!\bsince )(?<!\bduring )(?<!\byear )(?<!\bcirca )(?<!\bsummer )(?<!\bwinter )(?<!\bspring )"
 # (not inside a lot or ID number: "lot PV0931")
-_TIME_RE = re.compile(r"(?<![A-Za-z\d.:/])" + _NOT_A_YEAR + r"(?:(?:[01]?\d|2[0-3]):[0-5]\d|(?:[01]\d|2[0-3])[0-5]\d(?=\s*(?:h\b|hrs\b|:|-|\||\)|$|\s+[a-z])))(?![\d.])" + _NOT_AN_AMOUNT
+_TIME_RE = re.compile(r"(?<![A-Za-z\d.:/])" + _NOT_A_YEAR + r"(?:(?:[01]?\d|2[0-3]):[0-5]\d|(?:[01]\d|2[0-3])[0-5]\d(?=\s*(?:h\b|hrs\b|:|-|\||\)|$|\s+[a-z]|\.(?!\d))))(?!\d|\.\d)" + _NOT_AN_AMOUNT
                       + r"|(?:(?<=\bat )|(?<=@)|(?<=@ )|(?<=\bgiven )|(?<=\bstarted )|(?<=\badministered ))(?:[01]\d|2[0-3])[0-5]\d(?!\d|\.\d)"
                       + _NOT_AN_AMOUNT, re.IGNORECASE | re.MULTILINE)
 

@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING
 
 from docreview.data_files import ExtractCuesFile, data_file_as
 from docreview.note import grids
-from docreview.note.amounts import TIMED_LINE_RE, Amount, is_dose
+from docreview.note.amounts import TIMED_LINE_RE, Amount, find_times, is_dose
 from docreview.note.annotate import Annotations
 from docreview.note.context import NOT_HERE_NOW, Modifier, categories_for
 from docreview.note.drugs import DrugMention, one_preparation
@@ -93,7 +93,8 @@ def _giving_noun(notes: Annotations, sent: Sentence, section: SectionSpan | None
     toks, mods = notes.context(sent)
     # (or with the span it ran: "Infusion IV via port 0815-1220")
     span_ran = _clock_span_in(notes, sent)
-    timed = bool(TIMED_LINE_RE.match(notes.text, sent.start, sent.end)) or span_ran
+    # ("whole vial IV push L AC over 4 min 0940": the time may close the row.)
+    timed = bool(TIMED_LINE_RE.match(notes.text, sent.start, sent.end)) or span_ran or bool(find_times(notes.text, sent.start, sent.end))
     # ("Infusion: 1310-1411 via L forearm PIV": the span it ran and the line it ran through.)
     charted = (timed or (section is not None and section.kind == "administration")) and any(
         not r.implied or span_ran for r in notes.routes_in(sent.start, sent.end))

@@ -35,7 +35,8 @@ _TEST_AFTER_RE = re.compile(rf"\s+{phrases(_CUES.test_nouns)}", re.IGNORECASE) i
 # A reason tied to the administration: "for seizures", "indication: CAP", "dx: G40.909".
 _LINK_RE = re.compile(rf"{phrases(_CUES.link)}[^.;\n]{{0,60}}$", re.IGNORECASE)
 # Where an ambiguous abbreviation is a diagnosis: a Dx-type line, or right after a linking word.
-_DX_LINE_RE = re.compile(rf"^\s*(?:[-*\u2022]\s*)?{phrases(_CUES.diagnosis_lines)}[^:\n]{{0,30}}[:\-]", re.IGNORECASE)
+# (matched at a line's start: a "^" there would match only the note's first line)
+_DX_LINE_RE = re.compile(rf"[ \t]*(?:[-*\u2022][ \t]*)?{phrases(_CUES.diagnosis_lines)}[^:\n]{{0,30}}[:\-]", re.IGNORECASE)
 _DX_BEFORE_RE = re.compile(rf"(?:{phrases(_CUES.diagnosis_before)}|[,;])\s+(?:\w+\s+){{0,2}}$", re.IGNORECASE)
 # A problem statement opening a line: "AF on warfarin" (a treatment, not "on exam"), "PE s/p lysis", "CHF (EF 30%)".
 _PROBLEM_AFTER_RE = re.compile(
