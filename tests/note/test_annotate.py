@@ -310,3 +310,10 @@ def test_an_items_strength_before_a_count_and_its_total_is_no_dose():
     # Two doses a count does not join stay doses.
     text = "ondansetron 4 mg IV, then 8 mg IV at 0900"
     assert [text[a.start : a.end] for a in find_amounts(text) if is_dose(a)] == ["4 mg", "8 mg"]
+
+
+def test_a_lab_value_per_decilitre_and_fluid_draining_out_are_no_amounts_given():
+    from docreview.note.annotate import Annotations
+
+    text = "ESR 29 mm/h, CRP 4.3mg/DL. Lidocaine 1% injected; the bag started draining at least 400 mL of fluid."
+    assert [text[a.start : a.end] for a in Annotations(text).amounts] == ["1%"]

@@ -965,3 +965,11 @@ def test_a_brand_in_brackets_after_a_percent_strength_is_the_same_mention(kb):
     note = "Local: CHLOROPROCAINE 3% (Nesacaine) 20 mL vial; 15 mL (450 mg) injected perineural."
     events = read(note, kb.facts("J2401"), kb).note.events
     assert [note[e.mention.start : e.mention.end] for e in events if not e.nameless] == ["CHLOROPROCAINE 3% (Nesacaine"]
+
+
+@pytest.mark.parametrize("note, dose", [
+    ("The wound was debrided. Normal saline 2000 cc was used for the irrigation.", 2000.0),
+    ("Irrigation was performed with an additional 2 liters of normal saline.", 2000.0),
+])
+def test_a_fluids_volume_written_with_its_own_name_is_its_dose(kb, note, dose):
+    assert read(note, kb.facts("J7030"), kb).administration.dose_base == dose

@@ -79,6 +79,11 @@ def test_a_verbal_order_read_back_and_advice_by_phone_are_no_givings(kb):
     assert roles["Kcentra"] in {"ordered", "requested"}
 
 
+def test_a_drug_given_to_be_taken_later_is_a_prescription(kb):
+    text = "She was discharged home. She was given ferrous sulfate 325 mg to be taken twice a day for three months."
+    assert dict(roles_of(kb, text, "J1756"))["ferrous sulfate"] == "ordered"
+
+
 def test_inline_headers_of_a_transcription_set_the_role(kb):
     text = ("HISTORY: , Seen for hives.,MEDICATIONS AT HOME: , Keppra 500 mg.,ALLERGIES: , TORADOL, PENICILLIN.,"
             "ED COURSE: , Epinephrine 0.3 mg IM given.")

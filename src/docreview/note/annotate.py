@@ -30,7 +30,7 @@ def _removed_before() -> re.Pattern[str]:
     cues = data_file_as("amount_cues.json", AmountCuesFile)
     return re.compile(
         rf"\b{alternation(cues.removed_fluid)}\b"
-        r"(?:\s+(?:of|was|were|approximately|approx\.?|about|~|the|total|an?|additional))*\s*[:=(]?\s*$",
+        r"(?:\s+(?:of|was|were|approximately|approx\.?|about|~|the|total|an?|additional|at\s+least|nearly|almost|over|more\s+than))*\s*[:=(]?\s*$",
         re.IGNORECASE,
     )
 

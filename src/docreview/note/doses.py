@@ -255,7 +255,9 @@ def _statement_dose(event: DoseEvent, facts: CodeFacts, note: NoteFacts, concs: 
         converted = [to_base(a, unit, weight, concs)[0] for a in event.entries]
         if all(v is not None for v in converted):
             return sum(v for v in converted if v is not None), ""
-    amounts = _corrected([a for a in event.dose_amounts if not is_diluent(note.text, a)], note.text, event)
+    # ("Normal saline 3000 cc was used for the irrigation": right after the fluid's own name, its volume is its dose.)
+    amounts = _corrected([a for a in event.dose_amounts if not is_diluent(note.text, a) or _right_after_name(note.text, event, a)],
+                         note.text, event)
     # "first dose 150 mg IV over 4 hours, second dose 450 mg in 2 weeks": the later dose is no part of today's.
     today = [a for a in amounts if not _patterns().later.match(note.text, a.end)]
     amounts = today if today else amounts
@@ -338,6 +340,15 @@ def _statement_dose(event: DoseEvent, facts: CodeFacts, note: NoteFacts, concs: 
 
 
 _WORD_AFTER_RE = re.compile(r"[ \t]*(?:\([^()\n]{0,30}\)[ \t]*)?(?:(?:was|were)[ \t]+)?([A-Za-z]+)")
+
+
+def _right_after_name(text: str, event: DoseEvent, amount: Amount) -> bool:
+    """'Normal saline 3000 cc', '3 liters of normal saline': the amount written with the fluid's own name."""
+    if event.nameless:
+        return False
+    if amount.start >= event.mention.end:
+        return not text[event.mention.end : amount.start].strip(" \t:,")
+    return amount.end <= event.mention.start and re.fullmatch(r"\s+of\s+", text[amount.end : event.mention.start]) is not None
 
 
 def _given_after(text: str, amount: Amount) -> bool:
