@@ -668,3 +668,13 @@ def test_a_template_route_field_followed_by_a_site_field_is_the_products_route(k
             " Route: IV\n Site: R antecubital\n Time: 1005\nEntire syringe contents given, no waste.\n")
     admin = read(text, kb.facts("J0897"), kb).administration
     assert {r.route for e in admin.counted for r in e.routes} == {"intravenous"}
+
+
+@pytest.mark.parametrize("note", [
+    "The wound was debrided. Normal saline 3000 cc was used for the irrigation.",
+    "The ulcers were Pulsavaced bilaterally with 3 liters of normal saline.",
+])
+def test_saline_used_to_irrigate_is_given_by_irrigation(note):
+    kb = knowledge_base()
+    admin = read(note, kb.facts("J7030"), kb).administration
+    assert {r.route for e in admin.counted for r in e.routes} == {"irrigation"}
