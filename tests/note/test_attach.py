@@ -678,3 +678,11 @@ def test_saline_used_to_irrigate_is_given_by_irrigation(note):
     kb = knowledge_base()
     admin = read(note, kb.facts("J7030"), kb).administration
     assert {r.route for e in admin.counted for r in e.routes} == {"irrigation"}
+
+
+def test_a_drug_instilled_into_the_surgical_site_is_infiltrated_locally():
+    kb = knowledge_base()
+    note = ("After mesh fixation, ZYNRELEF (bupivacaine and meloxicam) 200 mg/6 mg was drawn up and instilled via "
+            "soft-tipped applicator into the surgical site; no needle.")
+    admin = read(note, kb.facts("J0668"), kb).administration
+    assert {r.route for e in admin.counted for r in e.routes} == {"local infiltration"}
