@@ -79,6 +79,16 @@ def test_a_verbal_order_read_back_and_advice_by_phone_are_no_givings(kb):
     assert roles["Kcentra"] in {"ordered", "requested"}
 
 
+def test_givings_under_a_given_prior_to_transfer_header_are_this_visits_and_phone_advice_is_no_giving(kb):
+    text = ("Hematology by phone 0740: factor VIII 50 IU/kg now, then transfer.\n"
+            "GIVEN PRIOR TO TRANSFER:\n"
+            "  0805  Advate 2,000 IU IV push over 5 min via L AC.\n"
+            "  0820  ondansetron 4 mg IV\n")
+    roles = dict(roles_of(kb, text, "J7192"))
+    assert roles["factor VIII"] in {"ordered", "requested", "restatement"}
+    assert roles["Advate"] == "administered" and roles["ondansetron"] == "administered"
+
+
 def test_a_drug_given_to_be_taken_later_is_a_prescription(kb):
     text = "She was discharged home. She was given ferrous sulfate 325 mg to be taken twice a day for three months."
     assert dict(roles_of(kb, text, "J1756"))["ferrous sulfate"] == "ordered"
