@@ -263,8 +263,9 @@ def nameless_routes(notes: Annotations, events: Sequence[DoseEvent], has_mention
             # "Tip lubricated and inserted per rectum; entire 150 mL instilled": a clause of the
             # same line, naming no drug either, tells the giving.
             line = line_bounds(notes.text, sent.start)
-            told = not has_mention(*line) and any(w in nouns or _injection_word().match(w)
-                                                  for w in re.findall(r"[a-z]+", notes.text[line[0] : line[1]].lower()))
+            told = not has_mention(*line) and any(
+                t.text in nouns or _injection_word().match(t.text)
+                for other in notes.sentences if other.start < line[1] and other.end > line[0] for t in notes.context(other)[0])
         if nearest and told:
             out.extend((i, list(routes)) for i in given)
         elif told or _charted_step(notes.text, sent, toks, routes):
@@ -380,10 +381,11 @@ def _kind_pattern(kinds: frozenset[str]) -> re.Pattern[str] | None:
 
 
 def kind_givings(notes: Annotations, kinds: frozenset[str], has_mention: Callable[[int, int], bool]) -> list[NamelessGiving]:
-    """'Following titrated intravenous sedation', 'the wound was infiltrated with local', 'IV
-    contrast was given': a sentence that names no drug and tells a giving (a route) by the billed
-    code's kind of drug alone. What the note documents of a code whose drug it never names: the
-    giving's route is told, its drug and amount are not. Its name is the kind's word; no codes."""
+    """'Images were obtained after intravenous contrast administration', 'fibrin glue was applied
+    topically': a sentence that names no drug and tells a giving (a route) by the billed code's kind
+    of drug alone (the kinds and their words: data/extract_cues.json `kind_givings`). What the note
+    documents of a code whose drug it never names: the giving's route is told, its drug and amount
+    are not. Its name is the kind's word; no codes."""
     found = _kind_pattern(kinds)
     if found is None:
         return []

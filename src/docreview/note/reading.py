@@ -150,8 +150,8 @@ def _administration(note: NoteFacts, facts: CodeFacts, kb: KnowledgeBase, billed
             return Administration("not_given", billed=tuple(billed))
         other = other or _other_drug_event(note, facts, kb)
         if other is None:
-            # "Following titrated intravenous sedation": the drug is never named, the giving of its
-            # kind is, and with it a route (route judges it; no drug, no amount for dosage).
+            # "after intravenous contrast administration": the agent is never named, the giving of
+            # its kind is, and with it a route (route judges it; no drug, no amount for dosage).
             return Administration("absent", counted=note.by_kind[:1])
         code, units = _best_code(note, kb, other)
         return Administration("other_drug", billed=tuple(billed), counted=(other,), other=other, other_code=code, other_units=units)
