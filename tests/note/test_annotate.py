@@ -128,7 +128,7 @@ def test_a_year_is_no_clock_time():
 def test_a_clock_time_that_ends_the_sentence_is_a_time_and_a_decimal_is_not():
     from docreview.note.amounts import find_times
 
-    text = "Whole vial IV push L AC over 4 min 0940. Dose 1000.5 mg charted."
+    text = "Whole vial IV push L AC over 4 min 0940. Dose 1000.5 mg charted. On Topamax since March 2007."
     assert find_times(text, 0, len(text)) == ["0940"]
 
 

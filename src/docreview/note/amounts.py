@@ -29,7 +29,11 @@ _AMOUNT_RE = re.compile(
 # "13:01", "1301 h", "1301 given"; and "at 1301." / "given 0742,": a clock time after "at", "@" or a giving verb; "2000 IU" is an amount.
 _NOT_AN_AMOUNT = r"(?!\s*(?:mg|mcg|g\b|units?\b|iu\b|u\b|ml|cc|meq|mmol|international|million|kg\b|lbs?\b|l\b|%))"
 # A year is no clock time: "02/19/2007", "October of 2006", "in 2006", "since 2019".
-_NOT_A_YEAR = r"(?<!\bin )(?<!\bof )(?<!\bsince )(?<!\bduring )(?<!\byear )(?<!\bcirca )(?<!\bsummer )(?<!\bwinter )(?<!\bspring )"
+_NOT_A_YEAR = (r"(?<!\bin )(?<!\bof )(?<!\bsince )(?<!\bduring )(?<!\byear )(?<!\bcirca )(?<!\bsummer )(?<!\bwinter )(?<!\bspring )"
+               # "since March 2007.": a month's name before it
+               + "".join(rf"(?<!\b{m} )" for m in ("january", "february", "march", "april", "may", "june", "july", "august", "september",
+                                                   "october", "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug",
+                                                   "sep", "sept", "oct", "nov", "dec")))
 # (not inside a lot or ID number: "lot PV0931")
 _TIME_RE = re.compile(r"(?<![A-Za-z\d.:/])" + _NOT_A_YEAR + r"(?:(?:[01]?\d|2[0-3]):[0-5]\d|(?:[01]\d|2[0-3])[0-5]\d(?=\s*(?:h\b|hrs\b|:|-|\||\)|$|\s+[a-z]|\.(?!\d))))(?!\d|\.\d)" + _NOT_AN_AMOUNT
                       + r"|(?:(?<=\bat )|(?<=@)|(?<=@ )|(?<=\bgiven )|(?<=\bstarted )|(?<=\badministered ))(?:[01]\d|2[0-3])[0-5]\d(?!\d|\.\d)"
