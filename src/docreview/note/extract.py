@@ -321,6 +321,11 @@ def dose_order(amounts: list[Amount]) -> list[Amount]:
     return plain or amounts
 
 
+def injection_told(text: str, sentence: Sentence) -> bool:
+    """'injected', 'infused', 'infiltrated' in the sentence (data/extract_cues.json's injection words)."""
+    return _patterns().injects.search(text, sentence.start, sentence.end) is not None
+
+
 @dataclass(frozen=True)
 class NoteFacts:
     """The annotated note; `docreview.note.reading` adds the billed code's administrations."""
@@ -746,7 +751,7 @@ def _procedure_routes(notes: Annotations, secs: list[SectionSpan], sents: _Sente
         if event.section is not None and event.section.kind in ("history", "plan", "not_given"):
             continue
         header = event.section.header if event.section is not None else ""
-        if _patterns().injects.search(notes.text, event.sentence.start, event.sentence.end) or _patterns().injects.search(header) \
+        if injection_told(notes.text, event.sentence) or _patterns().injects.search(header) \
                 or _injected_next(notes, sents, events, event):
             event.routes = routes[:1]
 
@@ -781,7 +786,7 @@ def _anesthesia_routes(notes: Annotations, secs: list[SectionSpan], events: list
         if event.routes or event.role != "administered":
             continue
         in_field = any(s.start <= event.mention.start < s.end for s in fields)
-        injected = _patterns().injects.search(notes.text, event.sentence.start, event.sentence.end)
+        injected = injection_told(notes.text, event.sentence)
         anesthetic = any("anesthetic" in (kb.facts(c).drug_class or "").lower() for c in event.mention.codes if c in kb.codes)
         if anesthetic and (in_field or injected):
             event.routes = routes[:1]
@@ -1428,7 +1433,7 @@ def _confirm_order(notes: Annotations, sents, mentions, event: DoseEvent, discar
     administered = False
     admin_amounts: list[Amount] = []
     later = _later_sentences(sents, mentions, event.sentence)
-    if _patterns().injects.search(notes.text, event.sentence.start, event.sentence.end) and any(
+    if injection_told(notes.text, event.sentence) and any(
             _patterns().procedure_done.search(notes.text, n.start, n.end) for n in later):
         # "We will inject both elbows with 40 mg of Kenalog ... The patient tolerated both procedures well."
         administered = True

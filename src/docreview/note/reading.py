@@ -14,11 +14,10 @@ from datetime import date
 from functools import lru_cache
 from typing import Literal
 
-from docreview.data_files import ExtractCuesFile, RoutesFile, data_file_as
+from docreview.data_files import RoutesFile, data_file_as
 from docreview.knowledge.facts import CodeFacts, KnowledgeBase, normalize_name
 from docreview.note.doses import is_drip, total_dose
-from docreview.note.extract import DoseEvent, NoteFacts, read_note
-from docreview.note.phrases import alternation, pattern
+from docreview.note.extract import DoseEvent, NoteFacts, injection_told, read_note
 from docreview.units import billing_units, in_tier
 
 State = Literal["given", "not_given", "other_drug", "absent"]
@@ -101,11 +100,10 @@ def _by_the_codes_kind_of_route(text: str, given: list[DoseEvent], facts: CodeFa
     if not facts.descriptor.lower().startswith("injection"):
         return given
 
-    taken, injection_word = _taken_routes(), _injection_word()
+    taken = _taken_routes()
 
     def not_injected(e: DoseEvent) -> bool:
-        return (bool(e.routes) and all(r.route in taken for r in e.routes)
-                and not injection_word.search(text, e.sentence.start, e.sentence.end))
+        return bool(e.routes) and all(r.route in taken for r in e.routes) and not injection_told(text, e.sentence)
 
     if not any(r.route not in taken for e in given for r in e.routes):
         return given
@@ -115,13 +113,6 @@ def _by_the_codes_kind_of_route(text: str, given: list[DoseEvent], facts: CodeFa
 @lru_cache(maxsize=1)
 def _taken_routes() -> frozenset[str]:
     return frozenset(data_file_as("routes.json", RoutesFile).taken_routes)
-
-
-@lru_cache(maxsize=1)
-def _injection_word() -> re.Pattern[str]:
-    """'injected', 'infused', 'infiltrated': data/extract_cues.json's injection words."""
-    cues = data_file_as("extract_cues.json", ExtractCuesFile)
-    return pattern(rf"\b(?:{alternation(cues.inject_prefixes)}\w*|{alternation(cues.injects)})\b")
 
 
 def _administration(note: NoteFacts, facts: CodeFacts, kb: KnowledgeBase, billed: list[DoseEvent], given: list[DoseEvent]) -> Administration:
