@@ -87,6 +87,37 @@ def _one_edit_apart(a: str, b: str) -> bool:
     return len(long) - len(short) == 1 and any(long[:i] + long[i + 1 :] == short for i in range(len(long)))
 
 
+def _descriptor_words(descriptor: str) -> list[str]:
+    """A descriptor's words as CMS varies their spelling: no punctuation, "percent" as "%",
+    "microgram" as "mcg", "per i.u." as "per iu"."""
+    text = descriptor.lower().replace("percent", "%").replace("micrograms", "mcg").replace("microgram", "mcg")
+    return re.sub(r"[^a-z0-9%.]+", " ", text.replace("i.u.", "iu")).split()
+
+
+def same_descriptor_groups(descriptors: dict[str, str]) -> list[list[str]]:
+    """Codes whose descriptors are the same words, or differ only by one letter in one long word
+    (a spelling slip, not another strength, salt or product)."""
+    by_words: dict[tuple[str, ...], list[str]] = defaultdict(list)
+    for code, descriptor in sorted(descriptors.items()):
+        by_words[tuple(_descriptor_words(descriptor))].append(code)
+    keys = list(by_words)
+    by_shape: dict[tuple[int, tuple[str, ...]], list[tuple[str, ...]]] = defaultdict(list)
+    for key in keys:  # bucket by length and the words with digits, which must agree exactly
+        by_shape[len(key), tuple(w for w in key if re.search(r"\d", w))].append(key)
+    merged: dict[tuple[str, ...], tuple[str, ...]] = {}
+    for bucket in by_shape.values():
+        for i, a in enumerate(bucket):
+            for b in bucket[i + 1 :]:
+                diff = [(x, y) for x, y in zip(a, b, strict=True) if x != y]
+                if (len(diff) == 1 and all(w.isalpha() and len(w) >= 7 for w in diff[0])
+                        and _one_edit_apart(*diff[0])):
+                    merged[b] = merged.get(a, a)
+    groups: dict[tuple[str, ...], list[str]] = defaultdict(list)
+    for key, found in by_words.items():
+        groups[merged.get(key, key)].extend(found)
+    return [sorted(g) for g in groups.values() if len(g) > 1]
+
+
 def _combination_parts(drug: str) -> list[str]:
     """The two drugs of a descriptor's "A and B" (not a co-formulated hyaluronidase, which a note
     names with its partner): "casirivimab and imdevimab" -> both."""
@@ -500,6 +531,12 @@ def build(shared: Path, embed: bool, cache: Path | None = None) -> dict:
         drug = normalize_name(entry["drug"]) if entry["drug"] else ""
         if drug and not entry["brands"] and not entry["_product_specific"] and drug_codes[drug] <= 4:
             entry["brands"] = list(dict.fromkeys(by_drug[drug, formulation(entry["descriptor"])]))
+    # One product under a pass-through C code and its permanent J code ("Injection, granisetron
+    # extended release, 0.1 mg" = "Injection, granisetron, extended-release, 0.1 mg"; CMS's
+    # "mafodontin" = "mafodotin"): twins, which note/drugs.py names alike.
+    for group in same_descriptor_groups({code: entry["descriptor"] for code, entry in codes.items()}):
+        for code in group:
+            codes[code]["twins"] = [c for c in group if c != code]
     # A code with no NDC of its own whose drug CMS names with its qualifier ("interferon, gamma
     # 1-b") is named by the products of exactly that generic (Actimmune: "interferon gamma-1b").
     # After the sharing above: "interferon" names a class, each of whose codes is its own drug.

@@ -288,3 +288,12 @@ def test_a_salts_abbreviation_and_its_full_word_name_one_product():
     for text in ("trimethobenzamide HCl 300 mg capsule PO", "trimethobenzamide hydrochloride 300 mg PO"):
         codes = set().union(*(m.codes for m in lexicon.find(text)))
         assert {"Q0173", "J3250"} <= codes, text
+
+
+def test_twin_codes_are_found_however_cms_punctuates_or_misspells_the_descriptor(lexicon):
+    # C9486 "granisetron extended release" = J1627 "granisetron, extended-release"; C9069
+    # "belantamab mafodontin-blmf" = J9037 "belantamab mafodotin-blmf".
+    text = "Sustol 10 mg SC. Blenrep 185 mg IV."
+    found = {text[m.start : m.end]: m.codes for m in lexicon.find(text)}
+    assert {"C9486", "J1627"} <= found["Sustol"]
+    assert {"C9069", "J9037"} <= found["Blenrep"]

@@ -60,6 +60,7 @@ class PackagedCode(Record):
     ingredients: list[str] = Field(default_factory=list)
     generics: list[str] = Field(default_factory=list)  # the ingredients' INN (DrugCentral) names
     brands: list[str] = Field(default_factory=list)
+    twins: list[str] = Field(default_factory=list)  # codes of the same descriptor (a C code and its J code)
     packages: list[Package] = Field(default_factory=list)
     drug_class: str | None = None
     classes: list[str] = Field(default_factory=list)

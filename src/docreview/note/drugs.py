@@ -17,6 +17,7 @@ from functools import cached_property, lru_cache
 from docreview.data_files import DrugAbbreviationsFile, DrugWordsFile, data_file_as
 from docreview.derived_cache import derived
 from docreview.knowledge.facts import CodeFacts, KnowledgeBase, moiety, normalize_name
+from docreview.knowledge.packaged import code_entry
 from docreview.note.drug_shape import find_unknown_drugs
 from docreview.resources import load_json
 from docreview.units import code_unit_kind
@@ -292,6 +293,16 @@ def _add_head_words(names: dict[tuple[str, ...], set[str]], generics: set[tuple[
         names[(head,)] = set.union(*code_sets)
 
 
+def _twin_key(facts: CodeFacts) -> str:
+    """Twin codes share a key: the build's twins (one descriptor however CMS punctuates or
+    misspells it: "granisetron, extended-release" and "granisetron extended release"), else the
+    descriptor as written."""
+    entry = code_entry(facts.code)
+    if entry is not None and entry.twins:
+        return min([facts.code, *entry.twins])
+    return " ".join((facts.descriptor or facts.code).lower().split())
+
+
 def _index(kb: KnowledgeBase) -> dict[str, list[_Entry]]:
     """Every known drug name by its first word, longest first."""
     names: dict[tuple[str, ...], set[str]] = {}
@@ -303,7 +314,7 @@ def _index(kb: KnowledgeBase) -> dict[str, list[_Entry]]:
     for facts in kb.all_facts():
         for brand in facts.brands:
             brand_codes.setdefault(brand, set()).add(facts.code)
-        twins.setdefault(" ".join((facts.descriptor or facts.code).lower().split()), []).append(facts)
+        twins.setdefault(_twin_key(facts), []).append(facts)
     for group in twins.values():
         codes = {f.code for f in group} if len(group) <= _MAX_TWINS else set()
         # Twins whose descriptor names no product (Q9979 and J0202, "alemtuzumab, 1 mg") are one
