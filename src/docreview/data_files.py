@@ -127,6 +127,7 @@ class ConditionsFile(_File):
     cancer_sites: CancerSites | None = None
     word_abbreviations: dict[str, str] = {}  # "d/o" -> "disorder", inside a condition's name
     word_forms: dict[str, str] = {}  # "calculi" -> "calculus": an irregular plural read as its singular
+    capitals_only: list[str] = []  # abbreviations that are also words ("all", "hit"): only as "ALL", "HIT"
 
 
 class Purpose(Record):

@@ -244,10 +244,10 @@ def test_heparin_given_once_the_sheaths_are_in_is_procedural_anticoagulation() -
 
 def test_a_diagnosis_field_documents_the_reason_for_a_code_with_no_known_uses():
     kb = knowledge_base()
-    note = "Infusion visit, cycle 3\nDx: CD22-positive B-ALL, second relapse.\nWeight 70 kg.\n"
+    note = "Infusion visit, cycle 3\nDx: CD22-positive precursor B-lineage disease, second relapse.\nWeight 70 kg.\n"
     facts = kb.facts("C9049")
     assert not facts.indications
-    assert [r.name for r in find_reasons(note, facts)] == ["CD22-positive B-ALL, second relapse"]
+    assert [r.name for r in find_reasons(note, facts)] == ["CD22-positive precursor B-lineage disease, second relapse"]
     # A code with a use list checks the field against it; its unknown words confirm nothing.
     assert not [r for r in find_reasons(note, kb.facts("J9035")) if "CD22" in r.name]
 
@@ -265,3 +265,19 @@ def test_a_dx_line_below_the_first_is_a_diagnostic_position():
 ])
 def test_withdrawal_and_rare_deficiencies_are_conditions(text, code, name):
     assert name in [r.name for r in find_reasons(text, knowledge_base().facts(code))]
+
+
+def test_accented_and_plain_spellings_of_a_condition_are_the_same_words():
+    # ICD-10-CM writes "Sézary disease"; notes write "Sezary syndrome" or keep the accent.
+    facts = knowledge_base().facts("C9038")
+    for note in ("Dx: Sezary syndrome after failure of bexarotene.", "Dx: Sézary disease, stage IVA1."):
+        assert [r.icd10 for r in find_reasons(note, facts)] == [("C84.1",)]
+
+
+def test_an_abbreviation_that_is_also_a_word_is_a_diagnosis_only_in_capitals():
+    facts = knowledge_base().facts("J9039")
+    assert [r.name for r in find_reasons("Dx: relapsed ALL after allo-SCT.", facts)] == ["acute lymphoblastic leukemia"]
+    assert not find_reasons("Drew up from 2 vials, all given IV; all vials used.", facts)
+    ms = knowledge_base().facts("J2350")
+    assert [r.icd10 for r in find_reasons("51 y/o M with primary progressive MS, first dose.", ms)] == [("G35",)]
+    assert not [r for r in find_reasons("Seen with Ms. Lee, for her daughter.", ms) if r.icd10 == ("G35",)]

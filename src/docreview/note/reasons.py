@@ -10,6 +10,7 @@ timing, for any drug whose class fits the purpose.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -72,7 +73,24 @@ def _term_regex(terms: list[str]) -> re.Pattern[str] | None:
 
 
 def _words(text: str) -> tuple[str, ...]:
-    return tuple(_plain(w) for w in _TOKEN_RE.findall(text.lower()))
+    return tuple(_plain(w) for w in _TOKEN_RE.findall(folded(text.lower())))
+
+
+def folded(lowered: str) -> str:
+    """Accents dropped letter by letter, offsets kept: ICD-10-CM's "Sézary disease" and a note's
+    "Sezary syndrome", "Guillain-Barré" and "Guillain-Barre" are the same words."""
+    if lowered.isascii():
+        return lowered
+    return "".join(_FOLDED.get(c) or _fold(c) for c in lowered)
+
+
+_FOLDED: dict[str, str] = {}
+
+
+def _fold(c: str) -> str:
+    base = unicodedata.normalize("NFKD", c)[:1]
+    _FOLDED[c] = out = base if base.isascii() and base.isalpha() else c
+    return out
 
 
 def _plain(word: str) -> str:
@@ -89,6 +107,11 @@ def _plain(word: str) -> str:
 
 
 _NOT_PLURAL_ENDINGS = ("ss", "us", "is", "ys", "ous")
+
+
+@lru_cache(maxsize=1)
+def _capitals_only() -> frozenset[str]:
+    return frozenset(data_file_as("conditions.json", ConditionsFile).capitals_only)
 
 
 @lru_cache(maxsize=1)
@@ -166,7 +189,7 @@ class ConditionVocabulary:
     def find(self, text: str, confirms: Callable[[tuple[str, ...]], bool] = lambda prefixes: True) -> list[tuple[int, int, _Term]]:
         """`confirms(prefixes)`: whether a confirm-only term would confirm a use; one that would not
         is passed over, so a shorter term at the same words still matches."""
-        tokens = _expanded_tokens(text.lower())
+        tokens = _expanded_tokens(folded(text.lower()))
         out = []
         i = 0
         while i < len(tokens):
@@ -179,6 +202,8 @@ class ConditionVocabulary:
                     start, end = tokens[i][1], tokens[i + n - 1][2]
                     if term.abbreviation and not diagnostic_position(text, start, end):
                         continue
+                    if term.abbreviation and " ".join(term.words) in _capitals_only() and not text[start:end].isupper():
+                        continue  # "all vials used", "Ms. Lee": words, not "ALL" or "MS"
                     hit = (start, end, term, n)
                     break
             if hit:
