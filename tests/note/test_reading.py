@@ -973,3 +973,12 @@ def test_a_brand_in_brackets_after_a_percent_strength_is_the_same_mention(kb):
 ])
 def test_a_fluids_volume_written_with_its_own_name_is_its_dose(kb, note, dose):
     assert read(note, kb.facts("J7030"), kb).administration.dose_base == dose
+
+
+def test_a_timed_row_that_works_out_what_its_volume_held_gives_that_amount(kb):
+    # The vial's 100 mcg/mL is no strength of the infused bag (0.2 mcg/mL): the row's own result counts.
+    text = ("Iloprost 100 mcg/mL vial: 1 mL diluted in NS to 500 mL = 0.2 mcg/mL.\n"
+            "06:00 0.5 ng/kg/min = 12.3 mL/h\n"
+            "Pump history at stop 12:00: 258.3 mL infused = 51.66 mcg.\n")
+    reading = read(text, kb.facts("J1749"), kb)
+    assert reading.administration.dose_base == pytest.approx(0.05166)

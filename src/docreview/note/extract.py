@@ -1322,7 +1322,23 @@ def _mar_entries(notes: Annotations, start: int, end: int) -> list[Amount]:
     """'0300 1 mg IV' rows; '1000 240 mL/h' is a rate change, not a dose."""
     # (within the row: "... BP 14:15 190/104" does not reach the next row's "14:25  4 mL")
     found = (notes.amounts_in(m.end(), min(m.end() + 20, end))[:1] for m in _MAR_ENTRY_RE.finditer(notes.text, start, end))
-    return [a for amounts in found for a in amounts if not a.rate and not a.is_concentration]
+    return [_stated_equivalent(notes, a, end) for amounts in found for a in amounts if not a.rate and not a.is_concentration]
+
+
+# "258.3 mL infused = 51.66 mcg": what a volume held, worked out right after it (not a rounded
+# gloss: "0.61 mL (152 U)" of 250 U/mL is 152.5 U).
+_EQUIVALENT_RE = re.compile(r"[ \t]*(?:[A-Za-z]+[ \t]*){0,2}=[ \t]*(?=\d)")
+
+
+def _stated_equivalent(notes: Annotations, amount: Amount, end: int) -> Amount:
+    """A row's volume, or the drug amount its row states that volume held."""
+    if amount.kind != "volume":
+        return amount
+    m = _EQUIVALENT_RE.match(notes.text, amount.end, end)
+    held = notes.amounts_in(m.end(), end)[:1] if m else []
+    if held and held[0].start == m.end() and held[0].kind != "volume" and not held[0].rate and not held[0].is_concentration:
+        return held[0]
+    return amount
 
 
 def _collect_entries(notes: Annotations, sents, mentions, event: DoseEvent) -> None:
