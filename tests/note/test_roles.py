@@ -712,3 +712,12 @@ def test_a_consulting_services_dose_is_its_recommendation(kb):
             "07:32 Esperoct 4,078 IU IV push over 4 min via L forearm PIV. Vials empty.")
     roles = roles_of(kb, text, "J7204")
     assert [r for _, r in roles] == ["requested", "administered"]
+
+
+def test_an_aside_with_a_comma_does_not_end_the_mentions_clause(kb):
+    # "(1 mL ampul, full)": the route after the aside is the giving's, so each timed row is a giving.
+    text = "0810 DHE 1 mg (1 mL ampul, full) IV over 3 min.\n1600 DHE 1 mg (1 mL ampul, full) IV over 3 min.\n"
+    assert [role for _, role in roles_of(kb, text, "J1110")] == ["administered", "administered"]
+    # The aside's own words are not the clause's: "no waste" inside it makes no waste statement.
+    text = "Ondansetron 8 mg IV given 08:05, drawn from ondansetron 40 mg/20 mL multi-dose vial (MDV, retained - no waste)."
+    assert roles_of(kb, text, "J2405")[1][1] != "waste"

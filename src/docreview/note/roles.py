@@ -116,6 +116,7 @@ class _Window:
     first: int  # the mention's token indices in toks
     last: int
     turned: bool = False  # a ConText terminator ("but", "as he is") stands before the mention
+    text: str = ""  # the note (the gaps between tokens hold its parentheses)
 
 
 def _window(toks_of: _Tokens, event: DoseEvent) -> _Window:
@@ -123,19 +124,40 @@ def _window(toks_of: _Tokens, event: DoseEvent) -> _Window:
     first = next((i for i, t in enumerate(toks) if t.end > event.mention.start), len(toks))
     last = max((i for i, t in enumerate(toks) if t.start < event.mention.end), default=first)
     turned = any(m.rule.category == "TERMINATE" and m.last < first for m in toks_of.notes.context(event.sentence)[1])
-    return _Window(toks, first, max(first, last), turned)
+    return _Window(toks, first, max(first, last), turned, toks_of.text)
+
+
+_DASH_RE = re.compile(r"--|\u2014")
 
 
 def _clause(w: _Window) -> list[Token]:
-    """The mention's clause: between the nearest comma/semicolon/'then' on each side."""
+    """The mention's clause: between the nearest comma/semicolon/'then' on each side (or a dash
+    before it; after it a dash goes on with the row: "vial x2 -- 12 mg rapid IVP"), past and
+    without the asides it holds ("DHE 1 mg (1 mL ampul, full) IV over 3 min" is one clause)."""
     breaks = {",", ";", "then"}
-    lo = w.first
-    while lo > 0 and w.toks[lo - 1].text not in breaks:
+    toks, text = w.toks, w.text
+    lo, depth, aside = w.first, 0, set()
+    while lo > 0:
+        gap = text[toks[lo - 1].end : toks[lo].start]
+        if not depth and _DASH_RE.search(gap):
+            break  # "... (2 mg, 2 mg, 1 mg) -- midazolam HCl 1 mg/mL, 5 mL vial"
+        depth = max(0, depth + gap.count(")") - gap.count("("))
+        if not depth and toks[lo - 1].text in breaks:
+            break
         lo -= 1
-    hi = w.last
-    while hi + 1 < len(w.toks) and w.toks[hi + 1].text not in breaks:
+        if depth:
+            aside.add(lo)
+    hi, depth = w.last, 0
+    while hi + 1 < len(toks):
+        gap = text[toks[hi].end : toks[hi + 1].start]
+        depth = max(0, depth + gap.count("(") - gap.count(")"))
+        if not depth and toks[hi + 1].text in breaks:
+            break
         hi += 1
-    return w.toks[lo : hi + 1]
+        if depth:
+            aside.add(hi)
+    # The aside's own words are not the clause's ("40 mg/20 mL vial (MDV, retained - no waste)").
+    return [t for k, t in enumerate(toks[lo : hi + 1], start=lo) if k not in aside]
 
 
 class _Tokens:
