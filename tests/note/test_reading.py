@@ -982,3 +982,35 @@ def test_a_timed_row_that_works_out_what_its_volume_held_gives_that_amount(kb):
             "Pump history at stop 12:00: 258.3 mL infused = 51.66 mcg.\n")
     reading = read(text, kb.facts("J1749"), kb)
     assert reading.administration.dose_base == pytest.approx(0.05166)
+
+
+def test_a_giving_of_both_vials_is_the_total_the_record_states_for_them(kb):
+    text = ("Rx: IDELVION 40 IU/kg IV q7 days prophylaxis (3,000 IU, round to vials)\n"
+            "Vials: Idelvion 2000 IU (actual 2,050 IU) lot P100291 + Idelvion 1000 IU (actual 1,020 IU) lot P100288\n"
+            "Total actual: 3,070 IU\n"
+            "Admin: 1120 slow IVP over 6 min via 23g PIV R forearm. Both vials reconstituted and fully given.\n")
+    assert read(text, kb.facts("J7202"), kb).administration.dose_base == pytest.approx(3070)
+
+
+def test_the_amount_made_up_into_a_bag_whose_carrier_has_an_aside_is_the_dose(kb):
+    text = ("Order: ALDURAZYME 0.58 mg/kg IV weekly over ~4 hr = 17.4 mg\n"
+            "Prep: Aldurazyme 2.9 mg/5 mL SDV x 7 = 20.3 mg. 30 mL (17.4 mg) added to NS (0.1% albumin) 250 mL bag.\n"
+            "0915-1320 infused via port, 2 -> 4 -> 8 -> 16 -> 32 -> 64 mL/hr q15min, then 84 mL/hr.\n")
+    assert read(text, kb.facts("J1931"), kb).administration.dose_base == pytest.approx(17.4)
+
+
+def test_what_a_sized_vial_holds_is_no_dose_beside_the_stated_total_infused(kb):
+    text = ("Weight 82 kg.  Agent: adenosine (Adenoscan) 3 mg/mL, 30 mL single-dose vial (90 mg).\n"
+            "Infusion 0.14 mg/kg/min x 6 min via L AC, pump. Start 09:32, stop 09:38.\n"
+            "Total adenosine infused 68.9 mg (23.0 mL). Unused 7.0 mL (21.1 mg) discarded.\n")
+    assert read(text, kb.facts("J0151"), kb).administration.dose_base == pytest.approx(68.9)
+    # A count of vials is no vial size: "1 vial (2,000 IU) ... entire vial given" is the dose.
+    text = "MAR: 2015 Eloctate 1 vial (2,000 IU) reconstituted, IV push over 8 min; entire vial given.\n"
+    assert read(text, kb.facts("J7205"), kb).administration.dose_base == pytest.approx(2000)
+
+
+def test_rows_timed_by_the_span_they_ran_are_each_a_dose(kb):
+    text = ("Andexxa (coagulation factor Xa recombinant, inactivated-zhzo) 200 mg vials:\n"
+            " 15:21-15:35  400 mg IV bolus at 30 mg/min\n"
+            " 15:36-17:36  480 mg IV infusion at 4 mg/min\n")
+    assert read(text, kb.facts("J7169"), kb).administration.dose_base == pytest.approx(880)

@@ -229,10 +229,17 @@ def find_amounts(text: str, start: int = 0, end: int | None = None) -> list[Amou
 _JOIN_RE = re.compile(r"\s*(?:\+|and|&)\s*", re.IGNORECASE)
 
 
+# "30 mL single-dose vial (90 mg)": what a container of a stated size holds, in parentheses after its word.
+_GLOSS_OPEN_RE = re.compile(r"\s*\(\s*")
+
+
 def _joined_containers(text: str, amounts: list[Amount]) -> list[Amount]:
     """'Gamunex-C 10% 20 g + 10 g bottles': the container word after the last amount of a sum
-    says what each of them is."""
-    out = list(amounts)
+    says what each of them is; so does one before a gloss: 'single-dose vial (90 mg)'."""
+    # (Not after a count of containers: "1 vial (2,000 IU) ... entire vial given" is the dose.)
+    ends = [m.end() for a in amounts if (m := CONTAINER_AFTER_RE.match(text, a.end))]
+    out = [replace(a, container=True) if not a.container and any(e < a.start and _GLOSS_OPEN_RE.fullmatch(text, e, a.start) for e in ends) else a
+           for a in amounts]
     for i in range(len(out) - 2, -1, -1):
         a, b = out[i], out[i + 1]
         if b.container and not a.container and a.kind == b.kind and not a.is_concentration and _JOIN_RE.fullmatch(text, a.end, b.start):

@@ -56,7 +56,8 @@ def _patterns() -> _Patterns:
     cues = data_file_as("dose_cues.json", DoseCuesFile)
     return _Patterns(
         # "diluted in NS 100 mL", "in 0.9% NaCl 250 mL": a carrier's name, then maybe its strength, before the volume.
-        diluent=pattern(rf"(?:\b{alternation(cues.carriers)}|{alternation(cues.carrier_word_ends)})\s*(?:\d+\s*%\s*)?"
+        # ("added to NS (0.1% albumin) 250 mL bag": an aside about the carrier may follow its name.)
+        diluent=pattern(rf"(?:\b{alternation(cues.carriers)}|{alternation(cues.carrier_word_ends)})\s*(?:\([^()\n]{{0,30}}\)\s*)?(?:\d+\s*%\s*)?"
                          rf"(?:{alternation(cues.carrier_after_strength)}\s+)?$"),
         dosed_with=pattern(rf"\b{alternation(cues.dosed_with)}\s+with\s*$"),
         drip=pattern(rf"\b(?:{alternation(cues.drip)}|{alternation(cues.drip_prefixes)}\w*)\b"),
@@ -448,6 +449,11 @@ def total_dose(events: list[DoseEvent], facts: CodeFacts, note: NoteFacts,
         # "Bolus 400 mg IV" ... "Infusion 4 mg/min x 120 min" ... "Total administered 880 mg": the
         # record's own total, on a line that names no drug, is what was given.
         return stated_total, "", counted or list(events)
+    if stated and summed is not None and all(_vial_only(note, e) for e in counted):
+        # "Agent: adenosine 3 mg/mL, 30 mL single-dose vial (90 mg)" ... "Total adenosine infused
+        # 68.9 mg (23.0 mL)": what the vial held is no dose beside the stated total infused.
+        event, dose = max(stated, key=lambda pair: pair[1])
+        return dose, needed, [event]
     if stated and summed is not None and max(dose for _, dose in stated) > summed + 1e-9:
         # "0.75 mg/kg bolus = 67.5 mg, then 1.75 mg/kg/h ... Total administered 225 mg": the
         # infusion's share is in the stated total only; "0.5 mL per site" at three sites ...
@@ -455,6 +461,12 @@ def total_dose(events: list[DoseEvent], facts: CodeFacts, note: NoteFacts,
         event, dose = max(stated, key=lambda pair: pair[1])
         return dose, needed, [*counted, event]
     return summed, needed, counted
+
+
+def _vial_only(note: NoteFacts, event: DoseEvent) -> bool:
+    """Every amount of the statement tells a container: "30 mL single-dose vial (90 mg)"."""
+    return bool(event.dose_amounts) and all(
+        a.container or (a.kind == "volume" and CONTAINER_AFTER_RE.match(note.text, a.end)) for a in event.dose_amounts)
 
 
 _RECORD_LINES = 8  # lines: how far below the drug's last giving its record's total may stand

@@ -63,7 +63,8 @@ _MAR_LINES = 24  # a MAR block lists every administration under its order line
 # (not a date's year: "04/25/2025 4,000 IU")
 _TIME = r"(?<![\d:./-])(?:[01]\d|2[0-3]):?[0-5]\d\s+"
 # ("Given 1015: 0.61 mL (152 U) IM": a colon may close the row's time)
-_MAR_ENTRY_RE = re.compile(r"(?<![\d:./-])(?:[01]\d|2[0-3]):?[0-5]\d(?:\s+|:[ \t]+)(?=\d)")
+# ("15:21-15:35  400 mg IV bolus": or the span the row's dose ran.)
+_MAR_ENTRY_RE = re.compile(r"(?<![\d:./-])(?:[01]\d|2[0-3]):?[0-5]\d(?:[ \t]*[-\u2013][ \t]*(?:[01]\d|2[0-3]):?[0-5]\d)?(?:\s+|:[ \t]+)(?=\d)")
 _CLOCK_RE = re.compile(r"(?:[01]\d|2[0-3]):?[0-5]\d")
 # A new medication row in a MAR ("enoxaparin 40 mg SQ daily - 0900 given"): entries below it are not ours.
 # "0600  GIVEN  4.5 g" is an entry of the row above: a charting word is no drug name.

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
@@ -653,7 +653,7 @@ def _total_after(notes: Annotations, sent: Sentence, has_mention: Callable[[int,
 
 
 # "Total 155 units in 31 sites", "Total dose: 200 units", "Total administered: 40 mg".
-_TOTAL_LINE_RE = re.compile(r"[ \t]*(?:[-*•][ \t]*)?total\b(?:[ \t]+(?:dose|amount|given|administered|injected|of))*[ \t]*:?[ \t]*(?=\d)",
+_TOTAL_LINE_RE = re.compile(r"[ \t]*(?:[-*•][ \t]*)?total\b(?:[ \t]+(?:dose|amount|given|administered|injected|of|actual|prepared))*[ \t]*:?[ \t]*(?=\d)",
                             re.IGNORECASE)
 
 
@@ -789,6 +789,13 @@ def _giving(notes: Annotations, sent: Sentence, noun: tuple[int, int], before: l
                  and any(is_dose(a) for a in notes.amounts_in(x.start, x.end))]
         if drawn:
             own = [a for a in notes.amounts_in(drawn[-1].start, drawn[-1].end) if is_dose(a)]
+    if not own:
+        # "Idelvion 2000 IU (actual 2,050 IU)" / "Idelvion 1000 IU (actual 1,020 IU)" / "Total actual:
+        # 3,070 IU" / "Both vials reconstituted and fully given": the record's total of its vials.
+        totals = [x for x in notes.sentences if x.end <= sent.start and x.start >= before[-1].mention.end
+                  and not has_mention(x.start, x.end) and _TOTAL_LINE_RE.match(notes.text, x.start, x.end)]
+        own = [replace(a, container=False) for x in totals[-1:] for a in notes.amounts_in(x.start, x.end)
+               if not (a.rate or a.is_range or a.is_concentration) and a.kind != "volume"][:1]
     if not own:
         own = _labelled_preparation(notes, sent, noun, before[-1].mention.end) or _infused_later(notes, sent, has_mention)
     if not own and "container" in (before[-1].role, before[-1].described_as):
