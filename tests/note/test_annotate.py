@@ -317,3 +317,12 @@ def test_a_lab_value_per_decilitre_and_fluid_draining_out_are_no_amounts_given()
 
     text = "ESR 29 mm/h, CRP 4.3mg/DL. Lidocaine 1% injected; the bag started draining at least 400 mL of fluid."
     assert [text[a.start : a.end] for a in Annotations(text).amounts] == ["1%"]
+
+
+def test_a_labelled_field_repeating_the_one_discarded_amount_is_no_more_waste():
+    from docreview.note.waste import read_waste
+
+    text = "150 mg drawn; 50 mg left in vial #2 discarded. Discarded amount: 50 mg. Witness S. Park RN."
+    assert [a.value for a, _ in read_waste(text).discarded] == [50]
+    # Two amounts told apart still add up ("vial 1: 50 mg wasted; vial 2: 50 mg wasted").
+    assert [a.value for a, _ in read_waste("Vial 1: 50 mg wasted. Vial 2: 50 mg wasted.").discarded] == [50, 50]

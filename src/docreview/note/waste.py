@@ -64,13 +64,17 @@ def _removed_after() -> re.Pattern[str]:
     return re.compile(rf"\s*(?:\([^)]{{0,20}}\)\s*)?(?:was\s+|were\s+)?{phrases(words)}", re.IGNORECASE)
 
 
-def _without_totals(discarded: list[tuple[Amount, Quoted]]) -> list[tuple[Amount, Quoted]]:
+def _without_totals(text: str, discarded: list[tuple[Amount, Quoted]]) -> list[tuple[Amount, Quoted]]:
     """"(27 mg) discarded + 5 mg vial residual = 32 mg total wasted": an amount that adds up two or
-    more discarded amounts of its kind told before it is their total, not more waste."""
+    more discarded amounts of its kind told before it is their total, not more waste. "50 mg left
+    in vial #2 discarded. Discarded amount: 50 mg.": a labelled field that repeats the one
+    amount told before it restates it."""
     kept: list[tuple[Amount, Quoted]] = []
     for amount, quoted in sorted(discarded, key=lambda d: d[0].start):
         before = [a.total for a, _ in kept if a.kind == amount.kind]
         if len(before) >= 2 and abs(sum(before) - amount.total) < 1e-6:
+            continue
+        if len(before) == 1 and abs(before[0] - amount.total) < 1e-6 and ":" in text[quoted.start : amount.start]:
             continue
         kept.append((amount, quoted))
     return kept
@@ -115,7 +119,7 @@ def read_waste(text: str) -> WasteFacts:
             if amount.start not in seen and not amount.is_concentration and not amount.container and not removed_fluid(text, amount):
                 seen.add(amount.start)
                 facts.discarded.append((amount, Quoted(amount.start, m.end())))
-    facts.discarded = _without_totals([(a, q) for a, q in facts.discarded if a.value > 0 and not a.is_concentration])
+    facts.discarded = _without_totals(text, [(a, q) for a, q in facts.discarded if a.value > 0 and not a.is_concentration])
     zero_spans = [Quoted(m.start(), m.end()) for m in _ZERO_WASTE.finditer(text)]
     # "waste: 0 mg" is zero waste, not a discarded amount.
     facts.zero_waste = zero_spans
