@@ -102,3 +102,12 @@ def test_contrast_given_iv_without_its_agent_documents_the_route_not_the_dose():
     assert review.elements["route"].status.value == "documented"
     dosage = review.elements["dosage"]
     assert dosage.status.value == "missing" and "contrast" in dosage.summary
+
+
+def test_a_dose_down_a_feeding_tube_is_enteral_which_no_injection_code_fits():
+    reviewer = Reviewer(knowledge_base())
+    note = ("Neuro switched from IV Radicava to RADICAVA ORS 105 mg/5 mL on 6/2.\n"
+            "0930 Radicava ORS 105 mg (5 mL) given via PEG tube, flushed 30 mL water before/after.\n")
+    review = reviewer.review(note, {"code": "J1301", "units": 105, "modifiers": ["JZ"]})
+    assert review.elements["route"].status.value == "inconsistent"  # the IV drug it replaced is history
+    assert review.elements["dosage"].status.value == "documented"
