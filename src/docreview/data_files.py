@@ -235,6 +235,7 @@ class ExtractCuesFile(_File):
     carrier_fluids: list[str] = Field(min_length=1)  # "200 mg in 0.9% NaCl 50 mL": the fluid a dose is mixed in ...
     carried_in: list[str] = Field(min_length=1)  # ... after "in", "diluted in": no drug mention of its own
     sedation_words: list[str] = Field(min_length=1)  # "titrated intravenous sedation": the route of ...
+    other_drugs_words: list[str] = Field(min_length=1)  # "0830 premeds PO given": a line about other drugs
     medication_headers: list[str] = Field(min_length=1)  # ... the drugs listed under "MEDICATIONS:" for it
     draw_words: list[str] = Field(min_length=1)  # "Drew 0.48 mL (240 mcg). Given subcut ...": the giving's dose
     draw_quantifiers: list[str] = Field(default_factory=list)  # "All 36 mL (900 mg) withdrawn"

@@ -1014,3 +1014,11 @@ def test_rows_timed_by_the_span_they_ran_are_each_a_dose(kb):
             " 15:21-15:35  400 mg IV bolus at 30 mg/min\n"
             " 15:36-17:36  480 mg IV infusion at 4 mg/min\n")
     assert read(text, kb.facts("J7169"), kb).administration.dose_base == pytest.approx(880)
+
+
+def test_a_line_about_the_premedications_tells_nothing_of_the_products_route(kb):
+    text = ("Product: Asceniv 10 g/100 mL bottles x 4, lot A24K117.\n"
+            "PIV 22g R AC.  0830 premeds PO given.\n"
+            " 1212  infusion complete - total 40 g (400 mL) infused IV. All 4 bottles fully infused, no waste.\n")
+    reading = read(text, kb.facts("J1554"), kb)
+    assert {r.route for e in reading.administration.counted for r in e.routes} == {"intravenous"}

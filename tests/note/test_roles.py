@@ -721,3 +721,9 @@ def test_an_aside_with_a_comma_does_not_end_the_mentions_clause(kb):
     # The aside's own words are not the clause's: "no waste" inside it makes no waste statement.
     text = "Ondansetron 8 mg IV given 08:05, drawn from ondansetron 40 mg/20 mL multi-dose vial (MDV, retained - no waste)."
     assert roles_of(kb, text, "J2405")[1][1] != "waste"
+
+
+def test_an_allergy_word_inside_an_aside_is_no_allergy_to_the_drug_after_it(kb):
+    # "(allergy)" names the ordering doctor's specialty; "allergic to penicillin" still is one.
+    assert roles_of(kb, "Dr. Whelan (allergy) Xolair 300 mg SC given today.\n", "J2357") == [("Xolair", "administered")]
+    assert roles_of(kb, "Pt is allergic to penicillin (hives).\n", "J0561")[0][1] == "allergy"

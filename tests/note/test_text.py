@@ -219,3 +219,8 @@ def test_a_long_line_wrapped_mid_sentence_is_one_sentence():
     assert "The device\nwas inserted into the uterine cavity to the fundus with its inserter." in found
     # A line that opens with a drug and its dose is a record of its own.
     assert "ketorolac 30 mg IV given after it." in found
+
+
+def test_the_end_of_an_aside_before_a_colon_heads_no_section():
+    text = "Order (Dr. Whelan, allergy/immunology): ASCENIV 40 g IV q4wk.\nAllergies: sulfa.\n"
+    assert [(s.header, s.kind) for s in sections(text)] == [("Allergies", "not_given")]

@@ -118,6 +118,7 @@ class _Patterns(NamedTuple):
     sedation_after: re.Pattern[str]
     sedation: re.Pattern[str]
     medication_headers: frozenset[str]
+    other_drugs: re.Pattern[str]
     anesthesia_headers: frozenset[str]
     local_before: re.Pattern[str]
     general_anesthesia: re.Pattern[str]
@@ -204,6 +205,7 @@ def _patterns() -> _Patterns:
         anesthesia_after=pattern(rf"[\s)]*(?:\d+(?:\.\d+)?\s*%\s*)?(?:local\s+)?{alternation(cues.anesthesia_nouns)}\b"),
         general_anesthesia_routes=frozenset(cues.general_anesthesia_routes),
         medication_headers=frozenset(cues.medication_headers),
+        other_drugs=pattern(rf"\b{alternation(cues.other_drugs_words)}\b"),
         device_name=pattern(phrases(cues.device_names)),
         route_field=pattern(rf"[ \t]*(?:[-*\u2022][ \t]*)?{alternation(cues.route_fields)}[ \t]*:"),
     )
@@ -1275,6 +1277,8 @@ def _following_lines(notes: Annotations, sents, idx, mentions, sent) -> tuple[li
         prev = nxt
         if not _patterns().field_line.match(text[nxt.start : nxt.end]) and not _administers(notes, nxt, here_and_now=True) and not _opens_with_route(notes, nxt):
             continue
+        if _patterns().other_drugs.search(text, nxt.start, nxt.end):
+            continue  # "0830 premeds PO given": the giving of other drugs
         if not amounts:
             amounts = notes.amounts_in(nxt.start, nxt.end)
         if not routes:

@@ -345,9 +345,9 @@ def _inside_parentheses(text: str, event: DoseEvent, clause: list[Token]) -> lis
 def _allergy_cue(w: _Window, cues: RoleCues) -> bool:
     """'allergic to X', 'allergy to X', 'X hypersensitivity', 'X allergy', 'has not tolerated X':
     within the clause."""
-    clause = _clause(w)
-    lo = clause[0].start if clause else 0
-    before = [t for t in w.toks[max(0, w.first - 5) : w.first] if t.start >= lo]
+    # (not inside an aside: "Order (Dr. Whelan, allergy/immunology): ASCENIV 40 g")
+    clause = {t.start for t in _clause(w)}
+    before = [t for t in w.toks[max(0, w.first - 5) : w.first] if t.start in clause]
     after = w.toks[w.last + 1 : w.last + 3]
     words = [t.text for t in before]
     # "(hypersensitivity prophylaxis): diphenhydramine": a purpose, not the patient's allergy.

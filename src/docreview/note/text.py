@@ -285,6 +285,8 @@ def sections(text: str) -> list[SectionSpan]:
                 marks.append((m.start(1), m.end(), m.group(1)))
     for m in _INLINE_HEADER_RE.finditer(text):
         header = m.group(1).strip()
+        if header.count("(") != header.count(")"):
+            continue  # "Order (Dr. Whelan, allergy/immunology): ...": the end of an aside, no header
         if header == header.upper() or classify_header(header)[0] != "neutral":
             marks.append((m.start(1), m.end(), m.group(1)))
     for m in _LINE_BREAK_HEADER_RE.finditer(text):
