@@ -1022,3 +1022,26 @@ def test_a_line_about_the_premedications_tells_nothing_of_the_products_route(kb)
             " 1212  infusion complete - total 40 g (400 mL) infused IV. All 4 bottles fully infused, no waste.\n")
     reading = read(text, kb.facts("J1554"), kb)
     assert {r.route for e in reading.administration.counted for r in e.routes} == {"intravenous"}
+
+
+def test_a_giving_of_all_the_vials_is_the_pooled_total_told_before_it(kb):
+    text = ("07:40  ADYNOVATE (rurioctocog alfa pegol) reconstituted with supplied diluent:\n"
+            "        vial 2,000 IU nominal - labeled actual 1,968 IU, lot LE21A\n"
+            "        vial 1,000 IU nominal - labeled actual 1,042 IU, lot LE19C\n"
+            "       Pooled, total 3,010 IU IV push over 5 min via R antecubital 20G PIV. Entire contents of all vials given.\n")
+    assert read(text, kb.facts("J7207"), kb).administration.dose_base == pytest.approx(3010)
+
+
+def test_whole_vials_given_are_each_vials_content_times_their_count(kb):
+    text = ("15:30  CroFab (crotalidae polyvalent immune Fab, ovine) 1 g vials x 6, each reconstituted w/ 18 mL NS, "
+            "in 250 mL NS, IV via L AC over 60 min.\n"
+            "16:50  CroFab 1 g vials x 4 in 250 mL NS IV over 60 min.\n"
+            "Pharmacy: 10 vials dispensed/reconstituted, all 10 infused, no waste.\n")
+    assert read(text, kb.facts("J0840"), kb).administration.dose_base == pytest.approx(10_000)  # mg
+
+
+def test_an_order_line_rounded_to_whole_vials_gives_the_dose_of_a_giving_that_names_no_amount(kb):
+    text = ("Therapy: taliglucerase alfa (Elelyso) ERT q2 weeks.\n"
+            "Order: 60 units/kg = 4,080 units; round to nearest whole vial per standing order -> 4,200 units (21 x 200-unit vials).\n"
+            "All 21 vials reconstituted w/ SWFI, pooled and diluted in NS to 130 mL; infused via ambulatory pump over 2 h, 09:45-11:50.\n")
+    assert read(text, kb.facts("J3060"), kb).administration.dose_base == pytest.approx(4200)

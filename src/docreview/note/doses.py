@@ -278,9 +278,11 @@ def _statement_dose(event: DoseEvent, facts: CodeFacts, note: NoteFacts, concs: 
     if not amounts and note.waste.zero_waste and not note.waste.discarded:
         # "Entyvio 300 mg SDV ... infused IV. Full vial, no waste": the container's whole content;
         # "2,000 IU vial + 500 IU vial, complete, IV push | no waste": the containers' together.
+        # ("CroFab 1 g vials x 6 ... all 10 infused, no waste": each container times their count.)
         content = [a for a in event.amounts if a.container and not a.rate and not a.is_concentration and a.multiplier == 1]
         if content and len({(a.kind, a.per_kg) for a in content}) == 1:
-            amounts = [replace(content[0], value=sum(a.value for a in content), container=False, end=content[-1].end)]
+            amounts = [replace(content[0], value=sum(a.value * _containers_counted(note.text, a) for a in content),
+                               container=False, end=content[-1].end)]
     if not amounts:
         # "500 mg/100 mL premixed bag" or "0.5 mg/0.05 mL injected": the container's content.
         amounts = [a for a in event.amounts if a.is_concentration and not a.rate and a.volume_stated][:1]
@@ -461,6 +463,16 @@ def total_dose(events: list[DoseEvent], facts: CodeFacts, note: NoteFacts,
         event, dose = max(stated, key=lambda pair: pair[1])
         return dose, needed, [*counted, event]
     return summed, needed, counted
+
+
+# "1 g vials x 6", "1 g vial x2": the count of containers of that content.
+_CONTAINER_COUNT_RE = re.compile(r"[ \t]*(?:single[- ]dose[ \t]+|sdv[ \t]+)?(?:vials?|ampules?|ampoules?|bottles?)[ \t]*(?:x|\u00d7)[ \t]*(\d{1,2})(?![\d.])",
+                                 re.IGNORECASE)
+
+
+def _containers_counted(text: str, amount: Amount) -> int:
+    m = _CONTAINER_COUNT_RE.match(text, amount.end)
+    return int(m.group(1)) if m and int(m.group(1)) > 0 else 1
 
 
 def _vial_only(note: NoteFacts, event: DoseEvent) -> bool:

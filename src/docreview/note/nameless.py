@@ -653,6 +653,8 @@ def _total_after(notes: Annotations, sent: Sentence, has_mention: Callable[[int,
 
 
 # "Total 155 units in 31 sites", "Total dose: 200 units", "Total administered: 40 mg".
+# "total 3,538 IU", "Total actual: 3,070 IU", "total dose prepared 350 mg": an amount a total word heads.
+_TOTAL_BEFORE_RE = re.compile(r"\btotal\b(?:[ \t]+(?:dose|amount|actual|prepared|of|given|administered|pooled))*[ \t]*[:=]?[ \t]*$", re.IGNORECASE)
 _TOTAL_LINE_RE = re.compile(r"[ \t]*(?:[-*•][ \t]*)?total\b(?:[ \t]+(?:dose|amount|given|administered|injected|of|actual|prepared))*[ \t]*:?[ \t]*(?=\d)",
                             re.IGNORECASE)
 
@@ -792,10 +794,12 @@ def _giving(notes: Annotations, sent: Sentence, noun: tuple[int, int], before: l
     if not own:
         # "Idelvion 2000 IU (actual 2,050 IU)" / "Idelvion 1000 IU (actual 1,020 IU)" / "Total actual:
         # 3,070 IU" / "Both vials reconstituted and fully given": the record's total of its vials.
-        totals = [x for x in notes.sentences if x.end <= sent.start and x.start >= before[-1].mention.end
-                  and not has_mention(x.start, x.end) and _TOTAL_LINE_RE.match(notes.text, x.start, x.end)]
-        own = [replace(a, container=False) for x in totals[-1:] for a in notes.amounts_in(x.start, x.end)
-               if not (a.rate or a.is_range or a.is_concentration) and a.kind != "volume"][:1]
+        # ("Pooled, total 3,538 IU IV push over 5 min" / "Entire contents of all 3 vials given.")
+        totals = [a for x in notes.sentences if x.end <= sent.start and x.start >= before[-1].mention.end
+                  and not has_mention(x.start, x.end) for a in notes.amounts_in(x.start, x.end)
+                  if _TOTAL_BEFORE_RE.search(notes.text, max(x.start, a.start - 30), a.start)
+                  and not (a.rate or a.is_range or a.is_concentration) and a.kind != "volume"]
+        own = [replace(a, container=False) for a in totals[-1:]]
     if not own:
         own = _labelled_preparation(notes, sent, noun, before[-1].mention.end) or _infused_later(notes, sent, has_mention)
     if not own and "container" in (before[-1].role, before[-1].described_as):
@@ -811,7 +815,13 @@ def _giving(notes: Annotations, sent: Sentence, noun: tuple[int, int], before: l
         # of the record that names no drug tells the giving's dose.
         fields = [x for x in notes.sentences if before[-1].mention.end <= x.start and x.end <= sent.start
                   and not has_mention(x.start, x.end) and _opens_with("dose_lines").match(notes.text, x.start)]
-        own = [a for x in fields[-1:] for a in notes.amounts_in(x.start, x.end) if is_dose(a)]
+        # (with the clauses a semicolon joins to it: "Order: 60 units/kg = 4,080 units; round to
+        # whole vials -> 4,200 units")
+        end = fields[-1].end if fields else 0
+        for nxt in notes.sentences:
+            if fields and nxt.start >= end and notes.text[end : nxt.start].strip() == ";":
+                end = nxt.end
+        own = [a for x in fields[-1:] for a in notes.amounts_in(x.start, end) if is_dose(a)]
     # "Run IV into the venous line over 3 h; whole ampule delivered": a clause before it on its
     # line that names no drug tells the route.
     clauses = [x for x in notes.sentences if x.end <= sent.start and x.line == sent.line and not has_mention(x.start, x.end)][-1:]
