@@ -297,3 +297,9 @@ def test_twin_codes_are_found_however_cms_punctuates_or_misspells_the_descriptor
     found = {text[m.start : m.end]: m.codes for m in lexicon.find(text)}
     assert {"C9486", "J1627"} <= found["Sustol"]
     assert {"C9069", "J9037"} <= found["Blenrep"]
+
+
+def test_a_lab_abbreviation_that_is_also_a_drugs_names_the_drug_only_before_a_dose(lexicon):
+    text = "Pregnancy test: serum hCG 1,840 mIU/mL.\n1015 hCG 2,000 units (2 mL) IM R deltoid.\n0810 DHE 1 mg IV over 3 min.\n"
+    found = [(text[m.start : m.end], sorted(m.codes)) for m in lexicon.find(text)]
+    assert found == [("hCG", ["J0725"]), ("DHE", ["J1110"])]

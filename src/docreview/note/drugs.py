@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from functools import cached_property, lru_cache
 
-from docreview.data_files import DrugAbbreviationsFile, DrugWordsFile, data_file_as
+from docreview.data_files import DrugAbbreviationsFile, DrugShapeFile, DrugWordsFile, data_file_as
 from docreview.derived_cache import derived
 from docreview.knowledge.facts import CodeFacts, KnowledgeBase, moiety, normalize_name
 from docreview.knowledge.packaged import code_entry
@@ -473,7 +473,12 @@ class DrugLexicon:
                 # line ("MS RN" initials end a MAR row; the next row's time is no dose).
                 line_end = text.find("\n", words[i + n - 1][2])
                 line_end = len(text) if line_end == -1 else line_end
-                if not short or any(_NUMBER_RE.search(w) for w, start, _ in words[i + n : i + n + 4] if start < line_end):
+                dosed = any(_NUMBER_RE.search(w) for w, start, _ in words[i + n : i + n + 4] if start < line_end)
+                if short and dosed and " ".join(entry_words) in _lab_words():
+                    # "hCG 2,000 units IM", not "hCG 1,840" or "beta-hCG 5 mIU/mL": a lab's name
+                    # is the drug's only before a dose.
+                    dosed = _dose_unit_after().match(text, words[i + n - 1][2], line_end) is not None
+                if not short or dosed:
                     # "Zofran IV": the name ends before its route word, which is read as a route.
                     last = i + n - 1
                     while last > i and words[last][0] in _route_suffixes():
@@ -520,6 +525,18 @@ def _similarity(word: str, name: str) -> float:
     for a, b in _SOUNDS_ALIKE:
         word, name = word.replace(a, b), name.replace(a, b)
     return max(plain, fuzz.ratio(word, name))
+
+
+@lru_cache(maxsize=1)
+def _lab_words() -> frozenset[str]:
+    """Lab and test abbreviations (data/drug_shape.json `not_drugs`): "hCG", "TSH"."""
+    return frozenset(data_file_as("drug_shape.json", DrugShapeFile).not_drugs)
+
+
+@lru_cache(maxsize=1)
+def _dose_unit_after() -> re.Pattern[str]:
+    units = data_file_as("drug_shape.json", DrugShapeFile).dose_units
+    return re.compile(rf"[^\d\n]{{0,12}}\d[\d,.]*\s*(?:{'|'.join(map(re.escape, units))})(?![a-z])", re.IGNORECASE)
 
 
 @lru_cache(maxsize=1)
