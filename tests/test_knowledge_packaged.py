@@ -481,3 +481,21 @@ def test_a_drug_newer_than_the_sources_takes_the_class_and_uses_of_its_stem():
     facts = knowledge_base().facts("J9361")
     assert facts.drug_class == "Leukocyte Growth Factor"
     assert any(i.icd10 and i.icd10[0].startswith("D70") for i in facts.indications)  # neutropenia
+
+
+def test_wst012_counts_the_vials_the_note_says_were_opened():
+    # A dose that fits one vial, stopped early: the waste is the bag's rest plus the second vial's.
+    note = ("Trilaciclib (Cosela) 240 mg/m2 = 456 mg ordered for ES-SCLC. Two 300 mg vials reconstituted; 456 mg diluted in D5W 250 mL.\n"
+            "1012 trilaciclib started via 22G PIV R forearm. 1030 infiltration, infusion STOPPED.\n"
+            "Pharmacy reconciliation: 300 mg of trilaciclib actually infused; 156 mg left in the bag plus 144 mg left in vial 2 "
+            "discarded = 300 mg discarded.\n")
+    r = review(note, {"code": "J1448", "units": 300, "modifiers": ["JW"], "waste_units": 300, "icd10": ["C34.90"]})
+    assert "WST012" not in ids(r) and r.status("wastage").value == "documented", [(f.rule_id, f.message) for f in r.findings]
+
+
+def test_wst012_leaves_billed_units_the_note_does_not_support_to_dosage():
+    # 100 billed, 96 documented: dosage is inconsistent; the 40 mg discarded still fits the two vials.
+    note = ("1010 PEMETREXED 960 mg in NS 100 mL IV over 10 min via PIV L forearm. Dx: NSCLC.\n"
+            "Pharmacy: pemetrexed 500 mg single-dose vials x2; remaining 40 mg (1.6 mL) wasted in hazardous bin, witnessed.\n")
+    r = review(note, {"code": "J9305", "units": 100, "modifiers": ["JW"], "waste_units": 4, "icd10": ["C34.12"]})
+    assert r.status("dosage").value == "inconsistent" and r.status("wastage").value == "documented"

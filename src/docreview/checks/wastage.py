@@ -102,9 +102,12 @@ def _container_findings(ctx: CheckContext, waste: float) -> list[Finding]:
     stated = _note_vial_units(ctx)
     if (not sizes and not stated) or facts.tier:
         return []  # a tier code's unit is one giving, not an amount a container holds
-    given = claim.units
-    if given is None and ctx.administered_base is not None and facts.unit_amount:
-        given = billing_units(ctx.administered_base, facts.unit or "", facts.unit_amount)
+    # Where the billed units are not what the note documents as given, dosage says so; the
+    # containers are judged only on units both agree on ("774 billed, 738 mcg given" + 162 mcg
+    # discarded from three 300 mcg vials is dosage's finding, not wastage's).
+    documented = (billing_units(ctx.administered_base, facts.unit or "", facts.unit_amount)
+                  if ctx.administered_base is not None and facts.unit_amount else None)
+    given = claim.units if documented is None else documented if claim.units in (None, documented) else None
     out: list[Finding] = []
     ev = [evidence(ctx.note, q.start, q.end) for _, q, _ in stated[:3]]
     # A dose that fits in one container leaves its waste in that container: given + waste cannot
@@ -112,7 +115,9 @@ def _container_findings(ctx: CheckContext, waste: float) -> list[Finding]:
     # count together) and the code's largest NDC package; the note's reading of counts is partial,
     # so the larger bound is used. A larger dose spans containers (and a stopped infusion of a
     # pooled bag can waste more than one vial), so only the one-container case is judged.
-    capacity = max(sum({u for u, _, _ in stated}), max(sizes, default=0.0))
+    # ("500 mg single-dose vials x2": a stated count of one size counts each container.)
+    counts = {u: max(n for v, _, n in stated if v == u) for u, _, _ in stated}
+    capacity = max(sum(u * n for u, n in counts.items()), max(sizes, default=0.0))
     over = given is not None and given <= capacity + 1e-9 and given + waste > capacity + 1e-9
     where = "the vial(s) the note documents" if stated and capacity > max(sizes, default=0.0) else f"the largest {facts.drug} container (CMS crosswalk and note)"
     if over and given is not None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from docreview.data_files import AmountCuesFile, WasteWordsFile, data_file_as
@@ -132,5 +132,23 @@ def read_waste(text: str) -> WasteFacts:
         group = "amt" if m.group("amt") else "amt2"
         amounts = find_amounts(text, m.start(group), m.end(group) + 1)
         if amounts:
-            facts.vial_contents.append((amounts[0], Quoted(m.start(), m.end())))
+            count = _vial_count(text, m.start(), m.end())
+            amount = replace(amounts[0], multiplier=count) if count > 1 and amounts[0].multiplier == 1 else amounts[0]
+            facts.vial_contents.append((amount, Quoted(m.start(), m.end())))
     return facts
+
+
+# "300 mg vials x2", "Two 300 mg vials", "2 x 500 mg vials": how many containers of that size.
+_COUNT_AFTER_RE = re.compile(r"[ \t]*(?:\([^()\n]{0,40}\)[ \t]*)?(?:x|\u00d7)[ \t]*(\d{1,2})(?![\d.])", re.IGNORECASE)
+_COUNT_BEFORE_RE = re.compile(r"(?:\b(\d{1,2})[ \t]*(?:x|\u00d7)|\b(two|three|four|five|six|seven|eight|nine|ten))[ \t]*$", re.IGNORECASE)
+_COUNT_WORDS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10}
+
+
+def _vial_count(text: str, start: int, end: int) -> int:
+    after = _COUNT_AFTER_RE.match(text, end)
+    if after:
+        return int(after.group(1))
+    before = _COUNT_BEFORE_RE.search(text, max(0, start - 12), start)
+    if before:
+        return int(before.group(1)) if before.group(1) else _COUNT_WORDS[before.group(2).lower()]
+    return 1
