@@ -153,16 +153,12 @@ def test_a_plan_to_initiate_a_drug_is_not_its_giving(kb):
     assert read(note, kb.facts("J0282"), kb).administration.state == "not_given"
 
 
-
-
-
 def test_a_title_naming_the_billed_drug_while_the_body_gives_another_is_another_drug(kb):
     text = ("TYPE OF TEST: Adenosine with nuclear scan.\nPost-Lexiscan 0.4 mg, heart rate was 83.\n"
             "Nondiagnostic adenosine stress test.")
     reading = read(text, kb.facts("J0153"), kb)
     assert reading.administration.state == "other_drug"
     assert reading.administration.other_code == "J2785"
-
 
 
 def test_an_amount_written_with_the_oral_route_is_no_dose_of_an_injection_code(kb):
@@ -975,47 +971,6 @@ def test_a_fluids_volume_written_with_its_own_name_is_its_dose(kb, note, dose):
     assert read(note, kb.facts("J7030"), kb).administration.dose_base == dose
 
 
-def test_a_timed_row_that_works_out_what_its_volume_held_gives_that_amount(kb):
-    # The vial's 100 mcg/mL is no strength of the infused bag (0.2 mcg/mL): the row's own result counts.
-    text = ("Iloprost 100 mcg/mL vial: 1 mL diluted in NS to 500 mL = 0.2 mcg/mL.\n"
-            "06:00 0.5 ng/kg/min = 12.3 mL/h\n"
-            "Pump history at stop 12:00: 258.3 mL infused = 51.66 mcg.\n")
-    reading = read(text, kb.facts("J1749"), kb)
-    assert reading.administration.dose_base == pytest.approx(0.05166)
-
-
-def test_a_giving_of_both_vials_is_the_total_the_record_states_for_them(kb):
-    text = ("Rx: IDELVION 40 IU/kg IV q7 days prophylaxis (3,000 IU, round to vials)\n"
-            "Vials: Idelvion 2000 IU (actual 2,050 IU) lot P100291 + Idelvion 1000 IU (actual 1,020 IU) lot P100288\n"
-            "Total actual: 3,070 IU\n"
-            "Admin: 1120 slow IVP over 6 min via 23g PIV R forearm. Both vials reconstituted and fully given.\n")
-    assert read(text, kb.facts("J7202"), kb).administration.dose_base == pytest.approx(3070)
-
-
-def test_the_amount_made_up_into_a_bag_whose_carrier_has_an_aside_is_the_dose(kb):
-    text = ("Order: ALDURAZYME 0.58 mg/kg IV weekly over ~4 hr = 17.4 mg\n"
-            "Prep: Aldurazyme 2.9 mg/5 mL SDV x 7 = 20.3 mg. 30 mL (17.4 mg) added to NS (0.1% albumin) 250 mL bag.\n"
-            "0915-1320 infused via port, 2 -> 4 -> 8 -> 16 -> 32 -> 64 mL/hr q15min, then 84 mL/hr.\n")
-    assert read(text, kb.facts("J1931"), kb).administration.dose_base == pytest.approx(17.4)
-
-
-def test_what_a_sized_vial_holds_is_no_dose_beside_the_stated_total_infused(kb):
-    text = ("Weight 82 kg.  Agent: adenosine (Adenoscan) 3 mg/mL, 30 mL single-dose vial (90 mg).\n"
-            "Infusion 0.14 mg/kg/min x 6 min via L AC, pump. Start 09:32, stop 09:38.\n"
-            "Total adenosine infused 68.9 mg (23.0 mL). Unused 7.0 mL (21.1 mg) discarded.\n")
-    assert read(text, kb.facts("J0151"), kb).administration.dose_base == pytest.approx(68.9)
-    # A count of vials is no vial size: "1 vial (2,000 IU) ... entire vial given" is the dose.
-    text = "MAR: 2015 Eloctate 1 vial (2,000 IU) reconstituted, IV push over 8 min; entire vial given.\n"
-    assert read(text, kb.facts("J7205"), kb).administration.dose_base == pytest.approx(2000)
-
-
-def test_rows_timed_by_the_span_they_ran_are_each_a_dose(kb):
-    text = ("Andexxa (coagulation factor Xa recombinant, inactivated-zhzo) 200 mg vials:\n"
-            " 15:21-15:35  400 mg IV bolus at 30 mg/min\n"
-            " 15:36-17:36  480 mg IV infusion at 4 mg/min\n")
-    assert read(text, kb.facts("J7169"), kb).administration.dose_base == pytest.approx(880)
-
-
 def test_a_line_about_the_premedications_tells_nothing_of_the_products_route(kb):
     text = ("Product: Asceniv 10 g/100 mL bottles x 4, lot A24K117.\n"
             "PIV 22g R AC.  0830 premeds PO given.\n"
@@ -1024,24 +979,47 @@ def test_a_line_about_the_premedications_tells_nothing_of_the_products_route(kb)
     assert {r.route for e in reading.administration.counted for r in e.routes} == {"intravenous"}
 
 
-def test_a_giving_of_all_the_vials_is_the_pooled_total_told_before_it(kb):
-    text = ("07:40  ADYNOVATE (rurioctocog alfa pegol) reconstituted with supplied diluent:\n"
-            "        vial 2,000 IU nominal - labeled actual 1,968 IU, lot LE21A\n"
-            "        vial 1,000 IU nominal - labeled actual 1,042 IU, lot LE19C\n"
-            "       Pooled, total 3,010 IU IV push over 5 min via R antecubital 20G PIV. Entire contents of all vials given.\n")
-    assert read(text, kb.facts("J7207"), kb).administration.dose_base == pytest.approx(3010)
+# Records that state a dose in their own way, each written for a mechanism the reader has.
+RECORD_DOSES = [
+    pytest.param(  # a MAR row works out what its volume held; the vial's 100 mcg/mL is no strength of the bag
+        "Iloprost 100 mcg/mL vial: 1 mL diluted in NS to 500 mL = 0.2 mcg/mL.\n06:00 0.5 ng/kg/min = 12.3 mL/h\n"
+        "Pump history at stop 12:00: 258.3 mL infused = 51.66 mcg.\n", "J1749", 0.05166, id="row-result-of-its-volume"),
+    pytest.param(  # a giving of both vials takes the total the record states for them
+        "Rx: IDELVION 40 IU/kg IV q7 days prophylaxis (3,000 IU, round to vials)\n"
+        "Vials: Idelvion 2000 IU (actual 2,050 IU) lot P100291 + Idelvion 1000 IU (actual 1,020 IU) lot P100288\n"
+        "Total actual: 3,070 IU\nAdmin: 1120 slow IVP over 6 min via 23g PIV R forearm. Both vials reconstituted and fully given.\n",
+        "J7202", 3070, id="total-of-both-vials"),
+    pytest.param(  # ... or the pooled total told before "all vials given"
+        "07:40  ADYNOVATE (rurioctocog alfa pegol) reconstituted with supplied diluent:\n"
+        "        vial 2,000 IU nominal - labeled actual 1,968 IU, lot LE21A\n"
+        "        vial 1,000 IU nominal - labeled actual 1,042 IU, lot LE19C\n"
+        "       Pooled, total 3,010 IU IV push over 5 min via R antecubital 20G PIV. Entire contents of all vials given.\n",
+        "J7207", 3010, id="pooled-total"),
+    pytest.param(  # the amount made up into a bag whose carrier has an aside
+        "Order: ALDURAZYME 0.58 mg/kg IV weekly over ~4 hr = 17.4 mg\n"
+        "Prep: Aldurazyme 2.9 mg/5 mL SDV x 7 = 20.3 mg. 30 mL (17.4 mg) added to NS (0.1% albumin) 250 mL bag.\n"
+        "0915-1320 infused via port, 2 -> 4 -> 8 -> 16 -> 32 -> 64 mL/hr q15min, then 84 mL/hr.\n", "J1931", 17.4, id="made-up-into-bag"),
+    pytest.param(  # what a sized vial holds gives way to the stated total infused
+        "Weight 82 kg.  Agent: adenosine (Adenoscan) 3 mg/mL, 30 mL single-dose vial (90 mg).\n"
+        "Infusion 0.14 mg/kg/min x 6 min via L AC, pump. Start 09:32, stop 09:38.\n"
+        "Total adenosine infused 68.9 mg (23.0 mL). Unused 7.0 mL (21.1 mg) discarded.\n", "J0151", 68.9, id="sized-vial-vs-total"),
+    pytest.param(  # a count of vials is no vial size: the one vial given is the dose
+        "MAR: 2015 Eloctate 1 vial (2,000 IU) reconstituted, IV push over 8 min; entire vial given.\n", "J7205", 2000, id="counted-vial"),
+    pytest.param(  # rows timed by the span they ran are each a dose
+        "Andexxa (coagulation factor Xa recombinant, inactivated-zhzo) 200 mg vials:\n"
+        " 15:21-15:35  400 mg IV bolus at 30 mg/min\n 15:36-17:36  480 mg IV infusion at 4 mg/min\n", "J7169", 880, id="rows-by-span"),
+    pytest.param(  # whole vials given: each vial's content times their count (mg)
+        "15:30  CroFab (crotalidae polyvalent immune Fab, ovine) 1 g vials x 6, each reconstituted w/ 18 mL NS, "
+        "in 250 mL NS, IV via L AC over 60 min.\n16:50  CroFab 1 g vials x 4 in 250 mL NS IV over 60 min.\n"
+        "Pharmacy: 10 vials dispensed/reconstituted, all 10 infused, no waste.\n", "J0840", 10_000, id="vials-times-count"),
+    pytest.param(  # an order line's rounding joined by a semicolon doses a giving that names no amount
+        "Therapy: taliglucerase alfa (Elelyso) ERT q2 weeks.\n"
+        "Order: 60 units/kg = 4,080 units; round to nearest whole vial per standing order -> 4,200 units (21 x 200-unit vials).\n"
+        "All 21 vials reconstituted w/ SWFI, pooled and diluted in NS to 130 mL; infused via ambulatory pump over 2 h, 09:45-11:50.\n",
+        "J3060", 4200, id="order-rounded-to-vials"),
+]
 
 
-def test_whole_vials_given_are_each_vials_content_times_their_count(kb):
-    text = ("15:30  CroFab (crotalidae polyvalent immune Fab, ovine) 1 g vials x 6, each reconstituted w/ 18 mL NS, "
-            "in 250 mL NS, IV via L AC over 60 min.\n"
-            "16:50  CroFab 1 g vials x 4 in 250 mL NS IV over 60 min.\n"
-            "Pharmacy: 10 vials dispensed/reconstituted, all 10 infused, no waste.\n")
-    assert read(text, kb.facts("J0840"), kb).administration.dose_base == pytest.approx(10_000)  # mg
-
-
-def test_an_order_line_rounded_to_whole_vials_gives_the_dose_of_a_giving_that_names_no_amount(kb):
-    text = ("Therapy: taliglucerase alfa (Elelyso) ERT q2 weeks.\n"
-            "Order: 60 units/kg = 4,080 units; round to nearest whole vial per standing order -> 4,200 units (21 x 200-unit vials).\n"
-            "All 21 vials reconstituted w/ SWFI, pooled and diluted in NS to 130 mL; infused via ambulatory pump over 2 h, 09:45-11:50.\n")
-    assert read(text, kb.facts("J3060"), kb).administration.dose_base == pytest.approx(4200)
+@pytest.mark.parametrize(("text", "code", "dose"), RECORD_DOSES)
+def test_the_dose_a_record_states(kb, text, code, dose):
+    assert read(text, kb.facts(code), kb).administration.dose_base == pytest.approx(dose)
