@@ -303,3 +303,8 @@ def test_a_lab_abbreviation_that_is_also_a_drugs_names_the_drug_only_before_a_do
     text = "Pregnancy test: serum hCG 1,840 mIU/mL.\n1015 hCG 2,000 units (2 mL) IM R deltoid.\n0810 DHE 1 mg IV over 3 min.\n"
     found = [(text[m.start : m.end], sorted(m.codes)) for m in lexicon.find(text)]
     assert found == [("hCG", ["J0725"]), ("DHE", ["J1110"])]
+
+
+def test_the_diluent_a_kit_comes_with_is_no_drug(lexicon):
+    text = "ZILRETTA 32 mg single-dose kit, reconstituted w/ 5 mL diluent per IFU; full 5 mL injected."
+    assert [text[m.start : m.end] for m in lexicon.find(text)] == ["ZILRETTA"]

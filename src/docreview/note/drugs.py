@@ -386,8 +386,8 @@ def _index(kb: KnowledgeBase) -> dict[str, list[_Entry]]:
     coded_firsts = {words[0] for words in coded}
     for name in load_json("drug_lexicon.json")["names"]:
         words = tuple(name.split())
-        if words in names:
-            continue
+        if words in names or name in _lab_words():
+            continue  # ("diluent", a product's own name in the NDC data, names no drug in a note)
         # Only a name sharing a word with a billed name can hold one (a set test for the rest).
         held = [] if coded_firsts.isdisjoint(words) else [
             words[i:j] for i in range(len(words)) for j in range(i + 1, len(words) + 1) if words[i:j] in coded]
@@ -529,7 +529,8 @@ def _similarity(word: str, name: str) -> float:
 
 @lru_cache(maxsize=1)
 def _lab_words() -> frozenset[str]:
-    """Lab and test abbreviations (data/drug_shape.json `not_drugs`): "hCG", "TSH"."""
+    """Words that name no drug in a note (data/drug_shape.json `not_drugs`): labs and tests
+    ("hCG", "TSH"), "diluent"."""
     return frozenset(data_file_as("drug_shape.json", DrugShapeFile).not_drugs)
 
 
