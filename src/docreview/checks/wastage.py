@@ -107,7 +107,12 @@ def _container_findings(ctx: CheckContext, waste: float) -> list[Finding]:
     # discarded from three 300 mcg vials is dosage's finding, not wastage's).
     documented = (billing_units(ctx.administered_base, facts.unit or "", facts.unit_amount)
                   if ctx.administered_base is not None and facts.unit_amount else None)
-    given = claim.units if documented is None else documented if claim.units in (None, documented) else None
+    if documented is None:
+        given = claim.units
+    elif claim.units in (None, documented):
+        given = documented
+    else:
+        given = None
     out: list[Finding] = []
     ev = [evidence(ctx.note, q.start, q.end) for _, q, _ in stated[:3]]
     # A dose that fits in one container leaves its waste in that container: given + waste cannot

@@ -386,7 +386,7 @@ def _index(kb: KnowledgeBase) -> dict[str, list[_Entry]]:
     coded_firsts = {words[0] for words in coded}
     for name in load_json("drug_lexicon.json")["names"]:
         words = tuple(name.split())
-        if words in names or name in _lab_words():
+        if words in names or name in _not_drug_words():
             continue  # ("diluent", a product's own name in the NDC data, names no drug in a note)
         # Only a name sharing a word with a billed name can hold one (a set test for the rest).
         held = [] if coded_firsts.isdisjoint(words) else [
@@ -474,7 +474,7 @@ class DrugLexicon:
                 line_end = text.find("\n", words[i + n - 1][2])
                 line_end = len(text) if line_end == -1 else line_end
                 dosed = any(_NUMBER_RE.search(w) for w, start, _ in words[i + n : i + n + 4] if start < line_end)
-                if short and dosed and " ".join(entry_words) in _lab_words():
+                if short and dosed and " ".join(entry_words) in _not_drug_words():
                     # "hCG 2,000 units IM", not "hCG 1,840" or "beta-hCG 5 mIU/mL": a lab's name
                     # is the drug's only before a dose.
                     dosed = _dose_unit_after().match(text, words[i + n - 1][2], line_end) is not None
@@ -528,7 +528,7 @@ def _similarity(word: str, name: str) -> float:
 
 
 @lru_cache(maxsize=1)
-def _lab_words() -> frozenset[str]:
+def _not_drug_words() -> frozenset[str]:
     """Words that name no drug in a note (data/drug_shape.json `not_drugs`): labs and tests
     ("hCG", "TSH"), "diluent"."""
     return frozenset(data_file_as("drug_shape.json", DrugShapeFile).not_drugs)

@@ -13,7 +13,7 @@ import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 from typing import NamedTuple
 
 from docreview.data_files import ConditionsFile, PurposesFile, ReasonCuesFile, data_file_as
@@ -79,18 +79,13 @@ def _words(text: str) -> tuple[str, ...]:
 def folded(lowered: str) -> str:
     """Accents dropped letter by letter, offsets kept: ICD-10-CM's "Sézary disease" and a note's
     "Sezary syndrome", "Guillain-Barré" and "Guillain-Barre" are the same words."""
-    if lowered.isascii():
-        return lowered
-    return "".join(_FOLDED.get(c) or _fold(c) for c in lowered)
+    return lowered if lowered.isascii() else "".join(map(_fold, lowered))
 
 
-_FOLDED: dict[str, str] = {}
-
-
+@cache
 def _fold(c: str) -> str:
     base = unicodedata.normalize("NFKD", c)[:1]
-    _FOLDED[c] = out = base if base.isascii() and base.isalpha() else c
-    return out
+    return base if base.isascii() and base.isalpha() else c
 
 
 def _plain(word: str) -> str:
