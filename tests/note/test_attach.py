@@ -5,6 +5,7 @@ import pytest
 from docreview.knowledge.facts import knowledge_base
 from docreview.note.extract import read_note
 from docreview.note.reading import read
+from tests.note.reading_helpers import counted_routes
 
 
 @pytest.fixture(scope="module")
@@ -674,15 +675,11 @@ def test_a_template_route_field_followed_by_a_site_field_is_the_products_route(k
     "The wound was debrided. Normal saline 3000 cc was used for the irrigation.",
     "The ulcers were Pulsavaced bilaterally with 3 liters of normal saline.",
 ])
-def test_saline_used_to_irrigate_is_given_by_irrigation(note):
-    kb = knowledge_base()
-    admin = read(note, kb.facts("J7030"), kb).administration
-    assert {r.route for e in admin.counted for r in e.routes} == {"irrigation"}
+def test_saline_used_to_irrigate_is_given_by_irrigation(kb, note):
+    assert counted_routes(kb, note, "J7030") == {"irrigation"}
 
 
-def test_a_drug_instilled_into_the_surgical_site_is_infiltrated_locally():
-    kb = knowledge_base()
+def test_a_drug_instilled_into_the_surgical_site_is_infiltrated_locally(kb):
     note = ("After mesh fixation, ZYNRELEF (bupivacaine and meloxicam) 200 mg/6 mg was drawn up and instilled via "
             "soft-tipped applicator into the surgical site; no needle.")
-    admin = read(note, kb.facts("J0668"), kb).administration
-    assert {r.route for e in admin.counted for r in e.routes} == {"local infiltration"}
+    assert counted_routes(kb, note, "J0668") == {"local infiltration"}

@@ -4,6 +4,7 @@ import pytest
 
 from docreview.knowledge.facts import knowledge_base
 from docreview.note.reading import read
+from tests.note.reading_helpers import counted_routes, dose_of
 
 
 @pytest.fixture(scope="module")
@@ -620,33 +621,6 @@ def test_a_volume_per_site_is_that_much_at_each_site_the_sentence_counts(kb):
     assert read(note, kb.facts("J1559"), kb).administration.dose_base == 10_000
 
 
-def test_a_line_that_gives_the_vials_by_an_injection_route_states_the_dose_their_potencies_add_to(kb):
-    note = ("Wt 58 kg.\n"
-            "0905 ALPROLIX (coagulation factor IX, Fc fusion)\n"
-            "     2,000 IU vial - actual 1,962 IU\n"
-            "     1,000 IU vial - actual 1,031 IU\n"
-            "     both vials reconstituted and fully given   2,993 IU   IV push\n"
-            "0940 FIX activity 71%")
-    assert read(note, kb.facts("J7201"), kb).administration.dose_base == 2993.0
-
-
-def test_a_route_told_in_the_next_clause_of_a_drugless_line_is_the_records(kb):
-    note = ("GI clinic - Rebyota administration\n"
-            "Product: Rebyota (fecal microbiota, live-jslm) 150 mL single-dose suspension, lot 5521.\n"
-            "Applicator tip lubricated and inserted per rectum; entire 150 mL instilled over 1 min.")
-    assert {r.route for e in read(note, kb.facts("J1440"), kb).administration.counted for r in e.routes} == {"rectal"}
-
-
-def test_a_drugless_line_that_opens_with_the_entire_volume_given_is_the_giving_and_an_allergen_shot_is_a_drug(kb):
-    # The allergen shot is a product of its own ("Allergen immunotherapy"), not a nameless giving of cromolyn.
-    note = ("15 y/o F, exercise-induced bronchoconstriction: FEV1 fell 16% after a running test. Tremor with SABA; "
-            "trial of cromolyn pretreatment before a repeat challenge per Dr. Lee.\n"
-            "Allergen immunotherapy given today (separate service): 0.4 mL SC R arm, tree/grass maintenance vial A.\n"
-            "Cromolyn: cromolyn sodium 20 mg/2 mL unit-dose ampule (lot CR4410). 09:40 entire 2 mL ampule (20 mg) "
-            "nebulized via jet nebulizer, 10 min; ampule empty.")
-    assert read(note, kb.facts("J7632"), kb).administration.dose_base == 20.0
-
-
 def test_a_contrast_giving_told_without_the_agent_is_the_codes_kind_of_giving(kb):
     note = ("CT CHEST WITH CONTRAST\nTECHNIQUE: Axial images were obtained after the intravenous administration of contrast.\n"
             "IMPRESSION: No pulmonary embolism.")
@@ -660,9 +634,34 @@ def test_a_contrast_giving_told_without_the_agent_is_the_codes_kind_of_giving(kb
     assert named.by_kind == ()
 
 
-def test_a_drugless_row_with_a_stated_route_and_a_closing_time_is_the_orders_giving(kb):
-    note = ("RN note\nHemophilia B, L knee bleed.\nAlprolix 50 IU/kg ordered. Wt 40 kg -> 2,000 IU.\n"
-            "1 vial 2,000 IU reconstituted, whole vial IV push R AC over 5 min 1015.\nIce, elevate.")
-    admin = read(note, kb.facts("J7201"), kb).administration
-    assert admin.state == "given" and admin.dose_base == 2000.0
-    assert {r.route for e in admin.counted for r in e.routes} == {"intravenous"}
+# Drugless lines that are the record's giving: (note, code, dose, routes of the counted givings).
+DRUGLESS_GIVINGS = [
+    pytest.param(  # a line that gives the vials by an injection route states the dose their potencies add to
+        "Wt 58 kg.\n0905 ALPROLIX (coagulation factor IX, Fc fusion)\n     2,000 IU vial - actual 1,962 IU\n"
+        "     1,000 IU vial - actual 1,031 IU\n     both vials reconstituted and fully given   2,993 IU   IV push\n"
+        "0940 FIX activity 71%", "J7201", 2993, {"intravenous"}, id="vials-given-by-a-route"),
+    pytest.param(  # a route told in the next clause of a drugless line is the record's
+        "GI clinic - Rebyota administration\n"
+        "Product: Rebyota (fecal microbiota, live-jslm) 150 mL single-dose suspension, lot 5521.\n"
+        "Applicator tip lubricated and inserted per rectum; entire 150 mL instilled over 1 min.", "J1440", None, {"rectal"},
+        id="route-in-the-next-clause"),
+    pytest.param(  # a line that opens with the entire volume given; the allergen shot is a product of its own
+        "15 y/o F, exercise-induced bronchoconstriction: FEV1 fell 16% after a running test. Tremor with SABA; "
+        "trial of cromolyn pretreatment before a repeat challenge per Dr. Lee.\n"
+        "Allergen immunotherapy given today (separate service): 0.4 mL SC R arm, tree/grass maintenance vial A.\n"
+        "Cromolyn: cromolyn sodium 20 mg/2 mL unit-dose ampule (lot CR4410). 09:40 entire 2 mL ampule (20 mg) "
+        "nebulized via jet nebulizer, 10 min; ampule empty.", "J7632", 20, None, id="entire-volume-given"),
+    pytest.param(  # a drugless row with a stated route and a closing time is the order's giving
+        "RN note\nHemophilia B, L knee bleed.\nAlprolix 50 IU/kg ordered. Wt 40 kg -> 2,000 IU.\n"
+        "1 vial 2,000 IU reconstituted, whole vial IV push R AC over 5 min 1015.\nIce, elevate.", "J7201", 2000, {"intravenous"},
+        id="row-with-route-and-time"),
+]
+
+
+@pytest.mark.parametrize(("note", "code", "dose", "routes"), DRUGLESS_GIVINGS)
+def test_a_drugless_line_is_the_records_giving(kb, note, code, dose, routes):
+    if dose is not None:
+        assert read(note, kb.facts(code), kb).administration.state == "given"
+        assert dose_of(kb, note, code) == pytest.approx(dose)
+    if routes is not None:
+        assert counted_routes(kb, note, code) == routes

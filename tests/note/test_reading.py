@@ -6,6 +6,7 @@ import pytest
 
 from docreview.knowledge.facts import knowledge_base
 from docreview.note.reading import amend, read
+from tests.note.reading_helpers import counted_routes, dose_of
 
 
 @pytest.fixture(scope="module")
@@ -934,29 +935,6 @@ def test_a_dose_by_mouth_beside_injected_doses_is_no_dose_of_the_injection_code(
     assert read("11:20 potassium chloride 40 mEq PO given.\n", kb.facts("J3480"), kb).administration.dose_base == 40
 
 
-def test_a_timed_giving_by_a_route_after_its_preparation_is_the_record_not_the_advice_above(kb):
-    # The treatment center's per-kg advice, then the MAR line that reconstitutes and pushes one vial.
-    note = ("Weight 52 kg. HTC (phone): Advate about 40 IU/kg, round to nearest vial.\n"
-            "MAR: 1340 Advate [antihemophilic factor, recombinant] 1 vial (2,000 IU) reconstituted, IV push over 5 min "
-            "via L antecubital; entire vial given.")
-    admin = read(note, kb.facts("J7192"), kb).administration
-    assert admin.dose_base == 2000.0
-
-
-def test_a_dose_rounded_to_whole_vials_after_the_per_kg_arithmetic_is_the_dose(kb):
-    note = ("Hematology advised Kcentra 50 units/kg for the reversal.\n"
-            "Wt 61 kg -> 3,050 units, rounded to nearest vial: 3,000 units IV push 1412-1420 via R AC.")
-    admin = read(note, kb.facts("J7168"), kb).administration
-    assert admin.dose_base == 3000.0
-
-
-def test_a_dose_said_to_follow_weeks_later_is_no_part_of_todays(kb):
-    note = ("Ms. R is a 41-year-old woman with relapsing MS. We are starting ocrelizumab today, first dose 300 mg IV "
-            "over 2.5 hours, second dose 600 mg in 2 weeks.\n"
-            "RN: 0900 OCREVUS 300 mg/10 mL single-dose vial, entire vial into NS 250 mL. 0905 IV infusion started R forearm PIV.")
-    assert read(note, kb.facts("J2350"), kb).administration.dose_base == 300.0
-
-
 def test_a_brand_in_brackets_after_a_percent_strength_is_the_same_mention(kb):
     note = "Local: CHLOROPROCAINE 3% (Nesacaine) 20 mL vial; 15 mL (450 mg) injected perineural."
     events = read(note, kb.facts("J2401"), kb).note.events
@@ -975,12 +953,23 @@ def test_a_line_about_the_premedications_tells_nothing_of_the_products_route(kb)
     text = ("Product: Asceniv 10 g/100 mL bottles x 4, lot A24K117.\n"
             "PIV 22g R AC.  0830 premeds PO given.\n"
             " 1212  infusion complete - total 40 g (400 mL) infused IV. All 4 bottles fully infused, no waste.\n")
-    reading = read(text, kb.facts("J1554"), kb)
-    assert {r.route for e in reading.administration.counted for r in e.routes} == {"intravenous"}
+    assert counted_routes(kb, text, "J1554") == {"intravenous"}
 
 
 # Records that state a dose in their own way, each written for a mechanism the reader has.
 RECORD_DOSES = [
+    pytest.param(  # a timed giving by a route after its preparation is the record, not the per-kg advice above it
+        "Weight 52 kg. HTC (phone): Advate about 40 IU/kg, round to nearest vial.\n"
+        "MAR: 1340 Advate [antihemophilic factor, recombinant] 1 vial (2,000 IU) reconstituted, IV push over 5 min "
+        "via L antecubital; entire vial given.", "J7192", 2000, id="timed-giving-not-advice"),
+    pytest.param(  # a dose rounded to whole vials after the per-kg arithmetic is the dose
+        "Hematology advised Kcentra 50 units/kg for the reversal.\n"
+        "Wt 61 kg -> 3,050 units, rounded to nearest vial: 3,000 units IV push 1412-1420 via R AC.", "J7168", 3000, id="rounded-to-vials"),
+    pytest.param(  # a dose said to follow weeks later is no part of today's
+        "Ms. R is a 41-year-old woman with relapsing MS. We are starting ocrelizumab today, first dose 300 mg IV "
+        "over 2.5 hours, second dose 600 mg in 2 weeks.\n"
+        "RN: 0900 OCREVUS 300 mg/10 mL single-dose vial, entire vial into NS 250 mL. 0905 IV infusion started R forearm PIV.",
+        "J2350", 300, id="later-dose-not-today"),
     pytest.param(  # a MAR row works out what its volume held; the vial's 100 mcg/mL is no strength of the bag
         "Iloprost 100 mcg/mL vial: 1 mL diluted in NS to 500 mL = 0.2 mcg/mL.\n06:00 0.5 ng/kg/min = 12.3 mL/h\n"
         "Pump history at stop 12:00: 258.3 mL infused = 51.66 mcg.\n", "J1749", 0.05166, id="row-result-of-its-volume"),
@@ -1022,4 +1011,4 @@ RECORD_DOSES = [
 
 @pytest.mark.parametrize(("text", "code", "dose"), RECORD_DOSES)
 def test_the_dose_a_record_states(kb, text, code, dose):
-    assert read(text, kb.facts(code), kb).administration.dose_base == pytest.approx(dose)
+    assert dose_of(kb, text, code) == pytest.approx(dose)
