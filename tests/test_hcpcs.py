@@ -26,6 +26,8 @@ def test_parse_common_descriptor_forms():
     for code, descriptor in [("J0578", "Injection, buprenorphine extended release (brixadi), greater than 7 days and up to 28 days of therapy"),
                              ("J9031", "Bcg (intravesical) per instillation"),
                              ("J7303", "Contraceptive supply, hormone containing vaginal ring, each"),
+                             # What the ring releases a day is no amount a unit holds.
+                             ("J7294", "Segesterone acetate and ethinyl estradiol 0.15mg, 0.013mg per 24 hours; yearly vaginal system, each"),
                              ("J7307", "Etonogestrel (contraceptive) implant system, including implant and supplies")]:
         assert parse_descriptor(code, descriptor).unit == "therapeutic dose", code
 

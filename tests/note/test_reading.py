@@ -1006,6 +1006,9 @@ RECORD_DOSES = [
         "Order: 60 units/kg = 4,080 units; round to nearest whole vial per standing order -> 4,200 units (21 x 200-unit vials).\n"
         "All 21 vials reconstituted w/ SWFI, pooled and diluted in NS to 130 mL; infused via ambulatory pump over 2 h, 09:45-11:50.\n",
         "J3060", 4200, id="order-rounded-to-vials"),
+    pytest.param(  # a dose written "each" after a count of implants is that many doses
+        "Procedure: applicator inserted subdermally; four (4) implants (buprenorphine 74.2 mg each, kit lot PB2209) deployed in a fan shape.\n",
+        "J0570", 4 * 74.2, id="implants-each"),
 ]
 
 

@@ -81,6 +81,7 @@ _AMOUNT_PER_UNIT_RE = re.compile(rf"\(\s*(?P<num>\d[\d,]*(?:\.\d+)?)\s*(?P<unit>
 # A dose tier's bound: "greater than 3 mg, but less than or equal to 6 mg".
 # ("over 10 cc": J1560's way of saying "greater than")
 _TIER_RE = re.compile(r"\b(?P<rel>greater than|over|less than or equal to)\s+(?P<num>\d[\d,]*(?:\.\d+)?)", re.IGNORECASE)
+_RELEASE_RATE_RE = re.compile(r"\bper\s+\d+\s*hours?\b", re.IGNORECASE)
 _PER_DOSE_RE = re.compile(r"\bper (?:therapeutic |study )?dose\b|\bdays of therapy\b|\bper (?:infusion|instillation)\b", re.IGNORECASE)
 # With no amount to bill by, a device or a counted item is billed one per item: "vaginal ring, each",
 # "implant system", "intrauterine copper contraceptive (paragard)", "urethral suppository"; so is
@@ -251,6 +252,10 @@ def parse_descriptor(code: str, descriptor: str, generics: frozenset[str] | None
         unit_amount, unit = 1.0, "therapeutic dose"
     else:
         matches = [m for m in _AMOUNT_RE.finditer(text) if m.group("num") or m.group("per")]
+        if (release := _RELEASE_RATE_RE.search(text)) is not None:
+            # "0.15mg, 0.013mg per 24 hours; yearly vaginal system, each": what the device releases a
+            # day, not what a unit holds (it bills per system).
+            matches = [m for m in matches if not (m.start() < release.start() and ";" not in text[m.end() : release.start()])]
         if matches:
             # The billing amount is the last amount in the descriptor; "per gm" means 1 g.
             m = matches[-1]

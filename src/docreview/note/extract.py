@@ -100,6 +100,7 @@ class _Patterns(NamedTuple):
     field_line: re.Pattern[str]
     bare_dose: re.Pattern[str]
     each_of_two: re.Pattern[str]
+    counted_doses: re.Pattern[str]
     same_again: re.Pattern[str]
     partial: re.Pattern[str]
     inpatient: re.Pattern[str]
@@ -158,6 +159,8 @@ def _patterns() -> _Patterns:
                            rf"(?=(?:{alternation(abbreviations.route_suffixes + cues.bare_dose_after)}|x[ \t]*1)\b)"),
         # "18 cc ... injected on each side", "40 mg into each knee": the stated dose at each of two sites.
         each_of_two=pattern(rf"\b(?:on|in|into|to|at|for)?\s*each\s+{alternation(cues.paired_sites)}\b"),
+        # "4 sites", "four (4) Probuphine implants", "3 separate injection sites": how many doses a dose written "each" is.
+        counted_doses=pattern(rf"\b(?P<n>[2-9]|1[0-9]|{'|'.join(w for w, n in NUMBER_WORDS.items() if 2 <= n <= 19)})\s+(?:\(\s*\d+\s*\)\s+)?(?:[A-Za-z-]+\s+){{0,2}}?{alternation(cues.counted_doses)}\b"),
         # "The same procedure was carried out at the contralateral ...": the whole injection once more.
         same_again=pattern(
             rf"\b(?:the\s+)?same\s+{alternation(cues.same_procedure)}\s+(?:was|were)\s+(?:then\s+)?{alternation(cues.same_procedure_done)}\b"
@@ -1412,17 +1415,14 @@ _N_EACH_RE = re.compile(rf"\b([2-9]|{'|'.join(w for w, n in NUMBER_WORDS.items()
                         r"\d*\.?\d+\s*(?:cc|ml|mg|mcg|units?)\s+each\b", re.IGNORECASE)
 
 
-_N_SITES_RE = re.compile(r"\b([2-9]|1[0-9])\s+(?:separate\s+)?(?:injection\s+)?(?:sites|injections)\b", re.IGNORECASE)
-
-
 def _per_site_count(text: str, event: DoseEvent) -> int | None:
-    """'4 sites (L/R abdomen, L/R thigh), 12.5 mL per site': the sites its sentence counts, when
-    every dose the event states is written there, per site."""
+    """'4 sites (L/R abdomen, L/R thigh), 12.5 mL per site', 'four Probuphine implants (74.2 mg
+    each)': the doses its sentence counts, when every dose the event states is written per site or each."""
     doses = event.dose_amounts
     if not doses or not all(event.sentence.start <= a.start < event.sentence.end and EACH_AFTER_RE.match(text, a.end) for a in doses):
         return None
-    counted = _N_SITES_RE.search(text, event.sentence.start, event.sentence.end)
-    return int(counted.group(1)) if counted else None
+    counted = _patterns().counted_doses.search(text, event.sentence.start, event.sentence.end)
+    return (NUMBER_WORDS.get(counted.group("n").lower()) or int(counted.group("n"))) if counted else None
 
 
 def _count_sites(notes: Annotations, sents, mentions, event: DoseEvent) -> None:
