@@ -111,3 +111,15 @@ def test_a_dose_down_a_feeding_tube_is_enteral_which_no_injection_code_fits():
     review = reviewer.review(note, {"code": "J1301", "units": 105, "modifiers": ["JZ"]})
     assert review.elements["route"].status.value == "inconsistent"  # the IV drug it replaced is history
     assert review.elements["dosage"].status.value == "documented"
+
+
+def test_an_implant_put_under_the_skin_is_subdermal_and_fits_a_subcutaneous_code():
+    from docreview.note.vocab import route_vocabulary
+
+    found = route_vocabulary().find("Nexplanon (etonogestrel implant 68 mg) inserted subdermally w/ preloaded applicator.")
+    assert [r.route for r in found] == ["subdermal"]
+    assert route_vocabulary().find("Closed with 4-0 Monocryl subdermal sutures.") == []  # a closure, no route
+    reviewer = Reviewer(knowledge_base())
+    note = "Mirena (levonorgestrel-releasing IUS 52 mg), lot TU02K8N, inserted to the uterine fundus without difficulty."
+    review = reviewer.review(note, {"code": "J7298", "units": 1, "modifiers": ["JZ"], "icd10": ["Z30.430"]})
+    assert review.elements["route"].status.value == "documented"

@@ -326,3 +326,26 @@ def test_a_labelled_field_repeating_the_one_discarded_amount_is_no_more_waste():
     assert [a.value for a, _ in read_waste(text).discarded] == [50]
     # Two amounts told apart still add up ("vial 1: 50 mg wasted; vial 2: 50 mg wasted").
     assert [a.value for a, _ in read_waste("Vial 1: 50 mg wasted. Vial 2: 50 mg wasted.").discarded] == [50, 50]
+
+
+def test_a_figure_on_its_grams_after_an_eye_or_a_cannula_is_a_gauge():
+    from docreview.note.amounts import find_amounts
+
+    for text in ["Izervay 0.1 mL injected intravitreal OD superotemporal 30g.", "0.5 mL per side via 25g cannula, subdermal"]:
+        assert {a.kind for a in find_amounts(text)} == {"volume"}, text
+    assert [a.value for a in find_amounts("IVIG 30g IV over 3 h")] == [30_000]  # mg: a dose in grams stays one
+
+
+def test_a_tubes_size_is_its_content_and_a_counted_tubes_gloss_is_not():
+    from docreview.note.amounts import find_amounts, is_dose
+
+    text = "AMELUZ 10% gel, 2 g tube (opened today). One 2 g tube (200 mg ALA) applied."
+    assert {text[a.start : a.end]: is_dose(a) for a in find_amounts(text) if a.kind == "mass" and not a.is_concentration} == {
+        "2 g": False, "200 mg": True}
+
+
+def test_the_same_waste_glossed_in_another_unit_after_its_place_is_one_amount():
+    from docreview.note.waste import read_waste
+
+    text = "Waste: remaining 9 mL in vial (9 mg) + 4.4 mL of dilution (0.88 mg) = 9.88 mg vinblastine discarded."
+    assert sorted((a.kind, a.value) for a, _ in read_waste(text).discarded) == [("mass", 0.88), ("mass", 9.0), ("volume", 9.0)]

@@ -105,3 +105,7 @@ def test_the_day_a_drug_was_ordered_is_not_the_day_of_the_givings_under_it(kb):
             "  0600  2 g IVPB  given  RN AL\n  1400  2 g IVPB  given  RN AL\n")
     admin = read(note, kb.facts("J0692"), kb, date(2025, 3, 11)).administration
     assert admin.state == "given" and admin.dose_base == 4000.0
+
+
+def test_the_day_a_multi_dose_vial_was_opened_is_no_day_of_giving():
+    assert written("5 mL MULTI-DOSE vial, lot 2K118, opened 02/07/23. Given: 250 mg IM 02/14/23.") == ["02/14/23"]

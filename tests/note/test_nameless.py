@@ -655,6 +655,14 @@ DRUGLESS_GIVINGS = [
         "RN note\nHemophilia B, L knee bleed.\nAlprolix 50 IU/kg ordered. Wt 40 kg -> 2,000 IU.\n"
         "1 vial 2,000 IU reconstituted, whole vial IV push R AC over 5 min 1015.\nIce, elevate.", "J7201", 2000, {"intravenous"},
         id="row-with-route-and-time"),
+    pytest.param(  # the vials of an ordered product, given by a route, are its giving
+        "Plan (Dr. M): Humate-P 60 IU/kg x 70 kg = 4,200 IU pre-op; TXA 1,300 mg PO TID x5 d post-op.\n"
+        "RN: all 3 vials reconstituted and infused IV via L AC PIV 11:20-11:38. No reaction.\n",
+        "J7187", 4200, {"intravenous"}, id="vials-of-an-order"),
+    pytest.param(  # an injection line under "Inj:" tells the route of the giving a later line tells
+        "Med: Xipere (triamcinolone acetonide) 4 mg/0.1 mL, lot XP2209\n"
+        "Inj: intravitreal injection OD via 30g needle, 4 mm posterior to limbus, inferotemporal.\n"
+        "Tolerated; IOP 19 post.  Entire dose given, no waste.\n", "C9092", 4, {"intravitreal"}, id="injection-line-route"),
 ]
 
 

@@ -84,3 +84,7 @@ def test_a_fraction_that_cannot_be_folded_is_never_read_as_its_denominator():
 ])
 def test_an_option_whose_box_is_left_empty_is_blanked_in_place(text, folded):
     assert fold(text) == folded
+
+
+def test_a_tables_dot_leaders_are_blanked_in_place():
+    assert fold("  TOTAL ........ 40 U\nDone... ok") == "  TOTAL          40 U\nDone... ok"

@@ -1009,7 +1009,23 @@ RECORD_DOSES = [
     pytest.param(  # a dose written "each" after a count of implants is that many doses
         "Procedure: applicator inserted subdermally; four (4) implants (buprenorphine 74.2 mg each, kit lot PB2209) deployed in a fan shape.\n",
         "J0570", 4 * 74.2, id="implants-each"),
+    pytest.param(  # a total told with its own doses is the giving, not the vial the drug was prepared from
+        "Drug prep (RN): vinblastine sulfate 1 mg/mL, 10 mL single-dose vial (10 mg). Withdrew 1 mL (1 mg) and diluted with 4 mL NS -> 0.2 mg/mL.\n"
+        "Injection: 0.1 mL into each of 6 lesions, intralesional, 30g = 0.6 mL total = 0.12 mg vinblastine.\n", "J9360", 0.12,
+        id="total-over-its-vial"),
+    pytest.param(  # a gram of gel weighed out from a tube is the dose, not the tube
+        "Drug: AMELUZ (aminolevulinic acid HCl) 10% gel, 2 g tube (opened today). 1 g weighed on scale = 100 mg ALA, applied topically.\n",
+        "J7345", 100, id="weighed-from-a-tube"),
 ]
+
+
+def test_a_site_table_with_dot_leaders_adds_up_to_its_total(kb):
+    from docreview.note.normalize import fold
+
+    text = ("Product: DAXXIFY (daxibotulinumtoxinA-lanm) 50 U vial, reconstituted with 0.63 mL NS (approx 8 U/0.1 mL).\n"
+            "Injection map (IM):\n  procerus .......... 8 U\n  R corrugator ...... 8 U\n  L corrugator ...... 8 U\n"
+            "  TOTAL ............. 24 U\n")
+    assert dose_of(kb, fold(text), "J0589") == 24
 
 
 @pytest.mark.parametrize(("text", "code", "dose"), RECORD_DOSES)

@@ -281,3 +281,10 @@ def test_an_abbreviation_that_is_also_a_word_is_a_diagnosis_only_in_capitals():
     ms = knowledge_base().facts("J2350")
     assert [r.icd10 for r in find_reasons("51 y/o M with primary progressive MS, first dose.", ms)] == [("G35",)]
     assert not [r for r in find_reasons("Seen with Ms. Lee, for her daughter.", ms) if r.icd10 == ("G35",)]
+
+
+def test_the_cosmetic_lines_a_neuromodulator_treats_are_a_reason(kb):
+    from docreview.note.reasons import find_reasons
+
+    found = find_reasons("CC: glabellar lines, moderate-severe at max frown.", kb.facts("J0589"))
+    assert [r.name for r in found] == ["facial wrinkles"]

@@ -92,7 +92,7 @@ def _scientific(m: re.Match[str]) -> float:
 
 _CONTAINS_RE = re.compile(r"\bcontain(?:s|ing|ed)?\b", re.IGNORECASE)
 # ("3 x 7 cm (21 sq cm) sheet": a skin substitute sheet's size, its parenthesis closed before the word)
-CONTAINER_AFTER_RE = re.compile(r"\s*(?:\)\s*(?=sheets?\b))?(?:single[- ]dose\s+|single[- ]use\s+|multi(?:ple)?[- ]?dose\s+|sdv\s+|mdv\s+|glass\s+)?(?:vials?|ampules?|ampoules?|bottles?|sdvs?|mdvs?|sheets?)\b", re.IGNORECASE)
+CONTAINER_AFTER_RE = re.compile(r"\s*(?:\)\s*(?=sheets?\b))?(?:single[- ]dose\s+|single[- ]use\s+|multi(?:ple)?[- ]?dose\s+|sdv\s+|mdv\s+|glass\s+)?(?:vials?|ampules?|ampoules?|bottles?|sdvs?|mdvs?|sheets?|tubes?|jars?)\b", re.IGNORECASE)
 _MULTI_DOSE_AFTER_RE = re.compile(r"\s*(?:multi(?:ple)?[- ]?dose|mdv)\b", re.IGNORECASE)
 
 
@@ -106,6 +106,7 @@ class _Patterns(NamedTuple):
     line_placed: re.Pattern[str]
     gauge_site_before: re.Pattern[str]
     gauge_via_site_before: re.Pattern[str]
+    gauge_eye_before: re.Pattern[str]
     percent: re.Pattern[str]
     calculated: re.Pattern[str]
     count_nouns: str  # an alternation of data/amount_cues.json count_nouns
@@ -142,6 +143,8 @@ def _patterns() -> _Patterns:
         gauge_site_before=pattern(rf"\b(?:{alternation(cues.needle_site_words)}\s+)+{alternation(cues.catheter_sites)}[\s,;:(-]*$"),
         # "IV via R AC 22 g": a line's site after "via", then its gauge written apart.
         gauge_via_site_before=pattern(rf"\bvia\s+(?:{alternation(cues.needle_site_words)}\s+)*{alternation(cues.catheter_sites)}[\s,;:(-]*$"),
+        # "intravitreal OD superotemporal 30g": an eye or its quadrant, then the needle's gauge.
+        gauge_eye_before=pattern(rf"\b{alternation(cues.eye_sites)}[\s,;:(-]*$"),
         # "1% lidocaine", "0.25% Marcaine": a weight/volume percent is a concentration (1% = 1 g per
         # 100 mL = 10 mg/mL). Not "50% of the dose", not "98% on room air".
         percent=pattern(rf"(?<![\w.])(?P<num>{NUM})\s*%"
@@ -176,6 +179,7 @@ def _is_gauge(text: str, m: re.Match[str]) -> bool:
                 or (attached and bool(patterns.line_placed.match(text, m.end())))
                 or (attached and bool(patterns.gauge_site_before.search(text[max(0, m.start() - 24) : m.start()])))
                 or bool(patterns.gauge_via_site_before.search(text[max(0, m.start() - 28) : m.start()]))
+                or (attached and bool(patterns.gauge_eye_before.search(text[max(0, m.start() - 20) : m.start()])))
                 or (attached and bool(_LISTED_DETAIL_RE.search(text, max(0, m.start() - 2), m.start()))
                     and bool(_DETAIL_END_RE.match(text, m.end()))))
 
@@ -229,6 +233,7 @@ def find_amounts(text: str, start: int = 0, end: int | None = None) -> list[Amou
 _JOIN_RE = re.compile(r"\s*(?:\+|and|&)\s*", re.IGNORECASE)
 
 
+_ONE_BEFORE_RE = re.compile(r"\b(?:one|1|a\s+single)\s+$", re.IGNORECASE)
 # "30 mL single-dose vial (90 mg)": what a container of a stated size holds, in parentheses after its word.
 _GLOSS_OPEN_RE = re.compile(r"\s*\(\s*")
 
@@ -236,8 +241,9 @@ _GLOSS_OPEN_RE = re.compile(r"\s*\(\s*")
 def _joined_containers(text: str, amounts: list[Amount]) -> list[Amount]:
     """'Gamunex-C 10% 20 g + 10 g bottles': the container word after the last amount of a sum
     says what each of them is; so does one before a gloss: 'single-dose vial (90 mg)'."""
-    # (Not after a count of containers: "1 vial (2,000 IU) ... entire vial given" is the dose.)
-    ends = [m.end() for a in amounts if (m := CONTAINER_AFTER_RE.match(text, a.end))]
+    # (Not after a count of containers: "1 vial (2,000 IU) ... entire vial given", "one 2 g tube
+    # (200 mg ALA) applied" is the dose.)
+    ends = [m.end() for a in amounts if (m := CONTAINER_AFTER_RE.match(text, a.end)) and not _ONE_BEFORE_RE.search(text, max(0, a.start - 12), a.start)]
     out = [replace(a, container=True) if not a.container and any(e < a.start and _GLOSS_OPEN_RE.fullmatch(text, e, a.start) for e in ends) else a
            for a in amounts]
     for i in range(len(out) - 2, -1, -1):

@@ -48,10 +48,12 @@ _SHORT_CUE_RE = re.compile(
 _CHAIN_RE = re.compile(r"\s*(?:,|and|&|-|to|thru|through)\s*", re.IGNORECASE)
 _PAIN_RE = re.compile(r"\b(?:pain|score|scale|rated|rates|severity|vas|nrs|strength|murmur)\b", re.IGNORECASE)
 _AFTER_SHORT_RE = re.compile(r"\s*(?::|@|at\b|[01]\d[0-5]\d\b|2[0-3][0-5]\d\b|\d{1,2}:\d\d)", re.IGNORECASE)
-# A date that is not a day of giving: a product's expiry or use-by, a birth, a lot, an order.
+# A date that is not a day of giving: a product's expiry or use-by, a vial's first opening, a birth, a lot, an order.
 _NOT_GIVING_RE = re.compile(
     r"\b(?:exp(?:ires?|iry|iration)?(?:\s+date)?|bud|beyond[\s-]use(?:\s+date)?|use\s+by|discard\s+after|dob|d\.o\.b|born|"
     r"birth\s*date|date\s+of\s+birth|lmp|edd|lot(?:\s*#)?(?:\s*\S+)?|"
+    # "5 mL multi-dose vial, opened 02/07/23": the day the vial was first opened
+    r"(?:first\s+)?(?:opened|punctured|accessed|open\s+date|date\s+opened)(?:\s+on)?|"
     # "ordered Dr. Amari 03/09": the day of the order, not of a giving under it
     r"order(?:ed|\s+date)?(?:\s+by)?(?:\s+(?:dr\.?\s*)?[a-z][a-z.'-]*)?(?:\s+on)?)\.?\s*[:#]?\s*$",
     re.IGNORECASE,

@@ -229,8 +229,9 @@ def nameless_givings(notes: Annotations, events: Sequence[DoseEvent], has_mentio
             found.append(giving)
         elif giving.amounts:
             # "today's dose given by RN in clinic" ... "2.75 mL (5.22 mg) withdrawn" / "Admin: 1105 IV
-            # push via PICC": the record's dosed giving line, not the undosed word about it.
-            found[read] = giving
+            # push via PICC": the record's dosed giving line, not the undosed word about it. ("Inj:
+            # intravitreal injection OD" ... "Entire dose given": the word about it told the route.)
+            found[read] = giving if giving.routes else replace(giving, routes=found[read].routes)
     return found
 
 

@@ -38,7 +38,16 @@ _FRACTION_RE = re.compile(r"(?<![\w./])(?:(\d{1,3})[ \t]+)?([1-9])/([2-9]|1[0-6]
 
 
 def fold(text: str) -> str:
-    return _unchecked_options(_fractions(_number_words(_ocr_digits(_fold_characters(text)))))
+    return _dot_leaders(_unchecked_options(_fractions(_number_words(_ocr_digits(_fold_characters(text))))))
+
+
+# A table's dot leaders: "procerus .......... 8 U", "TOTAL ....... 40 U". Layout, not text: blanked
+# (to spaces, keeping every offset), so a row reads as its label, then its amount.
+_DOT_LEADER_RE = re.compile(r"\.{4,}|\u2026{2,}")
+
+
+def _dot_leaders(text: str) -> str:
+    return _DOT_LEADER_RE.sub(lambda m: " " * len(m.group(0)), text)
 
 
 # A scanned record's digits read as letters: "1,OOO mg/m2", "l,86O mg", "O931-1OO3". A token of

@@ -222,6 +222,13 @@ def _container_cue(w: _Window, cues: RoleCues) -> bool:
     return _container_after(w, cues) or _container_before(w, cues)
 
 
+def _preparation_header(header: str, cues: RoleCues) -> bool:
+    """'Prep:', 'Drug prep (RN):', 'Vial preparation:': a header whose last word (a person's
+    aside after it aside) names the preparation."""
+    words = re.sub(r"\([^()]*\)\s*$", "", header).split()
+    return header in cues.preparation_headers or (bool(words) and (" ".join(words) in cues.preparation_headers or words[-1] in cues.preparation_headers))
+
+
 def _restatement_cue(text: str, w: _Window, event: DoseEvent, cues: RoleCues) -> bool:
     own = [a for a in event.amounts if event.sentence.start <= a.start < event.sentence.end]
     if event.sentence.line == 0 and not own and "\n" in text.strip():
@@ -680,7 +687,7 @@ def assign_roles(text: str, events: list[DoseEvent], notes: Annotations | None =
         header_words = header.replace("/", " ").split()
         # Under "Pharmacy label:" or "Drug preparation", a drug with an amount is the product prepared.
         container_header = bool(header_words) and (header_words[0] in cues.container_after
-                                                   or (header in cues.preparation_headers and bool(event.amounts)))
+                                                   or (_preparation_header(header, cues) and bool(event.amounts)))
         container = framed or ((_container_cue(w, cues) or container_header or _concentration_aside(text, event) or _packages(text, event))
                                and not administers and not _route_in(text, clause) and not _given_after_gloss(text, event))
         sentence_words = frozenset(t.text for t in w.toks)
@@ -750,7 +757,11 @@ def assign_roles(text: str, events: list[DoseEvent], notes: Annotations | None =
     # A vial, title or preparation line taken as the giving because no other mention of the drug
     # gives it: what it described, should a giving that names no drug turn up (note/nameless.py).
     described: list[str | None] = [None] * len(events)
-    for i, (role, context) in enumerate(first_pass):
+    # A total told with its own doses ("0.1 mL into each of 6 lesions = 0.6 mL total = 0.12 mg
+    # vinblastine") is weighed before the vial it was prepared from: of the two, it is the giving.
+    dosed_restatements = [i for i, (role, _) in enumerate(first_pass) if role == "restatement" and _carries_dose(events[i])]
+    for i in [*dosed_restatements, *(i for i in range(len(events)) if i not in dosed_restatements)]:
+        role, context = first_pass[i]
         if role not in SECONDARY:
             continue
         if role == "inventory" and not events[i].routes and not _has_any(toks_of.sentence_of(events[i]), cues.administration_verbs):

@@ -80,6 +80,9 @@ def _without_totals(text: str, discarded: list[tuple[Amount, Quoted]]) -> list[t
     return kept
 
 
+_SAME_GLOSS_RE = re.compile(r"\s*(?:in\s+(?:the\s+)?(?:vial|syringe|bag|bottle|ampule)s?\s*)?\(\s*", re.IGNORECASE)
+
+
 def read_waste(text: str) -> WasteFacts:
     facts = WasteFacts()
     seen: set[int] = set()
@@ -93,8 +96,9 @@ def read_waste(text: str) -> WasteFacts:
             continue  # "residual 20 mL drained": urine out of the bladder, not drug
         if amounts[0].container:
             continue  # "500 IU remaining in the 1,000 IU vial": the vial's size is no waste
-        # "remaining 150 mL (15 g)": the amount in parentheses is the same waste in another unit.
-        same = [amounts[0]] + [b for a, b in zip(amounts, amounts[1:], strict=False) if re.fullmatch(r"\s*\(\s*", text[a.end : b.start])][:1]
+        # "remaining 150 mL (15 g)", "remaining 9 mL in vial (9 mg)": the amount in parentheses is the
+        # same waste in another unit.
+        same = [amounts[0]] + [b for a, b in zip(amounts, amounts[1:], strict=False) if _SAME_GLOSS_RE.fullmatch(text, a.end, b.start)][:1]
         for amount in same:
             if amount.start not in seen:
                 seen.add(amount.start)
