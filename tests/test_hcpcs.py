@@ -204,3 +204,13 @@ def test_the_formulation_a_descriptor_states_and_not_the_one_it_excludes():
 def test_a_tracer_is_its_isotope_and_the_compound_cms_writes_after_it():
     assert parse_descriptor("X0014", "Copper cu-64, exampletate, diagnostic, 1 millicurie").drug == "copper cu-64 exampletate"
     assert parse_descriptor("X0015", "Injection, gallium nitrate, 1 mg").drug == "gallium nitrate"
+
+
+def test_a_descriptor_says_whether_the_code_is_for_esrd_on_dialysis():
+    from docreview.knowledge.hcpcs import dialysis_use
+
+    assert dialysis_use("Injection, ferumoxytol, for treatment of iron deficiency anemia, 1 mg (for esrd on dialysis)") == "esrd"
+    assert dialysis_use("Injection, epoetin beta, 1 microgram, (for non esrd use)") == "non-esrd"
+    assert dialysis_use("Injection, darbepoetin alfa, 1 microgram (non-esrd use)") == "non-esrd"
+    assert dialysis_use("Unclassified drug or biological used for esrd on dialysis") == "esrd"
+    assert dialysis_use("Injection, iron sucrose, 1 mg") is None

@@ -38,6 +38,11 @@ LEV_ED = (
     "Three 500 mg/5 mL single-dose vials used in full, no waste.\n"
     "Dx: breakthrough seizure."
 )
+FERAHEME_OB = (
+    "OB IV iron. 28 yo G2P1 @ 29w. Iron deficiency anemia of pregnancy: Hgb 8.4, ferritin 6. Not on dialysis.\n"
+    "Feraheme (ferumoxytol) 510 mg/17 mL SDV in 50 mL NS, infused IV via L forearm PIV over 15 min. Entire vial used."
+)
+FERAHEME_ESRD = {"code": "Q0139", "units": 510, "modifiers": ["JZ"], "icd10": ["O99.013", "D50.9"]}
 LEV = {"code": "J1953", "units": 150, "modifiers": ["JZ"], "icd10": ["G40.909"]}
 
 LEV_GIVEN_NO_AMOUNT = (
@@ -590,6 +595,13 @@ CASES: list[Case] = [
     # --- IND006 category instead of a billable code -------------------------------------------
     Case("ind006-category-g40", "IND006", True, LEV_ED, claim(LEV, icd10=["G40", "R56.9"]), {"indication": D}, ("G40",)),
     Case("ind006-billable-code", "IND006", False, LEV_ED, LEV, {"indication": D}),
+    # --- IND009 a code billed only for (or outside) ESRD on dialysis ------------------------------
+    Case("ind009-esrd-code-no-dialysis", "IND009", True, FERAHEME_OB, FERAHEME_ESRD, {"indication": INC}, ("Q0139",)),
+    Case("ind009-esrd-code-on-dialysis", "IND009", False, FERAHEME_OB, claim(FERAHEME_ESRD, icd10=["D63.1", "N18.6", "Z99.2"]),
+         {"indication": D}),
+    Case("ind009-non-esrd-code-on-dialysis", "IND009", True, FERAHEME_OB, claim(FERAHEME_ESRD, code="Q0138", icd10=["D50.9", "Z99.2"]),
+         {"indication": INC}, ("Z99.2",)),
+    Case("ind009-non-esrd-code-not-on-dialysis", "IND009", False, FERAHEME_OB, claim(FERAHEME_ESRD, code="Q0138"), {"indication": D}),
     # --- WST001 neither JW nor JZ (edge case 12) ------------------------------------------------
     Case("wst001-silent-no-modifier", "WST001", True, OND_SILENT, claim(OND, modifiers=[]), {"wastage": M}),
     Case("wst001-no-waste-stated-but-no-jz", "WST001", True, OND_FULL_VIAL, claim(OND, modifiers=[]), {"wastage": M}),

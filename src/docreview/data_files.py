@@ -200,6 +200,9 @@ class ReasonCuesFile(_File):
     procedure_events: list[str] = Field(min_length=1)
     off_label: list[str] = []  # "off-label for ACE-I angioedema": the note itself says the use is not a labelled one
     test_nouns: list[str] = []  # "STRESS TEST", "pregnancy test": a condition word naming a test is no reason
+    hypothetical: list[str] = Field(min_length=1)  # "call sooner if pain": the ConText cues before a condition that may never happen
+    esrd_icd10: list[str] = Field(min_length=1)  # N18.6, Z99.2: the claim codes an ESRD-on-dialysis code needs (one of)
+    dialysis_icd10: list[str] = Field(min_length=1)  # Z99.2: a claim code that rules out a non-ESRD-use code
 
 
 class ExtractCuesFile(_File):

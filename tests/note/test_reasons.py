@@ -105,6 +105,8 @@ def test_protamine_after_documented_heparin_is_heparin_reversal(kb):
     ("poorly differentiated carcinoma of the right breast", "J9060", "C50"),
     ("45M, T1DM on a pump, glucose 398", "J1812", "E10"),
     ("here for his HIV pre-exposure prophylaxis injection, every 2 months", "J0739", "Z29"),
+    ("5 yo M, SMA type 1 (2 SMN2 copies), on nusinersen loading", "J2326", "G12.0"),
+    ("6 yo M, X-linked hypophosphatemia (PHEX pathogenic variant), genu varum", "J0584", "E83.31"),
 ])
 def test_conditions_in_everyday_words_document_their_codes(kb, text, code, prefix):
     from docreview.note.reasons import find_reasons
@@ -288,3 +290,10 @@ def test_the_cosmetic_lines_a_neuromodulator_treats_are_a_reason(kb):
 
     found = find_reasons("CC: glabellar lines, moderate-severe at max frown.", kb.facts("J0589"))
     assert [r.name for r in found] == ["facial wrinkles"]
+
+
+def test_a_condition_the_instructions_say_may_happen_is_no_reason(kb):
+    note = "Ycanth (cantharidin) 0.7% applied topically to each lesion. Wash off in 24 h or sooner if blistering/pain."
+    assert read(note, kb.facts("J7354"), kb).note.reasons == []
+    note = "Ycanth (cantharidin) 0.7% applied topically to each lesion for molluscum contagiosum. Call if fever."
+    assert [r.name for r in read(note, kb.facts("J7354"), kb).note.reasons if r.name == "fever"] == []

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from functools import cache
+
 from docreview.checks.base import CheckContext, Outcome, evidence, make_finding
+from docreview.data_files import ReasonCuesFile, data_file_as
 from docreview.knowledge import icd10
+from docreview.knowledge.hcpcs import dialysis_use
 from docreview.note.reasons import note_documents_code, purpose_codes, supports_prefixes
 from docreview.schema import Status
 
@@ -39,6 +43,9 @@ def check_indication(ctx: CheckContext) -> Outcome:
         ev = [evidence(note, e.mention.start, e.mention.end) for e in admin.billed[:2]]
         f = make_finding(ctx, "IND001", f"{facts.drug} appears only as an allergy; the note gives no reason to give it.", ev)
         return Outcome(Status.missing, "named only as an allergy", ev, [*findings, f])
+
+    if (restricted := _dialysis_use_refuted(ctx, valid_claim)) is not None:
+        return Outcome(Status.inconsistent, restricted.message, [], [*findings, restricted])
 
     if not has_uses:
         reasons = read.linked_reasons or read.reasons
@@ -139,6 +146,28 @@ def _derived_uses(ctx: CheckContext, findings: list, valid_claim: list[str], sup
             "docreview cannot confirm them.", ev))
         return Outcome(Status.documented, f"reason documented: {reasons[0].name} (use not confirmed)", ev, findings, confident=False)
     return Outcome(Status.documented, f"{reasons[0].name}", ev, findings)
+
+
+@cache
+def _reason_cues() -> ReasonCuesFile:
+    return data_file_as("reason_cues.json", ReasonCuesFile)
+
+
+def _dialysis_use_refuted(ctx: CheckContext, valid_claim: list[str]):
+    """A code CMS bills only for ESRD on dialysis (Q0139, J0886) with claim codes that show
+    neither; one billed for non-ESRD use (Q0138, J0885) with a claim code for dialysis."""
+    use = dialysis_use(ctx.facts.descriptor)
+    if use is None or not valid_claim:
+        return None
+    cues = _reason_cues()
+    codes = ", ".join(valid_claim)
+    if use == "esrd" and not any(icd10.matches_prefix(c, cues.esrd_icd10) for c in valid_claim):
+        return make_finding(ctx, "IND009", f"{ctx.facts.code} is billed only for ESRD on dialysis; claim codes {codes} show neither ESRD nor dialysis.")
+    dialysis = [c for c in valid_claim if icd10.matches_prefix(c, cues.dialysis_icd10)]
+    if use == "non-esrd" and dialysis:
+        return make_finding(ctx, "IND009", f"{ctx.facts.code} is billed for non-ESRD use; claim code {dialysis[0]} shows the patient on dialysis, "
+                            "which the drug's ESRD code bills.")
+    return None
 
 
 def _sentence_case(text: str) -> str:

@@ -100,6 +100,20 @@ _LIST_WORDS_RE = re.compile(r"\b(?:" + "|".join(re.escape(w) for w in sorted(_WO
                             re.IGNORECASE)
 
 
+# "(for esrd on dialysis)", "(non-esrd use)", "(for non esrd use)": CMS splits a drug's codes by
+# whether it is given for end-stage renal disease on dialysis.
+_ESRD_USE_RE = re.compile(r"\bfor\s+esrd\s+on\s+dialysis\b", re.IGNORECASE)
+_NON_ESRD_USE_RE = re.compile(r"\(\s*(?:for\s+)?non[- ]?esrd\s+use\s*\)", re.IGNORECASE)
+
+
+def dialysis_use(descriptor: str) -> str | None:
+    """'esrd' for a code billed only for ESRD on dialysis, 'non-esrd' for one billed only
+    outside it, None for a code that says neither."""
+    if _ESRD_USE_RE.search(descriptor):
+        return "esrd"
+    return "non-esrd" if _NON_ESRD_USE_RE.search(descriptor) else None
+
+
 @dataclass(frozen=True)
 class DescriptorFacts:
     code: str

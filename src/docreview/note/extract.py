@@ -17,7 +17,7 @@ from dataclasses import dataclass, field, replace
 from functools import cache, lru_cache, partial
 from typing import NamedTuple
 
-from docreview.data_files import DrugAbbreviationsFile, ExtractCuesFile, data_file_as
+from docreview.data_files import DrugAbbreviationsFile, ExtractCuesFile, ReasonCuesFile, data_file_as
 from docreview.knowledge.facts import CodeFacts, KnowledgeBase, normalize_name
 from docreview.note import grids
 from docreview.note.amounts import (
@@ -644,7 +644,7 @@ def read_note(text: str, facts: CodeFacts, kb: KnowledgeBase) -> NoteFacts:
         # A stated route beats an implied one for the same administration ("IV" over "via port").
         if any(not r.implied for r in event.routes):
             event.routes = [r for r in event.routes if not r.implied]
-    reasons = [r for r in find_reasons(text, facts) if not _negated(notes, r, sents)]
+    reasons = [r for r in find_reasons(text, facts) if not _negated(notes, r, sents) and not _hypothetical(notes, r, sents)]
     reasons = [r for r in reasons if _section_kind(secs, r.start) != "not_given" and not _family_history(secs, r.start)]
     billed_events = [e for e in events if facts.code in e.mention.codes]
     linked = [r for r in reasons if _linked(text, r, sents, secs, billed_events)]
@@ -1555,6 +1555,27 @@ def _negated(notes: Annotations, reason: Reason, sents: list[Sentence]) -> bool:
     # A review of systems lists what is absent: "No shortness of breath or cough" (a drug's "no"
     # reaches three words; a condition list runs on to the end of its clause).
     return "NOT_GIVEN" in cats or bool(_NEGATED_LIST_RE.search(notes.text, sent.start, reason.start))
+
+
+@lru_cache(maxsize=1)
+def _hypothetical_cues() -> frozenset[tuple[str, ...]]:
+    return frozenset(tuple(cue.split()) for cue in data_file_as("reason_cues.json", ReasonCuesFile).hypothetical)
+
+
+def _hypothetical(notes: Annotations, reason: Reason, sents: list[Sentence]) -> bool:
+    """'wash off sooner if blistering/pain', 'call if fever': a condition that may never happen."""
+    sent = _sentence_for(sents, reason.start)
+    if sent is None:
+        return False
+    toks, modifiers = notes.context(sent)
+    cues = _hypothetical_cues()
+    conditional = [m for m in modifiers if m.rule.words in cues]
+    if not conditional:
+        return False
+    # (the token that holds the condition's start: "blistering/pain" is one token)
+    first = next((i for i, t in enumerate(toks) if t.end > reason.start), 0)
+    last = max((i for i, t in enumerate(toks) if t.start < reason.end), default=first)
+    return bool(categories_for(toks, conditional, first, last))
 
 
 # "no", "denies", "negative for" ... then up to eight words of the same clause before the condition.
