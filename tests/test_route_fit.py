@@ -119,6 +119,9 @@ def test_an_implant_put_under_the_skin_is_subdermal_and_fits_a_subcutaneous_code
     found = route_vocabulary().find("Nexplanon (etonogestrel implant 68 mg) inserted subdermally w/ preloaded applicator.")
     assert [r.route for r in found] == ["subdermal"]
     assert route_vocabulary().find("Closed with 4-0 Monocryl subdermal sutures.") == []  # a closure, no route
+    assert route_vocabulary().find("Dx: encounter for removal of subdermal contraceptive implant.") == []  # the device's name
+    for text in ["3.0 cc total into the subdermal plane of the bilateral malar areas", "Injected deep subdermal/supraperiosteal temples"]:
+        assert [r.route for r in route_vocabulary().find(text)] == ["subdermal"], text
     reviewer = Reviewer(knowledge_base())
     note = "Mirena (levonorgestrel-releasing IUS 52 mg), lot TU02K8N, inserted to the uterine fundus without difficulty."
     review = reviewer.review(note, {"code": "J7298", "units": 1, "modifiers": ["JZ"], "icd10": ["Z30.430"]})

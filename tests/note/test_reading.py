@@ -1016,6 +1016,11 @@ RECORD_DOSES = [
     pytest.param(  # a gram of gel weighed out from a tube is the dose, not the tube
         "Drug: AMELUZ (aminolevulinic acid HCl) 10% gel, 2 g tube (opened today). 1 g weighed on scale = 100 mg ALA, applied topically.\n",
         "J7345", 100, id="weighed-from-a-tube"),
+    pytest.param(  # the vials' potencies added up between an order and its giving are what it gave
+        "Wt 60 kg. Ordered: fibrinogen concentrate (human) RiaSTAP 70 mg/kg = 4,200 mg IV.\n"
+        "Pharmacy dispensed 4 vials by actual labeled potency: 1,070 mg + 1,040 mg + 1,110 mg + 1,020 mg = 4,240 mg.\n"
+        "All 4 vials reconstituted and infused IV, L AC PIV, 1410-1432. Nothing left in the vials.\n", "J7178", 4240,
+        id="sum-between-order-and-giving"),
 ]
 
 

@@ -38,6 +38,7 @@ from docreview.note.dates import DateMention, DayMarker, giving_dates, giving_da
 from docreview.note.drugs import DrugMention, lexicon_for, with_billed_generic, with_billed_labeler, with_billed_vehicle_brands
 from docreview.note.nameless import (
     EACH_AFTER_RE,
+    TOTAL_BEFORE_RE,
     NamelessGiving,
     code_kinds,
     kind_givings,
@@ -47,6 +48,7 @@ from docreview.note.nameless import (
     nameless_totals,
     nameless_volumes,
     record_rows,
+    sum_result,
     table_givings,
     vehicle_of_another,
 )
@@ -1458,10 +1460,16 @@ def _confirm_order(notes: Annotations, sents, mentions, event: DoseEvent, discar
             _patterns().procedure_done.search(notes.text, n.start, n.end) for n in later):
         # "We will inject both elbows with 40 mg of Kenalog ... The patient tolerated both procedures well."
         administered = True
+    totals: list[Amount] = []
     for nxt in later:
         # The confirming line must look like an administration record: an amount or a route.
         if not (notes.amounts_in(nxt.start, nxt.end) or notes.routes_in(nxt.start, nxt.end)):
             continue
+        if not administered and not _administers(notes, nxt):
+            # "Pharmacy dispensed 4 vials by actual potency: 1,070 mg + ... = 4,240 mg" between the
+            # order and "All 4 vials reconstituted and infused IV": what the giving gave.
+            totals += [a for a in notes.amounts_in(nxt.start, nxt.end) if a.kind != "volume" and not (a.rate or a.is_range or a.is_concentration)
+                       and (TOTAL_BEFORE_RE.search(notes.text, max(nxt.start, a.start - 30), a.start) or sum_result(notes, nxt, a))]
         if _administers(notes, nxt):
             administered = True
             cut = LEFTOVER_RE.search(notes.text, nxt.start, nxt.end)
@@ -1470,6 +1478,9 @@ def _confirm_order(notes: Annotations, sents, mentions, event: DoseEvent, discar
                               if not a.rate and not a.is_concentration and a.kind != "volume" and a.start not in discarded]
     if administered:
         event.categories = event.categories | {"ADMINISTERED"}
+        ordered = {a.kind for a in event.dose_amounts}
+        if not admin_amounts and totals and totals[-1].kind in ordered:
+            admin_amounts = [replace(totals[-1], container=False)]
         if admin_amounts:
             event.amounts = admin_amounts
 

@@ -655,7 +655,7 @@ def _total_after(notes: Annotations, sent: Sentence, has_mention: Callable[[int,
 
 # "Total 155 units in 31 sites", "Total dose: 200 units", "Total administered: 40 mg".
 # "total 3,538 IU", "Total actual: 3,070 IU", "total dose prepared 350 mg": an amount a total word heads.
-_TOTAL_BEFORE_RE = re.compile(r"\btotal\b(?:[ \t]+(?:dose|amount|actual|prepared|of|given|administered|pooled))*[ \t]*[:=]?[ \t]*$", re.IGNORECASE)
+TOTAL_BEFORE_RE = re.compile(r"\btotal\b(?:[ \t]+(?:dose|amount|actual|prepared|of|given|administered|pooled))*[ \t]*[:=]?[ \t]*$", re.IGNORECASE)
 _TOTAL_LINE_RE = re.compile(r"[ \t]*(?:[-*•][ \t]*)?total\b(?:[ \t]+(?:dose|amount|given|administered|injected|of|actual|prepared))*[ \t]*:?[ \t]*(?=\d)",
                             re.IGNORECASE)
 
@@ -762,6 +762,25 @@ def _listed_away(section: SectionSpan | None) -> bool:
     return section is not None and section.kind in _NOT_HERE_SECTIONS
 
 
+_PLUS_RE = re.compile(r"\s*\+\s*")
+_EQUALS_RE = re.compile(r"\s*=\s*")
+
+
+def sum_result(notes: Annotations, sent: Sentence, amount: Amount) -> bool:
+    """'1,070 mg + 1,040 mg + 1,110 mg = 3,220 mg': the amount after '=' adds up the amounts of
+    its kind joined by '+' right before it."""
+    before = [a for a in notes.amounts_in(sent.start, amount.start) if a.end <= amount.start]
+    if len(before) < 2 or not _EQUALS_RE.fullmatch(notes.text, before[-1].end, amount.start):
+        return False
+    terms = [before[-1]]
+    for a in reversed(before[:-1]):
+        if not _PLUS_RE.fullmatch(notes.text, a.end, terms[0].start):
+            break
+        terms.insert(0, a)
+    return (len(terms) >= 2 and all(a.kind == amount.kind and not a.is_concentration for a in terms)
+            and abs(sum(a.value for a in terms) - amount.value) <= 0.01 * amount.value)
+
+
 def _giving(notes: Annotations, sent: Sentence, noun: tuple[int, int], before: list[DoseEvent], sections: list[SectionSpan],
             has_mention: Callable[[int, int], bool]) -> NamelessGiving:
     from docreview.note.extract import is_fluid_volume  # local: extract reads this module's givings
@@ -796,9 +815,10 @@ def _giving(notes: Annotations, sent: Sentence, noun: tuple[int, int], before: l
         # "Idelvion 2000 IU (actual 2,050 IU)" / "Idelvion 1000 IU (actual 1,020 IU)" / "Total actual:
         # 3,070 IU" / "Both vials reconstituted and fully given": the record's total of its vials.
         # ("Pooled, total 3,538 IU IV push over 5 min" / "Entire contents of all 3 vials given.")
+        # ("1,070 mg + 1,040 mg + 1,110 mg + 1,020 mg = 4,240 mg": a sum's result is the total too.)
         totals = [a for x in notes.sentences if x.end <= sent.start and x.start >= before[-1].mention.end
                   and not has_mention(x.start, x.end) for a in notes.amounts_in(x.start, x.end)
-                  if _TOTAL_BEFORE_RE.search(notes.text, max(x.start, a.start - 30), a.start)
+                  if (TOTAL_BEFORE_RE.search(notes.text, max(x.start, a.start - 30), a.start) or sum_result(notes, x, a))
                   and not (a.rate or a.is_range or a.is_concentration) and a.kind != "volume"]
         own = [replace(a, container=False) for a in totals[-1:]]
     if not own:
