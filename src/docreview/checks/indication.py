@@ -9,7 +9,7 @@ from docreview.data_files import ReasonCuesFile, data_file_as
 from docreview.knowledge import icd10
 from docreview.knowledge.hcpcs import dialysis_use
 from docreview.note.reasons import note_documents_code, purpose_codes, supports_prefixes
-from docreview.schema import Status
+from docreview.schema import Finding, Status
 
 
 def _claim_code_findings(ctx: CheckContext) -> tuple[list, list[str], list[str]]:
@@ -153,7 +153,7 @@ def _reason_cues() -> ReasonCuesFile:
     return data_file_as("reason_cues.json", ReasonCuesFile)
 
 
-def _dialysis_use_refuted(ctx: CheckContext, valid_claim: list[str]):
+def _dialysis_use_refuted(ctx: CheckContext, valid_claim: list[str]) -> Finding | None:
     """A code CMS bills only for ESRD on dialysis (Q0139, J0886) with claim codes that show
     neither; one billed for non-ESRD use (Q0138, J0885) with a claim code for dialysis."""
     use = dialysis_use(ctx.facts.descriptor)

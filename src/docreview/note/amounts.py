@@ -233,6 +233,7 @@ def find_amounts(text: str, start: int = 0, end: int | None = None) -> list[Amou
 _JOIN_RE = re.compile(r"\s*(?:\+|and|&)\s*", re.IGNORECASE)
 
 
+# "one 2 g tube", "1 2 g tube": a count of one before a container's size.
 _ONE_BEFORE_RE = re.compile(r"\b(?:one|1|a\s+single)\s+$", re.IGNORECASE)
 # "30 mL single-dose vial (90 mg)": what a container of a stated size holds, in parentheses after its word.
 _GLOSS_OPEN_RE = re.compile(r"\s*\(\s*")

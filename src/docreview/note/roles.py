@@ -223,10 +223,10 @@ def _container_cue(w: _Window, cues: RoleCues) -> bool:
 
 
 def _preparation_header(header: str, cues: RoleCues) -> bool:
-    """'Prep:', 'Drug prep (RN):', 'Vial preparation:': a header whose last word (a person's
-    aside after it aside) names the preparation."""
+    """'Prep:', 'Drug prep (RN):', 'Vial preparation:': a header that, without a closing aside
+    (who wrote it), is a preparation header or ends with one's word."""
     words = re.sub(r"\([^()]*\)\s*$", "", header).split()
-    return header in cues.preparation_headers or (bool(words) and (" ".join(words) in cues.preparation_headers or words[-1] in cues.preparation_headers))
+    return bool(words) and (" ".join(words) in cues.preparation_headers or words[-1] in cues.preparation_headers)
 
 
 def _restatement_cue(text: str, w: _Window, event: DoseEvent, cues: RoleCues) -> bool:
