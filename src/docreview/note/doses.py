@@ -17,12 +17,13 @@ from docreview.data_files import DoseCuesFile, data_file_as
 from docreview.knowledge.facts import CodeFacts, normalize_name
 from docreview.note.amounts import CONTAINER_AFTER_RE, UNIT_ALT, Amount, find_amounts, without_unit_strengths
 from docreview.note.extract import DoseEvent, NoteFacts, dose_order, is_fluid_volume
+from docreview.note.nameless import TOTAL_BEFORE_RE
 from docreview.note.phrases import alternation, pattern
 from docreview.note.text import Sentence
+from docreview.note.waste import containers_counted
 from docreview.units import code_unit_kind, to_base
 
 _TIMED_RE = re.compile(r"[ \t]*(?:[A-Za-z]+[ \t]+){0,3}(?:at|@)[ \t]*(?:[01]\d|2[0-3]):?[0-5]\d\b", re.IGNORECASE)
-_TOTAL_BEFORE_RE = re.compile(r"\btotal(?:\s+(?:dose|of|given|administered))?\s*(?:of\s+)?[:=]?\s*$", re.IGNORECASE)
 _TOTAL_BETWEEN_RE = re.compile(r"\btotal\b", re.IGNORECASE)
 _TOTAL_AFTER_RE = re.compile(r"[ \t]*(?:in[ \t]+)?total\b", re.IGNORECASE)
 # A line headed "Totals:" or "Total doses:" sums every dose it names.
@@ -301,7 +302,7 @@ def _statement_dose(event: DoseEvent, facts: CodeFacts, note: NoteFacts, concs: 
         amounts = verbed
     # "L shin 0.4 mL, R forearm 0.3 mL, L hand 0.1 mL (0.8 mL total)": the statement's own total of
     # its parts is the dose (when the parts before it add up to it: "total volume 250 mL" is none).
-    totals = [a for a in amounts if _TOTAL_AFTER_RE.match(note.text, a.end) or _TOTAL_BEFORE_RE.search(note.text, max(0, a.start - 30), a.start)]
+    totals = [a for a in amounts if _TOTAL_AFTER_RE.match(note.text, a.end) or TOTAL_BEFORE_RE.search(note.text, max(0, a.start - 30), a.start)]
     parts = [a for a in amounts if totals and a.start < totals[-1].start and a.kind == totals[-1].kind]
     if len(parts) > 1 and abs(sum(a.value for a in parts) - totals[-1].value) <= 1e-6 * max(1.0, totals[-1].value):
         amounts = [totals[-1]]
@@ -398,7 +399,7 @@ def _is_total_line(note: NoteFacts, event: DoseEvent) -> bool:
     before = note.text[max(event.sentence.start, event.mention.start - 16) : event.mention.start]
     between = note.text[event.mention.end : first[0].start]
     line_start = note.text.rfind("\n", 0, event.mention.start) + 1
-    return bool(_TOTAL_BEFORE_RE.search(before) or _TOTAL_BETWEEN_RE.search(between)
+    return bool(TOTAL_BEFORE_RE.search(before) or _TOTAL_BETWEEN_RE.search(between)
                 or _TOTAL_HEADER_RE.match(note.text, line_start, event.mention.start))
 
 
@@ -465,14 +466,10 @@ def total_dose(events: list[DoseEvent], facts: CodeFacts, note: NoteFacts,
     return summed, needed, counted
 
 
-# "1 g vials x 6", "1 g vial x2": the count of containers of that content.
-_CONTAINER_COUNT_RE = re.compile(r"[ \t]*(?:single[- ]dose[ \t]+|sdv[ \t]+)?(?:vials?|ampules?|ampoules?|bottles?)[ \t]*(?:x|\u00d7)[ \t]*(\d{1,2})(?![\d.])",
-                                 re.IGNORECASE)
-
-
 def _containers_counted(text: str, amount: Amount) -> int:
-    m = _CONTAINER_COUNT_RE.match(text, amount.end)
-    return int(m.group(1)) if m and int(m.group(1)) > 0 else 1
+    """'1 g vials x 6': the count of containers of that content (note/waste.py counts them)."""
+    container = CONTAINER_AFTER_RE.match(text, amount.end)
+    return containers_counted(text, amount.start, container.end()) if container else 1
 
 
 def _vial_only(note: NoteFacts, event: DoseEvent) -> bool:

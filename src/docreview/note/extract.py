@@ -38,7 +38,6 @@ from docreview.note.dates import DateMention, DayMarker, giving_dates, giving_da
 from docreview.note.drugs import DrugMention, lexicon_for, with_billed_generic, with_billed_labeler, with_billed_vehicle_brands
 from docreview.note.nameless import (
     EACH_AFTER_RE,
-    TOTAL_BEFORE_RE,
     NamelessGiving,
     code_kinds,
     kind_givings,
@@ -48,7 +47,7 @@ from docreview.note.nameless import (
     nameless_totals,
     nameless_volumes,
     record_rows,
-    sum_result,
+    stated_totals,
     table_givings,
     vehicle_of_another,
 )
@@ -1468,8 +1467,7 @@ def _confirm_order(notes: Annotations, sents, mentions, event: DoseEvent, discar
         if not administered and not _administers(notes, nxt):
             # "Pharmacy dispensed 4 vials by actual potency: 1,070 mg + ... = 4,240 mg" between the
             # order and "All 4 vials reconstituted and infused IV": what the giving gave.
-            totals += [a for a in notes.amounts_in(nxt.start, nxt.end) if a.kind != "volume" and not (a.rate or a.is_range or a.is_concentration)
-                       and (TOTAL_BEFORE_RE.search(notes.text, max(nxt.start, a.start - 30), a.start) or sum_result(notes, nxt, a))]
+            totals += stated_totals(notes, nxt)
         if _administers(notes, nxt):
             administered = True
             cut = LEFTOVER_RE.search(notes.text, nxt.start, nxt.end)

@@ -653,11 +653,13 @@ def _total_after(notes: Annotations, sent: Sentence, has_mention: Callable[[int,
     return []
 
 
-# "Total 155 units in 31 sites", "Total dose: 200 units", "Total administered: 40 mg".
-# "total 3,538 IU", "Total actual: 3,070 IU", "total dose prepared 350 mg": an amount a total word heads.
-TOTAL_BEFORE_RE = re.compile(r"\btotal\b(?:[ \t]+(?:dose|amount|actual|prepared|of|given|administered|pooled))*[ \t]*[:=]?[ \t]*$", re.IGNORECASE)
-_TOTAL_LINE_RE = re.compile(r"[ \t]*(?:[-*•][ \t]*)?total\b(?:[ \t]+(?:dose|amount|given|administered|injected|of|actual|prepared))*[ \t]*:?[ \t]*(?=\d)",
-                            re.IGNORECASE)
+# The words a total may take before its amount: "Total dose:", "total actual", "Total administered".
+_TOTAL_WORDS = r"(?:[ \t]+(?:dose|amount|actual|prepared|of|given|administered|injected|pooled))*"
+# "Total 155 units in 31 sites", "Total dose: 200 units", "Total administered: 40 mg": a line a total opens.
+_TOTAL_LINE_RE = re.compile(rf"[ \t]*(?:[-*•][ \t]*)?total\b{_TOTAL_WORDS}[ \t]*:?[ \t]*(?=\d)", re.IGNORECASE)
+# "total 3,538 IU", "Total actual: 3,070 IU", "total dose prepared 350 mg": an amount a total word heads
+# (also read by note/doses.py).
+TOTAL_BEFORE_RE = re.compile(rf"\btotal\b{_TOTAL_WORDS}[ \t]*[:=]?[ \t]*$", re.IGNORECASE)
 
 
 def table_givings(notes: Annotations, events: Sequence[DoseEvent], has_mention: Callable[[int, int], bool]) -> list[NamelessGiving]:
@@ -766,7 +768,15 @@ _PLUS_RE = re.compile(r"\s*\+\s*")
 _EQUALS_RE = re.compile(r"\s*=\s*")
 
 
-def sum_result(notes: Annotations, sent: Sentence, amount: Amount) -> bool:
+def stated_totals(notes: Annotations, sent: Sentence) -> list[Amount]:
+    """The amounts a sentence states as a total of what was given: one a total word heads
+    ("Total actual: 3,070 IU", "Pooled, total 3,538 IU") or a sum's result ("1,070 mg + 1,040 mg
+    = 2,110 mg"); never a volume, a rate, a range or a strength."""
+    return [a for a in notes.amounts_in(sent.start, sent.end) if a.kind != "volume" and not (a.rate or a.is_range or a.is_concentration)
+            and (TOTAL_BEFORE_RE.search(notes.text, max(sent.start, a.start - 30), a.start) or _sum_result(notes, sent, a))]
+
+
+def _sum_result(notes: Annotations, sent: Sentence, amount: Amount) -> bool:
     """'1,070 mg + 1,040 mg + 1,110 mg = 3,220 mg': the amount after '=' adds up the amounts of
     its kind joined by '+' right before it."""
     before = [a for a in notes.amounts_in(sent.start, amount.start) if a.end <= amount.start]
@@ -815,11 +825,8 @@ def _giving(notes: Annotations, sent: Sentence, noun: tuple[int, int], before: l
         # "Idelvion 2000 IU (actual 2,050 IU)" / "Idelvion 1000 IU (actual 1,020 IU)" / "Total actual:
         # 3,070 IU" / "Both vials reconstituted and fully given": the record's total of its vials.
         # ("Pooled, total 3,538 IU IV push over 5 min" / "Entire contents of all 3 vials given.")
-        # ("1,070 mg + 1,040 mg + 1,110 mg + 1,020 mg = 4,240 mg": a sum's result is the total too.)
         totals = [a for x in notes.sentences if x.end <= sent.start and x.start >= before[-1].mention.end
-                  and not has_mention(x.start, x.end) for a in notes.amounts_in(x.start, x.end)
-                  if (TOTAL_BEFORE_RE.search(notes.text, max(x.start, a.start - 30), a.start) or sum_result(notes, x, a))
-                  and not (a.rate or a.is_range or a.is_concentration) and a.kind != "volume"]
+                  and not has_mention(x.start, x.end) for a in stated_totals(notes, x)]
         own = [replace(a, container=False) for a in totals[-1:]]
     if not own:
         own = _labelled_preparation(notes, sent, noun, before[-1].mention.end) or _infused_later(notes, sent, has_mention)

@@ -9,6 +9,7 @@ from functools import lru_cache
 from docreview.data_files import AmountCuesFile, WasteWordsFile, data_file_as
 from docreview.note.amounts import NUM, UNIT_ALT, Amount, find_amounts
 from docreview.note.annotate import removed_fluid
+from docreview.note.normalize import NUMBER_WORDS
 from docreview.note.phrases import phrases
 
 _WORDS = data_file_as("waste_words.json", WasteWordsFile)
@@ -136,7 +137,7 @@ def read_waste(text: str) -> WasteFacts:
         group = "amt" if m.group("amt") else "amt2"
         amounts = find_amounts(text, m.start(group), m.end(group) + 1)
         if amounts:
-            count = _vial_count(text, m.start(), m.end())
+            count = containers_counted(text, m.start(), m.end())
             amount = replace(amounts[0], multiplier=count) if count > 1 and amounts[0].multiplier == 1 else amounts[0]
             facts.vial_contents.append((amount, Quoted(m.start(), m.end())))
     return facts
@@ -144,15 +145,17 @@ def read_waste(text: str) -> WasteFacts:
 
 # "300 mg vials x2", "Two 300 mg vials", "2 x 500 mg vials": how many containers of that size.
 _COUNT_AFTER_RE = re.compile(r"[ \t]*(?:\([^()\n]{0,40}\)[ \t]*)?(?:x|\u00d7)[ \t]*(\d{1,2})(?![\d.])", re.IGNORECASE)
-_COUNT_BEFORE_RE = re.compile(r"(?:\b(\d{1,2})[ \t]*(?:x|\u00d7)|\b(two|three|four|five|six|seven|eight|nine|ten))[ \t]*$", re.IGNORECASE)
-_COUNT_WORDS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10}
+_COUNT_BEFORE_RE = re.compile(rf"(?:\b(\d{{1,2}})[ \t]*(?:x|\u00d7)|\b({'|'.join(w for w, n in NUMBER_WORDS.items() if 2 <= n <= 10)}))[ \t]*$",
+                              re.IGNORECASE)
 
 
-def _vial_count(text: str, start: int, end: int) -> int:
+def containers_counted(text: str, start: int, end: int) -> int:
+    """How many containers a content written over [start, end) (amount and container word) is of:
+    a count after it ("1 g vials x 6") or before it ("Two 300 mg vials"); else one."""
     after = _COUNT_AFTER_RE.match(text, end)
     if after:
-        return int(after.group(1))
+        return max(int(after.group(1)), 1)
     before = _COUNT_BEFORE_RE.search(text, max(0, start - 12), start)
     if before:
-        return int(before.group(1)) if before.group(1) else _COUNT_WORDS[before.group(2).lower()]
+        return int(before.group(1)) if before.group(1) else NUMBER_WORDS[before.group(2).lower()]
     return 1
