@@ -126,3 +126,56 @@ def test_an_implant_put_under_the_skin_is_subdermal_and_fits_a_subcutaneous_code
     note = "Mirena (levonorgestrel-releasing IUS 52 mg), lot TU02K8N, inserted to the uterine fundus without difficulty."
     review = reviewer.review(note, {"code": "J7298", "units": 1, "modifiers": ["JZ"], "icd10": ["Z30.430"]})
     assert review.elements["route"].status.value == "documented"
+
+
+def test_saline_used_to_irrigate_or_distend_does_not_fit_an_infusion_code():
+    """An infusion code (no injection named) goes into a vein; the bare word 'saline' names the fluid."""
+    reviewer = Reviewer(knowledge_base())
+    claim = {"code": "J7030", "units": 3, "setting": "inpatient"}
+    note = "The wound was irrigated with 3 liters of sterile saline, then closed in layers."
+    review = reviewer.review(note, claim)
+    assert review.elements["dosage"].status.value == "documented"
+    assert review.elements["route"].status.value == "inconsistent"
+    note = "The portion was dissected down by injecting saline into the lumbar subarachnoid catheter."
+    assert reviewer.review(note, claim).elements["route"].status.value == "inconsistent"
+    # ... while the same fluid hung into a vein fits.
+    note = "Sterile saline 3 liters infused IV wide open via 18g PIV."
+    assert reviewer.review(note, claim).elements["route"].status.value == "documented"
+
+
+def test_saline_beside_a_word_that_makes_it_another_product_is_not_the_infusion():
+    reviewer = Reviewer(knowledge_base())
+    claim = {"code": "J7050", "units": 1, "setting": "inpatient"}
+    for note in ("We will arrange saline nasal spray at the bedside for p.r.n. use.",
+                 "Saline-soaked gauze was placed in the wound.",
+                 "The heparinized saline was flushed through the catheter."):
+        review = reviewer.review(note, claim)
+        assert review.elements["dosage"].status.value == "missing", note
+        assert review.elements["route"].status.value == "missing", note
+
+
+def test_iv_fluids_of_no_named_kind_state_the_route_but_not_the_drug():
+    reviewer = Reviewer(knowledge_base())
+    claim = {"code": "J7030", "units": 1, "setting": "inpatient"}
+    review = reviewer.review("She was given 1 L of IV fluids and was admitted for observation.", claim)
+    assert review.elements["dosage"].status.value == "missing"
+    assert review.elements["route"].status.value == "documented"
+    # "Crystalloid" with no route written states neither.
+    review = reviewer.review("FLUIDS: 1500 cc of crystalloids.\nESTIMATED BLOOD LOSS: Minimal.", claim)
+    assert review.elements["route"].status.value == "missing"
+
+
+def test_tumescent_infiltration_is_no_intravenous_infusion():
+    reviewer = Reviewer(knowledge_base())
+    note = ("A stab incision was made and tumescent infiltration of lactated ringers with 1 cc of epinephrine to 1000 cc "
+            "of lactated ringers was infused with a tumescent blunt needle. 200 cc was infiltrated on each side.")
+    review = reviewer.review(note, {"code": "J7120", "units": 1, "setting": "outpatient", "separately_payable": False})
+    assert review.elements["route"].status.value == "inconsistent"
+
+
+def test_an_implied_route_in_the_procedure_title_does_not_outrank_the_givings_own():
+    reviewer = Reviewer(knowledge_base())
+    note = ("PROCEDURE: Placement of lumbar subarachnoid catheter connected to reservoir for aspiration and infusion.\n"
+            "DESCRIPTION: The tumor was dissected down by injecting saline into the lumbar subarachnoid catheter.")
+    review = reviewer.review(note, {"code": "J7030", "units": 1, "setting": "inpatient"})
+    assert review.elements["route"].status.value == "inconsistent"

@@ -45,6 +45,12 @@ FERAHEME_OB = (
 FERAHEME_ESRD = {"code": "Q0139", "units": 510, "modifiers": ["JZ"], "icd10": ["O99.013", "D50.9"]}
 LEV = {"code": "J1953", "units": 150, "modifiers": ["JZ"], "icd10": ["G40.909"]}
 
+SLEEP_STUDY = "SLEEP STUDY REPORT: moderate obstructive sleep apnea, AHI 22. CPAP titrated to 9 cm H2O. No medications given."
+PAH_CONSULT = "PH clinic consult: idiopathic pulmonary arterial hypertension, WHO FC III, mPAP 52 mmHg. Discussed options; no infusion today."
+EPOPROSTENOL = {"code": "J1325", "units": 1, "modifiers": ["JZ"], "icd10": ["G47.33"], "setting": "outpatient"}
+OND_TABLET = "Clinic: ondansetron 8 mg tablet PO given 30 min before chemo for nausea prevention."
+ORAL_OND = {"code": "Q0162", "units": 8, "modifiers": [], "icd10": ["R11.0"], "setting": "office"}
+
 LEV_GIVEN_NO_AMOUNT = (
     "ED note. 41F hx epilepsy, witnessed GTC seizure x2 today.\n"
     "1310 Keppra given IVPB via L forearm PIV for breakthrough seizure.\n"
@@ -570,6 +576,9 @@ CASES: list[Case] = [
     Case("ind001-ketorolac-only-an-allergy", "IND001", True, KETOROLAC_ALLERGY_ONLY, KETOROLAC,
          {"indication": M, "dosage": M, "route": M}),
     Case("ind001-ketorolac-for-back-pain", "IND001", False, KETOROLAC_BACK_PAIN, KETOROLAC, {"indication": D}),
+    # A drug the note never names, beside a condition that is no use of it known to the terminologies.
+    Case("ind001-never-named-beside-no-known-use", "IND001", True, SLEEP_STUDY, EPOPROSTENOL, {"dosage": M, "route": M, "indication": M}),
+    Case("ind001-never-named-beside-a-known-use", "IND001", False, PAH_CONSULT, claim(EPOPROSTENOL, icd10=["I27.0"]), {"dosage": M, "indication": D}),
     Case("ind001-ponv-prophylaxis-context", "IND001", False, OND_PONV, claim(OND, icd10=[]), {"indication": D}),
     Case("ind001-analgesic-at-end-of-procedure", "IND001", False, KETOROLAC_AT_CLOSURE,
          claim(KETOROLAC, icd10=["G89.18"]), {"indication": D}),
@@ -604,6 +613,8 @@ CASES: list[Case] = [
     Case("ind009-non-esrd-code-not-on-dialysis", "IND009", False, FERAHEME_OB, claim(FERAHEME_ESRD, code="Q0138"), {"indication": D}),
     # --- WST001 neither JW nor JZ (edge case 12) ------------------------------------------------
     Case("wst001-silent-no-modifier", "WST001", True, OND_SILENT, claim(OND, modifiers=[]), {"wastage": M}),
+    # Tablets come in no single-dose vial: the JW/JZ policy does not reach an oral code's line.
+    Case("wst001-quiet-for-an-oral-code", "WST001", False, OND_TABLET, ORAL_OND, {"wastage": NA}),
     Case("wst001-no-waste-stated-but-no-jz", "WST001", True, OND_FULL_VIAL, claim(OND, modifiers=[]), {"wastage": M}),
     Case("wst001-jz-billed", "WST001", False, OND_SILENT, OND, {"wastage": D}),
     Case("wst001-multi-dose-vial", "WST001", False, OND_MDV, claim(OND, modifiers=[]), {"wastage": NA}),

@@ -86,12 +86,14 @@ class RoutesFile(_File):
     taken_routes: list[str] = Field(default_factory=list)  # "oral": taken, not injected
     taken_routes_about: str | None = Field(default=None, alias="_taken_routes")
     depot_forms: dict[str, list[str]] = Field(default_factory=dict)  # "decanoate": the routes a depot form allows
+    infusion_routes: list[str] = Field(default_factory=list)  # "Infusion, normal saline": the routes an infusion code allows
+    infusion_routes_about: str | None = Field(default=None, alias="_infusion_routes")
     depot_forms_about: str | None = Field(default=None, alias="_depot_forms")
 
     @model_validator(mode="after")
     def _known_routes(self) -> RoutesFile:
         named = [*self.descriptor_route_words.values(), *self.injection_routes, *self.steroid_site_routes,
-                 *self.fits_as, *(r for rs in self.fits_as.values() for r in rs), *(r for rs in self.depot_forms.values() for r in rs), *self.taken_routes]
+                 *self.fits_as, *(r for rs in self.fits_as.values() for r in rs), *(r for rs in self.depot_forms.values() for r in rs), *self.taken_routes, *self.infusion_routes]
         unknown = {r for r in named if r not in self.routes}
         if unknown:
             raise ValueError(f"routes named but not defined: {sorted(unknown)}")
@@ -170,6 +172,10 @@ class DrugAbbreviationsFile(_File):
     abbreviations: dict[str, str] = Field(min_length=1)
     fluids_about: str | None = None
     fluids: dict[str, list[str]] = Field(default_factory=dict)  # "d5ns": the CMS fluid codes' drug phrases it is
+    bare_fluid_about: str | None = None
+    bare_fluids: dict[str, list[str]] = Field(default_factory=dict)  # "sterile saline": the CMS fluid codes' drug phrases it is
+    bare_fluid_words_before: list[str] = Field(default_factory=list)  # "hypertonic saline": another product
+    bare_fluid_words_after: list[str] = Field(default_factory=list)  # "saline nasal spray", "saline-soaked gauze": no infusion
     route_suffixes_about: str | None = None
     route_suffixes: list[str] = Field(default_factory=list)
 
@@ -291,6 +297,7 @@ class DoseCuesFile(_File):
     dose_limits: list[str] = Field(min_length=1)  # "-> 5,520 mg, capped at 4,500 mg": a limit after a computed dose
     result_words: list[str] = Field(min_length=1)  # "20 mg/kg equals 1,160 mg": the arithmetic's result is the dose
     record_totals: list[str] = Field(min_length=1)  # "Total infused 12 mg (24 mL).": a line of the drug's record that names no drug
+    bags_completed: list[str] = Field(default_factory=list)  # "360 mg/200 mL bag complete": a drip's bag that ran out is its dose
     later_spans: list[str] = Field(default_factory=list)  # "450 mg in 2 weeks": a dose for a later day
     later_occasions: list[str] = Field(default_factory=list)  # "450 mg next visit", "... at the next infusion"
 

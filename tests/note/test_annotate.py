@@ -138,6 +138,13 @@ def test_an_amount_left_unused_and_discarded_is_waste():
     assert [a.value for a, _ in read_waste("Vials 5 mg + 2 mg mixed; 250 mcg unused, discarded.").discarded] == [0.25]  # mg
 
 
+def test_a_vial_discarded_at_a_time_with_an_amount_remaining_is_waste():
+    from docreview.note.waste import read_waste
+
+    text = "Vial discarded 17:25 with 18.25 mg (36.5 mL) remaining (lipid emulsion, not reused) - waste witnessed."
+    assert [a.value for a, _ in read_waste(text).discarded][:1] == [18.25]
+
+
 def test_joint_fluid_aspirated_and_discarded_is_no_drug_waste():
     from docreview.note.waste import read_waste
 

@@ -1021,6 +1021,14 @@ RECORD_DOSES = [
         "Pharmacy dispensed 4 vials by actual labeled potency: 1,070 mg + 1,040 mg + 1,110 mg + 1,020 mg = 4,240 mg.\n"
         "All 4 vials reconstituted and infused IV, L AC PIV, 1410-1432. Nothing left in the vials.\n", "J7178", 4240,
         id="sum-between-order-and-giving"),
+    pytest.param(  # a drip's bags the record says ran out were given whole
+        "MAR\n11:05  Nexterone (amiodarone HCl in dextrose) 150 mg/100 mL premixed bag, IV over 10 min via 18g R AC\n"
+        "11:20  Nexterone 360 mg/200 mL premixed bag IV @ 1 mg/min (33.3 mL/h)\n12:10  KCl 40 mEq PO\n"
+        "17:20  360 mg/200 mL bag complete (6 h). Both bags fully infused.\n", "J0283", 510, id="bags-ran-out"),
+    pytest.param(  # two vials given at two sites, then their total: each vial once, the total not again
+        "RN administration 1340:\n - YEZTUGO (lenacapavir) 463.5 mg/1.5 mL vial #1 -> 1.5 mL SC L abdomen\n"
+        " - YEZTUGO 463.5 mg/1.5 mL vial #2 -> 1.5 mL SC R abdomen\n Total 927 mg SC. Both vials withdrawn completely, no waste.\n",
+        "J0738", 927, id="two-sites-then-their-total"),
 ]
 
 
@@ -1036,3 +1044,21 @@ def test_a_site_table_with_dot_leaders_adds_up_to_its_total(kb):
 @pytest.mark.parametrize(("text", "code", "dose"), RECORD_DOSES)
 def test_the_dose_a_record_states(kb, text, code, dose):
     assert dose_of(kb, text, code) == pytest.approx(dose)
+
+
+def test_an_order_told_as_given_in_words_on_the_next_line_is_the_giving(kb):
+    text = "RN 0930: BRIXADI monthly 128 mg/0.36 mL PFS, lot BX8801, SC back of L upper arm.\nFull dose injected, no waste. Tolerated.\n"
+    reading = read(text, kb.facts("J0578"), kb)
+    assert [e.role for e in reading.note.events if not e.nameless] == ["administered"]
+
+
+def test_a_formulation_named_by_its_schedule_is_no_standing_order(kb):
+    text = "RN: 1610 Brixadi 64 mg (monthly formulation) 0.18 mL PFS, lot BX6650 - SC L abdomen. Tolerated.\n"
+    assert read(text, kb.facts("J0578"), kb).administration.state == "given"
+
+
+def test_a_date_or_a_header_after_an_order_does_not_tell_it_given(kb):
+    text = ("ORDER (standing, 06/09): filgrastim-aafi (NIVESTYM) 300 mcg SubQ daily x7 days, hold if ANC > 10,000.\n"
+            "Days 3-4 (06/11, 06/12) given at North satellite clinic per their MAR.\n"
+            "Nivestym HELD today per parameters (ANC > 10,000). Not given.\n")
+    assert read(text, kb.facts("Q5110"), kb).administration.state != "given"

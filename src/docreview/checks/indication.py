@@ -134,6 +134,13 @@ def _derived_uses(ctx: CheckContext, findings: list, valid_claim: list[str], sup
         f = make_finding(ctx, "IND002", f"The note calls the use off-label; the documented reason ({names}) is not a recognised use of {facts.drug}.", ev)
         return Outcome(Status.inconsistent, f"off-label use: {names}", ev, [*findings, f])
     unconfirmed = []
+    if not supporting and ctx.administration.state == "absent" and not ctx.administration.counted:
+        # The note never names the drug, and no known use of it ties the conditions it documents to
+        # it: nothing in the note says why this drug would be given.
+        names = ", ".join(dict.fromkeys(r.name for r in reasons[:3]))
+        f = make_finding(ctx, "IND001", f"The note never names {facts.drug}, and the conditions it documents ({names}) are not among "
+                         "its uses known from DrugCentral and LabeledIn: no reason for it is documented.", ev)
+        return Outcome(Status.missing, f"no reason for {facts.drug} documented ({names}: use not confirmed)", ev, [*findings, f], confident=False)
     if not supporting:
         names = ", ".join(dict.fromkeys(r.name for r in reasons[:3]))
         unconfirmed.append(f"the documented reason ({names})")

@@ -154,6 +154,11 @@ def check_wastage(ctx: CheckContext) -> Outcome:
         findings = [make_finding(ctx, "WST010", f"JZ is not needed: {reason}.", ev)] if jz else []
         return Outcome(Status.not_applicable, reason, ev, findings)
 
+    if not jw and not jz and "oral" in facts.descriptor_routes:
+        # Tablets, capsules and films come in no single-dose vial: the JW/JZ policy does not reach
+        # an oral code's line (a JZ there is accepted, a JW is judged against the note below).
+        return Outcome(Status.not_applicable, f"{facts.code} is an oral drug (no single-dose container)", [], [])
+
     if jw and jz:
         f = make_finding(ctx, "WST004", "The claim carries both JW and JZ.")
         return Outcome(Status.inconsistent, "JW and JZ both billed", [], [f])

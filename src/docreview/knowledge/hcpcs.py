@@ -253,6 +253,17 @@ def _depot_routes(drug: str) -> tuple[str, ...]:
     return next((tuple(forms[w]) for w in drug.lower().split() if w in forms), ())
 
 
+_INFUSION_RE = re.compile(r"\binfusion\b", re.IGNORECASE)
+_INJECTION_RE = re.compile(r"\binject(?:ion|able)\b", re.IGNORECASE)
+
+
+def _infusion_routes(descriptor: str) -> tuple[str, ...]:
+    """'Infusion, normal saline solution, 1000 cc': an infusion code (no injection named) goes into a vein."""
+    if _INFUSION_RE.search(descriptor) and not _INJECTION_RE.search(descriptor):
+        return tuple(data_file_as("routes.json", RoutesFile).infusion_routes)
+    return ()
+
+
 @cache  # the lexicon and the drug counts both parse every known code
 def parse_descriptor(code: str, descriptor: str, generics: frozenset[str] | None = None) -> DescriptorFacts:
     """Facts of one descriptor; `generics` (normalised generic names) defaults to the packaged list."""
@@ -366,7 +377,7 @@ def parse_descriptor(code: str, descriptor: str, generics: frozenset[str] | None
             and re.fullmatch(r"[a-z][a-z0-9-]{3,}", segments[i + 1].strip().lower()) and not _english(segments[i + 1])):
         # "Gallium ga-68, dotatoc, diagnostic": the tracer is the isotope and the compound it labels.
         drug = f"{drug} {segments[i + 1].strip().lower()}"
-    routes = tuple(dict.fromkeys(vocab.routes_in(text.lower()))) or _depot_routes(drug)
+    routes = tuple(dict.fromkeys(vocab.routes_in(text.lower()))) or _depot_routes(drug) or _infusion_routes(text)
     drug = re.sub(r"\s+for\s+\w+(?:\s+\w+)?\s*(?:use|infusion|injection)$", "", drug)
     # "vancomycin hydrochloride (mylan) not therapeutically equivalent to j3373" (no comma before
     # the qualifier): the qualifier is no part of the drug's name.

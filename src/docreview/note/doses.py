@@ -48,6 +48,7 @@ class _Patterns(NamedTuple):
     dose_limit: re.Pattern[str]  # "capped at" right before an amount
     result_before: re.Pattern[str]  # "=", "->", "equals" right before an amount: the arithmetic's result
     record_total: re.Pattern[str]  # a record line that opens with "Total infused"
+    bag_completed: re.Pattern[str]  # "360 mg/200 mL bag complete", "Both bags fully infused"
     later: re.Pattern[str]  # "in 2 weeks", "next visit" right after an amount: a dose for another day
 
 
@@ -75,6 +76,7 @@ def _patterns() -> _Patterns:
         next_site=pattern(rf"\b{alternation(cues.next_words)}\s+{alternation(cues.next_site)}\b|\b{alternation(cues.moved_on)}\b"
                            rf"|\b{alternation(cues.other_side)}\s+{alternation(cues.other_sites)}\b"),
         record_total=pattern(rf"[ \t]*(?:[-*\u2022][ \t]*)?(?:(?:[01]?\d|2[0-3]):?[0-5]\d[ \t]+)?{alternation(cues.record_totals)}\b"),
+        bag_completed=pattern(rf"\b{alternation(cues.bags_completed)}\b"),
         dose_limit=pattern(rf"\b{alternation(cues.dose_limits)}\s*:?\s*$"),
         result_before=pattern(rf"(?:=|->|\u2192|\b{alternation(cues.result_words)})[ \t]*(?:~|approx\.?)?[ \t]*$"),
         later=pattern(rf"[ \t]+(?:(?:in|after)[ \t]+(?:\d+|one|two|three|four|five|six|eight|twelve)(?:[ \t]*-[ \t]*\d+)?[ \t]*{alternation(cues.later_spans)}"
@@ -96,7 +98,7 @@ def is_diluent(text: str, amount: Amount) -> bool:
             or (amount.bag_volume_ml is None and is_fluid_volume(text, amount)))  # "10 mL in 100 mL NS": the NS is the bag's
 
 
-_RECORD_LINES = 4  # a record's preparation lines sit within a few lines of its giving
+_RECORD_LINES = 8  # lines: how far from a giving its record's other lines (preparation, a total, a bag run out) may stand
 
 
 def _amounts_in(note: NoteFacts, start: int, end: int) -> list[Amount]:
@@ -173,6 +175,25 @@ def is_drip(note: NoteFacts, event: DoseEvent) -> bool:
                or any(a.rate and a.kind != "volume" and _RATE_TIME_RE.search(note.text, a.start, a.end) for a in e.amounts)
                for e in note.events
                if e is not event and e.given and e.mention.same_drug(event.mention) and e.sentence.paragraph == event.sentence.paragraph)
+
+
+def _bag_ran_out(note: NoteFacts, event: DoseEvent) -> bool:
+    """'Nexterone 360 mg/200 mL premixed bag IV @ 1 mg/min' ... '17:20 360 mg/200 mL bag complete
+    (6 h). Both bags fully infused.': a drip's bag the record says ran out was given whole, its
+    content the dose. The record's line names no drug and stands below the bag before another
+    drug is injected (an oral one between, "KCl 40 mEq PO", is no infusion)."""
+    if not any(a.is_concentration and a.volume_stated and not a.rate for a in event.amounts):
+        return False
+    others = [e.mention.start for e in note.events if e.given and not e.mention.same_drug(event.mention)
+              and not (e.routes and all(r.route == "oral" for r in e.routes))]
+    for sent in note.sentences:
+        if sent.start < event.sentence.end or sent.paragraph != event.sentence.paragraph or sent.line - event.sentence.line > _RECORD_LINES:
+            continue
+        if any(event.sentence.end <= o < sent.end for o in others):
+            return False
+        if _patterns().bag_completed.search(note.text, sent.start, sent.end):
+            return True
+    return False
 
 
 def _infused_total(note: NoteFacts, event: DoseEvent) -> list[Amount]:
@@ -274,7 +295,7 @@ def _statement_dose(event: DoseEvent, facts: CodeFacts, note: NoteFacts, concs: 
         amounts = _infused_total(note, event) or _rate_by_running_times(note, event)
         # Dosed by a rate of drug ("5 mcg/kg/min", "18 units/kg/h"): a continuous drip, whose bag
         # is not what was given. A piggyback run at "125 mL/h" empties its bag: that bag is the dose.
-        if not amounts and is_drip(note, event):
+        if not amounts and is_drip(note, event) and not _bag_ran_out(note, event):
             return None, "the amount infused (a drip's rate and bag content are not a dose)"
     if not amounts and note.waste.zero_waste and not note.waste.discarded:
         # "Entyvio 300 mg SDV ... infused IV. Full vial, no waste": the container's whole content;
@@ -418,13 +439,14 @@ def next_site(text: str, first: DoseEvent, later: DoseEvent) -> bool:
     return None not in sides and len(sides) == 2
 
 
-_SIDE_RE = re.compile(r"\b(left|right)\b", re.IGNORECASE)
+# "left", "Lt", or a capital L or R before a site word ("SC L abdomen", "IM R deltoid").
+_SIDE_RE = re.compile(r"\b(?i:(left|right)\b|(lt|rt)\b\.?)|(?<![\w./-])([LR])(?=[ \t]+[a-z]{3,})")
 
 
 def _side(text: str, event: DoseEvent) -> str | None:
     """The one side (left or right) the giving's line names up to the end of its sentence."""
     line_start = text.rfind("\n", 0, event.mention.start) + 1
-    named = {m.group(1).lower() for m in _SIDE_RE.finditer(text, line_start, event.sentence.end)}
+    named = {(m.group(1) or m.group(2) or m.group(3))[0].lower() for m in _SIDE_RE.finditer(text, line_start, event.sentence.end)}
     return named.pop() if len(named) == 1 else None
 
 
@@ -478,7 +500,6 @@ def _vial_only(note: NoteFacts, event: DoseEvent) -> bool:
         a.container or (a.kind == "volume" and CONTAINER_AFTER_RE.match(note.text, a.end)) for a in event.dose_amounts)
 
 
-_RECORD_LINES = 8  # lines: how far below the drug's last giving its record's total may stand
 
 
 def _record_total(events: list[DoseEvent], facts: CodeFacts, note: NoteFacts, concs: list[Amount]) -> float | None:

@@ -103,6 +103,10 @@ def with_billed_vehicle_brands(text: str, facts: CodeFacts, found: list[DrugMent
     # form ("NS", "LR") only with its volume beside it.
     patterns += [(form, f.code, _fluid_pattern(form), len(form) <= 3) for f in (facts, *family)
                  for form, drugs in _fluid_forms().items() if f.vehicle and f.drug in drugs]
+    # "irrigated with 3 liters of sterile saline": the bare word is the fluid, unless a word beside
+    # it makes it another product ("hypertonic saline", "saline nasal spray") or no giving ("saline lock").
+    patterns += [(form, f.code, _bare_fluid_pattern(form), False) for f in (facts, *family)
+                 for form, drugs in _abbreviations().bare_fluids.items() if f.vehicle and f.drug in drugs]
     for brand, code, pattern, needs_volume in patterns:
         if pattern is None:
             continue
@@ -132,8 +136,22 @@ _PRODUCT_LINE_RE = re.compile(r"([A-Za-z][A-Za-z-]*[A-Za-z])[\s-]+\d+(?:\s*\(.*\
 
 
 @lru_cache(maxsize=1)
+def _abbreviations() -> DrugAbbreviationsFile:
+    return data_file_as("drug_abbreviations.json", DrugAbbreviationsFile)
+
+
 def _fluid_forms() -> dict[str, list[str]]:
-    return data_file_as("drug_abbreviations.json", DrugAbbreviationsFile).fluids
+    return _abbreviations().fluids
+
+
+@lru_cache(maxsize=8)
+def _bare_fluid_pattern(form: str) -> re.Pattern[str]:
+    data = _abbreviations()
+    after = "|".join(re.escape(w) for w in sorted(data.bare_fluid_words_after, key=len, reverse=True))
+    # (a look-behind has one width: one per word)
+    not_before = "".join(rf"(?<!\b{re.escape(w)}[\s-])" for w in data.bare_fluid_words_before)
+    not_after = rf"(?![\s-]+(?:{after})\b)" if after else ""
+    return re.compile(rf"{not_before}{_fluid_pattern(form).pattern}{not_after}", re.IGNORECASE)
 
 
 @lru_cache(maxsize=64)

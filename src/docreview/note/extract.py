@@ -751,9 +751,11 @@ def _procedure_routes(notes: Annotations, secs: list[SectionSpan], sents: _Sente
     routes = [r for start, end in titles for r in notes.routes_in(start, end)]
     if len({r.route for r in routes}) != 1:
         return
+    title_stated = not routes[0].implied
     for event in events:
-        # The title's stated route outranks an implied one ("infused" in an epidural's narrative).
-        if any(not r.implied for r in event.routes) or event.role != "administered":
+        # The title's stated route outranks an implied one ("infused" in an epidural's narrative);
+        # an implied one ("catheter ... for aspiration and infusion") does not outrank the giving's own.
+        if any(not r.implied for r in event.routes) or (event.routes and not title_stated) or event.role != "administered":
             continue
         if event.section is not None and event.section.kind in ("history", "plan", "not_given"):
             continue
@@ -1319,6 +1321,11 @@ def _later_sentences(sents, mentions, sent, max_lines: int = _FOLLOW_LINES):
     return out
 
 
+def _told_in_words(sentence: str) -> bool:
+    """A sentence of words alone: no number (an amount, time or date of its own) and no header colon."""
+    return not any(c.isdigit() for c in sentence) and not sentence.rstrip().endswith(":")
+
+
 def _administers(notes: Annotations, sent: Sentence, here_and_now: bool = False) -> bool:
     """A sentence that reports a giving; `here_and_now`: and none told of another place or time
     ("pt reports a dose of about 2000 units given at an outside urgent care on 04/27")."""
@@ -1460,9 +1467,13 @@ def _confirm_order(notes: Annotations, sents, mentions, event: DoseEvent, discar
         # "We will inject both elbows with 40 mg of Kenalog ... The patient tolerated both procedures well."
         administered = True
     totals: list[Amount] = []
-    for nxt in later:
-        # The confirming line must look like an administration record: an amount or a route.
-        if not (notes.amounts_in(nxt.start, nxt.end) or notes.routes_in(nxt.start, nxt.end)):
+    for k, nxt in enumerate(later):
+        # The confirming line must look like an administration record: an amount or a route; or,
+        # right after the order's own line, a giving told of it in words alone ("Full dose
+        # injected, no waste."; not a "GIVEN:" header, not "Days 3-4 (06/11) given at ...").
+        if not (notes.amounts_in(nxt.start, nxt.end) or notes.routes_in(nxt.start, nxt.end)
+                or (k == 0 and nxt.line - event.sentence.line <= 1 and _told_in_words(notes.text[nxt.start : nxt.end])
+                    and _administers(notes, nxt, here_and_now=True))):
             continue
         if not administered and not _administers(notes, nxt):
             # "Pharmacy dispensed 4 vials by actual potency: 1,070 mg + ... = 4,240 mg" between the

@@ -363,7 +363,12 @@ def nameless_totals(notes: Annotations, events: Sequence[DoseEvent], has_mention
         event = events[before[-1]]
         if not total_line and not any(a.container and a.kind == amounts[0].kind for a in event.amounts):
             continue  # a giving line is the vials' only beside vials that hold the same kind of amount
-        if event.role == "administered" and not event.nameless and not any(a.kind != "volume" and not a.per_kg for a in event.dose_amounts):
+        # Two givings of the drug listed above it ("vial #1 -> 1.5 mL SC L abdomen", "vial #2 -> 1.5 mL
+        # SC R abdomen", "Total 927 mg SC"): the total sums both, the record's total (note/doses.py).
+        sums_several = any(e.role == "administered" and not e.nameless and e.dose_amounts and e.mention.same_drug(event.mention)
+                           and e.sentence.paragraph == event.sentence.paragraph for e in events[: before[-1]])
+        if (event.role == "administered" and not event.nameless and not sums_several
+                and not any(a.kind != "volume" and not a.per_kg for a in event.dose_amounts)):
             out.append((before[-1], amounts[0]))
     return out
 

@@ -18,7 +18,9 @@ LEFTOVER_RE = re.compile(phrases(_WORDS.leftover), re.IGNORECASE)
 USED_UP_RE = re.compile(phrases(_WORDS.leftover + _WORDS.used_up), re.IGNORECASE)
 CONTAINER_WORDS_RE = re.compile(phrases(_WORDS.leftover + _WORDS.containers + _WORDS.used_up), re.IGNORECASE)
 _DISCARD_WORDS = phrases(_WORDS.leftover)
-_AMOUNT_AFTER = re.compile(rf"{_DISCARD_WORDS}(?:\s+(?:amount|portion|volume|drug|medication|was|of|=|:|-|in|the|remaining|sharps|container|vial|total))*\s*[:=-]?\s*(?={NUM}\s*[a-zA-Zµ])", re.IGNORECASE)
+# ("Vial discarded 17:25 with 18.25 mg (36.5 mL) remaining": the clock time of the discard, then what it held.)
+_AMOUNT_AFTER = re.compile(rf"{_DISCARD_WORDS}(?:\s+(?:amount|portion|volume|drug|medication|was|of|=|:|-|in|the|remaining|sharps|container|vial|total|with|(?:[01]?\d|2[0-3]):[0-5]\d))*"
+                           rf"\s*[:=-]?\s*(?={NUM}\s*[a-zA-Zµ])", re.IGNORECASE)
 _DISCARD_VERB = re.compile(phrases(_WORDS.discard_verbs), re.IGNORECASE)
 _USED_VERBS = phrases(_WORDS.used_in_full_verbs)
 _ZERO_WASTE = re.compile(
