@@ -179,3 +179,25 @@ def test_an_implied_route_in_the_procedure_title_does_not_outrank_the_givings_ow
             "DESCRIPTION: The tumor was dissected down by injecting saline into the lumbar subarachnoid catheter.")
     review = reviewer.review(note, {"code": "J7030", "units": 1, "setting": "inpatient"})
     assert review.elements["route"].status.value == "inconsistent"
+
+
+def test_a_heparin_flush_through_a_port_is_the_lock_flush_given_into_a_vein():
+    reviewer = Reviewer(knowledge_base())
+    note = "Chemo complete. Port flushed with heparin flush 500 units (5 mL of 100 units/mL) and de-accessed."
+    review = reviewer.review(note, {"code": "J1642", "units": 50, "modifiers": ["JZ"], "setting": "outpatient"})
+    assert review.elements["dosage"].status.value == "documented"
+    assert review.elements["route"].status.value == "documented"
+
+
+def test_a_drugs_code_beside_its_hyaluronidase_co_formulation_is_the_intravenous_product():
+    """Derived from the HCPCS descriptors: 'daratumumab, 10 mg and hyaluronidase-fihj' is the
+    subcutaneous product, so 'daratumumab, 10 mg' is the intravenous one."""
+    kb = knowledge_base()
+    assert kb.facts("J9144").allowed_routes == {"subcutaneous"}
+    assert kb.facts("J9145").allowed_routes == {"intravenous"}
+    assert kb.facts("Q5115").allowed_routes == {"intravenous"}  # a rituximab biosimilar
+    assert kb.facts("J1559").allowed_routes == set()  # immune globulins are a class: nothing set
+    reviewer = Reviewer(kb)
+    note = "Darzalex (daratumumab) 1,600 mg injected SC into the abdomen over 5 min. Myeloma, cycle 3."
+    review = reviewer.review(note, {"code": "J9145", "units": 160, "modifiers": ["JZ"], "icd10": ["C90.00"]})
+    assert review.elements["route"].status.value == "inconsistent"

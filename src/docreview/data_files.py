@@ -75,6 +75,14 @@ class RouteWords(Record):
     implied: list[str] = Field(default_factory=list)
 
 
+class CoFormulation(BaseModel):
+    """The routes of a drug's product made with a co-formulated partner, and of its product without."""
+
+    model_config = ConfigDict(extra="forbid")
+    with_: list[str] = Field(alias="with", min_length=1)
+    without: list[str] = Field(min_length=1)
+
+
 class RoutesFile(_File):
     model_config = ConfigDict(extra="allow")  # further route tables (descriptor words, route families)
     routes: dict[str, RouteWords]
@@ -87,13 +95,16 @@ class RoutesFile(_File):
     taken_routes_about: str | None = Field(default=None, alias="_taken_routes")
     depot_forms: dict[str, list[str]] = Field(default_factory=dict)  # "decanoate": the routes a depot form allows
     infusion_routes: list[str] = Field(default_factory=list)  # "Infusion, normal saline": the routes an infusion code allows
+    co_formulations: dict[str, CoFormulation] = Field(default_factory=dict)  # "and hyaluronidase": the SC product
+    co_formulations_about: str | None = Field(default=None, alias="_co_formulations")
     infusion_routes_about: str | None = Field(default=None, alias="_infusion_routes")
     depot_forms_about: str | None = Field(default=None, alias="_depot_forms")
 
     @model_validator(mode="after")
     def _known_routes(self) -> RoutesFile:
         named = [*self.descriptor_route_words.values(), *self.injection_routes, *self.steroid_site_routes,
-                 *self.fits_as, *(r for rs in self.fits_as.values() for r in rs), *(r for rs in self.depot_forms.values() for r in rs), *self.taken_routes, *self.infusion_routes]
+                 *self.fits_as, *(r for rs in self.fits_as.values() for r in rs), *(r for rs in self.depot_forms.values() for r in rs), *self.taken_routes, *self.infusion_routes,
+                 *(r for c in self.co_formulations.values() for r in (*c.with_, *c.without))]
         unknown = {r for r in named if r not in self.routes}
         if unknown:
             raise ValueError(f"routes named but not defined: {sorted(unknown)}")

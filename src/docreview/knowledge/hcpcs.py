@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from pathlib import Path
 
-from docreview.data_files import RoutesFile, data_file_as, english_words
+from docreview.data_files import CoFormulation, RoutesFile, data_file_as, english_words
 from docreview.resources import load_json
 
 _RECORD_RE = re.compile(r"^([A-Z0-9 ]{5})(\d{5})([3478])")
@@ -264,6 +264,20 @@ def _infusion_routes(descriptor: str) -> tuple[str, ...]:
     return ()
 
 
+def co_formulated_lead(descriptor: str) -> tuple[str, CoFormulation] | None:
+    """'Injection, daratumumab, 10 mg and hyaluronidase-fihj': the lead drug (one word) of a
+    product made with a co-formulated partner, and that partner's routes (data/routes.json)."""
+    text = descriptor.lower()
+    # ("immune globulin/hyaluronidase": a class of products, not one drug)
+    lead = re.match(r"\s*injection,\s*([a-z][a-z-]*)\b(?!\s*/|\s+[a-z]+/)", text)
+    if lead is None:
+        return None
+    for partner, routes in data_file_as("routes.json", RoutesFile).co_formulations.items():
+        if partner in text and not lead.group(1).startswith(partner):
+            return lead.group(1).split("-")[0], routes  # ("rituximab-abbs": rituximab)
+    return None
+
+
 @cache  # the lexicon and the drug counts both parse every known code
 def parse_descriptor(code: str, descriptor: str, generics: frozenset[str] | None = None) -> DescriptorFacts:
     """Facts of one descriptor; `generics` (normalised generic names) defaults to the packaged list."""
@@ -378,6 +392,8 @@ def parse_descriptor(code: str, descriptor: str, generics: frozenset[str] | None
         # "Gallium ga-68, dotatoc, diagnostic": the tracer is the isotope and the compound it labels.
         drug = f"{drug} {segments[i + 1].strip().lower()}"
     routes = tuple(dict.fromkeys(vocab.routes_in(text.lower()))) or _depot_routes(drug) or _infusion_routes(text)
+    if not routes and (co := co_formulated_lead(text)) is not None:
+        routes = tuple(co[1].with_)  # "and hyaluronidase-fihj": the subcutaneous product
     drug = re.sub(r"\s+for\s+\w+(?:\s+\w+)?\s*(?:use|infusion|injection)$", "", drug)
     # "vancomycin hydrochloride (mylan) not therapeutically equivalent to j3373" (no comma before
     # the qualifier): the qualifier is no part of the drug's name.
