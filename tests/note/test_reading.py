@@ -1021,6 +1021,10 @@ RECORD_DOSES = [
         "Pharmacy dispensed 4 vials by actual labeled potency: 1,070 mg + 1,040 mg + 1,110 mg + 1,020 mg = 4,240 mg.\n"
         "All 4 vials reconstituted and infused IV, L AC PIV, 1410-1432. Nothing left in the vials.\n", "J7178", 4240,
         id="sum-between-order-and-giving"),
+    pytest.param(  # a vial's content over the volume it was reconstituted with converts the volume pushed
+        "Today's dose: Koate (antihemophilic factor, human), one vial with labeled actual potency 1,060 IU (nominal size 1,000), "
+        "reconstituted with 10 mL sterile water.\nMother performed venipuncture R hand with 23g butterfly; full 10 mL pushed IV over 5 min.\n",
+        "J7190", 1060, id="reconstituted-vial-strength"),
     pytest.param(  # a drip's bags the record says ran out were given whole
         "MAR\n11:05  Nexterone (amiodarone HCl in dextrose) 150 mg/100 mL premixed bag, IV over 10 min via 18g R AC\n"
         "11:20  Nexterone 360 mg/200 mL premixed bag IV @ 1 mg/min (33.3 mL/h)\n12:10  KCl 40 mEq PO\n"

@@ -129,7 +129,28 @@ def concentrations(events: list[DoseEvent], note: NoteFacts, facts: CodeFacts | 
               if x.paragraph == e.sentence.paragraph and abs(x.line - e.sentence.line) <= _RECORD_LINES and x not in naming
               for a in _amounts_in(note, x.start, x.end) if a.is_concentration and not a.rate and "%" not in note.text[a.start : a.end]]
     named = product_strengths(events, note.text, facts) if facts is not None else []
-    return own + generic + vials + stock + record + named
+    return own + generic + vials + stock + record + named + reconstituted_strengths(events, note)
+
+
+# "one vial with labeled actual potency 1,060 IU ..., reconstituted with 10 mL sterile water"
+_RECONSTITUTED_RE = re.compile(r"\breconstituted\s+(?:with|in|using)\s+(?:[a-z]+\s+){0,2}?(?=\d)", re.IGNORECASE)
+
+
+def reconstituted_strengths(events: list[DoseEvent], note: NoteFacts) -> list[Amount]:
+    """What one vial holds over the volume it was reconstituted with, told in one sentence of the
+    giving's record ("Koate, one vial of 1,060 IU, reconstituted with 10 mL sterile water" ...
+    "full 10 mL pushed IV"): the strength a volume given converts with."""
+    out: list[Amount] = []
+    for sent in {x for e in events for x in note.sentences
+                 if x.paragraph == e.sentence.paragraph and abs(x.line - e.sentence.line) <= _RECORD_LINES}:
+        for m in _RECONSTITUTED_RE.finditer(note.text, sent.start, sent.end):
+            after = _amounts_in(note, m.end(), sent.end)
+            before = [a for a in _amounts_in(note, sent.start, m.start()) if a.kind not in ("volume",) and not a.is_concentration
+                      and not a.rate and not a.per_kg and a.multiplier == 1]
+            if after and after[0].kind == "volume" and after[0].value > 0 and len(before) >= 1:
+                content = before[-1]
+                out.append(replace(content, per_volume_ml=after[0].value, volume_stated=True, container=False))
+    return out
 
 
 def _others_ratio(text: str, amount: Amount, facts: CodeFacts | None) -> bool:
