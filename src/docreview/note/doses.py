@@ -145,11 +145,10 @@ def reconstituted_strengths(events: list[DoseEvent], note: NoteFacts) -> list[Am
                  if x.paragraph == e.sentence.paragraph and abs(x.line - e.sentence.line) <= _RECORD_LINES}:
         for m in _RECONSTITUTED_RE.finditer(note.text, sent.start, sent.end):
             after = _amounts_in(note, m.end(), sent.end)
-            before = [a for a in _amounts_in(note, sent.start, m.start()) if a.kind not in ("volume",) and not a.is_concentration
+            before = [a for a in _amounts_in(note, sent.start, m.start()) if a.kind != "volume" and not a.is_concentration
                       and not a.rate and not a.per_kg and a.multiplier == 1]
-            if after and after[0].kind == "volume" and after[0].value > 0 and len(before) >= 1:
-                content = before[-1]
-                out.append(replace(content, per_volume_ml=after[0].value, volume_stated=True, container=False))
+            if after and after[0].kind == "volume" and after[0].value > 0 and before:
+                out.append(replace(before[-1], per_volume_ml=after[0].value, volume_stated=True, container=False))
     return out
 
 
@@ -519,8 +518,6 @@ def _vial_only(note: NoteFacts, event: DoseEvent) -> bool:
     """Every amount of the statement tells a container: "30 mL single-dose vial (90 mg)"."""
     return bool(event.dose_amounts) and all(
         a.container or (a.kind == "volume" and CONTAINER_AFTER_RE.match(note.text, a.end)) for a in event.dose_amounts)
-
-
 
 
 def _record_total(events: list[DoseEvent], facts: CodeFacts, note: NoteFacts, concs: list[Amount]) -> float | None:
