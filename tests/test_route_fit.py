@@ -201,3 +201,12 @@ def test_a_drugs_code_beside_its_hyaluronidase_co_formulation_is_the_intravenous
     note = "Darzalex (daratumumab) 1,600 mg injected SC into the abdomen over 5 min. Myeloma, cycle 3."
     review = reviewer.review(note, {"code": "J9145", "units": 160, "modifiers": ["JZ"], "icd10": ["C90.00"]})
     assert review.elements["route"].status.value == "inconsistent"
+
+
+def test_a_drug_solution_irrigating_a_joint_is_given_by_irrigation():
+    """'irrigated with gentamicin solution': the solution is the drug's own, not a thing that owns the route."""
+    reviewer = Reviewer(knowledge_base())
+    note = "The joint was then copiously irrigated with gentamicin solution and suctioned dry. The capsule was repaired."
+    review = reviewer.review(note, {"code": "J1580", "units": 1, "setting": "inpatient"})
+    assert review.elements["dosage"].status.value == "missing"
+    assert review.elements["route"].status.value == "inconsistent"

@@ -533,7 +533,7 @@ def read_note(text: str, facts: CodeFacts, kb: KnowledgeBase) -> NoteFacts:
                     amounts = amounts + more_amounts
                 routes = routes or more_routes
             # "After adequate IV sedation was administered, 15 cc of ... lidocaine was injected": the sedation's route.
-            routes = [r for r in routes if not _owned_route(text, sent, r)]
+            routes = [r for r in routes if not _owned_route(text, sent, r, mention)]
             first, last = spans[j]
             events.append(
                 DoseEvent(
@@ -1553,11 +1553,14 @@ def _general_anesthesia_field(notes: Annotations, sent: Sentence, route: RouteMa
             and route.route in _patterns().general_anesthesia_routes)
 
 
-def _owned_route(text: str, sent: Sentence, route: RouteMatch) -> bool:
+def _owned_route(text: str, sent: Sentence, route: RouteMatch, drug: DrugMention | None = None) -> bool:
     """'IV fluids of D10 at 6 mL an hour', 'Topical Gelfoam was utilized', 'Baby was fed EBM and
-    NeoSure per os': the route of a thing that is no drug, or of a feeding."""
-    return bool(_patterns().route_owner_after.match(text, route.end, sent.end)
-                or _patterns().feeding_before.search(text, sent.start, route.start))
+    NeoSure per os': the route of a thing that is no drug, or of a feeding. (Not "irrigated with
+    gentamicin solution": the solution is the drug's own.)"""
+    owner = _patterns().route_owner_after.match(text, route.end, sent.end)
+    if owner is not None and drug is not None and owner.start() <= drug.start < owner.end():
+        owner = None
+    return bool(owner or _patterns().feeding_before.search(text, sent.start, route.start))
 
 
 def _sentence_for(sents: _SentenceIndex, pos: int) -> Sentence | None:
