@@ -1,56 +1,62 @@
 """Route fit: a route that counts as one the code allows (data/routes.json `fits_as`)."""
 
+from functools import cache
+
 from docreview.knowledge.facts import knowledge_base
 from docreview.review_engine import Reviewer
+from docreview.schema import Review
+
+
+@cache
+def _reviewer() -> Reviewer:
+    return Reviewer(knowledge_base())
+
+
+def _review(note: str, claim: dict) -> Review:
+    return _reviewer().review(note, claim)
 
 
 def test_a_steroid_infiltrated_into_an_incision_fits_a_soft_tissue_code():
-    reviewer = Reviewer(knowledge_base())
     note = "Postop: 1 mL of dexamethasone sodium phosphate 4 mg/mL was injected into the incision site for swelling."
-    review = reviewer.review(note, {"code": "J1100", "units": 4, "modifiers": ["JZ"]})
+    review = _review(note, {"code": "J1100", "units": 4, "modifiers": ["JZ"]})
     assert review.elements["route"].status.value == "documented"
 
 
 def test_an_antibiotic_under_the_tenon_capsule_does_not_fit_an_iv_code():
-    reviewer = Reviewer(knowledge_base())
     note = "Ancef 50 mg was injected sub-Tenon at the end of the case."
-    review = reviewer.review(note, {"code": "J0690", "units": 1, "modifiers": ["JZ"]})
+    review = _review(note, {"code": "J0690", "units": 1, "modifiers": ["JZ"]})
     assert review.elements["route"].status.value == "inconsistent"
 
 
 def test_pain_from_a_documented_injury_is_billed_with_the_injury_code():
-    reviewer = Reviewer(knowledge_base())
     note = "CC: R hip pain s/p fall. ED course: Toradol 15 mg IV given at 1130. Dx: R hip contusion."
-    review = reviewer.review(note, {"code": "J1885", "units": 1, "modifiers": ["JZ"], "icd10": ["S70.01XA"]})
+    review = _review(note, {"code": "J1885", "units": 1, "modifiers": ["JZ"], "icd10": ["S70.01XA"]})
     assert review.elements["indication"].status.value == "documented"
 
 
 def test_a_procedure_diagnosis_is_documented_without_its_qualifiers():
-    reviewer = Reviewer(knowledge_base())
     note = "ASC - cataract extraction OD. Anesthesia record: ondansetron 4 mg IV at induction for PONV prophylaxis."
-    review = reviewer.review(note, {"code": "J2405", "units": 4, "modifiers": ["JZ"], "icd10": ["H25.11"]})
+    review = _review(note, {"code": "J2405", "units": 4, "modifiers": ["JZ"], "icd10": ["H25.11"]})
     assert review.elements["indication"].status.value == "documented"
 
 
 def test_an_oral_word_beside_the_codes_own_route_is_how_that_route_was_taken():
-    reviewer = Reviewer(knowledge_base())
     note = "1422 Loxapine inhalation powder 10 mg single-use inhaler - pt inhaled one dose by mouth, observed 1 h."
-    review = reviewer.review(note, {"code": "J2062", "units": 10})
+    review = _review(note, {"code": "J2062", "units": 10})
     assert review.elements["route"].status.value == "documented"
     # An injectable product taken by mouth is still an oral dose: "IV solution" names the product.
     note = "Dexamethasone 10 mg PO (IV solution given by mouth in juice)."
-    review = reviewer.review(note, {"code": "J1100", "units": 10, "modifiers": ["JZ"]})
+    review = _review(note, {"code": "J1100", "units": 10, "modifiers": ["JZ"]})
     assert review.elements["route"].status.value == "inconsistent"
 
 
 def test_a_code_that_names_no_route_and_no_injection_takes_the_stated_route():
-    reviewer = Reviewer(knowledge_base())
     note = "Rebyota 150 mL single-dose suspension given rectally by enema, pt left lateral, retained 15 min."
-    review = reviewer.review(note, {"code": "J1440", "units": 150, "modifiers": ["JZ"], "icd10": ["A04.72"]})
+    review = _review(note, {"code": "J1440", "units": 150, "modifiers": ["JZ"], "icd10": ["A04.72"]})
     assert review.elements["route"].status.value == "documented"
     # An injection code still wants an injection route.
     note = "Ondansetron 4 mg given rectally (compounded suppository)."
-    review = reviewer.review(note, {"code": "J2405", "units": 4, "modifiers": ["JZ"]})
+    review = _review(note, {"code": "J2405", "units": 4, "modifiers": ["JZ"]})
     assert review.elements["route"].status.value == "inconsistent"
 
 
@@ -58,7 +64,7 @@ def test_a_device_code_names_its_route_and_a_placement_at_the_fundus_implies_it(
     kb = knowledge_base()
     assert kb.facts("Q9984").descriptor_routes == ("intrauterine",)  # "... intrauterine contraceptive system"
     note = "Kyleena (levonorgestrel 19.5 mg) placed at the fundus without difficulty; strings trimmed to 3 cm."
-    review = Reviewer(kb).review(note, {"code": "Q9984", "units": 1, "icd10": ["Z30.430"]})
+    review = _review(note, {"code": "Q9984", "units": 1, "icd10": ["Z30.430"]})
     assert review.elements["route"].status.value == "documented"
     # "intrauterine pregnancy" is no route
     from docreview.note.vocab import route_vocabulary
@@ -96,19 +102,17 @@ def test_a_device_inserted_intrauterine_and_a_dose_into_a_vein_through_the_port(
 
 
 def test_contrast_given_iv_without_its_agent_documents_the_route_not_the_dose():
-    reviewer = Reviewer(knowledge_base())
     note = "CT ABDOMEN WITH CONTRAST. Images were obtained following intravenous contrast administration. No abscess."
-    review = reviewer.review(note, {"code": "Q9967", "units": 100, "modifiers": ["JZ"]})
+    review = _review(note, {"code": "Q9967", "units": 100, "modifiers": ["JZ"]})
     assert review.elements["route"].status.value == "documented"
     dosage = review.elements["dosage"]
     assert dosage.status.value == "missing" and "contrast" in dosage.summary
 
 
 def test_a_dose_down_a_feeding_tube_is_enteral_which_no_injection_code_fits():
-    reviewer = Reviewer(knowledge_base())
     note = ("Neuro switched from IV Radicava to RADICAVA ORS 105 mg/5 mL on 6/2.\n"
             "0930 Radicava ORS 105 mg (5 mL) given via PEG tube, flushed 30 mL water before/after.\n")
-    review = reviewer.review(note, {"code": "J1301", "units": 105, "modifiers": ["JZ"]})
+    review = _review(note, {"code": "J1301", "units": 105, "modifiers": ["JZ"]})
     assert review.elements["route"].status.value == "inconsistent"  # the IV drug it replaced is history
     assert review.elements["dosage"].status.value == "documented"
 
@@ -122,69 +126,62 @@ def test_an_implant_put_under_the_skin_is_subdermal_and_fits_a_subcutaneous_code
     assert route_vocabulary().find("Dx: encounter for removal of subdermal contraceptive implant.") == []  # the device's name
     for text in ["3.0 cc total into the subdermal plane of the bilateral malar areas", "Injected deep subdermal/supraperiosteal temples"]:
         assert [r.route for r in route_vocabulary().find(text)] == ["subdermal"], text
-    reviewer = Reviewer(knowledge_base())
     note = "Mirena (levonorgestrel-releasing IUS 52 mg), lot TU02K8N, inserted to the uterine fundus without difficulty."
-    review = reviewer.review(note, {"code": "J7298", "units": 1, "modifiers": ["JZ"], "icd10": ["Z30.430"]})
+    review = _review(note, {"code": "J7298", "units": 1, "modifiers": ["JZ"], "icd10": ["Z30.430"]})
     assert review.elements["route"].status.value == "documented"
 
 
 def test_saline_used_to_irrigate_or_distend_does_not_fit_an_infusion_code():
     """An infusion code (no injection named) goes into a vein; the bare word 'saline' names the fluid."""
-    reviewer = Reviewer(knowledge_base())
     claim = {"code": "J7030", "units": 3, "setting": "inpatient"}
     note = "The wound was irrigated with 3 liters of sterile saline, then closed in layers."
-    review = reviewer.review(note, claim)
+    review = _review(note, claim)
     assert review.elements["dosage"].status.value == "documented"
     assert review.elements["route"].status.value == "inconsistent"
     note = "The portion was dissected down by injecting saline into the lumbar subarachnoid catheter."
-    assert reviewer.review(note, claim).elements["route"].status.value == "inconsistent"
+    assert _review(note, claim).elements["route"].status.value == "inconsistent"
     # ... while the same fluid hung into a vein fits.
     note = "Sterile saline 3 liters infused IV wide open via 18g PIV."
-    assert reviewer.review(note, claim).elements["route"].status.value == "documented"
+    assert _review(note, claim).elements["route"].status.value == "documented"
 
 
 def test_saline_beside_a_word_that_makes_it_another_product_is_not_the_infusion():
-    reviewer = Reviewer(knowledge_base())
     claim = {"code": "J7050", "units": 1, "setting": "inpatient"}
     for note in ("We will arrange saline nasal spray at the bedside for p.r.n. use.",
                  "Saline-soaked gauze was placed in the wound.",
                  "The heparinized saline was flushed through the catheter."):
-        review = reviewer.review(note, claim)
+        review = _review(note, claim)
         assert review.elements["dosage"].status.value == "missing", note
         assert review.elements["route"].status.value == "missing", note
 
 
 def test_iv_fluids_of_no_named_kind_state_the_route_but_not_the_drug():
-    reviewer = Reviewer(knowledge_base())
     claim = {"code": "J7030", "units": 1, "setting": "inpatient"}
-    review = reviewer.review("She was given 1 L of IV fluids and was admitted for observation.", claim)
+    review = _review("She was given 1 L of IV fluids and was admitted for observation.", claim)
     assert review.elements["dosage"].status.value == "missing"
     assert review.elements["route"].status.value == "documented"
     # "Crystalloid" with no route written states neither.
-    review = reviewer.review("FLUIDS: 1500 cc of crystalloids.\nESTIMATED BLOOD LOSS: Minimal.", claim)
+    review = _review("FLUIDS: 1500 cc of crystalloids.\nESTIMATED BLOOD LOSS: Minimal.", claim)
     assert review.elements["route"].status.value == "missing"
 
 
 def test_tumescent_infiltration_is_no_intravenous_infusion():
-    reviewer = Reviewer(knowledge_base())
     note = ("A stab incision was made and tumescent infiltration of lactated ringers with 1 cc of epinephrine to 1000 cc "
             "of lactated ringers was infused with a tumescent blunt needle. 200 cc was infiltrated on each side.")
-    review = reviewer.review(note, {"code": "J7120", "units": 1, "setting": "outpatient", "separately_payable": False})
+    review = _review(note, {"code": "J7120", "units": 1, "setting": "outpatient", "separately_payable": False})
     assert review.elements["route"].status.value == "inconsistent"
 
 
 def test_an_implied_route_in_the_procedure_title_does_not_outrank_the_givings_own():
-    reviewer = Reviewer(knowledge_base())
     note = ("PROCEDURE: Placement of lumbar subarachnoid catheter connected to reservoir for aspiration and infusion.\n"
             "DESCRIPTION: The tumor was dissected down by injecting saline into the lumbar subarachnoid catheter.")
-    review = reviewer.review(note, {"code": "J7030", "units": 1, "setting": "inpatient"})
+    review = _review(note, {"code": "J7030", "units": 1, "setting": "inpatient"})
     assert review.elements["route"].status.value == "inconsistent"
 
 
 def test_a_heparin_flush_through_a_port_is_the_lock_flush_given_into_a_vein():
-    reviewer = Reviewer(knowledge_base())
     note = "Chemo complete. Port flushed with heparin flush 500 units (5 mL of 100 units/mL) and de-accessed."
-    review = reviewer.review(note, {"code": "J1642", "units": 50, "modifiers": ["JZ"], "setting": "outpatient"})
+    review = _review(note, {"code": "J1642", "units": 50, "modifiers": ["JZ"], "setting": "outpatient"})
     assert review.elements["dosage"].status.value == "documented"
     assert review.elements["route"].status.value == "documented"
 
@@ -197,16 +194,14 @@ def test_a_drugs_code_beside_its_hyaluronidase_co_formulation_is_the_intravenous
     assert kb.facts("J9145").allowed_routes == {"intravenous"}
     assert kb.facts("Q5115").allowed_routes == {"intravenous"}  # a rituximab biosimilar
     assert kb.facts("J1559").allowed_routes == set()  # immune globulins are a class: nothing set
-    reviewer = Reviewer(kb)
     note = "Darzalex (daratumumab) 1,600 mg injected SC into the abdomen over 5 min. Myeloma, cycle 3."
-    review = reviewer.review(note, {"code": "J9145", "units": 160, "modifiers": ["JZ"], "icd10": ["C90.00"]})
+    review = _review(note, {"code": "J9145", "units": 160, "modifiers": ["JZ"], "icd10": ["C90.00"]})
     assert review.elements["route"].status.value == "inconsistent"
 
 
 def test_a_drug_solution_irrigating_a_joint_is_given_by_irrigation():
     """'irrigated with gentamicin solution': the solution is the drug's own, not a thing that owns the route."""
-    reviewer = Reviewer(knowledge_base())
     note = "The joint was then copiously irrigated with gentamicin solution and suctioned dry. The capsule was repaired."
-    review = reviewer.review(note, {"code": "J1580", "units": 1, "setting": "inpatient"})
+    review = _review(note, {"code": "J1580", "units": 1, "setting": "inpatient"})
     assert review.elements["dosage"].status.value == "missing"
     assert review.elements["route"].status.value == "inconsistent"

@@ -14,10 +14,10 @@ from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from pathlib import Path
 
-from docreview.data_files import CoFormulation, RoutesFile, data_file_as, english_words
+from docreview.data_files import CoFormulation, english_words
 from docreview.derived_cache import derived, inputs_fingerprint
 from docreview.knowledge.corpus import CodeDocument, Indication, Section, load_corpus
-from docreview.knowledge.hcpcs import DescriptorFacts, co_formulated_lead, load_descriptors, parse_descriptor
+from docreview.knowledge.hcpcs import DescriptorFacts, co_formulated_lead, lead_drug, load_descriptors, parse_descriptor
 from docreview.knowledge.packaged import Package, code_entry, descriptors, generic_owners, packaged, stored_parse, symptom_prefixes
 from docreview.resources import bundled_corpus, hcpcs_path, load_json
 from docreview.units import billing_units, code_unit_kind, in_tier
@@ -170,11 +170,6 @@ class CodeFacts:
 
     def section(self, wanted: str) -> Section | None:
         return self.document.section(wanted) if self.document else None
-
-
-@lru_cache(maxsize=1)
-def _co_partners() -> tuple[str, ...]:
-    return tuple(data_file_as("routes.json", RoutesFile).co_formulations)
 
 
 def tracer_names(name: str) -> list[str]:
@@ -407,18 +402,14 @@ class KnowledgeBase:
     def _without_co_formulation(self, descriptor: str) -> tuple[str, ...]:
         """'Injection, daratumumab, 10 mg' beside 'daratumumab, 10 mg and hyaluronidase-fihj': the
         drug's product without the co-formulated partner, by its routes (data/routes.json)."""
-        lead = re.match(r"\s*injection,\s*([a-z][a-z]*)", descriptor.lower())
-        co = self._co_formulated.get(lead.group(1)) if lead else None
+        co = self._co_formulated.get(lead_drug(descriptor) or "")
         return tuple(co.without) if co is not None and co_formulated_lead(descriptor) is None else ()
 
     @cached_property
     def _co_formulated(self) -> dict[str, CoFormulation]:
         """Lead drug -> its co-formulation, over every descriptor known."""
-        out: dict[str, CoFormulation] = {}
-        for descriptor in {**self.packaged, **self.cms}.values():
-            if any(partner in descriptor.lower() for partner in _co_partners()) and (co := co_formulated_lead(descriptor)) is not None:
-                out[co[0]] = co[1]
-        return out
+        found = (co_formulated_lead(d) for d in {**self.packaged, **self.cms}.values())
+        return {lead: routes for lead, routes in filter(None, found)}
 
     @staticmethod
     def parse(code: str, descriptor: str) -> DescriptorFacts:

@@ -264,18 +264,25 @@ def _infusion_routes(descriptor: str) -> tuple[str, ...]:
     return ()
 
 
+# ("immune globulin/hyaluronidase": a class of products, not one drug)
+_LEAD_DRUG_RE = re.compile(r"\s*injection,\s*([a-z][a-z-]*)\b(?!\s*/|\s+[a-z]+/)", re.IGNORECASE)
+
+
+def lead_drug(descriptor: str) -> str | None:
+    """'Injection, rituximab-abbs, biosimilar, ...': the one-word drug a descriptor leads with (rituximab)."""
+    m = _LEAD_DRUG_RE.match(descriptor)
+    return m.group(1).lower().split("-")[0] if m else None
+
+
 def co_formulated_lead(descriptor: str) -> tuple[str, CoFormulation] | None:
-    """'Injection, daratumumab, 10 mg and hyaluronidase-fihj': the lead drug (one word) of a
-    product made with a co-formulated partner, and that partner's routes (data/routes.json)."""
-    text = descriptor.lower()
-    # ("immune globulin/hyaluronidase": a class of products, not one drug)
-    lead = re.match(r"\s*injection,\s*([a-z][a-z-]*)\b(?!\s*/|\s+[a-z]+/)", text)
+    """'Injection, daratumumab, 10 mg and hyaluronidase-fihj': the lead drug of a product made with
+    a co-formulated partner, and that partner's routes (data/routes.json)."""
+    lead = lead_drug(descriptor)
     if lead is None:
         return None
-    for partner, routes in data_file_as("routes.json", RoutesFile).co_formulations.items():
-        if partner in text and not lead.group(1).startswith(partner):
-            return lead.group(1).split("-")[0], routes  # ("rituximab-abbs": rituximab)
-    return None
+    text = descriptor.lower()
+    return next(((lead, routes) for partner, routes in data_file_as("routes.json", RoutesFile).co_formulations.items()
+                 if partner in text and not lead.startswith(partner)), None)
 
 
 @cache  # the lexicon and the drug counts both parse every known code

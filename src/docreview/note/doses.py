@@ -125,11 +125,15 @@ def concentrations(events: list[DoseEvent], note: NoteFacts, facts: CodeFacts | 
     # 5 mg/mL); 34.4 mL withdrawn": a strength on a line of the giving's record that names no drug
     # (not a percent there: "Hgb 8.4, retic 9%").
     naming = {e.sentence for e in note.events if not e.nameless}
-    record = [a for e in events for x in note.sentences
-              if x.paragraph == e.sentence.paragraph and abs(x.line - e.sentence.line) <= _RECORD_LINES and x not in naming
+    record = [a for e in events for x in _record_sentences(note, e) if x not in naming
               for a in _amounts_in(note, x.start, x.end) if a.is_concentration and not a.rate and "%" not in note.text[a.start : a.end]]
     named = product_strengths(events, note.text, facts) if facts is not None else []
     return own + generic + vials + stock + record + named + reconstituted_strengths(events, note)
+
+
+def _record_sentences(note: NoteFacts, event: DoseEvent) -> list[Sentence]:
+    """The sentences of a giving's record: its paragraph, within a few lines of it."""
+    return [x for x in note.sentences if x.paragraph == event.sentence.paragraph and abs(x.line - event.sentence.line) <= _RECORD_LINES]
 
 
 # "one vial with labeled actual potency 1,060 IU ..., reconstituted with 10 mL sterile water"
@@ -141,8 +145,7 @@ def reconstituted_strengths(events: list[DoseEvent], note: NoteFacts) -> list[Am
     giving's record ("Koate, one vial of 1,060 IU, reconstituted with 10 mL sterile water" ...
     "full 10 mL pushed IV"): the strength a volume given converts with."""
     out: list[Amount] = []
-    for sent in {x for e in events for x in note.sentences
-                 if x.paragraph == e.sentence.paragraph and abs(x.line - e.sentence.line) <= _RECORD_LINES}:
+    for sent in dict.fromkeys(x for e in events for x in _record_sentences(note, e)):
         for m in _RECONSTITUTED_RE.finditer(note.text, sent.start, sent.end):
             after = _amounts_in(note, m.end(), sent.end)
             before = [a for a in _amounts_in(note, sent.start, m.start()) if a.kind != "volume" and not a.is_concentration
@@ -197,6 +200,13 @@ def is_drip(note: NoteFacts, event: DoseEvent) -> bool:
                if e is not event and e.given and e.mention.same_drug(event.mention) and e.sentence.paragraph == event.sentence.paragraph)
 
 
+def _other_drugs_injected(note: NoteFacts, givings: list[DoseEvent]) -> list[int]:
+    """Where the note names another drug given, not by mouth: the end of a drug's record (an oral
+    one between, "KCl 40 mEq PO", "transitioned to oral nicardipine", cannot have been infused)."""
+    return [e.mention.start for e in note.events if e.given and not any(e.mention.same_drug(g.mention) for g in givings)
+            and not (e.routes and all(r.route == "oral" for r in e.routes))]
+
+
 def _bag_ran_out(note: NoteFacts, event: DoseEvent) -> bool:
     """'Nexterone 360 mg/200 mL premixed bag IV @ 1 mg/min' ... '17:20 360 mg/200 mL bag complete
     (6 h). Both bags fully infused.': a drip's bag the record says ran out was given whole, its
@@ -204,8 +214,7 @@ def _bag_ran_out(note: NoteFacts, event: DoseEvent) -> bool:
     drug is injected (an oral one between, "KCl 40 mEq PO", is no infusion)."""
     if not any(a.is_concentration and a.volume_stated and not a.rate for a in event.amounts):
         return False
-    others = [e.mention.start for e in note.events if e.given and not e.mention.same_drug(event.mention)
-              and not (e.routes and all(r.route == "oral" for r in e.routes))]
+    others = _other_drugs_injected(note, [event])
     for sent in note.sentences:
         if sent.start < event.sentence.end or sent.paragraph != event.sentence.paragraph or sent.line - event.sentence.line > _RECORD_LINES:
             continue
@@ -527,12 +536,11 @@ def _record_total(events: list[DoseEvent], facts: CodeFacts, note: NoteFacts, co
     if not events or note.annotations is None:
         return None
     last = max(events, key=lambda e: e.sentence.start)
-    others = [e for e in note.events if e.given and not any(e.mention.same_drug(g.mention) for g in events)
-              and not (e.routes and all(r.route == "oral" for r in e.routes))]
+    others = _other_drugs_injected(note, events)
     for sent in note.sentences:
         if sent.start <= last.sentence.start or sent.line - last.sentence.line > _RECORD_LINES:
             continue
-        if any(last.sentence.start < o.mention.start < sent.end for o in others):
+        if any(last.sentence.start < o < sent.end for o in others):
             return None
         if any(sent.start <= e.mention.start < sent.end for e in note.events):
             continue
