@@ -162,6 +162,7 @@ class DrugWordsFile(_File):
     salts: list[str]
     stop_terms: list[str]
     labelers: list[str]
+    labeler_short_names: dict[str, list[str]] = {}  # "ims" for "international medication systems": how charts write the maker
     salt_spellings: dict[str, str] = {}  # "hcl" -> "hydrochloride": one salt, two spellings
     isotope_symbols: list[str] = []  # "f" in "fluoroestradiol f18"
     isotope_elements: list[str] = []  # "iodine" in "iodine i-131 iobenguane": never the tracer's name alone

@@ -390,6 +390,26 @@ def test_every_mention_of_the_drug_is_the_makers_product_once_one_names_the_make
     assert reading.administration.state == "given" and reading.administration.dose_base == 2000.0
 
 
+def test_the_maker_named_anywhere_later_on_the_line_or_by_its_short_name_names_the_product(kb):
+    note = ("1430 Vasopressin 1 unit IV push, drawn from the 20 units/mL single-dose vial (American Regent).\n"
+            "1436 vasopressin 1 unit IV")
+    assert read(note, kb.facts("J2599"), kb).administration.dose_base == 2.0
+    # "IMS" is International Medication Systems; "epi" answers only to the drug's other codes.
+    note = "EPINEPHrine 0.1 mg/mL IMS Abboject, single dose: 1402 epi 20 mcg IV."
+    assert read(note, kb.facts("J0168"), kb).administration.state == "given"
+    # Another coded drug named between the name and a maker is that drug's maker.
+    note = "Linezolid 600 mg IV given 0700; ondansetron 4 mg IV (Hospira)."
+    assert read(note, kb.facts("J2021"), kb).administration.state == "other_drug"
+
+
+def test_timed_rows_summed_up_in_an_aside_naming_the_drug_are_each_a_giving(kb):
+    note = ("Phenylephrine 100 mcg/mL syringe (Biorphen):\n"
+            "  0912  80 mcg IV\n"
+            "  0915  80 mcg IV\n"
+            "  0919  160 mcg IV      (total phenylephrine 320 mcg)")
+    assert read(note, kb.facts("J2372"), kb).administration.dose_base == 0.32
+
+
 def test_a_line_placed_with_its_gauge_is_no_dose_in_grams(kb):
     note = "Glucagon 1 mg IM given.\n0615 20g IV placed."
     assert read(note, kb.facts("J1610"), kb).administration.dose_base == 1.0
@@ -493,6 +513,20 @@ def test_the_product_named_as_used_makes_the_generic_name_that_product(kb):
     # The brand told as unavailable names no product: the generic given is another code's.
     other = read("Pemfexy not stocked; pemetrexed 950 mg IV given 1050-1100.", kb.facts("J9304"), kb).administration
     assert other.state == "other_drug"
+
+
+def test_a_premixed_product_in_use_makes_the_short_name_of_its_drug_that_product(kb):
+    from docreview.knowledge.facts import moiety
+
+    assert moiety("epinephrine in sodium chloride") == "epinephrine"  # the premix's vehicle is no part of the drug
+    note = ("0215 Premixed epinephrine bag 8 mg/250 mL (Endo), single-dose bag hung, epi gtt at 5 mcg/min.\n"
+            "0315 epi gtt off. Epinephrine total infused: 300 mcg.")
+    admin = read(note, kb.facts("J0163"), kb).administration
+    assert admin.state == "given" and admin.dose_base == 0.3
+    # Plain lidocaine is not the premix "lidocaine in 5% dextrose", and a brand only planned names no product.
+    assert "J2002" not in read("Lidocaine 1% 3 mL infiltrated.", kb.facts("J2002"), kb).note.events[0].mention.codes
+    planned = read("Plan: Hemady 20 mg PO weekly.\nDexamethasone sodium phosphate 20 mg IV push given.", kb.facts("J8541"), kb)
+    assert planned.administration.state != "given"
 
 
 def test_a_dose_line_under_the_title_is_the_order_the_body_giving_fulfils(kb):

@@ -32,6 +32,7 @@ _CLASS_WORD_RE = re.compile(r"\b(?:" + "|".join(map(re.escape, _WORDS["class_wor
 _ISOTOPE_JOINED_RE = re.compile(r"^([a-z]{1,2})(\d{2,3}m?)$")
 _ISOTOPE_NUMBER_RE = re.compile(r"^\d{2,3}m?$")
 _ADJUNCT_RE = re.compile(r"contrast material|per square centimeter|skin substitute|\bsupply\b", re.IGNORECASE)
+_PREMIX_VEHICLE_RE = re.compile(r"\s+in\s+(?=\d|sodium chloride|dextrose|sterile water|water\b|normal saline)")
 _VEHICLE_RE = re.compile(r"^(?:\d+%\s*)?(?:normal saline|hypertonic saline|saline|d5w|d5|d10|dextrose|sterile water|water|ringers?|lactated ringers?)\b")
 
 
@@ -40,11 +41,15 @@ def normalize_name(name: str) -> str:
     return " ".join(re.findall(r"[a-z0-9]+", name.lower()))
 
 
-def moiety(drug: str) -> str:
+def moiety(drug: str, keep_vehicle: bool = False) -> str:
     """The drug phrase without salt/form words or a biologic's four-letter suffix:
     'dexamethasone sodium phosphate' -> 'dexamethasone', 'rituximab-pvvr' -> 'rituximab'."""
     # "leuprolide acetate for depot suspension": the dosage form after "for" is no part of the drug.
     drug = re.split(r"\s+for\s+", drug.lower(), maxsplit=1)[0]
+    # "epinephrine in sodium chloride (endo)", "midazolam in 0.9% sodium chloride": nor is a
+    # premixed product's vehicle (kept where the phrase names the product, not the drug).
+    if not keep_vehicle:
+        drug = _PREMIX_VEHICLE_RE.split(drug, maxsplit=1)[0]
     words = [w for w in normalize_name(re.sub(r"-[a-z]{4}\b", "", drug)).split() if w not in _SALTS]
     return " ".join(words)
 
@@ -163,8 +168,10 @@ class CodeFacts:
         # its few products (a class the product named resolves).
         named_by_drug = not self.product_specific or bool(_BIOSIMILAR_SUFFIX_RE.search(self.drug))
         out = [*([self.drug] if named_by_drug else []), *self.brands, *self.aliases]
-        if not self.product_specific and self.moiety and self.moiety not in _STOP and len(self.moiety) > 3:
-            out.append(self.moiety)
+        # (a premix by its whole phrase: plain "lidocaine" is not "lidocaine in 5% dextrose")
+        named_moiety = moiety(self.drug, keep_vehicle=True)
+        if not self.product_specific and named_moiety and named_moiety not in _STOP and len(named_moiety) > 3:
+            out.append(named_moiety)
         out += [variant for name in out for variant in tracer_names(name)]
         return list(dict.fromkeys(n for n in out if n))
 

@@ -178,28 +178,47 @@ def _volume_beside(text: str, start: int, end: int) -> bool:
     return bool(before) and before[-1].kind == "volume" and bool(_OF_RE.fullmatch(window[before[-1].end :]))
 
 
-def with_billed_labeler(text: str, facts: CodeFacts, found: list[DrugMention]) -> list[DrugMention]:
+def with_billed_labeler(text: str, facts: CodeFacts, kb: KnowledgeBase, found: list[DrugMention]) -> list[DrugMention]:
     """'PEMEtrexed injection 25 mg/mL (Hospira) 900 mg' under 'pemetrexed (hospira)': the drug named
     with the maker that tells the billed code's product from the drug's other codes is that
-    product (the maker on the same line, within a few words of the name). A note gives one
-    maker's product of a drug: once one mention names the maker, every mention of the drug
-    ("Dx: week 3 of daptomycin", "Prep: daptomycin (Hospira) 500 mg vials") is that product.
+    product (the maker later on the name's line, before another drug is named, or just before
+    the name). A note gives one maker's product of a drug: once one mention names the maker,
+    every mention of the drug ("Dx: week 3 of daptomycin", "Prep: daptomycin (Hospira) 500 mg
+    vials", "epi 10 mcg IV" after "EPINEPHrine ... IMS Luer-Jet") is that product.
     The salt does not tell products apart ("Cefepime 2 g - Baxter" under "cefepime hydrochloride (baxter)")."""
     if not facts.labelers or not facts.product_specific:
         return found
     drug = facts.moiety
+    short_names = data_file_as("drug_words.json", DrugWordsFile).labeler_short_names
+    names = [n for m in facts.labelers for n in (m, *short_names.get(normalize_name(m), []))]
     # "dr. reddy's" is written "Dr. Reddy's", "Dr Reddys", "Dr.Reddy's".
-    makers = re.compile(r"\b(?:" + "|".join(r"[\s.'\u2019-]*".join(map(re.escape, normalize_name(m).split())) for m in facts.labelers) + r")\b",
+    makers = re.compile(r"\b(?:" + "|".join(r"[\s.'\u2019-]*".join(map(re.escape, normalize_name(m).split())) for m in names) + r")\b",
                         re.IGNORECASE)
-    same_drug = [m for m in found if moiety(m.name) == drug and facts.code not in m.codes]
+
+    def of_the_drug(m: DrugMention) -> bool:
+        # By its name, or by a short name only the drug's other codes answer to ("epi").
+        if moiety(m.name) == drug:
+            return True
+        if not m.codes or not all(c in kb.codes and kb.facts(c).moiety == drug for c in m.codes):
+            return False
+        brands = {normalize_name(b) for c in m.codes for b in kb.facts(c).brands}
+        return brands.isdisjoint(normalize_name(part) for part in m.name.split(" / "))  # not another product's brand
+
+    same_drug = [m for m in found if facts.code not in m.codes and of_the_drug(m)]
     named_maker = False
     for m in same_drug:
         line_start, line_end = text.rfind("\n", 0, m.start) + 1, text.find("\n", m.end)
-        near = text[max(line_start, m.start - 40) : min(len(text) if line_end < 0 else line_end, m.end + 60)]
-        named_maker = named_maker or makers.search(near) is not None
+        end = len(text) if line_end < 0 else line_end
+        end = min([end, *(o.start for o in found if o.start >= m.end and o.codes and not o.codes & m.codes and not _vehicle(kb, o))])
+        named_maker = named_maker or makers.search(text, max(line_start, m.start - 40), end) is not None
     if not named_maker:
         return found
     return [DrugMention(m.start, m.end, m.name, m.codes | {facts.code}, m.fuzzy, m.gloss) if m in same_drug else m for m in found]
+
+
+def _vehicle(kb: KnowledgeBase, mention: DrugMention) -> bool:
+    """'in dextrose', 'in NS 100 mL': the fluid a drug is made up in."""
+    return bool(mention.codes) and all(c in kb.codes and kb.facts(c).vehicle for c in mention.codes)
 
 
 def with_billed_generic(mentions: list[DrugMention], facts: CodeFacts, kb: KnowledgeBase) -> list[DrugMention]:

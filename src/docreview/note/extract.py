@@ -445,7 +445,7 @@ def read_note(text: str, facts: CodeFacts, kb: KnowledgeBase) -> NoteFacts:
     notes = Annotations(text, sents, secs)  # route words, amounts, tokens and ConText: scanned once
     targets = [facts] + [kb.facts(c) for c in facts.similar_codes if c in kb.codes]
     lexicon = lexicon_for(kb)
-    found = with_billed_labeler(text, facts, lexicon.find(text, fuzzy_targets=targets))
+    found = with_billed_labeler(text, facts, kb, lexicon.find(text, fuzzy_targets=targets))
     found = lexicon.with_combinations(text, _merge_adjacent(text, with_billed_vehicle_brands(text, facts, found, kb.family(facts)),
                                                             partial(_product_codes, kb), partial(_names_a_brand, kb)))
     found = with_billed_generic(_glossed_names_learned(found), facts, kb)
@@ -567,7 +567,7 @@ def read_note(text: str, facts: CodeFacts, kb: KnowledgeBase) -> NoteFacts:
         event.dates = _giving_dates(notes, event)
         event.earlier_day = _on_another_counted_day(notes, event)
     _vials_named_by_their_drug(text, events)
-    _generic_names_the_named_product(facts, events)
+    _generic_names_the_named_product(facts, kb, events)
     for event, (role, described) in zip(events, assign_roles(text, events, notes), strict=True):
         event.role, event.described_as = role, described
     for event in events:
@@ -986,10 +986,11 @@ _RATIO_MIXTURE_RE = re.compile(r"\b(\d{1,2})\s*[/:]\s*(\d{1,2})\s+(?:mixture|mix
 _MIXTURE_AFTER_RE = re.compile(r"\s+(?:of\s+)?(?:(?:a|the)\s+)?(?:mixture|mix|cocktail)\b", re.IGNORECASE)
 
 
-def _generic_names_the_named_product(facts: CodeFacts, events: list[DoseEvent]) -> None:
+def _generic_names_the_named_product(facts: CodeFacts, kb: KnowledgeBase, events: list[DoseEvent]) -> None:
     """A product-specific code's brand named as the product used (not as one unavailable) makes
     the generic name elsewhere in the note that product: "Pemetrexed 960 mg IV" in the regimen
-    table, then "formulary product is Pemfexy ... Pemfexy 500 mg/20 mL vials x2"."""
+    table, then "formulary product is Pemfexy ... Pemfexy 500 mg/20 mL vials x2". So does a
+    short name that only the drug's other products answer to ("epi gtt" after an Endo bag)."""
     if not facts.product_specific or not facts.brands:
         return
     brands = {normalize_name(b) for b in facts.brands}
@@ -998,10 +999,19 @@ def _generic_names_the_named_product(facts: CodeFacts, events: list[DoseEvent]) 
     def parts(event: DoseEvent) -> set[str]:
         return {normalize_name(p) for p in event.mention.name.split(" / ")}
 
-    if not any(facts.code in e.mention.codes and not parts(e).isdisjoint(brands) and "NOT_GIVEN" not in e.categories for e in events):
+    def the_drug_only(event: DoseEvent) -> bool:
+        # (never another product's brand: "Aristada Initio" beside Aristada)
+        codes = event.mention.codes
+        return (bool(codes) and all(c in kb.codes and kb.facts(c).moiety == facts.moiety for c in codes)
+                and parts(event).isdisjoint({normalize_name(b) for c in codes for b in kb.facts(c).brands}))
+
+    named = [e for e in events if facts.code in e.mention.codes and not parts(e).isdisjoint(brands) and "NOT_GIVEN" not in e.categories]
+    if not named:
         return
+    # A short name takes the product only from one in use here (not "Hemady ... per the plan").
+    in_use = any(not e.categories & {"PLANNED", "HISTORICAL"} for e in named)
     for event in events:
-        if facts.code not in event.mention.codes and parts(event) <= generic:
+        if facts.code not in event.mention.codes and (parts(event) <= generic or (in_use and the_drug_only(event))):
             event.mention = replace(event.mention, codes=event.mention.codes | {facts.code})
 
 
@@ -1309,16 +1319,24 @@ def _new_row(notes: Annotations, sent: Sentence) -> bool:
     return bool(m) and bool(notes.amounts_in(sent.start, m.end()))
 
 
-def _later_sentences(sents, mentions, sent, max_lines: int = _FOLLOW_LINES):
-    """Sentences after `sent` in its paragraph, within a few lines, before another drug appears."""
+def _later_sentences(sents, mentions, sent, max_lines: int = _FOLLOW_LINES, text: str | None = None):
+    """Sentences after `sent` in its paragraph, within a few lines, before another drug appears
+    (given `text`: a drug named only in a closing aside, "0809 50 mcg IV (total epinephrine
+    120 mcg)", sums the rows up and is no new drug's row)."""
     out = []
     for nxt in sents[sents.after(sent.end) :]:
         if nxt.paragraph != sent.paragraph or nxt.line - sent.line > max_lines:
             break
-        if mentions.any_in(nxt.start, nxt.end):
+        if mentions.any_in(nxt.start, nxt.end) and not (text is not None and _named_in_a_closing_aside(text, mentions, nxt)):
             break
         out.append(nxt)
     return out
+
+
+def _named_in_a_closing_aside(text: str, mentions, sent: Sentence) -> bool:
+    opened = text.find("(", sent.start, sent.end)
+    return (opened > sent.start and text[sent.start : opened].strip() != "" and text[opened : sent.end].rstrip().endswith(")")
+            and not mentions.any_in(sent.start, opened))
 
 
 def _told_in_words(sentence: str) -> bool:
@@ -1362,7 +1380,7 @@ def _collect_entries(notes: Annotations, sents, mentions, event: DoseEvent) -> N
     if "NOT_GIVEN" in event.categories:
         return
     rows = []
-    for n in _later_sentences(sents, mentions, event.sentence, _MAR_LINES):
+    for n in _later_sentences(sents, mentions, event.sentence, _MAR_LINES, notes.text):
         if _new_row(notes, n):
             break
         rows.append((n.start, n.end))
