@@ -145,6 +145,14 @@ def test_a_vial_discarded_at_a_time_with_an_amount_remaining_is_waste():
     assert [a.value for a, _ in read_waste(text).discarded][:1] == [18.25]
 
 
+def test_an_amount_named_as_the_leftover_a_few_words_before_the_discard_verb_is_waste():
+    from docreview.note.waste import read_waste
+
+    assert [a.value for a, _ in read_waste("2310 450 units residual diluted factor solution discarded per policy").discarded] == [450.0]
+    # A giving told before a far "not used" is no waste: "over 1 h" numbers the words between.
+    assert read_waste("0900 cefepime 2 g IVPB over 1 h via new PIV (port not used)").discarded == []
+
+
 def test_joint_fluid_aspirated_and_discarded_is_no_drug_waste():
     from docreview.note.waste import read_waste
 

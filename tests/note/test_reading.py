@@ -410,6 +410,13 @@ def test_timed_rows_summed_up_in_an_aside_naming_the_drug_are_each_a_giving(kb):
     assert read(note, kb.facts("J2372"), kb).administration.dose_base == 0.32
 
 
+def test_a_timed_row_of_what_was_discarded_is_no_giving_of_the_order_above_it(kb):
+    note = ("MAR\n"
+            " 0340-0352 Kcentra 2,000 units IV via R AC PIV, tolerated\n"
+            " 0355 120 units residual reconstituted product wasted, witness RN")
+    assert read(note, kb.facts("J7168"), kb).administration.dose_base == 2000.0
+
+
 def test_a_line_placed_with_its_gauge_is_no_dose_in_grams(kb):
     note = "Glucagon 1 mg IM given.\n0615 20g IV placed."
     assert read(note, kb.facts("J1610"), kb).administration.dose_base == 1.0

@@ -666,6 +666,12 @@ def test_a_pharmacy_label_names_the_product_prepared_not_a_second_giving(kb):
     assert roles_of(kb, note, "J9305") == [("Pemetrexed", "container"), ("pemetrexed", "administered")]
 
 
+def test_a_pharmacy_verification_stamped_with_its_time_is_the_dose_prepared_not_a_giving(kb):
+    note = ("Pharmacy verification 2210: Voraxaze 2,000 units (two 1,000-unit vials) reconstituted, checked against order.\n"
+            "2235 glucarpidase 2,000 units IV push over 5 min.")
+    assert roles_of(kb, note, "C9293") == [("Voraxaze", "container"), ("glucarpidase", "administered")]
+
+
 def test_a_dose_with_its_route_is_a_giving_though_its_vials_lot_follows(kb):
     note = ("C1D1 03/02: glofitamab 2.5 mg IV over 4 h.\n"
             "C1D8 03/09: glofitamab 10 mg IV over 8 h via port - 2.5 mg/2.5 mL vials x4 (lot GF2210), all used.")

@@ -558,7 +558,7 @@ def read_note(text: str, facts: CodeFacts, kb: KnowledgeBase) -> NoteFacts:
         if any(a.calculated for a in event.amounts) and any(is_dose(a) and not a.calculated and not a.per_kg and a.kind != "volume" for a in event.amounts):
             event.amounts = [a for a in event.amounts if not a.calculated]
         _count_sites(notes, sents, mentions, event)
-        _collect_entries(notes, sents, mentions, event)
+        _collect_entries(notes, sents, mentions, event, discarded)
         _confirm_order(notes, sents, mentions, event, discarded)
         _partial_dose(notes, sents, mentions, event, discarded)
         if not event.routes:
@@ -1375,8 +1375,9 @@ def _stated_equivalent(notes: Annotations, amount: Amount, end: int) -> Amount:
     return amount
 
 
-def _collect_entries(notes: Annotations, sents, mentions, event: DoseEvent) -> None:
-    """MAR rows under an order line ("0600 60 mg IVP", "1400 given") are its administrations."""
+def _collect_entries(notes: Annotations, sents, mentions, event: DoseEvent, discarded: set[int]) -> None:
+    """MAR rows under an order line ("0600 60 mg IVP", "1400 given") are its administrations (not a
+    row of what was discarded: "1130 180 units residual wasted")."""
     if "NOT_GIVEN" in event.categories:
         return
     rows = []
@@ -1386,7 +1387,7 @@ def _collect_entries(notes: Annotations, sents, mentions, event: DoseEvent) -> N
         rows.append((n.start, n.end))
     spans = [(event.mention.end, event.sentence.end), *rows]
     by_row = [(s, e, _mar_entries(notes, s, e)) for s, e in spans]
-    entries = [a for _, _, found in by_row for a in found]
+    entries = [a for _, _, found in by_row for a in found if a.start not in discarded]
     if not entries:
         count = sum(len(_patterns().mar_given.findall(notes.text, s, e)) for s, e in spans)
         count = count or sum(len(_CLOCK_RE.findall(m.group("times"))) for s, e in spans for m in _patterns().given_times.finditer(notes.text, s, e))

@@ -222,10 +222,15 @@ def _container_cue(w: _Window, cues: RoleCues) -> bool:
     return _container_after(w, cues) or _container_before(w, cues)
 
 
+_HEADER_STAMP_RE = re.compile(r"@?(?:[01]?\d|2[0-3]):?[0-5]\d(?:h|hrs)?")
+
+
 def _preparation_header(header: str, cues: RoleCues) -> bool:
     """'Prep:', 'Drug prep (RN):', 'Vial preparation:': a header that, without a closing aside
     (who wrote it), is a preparation header or ends with one's word."""
     words = re.sub(r"\([^()]*\)\s*$", "", header).split()
+    while words and _HEADER_STAMP_RE.fullmatch(words[-1]):
+        words.pop()  # "Pharmacy verification 0905:": the time it was written
     return bool(words) and (" ".join(words) in cues.preparation_headers or words[-1] in cues.preparation_headers)
 
 

@@ -108,8 +108,12 @@ def read_waste(text: str) -> WasteFacts:
                 facts.discarded.append((amount, Quoted(m.start(), amount.end)))
     for m in _DISCARD_VERB.finditer(text):
         # "2.8 g (28 mL) remaining discarded", "25 mL (2.5 g) left in the vial": amounts just
-        # before the verb, in the same clause.
+        # before the verb, in the same clause; further back when words about the leftover, and
+        # nothing numbered, lead to the verb ("180 units residual reconstituted product wasted").
         start = max(0, m.start() - 35)
+        further = [a for a in find_amounts(text, max(0, m.start() - 60), m.start()) if a.start < start]
+        if further and LEFTOVER_RE.search(text, further[-1].end, m.start()) and not re.search(r"[\d()]", text[further[-1].end : m.start()]):
+            start = further[-1].start
         # (a comma with no space after it is a thousands separator: "2,280 mg")
         clause = max(text.rfind(sep, start, m.start()) + len(sep) - 1 for sep in (";", ". ", "\n", ":", ", "))
         start = max(start, clause + 1)
