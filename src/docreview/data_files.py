@@ -310,6 +310,7 @@ class DoseCuesFile(_File):
     result_words: list[str] = Field(min_length=1)  # "20 mg/kg equals 1,160 mg": the arithmetic's result is the dose
     record_totals: list[str] = Field(min_length=1)  # "Total infused 12 mg (24 mL).": a line of the drug's record that names no drug
     bags_completed: list[str] = Field(default_factory=list)  # "360 mg/200 mL bag complete": a drip's bag that ran out is its dose
+    drip_stops: list[str] = Field(default_factory=list)  # "2150 vasopressin discontinued": the time a titrated drip ended
     later_spans: list[str] = Field(default_factory=list)  # "450 mg in 2 weeks": a dose for a later day
     later_occasions: list[str] = Field(default_factory=list)  # "450 mg next visit", "... at the next infusion"
 

@@ -249,6 +249,19 @@ def test_a_fixed_rate_drip_gives_its_rate_times_the_hours_it_ran(kb, note, dose)
     assert read(note, kb.facts("J2598"), kb).administration.dose_base == (pytest.approx(dose) if dose else None)
 
 
+@pytest.mark.parametrize(("note", "dose"), [
+    # Each rate for the minutes until the next timed line, up to the line that stops it: 60 x 0.03 + 90 x 0.02.
+    ("0200 Vasopressin 20 units/100 mL started at 0.03 units/min via L IJ\n0230 MAP 62\n"
+     "0300 vaso decreased to 0.02 units/min\n0430 vasopressin gtt off, MAP 70 on norepi alone", 3.6),
+    # Past midnight: 2330 to 0030 at 0.04 units/min.
+    ("2330 vasopressin drip 0.04 units/min started\n0030 vasopressin discontinued", 2.4),
+    # No stop time written: how long it ran is unknown.
+    ("0200 vasopressin drip started at 0.03 units/min\n0300 vaso increased to 0.04 units/min", None),
+])
+def test_a_titrated_drip_gives_each_rate_until_its_next_timed_line(kb, note, dose):
+    assert read(note, kb.facts("J2598"), kb).administration.dose_base == (pytest.approx(dose) if dose else None)
+
+
 def test_each_timed_row_of_a_pipe_table_is_a_dose(kb):
     note = ("Time | Med | Dose | Route\n1402 | midazolam | 2 mg | IV\n1403 | fentanyl | 50 mcg | IV\n"
             "1406 | midazolam | 1 mg | IV\n1410 | midazolam | 1 mg | IV\n1414 | reduction performed")

@@ -23,6 +23,11 @@ def test_a_known_header_between_a_transcriptions_line_break_commas_needs_no_colo
     assert "EXAM" not in [s.header for s in secs]
 
 
+def test_an_aside_in_a_label_is_no_part_of_its_word_count():
+    text = "Charge capture (auto from the pump library): vasopressin 20 units/100 mL bag x1."
+    assert [s.header for s in sections(text)] == ["Charge capture (auto from the pump library)"]
+
+
 def test_a_list_of_drug_names_is_no_header():
     text = "She takes her pills.,PHENYTOIN, KEPPRA,  and nothing else."
     assert [s.header for s in sections(text)] == []

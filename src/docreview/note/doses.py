@@ -49,6 +49,7 @@ class _Patterns(NamedTuple):
     result_before: re.Pattern[str]  # "=", "->", "equals" right before an amount: the arithmetic's result
     record_total: re.Pattern[str]  # a record line that opens with "Total infused"
     bag_completed: re.Pattern[str]  # "360 mg/200 mL bag complete", "Both bags fully infused"
+    drip_stop: re.Pattern[str]  # "vaso discontinued", "epi gtt OFF"
     later: re.Pattern[str]  # "in 2 weeks", "next visit" right after an amount: a dose for another day
 
 
@@ -77,6 +78,7 @@ def _patterns() -> _Patterns:
                            rf"|\b{alternation(cues.other_side)}\s+{alternation(cues.other_sites)}\b"),
         record_total=pattern(rf"[ \t]*(?:[-*\u2022][ \t]*)?(?:(?:[01]?\d|2[0-3]):?[0-5]\d[ \t]+)?{alternation(cues.record_totals)}\b"),
         bag_completed=pattern(rf"\b{alternation(cues.bags_completed)}\b"),
+        drip_stop=pattern(rf"\b{alternation(cues.drip_stops)}(?![\w'])"),
         dose_limit=pattern(rf"\b{alternation(cues.dose_limits)}\s*:?\s*$"),
         result_before=pattern(rf"(?:=|->|\u2192|\b{alternation(cues.result_words)})[ \t]*(?:~|approx\.?)?[ \t]*$"),
         later=pattern(rf"[ \t]+(?:(?:in|after)[ \t]+(?:\d+|one|two|three|four|five|six|eight|twelve)(?:[ \t]*-[ \t]*\d+)?[ \t]*{alternation(cues.later_spans)}"
@@ -291,6 +293,60 @@ def _rate_by_running_times(note: NoteFacts, event: DoseEvent) -> list[Amount]:
     return [Amount(start=span[0], end=span[1], value=round(total, 6), kind=kind)]
 
 
+# A record line's clock time at its start ("1610 VASOPRESSIN ...", "- 11:18 BP 112/66 ..."), not a time range's.
+_LINE_CLOCK_RE = re.compile(r"[ \t]*(?:[-*\u2022][ \t]*)?(?:\d{1,2}/\d{1,2}(?:/\d{2,4})?[ \t]+)?([01]\d|2[0-3]):?([0-5]\d)h?(?![\d/:.]|[ \t]*(?:-|\u2013|to)[ \t]*\d)")
+
+
+def _line_clock(text: str, sent: Sentence) -> int | None:
+    m = _LINE_CLOCK_RE.match(text, text.rfind("\n", 0, sent.start) + 1)
+    return int(m.group(1)) * 60 + int(m.group(2)) if m else None
+
+
+def _drug_rate(text: str, amount: Amount) -> tuple[float, str, bool] | None:
+    """A drug rate per minute, its kind and whether per kg ("0.5 mcg/kg/min" -> 0.0005 mg, mass, per kg)."""
+    m = _RATE_TIME_RE.search(text, amount.start, amount.end)
+    if not amount.rate or amount.kind == "volume" or m is None:
+        return None
+    return amount.value / _PER_MINUTES[m.group(1).lower()], amount.kind, amount.per_kg
+
+
+def titrated_drip(note: NoteFacts, given: Sequence[DoseEvent]) -> tuple[Amount, list[DoseEvent]] | None:
+    """'1610 VASOPRESSIN ... started 0.03 units/min', '1730 Vaso increased to 0.04 units/min', '2150
+    Vasopressin and norepinephrine discontinued': a drip whose timed record lines change its rate
+    gives each rate for the minutes until the next line, up to the time a line stops it. No stop
+    time written, no dose (how long it ran is unknown). Returns the amount infused and the givings
+    it stands for (the start and each rate change)."""
+    text = note.text
+    first = next((e for e in sorted(given, key=lambda e: e.mention.start)
+                  if _line_clock(text, e.sentence) is not None and any(_drug_rate(text, a) for a in e.amounts)), None)
+    if first is None:
+        return None
+    start_rate = next(r for a in first.amounts if (r := _drug_rate(text, a)))
+    kind, per_kg = start_rate[1], start_rate[2]
+    steps = [(_line_clock(text, first.sentence) or 0, start_rate[0])]
+    used, stop = [first], None
+    for event in sorted(note.events, key=lambda e: e.mention.start):
+        if event.mention.start <= first.mention.end or not (event.mention.same_drug(first.mention) or event.mention.codes & first.mention.codes):
+            continue
+        clock = _line_clock(text, event.sentence)
+        if clock is None:
+            continue
+        clock += 1440 if clock < steps[-1][0] else 0  # past midnight
+        if "NOT_GIVEN" in event.categories or _patterns().drip_stop.search(text, event.mention.end, event.sentence.end):
+            if any(not a.rate and not a.is_concentration and a.kind != "volume" for a in event.amounts):
+                return None  # "Argatroban infusion stopped (210 min x 160 mcg/min = 33.6 mg infused)": the record tells the amount
+            stop = clock
+            break
+        rates = [r for a in event.amounts if (r := _drug_rate(text, a)) and r[1:] == (kind, per_kg)]
+        if rates and event in given:
+            steps.append((clock, rates[0][0]))
+            used.append(event)
+    total = sum(rate * (end - begin) for (begin, rate), (end, _) in zip(steps, [*steps[1:], (stop or 0, 0.0)], strict=True))
+    if stop is None or total <= 0:
+        return None
+    return Amount(start=first.mention.start, end=first.sentence.end, value=round(total, 9), kind=kind, per_kg=per_kg), used
+
+
 def event_dose(event: DoseEvent, facts: CodeFacts, note: NoteFacts, concs: list[Amount]) -> tuple[float | None, str]:
     """The dose of one administration statement in the code's base unit (times the sites it was
     given at: "on each side"), or (None, what is missing)."""
@@ -489,6 +545,12 @@ def total_dose(events: list[DoseEvent], facts: CodeFacts, note: NoteFacts,
     """
     concs = concentrations(events, note, facts)
     rows = [(e, *event_dose(e, facts, note, concs), _is_total_line(note, e)) for e in events]
+    drip = titrated_drip(note, events)
+    if drip is not None and not any(e.dose_amounts for e in drip[1]):
+        # The drip's start and rate changes, no amount stated, are one giving: the amount its timed lines add up to.
+        infused, steps = drip
+        dose, need = to_base(infused, facts.unit or "", note.weight.kg if note.weight else None, concs)
+        rows = [(steps[0], dose, need, False), *(row for row in rows if row[0] not in steps)]
     stated = [(e, dose) for e in (restated or []) if _is_total_line(note, e) for dose, _ in [event_dose(e, facts, note, concs)] if dose is not None]
     stated += [(e, dose) for e, dose, _, is_total in rows if is_total and dose is not None]
     # "Order: Firmagon 240 mg SC given as two 120 mg injections" over two timed rows of 120 mg: an

@@ -259,8 +259,9 @@ def _lead_in_endings() -> frozenset[str]:
 def _lead_in(header: str) -> bool:
     """'The patient's medications on admission include:' is a sentence introducing the lines
     under it, not a header of its own: not in capitals, not a known header, and six words or
-    more or ending on a verb that introduces a list ('Right now include:')."""
-    words = header.lower().split()
+    more or ending on a verb that introduces a list ('Right now include:'). An aside is no part
+    of the count: 'Charge capture (auto from pump library):' is a header of two words."""
+    words = re.sub(r"\([^()]*\)", " ", header).lower().split()
     return (bool(words) and header != header.upper() and classify_header(header)[0] == "neutral"
             and (len(words) >= 6 or words[-1] in _lead_in_endings()))
 
