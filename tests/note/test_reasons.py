@@ -107,6 +107,8 @@ def test_protamine_after_documented_heparin_is_heparin_reversal(kb):
     ("here for his HIV pre-exposure prophylaxis injection, every 2 months", "J0739", "Z29"),
     ("5 yo M, SMA type 1 (2 SMN2 copies), on nusinersen loading", "J2326", "G12.0"),
     ("6 yo M, X-linked hypophosphatemia (PHEX pathogenic variant), genu varum", "J0584", "E83.31"),
+    ("HD#9, VAP with MDR Acinetobacter on meropenem", "J2185", "J95.851"),
+    ("34F, HIV on ART (VL 400), here for labor", "J3485", "B20"),
 ])
 def test_conditions_in_everyday_words_document_their_codes(kb, text, code, prefix):
     from docreview.note.reasons import find_reasons
