@@ -430,6 +430,15 @@ def test_a_timed_row_of_what_was_discarded_is_no_giving_of_the_order_above_it(kb
     assert read(note, kb.facts("J7168"), kb).administration.dose_base == 2000.0
 
 
+def test_a_giving_told_as_a_count_of_vials_is_that_many_containers_content(kb):
+    # J0841 bills 120 mg, and its one NDC package (one vial) bills 1 unit: six vials are 720 mg.
+    note = "0115 Anavip 6 vials reconstituted in NS 250 mL, infused IV over 1 h. All vials used."
+    assert read(note, kb.facts("J0841"), kb).administration.dose_base == 720.0
+    # Some of it discarded: the vials held more than was given.
+    wasted = "0115 Anavip 6 vials reconstituted in NS 250 mL, infused IV. 30 mL remaining discarded."
+    assert read(wasted, kb.facts("J0841"), kb).administration.dose_base is None
+
+
 def test_a_line_placed_with_its_gauge_is_no_dose_in_grams(kb):
     note = "Glucagon 1 mg IM given.\n0615 20g IV placed."
     assert read(note, kb.facts("J1610"), kb).administration.dose_base == 1.0

@@ -347,6 +347,25 @@ def titrated_drip(note: NoteFacts, given: Sequence[DoseEvent]) -> tuple[Amount, 
     return Amount(start=first.mention.start, end=first.sentence.end, value=round(total, 9), kind=kind, per_kg=per_kg), used
 
 
+# "Anavip 10 vials ... all 10 vials infused", "vials x 4": how many of the product's containers.
+_VIALS_COUNTED_RE = re.compile(r"\b(\d{1,2})[ \t]+(?:single[- ]dose[ \t]+)?vials?\b|\bvials?[ \t]*(?:x|\u00d7)[ \t]*(\d{1,2})(?![\d.])", re.IGNORECASE)
+
+
+def _containers_given(note: NoteFacts, event: DoseEvent, facts: CodeFacts) -> Amount | None:
+    """A giving told only as a count of vials, of a product whose every package (one container,
+    per the NDC crosswalk) bills the same units: that many containers' content (not when some
+    of it was discarded: then the vials held more than was given)."""
+    kind = code_unit_kind(facts.unit)
+    if kind is None or not facts.unit_amount or len(facts.container_units) != 1 or note.waste.discarded:
+        return None
+    m = _VIALS_COUNTED_RE.search(note.text, event.mention.end, event.sentence.end)
+    if m is None:
+        return None
+    count = int(m.group(1) or m.group(2))
+    value = count * facts.container_units[0] * facts.unit_amount * kind[1]
+    return Amount(start=m.start(), end=m.end(), value=value, kind=kind[0])
+
+
 def event_dose(event: DoseEvent, facts: CodeFacts, note: NoteFacts, concs: list[Amount]) -> tuple[float | None, str]:
     """The dose of one administration statement in the code's base unit (times the sites it was
     given at: "on each side"), or (None, what is missing)."""
@@ -399,6 +418,8 @@ def _statement_dose(event: DoseEvent, facts: CodeFacts, note: NoteFacts, concs: 
         amounts = [replace(a, per_volume_ml=None) for a in event.amounts
                    if a.is_concentration and not a.rate and a.per_volume_ml == 1 and a.kind != "volume"
                    and _patterns().single_dose_device.match(note.text, a.end)][:1]
+    if not amounts and (counted := _containers_given(note, event, facts)) is not None:
+        amounts = [counted]
     if not amounts:
         return None, ""
     # "Qutenza topical system 280 cm2 x1: cut to fit; 196 cm2 applied": of two amounts of one kind,
