@@ -439,6 +439,14 @@ def test_a_giving_told_as_a_count_of_vials_is_that_many_containers_content(kb):
     assert read(wasted, kb.facts("J0841"), kb).administration.dose_base is None
 
 
+def test_a_volume_infused_line_below_a_drips_rate_table_is_its_dose(kb):
+    rows = "".join(f"{h:02d}00 | 0.03 | 9 | 118/70 | MK\n" for h in range(8, 18))
+    note = ("Vasopressin 20 units/100 mL NS (0.2 units/mL) via L IJ.\n"
+            "TIME | units/min | mL/h | BP | RN\n" + rows.replace("1200 | 0.03 | 9 | 118/70 | MK", "1200 | 0.03 | 9 | 118/70 | MK acetaminophen 650 mg PO") +
+            "Volume infused 0800-1800: 90 mL (18 units).")
+    assert read(note, kb.facts("J2598"), kb).administration.dose_base == 18.0
+
+
 def test_a_line_placed_with_its_gauge_is_no_dose_in_grams(kb):
     note = "Glucagon 1 mg IM given.\n0615 20g IV placed."
     assert read(note, kb.facts("J1610"), kb).administration.dose_base == 1.0

@@ -612,6 +612,11 @@ def _vial_only(note: NoteFacts, event: DoseEvent) -> bool:
         a.container or (a.kind == "volume" and CONTAINER_AFTER_RE.match(note.text, a.end)) for a in event.dose_amounts)
 
 
+def _grid_rows(text: str, start: int, end: int) -> int:
+    """The rows of a pipe table between two points: a drip's rate table is one block of its record."""
+    return sum(1 for line in text[start:end].split("\n") if line.count("|") >= 2)
+
+
 def _record_total(events: list[DoseEvent], facts: CodeFacts, note: NoteFacts, concs: list[Amount]) -> float | None:
     """The total a line of the drug's record states without naming a drug ("Total infused 12 mg
     (24 mL)"), below its last giving and before another drug given by injection is named (an oral
@@ -621,7 +626,7 @@ def _record_total(events: list[DoseEvent], facts: CodeFacts, note: NoteFacts, co
     last = max(events, key=lambda e: e.sentence.start)
     others = _other_drugs_injected(note, events)
     for sent in note.sentences:
-        if sent.start <= last.sentence.start or sent.line - last.sentence.line > _RECORD_LINES:
+        if sent.start <= last.sentence.start or sent.line - last.sentence.line - _grid_rows(note.text, last.sentence.end, sent.start) > _RECORD_LINES:
             continue
         if any(last.sentence.start < o < sent.end for o in others):
             return None
