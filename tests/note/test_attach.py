@@ -683,3 +683,9 @@ def test_a_drug_instilled_into_the_surgical_site_is_infiltrated_locally(kb):
     note = ("After mesh fixation, ZYNRELEF (bupivacaine and meloxicam) 200 mg/6 mg was drawn up and instilled via "
             "soft-tipped applicator into the surgical site; no needle.")
     assert counted_routes(kb, note, "J0668") == {"local infiltration"}
+
+
+def test_a_dose_restated_by_the_ingredient_in_an_aside_is_the_givings_own(kb):
+    note = "1020 Jelmyto 20 mL (80 mg mitomycin) instilled via the ureteral catheter, left renal pelvis."
+    reading = read(note, kb.facts("J9281"), kb)
+    assert reading.administration.dose_base == 80.0

@@ -577,6 +577,7 @@ def read_note(text: str, facts: CodeFacts, kb: KnowledgeBase) -> NoteFacts:
                 and not any(event.sentence.start <= r.start < event.sentence.end for r in event.routes)):
             event.role = "other"
     _dose_from_container(events)
+    _dose_glossed_by_ingredient(text, events)
     _drop_mixture_totals(text, events)
     _volume_to_the_base_drug(text, events)
     _mixture_shares(text, events)
@@ -976,6 +977,23 @@ def _dose_from_container(events: list[DoseEvent]) -> None:
         if head is not None:
             head.amounts = list(event.dose_amounts)
             head.routes = head.routes or list(event.routes)
+
+
+# "15 mL (60 mg mitomycin": an aside that opens with amounts and names the drug.
+_AMOUNT_GLOSS_RE = re.compile(r"[ \t]*\([ \t]*(?:[\d.,]+[ \t]*[A-Za-z%/]+[ \t]*(?:of[ \t]+)?)+$")
+
+
+def _dose_glossed_by_ingredient(text: str, events: list[DoseEvent]) -> None:
+    """'Jelmyto 15 mL (60 mg mitomycin) instilled': the dose restated in an aside by the drug's
+    ingredient is the giving's own, as if the aside named no drug ('15 mL (60 mg)')."""
+    for i, event in enumerate(events[1:], start=1):
+        head = events[i - 1]
+        if (event.role != "restatement" or head.role != "administered" or head.sentence != event.sentence
+                or not head.mention.codes & event.mention.codes or not head.amounts):
+            continue
+        gloss = _AMOUNT_GLOSS_RE.search(text, head.amounts[-1].end, event.mention.start)
+        if gloss is not None and head.amounts[-1].end <= gloss.start() <= head.amounts[-1].end + 1:
+            head.amounts = [*head.amounts, *(a for a in event.amounts if gloss.start() < a.start < event.mention.start)]
 
 
 # "a 70/30 mixture of 2% Xylocaine ... and 0.75% bupivacaine", "a 50:50 mix of ...".
