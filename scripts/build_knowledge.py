@@ -333,13 +333,6 @@ class IcdMapper:
                 if key and key not in self.exact:
                     self.exact[key] = code
                 self.targets.append((code, term))
-        # The project's own condition terms (data/conditions.json: "HIV infection" -> B20), after
-        # ICD-10-CM's descriptions and inclusion terms, which win.
-        for condition in json.loads((ROOT / "src" / "docreview" / "data" / "conditions.json").read_text(encoding="utf-8"))["conditions"]:
-            first = next((c for c in condition["icd10"] if c in icd), None)
-            for term in (condition["name"], *condition["terms"]) if first else ():
-                if (key := clean_condition(term)):
-                    self.exact.setdefault(key, first)
         self.embed = embed
         self._vectors = None
 

@@ -163,17 +163,6 @@ def test_symptom_codes_in_organ_chapters_support_an_analgesic():
     assert not supports_prefixes(("I10",), fentanyl)
 
 
-def test_an_indication_named_as_a_project_condition_term_maps_to_its_icd10_code():
-    # DrugCentral's "HIV Infection" is no ICD-10-CM description; data/conditions.json names it B20.
-    zidovudine = knowledge_base().facts("J3485").indication_prefixes
-    from docreview.note.reasons import supports_prefixes
-
-    assert supports_prefixes(("B20",), zidovudine)
-    r = review("HIV-1 infection, VL 900. Zidovudine 200 mg IV over 1 h at 0600. Inpatient.",
-               {"code": "J3485", "units": 20, "icd10": ["B20"], "setting": "inpatient"})
-    assert r.status("indication").value == "documented" and "IND007" not in ids(r)
-
-
 def _code_without_indications() -> str:
     kb = knowledge_base()
     return next(c for c in sorted(packaged().codes) if c.startswith("J") and kb.facts(c).unit and not kb.facts(c).indications
