@@ -195,16 +195,8 @@ def with_billed_labeler(text: str, facts: CodeFacts, kb: KnowledgeBase, found: l
     makers = re.compile(r"\b(?:" + "|".join(r"[\s.'\u2019-]*".join(map(re.escape, normalize_name(m).split())) for m in names) + r")\b",
                         re.IGNORECASE)
 
-    def of_the_drug(m: DrugMention) -> bool:
-        # By its name, or by a short name only the drug's other codes answer to ("epi").
-        if moiety(m.name) == drug:
-            return True
-        if not m.codes or not all(c in kb.codes and kb.facts(c).moiety == drug for c in m.codes):
-            return False
-        brands = {normalize_name(b) for c in m.codes for b in kb.facts(c).brands}
-        return brands.isdisjoint(normalize_name(part) for part in m.name.split(" / "))  # not another product's brand
-
-    same_drug = [m for m in found if facts.code not in m.codes and of_the_drug(m)]
+    # By its name, or by a short name only the drug's other codes answer to ("epi").
+    same_drug = [m for m in found if facts.code not in m.codes and (moiety(m.name) == drug or names_only_the_drug(kb, m, drug))]
     named_maker = False
     for m in same_drug:
         line_start, line_end = text.rfind("\n", 0, m.start) + 1, text.find("\n", m.end)
@@ -214,6 +206,15 @@ def with_billed_labeler(text: str, facts: CodeFacts, kb: KnowledgeBase, found: l
     if not named_maker:
         return found
     return [DrugMention(m.start, m.end, m.name, m.codes | {facts.code}, m.fuzzy, m.gloss) if m in same_drug else m for m in found]
+
+
+def names_only_the_drug(kb: KnowledgeBase, mention: DrugMention, drug_moiety: str) -> bool:
+    """A name every code of which is a product of the drug ("epi", "vaso"), and that is no
+    product's brand ("Aristada Initio" beside Aristada)."""
+    if not mention.codes or not all(c in kb.codes and kb.facts(c).moiety == drug_moiety for c in mention.codes):
+        return False
+    brands = {normalize_name(b) for c in mention.codes for b in kb.facts(c).brands}
+    return brands.isdisjoint(normalize_name(part) for part in mention.name.split(" / "))
 
 
 def _vehicle(kb: KnowledgeBase, mention: DrugMention) -> bool:

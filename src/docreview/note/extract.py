@@ -35,7 +35,14 @@ from docreview.note.amounts import (
 from docreview.note.annotate import Annotations
 from docreview.note.context import NOT_HERE_NOW, categories_for
 from docreview.note.dates import DateMention, DayMarker, giving_dates, giving_days
-from docreview.note.drugs import DrugMention, lexicon_for, with_billed_generic, with_billed_labeler, with_billed_vehicle_brands
+from docreview.note.drugs import (
+    DrugMention,
+    lexicon_for,
+    names_only_the_drug,
+    with_billed_generic,
+    with_billed_labeler,
+    with_billed_vehicle_brands,
+)
 from docreview.note.nameless import (
     EACH_AFTER_RE,
     NamelessGiving,
@@ -1017,19 +1024,13 @@ def _generic_names_the_named_product(facts: CodeFacts, kb: KnowledgeBase, events
     def parts(event: DoseEvent) -> set[str]:
         return {normalize_name(p) for p in event.mention.name.split(" / ")}
 
-    def the_drug_only(event: DoseEvent) -> bool:
-        # (never another product's brand: "Aristada Initio" beside Aristada)
-        codes = event.mention.codes
-        return (bool(codes) and all(c in kb.codes and kb.facts(c).moiety == facts.moiety for c in codes)
-                and parts(event).isdisjoint({normalize_name(b) for c in codes for b in kb.facts(c).brands}))
-
     named = [e for e in events if facts.code in e.mention.codes and not parts(e).isdisjoint(brands) and "NOT_GIVEN" not in e.categories]
     if not named:
         return
     # A short name takes the product only from one in use here (not "Hemady ... per the plan").
     in_use = any(not e.categories & {"PLANNED", "HISTORICAL"} for e in named)
     for event in events:
-        if facts.code not in event.mention.codes and (parts(event) <= generic or (in_use and the_drug_only(event))):
+        if facts.code not in event.mention.codes and (parts(event) <= generic or (in_use and names_only_the_drug(kb, event.mention, facts.moiety))):
             event.mention = replace(event.mention, codes=event.mention.codes | {facts.code})
 
 
