@@ -259,10 +259,8 @@ _RATE_TIME_RE = re.compile(r"/\s*(min|minute|hr|hour|h)\s*$", re.IGNORECASE)
 
 def _per_minute(text: str, amount: Amount) -> float | None:
     """A drug rate per minute ("0.03 units/min" -> 0.03, "2 mg/h" -> 2/60); None for a per-kg rate."""
-    m = _RATE_TIME_RE.search(text, amount.start, amount.end)
-    if not amount.rate or amount.per_kg or amount.kind == "volume" or "kg" in text[amount.start : amount.end].lower() or m is None:
-        return None
-    return amount.value / _PER_MINUTES[m.group(1).lower()]
+    rate = _drug_rate(text, amount)
+    return None if rate is None or rate[2] or "kg" in text[amount.start : amount.end].lower() else rate[0]
 
 
 def _rate_by_running_times(note: NoteFacts, event: DoseEvent) -> list[Amount]:
