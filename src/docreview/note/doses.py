@@ -8,7 +8,7 @@ sum for the date of service, a repeated mention of one dose counted once.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
 from functools import lru_cache
 from typing import NamedTuple
@@ -216,15 +216,22 @@ def _bag_ran_out(note: NoteFacts, event: DoseEvent) -> bool:
     drug is injected (an oral one between, "KCl 40 mEq PO", is no infusion)."""
     if not any(a.is_concentration and a.volume_stated and not a.rate for a in event.amounts):
         return False
-    others = _other_drugs_injected(note, [event])
+    return any(sent.paragraph == event.sentence.paragraph and _patterns().bag_completed.search(note.text, sent.start, sent.end)
+               for sent in _record_lines_below(note, [event]))
+
+
+def _record_lines_below(note: NoteFacts, givings: list[DoseEvent]) -> Iterator[Sentence]:
+    """The sentences of the givings' record below the last of them: within a few lines (a pipe
+    table's rate rows count as one block) and before another drug is named given, not by mouth
+    (an oral one between, "KCl 40 mEq PO", "transitioned to oral nicardipine", cannot have been infused)."""
+    last = max(givings, key=lambda e: e.sentence.start).sentence
+    others = _other_drugs_injected(note, givings)
     for sent in note.sentences:
-        if sent.start < event.sentence.end or sent.paragraph != event.sentence.paragraph or sent.line - event.sentence.line > _RECORD_LINES:
+        if sent.start < last.end or sent.line - last.line - _grid_rows(note.text, last.end, sent.start) > _RECORD_LINES:
             continue
-        if any(event.sentence.end <= o < sent.end for o in others):
-            return False
-        if _patterns().bag_completed.search(note.text, sent.start, sent.end):
-            return True
-    return False
+        if any(last.start < o < sent.end for o in others):
+            return
+        yield sent
 
 
 def _infused_total(note: NoteFacts, event: DoseEvent) -> list[Amount]:
@@ -339,8 +346,10 @@ def titrated_drip(note: NoteFacts, given: Sequence[DoseEvent]) -> tuple[Amount, 
         if rates and event in given:
             steps.append((clock, rates[0][0]))
             used.append(event)
-    total = sum(rate * (end - begin) for (begin, rate), (end, _) in zip(steps, [*steps[1:], (stop or 0, 0.0)], strict=True))
-    if stop is None or total <= 0:
+    if stop is None:
+        return None
+    total = sum(rate * (end - begin) for (begin, rate), (end, _) in zip(steps, [*steps[1:], (stop, 0.0)], strict=True))
+    if total <= 0:
         return None
     return Amount(start=first.mention.start, end=first.sentence.end, value=round(total, 9), kind=kind, per_kg=per_kg), used
 
@@ -621,13 +630,7 @@ def _record_total(events: list[DoseEvent], facts: CodeFacts, note: NoteFacts, co
     drug named between, "transitioned to oral nicardipine", cannot have been infused)."""
     if not events or note.annotations is None:
         return None
-    last = max(events, key=lambda e: e.sentence.start)
-    others = _other_drugs_injected(note, events)
-    for sent in note.sentences:
-        if sent.start <= last.sentence.start or sent.line - last.sentence.line - _grid_rows(note.text, last.sentence.end, sent.start) > _RECORD_LINES:
-            continue
-        if any(last.sentence.start < o < sent.end for o in others):
-            return None
+    for sent in _record_lines_below(note, events):
         if any(sent.start <= e.mention.start < sent.end for e in note.events):
             continue
         if _patterns().record_total.match(note.text, sent.start):
