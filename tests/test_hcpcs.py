@@ -214,3 +214,16 @@ def test_a_descriptor_says_whether_the_code_is_for_esrd_on_dialysis():
     assert dialysis_use("Injection, darbepoetin alfa, 1 microgram (non-esrd use)") == "non-esrd"
     assert dialysis_use("Unclassified drug or biological used for esrd on dialysis") == "esrd"
     assert dialysis_use("Injection, iron sucrose, 1 mg") is None
+
+
+def test_a_combination_lists_each_ingredient_with_its_share_of_a_unit():
+    # Amounts after each name, or the names then their amounts in order; a salt word both share is no name.
+    assert parse_descriptor("J0695", "Injection, ceftolozane 50 mg and tazobactam 25 mg").parts == (("ceftolozane", 50.0), ("tazobactam", 25.0))
+    assert parse_descriptor("J0741", "Injection, cabotegravir and rilpivirine, 2mg/3mg").parts == (("cabotegravir", 2.0), ("rilpivirine", 3.0))
+    assert parse_descriptor("J0211", "Injection, sodium nitrite 3 mg and sodium thiosulfate 125 mg (nithiodote)").parts == (
+        ("nitrite", 3.0), ("thiosulfate", 125.0))
+    assert parse_descriptor("J0458", "Injection, aztreonam/avibactam, 7.5 mg/2.5 mg (10 mg)").parts == (("aztreonam", 7.5), ("avibactam", 2.5))
+    # Two salts of one drug are dosed as the product; a unit that counts one ingredient has no parts.
+    assert parse_descriptor("J0702", "Injection, betamethasone acetate 3 mg and betamethasone sodium phosphate 3 mg").parts == ()
+    assert parse_descriptor("J9153", "Injection, liposomal, 1 mg daunorubicin and 2.27 mg cytarabine").parts == ()
+    assert parse_descriptor("J2250", "Injection, midazolam hydrochloride, per 1 mg").parts == ()

@@ -370,8 +370,8 @@ def test_stored_descriptor_parse_equals_the_live_parser():
     for code, entry in packaged().codes.items():
         live = parse_descriptor(code, entry.descriptor)
         stored = KnowledgeBase.parse(code, entry.descriptor)
-        assert (stored.drug, stored.brands, stored.unit_amount, stored.unit, stored.up_to, stored.routes, stored.lead_brand) == (
-            live.drug, live.brands, live.unit_amount, live.unit, live.up_to, live.routes, live.lead_brand), code
+        assert (stored.drug, stored.brands, stored.unit_amount, stored.unit, stored.up_to, stored.routes, stored.lead_brand, stored.parts) == (
+            live.drug, live.brands, live.unit_amount, live.unit, live.up_to, live.routes, live.lead_brand, live.parts), code
 
 
 ENDOSCOPY = ("PROCEDURE: Upper endoscopy with biopsy.,PROCEDURE INDICATION: , Admitted for coffee-ground emesis.,"

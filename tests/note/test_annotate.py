@@ -307,6 +307,15 @@ def test_a_contrast_strength_in_iodine_per_ml_is_a_concentration():
     assert not found["250 mL"] and not found["80 mL"]
 
 
+def test_a_strength_of_the_drugs_base_per_ml_is_a_concentration():
+    from docreview.note.amounts import find_amounts
+
+    text = "Chloroquine HCl 50 mg/mL (= 40 mg base/mL), 5 mL ampule: 250 mg (200 mg base) IM."
+    found = {text[a.start : a.end]: a.is_concentration for a in find_amounts(text)}
+    assert found["40 mg base/mL"] and found["50 mg/mL"]
+    assert not found["250 mg"] and not found["200 mg"]
+
+
 def test_a_gauge_written_apart_after_the_lines_site_is_no_amount():
     from docreview.note.amounts import find_amounts
 

@@ -1137,3 +1137,34 @@ def test_a_date_or_a_header_after_an_order_does_not_tell_it_given(kb):
             "Days 3-4 (06/11, 06/12) given at North satellite clinic per their MAR.\n"
             "Nivestym HELD today per parameters (ANC > 10,000). Not given.\n")
     assert read(text, kb.facts("Q5110"), kb).administration.state != "given"
+
+
+COMBINATION_DOSES = [
+    # One ingredient's amount stands for the product it is part of: 600 mg rilpivirine is 200 units
+    # of "cabotegravir and rilpivirine, 2mg/3mg", 1,000 mg of the product.
+    pytest.param("0915 cabotegravir 400 mg IM R gluteal; rilpivirine 600 mg IM L gluteal. Both vials used.\n", "J0741", 1000, id="each-named"),
+    pytest.param("Combogesic IV: acetaminophen 1,000 mg/ibuprofen 300 mg in 100 mL, infused IV over 15 min.\n", "J0138", 1300, id="slash-named"),
+    # Names listed together, then the amounts in their order.
+    pytest.param("Zynrelef (bupivacaine and meloxicam) 300 mg/9 mg instilled into the incision.\n", "J0668", 309, id="names-then-amounts"),
+    # The product's own amount, after the ingredients' (or with their names joined), is the product's.
+    pytest.param("Zerbaxa (ceftolozane 1 g/tazobactam 0.5 g) 1.5 g in NS 100 mL infused IV over 1 h.\n", "J0695", 1500, id="product-after-parts"),
+    pytest.param("ceftolozane/tazobactam 3 g IV over 1 h via PICC.\n", "J0695", 3000, id="joined-names"),
+    # A percent strength and a volume between the name and its amount.
+    pytest.param("sodium nitrite 3% 10 mL (300 mg) IV over 5 min.\n", "J0211", 12800, id="percent-between"),
+]
+
+
+@pytest.mark.parametrize(("text", "code", "dose"), COMBINATION_DOSES)
+def test_an_ingredients_amount_counts_the_combination_it_is_part_of(kb, text, code, dose):
+    assert dose_of(kb, text, code) == pytest.approx(dose)
+
+
+@pytest.mark.parametrize("text", [
+    "A: malaria, unable to tolerate oral therapy.\nP: Chloroquine HCl injection 50 mg/mL, 5 mL single-dose ampule: "
+    "5 mL = 250 mg chloroquine HCl given IM L gluteal at 13:15.\n",
+    "Unable to take PO.\nChloroquine HCl injection 50 mg/mL, 5 mL ampule; 250 mg chloroquine HCl given IM L gluteal at 13:15.\n",
+])
+def test_of_one_dose_told_twice_the_statement_that_says_it_was_given_gives_the_route(kb, text):
+    # The product line takes the "oral" before it; the giving's own "IM" is the route judged.
+    assert dose_of(kb, text, "J0390") == 250
+    assert counted_routes(kb, text, "J0390") == {"intramuscular"}

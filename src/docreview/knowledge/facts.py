@@ -99,6 +99,7 @@ class CodeFacts:
     packages: list[Package] = field(default_factory=list)
     classes: list[str] = field(default_factory=list)
     purposes: list[str] = field(default_factory=list)  # analgesic, antiemetic, sedative, antibacterial, ...
+    parts: tuple[tuple[str, float], ...] = ()  # a combination's ingredients and their shares of a unit
 
     @property
     def container_units(self) -> list[float]:
@@ -284,6 +285,7 @@ class KnowledgeBase:
             up_to=parsed.up_to,
             descriptor_routes=parsed.routes,
             tier=parsed.tier,
+            parts=parsed.parts,
             brands=list(parsed.brands),
             labelers=list(parsed.labelers),
             routes=list(parsed.routes or self._without_co_formulation(descriptor)),
@@ -427,7 +429,7 @@ class KnowledgeBase:
         return DescriptorFacts(code=code, descriptor=descriptor, drug=stored.drug, brands=tuple(stored.brands),
                                labelers=tuple(stored.labelers), unit_amount=stored.unit_amount, unit=stored.unit,
                                up_to=stored.up_to, tier=stored.tier, routes=tuple(stored.routes), qualifiers=tuple(stored.qualifiers),
-                               lead_brand=stored.lead_brand)
+                               lead_brand=stored.lead_brand, parts=tuple(stored.parts))
 
     @cached_property
     def _generic_owners(self) -> dict[str, set[str]]:

@@ -130,6 +130,10 @@ class DescriptorFacts:
     routes: tuple[str, ...] = ()
     qualifiers: tuple[str, ...] = field(default=())
     lead_brand: bool = False  # the brand precedes its generic ("adrenalin, epinephrine"): not product-specific
+    # A combination's ingredients, each with its share of one unit ("ceftolozane 50 mg and
+    # tazobactam 25 mg": (("ceftolozane", 50.0), ("tazobactam", 25.0)), in `unit`); the name is the
+    # word(s) that tell the ingredient from the others ("nitrite", "thiosulfate").
+    parts: tuple[tuple[str, float], ...] = ()
 
     @property
     def names_a_product(self) -> bool:
@@ -419,7 +423,54 @@ def parse_descriptor(code: str, descriptor: str, generics: frozenset[str] | None
         routes=routes,
         qualifiers=qualifiers,
         lead_brand=bool(brand_first),
+        parts=combination_parts(body, unit, unit_amount),
     )
+
+
+# "ceftolozane 50 mg", "sodium thiosulfate 125 mg": one ingredient and its amount.
+_PART_RE = re.compile(r"([a-z][a-z -]*?[a-z])\s*(\d[\d,]*(?:\.\d+)?|\.\d+)\s*(mg|mcg|g|gm)", re.IGNORECASE)
+# "cabotegravir and rilpivirine, 2mg/3mg", "aztreonam/avibactam, 7.5 mg/2.5 mg (10 mg)".
+_LISTED_PARTS_RE = re.compile(
+    r"([a-z][a-z -]*?[a-z](?:\s*(?:/|\band\b)\s*[a-z][a-z -]*?[a-z])+)\s*,\s*"
+    r"((?:\d[\d,]*(?:\.\d+)?|\.\d+)\s*(?:mg|mcg|g|gm)(?:\s*/\s*(?:\d[\d,]*(?:\.\d+)?|\.\d+)\s*(?:mg|mcg|g|gm))+)"
+    r"(?:\s*\([^()]*\))?$", re.IGNORECASE)
+
+
+_SALT_WORDS = frozenset({"sodium", "potassium", "calcium", "magnesium", "hydrochloride", "hcl"})
+
+
+def combination_parts(body: str, unit: str | None, unit_amount: float | None) -> tuple[tuple[str, float], ...]:
+    """Each ingredient of a combination code with its share of one unit, when the shares add
+    up to the unit ("ceftolozane 50 mg and tazobactam 25 mg" is a 75 mg unit; Vyxeos's "1 mg
+    daunorubicin and 2.27 mg cytarabine" counts its daunorubicin, and has no parts)."""
+    text = re.sub(r"\s*\([a-z][^()]*\)", "", " ".join(body.split()).lower())  # "(nithiodote)"
+    if (listed := _LISTED_PARTS_RE.fullmatch(text)) is not None:
+        names = re.split(r"\s*/\s*|\s+and\s+", listed.group(1))
+        amounts = [_PART_RE.fullmatch("amount " + a.strip()) for a in listed.group(2).split("/")]
+        pairs = [(n, m.group(2), m.group(3)) for n, m in zip(names, amounts, strict=False) if m is not None]
+        if len(names) != len(amounts):
+            return ()
+    else:
+        pieces = re.split(r"\s*,\s*|\s+and\s+", text)
+        found = [_PART_RE.fullmatch(p) for p in pieces]
+        pairs = [(m.group(1), m.group(2), m.group(3)) for m in found if m is not None]
+        if len(pairs) != len(pieces):
+            return ()
+    if len(pairs) < 2 or unit is None or not unit_amount or any(_UNIT_WORDS.get(u.lower()) != unit for _, _, u in pairs):
+        return ()
+    shares = [float(a.replace(",", "")) for _, a, _ in pairs]
+    if abs(sum(shares) - unit_amount) > 1e-6 * unit_amount:
+        return ()
+    words = [re.sub(r"-[a-z]{4}$", "", n.strip()).split() for n, _, _ in pairs]  # "relatlimab-rmbw"
+    shared = set.intersection(*(set(w) for w in words))
+    if shared - _SALT_WORDS:
+        # "betamethasone acetate 3 mg and betamethasone sodium phosphate 3 mg": two salts of one
+        # drug, whose amount a note gives as the product's.
+        return ()
+    names = [" ".join(w for w in ws if w not in shared) for ws in words]
+    if not all(names) or len(set(names)) < len(names):
+        return ()
+    return tuple(zip(names, shares, strict=True))
 
 
 @dataclass

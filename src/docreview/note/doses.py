@@ -373,6 +373,40 @@ def _containers_given(note: NoteFacts, event: DoseEvent, facts: CodeFacts) -> Am
     return Amount(start=m.start(), end=m.end(), value=value, kind=kind[0])
 
 
+# "300 mg/9 mg": an amount the next ingredient's amount follows.
+_PAIRED_AMOUNT_RE = re.compile(rf"[ \t]*/[ \t]*(?:\d[\d,]*(?:\.\d+)?|\.\d+)[ \t]*(?:{UNIT_ALT})\b", re.IGNORECASE)
+# "bupivacaine and meloxicam", "ceftolozane/tazobactam": ingredient names listed as one product.
+_NAMES_JOINED_RE = re.compile(r"[ \t]*(?:/|-|\+|&|\band\b|\bwith\b)[ \t]*", re.IGNORECASE)
+
+
+def ingredient_share(note: NoteFacts, amount: Amount, facts: CodeFacts) -> float:
+    """How much of a combination product an amount of one of its ingredients stands for, as a
+    factor: "rilpivirine 600 mg IM" under "cabotegravir and rilpivirine, 2mg/3mg" is 200 units'
+    worth (5/3 of 600 mg); "ZYNRELEF (bupivacaine and meloxicam) 300 mg/9 mg" pairs its amounts
+    with the names in their order, "Cabenuva 400 mg/600 mg" with the descriptor's; "Zerbaxa
+    1.5 g" and "ceftolozane/tazobactam 1.5 g" are the product's own amount (1)."""
+    if not facts.parts or amount.kind != "mass":
+        return 1.0
+    text = note.text
+    whole = sum(share for _, share in facts.parts)
+    start = max(text.rfind("\n", 0, amount.start) + 1, amount.start - 80)
+    named = sorted((m.start(), m.end(), i) for i, (name, _) in enumerate(facts.parts)
+                   for m in re.finditer(rf"\b{re.escape(name)}\b", text[:amount.start], re.IGNORECASE) if m.start() >= start)
+    paired = _PAIRED_AMOUNT_RE.match(text, amount.end) is not None
+    if not named:
+        return whole / facts.parts[0][1] if paired else 1.0
+    # "(ceftolozane 1 g/tazobactam 0.5 g) 1.5 g": an amount after the last name's own is the
+    # product's ("sodium nitrite 3% 10 mL (300 mg)": a percent strength is the ingredient's too).
+    if any(a.kind == "mass" and "%" not in text[a.start : a.end] for a in _amounts_in(note, named[-1][1], amount.start)):
+        return 1.0
+    group = [named[-1]]
+    while len(group) < len(named) and _NAMES_JOINED_RE.fullmatch(text, named[-len(group) - 1][1], group[0][0]):
+        group.insert(0, named[-len(group) - 1])
+    if len(group) > 1:
+        return whole / facts.parts[group[0][2]][1] if paired else 1.0
+    return whole / facts.parts[group[0][2]][1]
+
+
 def event_dose(event: DoseEvent, facts: CodeFacts, note: NoteFacts, concs: list[Amount]) -> tuple[float | None, str]:
     """The dose of one administration statement in the code's base unit (times the sites it was
     given at: "on each side"), or (None, what is missing)."""
@@ -385,8 +419,13 @@ def event_dose(event: DoseEvent, facts: CodeFacts, note: NoteFacts, concs: list[
 def _statement_dose(event: DoseEvent, facts: CodeFacts, note: NoteFacts, concs: list[Amount]) -> tuple[float | None, str]:
     weight = note.weight.kg if note.weight else None
     unit = facts.unit or ""
+
+    def base(a: Amount) -> tuple[float | None, str]:
+        value, need = to_base(a, unit, weight, concs)
+        return (value * ingredient_share(note, a, facts) if value is not None else None), need
+
     if event.entries:  # each MAR entry is one administration
-        converted = [to_base(a, unit, weight, concs)[0] for a in event.entries]
+        converted = [base(a)[0] for a in event.entries]
         if all(v is not None for v in converted):
             return sum(v for v in converted if v is not None), ""
     # ("Normal saline 3000 cc was used for the irrigation": right after the fluid's own name, its volume is its dose.)
@@ -457,7 +496,7 @@ def _statement_dose(event: DoseEvent, facts: CodeFacts, note: NoteFacts, concs: 
     values: list[float] = []
     needed = ""
     for amount in ordered:
-        value, need = to_base(amount, unit, weight, concs)
+        value, need = base(amount)
         if value is None:
             needed = needed or need
             continue
@@ -468,7 +507,7 @@ def _statement_dose(event: DoseEvent, facts: CodeFacts, note: NoteFacts, concs: 
     # "2 mg IV at 1301 and 2 mg IV at 1309": each amount with its own time is a dose.
     timed = [a for a in ordered if _TIMED_RE.match(note.text, a.end)]
     if len(timed) > 1:
-        converted = [to_base(a, unit, weight, concs)[0] for a in timed]
+        converted = [base(a)[0] for a in timed]
         if all(v is not None for v in converted):
             return sum(v for v in converted if v is not None), ""
     # Several different amounts in one statement are separate doses only when it says so.
@@ -659,9 +698,11 @@ def _sum(rows: list[tuple[DoseEvent, float | None, str, bool]], note: NoteFacts)
         # and a timed one are one giving told twice.
         if (key in seen and not event.repeat and not (times and seen[key] and times - seen[key]) and not _next_site(note, last[key], event)
                 and not event.on_other_day_than(last[key])):
-            if event.routes and not last[key].routes:
+            if event.routes and (not last[key].routes or ("ADMINISTERED" in event.categories and "ADMINISTERED" not in last[key].categories)):
                 # One giving told twice ("after the administration of 3 mcg of Kinevac" ... "3 mcg
-                # of IV Kinevac was given"): the statement that says how is the one route judges.
+                # of IV Kinevac was given"): the statement that says how is the one route judges,
+                # and of two that do, the one that says it was given ("Chloroquine HCl injection
+                # 50 mg/mL, 5 mL ampule" ... "250 mg chloroquine given IM").
                 counted[counted.index(last[key])] = last[key] = event
             continue
         seen.setdefault(key, set()).update(times)
