@@ -689,3 +689,22 @@ def test_a_dose_restated_by_the_ingredient_in_an_aside_is_the_givings_own(kb):
     note = "1020 Jelmyto 20 mL (80 mg mitomycin) instilled via the ureteral catheter, left renal pelvis."
     reading = read(note, kb.facts("J9281"), kb)
     assert reading.administration.dose_base == 80.0
+
+
+def test_a_stated_route_that_qualifies_an_implied_one_is_the_route(kb):
+    # "hepatic arterial infusion": the infusion is into the artery, not a vein.
+    got = routes(kb, "Continuous hepatic arterial infusion of floxuridine via pump x14 days.", "J9200")
+    assert got["floxuridine"][0] == "intra-arterial"
+
+
+def test_a_procedure_list_that_states_two_routes_lends_neither(kb):
+    # The first listed procedure's epidural is not the viscosupplement's route; its own sentence tells it.
+    text = ("SPINE PROCEDURE NOTE\nDOS 10/15/2025    Pt 69 y/o M    Attending: N. Castellano MD (IR/pain)\n"
+            "PROCEDURES:\n 1) L4-5 interlaminar epidural steroid injection, fluoroscopic guidance\n"
+            " 2) L knee intra-articular viscosupplement injection (Hymovis #2 of 2), fluoroscopic guidance\n"
+            "INDICATIONS:\n 1) Lumbar spinal stenosis w/ neurogenic claudication, failed PT\n 2) Primary osteoarthritis L knee.\n"
+            "Consent signed, time-out done.\n\n"
+            "PROC 1: Prone. Lidocaine 1% 3 mL skin. Triamcinolone 80 mg (Kenalog-40 2 mL) injected epidurally.\n"
+            "PROC 2: Supine, L knee prepped. Lidocaine 1% 2 mL skin. Hymovis (hyaluronan) 24 mg/3 mL prefilled syringe injected "
+            "into the L knee joint w/o resistance - entire syringe given.\n")
+    assert counted_routes(kb, text, "C9471") == {"intra-articular"}

@@ -1168,3 +1168,16 @@ def test_of_one_dose_told_twice_the_statement_that_says_it_was_given_gives_the_r
     # The product line takes the "oral" before it; the giving's own "IM" is the route judged.
     assert dose_of(kb, text, "J0390") == 250
     assert counted_routes(kb, text, "J0390") == {"intramuscular"}
+
+
+def test_a_brand_glossed_by_one_ingredient_of_its_combination_keeps_its_code(kb):
+    text = ("0930 RITUXAN HYCELA (rituximab 1,400 mg / hyaluronidase 23,400 units per 11.7 mL single-dose vial) - "
+            "1,400 mg subcutaneously into abdomen over 5 min. Entire vial.\n")
+    admin = read(text, kb.facts("J9311"), kb).administration
+    assert admin.state == "given" and admin.dose_base == 1400
+
+
+def test_the_activity_a_radiopharmaceutical_record_says_was_administered_is_the_dose(kb):
+    text = ("TECH LOG\n Rx 8 mCi (296 MBq) flotufolastat F18 IV\n assay 8.6 mCi @ 13:05\n inj 13:08 IV bolus, 22G PIV L AC\n"
+            " residual syringe 0.3 mCi @ 13:09\n administered 8.3 mCi\n")
+    assert dose_of(kb, text, "C9156") == pytest.approx(8.3)

@@ -299,3 +299,15 @@ def test_a_condition_the_instructions_say_may_happen_is_no_reason(kb):
     assert read(note, kb.facts("J7354"), kb).note.reasons == []
     note = "Ycanth (cantharidin) 0.7% applied topically to each lesion for molluscum contagiosum. Call if fever."
     assert [r.name for r in read(note, kb.facts("J7354"), kb).note.reasons if r.name == "fever"] == []
+
+
+@pytest.mark.parametrize(("text", "read"), [
+    ("Rx 8 mCi flotufolastat F18 IV for restaging.", False),  # a tracer's isotope
+    ("F18 FDG PET/CT skull base to thigh.", False),
+    ("Dx: nasopharyngeal carcinoma C11, here for cycle 2.", True),  # a diagnosis code after its name
+])
+def test_an_isotope_after_a_tracer_is_no_diagnosis_code(kb, text, read):
+    from docreview.note.reasons import find_reasons
+
+    codes = {r.name for r in find_reasons(text, kb.facts("J9045")) if r.is_code}
+    assert bool(codes & {"F18", "C11"}) == read, codes

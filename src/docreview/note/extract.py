@@ -376,9 +376,11 @@ def _on_another_counted_day(notes: Annotations, event: DoseEvent) -> DayMarker |
 
 
 def _merge_adjacent(text: str, mentions: list[DrugMention], specific: Callable[[frozenset[str]], bool],
-                    brand: Callable[[DrugMention], bool] = lambda m: False) -> list[DrugMention]:
+                    brand: Callable[[DrugMention], bool] = lambda m: False,
+                    combination: Callable[[str], bool] = lambda code: False) -> list[DrugMention]:
     """'Solu-Medrol (methylprednisolone)' is one mention; keep the more specific codes.
-    `specific(codes)`: whether the codes are a named product's (a brand-specific code)."""
+    `specific(codes)`: whether the codes are a named product's (a brand-specific code);
+    `combination(code)`: whether the code's drug is a combination ("rituximab and hyaluronidase")."""
     out: list[DrugMention] = []
     for mention in mentions:
         if out:
@@ -397,6 +399,10 @@ def _merge_adjacent(text: str, mentions: list[DrugMention], specific: Callable[[
                 # "penicillin G procaine (BICILLIN C-R)": of two names with no code in common, the brand names the product.
                 brands = [m.codes for m in (prev, mention) if m.codes and brand(m)]
                 codes = both or (named[0] if len(named) == 1 else brands[0] if len(brands) == 1 else min(coded, key=len))
+                if both and len(brands) == 1 and both < brands[0] and any(combination(c) for c in brands[0] - both):
+                    # "RITUXAN HYCELA (rituximab 1,400 mg / hyaluronidase ...)": a gloss by one ingredient
+                    # of the brand's combination does not narrow the brand's codes.
+                    codes = brands[0]
                 out[-1] = DrugMention(prev.start, mention.end, f"{prev.name} / {mention.name}", frozenset(codes), prev.fuzzy and mention.fuzzy,
                                       gloss=(mention.start, mention.end))
                 continue
@@ -446,6 +452,10 @@ def _asides(text: str, in_sentence: list[DrugMention], sent_end: int) -> dict[in
     return out
 
 
+def _combination_code(kb: KnowledgeBase, code: str) -> bool:
+    return code in kb.codes and " and " in kb.facts(code).drug
+
+
 def read_note(text: str, facts: CodeFacts, kb: KnowledgeBase) -> NoteFacts:
     secs = sections(text)
     sents = _SentenceIndex(sentences(text, breaks=[s.header_start for s in secs if s.header_start > 0]))
@@ -454,7 +464,8 @@ def read_note(text: str, facts: CodeFacts, kb: KnowledgeBase) -> NoteFacts:
     lexicon = lexicon_for(kb)
     found = with_billed_labeler(text, facts, kb, lexicon.find(text, fuzzy_targets=targets))
     found = lexicon.with_combinations(text, _merge_adjacent(text, with_billed_vehicle_brands(text, facts, found, kb.family(facts)),
-                                                            partial(_product_codes, kb), partial(_names_a_brand, kb)))
+                                                            partial(_product_codes, kb), partial(_names_a_brand, kb),
+                                                            partial(_combination_code, kb)))
     found = with_billed_generic(_glossed_names_learned(found), facts, kb)
     mentions = _MentionIndex(_without_composition(text, _without_unit_qualifiers(text, _without_devices(text, _without_carriers(text, found)))))
     events: list[DoseEvent] = []
@@ -722,6 +733,10 @@ def _later_negation_overrules(notes: Annotations, events: list[DoseEvent]) -> No
             break
 
 
+# A body that is a numbered list, one item a line.
+_LISTED_RE = re.compile(r"(?:[ \t]*\(?\d{1,2}[.)][ \t]+[^\n]*\n?){2,}")
+
+
 def _procedure_titles(notes: Annotations, secs: list[SectionSpan], sents: _SentenceIndex) -> list[tuple[int, int]]:
     """'PROCEDURE PERFORMED: Trigger point injections', 'NAME OF PROCEDURE: Celiac plexus block',
     a short 'PROCEDURE:' body, or the verbless first sentence of a 'PROCEDURE:' section that goes
@@ -757,7 +772,11 @@ def _procedure_routes(notes: Annotations, secs: list[SectionSpan], sents: _Sente
     Depo-Medrol"). Only when the title names one route: two would be a guess."""
     titles = _procedure_titles(notes, secs, sents)
     routes = [r for start, end in titles for r in notes.routes_in(start, end)]
-    if len({r.route for r in routes}) != 1:
+    # "PROCEDURES: 1) L4-5 interlaminar epidural steroid injection 2) L knee intra-articular
+    # viscosupplement injection": a route another listed procedure states is a second route too.
+    listed = [r for sec in secs if _patterns().procedure_header.match(sec.header) and _LISTED_RE.fullmatch(notes.text[sec.start : sec.end].strip())
+              for r in notes.routes_in(sec.start, sec.end) if not r.implied]
+    if len({r.route for r in [*routes, *listed]}) != 1:
         return
     title_stated = not routes[0].implied
     for event in events:
@@ -924,7 +943,10 @@ def _own_prenominal(notes: Annotations, sent: Sentence, mention: DrugMention, ro
     own = [r for r in notes.routes_in(sent.start, mention.start) if _PRENOMINAL_GAP_RE.fullmatch(notes.text, r.end, mention.start)]
     if not own:
         return routes
-    return [own[-1], *(r for r in routes if r.start >= mention.start)]
+    # "hepatic arterial infusion of FUDR": a stated route that qualifies the implied one after it is the route.
+    qualifying = [r for r in notes.routes_in(sent.start, own[-1].start) if not r.implied and not notes.text[r.end : own[-1].start].strip()]
+    last = qualifying[-1] if own[-1].implied and qualifying else own[-1]
+    return [last, *(r for r in routes if r.start >= mention.start)]
 
 
 _PARENTHESIS_RE = re.compile(r"\([^()\n]*\)")

@@ -396,7 +396,7 @@ def find_reasons(text: str, facts: CodeFacts) -> list[Reason]:
         found.extend(_diagnosis_fields(text))
     for m in _ICD_RE.finditer(text):
         code = m.group(1).upper()
-        if icd10.is_valid(code):
+        if icd10.is_valid(code) and not _isotope(text, m):
             found.append(Reason(m.start(1), m.end(1), code, (code,), _supports((code,), facts), False, is_code=True))
     # Keep the longest match where they overlap; a code's own term wins a tie.
     found.sort(key=lambda r: (r.start, -(r.end - r.start), not r.from_code))
@@ -408,6 +408,22 @@ def find_reasons(text: str, facts: CodeFacts) -> list[Reason]:
             continue
         out.append(reason)
     return out
+
+
+# "flotufolastat F18", "Ammonia N13 PET", "F18 FDG": a radionuclide's symbol and mass number, no diagnosis code.
+_ISOTOPES = frozenset({"F18", "C11", "C14", "N13", "O15"})
+_ISOTOPE_BEFORE_RE = re.compile(r"([A-Za-z][A-Za-z-]{3,})[ \t]$")
+_ISOTOPE_AFTER_RE = re.compile(r"[ \t-]*(?:FDG|PSMA|DCFPyL|PET)\b", re.IGNORECASE)
+
+
+def _isotope(text: str, m: re.Match[str]) -> bool:
+    from docreview.data_files import english_words
+
+    if m.group(1).upper() not in _ISOTOPES:
+        return False
+    # (after a tracer's name, not after an English word: "nasopharyngeal carcinoma C11" is a code)
+    before = _ISOTOPE_BEFORE_RE.search(text, max(0, m.start() - 30), m.start())
+    return bool((before and before.group(1).lower() not in english_words()) or _ISOTOPE_AFTER_RE.match(text, m.end()))
 
 
 _DX_FIELD_RE = re.compile(rf"^[ \t]*(?:[-*\u2022][ \t]*)?{phrases(_CUES.diagnosis_fields)}[ \t]*:[ \t]*(?P<content>[^\n]*?[A-Za-z]{{3}}[^\n]*?)[ \t.;]*$",
