@@ -227,3 +227,7 @@ def test_a_combination_lists_each_ingredient_with_its_share_of_a_unit():
     assert parse_descriptor("J0702", "Injection, betamethasone acetate 3 mg and betamethasone sodium phosphate 3 mg").parts == ()
     assert parse_descriptor("J9153", "Injection, liposomal, 1 mg daunorubicin and 2.27 mg cytarabine").parts == ()
     assert parse_descriptor("J2250", "Injection, midazolam hydrochloride, per 1 mg").parts == ()
+
+
+def test_a_tracer_written_with_its_mass_number_apart_is_the_isotope_and_its_compound():
+    assert parse_descriptor("C9031", "Lutetium lu 177, dotatate, therapeutic, 1 mci").drug == "lutetium lu 177 dotatate"

@@ -1181,3 +1181,16 @@ def test_the_activity_a_radiopharmaceutical_record_says_was_administered_is_the_
     text = ("TECH LOG\n Rx 8 mCi (296 MBq) flotufolastat F18 IV\n assay 8.6 mCi @ 13:05\n inj 13:08 IV bolus, 22G PIV L AC\n"
             " residual syringe 0.3 mCi @ 13:09\n administered 8.3 mCi\n")
     assert dose_of(kb, text, "C9156") == pytest.approx(8.3)
+
+
+def test_a_tracer_charted_by_its_isotopes_short_form_is_the_codes_drug(kb):
+    text = "NM RECORD\n10:42 Lu-177 DOTATATE 200 mCi infused IV over 30 min via R hand PIV.\n"
+    admin = read(text, kb.facts("C9031"), kb).administration
+    assert admin.state == "given" and admin.dose_base == 200
+
+
+def test_a_product_line_whose_name_says_injection_is_the_container_not_a_giving(kb):
+    text = ("PHARMACY CONSULT\n  Wt 82 kg -> 5 mg/kg x 82 kg = 410 mg\n"
+            "  Product: Ganciclovir Injection (Exela) 500 mg/250 mL ready-to-use bag (2 mg/mL), single-dose.\n\n"
+            "RN 0830: ganciclovir 410 mg (205 mL) IV via R arm PICC over 1 h, end 0930.\n")
+    assert dose_of(kb, text, "J1574") == 410

@@ -222,6 +222,21 @@ def _coformulation_names(drug: str, descriptor: str) -> list[str]:
     return list(dict.fromkeys([f"{name} and hyaluronidase{suffix}", f"{name} and hyaluronidase", f"{name}-hyaluronidase{suffix}"]))
 
 
+_TRACER_RE = re.compile(r"(?P<element>[a-z]+) (?P<symbol>[a-z]{1,2})[- ]?(?P<mass>\d{1,3}m?) (?P<compound>[a-z][a-z0-9 -]*)")
+
+
+def _tracer_names(drug: str) -> list[str]:
+    """A radiopharmaceutical is charted by its isotope's short forms: "lutetium lu 177 dotatate"
+    is "Lu-177 DOTATATE", "177Lu-dotatate" or "lutetium-177 dotatate"."""
+    m = _TRACER_RE.fullmatch(drug)
+    if m is None:
+        return []
+    element, symbol, mass, compound = m.group("element", "symbol", "mass", "compound")
+    return list(dict.fromkeys([f"{symbol}-{mass} {compound}", f"{symbol} {mass} {compound}", f"{symbol}{mass} {compound}",
+                               f"{mass}{symbol} {compound}", f"{mass}{symbol}-{compound}", f"{element}-{mass} {compound}",
+                               f"{element} {mass} {compound}"]))
+
+
 class KnowledgeBase:
     """Codes known to docreview: the CMS file's (when given) plus the corpus's."""
 
@@ -307,7 +322,7 @@ class KnowledgeBase:
             # name then identifies none of them ("immune globulin, (gammagard liquid)").
             facts.product_specific = self._drug_code_counts.get(normalize_name(parsed.drug), 0) > 1
         self._add_packaged(facts)
-        facts.aliases.extend(a for a in _coformulation_names(facts.drug, descriptor) if a not in facts.aliases)
+        facts.aliases.extend(a for a in [*_coformulation_names(facts.drug, descriptor), *_tracer_names(facts.drug)] if a not in facts.aliases)
         if not facts.indications:
             facts.indications = self._related_indications(facts)
         return facts

@@ -397,7 +397,7 @@ def parse_descriptor(code: str, descriptor: str, generics: frozenset[str] | None
     if 0 <= i < len(segments) - 1 and (co := _CO_INGREDIENT_RE.fullmatch(segments[i + 1])) and _AMOUNT_RE.fullmatch(co.group(1)):
         # "daratumumab, 10 mg and hyaluronidase-fihj": the co-formulated ingredient follows the amount.
         drug = f"{drug} and {co.group(2).lower()}"
-    isotope = re.fullmatch(r"([a-z]+) [a-z]{1,2}-?\d{2,3}m?", drug)
+    isotope = re.fullmatch(r"([a-z]+) [a-z]{1,2}[- ]?\d{2,3}m?", drug)
     if (isotope and isotope.group(1) in _ISOTOPE_ELEMENTS and 0 <= i < len(segments) - 1
             and re.fullmatch(r"[a-z][a-z0-9-]{3,}", segments[i + 1].strip().lower()) and not _english(segments[i + 1])):
         # "Gallium ga-68, dotatoc, diagnostic": the tracer is the isotope and the compound it labels.

@@ -683,7 +683,9 @@ def assign_roles(text: str, events: list[DoseEvent], notes: Annotations | None =
         # "Pemetrexed Injection (Accord) 25 mg/mL": a maker's name in parentheses may stand between.
         nxt = _without_aside(text, w.toks[w.last + 1 : w.last + 8])[:2]
         form = nxt[0] if len(nxt) == 2 and nxt[0].text in cues.dose_form_words and _is_strength(nxt[1].text) else None
-        administers = _has_any([t for t in clause if t is not form], cues.administration_verbs)
+        # ("Ganciclovir Injection (Exela)": the name's own "Injection" is no verb either.)
+        administers = _has_any([t for t in clause if t is not form and not event.mention.start <= t.start < event.mention.end],
+                               cues.administration_verbs)
         # "drawn from a Kenalog-40 1 mL vial": framed on both sides, the mention names the vial
         # even in a clause that goes on to say how the dose was given.
         framed = _container_before(w, cues) and _container_after(w, cues)
@@ -691,8 +693,11 @@ def assign_roles(text: str, events: list[DoseEvent], notes: Annotations | None =
         # "Lot: dexamethasone DX3307; ondansetron ON1182".
         header_words = header.replace("/", " ").split()
         # Under "Pharmacy label:" or "Drug preparation", a drug with an amount is the product prepared.
-        container_header = bool(header_words) and (header_words[0] in cues.container_after
-                                                   or (_preparation_header(header, cues) and bool(event.amounts)))
+        # ("  Product: Ganciclovir Injection (Exela) 500 mg/250 mL bag": a label inside the line is one too.)
+        label = _sentence_label(text, event)
+        container_header = (bool(header_words) and (header_words[0] in cues.container_after
+                                                    or (_preparation_header(header, cues) and bool(event.amounts)))
+                            or (bool(label) and _preparation_header(label, cues) and bool(event.amounts)))
         container = framed or ((_container_cue(w, cues) or container_header or _concentration_aside(text, event) or _packages(text, event))
                                and not administers and not _route_in(text, clause) and not _given_after_gloss(text, event))
         sentence_words = frozenset(t.text for t in w.toks)
