@@ -615,6 +615,10 @@ CASES: list[Case] = [
     Case("wst001-silent-no-modifier", "WST001", True, OND_SILENT, claim(OND, modifiers=[]), {"wastage": M}),
     # Tablets come in no single-dose vial: the JW/JZ policy does not reach an oral code's line.
     Case("wst001-quiet-for-an-oral-code", "WST001", False, OND_TABLET, ORAL_OND, {"wastage": NA}),
+    # Nor does it reach a metered dose inhaler's line (a device with no single-dose container).
+    Case("wst001-quiet-for-an-inhaler-code", "WST001", False,
+         "Albuterol HFA 2 puffs inhaled via spacer in clinic for wheeze; asthma exacerbation.",
+         {"code": "J3535", "units": 1, "icd10": ["J45.901"]}, {"wastage": NA}),
     Case("wst001-no-waste-stated-but-no-jz", "WST001", True, OND_FULL_VIAL, claim(OND, modifiers=[]), {"wastage": M}),
     Case("wst001-jz-billed", "WST001", False, OND_SILENT, OND, {"wastage": D}),
     Case("wst001-multi-dose-vial", "WST001", False, OND_MDV, claim(OND, modifiers=[]), {"wastage": NA}),

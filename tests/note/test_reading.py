@@ -1194,3 +1194,11 @@ def test_a_product_line_whose_name_says_injection_is_the_container_not_a_giving(
             "  Product: Ganciclovir Injection (Exela) 500 mg/250 mL ready-to-use bag (2 mg/mL), single-dose.\n\n"
             "RN 0830: ganciclovir 410 mg (205 mL) IV via R arm PICC over 1 h, end 0930.\n")
     assert dose_of(kb, text, "J1574") == 410
+
+
+def test_a_denied_partial_cue_does_not_rewrite_the_dose(kb):
+    # "No partial packet": nothing was cut short, so the water the granules were suspended in is no dose.
+    text = ("09:50 Given: tacrolimus granules 0.2 mg unit-dose packets x 3 (lot GR2201, exp 11/2026) = 0.6 mg. Entire contents of "
+            "all 3 packets suspended in 3 mL water, drawn into an oral syringe and given PO. No partial packet, no waste.\n")
+    admin = read(text, kb.facts("J7521"), kb).administration
+    assert admin.state == "given" and admin.dose_base == pytest.approx(0.6)

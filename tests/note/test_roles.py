@@ -733,3 +733,11 @@ def test_an_allergy_word_inside_an_aside_is_no_allergy_to_the_drug_after_it(kb):
     # "(allergy)" names the ordering doctor's specialty; "allergic to penicillin" still is one.
     assert roles_of(kb, "Dr. Whelan (allergy) Xolair 300 mg SC given today.\n", "J2357") == [("Xolair", "administered")]
     assert roles_of(kb, "Pt is allergic to penicillin (hives).\n", "J0561")[0][1] == "allergy"
+
+
+def test_an_expiry_date_in_an_aside_does_not_date_the_giving_earlier(kb):
+    got = roles_of(kb, "09:50 Given: tacrolimus granules 0.2 mg packets x 3 (lot GR2201, exp 11/2026) = 0.6 mg PO.\n", "J7521")
+    assert got == [("tacrolimus", "administered")]
+    # A month and year that dates the giving itself still makes it an earlier one.
+    got = roles_of(kb, "Prolia 60 mg SC given 04/2024 in the R arm.\n", "J0897")
+    assert got[0][1] == "historical"

@@ -142,6 +142,14 @@ def _container_findings(ctx: CheckContext, waste: float) -> list[Finding]:
     return out
 
 
+def _no_container_form(descriptor: str) -> str | None:
+    """The form a descriptor names that comes in no single-dose container ("metered dose inhaler")."""
+    from docreview.data_files import WasteWordsFile, data_file_as
+
+    text = " ".join(descriptor.lower().split())
+    return next((f for f in data_file_as("waste_words.json", WasteWordsFile).no_container_forms if f in text), None)
+
+
 def check_wastage(ctx: CheckContext) -> Outcome:
     facts, claim, note = ctx.facts, ctx.claim, ctx.note
     jw, jz = claim.has_jw, claim.has_jz
@@ -158,6 +166,9 @@ def check_wastage(ctx: CheckContext) -> Outcome:
         # Tablets, capsules and films come in no single-dose vial: the JW/JZ policy does not reach
         # an oral code's line (a JZ there is accepted, a JW is judged against the note below).
         return Outcome(Status.not_applicable, f"{facts.code} is an oral drug (no single-dose container)", [], [])
+    if not jw and not jz and (form := _no_container_form(facts.descriptor)) is not None:
+        # So does a metered dose inhaler's, an intrauterine system's or a vaginal ring's.
+        return Outcome(Status.not_applicable, f"{facts.code} is for a {form} product (no single-dose container)", [], [])
 
     if jw and jz:
         f = make_finding(ctx, "WST004", "The claim carries both JW and JZ.")

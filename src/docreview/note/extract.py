@@ -173,7 +173,9 @@ def _patterns() -> _Patterns:
         same_again=pattern(
             rf"\b(?:the\s+)?same\s+{alternation(cues.same_procedure)}\s+(?:was|were)\s+(?:then\s+)?{alternation(cues.same_procedure_done)}\b"
             rf"|\b(?:this|the\s+{alternation(cues.repeated_procedure)})\s+was\s+(?:then\s+)?repeated\s+(?:at|on|in)\b"),
-        partial=pattern(rf"\b(?:{alternation(cues.partial)}|{alternation(cues.partial_prefixes)}\w*)\b"),
+        # ("No partial packet, no waste", "never interrupted", "without infiltration": a cue denied.)
+        partial=pattern(rf"(?<!\bno )(?<!\bnot )(?<!\bnever )(?<!\bwithout )(?<!\bnon-)"
+                        rf"\b(?:{alternation(cues.partial)}|{alternation(cues.partial_prefixes)}\w*)\b"),
         inpatient=pattern(rf"\b(?:admitted\s+(?:as\s+)?(?:an\s+)?inpatient|(?:is|was|remains)\s+(?:an\s+)?inpatient\b(?!\s+(?:basis|procedure|surgery))"
                            rf"|inpatient\s+{alternation(cues.inpatient_stay)}"
                            rf"|admit(?:ted)?\s+to\s+(?:the\s+)?{alternation(cues.admitted_to)})\b"),

@@ -290,12 +290,17 @@ def _talked_about(w: _Window, cues: RoleCues) -> bool:
 _MONTH_YEAR_RE = re.compile(r"(?<![\d/])(?:(?:0?[1-9]|1[0-2])/(?:19|20)\d{2}|\bin\s+(?:19|20)\d{2})(?![\d/])")
 
 
+_EXPIRY_BEFORE_RE = re.compile(r"\b(?:exp|expiry|expires?|expiration|exp\.? date|use by)\b[.:\s]*$", re.IGNORECASE)
+
+
 def _dated_earlier(text: str, clause: list[Token], cues: RoleCues) -> bool:
     """An administration verb dated by a month and year in the mention's clause, not a product's
     expiry ("exp 02/2025")."""
     if not clause or not _has_any(clause, cues.administration_verbs) or _has_any(clause, cues.inventory):
         return False
-    return bool(_MONTH_YEAR_RE.search(text, clause[0].start, clause[-1].end))
+    # ("(lot GR2201, exp 11/2026)": an aside the clause skips may still hold the expiry.)
+    return any(not _EXPIRY_BEFORE_RE.search(text, max(0, m.start() - 12), m.start())
+               for m in _MONTH_YEAR_RE.finditer(text, clause[0].start, clause[-1].end))
 
 
 def _patient_asks(w: _Window, cues: RoleCues) -> bool:
