@@ -1202,3 +1202,10 @@ def test_a_denied_partial_cue_does_not_rewrite_the_dose(kb):
             "all 3 packets suspended in 3 mL water, drawn into an oral syringe and given PO. No partial packet, no waste.\n")
     admin = read(text, kb.facts("J7521"), kb).administration
     assert admin.state == "given" and admin.dose_base == pytest.approx(0.6)
+
+
+def test_an_order_stamp_heads_no_giving_and_containers_added_on_a_row_are_one_dose(kb):
+    # One pipe-separated MAR line: the order's time and weight-based dose, then the giving of two vials.
+    text = ("ED MAR | REBINYN [coagulation factor IX (recombinant), glycoPEGylated] | ORDER 0935 40 IU/kg, wt 62 kg = 2,480 IU, "
+            "round to vial sizes = 2,500 IU | GIVEN 0958 2,000 IU vial + 500 IU vial, complete, IV push over 5 min, R AC | no waste\n")
+    assert dose_of(kb, text, "J7203") == 2500

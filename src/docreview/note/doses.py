@@ -79,7 +79,7 @@ def _patterns() -> _Patterns:
         record_total=pattern(rf"[ \t]*(?:[-*\u2022][ \t]*)?(?:(?:[01]?\d|2[0-3]):?[0-5]\d[ \t]+)?{alternation(cues.record_totals)}\b"),
         bag_completed=pattern(rf"\b{alternation(cues.bags_completed)}\b"),
         drip_stop=pattern(rf"\b{alternation(cues.drip_stops)}(?![\w'])"),
-        dose_limit=pattern(rf"\b{alternation(cues.dose_limits)}\s*:?\s*$"),
+        dose_limit=pattern(rf"\b{alternation(cues.dose_limits)}\s*[:=]?\s*$"),  # "round to vial sizes = 2,500 IU"
         result_before=pattern(rf"(?:=|->|\u2192|\b{alternation(cues.result_words)})[ \t]*(?:~|approx\.?)?[ \t]*$"),
         later=pattern(rf"[ \t]+(?:(?:in|after)[ \t]+(?:\d+|one|two|three|four|five|six|eight|twelve)(?:[ \t]*-[ \t]*\d+)?[ \t]*{alternation(cues.later_spans)}"
                       rf"|(?:at[ \t]+|on[ \t]+)?(?:the[ \t]+)?next[ \t]+{alternation(cues.later_occasions)})\b"),

@@ -1395,11 +1395,31 @@ def _administers(notes: Annotations, sent: Sentence, here_and_now: bool = False)
     return any(m.rule.category == "ADMINISTERED" for m in mods) and not any(m.rule.category in barred for m in mods)
 
 
+_ORDER_STAMP_RE = re.compile(r"\b(?:order(?:ed)?|rx|prescribed)\W*$", re.IGNORECASE)
+
+
 def _mar_entries(notes: Annotations, start: int, end: int) -> list[Amount]:
     """'0300 1 mg IV' rows; '1000 240 mL/h' is a rate change, not a dose."""
     # (within the row: "... BP 14:15 190/104" does not reach the next row's "14:25  4 mL")
-    found = (notes.amounts_in(m.end(), min(m.end() + 20, end))[:1] for m in _MAR_ENTRY_RE.finditer(notes.text, start, end))
+    # ("ORDER 0935 40 IU/kg = 2,480 IU | GIVEN 0958 2,000 IU vial + 500 IU vial": the order's time heads no giving.)
+    found = (_with_added_containers(notes, notes.amounts_in(m.end(), min(m.end() + 20, end))[:1], end)
+             for m in _MAR_ENTRY_RE.finditer(notes.text, start, end)
+             if not _ORDER_STAMP_RE.search(notes.text, max(start, m.start() - 12), m.start()))
     return [_stated_equivalent(notes, a, end) for amounts in found for a in amounts if not a.rate and not a.is_concentration]
+
+
+# "2,000 IU vial + 500 IU vial": containers given together, added.
+_PLUS_CONTAINER_RE = re.compile(r"[ \t]*(?:(?:vials?|ampules?|ampoules?|syringes?|pens?|bags?)[ \t]*)?\+[ \t]*(?=\d)", re.IGNORECASE)
+
+
+def _with_added_containers(notes: Annotations, amounts: list[Amount], end: int) -> list[Amount]:
+    out = list(amounts)
+    while out and (m := _PLUS_CONTAINER_RE.match(notes.text, out[-1].end, end)) is not None:
+        nxt = notes.amounts_in(m.end(), end)[:1]
+        if not nxt or nxt[0].start != m.end() or nxt[0].kind != out[0].kind:
+            break
+        out.append(nxt[0])
+    return out
 
 
 # "258.3 mL infused = 51.66 mcg": what a volume held, worked out right after it (not a rounded
