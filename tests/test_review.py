@@ -129,3 +129,9 @@ def test_a_use_the_note_calls_off_label_is_no_recognised_use():
     assert any(f.rule_id == "IND002" and "off-label" in f.message for f in r.findings)
     labelled = note.replace(" (off-label, per attending)", "")
     assert review(labelled, claim).status("indication") != Status.inconsistent
+
+
+def test_another_drug_named_by_an_abbreviation_is_shown_with_the_drug_it_stands_for():
+    note = "CODE BLUE 0212: vaso 40 units IV push x1 via L AC; ROSC 0220.\n"
+    r = review(note, {"code": "J2805", "units": 1, "icd10": ["I46.9"], "setting": "outpatient"})
+    assert "vaso (vasopressin)" in r.elements["dosage"].summary, r.elements["dosage"].summary

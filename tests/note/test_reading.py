@@ -1209,3 +1209,8 @@ def test_an_order_stamp_heads_no_giving_and_containers_added_on_a_row_are_one_do
     text = ("ED MAR | REBINYN [coagulation factor IX (recombinant), glycoPEGylated] | ORDER 0935 40 IU/kg, wt 62 kg = 2,480 IU, "
             "round to vial sizes = 2,500 IU | GIVEN 0958 2,000 IU vial + 500 IU vial, complete, IV push over 5 min, R AC | no waste\n")
     assert dose_of(kb, text, "J7203") == 2500
+
+
+def test_a_part_counted_out_then_its_total_is_the_dose(kb):
+    text = "I injected Radiesse 1.5 cc syringes times two so 3.0 cc total into the subdermal plane of both cheeks.\n"
+    assert dose_of(kb, text, "Q2026") == pytest.approx(3.0)

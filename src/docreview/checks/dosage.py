@@ -7,7 +7,7 @@ before any check (docreview.note.reading); this module compares them with the co
 from __future__ import annotations
 
 from docreview.checks.base import CheckContext, Outcome, evidence, line_evidence, make_finding
-from docreview.knowledge.facts import CodeFacts
+from docreview.knowledge.facts import CodeFacts, normalize_name
 from docreview.schema import Status
 from docreview.units import billing_units, format_number, in_tier
 
@@ -33,6 +33,8 @@ def check_dosage(ctx: CheckContext) -> Outcome:
         right = ctx.kb.facts(admin.other_code) if admin.other_code else None
         drug = other.mention.name if other.nameless else note[other.mention.start : other.mention.end]
         drug += ")" if drug.count("(") > drug.count(")") else ""  # "Triferic AVNU (ferric pyrophosphate citrate solution"
+        if right is not None and not other.nameless and "(" not in drug and normalize_name(right.drug) not in normalize_name(drug):
+            drug = f"{drug} ({right.drug})"  # "vaso (vasopressin)", "Hope (sodium thiosulfate)": what the name stands for
         fix = (
             f"Bill {right.code} ({right.descriptor}) x {admin.other_units} for the documented {drug}."
             if right and admin.other_units

@@ -407,6 +407,9 @@ def ingredient_share(note: NoteFacts, amount: Amount, facts: CodeFacts) -> float
     return whole / facts.parts[group[0][2]][1]
 
 
+_COUNTED_BEFORE_TOTAL_RE = re.compile(r"\b(?:x|times)[ \t]*(?:\d{1,2}|two|three|four|five|six)\b", re.IGNORECASE)
+
+
 def event_dose(event: DoseEvent, facts: CodeFacts, note: NoteFacts, concs: list[Amount]) -> tuple[float | None, str]:
     """The dose of one administration statement in the code's base unit (times the sites it was
     given at: "on each side"), or (None, what is missing)."""
@@ -478,6 +481,9 @@ def _statement_dose(event: DoseEvent, facts: CodeFacts, note: NoteFacts, concs: 
     totals = [a for a in amounts if _TOTAL_AFTER_RE.match(note.text, a.end) or TOTAL_BEFORE_RE.search(note.text, max(0, a.start - 30), a.start)]
     parts = [a for a in amounts if totals and a.start < totals[-1].start and a.kind == totals[-1].kind]
     if len(parts) > 1 and abs(sum(a.value for a in parts) - totals[-1].value) <= 1e-6 * max(1.0, totals[-1].value):
+        amounts = [totals[-1]]
+    elif parts and _COUNTED_BEFORE_TOTAL_RE.search(note.text, parts[-1].end, totals[-1].start) and all(a.value < totals[-1].value for a in parts):
+        # "Radiesse 1.5 cc syringes times two so 3.0 cc total": a part counted out, then the total it makes.
         amounts = [totals[-1]]
     # "ondansetron 8 mg tab x2 = 16 mg", "1.3 mg/m2 x 1.78 = 2.31 mg -> 2.3 mg": the result of the
     # statement's arithmetic is the dose, not its operands; a limit stated after it ("-> 5,520 mg,
