@@ -708,3 +708,9 @@ def test_a_procedure_list_that_states_two_routes_lends_neither(kb):
             "PROC 2: Supine, L knee prepped. Lidocaine 1% 2 mL skin. Hymovis (hyaluronan) 24 mg/3 mL prefilled syringe injected "
             "into the L knee joint w/o resistance - entire syringe given.\n")
     assert counted_routes(kb, text, "C9471") == {"intra-articular"}
+
+
+def test_a_procedure_list_with_a_route_only_in_its_items_lends_none_and_reads_cleanly(kb):
+    text = ("Procedure:\n1. Face cleansed with acetone scrub.\n2. Levulan Kerastick (aminolevulinic acid HCl) 20% topical solution, "
+            "354 mg single-unit applicator, applied topically to the entire face.\n3. Blue light illumination 10 J/cm2.\n")
+    assert counted_routes(kb, text, "J7308") == {"topical"}

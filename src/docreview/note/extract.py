@@ -778,7 +778,7 @@ def _procedure_routes(notes: Annotations, secs: list[SectionSpan], sents: _Sente
     # viscosupplement injection": a route another listed procedure states is a second route too.
     listed = [r for sec in secs if _patterns().procedure_header.match(sec.header) and _LISTED_RE.fullmatch(notes.text[sec.start : sec.end].strip())
               for r in notes.routes_in(sec.start, sec.end) if not r.implied]
-    if len({r.route for r in [*routes, *listed]}) != 1:
+    if not routes or len({r.route for r in [*routes, *listed]}) != 1:
         return
     title_stated = not routes[0].implied
     for event in events:
