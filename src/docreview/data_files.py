@@ -222,6 +222,8 @@ class ReasonCuesFile(_File):
     hypothetical: list[str] = Field(min_length=1)  # "call sooner if pain": the ConText cues before a condition that may never happen
     esrd_icd10: list[str] = Field(min_length=1)  # N18.6, Z99.2: the claim codes an ESRD-on-dialysis code needs (one of)
     dialysis_icd10: list[str] = Field(min_length=1)  # Z99.2: a claim code that rules out a non-ESRD-use code
+    isotope_codes: list[str] = Field(min_length=1)  # "F18", "N13": a radionuclide written like an ICD-10-CM category
+    isotope_after: list[str] = Field(min_length=1)  # "F18 FDG": the tracer words that make it the isotope
 
 
 class ExtractCuesFile(_File):

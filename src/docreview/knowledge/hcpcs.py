@@ -436,9 +436,6 @@ _LISTED_PARTS_RE = re.compile(
     r"(?:\s*\([^()]*\))?$", re.IGNORECASE)
 
 
-_SALT_WORDS = frozenset({"sodium", "potassium", "calcium", "magnesium", "hydrochloride", "hcl"})
-
-
 def combination_parts(body: str, unit: str | None, unit_amount: float | None) -> tuple[tuple[str, float], ...]:
     """Each ingredient of a combination code with its share of one unit, when the shares add
     up to the unit ("ceftolozane 50 mg and tazobactam 25 mg" is a 75 mg unit; Vyxeos's "1 mg
@@ -463,7 +460,7 @@ def combination_parts(body: str, unit: str | None, unit_amount: float | None) ->
         return ()
     words = [re.sub(r"-[a-z]{4}$", "", n.strip()).split() for n, _, _ in pairs]  # "relatlimab-rmbw"
     shared = set.intersection(*(set(w) for w in words))
-    if shared - _SALT_WORDS:
+    if shared - set(_WORDS["salts"]):
         # "betamethasone acetate 3 mg and betamethasone sodium phosphate 3 mg": two salts of one
         # drug, whose amount a note gives as the product's.
         return ()

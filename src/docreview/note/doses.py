@@ -391,7 +391,7 @@ def ingredient_share(note: NoteFacts, amount: Amount, facts: CodeFacts) -> float
     whole = sum(share for _, share in facts.parts)
     start = max(text.rfind("\n", 0, amount.start) + 1, amount.start - 80)
     named = sorted((m.start(), m.end(), i) for i, (name, _) in enumerate(facts.parts)
-                   for m in re.finditer(rf"\b{re.escape(name)}\b", text[:amount.start], re.IGNORECASE) if m.start() >= start)
+                   for m in re.compile(rf"\b{re.escape(name)}\b", re.IGNORECASE).finditer(text, start, amount.start))
     paired = _PAIRED_AMOUNT_RE.match(text, amount.end) is not None
     if not named:
         return whole / facts.parts[0][1] if paired else 1.0

@@ -410,16 +410,16 @@ def find_reasons(text: str, facts: CodeFacts) -> list[Reason]:
     return out
 
 
-# "flotufolastat F18", "Ammonia N13 PET", "F18 FDG": a radionuclide's symbol and mass number, no diagnosis code.
-_ISOTOPES = frozenset({"F18", "C11", "C14", "N13", "O15"})
+# "flotufolastat F18", "Ammonia N13 PET", "F18 FDG": a radionuclide's symbol and mass number, no
+# diagnosis code (data/reason_cues.json isotope_codes, isotope_after).
 _ISOTOPE_BEFORE_RE = re.compile(r"([A-Za-z][A-Za-z-]{3,})[ \t]$")
-_ISOTOPE_AFTER_RE = re.compile(r"[ \t-]*(?:FDG|PSMA|DCFPyL|PET)\b", re.IGNORECASE)
+_ISOTOPE_AFTER_RE = re.compile(rf"[ \t-]*{phrases(_CUES.isotope_after)}\b", re.IGNORECASE)
 
 
 def _isotope(text: str, m: re.Match[str]) -> bool:
     from docreview.data_files import english_words
 
-    if m.group(1).upper() not in _ISOTOPES:
+    if m.group(1).upper() not in _CUES.isotope_codes:
         return False
     # (after a tracer's name, not after an English word: "nasopharyngeal carcinoma C11" is a code)
     before = _ISOTOPE_BEFORE_RE.search(text, max(0, m.start() - 30), m.start())

@@ -698,11 +698,8 @@ def assign_roles(text: str, events: list[DoseEvent], notes: Annotations | None =
         # "Lot: dexamethasone DX3307; ondansetron ON1182".
         header_words = header.replace("/", " ").split()
         # Under "Pharmacy label:" or "Drug preparation", a drug with an amount is the product prepared.
-        # ("  Product: Ganciclovir Injection (Exela) 500 mg/250 mL bag": a label inside the line is one too.)
-        label = _sentence_label(text, event)
-        container_header = (bool(header_words) and (header_words[0] in cues.container_after
-                                                    or (_preparation_header(header, cues) and bool(event.amounts)))
-                            or (bool(label) and _preparation_header(label, cues) and bool(event.amounts)))
+        container_header = bool(header_words) and (header_words[0] in cues.container_after
+                                                   or (_preparation_header(header, cues) and bool(event.amounts)))
         container = framed or ((_container_cue(w, cues) or container_header or _concentration_aside(text, event) or _packages(text, event))
                                and not administers and not _route_in(text, clause) and not _given_after_gloss(text, event))
         sentence_words = frozenset(t.text for t in w.toks)
