@@ -244,13 +244,7 @@ def test_one_giving_told_twice_is_judged_on_the_statement_that_says_how(kb):
     ("Vasopressin drip 0.03 units/min via CVC.\n0800-1000 at 0.03 units/min\n1000-1100 at 0.04 units/min", 6.0),
     # A rate per kg needs the weight the drip was dosed on: no figure.
     ("Vasopressin 0.0005 units/kg/min via CVC.\n0800-1000 running.", None),
-])
-def test_a_fixed_rate_drip_gives_its_rate_times_the_hours_it_ran(kb, note, dose):
-    assert read(note, kb.facts("J2598"), kb).administration.dose_base == (pytest.approx(dose) if dose else None)
-
-
-@pytest.mark.parametrize(("note", "dose"), [
-    # Each rate for the minutes until the next timed line, up to the line that stops it: 60 x 0.03 + 90 x 0.02.
+    # A titrated drip: each rate for the minutes until the next timed line, up to the line that stops it: 60 x 0.03 + 90 x 0.02.
     ("0200 Vasopressin 20 units/100 mL started at 0.03 units/min via L IJ\n0230 MAP 62\n"
      "0300 vaso decreased to 0.02 units/min\n0430 vasopressin gtt off, MAP 70 on norepi alone", 3.6),
     # Past midnight: 2330 to 0030 at 0.04 units/min.
@@ -258,7 +252,7 @@ def test_a_fixed_rate_drip_gives_its_rate_times_the_hours_it_ran(kb, note, dose)
     # No stop time written: how long it ran is unknown.
     ("0200 vasopressin drip started at 0.03 units/min\n0300 vaso increased to 0.04 units/min", None),
 ])
-def test_a_titrated_drip_gives_each_rate_until_its_next_timed_line(kb, note, dose):
+def test_a_drip_gives_each_rate_for_the_minutes_its_record_says_it_ran(kb, note, dose):
     assert read(note, kb.facts("J2598"), kb).administration.dose_base == (pytest.approx(dose) if dose else None)
 
 

@@ -18,6 +18,7 @@ from docreview.knowledge.facts import CodeFacts, normalize_name
 from docreview.note.amounts import CONTAINER_AFTER_RE, UNIT_ALT, Amount, find_amounts, without_unit_strengths
 from docreview.note.extract import DoseEvent, NoteFacts, dose_order, is_fluid_volume
 from docreview.note.nameless import TOTAL_BEFORE_RE
+from docreview.note.normalize import NUMBER_WORDS
 from docreview.note.phrases import alternation, pattern
 from docreview.note.text import Sentence
 from docreview.note.waste import containers_counted
@@ -407,7 +408,8 @@ def ingredient_share(note: NoteFacts, amount: Amount, facts: CodeFacts) -> float
     return whole / facts.parts[group[0][2]][1]
 
 
-_COUNTED_BEFORE_TOTAL_RE = re.compile(r"\b(?:x|times)[ \t]*(?:\d{1,2}|two|three|four|five|six)\b", re.IGNORECASE)
+_COUNTED_BEFORE_TOTAL_RE = re.compile(rf"\b(?:x|times)[ \t]*(?:\d{{1,2}}|{'|'.join(w for w, n in NUMBER_WORDS.items() if 2 <= n <= 12)})\b",
+                                      re.IGNORECASE)
 
 
 def event_dose(event: DoseEvent, facts: CodeFacts, note: NoteFacts, concs: list[Amount]) -> tuple[float | None, str]:

@@ -1409,12 +1409,16 @@ def _mar_entries(notes: Annotations, start: int, end: int) -> list[Amount]:
 
 
 # "2,000 IU vial + 500 IU vial": containers given together, added.
-_PLUS_CONTAINER_RE = re.compile(r"[ \t]*(?:(?:vials?|ampules?|ampoules?|syringes?|pens?|bags?)[ \t]*)?\+[ \t]*(?=\d)", re.IGNORECASE)
+_PLUS_RE = re.compile(r"[ \t]*\+[ \t]*(?=\d)")
 
 
 def _with_added_containers(notes: Annotations, amounts: list[Amount], end: int) -> list[Amount]:
     out = list(amounts)
-    while out and (m := _PLUS_CONTAINER_RE.match(notes.text, out[-1].end, end)) is not None:
+    while out:
+        container = CONTAINER_AFTER_RE.match(notes.text, out[-1].end, end)
+        m = _PLUS_RE.match(notes.text, container.end() if container else out[-1].end, end)
+        if m is None:
+            break
         nxt = notes.amounts_in(m.end(), end)[:1]
         if not nxt or nxt[0].start != m.end() or nxt[0].kind != out[0].kind:
             break
