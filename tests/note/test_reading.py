@@ -1164,47 +1164,34 @@ def test_of_one_dose_told_twice_the_statement_that_says_it_was_given_gives_the_r
     assert counted_routes(kb, text, "J0390") == {"intramuscular"}
 
 
-def test_a_brand_glossed_by_one_ingredient_of_its_combination_keeps_its_code(kb):
-    text = ("0930 RITUXAN HYCELA (rituximab 1,400 mg / hyaluronidase 23,400 units per 11.7 mL single-dose vial) - "
-            "1,400 mg subcutaneously into abdomen over 5 min. Entire vial.\n")
-    admin = read(text, kb.facts("J9311"), kb).administration
-    assert admin.state == "given" and admin.dose_base == 1400
-
-
-def test_the_activity_a_radiopharmaceutical_record_says_was_administered_is_the_dose(kb):
-    text = ("TECH LOG\n Rx 8 mCi (296 MBq) flotufolastat F18 IV\n assay 8.6 mCi @ 13:05\n inj 13:08 IV bolus, 22G PIV L AC\n"
-            " residual syringe 0.3 mCi @ 13:09\n administered 8.3 mCi\n")
-    assert dose_of(kb, text, "C9156") == pytest.approx(8.3)
-
-
-def test_a_tracer_charted_by_its_isotopes_short_form_is_the_codes_drug(kb):
-    text = "NM RECORD\n10:42 Lu-177 DOTATATE 200 mCi infused IV over 30 min via R hand PIV.\n"
-    admin = read(text, kb.facts("C9031"), kb).administration
-    assert admin.state == "given" and admin.dose_base == 200
-
-
-def test_a_product_line_whose_name_says_injection_is_the_container_not_a_giving(kb):
-    text = ("PHARMACY CONSULT\n  Wt 82 kg -> 5 mg/kg x 82 kg = 410 mg\n"
-            "  Product: Ganciclovir Injection (Exela) 500 mg/250 mL ready-to-use bag (2 mg/mL), single-dose.\n\n"
-            "RN 0830: ganciclovir 410 mg (205 mL) IV via R arm PICC over 1 h, end 0930.\n")
-    assert dose_of(kb, text, "J1574") == 410
-
-
-def test_a_denied_partial_cue_does_not_rewrite_the_dose(kb):
+GIVEN_DOSES = [
+    # A brand glossed by one ingredient of its combination keeps the brand's code.
+    pytest.param("0930 RITUXAN HYCELA (rituximab 1,400 mg / hyaluronidase 23,400 units per 11.7 mL single-dose vial) - "
+                 "1,400 mg subcutaneously into abdomen over 5 min. Entire vial.\n", "J9311", 1400, id="brand-glossed-by-an-ingredient"),
+    # The activity a radiopharmaceutical record says was administered is the dose.
+    pytest.param("TECH LOG\n Rx 8 mCi (296 MBq) flotufolastat F18 IV\n assay 8.6 mCi @ 13:05\n inj 13:08 IV bolus, 22G PIV L AC\n"
+                 " residual syringe 0.3 mCi @ 13:09\n administered 8.3 mCi\n", "C9156", 8.3, id="activity-administered"),
+    # A tracer charted by its isotope's short form is the code's drug.
+    pytest.param("NM RECORD\n10:42 Lu-177 DOTATATE 200 mCi infused IV over 30 min via R hand PIV.\n", "C9031", 200, id="tracer-short-form"),
+    # A product line whose name says "Injection" is the container, not a giving.
+    pytest.param("PHARMACY CONSULT\n  Wt 82 kg -> 5 mg/kg x 82 kg = 410 mg\n"
+                 "  Product: Ganciclovir Injection (Exela) 500 mg/250 mL ready-to-use bag (2 mg/mL), single-dose.\n\n"
+                 "RN 0830: ganciclovir 410 mg (205 mL) IV via R arm PICC over 1 h, end 0930.\n", "J1574", 410, id="product-line-says-injection"),
     # "No partial packet": nothing was cut short, so the water the granules were suspended in is no dose.
-    text = ("09:50 Given: tacrolimus granules 0.2 mg unit-dose packets x 3 (lot GR2201, exp 11/2026) = 0.6 mg. Entire contents of "
-            "all 3 packets suspended in 3 mL water, drawn into an oral syringe and given PO. No partial packet, no waste.\n")
-    admin = read(text, kb.facts("J7521"), kb).administration
-    assert admin.state == "given" and admin.dose_base == pytest.approx(0.6)
-
-
-def test_an_order_stamp_heads_no_giving_and_containers_added_on_a_row_are_one_dose(kb):
+    pytest.param("09:50 Given: tacrolimus granules 0.2 mg unit-dose packets x 3 (lot GR2201, exp 11/2026) = 0.6 mg. Entire contents of "
+                 "all 3 packets suspended in 3 mL water, drawn into an oral syringe and given PO. No partial packet, no waste.\n",
+                 "J7521", 0.6, id="denied-partial-cue"),
     # One pipe-separated MAR line: the order's time and weight-based dose, then the giving of two vials.
-    text = ("ED MAR | REBINYN [coagulation factor IX (recombinant), glycoPEGylated] | ORDER 0935 40 IU/kg, wt 62 kg = 2,480 IU, "
-            "round to vial sizes = 2,500 IU | GIVEN 0958 2,000 IU vial + 500 IU vial, complete, IV push over 5 min, R AC | no waste\n")
-    assert dose_of(kb, text, "J7203") == 2500
+    pytest.param("ED MAR | REBINYN [coagulation factor IX (recombinant), glycoPEGylated] | ORDER 0935 40 IU/kg, wt 62 kg = 2,480 IU, "
+                 "round to vial sizes = 2,500 IU | GIVEN 0958 2,000 IU vial + 500 IU vial, complete, IV push over 5 min, R AC | no waste\n",
+                 "J7203", 2500, id="order-stamp-and-added-vials"),
+    # A part counted out, then the total it makes.
+    pytest.param("I injected Radiesse 1.5 cc syringes times two so 3.0 cc total into the subdermal plane of both cheeks.\n",
+                 "Q2026", 3.0, id="part-counted-out-then-total"),
+]
 
 
-def test_a_part_counted_out_then_its_total_is_the_dose(kb):
-    text = "I injected Radiesse 1.5 cc syringes times two so 3.0 cc total into the subdermal plane of both cheeks.\n"
-    assert dose_of(kb, text, "Q2026") == pytest.approx(3.0)
+@pytest.mark.parametrize(("text", "code", "dose"), GIVEN_DOSES)
+def test_the_giving_a_record_tells_and_its_dose(kb, text, code, dose):
+    admin = read(text, kb.facts(code), kb).administration
+    assert admin.state == "given" and admin.dose_base == pytest.approx(dose)
