@@ -7,9 +7,10 @@ cms_asp_crosswalk/ (CMS ASP NDC-HCPCS crosswalk 2026Q1, public domain),
 qumi_injectables_ndc/ (FDA NDC + RxNorm facts; MIT with attribution, QUMI codes not used),
 drugcentral_2016/ (CC BY 4.0), labeledin/ (NLM, public domain), and ICD-10-CM from the
 installed simple-icd-10-cm package. Indication names are mapped onto ICD-10-CM by exact
-description match, then (unless --no-embed) by the bundled all-MiniLM-L6-v2 embedding with a
-cosine floor and a shared-word check; every accepted mapping is stored, so the review never
-embeds or parses a source table.
+description match (or a term of the curated reason vocabulary, src/docreview/data/conditions.json),
+then (unless --no-embed) by the bundled all-MiniLM-L6-v2 embedding with a cosine floor and a
+shared-word check, then by the condition the name holds (condition_forms); every accepted
+mapping is stored, so the review never embeds or parses a source table.
 
 The output is deterministic: sorted keys and lists, gzip with mtime 0, and a `version`
 that is the sha256 of the sources' bytes plus this script.
@@ -25,6 +26,7 @@ import json
 import re
 import sys
 from collections import defaultdict
+from functools import cache
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -47,6 +49,7 @@ SOURCES = {
     "labeledin": "labeledin/labeledin_indications.tsv",
 }
 SYNONYMS = ROOT / "src" / "docreview" / "knowledge" / "data" / "drug_synonyms.json"
+CONDITIONS = ROOT / "src" / "docreview" / "data" / "conditions.json"  # the curated reason vocabulary
 EMBED_FLOOR = 0.82  # cosine; below it a candidate ICD-10-CM match is not stored
 
 # Drug-class words -> the purpose groups the review reasons with (procedural purpose,
@@ -306,12 +309,57 @@ def minimal_prefixes(codes: set[str]) -> list[str]:
     return sorted(out)
 
 
-class IcdMapper:
-    """Indication name -> ICD-10-CM prefix: exact description first, then the embedding."""
+# An indication name is often a purpose around a condition, or a condition with its organism,
+# its population or its setting: "Prevention of Neutropenia from Cancer Chemotherapy",
+# "Bacteroides Liver Abscess", "Thrombosis in Heparin Induced Thrombocytopenia". What ICD-10-CM
+# (or a clinician) names is the condition: the head of the name and the phrase after its context word.
+_PURPOSE_BEFORE = re.compile(r"^(?:(?:prevention|prophylaxis|treatment|management|relief|control|reversal|suppression|"
+                             r"maintenance|induction) of |synergy for |adjunct(?:ive)? (?:therapy |treatment )?(?:in|for|to) )+")
+_PURPOSE_AFTER = re.compile(r" (?:prevention|prophylaxis|treatment)$")
+_CONTEXT_WORD = re.compile(r" (?:in|after|during|with|due to|following|associated with|secondary to|caused by|from|before|"
+                           r"prior to|undergoing|receiving) ")
 
-    def __init__(self, icd: dict[str, str], embed: bool, cache: Path | None = None) -> None:
+
+def condition_forms(name: str) -> list[str]:
+    """The conditions an indication name holds, longest first within each part: each part's
+    trailing word runs ('acute decompensated heart failure' -> ... 'heart failure'), a plural
+    last word also singular; a lone word only when it names a pathology ('endometritis')."""
+    text = _PURPOSE_AFTER.sub("", _PURPOSE_BEFORE.sub("", clean_condition(mesh_order(name)).replace("-", " ")))
+    forms: list[str] = []
+    for part in _CONTEXT_WORD.split(text):
+        words = part.split()
+        for k in range(len(words), 0, -1):
+            tail = words[-k:]
+            if k < len(words) and words[-k - 1] in ("non", "not", "anti"):
+                continue  # "non-Hodgkin's lymphoma" never names Hodgkin's
+            singular = [*tail[:-1], re.sub(r"(?<=[a-z]{3}[^siu])s$", "", tail[-1])]
+            for form in dict.fromkeys([" ".join(tail), " ".join(singular)]):
+                if k > 1 and form not in forms:
+                    forms.append(form)
+    return forms
+
+
+def curated_conditions() -> dict[str, tuple[str, ...]]:
+    """{term: ICD-10-CM prefixes} of the curated reason vocabulary (data/conditions.json): the
+    words clinicians write for a condition ICD-10-CM spells otherwise ('urinary tract infection')."""
+    out: dict[str, tuple[str, ...]] = {}
+    for cond in json.loads(CONDITIONS.read_text(encoding="utf-8"))["conditions"]:
+        prefixes = tuple(c.replace(".", "") for c in cond["icd10"])
+        for term in cond["terms"]:
+            if prefixes:
+                out.setdefault(clean_condition(term), prefixes)
+    return out
+
+
+class IcdMapper:
+    """Indication name -> ICD-10-CM prefixes: the exact description (or a curated condition term),
+    then the embedding, then the conditions the name holds (`condition_forms`) by exact match."""
+
+    def __init__(self, icd: dict[str, str], embed: bool, cache: Path | None = None,
+                 curated: dict[str, tuple[str, ...]] | None = None) -> None:
         self.icd = icd
         self.cache = cache
+        self.curated = curated or {}
         self.exact: dict[str, str] = {}
         short = sorted((c for c in icd if len(c) <= 4), key=lambda c: (len(c), c))
         synonyms = icd_synonyms(short)
@@ -348,19 +396,37 @@ class IcdMapper:
 
         return embedder()
 
-    def map_many(self, names: list[str]) -> dict[str, tuple[str, str]]:
-        """{indication name: (icd prefix, how)} for the names that map."""
-        out: dict[str, tuple[str, str]] = {}
+    def _exact(self, *keys: str) -> tuple[str, ...] | None:
+        """ICD-10-CM's own wording first, then the curated terms."""
+        icd = next((k for k in keys if k in self.exact), None)
+        if icd:
+            return (self.broaden(self.exact[icd], icd),)
+        return next((self.curated[k] for k in keys if k in self.curated), None)
+
+    def map_many(self, names: list[str]) -> dict[str, tuple[tuple[str, ...], str]]:
+        """{indication name: (icd prefixes, how)} for the names that map."""
+        out: dict[str, tuple[tuple[str, ...], str]] = {}
         pending = []
         for name in names:
             keys = [clean_condition(mesh_order(name)), cancer_form(name)]
-            key = next((k for k in keys if k and k in self.exact), None)
-            if key:
-                out[name] = (self.broaden(self.exact[key], key), "exact")
+            hit = self._exact(*filter(None, keys))
+            if hit:
+                out[name] = (hit, "exact")
             elif keys[0]:
                 pending.append(name)
-        if not self.embed or not pending:
-            return out
+        if self.embed and pending:
+            self._embed(pending, out)
+        for name in pending:
+            if name in out:
+                continue
+            # "Bacteroides Liver Abscess", "Acute Decompensated Heart Failure": the condition it holds.
+            for form in condition_forms(name):
+                if _usable_term(form) and (hit := self._exact(form)):
+                    out[name] = (hit, f"condition '{form}'")
+                    break
+        return out
+
+    def _embed(self, pending: list[str], out: dict[str, tuple[tuple[str, ...], str]]) -> None:
         import numpy as np
 
         model = self._model()
@@ -389,9 +455,8 @@ class IcdMapper:
             for j in cands:
                 code, text = self.targets[j]
                 if content_words(text) & content_words(cancer_form(name) or mesh_order(name)):
-                    out[name] = (self.broaden(code, clean_condition(text)), f"embedding {round(float(scores[i][j]), 3)}")
+                    out[name] = ((self.broaden(code, clean_condition(text)),), f"embedding {round(float(scores[i][j]), 3)}")
                     break
-        return out
 
 
 # --- build ---------------------------------------------------------------------------------------
@@ -419,6 +484,31 @@ def stem_siblings(moieties: list[str], known: set[str]) -> list[str]:
     return sorted(k for k in known if " " not in k and k.endswith(stem) and k != word)
 
 
+_PACKAGE_VOLUME_RE = re.compile(r"^\s*\d[\d.]*\s*(?:ml|l)\s+", re.IGNORECASE)
+# A biosimilar's four-letter FDA suffix ("adalimumab-aaty", "trastuzumab-dkst").
+_BIOSIMILAR_SUFFIX_RE = re.compile(r"\b[a-z]{4,}-([a-z]{4})\b")
+
+
+def biosimilar_suffix(text: str) -> str | None:
+    """'adalimumab-aaty' -> aaty; not an English word ("preservative-free")."""
+    return next((m.group(1) for m in _BIOSIMILAR_SUFFIX_RE.finditer(text.lower()) if m.group(1) not in _english()), None)
+
+
+@cache
+def _english() -> frozenset[str]:
+    return frozenset(english_words())
+
+
+def brand_suffixes(ndc_rows) -> dict[str, set[str]]:
+    """{brand: the biosimilar suffixes its NDC descriptions give it} ("adalimumab-bwwd ... [Hadlima]")."""
+    found: dict[str, set[str]] = defaultdict(set)
+    for row in ndc_rows:
+        m = re.search(r"\[([^\]]+)\]", row["Description"])
+        if m:
+            found[normalize_name(m.group(1))].add(biosimilar_suffix(row["Description"]) or "")
+    return found
+
+
 def _bracket_brand_pairs(ndc_rows) -> list[dict[str, str]]:
     """Brand <-> ingredient pairs the NDC list's descriptions name ("Interferon beta-1b 0.3 mg
     Syringe [Betaseron]"), for brands the pairs file lacks: one ingredient set per brand, a name
@@ -426,8 +516,11 @@ def _bracket_brand_pairs(ndc_rows) -> list[dict[str, str]]:
     found: dict[str, set[str]] = defaultdict(set)
     for row in ndc_rows:
         m = re.search(r"\[([^\]]+)\]", row["Description"])
-        # With no generic column, the description's words before its first strength name it.
-        generic = row["Generic Description"] or re.split(r"\s+\d", row["Description"])[0].strip()
+        # With no generic column, the description's words before its first strength name it (past
+        # the package's volume: "0.2 mL adalimumab 100 mg/mL Prefilled Syringe [Humira]").
+        # A combination ("atropine 0.778 mg/mL / pralidoxime chloride ... [Duodote]") names no one ingredient.
+        combination = " / " in row["Description"]
+        generic = row["Generic Description"] or ("" if combination else re.split(r"\s+\d", _PACKAGE_VOLUME_RE.sub("", row["Description"]))[0].strip())
         if m and generic and "/" not in generic:
             found[m.group(1).strip()].add(generic.lower())
     return [{"brand": brand, "generic_substances": next(iter(subs))} for brand, subs in sorted(found.items())
@@ -505,14 +598,31 @@ def build(shared: Path, embed: bool, cache: Path | None = None) -> dict:
         }
 
     # Brand <-> ingredient pairs (FDA/RxNorm via QUMI): a brand goes to the codes of exactly
-    # its ingredients, unless the crosswalk already places it under one code.
+    # its ingredients, unless the crosswalk already places it under one code. A biosimilar's
+    # suffix is part of its name: a code for "adalimumab-aaty" takes only that suffix's brands
+    # (Yuflyma, not Hadlima, which is adalimumab-bwwd), and a suffixed brand with no code of its
+    # suffix goes to the codes that name no suffix. A brand whose suffix no source gives (Yuflyma)
+    # goes to the reference product's code where the drug has one, else to its suffixed codes
+    # (Hemgenix, etranacogene dezaparvovec-drlb, has only J1411).
+    suffixes = brand_suffixes(ndc_rows.values())
+    code_suffixes = {sfx for entry in codes.values() if (sfx := biosimilar_suffix(entry["descriptor"]))}
+    with_reference = {tuple(entry["_moieties"]) for entry in codes.values() if not biosimilar_suffix(entry["descriptor"])}
+
+    def suffix_fits(brand: str, entry: dict) -> bool:
+        own = biosimilar_suffix(entry["descriptor"])
+        known = suffixes.get(normalize_name(brand), set()) - {""}
+        if own:
+            return known == {own} or (not known and tuple(entry["_moieties"]) not in with_reference)
+        return not (known & code_suffixes)
+
     for pair in brand_pairs:
         subs = {moiety(s) for s in pair["generic_substances"].lower().split("; ")}
         brand = pair["brand"]
         if normalize_name(brand) in crosswalk_brand_owner or len(normalize_name(brand)) < 4:
             continue
         for entry in codes.values():
-            if not entry["_product_specific"] and set(entry["_moieties"]) == subs and normalize_name(brand) not in generic_set:
+            if (not entry["_product_specific"] and set(entry["_moieties"]) == subs and normalize_name(brand) not in generic_set
+                    and suffix_fits(brand, entry)):
                 entry["brands"].append(brand)
     # A code with no products of its own ("epoetin alfa, 1000 units (for ESRD on dialysis)") is
     # named by the products of the other codes of its drug (Epogen, Procrit).
@@ -575,7 +685,7 @@ def build(shared: Path, embed: bool, cache: Path | None = None) -> dict:
 
     icd = icd_table()
     icd_words = {w for d in icd.values() for w in re.findall(r"[a-z]+", d.lower())}
-    mapper = IcdMapper(icd, embed, cache)
+    mapper = IcdMapper(icd, embed, cache, curated_conditions())
     names = sorted({r["INDICATION_FDB"] for rows in dc_by_name.values() for r in rows}
                    | {r["disease_mesh_name"] for rows in li_by_name.values() for r in rows})
     mapped = mapper.map_many(names)
@@ -619,13 +729,13 @@ def build(shared: Path, embed: bool, cache: Path | None = None) -> dict:
         found: dict[tuple[str, str], dict] = {}
         for m in lookup:
             for r in dc_by_name.get(m, []):
-                hit = mapped.get(r["INDICATION_FDB"])
-                if hit:
-                    found.setdefault((hit[0], "drugcentral"), {"icd10": hit[0], "name": r["INDICATION_FDB"], "source": "drugcentral", "match": hit[1]})
+                prefixes, how = mapped.get(r["INDICATION_FDB"], ((), ""))
+                for prefix in prefixes:
+                    found.setdefault((prefix, "drugcentral"), {"icd10": prefix, "name": r["INDICATION_FDB"], "source": "drugcentral", "match": how})
             for r in li_by_name.get(m, []):
-                hit = mapped.get(r["disease_mesh_name"])
-                if hit:
-                    found.setdefault((hit[0], "labeledin"), {"icd10": hit[0], "name": mesh_order(r["disease_mesh_name"]), "source": "labeledin", "match": hit[1]})
+                prefixes, how = mapped.get(r["disease_mesh_name"], ((), ""))
+                for prefix in prefixes:
+                    found.setdefault((prefix, "labeledin"), {"icd10": prefix, "name": mesh_order(r["disease_mesh_name"]), "source": "labeledin", "match": how})
         entry["indications"] = sorted(found.values(), key=lambda i: (i["icd10"], i["source"]))
         # One spelling per brand: the crosswalk's capitalised name wins over the descriptor's. A
         # one-word "brand" that is an ICD-10-CM word ("Total", a skin substitute) names nothing.
@@ -697,6 +807,7 @@ def build(shared: Path, embed: bool, cache: Path | None = None) -> dict:
         digest.update(key.encode() + sha256(paths[key]).encode())
     digest.update(Path(__file__).read_bytes())
     digest.update(SYNONYMS.read_bytes())
+    digest.update(CONDITIONS.read_bytes())
     from importlib.metadata import version
 
     from docreview.knowledge import icd10

@@ -72,6 +72,11 @@ def test_english_words_units_and_analytes_with_numbers_are_not_drugs():
     assert find_unknown_drugs(text, []) == []
 
 
+def test_a_route_word_before_an_unlisted_name_gives_it_away():
+    text = "Topical EMLA applied 1300. IV Zorvexa over 10 min. IV access obtained."
+    assert [n for _, _, n in find_unknown_drugs(text, [])] == ["emla", "zorvexa"]
+
+
 def test_drug_verbs_lists_and_glosses_give_a_name_away():
     text = ("She was started on Zorvexa last year.\n"
             "MEDICATIONS: Quintrol, Pelmora.\n"
@@ -128,6 +133,31 @@ def test_a_route_word_ending_a_product_name_is_left_to_be_read_as_a_route(lexico
 def test_two_ingredients_written_as_one_preparation_name_the_combination_code(lexicon, text):
     mentions = lexicon.with_combinations(text, lexicon.find(text))
     assert "J2004" in mentions[0].codes
+
+
+@pytest.mark.parametrize(("text", "codes"), [
+    # Each part with its amount, joined by a slash: the combination, not aztreonam alone (J0457).
+    ("LOADING dose 2.67 g (aztreonam 2 g / avibactam 0.67 g) IV over 3 h", {"J0458"}),
+    # Neither part has a code of its own: the parts are matched by name ("tenofovir DF" is tenofovir
+    # disoproxil, and tenofovir alone names alafenamide's combination too).
+    ("Truvada (emtricitabine 200 mg/tenofovir DF 300 mg) 2 tabs PO", {"J0750", "J0751"}),
+])
+def test_a_combinations_parts_written_together_name_its_code(lexicon, text, codes):
+    mentions = lexicon.with_combinations(text, lexicon.find(text))
+    assert next(m for m in mentions if m.codes).codes == codes
+
+
+@pytest.mark.parametrize(("text", "codes"), [
+    # The biosimilar's proper name names its own code, whatever codes the brand is known by.
+    ("Starting adalimumab-aaty (Yuflyma) - loading 160 mg day 1.", {"Q5141"}),
+    ("Cyltezo (adalimumab-adbm) 20 mg SC R thigh", {"Q5143"}),
+])
+def test_a_biosimilars_suffixed_name_glossing_a_brand_keeps_its_code(text, codes):
+    from docreview.note.reading import read
+
+    kb = knowledge_base()
+    events = read(text, kb.facts("J0135"), kb).note.events
+    assert events[0].mention.codes == codes
 
 
 def test_two_drugs_in_a_list_are_no_combination(lexicon):

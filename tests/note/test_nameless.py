@@ -673,3 +673,18 @@ def test_a_drugless_line_is_the_records_giving(kb, note, code, dose, routes):
         assert dose_of(kb, note, code) == pytest.approx(dose)
     if routes is not None:
         assert counted_routes(kb, note, code) == routes
+
+
+@pytest.mark.parametrize(("row", "dose"), [
+    # The access it ran through, after the row's time, charts the giving.
+    ("0900 infusion via PIV R hand, titrated per protocol; 1330 complete.\n", 60),
+    # So does the infusion's step that opens the row.
+    ("0930 start via port: 3 mL/h x15 min -> 6 mL/h x15 min -> 12 mL/h\n1350 complete.\n", 60),
+])
+def test_a_timed_row_through_a_line_is_the_prepared_drugs_giving(kb, row, dose):
+    text = ("Pharmacy: Vimizim 5 mg/5 mL SDV x12 (lot VZ4415); all 12 vials fully withdrawn (60 mL = 60 mg), diluted to 250 mL NS.\n"
+            + row)
+    reading = read(text, kb.facts("J1322"), kb)
+    assert reading.administration.state == "given"
+    assert dose_of(kb, text, "J1322") == dose
+    assert counted_routes(kb, text, "J1322") == {"intravenous"}

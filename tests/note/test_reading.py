@@ -1188,6 +1188,16 @@ GIVEN_DOSES = [
     # A part counted out, then the total it makes.
     pytest.param("I injected Radiesse 1.5 cc syringes times two so 3.0 cc total into the subdermal plane of both cheeks.\n",
                  "Q2026", 3.0, id="part-counted-out-then-total"),
+    # A combination's total, then its parts: one dose (the part scaled to the combination differs only by rounding).
+    pytest.param("Emblaveo LOADING dose 2.67 g (aztreonam 2 g / avibactam 0.67 g) IV over 3 h.\n1400-1700 loading dose infused via R IJ CVC\n",
+                 "J0458", 2670, id="combination-total-then-its-parts"),
+    # Under a code billed by volume, the volume given is the dose, not a part's mass through another part's concentration.
+    pytest.param("Product: testosterone enanthate 90 mg + estradiol valerate 4 mg per mL, single-dose 2 mL vial.\n"
+                 "Given today: 2 mL (testosterone enanthate 180 mg / estradiol valerate 8 mg) intramuscular, left ventrogluteal.\n",
+                 "J0900", 2, id="volume-code-volume-given"),
+    # Under an oral code, the injection given beside the tablets is the injectable product's.
+    pytest.param("1045 lenacapavir 927 mg SC: 2 x 1.5 mL inj, abdomen L and R.\n"
+                 "1052 lenacapavir 300 mg tab x2 (600 mg) PO w/ water, witnessed by RN.\n", "J0752", 600, id="oral-code-beside-an-injection"),
 ]
 
 

@@ -499,8 +499,11 @@ def _statement_dose(event: DoseEvent, facts: CodeFacts, note: NoteFacts, concs: 
               and _patterns().dose_limit.search(note.text, max(0, a.start - 40), a.start)]
     if limits or (results and any(a.start < results[-1].start and a.kind == results[-1].kind for a in amounts)):
         amounts = [(limits or results)[-1]]
-    # "Vancomycin 15 mg/kg (1,200 mg)": the plain amount wins; "1 g (1,000 mg)" is one dose.
-    ordered = dose_order(amounts)
+    # "Vancomycin 15 mg/kg (1,200 mg)": the plain amount wins; "1 g (1,000 mg)" is one dose. Under
+    # a code billed by volume ("up to 1 cc"), "2 mL (testosterone enanthate 180 mg / estradiol
+    # valerate 8 mg)": the volume is the dose as billed, a mass only through a concentration.
+    volumes = [a for a in amounts if a.kind == "volume" and not (a.per_kg or a.rate or a.is_concentration)] if "volume" in (code_unit_kind(unit) or ()) else []
+    ordered = volumes or dose_order(amounts)
     values: list[float] = []
     needed = ""
     for amount in ordered:
@@ -692,6 +695,9 @@ def _record_total(events: list[DoseEvent], facts: CodeFacts, note: NoteFacts, co
     return None
 
 
+_SAME_DOSE_TOLERANCE = 0.005  # relative: two statements this close tell one dose
+
+
 def _sum(rows: list[tuple[DoseEvent, float | None, str, bool]], note: NoteFacts) -> tuple[float | None, str, list[DoseEvent]]:
     total, needed, counted = 0.0, "", []
     seen: dict[float, set[str]] = {}
@@ -700,7 +706,9 @@ def _sum(rows: list[tuple[DoseEvent, float | None, str, bool]], note: NoteFacts)
         if dose is None:
             needed = needed or need
             continue
-        key = round(dose, 6)
+        # "2.67 g (aztreonam 2 g / avibactam 0.67 g)": an ingredient's amount scaled to the
+        # combination differs from the stated total only by the note's rounding.
+        key = next((k for k in seen if abs(k - dose) <= _SAME_DOSE_TOLERANCE * max(k, dose)), round(dose, 6))
         times = set(event.times)
         # Two times make two givings; an untimed mention of the same dose (a plan line, a summary)
         # and a timed one are one giving told twice.

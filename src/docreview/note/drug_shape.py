@@ -7,7 +7,8 @@ drug name when the note treats it as one:
 - a strength in a dose unit follows it ("Topamax 100 mg", "Sarapin: 1 cc"; a lab unit such
   as mg/dL does not count), or a dosing frequency or dose form ("Flomax daily", "Atrovent
   inhaler");
-- a drug verb frames it ("started on Trileptal", "Coreg held this AM");
+- a drug verb frames it ("started on Trileptal", "Coreg held this AM"), or a route word
+  stands right before it ("Topical EMLA applied");
 - it is coordinated with a known drug ("Reglan, Pepcid, and Carafate"), glosses one
   ("Lotensin (benazepril)"), or stands as an item of a medication/allergy list;
 - the same word was recognised as a drug elsewhere in the note.
@@ -145,7 +146,8 @@ class _Reader:
         after = _WORDS_RE.findall(self.text[end : end + 20].lower())[:1]
         if (after and after[0] in self.cues.device_after) or _SUTURE_SIZE_RE.search(self.text, max(0, start - 6), start):
             return False
-        if (capitalised or stem) and (self.dose_follows(end) or self.verb_frames(start, end) or self.beside_drug(start, end)):
+        if (capitalised or stem) and (self.dose_follows(end) or self.verb_frames(start, end) or self.beside_drug(start, end)
+                                      or self.route_before(start)):
             return True
         return self.list_item(start, end, capitalised)
 
@@ -172,6 +174,11 @@ class _Reader:
             return bool(_WORD_GAP_RE.search(self.text, max(0, start - 4), start))  # no punctuation between
         after = _WORDS_RE.findall(self.text[end : end + 20].lower())
         return bool(after) and after[0] in self.cues.after and self.text[end : end + 1] == " "
+
+    def route_before(self, start: int) -> bool:
+        """'Topical EMLA applied', 'IV Toradol': a route word right before it is the drug's own."""
+        before = _WORDS_RE.findall(self.text[max(0, start - 20) : start].lower())[-1:]
+        return bool(before) and _route_word(before[0]) and bool(_WORD_GAP_RE.search(self.text, max(0, start - 4), start))
 
     def beside_drug(self, start: int, end: int) -> bool:
         """Coordinated with a known drug ('Pepcid, and Carafate') or glossing one ('Lotensin (benazepril)')."""

@@ -34,6 +34,18 @@ _STRENGTH = r"(?:\d[\d,.]*(?:\s*:\s*\d[\d,]*)?\s*(?:%|mg/ml|mcg/ml|mg|mcg|units?
 # "1% lidocaine with 1:100,000 epinephrine", "Xylocaine 1% with 1:100,000 dilution of epinephrine".
 _MIXED_GAP_RE = re.compile(rf"\s*\(?(?:{_STRENGTH}\s*)*\)?\s*(?:with|plus|w/|\+)\s*(?:{_STRENGTH}\s*)*(?:(?:dilution|concentration)\s+of\s+)?",
                            re.IGNORECASE)
+# "aztreonam 2 g / avibactam 0.67 g", "emtricitabine 200 mg/tenofovir DF 300 mg": a combination's
+# parts, each with its amount (read only where a combination code has these two parts).
+_PARTS_GAP_RE = re.compile(r"\s*(?:\d+(?:\.\d+)?\s*(?:mg|g|mcg|units?|ml)\s*)?/\s*", re.IGNORECASE)
+_NAMED = "name:"  # a combination part known by its name, not a code
+
+
+def _names_of(mention: DrugMention) -> frozenset[str]:
+    """What a mention matches a combination's part by: its codes, and its lexicon name's lead
+    word ("tenofovir DF" is the part "tenofovir disoproxil")."""
+    return mention.codes | {_NAMED + part.split()[0] for part in mention.name.split(" / ") if part}
+
+
 _WITHOUT_GAP_RE = re.compile(r"\s*(?:without|w/o|sans)\s+(?:added\s+)?", re.IGNORECASE)
 # "2% Xylocaine 1:100,000 epinephrine": a ratio strength alone between the two names.
 _RATIO_GAP_RE = re.compile(r"\s*\d{1,2}\s*:\s*\d{1,3}(?:,?\d{3})+\s*")
@@ -451,14 +463,18 @@ class DrugLexicon:
 
     @cached_property
     def _combinations(self) -> list[tuple[str, tuple[frozenset[str], ...]]]:
-        """Each two-ingredient code with the codes each of its ingredients is named by alone."""
+        """Each two-ingredient code with what each of its ingredients is named by alone: its codes,
+        or (an ingredient with no code of its own, emtricitabine) the lexicon's name for it."""
         def build() -> list[tuple[str, tuple[frozenset[str], ...]]]:
             out = []
             for facts in self._kb.all_facts():
-                parts = [p for p in _COMPONENTS_RE.split(normalize_name(facts.drug)) if p]
+                # The descriptor's parts where it gives them ("aztreonam/avibactam, 7.5 mg/2.5 mg").
+                parts = [name for name, _ in facts.parts] or [p for p in _COMPONENTS_RE.split(normalize_name(facts.drug)) if p]
                 if len(parts) != 2:
                     continue
-                named = tuple(frozenset().union(*(m.codes for m in self.find(part))) - {facts.code} for part in parts)
+                found = [self.find(part) for part in parts]
+                named = tuple(frozenset().union(*(m.codes for m in ms)) - {facts.code} or frozenset(_NAMED + m.name.split()[0] for m in ms)
+                              for ms in found)
                 if all(named):
                     out.append((facts.code, named))
             return out
@@ -483,10 +499,11 @@ class DrugLexicon:
                 if first.codes - both:
                     out[k] = replace(first, codes=first.codes - both)
                 continue
-            if not (first.codes and second.codes) or not one_preparation(text, first, second):
+            if not one_preparation(text, first, second) and not _PARTS_GAP_RE.fullmatch(text, first.end, second.start):
                 continue
+            first_names, second_names = _names_of(first), _names_of(second)
             both = {code for code, (a, b) in self._combinations
-                    if (first.codes & a and second.codes & b) or (first.codes & b and second.codes & a)}
+                    if (first_names & a and second_names & b) or (first_names & b and second_names & a)}
             if both:
                 # The preparation is the combination's, not a plain product of its lead ingredient.
                 out[k] = replace(first, codes=frozenset(both))

@@ -377,6 +377,10 @@ def _on_another_counted_day(notes: Annotations, event: DoseEvent) -> DayMarker |
     return next((d for d in days if d.kind in notes.note_days and d.start > notes.text.find("\n")), None)
 
 
+# A biosimilar's proper name: the drug and its four-letter FDA suffix ("adalimumab-aaty").
+_BIOSIMILAR_NAME_RE = re.compile(r"[a-z]{4,}-[a-z]{4}\b(?!-)")
+
+
 def _merge_adjacent(text: str, mentions: list[DrugMention], specific: Callable[[frozenset[str]], bool],
                     brand: Callable[[DrugMention], bool] = lambda m: False,
                     combination: Callable[[str], bool] = lambda code: False) -> list[DrugMention]:
@@ -400,7 +404,10 @@ def _merge_adjacent(text: str, mentions: list[DrugMention], specific: Callable[[
                 coded = [c for c in (prev.codes, mention.codes) if c] or [prev.codes]
                 # "penicillin G procaine (BICILLIN C-R)": of two names with no code in common, the brand names the product.
                 brands = [m.codes for m in (prev, mention) if m.codes and brand(m)]
-                codes = both or (named[0] if len(named) == 1 else brands[0] if len(brands) == 1 else min(coded, key=len))
+                # "adalimumab-aaty (Yuflyma)": a biosimilar's proper name, suffix and all, names its own code.
+                suffixed = [m.codes for m in (prev, mention) if m.codes and _BIOSIMILAR_NAME_RE.search(text, m.start, m.end)]
+                codes = both or (named[0] if len(named) == 1 else suffixed[0] if len(suffixed) == 1
+                                 else brands[0] if len(brands) == 1 else min(coded, key=len))
                 if both and len(brands) == 1 and both < brands[0] and any(combination(c) for c in brands[0] - both):
                     # "RITUXAN HYCELA (rituximab 1,400 mg / hyaluronidase ...)": a gloss by one ingredient
                     # of the brand's combination does not narrow the brand's codes.

@@ -64,11 +64,20 @@ def _draws(notes: Annotations, sent: Sentence) -> bool:
     if _opens_with("draw_words").match(notes.text, sent.start) or _opens_with("draw_words").match(notes.text, start):
         return True  # ("Drawn: 37.2 mL = 1,860 mg": the label is the draw word)
     amounts = notes.amounts_in(sent.start, sent.end)
+    if amounts and _draw_before_amount().fullmatch(notes.text, start, amounts[0].start):
+        return True  # "all 12 vials fully withdrawn (60 mL = 60 mg)": the containers drawn, then what they held
     if not amounts or not _opens_with("draw_quantifiers", optional=True).fullmatch(notes.text, start, amounts[0].start):
         return False
     rest = notes.text[amounts[0].end : sent.end]
     after = re.sub(r"^(?:\s*(?:\([^)]*\)|=\s*[\d.,]+\s*\w+))*", "", rest)  # "(21.6 mg)", "= 94 mg"
     return bool(_opens_with("draw_words").match(after))
+
+
+@lru_cache(maxsize=1)
+def _draw_before_amount() -> re.Pattern[str]:
+    cues = data_file_as("extract_cues.json", ExtractCuesFile)
+    return re.compile(rf"[ \t]*(?:{phrases(cues.draw_quantifiers)})\s+[^.;:\n\d]{{0,12}}\d+\s+[^.;:\n]{{0,25}}?\b(?:{phrases(cues.draw_words)})\s*[(:]?\s*",
+                      re.IGNORECASE)
 
 
 @lru_cache(maxsize=1)
@@ -96,8 +105,9 @@ def _giving_noun(notes: Annotations, sent: Sentence, section: SectionSpan | None
     # ("whole vial IV push L AC over 4 min 0940": the time may close the row.)
     timed = bool(TIMED_LINE_RE.match(notes.text, sent.start, sent.end)) or span_ran or bool(find_times(notes.text, sent.start, sent.end))
     # ("Infusion: 1310-1411 via L forearm PIV": the span it ran and the line it ran through.)
+    # ("0900 infusion via PIV R hand": the line it ran through, written after the time, charts it too.)
     charted = (timed or (section is not None and section.kind == "administration")) and any(
-        not r.implied or span_ran for r in notes.routes_in(sent.start, sent.end))
+        not r.implied or span_ran or (timed and _ACCESS_RE.match(notes.text, r.start)) for r in notes.routes_in(sent.start, sent.end))
     if not (any(m.rule.category == "ADMINISTERED" for m in mods) or charted):
         return None
     nouns, modified = _giving_nouns() | _mixture_nouns(), _giving_noun_modifies()
@@ -113,15 +123,20 @@ def _giving_noun(notes: Annotations, sent: Sentence, section: SectionSpan | None
             span = (verb.first, verb.last)
     if span is None and charted:
         # "IV over 4 h via PIV: 6 mL/h, then 31 mL/h; 09:00-13:00": a charted row that opens with
-        # its stated route stands for the giving by that route.
+        # its stated route stands for the giving by that route; "0930 start via port: 3 mL/h" with
+        # the infusion's step.
         opening = next((k for k, t in enumerate(toks) if t.text[:1].isalpha()), None)
         route = next((r for r in notes.routes_in(sent.start, sent.end) if not r.implied), None)
-        if opening is not None and route is not None and route.start == toks[opening].start:
+        if opening is not None and ((route is not None and route.start == toks[opening].start)
+                                    or toks[opening].text.lower() in _infusion_steps()):
             span = (opening, opening)
     # What negates, plans or dates the giving must reach it ("..., no filter, gravity per protocol" does not).
     if span is None or categories_for(toks, mods, *span, text=notes.text) & NOT_HERE_NOW:
         return None
     return toks[span[0]].start, toks[span[1]].end
+
+
+_ACCESS_RE = re.compile(r"(?:via|through|thru)\b", re.IGNORECASE)  # "via PIV", "through R PICC": the line a drug ran through
 
 
 @lru_cache(maxsize=1)

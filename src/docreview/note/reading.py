@@ -95,12 +95,19 @@ def administration_of(note: NoteFacts, facts: CodeFacts, kb: KnowledgeBase, date
 def _by_the_codes_kind_of_route(text: str, given: list[DoseEvent], facts: CodeFacts) -> list[DoseEvent]:
     """'11:20 potassium chloride 40 mEq PO' beside two IVPB bags under "Injection, potassium
     chloride": when the drug is also injected, a dose given by mouth, nose or lungs (and told
-    with no injection word) is another product's, not the injection code's. (Given only that
-    way, it is judged as written: edge case 3.)"""
+    with no injection word) is another product's, not the injection code's. So, under a code
+    taken by mouth, nose or lungs ("Oral, lenacapavir, 300 mg"), is a dose injected beside the
+    tablets taken. (Given only that way, it is judged as written: edge case 3.)"""
+    taken = _taken_routes()
+    if facts.descriptor_routes and all(r in taken for r in facts.descriptor_routes):
+        def injected(e: DoseEvent) -> bool:
+            return bool(e.routes) and not any(r.route in taken for r in e.routes)
+
+        if not any(r.route in taken for e in given for r in e.routes):
+            return given
+        return [e for e in given if not injected(e)]
     if not facts.descriptor.lower().startswith("injection"):
         return given
-
-    taken = _taken_routes()
 
     def not_injected(e: DoseEvent) -> bool:
         return bool(e.routes) and all(r.route in taken for r in e.routes) and not injection_told(text, e.sentence)
