@@ -688,3 +688,12 @@ def test_a_timed_row_through_a_line_is_the_prepared_drugs_giving(kb, row, dose):
     assert reading.administration.state == "given"
     assert dose_of(kb, text, "J1322") == dose
     assert counted_routes(kb, text, "J1322") == {"intravenous"}
+
+
+def test_a_route_told_after_a_stock_line_reaches_that_drugs_giving_past_other_drugs(kb):
+    text = ("IGF-1 1.6x ULN on octreotide LAR 30 mg -> switched to pasireotide LAR 40 mg q4wk; dose #3 today.\n"
+            "Home meds: metformin 500 mg BID, cabergoline 0.5 mg twice weekly, lisinopril 20 mg.\n"
+            "RN: Signifor LAR (pasireotide) 40 mg kit (powder vial + 2 mL diluent PFS), lot SL7732, exp 12/2026. Reconstituted per IFU. "
+            "1412 entire suspension injected deep IM L gluteal. Whole kit used, no waste.\n")
+    assert dose_of(kb, text, "J2502") == 40
+    assert counted_routes(kb, text, "J2502") == {"intramuscular"}

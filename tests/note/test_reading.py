@@ -162,6 +162,14 @@ def test_a_title_naming_the_billed_drug_while_the_body_gives_another_is_another_
     assert reading.administration.other_code == "J2785"
 
 
+def test_a_bare_mention_beside_a_dosed_product_of_another_code_is_that_products_giving(kb):
+    text = ("CF CLINIC - RT NOTE\nPt 31M CF, chronic P. aeruginosa, on-cycle month for inhaled tobramycin; FEV1 54%.\n"
+            "RT: TOBI (tobramycin inhalation solution, USP) 300 mg/5 mL single-use ampule, lot T1204.\n"
+            "1010-1024 300 mg nebulized via PARI LC PLUS; ampule fully used.\n")
+    admin = read(text, kb.facts("J7685"), kb).administration  # the compounded product's code
+    assert admin.state == "other_drug" and admin.other_code == "J7682"
+
+
 def test_an_amount_written_with_the_oral_route_is_no_dose_of_an_injection_code(kb):
     text = "In the ED she received diltiazem (a total of 20 mg intravenously and 30 mg orally) for rapid AF."
     reading = read(text, kb.facts("J1163"), kb)
@@ -1198,6 +1206,11 @@ GIVEN_DOSES = [
     # Under an oral code, the injection given beside the tablets is the injectable product's.
     pytest.param("1045 lenacapavir 927 mg SC: 2 x 1.5 mL inj, abdomen L and R.\n"
                  "1052 lenacapavir 300 mg tab x2 (600 mg) PO w/ water, witnessed by RN.\n", "J0752", 600, id="oral-code-beside-an-injection"),
+    # A "+" between one drug's doses at two sites adds them; containers added up are stock.
+    pytest.param("RN 0945: Cimzia (certolizumab pegol) 200 mg/mL prefilled syringe x2 (lot CM3321): 200 mg SC L abdomen + 200 mg SC "
+                 "R abdomen = 400 mg. Both syringes fully given, no waste.\n", "J0717", 400, id="plus-between-two-sites"),
+    pytest.param("Wt 80 kg. Rasburicase 0.2 mg/kg = 16 mg IV over 30 min at 0820 (pharmacy: 2 x 7.5 mg + 1 x 1.5 mg vials = 16.5 mg "
+                 "reconstituted; 0.5 mg discarded).\n", "J2783", 16, id="plus-between-containers"),
 ]
 
 

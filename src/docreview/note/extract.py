@@ -381,6 +381,17 @@ def _on_another_counted_day(notes: Annotations, event: DoseEvent) -> DayMarker |
 _BIOSIMILAR_NAME_RE = re.compile(r"[a-z]{4,}-[a-z]{4}\b(?!-)")
 
 
+def _same_kind_across(notes: Annotations, start: int, plus: int, end: int) -> bool:
+    """The amount right after a "+" is of the kind of the last one before it (mass + mass), not a
+    mixture's other part ("Kenalog 40 mg + 2 mL lido")."""
+    before, after = notes.amounts_in(start, plus)[-1:], notes.amounts_in(plus, end)[:1]
+    if not (before and after) or before[0].kind != after[0].kind:
+        return False
+    # Containers added up ("100-unit vial + 50-unit vial", "2 x 7.5 mg + 1 x 1.5 mg vials") are stock, not two doses.
+    return not any(a.is_concentration or a.container or a.multiplier != 1 or CONTAINER_AFTER_RE.match(notes.text, a.end)
+                   for a in (before[0], after[0]))
+
+
 def _merge_adjacent(text: str, mentions: list[DrugMention], specific: Callable[[frozenset[str]], bool],
                     brand: Callable[[DrugMention], bool] = lambda m: False,
                     combination: Callable[[str], bool] = lambda code: False) -> list[DrugMention]:
@@ -513,6 +524,10 @@ def read_note(text: str, facts: CodeFacts, kb: KnowledgeBase) -> NoteFacts:
             brk = _CLAUSE_BREAK_RE.search(text, mention.end, seg_end)
             # A "+" between bare numbers is arithmetic: "Tirofiban total: 2,250 + 945 = 3,195 mcg".
             arithmetic = brk is not None and bool(_ARITHMETIC_RE.match(text, brk.start()))
+            # "200 mg SC L abdomen + 200 mg SC R abdomen = 400 mg": with no drug after it, a "+"
+            # between amounts of one kind adds a second site's dose of the same drug.
+            if brk is not None and "+" in brk.group(0) and nxt >= len(in_sentence):
+                arithmetic = arithmetic or _same_kind_across(notes, seg_start, brk.start(), seg_end)
             amount_end = brk.start() if brk and "+" in brk.group(0) and not arithmetic else seg_end
             seg_end = brk.start() if brk and "+" not in brk.group(0) else seg_end
             if skip is not None and skip[0] < amount_end:

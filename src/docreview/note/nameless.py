@@ -335,16 +335,25 @@ def _given_in_nearest_drug_sentence(events: Sequence[DoseEvent], sent: Sentence,
     `nameless_too`, that records a giving naming none)."""
     # ("povidone-iodine 5%; speculum" between: a prep agent, role "other", is no drug of the record)
     before = [i for i, e in enumerate(events) if e.sentence.end <= sent.start and (nameless_too or not e.nameless) and e.role != "other"]
+    described: list[int] = []
     while before:
         nearest = events[before[-1]].sentence
         here = [i for i in before if events[i].sentence == nearest]
         given = [i for i in here if events[i].role == "administered"]
         earlier = [i for i in before if events[i].sentence != nearest]
+        if described:
+            # The giving the stock line describes, past other drugs' lines ("Home meds: metformin").
+            given = [i for i in given if any(events[i].mention.same_drug(events[d].mention) for d in described)]
+            if given:
+                return given
+            before = earlier
+            continue
         # "Drug: [x] Eylea" ... "Medication: EYLEA 2 mg/0.05 mL vial, lot 4K39B2": a stock or vial line
         # of a drug given just before it describes that giving; the giving is the nearest one.
         if given or not all(any(events[j].role == "administered" and events[j].mention.same_drug(events[i].mention) for j in earlier)
                             for i in here):
             return given
+        described = here
         before = earlier
     return []
 

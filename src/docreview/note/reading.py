@@ -130,6 +130,12 @@ def _administration(note: NoteFacts, facts: CodeFacts, kb: KnowledgeBase, billed
         other = given[0]
         code, units = _best_code(note, kb, other, products[id(other)])
         return Administration("other_drug", billed=tuple(billed), counted=(other,), other=other, other_code=code, other_units=units)
+    if given and (product := _dosed_product_giving(note, facts, billed, given)) is not None:
+        # "on-cycle month for inhaled tobramycin" ... "TOBI (tobramycin inhalation solution) 300 mg
+        # nebulized": the drug's giving with an amount is the named product's, and the bare
+        # mention of the drug only tells of it; under another product's code it is another drug.
+        code, units = _best_code(note, kb, product)
+        return Administration("other_drug", billed=tuple(billed), counted=(product,), other=product, other_code=code, other_units=units)
     class_only = bool(given) and all(_class_only(facts, e) for e in given)
     if class_only and _other_drug_event(note, facts, kb, same_drug_only=True):
         # "IVIG infusion ... Gammagard Liquid 30 g": the class name is resolved by the product named.
@@ -214,6 +220,17 @@ def _other_drug_event(note: NoteFacts, facts: CodeFacts, kb: KnowledgeBase, same
     similar = set(facts.similar_codes)
     # Then a look-alike code, then the first.
     return next((e for e in others if e.mention.codes & similar), None) or others[0]
+
+
+def _dosed_product_giving(note: NoteFacts, facts: CodeFacts, billed: list[DoseEvent], given: list[DoseEvent]) -> DoseEvent | None:
+    """The one giving with an amount, of a product of the billed drug that the billed code does not
+    bill (a narrower name: TOBI among tobramycin's codes), when every giving under the billed code
+    is a bare mention of the drug (no amount, no time)."""
+    if any(e.dose_amounts or e.times for e in given):
+        return None
+    products = [e for e in note.events if e.given and e not in billed and e.dose_amounts and e.mention.codes
+                and facts.code not in e.mention.codes and all(e.mention.codes < g.mention.codes for g in given)]
+    return products[0] if len({e.mention.codes for e in products}) == 1 else None
 
 
 def _product_named(note: NoteFacts, event: DoseEvent) -> frozenset[str]:
