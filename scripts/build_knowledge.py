@@ -7,7 +7,7 @@ cms_asp_crosswalk/ (CMS ASP NDC-HCPCS crosswalk 2026Q1, public domain),
 qumi_injectables_ndc/ (FDA NDC + RxNorm facts; MIT with attribution, QUMI codes not used),
 drugcentral_2016/ (CC BY 4.0), labeledin/ (NLM, public domain), and ICD-10-CM from the
 installed simple-icd-10-cm package. Indication names are mapped onto ICD-10-CM by exact
-description match (or a term of the curated reason vocabulary, src/docreview/data/conditions.json),
+description match (or a condition's name in the curated reason vocabulary, src/docreview/data/conditions.json),
 then (unless --no-embed) by the bundled all-MiniLM-L6-v2 embedding with a cosine floor and a
 shared-word check, then by the condition the name holds (condition_forms); every accepted
 mapping is stored, so the review never embeds or parses a source table.
@@ -340,19 +340,20 @@ def condition_forms(name: str) -> list[str]:
 
 
 def curated_conditions() -> dict[str, tuple[str, ...]]:
-    """{term: ICD-10-CM prefixes} of the curated reason vocabulary (data/conditions.json): the
-    words clinicians write for a condition ICD-10-CM spells otherwise ('urinary tract infection')."""
+    """{name: ICD-10-CM prefixes} of the curated reason vocabulary (data/conditions.json): the
+    names clinicians give a condition ICD-10-CM spells otherwise ('urinary tract infection'). Only
+    each condition's own name: its terms may be narrower than its codes ("postoperative pain" is
+    a term of "pain", and promethazine's post-operative use is no use for back pain)."""
     out: dict[str, tuple[str, ...]] = {}
     for cond in json.loads(CONDITIONS.read_text(encoding="utf-8"))["conditions"]:
         prefixes = tuple(c.replace(".", "") for c in cond["icd10"])
-        for term in cond["terms"]:
-            if prefixes:
-                out.setdefault(clean_condition(term), prefixes)
+        if prefixes:
+            out.setdefault(clean_condition(cond["name"]), prefixes)
     return out
 
 
 class IcdMapper:
-    """Indication name -> ICD-10-CM prefixes: the exact description (or a curated condition term),
+    """Indication name -> ICD-10-CM prefixes: the exact description (or a curated condition's name),
     then the embedding, then the conditions the name holds (`condition_forms`) by exact match."""
 
     def __init__(self, icd: dict[str, str], embed: bool, cache: Path | None = None,
@@ -397,7 +398,7 @@ class IcdMapper:
         return embedder()
 
     def _exact(self, *keys: str) -> tuple[str, ...] | None:
-        """ICD-10-CM's own wording first, then the curated terms."""
+        """ICD-10-CM's own wording first, then the curated conditions' names."""
         icd = next((k for k in keys if k in self.exact), None)
         if icd:
             return (self.broaden(self.exact[icd], icd),)

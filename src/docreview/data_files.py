@@ -111,7 +111,7 @@ class RoutesFile(_File):
         return self
 
 
-UnitKind = Literal["mass", "units", "volume", "equivalents", "area", "activity", "pfu", "vg"]
+UnitKind = Literal["mass", "units", "volume", "equivalents", "area", "activity", "pfu", "vg", "containers"]
 
 
 class UnitsFile(_File):

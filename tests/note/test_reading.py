@@ -1211,6 +1211,13 @@ GIVEN_DOSES = [
                  "R abdomen = 400 mg. Both syringes fully given, no waste.\n", "J0717", 400, id="plus-between-two-sites"),
     pytest.param("Wt 80 kg. Rasburicase 0.2 mg/kg = 16 mg IV over 30 min at 0820 (pharmacy: 2 x 7.5 mg + 1 x 1.5 mg vials = 16.5 mg "
                  "reconstituted; 0.5 mg discarded).\n", "J2783", 16, id="plus-between-containers"),
+    # Under a code billed per vial, the vials the record counts out (on the giving's line or the product's).
+    pytest.param("MAR: 13:15  DigiFab (digoxin immune fab, ovine) 40 mg/vial x 4 vials, each reconstituted w/ 4 mL SWFI, in 50 mL NS, "
+                 "IV over 30 min (13:15-13:45). All 4 vials used, no waste.\n", "J1162", 4, id="per-vial-code-on-the-giving-line"),
+    pytest.param("Product: CytoGam 2.5 g/50 mL (50 mg/mL) single-dose vial x3 (7.5 g)  Lot 4417A\n"
+                 "Volume to infuse 144 mL. Residual 6 mL (300 mg) in vial #3 discarded - less than one vial.\n"
+                 "1010  CytoGam IV started @ 15 mg/kg/h x 30 min -> 30 mg/kg/h\n1240  infusion complete, 144 mL (7.2 g) infused.\n",
+                 "J0850", 3, id="per-vial-code-on-the-product-line"),
 ]
 
 

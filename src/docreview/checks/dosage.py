@@ -147,7 +147,8 @@ def _dose_text(ctx: CheckContext) -> str:
 
     kind = code_unit_kind(facts.unit)
     value = ctx.administered_base / (kind[1] if kind else 1)
-    return f"{format_number(value)} {facts.unit} of {facts.drug}"
+    unit = f"{facts.unit}(s)" if kind and kind[0] == "containers" else facts.unit  # "4 vial(s) of digoxin immune fab"
+    return f"{format_number(value)} {unit} of {facts.drug}"
 
 
 def _family_findings(ctx: CheckContext, total: float, units: int):

@@ -359,6 +359,17 @@ def titrated_drip(note: NoteFacts, given: Sequence[DoseEvent]) -> tuple[Amount, 
 _VIALS_COUNTED_RE = re.compile(r"\b(\d{1,2})[ \t]+(?:single[- ]dose[ \t]+)?vials?\b|\bvials?[ \t]*(?:x|\u00d7)[ \t]*(\d{1,2})(?![\d.])", re.IGNORECASE)
 
 
+def vials_opened(note: NoteFacts, events: Sequence[DoseEvent]) -> float | None:
+    """Under a code billed per vial ("digoxin immune fab (ovine), per vial"), the vials the record
+    counts out for the giving ("40 mg/vial x 4 vials", "single-dose vial x3"): each one opened is a
+    unit, the part of the last one discarded included."""
+    for event in events:
+        m = _VIALS_COUNTED_RE.search(note.text, event.mention.end, event.sentence.end)
+        if m is not None:
+            return float(m.group(1) or m.group(2))
+    return None
+
+
 def _containers_given(note: NoteFacts, event: DoseEvent, facts: CodeFacts) -> Amount | None:
     """A giving told only as a count of vials, of a product whose every package (one container,
     per the NDC crosswalk) bills the same units: that many containers' content (not when some

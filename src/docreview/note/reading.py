@@ -16,9 +16,9 @@ from typing import Literal
 
 from docreview.data_files import RoutesFile, data_file_as
 from docreview.knowledge.facts import CodeFacts, KnowledgeBase, normalize_name
-from docreview.note.doses import is_drip, total_dose
+from docreview.note.doses import is_drip, total_dose, vials_opened
 from docreview.note.extract import DoseEvent, NoteFacts, injection_told, read_note
-from docreview.units import billing_units, in_tier
+from docreview.units import billing_units, code_unit_kind, in_tier
 
 State = Literal["given", "not_given", "other_drug", "absent"]
 
@@ -165,6 +165,12 @@ def _administration(note: NoteFacts, facts: CodeFacts, kb: KnowledgeBase, billed
         dosed = [e for e in given if e.amounts]
         counted = [e for e in given if not dosed or e.amounts or e.times]
         return Administration("given", tuple(billed), tuple(given), tuple(counted), class_only=class_only)
+    if code_unit_kind(facts.unit) == ("containers", 1.0):
+        # The record's own count of the vials, on the giving's line or the product's.
+        described = [e for e in billed if e.role in ("container", "inventory")]
+        count = vials_opened(note, [*given, *described])
+        if count is not None:
+            return Administration("given", tuple(billed), tuple(given), tuple(given), dose_base=count, class_only=class_only)
     total, needed, counted = total_dose(given, facts, note, restated=[e for e in billed if e.role == "restatement"])
     if total is None:
         return Administration("given", tuple(billed), tuple(given), tuple(given), needed=needed, class_only=class_only)
