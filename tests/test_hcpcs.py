@@ -223,6 +223,8 @@ def test_a_combination_lists_each_ingredient_with_its_share_of_a_unit():
     assert parse_descriptor("J0211", "Injection, sodium nitrite 3 mg and sodium thiosulfate 125 mg (nithiodote)").parts == (
         ("nitrite", 3.0), ("thiosulfate", 125.0))
     assert parse_descriptor("J0458", "Injection, aztreonam/avibactam, 7.5 mg/2.5 mg (10 mg)").parts == (("aztreonam", 7.5), ("avibactam", 2.5))
+    # Qualifiers after the parts ("oral, fda approved prescription") are no parts.
+    assert parse_descriptor("J8655", "Netupitant 300 mg and palonosetron 0.5 mg, oral").parts == (("netupitant", 300.0), ("palonosetron", 0.5))
     # Two salts of one drug are dosed as the product; a unit that counts one ingredient has no parts.
     assert parse_descriptor("J0702", "Injection, betamethasone acetate 3 mg and betamethasone sodium phosphate 3 mg").parts == ()
     assert parse_descriptor("J9153", "Injection, liposomal, 1 mg daunorubicin and 2.27 mg cytarabine").parts == ()

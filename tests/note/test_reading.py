@@ -1218,6 +1218,10 @@ GIVEN_DOSES = [
                  "Volume to infuse 144 mL. Residual 6 mL (300 mg) in vial #3 discarded - less than one vial.\n"
                  "1010  CytoGam IV started @ 15 mg/kg/h x 30 min -> 30 mg/kg/h\n1240  infusion complete, 144 mL (7.2 g) infused.\n",
                  "J0850", 3, id="per-vial-code-on-the-product-line"),
+    # Tablets counted out after what one holds, with no total: that many times the strength.
+    pytest.param("ondansetron 4 mg tab x2 PO given at 0900.\n", "Q0162", 8, id="tablets-counted"),
+    pytest.param("NURSING: 1415 Truvada (emtricitabine 200 mg/tenofovir DF 300 mg) 2 tabs PO loading dose taken in clinic, witnessed.\n",
+                 "J0750", 1000, id="combination-tablets-counted"),
 ]
 
 

@@ -449,6 +449,8 @@ def combination_parts(body: str, unit: str | None, unit_amount: float | None) ->
             return ()
     else:
         pieces = re.split(r"\s*,\s*|\s+and\s+", text)
+        while len(pieces) > 2 and not re.search(r"\d", pieces[-1]):
+            pieces.pop()  # "..., oral, fda approved prescription": qualifiers after the parts
         found = [_PART_RE.fullmatch(p) for p in pieces]
         pairs = [(m.group(1), m.group(2), m.group(3)) for m in found if m is not None]
         if len(pairs) != len(pieces):

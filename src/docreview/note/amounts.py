@@ -228,7 +228,7 @@ def find_amounts(text: str, start: int = 0, end: int | None = None) -> list[Amou
                 calculated=bool(_patterns().calculated.search(text, max(0, m.start() - 24), m.start())),
             )
         )
-    return _joined_containers(text, _counted_strengths(text, sorted(out, key=lambda a: a.start)))
+    return _joined_containers(text, _taken_items(text, _counted_strengths(text, sorted(out, key=lambda a: a.start))))
 
 
 _JOIN_RE = re.compile(r"\s*(?:\+|and|&)\s*", re.IGNORECASE)
@@ -272,6 +272,35 @@ def _counted_strengths(text: str, amounts: list[Amount]) -> list[Amount]:
         if re.search(rf"\bx\s*{count}|{count}\s*x\b|{count}\s+(?:[a-z-]+\s+){{0,2}}?{nouns}\b|{nouns}\s+x\s*{count}", text[a.end : b.start], re.IGNORECASE):
             out[i] = replace(a, container=True)
     return out
+
+
+# "4 mg tab x2", "4 mg ODT x 2 tablets", "(200 mg/300 mg) 2 tabs": a count of the tablets (or
+# capsules) taken, right after what one holds. ("x2" alone may be two givings: a dose form names the count.)
+_TAKEN_COUNT_RE = re.compile(r"[ \t]*(?:\)[ \t]*)?(?:(?:tabs?|tablets?|caps?|capsules?|odt)[ \t]*(?:x|\u00d7)[ \t]*(\d{1,2})(?![\d.])"
+                             r"|(?:x|\u00d7)?[ \t]*(\d{1,2})[ \t]+(?:tabs?|tablets?|caps?|capsules?)\b)", re.IGNORECASE)
+
+
+def _taken_items(text: str, amounts: list[Amount]) -> list[Amount]:
+    """An oral strength counted out in tablets or capsules, with no total after it: that many times
+    the strength. (With its total, "300 mg tab x2 (600 mg)", the total is the dose: _counted_strengths.)"""
+    out = list(amounts)
+    for i, a in enumerate(amounts):
+        if a.rate or a.is_concentration or a.per_kg or a.container or a.multiplier != 1 or a.kind not in ("mass", "units"):
+            continue
+        nxt = amounts[i + 1] if i + 1 < len(amounts) else None
+        # "emtricitabine 200 mg/tenofovir DF 300 mg) 2 tabs": the count follows the last part.
+        after = nxt.end if nxt is not None and _PAIR_SLASH_RE.fullmatch(text, a.end, nxt.start) else a.end
+        m = _TAKEN_COUNT_RE.match(text, after)
+        if m is None:
+            continue
+        count = int(m.group(1) or m.group(2))
+        later = amounts[i + 2] if after != a.end and i + 2 < len(amounts) else nxt if after == a.end else None
+        if 2 <= count <= 24 and not (later is not None and later.start - m.end() < 30 and abs(later.value - count * a.value) < 1e-6):
+            out[i] = replace(a, multiplier=count)
+    return out
+
+
+_PAIR_SLASH_RE = re.compile(r"[ \t]*/[ \t]*[A-Za-z][\w -]{0,30}?[ \t]*")
 
 
 # "epinephrine 1:1000", "1:10,000": a ratio strength, 1 g in that many mL (1:1000 = 1 mg/mL).
