@@ -278,6 +278,8 @@ def _counted_strengths(text: str, amounts: list[Amount]) -> list[Amount]:
 # capsules) taken, right after what one holds. ("x2" alone may be two givings: a dose form names the count.)
 _TAKEN_COUNT_RE = re.compile(r"[ \t]*(?:\)[ \t]*)?(?:(?:tabs?|tablets?|caps?|capsules?|odt)[ \t]*(?:x|\u00d7)[ \t]*(\d{1,2})(?![\d.])"
                              r"|(?:x|\u00d7)?[ \t]*(\d{1,2})[ \t]+(?:tabs?|tablets?|caps?|capsules?)\b)", re.IGNORECASE)
+# "200 mg/tenofovir DF 300 mg": a combination's next part, whose amount the count follows.
+_PAIR_SLASH_RE = re.compile(r"[ \t]*/[ \t]*[A-Za-z][\w -]{0,30}?[ \t]*")
 
 
 def _taken_items(text: str, amounts: list[Amount]) -> list[Amount]:
@@ -298,9 +300,6 @@ def _taken_items(text: str, amounts: list[Amount]) -> list[Amount]:
         if 2 <= count <= 24 and not (later is not None and later.start - m.end() < 30 and abs(later.value - count * a.value) < 1e-6):
             out[i] = replace(a, multiplier=count)
     return out
-
-
-_PAIR_SLASH_RE = re.compile(r"[ \t]*/[ \t]*[A-Za-z][\w -]{0,30}?[ \t]*")
 
 
 # "epinephrine 1:1000", "1:10,000": a ratio strength, 1 g in that many mL (1:1000 = 1 mg/mL).
