@@ -77,6 +77,8 @@ def to_base(amount: Amount, unit: str, weight_kg: float | None, concentrations: 
         if conc is None or not conc.per_volume_ml:
             return None, f"the concentration (a {amount.kind} amount was documented for a code billed by volume)"
         return value * conc.per_volume_ml / conc.value, ""
+    if kind[0] == "containers":
+        return None, f"the count of the {unit}s opened (the note gives {amount.kind})"  # a code billed per vial
     return None, f"a {kind[0]} amount (the note gives {amount.kind})"
 
 

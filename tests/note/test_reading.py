@@ -1225,6 +1225,11 @@ GIVEN_DOSES = [
 ]
 
 
+def test_a_mass_under_a_code_billed_per_vial_needs_the_vials_opened(kb):
+    admin = read("DigiFab 160 mg IV over 30 min at 1315.\n", kb.facts("J1162"), kb).administration
+    assert admin.dose_base is None and admin.needed == "the count of the vials opened (the note gives mass)"
+
+
 @pytest.mark.parametrize(("text", "code", "dose"), GIVEN_DOSES)
 def test_the_giving_a_record_tells_and_its_dose(kb, text, code, dose):
     admin = read(text, kb.facts(code), kb).administration
