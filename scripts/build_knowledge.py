@@ -34,7 +34,7 @@ sys.path.insert(0, str(ROOT / "src"))
 
 from docreview.data_files import english_words  # noqa: E402
 from docreview.knowledge.facts import moiety, normalize_name  # noqa: E402
-from docreview.knowledge.hcpcs import formulation, parse_descriptor  # noqa: E402
+from docreview.knowledge.hcpcs import BIOSIMILAR_NAME_RE, formulation, parse_descriptor  # noqa: E402
 from docreview.knowledge.packaged import parser_fingerprint  # noqa: E402
 
 OUT = ROOT / "src" / "docreview" / "knowledge" / "data" / "codes.json.gz"
@@ -486,13 +486,9 @@ def stem_siblings(moieties: list[str], known: set[str]) -> list[str]:
 
 
 _PACKAGE_VOLUME_RE = re.compile(r"^\s*\d[\d.]*\s*(?:ml|l)\s+", re.IGNORECASE)
-# A biosimilar's four-letter FDA suffix ("adalimumab-aaty", "trastuzumab-dkst").
-_BIOSIMILAR_SUFFIX_RE = re.compile(r"\b[a-z]{4,}-([a-z]{4})\b")
-
-
 def biosimilar_suffix(text: str) -> str | None:
     """'adalimumab-aaty' -> aaty; not an English word ("preservative-free")."""
-    return next((m.group(1) for m in _BIOSIMILAR_SUFFIX_RE.finditer(text.lower()) if m.group(1) not in _english()), None)
+    return next((m.group(1) for m in BIOSIMILAR_NAME_RE.finditer(text.lower()) if m.group(1) not in _english()), None)
 
 
 @cache

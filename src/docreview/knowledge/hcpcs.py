@@ -427,6 +427,12 @@ def parse_descriptor(code: str, descriptor: str, generics: frozenset[str] | None
     )
 
 
+# A biosimilar's proper name: the drug and its four-letter FDA suffix ("adalimumab-aaty"), which
+# names the product (the build gives a suffixed code only its suffix's brands; a note's suffixed
+# name keeps its code).
+BIOSIMILAR_NAME_RE = re.compile(r"\b[a-z]{4,}-([a-z]{4})\b(?!-)", re.IGNORECASE)
+
+
 # "ceftolozane 50 mg", "sodium thiosulfate 125 mg": one ingredient and its amount.
 _PART_RE = re.compile(r"([a-z][a-z -]*?[a-z])\s*(\d[\d,]*(?:\.\d+)?|\.\d+)\s*(mg|mcg|g|gm)", re.IGNORECASE)
 # "cabotegravir and rilpivirine, 2mg/3mg", "aztreonam/avibactam, 7.5 mg/2.5 mg (10 mg)".

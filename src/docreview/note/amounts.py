@@ -113,6 +113,7 @@ class _Patterns(NamedTuple):
     count_nouns: str  # an alternation of data/amount_cues.json count_nouns
     bound: re.Pattern[str]
     unit_form: re.Pattern[str]
+    taken_count: re.Pattern[str]
     vial_potency: re.Pattern[str]
     opened_containers: re.Pattern[str]
 
@@ -154,6 +155,10 @@ def _patterns() -> _Patterns:
         count_nouns=alternation(cues.count_nouns),
         bound=pattern(rf"{phrases(cues.bounds)}\s*$"),
         unit_form=pattern(rf"\s*{alternation(cues.unit_forms)}\b"),
+        # "4 mg tab x2", "4 mg ODT x 2 tablets", "(200 mg/300 mg) 2 tabs": how many of the unit forms
+        # were taken. ("x2" alone may be two givings: the form names the count.)
+        taken_count=pattern(rf"[ \t]*(?:\)[ \t]*)?(?:{alternation(cues.unit_forms)}[ \t]*(?:x|\u00d7)[ \t]*(\d{{1,2}})(?![\d.])"
+                            rf"|(?:x|\u00d7)?[ \t]*(\d{{1,2}})[ \t]+{alternation(cues.unit_forms)}\b)"),
         # "2,000 IU vial, label actual 2,067 IU", "labeled 2,800 IU after reconstitution": a vial's potency.
         vial_potency=pattern(rf"\b{alternation(cues.vial_potency)}\s*:?\s*(?:of\s+)?$"),
         # "20 mL single-dose vials x2 opened (40 mL = 1200 mg)": the bracket says what the opened vials held.
@@ -274,10 +279,6 @@ def _counted_strengths(text: str, amounts: list[Amount]) -> list[Amount]:
     return out
 
 
-# "4 mg tab x2", "4 mg ODT x 2 tablets", "(200 mg/300 mg) 2 tabs": a count of the tablets (or
-# capsules) taken, right after what one holds. ("x2" alone may be two givings: a dose form names the count.)
-_TAKEN_COUNT_RE = re.compile(r"[ \t]*(?:\)[ \t]*)?(?:(?:tabs?|tablets?|caps?|capsules?|odt)[ \t]*(?:x|\u00d7)[ \t]*(\d{1,2})(?![\d.])"
-                             r"|(?:x|\u00d7)?[ \t]*(\d{1,2})[ \t]+(?:tabs?|tablets?|caps?|capsules?)\b)", re.IGNORECASE)
 # "200 mg/tenofovir DF 300 mg": a combination's next part, whose amount the count follows.
 _PAIR_SLASH_RE = re.compile(r"[ \t]*/[ \t]*[A-Za-z][\w -]{0,30}?[ \t]*")
 
@@ -292,12 +293,12 @@ def _taken_items(text: str, amounts: list[Amount]) -> list[Amount]:
         nxt = amounts[i + 1] if i + 1 < len(amounts) else None
         # "emtricitabine 200 mg/tenofovir DF 300 mg) 2 tabs": the count follows the last part.
         after = nxt.end if nxt is not None and _PAIR_SLASH_RE.fullmatch(text, a.end, nxt.start) else a.end
-        m = _TAKEN_COUNT_RE.match(text, after)
+        m = _patterns().taken_count.match(text, after)
         if m is None:
             continue
         count = int(m.group(1) or m.group(2))
-        later = amounts[i + 2] if after != a.end and i + 2 < len(amounts) else nxt if after == a.end else None
-        if 2 <= count <= 24 and not (later is not None and later.start - m.end() < 30 and abs(later.value - count * a.value) < 1e-6):
+        total = next((b for b in amounts if b.start >= m.end()), None)
+        if 2 <= count <= 24 and not (total is not None and total.start - m.end() < 30 and abs(total.value - count * a.value) < 1e-6):
             out[i] = replace(a, multiplier=count)
     return out
 

@@ -19,6 +19,7 @@ from typing import NamedTuple
 
 from docreview.data_files import DrugAbbreviationsFile, ExtractCuesFile, ReasonCuesFile, data_file_as
 from docreview.knowledge.facts import CodeFacts, KnowledgeBase, normalize_name
+from docreview.knowledge.hcpcs import BIOSIMILAR_NAME_RE
 from docreview.note import grids
 from docreview.note.amounts import (
     CONTAINER_AFTER_RE,
@@ -377,10 +378,6 @@ def _on_another_counted_day(notes: Annotations, event: DoseEvent) -> DayMarker |
     return next((d for d in days if d.kind in notes.note_days and d.start > notes.text.find("\n")), None)
 
 
-# A biosimilar's proper name: the drug and its four-letter FDA suffix ("adalimumab-aaty").
-_BIOSIMILAR_NAME_RE = re.compile(r"[a-z]{4,}-[a-z]{4}\b(?!-)")
-
-
 def _same_kind_across(notes: Annotations, start: int, plus: int, end: int) -> bool:
     """The amount right after a "+" is of the kind of the last one before it (mass + mass), not a
     mixture's other part ("Kenalog 40 mg + 2 mL lido")."""
@@ -416,7 +413,7 @@ def _merge_adjacent(text: str, mentions: list[DrugMention], specific: Callable[[
                 # "penicillin G procaine (BICILLIN C-R)": of two names with no code in common, the brand names the product.
                 brands = [m.codes for m in (prev, mention) if m.codes and brand(m)]
                 # "adalimumab-aaty (Yuflyma)": a biosimilar's proper name, suffix and all, names its own code.
-                suffixed = [m.codes for m in (prev, mention) if m.codes and _BIOSIMILAR_NAME_RE.search(text, m.start, m.end)]
+                suffixed = [m.codes for m in (prev, mention) if m.codes and BIOSIMILAR_NAME_RE.search(text, m.start, m.end)]
                 codes = both or (named[0] if len(named) == 1 else suffixed[0] if len(suffixed) == 1
                                  else brands[0] if len(brands) == 1 else min(coded, key=len))
                 if both and len(brands) == 1 and both < brands[0] and any(combination(c) for c in brands[0] - both):

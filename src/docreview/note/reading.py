@@ -100,21 +100,22 @@ def _by_the_codes_kind_of_route(text: str, given: list[DoseEvent], facts: CodeFa
     tablets taken. (Given only that way, it is judged as written: edge case 3.)"""
     taken = _taken_routes()
     if facts.descriptor_routes and all(r in taken for r in facts.descriptor_routes):
-        def injected(e: DoseEvent) -> bool:
-            return bool(e.routes) and not any(r.route in taken for r in e.routes)
-
-        if not any(r.route in taken for e in given for r in e.routes):
-            return given
-        return [e for e in given if not injected(e)]
-    if not facts.descriptor.lower().startswith("injection"):
+        by_mouth = True
+    elif facts.descriptor.lower().startswith("injection"):
+        by_mouth = False
+    else:
         return given
 
-    def not_injected(e: DoseEvent) -> bool:
-        return bool(e.routes) and all(r.route in taken for r in e.routes) and not injection_told(text, e.sentence)
+    def own(route: str) -> bool:
+        return (route in taken) == by_mouth
 
-    if not any(r.route not in taken for e in given for r in e.routes):
+    def another_products(e: DoseEvent) -> bool:
+        # (under an injection code, a dose told with an injection word is its own whatever route it names)
+        return bool(e.routes) and not any(own(r.route) for r in e.routes) and (by_mouth or not injection_told(text, e.sentence))
+
+    if not any(own(r.route) for e in given for r in e.routes):
         return given
-    return [e for e in given if not not_injected(e)]
+    return [e for e in given if not another_products(e)]
 
 
 @lru_cache(maxsize=1)
