@@ -141,6 +141,7 @@ class ConditionsFile(_File):
     word_abbreviations: dict[str, str] = {}  # "d/o" -> "disorder", inside a condition's name
     word_forms: dict[str, str] = {}  # "calculi" -> "calculus": an irregular plural read as its singular
     capitals_only: list[str] = []  # abbreviations that are also words ("all", "hit"): only as "ALL", "HIT"
+    cue_only: list[str] = []  # abbreviations with another sense in charts ("OD"): only as "Dx: OD", "for OD"
 
 
 class Purpose(Record):

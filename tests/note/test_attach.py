@@ -714,3 +714,13 @@ def test_a_procedure_list_with_a_route_only_in_its_items_lends_none_and_reads_cl
     text = ("Procedure:\n1. Face cleansed with acetone scrub.\n2. Levulan Kerastick (aminolevulinic acid HCl) 20% topical solution, "
             "354 mg single-unit applicator, applied topically to the entire face.\n3. Blue light illumination 10 J/cm2.\n")
     assert counted_routes(kb, text, "J7308") == {"topical"}
+
+
+@pytest.mark.parametrize("text", [
+    "0800  acetylcysteine 10% 4 mL (400 mg) via neb, entire vial -- RT G. Amin",
+    "0810 arformoterol 15 mcg/2 mL given by SVN.",
+    "Albuterol 2.5 mg HHN x1 at 0915.",
+])
+def test_a_nebulizer_written_short_is_the_inhaled_route(kb, text):
+    got = routes(kb, text, "J7608")
+    assert "inhalation" in next(iter(got.values()))

@@ -697,3 +697,13 @@ def test_a_route_told_after_a_stock_line_reaches_that_drugs_giving_past_other_dr
             "1412 entire suspension injected deep IM L gluteal. Whole kit used, no waste.\n")
     assert dose_of(kb, text, "J2502") == 40
     assert counted_routes(kb, text, "J2502") == {"intramuscular"}
+
+
+def test_a_timed_row_with_its_route_and_a_giving_verb_gives_the_named_product(kb):
+    # The row opens with a word for part of the product ("CD8 component"), not with the verb.
+    text = ("Product: Breyanzi (lisocabtagene maraleucel), CD8 component (2 vials) and CD4 component (2 vials).\n"
+            "Premed 13:20: acetaminophen 650 mg PO.\n"
+            "13:42 CD8 component infused IV via CVC lumen, complete 13:52.\n")
+    admin = read(text, kb.facts("Q2054"), kb).administration
+    assert admin.state == "given"
+    assert counted_routes(kb, text, "Q2054") == {"intravenous"}

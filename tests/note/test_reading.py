@@ -1234,3 +1234,41 @@ def test_a_mass_under_a_code_billed_per_vial_needs_the_vials_opened(kb):
 def test_the_giving_a_record_tells_and_its_dose(kb, text, code, dose):
     admin = read(text, kb.facts(code), kb).administration
     assert admin.state == "given" and admin.dose_base == pytest.approx(dose)
+
+
+def test_a_mar_printed_in_columns_counts_each_row_under_the_order(kb):
+    # A table aligned by spaces is read by its columns as a pipe table is; a drug named above it
+    # only in an allergy or a stopped pretreatment does not head it.
+    note = ("Allergies: sulfa; ondansetron - AVOID w/ apomorphine\n"
+            "ORDER: Apomorphine HCl inj (APOKYN pen) 10 mg/mL - inject 2 mg SUBCUT PRN off episode.\n\n"
+            "DATE/TIME      DOSE   ROUTE/SITE     REASON                      INIT\n"
+            "04/08/25 0712  2 mg   SC L abd       AM off, freezing            JT LPN\n"
+            "04/08/25 1425  2 mg   SC R thigh     wearing off before lunch    MS RN\n"
+            "Pen cartridge #2 remains in use.\n")
+    assert dose_of(kb, note, "J0364") == 4.0
+    assert counted_routes(kb, note, "J0364") == {"subcutaneous"}
+
+
+def test_the_strength_beside_the_volume_given_converts_it(kb):
+    # The bag's 5 mg/mL, told beside the 240 mL later infused, not the vial's 10 mg/mL.
+    note = ("Preparation: Soliris 300 mg/30 mL vial x 4; 120 mL drug + 120 mL NS = 240 mL (5 mg/mL).\n"
+            "Administration: infused IV via R AC PIV 0905-0945, 240 mL.\n")
+    assert dose_of(kb, note, "J1300") == 1200.0
+
+
+def test_a_total_the_record_says_was_given_stands_over_a_larger_sum(kb):
+    note = ("Pt: 58 F   Dx: ALS (G12.21)\nEdaravone (RADICAVA) 60 mg IV daily, cycle 5 day 2.\nFlowsheet:\n"
+            " 1300  PIV 22g L forearm, flushed\n"
+            " 1305  RADICAVA 30 mg/100 mL bag #1 IV over 30 min - complete 1335\n"
+            " 1336  RADICAVA 30 mg/100 mL bag #2 started IV\n"
+            " 1352  INFUSION STOPPED - PIV infiltrated. ~50 mL of bag #2 infused (15 mg). Remaining 50 mL (15 mg) discarded.\n"
+            "Total edaravone administered today: 45 mg.\n")
+    assert dose_of(kb, note, "C9493") == 45.0
+
+
+def test_another_drug_given_for_the_billed_drugs_purpose_is_the_one_named(kb):
+    # Of two other drugs given, the antiemetic is what stands in for the billed antiemetic.
+    note = "Cefazolin 2 g IV at 0800.\nProchlorperazine 10 mg IV given at 0810 for nausea.\n"
+    admin = read(note, kb.facts("J2405"), kb).administration
+    assert admin.state == "other_drug"
+    assert note[admin.other.mention.start : admin.other.mention.end] == "Prochlorperazine"

@@ -252,8 +252,8 @@ def test_a_diagnosis_field_documents_the_reason_for_a_code_with_no_known_uses():
     facts = kb.facts("C9049")
     assert not facts.indications
     assert [r.name for r in find_reasons(note, facts)] == ["CD22-positive precursor B-lineage disease, second relapse"]
-    # A code with a use list checks the field against it; its unknown words confirm nothing.
-    assert not [r for r in find_reasons(note, kb.facts("J9035")) if "CD22" in r.name]
+    # Under a code with a use list the field still documents why; its unknown words confirm no use.
+    assert [r.supports for r in find_reasons(note, kb.facts("J9035")) if "CD22" in r.name] == [False]
 
 
 def test_a_dx_line_below_the_first_is_a_diagnostic_position():
@@ -311,3 +311,18 @@ def test_an_isotope_after_a_tracer_is_no_diagnosis_code(kb, text, read):
 
     codes = {r.name for r in find_reasons(text, kb.facts("J9045")) if r.is_code}
     assert bool(codes & {"F18", "C11"}) == read, codes
+
+
+@pytest.mark.parametrize(("text", "found"), [
+    # The right eye, the capillaries and a drug's short name are no overdose, pneumonia or sclerosis.
+    ("Procedure: intravitreal injection, OD, aflibercept 2 mg/0.05 mL injected 10:05.", set()),
+    ("Thumb pale, cool, cap refill 5 s.", set()),
+    ("Meds: Zofran 4 mg IV, MS 4 mg IV at 0310.", set()),
+    # Introduced as a diagnosis, they are one.
+    ("Narcan 0.4 mg IN given for OD at 2140.", {"opioid overdose"}),
+    ("Dx: CAP, day 2 of ceftriaxone.", {"pneumonia"}),
+])
+def test_an_abbreviation_with_another_sense_in_charts_needs_a_diagnosis_cue(kb, text, found):
+    names = {r.name for r in find_reasons(text, kb.facts("J2310"))} | {r.name for r in find_reasons(text, kb.facts("J0696"))}
+    assert names & {"opioid overdose", "pneumonia", "multiple sclerosis"} == found
+

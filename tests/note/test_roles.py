@@ -741,3 +741,12 @@ def test_an_expiry_date_in_an_aside_does_not_date_the_giving_earlier(kb):
     # A month and year that dates the giving itself still makes it an earlier one.
     got = roles_of(kb, "Prolia 60 mg SC given 04/2024 in the R arm.\n", "J0897")
     assert got[0][1] == "historical"
+
+
+def test_a_route_dated_by_month_and_year_is_an_earlier_giving(kb):
+    text = ("ID CLINIC / INFUSION - PENTAMIDINE IV FOR PJP PROPHYLAXIS\n"
+            "Pt 34F HIV (B20), CD4 88. Aerosolized pentamidine 01/2025 -> severe bronchospasm, pt refuses again.\n"
+            "Plan (Dr Haddad): monthly IV pentamidine 4 mg/kg for PJP prophylaxis.\n"
+            "PREP: Pentam 300 (pentamidine isethionate for injection) 300 mg SDV; 2.8 mL (280 mg) into D5W 250 mL.\n"
+            "1010-1112 infused IV over 60 min via PIV L FA.\n")
+    assert roles_of(kb, text, "J2545")[1] == ("pentamidine", "historical")

@@ -112,6 +112,9 @@ def concentrations(events: list[DoseEvent], note: NoteFacts, facts: CodeFacts | 
     """Strengths a volume converts with: the administrations' own, the vial's, the stocked
     product's, then the strength a product's name carries ("1 mL of Kenalog-40")."""
     own = [a for e in events for a in e.amounts if a.is_concentration and not _others_ratio(note.text, a, facts)]
+    # "120 mL drug + 120 mL NS = 240 mL (5 mg/mL)" ... "240 mL infused IV": the strength told beside
+    # the very volume given is the bag's, before the vial's.
+    beside = _strengths_beside_volumes(events, note)
     # "immune globulin intravenous, human-slra 10% (ASCENIV)": the strength the drug's generic
     # name carries in the product's own sentence.
     drug = facts.moiety if facts is not None else ""
@@ -131,7 +134,26 @@ def concentrations(events: list[DoseEvent], note: NoteFacts, facts: CodeFacts | 
     record = [a for e in events for x in _record_sentences(note, e) if x not in naming
               for a in _amounts_in(note, x.start, x.end) if a.is_concentration and not a.rate and "%" not in note.text[a.start : a.end]]
     named = product_strengths(events, note.text, facts) if facts is not None else []
-    return own + generic + vials + stock + record + named + reconstituted_strengths(events, note)
+    return own + beside + generic + vials + stock + record + named + reconstituted_strengths(events, note)
+
+
+_STRENGTH_ASIDE_RE = re.compile(r"\s*\(\s*")
+
+
+def _strengths_beside_volumes(events: list[DoseEvent], note: NoteFacts) -> list[Amount]:
+    """The strength written in parentheses right after another statement of a volume an event gives."""
+    if note.annotations is None:
+        return []
+    given = {(a.value, a.start) for e in events for a in e.amounts if a.kind == "volume" and not (a.rate or a.is_concentration or a.per_kg)}
+    values = {v for v, _ in given}
+    found: list[Amount] = []
+    amounts = note.annotations.amounts
+    for k, a in enumerate(amounts[:-1]):
+        nxt = amounts[k + 1]
+        if (a.kind == "volume" and a.value in values and (a.value, a.start) not in given and not a.is_concentration
+                and nxt.is_concentration and not nxt.rate and _STRENGTH_ASIDE_RE.fullmatch(note.text, a.end, nxt.start)):
+            found.append(nxt)
+    return found
 
 
 def _record_sentences(note: NoteFacts, event: DoseEvent) -> list[Sentence]:
@@ -659,6 +681,12 @@ def total_dose(events: list[DoseEvent], facts: CodeFacts, note: NoteFacts,
         # 68.9 mg (23.0 mL)": what the vial held is no dose beside the stated total infused.
         event, dose = max(stated, key=lambda pair: pair[1])
         return dose, needed, [event]
+    told_given = [(e, dose) for e, dose in stated if "ADMINISTERED" in e.categories]
+    if told_given and summed is not None and len(told_given) == 1 and told_given[0][1] < summed - 1e-9:
+        # "bag #2 stopped, ~50 mL infused (15 mg)" ... "Total edaravone administered today: 45 mg":
+        # the record's own total of what was given stands over a sum that counted a planned dose.
+        event, dose = told_given[0]
+        return dose, needed, [*counted, event]
     if stated and summed is not None and max(dose for _, dose in stated) > summed + 1e-9:
         # "0.75 mg/kg bolus = 67.5 mg, then 1.75 mg/kg/h ... Total administered 225 mg": the
         # infusion's share is in the stated total only; "0.5 mL per site" at three sites ...

@@ -660,12 +660,13 @@ def read_note(text: str, facts: CodeFacts, kb: KnowledgeBase) -> NoteFacts:
         return event
 
     rows = record_rows(notes, events, mentions.any_in)
-    row_lines = {line_bounds(text, g.mention.start) for g in rows}
+    table_rows = table_givings(notes, events, mentions.any_in)
+    row_lines = {line_bounds(text, g.mention.start) for g in [*rows, *table_rows]}
 
     def on_a_row(g: NamelessGiving) -> bool:
         return line_bounds(text, g.sentence.start) in row_lines  # the record's row, read once
 
-    others = [*table_givings(notes, events, mentions.any_in), *(g for g, _ in volumes), *rows]
+    others = [*table_rows, *(g for g, _ in volumes), *rows]
     events.extend(nameless_event(g) for g in givings if not on_a_row(g))
     events.sort(key=lambda e: e.mention.start)
     # "0901 test dose 0.2 mcg IV" then "0903 remaining 15.8 mcg IV": a giving that names no drug is continued too.
@@ -1512,13 +1513,14 @@ def _given_column_count(text: str, event: DoseEvent, rows: list[tuple[int, int]]
         header = grids.cells(text, prev_start, above - 1)
         if len(header) > 2:
             given = grids.column(header, grids.grid_words().given)
+            header_span = (prev_start, above - 1)
             break
         above = prev_start
     if given is None:
         return 0
     count = 0
     for start, end in dict.fromkeys([line_bounds(text, event.mention.start), *(line_bounds(text, s) for s, _ in rows)]):
-        cell_start, cell_end = grids.cell_span(start, grids.cells(text, start, end), given)
+        cell_start, cell_end = grids.cell_under(text, header_span, given, (start, end))
         if _CLOCK_CELL_RE.match(text, cell_start, cell_end) and not grids.not_given(text, cell_start, end):
             count += 1
     return count

@@ -40,9 +40,33 @@ def next_row(text: str, pos: int) -> tuple[int, int]:
     return pos, end
 
 
+# Cells of a table aligned by spaces: apart by two or more spaces or a tab.
+_ALIGNED_GAP_RE = re.compile(r"[ \t]{2,}|\t")
+
+
+def cell_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """A line's cells: between pipes in a pipe table, else the runs of text that two or more spaces
+    (or a tab) part, as in a MAR printed in columns ("04/08/25 0712  2 mg   SC L abd")."""
+    spans: list[tuple[int, int]] = []
+    if "|" in text[start:end]:
+        pos = start
+        for cell in text[start:end].split("|"):
+            spans.append((pos, pos + len(cell)))
+            pos += len(cell) + 1
+        return spans
+    pos = start
+    for gap in _ALIGNED_GAP_RE.finditer(text, start, end):
+        if gap.start() > pos:
+            spans.append((pos, gap.start()))
+        pos = gap.end()
+    if pos < end and text[pos:end].strip():
+        spans.append((pos, end))
+    return spans
+
+
 def cells(text: str, start: int, end: int) -> list[str]:
     """A line's cells, as written (a grid row has at least three)."""
-    return text[start:end].split("|")
+    return [text[a:b] for a, b in cell_spans(text, start, end)]
 
 
 def column(header: list[str], names: frozenset[str]) -> int | None:
@@ -50,10 +74,16 @@ def column(header: list[str], names: frozenset[str]) -> int | None:
     return next((k for k, c in enumerate(header) if c.strip().lower() in names), None)
 
 
-def cell_span(start: int, row: list[str], k: int) -> tuple[int, int]:
-    """Where cell `k` of the row that starts at `start` lies in the note."""
-    cell_start = start + sum(len(c) + 1 for c in row[:k])
-    return cell_start, cell_start + (len(row[k]) if k < len(row) else 0)
+def cell_under(text: str, header: tuple[int, int], k: int, row: tuple[int, int]) -> tuple[int, int]:
+    """Where the row's cell under header cell `k` lies: the k-th cell of a pipe table's row; in a
+    table aligned by spaces, the row's cells that start below that header cell (before the next)."""
+    row_cells = cell_spans(text, *row)
+    if "|" in text[header[0] : header[1]]:
+        return row_cells[k] if k < len(row_cells) else (row[1], row[1])
+    heads = [a - header[0] for a, _ in cell_spans(text, *header)]
+    lo, hi = heads[k], heads[k + 1] if k + 1 < len(heads) else None
+    under = [(a, b) for a, b in row_cells if lo - 2 <= a - row[0] and (hi is None or a - row[0] < hi - 2)]
+    return (under[0][0], under[-1][1]) if under else (row[1], row[1])
 
 
 def not_given(text: str, start: int, end: int) -> bool:

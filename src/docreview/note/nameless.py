@@ -130,6 +130,10 @@ def _giving_noun(notes: Annotations, sent: Sentence, section: SectionSpan | None
         if opening is not None and ((route is not None and route.start == toks[opening].start)
                                     or toks[opening].text.lower() in _infusion_steps()):
             span = (opening, opening)
+        elif route is not None and (verb := next((m for m in mods if m.rule.category == "ADMINISTERED"), None)) is not None:
+            # "13:42 CD8 component infused IV via CVC lumen": a timed row with its stated route
+            # and a giving verb, whatever noun it opens with, is the giving.
+            span = (verb.first, verb.last)
     # What negates, plans or dates the giving must reach it ("..., no filter, gravity per protocol" does not).
     if span is None or categories_for(toks, mods, *span, text=notes.text) & NOT_HERE_NOW:
         return None
@@ -693,8 +697,8 @@ TOTAL_BEFORE_RE = re.compile(rf"\btotal\b{_TOTAL_WORDS}[ \t]*[:=]?[ \t]*$", re.I
 
 def table_givings(notes: Annotations, events: Sequence[DoseEvent], has_mention: Callable[[int, int], bool]) -> list[NamelessGiving]:
     """A MAR grid under one drug's title or order ("Date | Time | Dose | Route | Init" then
-    "01/15/25 | 1005 | 50 mg | IV | ...") records a giving on each row whose dose cell holds an
-    amount; a "HELD" or "refused" row records none. Rows that name a drug are that drug's own."""
+    "01/15/25 | 1005 | 50 mg | IV | ...", or the same in columns aligned by spaces) records a
+    giving on each row whose dose cell holds an amount; a "HELD" or "refused" row records none. Rows that name a drug are that drug's own."""
     text = notes.text
     words = grids.grid_words()
     sections = list(notes.sections)
@@ -706,7 +710,9 @@ def table_givings(notes: Annotations, events: Sequence[DoseEvent], has_mention: 
         dose = grids.column(header, words.dose) if len(header) > 2 else None
         if dose is None or grids.column(header, words.when) is None:
             continue
-        coded = [e for e in events if e.mention.codes and e.mention.end <= header_start and not e.nameless]
+        # (a drug named in an allergy, history or hold above the grid does not head it)
+        coded = [e for e in events if e.mention.codes and e.mention.end <= header_start and not e.nameless
+                 and e.role not in ("allergy", "historical", "deferred")]
         if not coded or any(not e.mention.same_drug(coded[-1].mention) for e in coded):
             continue  # no drug, or more than one, heads the grid
         record = coded[-1].mention
@@ -714,9 +720,10 @@ def table_givings(notes: Annotations, events: Sequence[DoseEvent], has_mention: 
         while row_start < len(text):
             row_start, row_end = grids.next_row(text, row_start)
             row = grids.cells(text, row_start, row_end)
-            if len(row) < 3 or has_mention(row_start, row_end):
+            # (a row of a table aligned by spaces may leave cells blank)
+            if len(row) < (3 if "|" in text[header_start:header_end] else 2) or has_mention(row_start, row_end):
                 break
-            own = [a for a in notes.amounts_in(*grids.cell_span(row_start, row, dose)) if is_dose(a)]
+            own = [a for a in notes.amounts_in(*grids.cell_under(text, (header_start, header_end), dose, (row_start, row_end))) if is_dose(a)]
             sent = next((x for x in notes.sentences if x.start <= row_start + len(row[0]) and row_start < x.end), None)
             if own and sent is not None and not grids.not_given(text, row_start, row_end):
                 found.append(NamelessGiving(

@@ -110,6 +110,11 @@ def _capitals_only() -> frozenset[str]:
 
 
 @lru_cache(maxsize=1)
+def _cue_only() -> frozenset[str]:
+    return frozenset(data_file_as("conditions.json", ConditionsFile).cue_only)
+
+
+@lru_cache(maxsize=1)
 def _word_forms() -> dict[str, str]:
     return data_file_as("conditions.json", ConditionsFile).word_forms
 
@@ -199,6 +204,10 @@ class ConditionVocabulary:
                         continue
                     if term.abbreviation and " ".join(term.words) in _capitals_only() and not text[start:end].isupper():
                         continue  # "all vials used", "Ms. Lee": words, not "ALL" or "MS"
+                    if term.abbreviation and " ".join(term.words) in _cue_only() and not _introduced(text, start):
+                        continue  # "intravitreal injection, OD", "cap refill 3 s": the eye, the capillaries
+                    if term.abbreviation and _AMOUNT_AFTER_RE.match(text, end):
+                        continue  # "MS 4 mg IV": a drug's short name with its dose
                     hit = (start, end, term, n)
                     break
             if hit:
@@ -284,6 +293,17 @@ def _expanded_tokens(lowered: str) -> list[tuple[str, int, int]]:
 
 def condition_vocabulary() -> ConditionVocabulary:
     return ConditionVocabulary()
+
+
+_AMOUNT_AFTER_RE = re.compile(r"\s+\d[\d.,]*\s*(?:mg|mcg|g|units?|mL|meq)\b", re.IGNORECASE)
+_DX_LABEL_RE = re.compile(rf"(?:^|\n)[ \t]*(?:[-*\u2022][ \t]*)?{phrases(_CUES.diagnosis_lines)}[ \t]*[:\-][ \t]*$", re.IGNORECASE)
+_DX_CUE_RE = re.compile(rf"\b(?:{phrases(_CUES.diagnosis_before)})\s*$", re.IGNORECASE)
+
+
+def _introduced(text: str, start: int) -> bool:
+    """Right after a diagnosis line's label ("Dx: OD") or a word that introduces one ("for OD")."""
+    before = text[max(0, start - 60) : start]
+    return bool(_DX_LABEL_RE.search(before) or _DX_CUE_RE.search(before))
 
 
 def diagnostic_position(text: str, start: int, end: int | None = None) -> bool:
@@ -392,7 +412,9 @@ def find_reasons(text: str, facts: CodeFacts) -> list[Reason]:
     # A derived name only fills a gap in the condition vocabulary ("candidemia"): where the
     # vocabulary reads the words ("severe pain", "schizophrenia, paranoid type"), its reading stands.
     found.extend(r for r in derived if not any(c.start < r.end and r.start < c.end for c in conditions))
-    if not facts.indications and not found:  # (a code written in the field is read below)
+    if not found:  # (a code written in the field is read below)
+        # "Dx: accidental epinephrine injection L thumb": the field documents why, in words the
+        # vocabulary does not read (whether they fit the code's uses cannot be confirmed).
         found.extend(_diagnosis_fields(text))
     for m in _ICD_RE.finditer(text):
         code = m.group(1).upper()

@@ -51,6 +51,7 @@ from docreview.records import Record
 if TYPE_CHECKING:
     from docreview.note.annotate import Annotations
     from docreview.note.extract import DoseEvent
+    from docreview.note.vocab import RouteMatch
 
 ROLES = ("administered", "ordered", "requested", "deferred", "historical", "allergy", "container", "inventory", "waste",
          "restatement", "other")
@@ -293,10 +294,13 @@ _MONTH_YEAR_RE = re.compile(r"(?<![\d/])(?:(?:0?[1-9]|1[0-2])/(?:19|20)\d{2}|\bi
 _EXPIRY_BEFORE_RE = re.compile(r"\b(?:exp|expiry|expires?|expiration|exp\.? date|use by)\b[.:\s]*$", re.IGNORECASE)
 
 
-def _dated_earlier(text: str, clause: list[Token], cues: RoleCues) -> bool:
-    """An administration verb dated by a month and year in the mention's clause, not a product's
-    expiry ("exp 02/2025")."""
-    if not clause or not _has_any(clause, cues.administration_verbs) or _has_any(clause, cues.inventory):
+def _dated_earlier(text: str, clause: list[Token], cues: RoleCues, routes: Sequence[RouteMatch] = ()) -> bool:
+    """An administration verb (or a stated route: "Aerosolized pentamidine 01/2025") dated by a
+    month and year in the mention's clause, not a product's expiry ("exp 02/2025")."""
+    if not clause or _has_any(clause, cues.inventory):
+        return False
+    if not _has_any(clause, cues.administration_verbs) and not any(
+            not r.implied and clause[0].start <= r.start < clause[-1].end for r in routes):
         return False
     # ("(lot GR2201, exp 11/2026)": an aside the clause skips may still hold the expiry.)
     return any(not _EXPIRY_BEFORE_RE.search(text, max(0, m.start() - 12), m.start())
@@ -758,7 +762,7 @@ def assign_roles(text: str, events: list[DoseEvent], notes: Annotations | None =
             # A sentence that goes on to give it by a route ("1 vial reconstituted, IV push over 8
             # min via R antecubital" after a time of giving) is the giving's record.
             role = "restatement"
-        elif context == "administered" and _dated_earlier(text, clause, cues):
+        elif context == "administered" and _dated_earlier(text, clause, cues, event.routes):
             role = "historical"  # "Hep A #2 given 02/2023": a month and year is an earlier giving
         elif context in ("administered", "ordered") and _narrative(event, cues) and not _told_now(toks_of, event, cues):
             role = "historical"  # HPI: "was started on Trileptal", "EMS gave lorazepam 2 mg"
