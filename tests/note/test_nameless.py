@@ -707,3 +707,16 @@ def test_a_timed_row_with_its_route_and_a_giving_verb_gives_the_named_product(kb
     admin = read(text, kb.facts("Q2054"), kb).administration
     assert admin.state == "given"
     assert counted_routes(kb, text, "Q2054") == {"intravenous"}
+
+
+def test_a_charted_row_that_opens_with_a_dose_and_its_route_gives_the_records_drug(kb):
+    # The port's Huber needle and its gauge are no drug and no grams between the order and the row.
+    text = ("Order (HTC): IXINITY (coagulation factor IX recombinant) 50 IU/kg = 4,000 IU IV twice weekly.\n"
+            "Supply: Ixinity 2,000 IU nominal x2 - actual potency on labels: 2,040 IU + 1,985 IU = 4,025 IU.\n"
+            "Access: R chest port (Huber 20g), blood return +.\n"
+            "1015 vials reconstituted w/ supplied diluent; 1020-1030 4,025 IU IV via port over 10 min.\n")
+    assert dose_of(kb, text, "J7213") == 4025.0
+    assert counted_routes(kb, text, "J7213") == {"intravenous"}
+    # A row that names what it gives first is that thing's ("amino acids 1 L IV").
+    text = ("Lu-177 DOTATATE THERAPY - CYCLE 1\nPremeds: granisetron 1 mg IV 10:05; amino acids 1 L IV from 10:10.\n")
+    assert read(text, kb.facts("C9031"), kb).administration.state != "given"

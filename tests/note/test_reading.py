@@ -1272,3 +1272,25 @@ def test_another_drug_given_for_the_billed_drugs_purpose_is_the_one_named(kb):
     admin = read(note, kb.facts("J2405"), kb).administration
     assert admin.state == "other_drug"
     assert note[admin.other.mention.start : admin.other.mention.end] == "Prochlorperazine"
+
+
+def test_another_product_of_the_drug_is_read_from_its_charted_giving(kb):
+    note = ("HPI: severe hemophilia A on Jivi 3000 IU IV q5d home ppx.\n"
+            "ED course: pt's own Jivi not with him; ED stock factor VIII = Advate. OK to give Advate 50 IU/kg (4,100) rounded to 4,000 IU.\n"
+            "MAR\n1512  Advate 2 x 2000 IU vials = 4,000 IU IV push over 5 min R AC. Entire vials given, no waste.\n")
+    admin = read(note, kb.facts("J7208"), kb).administration
+    assert admin.state == "other_drug" and admin.other_code == "J7192"
+    assert {r.route for r in admin.other.routes} == {"intravenous"}
+
+
+def test_a_mar_whose_columns_are_the_times_due_counts_each_cell_charted_given(kb):
+    note = ("Medication                                          0800                      1400        2000\n"
+            "Brovana (arformoterol) 15 mcg/2 mL UD neb BID       given via SVN, RN K           -           given via SVN, RN T\n"
+            "budesonide 0.5 mg/2 mL neb BID                      given RN K                    -           given RN T\n")
+    assert dose_of(kb, note, "J7605") == pytest.approx(0.03)
+
+
+def test_a_container_given_whole_gives_its_actual_potency(kb):
+    note = ("MAR\n0228  Eloctate 3000 IU vial (actual 3,090 IU, lot 5B2201) IV push via R FA 22g over 6 min, full vial   RN KM\n"
+            "1405  Eloctate 1500 IU vial (actual 1,540 IU, lot 5B1874) IV push L AC over 3 min, entire vial given   RN TS\n")
+    assert dose_of(kb, note, "J7205") == 4630.0

@@ -319,10 +319,18 @@ def test_an_isotope_after_a_tracer_is_no_diagnosis_code(kb, text, read):
     ("Thumb pale, cool, cap refill 5 s.", set()),
     ("Meds: Zofran 4 mg IV, MS 4 mg IV at 0310.", set()),
     # Introduced as a diagnosis, they are one.
-    ("Narcan 0.4 mg IN given for OD at 2140.", {"opioid overdose"}),
+    ("Narcan 0.4 mg IN given for OD at 2140.", {"drug overdose or poisoning"}),
     ("Dx: CAP, day 2 of ceftriaxone.", {"pneumonia"}),
 ])
 def test_an_abbreviation_with_another_sense_in_charts_needs_a_diagnosis_cue(kb, text, found):
     names = {r.name for r in find_reasons(text, kb.facts("J2310"))} | {r.name for r in find_reasons(text, kb.facts("J0696"))}
-    assert names & {"opioid overdose", "pneumonia", "multiple sclerosis"} == found
+    assert names & {"drug overdose or poisoning", "pneumonia", "multiple sclerosis"} == found
 
+
+
+@pytest.mark.parametrize(("text", "name"), [
+    ("19F intentional ingestion ~40 x 500 mg APAP (20 g) ~0100.", "drug overdose or poisoning"),
+    ("Housing unit outbreak; repeat post-exposure prophylaxis dose per EUA.", "exposure to a communicable disease"),
+])
+def test_a_poisoning_and_an_exposure_are_reasons(kb, text, name):
+    assert name in {r.name for r in find_reasons(text, kb.facts("Q0240"))}

@@ -750,3 +750,8 @@ def test_a_route_dated_by_month_and_year_is_an_earlier_giving(kb):
             "PREP: Pentam 300 (pentamidine isethionate for injection) 300 mg SDV; 2.8 mL (280 mg) into D5W 250 mL.\n"
             "1010-1112 infused IV over 60 min via PIV L FA.\n")
     assert roles_of(kb, text, "J2545")[1] == ("pentamidine", "historical")
+
+
+def test_a_drug_the_patient_did_not_bring_is_not_given(kb):
+    text = "ED course: pt's own Jivi not with him; ED stock factor VIII = Advate.\n"
+    assert roles_of(kb, text, "J7208")[0] == ("Jivi", "deferred")

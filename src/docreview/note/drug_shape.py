@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
+from docreview.note.amounts import find_amounts
 from docreview.note.text import sections
 
 if TYPE_CHECKING:
@@ -156,6 +157,8 @@ class _Reader:
         text, cues = self.text, self.cues
         strength = _STRENGTH_RE.match(text, end, end + 40)
         if strength and strength.group(1).lower() in cues.dose_units:
+            if strength.group(1).lower() in ("g", "gm") and not find_amounts(text, strength.start(), strength.end()):
+                return False  # "port (Huber 20g)": a needle's gauge, not grams
             return (strength.group(2) or "").lower() not in cues.lab_unit_after
         words = [w.lower().rstrip(".") for w in _NEXT_WORDS_RE.findall(text, end, end + 30)[:3]]
         if words and words[0] in cues.dose_forms:

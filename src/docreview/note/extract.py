@@ -65,7 +65,7 @@ from docreview.note.reasons import Reason, find_off_label, find_reasons, is_link
 from docreview.note.roles import SECONDARY, assign_roles, role_cues
 from docreview.note.text import SectionSpan, Sentence, enclosing_parenthesis, line_bounds, section_at, sections, sentences
 from docreview.note.vocab import RouteMatch
-from docreview.note.waste import LEFTOVER_RE, WasteFacts, read_waste
+from docreview.note.waste import LEFTOVER_RE, USED_UP_RE, WasteFacts, read_waste
 
 _FOLLOW_LINES = 3
 _MAR_LINES = 24  # a MAR block lists every administration under its order line
@@ -106,6 +106,7 @@ class _Patterns(NamedTuple):
     repeat: re.Pattern[str]
     given_times: re.Pattern[str]
     mar_given: re.Pattern[str]
+    charted: re.Pattern[str]
     field_line: re.Pattern[str]
     bare_dose: re.Pattern[str]
     each_of_two: re.Pattern[str]
@@ -158,6 +159,7 @@ def _patterns() -> _Patterns:
         given_times=pattern(rf"\b{alternation(cues.charted_verbs)}\s*(?:at|@)?\s*(?P<times>{_CLOCK_TIMES})\b"
                             rf"(?!\s*(?:{UNIT_ALT})\b)"),
         mar_given=pattern(rf"{_TIME}{alternation(cues.charted_verbs)}\b"),
+        charted=pattern(rf"\b{alternation(cues.charted_verbs)}\b"),
         # A following line is read for a dose or route only when it is a field of the same record.
         # So is a clause that opens with an amount: "Invanz 1 g vial reconstituted ...; 1 g IVPB via PICC".
         field_line=pattern(rf"^\s*(?:[-*•]\s*)?(?:{alternation(cues.field_line_prefixes)}|\d{{3,4}}\b|\d{{1,2}}:\d{{2}}"
@@ -620,7 +622,7 @@ def read_note(text: str, facts: CodeFacts, kb: KnowledgeBase) -> NoteFacts:
     _drop_mixture_totals(text, events)
     _volume_to_the_base_drug(text, events)
     _mixture_shares(text, events)
-    _dose_from_order(events)
+    _dose_from_order(text, events)
     _routes_from_other_mentions(events)
     _share_trailing_routes(text, events)
     _routes_after_parenthesis(notes, events)
@@ -1194,11 +1196,20 @@ def _mixture_shares(text: str, events: list[DoseEvent]) -> None:
                              for a in event.amounts]
 
 
-def _dose_from_order(events: list[DoseEvent]) -> None:
+def _dose_from_order(text: str, events: list[DoseEvent]) -> None:
     """'Order: denosumab 60 mg SC' then 'Prolia 60 mg/mL PFS ... injection given SC': a giving that
-    states no amount of its own gives the dose its order states (the nearest order of the drug before it)."""
+    states no amount of its own gives the dose its order states (the nearest order of the drug before it).
+    One that gives its container whole ("Eloctate 3000 IU vial (actual 3,090 IU) IV push, full
+    vial") gives what the container held, the actual potency over the nominal."""
+    dosed = [e for e in events if e.role == "administered" and e.dose_amounts]
     for i, event in enumerate(events):
         if event.role != "administered" or event.dose_amounts or event.entries:
+            continue
+        held = [a for a in event.amounts if a.container and a.kind != "volume" and not (a.rate or a.is_concentration or a.per_kg)]
+        # (not a summary of givings dosed elsewhere: "All four 1 g cefazolin vials ... given in full")
+        dosed_elsewhere = any(e.mention.same_drug(event.mention) for e in dosed)
+        if held and not dosed_elsewhere and USED_UP_RE.search(text, event.sentence.start, event.sentence.end):
+            event.amounts = [*event.amounts, replace(held[-1], container=False)]
             continue
         order = _nearest_order(events, i)
         if order is not None and order.dose_amounts:
@@ -1502,9 +1513,11 @@ _CLOCK_CELL_RE = re.compile(r"\s*(?:@\s*)?(?:[01]\d|2[0-3]):?[0-5]\d\b")
 def _given_column_count(text: str, event: DoseEvent, rows: list[tuple[int, int]]) -> int:
     """A MAR grid with a "Given" column: each row of the order (its own and the rows under it
     that name no drug) with a clock time in that column is one giving; "REFUSED" is none.
-    "Med | Sched | Given | Init" / "heparin 5,000 units subQ q8h | 0600 | 0602 abd L | MR"."""
+    "Med | Sched | Given | Init" / "heparin 5,000 units subQ q8h | 0600 | 0602 abd L | MR".
+    A grid whose columns are the times due ("Medication  0800  1400  2000"): each cell of the
+    order's row under a time that charts a giving ("given via SVN RN K") is one."""
     line_start = text.rfind("\n", 0, event.mention.start) + 1
-    given = None
+    header: list[str] = []
     above = line_start
     for _ in range(3):  # the header sits within three lines above the order's row
         if above <= 0:
@@ -1512,14 +1525,21 @@ def _given_column_count(text: str, event: DoseEvent, rows: list[tuple[int, int]]
         prev_start = text.rfind("\n", 0, above - 1) + 1
         header = grids.cells(text, prev_start, above - 1)
         if len(header) > 2:
-            given = grids.column(header, grids.grid_words().given)
             header_span = (prev_start, above - 1)
             break
         above = prev_start
-    if given is None:
+    if len(header) <= 2:
         return 0
+    given = grids.column(header, grids.grid_words().given)
+    lines = list(dict.fromkeys([line_bounds(text, event.mention.start), *(line_bounds(text, s) for s, _ in rows)]))
+    if given is None:
+        due = [k for k, cell in enumerate(header) if _CLOCK_CELL_RE.fullmatch(cell.strip())]
+        if len(due) < 2:
+            return 0
+        cells = [grids.cell_under(text, header_span, k, line) for line in lines[:1] for k in due]
+        return sum(1 for a, b in cells if _patterns().charted.search(text, a, b) and not grids.not_given(text, a, b))
     count = 0
-    for start, end in dict.fromkeys([line_bounds(text, event.mention.start), *(line_bounds(text, s) for s, _ in rows)]):
+    for start, end in lines:
         cell_start, cell_end = grids.cell_under(text, header_span, given, (start, end))
         if _CLOCK_CELL_RE.match(text, cell_start, cell_end) and not grids.not_given(text, cell_start, end):
             count += 1

@@ -134,12 +134,20 @@ def _giving_noun(notes: Annotations, sent: Sentence, section: SectionSpan | None
             # "13:42 CD8 component infused IV via CVC lumen": a timed row with its stated route
             # and a giving verb, whatever noun it opens with, is the giving.
             span = (verb.first, verb.last)
+        elif route is not None and any(is_dose(a) and not notes.text[a.end : route.start].strip()
+                                       and not _LETTER_RE.search(notes.text, sent.start, a.start)
+                                       for a in notes.amounts_in(sent.start, route.start)):
+            # "1020-1030 4,025 IU IV via port over 10 min": a row that opens with a dose and its
+            # stated route ("amino acids 1 L IV" names what it gives).
+            k = next(k for k, t in enumerate(toks) if t.start >= route.start)
+            span = (k, k)
     # What negates, plans or dates the giving must reach it ("..., no filter, gravity per protocol" does not).
     if span is None or categories_for(toks, mods, *span, text=notes.text) & NOT_HERE_NOW:
         return None
     return toks[span[0]].start, toks[span[1]].end
 
 
+_LETTER_RE = re.compile(r"[A-Za-z]")
 _ACCESS_RE = re.compile(r"(?:via|through|thru)\b", re.IGNORECASE)  # "via PIV", "through R PICC": the line a drug ran through
 
 

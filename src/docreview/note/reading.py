@@ -214,7 +214,10 @@ def _other_drug_event(note: NoteFacts, facts: CodeFacts, kb: KnowledgeBase, same
 
     # "Seizalam not stocked; generic midazolam 10 mg IM given": another product of the drug,
     # dosed or not (TRUXIMA infused by rows that repeat no amount) before any other drug.
-    same = next((e for e in others if same_drug(e)), None) or next((e for e in coded if same_drug(e)), None)
+    # (its charted giving, with a route, over a line that only discusses it: "OK to give Advate
+    # 50 IU/kg" ... "1512 Advate 2 x 2000 IU vials = 4,000 IU IV push")
+    same = (next((e for e in others if same_drug(e) and e.routes), None) or next((e for e in others if same_drug(e)), None)
+            or next((e for e in coded if same_drug(e)), None))
     if same_drug_only or same is not None:
         return same
     if not others and facts.unclassified:
