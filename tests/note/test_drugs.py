@@ -9,6 +9,7 @@ from docreview.data_files import DrugLexiconFile, data_file
 from docreview.knowledge.facts import knowledge_base
 from docreview.note.drug_shape import find_unknown_drugs
 from docreview.note.drugs import lexicon_for
+from docreview.note.extract import read_note
 
 
 @pytest.fixture(scope="module")
@@ -338,3 +339,12 @@ def test_a_lab_abbreviation_that_is_also_a_drugs_names_the_drug_only_before_a_do
 def test_the_diluent_a_kit_comes_with_is_no_drug(lexicon):
     text = "ZILRETTA 32 mg single-dose kit, reconstituted w/ 5 mL diluent per IFU; full 5 mL injected."
     assert [text[m.start : m.end] for m in lexicon.find(text)] == ["ZILRETTA"]
+
+
+@pytest.mark.parametrize(("abbreviation", "code"), [
+    ("FUDR", "J9200"), ("5-FU", "J9190"), ("ara-C", "J9100"), ("MTX", "J9250"), ("tPA", "J2997"), ("TNK", "J3101"), ("NAC", "J0132"),
+])
+def test_common_drug_abbreviations_carry_their_drugs_codes(abbreviation, code):
+    kb = knowledge_base()
+    events = read_note(f"1000 {abbreviation} 100 mg IV given.\n", kb.facts("J9200"), kb).events
+    assert [code in e.mention.codes for e in events] == [True]

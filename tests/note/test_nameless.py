@@ -720,3 +720,19 @@ def test_a_charted_row_that_opens_with_a_dose_and_its_route_gives_the_records_dr
     # A row that names what it gives first is that thing's ("amino acids 1 L IV").
     text = ("Lu-177 DOTATATE THERAPY - CYCLE 1\nPremeds: granisetron 1 mg IV 10:05; amino acids 1 L IV from 10:10.\n")
     assert read(text, kb.facts("C9031"), kb).administration.state != "given"
+
+
+def test_a_timed_infusion_start_charts_the_giving_and_its_line(kb):
+    text = ("Lu-177 DOTATATE THERAPY - CYCLE 1\nNM RECORD\n Lutathera vial pre-infusion assay 201.0 mCi @ 10:40\n"
+            " 10:42 infusion start, 20G PIV R hand (only access obtainable)\n"
+            " 10:55 INFUSION STOPPED, extravasation suspected.\n est. administered 122.6 mCi\n")
+    assert counted_routes(kb, text, "C9031") == {"intravenous"}
+
+
+def test_a_drug_named_in_an_earlier_paragraph_leaves_the_giving_to_the_records_product(kb):
+    text = ("MD: seronegative RA, on Simponi Aria since 11/2024. Continue golimumab IV 2 mg/kg q8wk. Wt 84 kg -> 168 mg. "
+            "Continue MTX 15 mg weekly.\n\n"
+            "RN ADMINISTRATION\nProduct: golimumab (SIMPONI ARIA) 50 mg/4 mL single-dose vials x4 (200 mg)\n"
+            "Withdrew 13.44 mL (168 mg), diluted in NS to 100 mL.\n"
+            "0935 infusion started IV via R hand PIV 22g, over 30 min\n")
+    assert dose_of(kb, text, "J1602") == 168.0

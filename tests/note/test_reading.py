@@ -1294,3 +1294,10 @@ def test_a_container_given_whole_gives_its_actual_potency(kb):
     note = ("MAR\n0228  Eloctate 3000 IU vial (actual 3,090 IU, lot 5B2201) IV push via R FA 22g over 6 min, full vial   RN KM\n"
             "1405  Eloctate 1500 IU vial (actual 1,540 IU, lot 5B1874) IV push L AC over 3 min, entire vial given   RN TS\n")
     assert dose_of(kb, note, "J7205") == 4630.0
+
+
+def test_a_volume_given_with_no_strength_takes_the_dose_its_record_states(kb):
+    note = ("RN NOTE\nPump filled 10:42 with 30 mL FUDR mix (below); needle removed.\n\n"
+            "PHARMACY COMPOUNDING RECORD\n FUDR dose = 0.12 mg/kg/day x 78 kg x 14 days = 131 mg\n"
+            " floxuridine 500 mg vial reconstituted w/ 5 mL SWFI; 1.31 mL withdrawn + NS qs 30 mL\n")
+    assert dose_of(kb, note, "J9200") == 131.0

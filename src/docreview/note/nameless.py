@@ -108,9 +108,13 @@ def _giving_noun(notes: Annotations, sent: Sentence, section: SectionSpan | None
     # ("0900 infusion via PIV R hand": the line it ran through, written after the time, charts it too.)
     charted = (timed or (section is not None and section.kind == "administration")) and any(
         not r.implied or span_ran or (timed and _ACCESS_RE.match(notes.text, r.start)) for r in notes.routes_in(sent.start, sent.end))
+    nouns, modified = _giving_nouns() | _mixture_nouns(), _giving_noun_modifies()
+    if timed and not charted:
+        # "10:42 infusion start, 20G PIV R hand": a giving noun and the infusion's step, timed.
+        charted = any(t.text.lower() in nouns and k + 1 < len(toks) and toks[k + 1].text.lower() in _infusion_steps()
+                      for k, t in enumerate(toks))
     if not (any(m.rule.category == "ADMINISTERED" for m in mods) or charted):
         return None
-    nouns, modified = _giving_nouns() | _mixture_nouns(), _giving_noun_modifies()
     span = next(((k, k) for k, t in enumerate(toks) if t.text in nouns and not (k + 1 < len(toks) and toks[k + 1].text in modified)), None)
     if span is not None and not charted and _only_arrived(mods):
         span = None  # "2.5 mL syringe received": the pharmacy's delivery
@@ -244,8 +248,12 @@ def nameless_givings(notes: Annotations, events: Sequence[DoseEvent], has_mentio
                 if not any(e.mention.same_drug(f.mention) for f in found) and not any(e.mention.same_drug(g) for g in given):
                     found.append(_giving(notes, sent, noun, [e], sections, has_mention))
             continue
-        if any(not e.mention.same_drug(record) for e in before):
+        # (a drug named in an earlier paragraph, "Continue MTX 15 mg weekly" in the physician's
+        # part, is not what the nurses' record under its own product line gives)
+        near = [e for e in before if e.sentence.paragraph == before[-1].sentence.paragraph]
+        if any(not e.mention.same_drug(record) for e in near):
             continue  # ambiguous
+        before = near
         read = next((i for i, f in enumerate(found) if record.same_drug(f.mention)), None)
         if read is not None and found[read].amounts:
             continue  # this record's giving was already read

@@ -18,7 +18,7 @@ from docreview.data_files import RoutesFile, data_file_as
 from docreview.knowledge.facts import CodeFacts, KnowledgeBase, normalize_name
 from docreview.note.doses import is_drip, total_dose, vials_opened
 from docreview.note.extract import DoseEvent, NoteFacts, injection_told, read_note
-from docreview.units import billing_units, code_unit_kind, in_tier
+from docreview.units import billing_units, code_unit_kind, in_tier, to_base
 
 State = Literal["given", "not_given", "other_drug", "absent"]
 
@@ -173,6 +173,10 @@ def _administration(note: NoteFacts, facts: CodeFacts, kb: KnowledgeBase, billed
         if count is not None:
             return Administration("given", tuple(billed), tuple(given), tuple(given), dose_base=count, class_only=class_only)
     total, needed, counted = total_dose(given, facts, note, restated=[e for e in billed if e.role == "restatement"])
+    if total is None and (stated := _dose_the_record_states(note, facts, billed, given)) is not None:
+        # "Pump filled 10:42 with 30 mL FUDR mix" over "FUDR dose = 0.12 mg/kg/day x 78 kg x 14 days
+        # = 131 mg": a volume given with no strength to convert it gives the one dose its record states.
+        return Administration("given", tuple(billed), tuple(given), tuple(given), dose_base=stated, class_only=class_only)
     if total is None:
         return Administration("given", tuple(billed), tuple(given), tuple(given), needed=needed, class_only=class_only)
     if not any(e.routes for e in counted):
@@ -181,6 +185,18 @@ def _administration(note: NoteFacts, facts: CodeFacts, kb: KnowledgeBase, billed
         # the mention that says how it was given, with no amount of its own, adds no dose.
         counted = counted + [e for e in given if e not in counted and e.routes and (is_drip(note, e) or not e.dose_amounts)]
     return Administration("given", tuple(billed), tuple(given), tuple(counted), dose_base=total, class_only=class_only)
+
+
+def _dose_the_record_states(note: NoteFacts, facts: CodeFacts, billed: list[DoseEvent], given: list[DoseEvent]) -> float | None:
+    """The one dose (in the code's unit kind) that the drug's dose lines state (not a vial's
+    content), when every giving states only a volume (not for a combination: its parts' amounts
+    are no one dose)."""
+    if facts.parts or not all(e.dose_amounts and all(a.kind == "volume" for a in e.dose_amounts) for e in given):
+        return None
+    stated = {dose for e in billed if e.role == "restatement"
+              for a in e.dose_amounts if a.kind != "volume" and not (a.per_kg or a.rate)
+              for dose, _ in [to_base(a, facts.unit or "", None, [])] if dose is not None}
+    return stated.pop() if len(stated) == 1 else None
 
 
 def _uncoded_givings(note: NoteFacts) -> tuple[DoseEvent, ...]:
