@@ -348,3 +348,8 @@ def test_common_drug_abbreviations_carry_their_drugs_codes(abbreviation, code):
     kb = knowledge_base()
     events = read_note(f"1000 {abbreviation} 100 mg IV given.\n", kb.facts("J9200"), kb).events
     assert [code in e.mention.codes for e in events] == [True]
+
+
+def test_a_name_in_a_devices_field_is_no_drug():
+    text = "Pump: Medtronic SynchroMed II 40 mL.  Residual aspirated 3.4 mL, discarded.\n"
+    assert find_unknown_drugs(text, []) == []
