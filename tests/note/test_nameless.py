@@ -736,3 +736,13 @@ def test_a_drug_named_in_an_earlier_paragraph_leaves_the_giving_to_the_records_p
             "Withdrew 13.44 mL (168 mg), diluted in NS to 100 mL.\n"
             "0935 infusion started IV via R hand PIV 22g, over 30 min\n")
     assert dose_of(kb, text, "J1602") == 168.0
+
+
+def test_a_name_in_an_aside_of_the_records_total_does_not_make_the_giving_ambiguous(kb):
+    text = ("34 yo F, von Willebrand disease type 1 (VWF:Ag 24%, VWF:RCo 19%, FVIII 38%). Wt 70 kg.\n"
+            "Plan (Dr. M): Humate-P 60 IU VWF:RCo/kg x 70 kg = 4,200 IU VWF:RCo pre-op; TXA 1,300 mg PO TID x5 d post-op.\n"
+            "Pharmacy dispensed (actual potency per vial label): 2,400 IU vial = 2,412 IU VWF:RCo; 1,200 IU vial = 1,188; "
+            "600 IU vial = 620. Total 4,220 IU VWF:RCo (1,760 IU FVIII).\n"
+            "RN: all 3 vials reconstituted and infused IV via L AC PIV ~4 mL/min 11:20-11:38. Entire contents infused, no waste.\n")
+    assert dose_of(kb, text, "J7187") == 4220.0
+    assert counted_routes(kb, text, "J7187") == {"intravenous"}

@@ -31,7 +31,7 @@ from docreview.note.annotate import Annotations
 from docreview.note.context import NOT_HERE_NOW, Modifier, categories_for
 from docreview.note.drugs import DrugMention, one_preparation
 from docreview.note.phrases import phrases
-from docreview.note.text import FIELD_LABEL_RE, SectionSpan, Sentence, Token, line_bounds, section_at
+from docreview.note.text import FIELD_LABEL_RE, SectionSpan, Sentence, Token, enclosing_parenthesis, line_bounds, section_at
 from docreview.note.vocab import RouteMatch, route_vocabulary
 
 if TYPE_CHECKING:
@@ -257,7 +257,7 @@ def nameless_givings(notes: Annotations, events: Sequence[DoseEvent], has_mentio
         read = next((i for i, f in enumerate(found) if record.same_drug(f.mention)), None)
         if read is not None and found[read].amounts:
             continue  # this record's giving was already read
-        if _open_giving_between(events, before[-1], sent):
+        if _open_giving_between(notes.text, events, before[-1], sent):
             continue  # "Ketorolac 30 mg ordered. / 1400 injection given IM": the line is that order's giving
         giving = _giving(notes, sent, noun, before, sections, has_mention)
         if read is None:
@@ -677,12 +677,28 @@ def _injected(notes: Annotations, sent: Sentence) -> bool:
     return any(r.route in route_vocabulary().injection_routes for r in notes.routes_in(sent.start, sent.end))
 
 
-def _open_giving_between(events: Sequence[DoseEvent], antecedent: DoseEvent, sent: Sentence) -> bool:
+_ASIDE_RE = re.compile(r"\([^()]*\)")
+
+
+def _names_outside_asides(text: str, sent: Sentence, has_mention: Callable[[int, int], bool]) -> bool:
+    """The sentence names a drug outside its parentheses ("Total 4,220 IU VWF:RCo (1,760 IU FVIII)"
+    names none: the aside glosses the total)."""
+    pos = sent.start
+    for aside in _ASIDE_RE.finditer(text, sent.start, sent.end):
+        if has_mention(pos, aside.start()):
+            return True
+        pos = aside.end()
+    return has_mention(pos, sent.end)
+
+
+def _open_giving_between(text: str, events: Sequence[DoseEvent], antecedent: DoseEvent, sent: Sentence) -> bool:
     """A drug given after the antecedent whose own sentence does not say how (no route there): the
     giving line may be its record ("Ketorolac 30 mg ordered. / 1400 injection given IM L gluteus").
-    A premedication charted whole on its own line ("acetaminophen 650 mg PO at 0950") is not."""
+    A premedication charted whole on its own line ("acetaminophen 650 mg PO at 0950") is not, nor
+    a name in an aside ("Total 4,220 IU VWF:RCo (1,760 IU FVIII)")."""
     return any(e.role == "administered" and antecedent.mention.end <= e.mention.start and e.mention.end <= sent.start
                and not any(e.sentence.start <= r.start < e.sentence.end for r in e.routes)
+               and enclosing_parenthesis(text, e.mention.start, e.mention.end, e.sentence.start, e.sentence.end) is None
                for e in events)
 
 
@@ -878,7 +894,7 @@ def _giving(notes: Annotations, sent: Sentence, noun: tuple[int, int], before: l
         # 3,070 IU" / "Both vials reconstituted and fully given": the record's total of its vials.
         # ("Pooled, total 3,538 IU IV push over 5 min" / "Entire contents of all 3 vials given.")
         totals = [a for x in notes.sentences if x.end <= sent.start and x.start >= before[-1].mention.end
-                  and not has_mention(x.start, x.end) for a in stated_totals(notes, x)]
+                  and not _names_outside_asides(notes.text, x, has_mention) for a in stated_totals(notes, x)]
         own = [replace(a, container=False) for a in totals[-1:]]
     if not own:
         own = _labelled_preparation(notes, sent, noun, before[-1].mention.end) or _infused_later(notes, sent, has_mention)
