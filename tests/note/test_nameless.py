@@ -746,3 +746,15 @@ def test_a_name_in_an_aside_of_the_records_total_does_not_make_the_giving_ambigu
             "RN: all 3 vials reconstituted and infused IV via L AC PIV ~4 mL/min 11:20-11:38. Entire contents infused, no waste.\n")
     assert dose_of(kb, text, "J7187") == 4220.0
     assert counted_routes(kb, text, "J7187") == {"intravenous"}
+
+
+def test_a_timed_row_that_opens_with_the_infusions_step_is_the_records_giving(kb):
+    text = ("Eravacycline (Xerava) 1 mg/kg q12h; wt 90 kg -> 90 mg per dose.\n"
+            "2 x 50 mg vials reconstituted (10 mg/mL); 9 mL (90 mg) added to NS, total 300 mL.\n"
+            "PICC R basilic, double lumen. Dressing changed.\n"
+            "Ambulatory pump 300 mL/h; 0800 start, 0900 complete.\n")
+    assert dose_of(kb, text, "J0122") == 90.0
+    # The step written after another drug's giving on its line is that drug's.
+    text = ("HOME ORAL CHEMOTHERAPY (patient-administered):\n Capecitabine 1,000 mg/m2 PO BID = 1,950 mg per dose.\n"
+            "CLINIC ADMINISTRATION TODAY\n 2  09:30 Oxaliplatin 254 mg in D5W 500 mL IV over 2 h via L port; completed 11:32\n")
+    assert read(text, kb.facts("J8520"), kb).administration.state != "given"

@@ -110,9 +110,11 @@ def _giving_noun(notes: Annotations, sent: Sentence, section: SectionSpan | None
         not r.implied or span_ran or (timed and _ACCESS_RE.match(notes.text, r.start)) for r in notes.routes_in(sent.start, sent.end))
     nouns, modified = _giving_nouns() | _mixture_nouns(), _giving_noun_modifies()
     if timed and not charted:
-        # "10:42 infusion start, 20G PIV R hand": a giving noun and the infusion's step, timed.
-        charted = any(t.text.lower() in nouns and k + 1 < len(toks) and toks[k + 1].text.lower() in _infusion_steps()
-                      for k, t in enumerate(toks))
+        # "10:42 infusion start, 20G PIV R hand": a giving noun and the infusion's step, timed;
+        # "0800 start, 0900 complete": the step alone opens the timed row.
+        opening = next((t.text.lower() for t in toks if t.text[:1].isalpha()), "")
+        charted = opening in _infusion_steps() or any(
+            t.text.lower() in nouns and k + 1 < len(toks) and toks[k + 1].text.lower() in _infusion_steps() for k, t in enumerate(toks))
     if not (any(m.rule.category == "ADMINISTERED" for m in mods) or charted):
         return None
     span = next(((k, k) for k, t in enumerate(toks) if t.text in nouns and not (k + 1 < len(toks) and toks[k + 1].text in modified)), None)
@@ -228,6 +230,9 @@ def nameless_givings(notes: Annotations, events: Sequence[DoseEvent], has_mentio
             continue
         if carrier_named_before(notes.text, noun[0], sent.start):
             continue  # "1 L NS bolus first": the fluid's own giving
+        line_start = notes.text.rfind("\n", 0, sent.start) + 1
+        if notes.text[noun[0] : noun[1]].lower() in _infusion_steps() and has_mention(line_start, sent.start):
+            continue  # "09:30 Oxaliplatin 254 mg IV over 2 h; completed 11:32": the step of the drug its line names
         before = [e for e in pending if e.mention.end <= sent.start]
         # "acyclovir 200 mg PO BID" listed among the premedications is no record of "IV infusion started".
         stated = {r.route for r in notes.routes_in(sent.start, sent.end) if not r.implied}
