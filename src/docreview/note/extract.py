@@ -1518,6 +1518,7 @@ def _given_column_count(text: str, event: DoseEvent, rows: list[tuple[int, int]]
     order's row under a time that charts a giving ("given via SVN RN K") is one."""
     line_start = text.rfind("\n", 0, event.mention.start) + 1
     header: list[str] = []
+    header_span = (0, 0)
     above = line_start
     for _ in range(3):  # the header sits within three lines above the order's row
         if above <= 0:

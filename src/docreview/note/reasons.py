@@ -21,6 +21,7 @@ from docreview.derived_cache import derived
 from docreview.knowledge import icd10
 from docreview.knowledge.facts import CodeFacts
 from docreview.knowledge.packaged import description_stems, packaged
+from docreview.note.amounts import UNIT_ALT
 from docreview.note.phrases import alternation, phrases
 from docreview.resources import load_json
 
@@ -295,7 +296,7 @@ def condition_vocabulary() -> ConditionVocabulary:
     return ConditionVocabulary()
 
 
-_AMOUNT_AFTER_RE = re.compile(r"\s+\d[\d.,]*\s*(?:mg|mcg|g|units?|mL|meq)\b", re.IGNORECASE)
+_AMOUNT_AFTER_RE = re.compile(rf"\s+\d[\d.,]*\s*(?:{UNIT_ALT})\b", re.IGNORECASE)
 _DX_LABEL_RE = re.compile(rf"(?:^|\n)[ \t]*(?:[-*\u2022][ \t]*)?{phrases(_CUES.diagnosis_lines)}[ \t]*[:\-][ \t]*$", re.IGNORECASE)
 _DX_CUE_RE = re.compile(rf"\b(?:{phrases(_CUES.diagnosis_before)})\s*$", re.IGNORECASE)
 
