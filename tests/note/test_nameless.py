@@ -663,6 +663,35 @@ DRUGLESS_GIVINGS = [
         "Med: Xipere (triamcinolone acetonide) 4 mg/0.1 mL, lot XP2209\n"
         "Inj: intravitreal injection OD via 30g needle, 4 mm posterior to limbus, inferotemporal.\n"
         "Tolerated; IOP 19 post.  Entire dose given, no waste.\n", "C9092", 4, {"intravitreal"}, id="injection-line-route"),
+    pytest.param(  # a row that opens with a dose and its route; the port's Huber needle is no drug and no grams
+        "Order (HTC): IXINITY (coagulation factor IX recombinant) 50 IU/kg = 4,000 IU IV twice weekly.\n"
+        "Supply: Ixinity 2,000 IU nominal x2 - actual potency on labels: 2,040 IU + 1,985 IU = 4,025 IU.\n"
+        "Access: R chest port (Huber 20g), blood return +.\n"
+        "1015 vials reconstituted w/ supplied diluent; 1020-1030 4,025 IU IV via port over 10 min.\n",
+        "J7213", 4025, {"intravenous"}, id="dose-and-route-row"),
+    pytest.param(  # a timed "infusion start" charts the giving and its line
+        "Lu-177 DOTATATE THERAPY - CYCLE 1\nNM RECORD\n Lutathera vial pre-infusion assay 201.0 mCi @ 10:40\n"
+        " 10:42 infusion start, 20G PIV R hand (only access obtainable)\n"
+        " 10:55 INFUSION STOPPED, extravasation suspected.\n est. administered 122.6 mCi\n",
+        "C9031", None, {"intravenous"}, id="timed-infusion-start"),
+    pytest.param(  # a drug named in an earlier paragraph leaves the giving to the record's product
+        "MD: seronegative RA, on Simponi Aria since 11/2024. Continue golimumab IV 2 mg/kg q8wk. Wt 84 kg -> 168 mg. "
+        "Continue MTX 15 mg weekly.\n\n"
+        "RN ADMINISTRATION\nProduct: golimumab (SIMPONI ARIA) 50 mg/4 mL single-dose vials x4 (200 mg)\n"
+        "Withdrew 13.44 mL (168 mg), diluted in NS to 100 mL.\n"
+        "0935 infusion started IV via R hand PIV 22g, over 30 min\n", "J1602", 168, None, id="earlier-paragraph"),
+    pytest.param(  # a name in an aside of the record's total neither makes the giving ambiguous nor hides the total
+        "34 yo F, von Willebrand disease type 1 (VWF:Ag 24%, VWF:RCo 19%, FVIII 38%). Wt 70 kg.\n"
+        "Plan (Dr. M): Humate-P 60 IU VWF:RCo/kg x 70 kg = 4,200 IU VWF:RCo pre-op; TXA 1,300 mg PO TID x5 d post-op.\n"
+        "Pharmacy dispensed (actual potency per vial label): 2,400 IU vial = 2,412 IU VWF:RCo; 1,200 IU vial = 1,188; "
+        "600 IU vial = 620. Total 4,220 IU VWF:RCo (1,760 IU FVIII).\n"
+        "RN: all 3 vials reconstituted and infused IV via L AC PIV ~4 mL/min 11:20-11:38. Entire contents infused, no waste.\n",
+        "J7187", 4220, {"intravenous"}, id="aside-of-the-total"),
+    pytest.param(  # a timed row that opens with the infusion's step
+        "Eravacycline (Xerava) 1 mg/kg q12h; wt 90 kg -> 90 mg per dose.\n"
+        "2 x 50 mg vials reconstituted (10 mg/mL); 9 mL (90 mg) added to NS, total 300 mL.\n"
+        "PICC R basilic, double lumen. Dressing changed.\n"
+        "Ambulatory pump 300 mL/h; 0800 start, 0900 complete.\n", "J0122", 90, None, id="step-opens-the-row"),
 ]
 
 
@@ -709,52 +738,12 @@ def test_a_timed_row_with_its_route_and_a_giving_verb_gives_the_named_product(kb
     assert counted_routes(kb, text, "Q2054") == {"intravenous"}
 
 
-def test_a_charted_row_that_opens_with_a_dose_and_its_route_gives_the_records_drug(kb):
-    # The port's Huber needle and its gauge are no drug and no grams between the order and the row.
-    text = ("Order (HTC): IXINITY (coagulation factor IX recombinant) 50 IU/kg = 4,000 IU IV twice weekly.\n"
-            "Supply: Ixinity 2,000 IU nominal x2 - actual potency on labels: 2,040 IU + 1,985 IU = 4,025 IU.\n"
-            "Access: R chest port (Huber 20g), blood return +.\n"
-            "1015 vials reconstituted w/ supplied diluent; 1020-1030 4,025 IU IV via port over 10 min.\n")
-    assert dose_of(kb, text, "J7213") == 4025.0
-    assert counted_routes(kb, text, "J7213") == {"intravenous"}
+@pytest.mark.parametrize(("note", "code"), [
     # A row that names what it gives first is that thing's ("amino acids 1 L IV").
-    text = ("Lu-177 DOTATATE THERAPY - CYCLE 1\nPremeds: granisetron 1 mg IV 10:05; amino acids 1 L IV from 10:10.\n")
-    assert read(text, kb.facts("C9031"), kb).administration.state != "given"
-
-
-def test_a_timed_infusion_start_charts_the_giving_and_its_line(kb):
-    text = ("Lu-177 DOTATATE THERAPY - CYCLE 1\nNM RECORD\n Lutathera vial pre-infusion assay 201.0 mCi @ 10:40\n"
-            " 10:42 infusion start, 20G PIV R hand (only access obtainable)\n"
-            " 10:55 INFUSION STOPPED, extravasation suspected.\n est. administered 122.6 mCi\n")
-    assert counted_routes(kb, text, "C9031") == {"intravenous"}
-
-
-def test_a_drug_named_in_an_earlier_paragraph_leaves_the_giving_to_the_records_product(kb):
-    text = ("MD: seronegative RA, on Simponi Aria since 11/2024. Continue golimumab IV 2 mg/kg q8wk. Wt 84 kg -> 168 mg. "
-            "Continue MTX 15 mg weekly.\n\n"
-            "RN ADMINISTRATION\nProduct: golimumab (SIMPONI ARIA) 50 mg/4 mL single-dose vials x4 (200 mg)\n"
-            "Withdrew 13.44 mL (168 mg), diluted in NS to 100 mL.\n"
-            "0935 infusion started IV via R hand PIV 22g, over 30 min\n")
-    assert dose_of(kb, text, "J1602") == 168.0
-
-
-def test_a_name_in_an_aside_of_the_records_total_does_not_make_the_giving_ambiguous(kb):
-    text = ("34 yo F, von Willebrand disease type 1 (VWF:Ag 24%, VWF:RCo 19%, FVIII 38%). Wt 70 kg.\n"
-            "Plan (Dr. M): Humate-P 60 IU VWF:RCo/kg x 70 kg = 4,200 IU VWF:RCo pre-op; TXA 1,300 mg PO TID x5 d post-op.\n"
-            "Pharmacy dispensed (actual potency per vial label): 2,400 IU vial = 2,412 IU VWF:RCo; 1,200 IU vial = 1,188; "
-            "600 IU vial = 620. Total 4,220 IU VWF:RCo (1,760 IU FVIII).\n"
-            "RN: all 3 vials reconstituted and infused IV via L AC PIV ~4 mL/min 11:20-11:38. Entire contents infused, no waste.\n")
-    assert dose_of(kb, text, "J7187") == 4220.0
-    assert counted_routes(kb, text, "J7187") == {"intravenous"}
-
-
-def test_a_timed_row_that_opens_with_the_infusions_step_is_the_records_giving(kb):
-    text = ("Eravacycline (Xerava) 1 mg/kg q12h; wt 90 kg -> 90 mg per dose.\n"
-            "2 x 50 mg vials reconstituted (10 mg/mL); 9 mL (90 mg) added to NS, total 300 mL.\n"
-            "PICC R basilic, double lumen. Dressing changed.\n"
-            "Ambulatory pump 300 mL/h; 0800 start, 0900 complete.\n")
-    assert dose_of(kb, text, "J0122") == 90.0
+    ("Lu-177 DOTATATE THERAPY - CYCLE 1\nPremeds: granisetron 1 mg IV 10:05; amino acids 1 L IV from 10:10.\n", "C9031"),
     # The step written after another drug's giving on its line is that drug's.
-    text = ("HOME ORAL CHEMOTHERAPY (patient-administered):\n Capecitabine 1,000 mg/m2 PO BID = 1,950 mg per dose.\n"
-            "CLINIC ADMINISTRATION TODAY\n 2  09:30 Oxaliplatin 254 mg in D5W 500 mL IV over 2 h via L port; completed 11:32\n")
-    assert read(text, kb.facts("J8520"), kb).administration.state != "given"
+    ("HOME ORAL CHEMOTHERAPY (patient-administered):\n Capecitabine 1,000 mg/m2 PO BID = 1,950 mg per dose.\n"
+     "CLINIC ADMINISTRATION TODAY\n 2  09:30 Oxaliplatin 254 mg in D5W 500 mL IV over 2 h via L port; completed 11:32\n", "J8520"),
+])
+def test_a_row_that_names_another_drug_or_substance_gives_none_of_the_records(kb, note, code):
+    assert read(note, kb.facts(code), kb).administration.state != "given"

@@ -230,6 +230,28 @@ def test_the_remaining_dose_given_after_a_test_dose_is_no_waste(kb):
     pytest.param("The nasal septum was next injected with 3 mL of 1% lidocaine with 1:100,000 epinephrine. "
                  "After that, 50 additional mL of 1% lidocaine with 1:100,000 epinephrine was injected about the nose.", "J2004", 530,
                  id="a volume injected with, of the drug, is its dose; an additional amount adds"),
+    # The bag's 5 mg/mL, told beside the 240 mL later infused, not the vial's 10 mg/mL.
+    pytest.param("Preparation: Soliris 300 mg/30 mL vial x 4; 120 mL drug + 120 mL NS = 240 mL (5 mg/mL).\n"
+                 "Administration: infused IV via R AC PIV 0905-0945, 240 mL.\n", "J1300", 1200,
+                 id="the strength beside the volume given converts it"),
+    pytest.param("Pt: 58 F   Dx: ALS (G12.21)\nEdaravone (RADICAVA) 60 mg IV daily, cycle 5 day 2.\nFlowsheet:\n"
+                 " 1300  PIV 22g L forearm, flushed\n"
+                 " 1305  RADICAVA 30 mg/100 mL bag #1 IV over 30 min - complete 1335\n"
+                 " 1336  RADICAVA 30 mg/100 mL bag #2 started IV\n"
+                 " 1352  INFUSION STOPPED - PIV infiltrated. ~50 mL of bag #2 infused (15 mg). Remaining 50 mL (15 mg) discarded.\n"
+                 "Total edaravone administered today: 45 mg.\n", "C9493", 45,
+                 id="a total the record says was given stands over a larger sum"),
+    pytest.param("Medication                                          0800                      1400        2000\n"
+                 "Brovana (arformoterol) 15 mcg/2 mL UD neb BID       given via SVN, RN K           -           given via SVN, RN T\n"
+                 "budesonide 0.5 mg/2 mL neb BID                      given RN K                    -           given RN T\n",
+                 "J7605", 0.03, id="a mar whose columns are the times due counts each cell charted given"),
+    pytest.param("MAR\n0228  Eloctate 3000 IU vial (actual 3,090 IU, lot 5B2201) IV push via R FA 22g over 6 min, full vial   RN KM\n"
+                 "1405  Eloctate 1500 IU vial (actual 1,540 IU, lot 5B1874) IV push L AC over 3 min, entire vial given   RN TS\n",
+                 "J7205", 4630, id="a container given whole gives its actual potency"),
+    pytest.param("RN NOTE\nPump filled 10:42 with 30 mL FUDR mix (below); needle removed.\n\n"
+                 "PHARMACY COMPOUNDING RECORD\n FUDR dose = 0.12 mg/kg/day x 78 kg x 14 days = 131 mg\n"
+                 " floxuridine 500 mg vial reconstituted w/ 5 mL SWFI; 1.31 mL withdrawn + NS qs 30 mL\n", "J9200", 131,
+                 id="a volume given with no strength takes the dose its record states"),
 ])
 def test_the_dose_the_note_states(kb, text, code, dose):
     reading = read(text, kb.facts(code), kb)
@@ -1249,21 +1271,6 @@ def test_a_mar_printed_in_columns_counts_each_row_under_the_order(kb):
     assert counted_routes(kb, note, "J0364") == {"subcutaneous"}
 
 
-def test_the_strength_beside_the_volume_given_converts_it(kb):
-    # The bag's 5 mg/mL, told beside the 240 mL later infused, not the vial's 10 mg/mL.
-    note = ("Preparation: Soliris 300 mg/30 mL vial x 4; 120 mL drug + 120 mL NS = 240 mL (5 mg/mL).\n"
-            "Administration: infused IV via R AC PIV 0905-0945, 240 mL.\n")
-    assert dose_of(kb, note, "J1300") == 1200.0
-
-
-def test_a_total_the_record_says_was_given_stands_over_a_larger_sum(kb):
-    note = ("Pt: 58 F   Dx: ALS (G12.21)\nEdaravone (RADICAVA) 60 mg IV daily, cycle 5 day 2.\nFlowsheet:\n"
-            " 1300  PIV 22g L forearm, flushed\n"
-            " 1305  RADICAVA 30 mg/100 mL bag #1 IV over 30 min - complete 1335\n"
-            " 1336  RADICAVA 30 mg/100 mL bag #2 started IV\n"
-            " 1352  INFUSION STOPPED - PIV infiltrated. ~50 mL of bag #2 infused (15 mg). Remaining 50 mL (15 mg) discarded.\n"
-            "Total edaravone administered today: 45 mg.\n")
-    assert dose_of(kb, note, "C9493") == 45.0
 
 
 def test_another_drug_given_for_the_billed_drugs_purpose_is_the_one_named(kb):
@@ -1281,23 +1288,3 @@ def test_another_product_of_the_drug_is_read_from_its_charted_giving(kb):
     admin = read(note, kb.facts("J7208"), kb).administration
     assert admin.state == "other_drug" and admin.other_code == "J7192"
     assert {r.route for r in admin.other.routes} == {"intravenous"}
-
-
-def test_a_mar_whose_columns_are_the_times_due_counts_each_cell_charted_given(kb):
-    note = ("Medication                                          0800                      1400        2000\n"
-            "Brovana (arformoterol) 15 mcg/2 mL UD neb BID       given via SVN, RN K           -           given via SVN, RN T\n"
-            "budesonide 0.5 mg/2 mL neb BID                      given RN K                    -           given RN T\n")
-    assert dose_of(kb, note, "J7605") == pytest.approx(0.03)
-
-
-def test_a_container_given_whole_gives_its_actual_potency(kb):
-    note = ("MAR\n0228  Eloctate 3000 IU vial (actual 3,090 IU, lot 5B2201) IV push via R FA 22g over 6 min, full vial   RN KM\n"
-            "1405  Eloctate 1500 IU vial (actual 1,540 IU, lot 5B1874) IV push L AC over 3 min, entire vial given   RN TS\n")
-    assert dose_of(kb, note, "J7205") == 4630.0
-
-
-def test_a_volume_given_with_no_strength_takes_the_dose_its_record_states(kb):
-    note = ("RN NOTE\nPump filled 10:42 with 30 mL FUDR mix (below); needle removed.\n\n"
-            "PHARMACY COMPOUNDING RECORD\n FUDR dose = 0.12 mg/kg/day x 78 kg x 14 days = 131 mg\n"
-            " floxuridine 500 mg vial reconstituted w/ 5 mL SWFI; 1.31 mL withdrawn + NS qs 30 mL\n")
-    assert dose_of(kb, note, "J9200") == 131.0

@@ -26,7 +26,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from docreview.note.amounts import find_amounts
-from docreview.note.text import sections
+from docreview.note.text import FIELD_LABEL_RE, sections
 
 if TYPE_CHECKING:
     from docreview.data_files import DrugShapeFile
@@ -36,8 +36,6 @@ _STRENGTH_RE = re.compile(
     r"(?:[ \t-]+(?:[A-Za-z]{1,3}|\d{1,3}|[A-Z][a-zA-Z]+)(?=[\s,:]))?[ \t,:]*\(?\d[\d,]*(?:\.\d+)?(?:/\d[\d.]*)?"
     r"(?:[ \t]+\d+)?[ \t]*([A-Za-z]+|%)(?:[ \t]*/[ \t]*([A-Za-z0-9]+))?"
 )
-# A field's label and up to two words after it, right before a word: "Pump: Medtronic ".
-_FIELD_LABEL_BEFORE_RE = re.compile(r"(?:^|\n)[ \t]*([A-Za-z]+)[ \t]*:[ \t]*(?:[\w-]+[ \t]+){0,2}$")
 _NEXT_WORDS_RE = re.compile(r"[A-Za-z0-9.%-]+|[,;:()\n]")
 _ITEM_START_RE = re.compile(r"(?:^|[:,;]|\n|[-*•]|\d[.)]|\band|\bor)[ \t]*$", re.IGNORECASE)
 _ITEM_END_RE = re.compile(r"[ \t]*(?:$|[,.;(\n]|and\b|or\b)", re.IGNORECASE)
@@ -149,9 +147,10 @@ class _Reader:
         after = _WORDS_RE.findall(self.text[end : end + 20].lower())[:1]
         if (after and after[0] in self.cues.device_after) or _SUTURE_SIZE_RE.search(self.text, max(0, start - 6), start):
             return False
-        # "Pump: Medtronic SynchroMed II 40 mL": a name in a device's field is the device's.
-        label = _FIELD_LABEL_BEFORE_RE.search(self.text, max(0, start - 40), start)
-        if label and label.group(1).lower() in self.cues.device_after:
+        # "Pump: Medtronic SynchroMed II 40 mL": a name among the first words of a device's field is the device's.
+        label = FIELD_LABEL_RE.match(self.text, self.text.rfind("\n", 0, start) + 1)
+        if (label and label.end() <= start and label.group(1).split()[-1].lower() in self.cues.device_after
+                and len(self.text[label.end() : start].split()) <= 2):
             return False
         if (capitalised or stem) and (self.dose_follows(end) or self.verb_frames(start, end) or self.beside_drug(start, end)
                                       or self.route_before(start)):

@@ -109,11 +109,11 @@ def _giving_noun(notes: Annotations, sent: Sentence, section: SectionSpan | None
     charted = (timed or (section is not None and section.kind == "administration")) and any(
         not r.implied or span_ran or (timed and _ACCESS_RE.match(notes.text, r.start)) for r in notes.routes_in(sent.start, sent.end))
     nouns, modified = _giving_nouns() | _mixture_nouns(), _giving_noun_modifies()
+    opening = next((k for k, t in enumerate(toks) if t.text[:1].isalpha()), None)  # the row's first word
     if timed and not charted:
         # "10:42 infusion start, 20G PIV R hand": a giving noun and the infusion's step, timed;
         # "0800 start, 0900 complete": the step alone opens the timed row.
-        opening = next((t.text.lower() for t in toks if t.text[:1].isalpha()), "")
-        charted = opening in _infusion_steps() or any(
+        charted = (opening is not None and toks[opening].text.lower() in _infusion_steps()) or any(
             t.text.lower() in nouns and k + 1 < len(toks) and toks[k + 1].text.lower() in _infusion_steps() for k, t in enumerate(toks))
     if not (any(m.rule.category == "ADMINISTERED" for m in mods) or charted):
         return None
@@ -131,7 +131,6 @@ def _giving_noun(notes: Annotations, sent: Sentence, section: SectionSpan | None
         # "IV over 4 h via PIV: 6 mL/h, then 31 mL/h; 09:00-13:00": a charted row that opens with
         # its stated route stands for the giving by that route; "0930 start via port: 3 mL/h" with
         # the infusion's step.
-        opening = next((k for k, t in enumerate(toks) if t.text[:1].isalpha()), None)
         route = next((r for r in notes.routes_in(sent.start, sent.end) if not r.implied), None)
         if opening is not None and ((route is not None and route.start == toks[opening].start)
                                     or toks[opening].text.lower() in _infusion_steps()):

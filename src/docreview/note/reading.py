@@ -238,17 +238,19 @@ def _other_drug_event(note: NoteFacts, facts: CodeFacts, kb: KnowledgeBase, same
         return same
     if not others and facts.unclassified:
         return coded[0] if coded else None  # Dysport given under "unclassified biologics": it has its own code
+    purposes = set(facts.purposes)
+
+    def for_its_purpose(e: DoseEvent) -> bool:
+        return bool(purposes & {p for c in e.mention.codes if c in kb.codes for p in kb.facts(c).purposes})
+
     if not others:
         # "Marcaine with epinephrine" infiltrated, no amount, under the lidocaine code: a drug given
         # for the billed drug's purpose (a local anaesthetic, an antiemetic) is the drug documented.
-        purposes = set(facts.purposes)
-        return next((e for e in coded if purposes & {p for c in e.mention.codes if c in kb.codes for p in kb.facts(c).purposes}), None)
-    similar, purposes = set(facts.similar_codes), set(facts.purposes)
+        return next((e for e in coded if for_its_purpose(e)), None)
+    similar = set(facts.similar_codes)
     # Then a look-alike code, then one for the billed drug's purpose (not the premedication's
     # diphenhydramine when Lyfgenia was infused under Casgevy's code), then the first.
-    return (next((e for e in others if e.mention.codes & similar), None)
-            or next((e for e in others if purposes & {p for c in e.mention.codes if c in kb.codes for p in kb.facts(c).purposes}), None)
-            or others[0])
+    return next((e for e in others if e.mention.codes & similar), None) or next((e for e in others if for_its_purpose(e)), None) or others[0]
 
 
 def _dosed_product_giving(note: NoteFacts, facts: CodeFacts, billed: list[DoseEvent], given: list[DoseEvent]) -> DoseEvent | None:

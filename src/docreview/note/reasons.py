@@ -297,21 +297,22 @@ def condition_vocabulary() -> ConditionVocabulary:
 
 
 _AMOUNT_AFTER_RE = re.compile(rf"\s+\d[\d.,]*\s*(?:{UNIT_ALT})\b", re.IGNORECASE)
-_DX_LABEL_RE = re.compile(rf"(?:^|\n)[ \t]*(?:[-*\u2022][ \t]*)?{phrases(_CUES.diagnosis_lines)}[ \t]*[:\-][ \t]*$", re.IGNORECASE)
 _DX_CUE_RE = re.compile(rf"\b(?:{phrases(_CUES.diagnosis_before)})\s*$", re.IGNORECASE)
 
 
 def _introduced(text: str, start: int) -> bool:
     """Right after a diagnosis line's label ("Dx: OD") or a word that introduces one ("for OD")."""
-    before = text[max(0, start - 60) : start]
-    return bool(_DX_LABEL_RE.search(before) or _DX_CUE_RE.search(before))
+    label = _DX_LINE_RE.match(text, text.rfind("\n", 0, start) + 1)
+    if label is not None and label.end() <= start and not text[label.end() : start].strip():
+        return True
+    return bool(_DX_CUE_RE.search(text[max(0, start - 40) : start]))
 
 
 def diagnostic_position(text: str, start: int, end: int | None = None) -> bool:
     """A Dx/assessment/indication line, right after 'for', 'due to', 'h/o' ..., or a problem
     statement opening a line ("AF on warfarin", "CHF (EF 30%)", "PE s/p lysis")."""
     line_start = text.rfind("\n", 0, start) + 1
-    if _DX_LINE_RE.match(text, line_start) and _DX_LINE_RE.match(text, line_start).end() <= start:  # type: ignore[union-attr]
+    if (label := _DX_LINE_RE.match(text, line_start)) is not None and label.end() <= start:
         return True
     if end is not None and _LINE_OPENING_RE.fullmatch(text, line_start, start) and _PROBLEM_AFTER_RE.match(text, end):
         return True
