@@ -788,6 +788,16 @@ def test_ind005_fires_for_code_without_recognised_uses(hcpcs_extract):
     assert r.status("indication") == D  # a reason is documented; only its coverage cannot be checked
 
 
+def test_a_note_that_never_names_a_drug_of_no_known_use_documents_no_reason_for_it(hcpcs_extract):
+    # The note's seizure is no claim diagnosis: nothing ties it to a drug the note never names.
+    note = "ED note. 30M known epilepsy, generalized seizure ongoing >5 min on arrival; transferred to the county hospital."
+    r = review(note, {"code": "J3599", "units": 2, "modifiers": ["JZ"], "icd10": ["C50.911"]}, hcpcs=hcpcs_extract)
+    assert r.status("indication") == M, describe(r)
+    # Where it documents a claim diagnosis, that diagnosis is a reason the drug's uses cannot refute.
+    r = review(note, {"code": "J3599", "units": 2, "modifiers": ["JZ"], "icd10": ["G40.901"]}, hcpcs=hcpcs_extract)
+    assert r.status("indication") == D, describe(r)
+
+
 def test_ind005_quiet_for_code_with_recognised_uses(hcpcs_extract):
     r = review(LEV_ED, LEV, hcpcs=hcpcs_extract)
     assert_evidence_spans(LEV_ED, r)

@@ -171,6 +171,8 @@ class DrugWordsFile(_File):
     unclassified_markers: list[str] = Field(default_factory=list)  # "not otherwise classified": a code for drugs with no code
     class_words: list[str] = Field(default_factory=list)  # "drugs" in "unclassified drugs": the code names a class, not a drug
     formulation_words: list[str] = []  # "liposomal": a code of its own formulation shares no other formulation's brands
+    formulation_spellings: dict[str, str] = {}  # "XR" beside a drug's name -> the descriptors' "extended release"
+    plain_formulation_words: list[str] = []  # "conventional doxorubicin": none of the drug's special formulations
     package_words: list[str] = []  # "depot" in "Sandostatin LAR Depot": a brand is charted without its last package word
 
 

@@ -113,6 +113,13 @@ def test_clauses_joined_by_semicolons_go_on_telling_one_giving(kb):
     assert set(routes(kb, text, "J9271")["Pembrolizumab"]) == {"intravenous"}
 
 
+def test_the_next_line_that_gives_the_drug_lends_its_route_whatever_its_aside_says(kb):
+    # "last L" in the aside tells the last site, not an earlier giving of this dose.
+    text = ("1010  HERCEPTIN HYLECTA (trastuzumab 600 mg / hyaluronidase-oysk 10,000 units) 5 mL\n"
+            "      injected SUBCUT R thigh over 3 min (alternating thighs; last L)\n")
+    assert routes(kb, text, "J9356")["HERCEPTIN HYLECTA (trastuzumab"] == ["subcutaneous"]
+
+
 def test_a_line_device_named_after_its_site_implies_the_vein(kb):
     got = routes(kb, "Vancomycin 1,250 mg in NS 250 mL via L IJ CVC over 2 h.", "J3370")
     assert got["Vancomycin"] == ["intravenous"]

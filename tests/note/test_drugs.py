@@ -353,3 +353,18 @@ def test_common_drug_abbreviations_carry_their_drugs_codes(abbreviation, code):
 def test_a_name_in_a_devices_field_is_no_drug():
     text = "Pump: Medtronic SynchroMed II 40 mL.  Residual aspirated 3.4 mL, discarded.\n"
     assert find_unknown_drugs(text, []) == []
+
+
+@pytest.mark.parametrize(("text", "codes"), [
+    ("Doxorubicin 50 mg IV", {"J9000", "Q2050"}),
+    # A formulation written beside the name picks the drug's codes of that formulation ...
+    ("Doxorubicin liposomal 50 mg IV over 1 h.", {"Q2050"}),
+    ("pegylated liposomal doxorubicin 40 mg IV", {"Q2050"}),
+    ("Tacrolimus XR 4 mg PO daily", {"J7503", "J7508"}),
+    # ... and a plain one, those of none (J7521/J7525 are tacrolimus's oral suspension and injection).
+    ("conventional doxorubicin HCl 50 mg IV", {"J9000"}),
+    ("tacrolimus immediate-release 2 mg PO q12h", {"J7507", "J7521", "J7525"}),
+])
+def test_a_formulation_written_beside_a_name_picks_its_codes(text, codes):
+    kb = knowledge_base()
+    assert read_note(text, kb.facts("J9000"), kb).events[0].mention.codes == codes

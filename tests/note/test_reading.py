@@ -252,6 +252,19 @@ def test_the_remaining_dose_given_after_a_test_dose_is_no_waste(kb):
                  "PHARMACY COMPOUNDING RECORD\n FUDR dose = 0.12 mg/kg/day x 78 kg x 14 days = 131 mg\n"
                  " floxuridine 500 mg vial reconstituted w/ 5 mL SWFI; 1.31 mL withdrawn + NS qs 30 mL\n", "J9200", 131,
                  id="a volume given with no strength takes the dose its record states"),
+    pytest.param("busulfan (BUSULFEX) 6 mg/mL - 10.8 mg (1.8 mL) diluted in NS to 21.6 mL, infused over 2 h via CVC:\n"
+                 " 0000 dose #5 10.8 mg IV - R. Dubois RN\n 0600 dose #6 10.8 mg IV - R. Dubois RN\n"
+                 " 1200 dose #7 10.8 mg IV - A. Mensah RN\n", "J0594", 32.4, id="numbered doses on timed rows are each given"),
+    pytest.param("ORDER: calaspargase pegol-mknl (ASPARLAS) 2,500 units/m2 = 1,750 units IV over 1 hr x1.\n"
+                 "PHARMACY PREP: Asparlas 3,750 units/5 mL single-dose vial (750 units/mL) x1. Withdrawn 2.33 mL = 1,750 units into NS 100 mL.\n"
+                 "RN ADMIN:\n 1002 Asparlas infusion started via R chest port, 100 mL/hr\n 1105 infusion complete, flushed NS 10 mL\n",
+                 "J9118", 1750, id="a flush after the infusion is no volume of the drug"),
+    pytest.param("Pharmacy: Amondys 45 100 mg/2 mL SDV x9; 16.8 mL (840 mg) drawn; 1.2 mL (60 mg) discarded.\n"
+                 "RN:\n 1005 infusion started via PIV 24g L hand, 120 mL/h\n"
+                 " 1040 PIV infiltrated. Infusion STOPPED. Pump: 70 mL infused = 490 mg.\n", "J1426", 490,
+                 id="what the pump says went in outweighs what was drawn up"),
+    pytest.param("ED MAR EXPORT | Wt 20 kg | Allergies NKDA | ORDER 1402 sodium thiosulfate 25% (Hope) 5 g = 20 mL IV over 10 min x1 "
+                 "| GIVEN 1418 | Site L hand PIV 22g |", "J0209", 5000, id="a cell of allergies ends at its bar"),
 ])
 def test_the_dose_the_note_states(kb, text, code, dose):
     reading = read(text, kb.facts(code), kb)
@@ -364,6 +377,13 @@ def test_a_per_dose_title_without_an_amount_restates_the_dosed_giving(kb):
     note = ("Knee clinic 09/16\nEuflexxa injection 2 of 3, left knee.\n"
             "Euflexxa 20 mg/2 mL prefilled syringe injected intra-articularly into the L knee.")
     assert len(read(note, kb.facts("J7323"), kb).administration.counted) == 1
+    # With no amount anywhere, the regimen line restates the giving told by a time or a verb.
+    regimen = ("8 y/o F s/p allo-HSCT day +41 for AML.\n"
+               "Remestemcel-L-rknd (RYONCIL) 2 x 10^6 MSC/kg IV twice weekly x4 wk - infusion #3 of 8.\n"
+               "Wt 26 kg -> dose 52 x 10^6 MSC, thawed/prepared by cell therapy lab.\n"
+               "Premeds 1000: hydrocortisone 26 mg IV, diphenhydrAMINE 25 mg IV.\n"
+               "1030 Ryoncil infused IV via CVC (red lumen), complete 1045.\nNext Ryoncil 10/27.")
+    assert len(read(regimen, kb.facts("J3402"), kb).administration.counted) == 1
 
 
 def test_a_planned_dose_and_its_timed_giving_are_one_giving(kb):
@@ -574,6 +594,10 @@ def test_the_product_named_as_used_makes_the_generic_name_that_product(kb):
     # The brand told as unavailable names no product: the generic given is another code's.
     other = read("Pemfexy not stocked; pemetrexed 950 mg IV given 1050-1100.", kb.facts("J9304"), kb).administration
     assert other.state == "other_drug"
+    # A brand glossing the generic names the product given: Prograf is the immediate-release J7507,
+    # not the extended-release code billed.
+    glossed = read("Tacrolimus 1 mg caps (Prograf): 2 mg PO q12h 0900 given.", kb.facts("J7503"), kb).administration
+    assert glossed.state == "other_drug" and glossed.other_code == "J7507"
 
 
 def test_a_premixed_product_in_use_makes_the_short_name_of_its_drug_that_product(kb):

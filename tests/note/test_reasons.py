@@ -305,6 +305,8 @@ def test_a_condition_the_instructions_say_may_happen_is_no_reason(kb):
     ("Rx 8 mCi flotufolastat F18 IV for restaging.", False),  # a tracer's isotope
     ("F18 FDG PET/CT skull base to thigh.", False),
     ("Dx: nasopharyngeal carcinoma C11, here for cycle 2.", True),  # a diagnosis code after its name
+    ("Next: C11 09/09/25.", False),  # a chemotherapy cycle's number, dated
+    ("Tolerated well; next cycle C11 in 3 weeks.", False),
 ])
 def test_an_isotope_after_a_tracer_is_no_diagnosis_code(kb, text, read):
     from docreview.note.reasons import find_reasons

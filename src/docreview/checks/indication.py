@@ -57,6 +57,14 @@ def check_indication(ctx: CheckContext) -> Outcome:
             ev = [evidence(note, r.start, r.end) for r in reasons[:3]]
             f = make_finding(ctx, "IND002", f"The note calls the use of {facts.drug} off-label ({reasons[0].name}).", ev)
             return Outcome(Status.inconsistent, f"off-label use: {reasons[0].name}", ev, [*findings, f])
+        if reasons and admin.state == "absent" and not admin.counted and valid_claim and not _claim_is_documented_diagnosis(ctx, valid_claim):
+            # The note never names the drug, no known use ties its conditions to it, and it documents
+            # none of the claim's diagnoses: nothing in it says why this drug would be given.
+            ev = [evidence(note, r.start, r.end) for r in reasons[:3]]
+            names = ", ".join(dict.fromkeys(r.name for r in reasons[:3]))
+            f = make_finding(ctx, "IND001", f"The note never names {facts.drug}, and none of the conditions it documents ({names}) is a claim "
+                             "diagnosis: no reason for it is documented.", ev)
+            return Outcome(Status.missing, f"no reason for {facts.drug} documented", ev, [*findings, f], confident=False)
         if reasons:
             ev = [evidence(note, r.start, r.end) for r in reasons[:3]]
             findings.append(make_finding(ctx, "IND005", f"{facts.code} has no recognised-use list; a reason is documented.", ev))

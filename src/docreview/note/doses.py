@@ -68,8 +68,10 @@ def _patterns() -> _Patterns:
         continuous=pattern(rf"\b{alternation(cues.drip)}\b"),
         # "Pump total: 63 mL = 126 mg", "infused 150 mL (300 mg)", "I&O: 150 mL = 600 mg": the amount
         # a rate-based infusion delivered, stated without the drug's name on the lines after it.
+        # (or after the volume: "Pump: 70 mL infused = 490 mg")
         infused_total=pattern(rf"\b(?:{alternation(cues.infused_total)}|i\s*&\s*o)\b"
-                               r"[^\n]{0,40}?\d[\d,.]*\s*ml\s*(?:=|\()\s*(?=\d)"),
+                               r"[^\n]{0,40}?\d[\d,.]*\s*ml\s*(?:=|\()\s*(?=\d)"
+                               r"|\d[\d,.]*\s*ml\s+(?:infused|delivered)\s*(?:=|\()\s*(?=\d)"),
         # Between two statements of the same dose, or in the second: the procedure moved to another
         # site ("Attention was then turned to the next injection", "at the L4-5 level just as at the
         # L5-S1 level"): the same dose given again, not the dose restated.

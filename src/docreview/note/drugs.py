@@ -17,6 +17,7 @@ from functools import cached_property, lru_cache
 from docreview.data_files import DrugAbbreviationsFile, DrugShapeFile, DrugWordsFile, data_file_as
 from docreview.derived_cache import derived
 from docreview.knowledge.facts import CodeFacts, KnowledgeBase, moiety, normalize_name
+from docreview.knowledge.hcpcs import formulation
 from docreview.knowledge.packaged import code_entry
 from docreview.note.drug_shape import find_unknown_drugs
 from docreview.resources import load_json
@@ -276,6 +277,60 @@ def with_billed_generic(mentions: list[DrugMention], facts: CodeFacts, kb: Knowl
 
     return [replace(m, codes=m.codes | {facts.code}) if facts.code not in m.codes and same_drug_products(m.codes) and names_the_drug(m)
             else m for m in mentions]
+
+
+def with_stated_formulation(text: str, mentions: list[DrugMention], kb: KnowledgeBase) -> list[DrugMention]:
+    """'Doxorubicin liposomal 50 mg', 'tacrolimus XR', 'conventional doxorubicin': a formulation
+    written beside (or inside) a drug's name picks, among the drug's codes, those of that
+    formulation (or those of none), so a liposomal dose under the plain code is another product."""
+    spellings, plain = _formulation_spellings()
+    out = []
+    for m in mentions:
+        forms = {c: _code_formulation(kb, c, spellings) for c in m.codes if c in kb.codes}
+        if len(set(forms.values())) < 2:
+            out.append(m)  # the name's codes are not told apart by formulation
+            continue
+        stated = _formulation_stated(text, m, spellings, plain)
+        if stated is None:
+            out.append(m)
+            continue
+        chosen = frozenset(c for c, f in forms.items() if (stated in f if stated else not f))
+        out.append(replace(m, codes=chosen) if chosen else m)
+    return out
+
+
+def _formulation_stated(text: str, mention: DrugMention, spellings: dict[str, str], plain: frozenset[str]) -> str | None:
+    """The formulation the note writes beside a name ("" for a plain one), or None."""
+    before_re, inside_re, after_re = _formulation_patterns()
+    before = before_re.search(text, max(0, mention.start - 30), mention.start)
+    inside = inside_re.search(text, mention.start, mention.end)
+    after = after_re.match(text, mention.end, mention.end + 60)
+    found = next((x.group(1).lower() for x in (inside, after, before) if x), None)
+    if found is None:
+        return None
+    return "" if found in plain else spellings[found]
+
+
+@lru_cache(maxsize=1)
+def _formulation_spellings() -> tuple[dict[str, str], frozenset[str]]:
+    words = data_file_as("drug_words.json", DrugWordsFile)
+    return dict(words.formulation_spellings), frozenset(words.plain_formulation_words)
+
+
+@lru_cache(maxsize=1)
+def _formulation_patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+    """A formulation word right before a name, inside it, or after it past salt words
+    ("doxorubicin HCl liposomal")."""
+    spellings, plain = _formulation_spellings()
+    words = "|".join(sorted((re.escape(w) for w in [*spellings, *plain]), key=len, reverse=True))
+    salts = "|".join(re.escape(w) for w in data_file_as("drug_words.json", DrugWordsFile).salts if " " not in w)
+    return (re.compile(rf"(?<![A-Za-z])({words})[ \t-]+$", re.IGNORECASE),
+            re.compile(rf"(?<![A-Za-z])({words})(?![A-Za-z])", re.IGNORECASE),
+            re.compile(rf"(?:[ \t,-]+(?:{salts})\b)*[ \t,-]+({words})(?![A-Za-z])", re.IGNORECASE))
+
+
+def _code_formulation(kb: KnowledgeBase, code: str, spellings: dict[str, str]) -> frozenset[str]:
+    return frozenset(spellings.get(w, w) for w in formulation(kb.facts(code).descriptor))
 
 
 _RANGE_RE = re.compile(r"(\d+)\s*(?:-|to)\s*(\d+)\s*mg/ml|(\d+)\s*(?:mg/ml\s*)?or\s+greater", re.IGNORECASE)

@@ -43,6 +43,7 @@ from docreview.note.drugs import (
     with_billed_generic,
     with_billed_labeler,
     with_billed_vehicle_brands,
+    with_stated_formulation,
 )
 from docreview.note.nameless import (
     EACH_AFTER_RE,
@@ -63,7 +64,7 @@ from docreview.note.normalize import NUMBER_WORDS
 from docreview.note.phrases import alternation, pattern, phrases
 from docreview.note.reasons import Reason, find_off_label, find_reasons, is_linked, word_stems
 from docreview.note.roles import SECONDARY, assign_roles, role_cues
-from docreview.note.text import SectionSpan, Sentence, enclosing_parenthesis, line_bounds, section_at, sections, sentences
+from docreview.note.text import ASIDE_RE, SectionSpan, Sentence, enclosing_parenthesis, line_bounds, section_at, sections, sentences
 from docreview.note.vocab import RouteMatch
 from docreview.note.waste import LEFTOVER_RE, USED_UP_RE, WasteFacts, read_waste
 
@@ -73,7 +74,10 @@ _MAR_LINES = 24  # a MAR block lists every administration under its order line
 _TIME = r"(?<![\d:./-])(?:[01]\d|2[0-3]):?[0-5]\d\s+"
 # ("Given 1015: 0.61 mL (152 U) IM": a colon may close the row's time)
 # ("15:21-15:35  400 mg IV bolus": or the span the row's dose ran.)
-_MAR_ENTRY_RE = re.compile(r"(?<![\d:./-])(?:[01]\d|2[0-3]):?[0-5]\d(?:[ \t]*[-\u2013][ \t]*(?:[01]\d|2[0-3]):?[0-5]\d)?(?:\s+|:[ \t]+)(?=\d)")
+# ("0600 dose #6 10.8 mg IV": the number of the dose in its series.)
+_MAR_ENTRY_RE = re.compile(r"(?<![\d:./-])(?:[01]\d|2[0-3]):?[0-5]\d(?:[ \t]*[-\u2013][ \t]*(?:[01]\d|2[0-3]):?[0-5]\d)?(?:\s+|:[ \t]+)"
+                           r"(?:dose[ \t]*(?:#[ \t]*\d{1,2}|\d{1,2}(?=[ \t]+\d))[ \t:,-]+)?"
+                           r"(?=\d)", re.IGNORECASE)
 _CLOCK_RE = re.compile(r"(?:[01]\d|2[0-3]):?[0-5]\d")
 # A new medication row in a MAR ("enoxaparin 40 mg SQ daily - 0900 given"): entries below it are not ours.
 # "0600  GIVEN  4.5 g" is an entry of the row above: a charting word is no drug name.
@@ -485,7 +489,7 @@ def read_note(text: str, facts: CodeFacts, kb: KnowledgeBase) -> NoteFacts:
     found = lexicon.with_combinations(text, _merge_adjacent(text, with_billed_vehicle_brands(text, facts, found, kb.family(facts)),
                                                             partial(_product_codes, kb), partial(_names_a_brand, kb),
                                                             partial(_combination_code, kb)))
-    found = with_billed_generic(_glossed_names_learned(found), facts, kb)
+    found = with_stated_formulation(text, with_billed_generic(_glossed_names_learned(found), facts, kb), kb)
     mentions = _MentionIndex(_without_composition(text, _without_unit_qualifiers(text, _without_devices(text, _without_carriers(text, found)))))
     events: list[DoseEvent] = []
     line_times = cache(lambda bounds: find_times(text, *bounds))  # one scan per line, however many drugs it names
@@ -1370,7 +1374,8 @@ def _following_lines(notes: Annotations, sents, idx, mentions, sent) -> tuple[li
         if _patterns().other_drugs.search(text, nxt.start, nxt.end):
             continue  # "0830 premeds PO given": the giving of other drugs
         if not amounts:
-            amounts = notes.amounts_in(nxt.start, nxt.end)
+            # (not a flush's: "1105 infusion complete, flushed NS 10 mL")
+            amounts = [a for a in notes.amounts_in(nxt.start, nxt.end) if not (a.kind == "volume" and is_fluid_volume(text, a))]
         if not routes:
             routes = [r for r in notes.routes_in(nxt.start, nxt.end) if not _owned_route(text, nxt, r)]
     return amounts, routes
@@ -1421,9 +1426,12 @@ def _told_in_words(sentence: str) -> bool:
 def _administers(notes: Annotations, sent: Sentence, here_and_now: bool = False) -> bool:
     """A sentence that reports a giving; `here_and_now`: and none told of another place or time
     ("pt reports a dose of about 2000 units given at an outside urgent care on 04/27")."""
-    _, mods = notes.context(sent)
+    toks, mods = notes.context(sent)
     barred = NOT_HERE_NOW if here_and_now else {"NOT_GIVEN"}
-    return any(m.rule.category == "ADMINISTERED" for m in mods) and not any(m.rule.category in barred for m in mods)
+    # (a word in an aside speaks of the aside: "injected SUBCUT R thigh (alternating thighs; last L)")
+    asides = [m.span() for m in ASIDE_RE.finditer(notes.text, sent.start, sent.end)]
+    return any(m.rule.category == "ADMINISTERED" for m in mods) and not any(
+        m.rule.category in barred and not any(a <= toks[m.first].start < b for a, b in asides) for m in mods)
 
 
 _ORDER_STAMP_RE = re.compile(r"\b(?:order(?:ed)?|rx|prescribed)\W*$", re.IGNORECASE)

@@ -31,7 +31,7 @@ from docreview.note.annotate import Annotations
 from docreview.note.context import NOT_HERE_NOW, Modifier, categories_for
 from docreview.note.drugs import DrugMention, one_preparation
 from docreview.note.phrases import phrases
-from docreview.note.text import FIELD_LABEL_RE, SectionSpan, Sentence, Token, enclosing_parenthesis, line_bounds, section_at
+from docreview.note.text import ASIDE_RE, FIELD_LABEL_RE, SectionSpan, Sentence, Token, enclosing_parenthesis, line_bounds, section_at
 from docreview.note.vocab import RouteMatch, route_vocabulary
 
 if TYPE_CHECKING:
@@ -535,7 +535,7 @@ def _made_up_dose(notes: Annotations, vial: DoseEvent, sent: Sentence, has_menti
 
 
 # "20 units mixed in 30 cc of normal saline": a drug's amount made up in a volume.
-_MADE_UP_IN_RE = re.compile(r"[^.;\n]{0,25}?\b(?:mixed|diluted|reconstituted|dissolved|drawn\s+up)?\s*(?:in(?:to)?|with|to)\s+(?:a\s+(?:total\s+)?(?:volume\s+)?of\s+)?$",
+_MADE_UP_IN_RE = re.compile(r"[^.;\n]{0,25}?\b(?:mixed|diluted|reconstituted|dissolved|drawn\s+up)?\s*(?:in(?:to)?|with|w/|to)\s+(?:a\s+(?:total\s+)?(?:volume\s+)?of\s+)?$",
                             re.IGNORECASE)
 # "0.1 mL (0.125 mg) injected", "Then 10 cc ...", "full 5 mL injected", and the giving verb first: "Instilled 15 mL (60 mg) via ...".
 _OPENS_WITH_AMOUNT_RE = re.compile(
@@ -681,14 +681,11 @@ def _injected(notes: Annotations, sent: Sentence) -> bool:
     return any(r.route in route_vocabulary().injection_routes for r in notes.routes_in(sent.start, sent.end))
 
 
-_ASIDE_RE = re.compile(r"\([^()]*\)")
-
-
 def _names_outside_asides(text: str, sent: Sentence, has_mention: Callable[[int, int], bool]) -> bool:
     """The sentence names a drug outside its parentheses ("Total 4,220 IU VWF:RCo (1,760 IU FVIII)"
     names none: the aside glosses the total)."""
     pos = sent.start
-    for aside in _ASIDE_RE.finditer(text, sent.start, sent.end):
+    for aside in ASIDE_RE.finditer(text, sent.start, sent.end):
         if has_mention(pos, aside.start()):
             return True
         pos = aside.end()
@@ -891,8 +888,10 @@ def _giving(notes: Annotations, sent: Sentence, noun: tuple[int, int], before: l
         drawn = [x for x in notes.sentences if x.end <= sent.start and x.start >= before[-1].mention.end
                  and not has_mention(x.start, x.end) and _draws(notes, x)
                  and any(is_dose(a) for a in notes.amounts_in(x.start, x.end))]
+        # What the record says went in on its next lines ("Infusion STOPPED. Pump: 70 mL infused =
+        # 490 mg") outweighs what was drawn up for it.
         if drawn:
-            own = [a for a in notes.amounts_in(drawn[-1].start, drawn[-1].end) if is_dose(a)]
+            own = _infused_later(notes, sent, has_mention) or [a for a in notes.amounts_in(drawn[-1].start, drawn[-1].end) if is_dose(a)]
     if not own:
         # "Idelvion 2000 IU (actual 2,050 IU)" / "Idelvion 1000 IU (actual 1,020 IU)" / "Total actual:
         # 3,070 IU" / "Both vials reconstituted and fully given": the record's total of its vials.

@@ -163,8 +163,12 @@ def _administration(note: NoteFacts, facts: CodeFacts, kb: KnowledgeBase, billed
     if facts.per_dose:
         # "Euflexxa injection #2 of 3, LEFT knee" over "Euflexxa 20 mg/2 mL ... injected": a
         # mention with no amount and no time of its own restates the dosed giving.
+        # With no amount anywhere, the title "FLUTEMETAMOL F 18 (VIZAMYL) ADMINISTRATION" or the
+        # regimen "RYONCIL 2 x 10^6 MSC/kg IV twice weekly" restates the giving told by a time or
+        # a verb ("1030 Ryoncil infused IV").
         dosed = [e for e in given if e.amounts]
-        counted = [e for e in given if not dosed or e.amounts or e.times]
+        told = [e for e in given if e.times or "ADMINISTERED" in e.categories]
+        counted = [e for e in given if e.amounts or e.times] if dosed else (told or given)
         return Administration("given", tuple(billed), tuple(given), tuple(counted), class_only=class_only)
     if code_unit_kind(facts.unit) == ("containers", 1.0):
         # The record's own count of the vials, on the giving's line or the product's.
@@ -265,10 +269,11 @@ def _dosed_product_giving(note: NoteFacts, facts: CodeFacts, billed: list[DoseEv
 
 
 def _product_named(note: NoteFacts, event: DoseEvent) -> frozenset[str]:
-    """The codes of the product the dose came from, when the sentence names its container by a
-    narrower name than the administered mention ("triamcinolone ... from a Kenalog-40 vial")."""
+    """The codes of the product the dose came from, when the sentence names its container, or
+    glosses the drug, by a narrower name than the administered mention ("triamcinolone ... from a
+    Kenalog-40 vial", "Tacrolimus immediate-release (Prograf) 1 mg caps")."""
     named = [e.mention.codes for e in note.events
-             if e.sentence == event.sentence and e.role == "container" and e.mention.codes
+             if e.sentence == event.sentence and e.role in ("container", "restatement") and e.mention.codes
              and e.mention.codes < event.mention.codes]
     return named[0] if named else frozenset()
 

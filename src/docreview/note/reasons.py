@@ -420,7 +420,7 @@ def find_reasons(text: str, facts: CodeFacts) -> list[Reason]:
         found.extend(_diagnosis_fields(text))
     for m in _ICD_RE.finditer(text):
         code = m.group(1).upper()
-        if icd10.is_valid(code) and not _isotope(text, m):
+        if icd10.is_valid(code) and not _isotope(text, m) and not _cycle_number(text, m):
             found.append(Reason(m.start(1), m.end(1), code, (code,), _supports((code,), facts), False, is_code=True))
     # Keep the longest match where they overlap; a code's own term wins a tie.
     found.sort(key=lambda r: (r.start, -(r.end - r.start), not r.from_code))
@@ -432,6 +432,17 @@ def find_reasons(text: str, facts: CodeFacts) -> list[Reason]:
             continue
         out.append(reason)
     return out
+
+
+# "Next: C10 09/09/25", "cycle C3": a chemotherapy cycle's number, no cancer category code.
+_CYCLE_BEFORE_RE = re.compile(r"\b(?:next|cycle|cyc|due|start(?:ing)?)\W*$", re.IGNORECASE)
+_DATE_AFTER_RE = re.compile(r"[ \t]+(?:on[ \t]+)?\d{1,2}/\d{1,2}\b")
+
+
+def _cycle_number(text: str, m: re.Match[str]) -> bool:
+    if not re.fullmatch(r"C\d{1,2}", m.group(1), re.IGNORECASE):
+        return False
+    return bool(_CYCLE_BEFORE_RE.search(text, max(0, m.start() - 12), m.start()) or _DATE_AFTER_RE.match(text, m.end()))
 
 
 # "flotufolastat F18", "Ammonia N13 PET", "F18 FDG": a radionuclide's symbol and mass number, no

@@ -140,8 +140,8 @@ def _clause(w: _Window) -> list[Token]:
     lo, depth, aside = w.first, 0, set()
     while lo > 0:
         gap = text[toks[lo - 1].end : toks[lo].start]
-        if not depth and _DASH_RE.search(gap):
-            break  # "... (2 mg, 2 mg, 1 mg) -- midazolam HCl 1 mg/mL, 5 mL vial"
+        if not depth and (_DASH_RE.search(gap) or "|" in gap):
+            break  # "... (2 mg, 2 mg, 1 mg) -- midazolam HCl 1 mg/mL, 5 mL vial"; "Allergies NKDA | ORDER 1402 ..."
         depth = max(0, depth + gap.count(")") - gap.count("("))
         if not depth and toks[lo - 1].text in breaks:
             break

@@ -51,6 +51,8 @@ def _sentence_end_re(lower_case: bool = False) -> re.Pattern[str]:
 
 # The label a line or sentence opens with, past a bullet ("Prep: 20 mL ...", "- Hematology: ..."):
 # group 1 is the label's words.
+# An aside in parentheses, innermost: "(alternating thighs; last L)".
+ASIDE_RE = re.compile(r"\([^()]*\)")
 FIELD_LABEL_RE = re.compile(r"[ \t]*(?:[-*\u2022][ \t]*)?([A-Za-z][A-Za-z /]{0,30}?)[ \t]*:(?=[ \t]*\S)")
 
 
