@@ -105,6 +105,8 @@ def test_a_needle_check_for_intrathecal_flow_is_not_a_route(kb):
 def test_periocular_and_topical_phrasings_are_routes(kb):
     assert routes(kb, "Ancef 50 mg and Decadron 4 mg were injected sub-Tenon.", "J0690")["Ancef"] == ["periocular"]
     assert routes(kb, "The sternum was then smeared with vancomycin 1 g.", "J3370")["vancomycin"] == ["topical"]
+    # "IA" beside a joint is intra-articular (after "radial cocktail" it would be intra-arterial: no joint, no route).
+    assert routes(kb, "L knee IA injection: triamcinolone 40 mg injected.", "J3301")["triamcinolone"] == ["intra-articular"]
 
 
 def test_clauses_joined_by_semicolons_go_on_telling_one_giving(kb):

@@ -692,9 +692,9 @@ DRUGLESS_GIVINGS = [
         "2 x 50 mg vials reconstituted (10 mg/mL); 9 mL (90 mg) added to NS, total 300 mL.\n"
         "PICC R basilic, double lumen. Dressing changed.\n"
         "Ambulatory pump 300 mL/h; 0800 start, 0900 complete.\n", "J0122", 90, None, id="step-opens-the-row"),
-    pytest.param(  # a kit made up with its diluent (and no stock word) gives the volume injected
+    pytest.param(  # a kit made up with its diluent (and no stock word) gives the volume injected, by the procedure's route
         "P/Procedure: L knee IA injection.\n   ZILRETTA (triamcinolone acetonide ER injectable suspension) 32 mg single-dose kit, "
-        "reconstituted w/ 5 mL diluent per IFU; full 5 mL injected, kit empty.\n", "Q9993", 32, None, id="kit-made-up-with-diluent"),
+        "reconstituted w/ 5 mL diluent per IFU; full 5 mL injected, kit empty.\n", "Q9993", 32, {"intra-articular"}, id="kit-made-up-with-diluent"),
 ]
 
 

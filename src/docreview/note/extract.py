@@ -683,6 +683,8 @@ def read_note(text: str, facts: CodeFacts, kb: KnowledgeBase) -> NoteFacts:
     for index, routes in nameless_routes(notes, events, mentions.any_in, nameless_too=True):
         if events[index].nameless:
             events[index].routes = routes
+    # "P/Procedure: L knee IA injection" ... "full 5 mL injected": the procedure's route, as for a named giving.
+    _procedure_routes(notes, secs, sents, [e for e in events if e.nameless and not e.routes])
     _route_from_order(events)
     _later_negation_overrules(notes, events)
     for event in events:
@@ -782,9 +784,9 @@ def _procedure_titles(notes: Annotations, secs: list[SectionSpan], sents: _Sente
         out.append((0, secs[0].end))  # the same title alone on its line reads as a header with no body
     for sec in secs:
         body = notes.text[sec.start : sec.end].strip(" \t\n,.;:")
-        if sec.category == "PROCEDURE_TITLE" or (_patterns().procedure_header.match(sec.header) and len(body) <= _TITLE_MAX):
+        if sec.category == "PROCEDURE_TITLE" or (_procedure_header(sec.header) and len(body) <= _TITLE_MAX):
             out.append((sec.start, sec.end))
-        elif _patterns().procedure_header.match(sec.header):
+        elif _procedure_header(sec.header):
             first = sents.at(sec.start) or (sents[sents.after(sec.start)] if sents.after(sec.start) < len(sents) else None)
             if first is None:
                 continue
@@ -792,6 +794,11 @@ def _procedure_titles(notes: Annotations, secs: list[SectionSpan], sents: _Sente
             if start < end and not _patterns().finite_verb.search(notes.text, start, end):
                 out.append((start, end))
     return out
+
+
+def _procedure_header(header: str) -> bool:
+    """'PROCEDURE:', and a combined field's last part: 'P/Procedure:', 'A/P/Procedure:'."""
+    return bool(_patterns().procedure_header.match(header) or _patterns().procedure_header.match(header.rsplit("/", 1)[-1].strip()))
 
 
 def _procedure_routes(notes: Annotations, secs: list[SectionSpan], sents: _SentenceIndex, events: list[DoseEvent]) -> None:
@@ -802,7 +809,7 @@ def _procedure_routes(notes: Annotations, secs: list[SectionSpan], sents: _Sente
     routes = [r for start, end in titles for r in notes.routes_in(start, end)]
     # "PROCEDURES: 1) L4-5 interlaminar epidural steroid injection 2) L knee intra-articular
     # viscosupplement injection": a route another listed procedure states is a second route too.
-    listed = [r for sec in secs if _patterns().procedure_header.match(sec.header) and _LISTED_RE.fullmatch(notes.text[sec.start : sec.end].strip())
+    listed = [r for sec in secs if _procedure_header(sec.header) and _LISTED_RE.fullmatch(notes.text[sec.start : sec.end].strip())
               for r in notes.routes_in(sec.start, sec.end) if not r.implied]
     if not routes or len({r.route for r in [*routes, *listed]}) != 1:
         return
