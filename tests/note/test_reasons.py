@@ -127,9 +127,9 @@ def test_a_shortened_word_inside_a_condition_name_is_read_whole(kb):
 def test_a_derived_use_named_as_the_terminology_writes_it_is_a_reason(kb):
     from docreview.note.reasons import find_reasons
 
-    # "Candidemia" is DrugCentral's name for a micafungin use; no ICD-10-CM description says it.
-    found = find_reasons("Day 6 of therapy for candidemia, repeat cultures pending.", kb.facts("J2248"))
-    assert [(r.name, r.supports, r.from_code) for r in found] == [("Candidemia", True, False)]
+    # "Fusarium Infection" is DrugCentral's name for a voriconazole use; no ICD-10-CM description says it.
+    found = find_reasons("Day 6 of therapy for fusarium infection, repeat cultures pending.", kb.facts("J3465"))
+    assert [(r.name, r.supports, r.from_code) for r in found] == [("Fusarium Infection", True, False)]
     # where the condition vocabulary reads the words, its reading (and its code) stands
     found = find_reasons("Dilaudid for severe pain, R flank.", kb.facts("J1170"))
     assert all(not (r.name == "Pain" and r.icd10 == ("G89",)) for r in found)
@@ -269,6 +269,15 @@ def test_a_dx_line_below_the_first_is_a_diagnostic_position():
 ])
 def test_withdrawal_and_rare_deficiencies_are_conditions(text, code, name):
     assert name in [r.name for r in find_reasons(text, knowledge_base().facts(code))]
+
+
+@pytest.mark.parametrize(("text", "name"), [
+    ("ID: Candida albicans candidemia (BCx 10/30 x2 +), CSF cx neg.", "candidemia"),
+    ("Invasive pulmonary aspergillosis after allo-HCT.", "aspergillosis"),
+])
+def test_an_invasive_fungal_infection_is_a_use_of_an_antifungal_whatever_its_list_calls_it(text, name):
+    # Liposomal amphotericin's list says "Candidal Septicemia", not "candidemia".
+    assert [(r.name, r.supports) for r in find_reasons(text, knowledge_base().facts("J0289"))] == [(name, True)]
 
 
 def test_accented_and_plain_spellings_of_a_condition_are_the_same_words():
