@@ -227,6 +227,7 @@ class ReasonCuesFile(_File):
     dialysis_icd10: list[str] = Field(min_length=1)  # Z99.2: a claim code that rules out a non-ESRD-use code
     isotope_codes: list[str] = Field(min_length=1)  # "F18", "N13": a radionuclide written like an ICD-10-CM category
     isotope_after: list[str] = Field(min_length=1)  # "F18 FDG": the tracer words that make it the isotope
+    cycle_before: list[str] = Field(default_factory=list)  # "Next: C10": a chemotherapy cycle's number, no cancer category
 
 
 class ExtractCuesFile(_File):

@@ -684,7 +684,7 @@ def read_note(text: str, facts: CodeFacts, kb: KnowledgeBase) -> NoteFacts:
         if events[index].nameless:
             events[index].routes = routes
     # "P/Procedure: L knee IA injection" ... "full 5 mL injected": the procedure's route, as for a named giving.
-    _procedure_routes(notes, secs, sents, [e for e in events if e.nameless and not e.routes])
+    _procedure_routes(notes, secs, sents, events, only=[e for e in events if e.nameless and not e.routes])
     _route_from_order(events)
     _later_negation_overrules(notes, events)
     for event in events:
@@ -801,10 +801,12 @@ def _procedure_header(header: str) -> bool:
     return bool(_patterns().procedure_header.match(header) or _patterns().procedure_header.match(header.rsplit("/", 1)[-1].strip()))
 
 
-def _procedure_routes(notes: Annotations, secs: list[SectionSpan], sents: _SentenceIndex, events: list[DoseEvent]) -> None:
+def _procedure_routes(notes: Annotations, secs: list[SectionSpan], sents: _SentenceIndex, events: list[DoseEvent],
+                      only: list[DoseEvent] | None = None) -> None:
     """A drug injected during the procedure, with no route of its own, goes by the route the
     procedure's title names ("Lumbar epidural steroid injection" ... "INJECTATE USED: 80 mg of
-    Depo-Medrol"). Only when the title names one route: two would be a guess."""
+    Depo-Medrol"). Only when the title names one route: two would be a guess. `only`: the givings to
+    give it to (the givings that name no drug, read after the rest), else every event."""
     titles = _procedure_titles(notes, secs, sents)
     routes = [r for start, end in titles for r in notes.routes_in(start, end)]
     # "PROCEDURES: 1) L4-5 interlaminar epidural steroid injection 2) L knee intra-articular
@@ -814,7 +816,7 @@ def _procedure_routes(notes: Annotations, secs: list[SectionSpan], sents: _Sente
     if not routes or len({r.route for r in [*routes, *listed]}) != 1:
         return
     title_stated = not routes[0].implied
-    for event in events:
+    for event in events if only is None else only:
         # The title's stated route outranks an implied one ("infused" in an epidural's narrative);
         # an implied one ("catheter ... for aspiration and infusion") does not outrank the giving's own.
         if any(not r.implied for r in event.routes) or (event.routes and not title_stated) or event.role != "administered":

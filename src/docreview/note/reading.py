@@ -271,7 +271,7 @@ def _dosed_product_giving(note: NoteFacts, facts: CodeFacts, billed: list[DoseEv
 def _product_named(note: NoteFacts, event: DoseEvent) -> frozenset[str]:
     """The codes of the product the dose came from, when the sentence names its container, or
     glosses the drug, by a narrower name than the administered mention ("triamcinolone ... from a
-    Kenalog-40 vial", "Tacrolimus immediate-release (Prograf) 1 mg caps")."""
+    Kenalog-40 vial", "Tacrolimus 1 mg caps (Prograf)")."""
     named = [e.mention.codes for e in note.events
              if e.sentence == event.sentence and e.role in ("container", "restatement") and e.mention.codes
              and e.mention.codes < event.mention.codes]

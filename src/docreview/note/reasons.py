@@ -434,13 +434,15 @@ def find_reasons(text: str, facts: CodeFacts) -> list[Reason]:
     return out
 
 
-# "Next: C10 09/09/25", "cycle C3": a chemotherapy cycle's number, no cancer category code.
-_CYCLE_BEFORE_RE = re.compile(r"\b(?:next|cycle|cyc|due|start(?:ing)?)\W*$", re.IGNORECASE)
+# "Next: C10 09/09/25", "cycle C3": a chemotherapy cycle's number, no cancer category code
+# (data/reason_cues.json cycle_before).
+_CYCLE_CODE_RE = re.compile(r"C\d{1,2}", re.IGNORECASE)
+_CYCLE_BEFORE_RE = re.compile(rf"\b{phrases(_CUES.cycle_before)}\W*$", re.IGNORECASE)
 _DATE_AFTER_RE = re.compile(r"[ \t]+(?:on[ \t]+)?\d{1,2}/\d{1,2}\b")
 
 
 def _cycle_number(text: str, m: re.Match[str]) -> bool:
-    if not re.fullmatch(r"C\d{1,2}", m.group(1), re.IGNORECASE):
+    if not _CYCLE_CODE_RE.fullmatch(m.group(1)):
         return False
     return bool(_CYCLE_BEFORE_RE.search(text, max(0, m.start() - 12), m.start()) or _DATE_AFTER_RE.match(text, m.end()))
 
