@@ -1282,21 +1282,6 @@ def test_the_giving_a_record_tells_and_its_dose(kb, text, code, dose):
     assert admin.state == "given" and admin.dose_base == pytest.approx(dose)
 
 
-def test_a_mar_printed_in_columns_counts_each_row_under_the_order(kb):
-    # A table aligned by spaces is read by its columns as a pipe table is; a drug named above it
-    # only in an allergy or a stopped pretreatment does not head it.
-    note = ("Allergies: sulfa; ondansetron - AVOID w/ apomorphine\n"
-            "ORDER: Apomorphine HCl inj (APOKYN pen) 10 mg/mL - inject 2 mg SUBCUT PRN off episode.\n\n"
-            "DATE/TIME      DOSE   ROUTE/SITE     REASON                      INIT\n"
-            "04/08/25 0712  2 mg   SC L abd       AM off, freezing            JT LPN\n"
-            "04/08/25 1425  2 mg   SC R thigh     wearing off before lunch    MS RN\n"
-            "Pen cartridge #2 remains in use.\n")
-    assert dose_of(kb, note, "J0364") == 4.0
-    assert counted_routes(kb, note, "J0364") == {"subcutaneous"}
-
-
-
-
 def test_another_drug_given_for_the_billed_drugs_purpose_is_the_one_named(kb):
     # Of two other drugs given, the antiemetic is what stands in for the billed antiemetic.
     note = "Cefazolin 2 g IV at 0800.\nProchlorperazine 10 mg IV given at 0810 for nausea.\n"
