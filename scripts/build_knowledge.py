@@ -36,6 +36,7 @@ from docreview.data_files import english_words  # noqa: E402
 from docreview.knowledge.facts import moiety, normalize_name  # noqa: E402
 from docreview.knowledge.hcpcs import BIOSIMILAR_NAME_RE, formulation, parse_descriptor  # noqa: E402
 from docreview.knowledge.packaged import parser_fingerprint  # noqa: E402
+from docreview.note.vocab import route_vocabulary  # noqa: E402
 
 OUT = ROOT / "src" / "docreview" / "knowledge" / "data" / "codes.json.gz"
 STEMS_NAME = "icd10_stems.json.gz"
@@ -524,6 +525,12 @@ def _bracket_brand_pairs(ndc_rows) -> list[dict[str, str]]:
             if len(subs) == 1 and len(brand.split()) <= 3 and len(brand) >= 4 and not brand.isupper() and re.match(r"[A-Za-z]", brand)]
 
 
+def _short_routes(row: dict[str, str]) -> list[str]:
+    """'Netupitant palonosetron oral': the route CMS's short description names, for a long
+    descriptor that names none ("Netupitant 300 mg and palonosetron 0.5 mg")."""
+    return list(dict.fromkeys(route_vocabulary().routes_in(row.get("short_description") or "")))
+
+
 def build(shared: Path, embed: bool, cache: Path | None = None) -> dict:
     data = shared / "data"
     paths = {k: data / v for k, v in SOURCES.items()}
@@ -583,6 +590,7 @@ def build(shared: Path, embed: bool, cache: Path | None = None) -> dict:
                        "unit": parsed.unit, "up_to": parsed.up_to, "tier": parsed.tier, "routes": list(parsed.routes), "qualifiers": list(parsed.qualifiers),
                        "lead_brand": parsed.lead_brand, "parts": [list(p) for p in parsed.parts]},
             "drug": parsed.drug,
+            "short_routes": [] if parsed.routes else _short_routes(row),
             "ingredients": ingredients,
             "brands": brands,
             "packages": packages,

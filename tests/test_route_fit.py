@@ -72,6 +72,14 @@ def test_a_device_code_names_its_route_and_a_placement_at_the_fundus_implies_it(
     assert route_vocabulary().find("Ultrasound: single intrauterine pregnancy, 8 weeks.") == []
 
 
+def test_a_code_whose_long_descriptor_names_no_route_takes_its_short_descriptions():
+    kb = knowledge_base()
+    assert kb.facts("Q9978").descriptor_routes == ("oral",)  # "Netupitant palonosetron oral"
+    note = "0900 Akynzeo 1 capsule (netupitant 300 mg / palonosetron 0.5 mg) PO with water, witnessed."
+    review = _review(note, {"code": "Q9978", "units": 1, "icd10": ["C25.0"], "setting": "office"})
+    assert review.elements["wastage"].status.value == "not_applicable"  # an oral code has no single-dose container
+
+
 def test_a_route_abbreviation_run_into_a_lot_number_is_no_route():
     from docreview.note.vocab import route_vocabulary
 

@@ -44,6 +44,9 @@ def test_fluid_taken_out_of_the_patient_is_not_an_amount_given():
     text = "Synvisc-One 48 mg/6 mL injected after aspiration of 10 mL clear fluid. EBL 50 mL."
     notes = Annotations(text)
     assert spans(text, notes.amounts_in(0, len(text))) == ["48 mg/6 mL"]
+    # Told after the volume too; a volume drawn up from a vial is the dose.
+    text = "Paracentesis: 4.2 L removed, 900 mL drained from the bag. 10.8 mL (21.6 mg) withdrawn from the vial."
+    assert spans(text, Annotations(text).amounts) == ["10.8 mL", "21.6 mg"]
 
 
 def test_million_units_and_phenytoin_equivalents_are_amounts():
@@ -70,6 +73,20 @@ def test_amounts_summed_before_one_container_word_are_each_a_container():
     text = "Gamunex-C 10% 20 g + 10 g bottles - 28 g (280 mL) infused IV"
     assert {text[a.start : a.end]: is_dose(a) for a in find_amounts(text) if a.kind == "mass" and not a.is_concentration} == {
         "20 g": False, "10 g": False, "28 g": True}
+
+
+def test_a_container_glossed_with_its_content_is_no_dose_but_containers_counted_to_a_total_are():
+    from docreview.note.amounts import find_amounts, is_dose
+
+    def doses(text):
+        return {text[a.start : a.end]: is_dose(a) for a in find_amounts(text) if not a.is_concentration and not a.rate}
+
+    # What one container of a stated size holds, in parentheses or after "=" closing an aside: its size and content.
+    assert doses("Cleviprex (0.5 mg/mL, 100 mL single-dose vial = 50 mg) drip at 2 mg/h") == {"100 mL": False, "50 mg": False}
+    assert doses("drawn from a 30 mL single-dose vial (90 mg)") == {"30 mL": False, "90 mg": False}
+    # The vial given whole, and containers counted to a total: the total is what was given.
+    assert doses("valproate 100 mg/mL, 5 mL single-dose vial = 500 mg, infused IV")["500 mg"] is True
+    assert doses("Advate 2 x 2000 IU vials = 4,000 IU IV push") == {"2000 IU": False, "4,000 IU": True}
 
 
 def test_a_vials_labelled_potency_and_the_content_of_vials_opened_are_no_dose():
@@ -143,6 +160,14 @@ def test_a_vial_discarded_at_a_time_with_an_amount_remaining_is_waste():
 
     text = "Vial discarded 17:25 with 18.25 mg (36.5 mL) remaining (lipid emulsion, not reused) - waste witnessed."
     assert [a.value for a, _ in read_waste(text).discarded][:1] == [18.25]
+    assert [a.value for a, _ in read_waste("Vial discarded w/ 24 mg (48 mL) remaining, witness RN").discarded][:1] == [24]
+
+
+def test_a_bar_parts_the_dose_drawn_from_the_amount_discarded():
+    from docreview.note.waste import read_waste
+
+    text = "  dose 41 mg withdrawn | 19 mg discarded in hazardous waste bin"
+    assert [text[a.start : a.end] for a, _ in read_waste(text).discarded] == ["19 mg"]
 
 
 def test_an_amount_named_as_the_leftover_a_few_words_before_the_discard_verb_is_waste():

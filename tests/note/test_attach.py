@@ -86,6 +86,21 @@ def test_a_route_after_a_mixture_serves_every_drug_in_it(kb):
     assert got["Kenalog 40"] == ["intra-articular"]
 
 
+def test_a_products_parts_written_with_their_strengths_share_its_route(kb):
+    got = routes(kb, "0800 netupitant 300 mg/palonosetron 0.5 mg (Akynzeo) 1 capsule PO, witnessed", "Q9978")
+    assert set(got["netupitant"]) == {"oral"}
+    # (not the parts a gloss spells out after the product's own name)
+    got = routes(kb, "Avycaz 2.5 g (ceftazidime 2 g / avibactam 0.5 g) IV q8h ordered.", "J0714")
+    assert got["ceftazidime"] == []
+
+
+def test_a_device_right_after_a_stated_route_is_that_routes(kb):
+    from docreview.note.vocab import route_vocabulary
+
+    found = route_vocabulary().find("INTRATHECAL PUMP REFILL; Pump: Medtronic, 20 mL")
+    assert [(r.route, r.implied) for r in found] == [("intrathecal", False), ("intravenous", True)]
+
+
 def test_a_block_names_its_route(kb):
     assert routes(kb, "Digital block of the L hallux with 3 mL of 1% lidocaine.", "J2001")["lidocaine"] == ["perineural"]
 

@@ -265,10 +265,36 @@ def test_the_remaining_dose_given_after_a_test_dose_is_no_waste(kb):
                  id="what the pump says went in outweighs what was drawn up"),
     pytest.param("ED MAR EXPORT | Wt 20 kg | Allergies NKDA | ORDER 1402 sodium thiosulfate 25% (Hope) 5 g = 20 mL IV over 10 min x1 "
                  "| GIVEN 1418 | Site L hand PIV 22g |", "J0209", 5000, id="a cell of allergies ends at its bar"),
+    pytest.param("INTRATHECAL PUMP REFILL (office)\nNew drug: PRIALT 100 mcg/mL, 5 mL vial.\n"
+                 "Refill: 4.8 mL (480 mcg) instilled into reservoir via template, neg aspiration, no pain on injection.\n",
+                 "J2278", 0.48, id="a sentence whose subject is the amount given is the giving"),
+    pytest.param("1400  clevidipine (Cleviprex 0.5 mg/mL, 100 mL single-dose vial = 50 mg) drip started 2 mg/h via L FA PIV\n"
+                 "1430  clevidipine OFF (ran 30 min = 1 mg). Vial discarded w/ 49 mg remaining\n",
+                 "J0759", 1, id="one container glossed with its content is no dose"),
+    pytest.param("5  0950 Cyclophosphamide 600 mg/m2   600 x 1.80 = 1,080 mg   IV infusion in NS 250 mL over 30 min\n"
+                 "   Vial: cyclophosphamide for injection 1 g + 500 mg (lots A1, B2), reconstituted 20 mg/mL\n",
+                 "J9070", 1080, id="a vial line naming the drug for injection is its container"),
+    pytest.param("0930-1000  paclitaxel protein-bound (Teva) 213 mg (125 mg/m2) IV over 30 min via port\n",
+                 "J9258", 213, id="the maker beside the drug's name without its form word is that maker's product"),
 ])
 def test_the_dose_the_note_states(kb, text, code, dose):
     reading = read(text, kb.facts(code), kb)
     assert reading.administration.dose_base == (None if dose is None else pytest.approx(dose))
+
+
+def test_a_premedication_is_not_the_other_drug_a_record_documents(kb):
+    text = ("Order: imiglucerase 40 units/kg IV q2wk = 2,400 units.\n\n"
+            "Drug: Cerezyme (imiglucerase for injection) 400-unit vials x6, lot X1. 60 mL (2,400 units) -> NS 200 mL.\n"
+            "Premed: cetirizine 10 mg PO 0900.\n0915 start via PIV R AC 100 mL/h; 1115 complete.\n")
+    reading = read(text, kb.facts("J0205"), kb)
+    assert reading.administration.state == "other_drug" and reading.administration.other_code == "J1786"
+
+
+def test_a_product_line_with_the_dose_and_a_timed_giving_are_one_administration(kb):
+    text = ("Product: BEQVEZ (fidanacogene elaparvovec-dzkt) - one-time dose 5 x 10^11 vg/kg x 80 kg = 4.0 x 10^13 vg.\n"
+            "1005 Beqvez infused IV via L forearm PIV over ~60 min; complete 1108.\n")
+    reading = read(text, kb.facts("C9172"), kb)
+    assert len(reading.administration.counted) == 1
 
 
 def test_one_giving_told_twice_is_judged_on_the_statement_that_says_how(kb):

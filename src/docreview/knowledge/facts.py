@@ -291,6 +291,9 @@ class KnowledgeBase:
         parsed = self.parse(code, descriptor)
         doc = self.documents.get(code)
         front = doc.front if doc else None
+        entry = code_entry(code) if code in self.packaged else None
+        # A long descriptor that names no route: the short description's ("Netupitant palonosetron oral").
+        descriptor_routes = parsed.routes or tuple(entry.short_routes if entry is not None and entry.descriptor == descriptor else ())
         facts = CodeFacts(
             code=code,
             descriptor=descriptor,
@@ -298,12 +301,12 @@ class KnowledgeBase:
             unit_amount=parsed.unit_amount,
             unit=parsed.unit,
             up_to=parsed.up_to,
-            descriptor_routes=parsed.routes,
+            descriptor_routes=descriptor_routes,
             tier=parsed.tier,
             parts=parsed.parts,
             brands=list(parsed.brands),
             labelers=list(parsed.labelers),
-            routes=list(parsed.routes or self._without_co_formulation(descriptor)),
+            routes=list(descriptor_routes or self._without_co_formulation(descriptor)),
             document=doc,
         )
         if front:

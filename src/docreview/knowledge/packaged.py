@@ -68,6 +68,7 @@ class PackagedCode(Record):
     purposes: list[str] = Field(default_factory=list)  # analgesic, antiemetic, sedative, antibacterial, ...
     symptom_groups: list[str] = Field(default_factory=list)
     indications: list[DerivedIndication] = Field(default_factory=list)
+    short_routes: list[str] = Field(default_factory=list)  # CMS's short description's routes ("Netupitant palonosetron oral")
 
 
 class PackagedHeader(Record):

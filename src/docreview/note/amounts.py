@@ -241,8 +241,12 @@ _JOIN_RE = re.compile(r"\s*(?:\+|and|&)\s*", re.IGNORECASE)
 
 # "one 2 g tube", "1 2 g tube": a count of one before a container's size.
 _ONE_BEFORE_RE = re.compile(r"\b(?:one|1|a\s+single)\s+$", re.IGNORECASE)
-# "30 mL single-dose vial (90 mg)": what a container of a stated size holds, in parentheses after its word.
+# "30 mL single-dose vial (90 mg)": what a container of a stated size holds, in parentheses after
+# its word (or after an equals sign, closing an aside).
 _GLOSS_OPEN_RE = re.compile(r"\s*\(\s*")
+_EQUALS_RE = re.compile(r"\s*=\s*")
+_CLOSE_RE = re.compile(r"\s*\)")
+_JOINED_BEFORE_RE = re.compile(r"(?:\+|\band\b|&)\s*$", re.IGNORECASE)
 
 
 def _joined_containers(text: str, amounts: list[Amount]) -> list[Amount]:
@@ -250,8 +254,20 @@ def _joined_containers(text: str, amounts: list[Amount]) -> list[Amount]:
     says what each of them is; so does one before a gloss: 'single-dose vial (90 mg)'."""
     # (Not after a count of containers: "1 vial (2,000 IU) ... entire vial given", "one 2 g tube
     # (200 mg ALA) applied" is the dose.)
-    ends = [m.end() for a in amounts if (m := CONTAINER_AFTER_RE.match(text, a.end)) and not _ONE_BEFORE_RE.search(text, max(0, a.start - 12), a.start)]
-    out = [replace(a, container=True) if not a.container and any(e < a.start and _GLOSS_OPEN_RE.fullmatch(text, e, a.start) for e in ends) else a
+    sized = {a.start: m.end() for a in amounts if (m := CONTAINER_AFTER_RE.match(text, a.end)) and not _ONE_BEFORE_RE.search(text, max(0, a.start - 12), a.start)}
+    # One container's "=" in an aside that describes it ends there: "(Cleviprex 0.5 mg/mL, 50 mL
+    # single-dose vial = 25 mg)"; not "5 mL single-dose vial = 500 mg, infused IV" (the vial given
+    # whole), nor "1,500 IU vial + 500 IU vial = 2,000 IU" (two added).
+    one = {end for start, end in sized.items() if text[end - 1] not in "sS" and not _JOINED_BEFORE_RE.search(text, max(0, start - 20), start)}
+
+    def glosses(end: int, a: Amount) -> bool:
+        return a.start > end and bool(_GLOSS_OPEN_RE.fullmatch(text, end, a.start)
+                                      or (end in one and _EQUALS_RE.fullmatch(text, end, a.start) and _CLOSE_RE.match(text, a.end)))
+
+    glossed = {e for e in sized.values() if any(glosses(e, a) for a in amounts)}
+    # The gloss is the container's content, and the volume before the word with it then is the
+    # container's size, not a volume given.
+    out = [replace(a, container=True) if not a.container and (sized.get(a.start) in glossed or any(glosses(e, a) for e in glossed)) else a
            for a in amounts]
     for i in range(len(out) - 2, -1, -1):
         a, b = out[i], out[i + 1]

@@ -54,9 +54,20 @@ def measured(text: str, amount: Amount) -> bool:
     return _measured_before().search(text, max(0, amount.start - 50), amount.start) is not None
 
 
+@lru_cache(maxsize=1)
+def _removed_after() -> re.Pattern[str]:
+    """'LVP: 5.1 L removed', '800 mL drained': the word after the volume (not a drawn_up word:
+    '10.8 mL (21.6 mg) withdrawn' is the dose drawn from its vial)."""
+    cues = data_file_as("amount_cues.json", AmountCuesFile)
+    words = [w for w in cues.removed_fluid if w not in cues.drawn_up]
+    return re.compile(rf"\s*(?:was\s+|were\s+)?{alternation(words)}\b", re.IGNORECASE)
+
+
 def removed_fluid(text: str, amount: Amount) -> bool:
-    """An amount of fluid taken out of the patient ("aspirated 12 mL clear fluid"): no dose, no
-    waste. Not a drug drawn up from its vial ("Withdrew 2.31 mL; added to D5W 50 mL")."""
+    """An amount of fluid taken out of the patient ("aspirated 12 mL clear fluid", "5.1 L removed"):
+    no dose, no waste. Not a drug drawn up from its vial ("Withdrew 2.31 mL; added to D5W 50 mL")."""
+    if amount.kind == "volume" and not amount.rate and _removed_after().match(text, amount.end):
+        return True
     found = _removed_before().search(text, max(0, amount.start - 40), amount.start)
     if found is None:
         return False

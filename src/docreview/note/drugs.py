@@ -38,6 +38,7 @@ _MIXED_GAP_RE = re.compile(rf"\s*\(?(?:{_STRENGTH}\s*)*\)?\s*(?:with|plus|w/|\+)
 # "aztreonam 2 g / avibactam 0.67 g", "emtricitabine 200 mg/tenofovir DF 300 mg": a combination's
 # parts, each with its amount (read only where a combination code has these two parts).
 _PARTS_GAP_RE = re.compile(r"\s*(?:\d+(?:\.\d+)?\s*(?:mg|g|mcg|units?|ml)\s*)?/\s*", re.IGNORECASE)
+_DOSED_PARTS_GAP_RE = re.compile(r"\s*\d+(?:\.\d+)?\s*(?:mg|g|mcg|units?|ml)\s*/\s*", re.IGNORECASE)
 _NAMED = "name:"  # a combination part known by its name, not a code
 
 
@@ -57,6 +58,11 @@ _FUZZY_MIN_LEN = 6
 # A name's words are not read across a list or a line: "100 mg IV, acetaminophen 650 mg PO" holds no
 # "IV acetaminophen".
 _NAME_BREAK_RE = re.compile(r"[,;:|\n]")
+
+
+def dosed_parts(text: str, first: DrugMention, second: DrugMention) -> bool:
+    """'netupitant 300 mg/palonosetron 0.5 mg': one product's parts, each with its strength."""
+    return first.end <= second.start and bool(_DOSED_PARTS_GAP_RE.fullmatch(text, first.end, second.start))
 
 
 def one_preparation(text: str, first: DrugMention, second: DrugMention) -> bool:

@@ -38,6 +38,7 @@ from docreview.note.context import NOT_HERE_NOW, categories_for
 from docreview.note.dates import DateMention, DayMarker, giving_dates, giving_days
 from docreview.note.drugs import (
     DrugMention,
+    dosed_parts,
     lexicon_for,
     names_only_the_drug,
     with_billed_generic,
@@ -64,7 +65,17 @@ from docreview.note.normalize import NUMBER_WORDS
 from docreview.note.phrases import alternation, pattern, phrases
 from docreview.note.reasons import Reason, find_off_label, find_reasons, is_linked, word_stems
 from docreview.note.roles import SECONDARY, assign_roles, role_cues
-from docreview.note.text import ASIDE_RE, SectionSpan, Sentence, enclosing_parenthesis, line_bounds, section_at, sections, sentences
+from docreview.note.text import (
+    ASIDE_RE,
+    SectionSpan,
+    Sentence,
+    enclosing_parenthesis,
+    inside_parentheses,
+    line_bounds,
+    section_at,
+    sections,
+    sentences,
+)
 from docreview.note.vocab import RouteMatch
 from docreview.note.waste import LEFTOVER_RE, USED_UP_RE, WasteFacts, read_waste
 
@@ -547,6 +558,12 @@ def read_note(text: str, facts: CodeFacts, kb: KnowledgeBase) -> NoteFacts:
             if not routes and j + 1 < len(in_sentence) and not in_sentence[j + 1].codes:
                 # A mixture shares its route: "Kenalog 40 mg + 2 mL lido injected into the knee".
                 coded = next((m.start for m in in_sentence[j + 1 :] if m.codes), sent.end)
+                routes = notes.routes_in(seg_start, coded)
+            elif (not routes and j + 1 < len(in_sentence) and dosed_parts(text, mention, in_sentence[j + 1])
+                  and not inside_parentheses(text, sent.start, mention.start)):
+                # So do one product's parts: "netupitant 300 mg/palonosetron 0.5 mg (Akynzeo) 1 capsule PO"
+                # (not the parts a gloss spells out: "AVYCAZ 1.25 g (ceftazidime 1 g / avibactam 0.25 g)").
+                coded = next((m.start for k, m in enumerate(in_sentence[j + 2 :], j + 2) if m.codes and k not in asides), sent.end)
                 routes = notes.routes_in(seg_start, coded)
             if not routes and j > 0:
                 # "given IV Norflex 60 mg, Zofran 4 mg, and morphine 4 mg": a route before the
@@ -1349,6 +1366,11 @@ def _without_composition(text: str, found: list[DrugMention]) -> list[DrugMentio
         out.append(m)
         head = m
     return out
+
+
+def premedication(event: DoseEvent) -> bool:
+    """'Premed: cetirizine 10 mg PO 0900': a drug charted under a premedication header."""
+    return event.section is not None and bool(_patterns().other_drugs.search(event.section.header))
 
 
 def carrier_named_before(text: str, pos: int, start: int = 0) -> bool:

@@ -66,11 +66,23 @@ def _draws(notes: Annotations, sent: Sentence) -> bool:
     amounts = notes.amounts_in(sent.start, sent.end)
     if amounts and _draw_before_amount().fullmatch(notes.text, start, amounts[0].start):
         return True  # "all 12 vials fully withdrawn (60 mL = 60 mg)": the containers drawn, then what they held
+    after = _past_opening_amount(notes, sent)
+    return after is not None and bool(_opens_with("draw_words").match(notes.text, after))
+
+
+_AMOUNT_GLOSS_RE = re.compile(r"(?:\s*(?:\([^)]*\)|=\s*[\d.,]+\s*\w+))*\s*")  # "(21.6 mg)", "= 94 mg"
+
+
+def _past_opening_amount(notes: Annotations, sent: Sentence) -> int | None:
+    """Where the sentence goes on after the amount it opens with (past a field's label, one of
+    draw_quantifiers and the amount's glosses): "Refill: 19 mL (475 mcg) | instilled"; None when it
+    opens with no amount."""
+    label = FIELD_LABEL_RE.match(notes.text, sent.start, sent.end)
+    start = label.end() if label else sent.start
+    amounts = notes.amounts_in(sent.start, sent.end)
     if not amounts or not _opens_with("draw_quantifiers", optional=True).fullmatch(notes.text, start, amounts[0].start):
-        return False
-    rest = notes.text[amounts[0].end : sent.end]
-    after = re.sub(r"^(?:\s*(?:\([^)]*\)|=\s*[\d.,]+\s*\w+))*", "", rest)  # "(21.6 mg)", "= 94 mg"
-    return bool(_opens_with("draw_words").match(after))
+        return None
+    return _AMOUNT_GLOSS_RE.match(notes.text, amounts[0].end, sent.end).end()
 
 
 @lru_cache(maxsize=1)
@@ -118,6 +130,10 @@ def _giving_noun(notes: Annotations, sent: Sentence, section: SectionSpan | None
     if not (any(m.rule.category == "ADMINISTERED" for m in mods) or charted):
         return None
     span = next(((k, k) for k, t in enumerate(toks) if t.text in nouns and not (k + 1 < len(toks) and toks[k + 1].text in modified)), None)
+    if (after := _past_opening_amount(notes, sent)) is not None:
+        # "Refill: 19 mL (475 mcg) instilled into reservoir, ... pt without pain on injection": the
+        # amount given is the sentence's subject, whatever giving noun comes later.
+        span = next(((m.first, m.last) for m in mods if m.rule.category == "ADMINISTERED" and toks[m.first].start == after), span)
     if span is not None and not charted and _only_arrived(mods):
         span = None  # "2.5 mL syringe received": the pharmacy's delivery
     if span is None:

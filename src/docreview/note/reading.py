@@ -17,7 +17,7 @@ from typing import Literal
 from docreview.data_files import RoutesFile, data_file_as
 from docreview.knowledge.facts import CodeFacts, KnowledgeBase, normalize_name
 from docreview.note.doses import is_drip, total_dose, vials_opened
-from docreview.note.extract import DoseEvent, NoteFacts, injection_told, read_note
+from docreview.note.extract import DoseEvent, NoteFacts, injection_told, premedication, read_note
 from docreview.units import billing_units, code_unit_kind, in_tier, to_base
 
 State = Literal["given", "not_given", "other_drug", "absent"]
@@ -166,9 +166,14 @@ def _administration(note: NoteFacts, facts: CodeFacts, kb: KnowledgeBase, billed
         # With no amount anywhere, the title "FLUTEMETAMOL F 18 (VIZAMYL) ADMINISTRATION" or the
         # regimen "RYONCIL 2 x 10^6 MSC/kg IV twice weekly" restates the giving told by a time or
         # a verb ("1030 Ryoncil infused IV").
+        # So does a product line that gives the dose but no time or verb of giving ("Product: BEQVEZ
+        # ... one-time dose 5 x 10^11 vg/kg") over "1005 Beqvez infused IV".
         dosed = [e for e in given if e.amounts]
         told = [e for e in given if e.times or "ADMINISTERED" in e.categories]
-        counted = [e for e in given if e.amounts or e.times] if dosed else (told or given)
+        if dosed and told and not any(e in told for e in dosed):
+            counted = told
+        else:
+            counted = [e for e in given if e.amounts or e.times] if dosed else (told or given)
         return Administration("given", tuple(billed), tuple(given), tuple(counted), class_only=class_only)
     if code_unit_kind(facts.unit) == ("containers", 1.0):
         # The record's own count of the vials, on the giving's line or the product's.
@@ -253,8 +258,11 @@ def _other_drug_event(note: NoteFacts, facts: CodeFacts, kb: KnowledgeBase, same
         return next((e for e in coded if for_its_purpose(e)), None)
     similar = set(facts.similar_codes)
     # Then a look-alike code, then one for the billed drug's purpose (not the premedication's
-    # diphenhydramine when Lyfgenia was infused under Casgevy's code), then the first.
-    return next((e for e in others if e.mention.codes & similar), None) or next((e for e in others if for_its_purpose(e)), None) or others[0]
+    # diphenhydramine when Lyfgenia was infused under Casgevy's code), then the first that is no
+    # premedication, dosed or not ("Premed: cetirizine 10 mg PO" beside Cerezyme's vials and the
+    # infusion of them), then the first.
+    return (next((e for e in others if e.mention.codes & similar), None) or next((e for e in others if for_its_purpose(e)), None)
+            or next((e for e in [*others, *coded] if not premedication(e)), None) or others[0])
 
 
 def _dosed_product_giving(note: NoteFacts, facts: CodeFacts, billed: list[DoseEvent], given: list[DoseEvent]) -> DoseEvent | None:

@@ -690,7 +690,8 @@ def assign_roles(text: str, events: list[DoseEvent], notes: Annotations | None =
         clause = _inside_parentheses(text, event, _clause(w))
         # "cisplatin injection 1 mg/mL, 100 mL vial": a dose form after the name is the product's name, no giving.
         # "Pemetrexed Injection (Accord) 25 mg/mL": a maker's name in parentheses may stand between.
-        nxt = _without_aside(text, w.toks[w.last + 1 : w.last + 8])[:2]
+        nxt = _without_aside(text, w.toks[w.last + 1 : w.last + 8])
+        nxt = nxt[1:3] if nxt and nxt[0].text == "for" else nxt[:2]  # "cyclophosphamide for injection 1 g"
         form = nxt[0] if len(nxt) == 2 and nxt[0].text in cues.dose_form_words and _is_strength(nxt[1].text) else None
         # ("Ganciclovir Injection (Exela)": the name's own "Injection" is no verb either.)
         administers = _has_any([t for t in clause if t is not form and not event.mention.start <= t.start < event.mention.end],

@@ -188,7 +188,7 @@ def _sentences(text: str) -> list[Sentence]:
     line_no, paragraph, cursor = 0, 0, 0
     blank_lines, paragraph_gap = 0, 2 if _double_spaced(text) else 1
     for match in _sentence_end_re(_no_capitals(text)).finditer(text + "\n"):
-        if match.group(0) != "\n" and _inside_parentheses(text, cursor, match.start()):
+        if match.group(0) != "\n" and inside_parentheses(text, cursor, match.start()):
             continue  # "Octagam (substituted; Privigen on backorder), 25 g" is one sentence
         if match.group(0) == "" and not _run_on_line(text, match.start()):
             continue  # a time in a table row's column ("metoprolol 25 mg PO  0900  HELD") opens no record
@@ -227,7 +227,7 @@ def _wrapped(text: str, pos: int) -> bool:
     return len(line) >= _WRAP_WIDTH and bool(re.search(r"[a-z,]$", line)) and "|" not in line and after is not None
 
 
-def _inside_parentheses(text: str, start: int, pos: int) -> bool:
+def inside_parentheses(text: str, start: int, pos: int) -> bool:
     """An opened parenthesis that closes later on the same line."""
     before = text[start:pos]
     if before.count("(") <= before.count(")"):

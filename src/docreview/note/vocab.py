@@ -53,12 +53,23 @@ class RouteVocabulary:
                     continue
                 out.append(match)
         out.sort(key=lambda r: r.start)
-        return out
+        # An implied word right after a stated route is that route's device or process, no route
+        # of its own: "INTRATHECAL PUMP", "subcutaneous infusion".
+        stated_ends = {r.end for r in out if not r.implied}
+        return [r for r in out if not (r.implied and _right_after(text, stated_ends, r.start))]
 
     def routes_in(self, descriptor: str) -> list[str]:
         """Canonical routes named by words in a CMS descriptor."""
         words = re.findall(r"[a-z-]+", descriptor.lower())
         return [self.descriptor_words[w] for w in words if w in self.descriptor_words]
+
+
+def _right_after(text: str, ends: set[int], start: int) -> bool:
+    """A match ends at most two blanks or hyphens before `start`."""
+    k = start
+    while k > 0 and start - k < 2 and text[k - 1] in " \t-":
+        k -= 1
+    return k in ends
 
 
 def _inside_a_code(text: str, start: int, end: int) -> bool:

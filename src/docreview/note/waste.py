@@ -18,8 +18,9 @@ LEFTOVER_RE = re.compile(phrases(_WORDS.leftover), re.IGNORECASE)
 USED_UP_RE = re.compile(phrases(_WORDS.leftover + _WORDS.used_up), re.IGNORECASE)
 CONTAINER_WORDS_RE = re.compile(phrases(_WORDS.leftover + _WORDS.containers + _WORDS.used_up), re.IGNORECASE)
 _DISCARD_WORDS = phrases(_WORDS.leftover)
-# ("Vial discarded 17:25 with 18.25 mg (36.5 mL) remaining": the clock time of the discard, then what it held.)
-_AMOUNT_AFTER = re.compile(rf"{_DISCARD_WORDS}(?:\s+(?:amount|portion|volume|drug|medication|was|of|=|:|-|in|the|remaining|sharps|container|vial|total|with|(?:[01]?\d|2[0-3]):[0-5]\d))*"
+# ("Vial discarded 17:25 with 18.25 mg (36.5 mL) remaining", "discarded w/ 24 mg": the clock time of
+# the discard, then what it held.)
+_AMOUNT_AFTER = re.compile(rf"{_DISCARD_WORDS}(?:\s+(?:amount|portion|volume|drug|medication|was|of|=|:|-|in|the|remaining|sharps|container|vial|total|with|w/|(?:[01]?\d|2[0-3]):[0-5]\d))*"
                            rf"\s*[:=-]?\s*(?={NUM}\s*[a-zA-Zµ])", re.IGNORECASE)
 _DISCARD_VERB = re.compile(phrases(_WORDS.discard_verbs), re.IGNORECASE)
 _USED_VERBS = phrases(_WORDS.used_in_full_verbs)
@@ -114,10 +115,11 @@ def read_waste(text: str) -> WasteFacts:
         further = [a for a in find_amounts(text, max(0, m.start() - 60), m.start()) if a.start < start]
         if further and LEFTOVER_RE.search(text, further[-1].end, m.start()) and not re.search(r"[\d()]", text[further[-1].end : m.start()]):
             start = further[-1].start
-        # (a comma with no space after it is a thousands separator: "2,280 mg")
-        clause = max(text.rfind(sep, start, m.start()) + len(sep) - 1 for sep in (";", ". ", "\n", ":", ", "))
+        # (a comma with no space after it is a thousands separator: "2,280 mg"; a bar parts a
+        # record's fields: "41 mg withdrawn | 19 mg discarded")
+        clause = max(text.rfind(sep, start, m.start()) + len(sep) - 1 for sep in (";", ". ", "\n", ":", ", ", "|"))
         start = max(start, clause + 1)
-        clause_end = min((i for i in (text.find(sep, m.end()) for sep in (";", ". ", "\n", ", ")) if i >= 0), default=len(text))
+        clause_end = min((i for i in (text.find(sep, m.end()) for sep in (";", ". ", "\n", ", ", "|")) if i >= 0), default=len(text))
         if (not text[start : m.start()].strip() and text[max(0, start - 2) : start].strip() == ","
                 and not find_amounts(text, m.end(), clause_end)):
             # "left in the 80 mg vial: 2.8 mL = 56 mg, discarded to waste": the verb opens its clause
