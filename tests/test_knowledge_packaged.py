@@ -501,3 +501,15 @@ def test_wst012_leaves_billed_units_the_note_does_not_support_to_dosage():
             "Pharmacy: pemetrexed 500 mg single-dose vials x2; remaining 40 mg (1.6 mL) wasted in hazardous bin, witnessed.\n")
     r = review(note, {"code": "J9305", "units": 100, "modifiers": ["JW"], "waste_units": 4, "icd10": ["C34.12"]})
     assert r.status("dosage").value == "inconsistent" and r.status("wastage").value == "documented"
+
+
+TIVDAK = ("GYN ONC INFUSION\nDx: recurrent squamous cell carcinoma of the cervix, metastatic to lung.\n"
+          "0930-1000 tisotumab vedotin-tftv 140 mg (2 mg/kg) in NS 100 mL IV over 30 min. No waste.")
+
+
+def test_with_no_known_use_a_claim_naming_another_cancer_than_the_documented_one_is_inconsistent():
+    assert not knowledge_base().facts("J9273").indications
+    r = review(TIVDAK, {"code": "J9273", "units": 140, "modifiers": ["JZ"], "icd10": ["C56.9"]})
+    assert "IND003" in ids(r) and r.status("indication").value == "inconsistent"
+    r = review(TIVDAK, {"code": "J9273", "units": 140, "modifiers": ["JZ"], "icd10": ["C53.9"]})
+    assert r.status("indication").value == "documented", [(f.rule_id, f.message) for f in r.findings]

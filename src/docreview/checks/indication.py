@@ -65,6 +65,13 @@ def check_indication(ctx: CheckContext) -> Outcome:
             f = make_finding(ctx, "IND001", f"The note never names {facts.drug}, and none of the conditions it documents ({names}) is a claim "
                              "diagnosis: no reason for it is documented.", ev)
             return Outcome(Status.missing, f"no reason for {facts.drug} documented", ev, [*findings, f], confident=False)
+        if reasons and valid_claim and _another_cancer_claimed(ctx, valid_claim):
+            # The note documents the cancer treated (cervical), and the claim carries only another
+            # site's (C56.9, ovary) that the note never documents.
+            ev = [evidence(note, r.start, r.end) for r in reasons[:3]]
+            f = make_finding(ctx, "IND003", f"Claim codes {', '.join(valid_claim)} name a cancer the note does not document; "
+                             f"the note documents {reasons[0].name}.", ev)
+            return Outcome(Status.inconsistent, "claim diagnosis codes name another cancer", ev, [*findings, f], confident=False)
         if reasons:
             ev = [evidence(note, r.start, r.end) for r in reasons[:3]]
             findings.append(make_finding(ctx, "IND005", f"{facts.code} has no recognised-use list; a reason is documented.", ev))
@@ -222,6 +229,19 @@ def _claim_contradicts_note(ctx: CheckContext, valid_claim: list[str], documente
     if any(icd10.normalize(c)[:3] in categories for c in valid_claim):
         return False
     return not _claim_is_documented_diagnosis(ctx, valid_claim)
+
+
+def _another_cancer_claimed(ctx: CheckContext, valid_claim: list[str]) -> bool:
+    """Every claim code is a malignancy (C00-C96) of a category no documented cancer shares, and
+    the note documents none of them, while it documents a cancer tied to the giving."""
+    def cancer(code: str) -> bool:
+        c = icd10.normalize(code)
+        return c[:1] == "C" and c[1:3].isdigit() and int(c[1:3]) <= 96
+
+    documented = {icd10.normalize(p)[:3] for r in ctx.read.linked_reasons if r.icd10 and not r.from_code for p in r.icd10 if cancer(p)}
+    if not documented or not all(cancer(c) for c in valid_claim):
+        return False
+    return not any(icd10.normalize(c)[:3] in documented for c in valid_claim) and not _claim_is_documented_diagnosis(ctx, valid_claim)
 
 
 _NONSPECIFIC = ("R", "Z", "A49", "B95", "B96", "B97")  # symptoms, encounters, organisms and unspecified infection
