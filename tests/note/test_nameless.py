@@ -735,6 +735,16 @@ def test_a_timed_row_through_a_line_is_the_prepared_drugs_giving(kb, row, dose):
     assert counted_routes(kb, text, "J1322") == {"intravenous"}
 
 
+def test_a_row_that_opens_with_the_step_then_its_time_gives_the_route_to_the_prepared_drug_above_its_field_lines(kb):
+    text = ("LINE 1 - PEMFEXY (pemetrexed injection 25 mg/mL)\n"
+            " Order: 500 mg/m2 x 1.6 m2 = 800 mg\n"
+            " Vials: Pemfexy 500 mg/20 mL x2: 32 mL (800 mg) withdrawn into NS 100 mL\n"
+            " Discarded: 8 mL = 200 mg, witnessed\n"
+            " Pump (ch A): rate 796 mL/h, VTBI 132 mL, programmed 09:05\n"
+            " Start 09:06 via L forearm PIV -> End 09:16\n")
+    assert counted_routes(kb, text, "J9304") == {"intravenous"}
+
+
 def test_a_route_told_after_a_stock_line_reaches_that_drugs_giving_past_other_drugs(kb):
     text = ("IGF-1 1.6x ULN on octreotide LAR 30 mg -> switched to pasireotide LAR 40 mg q4wk; dose #3 today.\n"
             "Home meds: metformin 500 mg BID, cabergoline 0.5 mg twice weekly, lisinopril 20 mg.\n"

@@ -352,18 +352,22 @@ def _clock_span_in(notes: Annotations, sent: Sentence) -> bool:
 def _charted_step(text: str, sent: Sentence, toks: list[Token], routes: Sequence[RouteMatch]) -> bool:
     """A flowsheet row that charts the infusion by its route: a clock time with a stated route
     ("0901 IV"), or with the access an infusion runs through and the step it charts ("0900
-    start via PIV") or the span it ran ("1100-1200 via PICC")."""
+    start via PIV", "Start 09:06 via L forearm PIV") or the span it ran ("1100-1200 via PICC")."""
     if not TIMED_LINE_RE.match(text, sent.start, sent.end):
-        return False
+        # (the step may open the row, before its time)
+        timed = bool(toks) and toks[0].text.lower() in _infusion_steps() and TIMED_LINE_RE.match(text, toks[0].end, sent.end)
+        return bool(timed) and any(r.start >= timed.end() for r in routes)
     opening = sent.start + len(text[sent.start : sent.end]) - len(text[sent.start : sent.end].lstrip(" \t"))
     return (any(not r.implied for r in routes) or bool(_CLOCK_SPAN_RE.match(text, opening, sent.end))
             or any(t.text.lower() in _infusion_steps() for t in toks))
 
 
 def _one_open_giving(events: Sequence[DoseEvent], sent: Sentence, section: SectionSpan | None) -> list[int]:
-    """The givings of the one drug given before `sent` (in its section) with no route of its own,
-    when every other drug given before it has one."""
-    before = [i for i, e in enumerate(events) if e.sentence.end <= sent.start and e.role == "administered" and e.section == section]
+    """The givings of the one drug given before `sent` (in its section, or its paragraph of field
+    lines: "Vials: Pemfexy ... withdrawn" ... "Start 09:06 via L forearm PIV") with no route of its
+    own, when every other drug given before it has one."""
+    before = [i for i, e in enumerate(events) if e.sentence.end <= sent.start and e.role == "administered"
+              and (e.section == section or e.sentence.paragraph == sent.paragraph)]
     open_ = [i for i in before if not events[i].routes]
     if not open_ or any(not events[i].mention.same_drug(events[open_[-1]].mention) for i in open_):
         return []
