@@ -265,17 +265,6 @@ def test_the_remaining_dose_given_after_a_test_dose_is_no_waste(kb):
                  id="what the pump says went in outweighs what was drawn up"),
     pytest.param("ED MAR EXPORT | Wt 20 kg | Allergies NKDA | ORDER 1402 sodium thiosulfate 25% (Hope) 5 g = 20 mL IV over 10 min x1 "
                  "| GIVEN 1418 | Site L hand PIV 22g |", "J0209", 5000, id="a cell of allergies ends at its bar"),
-    pytest.param("INTRATHECAL PUMP REFILL (office)\nNew drug: PRIALT 100 mcg/mL, 5 mL vial.\n"
-                 "Refill: 4.8 mL (480 mcg) instilled into reservoir via template, neg aspiration, no pain on injection.\n",
-                 "J2278", 0.48, id="a sentence whose subject is the amount given is the giving"),
-    pytest.param("1400  clevidipine (Cleviprex 0.5 mg/mL, 100 mL single-dose vial = 50 mg) drip started 2 mg/h via L FA PIV\n"
-                 "1430  clevidipine OFF (ran 30 min = 1 mg). Vial discarded w/ 49 mg remaining\n",
-                 "J0759", 1, id="one container glossed with its content is no dose"),
-    pytest.param("5  0950 Cyclophosphamide 600 mg/m2   600 x 1.80 = 1,080 mg   IV infusion in NS 250 mL over 30 min\n"
-                 "   Vial: cyclophosphamide for injection 1 g + 500 mg (lots A1, B2), reconstituted 20 mg/mL\n",
-                 "J9070", 1080, id="a vial line naming the drug for injection is its container"),
-    pytest.param("0930-1000  paclitaxel protein-bound (Teva) 213 mg (125 mg/m2) IV over 30 min via port\n",
-                 "J9258", 213, id="the maker beside the drug's name without its form word is that maker's product"),
 ])
 def test_the_dose_the_note_states(kb, text, code, dose):
     reading = read(text, kb.facts(code), kb)
@@ -1294,6 +1283,18 @@ GIVEN_DOSES = [
     pytest.param("ondansetron 4 mg tab x2 PO given at 0900.\n", "Q0162", 8, id="tablets-counted"),
     pytest.param("NURSING: 1415 Truvada (emtricitabine 200 mg/tenofovir DF 300 mg) 2 tabs PO loading dose taken in clinic, witnessed.\n",
                  "J0750", 1000, id="combination-tablets-counted"),
+    # A giving told by its amount; containers glossed or named for injection; a maker beside the name.
+    pytest.param("INTRATHECAL PUMP REFILL (office)\nNew drug: PRIALT 100 mcg/mL, 5 mL vial.\n"
+                 "Refill: 4.8 mL (480 mcg) instilled into reservoir via template, neg aspiration, no pain on injection.\n",
+                 "J2278", 0.48, id="amount-is-the-subject"),
+    pytest.param("1400  clevidipine (Cleviprex 0.5 mg/mL, 100 mL single-dose vial = 50 mg) drip started 2 mg/h via L FA PIV\n"
+                 "1430  clevidipine OFF (ran 30 min = 1 mg). Vial discarded w/ 49 mg remaining\n",
+                 "J0759", 1, id="one-container-glossed-in-an-aside"),
+    pytest.param("5  0950 Cyclophosphamide 600 mg/m2   600 x 1.80 = 1,080 mg   IV infusion in NS 250 mL over 30 min\n"
+                 "   Vial: cyclophosphamide for injection 1 g + 500 mg (lots A1, B2), reconstituted 20 mg/mL\n",
+                 "J9070", 1080, id="vial-line-for-injection"),
+    pytest.param("0930-1000  paclitaxel protein-bound (Teva) 213 mg (125 mg/m2) IV over 30 min via port\n",
+                 "J9258", 213, id="maker-beside-name-without-form-word"),
 ]
 
 
