@@ -232,16 +232,15 @@ def _claim_contradicts_note(ctx: CheckContext, valid_claim: list[str], documente
 
 
 def _another_cancer_claimed(ctx: CheckContext, valid_claim: list[str]) -> bool:
-    """Every claim code is a malignancy (C00-C96) of a category no documented cancer shares, and
-    the note documents none of them, while it documents a cancer tied to the giving."""
-    def cancer(code: str) -> bool:
-        c = icd10.normalize(code)
-        return c[:1] == "C" and c[1:3].isdigit() and int(c[1:3]) <= 96
+    """Every claim code is a malignancy (C00-C96), and the note ties a cancer to the giving that
+    none of them is, is near, or is otherwise documented (`_claim_contradicts_note` on cancers)."""
+    cancers = [r for r in ctx.read.linked_reasons if r.icd10 and all(_cancer(p) for p in r.icd10)]
+    return bool(cancers) and all(_cancer(c) for c in valid_claim) and _claim_contradicts_note(ctx, valid_claim, cancers)
 
-    documented = {icd10.normalize(p)[:3] for r in ctx.read.linked_reasons if r.icd10 and not r.from_code for p in r.icd10 if cancer(p)}
-    if not documented or not all(cancer(c) for c in valid_claim):
-        return False
-    return not any(icd10.normalize(c)[:3] in documented for c in valid_claim) and not _claim_is_documented_diagnosis(ctx, valid_claim)
+
+def _cancer(code: str) -> bool:
+    c = icd10.normalize(code)
+    return c[:1] == "C" and c[1:3].isdigit() and int(c[1:3]) <= 96
 
 
 _NONSPECIFIC = ("R", "Z", "A49", "B95", "B96", "B97")  # symptoms, encounters, organisms and unspecified infection

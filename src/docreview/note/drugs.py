@@ -37,8 +37,9 @@ _MIXED_GAP_RE = re.compile(rf"\s*\(?(?:{_STRENGTH}\s*)*\)?\s*(?:with|plus|w/|\+)
                            re.IGNORECASE)
 # "aztreonam 2 g / avibactam 0.67 g", "emtricitabine 200 mg/tenofovir DF 300 mg": a combination's
 # parts, each with its amount (read only where a combination code has these two parts).
-_PARTS_GAP_RE = re.compile(r"\s*(?:\d+(?:\.\d+)?\s*(?:mg|g|mcg|units?|ml)\s*)?/\s*", re.IGNORECASE)
-_DOSED_PARTS_GAP_RE = re.compile(r"\s*\d+(?:\.\d+)?\s*(?:mg|g|mcg|units?|ml)\s*/\s*", re.IGNORECASE)
+_PART_AMOUNT = r"\d+(?:\.\d+)?\s*(?:mg|g|mcg|units?|ml)\s*"
+_PARTS_GAP_RE = re.compile(rf"\s*(?:{_PART_AMOUNT})?/\s*", re.IGNORECASE)
+_DOSED_PARTS_GAP_RE = re.compile(rf"\s*{_PART_AMOUNT}/\s*", re.IGNORECASE)  # each part with its amount
 _NAMED = "name:"  # a combination part known by its name, not a code
 
 
