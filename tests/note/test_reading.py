@@ -1234,6 +1234,15 @@ def test_of_one_dose_told_twice_the_statement_that_says_it_was_given_gives_the_r
 
 
 GIVEN_DOSES = [
+    # A generic name glossed by its brand answers to the brand's own code of that drug, a per-mL
+    # strength between them or not; the order line glossed the same way stays an order.
+    pytest.param("ED MAR\n19:48  EPINEPHrine (Adrenalin) 1 mg/mL, 1 mL single-dose vial -- 0.5 mg (0.5 mL) IM R thigh -- GIVEN\n",
+                 "J0169", 0.5, id="generic-glossed-by-the-codes-brand"),
+    pytest.param("ORDER 14:34: EPINEPHrine 1 mg/mL (Adrenalin) 0.3 mg IM x1 now; may repeat x1 if no improvement.\n\n"
+                 "MAR\n14:35 | Adrenalin (epinephrine inj) 1 mg/mL | 0.3 mg | IM | R vastus lateralis | JT RN\n",
+                 "J0169", 0.3, id="strength-between-name-and-brand"),
+    # A brand the code names in parentheses before its amount ("biosimilar, (ziextenzo) 0.5 mg").
+    pytest.param("Ziextenzo 6 mg SC given L arm at 1100.\n", "C9058", 6, id="brand-before-the-codes-amount"),
     # A brand glossed by one ingredient of its combination keeps the brand's code.
     pytest.param("0930 RITUXAN HYCELA (rituximab 1,400 mg / hyaluronidase 23,400 units per 11.7 mL single-dose vial) - "
                  "1,400 mg subcutaneously into abdomen over 5 min. Entire vial.\n", "J9311", 1400, id="brand-glossed-by-an-ingredient"),

@@ -245,6 +245,12 @@ _INGREDIENT_GAP_RE = re.compile(r"\s*(?:,\s*|\s+and\s+)(?:(?!(?:provided|in|per|
 _CO_INGREDIENT_RE = re.compile(r"(.*?)\s+and\s+([a-z][a-z-]*(?:\s+[a-z][a-z-]*)?)", re.IGNORECASE)
 
 
+def _brand_before_amount(segment: str) -> str:
+    """'(ziextenzo) 0.5 mg' -> '(ziextenzo)': a parenthesis that opens a segment, before its amount."""
+    m = re.fullmatch(r"(\([^()]*\))\s+(.*)", segment.strip())
+    return m.group(1) if m and _AMOUNT_RE.fullmatch(m.group(2).strip()) else segment
+
+
 def _states_amount(segment: str) -> bool:
     """'0.01 mg', 'per vial': a billing amount; 'intravitreal implant (yutiq)' names a form, no amount."""
     return (bool(re.search(r"\d", segment)) or _PER_DOSE_RE.search(segment) is not None
@@ -378,7 +384,8 @@ def parse_descriptor(code: str, descriptor: str, generics: frozenset[str] | None
     # "coagulation factor xa (recombinant), inactivated-zhzo (andexxa), 10 mg", "filgrastim-sndz,
     # biosimilar, (zarxio)": a brand in parentheses in a short qualifier segment after the drug
     # (not an acronym at the end of a long phrase: "... maturation antigen (bcma)").
-    named += [p.strip() for s in segments[i + 1 :] if i >= 0 and not _states_amount(s)
+    # So does one opening the amount's segment ("pegfilgrastim-bmez, biosimilar, (ziextenzo) 0.5 mg").
+    named += [p.strip() for s in (_brand_before_amount(s) for s in segments[i + 1 :]) if i >= 0 and not _states_amount(s)
               and len(re.sub(r"\([^)]*\)", " ", s).split()) <= 3
               for p in re.findall(r"(?:^|(?<=\s))\(([^)]*)\)", s)
               if _bare_brand(p, generics if generics is not None else _packaged_generics()) and p.strip() not in named]

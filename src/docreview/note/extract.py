@@ -102,9 +102,10 @@ def _gloss_gap_re() -> re.Pattern[str]:
     hyaluronate)", "travoprost intracameral implant (iDose TR 75 mcg)"), a percent strength and a bracket, or a biosimilar's
     four-letter suffix the lexicon does not list ("insulin lispro-aabc (Lyumjev)")."""
     words = alternation(data_file_as("extract_cues.json", ExtractCuesFile).gloss_gap_words)
-    # ("CHLOROPROCAINE 3% (Nesacaine-MPF)": a percent strength may stand before the bracket.)
+    # ("CHLOROPROCAINE 3% (Nesacaine-MPF)", "EPINEPHrine 1 mg/mL (Adrenalin)": a percent or per-mL
+    # strength may stand before the bracket.)
     return re.compile(rf"[\s()\[\],/-]{{0,4}}|-[a-z]{{4}}[\s()\[\],/-]{{1,4}}|[\s()\[\],/-]*(?:\b{words}\b[\s()\[\],/-]{{1,4}}){{1,2}}"
-                      r"|[ \t]+\d*\.?\d+[ \t]*%[ \t]*\([ \t]*", re.IGNORECASE)
+                      r"|[ \t]+\d*\.?\d+[ \t]*(?:%|(?:mg|mcg|g|units?)[ \t]*/[ \t]*m[lL])[ \t]*\([ \t]*", re.IGNORECASE)
 # Where one administration ends and the next begins inside a sentence.
 # "was then administered": "then" after an auxiliary is the same clause's adverb.
 # ("2,000 IU vial + 1,000 IU vial = 3,000 IU": a "+" between two containers adds up one preparation)
@@ -408,10 +409,12 @@ def _same_kind_across(notes: Annotations, start: int, plus: int, end: int) -> bo
 
 def _merge_adjacent(text: str, mentions: list[DrugMention], specific: Callable[[frozenset[str]], bool],
                     brand: Callable[[DrugMention], bool] = lambda m: False,
-                    combination: Callable[[str], bool] = lambda code: False) -> list[DrugMention]:
+                    combination: Callable[[str], bool] = lambda code: False,
+                    own_products: Callable[[frozenset[str], frozenset[str]], frozenset[str]] = lambda codes, others: frozenset()) -> list[DrugMention]:
     """'Solu-Medrol (methylprednisolone)' is one mention; keep the more specific codes.
     `specific(codes)`: whether the codes are a named product's (a brand-specific code);
-    `combination(code)`: whether the code's drug is a combination ("rituximab and hyaluronidase")."""
+    `combination(code)`: whether the code's drug is a combination ("rituximab and hyaluronidase");
+    `own_products(codes, others)`: those of `others` that are brand-specific codes of a drug of `codes`."""
     out: list[DrugMention] = []
     for mention in mentions:
         if out:
@@ -437,6 +440,10 @@ def _merge_adjacent(text: str, mentions: list[DrugMention], specific: Callable[[
                     # "RITUXAN HYCELA (rituximab 1,400 mg / hyaluronidase ...)": a gloss by one ingredient
                     # of the brand's combination does not narrow the brand's codes.
                     codes = brands[0]
+                elif both and len(brands) == 1 and both < brands[0]:
+                    # "EPINEPHrine (Adrenalin)": the generic name answers to no brand-specific code, so
+                    # the brand's own code of that drug ("epinephrine (adrenalin)") stays in.
+                    codes = both | own_products(both, brands[0] - both)
                 out[-1] = DrugMention(prev.start, mention.end, f"{prev.name} / {mention.name}", frozenset(codes), prev.fuzzy and mention.fuzzy,
                                       gloss=(mention.start, mention.end))
                 continue
@@ -463,6 +470,11 @@ def _names_a_brand(kb: KnowledgeBase, mention: DrugMention) -> bool:
     """The mention is one of its codes' brand names ("Bicillin C-R", "Zyprexa")."""
     name = normalize_name(mention.name).replace(" ", "")
     return any(normalize_name(b).replace(" ", "") == name for c in mention.codes if c in kb.codes for b in kb.facts(c).brands)
+
+
+def _own_products(kb: KnowledgeBase, codes: frozenset[str], others: frozenset[str]) -> frozenset[str]:
+    drugs = {normalize_name(kb.facts(c).drug) for c in codes if c in kb.codes}
+    return frozenset(c for c in others if c in kb.codes and kb.facts(c).product_specific and normalize_name(kb.facts(c).drug) in drugs)
 
 
 def _product_codes(kb: KnowledgeBase, codes: frozenset[str]) -> bool:
@@ -499,7 +511,7 @@ def read_note(text: str, facts: CodeFacts, kb: KnowledgeBase) -> NoteFacts:
     found = with_billed_labeler(text, facts, kb, lexicon.find(text, fuzzy_targets=targets))
     found = lexicon.with_combinations(text, _merge_adjacent(text, with_billed_vehicle_brands(text, facts, found, kb.family(facts)),
                                                             partial(_product_codes, kb), partial(_names_a_brand, kb),
-                                                            partial(_combination_code, kb)))
+                                                            partial(_combination_code, kb), partial(_own_products, kb)))
     found = with_stated_formulation(text, with_billed_generic(_glossed_names_learned(found), facts, kb), kb)
     mentions = _MentionIndex(_without_composition(text, _without_unit_qualifiers(text, _without_devices(text, _without_carriers(text, found)))))
     events: list[DoseEvent] = []
