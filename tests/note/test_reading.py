@@ -1243,6 +1243,9 @@ GIVEN_DOSES = [
                  "J0169", 0.3, id="strength-between-name-and-brand"),
     # A brand the code names in parentheses before its amount ("biosimilar, (ziextenzo) 0.5 mg").
     pytest.param("Ziextenzo 6 mg SC given L arm at 1100.\n", "C9058", 6, id="brand-before-the-codes-amount"),
+    # A code that restricts the patients, not the product ("tocilizumab-anoh, for hospitalized adult
+    # patients with covid-19 ..."), bills every product of its drug.
+    pytest.param("1010 Tocilizumab-anoh (Avtozma) 560 mg IV over 60 min.\n", "Q0237", 560, id="use-restriction-names-no-product"),
     # A brand glossed by one ingredient of its combination keeps the brand's code.
     pytest.param("0930 RITUXAN HYCELA (rituximab 1,400 mg / hyaluronidase 23,400 units per 11.7 mL single-dose vial) - "
                  "1,400 mg subcutaneously into abdomen over 5 min. Entire vial.\n", "J9311", 1400, id="brand-glossed-by-an-ingredient"),

@@ -17,7 +17,7 @@ from functools import cached_property, lru_cache
 from docreview.data_files import DrugAbbreviationsFile, DrugShapeFile, DrugWordsFile, data_file_as
 from docreview.derived_cache import derived
 from docreview.knowledge.facts import CodeFacts, KnowledgeBase, moiety, normalize_name
-from docreview.knowledge.hcpcs import formulation
+from docreview.knowledge.hcpcs import BIOSIMILAR_NAME_RE, formulation
 from docreview.knowledge.packaged import code_entry
 from docreview.note.drug_shape import find_unknown_drugs
 from docreview.resources import load_json
@@ -246,10 +246,11 @@ def with_billed_generic(mentions: list[DrugMention], facts: CodeFacts, kb: Knowl
     """'ARISTADA (aripiprazole lauroxil) 882 mg' under the generic 'aripiprazole lauroxil, 1 mg'
     code: a product of the billed code's own drug is a product of that code too, when the code
     names no product and no qualifier ("preservative free", "not otherwise specified") of its own."""
-    if facts.product_specific or not facts.drug or kb.parse(facts.code, facts.descriptor).qualifiers:
-        return mentions
     from docreview.note.roles import role_cues  # local: roles reads the mentions this module finds
     from docreview.note.vocab import route_vocabulary  # local: the vocabulary loads on first use
+
+    if facts.product_specific or not facts.drug or _product_qualifiers(facts, kb.parse(facts.code, facts.descriptor).qualifiers):
+        return mentions
 
     plain_words = set(route_vocabulary().descriptor_words) | set(role_cues().dose_form_words)
 
@@ -284,6 +285,23 @@ def with_billed_generic(mentions: list[DrugMention], facts: CodeFacts, kb: Knowl
 
     return [replace(m, codes=m.codes | {facts.code}) if facts.code not in m.codes and same_drug_products(m.codes) and names_the_drug(m)
             else m for m in mentions]
+
+
+def _product_qualifiers(facts: CodeFacts, qualifiers: Sequence[str]) -> list[str]:
+    """The qualifiers that tell the code's product from others of its drug ("preservative free",
+    "not otherwise specified", "for intravenous use"). Not a use restriction ("for hospitalized
+    adult patients with covid-19 ..., ..." and the segments that continue it), nor "biosimilar"
+    after a biosimilar's suffixed name ("tocilizumab-anoh"), which names its product already."""
+    from docreview.note.vocab import route_vocabulary  # local: the vocabulary loads on first use
+
+    out = []
+    for q in qualifiers:
+        if q.startswith("for ") and not route_vocabulary().routes_in(q):
+            break
+        if q == "biosimilar" and BIOSIMILAR_NAME_RE.search(facts.drug):
+            continue
+        out.append(q)
+    return out
 
 
 def with_stated_formulation(text: str, mentions: list[DrugMention], kb: KnowledgeBase) -> list[DrugMention]:
