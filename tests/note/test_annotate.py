@@ -107,6 +107,16 @@ def test_a_needle_gauge_before_a_route_or_a_needle_kind_is_no_amount():
         assert [a.kind for a in find_amounts(text)] == ["volume"] * len([a for a in find_amounts(text)]), text
 
 
+def test_an_eye_surgerys_instrument_gauge_is_no_amount():
+    from docreview.note.amounts import find_amounts
+
+    # The finest subretinal cannulas run past 32 gauge; a vitrectomy and its trocars are named by gauge.
+    for text in ["3 port 23g PPV, core vit, PVD induced", "0805 Incision / 23g trocars OS",
+                 "41g subretinal cannula introduced superotemporal to the arcade"]:
+        assert find_amounts(text) == [], text
+    assert [a.kind for a in find_amounts("IVIG 35 g IV started at 1000")] == ["mass"]
+
+
 def test_a_number_joined_to_its_unit_by_a_hyphen_is_an_amount_and_a_range_stays_a_range():
     from docreview.note.amounts import find_amounts
 

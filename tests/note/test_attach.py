@@ -384,6 +384,8 @@ def test_a_route_written_after_another_drug_on_the_line_before_is_that_drugs(kb)
 
 
 @pytest.mark.parametrize(("text", "code", "expected"), [
+    pytest.param("0840   LUXTURNA 1.5 x 10^11 vg/0.3 mL injected subretinal OS by Dr K Osei, bleb under fovea.",
+                 "C9032", {"intraocular"}, id="a subretinal injection goes into the eye"),
     pytest.param("In total 5 mL of 1% lidocaine with 1:100,000 epinephrine was infiltrated into the incision line.",
                  "J2004", {"local infiltration"}, id="a mixture with a ratio strength shares the route after it"),
     pytest.param("PROCEDURE: Excision of sebaceous cyst, back.\nANESTHESIA: Digital block.\n"

@@ -345,3 +345,11 @@ def test_an_abbreviation_with_another_sense_in_charts_needs_a_diagnosis_cue(kb, 
 ])
 def test_a_poisoning_and_an_exposure_are_reasons(kb, text, name):
     assert name in {r.name for r in find_reasons(text, kb.facts("Q0240"))}
+
+
+def test_a_diagnosis_field_stands_where_the_only_condition_read_is_negated(kb):
+    # "no reflux" (of the injected bleb) asserts no condition, so the fields still say why.
+    text = ("PREOP DX: Leber congenital amaurosis, biallelic RPE65 mutation, OU\n"
+            "DESCRIPTION: LUXTURNA 1.5 x 10^11 vg in 0.3 mL delivered subretinally, no reflux.\n")
+    reading = read(text, kb.facts("C9032"), kb)
+    assert [r.name for r in reading.note.reasons] == ["Leber congenital amaurosis, biallelic RPE65 mutation, OU"]

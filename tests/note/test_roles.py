@@ -242,6 +242,14 @@ def test_a_label_header_speaks_for_the_lines_under_it(kb):
     assert [r for _, r in roles_of(kb, text, "J1745")] == ["administered", "container", "inventory", "inventory", "other"]
 
 
+def test_a_product_received_from_the_pharmacy_is_stock_not_a_giving(kb):
+    text = ("0832   Pharmacy: LUXTURNA lot 24-121C syringe 0.3 mL (1.5 x 10^11 vg) received from J.Lin PharmD\n"
+            "0840   LUXTURNA 1.5 x 10^11 vg/0.3 mL injected subretinal OS by Dr K Osei\n")
+    assert [r for _, r in roles_of(kb, text, "C9032")] == ["inventory", "administered"]
+    # The patient who received a drug from someone was given it.
+    assert [r for _, r in roles_of(kb, "1030 Pt received ceftriaxone 1 g IM from the triage RN.\n", "J0696")] == ["administered"]
+
+
 def test_a_vial_prepared_in_another_sentence_of_its_stock_line_is_stock(kb):
     text = ("Product: Botox 200-unit vial, Lot C5521C3, Exp 11/2026; reconstituted with 4 mL saline.\n"
             "155 units of Botox injected IM across 31 sites.")

@@ -177,9 +177,12 @@ def _is_gauge(text: str, m: re.Match[str]) -> bool:
     if m.group("unit").lower() not in {"g", "gm"} or m.group("per") or m.group("exp") or m.group("exp0"):
         return False
     value = _num(m.group("num"))
+    patterns = _patterns()
+    if value.is_integer() and 32 < value <= 42:
+        # "41g subretinal cannula": the finest cannulas, named as such right after.
+        return bool(patterns.gauge_after.match(text, m.end()))
     if not (14 <= value <= 32 and value.is_integer()):
         return False
-    patterns = _patterns()
     attached = " " not in m.group(0)
     return bool(patterns.gauge_after.match(text, m.end()) or patterns.gauge_before.search(text[max(0, m.start() - 14) : m.start()])
                 or (attached and bool(patterns.line_placed.match(text, m.end())))

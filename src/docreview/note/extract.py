@@ -723,8 +723,12 @@ def read_note(text: str, facts: CodeFacts, kb: KnowledgeBase) -> NoteFacts:
         # A stated route beats an implied one for the same administration ("IV" over "via port").
         if any(not r.implied for r in event.routes):
             event.routes = [r for r in event.routes if not r.implied]
-    reasons = [r for r in find_reasons(text, facts) if not _negated(notes, r, sents) and not _hypothetical(notes, r, sents)]
-    reasons = [r for r in reasons if _section_kind(secs, r.start) != "not_given" and not _family_history(secs, r.start)]
+
+    def asserted(r: Reason) -> bool:
+        return (not _negated(notes, r, sents) and not _hypothetical(notes, r, sents)
+                and _section_kind(secs, r.start) != "not_given" and not _family_history(secs, r.start))
+
+    reasons = [r for r in find_reasons(text, facts, asserted) if asserted(r)]
     billed_events = [e for e in events if facts.code in e.mention.codes]
     linked = [r for r in reasons if _linked(text, r, sents, secs, billed_events)]
     inpatient = _patterns().inpatient.search(text)

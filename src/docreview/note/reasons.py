@@ -383,7 +383,9 @@ def find_off_label(text: str) -> list[tuple[int, int]]:
     return [(m.start(), m.end()) for m in _OFF_LABEL_RE.finditer(text)] if _OFF_LABEL_RE else []
 
 
-def find_reasons(text: str, facts: CodeFacts) -> list[Reason]:
+def find_reasons(text: str, facts: CodeFacts, counts: Callable[[Reason], bool] = lambda reason: True) -> list[Reason]:
+    """The note's reasons. `counts(reason)`: whether the note asserts it (not "no reflux"); the
+    diagnosis fields stand in only where no asserted condition is read."""
     found: list[Reason] = []
     classes = class_text(facts)
     timing = None
@@ -414,7 +416,7 @@ def find_reasons(text: str, facts: CodeFacts) -> list[Reason]:
     # A derived name only fills a gap in the condition vocabulary ("candidemia"): where the
     # vocabulary reads the words ("severe pain", "schizophrenia, paranoid type"), its reading stands.
     found.extend(r for r in derived if not any(c.start < r.end and r.start < c.end for c in conditions))
-    if not found:  # (a code written in the field is read below)
+    if not any(counts(r) for r in found):  # (a code written in the field is read below)
         # "Dx: accidental epinephrine injection L thumb": the field documents why, in words the
         # vocabulary does not read (whether they fit the code's uses cannot be confirmed).
         found.extend(_diagnosis_fields(text))

@@ -101,6 +101,7 @@ class RoleCues(Record):
     request_after: frozenset[str]
     as_needed: frozenset[str] = frozenset()  # "placed on Demerol 50 mg IM q3-4h p.r.n.": a PRN regimen, an order
     history_premodifiers: frozenset[str] = frozenset()  # "Last Prolia 60 mg SC given 04/18 in clinic": an earlier giving
+    handoff_verbs: frozenset[str] = frozenset()  # "LUXTURNA syringe received from J.Lin PharmD": a product handed over, no giving
 
 
 @lru_cache(maxsize=1)
@@ -273,6 +274,13 @@ def _cites_codes(text: str, event: DoseEvent) -> bool:
 
 def _has_any(toks: Sequence[Token], words: frozenset[str]) -> bool:
     return any(t.text in words for t in toks)
+
+
+def _gives(toks: Sequence[Token], cues: RoleCues) -> bool:
+    """An administration verb among the tokens; not one that hands a product over ("syringe
+    received from J.Lin PharmD": the product changed hands, the patient received nothing)."""
+    return any(t.text in cues.administration_verbs and not (t.text in cues.handoff_verbs and k + 1 < len(toks) and toks[k + 1].text == "from")
+               for k, t in enumerate(toks))
 
 
 def _talked_about(w: _Window, cues: RoleCues) -> bool:
@@ -694,8 +702,7 @@ def assign_roles(text: str, events: list[DoseEvent], notes: Annotations | None =
         nxt = nxt[1:3] if nxt and nxt[0].text == "for" else nxt[:2]  # "cyclophosphamide for injection 1 g"
         form = nxt[0] if len(nxt) == 2 and nxt[0].text in cues.dose_form_words and _is_strength(nxt[1].text) else None
         # ("Ganciclovir Injection (Exela)": the name's own "Injection" is no verb either.)
-        administers = _has_any([t for t in clause if t is not form and not event.mention.start <= t.start < event.mention.end],
-                               cues.administration_verbs)
+        administers = _gives([t for t in clause if t is not form and not event.mention.start <= t.start < event.mention.end], cues)
         # "drawn from a Kenalog-40 1 mL vial": framed on both sides, the mention names the vial
         # even in a clause that goes on to say how the dose was given.
         framed = _container_before(w, cues) and _container_after(w, cues)
@@ -781,7 +788,7 @@ def assign_roles(text: str, events: list[DoseEvent], notes: Annotations | None =
         role, context = first_pass[i]
         if role not in SECONDARY:
             continue
-        if role == "inventory" and not events[i].routes and not _has_any(toks_of.sentence_of(events[i]), cues.administration_verbs):
+        if role == "inventory" and not events[i].routes and not _gives(toks_of.sentence_of(events[i]), cues):
             # A stock line ("Ondansetron 4 mg/2 mL SDV, NDC 0409-4755-03, lot ...") is inventory
             # alone (its NDC and lot digits are no time of giving).
             continue
