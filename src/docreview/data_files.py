@@ -203,6 +203,7 @@ class WasteWordsFile(_File):
     used_in_full_verbs: list[str] = Field(min_length=1)  # "entire vial administered", "entire 300 mg nebulized"
     containers: list[str] = Field(min_length=1)
     no_container_forms: list[str] = Field(min_length=1)  # "metered dose inhaler": a descriptor's product with no single-dose container
+    not_drug_before: list[str] = []  # "post-void residual 110 mL": urine left in the bladder, no drug
 
 
 class ReasonCuesFile(_File):

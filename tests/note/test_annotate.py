@@ -194,6 +194,13 @@ def test_joint_fluid_aspirated_and_discarded_is_no_drug_waste():
     assert read_waste("Aspirated 12 mL clear yellow fluid (discarded, not sent). Injected hyaluronan 25 mg.").discarded == []
 
 
+def test_a_post_void_residual_is_urine_not_waste():
+    from docreview.note.waste import read_waste
+
+    assert read_waste("Voided 280 mL at 12:05; post-void residual 110 mL.").discarded == []
+    assert [a.value for a, _ in read_waste("Dose calibrator: syringe residual 0.3 mCi at 10:14.").discarded] == [0.3]
+
+
 def test_a_strength_per_ml_is_no_container_content_but_a_stated_volume_is():
     from docreview.note.waste import read_waste
 

@@ -384,6 +384,9 @@ def test_a_route_written_after_another_drug_on_the_line_before_is_that_drugs(kb)
 
 
 @pytest.mark.parametrize(("text", "code", "expected"), [
+    pytest.param("Urology nurse clinic - bladder irrigation\n79M, chronic indwelling 18Fr Foley.\n"
+                 "Renacidin irrigation: 30 mL instilled through the catheter by gravity, clamped 30 min, drained.",
+                 "Q2004", {"intravesical"}, id="a bladder irrigation goes into the bladder"),
     pytest.param("0840   LUXTURNA 1.5 x 10^11 vg/0.3 mL injected subretinal OS by Dr K Osei, bleb under fovea.",
                  "C9032", {"intraocular"}, id="a subretinal injection goes into the eye"),
     pytest.param("In total 5 mL of 1% lidocaine with 1:100,000 epinephrine was infiltrated into the incision line.",

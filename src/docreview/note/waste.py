@@ -22,6 +22,7 @@ _DISCARD_WORDS = phrases(_WORDS.leftover)
 # the discard, then what it held.)
 _AMOUNT_AFTER = re.compile(rf"{_DISCARD_WORDS}(?:\s+(?:amount|portion|volume|drug|medication|was|of|=|:|-|in|the|remaining|sharps|container|vial|total|with|w/|(?:[01]?\d|2[0-3]):[0-5]\d))*"
                            rf"\s*[:=-]?\s*(?={NUM}\s*[a-zA-Zµ])", re.IGNORECASE)
+_NOT_DRUG_BEFORE_RE = re.compile(rf"{phrases(_WORDS.not_drug_before)}\s*$", re.IGNORECASE) if _WORDS.not_drug_before else re.compile(r"(?!)")
 _DISCARD_VERB = re.compile(phrases(_WORDS.discard_verbs), re.IGNORECASE)
 _USED_VERBS = phrases(_WORDS.used_in_full_verbs)
 _ZERO_WASTE = re.compile(
@@ -98,6 +99,8 @@ def read_waste(text: str) -> WasteFacts:
             continue  # "Remaining 75 mg (1.5 mL) IV push over 2 min": the rest of the dose, given
         if _removed_after().match(text, amounts[0].end):
             continue  # "residual 20 mL drained": urine out of the bladder, not drug
+        if _NOT_DRUG_BEFORE_RE.search(text, max(0, m.start() - 12), m.start()):
+            continue  # "post-void residual 110 mL": urine left in the bladder
         if amounts[0].container:
             continue  # "500 IU remaining in the 1,000 IU vial": the vial's size is no waste
         # "remaining 150 mL (15 g)", "remaining 9 mL in vial (9 mg)": the amount in parentheses is the
