@@ -384,6 +384,12 @@ def test_a_route_written_after_another_drug_on_the_line_before_is_that_drugs(kb)
 
 
 @pytest.mark.parametrize(("text", "code", "expected"), [
+    pytest.param("ESTIMATED BLOOD LOSS: , 400 mL.,FLUIDS:  ,One liter of normal saline and one liter of 5% of albumin.,ANESTHESIA:  ,"
+                 "General endotracheal.", "J7030", {"intravenous"}, id="an operation's fluids field names fluids given into a vein"),
+    pytest.param("ESTIMATED BLOOD LOSS:,  Minimal.,FLUIDS: , Crystalloid.  The patient was given Ancef preop antibiotic.",
+                 "J0690", set(), id="the fluids field lends no route to the next sentence's drug"),
+    pytest.param("The fascia was approximated at the port sites. Marcaine 0.25% was then utilized in all three incision sites and "
+                 "the skin was closed.", "J0665", {"local infiltration"}, id="a local anesthetic used in the incisions is infiltrated"),
     pytest.param("Urology nurse clinic - bladder irrigation\n79M, chronic indwelling 18Fr Foley.\n"
                  "Renacidin irrigation: 30 mL instilled through the catheter by gravity, clamped 30 min, drained.",
                  "Q2004", {"intravesical"}, id="a bladder irrigation goes into the bladder"),
