@@ -588,7 +588,7 @@ def build(shared: Path, embed: bool, cache: Path | None = None) -> dict:
             "descriptor": descriptor,
             "parsed": {"drug": parsed.drug, "brands": list(parsed.brands), "labelers": list(parsed.labelers), "unit_amount": parsed.unit_amount,
                        "unit": parsed.unit, "up_to": parsed.up_to, "tier": parsed.tier, "routes": list(parsed.routes), "qualifiers": list(parsed.qualifiers),
-                       "lead_brand": parsed.lead_brand, "parts": [list(p) for p in parsed.parts]},
+                       "lead_brand": parsed.lead_brand, "or_equivalent": parsed.or_equivalent, "parts": [list(p) for p in parsed.parts]},
             "drug": parsed.drug,
             "short_routes": [] if parsed.routes else _short_routes(row),
             "ingredients": ingredients,

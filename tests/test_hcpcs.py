@@ -123,6 +123,9 @@ def test_a_unit_is_a_word_of_its_own_never_the_end_of_one(descriptor, drug):
 def test_a_brand_written_as_the_segment_after_the_drug_is_a_brand_and_a_qualifier_is_not():
     assert parse_descriptor("J7168", "Prothrombin complex concentrate (human), kcentra, per i.u. of factor ix activity").brands == ("kcentra",)
     assert parse_descriptor("J0597", "Injection, c-1 esterase inhibitor (human), berinert, 10 units").brands == ("berinert",)
+    # "(X or therapeutically equivalent)": the brand, and no one product.
+    f = parse_descriptor("J0601", "Sevelamer carbonate (renvela or therapeutically equivalent), oral, 20 mg (for esrd on dialysis)")
+    assert (f.drug, f.brands, f.names_a_product) == ("sevelamer carbonate", ("renvela",), False)
     # A brand in parentheses may open the amount's segment.
     f = parse_descriptor("C9058", "Injection, pegfilgrastim-bmez, biosimilar, (ziextenzo) 0.5 mg")
     assert (f.brands, f.unit_amount, f.unit) == (("ziextenzo",), 0.5, "mg")

@@ -390,6 +390,11 @@ def test_a_route_written_after_another_drug_on_the_line_before_is_that_drugs(kb)
                  "J0690", set(), id="the fluids field lends no route to the next sentence's drug"),
     pytest.param("The fascia was approximated at the port sites. Marcaine 0.25% was then utilized in all three incision sites and "
                  "the skin was closed.", "J0665", {"local infiltration"}, id="a local anesthetic used in the incisions is infiltrated"),
+    pytest.param("Hemostasis of the wound bed was ensured using epinephrine-soaked Telfa pads.", "J0171", {"topical"},
+                 id="a drug soaked into pads is put on the surface"),
+    pytest.param("The nose was decongested using Afrin-soaked pledgets followed by the injection of 1% lidocaine with 1:100,000 "
+                 "epinephrine in the submucoperichondrial planes bilaterally.", "J2004", {"local infiltration"},
+                 id="another drug's soaked pledgets leave the injected anesthetic infiltrated"),
     pytest.param("Urology nurse clinic - bladder irrigation\n79M, chronic indwelling 18Fr Foley.\n"
                  "Renacidin irrigation: 30 mL instilled through the catheter by gravity, clamped 30 min, drained.",
                  "Q2004", {"intravesical"}, id="a bladder irrigation goes into the bladder"),

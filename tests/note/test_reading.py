@@ -1243,6 +1243,10 @@ GIVEN_DOSES = [
                  "J0169", 0.3, id="strength-between-name-and-brand"),
     # A brand the code names in parentheses before its amount ("biosimilar, (ziextenzo) 0.5 mg").
     pytest.param("Ziextenzo 6 mg SC given L arm at 1100.\n", "C9058", 6, id="brand-before-the-codes-amount"),
+    # A brand "or therapeutically equivalent" names the code's drug, and so does its generic.
+    pytest.param("Binder: Renvela 800 mg tabs x 2 given PO with snack at 10:40 (1,600 mg total), observed.\n", "J0601", 1600,
+                 id="brand-or-therapeutic-equivalent"),
+    pytest.param("1040 sevelamer carbonate 1,600 mg PO given with lunch.\n", "J0601", 1600, id="generic-of-a-brand-or-equivalent"),
     # A code that restricts the patients, not the product ("tocilizumab-anoh, for hospitalized adult
     # patients with covid-19 ..."), bills every product of its drug.
     pytest.param("1010 Tocilizumab-anoh (Avtozma) 560 mg IV over 60 min.\n", "Q0237", 560, id="use-restriction-names-no-product"),

@@ -447,7 +447,7 @@ class KnowledgeBase:
         return DescriptorFacts(code=code, descriptor=descriptor, drug=stored.drug, brands=tuple(stored.brands),
                                labelers=tuple(stored.labelers), unit_amount=stored.unit_amount, unit=stored.unit,
                                up_to=stored.up_to, tier=stored.tier, routes=tuple(stored.routes), qualifiers=tuple(stored.qualifiers),
-                               lead_brand=stored.lead_brand, parts=tuple(stored.parts))
+                               lead_brand=stored.lead_brand, or_equivalent=stored.or_equivalent, parts=tuple(stored.parts))
 
     @cached_property
     def _generic_owners(self) -> dict[str, set[str]]:

@@ -130,6 +130,7 @@ class DescriptorFacts:
     routes: tuple[str, ...] = ()
     qualifiers: tuple[str, ...] = field(default=())
     lead_brand: bool = False  # the brand precedes its generic ("adrenalin, epinephrine"): not product-specific
+    or_equivalent: bool = False  # "(renvela or therapeutically equivalent)": the brand or any equivalent, no one product
     # A combination's ingredients, each with its share of one unit ("ceftolozane 50 mg and
     # tazobactam 25 mg": (("ceftolozane", 50.0), ("tazobactam", 25.0)), in `unit`); the name is the
     # word(s) that tell the ingredient from the others ("nitrite", "thiosulfate").
@@ -138,7 +139,7 @@ class DescriptorFacts:
     @property
     def names_a_product(self) -> bool:
         """CMS names a product (a brand after the generic, or a maker) to tell it from other codes of the drug."""
-        return bool((self.brands and not self.lead_brand) or self.labelers)
+        return bool((self.brands and not self.lead_brand and not self.or_equivalent) or self.labelers)
 
     @property
     def parsed(self) -> bool:
@@ -243,6 +244,9 @@ _INGREDIENT_GAP_RE = re.compile(r"\s*(?:,\s*|\s+and\s+)(?:(?!(?:provided|in|per|
 
 # "10 mg and hyaluronidase-fihj": an amount, then a second ingredient with none of its own.
 _CO_INGREDIENT_RE = re.compile(r"(.*?)\s+and\s+([a-z][a-z-]*(?:\s+[a-z][a-z-]*)?)", re.IGNORECASE)
+
+
+_OR_EQUIVALENT_RE = re.compile(r"\s+or\s+(?:therapeutically\s+)?equivalent$", re.IGNORECASE)
 
 
 def _brand_before_amount(segment: str) -> str:
@@ -377,6 +381,9 @@ def parse_descriptor(code: str, descriptor: str, generics: frozenset[str] | None
     if 0 <= i < len(segments) - 1 and re.fullmatch(r"\([^()]*\)", segments[i + 1]):
         parens.append(segments[i + 1][1:-1])
     # A brand is a short name; a long parenthesis describes a use ("(central venous catheter lock ...)").
+    # ("(renvela or therapeutically equivalent)": the brand, and any product equivalent to it)
+    or_equivalent = any(_OR_EQUIVALENT_RE.search(p) for p in parens)
+    parens = [_OR_EQUIVALENT_RE.sub("", p.strip()) for p in parens]
     named = [b.strip() for p in parens if not _NOT_BRAND_RE.search(p) for b in p.split("/") if 0 < len(b.split()) <= 3]
     if (0 <= i < len(segments) - 1 and segments[i + 1].strip().lower() not in vocab.descriptor_words
             and _bare_brand(segments[i + 1], generics if generics is not None else _packaged_generics())):
@@ -430,6 +437,7 @@ def parse_descriptor(code: str, descriptor: str, generics: frozenset[str] | None
         routes=routes,
         qualifiers=qualifiers,
         lead_brand=bool(brand_first),
+        or_equivalent=or_equivalent,
         parts=combination_parts(body, unit, unit_amount),
     )
 

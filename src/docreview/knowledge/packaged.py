@@ -51,6 +51,7 @@ class ParsedDescriptor(Record):
     routes: list[str] = Field(default_factory=list)
     qualifiers: list[str] = Field(default_factory=list)
     lead_brand: bool = False
+    or_equivalent: bool = False
     parts: list[tuple[str, float]] = Field(default_factory=list)
 
 

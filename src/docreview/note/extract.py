@@ -76,7 +76,7 @@ from docreview.note.text import (
     sections,
     sentences,
 )
-from docreview.note.vocab import RouteMatch
+from docreview.note.vocab import RouteMatch, route_vocabulary
 from docreview.note.waste import LEFTOVER_RE, USED_UP_RE, WasteFacts, read_waste
 
 _FOLLOW_LINES = 3
@@ -912,7 +912,14 @@ def _infiltrated_anesthetics(notes: Annotations, events: list[DoseEvent], kb: Kn
             continue
         injected = (_patterns().injected_into_tissue.search(notes.text, event.sentence.start, event.sentence.end)
                     or _patterns().placed_in_tissue.search(notes.text, event.sentence.start, event.sentence.end))
-        if injected is None or any(not _owned_route(notes.text, event.sentence, r) for r in notes.routes_in(event.sentence.start, event.sentence.end)):
+        # (a route no injection takes that another drug of the sentence holds is its own: "Afrin-soaked
+        # pledgets followed by the injection of lidocaine with epinephrine"; not "Kenalog 40 mg was
+        # injected into the knee", which tells whose the injection was)
+        injection_routes = set(route_vocabulary().injection_routes)
+        others = {(r.start, r.end) for other in events if other is not event and other.sentence == event.sentence
+                  for r in other.routes if r.route not in injection_routes}
+        if injected is None or any(not _owned_route(notes.text, event.sentence, r) and (r.start, r.end) not in others
+                                   for r in notes.routes_in(event.sentence.start, event.sentence.end)):
             continue
         if any("anesthetic" in (kb.facts(c).drug_class or "").lower() for c in event.mention.codes if c in kb.codes):
             event.routes = [RouteMatch("local infiltration", injected.start(), injected.end(), implied=True)]
