@@ -513,3 +513,11 @@ def test_with_no_known_use_a_claim_naming_another_cancer_than_the_documented_one
     assert "IND003" in ids(r) and r.status("indication").value == "inconsistent"
     r = review(TIVDAK, {"code": "J9273", "units": 140, "modifiers": ["JZ"], "icd10": ["C53.9"]})
     assert r.status("indication").value == "documented", [(f.rule_id, f.message) for f in r.findings]
+
+
+def test_an_injection_billed_under_the_drugs_inhalation_solution_code_names_the_injection_code():
+    note = "ECT suite. 0802 glycopyrrolate 0.2 mg IV (antisialagogue). 0805 methohexital 80 mg IV.\n"
+    r = review(note, {"code": "J7642", "units": 1, "icd10": ["F33.2"], "setting": "outpatient"})
+    assert r.status("dosage").value == "inconsistent" and r.status("route").value == "inconsistent"
+    f = next(f for f in r.findings if f.rule_id == "DOS005")
+    assert "J1596" in f.message and "J1596" in (f.suggestion or "") and "x 2" in (f.suggestion or "")

@@ -1340,3 +1340,12 @@ def test_another_product_of_the_drug_is_read_from_its_charted_giving(kb):
     admin = read(note, kb.facts("J7208"), kb).administration
     assert admin.state == "other_drug" and admin.other_code == "J7192"
     assert {r.route for r in admin.other.routes} == {"intravenous"}
+
+
+def test_a_dose_injected_under_an_inhalation_solutions_code_is_the_injection_product(kb):
+    # The injection has a code of its own; the inhalation solution's code bills another product.
+    admin = read("0802  glycopyrrolate 0.2 mg IV (antisialagogue)\n0805  methohexital 80 mg IV\n", kb.facts("J7642"), kb).administration
+    assert (admin.state, admin.other_code, admin.other_units) == ("other_drug", "J1596", 2)
+    # Taken by mouth under the inhalation code, or injected under an oral code, it is judged as written (edge case 3).
+    assert read("Acetylcysteine 20% solution 12 g PO given in juice.\n", kb.facts("J7608"), kb).administration.state == "given"
+    assert read("Cyclophosphamide 1,080 mg IV over 30 min.\n", kb.facts("J8530"), kb).administration.state == "given"

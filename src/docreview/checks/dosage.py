@@ -40,6 +40,11 @@ def check_dosage(ctx: CheckContext) -> Outcome:
             if right and admin.other_units
             else f"Find the code for {drug}; {facts.code} is {facts.descriptor}."
         )
+        if right is not None and right.moiety == facts.moiety:
+            # The same drug, another product of it ("glycopyrrolate 0.2 mg IV" under the inhalation solution's code).
+            f = make_finding(ctx, "DOS005", f"The note documents {drug} as {right.code}'s product ({right.descriptor}), "
+                             f"not {facts.code}'s ({facts.descriptor}).", ev, fix)
+            return Outcome(Status.inconsistent, f"documented {drug} is {right.code}'s product, not {facts.code}'s", ev, [f])
         f = make_finding(ctx, "DOS005", f"The note documents {drug}, not {facts.display_drug} ({facts.code}).", ev, fix)
         return Outcome(Status.inconsistent, f"documented drug is {drug}, not {facts.display_drug}", ev, [f])
     if admin.state == "absent" and admin.counted:

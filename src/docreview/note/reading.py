@@ -18,6 +18,7 @@ from docreview.data_files import RoutesFile, data_file_as
 from docreview.knowledge.facts import CodeFacts, KnowledgeBase, normalize_name
 from docreview.note.doses import is_drip, total_dose, vials_opened
 from docreview.note.extract import DoseEvent, NoteFacts, injection_told, premedication, read_note
+from docreview.note.vocab import route_vocabulary
 from docreview.units import billing_units, code_unit_kind, in_tier, to_base
 
 State = Literal["given", "not_given", "other_drug", "absent"]
@@ -89,7 +90,27 @@ def administration_of(note: NoteFacts, facts: CodeFacts, kb: KnowledgeBase, date
     if other_days and not given:
         # "Last Prolia 60 mg SC given 04/18 in clinic" on a claim for 06/13: not this day's giving.
         return Administration("not_given", billed=tuple(billed), other_days=other_days)
+    if (injected := _injected_product(given, facts, kb)) is not None:
+        event, its_codes = injected
+        code, units = _best_code(note, kb, event, its_codes)
+        return Administration("other_drug", billed=tuple(billed), counted=(event,), other=event, other_code=code, other_units=units,
+                              other_days=other_days)
     return replace(_administration(note, facts, kb, billed, given), other_days=other_days)
+
+
+def _injected_product(given: list[DoseEvent], facts: CodeFacts, kb: KnowledgeBase) -> tuple[DoseEvent, frozenset[str]] | None:
+    """'glycopyrrolate 0.2 mg IV' under "Glycopyrrolate, inhalation solution, compounded ...": a
+    dose only injected, under a code for an inhalation solution, is the drug's injection product,
+    when the drug has an injection code of its own. (Injected under an oral code, or taken by mouth
+    under an inhalation code, a dose is judged as written: edge case 3, as authors read it.)"""
+    if not given or not facts.descriptor_routes or any(r != "inhalation" for r in facts.descriptor_routes):
+        return None
+    injection = set(route_vocabulary().injection_routes)
+    if not all(e.routes and all(r.route in injection for r in e.routes) for e in given):
+        return None
+    own_codes = [c for c in given[0].mention.codes - {facts.code}
+                 if c in kb.codes and kb.facts(c).descriptor.lower().startswith("injection") and not kb.facts(c).unclassified]
+    return (given[0], frozenset(own_codes)) if own_codes else None
 
 
 def _by_the_codes_kind_of_route(text: str, given: list[DoseEvent], facts: CodeFacts) -> list[DoseEvent]:
