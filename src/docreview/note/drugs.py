@@ -245,7 +245,8 @@ def _vehicle(kb: KnowledgeBase, mention: DrugMention) -> bool:
 def with_billed_generic(mentions: list[DrugMention], facts: CodeFacts, kb: KnowledgeBase) -> list[DrugMention]:
     """'ARISTADA (aripiprazole lauroxil) 882 mg' under the generic 'aripiprazole lauroxil, 1 mg'
     code: a product of the billed code's own drug is a product of that code too, when the code
-    names no product and no qualifier ("preservative free", "not otherwise specified") of its own."""
+    names no product and no qualifier that tells products apart ("preservative free", "not
+    otherwise specified") of its own (`_product_qualifiers`)."""
     from docreview.note.roles import role_cues  # local: roles reads the mentions this module finds
     from docreview.note.vocab import route_vocabulary  # local: the vocabulary loads on first use
 

@@ -907,6 +907,7 @@ def _infiltrated_anesthetics(notes: Annotations, events: list[DoseEvent], kb: Kn
     Marcaine was placed in the incision sites': a local anesthetic injected or put into tissue,
     with no route written, is infiltrated locally (a nerve block,
     a joint or a vein is written as such and is read first)."""
+    injection_routes = route_vocabulary().injection_routes
     for event in events:
         if event.routes or event.role not in ("administered", "restatement"):
             continue
@@ -915,7 +916,6 @@ def _infiltrated_anesthetics(notes: Annotations, events: list[DoseEvent], kb: Kn
         # (a route no injection takes that another drug of the sentence holds is its own: "Afrin-soaked
         # pledgets followed by the injection of lidocaine with epinephrine"; not "Kenalog 40 mg was
         # injected into the knee", which tells whose the injection was)
-        injection_routes = set(route_vocabulary().injection_routes)
         others = {(r.start, r.end) for other in events if other is not event and other.sentence == event.sentence
                   for r in other.routes if r.route not in injection_routes}
         if injected is None or any(not _owned_route(notes.text, event.sentence, r) and (r.start, r.end) not in others
