@@ -307,7 +307,7 @@ def _dated_earlier(text: str, clause: list[Token], cues: RoleCues, routes: Seque
     month and year in the mention's clause, not a product's expiry ("exp 02/2025")."""
     if not clause or _has_any(clause, cues.inventory):
         return False
-    if not _has_any(clause, cues.administration_verbs) and not any(
+    if not _gives(clause, cues) and not any(
             not r.implied and clause[0].start <= r.start < clause[-1].end for r in routes):
         return False
     # ("(lot GR2201, exp 11/2026)": an aside the clause skips may still hold the expiry.)
@@ -522,7 +522,7 @@ def _aside_record(text: str, event: DoseEvent, cues: RoleCues) -> bool:
         return False
     closed = text.find(")", opened, event.sentence.end + 1)
     closed = event.sentence.end if closed < 0 else closed
-    return _has_any(tokens(text, opened, closed), cues.administration_verbs) and bool(find_times(text, opened, closed))
+    return _gives(tokens(text, opened, closed), cues) and bool(find_times(text, opened, closed))
 
 
 def _dispensed(w: _Window, cues: RoleCues) -> bool:
@@ -608,7 +608,7 @@ def _is_record(toks_of: _Tokens, event: DoseEvent, cues: RoleCues) -> bool:
     from docreview.note.amounts import find_times
 
     sent = event.sentence
-    return _has_any(toks_of.sentence_of(event), cues.administration_verbs) or bool(find_times(toks_of.text, sent.start, sent.end))
+    return _gives(toks_of.sentence_of(event), cues) or bool(find_times(toks_of.text, sent.start, sent.end))
 
 
 def _timed_or_given(toks_of: _Tokens, w: _Window, event: DoseEvent, cues: RoleCues) -> bool:
@@ -616,7 +616,7 @@ def _timed_or_given(toks_of: _Tokens, w: _Window, event: DoseEvent, cues: RoleCu
     ..."); an NDC's or lot's digits after it are no time of giving."""
     from docreview.note.amounts import find_times
 
-    return _has_any(w.toks, cues.administration_verbs) or bool(find_times(toks_of.text, event.sentence.start, event.mention.start))
+    return _gives(w.toks, cues) or bool(find_times(toks_of.text, event.sentence.start, event.mention.start))
 
 
 def _is_record_clause(text: str, clause: list[Token], event: DoseEvent, cues: RoleCues, patients: bool) -> bool:
@@ -629,7 +629,7 @@ def _is_record_clause(text: str, clause: list[Token], event: DoseEvent, cues: Ro
 
     if not clause:
         return False
-    if _has_any(clause, cues.administration_verbs) or find_times(text, clause[0].start, clause[-1].end):
+    if _gives(clause, cues) or find_times(text, clause[0].start, clause[-1].end):
         return True
     if "PLANNED" in event.categories or patients:
         return False
