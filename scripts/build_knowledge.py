@@ -531,6 +531,25 @@ def _short_routes(row: dict[str, str]) -> list[str]:
     return list(dict.fromkeys(route_vocabulary().routes_in(row.get("short_description") or "")))
 
 
+def _renumbered_products(crosswalk: list[dict[str, str]], hcpcs: list[dict[str, str]]) -> dict[str, list[str]]:
+    """Product names the 2026 crosswalk files under a code the 2025 HCPCS table lacks, whose short
+    description is one 2025 code's ("Pentamidine non-comp unit": J2516 for J2545): that code's
+    products by name (NebuPent). Only the names: the new code may bill another unit (J2516 per 1 mg,
+    J2545 per 300 mg), so its packages' billing units are not the old code's."""
+    known = {r["hcpcs"] for r in hcpcs}
+    by_short: dict[str, list[str]] = defaultdict(list)
+    for r in hcpcs:
+        by_short[" ".join(r["short_description"].lower().split())].append(r["hcpcs"])
+    out: dict[str, list[str]] = defaultdict(list)
+    for row in crosswalk:
+        if row["hcpcs"] in known or not row["drug_name"]:
+            continue
+        same = by_short.get(" ".join(row["short_description"].lower().split()), [])
+        if len(same) == 1 and row["drug_name"] not in out[same[0]]:
+            out[same[0]].append(row["drug_name"])
+    return out
+
+
 def build(shared: Path, embed: bool, cache: Path | None = None) -> dict:
     data = shared / "data"
     paths = {k: data / v for k, v in SOURCES.items()}
@@ -554,6 +573,7 @@ def build(shared: Path, embed: bool, cache: Path | None = None) -> dict:
     by_code: dict[str, list[dict[str, str]]] = defaultdict(list)
     for row in crosswalk:
         by_code[row["hcpcs"]].append(row)
+    renamed = _renumbered_products(crosswalk, hcpcs)
     crosswalk_brand_owner: dict[str, set[str]] = defaultdict(set)
 
     codes: dict[str, dict] = {}
@@ -581,6 +601,9 @@ def build(shared: Path, embed: bool, cache: Path | None = None) -> dict:
             name = x["drug_name"]
             # A product name that is some drug's generic ("Ceftriaxone" filed under another code) is no brand.
             if name and not is_generic_name(name, generic_words) and not names_a_generic(name, generic_set) and len(normalize_name(name)) >= 4:
+                brands.append(name)
+        for name in renamed.get(code, []):
+            if not is_generic_name(name, generic_words) and not names_a_generic(name, generic_set) and len(normalize_name(name)) >= 4:
                 brands.append(name)
         for name in brands:
             crosswalk_brand_owner[normalize_name(name)].add(code)

@@ -521,3 +521,14 @@ def test_an_injection_billed_under_the_drugs_inhalation_solution_code_names_the_
     assert r.status("dosage").value == "inconsistent" and r.status("route").value == "inconsistent"
     f = next(f for f in r.findings if f.rule_id == "DOS005")
     assert "J1596" in f.message and "J1596" in (f.suggestion or "") and "x 2" in (f.suggestion or "")
+
+
+def test_a_code_renumbered_in_the_crosswalk_keeps_its_products_names():
+    # The 2026 crosswalk files NebuPent under J2516, the 2025 table's J2545 ("Pentamidine non-comp unit").
+    kb = knowledge_base()
+    assert "Nebupent" in kb.facts("J2545").brands and "Nebupent" not in kb.facts("J7676").brands
+    note = ("NebuPent (pentamidine isethionate for inhalation) 300 mg single-dose vial reconstituted w/ 6 mL SWFI, "
+            "via Respirgard II 1405-1432. Whole vial.")
+    r = review(note, {"code": "J7676", "units": 1, "modifiers": ["JZ"], "icd10": ["B20"]})
+    f = next(f for f in r.findings if f.rule_id == "DOS005")
+    assert r.status("dosage").value == "inconsistent" and "J2545" in f.message, f.message

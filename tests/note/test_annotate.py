@@ -150,6 +150,9 @@ def test_a_year_is_no_clock_time():
 
     text = "Illness dates back to October of 2006; Coumadin was administered on 02/19/2007. 1402 | midazolam; given at 0930."
     assert find_times(text, 0, len(text)) == ["1402", "0930"]
+    # An ISO date's year either: "DOS 2025-06-10", "at 2010-01-05"; a range of clock times stays two times.
+    text = "HyQvia RAMP-UP - infusion #3    DOS 2025-06-10. Seen at 2010-01-05. Ran 2015-2030."
+    assert find_times(text, 0, len(text)) == ["2015", "2030"]
 
 
 def test_a_clock_time_that_ends_the_sentence_is_a_time_and_a_decimal_is_not():
@@ -157,6 +160,16 @@ def test_a_clock_time_that_ends_the_sentence_is_a_time_and_a_decimal_is_not():
 
     text = "Whole vial IV push L AC over 4 min 0940. Dose 1000.5 mg charted. On Topamax since March 2007."
     assert find_times(text, 0, len(text)) == ["0940"]
+
+
+def test_a_container_told_as_given_whole_or_emptied_is_zero_waste():
+    from docreview.note.waste import read_waste
+
+    for text in ("Kimyrsa 1,200 mg vial reconstituted, IV over 1 h 1120-1220. Entire vial.",
+                 "Cromolyn 20 mg/2 mL ampule via neb. Ampule used in full.",
+                 "Cuvitru 10 g/50 mL vial x1 pooled into syringes. Vials and syringes emptied, no residual product."):
+        assert read_waste(text).zero_waste, text
+    assert not read_waste("Wide local excision; margins clear, no residual disease.").zero_waste
 
 
 def test_an_amount_left_unused_and_discarded_is_waste():
@@ -261,6 +274,20 @@ def test_usp_units_are_units():
 
     text = "Hylenex 150 USP units/mL vial; 75 USP units injected SC."
     assert [(a.value, a.kind) for a in find_amounts(text)] == [(150.0, "units"), (75.0, "units")]
+
+
+def test_a_unit_dose_container_is_no_amount_of_units():
+    from docreview.note.amounts import find_amounts
+
+    text = "Cromolyn sodium inhalation soln 20 mg/2 mL - 1 unit-dose ampule via neb; 2 unit dose vials on hand; 10 units SC."
+    assert [(a.value, a.kind) for a in find_amounts(text)] == [(20.0, "mass"), (10.0, "units")]
+
+
+def test_a_dose_per_week_is_a_rate_no_dose_given():
+    from docreview.note.amounts import find_amounts
+
+    text = "switching oral MTX 20 mg/wk -> SC; etanercept 50 mg per week; 25 mg SC today."
+    assert [(a.value, a.rate) for a in find_amounts(text)] == [(20.0, True), (50.0, True), (25.0, False)]
 
 
 def test_a_bare_gauge_closing_a_list_of_procedure_details_is_no_amount():

@@ -438,6 +438,8 @@ def test_a_route_written_after_another_drug_on_the_line_before_is_that_drugs(kb)
                  "J2404", {"intravenous"}, id="two names of one product in a sentence share the route"),
     pytest.param("Peripheral IV placed in the R AC. Pump set up, IV infusion started. Ampicillin 2 g was given at 1010.", "J0290",
                  {"intravenous"}, id="the route of the line before still serves a drug with none"),
+    pytest.param("Acthar Gel 80 USP units/mL - 5 mL multi-dose vial. 1 mL (80 units) drawn, SC L lateral thigh, 1010.", "J0800",
+                 {"subcutaneous"}, id="a route word in an injection's brand name is the name's"),
 ])
 def test_the_route_of_the_billed_administration(kb, text, code, expected):
     reading = read(text, kb.facts(code), kb)

@@ -590,6 +590,8 @@ def test_a_note_that_says_the_patient_is_an_inpatient_is_an_inpatient_stay(kb):
     note = "RAPID RESPONSE, 4 North. Pt is an inpatient, day 3 for pneumonia.\n0210 Calcium gluconate 1 g IV."
     assert read(note, kb.facts("J0610"), kb).note.inpatient is not None
     assert read("Seen as an outpatient; would be an inpatient procedure elsewhere.", kb.facts("J0610"), kb).note.inpatient is None
+    note = "PMH CVID on q4wk IVIG; dose due 2/20 - ID + immunology agree to give while inpatient.\n1410 ALYGLO 30 g IV."
+    assert read(note, kb.facts("J1552"), kb).note.inpatient is not None
 
 
 def test_a_products_ingredients_spelled_out_after_its_dose_are_its_composition(kb):
@@ -1295,6 +1297,37 @@ GIVEN_DOSES = [
                  "Volume to infuse 144 mL. Residual 6 mL (300 mg) in vial #3 discarded - less than one vial.\n"
                  "1010  CytoGam IV started @ 15 mg/kg/h x 30 min -> 30 mg/kg/h\n1240  infusion complete, 144 mL (7.2 g) infused.\n",
                  "J0850", 3, id="per-vial-code-on-the-product-line"),
+    # A note that names the billed product by its brand calls it by its generic too ("IG"), and a
+    # product co-formulated with hyaluronidase is dosed by its other drug.
+    pytest.param("36 y/o F, CVID D83.9 - order Asceniv 35 g IV; 7 x 5 g/50 mL vials dispensed.\n1010 start, PIV L hand.\n"
+                 "Vials 1-5 infused w/o issue (250 mL).\n1342 HA 7/10 -> INFUSION STOPPED. Pump total 270 mL.\n"
+                 "Total IG given today: 27 g.\n", "J1554", 27000, id="generic-of-the-named-product"),
+    pytest.param("HyQvia 30 g/300 mL unit (lot LHX0402): HY 15 mL first, then IG 300 mL; SC bilat abdomen, 2 sites (150 mL each), "
+                 "0902-1215.\nEntire unit infused - no waste.\n", "J1575", 30000, id="coformulated-with-hyaluronidase"),
+    # A weight-based dose told only roughly describes the premixed bag, which is the dose.
+    pytest.param("Wt 44 kg.\n0412  Theophylline in 5% dextrose 200 mg/50 mL premix (4 mg/mL) ~4.6 mg/kg, IV via PIV over 30 min; "
+                 "entire bag in 0412-0442.\n", "J2810", 200, id="approximate-per-kg-beside-the-bag"),
+    # A single-dose device labelled per mL, its device words before the strength; the device's own
+    # name after the product's is the product.
+    pytest.param("Acthar Gel SelfJect single-dose prefilled injector 80 USP units/1 mL (lot 3J1187), pt self-injected SC R abdomen "
+                 "under RN supervision 1115.\n", "J0800", 80, id="single-dose-device-before-the-strength"),
+    # "Entire vial." on its own, and containers added up to a stated sum, emptied.
+    pytest.param("Kimyrsa (oritavancin) 1,200 mg vial reconstituted, diluted to 250 mL D5W, IV over 1 h 1120-1220 via PIV R hand. "
+                 "Entire vial.\n", "J2406", 1200, id="entire-vial-alone"),
+    pytest.param("Product verified w/ pt: Cuvitru (immune globulin subcutaneous human) 20% - 10 g/50 mL vial x1 + 2 g/10 mL vial x1 = "
+                 "12 g (60 mL), lots LB2291 / LB2276.\nProcedure: Freedom60 pump, 2 subq sites (L + R lower abdomen), start 0948, "
+                 "complete 1052.\nVials and syringes emptied, no residual product.\n", "J1555", 12000, id="containers-summed-and-emptied"),
+    # (A sentence that states its own total is dosed by it, not by its containers used in full.)
+    pytest.param("Given: NovoEight 2000 IU vial (label actual potency 2,060 IU) + NovoEight 1000 IU vial (label actual 980 IU) = "
+                 "3,040 IU total, slow IV push over 5 min, 0915. Both vials used in full.\n", "J7182", 3040, id="stated-total-over-containers"),
+    # An order field does not run on into the timed record lines indented under it.
+    pytest.param("Order: Asceniv 10% 0.4 g/kg = 24.8 g IV.\n 0900 APAP 650 PO - given\n 0925 Asceniv 248 mL (24.8 g) IV via R hand PIV\n"
+                 " 1218 complete\n", "J1554", 24800, id="timed-lines-under-an-order-field"),
+    # Under a code billed per implant, the implants counted, and one implant placed when none are.
+    pytest.param("Sclerotomy made. ENCELTO implant (lot EN24-0388, 1 implant, single-unit container) inserted into the vitreous "
+                 "cavity, anchor sutured to sclera.\n", "J3403", 1, id="per-implant-code-counted"),
+    pytest.param("Encelto implant inserted into the vitreous cavity OD through the sclerotomy; anchor loop sutured.\n",
+                 "J3403", 1, id="per-implant-code-one-placed"),
     # Tablets counted out after what one holds, with no total: that many times the strength.
     pytest.param("ondansetron 4 mg tab x2 PO given at 0900.\n", "Q0162", 8, id="tablets-counted"),
     pytest.param("NURSING: 1415 Truvada (emtricitabine 200 mg/tenofovir DF 300 mg) 2 tabs PO loading dose taken in clinic, witnessed.\n",

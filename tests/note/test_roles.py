@@ -71,6 +71,13 @@ def test_not_given_planned_and_requested(kb):
     assert roles["Keppra"] == "requested"
 
 
+def test_a_dose_per_week_with_no_giving_is_the_regimen_the_patient_is_on(kb):
+    text = ("Pt 47F RA, switching oral MTX 20 mg/wk -> SC due to GI intolerance.\n"
+            "Given today: methotrexate 25 mg/mL injection, 1 mL (25 mg) SC L abdomen 1130.")
+    roles = roles_of(kb, text, "J8610")
+    assert roles == [("MTX", "historical"), ("methotrexate", "administered")], roles
+
+
 def test_a_verbal_order_read_back_and_advice_by_phone_are_no_givings(kb):
     text = ("Read back and verified: Berinert 1,000 units IV x1 at 4 mL/min.\n"
             "Hematology advised Kcentra 25 units/kg before the procedure.")

@@ -17,11 +17,12 @@ NUM = r"(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)"
 # "40-mg" joins a number to its unit with a hyphen ("5-10 mg" stays a range); "50 additional mL";
 # "20 mg per kg" is "20 mg/kg"; "20,000 anti-Xa IU/mL" names what a heparin's units measure;
 # "40 mg base/mL" is a concentration of the drug's base;
-# "3.6 x 10^6 PFU", "10^8 PFU/mL": a count in powers of ten. ("CRP 4.3mg/DL" is a lab value, no amount.)
+# "3.6 x 10^6 PFU", "10^8 PFU/mL": a count in powers of ten. ("CRP 4.3mg/DL" is a lab value, no amount;
+# "1 unit-dose ampule" is a container, no amount.)
 _AMOUNT_RE = re.compile(
     rf"(?<![\w./])(?<!\d,)(?<!\d:)(?:(?P<lo>{NUM})\s*(?:-|–|to)\s*)?(?:(?P<num>{NUM})(?:\s*[x×*]\s*10\s*\^\s*(?P<exp>\d{{1,2}}))?|10\s*\^\s*(?P<exp0>\d{{1,2}}))"
-    rf"(?:\s*|-|\s+(?:additional|more|further|extra)\s+|\s+anti-?(?:factor\s+)?xa\s+)(?P<unit>{UNIT_ALT})(?![a-z])(?!\s*/\s*dl\b)"
-    rf"(?:(?:\s+(?:base|salt|elemental))?(?:\s*/\s*|\s+per\s+)(?:(?P<pnum>{NUM})\s*)?(?P<per>kg|ml|cc|l|hr|h|hour|min|minute|day|dose|m2)(?![a-z])"
+    rf"(?:\s*|-|\s+(?:additional|more|further|extra)\s+|\s+anti-?(?:factor\s+)?xa\s+)(?P<unit>{UNIT_ALT})(?![a-z])(?!\s*/\s*dl\b)(?!(?<=unit)[- ]dose\b)"
+    rf"(?:(?:\s+(?:base|salt|elemental))?(?:\s*/\s*|\s+per\s+)(?:(?P<pnum>{NUM})\s*)?(?P<per>kg|ml|cc|l|hr|h|hour|min|minute|day|wk|week|dose|m2)(?![a-z])"
     rf"(?:\s*/\s*(?P<per2>hr|h|hour|min|minute|day))?)?"
     rf"(?:\s+in\s+(?P<bagnum>{NUM})\s*(?P<bagunit>ml|cc|l)(?![a-z]))?"
     rf"(?:\s*(?:x|×|times)\s*(?P<mult>\d{{1,2}})(?![\d.])(?!\s*(?:days?|d\b|weeks?|wks?|hours?|hrs?|h\b|months?|min|mg|ml|kg|lbs?)))?",
@@ -29,15 +30,15 @@ _AMOUNT_RE = re.compile(
 )
 # "13:01", "1301 h", "1301 given"; and "at 1301." / "given 0742,": a clock time after "at", "@" or a giving verb; "2000 IU" is an amount.
 _NOT_AN_AMOUNT = r"(?!\s*(?:mg|mcg|g\b|units?\b|iu\b|u\b|ml|cc|meq|mmol|international|million|kg\b|lbs?\b|l\b|%))"
-# A year is no clock time: "02/19/2007", "October of 2006", "in 2006", "since 2019".
+# A year is no clock time: "02/19/2007", "October of 2006", "in 2006", "since 2019", "2025-06-10".
 _NOT_A_YEAR = (r"(?<!\bin )(?<!\bof )(?<!\bsince )(?<!\bduring )(?<!\byear )(?<!\bcirca )(?<!\bsummer )(?<!\bwinter )(?<!\bspring )"
                # "since March 2007.": a month's name before it
                + "".join(rf"(?<!\b{m} )" for m in ("january", "february", "march", "april", "may", "june", "july", "august", "september",
                                                    "october", "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug",
                                                    "sep", "sept", "oct", "nov", "dec")))
 # (not inside a lot or ID number: "lot PV0931")
-_TIME_RE = re.compile(r"(?<![A-Za-z\d.:/])" + _NOT_A_YEAR + r"(?:(?:[01]?\d|2[0-3]):[0-5]\d|(?:[01]\d|2[0-3])[0-5]\d(?=\s*(?:h\b|hrs\b|:|-|\||\)|$|\s+[a-z]|\.(?!\d))))(?!\d|\.\d)" + _NOT_AN_AMOUNT
-                      + r"|(?:(?<=\bat )|(?<=@)|(?<=@ )|(?<=\bgiven )|(?<=\bstarted )|(?<=\badministered ))(?:[01]\d|2[0-3])[0-5]\d(?!\d|\.\d)"
+_TIME_RE = re.compile(r"(?<![A-Za-z\d.:/])" + _NOT_A_YEAR + r"(?:(?:[01]?\d|2[0-3]):[0-5]\d|(?:[01]\d|2[0-3])[0-5]\d(?=\s*(?:h\b|hrs\b|:|-|\||\)|$|\s+[a-z]|\.(?!\d)))(?!-[01]\d-[0-3]\d))(?!\d|\.\d)" + _NOT_AN_AMOUNT
+                      + r"|(?:(?<=\bat )|(?<=@)|(?<=@ )|(?<=\bgiven )|(?<=\bstarted )|(?<=\badministered ))(?:[01]\d|2[0-3])[0-5]\d(?!\d|\.\d|-[01]\d-[0-3]\d)"
                       + _NOT_AN_AMOUNT, re.IGNORECASE | re.MULTILINE)
 
 
@@ -205,7 +206,8 @@ def find_amounts(text: str, start: int = 0, end: int | None = None) -> list[Amou
         kind, factor = _UNITS[m.group("unit").lower()]
         per = (m.group("per") or "").lower()
         per2 = (m.group("per2") or "").lower()
-        rate = per in {"hr", "h", "hour", "min", "minute", "day"} or bool(per2) or per == "m2"
+        # ("20 mg/wk": a weekly regimen, no dose given)
+        rate = per in {"hr", "h", "hour", "min", "minute", "day", "wk", "week"} or bool(per2) or per == "m2"
         per_volume = None
         if per in {"ml", "cc", "l"}:
             per_volume = (_num(m.group("pnum")) if m.group("pnum") else 1.0) * (1000.0 if per == "l" else 1.0)

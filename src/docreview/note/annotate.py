@@ -92,6 +92,14 @@ class Annotations:
         self._amount_starts = [a.start for a in self.amounts]
         self._context: dict[tuple[int, int], tuple[list[Token], list[Modifier]]] = {}
 
+    def name_routes(self, spans: Sequence[tuple[int, int]], kept: frozenset[str]) -> None:
+        """Route words inside these drug names, other than the `kept` routes, are the names' words,
+        no route ("Acthar Gel", an injection; "immune globulin intravenous" keeps its vein); the
+        reader calls it once, when the names are found, before reading any route."""
+        self.routes = tuple(r for r in self.routes
+                            if r.route in kept or not any(start <= r.start and r.end <= end for start, end in spans))
+        self._route_starts = [r.start for r in self.routes]
+
     def routes_in(self, start: int, end: int) -> list[RouteMatch]:
         """Route words wholly inside text[start:end]."""
         out = []

@@ -45,6 +45,7 @@ class _Patterns(NamedTuple):
     infused_total: re.Pattern[str]
     next_site: re.Pattern[str]
     single_dose_device: re.Pattern[str]
+    single_dose_device_before: re.Pattern[str]  # "single-dose prefilled injector 80 USP units/1 mL"
     ratio_owner: re.Pattern[str]
     dose_limit: re.Pattern[str]  # "capped at" right before an amount
     result_before: re.Pattern[str]  # "=", "->", "equals" right before an amount: the arithmetic's result
@@ -76,6 +77,7 @@ def _patterns() -> _Patterns:
         # site ("Attention was then turned to the next injection", "at the L4-5 level just as at the
         # L5-S1 level"): the same dose given again, not the dose restated.
         single_dose_device=pattern(rf"[^.;\n]{{0,25}}?\b{alternation(cues.single_dose_devices)}"),
+        single_dose_device_before=pattern(rf"\b{alternation(cues.single_dose_devices)}[ \t]*$"),
         ratio_owner=pattern(rf"\b({alternation(cues.vasoconstrictors)})(?:\s+(?:of|at|dilution|concentration|in))*\s*$"),
         next_site=pattern(rf"\b{alternation(cues.next_words)}\s+{alternation(cues.next_site)}\b|\b{alternation(cues.moved_on)}\b"
                            rf"|\b{alternation(cues.other_side)}\s+{alternation(cues.other_sites)}\b"),
@@ -381,16 +383,22 @@ def titrated_drip(note: NoteFacts, given: Sequence[DoseEvent]) -> tuple[Amount, 
 
 # "Anavip 10 vials ... all 10 vials infused", "vials x 4": how many of the product's containers.
 _VIALS_COUNTED_RE = re.compile(r"\b(\d{1,2})[ \t]+(?:single[- ]dose[ \t]+)?vials?\b|\bvials?[ \t]*(?:x|\u00d7)[ \t]*(\d{1,2})(?![\d.])", re.IGNORECASE)
+# "1 implant", "Single implant", "implant x1": how many of the items a code billed per implant counts.
+_ITEMS_COUNTED_RE = re.compile(r"\b(\d{1,2}|one|two|three|single)[ \t]+implants?\b|\bimplants?[ \t]*(?:x|\u00d7)[ \t]*(\d{1,2})(?![\d.])", re.IGNORECASE)
+_COUNT_WORDS = {"one": 1, "single": 1, "two": 2, "three": 3}
 
 
-def vials_opened(note: NoteFacts, events: Sequence[DoseEvent]) -> float | None:
+def vials_opened(note: NoteFacts, events: Sequence[DoseEvent], unit: str = "vial") -> float | None:
     """Under a code billed per vial ("digoxin immune fab (ovine), per vial"), the vials the record
     counts out for the giving ("40 mg/vial x 4 vials", "single-dose vial x3"): each one opened is a
-    unit, the part of the last one discarded included."""
+    unit, the part of the last one discarded included. Under a code billed per implant, the
+    implants it counts ("1 implant, single-unit container")."""
+    counted_re = _ITEMS_COUNTED_RE if unit == "implant" else _VIALS_COUNTED_RE
     for event in events:
-        m = _VIALS_COUNTED_RE.search(note.text, event.mention.end, event.sentence.end)
+        m = counted_re.search(note.text, event.mention.end, event.sentence.end)
         if m is not None:
-            return float(m.group(1) or m.group(2))
+            count = m.group(1) or m.group(2)
+            return float(_COUNT_WORDS.get(count.lower(), count))
     return None
 
 
@@ -487,10 +495,18 @@ def _statement_dose(event: DoseEvent, facts: CodeFacts, note: NoteFacts, concs: 
         # is not what was given. A piggyback run at "125 mL/h" empties its bag: that bag is the dose.
         if not amounts and is_drip(note, event) and not _bag_ran_out(note, event):
             return None, "the amount infused (a drip's rate and bag content are not a dose)"
-    if not amounts and note.waste.zero_waste and not note.waste.discarded:
+    if amounts and all(a.per_kg for a in amounts) and all(_APPROXIMATE_BEFORE_RE.search(note.text, max(0, a.start - 12), a.start) for a in amounts):
+        # "Theophylline 200 mg/50 mL premix (4 mg/mL) ~4.6 mg/kg, IV ... entire bag in": a weight-based
+        # dose told only roughly describes the bag's content, which is the dose.
+        content = [a for a in event.amounts if a.is_concentration and not a.rate and a.volume_stated and not a.per_kg]
+        if content:
+            amounts = content[:1]
+    if (not amounts and note.waste.zero_waste and not note.waste.discarded
+            and not _TOTAL_WORD_RE.search(note.text, event.sentence.start, event.sentence.end)):
         # "Entyvio 300 mg SDV ... infused IV. Full vial, no waste": the container's whole content;
         # "2,000 IU vial + 500 IU vial, complete, IV push | no waste": the containers' together.
-        # ("CroFab 1 g vials x 6 ... all 10 infused, no waste": each container times their count.)
+        # ("CroFab 1 g vials x 6 ... all 10 infused, no waste": each container times their count; a
+        # sentence that states its own total, "2000 IU vial + 1000 IU vial = 3,040 IU total", is dosed by it.)
         content = [a for a in event.amounts if a.container and not a.rate and not a.is_concentration and a.multiplier == 1]
         if content and len({(a.kind, a.per_kg) for a in content}) == 1:
             amounts = [replace(content[0], value=sum(a.value * _containers_counted(note.text, a) for a in content),
@@ -499,11 +515,12 @@ def _statement_dose(event: DoseEvent, facts: CodeFacts, note: NoteFacts, concs: 
         # "500 mg/100 mL premixed bag" or "0.5 mg/0.05 mL injected": the container's content.
         amounts = [a for a in event.amounts if a.is_concentration and not a.rate and a.volume_stated][:1]
     if not amounts:
-        # "Nucala 100 mg/mL prefilled autoinjector administered": a single-dose device labelled per
-        # mL holds 1 mL.
+        # "Nucala 100 mg/mL prefilled autoinjector administered", "single-dose prefilled injector 80
+        # USP units/1 mL": a single-dose device labelled per mL holds 1 mL.
         amounts = [replace(a, per_volume_ml=None) for a in event.amounts
                    if a.is_concentration and not a.rate and a.per_volume_ml == 1 and a.kind != "volume"
-                   and _patterns().single_dose_device.match(note.text, a.end)][:1]
+                   and (_patterns().single_dose_device.match(note.text, a.end)
+                        or _patterns().single_dose_device_before.search(note.text, max(0, a.start - 40), a.start))][:1]
     if not amounts and (counted := _containers_given(note, event, facts)) is not None:
         amounts = [counted]
     if not amounts:
@@ -562,6 +579,9 @@ def _statement_dose(event: DoseEvent, facts: CodeFacts, note: NoteFacts, concs: 
     return values[0], ""
 
 
+_TOTAL_WORD_RE = re.compile(r"\btotal\b", re.IGNORECASE)
+# "~4.6 mg/kg", "approx. 5 mg/kg", "about 15 mg/kg": a dose told only roughly.
+_APPROXIMATE_BEFORE_RE = re.compile(r"(?:~|\u2248|\bapprox\.?|\bapproximately|\babout|\bca\.)[ \t]*$", re.IGNORECASE)
 _WORD_AFTER_RE = re.compile(r"[ \t]*(?:\([^()\n]{0,30}\)[ \t]*)?(?:(?:was|were)[ \t]+)?([A-Za-z]+)")
 
 

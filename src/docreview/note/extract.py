@@ -108,9 +108,11 @@ def _gloss_gap_re() -> re.Pattern[str]:
                       r"|[ \t]+\d*\.?\d+[ \t]*(?:%|(?:mg|mcg|g|units?)[ \t]*/[ \t]*m[lL])[ \t]*\([ \t]*", re.IGNORECASE)
 # Where one administration ends and the next begins inside a sentence.
 # "was then administered": "then" after an auxiliary is the same clause's adverb.
-# ("2,000 IU vial + 1,000 IU vial = 3,000 IU": a "+" between two containers adds up one preparation)
+# ("2,000 IU vial + 1,000 IU vial = 3,000 IU", "10 g/50 mL vial x1 + 2 g/10 mL vial x1 = 12 g": a "+" between
+# two containers adds up one preparation)
 _CLAUSE_BREAK_RE = re.compile(r"(?<!\bwas)(?<!\bwere)(?<!\bis)(?<!\bare)(?<!\bbeen),?\s+(?:and\s+)?then\b|\s+followed\s+(?:by|with)\b"
-                              rf"|\s\+\s(?!{NUM}\s*(?:{UNIT_ALT})\s*(?:single[- ]dose\s+|single[- ]use\s+)?(?:vials?|ampules?|ampoules?|syringes?|bottles?)\b)",
+                              rf"|\s\+\s(?!{NUM}\s*(?:{UNIT_ALT})(?:\s*/\s*(?:{NUM}\s*)?(?:ml|cc))?\s*(?:single[- ]dose\s+|single[- ]use\s+)?"
+                              rf"(?:vials?|ampules?|ampoules?|syringes?|bottles?)\b)",
                               re.IGNORECASE)
 # "0600, 1400, 2200": clock times listed after a charting verb.
 _CLOCK_TIMES = r"(?:[01]\d|2[0-3]):?[0-5]\d(?:\s*(?:,|and|&)\s*(?:[01]\d|2[0-3]):?[0-5]\d)*"
@@ -195,7 +197,7 @@ def _patterns() -> _Patterns:
         # ("No partial packet, no waste", "never interrupted", "without infiltration": a cue denied.)
         partial=pattern(rf"(?<!\bno )(?<!\bnot )(?<!\bnever )(?<!\bwithout )(?<!\bnon-)"
                         rf"\b(?:{alternation(cues.partial)}|{alternation(cues.partial_prefixes)}\w*)\b"),
-        inpatient=pattern(rf"\b(?:admitted\s+(?:as\s+)?(?:an\s+)?inpatient|(?:is|was|remains)\s+(?:an\s+)?inpatient\b(?!\s+(?:basis|procedure|surgery))"
+        inpatient=pattern(rf"\b(?:admitted\s+(?:as\s+)?(?:an\s+)?inpatient|(?:is|was|remains|while)\s+(?:an\s+)?inpatient\b(?!\s+(?:basis|procedure|surgery))"
                            rf"|inpatient\s+{alternation(cues.inpatient_stay)}"
                            rf"|admit(?:ted)?\s+to\s+(?:the\s+)?{alternation(cues.admitted_to)})\b"),
         # "injected", "infiltrated", "instilled"; an "INJECTATE USED:" header says the same.
@@ -424,6 +426,11 @@ def _merge_adjacent(text: str, mentions: list[DrugMention], specific: Callable[[
             # palmitate ER (INVEGA SUSTENNA)") is one mention; a comma list of different drugs
             # ("TORADOL, PENICILLIN") is not. "Idelvion [coagulation factor IX ...]": square brackets too.
             gloss = "(" in gap or "[" in gap or "/" in gap or bool(prev.codes & mention.codes)
+            if prev.codes and not mention.codes and gap and not gap.strip(" \t"):
+                # "Acthar Gel SelfJect": a name with no code right after a product's name is its
+                # presentation (the injector), one mention with the product's codes.
+                out[-1] = replace(prev, end=mention.end)
+                continue
             if _gloss_gap_re().fullmatch(gap) and gloss and "\n" not in gap:  # never across lines
                 both = prev.codes & mention.codes
                 # Names of two different codes: the named product's ("midazolam (Seizalam)" is Seizalam).
@@ -464,6 +471,35 @@ def _glossed_names_learned(mentions: list[DrugMention]) -> list[DrugMention]:
             mention = replace(mention, name=pair.name, codes=pair.codes)
         out.append(mention)
     return out
+
+
+# "immune globulin/hyaluronidase", "daratumumab and hyaluronidase-fihj": a co-formulation's drugs.
+_COMBINED_RE = re.compile(r"\s*/\s*|\s+and\s+")
+
+
+def _generics_of_the_named_product(mentions: list[DrugMention], facts: CodeFacts, kb: KnowledgeBase) -> list[DrugMention]:
+    """'Asceniv 35 g IV; 7 x 5 g/50 mL vials dispensed' ... 'Total IG given today: 27 g': a note that
+    names the billed product by its brand calls it by its generic too. A generic mention of the
+    billed drug (every code it has is another product of that drug) is then the product named.
+    So is a mention of the drug a product co-formulated with hyaluronidase is dosed by ("HyQvia
+    30 g/300 mL unit: HY 15 mL first, then IG 300 mL"; Darzalex Faspro's daratumumab). (With no
+    brand named, the generic is no product's: edge case 7.)"""
+    drug = normalize_name(facts.drug)
+    parts = _COMBINED_RE.split(facts.drug.lower())
+    first = normalize_name(parts[0]) if len(parts) == 2 and parts[1].startswith("hyaluronidase") else drug
+    if (not facts.product_specific and first == drug) or not any(facts.code in m.codes and _names_a_brand(kb, m) for m in mentions):
+        return mentions
+
+    def generic(m: DrugMention) -> bool:
+        return (bool(m.codes) and facts.code not in m.codes and m.gloss is None and not _names_a_brand(kb, m)
+                and all(c in kb.codes and normalize_name(kb.facts(c).drug) in (drug, first) for c in m.codes))
+
+    return [replace(m, codes=m.codes | {facts.code}) if generic(m) else m for m in mentions]
+
+
+def _injection_product(kb: KnowledgeBase, mention: DrugMention) -> bool:
+    """Every code of the name is an injection's: a route word in it ("Acthar Gel") is the name's."""
+    return bool(mention.codes) and all(c in kb.codes and kb.facts(c).descriptor.lower().startswith("injection") for c in mention.codes)
 
 
 def _names_a_brand(kb: KnowledgeBase, mention: DrugMention) -> bool:
@@ -513,7 +549,9 @@ def read_note(text: str, facts: CodeFacts, kb: KnowledgeBase) -> NoteFacts:
                                                             partial(_product_codes, kb), partial(_names_a_brand, kb),
                                                             partial(_combination_code, kb), partial(_own_products, kb)))
     found = with_stated_formulation(text, with_billed_generic(_glossed_names_learned(found), facts, kb), kb)
+    found = _generics_of_the_named_product(found, facts, kb)
     mentions = _MentionIndex(_without_composition(text, _without_unit_qualifiers(text, _without_devices(text, _without_carriers(text, found)))))
+    notes.name_routes([(m.start, m.end) for m in mentions if _injection_product(kb, m)], frozenset(route_vocabulary().injection_routes))
     events: list[DoseEvent] = []
     line_times = cache(lambda bounds: find_times(text, *bounds))  # one scan per line, however many drugs it names
     for idx, sent in enumerate(sents):

@@ -197,9 +197,11 @@ def _administration(note: NoteFacts, facts: CodeFacts, kb: KnowledgeBase, billed
             counted = [e for e in given if e.amounts or e.times] if dosed else (told or given)
         return Administration("given", tuple(billed), tuple(given), tuple(counted), class_only=class_only)
     if code_unit_kind(facts.unit) == ("containers", 1.0):
-        # The record's own count of the vials, on the giving's line or the product's.
+        # The record's own count of the vials (or implants), on the giving's line or the product's.
         described = [e for e in billed if e.role in ("container", "inventory")]
-        count = vials_opened(note, [*given, *described])
+        count = vials_opened(note, [*given, *described], facts.unit or "vial")
+        if count is None and facts.unit == "implant" and given:
+            count = 1.0  # "ENCELTO implant inserted into the vitreous": an implant placed, none counted, is one
         if count is not None:
             return Administration("given", tuple(billed), tuple(given), tuple(given), dose_base=count, class_only=class_only)
     total, needed, counted = total_dose(given, facts, note, restated=[e for e in billed if e.role == "restatement"])

@@ -308,6 +308,9 @@ def sections(text: str) -> list[SectionSpan]:
 
 
 _CONTINUATION_RE = re.compile(r"[ \t]+\S|[ \t]*[-*•]\s|[ \t]*\d+[.)]\s")
+# " 0925 Asceniv 248 mL IV": an indented line that opens with a clock time is a record of its own,
+# not the field above it continued ("Order: Asceniv 0.4 g/kg = 24.8 g IV.").
+_TIMED_LINE_RE = re.compile(r"[ \t]+(?:[01]\d|2[0-3]):?[0-5]\d\s+[A-Za-z]")
 
 
 def _section_end(text: str, content_start: int, double_spaced: bool = False) -> int:
@@ -337,7 +340,7 @@ def _section_end(text: str, content_start: int, double_spaced: bool = False) -> 
             blanks += 1
             if body_started and blanks >= (2 if double_spaced else 1):
                 return last_end
-        elif inline and not _CONTINUATION_RE.match(line):
+        elif inline and (not _CONTINUATION_RE.match(line) or _TIMED_LINE_RE.match(line)):
             return last_end
         else:
             body_started, blanks, last_end = True, 0, nxt

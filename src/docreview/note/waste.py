@@ -29,12 +29,18 @@ _ZERO_WASTE = re.compile(
     r"\b(?:no|zero|nil|without)\s+(?:drug\s+|medication\s+)?(?:waste|wastage|wasted|discard(?:ed)?)\b"
     r"|\b(?:waste|wastage|wasted|discarded)\s*[:=-]?\s*(?:none|0(?:\.0+)?(?:\s*(?:mg|mcg|units|ml|g))?|n/?a|zero)\b"
     r"|\b(?:nothing|none)\s+(?:was\s+)?(?:wasted|discarded)\b"
+    # "Vials and syringes emptied, no residual product" (not "no residual disease")
+    r"|\bno\s+(?:residual|remaining|leftover)\s+(?:product|drug|medication|volume|solution)\b"
     r"|\b(?:entire|whole|full|complete|all\s+of\s+the)\s+(?:contents?\s+of\s+(?:the\s+)?)?(?:single[- ]dose\s+|single[- ]use\s+)?(?:vial|syringe|bag|contents|dose\s+vial|prefilled\s+syringe)s?\s+(?:was\s+|were\s+)?"
     + _USED_VERBS
     # "Entire 300 mg nebulized": the container's whole content, named by its amount.
     + rf"|\b(?:entire|whole|full)\s+{NUM}\s*(?:{UNIT_ALT})\s+(?:was\s+|were\s+)?" + _USED_VERBS
     + r"|\b(?:vial|syringe)s?\s+(?:was\s+|were\s+)?(?:fully|completely|entirely)\s+" + _USED_VERBS
     + r"|\b(?:used|administered|gave|given|infused)\s+(?:the\s+)?(?:entire|whole|full)\s+(?:vial|syringe|bag|contents)\b"
+    # "... IV over 1 h. Entire vial.", "Whole vial)": a bare statement that the container went in whole;
+    # "Ampule used in full".
+    r"|\b(?:entire|whole|full)\s+(?:single[- ]dose\s+)?(?:vial|syringe|bag|ampule|ampoule)s?[ \t]*(?:[.;)]|(?=\n)|$)"
+    r"|\b(?:vial|syringe|bag|ampule|ampoule)s?\s+(?:was\s+|were\s+)?(?:used|given|administered|infused)\s+in\s+full\b"
     r"|\bvial\s+size\s+(?:equals|matches|=)\s+(?:the\s+)?dose\b|\bdose\s+(?:equals|matches)\s+(?:the\s+)?vial\b",
     re.IGNORECASE,
 )
