@@ -47,9 +47,14 @@ def test_a_depot_form_named_in_the_descriptor_gives_its_routes():
     assert parse_descriptor("J1040", "Injection, methylprednisolone acetate, 80 mg").routes == ()
 
 
-def test_dose_tiers_bill_one_unit_per_giving_in_the_tier():
+def test_dose_tiers_bill_one_unit_when_the_days_dose_is_in_the_tier():
+    from docreview.knowledge.facts import knowledge_base
+
     f = parse_descriptor("J0573", "Buprenorphine/naloxone, oral, greater than 3 mg, but less than or equal to 6 mg buprenorphine")
     assert (f.tier, f.unit) == ((3.0, 6.0), "mg")
+    # Edge case 5: two 2 mg films on the date of service are 4 mg, one unit of J0573 (none of J0572).
+    kb = knowledge_base()
+    assert kb.facts("J0573").documented_units(4.0, 2) == 1 and kb.facts("J0572").documented_units(4.0, 2) is None
     assert parse_descriptor("Q9992", "Injection, buprenorphine extended-release (sublocade), greater than 100 mg").tier == (100.0, None)
     assert parse_descriptor("J2930", "Injection, methylprednisolone sodium succinate, up to 125 mg").tier is None
 
@@ -167,7 +172,7 @@ def test_a_product_name_closing_the_descriptor_is_a_brand_and_an_acronym_is_not(
     assert f.brands == ()
 
 
-def test_over_an_amount_is_a_tier_billed_one_unit_per_giving():
+def test_over_an_amount_is_a_tier():
     f = parse_descriptor("X0007", "Injection, example globulin, intramuscular, over 10 cc")
     assert f.tier == (10.0, None)
 

@@ -88,7 +88,7 @@ LEV_VOLUME_CONC = (
     "1310 Keppra 500 mg/5 mL, 10 mL in 100 mL NS IVPB over 15 min via L forearm PIV. Two vials, no waste.\n"
     "Dx: breakthrough seizure."
 )
-# A tier code: one unit per giving whose dose lies in the code's tier.
+# A tier code: one unit when the day's dose lies in the code's tier.
 SUBLOCADE_300 = (
     "Addiction medicine visit. Opioid use disorder on buprenorphine, stable.\n"
     "Sublocade 300 mg prefilled syringe injected subcut, L lower abdomen; whole syringe given.\n"

@@ -590,6 +590,8 @@ def test_a_note_that_says_the_patient_is_an_inpatient_is_an_inpatient_stay(kb):
     note = "RAPID RESPONSE, 4 North. Pt is an inpatient, day 3 for pneumonia.\n0210 Calcium gluconate 1 g IV."
     assert read(note, kb.facts("J0610"), kb).note.inpatient is not None
     assert read("Seen as an outpatient; would be an inpatient procedure elsewhere.", kb.facts("J0610"), kb).note.inpatient is None
+    note = "Pt: 7 mo F   admitted to PICU from ED 01/18/2025.\n1000 emapalumab 7.9 mg IV over 1 h via CVL."
+    assert read(note, kb.facts("C9050"), kb).note.inpatient is not None
     note = "PMH CVID on q4wk IVIG; dose due 2/20 - ID + immunology agree to give while inpatient.\n1410 ALYGLO 30 g IV."
     assert read(note, kb.facts("J1552"), kb).note.inpatient is not None
 

@@ -89,6 +89,13 @@ def test_a_local_anesthetic_infiltrated_for_a_documented_procedure_has_its_purpo
     assert any(r.name == "local anesthesia for the procedure" for r in reading.note.reasons)
 
 
+def test_a_vaccine_given_at_an_immunization_encounter_has_its_purpose(kb):
+    text = ("Prenatal visit -- 24w1d. Flu vaccine offered - pt accepts.\nVaccine: Afluria Quadrivalent 0.5 mL IM L deltoid 1055.\n"
+            "A/P: IUP 24w, routine; encounter for immunization.")
+    reading = read(text, kb.facts("Q2037"), kb)
+    assert any(r.name == "immunization" and r.supports for r in reading.note.reasons)
+
+
 def test_protamine_after_documented_heparin_is_heparin_reversal(kb):
     text = "Heparin 5000 units IV given before clamping. After the anastomosis, protamine 50 mg IV was given."
     reading = read(text, kb.facts("J2720"), kb)

@@ -222,8 +222,11 @@ def test_a_long_line_wrapped_mid_sentence_is_one_sentence():
             "ketorolac 30 mg IV given after it.\n")
     found = [text[s.start : s.end] for s in sentences(text)]
     assert "The device\nwas inserted into the uterine cavity to the fundus with its inserter." in found
-    # A line that opens with a drug and its dose is a record of its own.
+    # A line that opens with a drug and its dose is a record of its own, a slash or a gloss in its name too.
     assert "ketorolac 30 mg IV given after it." in found
+    text = ("PICU MAR 03/30/2025 -- 9 yo M, wt 30 kg, VRE faecium CLABSI; dapto MIC 8, linezolid d/c'd for plt 31k\n"
+            "quinupristin/dalfopristin (Synercid) 7.5 mg/kg = 225 mg in D5W 100 mL IV over 60 min via CVL q8h\n")
+    assert any(text[s.start : s.end].startswith("quinupristin/dalfopristin") for s in sentences(text))
 
 
 def test_the_end_of_an_aside_before_a_colon_heads_no_section():

@@ -77,9 +77,11 @@ def check_dosage(ctx: CheckContext) -> Outcome:
             return Outcome(Status.missing, f"{facts.drug} given, no amount documented", ev, [*findings, f])
         ev = [evidence(note, a.start, a.end) for e in admin.counted for a in e.dose_amounts[:1]] + ev[:1]
         if facts.tier:
-            # A tier code bills one unit per giving whose dose lies in its tier.
-            units = len(admin.counted)
-            tier_outcome = _tier_outcome(ctx, total / max(units, 1), ev, findings)
+            # A tier code bills one unit when the day's dose lies in its tier: edge case 5 sums
+            # every administration on the date of service before converting ("2 mg SL film" at
+            # 0910 and 1050: 4 mg, J0573's "greater than 3 mg, up to 6 mg").
+            units = 1
+            tier_outcome = _tier_outcome(ctx, total, ev, findings)
             if tier_outcome is not None:
                 return tier_outcome
             family = []
@@ -121,14 +123,14 @@ def _unclassified_outcome(ctx: CheckContext, ev: list, findings: list) -> Outcom
     return Outcome(Status.documented, f"{amount} of {drug}, a drug with no code of its own", ev, findings)
 
 
-def _tier_outcome(ctx: CheckContext, each_base: float, ev: list, findings: list) -> Outcome | None:
-    """A giving's dose outside the billed tier code's tier: the tier code that covers it."""
+def _tier_outcome(ctx: CheckContext, day_base: float, ev: list, findings: list) -> Outcome | None:
+    """The day's dose outside the billed tier code's tier: the tier code that covers it."""
     facts = ctx.facts
-    if facts.tier is None or in_tier(each_base, facts.unit or "", facts.tier):
+    if facts.tier is None or in_tier(day_base, facts.unit or "", facts.tier):
         return None
-    covering = [o for o in ctx.kb.family(facts) if o.tier and in_tier(each_base, o.unit or "", o.tier)]
+    covering = [o for o in ctx.kb.family(facts) if o.tier and in_tier(day_base, o.unit or "", o.tier)]
     dose_text = _dose_text(ctx)
-    fix = f"Bill {covering[0].code} x 1 per administration." if covering else "Bill the code whose tier covers the dose."
+    fix = f"Bill {covering[0].code} x 1." if covering else "Bill the code whose tier covers the dose."
     where = f"; {covering[0].code} ({_unit_text(covering[0])}) covers it" if covering else ""
     f = make_finding(ctx, "DOS007", f"{dose_text} lies outside {facts.code}'s tier ({_unit_text(facts)}){where}.", ev, fix)
     return Outcome(Status.inconsistent, f"dose outside {facts.code}'s tier", ev, [*findings, f])
@@ -139,7 +141,7 @@ def _unit_text(facts: CodeFacts) -> str:
         above, up_to = facts.tier
         bounds = [f"greater than {format_number(above)} {facts.unit}"] if above is not None else []
         bounds += [f"up to {format_number(up_to)} {facts.unit}"] if up_to is not None else []
-        return " and ".join(bounds) + " per administration"
+        return " and ".join(bounds) + " on the date of service"
     prefix = "up to " if facts.up_to else ""
     return f"{prefix}{format_number(facts.unit_amount or 1)} {facts.unit}"
 

@@ -61,7 +61,7 @@ RULES: dict[str, Rule] = {
              "Document the concentration (mg/mL) or the weight, or the total amount given.", ("CO-16",)),
         Rule("DOS007", "dosage", E, "Another code of the same drug covers the dose",
              "The billed code is a larger strength of a drug family whose smaller code covers the whole dose in one unit, "
-             "or a dose-tier code (\"greater than 100 mg\") whose tier the dose lies outside.",
+             "or a dose-tier code (\"greater than 100 mg\") whose tier the day's dose (every administration on the date of service) lies outside.",
              "Strength families (J1020/J1030/J1040) must be billed with the code that matches the dose.",
              "Methylprednisolone acetate 40 mg billed as J1040 (80 mg); J1030 x 1 is right.",
              "Bill the smaller-strength code.", ("CO-16", "N657")),

@@ -81,7 +81,7 @@ class CodeFacts:
     unit: str | None
     up_to: bool
     descriptor_routes: tuple[str, ...]
-    tier: tuple[float | None, float | None] | None = None  # (above, up to]: one unit per giving in the tier
+    tier: tuple[float | None, float | None] | None = None  # (above, up to]: one unit when the day's dose is in the tier
     brands: list[str] = field(default_factory=list)
     labelers: list[str] = field(default_factory=list)  # "pemetrexed (hospira)": the maker that tells this code's product apart
     aliases: list[str] = field(default_factory=list)
@@ -120,14 +120,14 @@ class CodeFacts:
         return self.unit in ("therapeutic dose", "treatment")
 
     def documented_units(self, dose_base: float | None, givings: int) -> int | None:
-        """Units the documentation supports: one per giving for a per-dose code, and for a tier
-        code when each giving's dose lies in the tier; else the summed dose converted once."""
+        """Units the documentation supports: one per giving for a per-dose code, one for a tier
+        code when the day's summed dose lies in the tier; else the summed dose converted once."""
         if self.per_dose:
             return givings or None
         if dose_base is None or not code_unit_kind(self.unit):
             return None
         if self.tier:
-            return givings if givings and in_tier(dose_base / givings, self.unit or "", self.tier) else None
+            return 1 if givings and in_tier(dose_base, self.unit or "", self.tier) else None
         return billing_units(dose_base, self.unit or "", self.unit_amount or 1)
 
     @property

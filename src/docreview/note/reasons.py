@@ -354,7 +354,8 @@ def purpose_codes(name: str) -> tuple[str, ...]:
 
 
 def class_text(facts: CodeFacts) -> str:
-    return " | ".join([facts.drug_class or "", *facts.classes, *facts.purposes]).lower()
+    """The drug's classes and purpose groups, and its own name ("influenza virus vaccine" is a vaccine)."""
+    return " | ".join([facts.drug_class or "", *facts.classes, *facts.purposes, facts.drug or ""]).lower()
 
 
 def procedure_timing(text: str) -> list[tuple[int, int]]:

@@ -222,8 +222,9 @@ def _wrapped(text: str, pos: int) -> bool:
     (text extracted from a PDF or a fax) broken mid-sentence, the next line going on in small letters."""
     line = text[text.rfind("\n", 0, pos) + 1 : pos].rstrip()
     # Not a table's rows ("| GIVEN 0915-1145, per protocol" / "cyclophosphamide | 750 mg/m2") nor a
-    # record opening with its drug and dose ("vancomycin 1,250 mg in 250 mL NS IV").
-    after = re.match(r"[ \t]*[a-z](?![\w-]*[ \t]+\d)", text[pos + 1 : pos + 64])
+    # record opening with its drug and dose ("vancomycin 1,250 mg in 250 mL NS IV",
+    # "quinupristin/dalfopristin (Synercid) 7.5 mg/kg").
+    after = re.match(r"[ \t]*[a-z](?!\S*(?:[ \t]+\([^()\n]{1,40}\))?[ \t]+\d)", text[pos + 1 : pos + 80])
     return len(line) >= _WRAP_WIDTH and bool(re.search(r"[a-z,]$", line)) and "|" not in line and after is not None
 
 
