@@ -50,6 +50,7 @@ class Amount:
     kind: str  # mass | units | volume | equivalents | area | activity | pfu | vg
     per_kg: bool = False
     rate: bool = False
+    weekly: bool = False  # "20 mg/wk": a dose per week, a regimen's rate
     is_range: bool = False
     multiplier: int = 1
     per_volume_ml: float | None = None  # "500 mg/5 mL" -> 5 (a concentration)
@@ -222,6 +223,7 @@ def find_amounts(text: str, start: int = 0, end: int | None = None) -> list[Amou
                 kind=kind,
                 per_kg=per == "kg" and not per2,
                 rate=rate,
+                weekly=per in {"wk", "week"},
                 # "no more than 500 mg": a limit is a range from nothing to it, no amount given.
                 # ("each vial contains not more than 120 mg" is what a vial holds, read as a content.)
                 is_range=bool(m.group("lo")) or (bool(_patterns().bound.search(text, max(0, m.start() - 24), m.start()))

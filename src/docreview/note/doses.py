@@ -381,10 +381,16 @@ def titrated_drip(note: NoteFacts, given: Sequence[DoseEvent]) -> tuple[Amount, 
     return Amount(start=first.mention.start, end=first.sentence.end, value=round(total, 9), kind=kind, per_kg=per_kg), used
 
 
-# "Anavip 10 vials ... all 10 vials infused", "vials x 4": how many of the product's containers.
-_VIALS_COUNTED_RE = re.compile(r"\b(\d{1,2})[ \t]+(?:single[- ]dose[ \t]+)?vials?\b|\bvials?[ \t]*(?:x|\u00d7)[ \t]*(\d{1,2})(?![\d.])", re.IGNORECASE)
-# "1 implant", "Single implant", "implant x1": how many of the items a code billed per implant counts.
-_ITEMS_COUNTED_RE = re.compile(r"\b(\d{1,2}|one|two|three|single)[ \t]+implants?\b|\bimplants?[ \t]*(?:x|\u00d7)[ \t]*(\d{1,2})(?![\d.])", re.IGNORECASE)
+def _counted_re(item: str, count: str) -> re.Pattern[str]:
+    """'4 vials', 'vials x 4', '1 single-dose vial': how many of an item, written before or after it."""
+    return re.compile(rf"\b({count})[ \t]+(?:single[- ]dose[ \t]+)?{item}s?\b|\b{item}s?[ \t]*(?:x|\u00d7)[ \t]*(\d{{1,2}})(?![\d.])",
+                      re.IGNORECASE)
+
+
+# "Anavip 10 vials ... all 10 vials infused", "vials x 4": how many of the product's containers;
+# "1 implant", "Single implant", "implant x1": how many implants a code billed per implant counts.
+_VIALS_COUNTED_RE = _counted_re("vial", r"\d{1,2}")
+_IMPLANTS_COUNTED_RE = _counted_re("implant", r"\d{1,2}|one|two|three|single")
 _COUNT_WORDS = {"one": 1, "single": 1, "two": 2, "three": 3}
 
 
@@ -393,7 +399,7 @@ def vials_opened(note: NoteFacts, events: Sequence[DoseEvent], unit: str = "vial
     counts out for the giving ("40 mg/vial x 4 vials", "single-dose vial x3"): each one opened is a
     unit, the part of the last one discarded included. Under a code billed per implant, the
     implants it counts ("1 implant, single-unit container")."""
-    counted_re = _ITEMS_COUNTED_RE if unit == "implant" else _VIALS_COUNTED_RE
+    counted_re = _IMPLANTS_COUNTED_RE if unit == "implant" else _VIALS_COUNTED_RE
     for event in events:
         m = counted_re.search(note.text, event.mention.end, event.sentence.end)
         if m is not None:
@@ -501,8 +507,7 @@ def _statement_dose(event: DoseEvent, facts: CodeFacts, note: NoteFacts, concs: 
         content = [a for a in event.amounts if a.is_concentration and not a.rate and a.volume_stated and not a.per_kg]
         if content:
             amounts = content[:1]
-    if (not amounts and note.waste.zero_waste and not note.waste.discarded
-            and not _TOTAL_WORD_RE.search(note.text, event.sentence.start, event.sentence.end)):
+    if not amounts and note.waste.zero_waste and not note.waste.discarded and not _states_a_total(note, event):
         # "Entyvio 300 mg SDV ... infused IV. Full vial, no waste": the container's whole content;
         # "2,000 IU vial + 500 IU vial, complete, IV push | no waste": the containers' together.
         # ("CroFab 1 g vials x 6 ... all 10 infused, no waste": each container times their count; a
@@ -579,9 +584,14 @@ def _statement_dose(event: DoseEvent, facts: CodeFacts, note: NoteFacts, concs: 
     return values[0], ""
 
 
-_TOTAL_WORD_RE = re.compile(r"\btotal\b", re.IGNORECASE)
 # "~4.6 mg/kg", "approx. 5 mg/kg", "about 15 mg/kg": a dose told only roughly.
 _APPROXIMATE_BEFORE_RE = re.compile(r"(?:~|\u2248|\bapprox\.?|\bapproximately|\babout|\bca\.)[ \t]*$", re.IGNORECASE)
+def _states_a_total(note: NoteFacts, event: DoseEvent) -> bool:
+    """An amount of the statement's sentence told as a total ("= 3,040 IU total", "Total 2.5 mL")."""
+    return any(_TOTAL_AFTER_RE.match(note.text, a.end) or TOTAL_BEFORE_RE.search(note.text, max(0, a.start - 30), a.start)
+               for a in _amounts_in(note, event.sentence.start, event.sentence.end))
+
+
 _WORD_AFTER_RE = re.compile(r"[ \t]*(?:\([^()\n]{0,30}\)[ \t]*)?(?:(?:was|were)[ \t]+)?([A-Za-z]+)")
 
 

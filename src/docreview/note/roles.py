@@ -224,8 +224,6 @@ def _container_cue(w: _Window, cues: RoleCues) -> bool:
     return _container_after(w, cues) or _container_before(w, cues)
 
 
-# "20 mg/wk", "50 mg per week": a dose per week tells a regimen.
-_WEEKLY_RE = re.compile(r"(?:/|\bper\s+)\s*(?:wk|week)\b", re.IGNORECASE)
 _HEADER_STAMP_RE = re.compile(r"@?(?:[01]?\d|2[0-3]):?[0-5]\d(?:h|hrs)?")
 
 
@@ -590,7 +588,7 @@ def _context_role(text: str, w: _Window, event: DoseEvent, cues: RoleCues, now: 
         return "requested" if recommending or _has_any(before, cues.request) or _conditional(w, cues) else "ordered"
     if kind == "history":
         return "historical"
-    if event.amounts and all(_WEEKLY_RE.search(text, a.start, a.end) for a in event.amounts) and not event.times and not _gives(w.toks, cues):
+    if event.amounts and all(a.weekly for a in event.amounts) and not event.times and not _gives(w.toks, cues):
         return "historical"  # "switching oral MTX 20 mg/wk -> SC": the weekly regimen the patient is on, no giving
     return "administered"
 
