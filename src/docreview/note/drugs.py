@@ -632,35 +632,41 @@ class DrugLexicon:
 
     @staticmethod
     def _fuzzy(words, exact: list[DrugMention], targets: list[CodeFacts]) -> list[DrugMention]:
+        from rapidfuzz import fuzz, process  # only when a note has words to match loosely
+
         covered = {(m.start, m.end) for m in exact}
         spans = [(m.start, m.end) for m in exact]
-        single = {}
+        single: dict[str, set[str]] = {}
         for facts in targets:
             for name in facts.names():
                 norm = normalize_name(name)
                 if " " not in norm and len(norm) >= _FUZZY_MIN_LEN:
                     single.setdefault(norm, set()).add(facts.code)
+        names = list(single)
+        alike = [_alike(name) for name in names]
         found = []
         for word, start, end in words:
             if len(word) < _FUZZY_MIN_LEN or (start, end) in covered or any(s <= start < e for s, e in spans):
                 continue
-            best = max(single, key=lambda name: _similarity(word, name), default=None)
-            if best and word != best and _similarity(word, best) >= _FUZZY_SCORE:
-                found.append(DrugMention(start, end, best, frozenset(single[best]), fuzzy=True))
+            # The name most like the word as written or as it sounds; the first such on a tie.
+            best = [hit for hit in (process.extractOne(word, names, scorer=fuzz.ratio, score_cutoff=_FUZZY_SCORE),
+                                    process.extractOne(_alike(word), alike, scorer=fuzz.ratio, score_cutoff=_FUZZY_SCORE)) if hit]
+            if not best:
+                continue
+            name = names[min(best, key=lambda hit: (-hit[1], hit[2]))[2]]
+            if word != name:
+                found.append(DrugMention(start, end, name, frozenset(single[name]), fuzzy=True))
         return found
 
 
 _SOUNDS_ALIKE = (("ph", "f"), ("y", "i"), ("ck", "k"))
 
 
-def _similarity(word: str, name: str) -> float:
-    """Edit similarity, also after spelling sounds alike the same way ("Rocefin" = "Rocephin")."""
-    from rapidfuzz import fuzz  # only when a note has words to match loosely
-
-    plain = fuzz.ratio(word, name)
+def _alike(word: str) -> str:
+    """The word with spellings that sound alike written one way ("Rocefin" = "Rocephin")."""
     for a, b in _SOUNDS_ALIKE:
-        word, name = word.replace(a, b), name.replace(a, b)
-    return max(plain, fuzz.ratio(word, name))
+        word = word.replace(a, b)
+    return word
 
 
 @lru_cache(maxsize=1)

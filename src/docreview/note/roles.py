@@ -351,15 +351,13 @@ def _near(w: _Window, words: frozenset[str], before: int = 8, after: int = 15) -
     return _has_any(w.toks[max(0, w.first - before) : w.last + 1 + after], words)
 
 
-def _given_after_gloss(text: str, event: DoseEvent) -> bool:
+def _given_after_gloss(toks_of: _Tokens, event: DoseEvent) -> bool:
     """'3% chloroprocaine (Nesacaine-MPF 30 mg/mL, 20 mL single-dose vial) 10 mL via epidural
     catheter': the vial is the gloss's aside; a route after it says the drug was given."""
-    from docreview.note.vocab import route_vocabulary
-
     if event.mention.gloss is None:
         return False
-    close = text.find(")", event.mention.end, event.sentence.end)
-    return close >= 0 and bool(route_vocabulary().find(text[close + 1 : event.sentence.end]))
+    close = toks_of.text.find(")", event.mention.end, event.sentence.end)
+    return close >= 0 and bool(toks_of.notes.routes_in(close + 1, event.sentence.end))
 
 
 def _inside_parentheses(text: str, event: DoseEvent, clause: list[Token]) -> list[Token]:
@@ -475,7 +473,22 @@ def _now_in(toks_of: _Tokens, start: int, end: int, cues: RoleCues) -> bool:
     if find_times(toks_of.text, start, end):
         return True
     words = [t.text for t in toks_of.span(start, end)]
-    return any(tuple(words[i : i + len(p)]) == tuple(p) for p in (c.split() for c in cues.now) for i in range(len(words)))
+    return _has_phrase(words, _phrase_index(tuple(cues.now)))
+
+
+@lru_cache(maxsize=8)
+def _phrase_index(phrases: tuple[str, ...]) -> dict[str, tuple[tuple[str, ...], ...]]:
+    """Phrases as word tuples, keyed by their first word."""
+    index: dict[str, list[tuple[str, ...]]] = {}
+    for phrase in phrases:
+        words = tuple(phrase.split())
+        if words:
+            index.setdefault(words[0], []).append(words)
+    return {first: tuple(group) for first, group in index.items()}
+
+
+def _has_phrase(words: list[str], index: dict[str, tuple[tuple[str, ...], ...]]) -> bool:
+    return any(tuple(words[i : i + len(p)]) == p for i, w in enumerate(words) for p in index.get(w, ()))
 
 
 def _conditional(w: _Window, cues: RoleCues) -> bool:
@@ -593,10 +606,8 @@ def _context_role(text: str, w: _Window, event: DoseEvent, cues: RoleCues, now: 
     return "administered"
 
 
-def _route_in(text: str, clause: list[Token]) -> bool:
-    from docreview.note.vocab import route_vocabulary
-
-    return bool(clause) and bool(route_vocabulary().find(text[clause[0].start : clause[-1].end]))
+def _route_in(toks_of: _Tokens, clause: list[Token]) -> bool:
+    return bool(clause) and bool(toks_of.notes.routes_in(clause[0].start, clause[-1].end))
 
 
 def _sentence_label(text: str, event: DoseEvent) -> str:
@@ -715,7 +726,7 @@ def assign_roles(text: str, events: list[DoseEvent], notes: Annotations | None =
         container_header = bool(header_words) and (header_words[0] in cues.container_after
                                                    or (_preparation_header(header, cues) and bool(event.amounts)))
         container = framed or ((_container_cue(w, cues) or container_header or _concentration_aside(text, event) or _packages(text, event))
-                               and not administers and not _route_in(text, clause) and not _given_after_gloss(text, event))
+                               and not administers and not _route_in(toks_of, clause) and not _given_after_gloss(toks_of, event))
         sentence_words = frozenset(t.text for t in w.toks)
         if _retracted(text, event, events):
             role = "other"  # "Drew up 2 mL of triamcinolone from ... -- correction: ...": struck out
@@ -754,7 +765,7 @@ def assign_roles(text: str, events: list[DoseEvent], notes: Annotations | None =
         elif (_talked_about(w, cues) or _talk_header(header_words, cues)) and context not in ("deferred", "historical"):
             role = "other"  # "Reviewed insulin pen technique", "discussed switching to Eylea"
         elif ((_near(w, cues.inventory) or (bool(header_words) and header_words[0] in cues.inventory and context != "deferred"))
-              and not administers and not (_route_in(text, clause) and _carries_dose(event) and not container)
+              and not administers and not (_route_in(toks_of, clause) and _carries_dose(event) and not container)
               and not (container and not sentence_words.isdisjoint(cues.preparation))):
             # "Lucentis 0.5 mg single-dose vial, Lot 3512764" is stock ("mosunetuzumab 2 mg IV over
             # 4 h - 1 mg/1 mL vials x2 (lot LN3012)", a dose with its route, is a giving); "Two 100-unit vials of
@@ -767,7 +778,7 @@ def assign_roles(text: str, events: list[DoseEvent], notes: Annotations | None =
             role = "container"
         elif _restatement_cue(text, w, event, cues) or (not administers and not sentence_words.isdisjoint(cues.preparation)
                                                         and "ADMINISTERED" not in event.categories
-                                                        and not (_timed_or_given(toks_of, w, event, cues) and _route_in(text, w.toks))):
+                                                        and not (_timed_or_given(toks_of, w, event, cues) and _route_in(toks_of, w.toks))):
             # "Bupivacaine was drawn up from a 30 mL vial": preparing the dose is not giving it.
             # A sentence that goes on to give it by a route ("1 vial reconstituted, IV push over 8
             # min via R antecubital" after a time of giving) is the giving's record.
