@@ -301,6 +301,29 @@ def icd_synonyms(codes: list[str]) -> dict[str, list[str]]:
     return out
 
 
+# "(for esrd on dialysis)", "(only for use as hiv treatment)", "for treatment of iron deficiency
+# anemia": the use a descriptor restricts its code to. Routes, forms and payers are no use.
+_DESCRIPTOR_USE_RE = re.compile(r"\bfor\s+(?:use\s+(?:as|in)\s+|(?:the\s+)?treatment\s+of\s+)?([a-z][^,;()]*)", re.IGNORECASE)
+_NOT_A_USE_RE = re.compile(r"^(?:non\b|medicare\b|depot\b|the\s+(?:pre|post|administration)\b|use\b|certain\b|hospitalized\b|administration\b|whom\b|example\b|"
+                           r"a\s|an\s|each\b|up\s+to\b|\w+\s+use\b|.*\b(?:injection|use|administration|suspension|trial)\s*$)")
+
+
+def descriptor_uses(descriptor: str) -> list[str]:
+    """The conditions a descriptor restricts its code to, as written (mapped like any indication name)."""
+    uses = []
+    for m in _DESCRIPTOR_USE_RE.finditer(descriptor):
+        use = " ".join(m.group(1).lower().split())
+        negated = re.search(r"\bnot\s*$", descriptor[max(0, m.start() - 8) : m.start()], re.IGNORECASE)  # "(not for use as treatment for hiv)"
+        if use and not negated and len(use.split()) <= 8 and not _NOT_A_USE_RE.match(use) and not route_vocabulary().routes_in(use):
+            uses.append(use)
+    return uses
+
+
+def isotope_joined(name: str) -> str:
+    """A radionuclide written one way: 'flutemetamol f 18' (FDA's "F-18") = 'flutemetamol f18' (CMS)."""
+    return re.sub(r"\b([a-z]{1,2}) (\d{1,3}m?)\b", r"\1\2", name)
+
+
 def minimal_prefixes(codes: set[str]) -> list[str]:
     """Drop a code whose ancestor (a prefix) is already in the set."""
     out: list[str] = []
@@ -644,12 +667,12 @@ def build(shared: Path, embed: bool, cache: Path | None = None) -> dict:
         return not (known & code_suffixes)
 
     for pair in brand_pairs:
-        subs = {moiety(s) for s in pair["generic_substances"].lower().split("; ")}
+        subs = {isotope_joined(moiety(s)) for s in pair["generic_substances"].lower().split("; ")}
         brand = pair["brand"]
         if normalize_name(brand) in crosswalk_brand_owner or len(normalize_name(brand)) < 4:
             continue
         for entry in codes.values():
-            if (not entry["_product_specific"] and set(entry["_moieties"]) == subs and normalize_name(brand) not in generic_set
+            if (not entry["_product_specific"] and {isotope_joined(m) for m in entry["_moieties"]} == subs and normalize_name(brand) not in generic_set
                     and suffix_fits(brand, entry)):
                 entry["brands"].append(brand)
     # A code with no products of its own ("epoetin alfa, 1000 units (for ESRD on dialysis)") is
@@ -716,7 +739,8 @@ def build(shared: Path, embed: bool, cache: Path | None = None) -> dict:
     mapper = IcdMapper(icd, embed, cache, curated_conditions())
     names = sorted({r["INDICATION_FDB"] for rows in dc_by_name.values() for r in rows}
                    | {r["disease_mesh_name"] for rows in li_by_name.values() for r in rows})
-    mapped = mapper.map_many(names)
+    uses = {code: descriptor_uses(entry["descriptor"]) for code, entry in codes.items()}
+    mapped = mapper.map_many(sorted(set(names) | {u for us in uses.values() for u in us}))
 
     symptom_sets = {group: minimal_prefixes({c for c, d in icd.items() if is_symptom(group, c, d)}) for group in SYMPTOMS}
 
@@ -724,6 +748,7 @@ def build(shared: Path, embed: bool, cache: Path | None = None) -> dict:
     synonym_file = json.loads(SYNONYMS.read_text(encoding="utf-8"))
     synonyms: dict[str, list[str]] = synonym_file["synonyms"]
     inn: dict[str, str] = synonym_file.get("inn", {})
+    code_of = {id(entry): code for code, entry in codes.items()}
     for entry in codes.values():
         # A salt word the salt list lacks ("prochlorperazine edisylate"): fall back to the
         # longest run of words that a source knows.
@@ -764,6 +789,13 @@ def build(shared: Path, embed: bool, cache: Path | None = None) -> dict:
                 prefixes, how = mapped.get(r["disease_mesh_name"], ((), ""))
                 for prefix in prefixes:
                     found.setdefault((prefix, "labeledin"), {"icd10": prefix, "name": mesh_order(r["disease_mesh_name"]), "source": "labeledin", "match": how})
+        if not found:
+            # No source knows the drug's uses; the descriptor may name the one CMS pays it for
+            # ("sucroferric oxyhydroxide ... (for esrd on dialysis)", "... for use as hiv pre-exposure prophylaxis").
+            for use in uses[code_of[id(entry)]]:
+                prefixes, how = mapped.get(use, ((), ""))
+                for prefix in prefixes:
+                    found.setdefault((prefix, "hcpcs"), {"icd10": prefix, "name": use, "source": "hcpcs", "match": how})
         entry["indications"] = sorted(found.values(), key=lambda i: (i["icd10"], i["source"]))
         # One spelling per brand: the crosswalk's capitalised name wins over the descriptor's. A
         # one-word "brand" that is an ICD-10-CM word ("Total", a skin substitute) names nothing.

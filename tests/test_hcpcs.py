@@ -225,6 +225,8 @@ def test_a_descriptor_says_whether_the_code_is_for_esrd_on_dialysis():
     assert dialysis_use("Injection, darbepoetin alfa, 1 microgram (non-esrd use)") == "non-esrd"
     assert dialysis_use("Unclassified drug or biological used for esrd on dialysis") == "esrd"
     assert dialysis_use("Injection, iron sucrose, 1 mg") is None
+    assert dialysis_use("Instillation, taurolidine 1.35 mg and heparin sodium 100 units (central venous catheter lock for adult patients "
+                        "receiving chronic hemodialysis)") == "esrd"
 
 
 def test_a_combination_lists_each_ingredient_with_its_share_of_a_unit():

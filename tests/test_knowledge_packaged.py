@@ -59,6 +59,26 @@ def test_a_code_with_no_ndc_is_named_by_the_products_of_its_whole_generic():
     assert "Adriamycin" not in kb.facts("Q2050").brands
 
 
+def test_a_radiotracers_brand_is_found_however_its_isotope_is_written():
+    # FDA's "FLUTEMETAMOL F-18" is CMS's "flutemetamol f18".
+    kb = knowledge_base()
+    assert "Vizamyl" in kb.facts("C9459").brands and "Neuraceq" in kb.facts("C9458").brands
+
+
+def test_the_use_a_descriptor_restricts_its_code_to_is_checked_against_the_claim():
+    # "... for use as hiv pre-exposure prophylaxis (not for use as treatment for hiv)": B20 is not it.
+    kb = knowledge_base()
+    assert {p for ind in kb.facts("J0799").restricted_uses for p in ind.icd10} == {"Z2981", "Z206"}
+    assert not kb.facts("J0799").indications  # a condition of payment, no use a note's reasons are read against
+    from docreview.review_engine import default_reviewer
+    from docreview.schema import Claim
+
+    note = "HIV clinic. Cabotegravir ER 600 mg/3 mL IM gluteal given 1010. Dx: HIV infection on ART."
+    review = default_reviewer(mode="rules").review(note, Claim(code="J0738", units=600, modifiers=["JZ"], icd10=["B20"]))
+    assert review.elements["indication"].status == "inconsistent"
+    assert any(f.rule_id == "IND009" for f in review.findings)
+
+
 def test_brand_before_generic_parses_generic_as_drug():
     parsed = parse_descriptor("J0171", "Injection, adrenalin, epinephrine, 0.1 mg")
     assert parsed.drug == "epinephrine" and parsed.brands == ("adrenalin",) and parsed.lead_brand

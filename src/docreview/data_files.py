@@ -321,6 +321,8 @@ class DoseCuesFile(_File):
     drip_stops: list[str] = Field(default_factory=list)  # "2150 vasopressin discontinued": the time a titrated drip ended
     later_spans: list[str] = Field(default_factory=list)  # "450 mg in 2 weeks": a dose for a later day
     later_occasions: list[str] = Field(default_factory=list)  # "450 mg next visit", "... at the next infusion"
+    later_days: list[str] = Field(default_factory=list)  # "700 mg, given tomorrow": a dose for the next day
+    labelled_sites: list[str] = Field(default_factory=list)  # "arterial lumen 1.9 mL, venous lumen 2.0 mL": one dose in parts, by site
 
 
 class AmountCuesFile(_File):

@@ -153,6 +153,16 @@ def test_a_year_is_no_clock_time():
     # An ISO date's year either: "DOS 2025-06-10", "at 2010-01-05"; a range of clock times stays two times.
     text = "HyQvia RAMP-UP - infusion #3    DOS 2025-06-10. Seen at 2010-01-05. Ran 2015-2030."
     assert find_times(text, 0, len(text)) == ["2015", "2030"]
+    # A birth year either: "DOB 1952"; a time after "time" stays one, a comma after it or not.
+    text = "Pt: MRN 0048817   DOB 1952   Exam: PET. Inj time 0934, route IV."
+    assert find_times(text, 0, len(text)) == ["0934"]
+
+
+def test_a_per_ml_strength_before_a_slash_and_a_drug_name_is_no_rate():
+    from docreview.note.amounts import find_amounts
+
+    text = "DefenCath (taurolidine 13.5 mg/mL / heparin 1,000 units/mL)"
+    assert [a.rate for a in find_amounts(text, 0, len(text))] == [False, False]
 
 
 def test_a_clock_time_that_ends_the_sentence_is_a_time_and_a_decimal_is_not():
@@ -176,6 +186,13 @@ def test_an_amount_left_unused_and_discarded_is_waste():
     from docreview.note.waste import read_waste
 
     assert [a.value for a, _ in read_waste("Vials 5 mg + 2 mg mixed; 250 mcg unused, discarded.").discarded] == [0.25]  # mg
+
+
+def test_the_container_a_remainder_was_left_in_is_no_waste_its_parenthesis_is():
+    from docreview.note.waste import read_waste
+
+    text = "Chloroquine 97 mg (1.9 mL) IM. Remainder of 5 mL amp (3.1 mL) discarded in sharps."
+    assert [text[a.start : a.end] for a, _ in read_waste(text).discarded] == ["3.1 mL"]
 
 
 def test_a_vial_discarded_at_a_time_with_an_amount_remaining_is_waste():

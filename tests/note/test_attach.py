@@ -440,6 +440,13 @@ def test_a_route_written_after_another_drug_on_the_line_before_is_that_drugs(kb)
                  {"intravenous"}, id="the route of the line before still serves a drug with none"),
     pytest.param("Acthar Gel 80 USP units/mL - 5 mL multi-dose vial. 1 mL (80 units) drawn, SC L lateral thigh, 1010.", "J0800",
                  {"subcutaneous"}, id="a route word in an injection's brand name is the name's"),
+    # A catheter lock instilled into the lumens goes in by the vein the catheter sits in; a chewable
+    # tablet chewed is taken by mouth.
+    pytest.param("1500 catheter lock: DefenCath (taurolidine 13.5 mg/mL + heparin 1,000 units/mL) - red lumen 1.6 mL, blue lumen 1.8 mL",
+                 "J0911", {"intravenous"}, id="catheter-lock-lumens"),
+    pytest.param("0800 lanthanum carbonate 1,000 mg chewable - chewed with breakfast, given", "J0607", {"oral"}, id="chewed"),
+    pytest.param("Sclerosis: mechlorethamine 10 mg reconstituted, diluted to 30 mL NS and instilled into the pericardial space via the pigtail.",
+                 "J9230", {"intrapericardial"}, id="into-the-pericardial-space"),
 ])
 def test_the_route_of_the_billed_administration(kb, text, code, expected):
     reading = read(text, kb.facts(code), kb)

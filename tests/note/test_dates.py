@@ -109,3 +109,19 @@ def test_the_day_a_drug_was_ordered_is_not_the_day_of_the_givings_under_it(kb):
 
 def test_the_day_a_multi_dose_vial_was_opened_is_no_day_of_giving():
     assert written("5 mL MULTI-DOSE vial, lot 2K118, opened 02/07/23. Given: 250 mg IM 02/14/23.") == ["02/14/23"]
+
+
+def test_days_counted_from_an_infusion_and_the_notes_own_day():
+    from docreview.note.dates import find_day_markers, note_days
+
+    text = "NEURO CONSULT\nRequested by BMT.\nDLBCL s/p axi-cel infusion on day 0, today day +5. Cycle day 3 of 14. D-7 conditioning.\n"
+    markers = find_day_markers(text)
+    assert [(m.kind, m.number, m.today) for m in markers] == [("treatment", 0, False), ("treatment", 5, True), ("treatment", -7, False)]
+    assert note_days(text, markers) == {"treatment": 5}
+
+
+def test_a_cell_therapy_infused_on_day_0_is_no_giving_of_a_note_on_day_5(kb):
+    text = ("NEUROLOGY CONSULT - ICANS\nRequesting: BMT\n58M R/R DLBCL s/p axicabtagene ciloleucel (Yescarta) infusion on day 0, "
+            "today day +5. ICE 6/10.\nP: dexamethasone 10 mg IV q6h.\n")
+    admin = read(text, kb.facts("Q2041"), kb).administration
+    assert admin.state != "given" and not admin.counted

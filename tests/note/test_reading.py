@@ -1346,7 +1346,37 @@ GIVEN_DOSES = [
                  "J9070", 1080, id="vial-line-for-injection"),
     pytest.param("0930-1000  paclitaxel protein-bound (Teva) 213 mg (125 mg/m2) IV over 30 min via port\n",
                  "J9258", 213, id="maker-beside-name-without-form-word"),
+    # The ingredients a product's own gloss spells out are no drugs of their own, and a "+" inside
+    # the gloss parts no clause; a dose told in parts, one per site, is their sum.
+    pytest.param("HD CATHETER CARE\n1500 lock instilled: DefenCath (taurolidine 13.5 mg/mL + heparin 1,000 units/mL) - red lumen 1.6 mL, "
+                 "blue lumen 1.8 mL\n", "J0911", 3400, id="product-gloss-ingredients-and-per-lumen-parts"),
+    # A rounding told as the containers it adds up.
+    pytest.param("1410 Alprolix 50 IU/kg = 3,550 IU -> rounded to vials: 3,000 IU + 500 IU, both vials reconstituted and pushed IV.\n",
+                 "J7201", 3500, id="rounded-to-vials-added-up"),
+    # The rest of a split dose, given tomorrow, is no part of today's.
+    pytest.param("C1D1 Rybrevant 350 mg today (rest of the 1,050 mg dose, i.e. 700 mg, given tomorrow); infused IV via PIV 0900-1130.\n",
+                 "C9083", 350, id="split-dose-rest-tomorrow"),
+    # A stopped infusion: the pump's volume infused, at the bag's strength.
+    pytest.param("Herceptin dose: 4 mg/kg = 300 mg.\nPrep: 300 mg in NS 250 mL (1.2 mg/mL).\n0900 infusion started via port.\n"
+                 "0945 reaction, infusion stopped. Pump: volume infused 100 mL.\n", "J9355", 120, id="pump-volume-infused-at-bag-strength"),
+    # A stock line's made-up amount is what the nameless giving after it gives, not the vials stocked.
+    pytest.param("Vials: gemcitabine 1 g x2, lot G55. 1,700 mg -> NS 250 mL; 300 mg left in vial 2 discarded.\nIV over 30 min via port 1000-1030.\n",
+                 "J9201", 1700, id="stock-line-made-up-dose"),
+    # A drip's total told on a pump-history line that shares the drip's start time is that drip's, once.
+    pytest.param("Wt 80 kg.\nMAR:\n heparin infusion - DISCONTINUED 0700 (HIT)\n"
+                 " lepirudin (Refludan) 0.4 mg/kg IV bolus = 32 mg IV push over 20 sec - 0812 GIVEN\n"
+                 " lepirudin infusion 0.15 mg/kg/h = 12 mg/h (Refludan 100 mg/250 mL NS = 0.4 mg/mL @ 30 mL/h) started 0815\n"
+                 "    aPTT 1415: 96 s -> rate decr to 6 mg/h (15 mL/h) at 1430 per protocol\n"
+                 "    pump history 0815-2359: 320 mL infused = 128 mg lepirudin\n", "J1945", 160, id="pump-history-shares-the-start-time"),
 ]
+
+
+def test_a_dose_log_by_time_and_route_gives_the_tracer_its_product_line_names(kb):
+    # "Inj time 0803, route IV": a charted injection (the time after "time" is a clock time, comma or not).
+    note = "PET DOSE LOG\nTracer: flutemetamol F18 unit dose, lot X12\n  Assay 5.0 mCi @ 0800\n  Inj time 0803, route IV L AC\n  residual 0.1 mCi\n"
+    reading = read(note, kb.facts("C9459"), kb)
+    assert reading.administration.state == "given"
+    assert {r.route for e in reading.administration.given for r in e.routes} == {"intravenous"}
 
 
 def test_a_mass_under_a_code_billed_per_vial_needs_the_vials_opened(kb):

@@ -360,3 +360,14 @@ def test_a_diagnosis_field_stands_where_the_only_condition_read_is_negated(kb):
             "DESCRIPTION: LUXTURNA 1.5 x 10^11 vg in 0.3 mL delivered subretinally, no reflux.\n")
     reading = read(text, kb.facts("C9032"), kb)
     assert [r.name for r in reading.note.reasons] == ["Leber congenital amaurosis, biallelic RPE65 mutation, OU"]
+
+
+@pytest.mark.parametrize(("text", "name"), [
+    ("RRMM, 5 prior lines.", "multiple myeloma"),
+    ("Palliative melphalan, relapsed MM.", "multiple myeloma"),
+    ("Romidepsin D1. CTCL - MF, refractory.", "cutaneous T-cell lymphoma"),
+])
+def test_a_cancer_by_the_short_name_clinicians_write(text, name):
+    from docreview.note.reasons import condition_vocabulary
+
+    assert name in [term.name for _, _, term in condition_vocabulary().find(text)]

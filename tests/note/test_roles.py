@@ -770,3 +770,14 @@ def test_a_route_dated_by_month_and_year_is_an_earlier_giving(kb):
 def test_a_drug_the_patient_did_not_bring_is_not_given(kb):
     text = "ED course: pt's own Jivi not with him; ED stock factor VIII = Advate.\n"
     assert roles_of(kb, text, "J7208")[0] == ("Jivi", "deferred")
+
+
+def test_a_medication_label_inside_a_line_opens_the_patients_list(kb):
+    # "PMH HTN, hypothyroid. Meds: ...": the label opens a sentence mid-line; its drugs are the patient's.
+    text = "PMH HTN, hypothyroid. Meds: amlodipine, levothyroxine, donepezil 10 mg.\nInj time 0934, route IV.\n"
+    assert roles_of(kb, text, "C9458")[-1] == ("donepezil", "historical")
+
+
+def test_a_negation_after_a_product_with_its_strengths_reaches_it(kb):
+    text = "Infusion RN addendum 10:40: PHESGO 600 mg/600 mg/20,000 units (10 mL) NOT administered per cardio-onc hold.\n"
+    assert roles_of(kb, text, "J9316") == [("PHESGO", "deferred")]

@@ -2,7 +2,7 @@
 
 import pytest
 
-from docreview.note.text import classify_header, section_at, sections, sentences
+from docreview.note.text import classify_header, section_at, sections, sentences, tokens
 
 
 def test_inline_all_caps_headers_inside_a_line_are_sections():
@@ -232,3 +232,9 @@ def test_a_long_line_wrapped_mid_sentence_is_one_sentence():
 def test_the_end_of_an_aside_before_a_colon_heads_no_section():
     text = "Order (Dr. Whelan, allergy/immunology): ASCENIV 40 g IV q4wk.\nAllergies: sulfa.\n"
     assert [(s.header, s.kind) for s in sections(text)] == [("Allergies", "not_given")]
+
+
+def test_a_slash_joins_no_word_to_a_number_with_a_thousands_comma():
+    # "mg/20,000 units": the comma is the number's, no clause break a negation's scope stops at.
+    text = "PHESGO 600 mg/600 mg/20,000 units (10 mL) NOT administered"
+    assert "20,000" in [t.text for t in tokens(text)] and "," not in [t.text for t in tokens(text)]

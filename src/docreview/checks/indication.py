@@ -44,7 +44,7 @@ def check_indication(ctx: CheckContext) -> Outcome:
         f = make_finding(ctx, "IND001", f"{facts.drug} appears only as an allergy; the note gives no reason to give it.", ev)
         return Outcome(Status.missing, "named only as an allergy", ev, [*findings, f])
 
-    if (restricted := _dialysis_use_refuted(ctx, valid_claim)) is not None:
+    if (restricted := _dialysis_use_refuted(ctx, valid_claim) or _descriptor_use_refuted(ctx, valid_claim)) is not None:
         return Outcome(Status.inconsistent, restricted.message, [], [*findings, restricted])
 
     if not has_uses:
@@ -190,6 +190,18 @@ def _dialysis_use_refuted(ctx: CheckContext, valid_claim: list[str]) -> Finding 
         return make_finding(ctx, "IND009", f"{ctx.facts.code} is billed for non-ESRD use; claim code {dialysis[0]} shows the patient on dialysis, "
                             "which the drug's ESRD code bills.")
     return None
+
+
+def _descriptor_use_refuted(ctx: CheckContext, valid_claim: list[str]) -> Finding | None:
+    """A code whose descriptor names the one use CMS pays it for ("for use as hiv pre-exposure
+    prophylaxis", "for treatment of iron deficiency anemia"), with claim codes none of which is that use."""
+    uses = ctx.facts.restricted_uses
+    if not uses or not valid_claim or supports_prefixes(tuple(valid_claim), [p for ind in uses for p in ind.icd10]):
+        return None
+    if dialysis_use(ctx.facts.descriptor) == "esrd":
+        return None  # Q0139's iron deficiency "for esrd on dialysis" is charted as anemia in CKD (D63.1): the ESRD rule governs
+    return make_finding(ctx, "IND009", f"{ctx.facts.code} is billed only for {uses[0].name} (its HCPCS descriptor); "
+                        f"claim codes {', '.join(valid_claim)} show none of it.")
 
 
 def _sentence_case(text: str) -> str:

@@ -91,6 +91,9 @@ class CodeFacts:
     containers: str | None = None
     vial_sizes: list[str] = field(default_factory=list)
     indications: list[Indication] = field(default_factory=list)
+    # The one use the descriptor bills the code for ("for use as hiv pre-exposure prophylaxis"):
+    # a condition of payment the claim codes must meet, not a use a note's reasons are read against.
+    restricted_uses: list[Indication] = field(default_factory=list)
     similar_codes: list[str] = field(default_factory=list)
     drug_class: str | None = None
     document: CodeDocument | None = None
@@ -356,6 +359,8 @@ class KnowledgeBase:
                 if entry is None or not entry.indications or moiety(self.parse(code, descriptor).drug) != drug:
                     continue
                 for ind in entry.indications:
+                    if ind.source == "hcpcs":
+                        continue  # another code's condition of payment, no use of the drug
                     borrowed.setdefault(ind.name + ind.icd10, Indication.model_construct(name=ind.name, icd10=[ind.icd10], terms=[], source="related"))
         return list(borrowed.values())
 
@@ -398,7 +403,9 @@ class KnowledgeBase:
             return  # a product's label (Seizalam: status epilepticus) is narrower than its ingredient's uses
         curated_prefixes = {icd for ind in facts.indications for icd in ind.icd10}
         for ind in entry.indications:
-            if ind.icd10 not in curated_prefixes:
+            if ind.source == "hcpcs":
+                facts.restricted_uses.append(Indication.model_construct(name=ind.name, icd10=[ind.icd10], terms=[], source=ind.source))
+            elif ind.icd10 not in curated_prefixes:
                 # Validated when the package data loaded: construct without validating again.
                 facts.indications.append(Indication.model_construct(name=ind.name, icd10=[ind.icd10], terms=[], source=ind.source))
         if entry.symptom_groups:

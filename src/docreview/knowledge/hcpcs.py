@@ -102,7 +102,7 @@ _LIST_WORDS_RE = re.compile(r"\b(?:" + "|".join(re.escape(w) for w in sorted(_WO
 
 # "(for esrd on dialysis)", "(non-esrd use)", "(for non esrd use)": CMS splits a drug's codes by
 # whether it is given for end-stage renal disease on dialysis.
-_ESRD_USE_RE = re.compile(r"\bfor\s+esrd\s+on\s+dialysis\b", re.IGNORECASE)
+_ESRD_USE_RE = re.compile(r"\bfor\s+(?:esrd\s+on\s+dialysis|(?:adult\s+)?patients\s+receiving\s+chronic\s+(?:hemo)?dialysis)\b", re.IGNORECASE)
 _NON_ESRD_USE_RE = re.compile(r"\(\s*(?:for\s+)?non[- ]?esrd\s+use\s*\)", re.IGNORECASE)
 
 

@@ -34,7 +34,7 @@ class Package(Record):
 class DerivedIndication(Record):
     icd10: str  # an ICD-10-CM code or prefix, without the dot
     name: str  # the source's indication name
-    source: str  # drugcentral | labeledin
+    source: str  # drugcentral | labeledin | hcpcs (the use the descriptor restricts the code to)
     match: str = ""  # how the name was mapped onto ICD-10-CM (exact | embedding <cosine>)
 
 

@@ -23,7 +23,7 @@ _AMOUNT_RE = re.compile(
     rf"(?<![\w./])(?<!\d,)(?<!\d:)(?:(?P<lo>{NUM})\s*(?:-|–|to)\s*)?(?:(?P<num>{NUM})(?:\s*[x×*]\s*10\s*\^\s*(?P<exp>\d{{1,2}}))?|10\s*\^\s*(?P<exp0>\d{{1,2}}))"
     rf"(?:\s*|-|\s+(?:additional|more|further|extra)\s+|\s+anti-?(?:factor\s+)?xa\s+)(?P<unit>{UNIT_ALT})(?![a-z])(?!\s*/\s*dl\b)(?!(?<=unit)[- ]dose\b)"
     rf"(?:(?:\s+(?:base|salt|elemental))?(?:\s*/\s*|\s+per\s+)(?:(?P<pnum>{NUM})\s*)?(?P<per>kg|ml|cc|l|hr|h|hour|min|minute|day|wk|week|dose|m2)(?![a-z])"
-    rf"(?:\s*/\s*(?P<per2>hr|h|hour|min|minute|day))?)?"
+    rf"(?:\s*/\s*(?P<per2>hr|h|hour|min|minute|day)(?![a-z]))?)?"
     rf"(?:\s+in\s+(?P<bagnum>{NUM})\s*(?P<bagunit>ml|cc|l)(?![a-z]))?"
     rf"(?:\s*(?:x|×|times)\s*(?P<mult>\d{{1,2}})(?![\d.])(?!\s*(?:days?|d\b|weeks?|wks?|hours?|hrs?|h\b|months?|min|mg|ml|kg|lbs?)))?",
     re.IGNORECASE,
@@ -32,13 +32,14 @@ _AMOUNT_RE = re.compile(
 _NOT_AN_AMOUNT = r"(?!\s*(?:mg|mcg|g\b|units?\b|iu\b|u\b|ml|cc|meq|mmol|international|million|kg\b|lbs?\b|l\b|%))"
 # A year is no clock time: "02/19/2007", "October of 2006", "in 2006", "since 2019", "2025-06-10".
 _NOT_A_YEAR = (r"(?<!\bin )(?<!\bof )(?<!\bsince )(?<!\bduring )(?<!\byear )(?<!\bcirca )(?<!\bsummer )(?<!\bwinter )(?<!\bspring )"
+               r"(?<!\bdob )(?<!\bdob: )(?<!\bborn )(?<!\byob )(?<!\byob: )"  # "DOB 1952": a birth year
                # "since March 2007.": a month's name before it
                + "".join(rf"(?<!\b{m} )" for m in ("january", "february", "march", "april", "may", "june", "july", "august", "september",
                                                    "october", "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug",
                                                    "sep", "sept", "oct", "nov", "dec")))
 # (not inside a lot or ID number: "lot PV0931")
 _TIME_RE = re.compile(r"(?<![A-Za-z\d.:/])" + _NOT_A_YEAR + r"(?:(?:[01]?\d|2[0-3]):[0-5]\d|(?:[01]\d|2[0-3])[0-5]\d(?=\s*(?:h\b|hrs\b|:|-|\||\)|$|\s+[a-z]|\.(?!\d)))(?!-[01]\d-[0-3]\d))(?!\d|\.\d)" + _NOT_AN_AMOUNT
-                      + r"|(?:(?<=\bat )|(?<=@)|(?<=@ )|(?<=\bgiven )|(?<=\bstarted )|(?<=\badministered ))(?:[01]\d|2[0-3])[0-5]\d(?!\d|\.\d|-[01]\d-[0-3]\d)"
+                      + r"|(?:(?<=\bat )|(?<=@)|(?<=@ )|(?<=\bgiven )|(?<=\bstarted )|(?<=\badministered )|(?<=\btime )|(?<=\btime: ))(?:[01]\d|2[0-3])[0-5]\d(?!\d|\.\d|-[01]\d-[0-3]\d)"
                       + _NOT_AN_AMOUNT, re.IGNORECASE | re.MULTILINE)
 
 
@@ -95,7 +96,7 @@ def _scientific(m: re.Match[str]) -> float:
 
 _CONTAINS_RE = re.compile(r"\bcontain(?:s|ing|ed)?\b", re.IGNORECASE)
 # ("3 x 7 cm (21 sq cm) sheet": a skin substitute sheet's size, its parenthesis closed before the word)
-CONTAINER_AFTER_RE = re.compile(r"\s*(?:\)\s*(?=sheets?\b))?(?:single[- ]dose\s+|single[- ]use\s+|multi(?:ple)?[- ]?dose\s+|sdv\s+|mdv\s+|glass\s+)?(?:vials?|ampules?|ampoules?|bottles?|sdvs?|mdvs?|sheets?|tubes?|jars?)\b", re.IGNORECASE)
+CONTAINER_AFTER_RE = re.compile(r"\s*(?:\)\s*(?=sheets?\b))?(?:single[- ]dose\s+|single[- ]use\s+|multi(?:ple)?[- ]?dose\s+|sdv\s+|mdv\s+|glass\s+)?(?:vials?|amps?|ampules?|ampoules?|ampuls?|bottles?|sdvs?|mdvs?|sheets?|tubes?|jars?)\b", re.IGNORECASE)
 _MULTI_DOSE_AFTER_RE = re.compile(r"\s*(?:multi(?:ple)?[- ]?dose|mdv)\b", re.IGNORECASE)
 
 

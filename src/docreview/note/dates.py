@@ -177,31 +177,47 @@ class DayMarker:
 
     start: int
     end: int
-    kind: str  # "life", "hospital" or "postop"
+    kind: str  # "life", "hospital", "postop" or "treatment" (a transplant's or cell therapy's "day 0", "day +5")
     number: int
+    today: bool = False  # "today day +5": the note's own day, no giving's
 
     def __str__(self) -> str:
+        if self.kind == "treatment":
+            return f"day {self.number:+d}" if self.number else "day 0"
         return {"life": "DOL", "hospital": "HD", "postop": "POD"}[self.kind] + f" {self.number}"
 
 
 _DAY_MARKER_RE = re.compile(
-    r"\b(?:(?P<life>dol|day\s+of\s+life)|(?P<hospital>hd|hospital\s+day)|(?P<postop>pod|post-?op(?:erative)?\s+day))\s*#?\s*(?P<n>\d{1,3})\b",
+    r"\b(?:(?P<life>dol|day\s+of\s+life)|(?P<hospital>hd|hospital\s+day)|(?P<postop>pod|post-?op(?:erative)?\s+day))\s*#?\s*(?P<n>\d{1,3})\b"
+    # "infused on day 0, today day +5", "D+14": counted from the infusion, signed (a cycle's "day 3 of 14" is no such count)
+    r"|\b(?P<treatment>day|d)\s*(?:(?P<sign>[+-])\s*(?P<tn>\d{1,3})|(?<=day )(?P<zero>0))(?!\d|[./]\d)",
     re.IGNORECASE,
 )
+# "today day +5", "today is D+5": the note's own day, wherever the note says it.
+_TODAY_BEFORE_RE = re.compile(r"\btoday\s*(?:is\s*)?[:=,-]?\s*$", re.IGNORECASE)
 
 
 def find_day_markers(text: str) -> tuple[DayMarker, ...]:
-    return tuple(DayMarker(m.start(), m.end(), next(k for k in ("life", "hospital", "postop") if m.group(k)), int(m.group("n")))
-                 for m in _DAY_MARKER_RE.finditer(text))
+    out = []
+    for m in _DAY_MARKER_RE.finditer(text):
+        today = _TODAY_BEFORE_RE.search(text, max(0, m.start() - 14), m.start()) is not None
+        if m.group("treatment"):
+            number = 0 if m.group("zero") else int(m.group("tn")) * (-1 if m.group("sign") == "-" else 1)
+            out.append(DayMarker(m.start(), m.end(), "treatment", number, today))
+        else:
+            out.append(DayMarker(m.start(), m.end(), next(k for k in ("life", "hospital", "postop") if m.group(k)), int(m.group("n")), today))
+    return tuple(out)
 
 
 def note_days(text: str, markers: tuple[DayMarker, ...]) -> dict[str, int]:
-    """The note's own day by each count, from its first two lines ("NICU PROGRESS NOTE -- DOL 18")."""
+    """The note's own day by each count, from its first two lines ("NICU PROGRESS NOTE -- DOL 18")
+    or where the note calls it today ("today day +5")."""
     second = text.find("\n", text.find("\n") + 1)
     head_end = len(text) if second < 0 else second
     days: dict[str, int] = {}
     for marker in markers:
-        if marker.start < head_end:
+        # (a transplant's day only where the note calls it today: a header's "Day -6 to -4" is a span)
+        if marker.today or (marker.start < head_end and marker.kind != "treatment"):
             days.setdefault(marker.kind, marker.number)
     return days
 
@@ -218,8 +234,8 @@ def _in_clause(text: str, sentence: tuple[int, int], mention: tuple[int, int], s
 
 
 def giving_days(text: str, markers: tuple[DayMarker, ...], sentence: tuple[int, int], mention: tuple[int, int]) -> tuple[DayMarker, ...]:
-    """The counted days ("was given DOL 1") of a mention's clause."""
-    return tuple(d for d in markers if _in_clause(text, sentence, mention, d.start, d.end))
+    """The counted days ("was given DOL 1") of a mention's clause (not the note's own "today day +5")."""
+    return tuple(d for d in markers if not d.today and _in_clause(text, sentence, mention, d.start, d.end))
 
 
 def giving_dates(text: str, dates: tuple[DateMention, ...], headings: list[tuple[int, int, DateMention]],

@@ -43,6 +43,7 @@ class _Patterns(NamedTuple):
     drip: re.Pattern[str]
     continuous: re.Pattern[str]  # drip words without the prefixes: another giving told as a continuous infusion
     infused_total: re.Pattern[str]
+    infused_volume: re.Pattern[str]  # "Pump: volume infused 187.5 mL": the volume alone, at the volume
     next_site: re.Pattern[str]
     single_dose_device: re.Pattern[str]
     single_dose_device_before: re.Pattern[str]  # "single-dose prefilled injector 80 USP units/1 mL"
@@ -53,6 +54,7 @@ class _Patterns(NamedTuple):
     bag_completed: re.Pattern[str]  # "360 mg/200 mL bag complete", "Both bags fully infused"
     drip_stop: re.Pattern[str]  # "vaso discontinued", "epi gtt OFF"
     later: re.Pattern[str]  # "in 2 weeks", "next visit" right after an amount: a dose for another day
+    site_label: re.Pattern[str]  # "arterial lumen", "R deltoid:" right before an amount, after a list break
 
 
 @lru_cache(maxsize=1)
@@ -73,6 +75,8 @@ def _patterns() -> _Patterns:
         infused_total=pattern(rf"\b(?:{alternation(cues.infused_total)}|i\s*&\s*o)\b"
                                r"[^\n]{0,40}?\d[\d,.]*\s*ml\s*(?:=|\()\s*(?=\d)"
                                r"|\d[\d,.]*\s*ml\s+(?:infused|delivered)\s*(?:=|\()\s*(?=\d)"),
+        # (a pump's reading of a stopped infusion, in volume only: the bag's strength converts it; not I&O)
+        infused_volume=pattern(rf"\b(?:{alternation(cues.infused_total)})\b[ \t:]*(?=\d[\d,.]*\s*(?:ml|cc)\b(?!\s*/))"),
         # Between two statements of the same dose, or in the second: the procedure moved to another
         # site ("Attention was then turned to the next injection", "at the L4-5 level just as at the
         # L5-S1 level"): the same dose given again, not the dose restated.
@@ -86,8 +90,12 @@ def _patterns() -> _Patterns:
         drip_stop=pattern(rf"\b{alternation(cues.drip_stops)}(?![\w'])"),
         dose_limit=pattern(rf"\b{alternation(cues.dose_limits)}\s*[:=]?\s*$"),  # "round to vial sizes = 2,500 IU"
         result_before=pattern(rf"(?:=|->|\u2192|\b{alternation(cues.result_words)})[ \t]*(?:~|approx\.?)?[ \t]*$"),
-        later=pattern(rf"[ \t]+(?:(?:in|after)[ \t]+(?:\d+|one|two|three|four|five|six|eight|twelve)(?:[ \t]*-[ \t]*\d+)?[ \t]*{alternation(cues.later_spans)}"
-                      rf"|(?:at[ \t]+|on[ \t]+)?(?:the[ \t]+)?next[ \t]+{alternation(cues.later_occasions)})\b"),
+        # At a list break, a site word with up to two words before it ("arterial lumen", "L deltoid"), then the amount.
+        site_label=pattern(rf"(?:^|\n|[,;(]|[ \t]-|\band\b)[ \t]*(?:[A-Za-z]+[ \t]+){{0,2}}{alternation(cues.labelled_sites)}s?[ \t]*[:=-]?[ \t]*$"),
+        later=pattern(rf"(?:[ \t]+(?:(?:in|after)[ \t]+(?:\d+|one|two|three|four|five|six|eight|twelve)(?:[ \t]*-[ \t]*\d+)?[ \t]*{alternation(cues.later_spans)}"
+                      rf"|(?:at[ \t]+|on[ \t]+)?(?:the[ \t]+)?next[ \t]+{alternation(cues.later_occasions)})\b"
+                      # "700 mg, given tomorrow D2": a dose for the next day
+                      rf"|[ \t]*,?[ \t]*(?:(?:to[ \t]+be[ \t]+)?(?:given|due|scheduled|planned)[ \t]+)?{alternation(cues.later_days)}\b)"),
     )
 
 
@@ -280,6 +288,10 @@ def infused_total(text: str, sentences: Sequence[Sentence], amounts_in: Callable
         m = _patterns().infused_total.search(text, later.start, later.end)
         if m:
             found = [a for a in amounts_in(m.end(), later.end) if a.kind != "volume" and not a.rate and not a.is_concentration]
+            if found:
+                return found[:1]
+        if later.start > sent.start and (v := _patterns().infused_volume.search(text, later.start, later.end)):
+            found = [a for a in amounts_in(v.end(), later.end) if a.kind == "volume" and a.start == v.end() and not a.rate and not a.is_concentration]
             if found:
                 return found[:1]
     return []
@@ -554,8 +566,15 @@ def _statement_dose(event: DoseEvent, facts: CodeFacts, note: NoteFacts, concs: 
     # ("Wt 72 kg -> 14,400 U, rounded to whole vials: 14,500 U": the rounding has it too.)
     limits = [a for a in amounts if results and a.start > results[-1].start and a.kind == results[-1].kind
               and _patterns().dose_limit.search(note.text, max(0, a.start - 40), a.start)]
-    if limits or (results and any(a.start < results[-1].start and a.kind == results[-1].kind for a in amounts)):
-        amounts = [(limits or results)[-1]]
+    if limits:
+        # "rounded to vials: 2,000 IU + 500 IU": the limit told as the containers it adds up.
+        added = [limits[-1]]
+        for a in amounts:
+            if a.start > added[-1].end and a.kind == added[-1].kind and _PLUS_BETWEEN_RE.fullmatch(note.text, added[-1].end, a.start):
+                added.append(a)
+        amounts = [replace(limits[-1], value=sum(a.value for a in added), end=added[-1].end)]
+    elif results and any(a.start < results[-1].start and a.kind == results[-1].kind for a in amounts):
+        amounts = [results[-1]]
     # "Vancomycin 15 mg/kg (1,200 mg)": the plain amount wins; "1 g (1,000 mg)" is one dose. Under
     # a code billed by volume ("up to 1 cc"), "2 mL (testosterone enanthate 180 mg / estradiol
     # valerate 8 mg)": the volume is the dose as billed, a mass only through a concentration.
@@ -576,6 +595,12 @@ def _statement_dose(event: DoseEvent, facts: CodeFacts, note: NoteFacts, concs: 
     timed = [a for a in ordered if _TIMED_RE.match(note.text, a.end)]
     if len(timed) > 1:
         converted = [base(a)[0] for a in timed]
+        if all(v is not None for v in converted):
+            return sum(v for v in converted if v is not None), ""
+    # "arterial lumen 1.9 mL, venous lumen 2.0 mL": one dose told in parts, each after its own site.
+    sited = [a for a in ordered if not (a.rate or a.is_concentration) and _patterns().site_label.search(note.text, max(0, a.start - 40), a.start)]
+    if len(sited) > 1 and len({(a.kind, a.per_kg) for a in sited}) == 1:
+        converted = [base(a)[0] for a in sited]
         if all(v is not None for v in converted):
             return sum(v for v in converted if v is not None), ""
     # Several different amounts in one statement are separate doses only when it says so.
@@ -766,6 +791,7 @@ def _record_total(events: list[DoseEvent], facts: CodeFacts, note: NoteFacts, co
     return None
 
 
+_PLUS_BETWEEN_RE = re.compile(r"\s*\+\s*")
 _SAME_DOSE_TOLERANCE = 0.005  # relative: two statements this close tell one dose
 
 
@@ -782,8 +808,9 @@ def _sum(rows: list[tuple[DoseEvent, float | None, str, bool]], note: NoteFacts)
         key = next((k for k in seen if abs(k - dose) <= _SAME_DOSE_TOLERANCE * max(k, dose)), round(dose, 6))
         times = set(event.times)
         # Two times make two givings; an untimed mention of the same dose (a plan line, a summary)
-        # and a timed one are one giving told twice.
-        if (key in seen and not event.repeat and not (times and seen[key] and times - seen[key]) and not _next_site(note, last[key], event)
+        # and a timed one are one giving told twice, and so are two that share a time ("started
+        # 0815" and "pump history 0815-2359: ... = 128.6 mg").
+        if (key in seen and not event.repeat and not (times and seen[key] and not times & seen[key]) and not _next_site(note, last[key], event)
                 and not event.on_other_day_than(last[key])):
             if event.routes and (not last[key].routes or ("ADMINISTERED" in event.categories and "ADMINISTERED" not in last[key].categories)):
                 # One giving told twice ("after the administration of 3 mcg of Kinevac" ... "3 mcg

@@ -387,12 +387,14 @@ class NoteFacts:
 
 def _giving_dates(notes: Annotations, event: DoseEvent) -> tuple[DateMention, ...]:
     return giving_dates(notes.text, notes.dates, notes.date_headings, (event.sentence.start, event.sentence.end),
-                        (event.mention.start, event.mention.end))
+                        (event.mention.start, _gloss_close(notes.text, event.mention, event.sentence.end)))
 
 
 def _on_another_counted_day(notes: Annotations, event: DoseEvent) -> DayMarker | None:
     """The giving's clause counts its day ("was given DOL 1") and the note's header counts another ("DOL 18")."""
-    days = giving_days(notes.text, notes.day_markers, (event.sentence.start, event.sentence.end), (event.mention.start, event.mention.end))
+    # (the mention's span with its gloss closed: "axicabtagene ciloleucel (Yescarta) infusion on day 0")
+    mention = (event.mention.start, _gloss_close(notes.text, event.mention, event.sentence.end))
+    days = giving_days(notes.text, notes.day_markers, (event.sentence.start, event.sentence.end), mention)
     if any(notes.note_days.get(d.kind) == d.number for d in days):
         return None
     return next((d for d in days if d.kind in notes.note_days and d.start > notes.text.find("\n")), None)
@@ -550,7 +552,7 @@ def read_note(text: str, facts: CodeFacts, kb: KnowledgeBase) -> NoteFacts:
                                                             partial(_combination_code, kb), partial(_own_products, kb)))
     found = with_stated_formulation(text, with_billed_generic(_glossed_names_learned(found), facts, kb), kb)
     found = _generics_of_the_named_product(found, facts, kb)
-    mentions = _MentionIndex(_without_composition(text, _without_unit_qualifiers(text, _without_devices(text, _without_carriers(text, found)))))
+    mentions = _MentionIndex(_without_composition(text, _without_unit_qualifiers(text, _without_devices(text, _without_carriers(text, found))), kb))
     notes.name_routes([(m.start, m.end) for m in mentions if _injection_product(kb, m)], frozenset(route_vocabulary().injection_routes))
     events: list[DoseEvent] = []
     line_times = cache(lambda bounds: find_times(text, *bounds))  # one scan per line, however many drugs it names
@@ -585,7 +587,8 @@ def read_note(text: str, facts: CodeFacts, kb: KnowledgeBase) -> NoteFacts:
             skip = next(((asides[k][0], asides[k][1]) for k in range(j + 1, nxt)), None)
             # A route may follow a mixture ("Kenalog 40 mg + 2 mL lido injected into the knee");
             # an amount after "+" or "then" belongs to the next drug.
-            brk = _CLAUSE_BREAK_RE.search(text, mention.end, seg_end)
+            # (Not inside the drug's own gloss: "DefenCath (taurolidine 13.5 mg/mL + heparin 1,000 units/mL) instilled".)
+            brk = _CLAUSE_BREAK_RE.search(text, _gloss_close(text, mention, seg_end), seg_end)
             # A "+" between bare numbers is arithmetic: "Tirofiban total: 2,250 + 945 = 3,195 mcg".
             arithmetic = brk is not None and bool(_ARITHMETIC_RE.match(text, brk.start()))
             # "200 mg SC L abdomen + 200 mg SC R abdomen = 400 mg": with no drug after it, a "+"
@@ -1411,22 +1414,43 @@ def _without_unit_qualifiers(text: str, found: list[DrugMention]) -> list[DrugMe
 _AMOUNT_THEN_OPEN_RE = re.compile(rf"\)?\s*{NUM}\s*(?:{UNIT_ALT})\s*\($", re.IGNORECASE)
 
 
-def _without_composition(text: str, found: list[DrugMention]) -> list[DrugMention]:
+def _without_composition(text: str, found: list[DrugMention], kb: KnowledgeBase) -> list[DrugMention]:
     """'Avycaz (ceftazidime-avibactam) 2.5 g (ceftazidime 2 g / avibactam 0.5 g) IV': the names in
     a parenthesis right after a product's dose that are that product's own ingredients spell out
-    what the dose holds; they are no drug mentions of their own."""
+    what the dose holds; they are no drug mentions of their own. So are those inside the product's
+    own gloss: "DefenCath (taurolidine 13.5 mg/mL + heparin 1,000 units/mL)"."""
     out: list[DrugMention] = []
     head: DrugMention | None = None
     for m in found:
-        if head is not None:
+        if head is not None and "\n" not in text[head.end : m.start]:
+            words = set(normalize_name(m.name).split())
             opened = text.rfind("(", head.end, m.start)
-            parts = set(normalize_name(head.name).replace("/", " ").split())
-            if (opened >= 0 and _AMOUNT_THEN_OPEN_RE.fullmatch(text, head.end, opened + 1) and ")" not in text[opened:m.start]
-                    and "\n" not in text[head.end : m.start] and set(normalize_name(m.name).split()) <= parts):
+            after_dose = (opened >= 0 and _AMOUNT_THEN_OPEN_RE.fullmatch(text, head.end, opened + 1) and ")" not in text[opened : m.start]
+                          and words <= set(normalize_name(head.name).replace("/", " ").split()))
+            # (inside the gloss, by the ingredients of the product's code: "DefenCath" names neither)
+            in_gloss = (head.gloss is not None and "(" in text[head.start : head.gloss[0]] and not re.search(r"[()]", text[head.end : m.start])
+                        and words <= _ingredient_words(head, kb))
+            if after_dose or in_gloss:
                 continue
         out.append(m)
         head = m
     return out
+
+
+def _gloss_close(text: str, mention: DrugMention, limit: int) -> int:
+    """Where a mention's gloss parenthesis closes ("DefenCath (taurolidine ... )"), else its end."""
+    if mention.gloss is None or text.count("(", mention.start, mention.end) <= text.count(")", mention.start, mention.end):
+        return mention.end
+    close = text.find(")", mention.end, limit)
+    return mention.end if close < 0 else close + 1
+
+
+def _ingredient_words(mention: DrugMention, kb: KnowledgeBase) -> set[str]:
+    """The words of a mention's names and of its codes' drugs and ingredients ("taurolidine and
+    heparin sodium"; Phesgo's pertuzumab, trastuzumab and hyaluronidase)."""
+    facts = [kb.facts(c) for c in mention.codes if c in kb.codes]
+    names = [mention.name, *(f.drug for f in facts), *(i for f in facts for i in f.ingredients)]
+    return {w for name in names for w in normalize_name(name).replace("/", " ").split()}
 
 
 def premedication(event: DoseEvent) -> bool:

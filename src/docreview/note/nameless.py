@@ -129,7 +129,10 @@ def _giving_noun(notes: Annotations, sent: Sentence, section: SectionSpan | None
             t.text.lower() in nouns and k + 1 < len(toks) and toks[k + 1].text.lower() in _infusion_steps() for k, t in enumerate(toks))
     if not (any(m.rule.category == "ADMINISTERED" for m in mods) or charted):
         return None
-    span = next(((k, k) for k, t in enumerate(toks) if t.text in nouns and not (k + 1 < len(toks) and toks[k + 1].text in modified)), None)
+    found = [k for k, t in enumerate(toks) if t.text in nouns and not (k + 1 < len(toks) and toks[k + 1].text in modified)]
+    # A field's label ("Admin: 1105 IV push via PICC") gives way to a noun of the field's own text.
+    labels = [k for k in found if k + 1 < len(toks) and toks[k + 1].text == ":"]
+    span = next(((k, k) for k in [*(k for k in found if k not in labels), *labels]), None)
     if (after := _past_opening_amount(notes, sent)) is not None:
         # "Refill: 19 mL (475 mcg) instilled into reservoir, ... pt without pain on injection": the
         # amount given is the sentence's subject, whatever giving noun comes later.
@@ -921,9 +924,10 @@ def _giving(notes: Annotations, sent: Sentence, noun: tuple[int, int], before: l
         own = [replace(a, container=False) for a in totals[-1:]]
     if not own:
         own = _labelled_preparation(notes, sent, noun, before[-1].mention.end) or _infused_later(notes, sent, has_mention)
-    if not own and "container" in (before[-1].role, before[-1].described_as):
+    if not own and {"container", "inventory"} & {before[-1].role, before[-1].described_as}:
         # "Ziihera 300 mg vials x5, each reconstituted to 50 mg/mL; 27.2 mL (1,360 mg) into NS 250 mL"
-        # then "13:00 infused IV via port": the amount the vial line made up into its bag is the dose.
+        # then "13:00 infused IV via port": the amount the vial line made up into its bag is the dose
+        # (so for a stock line: "Vials: pemetrexed 500 mg x2, lot PD1190. 950 mg -> NS 100 mL").
         own = _made_up_dose(notes, before[-1], sent, has_mention)
     # The antecedent line that states a dose: a plain amount ("Dose prepared: 320 mg") over a per-kg order.
     stated = [e for e in before if any(not carrier(a) for a in e.dose_amounts)]

@@ -616,6 +616,15 @@ def _sentence_label(text: str, event: DoseEvent) -> str:
     return m.group(1).lower() if m and m.end() <= event.mention.start else ""
 
 
+def _label_category(text: str, event: DoseEvent) -> str:
+    """The section category of the label the mention's sentence opens with inside a line
+    ("PMH HTN. Meds: amlodipine, donepezil 10 mg": MED_LIST), else ""."""
+    from docreview.note.text import classify_header
+
+    label = _sentence_label(text, event)
+    return classify_header(label)[1] if label else ""
+
+
 def _is_record(toks_of: _Tokens, event: DoseEvent, cues: RoleCues) -> bool:
     """A time or an administration verb in the mention's sentence: a record of giving."""
     from docreview.note.amounts import find_times
@@ -748,7 +757,7 @@ def assign_roles(text: str, events: list[DoseEvent], notes: Annotations | None =
                or _in_home_list_aside(text, event, cues))
               and "ADMINISTERED" not in event.categories and context != "deferred"):
             role = "historical"
-        elif category == "MED_LIST" and context != "deferred" and not listed[i]:
+        elif (category == "MED_LIST" or _label_category(text, event) == "MED_LIST") and context != "deferred" and not listed[i]:
             # "MEDICATIONS: Premarin 1.25 mg daily, ..." is the patient's list; "Meds: 1315
             # ondansetron 2 mg IVP" (a time, a verb in the item) is an administration record.
             role = "historical"

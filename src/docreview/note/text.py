@@ -75,7 +75,8 @@ def _run_on_line(text: str, pos: int) -> bool:
     end = text.find("\n", pos)
     return (len(text) if end < 0 else end) - start >= _RUN_ON
 
-_TOKEN_RE = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|[A-Za-z0-9]+(?:['/.-][A-Za-z0-9]+)*'?[A-Za-z]*|->|[;,:]")
+# ("mg/20,000 units": a slash does not join a word to a number with a thousands comma, whose comma is no clause break.)
+_TOKEN_RE = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|[A-Za-z0-9]+(?:['/.-](?!\d{1,3},\d{3}(?!\d))[A-Za-z0-9]+)*'?[A-Za-z]*|->|[;,:]")
 
 
 @dataclass(frozen=True)

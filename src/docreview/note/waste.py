@@ -7,7 +7,7 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from docreview.data_files import AmountCuesFile, WasteWordsFile, data_file_as
-from docreview.note.amounts import NUM, UNIT_ALT, Amount, find_amounts
+from docreview.note.amounts import CONTAINER_AFTER_RE, NUM, UNIT_ALT, Amount, find_amounts
 from docreview.note.annotate import removed_fluid
 from docreview.note.normalize import NUMBER_WORDS
 from docreview.note.phrases import phrases
@@ -107,8 +107,15 @@ def read_waste(text: str) -> WasteFacts:
             continue  # "residual 20 mL drained": urine out of the bladder, not drug
         if _NOT_DRUG_BEFORE_RE.search(text, max(0, m.start() - 12), m.start()):
             continue  # "post-void residual 110 mL": urine left in the bladder
-        if amounts[0].container:
-            continue  # "500 IU remaining in the 1,000 IU vial": the vial's size is no waste
+        if amounts[0].container or CONTAINER_AFTER_RE.match(text, amounts[0].end):
+            # "500 IU remaining in the 1,000 IU vial": the container's size is no waste; "Remainder of
+            # 5 mL amp (3.1 mL) discarded": what remained of it is told in the parenthesis after it.
+            named = CONTAINER_AFTER_RE.match(text, amounts[0].end)
+            opened = re.compile(r"\s*\(\s*").match(text, named.end()) if named else None
+            inner = next((a for a in amounts[1:] if opened and a.start == opened.end()), None)
+            if inner is None:
+                continue
+            amounts = [replace(inner, container=False)]
         # "remaining 150 mL (15 g)", "remaining 9 mL in vial (9 mg)": the amount in parentheses is the
         # same waste in another unit.
         same = [amounts[0]] + [b for a, b in zip(amounts, amounts[1:], strict=False) if _SAME_GLOSS_RE.fullmatch(text, a.end, b.start)][:1]
@@ -138,7 +145,8 @@ def read_waste(text: str) -> WasteFacts:
         for amount in find_amounts(text, start, m.start()):
             # "8 mL (80 mg) left in the 100 mg vial - discarded": the vial's size is no waste; "aspirated
             # 12 mL clear fluid (discarded)" is the patient's fluid.
-            if amount.start not in seen and not amount.is_concentration and not amount.container and not removed_fluid(text, amount):
+            if (amount.start not in seen and not amount.is_concentration and not amount.container and not removed_fluid(text, amount)
+                    and not CONTAINER_AFTER_RE.match(text, amount.end)):
                 seen.add(amount.start)
                 facts.discarded.append((amount, Quoted(amount.start, m.end())))
     facts.discarded = _without_totals(text, [(a, q) for a, q in facts.discarded if a.value > 0 and not a.is_concentration])
