@@ -301,11 +301,14 @@ def icd_synonyms(codes: list[str]) -> dict[str, list[str]]:
     return out
 
 
-# "(for esrd on dialysis)", "(only for use as hiv treatment)", "for treatment of iron deficiency
-# anemia": the use a descriptor restricts its code to. Routes, forms and payers are no use.
+# "(only for use as hiv treatment)", "for treatment of iron deficiency anemia": the use a descriptor
+# restricts its code to. Routes, forms and payers are no use.
 _DESCRIPTOR_USE_RE = re.compile(r"\bfor\s+(?:use\s+(?:as|in)\s+|(?:the\s+)?treatment\s+of\s+)?([a-z][^,;()]*)", re.IGNORECASE)
 _NOT_A_USE_RE = re.compile(r"^(?:non\b|medicare\b|depot\b|the\s+(?:pre|post|administration)\b|use\b|certain\b|hospitalized\b|administration\b|whom\b|example\b|"
                            r"a\s|an\s|each\b|up\s+to\b|\w+\s+use\b|.*\b(?:injection|use|administration|suspension|trial)\s*$)")
+
+
+_NOT_BEFORE_RE = re.compile(r"\bnot\s*$", re.IGNORECASE)
 
 
 def descriptor_uses(descriptor: str) -> list[str]:
@@ -313,7 +316,7 @@ def descriptor_uses(descriptor: str) -> list[str]:
     uses = []
     for m in _DESCRIPTOR_USE_RE.finditer(descriptor):
         use = " ".join(m.group(1).lower().split())
-        negated = re.search(r"\bnot\s*$", descriptor[max(0, m.start() - 8) : m.start()], re.IGNORECASE)  # "(not for use as treatment for hiv)"
+        negated = _NOT_BEFORE_RE.search(descriptor, max(0, m.start() - 8), m.start())  # "(not for use as treatment for hiv)"
         if use and not negated and len(use.split()) <= 8 and not _NOT_A_USE_RE.match(use) and not route_vocabulary().routes_in(use):
             uses.append(use)
     return uses
@@ -748,8 +751,7 @@ def build(shared: Path, embed: bool, cache: Path | None = None) -> dict:
     synonym_file = json.loads(SYNONYMS.read_text(encoding="utf-8"))
     synonyms: dict[str, list[str]] = synonym_file["synonyms"]
     inn: dict[str, str] = synonym_file.get("inn", {})
-    code_of = {id(entry): code for code, entry in codes.items()}
-    for entry in codes.values():
+    for code, entry in codes.items():
         # A salt word the salt list lacks ("prochlorperazine edisylate"): fall back to the
         # longest run of words that a source knows.
         mo = sorted({resolve_name(m, known_names) for m in entry.pop("_moieties")})
@@ -791,8 +793,8 @@ def build(shared: Path, embed: bool, cache: Path | None = None) -> dict:
                     found.setdefault((prefix, "labeledin"), {"icd10": prefix, "name": mesh_order(r["disease_mesh_name"]), "source": "labeledin", "match": how})
         if not found:
             # No source knows the drug's uses; the descriptor may name the one CMS pays it for
-            # ("sucroferric oxyhydroxide ... (for esrd on dialysis)", "... for use as hiv pre-exposure prophylaxis").
-            for use in uses[code_of[id(entry)]]:
+            # ("... for treatment of iron deficiency anemia", "... for use as hiv pre-exposure prophylaxis").
+            for use in uses[code]:
                 prefixes, how = mapped.get(use, ((), ""))
                 for prefix in prefixes:
                     found.setdefault((prefix, "hcpcs"), {"icd10": prefix, "name": use, "source": "hcpcs", "match": how})

@@ -43,7 +43,7 @@ class _Patterns(NamedTuple):
     drip: re.Pattern[str]
     continuous: re.Pattern[str]  # drip words without the prefixes: another giving told as a continuous infusion
     infused_total: re.Pattern[str]
-    infused_volume: re.Pattern[str]  # "Pump: volume infused 187.5 mL": the volume alone, at the volume
+    infused_volume: re.Pattern[str]  # "Pump: volume infused 187.5 mL": a volume alone (the match ends where it starts)
     next_site: re.Pattern[str]
     single_dose_device: re.Pattern[str]
     single_dose_device_before: re.Pattern[str]  # "single-dose prefilled injector 80 USP units/1 mL"

@@ -45,7 +45,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from docreview.note.text import FIELD_LABEL_RE, SectionSpan, Token, enclosing_parenthesis, line_bounds, tokens
+from docreview.note.text import FIELD_LABEL_RE, SectionSpan, Token, classify_header, enclosing_parenthesis, line_bounds, tokens
 from docreview.records import Record
 
 if TYPE_CHECKING:
@@ -619,8 +619,6 @@ def _sentence_label(text: str, event: DoseEvent) -> str:
 def _label_category(text: str, event: DoseEvent) -> str:
     """The section category of the label the mention's sentence opens with inside a line
     ("PMH HTN. Meds: amlodipine, donepezil 10 mg": MED_LIST), else ""."""
-    from docreview.note.text import classify_header
-
     label = _sentence_label(text, event)
     return classify_header(label)[1] if label else ""
 
