@@ -251,7 +251,8 @@ _JOIN_RE = re.compile(r"\s*(?:\+|and|&)\s*", re.IGNORECASE)
 _ONE_BEFORE_RE = re.compile(r"\b(?:one|1|a\s+single)\s+$", re.IGNORECASE)
 # "30 mL single-dose vial (90 mg)": what a container of a stated size holds, in parentheses after
 # its word (or after an equals sign, closing an aside).
-_GLOSS_OPEN_RE = re.compile(r"\s*\(\s*")
+OPEN_PAREN_RE = re.compile(r"\s*\(\s*")
+PLUS_RE = re.compile(r"\s*\+\s*")  # "2,000 IU + 500 IU": the plus between two amounts
 _EQUALS_RE = re.compile(r"\s*=\s*")
 _CLOSE_RE = re.compile(r"\s*\)")
 _JOINED_BEFORE_RE = re.compile(r"(?:\+|\band\b|&)\s*$", re.IGNORECASE)
@@ -269,7 +270,7 @@ def _joined_containers(text: str, amounts: list[Amount]) -> list[Amount]:
     one = {end for start, end in sized.items() if text[end - 1] not in "sS" and not _JOINED_BEFORE_RE.search(text, max(0, start - 20), start)}
 
     def glosses(end: int, a: Amount) -> bool:
-        return a.start > end and bool(_GLOSS_OPEN_RE.fullmatch(text, end, a.start)
+        return a.start > end and bool(OPEN_PAREN_RE.fullmatch(text, end, a.start)
                                       or (end in one and _EQUALS_RE.fullmatch(text, end, a.start) and _CLOSE_RE.match(text, a.end)))
 
     glossed = {e for e in sized.values() if any(glosses(e, a) for a in amounts)}

@@ -15,7 +15,7 @@ from typing import NamedTuple
 
 from docreview.data_files import DoseCuesFile, data_file_as
 from docreview.knowledge.facts import CodeFacts, normalize_name
-from docreview.note.amounts import CONTAINER_AFTER_RE, UNIT_ALT, Amount, find_amounts, without_unit_strengths
+from docreview.note.amounts import CONTAINER_AFTER_RE, OPEN_PAREN_RE, PLUS_RE, UNIT_ALT, Amount, find_amounts, without_unit_strengths
 from docreview.note.extract import DoseEvent, NoteFacts, dose_order, is_fluid_volume
 from docreview.note.nameless import TOTAL_BEFORE_RE
 from docreview.note.normalize import NUMBER_WORDS
@@ -149,9 +149,6 @@ def concentrations(events: list[DoseEvent], note: NoteFacts, facts: CodeFacts | 
     return own + beside + generic + vials + stock + record + named + reconstituted_strengths(events, note)
 
 
-_STRENGTH_ASIDE_RE = re.compile(r"\s*\(\s*")
-
-
 def _strengths_beside_volumes(events: list[DoseEvent], note: NoteFacts) -> list[Amount]:
     """The strength written in parentheses right after another statement of a volume an event gives."""
     if note.annotations is None:
@@ -163,7 +160,7 @@ def _strengths_beside_volumes(events: list[DoseEvent], note: NoteFacts) -> list[
     for k, a in enumerate(amounts[:-1]):
         nxt = amounts[k + 1]
         if (a.kind == "volume" and a.value in values and (a.value, a.start) not in given and not a.is_concentration
-                and nxt.is_concentration and not nxt.rate and _STRENGTH_ASIDE_RE.fullmatch(note.text, a.end, nxt.start)):
+                and nxt.is_concentration and not nxt.rate and OPEN_PAREN_RE.fullmatch(note.text, a.end, nxt.start)):
             found.append(nxt)
     return found
 
@@ -570,7 +567,7 @@ def _statement_dose(event: DoseEvent, facts: CodeFacts, note: NoteFacts, concs: 
         # "rounded to vials: 2,000 IU + 500 IU": the limit told as the containers it adds up.
         added = [limits[-1]]
         for a in amounts:
-            if a.start > added[-1].end and a.kind == added[-1].kind and _PLUS_BETWEEN_RE.fullmatch(note.text, added[-1].end, a.start):
+            if a.start > added[-1].end and a.kind == added[-1].kind and PLUS_RE.fullmatch(note.text, added[-1].end, a.start):
                 added.append(a)
         amounts = [replace(limits[-1], value=sum(a.value for a in added), end=added[-1].end)]
     elif results and any(a.start < results[-1].start and a.kind == results[-1].kind for a in amounts):
@@ -791,7 +788,6 @@ def _record_total(events: list[DoseEvent], facts: CodeFacts, note: NoteFacts, co
     return None
 
 
-_PLUS_BETWEEN_RE = re.compile(r"\s*\+\s*")
 _SAME_DOSE_TOLERANCE = 0.005  # relative: two statements this close tell one dose
 
 

@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING
 
 from docreview.data_files import ExtractCuesFile, data_file_as
 from docreview.note import grids
-from docreview.note.amounts import TIMED_LINE_RE, Amount, find_times, is_dose
+from docreview.note.amounts import PLUS_RE, TIMED_LINE_RE, Amount, find_times, is_dose
 from docreview.note.annotate import Annotations
 from docreview.note.context import NOT_HERE_NOW, Modifier, categories_for
 from docreview.note.drugs import DrugMention, one_preparation
@@ -856,7 +856,6 @@ def _listed_away(section: SectionSpan | None) -> bool:
     return section is not None and section.kind in _NOT_HERE_SECTIONS
 
 
-_PLUS_RE = re.compile(r"\s*\+\s*")
 _EQUALS_RE = re.compile(r"\s*=\s*")
 
 
@@ -876,7 +875,7 @@ def _sum_result(notes: Annotations, sent: Sentence, amount: Amount) -> bool:
         return False
     terms = [before[-1]]
     for a in reversed(before[:-1]):
-        if not _PLUS_RE.fullmatch(notes.text, a.end, terms[0].start):
+        if not PLUS_RE.fullmatch(notes.text, a.end, terms[0].start):
             break
         terms.insert(0, a)
     return (len(terms) >= 2 and all(a.kind == amount.kind and not a.is_concentration for a in terms)

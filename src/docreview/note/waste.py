@@ -7,7 +7,7 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from docreview.data_files import AmountCuesFile, WasteWordsFile, data_file_as
-from docreview.note.amounts import CONTAINER_AFTER_RE, NUM, UNIT_ALT, Amount, find_amounts
+from docreview.note.amounts import CONTAINER_AFTER_RE, NUM, OPEN_PAREN_RE, UNIT_ALT, Amount, find_amounts
 from docreview.note.annotate import removed_fluid
 from docreview.note.normalize import NUMBER_WORDS
 from docreview.note.phrases import phrases
@@ -22,7 +22,6 @@ _DISCARD_WORDS = phrases(_WORDS.leftover)
 # the discard, then what it held.)
 _AMOUNT_AFTER = re.compile(rf"{_DISCARD_WORDS}(?:\s+(?:amount|portion|volume|drug|medication|was|of|=|:|-|in|the|remaining|sharps|container|vial|total|with|w/|(?:[01]?\d|2[0-3]):[0-5]\d))*"
                            rf"\s*[:=-]?\s*(?={NUM}\s*[a-zA-Zµ])", re.IGNORECASE)
-_OPEN_PAREN_RE = re.compile(r"\s*\(\s*")
 _NOT_DRUG_BEFORE_RE = re.compile(rf"{phrases(_WORDS.not_drug_before)}\s*$", re.IGNORECASE) if _WORDS.not_drug_before else re.compile(r"(?!)")
 _DISCARD_VERB = re.compile(phrases(_WORDS.discard_verbs), re.IGNORECASE)
 _USED_VERBS = phrases(_WORDS.used_in_full_verbs)
@@ -112,7 +111,7 @@ def read_waste(text: str) -> WasteFacts:
             # "500 IU remaining in the 1,000 IU vial": the container's size is no waste; "Remainder of
             # 5 mL amp (3.1 mL) discarded": what remained of it is told in the parenthesis after it.
             named = CONTAINER_AFTER_RE.match(text, amounts[0].end)
-            opened = _OPEN_PAREN_RE.match(text, named.end()) if named else None
+            opened = OPEN_PAREN_RE.match(text, named.end()) if named else None
             inner = next((a for a in amounts[1:] if opened and a.start == opened.end()), None)
             if inner is None:
                 continue
