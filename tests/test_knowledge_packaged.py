@@ -65,6 +65,18 @@ def test_a_radiotracers_brand_is_found_however_its_isotope_is_written():
     assert "Vizamyl" in kb.facts("C9459").brands and "Neuraceq" in kb.facts("C9458").brands
 
 
+def test_a_code_billed_by_its_ingredients_combined_mass_names_them():
+    # "pertuzumab, trastuzumab, and hyaluronidase-zzxf, per 10 mg": Phesgo's 15 mL vial is 180 units
+    # (CMS crosswalk), 1,200 mg + 600 mg. Imipenem's "cilastatin sodium; imipenem, per 250 mg" counts
+    # the imipenem alone, a product with stated shares is read by them, a salt is no second ingredient.
+    kb = knowledge_base()
+    assert kb.facts("J9316").combined_ingredients == ("pertuzumab", "trastuzumab")
+    assert set(kb.facts("J0295").combined_ingredients) == {"ampicillin", "sulbactam"}
+    assert kb.facts("J0743").combined_ingredients == ()
+    assert kb.facts("J2405").combined_ingredients == ()  # ondansetron, ondansetron hcl
+    assert kb.facts("J9356").combined_ingredients == ()  # trastuzumab; hyaluronidase is dosed in units
+
+
 def test_the_use_a_descriptor_restricts_its_code_to_is_checked_against_the_claim():
     # "... for use as hiv pre-exposure prophylaxis (not for use as treatment for hiv)": B20 is not it.
     kb = knowledge_base()
@@ -533,6 +545,38 @@ def test_with_no_known_use_a_claim_naming_another_cancer_than_the_documented_one
     assert "IND003" in ids(r) and r.status("indication").value == "inconsistent"
     r = review(TIVDAK, {"code": "J9273", "units": 140, "modifiers": ["JZ"], "icd10": ["C53.9"]})
     assert r.status("indication").value == "documented", [(f.rule_id, f.message) for f in r.findings]
+
+
+BIZENGRI = ("INFUSION 04/07/25 - zenocutuzumab C3D15\n69F, NSCLC adenoca, NRG1 fusion+, stage IV.  HTN, DM2 - stable.\n"
+            "Bizengri 750 mg (2 x 375 mg/18.75 mL vials, no residual) in NS 250 mL IV via port over 4 h, 0830-1230.\n")
+
+
+def test_an_oral_antiemetic_billed_at_the_time_of_chemotherapy_needs_a_cancer_claimed():
+    pacu = "1010 c/o nausea 4/10.\n1012 metoclopramide 10 mg tab PO given for PONV - RN J.T.\n1040 nausea resolved.\n"
+    r = review(pacu, {"code": "Q0181", "modifiers": [], "icd10": ["R11.0"], "separately_payable": False})
+    assert r.status("dosage").value == "documented"  # an oral antiemetic with no oral code of its own
+    assert "IND009" in ids(r) and r.status("indication").value == "inconsistent"
+    r = review(pacu, {"code": "Q0181", "modifiers": [], "icd10": ["C34.90", "Z51.11"], "separately_payable": False})
+    assert "IND009" not in ids(r)
+
+
+def test_a_not_otherwise_classified_product_code_bills_the_product_with_no_code():
+    # "monoclonal antibody products ... for hospitalized adults ... not otherwise classified, 1 mg"
+    assert knowledge_base().facts("Q0235").unclassified
+
+
+def test_a_chemotherapy_code_for_a_documented_cancer_needs_a_claim_code_about_a_cancer():
+    # The claim's hypertension and diabetes are documented, but the drug was given for the lung cancer.
+    r = review(BIZENGRI, {"code": "J9382", "units": 750, "modifiers": ["JZ"], "icd10": ["I10", "E11.9"]})
+    assert "IND003" in ids(r) and r.status("indication").value == "inconsistent"
+    for claimed in (["C34.90"], ["Z51.11", "I10"], ["C7A.090"]):  # the cancer, the chemotherapy encounter, a neuroendocrine tumour
+        r = review(BIZENGRI, {"code": "J9382", "units": 750, "modifiers": ["JZ"], "icd10": claimed})
+        assert "IND003" not in ids(r), claimed
+    # A diagnosis the note gives as the reason stands: axatilimab for chronic GVHD after a cured leukemia.
+    gvhd = ("Dx: chronic graft-versus-host disease, severe (D89.811); allogeneic HCT 2022 for AML, in remission.\n"
+            "Axatilimab-csfr 21 mg in NS 50 mL infused IV 13:00-13:30. No waste.\n")
+    r = review(gvhd, {"code": "J9038", "units": 210, "modifiers": ["JZ"], "icd10": ["D89.811"]})
+    assert "IND003" not in ids(r)
 
 
 def test_an_injection_billed_under_the_drugs_inhalation_solution_code_names_the_injection_code():

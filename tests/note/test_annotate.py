@@ -307,6 +307,13 @@ def test_a_dose_per_week_is_a_rate_no_dose_given():
     assert [(a.value, a.rate) for a in find_amounts(text)] == [(20.0, True), (50.0, True), (25.0, False)]
 
 
+def test_a_dose_per_m2_is_per_body_surface_no_rate_of_time():
+    from docreview.note.amounts import find_amounts
+
+    text = "Synribo 1.25 mg/m2 SC BID; heparin 18 units/kg/h; 500 mg/m2/day"
+    assert [(a.value, a.rate, a.per_m2) for a in find_amounts(text)] == [(1.25, True, True), (18.0, True, False), (500.0, True, False)]
+
+
 def test_a_bare_gauge_closing_a_list_of_procedure_details_is_no_amount():
     from docreview.note.amounts import find_amounts
 

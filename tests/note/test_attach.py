@@ -447,6 +447,10 @@ def test_a_route_written_after_another_drug_on_the_line_before_is_that_drugs(kb)
     pytest.param("0800 lanthanum carbonate 1,000 mg chewable - chewed with breakfast, given", "J0607", {"oral"}, id="chewed"),
     pytest.param("Sclerosis: mechlorethamine 10 mg reconstituted, diluted to 30 mL NS and instilled into the pericardial space via the pigtail.",
                  "J9230", {"intrapericardial"}, id="into-the-pericardial-space"),
+    pytest.param("Anesthesia: topical tetracaine + MAC.\nDEXTENZA (dexamethasone ophthalmic insert) 0.4 mg inserted into R lower "
+                 "canaliculus through the punctum.", "J1096", {"intracanalicular"}, id="into-the-canaliculus"),
+    pytest.param("Refill needle attached; SUSVIMO (ranibizumab injection) 100 mg/mL - 0.02 mL (2 mg) delivered via implant septum.",
+                 "J2779", {"intravitreal"}, id="through-the-ocular-implants-septum"),
 ])
 def test_the_route_of_the_billed_administration(kb, text, code, expected):
     reading = read(text, kb.facts(code), kb)

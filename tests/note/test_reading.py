@@ -1368,6 +1368,18 @@ GIVEN_DOSES = [
                  " lepirudin infusion 0.15 mg/kg/h = 12 mg/h (Refludan 100 mg/250 mL NS = 0.4 mg/mL @ 30 mL/h) started 0815\n"
                  "    aPTT 1415: 96 s -> rate decr to 6 mg/h (15 mL/h) at 1430 per protocol\n"
                  "    pump history 0815-2359: 320 mL infused = 128 mg lepirudin\n", "J1945", 160, id="pump-history-shares-the-start-time"),
+    # A code billed by its ingredients' combined mass: each ingredient's own mass is part of the dose.
+    pytest.param("1005 PHESGO (pertuzumab 1,200 mg / trastuzumab 600 mg / hyaluronidase-zzxf 30,000 units) 15 mL vial,\n"
+                 "     injected SUBQ L thigh over 8 min. Entire vial given.\n", "J9316", 1800, id="combined-ingredient-masses"),
+    pytest.param("Unasyn (ampicillin sodium 2 g / sulbactam sodium 1 g) IVPB over 30 min at 0600.\n", "J0295", 3000,
+                 id="combined-ingredient-masses-in-grams"),
+    # Imipenem's code counts the imipenem; a mass in units (hyaluronidase) is no part of a mass dose.
+    pytest.param("Primaxin (imipenem 500 mg / cilastatin 500 mg) IVPB over 30 min at 0600.\n", "J0743", 500, id="imipenem-counts-alone"),
+    pytest.param("Herceptin Hylecta (trastuzumab 600 mg / hyaluronidase-oysk 10,000 units) 5 mL injected SC R thigh.\n", "J9356", 600,
+                 id="hyaluronidase-units-are-no-mass"),
+    # A dose per m2 is no drip rate; two visits, each with its own dose and clock time, are two doses.
+    pytest.param("Synribo (omacetaxine) 1.25 mg/m2 SC BID.\nVISIT 1  0745-0830\n  2.3 mg SC L thigh 0758.\n"
+                 "VISIT 2  1945-2025\n  2.3 mg SC R thigh 2004.\n", "J9262", 4.6, id="two-visits-two-nameless-doses"),
 ]
 
 
@@ -1377,6 +1389,26 @@ def test_a_dose_log_by_time_and_route_gives_the_tracer_its_product_line_names(kb
     reading = read(note, kb.facts("C9459"), kb)
     assert reading.administration.state == "given"
     assert {r.route for e in reading.administration.given for r in e.routes} == {"intravenous"}
+
+
+def test_a_giving_that_names_no_drug_gives_the_product_on_its_field_line(kb):
+    # The oral prophylaxis ordered above is not what is infused through the CVC, nor is the
+    # conditioning drug the story mentions: the product line's cell therapy is.
+    note = ("Admitted 10/08 for myeloablative busulfan (d-6 to d-3). Day 0 today.\n"
+            "ID prophylaxis: levofloxacin 500 mg PO daily, acyclovir 800 mg PO BID.\n"
+            "Product: lovotibeglogene autotemcel (LYFGENIA), 1 bag, cryopreserved.\n"
+            "Premed: acetaminophen 650 mg PO, diphenhydramine 25 mg IV (1405).\n"
+            "Thawed 37C water bath; infused IV by gravity through CVC 1418-1441.\n")
+    admin = read(note, kb.facts("J3394"), kb).administration
+    assert admin.state == "given" and {r.route for e in admin.counted for r in e.routes} == {"intravenous"}
+
+
+def test_an_oral_nos_code_bills_the_drug_whose_codes_are_all_for_other_forms(kb):
+    # Olanzapine's only code is the long-acting injection's; oral dexamethasone has J8540.
+    note = ("Antiemetics:\n  0905 olanzapine 5 mg PO - given\n  0905 dexamethasone 12 mg PO - given\n"
+            "  0910 palonosetron 0.25 mg IV - given\n")
+    admin = read(note, kb.facts("J8597"), kb).administration
+    assert admin.state == "given" and [e.mention.name.lower() for e in admin.counted] == ["olanzapine"]
 
 
 def test_a_mass_under_a_code_billed_per_vial_needs_the_vials_opened(kb):

@@ -179,6 +179,14 @@ def test_an_eponym_reads_with_or_without_its_possessive_and_a_coordinated_term_n
     assert [t.prefixes for _, _, t in vocab.find("abnormal uterine bleeding")] == [("N939",)]
 
 
+def test_a_condition_only_weighed_in_a_differential_is_no_reason():
+    kb = knowledge_base()
+    note = ("MRI more consistent with multiple sclerosis and less likely glioma. Encephalitis and tumor were in "
+            "the differential diagnosis.\nCytoxan 1.25 g IV given.")
+    names = {r.name for r in read(note, kb.facts("J9070"), kb).note.reasons}
+    assert not any("tumor" in n or "glioma" in n for n in names) and any("sclerosis" in n for n in names), names
+
+
 def test_a_spinal_anesthetic_has_its_procedures_purpose():
     kb = knowledge_base()
     note = ("ANESTHESIA NOTE - spinal for R knee arthroscopy\n"

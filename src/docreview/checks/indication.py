@@ -7,7 +7,7 @@ from functools import cache
 from docreview.checks.base import CheckContext, Outcome, evidence, make_finding
 from docreview.data_files import ReasonCuesFile, data_file_as
 from docreview.knowledge import icd10
-from docreview.knowledge.hcpcs import dialysis_use
+from docreview.knowledge.hcpcs import chemotherapy_use, dialysis_use
 from docreview.note.reasons import note_documents_code, purpose_codes, supports_prefixes
 from docreview.schema import Finding, Status
 
@@ -44,8 +44,15 @@ def check_indication(ctx: CheckContext) -> Outcome:
         f = make_finding(ctx, "IND001", f"{facts.drug} appears only as an allergy; the note gives no reason to give it.", ev)
         return Outcome(Status.missing, "named only as an allergy", ev, [*findings, f])
 
-    if (restricted := _dialysis_use_refuted(ctx, valid_claim) or _descriptor_use_refuted(ctx, valid_claim)) is not None:
+    if (restricted := _dialysis_use_refuted(ctx, valid_claim) or _descriptor_use_refuted(ctx, valid_claim)
+            or _chemotherapy_use_refuted(ctx, valid_claim)) is not None:
         return Outcome(Status.inconsistent, restricted.message, [], [*findings, restricted])
+
+    if cancers := _cancer_treated_but_not_claimed(ctx, valid_claim):
+        ev = [evidence(note, r.start, r.end) for r in cancers[:3]]
+        f = make_finding(ctx, "IND003", f"{facts.code} is a chemotherapy code and the note documents {cancers[0].name}; claim codes "
+                         f"{', '.join(valid_claim)} name no neoplasm.", ev)
+        return Outcome(Status.inconsistent, "claim diagnosis codes name no cancer", ev, [*findings, f], confident=False)
 
     if not has_uses:
         reasons = read.linked_reasons or read.reasons
@@ -192,6 +199,18 @@ def _dialysis_use_refuted(ctx: CheckContext, valid_claim: list[str]) -> Finding 
     return None
 
 
+def _chemotherapy_use_refuted(ctx: CheckContext, valid_claim: list[str]) -> Finding | None:
+    """An oral antiemetic code billed only "at the time of chemotherapy treatment", with claim codes
+    that show neither a neoplasm nor the chemotherapy encounter (PONV after arthroscopy, R11.0).
+    With no reason in the note, or no giving of an antiemetic, the reason is what is missing (edge case 8)."""
+    if not chemotherapy_use(ctx.facts.descriptor) or not valid_claim or not ctx.read.reasons or not ctx.administration.counted:
+        return None
+    if any(icd10.matches_prefix(c, _reason_cues().chemotherapy_icd10) for c in valid_claim):
+        return None
+    return make_finding(ctx, "IND009", f"{ctx.facts.code} is billed only at the time of chemotherapy; claim codes {', '.join(valid_claim)} "
+                        "show neither a cancer nor the chemotherapy encounter.")
+
+
 def _descriptor_use_refuted(ctx: CheckContext, valid_claim: list[str]) -> Finding | None:
     """A code whose descriptor names the one use CMS pays it for ("for use as hiv pre-exposure
     prophylaxis", "for treatment of iron deficiency anemia"), with claim codes none of which is that use."""
@@ -246,13 +265,41 @@ def _claim_contradicts_note(ctx: CheckContext, valid_claim: list[str], documente
 def _another_cancer_claimed(ctx: CheckContext, valid_claim: list[str]) -> bool:
     """Every claim code is a malignancy (C00-C96), and the note ties a cancer to the giving that
     none of them is, is near, or is otherwise documented (`_claim_contradicts_note` on cancers)."""
-    cancers = [r for r in ctx.read.linked_reasons if r.icd10 and all(_cancer(p) for p in r.icd10)]
+    # (Metastases, C77-C79, tell where a cancer spread, not which it is: "midgut NET w/ liver mets", C7A.012.)
+    cancers = [r for r in ctx.read.linked_reasons if r.icd10 and all(_cancer(p) and not _secondary(p) for p in r.icd10)]
     return bool(cancers) and all(_cancer(c) for c in valid_claim) and _claim_contradicts_note(ctx, valid_claim, cancers)
 
 
 def _cancer(code: str) -> bool:
-    c = icd10.normalize(code)
-    return c[:1] == "C" and c[1:3].isdigit() and int(c[1:3]) <= 96
+    c = icd10.normalize(code)  # C00-C96, C4A (Merkel cell) and C7A/C7B (neuroendocrine) included
+    return c[:1] == "C" and c[1:2].isdigit() and (not c[1:3].isdigit() or int(c[1:3]) <= 96)
+
+
+# A claim about a cancer: a neoplasm (C00-D49), a history of one, the chemotherapy encounter, a
+# receptor status or an abnormal tumour marker.
+_CANCER_CONTEXT_PREFIXES = ("Z511", "Z85", "Z17", "Z08", "Z9221", "R97")
+
+
+def _cancer_treated_but_not_claimed(ctx: CheckContext, valid_claim: list[str]) -> list:
+    """A chemotherapy code (J9000-J9999) on a note that documents a cancer, with claim codes none of
+    which is about a cancer or a diagnosis the note ties to the giving: "NSCLC ... Bizengri 750 mg
+    IV" billed with I10 and E11.9. (Axatilimab for "Dx: chronic GVHD (D89.811)" after AML is not.)"""
+    if not ctx.facts.code.startswith("J9") or not valid_claim:
+        return []
+    if any(_cancer(c) or _neoplasm(c) or icd10.normalize(c).startswith(_CANCER_CONTEXT_PREFIXES) for c in valid_claim):
+        return []
+    cancers = [r for r in ctx.read.reasons if r.icd10 and all(_cancer(p) for p in r.icd10)]
+    linked = [p for r in ctx.read.linked_reasons if r.icd10 for p in r.icd10]
+    return [] if not cancers or supports_prefixes(tuple(valid_claim), linked) else cancers
+
+
+def _secondary(code: str) -> bool:
+    return icd10.normalize(code)[:3] in {"C77", "C78", "C79"}
+
+
+def _neoplasm(code: str) -> bool:
+    c = icd10.normalize(code)  # D00-D49: in situ, benign and of uncertain behaviour
+    return c[:1] == "D" and c[1:3].isdigit() and int(c[1:3]) <= 49
 
 
 _NONSPECIFIC = ("R", "Z", "A49", "B95", "B96", "B97")  # symptoms, encounters, organisms and unspecified infection

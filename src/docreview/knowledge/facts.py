@@ -143,6 +143,23 @@ class CodeFacts:
     def moiety(self) -> str:
         return moiety(self.drug)
 
+    @cached_property
+    def combined_ingredients(self) -> tuple[str, ...]:
+        """The active ingredients whose masses one unit counts together: "pertuzumab, trastuzumab,
+        and hyaluronidase-zzxf, per 10 mg" is billed by pertuzumab and trastuzumab's combined mg
+        (Phesgo's 15 mL vial, 1,200 mg + 600 mg, is 180 units), "casirivimab and imdevimab, 1200 mg"
+        by both antibodies'. Not a combination with stated shares (`parts`), nor "cilastatin
+        sodium; imipenem, per 250 mg", which counts the imipenem alone; hyaluronidase is dosed in units."""
+        if self.parts or ";" in self.descriptor:
+            return ()
+        named = normalize_name(_PREMIX_VEHICLE_RE.split(self.descriptor.lower(), maxsplit=1)[0]).split()
+        heads = {}
+        for ingredient in self.ingredients:
+            words = moiety(ingredient).split()
+            if words and words[0] != "hyaluronidase" and words[0] in named:
+                heads.setdefault(words[0], None)
+        return tuple(heads) if len(heads) > 1 else ()
+
     @property
     def display_drug(self) -> str:
         brand = f" ({', '.join(self.brands)})" if self.brands else ""

@@ -114,6 +114,14 @@ def dialysis_use(descriptor: str) -> str | None:
     return "non-esrd" if _NON_ESRD_USE_RE.search(descriptor) else None
 
 
+_CHEMOTHERAPY_TIME_RE = re.compile(r"\bat\s+the\s+time\s+of\s+chemotherapy\b", re.IGNORECASE)
+
+
+def chemotherapy_use(descriptor: str) -> bool:
+    """A code billed only as an antiemetic "at the time of chemotherapy treatment" (Q0161-Q0181)."""
+    return bool(_CHEMOTHERAPY_TIME_RE.search(descriptor))
+
+
 @dataclass(frozen=True)
 class DescriptorFacts:
     code: str

@@ -52,6 +52,7 @@ class Amount:
     per_kg: bool = False
     rate: bool = False
     weekly: bool = False  # "20 mg/wk": a dose per week, a regimen's rate
+    per_m2: bool = False  # "1.25 mg/m2": a dose per body surface area (a rate of the patient's size, not of time)
     is_range: bool = False
     multiplier: int = 1
     per_volume_ml: float | None = None  # "500 mg/5 mL" -> 5 (a concentration)
@@ -225,6 +226,7 @@ def find_amounts(text: str, start: int = 0, end: int | None = None) -> list[Amou
                 per_kg=per == "kg" and not per2,
                 rate=rate,
                 weekly=per in {"wk", "week"},
+                per_m2=per == "m2" and not per2,
                 # "no more than 500 mg": a limit is a range from nothing to it, no amount given.
                 # ("each vial contains not more than 120 mg" is what a vial holds, read as a content.)
                 is_range=bool(m.group("lo")) or (bool(_patterns().bound.search(text, max(0, m.start() - 24), m.start()))

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
-from functools import lru_cache
+from functools import cache, lru_cache
 from typing import NamedTuple
 
 from docreview.data_files import DoseCuesFile, data_file_as
@@ -224,7 +224,8 @@ def is_drip(note: NoteFacts, event: DoseEvent) -> bool:
     """A continuous infusion: dosed by a rate of drug, or called a drip ("gtt", "titrate"), here or
     in another giving of the drug in its paragraph ("Argatroban continuous IV infusion per
     nomogram." then "Premixed argatroban 250 mg/250 mL hung": the bag of that drip)."""
-    if any(a.rate and a.kind != "volume" for a in event.amounts) or _patterns().drip.search(note.text, event.sentence.start, event.sentence.end):
+    # ("Synribo 1.25 mg/m2 SC BID": a dose per m2 is the patient's size, no rate of time.)
+    if any(a.rate and a.kind != "volume" and not a.per_m2 for a in event.amounts) or _patterns().drip.search(note.text, event.sentence.start, event.sentence.end):
         return True
     # Another giving tells a continuous infusion only by its words or a rate per minute or hour
     # (not "5 mcg/kg/day", not "titrated" boluses).
@@ -575,6 +576,12 @@ def _statement_dose(event: DoseEvent, facts: CodeFacts, note: NoteFacts, concs: 
     # "Vancomycin 15 mg/kg (1,200 mg)": the plain amount wins; "1 g (1,000 mg)" is one dose. Under
     # a code billed by volume ("up to 1 cc"), "2 mL (testosterone enanthate 180 mg / estradiol
     # valerate 8 mg)": the volume is the dose as billed, a mass only through a concentration.
+    # "PHESGO (pertuzumab 1,200 mg / trastuzumab 600 mg / hyaluronidase 30,000 units)": under a code
+    # billed by its ingredients' combined mass, each ingredient's own mass is a part of the one dose.
+    if len(combined := _ingredient_masses(note.text, amounts, facts)) > 1:
+        converted = [base(a)[0] for a in combined]
+        if all(v is not None for v in converted):
+            return sum(v for v in converted if v is not None), ""
     volumes = [a for a in amounts if a.kind == "volume" and not (a.per_kg or a.rate or a.is_concentration)] if "volume" in (code_unit_kind(unit) or ()) else []
     ordered = volumes or dose_order(amounts)
     values: list[float] = []
@@ -604,6 +611,27 @@ def _statement_dose(event: DoseEvent, facts: CodeFacts, note: NoteFacts, concs: 
     if len(values) > 1 and event.repeat:
         return sum(values), ""
     return values[0], ""
+
+
+def _ingredient_masses(text: str, amounts: list[Amount], facts: CodeFacts) -> list[Amount]:
+    """The first mass told right after each ingredient a code's unit counts together
+    ("pertuzumab 1,200 mg", "trastuzumab 600 mg"; "ampicillin sodium 2 g")."""
+    if not facts.combined_ingredients:
+        return []
+    named = _ingredient_label_re(facts.combined_ingredients)
+    found: dict[str, Amount] = {}
+    for a in amounts:
+        if a.kind != "mass" or a.rate or a.per_kg or a.is_concentration or a.is_range:
+            continue
+        if (label := named.search(text, max(0, a.start - 40), a.start)) is not None:
+            found.setdefault(label.group(1).lower(), a)
+    return list(found.values())
+
+
+@cache
+def _ingredient_label_re(names: tuple[str, ...]) -> re.Pattern[str]:
+    # the name, its salt or suffix ("sodium", "-zzxf"), then the amount: nothing else between
+    return re.compile(rf"\b({'|'.join(map(re.escape, names))})[\w-]*(?:[ \t]+[a-z]+)?[ \t]*[:=]?[ \t]*$", re.IGNORECASE)
 
 
 # "~4.6 mg/kg", "approx. 5 mg/kg", "about 15 mg/kg": a dose told only roughly.

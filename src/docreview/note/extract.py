@@ -766,7 +766,7 @@ def read_note(text: str, facts: CodeFacts, kb: KnowledgeBase) -> NoteFacts:
             event.routes = [r for r in event.routes if not r.implied]
 
     def asserted(r: Reason) -> bool:
-        return (not _negated(notes, r, sents) and not _hypothetical(notes, r, sents)
+        return (not _negated(notes, r, sents) and not _hypothetical(notes, r, sents) and not _only_weighed(notes, r, sents)
                 and _section_kind(secs, r.start) != "not_given" and not _family_history(secs, r.start))
 
     reasons = [r for r in find_reasons(text, facts, asserted) if asserted(r)]
@@ -1851,6 +1851,20 @@ def _hypothetical(notes: Annotations, reason: Reason, sents: list[Sentence]) -> 
     first = next((i for i, t in enumerate(toks) if t.end > reason.start), 0)
     last = max((i for i, t in enumerate(toks) if t.start < reason.end), default=first)
     return bool(categories_for(toks, conditional, first, last))
+
+
+def _only_weighed(notes: Annotations, reason: Reason, sents: list[Sentence]) -> bool:
+    """'tumor were in the differential diagnosis', 'less likely glioma': a condition weighed, not found."""
+    sent = _sentence_for(sents, reason.start)
+    if sent is None:
+        return False
+    toks, modifiers = notes.context(sent)
+    weighing = [m for m in modifiers if m.rule.category == "POSSIBLE_EXISTENCE"]
+    if not weighing:
+        return False
+    first = next((i for i, t in enumerate(toks) if t.end > reason.start), 0)
+    last = max((i for i, t in enumerate(toks) if t.start < reason.end), default=first)
+    return bool(categories_for(toks, weighing, first, last))
 
 
 # "no", "denies", "negative for" ... then up to eight words of the same clause before the condition.

@@ -234,14 +234,19 @@ def nameless_givings(notes: Annotations, events: Sequence[DoseEvent], has_mentio
                 and not any(e.mention.same_drug(m) for m in given) and not vehicle_of_another(e, events))
 
     # A name only mentioned ("Product: Adynovate.") is the record's drug only where nothing is
-    # ordered, stocked, prepared or restated.
-    pending = [e for e in events if awaits(e, PENDING)] or [e for e in events if awaits(e, frozenset({"named"}))]
-    if not pending:
+    # ordered, stocked, prepared or restated that the giving could be ("levofloxacin 500 mg PO
+    # daily" ordered is not what "infused IV by gravity through CVC" gives under "Product: LYFGENIA").
+    pending = [e for e in events if awaits(e, PENDING)]
+    named = [e for e in events if awaits(e, frozenset({"named"}))]
+    # ("Admitted for myeloablative busulfan" ... "Product: LYFGENIA, 1 bag": a product's field line
+    # names the record's drug; a drug only talked about in the story does not.)
+    named = [e for e in named if _field_line(notes.text, e)] or named
+    if not pending and not named:
         return []
     found: list[NamelessGiving] = []
     for sent in notes.sentences:
         section = notes.section_at(sent.start)
-        if sent.start < pending[0].mention.end or _listed_away(section):
+        if sent.start < min(e.mention.end for e in [*pending[:1], *named[:1]]) or _listed_away(section):
             continue
         noun = _giving_noun(notes, sent, section)
         if noun is None or (has_mention(sent.start, sent.end) and not _unnamed_mixture_clause(notes.text, noun, has_mention)):
@@ -251,15 +256,7 @@ def nameless_givings(notes: Annotations, events: Sequence[DoseEvent], has_mentio
         line_start = notes.text.rfind("\n", 0, sent.start) + 1
         if notes.text[noun[0] : noun[1]].lower() in _infusion_steps() and has_mention(line_start, sent.start):
             continue  # "09:30 Oxaliplatin 254 mg IV over 2 h; completed 11:32": the step of the drug its line names
-        before = [e for e in pending if e.mention.end <= sent.start]
-        # "acyclovir 200 mg PO BID" listed among the premedications is no record of "IV infusion started".
-        stated = {r.route for r in notes.routes_in(sent.start, sent.end) if not r.implied}
-        if stated:
-            before = [e for e in before if not e.routes or stated & {r.route for r in e.routes}]
-        if any(e.mention.codes for e in before) and _injected(notes, sent):
-            # "Regimen: obinutuzumab + venetoclax" ... "Bag B started via PIV": a drug no HCPCS code
-            # bills (tablets, mostly) is not what an injection or infusion gives.
-            before = [e for e in before if e.mention.codes]
+        before = _antecedents(notes, sent, pending) or _antecedents(notes, sent, named)
         if not before:
             continue
         record = before[-1].mention
@@ -278,12 +275,13 @@ def nameless_givings(notes: Annotations, events: Sequence[DoseEvent], has_mentio
             continue  # ambiguous
         before = near
         read = next((i for i, f in enumerate(found) if record.same_drug(f.mention)), None)
-        if read is not None and found[read].amounts:
+        later = read is not None and found[read].amounts and _another_clock_giving(notes, sent, found[read].sentence)
+        if read is not None and found[read].amounts and not later:
             continue  # this record's giving was already read
         if _open_giving_between(notes.text, events, before[-1], sent):
             continue  # "Ketorolac 30 mg ordered. / 1400 injection given IM": the line is that order's giving
         giving = _giving(notes, sent, noun, before, sections, has_mention)
-        if read is None:
+        if read is None or (later and giving.amounts):
             found.append(giving)
         elif giving.amounts:
             # "today's dose given by RN in clinic" ... "2.75 mL (5.22 mg) withdrawn" / "Admin: 1105 IV
@@ -291,6 +289,52 @@ def nameless_givings(notes: Annotations, events: Sequence[DoseEvent], has_mentio
             # intravitreal injection OD" ... "Entire dose given": the word about it told the route.)
             found[read] = giving if giving.routes else replace(giving, routes=found[read].routes)
     return found
+
+
+def _field_line(text: str, event: DoseEvent) -> bool:
+    """A drug named on a labelled field line ("Product: ...", "Drug: ...")."""
+    start = text.rfind("\n", 0, event.mention.start) + 1
+    label = FIELD_LABEL_RE.match(text, start, event.mention.end)
+    return label is not None and label.end() <= event.mention.start and not text[label.end() : event.mention.start].strip()
+
+
+def _antecedents(notes: Annotations, sent: Sentence, pool: list[DoseEvent]) -> list[DoseEvent]:
+    """The drugs named before a giving that names none and that it could give."""
+    before = [e for e in pool if e.mention.end <= sent.start]
+    # "acyclovir 200 mg PO BID" listed among the premedications is no record of "IV infusion started".
+    stated = {r.route for r in notes.routes_in(sent.start, sent.end) if not r.implied}
+    if stated:
+        before = [e for e in before if not e.routes or stated & {r.route for r in e.routes}]
+    if any(e.mention.codes for e in before) and _injected(notes, sent):
+        # "Regimen: obinutuzumab + venetoclax" ... "Bag B started via PIV": a drug no HCPCS code
+        # bills (tablets, mostly) is not what an injection or infusion gives.
+        before = [e for e in before if e.mention.codes]
+    return before
+
+
+# Two timed givings this far apart are two doses ("VISIT 1 ... injected SC 0758" / "VISIT 2 ... 2.3 mg SC
+# R thigh 2004"), not one giving told twice ("0758 injected" / "0800 site without swelling").
+_SEPARATE_GIVINGS_MIN = 60
+
+
+def _another_clock_giving(notes: Annotations, sent: Sentence, earlier: Sentence) -> bool:
+    """A giving line with its own dose and clock time, an hour or more after the record's giving
+    already read: the next dose of a drug given more than once a day (BID at home, q8h)."""
+    if sent.line == earlier.line or not any(is_dose(a) for a in notes.amounts_in(sent.start, sent.end)):
+        return False
+    # ("0930 start via PIV" ... "1130 infusion complete, 410 mg infused": one infusion's steps.)
+    steps = _infusion_steps()
+    if any(steps & set(re.findall(r"[a-z]+", notes.text[slice(*line_bounds(notes.text, x.start))].lower())) for x in (sent, earlier)):
+        return False
+    now, before = _line_minutes(notes.text, sent, first=True), _line_minutes(notes.text, earlier, first=False)
+    return now is not None and before is not None and now - before >= _SEPARATE_GIVINGS_MIN
+
+
+def _line_minutes(text: str, sent: Sentence, first: bool) -> int | None:
+    """The first (or last) clock time on a sentence's line, in minutes after midnight ("0758", "20:04")."""
+    times = find_times(text, *line_bounds(text, sent.start))
+    digits = re.sub(r"\D", "", times[0 if first else -1]) if times else ""
+    return int(digits[:-2]) * 60 + int(digits[-2:]) if len(digits) in (3, 4) else None
 
 
 def nameless_routes(notes: Annotations, events: Sequence[DoseEvent], has_mention: Callable[[int, int], bool],

@@ -18,6 +18,7 @@ from docreview.data_files import RoutesFile, data_file_as
 from docreview.knowledge.facts import CodeFacts, KnowledgeBase, normalize_name
 from docreview.note.doses import is_drip, total_dose, vials_opened
 from docreview.note.extract import DoseEvent, NoteFacts, injection_told, premedication, read_note
+from docreview.note.nameless import code_kinds
 from docreview.note.vocab import route_vocabulary
 from docreview.units import billing_units, code_unit_kind, in_tier, to_base
 
@@ -162,7 +163,7 @@ def _administration(note: NoteFacts, facts: CodeFacts, kb: KnowledgeBase, billed
     if class_only and _other_drug_event(note, facts, kb, same_drug_only=True):
         # "IVIG infusion ... Gammagard Liquid 30 g": the class name is resolved by the product named.
         given = []
-    if not given and facts.unclassified and (uncoded := _uncoded_givings(note)):
+    if not given and facts.unclassified and (uncoded := _uncoded_givings(note, facts, kb)):
         # "valproate sodium 500 mg infused IV" under J3490: an unclassified code bills the drug
         # given that has no code of its own (a drug that has one belongs under that code).
         return Administration("given", (), uncoded, uncoded)
@@ -231,9 +232,26 @@ def _dose_the_record_states(note: NoteFacts, facts: CodeFacts, billed: list[Dose
     return stated.pop() if len(stated) == 1 else None
 
 
-def _uncoded_givings(note: NoteFacts) -> tuple[DoseEvent, ...]:
-    """The givings of the first drug given with no HCPCS code of its own, a dosed one first."""
-    uncoded = [e for e in note.events if e.given and not e.mention.codes]
+def _uncoded_givings(note: NoteFacts, facts: CodeFacts, kb: KnowledgeBase) -> tuple[DoseEvent, ...]:
+    """The givings of the first drug given with no HCPCS code of its own, a dosed one first. Under a
+    code for one form of a kind of drug ("Antiemetic drug, oral, not otherwise specified"), a drug
+    given that way whose codes are all for other forms has none of its own (olanzapine 5 mg PO: its
+    code is the long-acting injection's), if it is of the code's kind (metoclopramide 10 mg PO for PONV
+    under Q0181, not the acetaminophen tablets given beside it)."""
+    routes = set(facts.descriptor_routes)
+
+    def no_code_for_it(e: DoseEvent) -> bool:
+        codes = [kb.facts(c) for c in e.mention.codes if c in kb.codes]
+        return not codes or (bool(routes) and bool(e.routes) and {r.route for r in e.routes} <= routes
+                             and not any(routes & set(f.descriptor_routes) for f in codes))
+
+    def purposes(e: DoseEvent) -> set[str]:
+        return {p for c in e.mention.codes if c in kb.codes for p in kb.facts(c).purposes}
+
+    uncoded = [e for e in note.events if e.given and no_code_for_it(e)]
+    if kinds := code_kinds(facts.purposes, facts.descriptor):
+        # (the acetaminophen tablets beside IV ondansetron are no antiemetic: neither bills as one)
+        uncoded = [e for e in uncoded if not e.mention.codes or purposes(e) & kinds]
     first = next((e for e in uncoded if e.dose_amounts), uncoded[0] if uncoded else None)
     return tuple(e for e in uncoded if first is not None and e.mention.same_drug(first.mention))
 
