@@ -560,6 +560,14 @@ def test_an_oral_antiemetic_billed_at_the_time_of_chemotherapy_needs_a_cancer_cl
     assert "IND009" not in ids(r)
 
 
+def test_a_product_of_the_drug_is_none_of_the_products_a_descriptor_names():
+    # J2427 "paliperidone palmitate extended release (invega hafyera, or invega trinza)": Sustenna is J2426's.
+    note = ("LAI Clinic. Dx: schizophrenia, paranoid (F20.0).\nToday: INVEGA SUSTENNA 156 mg/1 mL prefilled syringe, lot 24KC01.\n"
+            "IM L deltoid 23G 1\". Full syringe administered.\n")
+    r = review(note, {"code": "J2427", "units": 156, "modifiers": ["JZ"], "icd10": ["F20.0"]})
+    assert r.status("dosage").value == "inconsistent" and "J2426" in " ".join(f.message for f in r.findings)
+
+
 def test_a_not_otherwise_classified_product_code_bills_the_product_with_no_code():
     # "monoclonal antibody products ... for hospitalized adults ... not otherwise classified, 1 mg"
     assert knowledge_base().facts("Q0235").unclassified

@@ -334,6 +334,7 @@ class AmountCuesFile(_File):
     needle_site_words: list[str] = Field(min_length=1)  # "22g L hand PIV": a site between gauge and catheter
     catheter_sites: list[str] = Field(min_length=1)  # "22g R forearm": a limb after a gauge (no needle word)
     eye_sites: list[str] = Field(min_length=1)  # "OD superotemporal 30g": the needle's gauge (no eye takes grams)
+    needle_with_verbs: list[str] = Field(min_length=1)  # "injected intralesionally with 30g": the needle's gauge
     needle_after_prefixes: list[str] = Field(min_length=1)  # "22g spinal needle": a gauge, not grams
     needle_before_word_ends: list[str] = Field(min_length=1)  # "PIV 20g"
     line_placed_words: list[str] = Field(default_factory=list)  # "20g IV placed": the line's gauge, not 20 grams given IV

@@ -307,6 +307,13 @@ def test_a_dose_per_week_is_a_rate_no_dose_given():
     assert [(a.value, a.rate) for a in find_amounts(text)] == [(20.0, True), (50.0, True), (25.0, False)]
 
 
+def test_the_needle_an_injection_was_given_with_is_no_amount():
+    from docreview.note.amounts import find_amounts
+
+    assert [a.kind for a in find_amounts("Injected intralesionally with 30g: R lobe 2.4 mL")] == ["volume"]
+    assert [a.value for a in find_amounts("mixed with 25g albumin")] == [25000.0]  # no injection: grams
+
+
 def test_a_dose_per_m2_is_per_body_surface_no_rate_of_time():
     from docreview.note.amounts import find_amounts
 

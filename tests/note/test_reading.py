@@ -1377,6 +1377,10 @@ GIVEN_DOSES = [
     pytest.param("Primaxin (imipenem 500 mg / cilastatin 500 mg) IVPB over 30 min at 0600.\n", "J0743", 500, id="imipenem-counts-alone"),
     pytest.param("Herceptin Hylecta (trastuzumab 600 mg / hyaluronidase-oysk 10,000 units) 5 mL injected SC R thigh.\n", "J9356", 600,
                  id="hyaluronidase-units-are-no-mass"),
+    # A part told per lesion, with its mass in brackets; the needle the injection was given with is no amount.
+    pytest.param("Med: triamcinolone hexacetonide (Aristospan) 5 mg/mL, 5 mL multiple-dose vial, opened today.\n"
+                 "Injected intralesionally with 30g: R lobe 2.4 mL (12 mg), L lobe 1.6 mL (8 mg). TOTAL 4.0 mL = 20 mg.\n",
+                 "J3303", 20, id="parts-per-lobe-and-a-needle-written-onto-its-g"),
     # A dose per m2 is no drip rate; two visits, each with its own dose and clock time, are two doses.
     pytest.param("Synribo (omacetaxine) 1.25 mg/m2 SC BID.\nVISIT 1  0745-0830\n  2.3 mg SC L thigh 0758.\n"
                  "VISIT 2  1945-2025\n  2.3 mg SC R thigh 2004.\n", "J9262", 4.6, id="two-visits-two-nameless-doses"),

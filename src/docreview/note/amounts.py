@@ -112,6 +112,7 @@ class _Patterns(NamedTuple):
     gauge_site_before: re.Pattern[str]
     gauge_via_site_before: re.Pattern[str]
     gauge_eye_before: re.Pattern[str]
+    gauge_with_before: re.Pattern[str]
     percent: re.Pattern[str]
     calculated: re.Pattern[str]
     count_nouns: str  # an alternation of data/amount_cues.json count_nouns
@@ -151,6 +152,8 @@ def _patterns() -> _Patterns:
         gauge_via_site_before=pattern(rf"\bvia\s+(?:{alternation(cues.needle_site_words)}\s+)*{alternation(cues.catheter_sites)}[\s,;:(-]*$"),
         # "intravitreal OD superotemporal 30g": an eye or its quadrant, then the needle's gauge.
         gauge_eye_before=pattern(rf"\b{alternation(cues.eye_sites)}[\s,;:(-]*$"),
+        # "injected intralesionally with 30g": the needle an injection was given with.
+        gauge_with_before=pattern(rf"\b{alternation(cues.needle_with_verbs)}\b[^.;\n]{{0,30}}?\bwith\s+(?:an?\s+)?$"),
         # "1% lidocaine", "0.25% Marcaine": a weight/volume percent is a concentration (1% = 1 g per
         # 100 mL = 10 mg/mL). Not "50% of the dose", not "98% on room air".
         percent=pattern(rf"(?<![\w.])(?P<num>{NUM})\s*%"
@@ -193,6 +196,7 @@ def _is_gauge(text: str, m: re.Match[str]) -> bool:
                 or (attached and bool(patterns.gauge_site_before.search(text[max(0, m.start() - 24) : m.start()])))
                 or bool(patterns.gauge_via_site_before.search(text[max(0, m.start() - 28) : m.start()]))
                 or (attached and bool(patterns.gauge_eye_before.search(text[max(0, m.start() - 20) : m.start()])))
+                or (attached and bool(patterns.gauge_with_before.search(text[max(0, m.start() - 60) : m.start()])))
                 or (attached and bool(_LISTED_DETAIL_RE.search(text, max(0, m.start() - 2), m.start()))
                     and bool(_DETAIL_END_RE.match(text, m.end()))))
 

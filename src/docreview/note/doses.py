@@ -91,7 +91,7 @@ def _patterns() -> _Patterns:
         dose_limit=pattern(rf"\b{alternation(cues.dose_limits)}\s*[:=]?\s*$"),  # "round to vial sizes = 2,500 IU"
         result_before=pattern(rf"(?:=|->|\u2192|\b{alternation(cues.result_words)})[ \t]*(?:~|approx\.?)?[ \t]*$"),
         # At a list break, a site word with up to two words before it ("arterial lumen", "L deltoid"), then the amount.
-        site_label=pattern(rf"(?:^|\n|[,;(]|[ \t]-|\band\b)[ \t]*(?:[A-Za-z]+[ \t]+){{0,2}}{alternation(cues.labelled_sites)}s?[ \t]*[:=-]?[ \t]*$"),
+        site_label=pattern(rf"(?:^|\n|[,;:(]|[ \t]-|\band\b)[ \t]*(?:[A-Za-z]+[ \t]+){{0,2}}{alternation(cues.labelled_sites)}s?[ \t]*[:=-]?[ \t]*$"),
         later=pattern(rf"(?:[ \t]+(?:(?:in|after)[ \t]+(?:\d+|one|two|three|four|five|six|eight|twelve)(?:[ \t]*-[ \t]*\d+)?[ \t]*{alternation(cues.later_spans)}"
                       rf"|(?:at[ \t]+|on[ \t]+)?(?:the[ \t]+)?next[ \t]+{alternation(cues.later_occasions)})\b"
                       # "700 mg, given tomorrow D2": a dose for the next day
@@ -602,10 +602,15 @@ def _statement_dose(event: DoseEvent, facts: CodeFacts, note: NoteFacts, concs: 
         if all(v is not None for v in converted):
             return sum(v for v in converted if v is not None), ""
     # "arterial lumen 1.9 mL, venous lumen 2.0 mL": one dose told in parts, each after its own site.
-    sited = [a for a in ordered if not (a.rate or a.is_concentration) and _patterns().site_label.search(note.text, max(0, a.start - 40), a.start)]
-    if len(sited) > 1 and len({(a.kind, a.per_kg) for a in sited}) == 1:
-        converted = [base(a)[0] for a in sited]
-        if all(v is not None for v in converted):
+    # ("R lobe 2.4 mL (12 mg), L lobe 1.6 mL (8 mg)": a part's gloss in another kind is that part too.)
+    told = volumes or amounts
+    sited = [a for a in told if not (a.rate or a.is_concentration) and _patterns().site_label.search(note.text, max(0, a.start - 40), a.start)]
+    sited += [a for a in told if a not in sited and not (a.rate or a.is_concentration)
+              and any(OPEN_PAREN_RE.fullmatch(note.text, p.end, a.start) for p in sited)]
+    for kind in sorted({(a.kind, a.per_kg) for a in sited}):
+        parts = [a for a in sited if (a.kind, a.per_kg) == kind]
+        converted = [base(a)[0] for a in parts]
+        if len(parts) > 1 and len(parts) * 2 >= len(sited) and all(v is not None for v in converted):
             return sum(v for v in converted if v is not None), ""
     # Several different amounts in one statement are separate doses only when it says so.
     if len(values) > 1 and event.repeat:

@@ -250,7 +250,8 @@ def with_billed_generic(mentions: list[DrugMention], facts: CodeFacts, kb: Knowl
     from docreview.note.roles import role_cues  # local: roles reads the mentions this module finds
     from docreview.note.vocab import route_vocabulary  # local: the vocabulary loads on first use
 
-    if facts.product_specific or not facts.drug or _product_qualifiers(facts, kb.parse(facts.code, facts.descriptor).qualifiers):
+    if (facts.product_specific or not facts.drug or _names_own_products(facts)
+            or _product_qualifiers(facts, kb.parse(facts.code, facts.descriptor).qualifiers)):
         return mentions
 
     plain_words = set(route_vocabulary().descriptor_words) | set(role_cues().dose_form_words)
@@ -286,6 +287,13 @@ def with_billed_generic(mentions: list[DrugMention], facts: CodeFacts, kb: Knowl
 
     return [replace(m, codes=m.codes | {facts.code}) if facts.code not in m.codes and same_drug_products(m.codes) and names_the_drug(m)
             else m for m in mentions]
+
+
+def _names_own_products(facts: CodeFacts) -> bool:
+    """A descriptor that names its products ("paliperidone palmitate extended release (invega
+    hafyera, or invega trinza)"): another product of its drug (Invega Sustenna, J2426's) is none."""
+    descriptor = facts.descriptor.lower()
+    return "(" in descriptor and any(len(b) > 3 and b.lower() in descriptor for b in facts.brands)
 
 
 def _product_qualifiers(facts: CodeFacts, qualifiers: Sequence[str]) -> list[str]:
