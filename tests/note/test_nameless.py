@@ -763,3 +763,15 @@ def test_a_route_told_after_a_stock_line_reaches_that_drugs_giving_past_other_dr
 ])
 def test_a_row_that_names_another_drug_or_substance_gives_none_of_the_records(kb, note, code):
     assert read(note, kb.facts(code), kb).administration.state != "given"
+
+
+def test_a_giving_that_names_no_drug_gives_the_product_on_its_field_line(kb):
+    # The oral prophylaxis ordered above is not what is infused through the CVC, nor is the
+    # conditioning drug the story mentions: the product line's cell therapy is.
+    note = ("Admitted 10/08 for myeloablative busulfan (d-6 to d-3). Day 0 today.\n"
+            "ID prophylaxis: levofloxacin 500 mg PO daily, acyclovir 800 mg PO BID.\n"
+            "Product: lovotibeglogene autotemcel (LYFGENIA), 1 bag, cryopreserved.\n"
+            "Premed: acetaminophen 650 mg PO, diphenhydramine 25 mg IV (1405).\n"
+            "Thawed 37C water bath; infused IV by gravity through CVC 1418-1441.\n")
+    assert read(note, kb.facts("J3394"), kb).administration.state == "given"
+    assert counted_routes(kb, note, "J3394") == {"intravenous"}

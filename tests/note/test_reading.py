@@ -1395,18 +1395,6 @@ def test_a_dose_log_by_time_and_route_gives_the_tracer_its_product_line_names(kb
     assert {r.route for e in reading.administration.given for r in e.routes} == {"intravenous"}
 
 
-def test_a_giving_that_names_no_drug_gives_the_product_on_its_field_line(kb):
-    # The oral prophylaxis ordered above is not what is infused through the CVC, nor is the
-    # conditioning drug the story mentions: the product line's cell therapy is.
-    note = ("Admitted 10/08 for myeloablative busulfan (d-6 to d-3). Day 0 today.\n"
-            "ID prophylaxis: levofloxacin 500 mg PO daily, acyclovir 800 mg PO BID.\n"
-            "Product: lovotibeglogene autotemcel (LYFGENIA), 1 bag, cryopreserved.\n"
-            "Premed: acetaminophen 650 mg PO, diphenhydramine 25 mg IV (1405).\n"
-            "Thawed 37C water bath; infused IV by gravity through CVC 1418-1441.\n")
-    admin = read(note, kb.facts("J3394"), kb).administration
-    assert admin.state == "given" and {r.route for e in admin.counted for r in e.routes} == {"intravenous"}
-
-
 def test_an_oral_nos_code_bills_the_drug_whose_codes_are_all_for_other_forms(kb):
     # Olanzapine's only code is the long-acting injection's; oral dexamethasone has J8540.
     note = ("Antiemetics:\n  0905 olanzapine 5 mg PO - given\n  0905 dexamethasone 12 mg PO - given\n"

@@ -573,15 +573,15 @@ def _statement_dose(event: DoseEvent, facts: CodeFacts, note: NoteFacts, concs: 
         amounts = [replace(limits[-1], value=sum(a.value for a in added), end=added[-1].end)]
     elif results and any(a.start < results[-1].start and a.kind == results[-1].kind for a in amounts):
         amounts = [results[-1]]
-    # "Vancomycin 15 mg/kg (1,200 mg)": the plain amount wins; "1 g (1,000 mg)" is one dose. Under
-    # a code billed by volume ("up to 1 cc"), "2 mL (testosterone enanthate 180 mg / estradiol
-    # valerate 8 mg)": the volume is the dose as billed, a mass only through a concentration.
     # "PHESGO (pertuzumab 1,200 mg / trastuzumab 600 mg / hyaluronidase 30,000 units)": under a code
     # billed by its ingredients' combined mass, each ingredient's own mass is a part of the one dose.
     if len(combined := _ingredient_masses(note.text, amounts, facts)) > 1:
         converted = [base(a)[0] for a in combined]
         if all(v is not None for v in converted):
             return sum(v for v in converted if v is not None), ""
+    # "Vancomycin 15 mg/kg (1,200 mg)": the plain amount wins; "1 g (1,000 mg)" is one dose. Under
+    # a code billed by volume ("up to 1 cc"), "2 mL (testosterone enanthate 180 mg / estradiol
+    # valerate 8 mg)": the volume is the dose as billed, a mass only through a concentration.
     volumes = [a for a in amounts if a.kind == "volume" and not (a.per_kg or a.rate or a.is_concentration)] if "volume" in (code_unit_kind(unit) or ()) else []
     ordered = volumes or dose_order(amounts)
     values: list[float] = []
