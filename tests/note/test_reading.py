@@ -1377,6 +1377,13 @@ GIVEN_DOSES = [
     pytest.param("Primaxin (imipenem 500 mg / cilastatin 500 mg) IVPB over 30 min at 0600.\n", "J0743", 500, id="imipenem-counts-alone"),
     pytest.param("Herceptin Hylecta (trastuzumab 600 mg / hyaluronidase-oysk 10,000 units) 5 mL injected SC R thigh.\n", "J9356", 600,
                  id="hyaluronidase-units-are-no-mass"),
+    # The drug named again after a result arrow holds the dose; the amount it multiplied is one vial's.
+    pytest.param("Opdivo Qvantig (nivolumab 600 mg + hyaluronidase-nvhy 10,000 units per 5 mL vial) x2 -> nivolumab 1,200 mg/"
+                 "hyaluronidase 20,000 units in 10 mL, injected subcut L lower abdomen over 5 min.\n", "J9289", 1200,
+                 id="the-arithmetics-result-on-the-line"),
+    # A route word before a bracket is the product's route, not the start of "IV acetaminophen".
+    pytest.param("0915 COMBOGESIC IV (acetaminophen 1,000 mg / ibuprofen 300 mg per 100 mL) 100 mL IV over 15 min\n", "J0138", 1300,
+                 id="a-route-word-before-the-products-gloss"),
     # A part told per lesion, with its mass in brackets; the needle the injection was given with is no amount.
     pytest.param("Med: triamcinolone hexacetonide (Aristospan) 5 mg/mL, 5 mL multiple-dose vial, opened today.\n"
                  "Injected intralesionally with 30g: R lobe 2.4 mL (12 mg), L lobe 1.6 mL (8 mg). TOTAL 4.0 mL = 20 mg.\n",

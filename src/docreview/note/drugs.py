@@ -607,7 +607,10 @@ class DrugLexicon:
             for entry_words, codes, name in self._by_first.get(words[i][0], ()):
                 n = len(entry_words)
                 if tuple(w for w, _, _ in words[i : i + n]) == entry_words and not any(
-                        _NAME_BREAK_RE.search(text, words[k][2], words[k + 1][1]) for k in range(i, i + n - 1)):
+                        _NAME_BREAK_RE.search(text, words[k][2], words[k + 1][1]) for k in range(i, i + n - 1)) and not (
+                        # "COMBOGESIC IV (acetaminophen ...)": a route word before a bracket is the
+                        # product's route, not the start of "IV acetaminophen".
+                        n > 1 and entry_words[0] in _route_suffixes() and "(" in text[words[i][2] : words[i + 1][1]]):
                     match = (n, codes, name)
                     break
             if match:

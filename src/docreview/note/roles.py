@@ -874,6 +874,12 @@ def assign_roles(text: str, events: list[DoseEvent], notes: Annotations | None =
         # by its time is replaced by the giving the correction tells.
         if roles[i] == "administered" and _corrected_entry(text, events, roles, i):
             roles[i] = "other"
+    for i in range(len(events)):
+        # "Opdivo Qvantig (nivolumab 600 mg ... per 5 mL vial) x2 -> nivolumab 1,200 mg ... injected":
+        # the drug named again as an arithmetic's result on its line holds the dose; the earlier
+        # amount it multiplied is what one container held.
+        if roles[i] == "administered" and (j := _operand_of(text, events, roles, i)) is not None:
+            roles[j] = "container"
     for i, event in enumerate(events):
         # The drug named again, with no amount of its own, after it was given: the same
         # administration told twice ("after adequate sedation with Versed"). One told with its
@@ -995,6 +1001,27 @@ def _restates_earlier(text: str, events: list[DoseEvent], roles: list[str], i: i
             continue
         return True
     return False
+
+
+_RESULT_ARROW_BEFORE_RE = re.compile(r"(?:->|\u2192|=>)[ \t]*$")
+
+
+def _operand_of(text: str, events: list[DoseEvent], roles: list[str], i: int) -> int | None:
+    """The giving on the same line whose amount, counted out ("x2"), the result arrow before this
+    mention of the same drug turns into this one's amount."""
+    event = events[i]
+    dose = event.stated_dose
+    if dose is None or not _RESULT_ARROW_BEFORE_RE.search(text, max(0, event.mention.start - 8), event.mention.start):
+        return None
+    for j in range(i - 1, -1, -1):
+        earlier = events[j]
+        same = earlier.stated_dose
+        if earlier.sentence.line != event.sentence.line:
+            return None
+        if (roles[j] == "administered" and _same_drug(event, earlier) and same is not None and not same.per_kg and same.kind == dose.kind
+                and same.total < dose.total):
+            return j
+    return None
 
 
 def _corrected_entry(text: str, events: list[DoseEvent], roles: list[str], i: int) -> bool:
