@@ -587,6 +587,16 @@ def test_a_chemotherapy_code_for_a_documented_cancer_needs_a_claim_code_about_a_
     assert "IND003" not in ids(r)
 
 
+def test_metastases_name_no_other_cancer_than_the_primary_claimed():
+    # "midgut NET w/ liver mets" billed C7A.012 (a neuroendocrine primary, now a cancer): the liver
+    # metastases tell where it spread, not another cancer (guard: the primary became a cancer this session).
+    note = ("Lu-177 DOTATATE THERAPY - CYCLE 1\nDx: well-diff midgut NET (ileum) w/ liver mets, SSTR+; progression on octreotide LAR.\n"
+            "NM RECORD\n Lutathera vial pre-infusion assay 201.0 mCi @ 10:40\n 10:42 infusion start, 20G PIV R hand\n"
+            " est. administered 122.6 mCi\n")
+    r = review(note, {"code": "C9031", "units": 123, "modifiers": ["JZ"], "icd10": ["C7A.012", "C7B.02"]})
+    assert "IND003" not in ids(r), [(f.rule_id, f.message) for f in r.findings]
+
+
 def test_an_injection_billed_under_the_drugs_inhalation_solution_code_names_the_injection_code():
     note = "ECT suite. 0802 glycopyrrolate 0.2 mg IV (antisialagogue). 0805 methohexital 80 mg IV.\n"
     r = review(note, {"code": "J7642", "units": 1, "icd10": ["F33.2"], "setting": "outpatient"})
