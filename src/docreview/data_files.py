@@ -227,6 +227,7 @@ class ReasonCuesFile(_File):
     esrd_icd10: list[str] = Field(min_length=1)  # N18.6, Z99.2: the claim codes an ESRD-on-dialysis code needs (one of)
     dialysis_icd10: list[str] = Field(min_length=1)  # Z99.2: a claim code that rules out a non-ESRD-use code
     chemotherapy_icd10: list[str] = Field(min_length=1)  # C, D0-D4, Z51.1: the claim codes a chemotherapy-time code needs (one of)
+    cancer_claim_icd10: list[str] = Field(min_length=1)  # C, D0-D4, Z51.1, Z85 ...: a claim code about a cancer (a J9 code needs one)
     isotope_codes: list[str] = Field(min_length=1)  # "F18", "N13": a radionuclide written like an ICD-10-CM category
     isotope_after: list[str] = Field(min_length=1)  # "F18 FDG": the tracer words that make it the isotope
     cycle_before: list[str] = Field(default_factory=list)  # "Next: C10": a chemotherapy cycle's number, no cancer category

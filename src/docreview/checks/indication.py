@@ -275,18 +275,13 @@ def _cancer(code: str) -> bool:
     return c[:1] == "C" and c[1:2].isdigit() and (not c[1:3].isdigit() or int(c[1:3]) <= 96)
 
 
-# A claim about a cancer: a neoplasm (C00-D49), a history of one, the chemotherapy encounter, a
-# receptor status or an abnormal tumour marker.
-_CANCER_CONTEXT_PREFIXES = ("Z511", "Z85", "Z17", "Z08", "Z9221", "R97")
-
-
 def _cancer_treated_but_not_claimed(ctx: CheckContext, valid_claim: list[str]) -> list:
     """A chemotherapy code (J9000-J9999) on a note that documents a cancer, with claim codes none of
     which is about a cancer or a diagnosis the note ties to the giving: "NSCLC ... Bizengri 750 mg
     IV" billed with I10 and E11.9. (Axatilimab for "Dx: chronic GVHD (D89.811)" after AML is not.)"""
     if not ctx.facts.code.startswith("J9") or not valid_claim:
         return []
-    if any(_cancer(c) or _neoplasm(c) or icd10.normalize(c).startswith(_CANCER_CONTEXT_PREFIXES) for c in valid_claim):
+    if any(icd10.matches_prefix(c, _reason_cues().cancer_claim_icd10) for c in valid_claim):
         return []
     cancers = [r for r in ctx.read.reasons if r.icd10 and all(_cancer(p) for p in r.icd10)]
     linked = [p for r in ctx.read.linked_reasons if r.icd10 for p in r.icd10]
@@ -297,9 +292,6 @@ def _secondary(code: str) -> bool:
     return icd10.normalize(code)[:3] in {"C77", "C78", "C79"}
 
 
-def _neoplasm(code: str) -> bool:
-    c = icd10.normalize(code)  # D00-D49: in situ, benign and of uncertain behaviour
-    return c[:1] == "D" and c[1:3].isdigit() and int(c[1:3]) <= 49
 
 
 _NONSPECIFIC = ("R", "Z", "A49", "B95", "B96", "B97")  # symptoms, encounters, organisms and unspecified infection
