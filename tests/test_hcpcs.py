@@ -96,6 +96,19 @@ def test_brands_labelers_and_asides_in_descriptors():
     assert f.brands == () and f.drug.startswith("taurolidine")
 
 
+@pytest.mark.parametrize("code, descriptor, drug, brands", [
+    ("J7308", "Aminolevulinic acid hcl for topical administration, 20%, single unit dosage form (354 mg)", "aminolevulinic acid hcl", ()),
+    ("J7354", "Cantharidin for topical administration, 0.7%, single unit dose applicator (3.2 mg)", "cantharidin", ()),
+    ("J7674", "Methacholine chloride administered as inhalation solution through a nebulizer, per 1 mg", "methacholine chloride", ()),
+    ("J2062", "Loxapine for inhalation, 1 mg", "loxapine", ()),
+    # Cut of how it is given, no drug is left: the words stay.
+    ("J3535", "Drug administered through a metered dose inhaler", "drug administered through a metered inhaler", ()),
+])
+def test_how_a_drug_is_given_is_no_part_of_its_name(code, descriptor, drug, brands):
+    f = parse_descriptor(code, descriptor)
+    assert (f.drug, f.brands) == (drug, brands)
+
+
 def test_unparseable_descriptor_is_reported_not_guessed():
     assert not parse_descriptor("J3490", "Unclassified drugs").parsed
 

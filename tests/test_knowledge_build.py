@@ -89,12 +89,13 @@ def test_an_unmatched_indication_maps_by_the_condition_it_holds():
     build = _build_module()
     mapper = build.IcdMapper(build.icd_table(), embed=False, curated=build.curated_conditions())
     mapped = mapper.map_many(["Acutely Decompensated Chronic Heart Failure", "Fungal Urinary Tract Infection", "Hereditary Angioedema",
-                              "Thrombosis in Heparin Induced Thrombocytopenia", "Hypertension", "Postoperative Pain"])
+                              "Acquired Angioedema", "Thrombosis in Heparin Induced Thrombocytopenia", "Hypertension", "Postoperative Pain"])
     assert mapped["Acutely Decompensated Chronic Heart Failure"] == (("I50",), "condition 'heart failure'")
     assert mapped["Fungal Urinary Tract Infection"][0][0] == "N390"  # a curated term: ICD-10-CM adds "site not specified"
     assert mapped["Thrombosis in Heparin Induced Thrombocytopenia"][0] == ("D7582",)
     assert mapped["Hypertension"][1] == "exact"
-    assert "Hereditary Angioedema" not in mapped  # a lone word is no condition: not every angioedema
+    assert "Acquired Angioedema" not in mapped  # a lone word is no condition: not every angioedema
+    assert mapped["Hereditary Angioedema"] == (("D841",), "exact")  # the curated term (conditions.json) is
     # A curated term narrower than its condition's codes maps nothing: "postoperative pain" is no back pain.
     assert "Postoperative Pain" not in mapped
 

@@ -75,6 +75,9 @@ def test_a_code_billed_by_its_ingredients_combined_mass_names_them():
     assert kb.facts("J0743").combined_ingredients == ()
     assert kb.facts("J2405").combined_ingredients == ()  # ondansetron, ondansetron hcl
     assert kb.facts("J9356").combined_ingredients == ()  # trastuzumab; hyaluronidase is dosed in units
+    # Two ingredients of one name told apart by the word they do not share; salts of one drug are one.
+    assert kb.facts("J0558").combined_ingredients == ("benzathine", "procaine")
+    assert kb.facts("J0456").combined_ingredients == ()  # azithromycin dihydrate, monohydrate
 
 
 def test_the_use_a_descriptor_restricts_its_code_to_is_checked_against_the_claim():

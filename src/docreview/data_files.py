@@ -142,6 +142,7 @@ class ConditionsFile(_File):
     word_forms: dict[str, str] = {}  # "calculi" -> "calculus": an irregular plural read as its singular
     capitals_only: list[str] = []  # abbreviations that are also words ("all", "hit"): only as "ALL", "HIT"
     cue_only: list[str] = []  # abbreviations with another sense in charts ("OD"): only as "Dx: OD", "for OD"
+    not_diagnoses: list[str] = []  # "allergy": a list's name in a note ("ED allergy: PCN"), never a reason
 
 
 class Purpose(Record):
@@ -165,6 +166,7 @@ class DrugWordsFile(_File):
     labelers: list[str]
     labeler_short_names: dict[str, list[str]] = {}  # "ims" for "international medication systems": how charts write the maker
     salt_spellings: dict[str, str] = {}  # "hcl" -> "hydrochloride": one salt, two spellings
+    counter_ions: list[str] = []  # "citrate", "benzoate": a salt or ester a product's name states (no form, no hydrate)
     isotope_symbols: list[str] = []  # "f" in "fluoroestradiol f18"
     isotope_elements: list[str] = []  # "iodine" in "iodine i-131 iobenguane": never the tracer's name alone
     descriptor_list_words: list[str] = []  # "or" in "myotonachol or urecholine": joins product names in a descriptor
@@ -285,6 +287,8 @@ class ExtractCuesFile(_File):
     route_owners: list[str] = Field(min_length=1)  # "IV fluids", "Topical Gelfoam": the route of that, not of a drug
     feeding_words: list[str] = Field(min_length=1)  # "fed EBM per os": the route of the feeding
     order_headers: list[str] = Field(min_length=1)  # "Order: infliximab ... = 410 mg": the record's drug for a giving that names none
+    premix_words: list[str] = Field(default_factory=list)  # "premixed bag": the drug came ready-mixed in its vehicle
+    vial_words: list[str] = Field(default_factory=list)  # "1 mL vial", "amp": the drug drawn from a vial, no premix
     device_names: list[str] = Field(default_factory=list)  # "insulin syringe", "tuberculin syringe": a device named after a drug
     giving_noun_modifies: list[str] = Field(default_factory=list)  # "injection needle", "infusion center": the noun names no giving
     route_fields: list[str] = Field(default_factory=list)  # "Route: intra-articular": a record's route for the drugs listed above it
@@ -346,6 +350,8 @@ class AmountCuesFile(_File):
     calculated: list[str] = Field(min_length=1)  # "(calc 2.73 mg) - capped at 2 mg": a formula's figure, not the dose
     bounds: list[str] = Field(default_factory=list)  # "no more than 500 mg": a limit, not an amount given
     unit_forms: list[str] = Field(default_factory=list)  # "250 mg caps": what one capsule holds, not the dose beside it
+    counted_before: list[str] = Field(default_factory=list)  # "3 bottles x 450 mL": a count of drinks before each one's amount
+    removed_matter: list[str] = Field(default_factory=list)  # "30 mL pus aspirated": what came out, between the amount and its verb
     drawn_up: list[str] = Field(default_factory=list)  # removed_fluid words that also draw a drug up from its vial
     drawn_into: list[str] = Field(default_factory=list)  # "Withdrew 2.31 mL; added to D5W": drawn up, not taken out
     count_nouns: list[str] = Field(default_factory=list)  # "2 tablets (1,000 mg)": what a dose is counted in

@@ -47,6 +47,9 @@ def test_fluid_taken_out_of_the_patient_is_not_an_amount_given():
     # Told after the volume too; a volume drawn up from a vial is the dose.
     text = "Paracentesis: 4.2 L removed, 900 mL drained from the bag. 10.8 mL (21.6 mg) withdrawn from the vial."
     assert spans(text, Annotations(text).amounts) == ["10.8 mL", "21.6 mg"]
+    # What came out may stand between the volume and its verb; a drug's dose then injected stays one.
+    text = "Access lower pole calyx; 30 mL pus aspirated. 20 mL of clear yellow fluid drained, then 2 mL of 1% lidocaine, aspiration negative, injected."
+    assert spans(text, Annotations(text).amounts) == ["2 mL", "1%"]
 
 
 def test_million_units_and_phenytoin_equivalents_are_amounts():
@@ -305,6 +308,13 @@ def test_a_dose_per_week_is_a_rate_no_dose_given():
 
     text = "switching oral MTX 20 mg/wk -> SC; etanercept 50 mg per week; 25 mg SC today."
     assert [(a.value, a.rate) for a in find_amounts(text)] == [(20.0, True), (50.0, True), (25.0, False)]
+
+
+def test_a_power_injectors_rate_per_second_is_a_rate_and_drinks_counted_before_their_amount_multiply_it():
+    from docreview.note.amounts import find_amounts
+
+    text = "ISOVUE-370 70 mL @ 5 mL/s + 40 mL NS chaser. Oral contrast: BREEZA, 3 bottles x 450 mL."
+    assert [(a.value, a.rate, a.multiplier) for a in find_amounts(text)] == [(70.0, False, 1), (5.0, True, 1), (40.0, False, 1), (450.0, False, 3)]
 
 
 def test_the_needle_an_injection_was_given_with_is_no_amount():

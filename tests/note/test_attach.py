@@ -451,6 +451,15 @@ def test_a_route_written_after_another_drug_on_the_line_before_is_that_drugs(kb)
                  "canaliculus through the punctum.", "J1096", {"intracanalicular"}, id="into-the-canaliculus"),
     pytest.param("Refill needle attached; SUSVIMO (ranibizumab injection) 100 mg/mL - 0.02 mL (2 mg) delivered via implant septum.",
                  "J2779", {"intravitreal"}, id="through-the-ocular-implants-septum"),
+    # An infusion record's timed line below the dose, naming no drug, states the giving's route.
+    pytest.param("HOPD INFUSION CENTER - BIOLOGIC INFUSION RECORD\nEvinacumab-dgnb (Evkeeza) q4wk - HoFH (E78.01).\n"
+                 "Weight today: 68.0 kg    Dose: 15 mg/kg = 1,020 mg\nPharmacy: 1 x 1,200 mg/8 mL vial; 6.8 mL (1,020 mg) into NS 250 mL.\n"
+                 "Infusion start 0945 / stop 1048 via PIV R forearm, 0.2 micron filter. VS stable.\n", "C9079", {"intravenous"},
+                 id="the-infusion-records-timed-line"),
+    pytest.param("tafasitamab - C3D1  10/01/2025   (DLBCL, 2L)\nwt 61.0 kg -> 12 mg/kg = 732 mg\n4 x 200 mg vials, 68 mg left in last vial discarded\n"
+                 "NS 250 mL IV via port 1010-1145, tol well\n", "C9070", {"intravenous"}, id="the-hours-an-infusion-ran"),
+    # A line placed at a time is no giving: its route is no drug's.
+    pytest.param("ED note.\nKeppra 1,000 mg given 1310.\nAccess: 20g R AC peripheral IV at 1305.\n", "J1953", set(), id="an-access-line-gives-no-route"),
 ])
 def test_the_route_of_the_billed_administration(kb, text, code, expected):
     reading = read(text, kb.facts(code), kb)
@@ -693,7 +702,7 @@ def test_a_route_field_below_a_syringes_contents_is_every_listed_drugs_route(kb)
 def test_a_route_told_after_a_preparation_verb_in_the_next_sentence_is_the_products(kb):
     text = ("2. Levulan Kerastick (aminolevulinic acid HCl) 20% topical solution, 354 mg applicator, lot 0K441, exp 11/2025. "
             "Crushed ampules, shaken 3 min, and applied topically to the face.\n")
-    assert routes(kb, text, "J7308")["Levulan Kerastick (aminolevulinic acid"] == ["topical"]
+    assert routes(kb, text, "J7308")["Levulan Kerastick (aminolevulinic acid HCl"] == ["topical"]
 
 
 def test_injections_into_a_named_muscle_are_intramuscular(kb):

@@ -368,3 +368,30 @@ def test_a_name_in_a_devices_field_is_no_drug():
 def test_a_formulation_written_beside_a_name_picks_its_codes(text, codes):
     kb = knowledge_base()
     assert read_note(text, kb.facts("J9000"), kb).events[0].mention.codes == codes
+
+
+@pytest.mark.parametrize(("text", "name", "kept", "dropped"), [
+    # Another salt than any code of the drug states: no code of it (caffeine citrate is J0706).
+    ("caffeine sodium benzoate 500 mg IV slow push", "caffeine sodium benzoate", set(), {"J0706"}),
+    ("magnesium chloride 2 g IV", "magnesium chloride", set(), {"J3475"}),
+    # The salt a code states keeps its code; the other salt's codes go.
+    ("methylprednisolone sodium succinate 125 mg IV", "methylprednisolone sodium succinate", {"J2930"}, {"J1040"}),
+    ("ondansetron HCl 4 mg IV", "ondansetron HCl", {"J2405"}, set()),
+])
+def test_a_name_that_states_a_salt_keeps_only_the_codes_of_that_salt(text, name, kept, dropped):
+    kb = knowledge_base()
+    note = read_note(text, kb.facts("J0706"), kb)
+    mention = next(e.mention for e in note.events if text[e.mention.start : e.mention.end] == name)
+    assert kept <= mention.codes and not dropped & mention.codes
+
+
+def test_another_salt_of_the_billed_drug_given_is_another_product():
+    from docreview.note.reading import read
+
+    kb = knowledge_base()
+    admin = read("Anesthesia: caffeine sodium benzoate 500 mg IV (250 mg/mL, 2 mL vial) slow push 0903.\n", kb.facts("J0706"), kb).administration
+    assert admin.state == "other_drug" and admin.other_code is None
+
+
+def test_a_name_that_heads_an_icd10_code_is_no_drug(lexicon):
+    assert names(lexicon, "IDA (D50.0), chronic GI blood loss. D50 25 g IV push for BG 40.") == [("D50", False)]

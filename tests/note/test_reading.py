@@ -619,6 +619,16 @@ def test_the_product_named_as_used_makes_the_generic_name_that_product(kb):
     assert glossed.state == "other_drug" and glossed.other_code == "J7507"
 
 
+def test_a_dose_drawn_from_vials_under_a_premix_code_is_the_plain_products(kb):
+    # Midazolam premixed in sodium chloride (J2251, J2252) is no vial of midazolam (J2250).
+    note = ("SEDATION RECORD\nDrug: midazolam 1 mg/mL, 2 mL single-dose vials x2 (Fresenius) -- 4 mg drawn\n"
+            " 1002  midazolam 1 mg IV\n 1015  midazolam 1 mg IV\n")
+    admin = read(note, kb.facts("J2251"), kb).administration
+    assert admin.state == "other_drug" and admin.other_code == "J2250"
+    bag = read("1002 midazolam 100 mg/100 mL premixed bag, 2 mg/h IV; total infused 4 mg.\n", kb.facts("J2251"), kb).administration
+    assert bag.state == "given"
+
+
 def test_a_premixed_product_in_use_makes_the_short_name_of_its_drug_that_product(kb):
     from docreview.knowledge.facts import moiety
 
@@ -1371,6 +1381,45 @@ GIVEN_DOSES = [
     # A code billed by its ingredients' combined mass: each ingredient's own mass is part of the dose.
     pytest.param("1005 PHESGO (pertuzumab 1,200 mg / trastuzumab 600 mg / hyaluronidase-zzxf 30,000 units) 15 mL vial,\n"
                  "     injected SUBQ L thigh over 8 min. Entire vial given.\n", "J9316", 1800, id="combined-ingredient-masses"),
+    # Two ingredients of one name (penicillin G), each told by its salt, in the activity units the code counts.
+    pytest.param("Bicillin C-R (penicillin G benzathine 600,000 u + penicillin G procaine 600,000 u) given IM R gluteal.\n", "J0558", 1_200_000,
+                 id="combined-ingredient-activity-units"),
+    # The gloss that breaks the product into its ingredients, on the record's next line.
+    pytest.param("SEQ  TIME   DRUG / DOSE                          ROUTE / SITE\n"
+                 "3    09:12  PHESGO loading dose 15 mL            SUBCUT L thigh, 8 min   JR\n"
+                 "            (pertuzumab 1,200 mg / trastuzumab 600 mg /\n"
+                 "             hyaluronidase 30,000 units)\n"
+                 "            Vial: Phesgo 15 mL single-dose vial, entire vial drawn into syringe, no residual.\n", "J9316", 1800,
+                 id="ingredient-gloss-on-the-records-next-line"),
+    # The whole reconstituted suspension given: the kit's content is the dose, not its diluent.
+    pytest.param("1030 Risperdal Consta 50 mg vial kit (lot 4MM02) reconstituted w/ 2 mL diluent - full suspension IM R gluteal.\n",
+                 "J2794", 50, id="the-full-suspension-of-a-kit"),
+    # A second run of contrast at a rate, with a different volume, is another giving, not the first told again.
+    pytest.param("Timing bolus: ISOVUE-370 15 mL @ 5 mL/s, ROI main PA, peak 11 s\n"
+                 "Diagnostic run: ISOVUE-370 70 mL @ 5 mL/s + 40 mL NS chaser\n", "Q9967", 85, id="a-test-bolus-and-the-run"),
+    # A drip dosed by rate: the pump's infused total below it, past a tracer named later on the drip's line.
+    pytest.param("Adenosine (Adenoscan) 140 mcg/kg/min x 6 min by infusion pump via R AC 20g; Tc99m tetrofosmin 28.9 mCi at 3 min via L AC.\n"
+                 "Drawn up: 2 vials x 60 mg/20 mL (3 mg/mL) = 40 mL\nInfused per pump: 25.8 mL (77.3 mg)\n", "J0151", 77.3,
+                 id="a-rate-dosed-drips-infused-total"),
+    # The pharmacy's rounding of a weight-based dose has the last word.
+    # (and "IDA (D50.0)" is an ICD-10-CM code, no dextrose given)
+    pytest.param("INFUSION RECORD - Injectafer #1/2\nWt 45.2 kg (<50 kg -> 15 mg/kg). IDA (D50.0).\n"
+                 "Dose 15 mg/kg x 45.2 = 678 mg -> pharmacy rounded 675 mg.\nIV over 15 min 1010-1026. No HSR.\n", "Q9970", 675,
+                 id="the-pharmacys-rounding"),
+    # A whole vial given by its labelled potency, its reconstitution volume no dose.
+    pytest.param("1405 Advate 1000 IU vial (label actual potency 1,046 IU), ED stock, reconstituted 5 mL, entire vial IV push over 3 min.\n",
+                 "J7192", 1046, id="a-whole-vials-labelled-potency"),
+    # Drinks counted before the amount each holds.
+    pytest.param("Oral contrast: BREEZA oral MR contrast, 3 bottles x 450 mL\n  0800 btl 1 / 0820 btl 2 / 0845 btl 3 -- pt drank all\n",
+                 "Q9954", 1350, id="bottles-counted-before-their-volume"),
+    # Pus aspirated on the next line is no volume of the premix.
+    pytest.param("Abx: ciprofloxacin 400 mg/200 mL premix IVPB over 60 min, hung 1415, complete 1515\n"
+                 "Access lower pole posterior calyx, 8.5F locking pigtail; 30 mL pus aspirated, sent for cx.\n", "J0744", 400,
+                 id="pus-aspirated-is-no-dose"),
+    # One giving split between two sites, each part with its own route: the row's parts together.
+    pytest.param("P: Bicillin C-R 2,400,000 units/4 mL prefilled syringe\n"
+                 "   - 1420 2 mL IM R ventrogluteal, 2 mL IM L ventrogluteal (MA T. Reyes), lot 3BC117.\n", "J0558", 2_400_000,
+                 id="a-mar-rows-parts-at-two-sites"),
     pytest.param("Unasyn (ampicillin sodium 2 g / sulbactam sodium 1 g) IVPB over 30 min at 0600.\n", "J0295", 3000,
                  id="combined-ingredient-masses-in-grams"),
     # Imipenem's code counts the imipenem; a mass in units (hyaluronidase) is no part of a mass dose.

@@ -116,6 +116,14 @@ def test_protamine_after_documented_heparin_is_heparin_reversal(kb):
     ("6 yo M, X-linked hypophosphatemia (PHEX pathogenic variant), genu varum", "J0584", "E83.31"),
     ("HD#9, VAP with MDR Acinetobacter on meropenem", "J2185", "J95.851"),
     ("34F, HIV on ART (VL 400), here for labor", "J3485", "B20"),
+    # Chart abbreviations in a history line; an eponym written without its noun.
+    ("Hx: acute SOB since last noc, HR 118, D-dimer 2.9", "Q9967", "R06.0"),
+    ("Ind: pre-op CV eval; LBBB on baseline ECG -> vasodilator stress; DOE", "J0151", "I44.7"),
+    ("Indication: GI hypotonia for MR enterography (Crohn's)", "J1611", "K50"),
+    ("15 yo M, HAE type 1, wt 56 kg. Facial + upper lip swelling onset 08:30", "J0596", "D84.1"),
+    ("REASON FOR THE EXAM: , Chest discomfort.", "J2785", "R07"),
+    ("62F pancreatic adenoca, new L leg swelling; duplex today: occlusive DVT L femoral + popliteal v.", "J1645", "I82"),
+    ("Dx: hypotension of prematurity (MAP < GA), suspected sepsis", "J1265", "P29.89"),
 ])
 def test_conditions_in_everyday_words_document_their_codes(kb, text, code, prefix):
     from docreview.note.reasons import find_reasons
@@ -209,6 +217,16 @@ def test_a_patient_sedated_with_the_drugs_listed_above_documents_procedural_seda
     assert "procedural sedation" in {r.name for r in find_reasons(note, kb.facts("J2175")) if r.supports}
 
 
+@pytest.mark.parametrize("note", [
+    "SEDATION RECORD -- IR suite 2     Procedure: L arm AVF fistulagram + venous angioplasty\n 1002  midazolam 1 mg IV",
+    "Indication: anxiolysis for repair of 2 cm chin laceration - child combative.\n1215 Midazolam 4.5 mg intranasal",
+])
+def test_a_sedation_record_or_anxiolysis_for_a_procedure_documents_procedural_sedation(kb, note) -> None:
+    from docreview.note.reasons import find_reasons
+
+    assert "procedural sedation" in {r.name for r in find_reasons(note, kb.facts("J2250")) if r.supports}
+
+
 def test_a_rare_disease_only_a_child_code_names_confirms_a_use_but_refutes_none(kb):
     from docreview.note.reasons import find_reasons
 
@@ -225,6 +243,17 @@ def test_a_condition_word_that_names_a_test_is_no_reason(kb):
 
     found = find_reasons("PROCEDURE: Exercise stress test (Bruce protocol), 9 minutes.", kb.facts("J2785"))
     assert not any("stress" in r.name for r in found), [(r.name, r.icd10) for r in found]
+
+
+@pytest.mark.parametrize("text", [
+    "Hx: acute SOB, HR 118, SpO2 89% RA, Wells 6.",  # the room air a saturation was taken on
+    "Abx: ciprofloxacin 400 mg IVPB (ED allergy: PCN), hung 1415",  # an allergy list's name
+    "Dx: adenosine stress MPI, vasodilator stress",  # a stress test
+])
+def test_words_that_name_a_reading_a_list_or_a_test_are_no_reason(kb, text: str) -> None:
+    from docreview.note.reasons import find_reasons
+
+    assert not {r.name for r in find_reasons(text, kb.facts("J0744"))} & {"rheumatoid arthritis", "allergy", "stress"}
 
 
 @pytest.mark.parametrize("text", ["Indication (on order): bipolar I disorder, maintenance", "Dx: bipolar 2 disorder, depressed"])

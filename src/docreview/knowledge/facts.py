@@ -25,6 +25,8 @@ from docreview.units import billing_units, code_unit_kind, in_tier
 _WORDS = load_json("drug_words.json")
 _SALTS = frozenset(_WORDS["salts"])
 _STOP = frozenset(_WORDS["stop_terms"])
+_COUNTER_IONS = frozenset(_WORDS.get("counter_ions", []))
+_SALT_SPELLINGS: dict[str, str] = _WORDS.get("salt_spellings", {})
 _ISOTOPE_SYMBOLS = frozenset(_WORDS.get("isotope_symbols", []))
 _ISOTOPE_ELEMENTS = frozenset(_WORDS.get("isotope_elements", []))
 _UNCLASSIFIED_RE = re.compile(r"\b(?:" + "|".join(map(re.escape, _WORDS["unclassified_markers"])) + r")\b", re.IGNORECASE)
@@ -39,6 +41,13 @@ _VEHICLE_RE = re.compile(r"^(?:\d+%\s*)?(?:normal saline|hypertonic saline|salin
 def normalize_name(name: str) -> str:
     """Lower-case, punctuation to spaces: 'Solu-Medrol' -> 'solu medrol'."""
     return " ".join(re.findall(r"[a-z0-9]+", name.lower()))
+
+
+def counter_ions(name: str) -> frozenset[str]:
+    """The salts and esters a drug's name states, one spelling each: 'ondansetron HCl' ->
+    {'hydrochloride'}; a premix's vehicle is none ('midazolam in 0.9% sodium chloride')."""
+    words = normalize_name(_PREMIX_VEHICLE_RE.split(name.lower(), maxsplit=1)[0]).split()
+    return frozenset(_SALT_SPELLINGS.get(w, w) for w in words if w in _COUNTER_IONS)
 
 
 def moiety(drug: str, keep_vehicle: bool = False) -> str:
@@ -139,6 +148,10 @@ class CodeFacts:
         otherwise classified"): no note names its drug; the drug given that has no code does."""
         return not self.brands and bool(_UNCLASSIFIED_RE.search(self.descriptor) and _CLASS_WORD_RE.search(self.drug))
 
+    @cached_property
+    def counter_ions(self) -> frozenset[str]:
+        return counter_ions(self.drug)
+
     @property
     def moiety(self) -> str:
         return moiety(self.drug)
@@ -149,15 +162,20 @@ class CodeFacts:
         and hyaluronidase-zzxf, per 10 mg" is billed by pertuzumab and trastuzumab's combined mg
         (Phesgo's 15 mL vial, 1,200 mg + 600 mg, is 180 units), "casirivimab and imdevimab, 1200 mg"
         by both antibodies'. Not a combination with stated shares (`parts`), nor "cilastatin
-        sodium; imipenem, per 250 mg", which counts the imipenem alone; hyaluronidase is dosed in units."""
+        sodium; imipenem, per 250 mg", which counts the imipenem alone; hyaluronidase is dosed in units.
+        Bicillin C-R's 100,000-unit code counts its benzathine and procaine penicillin together."""
         if self.parts or ";" in self.descriptor:
             return ()
         named = normalize_name(_PREMIX_VEHICLE_RE.split(self.descriptor.lower(), maxsplit=1)[0]).split()
+        moieties = [moiety(i).split() for i in self.ingredients]
+        # An ingredient is told by the word no other shares: "penicillin g benzathine and
+        # penicillin g procaine, 100,000 units" by "benzathine" and "procaine".
+        shared = set.intersection(*(set(w) for w in moieties)) if moieties else set()
         heads = {}
-        for ingredient in self.ingredients:
-            words = moiety(ingredient).split()
-            if words and words[0] != "hyaluronidase" and words[0] in named:
-                heads.setdefault(words[0], None)
+        for words in moieties:
+            own = [w for w in words if w not in shared]
+            if own and own[0] != "hyaluronidase" and own[0] in named:
+                heads.setdefault(own[0], None)
         return tuple(heads) if len(heads) > 1 else ()
 
     @property

@@ -87,6 +87,12 @@ _PER_DOSE_RE = re.compile(r"\bper (?:therapeutic |study )?dose\b|\bdays of thera
 # "implant system", "intrauterine copper contraceptive (paragard)", "urethral suppository"; so is
 # a vaccine, one per dose given ("Influenza virus vaccine, split virus, ... (fluzone)").
 _EACH_ITEM_RE = re.compile(r",\s*each\b|\b(?:implants?|system|ring|suppository|contraceptive|vaccines?)\b", re.IGNORECASE)
+# "for topical administration", "for inhalation", "administered as inhalation solution through a
+# nebulizer". (Not "for administration through dme": J1811, J1813 and J1817 are the pump's
+# insulins, whose codes other insulins' names must not share.)
+_GIVEN_HOW_RE = re.compile(r"\s+(?:for\s+(?:[a-z]+\s+administration|inhalation|instillation)|administered\s+(?:as|through))\b.*$")
+# "Drug administered through a metered dose inhaler" (J3535) names no drug once the "how" is cut.
+_GENERIC_NOUNS = frozenset({"drug", "drugs", "medication", "biological"})
 # Not a product name: an example, an origin, a factor, or a class abbreviation ("(g-csf)", "(gm-csf)").
 _NOT_BRAND_RE = re.compile(r"^(?:e\.g|i\.e|for |non)|human|recombinant|porcine|ovine|bovine|equine|factor|-csf$|,", re.IGNORECASE)
 # "Injection, abciximab, ..." and, without the comma, "Injection abciximab, 10 mg".
@@ -428,6 +434,10 @@ def parse_descriptor(code: str, descriptor: str, generics: frozenset[str] | None
     if not routes and (co := co_formulated_lead(text)) is not None:
         routes = tuple(co[1].with_)  # "and hyaluronidase-fihj": the subcutaneous product
     drug = re.sub(r"\s+for\s+\w+(?:\s+\w+)?\s*(?:use|infusion|injection)$", "", drug)
+    # "Cantharidin for topical administration", "loxapine for inhalation": how it is given is no
+    # part of its name.
+    if (bare := _GIVEN_HOW_RE.sub("", drug)) and bare not in _GENERIC_NOUNS:
+        drug = bare
     # "vancomycin hydrochloride (mylan) not therapeutically equivalent to j3373" (no comma before
     # the qualifier): the qualifier is no part of the drug's name.
     drug = re.sub(r"\s+not therapeutically equivalent to\s+\w+$", "", drug)

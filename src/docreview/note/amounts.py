@@ -15,14 +15,14 @@ UNIT_ALT = "|".join(sorted((re.escape(u) for u in _UNITS), key=len, reverse=True
 NUM = r"(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)"
 
 # "40-mg" joins a number to its unit with a hyphen ("5-10 mg" stays a range); "50 additional mL";
-# "20 mg per kg" is "20 mg/kg"; "20,000 anti-Xa IU/mL" names what a heparin's units measure;
+# "20 mg per kg" is "20 mg/kg" ("5 mL/s", a power injector's, is a rate); "20,000 anti-Xa IU/mL" names what a heparin's units measure;
 # "40 mg base/mL" is a concentration of the drug's base;
 # "3.6 x 10^6 PFU", "10^8 PFU/mL": a count in powers of ten. ("CRP 4.3mg/DL" is a lab value, no amount;
 # "1 unit-dose ampule" is a container, no amount.)
 _AMOUNT_RE = re.compile(
     rf"(?<![\w./])(?<!\d,)(?<!\d:)(?:(?P<lo>{NUM})\s*(?:-|–|to)\s*)?(?:(?P<num>{NUM})(?:\s*[x×*]\s*10\s*\^\s*(?P<exp>\d{{1,2}}))?|10\s*\^\s*(?P<exp0>\d{{1,2}}))"
     rf"(?:\s*|-|\s+(?:additional|more|further|extra)\s+|\s+anti-?(?:factor\s+)?xa\s+)(?P<unit>{UNIT_ALT})(?![a-z])(?!\s*/\s*dl\b)(?!(?<=unit)[- ]dose\b)"
-    rf"(?:(?:\s+(?:base|salt|elemental))?(?:\s*/\s*|\s+per\s+)(?:(?P<pnum>{NUM})\s*)?(?P<per>kg|ml|cc|l|hr|h|hour|min|minute|day|wk|week|dose|m2)(?![a-z])"
+    rf"(?:(?:\s+(?:base|salt|elemental))?(?:\s*/\s*|\s+per\s+)(?:(?P<pnum>{NUM})\s*)?(?P<per>kg|ml|cc|l|hr|h|hour|min|minute|sec|s|day|wk|week|dose|m2)(?![a-z])"
     rf"(?:\s*/\s*(?P<per2>hr|h|hour|min|minute|day)(?![a-z]))?)?"
     rf"(?:\s+in\s+(?P<bagnum>{NUM})\s*(?P<bagunit>ml|cc|l)(?![a-z]))?"
     rf"(?:\s*(?:x|×|times)\s*(?P<mult>\d{{1,2}})(?![\d.])(?!\s*(?:days?|d\b|weeks?|wks?|hours?|hrs?|h\b|months?|min|mg|ml|kg|lbs?)))?",
@@ -119,6 +119,7 @@ class _Patterns(NamedTuple):
     bound: re.Pattern[str]
     unit_form: re.Pattern[str]
     taken_count: re.Pattern[str]
+    counted_before: re.Pattern[str]
     vial_potency: re.Pattern[str]
     opened_containers: re.Pattern[str]
 
@@ -164,6 +165,9 @@ def _patterns() -> _Patterns:
         unit_form=pattern(rf"\s*{alternation(cues.unit_forms)}\b"),
         # "4 mg tab x2", "4 mg ODT x 2 tablets", "(200 mg/300 mg) 2 tabs": how many of the unit forms
         # were taken. ("x2" alone may be two givings: the form names the count.)
+        # "3 bottles x 450 mL", "2 cups of 240 mL": that many of a drink, each of the amount after.
+        counted_before=pattern(rf"\b(\d{{1,2}})[ \t]*{alternation(cues.counted_before)}[ \t]*(?:x|\u00d7|of|@)[ \t]*$")
+        if cues.counted_before else pattern(r"(?!)"),
         taken_count=pattern(rf"[ \t]*(?:\)[ \t]*)?(?:{alternation(cues.unit_forms)}[ \t]*(?:x|\u00d7)[ \t]*(\d{{1,2}})(?![\d.])"
                             rf"|(?:x|\u00d7)?[ \t]*(\d{{1,2}})[ \t]+{alternation(cues.unit_forms)}\b)"),
         # "2,000 IU vial, label actual 2,067 IU", "labeled 2,800 IU after reconstitution": a vial's potency.
@@ -214,7 +218,7 @@ def find_amounts(text: str, start: int = 0, end: int | None = None) -> list[Amou
         per = (m.group("per") or "").lower()
         per2 = (m.group("per2") or "").lower()
         # ("20 mg/wk": a weekly regimen, no dose given)
-        rate = per in {"hr", "h", "hour", "min", "minute", "day", "wk", "week"} or bool(per2) or per == "m2"
+        rate = per in {"hr", "h", "hour", "min", "minute", "sec", "s", "day", "wk", "week"} or bool(per2) or per == "m2"
         per_volume = None
         if per in {"ml", "cc", "l"}:
             per_volume = (_num(m.group("pnum")) if m.group("pnum") else 1.0) * (1000.0 if per == "l" else 1.0)
@@ -247,7 +251,18 @@ def find_amounts(text: str, start: int = 0, end: int | None = None) -> list[Amou
                 calculated=bool(_patterns().calculated.search(text, max(0, m.start() - 24), m.start())),
             )
         )
-    return _joined_containers(text, _taken_items(text, _counted_strengths(text, sorted(out, key=lambda a: a.start))))
+    return _joined_containers(text, _counted_before(text, _taken_items(text, _counted_strengths(text, sorted(out, key=lambda a: a.start)))))
+
+
+def _counted_before(text: str, amounts: list[Amount]) -> list[Amount]:
+    """'BREEZA oral MR contrast, 3 bottles x 450 mL': the count of drinks written before the amount
+    each one holds multiplies it."""
+    out = []
+    for a in amounts:
+        m = None if a.rate or a.is_concentration or a.per_kg or a.multiplier != 1 else _patterns().counted_before.search(
+            text, max(0, a.start - 24), a.start)
+        out.append(replace(a, multiplier=int(m.group(1))) if m is not None and 2 <= int(m.group(1)) <= 24 else a)
+    return out
 
 
 _JOIN_RE = re.compile(r"\s*(?:\+|and|&)\s*", re.IGNORECASE)

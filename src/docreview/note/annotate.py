@@ -56,11 +56,13 @@ def measured(text: str, amount: Amount) -> bool:
 
 @lru_cache(maxsize=1)
 def _removed_after() -> re.Pattern[str]:
-    """'LVP: 5.1 L removed', '800 mL drained': the word after the volume (not a drawn_up word:
+    """'LVP: 5.1 L removed', '800 mL drained', '30 mL pus aspirated': the word after the volume (not a drawn_up word:
     '10.8 mL (21.6 mg) withdrawn' is the dose drawn from its vial)."""
     cues = data_file_as("amount_cues.json", AmountCuesFile)
     words = [w for w in cues.removed_fluid if w not in cues.drawn_up]
-    return re.compile(rf"\s*(?:was\s+|were\s+)?{alternation(words)}\b", re.IGNORECASE)
+    # ("30 mL pus aspirated", "20 mL of clear yellow fluid drained": what came out may stand between.)
+    matter = rf"(?:\s+{alternation(cues.removed_matter)}\b){{0,4}}" if cues.removed_matter else ""
+    return re.compile(rf"{matter}\s*,?\s*(?:was\s+|were\s+)?{alternation(words)}\b", re.IGNORECASE)
 
 
 def removed_fluid(text: str, amount: Amount) -> bool:

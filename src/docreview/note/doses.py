@@ -8,6 +8,7 @@ sum for the date of service, a repeated mention of one dose counted once.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
 from functools import cache, lru_cache
@@ -131,13 +132,14 @@ def concentrations(events: list[DoseEvent], note: NoteFacts, facts: CodeFacts | 
     # name carries in the product's own sentence.
     drug = facts.moiety if facts is not None else ""
     sentences = {e.sentence for e in events}
-    generic = [a for e in note.events if e not in events and e.sentence in sentences and drug
+    given = {id(e) for e in events}
+    generic = [a for e in note.events if id(e) not in given and e.sentence in sentences and drug
                and normalize_name(e.mention.name).startswith(drug) for a in e.amounts if a.is_concentration]
     # "Five 1,000 mg/20 mL vials pooled; 91.2 mL infused": a vial's content over its volume.
     vials = [a for _, quoted in note.waste.vial_contents for a in find_amounts(note.text, quoted.start, quoted.end) if a.is_concentration]
     # "Pharmacy: Zemdri 500 mg/10 mL x3; 20.4 mL withdrawn": the strength of the product the record
     # stocks or prepares from.
-    stock = [a for e in note.events if e not in events and facts is not None and facts.code in e.mention.codes
+    stock = [a for e in note.events if id(e) not in given and facts is not None and facts.code in e.mention.codes
              and e.role in ("inventory", "container") for a in e.amounts if a.is_concentration and not a.rate]
     # "Vials: 2 x 500 mg/10 mL (NDC ...). 21.84 mL drawn", "Reconstituted 2 x 100 mg vials (20 mL each,
     # 5 mg/mL); 34.4 mL withdrawn": a strength on a line of the giving's record that names no drug
@@ -167,7 +169,9 @@ def _strengths_beside_volumes(events: list[DoseEvent], note: NoteFacts) -> list[
 
 def _record_sentences(note: NoteFacts, event: DoseEvent) -> list[Sentence]:
     """The sentences of a giving's record: its paragraph, within a few lines of it."""
-    return [x for x in note.sentences if x.paragraph == event.sentence.paragraph and abs(x.line - event.sentence.line) <= _RECORD_LINES]
+    lo = bisect_left(note.sentences, event.sentence.line - _RECORD_LINES, key=lambda x: x.line)
+    hi = bisect_right(note.sentences, event.sentence.line + _RECORD_LINES, key=lambda x: x.line)
+    return [x for x in note.sentences[lo:hi] if x.paragraph == event.sentence.paragraph]
 
 
 # "one vial with labeled actual potency 1,060 IU ..., reconstituted with 10 mL sterile water"
@@ -268,10 +272,12 @@ def _record_lines_below(note: NoteFacts, givings: list[DoseEvent]) -> Iterator[S
 
 
 def _infused_total(note: NoteFacts, event: DoseEvent) -> list[Amount]:
-    """The infused total stated near a drip's bag content, before another drug is named."""
-    if not any(a.is_concentration for a in event.amounts):
+    """The infused total stated near a drip's bag content or rate, before another drug is named
+    ("Adenosine 140 mcg/kg/min x 6 min by pump" ... "Infused per pump: 25.8 mL (77.3 mg)")."""
+    if not any(a.is_concentration or a.rate for a in event.amounts):
         return []
-    others = [e.mention.start for e in note.events if e.mention.start > event.mention.end]
+    # (a drug named later on the giving's own line, "...; Tc99m tetrofosmin 28.9 mCi at 3 min", stops nothing below it)
+    others = [e.mention.start for e in note.events if e.mention.start > event.mention.end and e.sentence.line > event.sentence.line]
     return infused_total(note.text, note.sentences, lambda start, end: _amounts_in(note, start, end), event.sentence,
                          min([*others, len(note.text)]))
 
@@ -523,6 +529,8 @@ def _statement_dose(event: DoseEvent, facts: CodeFacts, note: NoteFacts, concs: 
         # ("CroFab 1 g vials x 6 ... all 10 infused, no waste": each container times their count; a
         # sentence that states its own total, "2000 IU vial + 1000 IU vial = 3,040 IU total", is dosed by it.)
         content = [a for a in event.amounts if a.container and not a.rate and not a.is_concentration and a.multiplier == 1]
+        # ("Advate 1000 IU vial (label actual potency 1,046 IU)": the vial's gloss says what it held.)
+        content = [a for a in content if not any(b.start > a.end and _GLOSS_OPEN_RE.fullmatch(note.text, a.end, b.start) for b in content)]
         if content and len({(a.kind, a.per_kg) for a in content}) == 1:
             amounts = [replace(content[0], value=sum(a.value * _containers_counted(note.text, a) for a in content),
                                container=False, end=content[-1].end)]
@@ -618,15 +626,20 @@ def _statement_dose(event: DoseEvent, facts: CodeFacts, note: NoteFacts, concs: 
     return values[0], ""
 
 
+# Between a container's amount and the amount its parenthesis glosses it with: "vial (label actual potency ".
+_GLOSS_OPEN_RE = re.compile(r"[^()\n+]{0,20}\([^()\n]{0,40}")
+
+
 def _ingredient_masses(text: str, amounts: list[Amount], facts: CodeFacts) -> list[Amount]:
-    """The first mass told right after each ingredient a code's unit counts together
-    ("pertuzumab 1,200 mg", "trastuzumab 600 mg"; "ampicillin sodium 2 g")."""
-    if not facts.combined_ingredients:
+    """The first amount told right after each ingredient a code's unit counts together
+    ("pertuzumab 1,200 mg", "trastuzumab 600 mg"; "ampicillin sodium 2 g"; "penicillin G
+    procaine 1,200,000 u"), in the kind the code counts (mass, or activity units)."""
+    if not facts.combined_ingredients or (kind := code_unit_kind(facts.unit)) is None or kind[0] not in ("mass", "units"):
         return []
     named = _ingredient_label_re(facts.combined_ingredients)
     found: dict[str, Amount] = {}
     for a in amounts:
-        if a.kind != "mass" or a.rate or a.per_kg or a.is_concentration or a.is_range:
+        if a.kind != kind[0] or a.rate or a.per_kg or a.is_concentration or a.is_range:
             continue
         if (label := named.search(text, max(0, a.start - 40), a.start)) is not None:
             found.setdefault(label.group(1).lower(), a)
@@ -715,7 +728,9 @@ def next_site(text: str, first: DoseEvent, later: DoseEvent) -> bool:
     """The later statement of the same dose is given at another site (a new administration)."""
     if later.sentence.start <= first.sentence.start:
         return False
-    if _patterns().next_site.search(text, first.sentence.end, later.sentence.end):
+    spans = _next_site_spans(text)  # (found once per note: a run-on line of many givings asks for each pair)
+    k = bisect_left(spans, (first.sentence.end, -1))
+    if k < len(spans) and spans[k][1] <= later.sentence.end:
         return True
     # "Right ear: ... OTIPRIO 0.1 mL instilled" then "Left ear: ... OTIPRIO 0.1 mL instilled": each line names its side.
     sides = {_side(text, first), _side(text, later)}
@@ -726,9 +741,18 @@ def next_site(text: str, first: DoseEvent, later: DoseEvent) -> bool:
 _SIDE_RE = re.compile(r"\b(?i:(left|right)\b|(lt|rt)\b\.?)|(?<![\w./-])([LR])(?=[ \t]+[a-z]{3,})")
 
 
+@lru_cache(maxsize=4)
+def _next_site_spans(text: str) -> list[tuple[int, int]]:
+    return [m.span() for m in _patterns().next_site.finditer(text)]
+
+
+_SIDE_LABEL_REACH = 120  # characters before the giving's sentence
+
+
 def _side(text: str, event: DoseEvent) -> str | None:
     """The one side (left or right) the giving's line names up to the end of its sentence."""
-    line_start = text.rfind("\n", 0, event.mention.start) + 1
+    # (A line's label stands a few words before the giving: a run-on line of many givings is not read whole for each.)
+    line_start = max(text.rfind("\n", 0, event.mention.start) + 1, event.sentence.start - _SIDE_LABEL_REACH)
     named = {(m.group(1) or m.group(2) or m.group(3))[0].lower() for m in _SIDE_RE.finditer(text, line_start, event.sentence.end)}
     return named.pop() if len(named) == 1 else None
 

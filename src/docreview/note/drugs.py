@@ -16,7 +16,7 @@ from functools import cached_property, lru_cache
 
 from docreview.data_files import DrugAbbreviationsFile, DrugShapeFile, DrugWordsFile, data_file_as
 from docreview.derived_cache import derived
-from docreview.knowledge.facts import CodeFacts, KnowledgeBase, moiety, normalize_name
+from docreview.knowledge.facts import CodeFacts, KnowledgeBase, counter_ions, moiety, normalize_name
 from docreview.knowledge.hcpcs import BIOSIMILAR_NAME_RE, formulation
 from docreview.knowledge.packaged import code_entry
 from docreview.note.drug_shape import find_unknown_drugs
@@ -313,6 +313,20 @@ def _product_qualifiers(facts: CodeFacts, qualifiers: Sequence[str]) -> list[str
     return out
 
 
+def with_stated_salt(text: str, mentions: list[DrugMention], kb: KnowledgeBase) -> list[DrugMention]:
+    """'caffeine sodium benzoate' is no 'caffeine citrate' (J0706), 'magnesium chloride' no
+    'magnesium sulfate' (J3475): a name that states a salt keeps only the codes whose drug states
+    none or shares one ('methylprednisolone sodium succinate' keeps J2930, not J1040's acetate)."""
+    out = []
+    for m in mentions:
+        stated = counter_ions(text[m.start : m.end]) if m.codes else frozenset()  # as written: "caffeine" + "sodium benzoate"
+        if stated:
+            keep = frozenset(c for c in m.codes if c not in kb.codes or not kb.facts(c).counter_ions or kb.facts(c).counter_ions & stated)
+            m = replace(m, codes=keep) if keep != m.codes else m
+        out.append(m)
+    return out
+
+
 def with_stated_formulation(text: str, mentions: list[DrugMention], kb: KnowledgeBase) -> list[DrugMention]:
     """'Doxorubicin liposomal 50 mg', 'tacrolimus XR', 'conventional doxorubicin': a formulation
     written beside (or inside) a drug's name picks, among the drug's codes, those of that
@@ -544,6 +558,10 @@ def _index(kb: KnowledgeBase) -> dict[str, list[_Entry]]:
     return by_first
 
 
+# ".0" right after a name: the name is the head of a code ("D50.0"), no drug.
+_CODE_DECIMALS_RE = re.compile(r"\.\d")
+
+
 class DrugLexicon:
     def __init__(self, kb: KnowledgeBase) -> None:
         # Built from every code's facts (a third of a cold start), so kept between runs.
@@ -625,6 +643,9 @@ class DrugLexicon:
                     # "hCG 2,000 units IM", not "hCG 1,840" or "beta-hCG 5 mIU/mL": a lab's name
                     # is the drug's only before a dose.
                     dosed = _dose_unit_after().match(text, words[i + n - 1][2], line_end) is not None
+                if _CODE_DECIMALS_RE.match(text, words[i + n - 1][2]):
+                    i += 1  # "IDA (D50.0)": an ICD-10-CM code, not 50% dextrose
+                    continue
                 if not short or dosed:
                     # "Zofran IV": the name ends before its route word, which is read as a route.
                     last = i + n - 1

@@ -45,6 +45,7 @@ from docreview.note.drugs import (
     with_billed_labeler,
     with_billed_vehicle_brands,
     with_stated_formulation,
+    with_stated_salt,
 )
 from docreview.note.nameless import (
     EACH_AFTER_RE,
@@ -64,7 +65,7 @@ from docreview.note.nameless import (
 from docreview.note.normalize import NUMBER_WORDS
 from docreview.note.phrases import alternation, pattern, phrases
 from docreview.note.reasons import Reason, find_off_label, find_reasons, is_linked, word_stems
-from docreview.note.roles import SECONDARY, assign_roles, role_cues
+from docreview.note.roles import SECONDARY, aside_of, assign_roles, role_cues
 from docreview.note.text import (
     ASIDE_RE,
     SectionSpan,
@@ -78,6 +79,7 @@ from docreview.note.text import (
 )
 from docreview.note.vocab import RouteMatch, route_vocabulary
 from docreview.note.waste import LEFTOVER_RE, USED_UP_RE, WasteFacts, read_waste
+from docreview.units import code_unit_kind
 
 _FOLLOW_LINES = 3
 _MAR_LINES = 24  # a MAR block lists every administration under its order line
@@ -551,7 +553,7 @@ def read_note(text: str, facts: CodeFacts, kb: KnowledgeBase) -> NoteFacts:
                                                             partial(_product_codes, kb), partial(_names_a_brand, kb),
                                                             partial(_combination_code, kb), partial(_own_products, kb)))
     found = with_stated_formulation(text, with_billed_generic(_glossed_names_learned(found), facts, kb), kb)
-    found = _generics_of_the_named_product(found, facts, kb)
+    found = with_stated_salt(text, _generics_of_the_named_product(found, facts, kb), kb)
     mentions = _MentionIndex(_without_composition(text, _without_unit_qualifiers(text, _without_devices(text, _without_carriers(text, found))), kb))
     notes.name_routes([(m.start, m.end) for m in mentions if _injection_product(kb, m)], frozenset(route_vocabulary().injection_routes))
     events: list[DoseEvent] = []
@@ -693,6 +695,7 @@ def read_note(text: str, facts: CodeFacts, kb: KnowledgeBase) -> NoteFacts:
             event.role = "other"
     _dose_from_container(events)
     _dose_glossed_by_ingredient(text, events)
+    _dose_from_ingredient_aside(notes, events, facts)
     _drop_mixture_totals(text, events)
     _volume_to_the_base_drug(text, events)
     _mixture_shares(text, events)
@@ -703,6 +706,7 @@ def read_note(text: str, facts: CodeFacts, kb: KnowledgeBase) -> NoteFacts:
     _procedure_routes(notes, secs, sents, events)
     _routes_from_headers(notes, events)
     _routes_from_route_fields(notes, events, mentions.any_in)
+    _routes_from_timed_lines(notes, events, mentions.any_in)
     _sedation_route(notes, events, kb)
     _anesthesia_routes(notes, secs, events, kb)
     _infiltrated_anesthetics(notes, events, kb)
@@ -1143,6 +1147,24 @@ def _dose_glossed_by_ingredient(text: str, events: list[DoseEvent]) -> None:
             head.amounts = [*head.amounts, *(a for a in event.amounts if gloss.start() < a.start < event.mention.start)]
 
 
+def _dose_from_ingredient_aside(notes: Annotations, events: list[DoseEvent], facts: CodeFacts) -> None:
+    """'PHESGO loading dose 15 mL SUBCUT' / '(pertuzumab 1,200 mg / trastuzumab 600 mg / ...)': a
+    giving that states no amount of the kind its code counts (a volume for a code per 10 mg) takes
+    the amounts of the aside that restates it by its ingredients."""
+    kind = code_unit_kind(facts.unit)
+    for i, event in enumerate(events):
+        head = aside_of(notes.text, events, i) if event.role == "restatement" and kind is not None else None
+        if head is None:
+            continue
+        given = events[head]
+        if (given.role != "administered" or not given.mention.codes & event.mention.codes
+                or any(a.kind == kind[0] for a in given.amounts)):
+            continue
+        around = enclosing_parenthesis(notes.text, event.mention.start, event.mention.end, event.sentence.start, event.sentence.end)
+        if around is not None and around[1] > 0:
+            given.amounts = [*given.amounts, *(a for a in notes.amounts_in(*around) if a not in given.amounts)]
+
+
 # "a 70/30 mixture of 2% Xylocaine ... and 0.75% bupivacaine", "a 50:50 mix of ...".
 _RATIO_MIXTURE_RE = re.compile(r"\b(\d{1,2})\s*[/:]\s*(\d{1,2})\s+(?:mixture|mix|combination|solution)\b", re.IGNORECASE)
 
@@ -1233,6 +1255,35 @@ def _routes_from_route_fields(notes: Annotations, events: list[DoseEvent], has_m
             if (event.role in ("administered", "container", "inventory") and not event.routes and event.sentence.paragraph == line.paragraph
                     and since < event.sentence.start and event.sentence.end <= line.start):
                 event.routes = list(routes)
+
+
+# "1010-1145", "09:30 - 11:45": the hours a giving ran.
+_RAN_FROM_TO_RE = re.compile(r"(?<![\d/:.])(?:[01]?\d|2[0-3]):?[0-5]\d\s*(?:-|\u2013|to)\s*(?:[01]?\d|2[0-3]):?[0-5]\d(?![\d/:.])")
+_RECORD_LINES_BELOW = 6  # lines: how far below its drug line an infusion record's timed line may stand
+
+
+def _routes_from_timed_lines(notes: Annotations, events: list[DoseEvent], has_mention: Callable[[int, int], bool]) -> None:
+    """'Evinacumab-dgnb (Evkeeza) ... Dose: 15 mg/kg = 1,020 mg' ... 'Infusion start 0945 / stop 1048
+    via PIV R forearm': a timed line below a giving that states no route, naming no drug and with
+    none named between, that records a giving (an administration word, or the hours it ran:
+    "NS 250 mL IV via port 1010-1145") records that giving, and its route is the giving's."""
+    text = notes.text
+    for event in events:
+        if event.role != "administered" or event.routes:
+            continue
+        for sent in notes.sentences:
+            if sent.start < event.sentence.end:
+                continue
+            if sent.paragraph != event.sentence.paragraph or sent.line - event.sentence.line > _RECORD_LINES_BELOW or has_mention(sent.start, sent.end):
+                break
+            # (a line that records a giving: "Infusion start ..."; not a line placed: "Access: 20g R AC peripheral IV at 1305")
+            routes = [r for r in notes.routes_in(sent.start, sent.end) if not _owned_route(text, sent, r)]
+            # ("NS 250 mL IV via port 1010-1145": the hours it ran record it too)
+            gives = (set(_WORD_RE.findall(text[sent.start : sent.end].lower())) & role_cues().administration_verbs
+                     or _RAN_FROM_TO_RE.search(text, sent.start, sent.end))
+            if routes and gives and find_times(text, sent.start, sent.end):
+                event.routes = routes
+                break
 
 
 def _volume_to_the_base_drug(text: str, events: list[DoseEvent]) -> None:
@@ -1366,8 +1417,6 @@ def _leading_amount_start(text: str, lo: int, mention_start: int) -> int | None:
 
 def _bare_dose(text: str, pos: int, facts: CodeFacts) -> list[Amount]:
     """A unit-less dose is read in the billed code's unit kind (mg for mass codes)."""
-    from docreview.units import code_unit_kind
-
     kind = code_unit_kind(facts.unit)
     m = _patterns().bare_dose.match(text, pos)
     if kind is None or m is None:
@@ -1557,7 +1606,7 @@ def _mar_entries(notes: Annotations, start: int, end: int) -> list[Amount]:
     """'0300 1 mg IV' rows; '1000 240 mL/h' is a rate change, not a dose."""
     # (within the row: "... BP 14:15 190/104" does not reach the next row's "14:25  4 mL")
     # ("ORDER 0935 40 IU/kg = 2,480 IU | GIVEN 0958 2,000 IU vial + 500 IU vial": the order's time heads no giving.)
-    found = (_with_added_containers(notes, notes.amounts_in(m.end(), min(m.end() + 20, end))[:1], end)
+    found = (_with_sited_parts(notes, _with_added_containers(notes, notes.amounts_in(m.end(), min(m.end() + 20, end))[:1], end), end)
              for m in _MAR_ENTRY_RE.finditer(notes.text, start, end)
              if not _ORDER_STAMP_RE.search(notes.text, max(start, m.start() - 12), m.start()))
     return [_stated_equivalent(notes, a, end) for amounts in found for a in amounts if not a.rate and not a.is_concentration]
@@ -1579,6 +1628,28 @@ def _with_added_containers(notes: Annotations, amounts: list[Amount], end: int) 
             break
         out.append(nxt[0])
     return out
+
+
+# ", " or "; " (and "and") between one part's route and site and the next part's amount.
+_PART_JOIN_RE = re.compile(r"[^,;\n\d]{0,40}[,;][ \t]*(?:and[ \t]+)?")
+
+
+def _with_sited_parts(notes: Annotations, amounts: list[Amount], end: int) -> list[Amount]:
+    """'1420 2 mL IM R ventrogluteal, 2 mL IM L ventrogluteal': one giving split between sites,
+    each part with its own route, is the row's entries together."""
+    out = list(amounts)
+    while out:
+        join = _PART_JOIN_RE.match(notes.text, out[-1].end, end)
+        nxt = notes.amounts_in(join.end(), end)[:1] if join else []
+        if (not nxt or nxt[0].start != join.end() or nxt[0].kind != out[-1].kind or nxt[0].rate or nxt[0].is_concentration
+                or not notes.routes_in(out[-1].end, join.end()) or not _route_follows(notes, nxt[0], end)):
+            break
+        out.append(nxt[0])
+    return out
+
+
+def _route_follows(notes: Annotations, amount: Amount, end: int) -> bool:
+    return any(r.start - amount.end <= 2 for r in notes.routes_in(amount.end, min(end, amount.end + 6)))
 
 
 # "258.3 mL infused = 51.66 mcg": what a volume held, worked out right after it (not a rounded

@@ -15,7 +15,7 @@ from functools import lru_cache
 from typing import Literal
 
 from docreview.data_files import RoutesFile, data_file_as
-from docreview.knowledge.facts import CodeFacts, KnowledgeBase, normalize_name
+from docreview.knowledge.facts import CodeFacts, KnowledgeBase, counter_ions, normalize_name
 from docreview.note.doses import is_drip, total_dose, vials_opened
 from docreview.note.extract import DoseEvent, NoteFacts, injection_told, premedication, read_note
 from docreview.note.nameless import code_kinds
@@ -146,6 +146,11 @@ def _taken_routes() -> frozenset[str]:
 
 
 def _administration(note: NoteFacts, facts: CodeFacts, kb: KnowledgeBase, billed: list[DoseEvent], given: list[DoseEvent]) -> Administration:
+    if given and (plain := _plain_product_of_a_premix(note, facts, kb, given)):
+        # "Midazolam 5 mg/mL (1 mL vial) 4.5 mg intranasal" under J2252, midazolam premixed in 0.8%
+        # sodium chloride: a dose drawn from vials is the plain drug's product (J2250), no premix.
+        code, units = _best_code(note, kb, given[0], plain)
+        return Administration("other_drug", billed=tuple(billed), counted=(given[0],), other=given[0], other_code=code, other_units=units)
     products = {id(e): _product_named(note, e) for e in given}
     if given and all(products[id(e)] and facts.code not in products[id(e)] for e in given):
         # "40 mg triamcinolone drawn from a Kenalog-40 vial" under the extended-release code: the
@@ -282,8 +287,13 @@ def _other_drug_event(note: NoteFacts, facts: CodeFacts, kb: KnowledgeBase, same
     # dosed or not (TRUXIMA infused by rows that repeat no amount) before any other drug.
     # (its charted giving, with a route, over a line that only discusses it: "OK to give Advate
     # 50 IU/kg" ... "1512 Advate 2 x 2000 IU vials = 4,000 IU IV push")
+    # ("caffeine sodium benzoate 500 mg IV" under caffeine citrate's code: another salt of the drug,
+    # with no code of its own, is another product of it too.)
+    other_salt = [e for e in note.events if e.given and not e.mention.codes and e.dose_amounts and moiety
+                  and counter_ions(note.text[e.mention.start : e.mention.end])
+                  and re.search(rf"\b{re.escape(moiety)}\b", normalize_name(note.text[e.mention.start : e.mention.end]))]
     same = (next((e for e in others if same_drug(e) and e.routes), None) or next((e for e in others if same_drug(e)), None)
-            or next((e for e in coded if same_drug(e)), None))
+            or next((e for e in coded if same_drug(e)), None) or next(iter(other_salt), None))
     if same_drug_only or same is not None:
         return same
     if not others and facts.unclassified:
@@ -304,6 +314,34 @@ def _other_drug_event(note: NoteFacts, facts: CodeFacts, kb: KnowledgeBase, same
     # infusion of them), then the first.
     return (next((e for e in others if e.mention.codes & similar), None) or next((e for e in others if for_its_purpose(e)), None)
             or next((e for e in [*others, *coded] if not premedication(e)), None) or others[0])
+
+
+def _plain_product_of_a_premix(note: NoteFacts, facts: CodeFacts, kb: KnowledgeBase, given: list[DoseEvent]) -> frozenset[str]:
+    """The codes of the drug's plain product when the billed code is a premix ("midazolam in 0.9%
+    sodium chloride") and the note's statements of the drug (the givings, the stock or preparation
+    line: "Drug: midazolam 1 mg/mL, 2 mL single-dose vials x2") draw it from vials and name no
+    premix; else none."""
+    if not _PREMIX_DRUG_RE.search(facts.drug):
+        return frozenset()
+    vials, premix = _premix_cues()
+    told = [note.text[e.sentence.start : e.sentence.end] for e in note.events if e in given or e.mention.codes & given[0].mention.codes]
+    if not any(vials.search(said) for said in told) or any(premix.search(said) for said in told):
+        return frozenset()
+    return frozenset(c for c in given[0].mention.codes if c in kb.codes and c != facts.code
+                     and not _PREMIX_DRUG_RE.search(kb.facts(c).drug) and not kb.facts(c).product_specific)
+
+
+# "midazolam in 0.9% sodium chloride", "lidocaine hcl in 5% dextrose": a drug premixed in its vehicle.
+_PREMIX_DRUG_RE = re.compile(r"\s+in\s+(?:\d[\d.]*%\s+)?(?:sodium chloride|dextrose|sterile water|water|normal saline)\b")
+
+
+@lru_cache(maxsize=1)
+def _premix_cues() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    from docreview.data_files import ExtractCuesFile
+    from docreview.note.phrases import alternation
+
+    cues = data_file_as("extract_cues.json", ExtractCuesFile)
+    return (re.compile(rf"\b{alternation(cues.vial_words)}\b", re.IGNORECASE), re.compile(rf"\b{alternation(cues.premix_words)}\b", re.IGNORECASE))
 
 
 def _dosed_product_giving(note: NoteFacts, facts: CodeFacts, billed: list[DoseEvent], given: list[DoseEvent]) -> DoseEvent | None:

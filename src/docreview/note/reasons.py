@@ -158,7 +158,8 @@ class ConditionVocabulary:
     @staticmethod
     def _index() -> dict[str, list[_Term]]:
         by_first: dict[str, list[_Term]] = {}
-        seen: set[tuple[str, ...]] = set()
+        # ("ED allergy: PCN": the ICD-10-CM index's "allergy" names the list, never a reason.)
+        seen: set[tuple[str, ...]] = {tuple(w.split()) for w in data_file_as("conditions.json", ConditionsFile).not_diagnoses}
 
         def add(words: tuple[str, ...], name: str, prefixes: tuple[str, ...], abbreviation: bool, confirms_only: bool = False) -> None:
             if words and words not in seen:
@@ -209,6 +210,8 @@ class ConditionVocabulary:
                         continue  # "intravitreal injection, OD", "cap refill 3 s": the eye, the capillaries
                     if term.abbreviation and _AMOUNT_AFTER_RE.match(text, end):
                         continue  # "MS 4 mg IV": a drug's short name with its dose
+                    if term.abbreviation and _READING_BEFORE_RE.search(text, max(0, start - 12), start):
+                        continue  # "SpO2 89% RA", "98% on RA": the room air a reading was taken on
                     hit = (start, end, term, n)
                     break
             if hit:
@@ -299,6 +302,7 @@ def condition_vocabulary() -> ConditionVocabulary:
     return ConditionVocabulary()
 
 
+_READING_BEFORE_RE = re.compile(r"\d[ \t]*%[ \t]*(?:on[ \t]+)?$", re.IGNORECASE)
 _AMOUNT_AFTER_RE = re.compile(rf"\s+\d[\d.,]*\s*(?:{UNIT_ALT})\b", re.IGNORECASE)
 _DX_CUE_RE = re.compile(rf"\b(?:{phrases(_CUES.diagnosis_before)})\s*$", re.IGNORECASE)
 

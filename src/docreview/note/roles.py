@@ -833,7 +833,8 @@ def assign_roles(text: str, events: list[DoseEvent], notes: Annotations | None =
             roles[i] = role if held else context
             if roles[i] == "administered" and "ADMINISTERED" not in events[i].categories:
                 described[i] = role  # ("a total of 8 mL was injected" is told as a giving: it gives)
-    records = [_is_record(toks_of, e, cues) or bool(e.routes) or listed[i] for i, e in enumerate(events)]
+    # ("Diagnostic run: ISOVUE-370 70 mL @ 5 mL/s": an amount run in at a rate records its giving.)
+    records = [_is_record(toks_of, e, cues) or bool(e.routes) or listed[i] or _run_at_a_rate(e) for i, e in enumerate(events)]
     for i, event in enumerate(events):
         # "Bevacizumab 5 mg/kg = 401 mg -> 400 mg" (a calculation, no time, verb or route) beside
         # "1010 Bevacizumab 400 mg IV via port": the record is the administration.
@@ -851,7 +852,7 @@ def assign_roles(text: str, events: list[DoseEvent], notes: Annotations | None =
             # (insulin lispro, insulin glargine)") it is what that name is.
             # A bare name listed after another ("Levaquin 500 mg IV, as well as Solu-Medrol") is
             # what the list is.
-            head = _aside_of(text, events, i)
+            head = aside_of(text, events, i)
             head = head if head is not None else _listed_after(toks_of, events, i, cues)
             if head is not None and roles[head] != "administered":
                 roles[i] = roles[head]
@@ -898,7 +899,7 @@ def assign_roles(text: str, events: list[DoseEvent], notes: Annotations | None =
         # "Recarbrio 1.25 g (imipenem 500 mg / cilastatin 500 mg / relebactam 250 mg) ... IV": an
         # aside that breaks a dosed product into its parts restates its giving; the product, with
         # the whole amount, is the administration.
-        head = _aside_of(text, events, i) if roles[i] == "administered" else None
+        head = aside_of(text, events, i) if roles[i] == "administered" else None
         if (head is not None and events[head].amounts and roles[head] in ("administered", "restatement")
                 and _same_drug(event, events[head])):
             roles[head], roles[i] = "administered", "restatement"
@@ -965,7 +966,7 @@ def _listed_after(toks_of: _Tokens, events: list[DoseEvent], i: int, cues: RoleC
     return i - 1 if between and all(t.text in cues.list_joins for t in between) else None
 
 
-def _aside_of(text: str, events: list[DoseEvent], i: int) -> int | None:
+def aside_of(text: str, events: list[DoseEvent], i: int) -> int | None:
     """The mention a parenthesis holding events[i] specifies: the last one of the sentence before
     its opening, when only a few words stand between."""
     event = events[i]
@@ -974,14 +975,24 @@ def _aside_of(text: str, events: list[DoseEvent], i: int) -> int | None:
         return None
     opened = around[0]
     head = next((j for j in range(i - 1, -1, -1) if events[j].sentence == event.sentence and events[j].mention.end <= opened), None)
-    if head is None or len(tokens(text, events[head].mention.end, opened)) > 3:
+    # ("PHESGO 15 mL SUBCUT L thigh" / "    (pertuzumab 1,200 mg / ...)": a parenthesis that opens
+    # the record's next line glosses the record, however long its line.)
+    if head is None or (len(tokens(text, events[head].mention.end, opened)) > 3 and not _opens_its_line(text, opened)):
         return None
     return head
+
+
+def _opens_its_line(text: str, pos: int) -> bool:
+    return text.rfind("\n", 0, pos) > 0 and not text[text.rfind("\n", 0, pos) + 1 : pos].strip()
 
 
 def _bare(event: DoseEvent, record: bool) -> bool:
     kind = event.section.kind if event.section else "neutral"
     return kind != "administration" and not record and not event.amounts and not event.routes and not event.entries
+
+
+def _run_at_a_rate(event: DoseEvent) -> bool:
+    return any(a.rate and not a.per_kg for a in event.amounts) and any(a.kind == "volume" for a in event.dose_amounts)
 
 
 def _restates_earlier(text: str, events: list[DoseEvent], roles: list[str], i: int) -> bool:

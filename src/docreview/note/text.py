@@ -196,6 +196,9 @@ def _sentences(text: str) -> list[Sentence]:
         if match.group(0) == "\n" and _wrapped(text, match.start()):
             line_no += 1  # a long line the record wrapped mid-sentence: the sentence goes on
             continue
+        if match.group(0) == "\n" and _gloss_goes_on(text, cursor, match.start()):
+            line_no += 1  # "PHESGO 15 mL SUBCUT" / "   (pertuzumab 1,200 mg / trastuzumab 600 mg)": its gloss
+            continue
         end = min(match.start() + (match.group(0) in ".!?"), len(text))
         segment = text[cursor:end]
         if segment.strip(" \t\n,"):
@@ -227,6 +230,24 @@ def _wrapped(text: str, pos: int) -> bool:
     # "quinupristin/dalfopristin (Synercid) 7.5 mg/kg").
     after = re.match(r"[ \t]*[a-z](?!\S*(?:[ \t]+\([^()\n]{1,40}\))?[ \t]+\d)", text[pos + 1 : pos + 80])
     return len(line) >= _WRAP_WIDTH and bool(re.search(r"[a-z,]$", line)) and "|" not in line and after is not None
+
+
+# An indented line opening with a parenthesis of words (not a list marker: "(1)", "(a)").
+_GLOSS_LINE_RE = re.compile(r"[ \t]+\([ \t]*[A-Za-z][A-Za-z-]+(?![A-Za-z-]*\))")
+
+
+def _gloss_goes_on(text: str, start: int, pos: int) -> bool:
+    """A parenthesis written under its record line, indented ("(pertuzumab 1,200 mg / ...") or one
+    opened on the line that closes on the next: the record's gloss, no sentence of its own."""
+    line = text[text.rfind("\n", 0, pos) + 1 : pos]
+    if not line.strip():
+        return False
+    nxt_end = text.find("\n", pos + 1)
+    nxt = text[pos + 1 : nxt_end if nxt_end != -1 else len(text)]
+    if _GLOSS_LINE_RE.match(nxt):
+        return True
+    before = text[max(start, pos - len(line)) : pos]
+    return before.count("(") > before.count(")") and ")" in nxt and "(" not in nxt.split(")", 1)[0]
 
 
 def inside_parentheses(text: str, start: int, pos: int) -> bool:

@@ -31,8 +31,9 @@ _ZERO_WASTE = re.compile(
     r"|\b(?:nothing|none)\s+(?:was\s+)?(?:wasted|discarded)\b"
     # "Vials and syringes emptied, no residual product" (not "no residual disease")
     r"|\bno\s+(?:residual|remaining|leftover)\s+(?:product|drug|medication|volume|solution)\b"
-    r"|\b(?:entire|whole|full|complete|all\s+of\s+the)\s+(?:contents?\s+of\s+(?:the\s+)?)?(?:single[- ]dose\s+|single[- ]use\s+)?(?:vial|syringe|bag|contents|dose\s+vial|prefilled\s+syringe)s?\s+(?:was\s+|were\s+)?"
-    + _USED_VERBS
+    # ("reconstituted w/ 2 mL diluent - full suspension IM R gluteal": a route word says it went in.)
+    r"|\b(?:entire|whole|full|complete|all\s+of\s+the)\s+(?:contents?\s+of\s+(?:the\s+)?)?(?:single[- ]dose\s+|single[- ]use\s+)?(?:vial|syringe|bag|contents|dose\s+vial|prefilled\s+syringe|suspension)s?\s+(?:was\s+|were\s+)?"
+    + rf"(?:{_USED_VERBS}|(?:IM|IV|SC|SQ|subcut|subq)\b)"
     # "Entire 300 mg nebulized": the container's whole content, named by its amount.
     + rf"|\b(?:entire|whole|full)\s+{NUM}\s*(?:{UNIT_ALT})\s+(?:was\s+|were\s+)?" + _USED_VERBS
     + r"|\b(?:vial|syringe)s?\s+(?:was\s+|were\s+)?(?:fully|completely|entirely)\s+" + _USED_VERBS
