@@ -520,6 +520,15 @@ class KnowledgeBase:
         return inputs_fingerprint([self.corpus_dir, self.hcpcs])
 
     @cached_property
+    def counter_ions_by_code(self) -> dict[str, frozenset[str]]:
+        """The salts and esters each code's drug states (codes that state none left out): indexed
+        once and kept between runs, so a note's "caffeine sodium benzoate" builds no code's facts."""
+        def build() -> dict[str, frozenset[str]]:
+            return {f.code: f.counter_ions for f in self.all_facts() if f.counter_ions}
+
+        return derived("code-counter-ions", self.inputs_key, build)
+
+    @cached_property
     def _families(self) -> dict[tuple[str, str | None], list[str]]:
         # Indexed once, and kept between runs: a review must not walk every known code (1,830 with the packaged table).
         def build() -> dict[tuple[str, str | None], list[str]]:

@@ -321,7 +321,8 @@ def with_stated_salt(text: str, mentions: list[DrugMention], kb: KnowledgeBase) 
     for m in mentions:
         stated = counter_ions(text[m.start : m.end]) if m.codes else frozenset()  # as written: "caffeine" + "sodium benzoate"
         if stated:
-            keep = frozenset(c for c in m.codes if c not in kb.codes or not kb.facts(c).counter_ions or kb.facts(c).counter_ions & stated)
+            ions = kb.counter_ions_by_code
+            keep = frozenset(c for c in m.codes if not ions.get(c) or ions[c] & stated)
             m = replace(m, codes=keep) if keep != m.codes else m
         out.append(m)
     return out
