@@ -1271,9 +1271,7 @@ def _routes_from_timed_lines(notes: Annotations, events: list[DoseEvent], has_me
     for event in events:
         if event.role != "administered" or event.routes:
             continue
-        for sent in notes.sentences:
-            if sent.start < event.sentence.end:
-                continue
+        for sent in notes.sentences[bisect_left(notes.sentences, event.sentence.end, key=lambda x: x.start) :]:
             if sent.paragraph != event.sentence.paragraph or sent.line - event.sentence.line > _RECORD_LINES_BELOW or has_mention(sent.start, sent.end):
                 break
             # (a line that records a giving: "Infusion start ..."; not a line placed: "Access: 20g R AC peripheral IV at 1305")

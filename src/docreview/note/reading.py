@@ -14,11 +14,12 @@ from datetime import date
 from functools import lru_cache
 from typing import Literal
 
-from docreview.data_files import RoutesFile, data_file_as
+from docreview.data_files import ExtractCuesFile, RoutesFile, data_file_as
 from docreview.knowledge.facts import CodeFacts, KnowledgeBase, counter_ions, normalize_name
 from docreview.note.doses import is_drip, total_dose, vials_opened
 from docreview.note.extract import DoseEvent, NoteFacts, injection_told, premedication, read_note
 from docreview.note.nameless import code_kinds
+from docreview.note.phrases import alternation
 from docreview.note.vocab import route_vocabulary
 from docreview.units import billing_units, code_unit_kind, in_tier, to_base
 
@@ -337,9 +338,6 @@ _PREMIX_DRUG_RE = re.compile(r"\s+in\s+(?:\d[\d.]*%\s+)?(?:sodium chloride|dextr
 
 @lru_cache(maxsize=1)
 def _premix_cues() -> tuple[re.Pattern[str], re.Pattern[str]]:
-    from docreview.data_files import ExtractCuesFile
-    from docreview.note.phrases import alternation
-
     cues = data_file_as("extract_cues.json", ExtractCuesFile)
     return (re.compile(rf"\b{alternation(cues.vial_words)}\b", re.IGNORECASE), re.compile(rf"\b{alternation(cues.premix_words)}\b", re.IGNORECASE))
 

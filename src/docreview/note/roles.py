@@ -983,7 +983,8 @@ def aside_of(text: str, events: list[DoseEvent], i: int) -> int | None:
 
 
 def _opens_its_line(text: str, pos: int) -> bool:
-    return text.rfind("\n", 0, pos) > 0 and not text[text.rfind("\n", 0, pos) + 1 : pos].strip()
+    newline = text.rfind("\n", 0, pos)
+    return newline > 0 and not text[newline + 1 : pos].strip()
 
 
 def _bare(event: DoseEvent, record: bool) -> bool:

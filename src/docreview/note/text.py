@@ -232,7 +232,8 @@ def _wrapped(text: str, pos: int) -> bool:
     return len(line) >= _WRAP_WIDTH and bool(re.search(r"[a-z,]$", line)) and "|" not in line and after is not None
 
 
-# An indented line opening with a parenthesis of words (not a list marker: "(1)", "(a)").
+# An indented line opening with a parenthesis of more than one word (not a list marker or a lone
+# word: "(1)", "(a)", "(cont)").
 _GLOSS_LINE_RE = re.compile(r"[ \t]+\([ \t]*[A-Za-z][A-Za-z-]+(?![A-Za-z-]*\))")
 
 
