@@ -153,6 +153,11 @@ class CodeFacts:
         return counter_ions(self.drug)
 
     @property
+    def premixed(self) -> bool:
+        """The drug comes premixed in its vehicle: "midazolam in 0.9% sodium chloride"."""
+        return bool(_PREMIX_VEHICLE_RE.search(self.drug))
+
+    @property
     def moiety(self) -> str:
         return moiety(self.drug)
 

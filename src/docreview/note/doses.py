@@ -16,7 +16,16 @@ from typing import NamedTuple
 
 from docreview.data_files import DoseCuesFile, data_file_as
 from docreview.knowledge.facts import CodeFacts, normalize_name
-from docreview.note.amounts import CONTAINER_AFTER_RE, OPEN_PAREN_RE, PLUS_RE, UNIT_ALT, Amount, find_amounts, without_unit_strengths
+from docreview.note.amounts import (
+    CONTAINER_AFTER_RE,
+    OPEN_PAREN_RE,
+    PLUS_RE,
+    TIME_RANGE_RE,
+    UNIT_ALT,
+    Amount,
+    find_amounts,
+    without_unit_strengths,
+)
 from docreview.note.extract import DoseEvent, NoteFacts, dose_order, is_fluid_volume
 from docreview.note.nameless import TOTAL_BEFORE_RE
 from docreview.note.normalize import NUMBER_WORDS
@@ -301,8 +310,6 @@ def infused_total(text: str, sentences: Sequence[Sentence], amounts_in: Callable
     return []
 
 
-# "0000-1600", "09:30 - 11:45", "0930 to 1130": the hours a drip ran.
-_TIME_RANGE_RE = re.compile(r"(?<![\d/:.])([01]?\d|2[0-3]):?([0-5]\d)\s*(?:-|\u2013|to)\s*([01]?\d|2[0-3]):?([0-5]\d)(?![\d/:.])")
 _PER_MINUTES = {"min": 1.0, "minute": 1.0, "h": 60.0, "hr": 60.0, "hour": 60.0}
 _RATE_TIME_RE = re.compile(r"/\s*(min|minute|hr|hour|h)\s*$", re.IGNORECASE)
 
@@ -329,7 +336,7 @@ def _rate_by_running_times(note: NoteFacts, event: DoseEvent) -> list[Amount]:
     for line in note.sentences:
         if line.start < sent.start or line.start >= stop or line.paragraph != sent.paragraph or line.line - sent.line > 6:
             continue
-        for m in _TIME_RANGE_RE.finditer(text, line.start, line.end):
+        for m in TIME_RANGE_RE.finditer(text, line.start, line.end):
             begin, end = int(m.group(1)) * 60 + int(m.group(2)), int(m.group(3)) * 60 + int(m.group(4))
             minutes = end - begin if end > begin else end + 1440 - begin
             scanned = note.annotations.amounts_in(line.start, line.end) if note.annotations else find_amounts(text, line.start, line.end)

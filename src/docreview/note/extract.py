@@ -24,6 +24,7 @@ from docreview.note import grids
 from docreview.note.amounts import (
     CONTAINER_AFTER_RE,
     NUM,
+    TIME_RANGE_RE,
     TIMED_LINE_RE,
     UNIT_ALT,
     Amount,
@@ -1257,8 +1258,6 @@ def _routes_from_route_fields(notes: Annotations, events: list[DoseEvent], has_m
                 event.routes = list(routes)
 
 
-# "1010-1145", "09:30 - 11:45": the hours a giving ran.
-_RAN_FROM_TO_RE = re.compile(r"(?<![\d/:.])(?:[01]?\d|2[0-3]):?[0-5]\d\s*(?:-|\u2013|to)\s*(?:[01]?\d|2[0-3]):?[0-5]\d(?![\d/:.])")
 _RECORD_LINES_BELOW = 6  # lines: how far below its drug line an infusion record's timed line may stand
 
 
@@ -1278,7 +1277,7 @@ def _routes_from_timed_lines(notes: Annotations, events: list[DoseEvent], has_me
             routes = [r for r in notes.routes_in(sent.start, sent.end) if not _owned_route(text, sent, r)]
             # ("NS 250 mL IV via port 1010-1145": the hours it ran record it too)
             gives = (set(_WORD_RE.findall(text[sent.start : sent.end].lower())) & role_cues().administration_verbs
-                     or _RAN_FROM_TO_RE.search(text, sent.start, sent.end))
+                     or TIME_RANGE_RE.search(text, sent.start, sent.end))
             if routes and gives and find_times(text, sent.start, sent.end):
                 event.routes = routes
                 break

@@ -290,11 +290,11 @@ def _other_drug_event(note: NoteFacts, facts: CodeFacts, kb: KnowledgeBase, same
     # 50 IU/kg" ... "1512 Advate 2 x 2000 IU vials = 4,000 IU IV push")
     # ("caffeine sodium benzoate 500 mg IV" under caffeine citrate's code: another salt of the drug,
     # with no code of its own, is another product of it too.)
-    other_salt = [e for e in note.events if e.given and not e.mention.codes and e.dose_amounts and moiety
+    other_salt = (e for e in note.events if e.given and not e.mention.codes and e.dose_amounts and moiety
                   and counter_ions(note.text[e.mention.start : e.mention.end])
-                  and re.search(rf"\b{re.escape(moiety)}\b", normalize_name(note.text[e.mention.start : e.mention.end]))]
+                  and re.search(rf"\b{re.escape(moiety)}\b", normalize_name(note.text[e.mention.start : e.mention.end])))
     same = (next((e for e in others if same_drug(e) and e.routes), None) or next((e for e in others if same_drug(e)), None)
-            or next((e for e in coded if same_drug(e)), None) or next(iter(other_salt), None))
+            or next((e for e in coded if same_drug(e)), None) or next(other_salt, None))
     if same_drug_only or same is not None:
         return same
     if not others and facts.unclassified:
@@ -322,18 +322,14 @@ def _plain_product_of_a_premix(note: NoteFacts, facts: CodeFacts, kb: KnowledgeB
     sodium chloride") and the note's statements of the drug (the givings, the stock or preparation
     line: "Drug: midazolam 1 mg/mL, 2 mL single-dose vials x2") draw it from vials and name no
     premix; else none."""
-    if not _PREMIX_DRUG_RE.search(facts.drug):
+    if not facts.premixed:
         return frozenset()
     vials, premix = _premix_cues()
     told = [note.text[e.sentence.start : e.sentence.end] for e in note.events if e in given or e.mention.codes & given[0].mention.codes]
     if not any(vials.search(said) for said in told) or any(premix.search(said) for said in told):
         return frozenset()
     return frozenset(c for c in given[0].mention.codes if c in kb.codes and c != facts.code
-                     and not _PREMIX_DRUG_RE.search(kb.facts(c).drug) and not kb.facts(c).product_specific)
-
-
-# "midazolam in 0.9% sodium chloride", "lidocaine hcl in 5% dextrose": a drug premixed in its vehicle.
-_PREMIX_DRUG_RE = re.compile(r"\s+in\s+(?:\d[\d.]*%\s+)?(?:sodium chloride|dextrose|sterile water|water|normal saline)\b")
+                     and not kb.facts(c).premixed and not kb.facts(c).product_specific)
 
 
 @lru_cache(maxsize=1)
