@@ -41,6 +41,11 @@ def test_a_scaled_count_unit_is_that_many_of_the_unit():
     assert (f.unit_amount, f.unit) == (1e6, "units")
 
 
+def test_a_drug_premixed_in_an_iv_fluid_is_given_into_a_vein():
+    assert "intravenous" in parse_descriptor("J0164", "Injection, epinephrine in sodium chloride (baxter), 0.1 mg").routes
+    assert parse_descriptor("J0171", "Injection, adrenalin, epinephrine, 0.1 mg").routes == ()
+
+
 def test_a_depot_form_named_in_the_descriptor_gives_its_routes():
     assert parse_descriptor("J1631", "Injection, haloperidol decanoate, per 50 mg").routes == ("intramuscular", "subcutaneous")
     assert parse_descriptor("J1071", "Injection, testosterone cypionate, 1 mg").routes == ("intramuscular",)
@@ -94,6 +99,9 @@ def test_brands_labelers_and_asides_in_descriptors():
     f = parse_descriptor("J0911", "Instillation, taurolidine 1.35 mg and heparin sodium 100 units (central venous "
                                   "catheter lock for adult patients receiving chronic hemodialysis)")
     assert f.brands == () and f.drug.startswith("taurolidine")
+    # A route in parentheses says how the drug is given; it names no product.
+    f = parse_descriptor("J9031", "Bcg (intravesical) per instillation")
+    assert f.drug.startswith("bcg") and f.brands == ()
 
 
 @pytest.mark.parametrize("code, descriptor, drug, brands", [

@@ -611,6 +611,9 @@ CASES: list[Case] = [
     Case("ind009-non-esrd-code-on-dialysis", "IND009", True, FERAHEME_OB, claim(FERAHEME_ESRD, code="Q0138", icd10=["D50.9", "Z99.2"]),
          {"indication": INC}, ("Z99.2",)),
     Case("ind009-non-esrd-code-not-on-dialysis", "IND009", False, FERAHEME_OB, claim(FERAHEME_ESRD, code="Q0138"), {"indication": D}),
+    # ESRD itself (N18.6) is the ESRD code's use as much as a dialysis code.
+    Case("ind009-non-esrd-code-with-esrd", "IND009", True, FERAHEME_OB, claim(FERAHEME_ESRD, code="Q0138", icd10=["D50.9", "N18.6"]),
+         {"indication": INC}, ("N18.6",)),
     # --- WST001 neither JW nor JZ (edge case 12) ------------------------------------------------
     Case("wst001-silent-no-modifier", "WST001", True, OND_SILENT, claim(OND, modifiers=[]), {"wastage": M}),
     # Tablets come in no single-dose vial: the JW/JZ policy does not reach an oral code's line.

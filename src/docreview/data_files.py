@@ -195,6 +195,8 @@ class DrugAbbreviationsFile(_File):
     bare_fluid_words_after: list[str] = Field(default_factory=list)  # "saline nasal spray", "saline-soaked gauze": no infusion
     route_suffixes_about: str | None = None
     route_suffixes: list[str] = Field(default_factory=list)
+    short_alias_after_about: str | None = None
+    short_alias_after: list[str] = Field(default_factory=list)  # "TNK HELD": a short abbreviation's drug with no number
 
 
 class WasteWordsFile(_File):
@@ -227,7 +229,6 @@ class ReasonCuesFile(_File):
     test_nouns: list[str] = []  # "STRESS TEST", "pregnancy test": a condition word naming a test is no reason
     hypothetical: list[str] = Field(min_length=1)  # "call sooner if pain": the ConText cues before a condition that may never happen
     esrd_icd10: list[str] = Field(min_length=1)  # N18.6, Z99.2: the claim codes an ESRD-on-dialysis code needs (one of)
-    dialysis_icd10: list[str] = Field(min_length=1)  # Z99.2: a claim code that rules out a non-ESRD-use code
     chemotherapy_icd10: list[str] = Field(min_length=1)  # C, D0-D4, Z51.1: the claim codes a chemotherapy-time code needs (one of)
     cancer_claim_icd10: list[str] = Field(min_length=1)  # C, D0-D4, Z51.1, Z85 ...: a claim code about a cancer (a J9 code needs one)
     isotope_codes: list[str] = Field(min_length=1)  # "F18", "N13": a radionuclide written like an ICD-10-CM category

@@ -337,6 +337,16 @@ def test_a_bare_gauge_closing_a_list_of_procedure_details_is_no_amount():
     text = "Eylea 2 mg/0.05 mL injected intravitreal OS, 3.5 mm post limbus IT quad, 30g. Tolerated."
     assert [text[a.start : a.end] for a in find_amounts(text)] == ["2 mg/0.05 mL"]
     assert [a.value for a in find_amounts("Gammagard 10%, 30g IV over 4 h.")][-1] == 30000.0
+    # So does one closing an aside's list of sites.
+    text = "1030 given subcut, 2 sites (abd L and R, 0.6 mL each) 26g.\n"
+    assert [text[a.start : a.end] for a in find_amounts(text)] == ["0.6 mL"]
+
+
+def test_a_multi_dose_regimen_is_no_multi_dose_container():
+    from docreview.note.waste import read_waste
+
+    assert read_waste("Unreliable for multi-dose outpt regimen. Plan: single-dose oritavancin.").multi_dose == []
+    assert len(read_waste("Drawn from a 10 mL multi-dose vial.").multi_dose) == 1
 
 
 def test_the_vial_a_remainder_was_left_in_is_no_waste():

@@ -27,6 +27,12 @@ def test_dates_in_the_forms_charts_use():
     assert [str(d) for d in find_dates(text)][:2] == ["03/02/2025", "03/09/2025"]
 
 
+def test_a_counted_dose_is_no_date():
+    # "dose 4/6": the fourth of six doses; "last dose 4/6" and a day past 12 are dates.
+    assert written("imipenem 500 mg IV over 30 min, dose 4/6 after HD.") == []
+    assert written("last dose 4/6, next dose 11/18.") == ["4/6", "11/18"]
+
+
 def test_a_bare_fraction_is_a_date_only_where_a_date_is_expected():
     # cultures, pain scores and strengths are ratios; a date follows a word that dates something
     assert written("Growth in 2/3 bottles. Pain 6/10, was 8/10 on arrival. Motor 4/5.") == []

@@ -61,6 +61,9 @@ def test_a_public_name_that_opens_with_a_billed_name_is_one_mention_with_its_cod
 
 def test_lab_values_are_not_drugs(lexicon):
     assert names(lexicon, "Glucose 110 mg/dL. Potassium 4.1 mEq/L. Hemoglobin 12 g/dL.") == []
+    # A name that is also an analyte's is the drug's only before a dose: albumin given, not measured.
+    assert names(lexicon, "Albumin 3.2 g/dL, low albumin.") == []
+    assert names(lexicon, "LVP: 4 L removed, albumin 25% 50 g IV given.") == [("albumin", False)]
 
 
 def test_an_unlisted_brand_with_a_strength_or_frequency_is_a_drug():
@@ -117,6 +120,8 @@ def test_chart_abbreviations_carry_the_codes_of_the_drug_they_stand_for():
     text = "KCl 20 mEq/100 mL IVPB over 2 h; TXA 1 g IV."
     found = {text[m.start : m.end]: m.codes for m in lexicon_for(kb).find(text)}
     assert "J3480" in found["KCl"] and "J3290" in found["TXA"]
+    text = "0600 TMP-SMX 5 mg/kg (TMP) IV over 60 min -- given"
+    assert {text[m.start : m.end]: m.codes for m in lexicon_for(kb).find(text)}["TMP-SMX"] == {"J2865"}
 
 
 def test_a_route_word_ending_a_product_name_is_left_to_be_read_as_a_route(lexicon):

@@ -439,6 +439,28 @@ def test_another_product_of_a_drug_named_with_its_dosage_form_is_the_drug_given_
     assert admin.state == "other_drug" and admin.other_code == "J9217"
 
 
+def test_the_solution_product_under_the_powder_products_code_is_another_product(kb):
+    from docreview.knowledge.facts import moiety
+
+    assert moiety("ferric pyrophosphate citrate powder") == "ferric pyrophosphate"  # a dosage form is no part of the drug
+    note = "11/03 HD chair 11\nTriferic 5 mL amp (27.2 mg elemental Fe) added to bicarb jug at setup, via dialysate x 4h.\n"
+    admin = read(note, kb.facts("J1444"), kb).administration
+    assert admin.state == "other_drug" and admin.other_code == "J1443"
+
+
+def test_a_generic_code_billed_per_instillation_covers_the_product_another_code_bills_per_mg(kb):
+    note = ("TICE BCG 1 vial (50 mg) reconstituted in 50 mL preservative-free NS by pharmacy.\n"
+            "Instilled intravesically via 14 Fr catheter by gravity at 14:10; catheter removed.\n")
+    assert read(note, kb.facts("J9031"), kb).administration.state == "given"
+    assert read(note, kb.facts("J9030"), kb).administration.dose_base == 50
+
+
+def test_a_contrast_product_named_with_its_strength_is_that_bands_product(kb):
+    note = "Fistulogram. Contrast: Omnipaque 300 (iohexol 300 mgI/mL) 42 mL total, hand injections through the sheath.\n"
+    admin = read(note, kb.facts("Q9962"), kb).administration
+    assert admin.state == "other_drug" and admin.other_code in ("Q9967", "Q9951")
+
+
 def test_a_count_of_injections_of_an_amount_each_multiplies_the_dose(kb):
     note = "A digital block was done using 3 injections of 0.5 cc each, 1% plain lidocaine."
     assert read(note, kb.facts("J2001"), kb).administration.dose_base == 15.0
@@ -1440,6 +1462,46 @@ GIVEN_DOSES = [
     # A dose per m2 is no drip rate; two visits, each with its own dose and clock time, are two doses.
     pytest.param("Synribo (omacetaxine) 1.25 mg/m2 SC BID.\nVISIT 1  0745-0830\n  2.3 mg SC L thigh 0758.\n"
                  "VISIT 2  1945-2025\n  2.3 mg SC R thigh 2004.\n", "J9262", 4.6, id="two-visits-two-nameless-doses"),
+    # A contrast bottle glossed by its generic and strength, then a power-injector line (a label
+    # before its amount, the volume run in at a rate): the volume run in, not the bottle.
+    pytest.param("CT ABD/PELVIS W CONTRAST\nOmnipaque 350 (iohexol injection, 350 mg iodine/mL), 125 mL single-dose bottle, lot K44.\n"
+                 "Power injector via L AC 20 g: 90 mL at 3 mL/s, then 30 mL saline flush.\n", "Q9967", 90, id="contrast-run-in-at-a-rate"),
+    # A "Product:" line with its dose form and vials is the product; the line that opens with the
+    # amount and infuses it (in its diluent) is the giving.
+    pytest.param("OPAT visit\nProduct: cefazolin for injection, two 1 g vials reconstituted (2 g total).\n"
+                 "1.5 g in 50 mL NS infused via L arm PIV over 30 min, 0900-0930.\n", "J0690", 1500, id="product-line-then-dosed-infusion"),
+    # An aside that dates a dose on another day is that day's dose.
+    pytest.param("Infusion MAR 05/14/25 - day 8 of dalbavancin course (1,500 mg given 05/07).\n"
+                 "0930 dalbavancin 500 mg in D5W 100 mL IV over 30 min - given\n", "J0875", 500, id="dated-aside-is-another-day"),
+    # A dose worked out per kg (no time, verb or route) awaits the giving below that names no drug.
+    pytest.param("Wt 70 kg. Novoeight 40 IU/kg = 2,800 IU; per protocol to nearest vial -> 3,000 IU x1\n"
+                 "Product: Novoeight 3,000 IU single-dose vial, lot Z9\n"
+                 "0815 3,000 IU IV push over 4 min via R AC 22g. Entire vial administered.\n", "J7182", 3000, id="worked-out-dose-then-nameless-push"),
+    # A push's own vial strength explains the push's volume; the drip's volume converts by the drip's bag.
+    pytest.param("Drip: dilTIAZem 125 mg/125 mL NS (1 mg/mL) premix bag, lot 7Q\n0745 dilTIAZem 10 mg IV push (2 mL of 5 mg/mL vial) per Dr Ng\n"
+                 "0800 gtt started 10 mg/h\n1600 gtt off\nI&O 0700-1900: dilTIAZem gtt 110 mL\n", "J1163", 120, id="drip-volume-by-the-drips-bag"),
+    # Under a code billed per vial, each giving's count of vials adds.
+    pytest.param("MAR\n0830 pantoprazole sodium 40 mg vial, recon 10 mL NS, IV push over 2 min -- given (1 vial)\n"
+                 "2030 pantoprazole sodium 40 mg vial IV push -- given (1 vial)\n", "C9113", 2, id="vials-of-two-givings-add"),
+    # A drip's pump total below its timed rows, converted by the bag's strength (not the carrier's 0.9%).
+    pytest.param("EPINEPHrine in 0.9% NaCl premix 4 mg/250 mL (16 mcg/mL) - Baxter, lot 25K\n0600 start 0.05 mcg/kg/min = 5 mcg/min = 18.75 mL/h\n"
+                 "0800 no change\n1200 no change\n1600 OFF\nPump total: 187.5 mL\n", "J0164", 3, id="pump-total-below-timed-rows"),
+    # One line, two timed entries of the same dose: two givings.
+    pytest.param("MAR: 0800 furosemide 10 mg/mL, 8 mL (80 mg) IV push -- given; 1600 furosemide 80 mg IV push -- given\n", "J1940", 160,
+                 id="two-timed-entries-on-one-line"),
+    # A bolus, then a drip at one rate over a clock span told in the same sentence.
+    pytest.param("Nesiritide 2 mcg/kg IV bolus (144 mcg) at 0830, then 0.01 mcg/kg/min (0.72 mcg/min) 0830-2030.\n", "J2325", 0.6624,
+                 id="bolus-then-drip-over-a-span"),
+    # A pump's total in the drug's own unit closes the record.
+    pytest.param("Tirofiban (Aggrastat) premix 12.5 mg/250 mL (50 mcg/mL)\n0557 bolus 25 mcg/kg = 2,000 mcg (40 mL) IV over 3 min\n"
+                 "0600 infusion 0.15 mcg/kg/min = 12 mcg/min\nPump total 11/24: 299.2 mL (14,960 mcg)\n", "J3246", 14.96, id="pump-total-in-mass"),
+    # The bag supplied with a product to dilute it in is its carrier, not its dose.
+    pytest.param("1000 lefamulin (Xenleta) 150 mg/15 mL single-dose vial, entire vial diluted in supplied 250 mL citrate-buffered NS bag, "
+                 "IV over 60 min -- given.\n", "C9054", 150, id="supplied-diluent-bag"),
+    # A premixed bag given by a timed line states its dose: not the order's mg/kg.
+    pytest.param("Order: vancomycin 15 mg/kg IV q12h (wt 80 kg).\n"
+                 "1400 Vancomycin 1.25 g/250 mL premix bag, lot V1, IV over 2 h via L FA PIV. Whole bag infused.\n", "J3370", 1250,
+                 id="premix-bag-over-the-orders-dose"),
 ]
 
 

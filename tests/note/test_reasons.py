@@ -124,6 +124,12 @@ def test_protamine_after_documented_heparin_is_heparin_reversal(kb):
     ("REASON FOR THE EXAM: , Chest discomfort.", "J2785", "R07"),
     ("62F pancreatic adenoca, new L leg swelling; duplex today: occlusive DVT L femoral + popliteal v.", "J1645", "I82"),
     ("Dx: hypotension of prematurity (MAP < GA), suspected sepsis", "J1265", "P29.89"),
+    # Chart shorthand of the ICU and the transplant and dialysis clinics; "w/" is "with".
+    ("Admitted 10/15 (inpatient) AF w/ RVR + acute on chronic HFpEF.", "J1163", "I48"),
+    ("DDKT 01/2024. Bx 5/16: acute TCMR Banff IIA. Cr 2.4.", "J7504", "T86"),
+    ("Pt 29F - atypical HUS (CFH variant), s/p PLEX x5.", "Q5139", "D59.3"),
+    ("Cefepime 2 g IV post-HD - dose 2 of 14 per ID for Pseudomonas CRBSI.", "J0701", "T80.21"),
+    ("LDKT 06/2025 (POD 45). Rejection prophylaxis regimen: tac, MMF, pred.", "J7517", "Z94.0"),
 ])
 def test_conditions_in_everyday_words_document_their_codes(kb, text, code, prefix):
     from docreview.note.reasons import find_reasons

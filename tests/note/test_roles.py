@@ -127,9 +127,18 @@ def test_a_calculation_beside_the_timed_record_is_counted_once(kb):
     assert [e.role for e in read.events] == ["restatement", "administered"]
 
 
+def test_a_short_abbreviation_held_or_ordered_is_the_drug_and_a_slashed_cue_counts(kb):
+    # "TNK" with no number beside it is the drug when a hold or order word follows it; "HELD/cancelled" holds it.
+    text = "1418 TNK ordered, kit to bedside.\n1422 CSC accepts for PCI -> TNK HELD/cancelled, not reconstituted.\n"
+    assert roles_of(kb, text, "J3101") == [("TNK", "ordered"), ("TNK", "deferred")]
+
+
 def test_allergy_cues_around_a_mention(kb):
     text = "She is allergic to penicillin. Probable Coumadin hypersensitivity."
     assert [r for _, r in roles_of(kb, text)] == ["allergy", "allergy"]
+    # "intol", the charting short form of intolerance, after the drug it is about.
+    text = "Linezolid 600 mg PO BID x 10 d (vanc intol - AKI 2023). Day 3."
+    assert roles_of(kb, text, "J3370")[1] == ("vanc", "allergy")
 
 
 def test_home_medication_headers_by_their_first_words(kb):

@@ -184,7 +184,7 @@ def _reason_cues() -> ReasonCuesFile:
 
 def _dialysis_use_refuted(ctx: CheckContext, valid_claim: list[str]) -> Finding | None:
     """A code CMS bills only for ESRD on dialysis (Q0139, J0886) with claim codes that show
-    neither; one billed for non-ESRD use (Q0138, J0885) with a claim code for dialysis."""
+    neither; one billed for non-ESRD use (Q0138, J0885) with a claim code for ESRD or dialysis."""
     use = dialysis_use(ctx.facts.descriptor)
     if use is None or not valid_claim:
         return None
@@ -192,9 +192,10 @@ def _dialysis_use_refuted(ctx: CheckContext, valid_claim: list[str]) -> Finding 
     codes = ", ".join(valid_claim)
     if use == "esrd" and not any(icd10.matches_prefix(c, cues.esrd_icd10) for c in valid_claim):
         return make_finding(ctx, "IND009", f"{ctx.facts.code} is billed only for ESRD on dialysis; claim codes {codes} show neither ESRD nor dialysis.")
-    dialysis = [c for c in valid_claim if icd10.matches_prefix(c, cues.dialysis_icd10)]
+    # (ESRD itself, N18.6, as much as dialysis: "argatroban (for non-esrd use)" for a patient with ESRD on HD)
+    dialysis = [c for c in valid_claim if icd10.matches_prefix(c, cues.esrd_icd10)]
     if use == "non-esrd" and dialysis:
-        return make_finding(ctx, "IND009", f"{ctx.facts.code} is billed for non-ESRD use; claim code {dialysis[0]} shows the patient on dialysis, "
+        return make_finding(ctx, "IND009", f"{ctx.facts.code} is billed for non-ESRD use; claim code {dialysis[0]} shows ESRD or dialysis, "
                             "which the drug's ESRD code bills.")
     return None
 

@@ -34,6 +34,17 @@ _CLASS_WORD_RE = re.compile(r"\b(?:" + "|".join(map(re.escape, _WORDS["class_wor
 _ISOTOPE_JOINED_RE = re.compile(r"^([a-z]{1,2})(\d{2,3}m?)$")
 _ISOTOPE_NUMBER_RE = re.compile(r"^\d{2,3}m?$")
 _ADJUNCT_RE = re.compile(r"contrast material|per square centimeter|skin substitute|\bsupply\b", re.IGNORECASE)
+_STRENGTH_NAMED_RE = re.compile(r"[\s-](\d{3})\b")  # "Omnipaque 300", "Isovue-370": a strength in the product's name
+_IODINE_BAND_RE = re.compile(r"(\d+)\s*(?:-\s*(\d+)|or greater)\s*mg/ml iodine", re.IGNORECASE)
+
+
+def _in_iodine_band(brand: str, descriptor: str) -> bool:
+    """'Omnipaque 300' under "Low osmolar contrast material, 300-399 mg/ml iodine concentration"."""
+    named, band = _STRENGTH_NAMED_RE.search(brand), _IODINE_BAND_RE.search(descriptor)
+    if named is None or band is None:
+        return False
+    low, high = int(band.group(1)), int(band.group(2)) if band.group(2) else 10**6
+    return low <= int(named.group(1)) <= high
 _PREMIX_VEHICLE_RE = re.compile(r"\s+in\s+(?=\d|sodium chloride|dextrose|sterile water|water\b|normal saline)")
 _VEHICLE_RE = re.compile(r"^(?:\d+%\s*)?(?:normal saline|hypertonic saline|saline|d5w|d5|d10|dextrose|sterile water|water|ringers?|lactated ringers?)\b")
 
@@ -206,6 +217,10 @@ class CodeFacts:
             # "in NS 100 mL", "D5W premix": a vehicle is not a second drug; only the full phrase names the code.
             # A skin substitute's descriptor lists its products ("grafix core and grafixpl core"): each names it.
             products = [i for i in self.ingredients if i != self.drug and len(i) > 4] if self.unit == "sq cm" else []
+            # A contrast agent's product named with its strength ("Omnipaque 300", "Isovue-370") is
+            # the product of the code whose iodine band holds that strength (not the bare "Omnipaque",
+            # sold in several bands).
+            products += [b for b in self.brands if _in_iodine_band(b, self.descriptor)]
             return [n for n in [self.drug, *products] if len(n.split()) > 1 or n in products]
         # A product-specific code (Seizalam, Privigen) is named by its brand, not the generic drug;
         # a biosimilar's suffixed name ("infliximab-dyyb": Inflectra IV, Zymfentra SC) still names

@@ -292,6 +292,15 @@ def _infusion_routes(descriptor: str) -> tuple[str, ...]:
     return ()
 
 
+_PREMIXED_IN_RE = re.compile(r"\bin\s+(?:\d[\d.]*%\s*)?(?:sodium chloride|dextrose|sterile water|normal saline)\b")
+
+
+def _premix_routes(drug: str) -> tuple[str, ...]:
+    """'epinephrine in sodium chloride', 'lidocaine hcl in 5% dextrose': a drug premixed in an IV
+    fluid is an infusion's bag, given into a vein."""
+    return tuple(data_file_as("routes.json", RoutesFile).infusion_routes) if _PREMIXED_IN_RE.search(drug) else ()
+
+
 # ("immune globulin/hyaluronidase": a class of products, not one drug)
 _LEAD_DRUG_RE = re.compile(r"\s*injection,\s*([a-z][a-z-]*)\b(?!\s*/|\s+[a-z]+/)", re.IGNORECASE)
 
@@ -398,7 +407,9 @@ def parse_descriptor(code: str, descriptor: str, generics: frozenset[str] | None
     # ("(renvela or therapeutically equivalent)": the brand, and any product equivalent to it)
     or_equivalent = any(_OR_EQUIVALENT_RE.search(p) for p in parens)
     parens = [_OR_EQUIVALENT_RE.sub("", p.strip()) for p in parens]
-    named = [b.strip() for p in parens if not _NOT_BRAND_RE.search(p) for b in p.split("/") if 0 < len(b.split()) <= 3]
+    # ("Bcg (intravesical) per instillation": a route in parentheses says how it is given, no brand.)
+    named = [b.strip() for p in parens if not _NOT_BRAND_RE.search(p) and not vocab.routes_in(p.lower())
+             for b in p.split("/") if 0 < len(b.split()) <= 3]
     if (0 <= i < len(segments) - 1 and segments[i + 1].strip().lower() not in vocab.descriptor_words
             and _bare_brand(segments[i + 1], generics if generics is not None else _packaged_generics())):
         named.append(segments[i + 1].strip())  # "Prothrombin complex concentrate (human), kcentra, per i.u."
@@ -421,7 +432,8 @@ def parse_descriptor(code: str, descriptor: str, generics: frozenset[str] | None
     labelers = tuple(b for b in named if b.lower() in _LABELERS)
     drug = re.sub(r"(?:^|\s+)\([^)]*\)", "", first).strip().lower()
     # "daratumumab 10 mg and hyaluronidase-fihj": the amount cut from between two ingredients.
-    drug = " ".join(drug.split())
+    # ("Bcg (intravesical) per instillation": the unit closing the phrase is no part of the name.)
+    drug = re.sub(r"\s+per\s+(?:therapeutic\s+|study\s+)?(?:dose|infusion|instillation)$", "", " ".join(drug.split()))
     if 0 <= i < len(segments) - 1 and (co := _CO_INGREDIENT_RE.fullmatch(segments[i + 1])) and _AMOUNT_RE.fullmatch(co.group(1)):
         # "daratumumab, 10 mg and hyaluronidase-fihj": the co-formulated ingredient follows the amount.
         drug = f"{drug} and {co.group(2).lower()}"
@@ -430,7 +442,7 @@ def parse_descriptor(code: str, descriptor: str, generics: frozenset[str] | None
             and re.fullmatch(r"[a-z][a-z0-9-]{3,}", segments[i + 1].strip().lower()) and not _english(segments[i + 1])):
         # "Gallium ga-68, dotatoc, diagnostic": the tracer is the isotope and the compound it labels.
         drug = f"{drug} {segments[i + 1].strip().lower()}"
-    routes = tuple(dict.fromkeys(vocab.routes_in(text.lower()))) or _depot_routes(drug) or _infusion_routes(text)
+    routes = tuple(dict.fromkeys(vocab.routes_in(text.lower()))) or _depot_routes(drug) or _infusion_routes(text) or _premix_routes(drug)
     if not routes and (co := co_formulated_lead(text)) is not None:
         routes = tuple(co[1].with_)  # "and hyaluronidase-fihj": the subcutaneous product
     drug = re.sub(r"\s+for\s+\w+(?:\s+\w+)?\s*(?:use|infusion|injection)$", "", drug)

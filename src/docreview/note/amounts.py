@@ -178,8 +178,9 @@ def _patterns() -> _Patterns:
     )
 
 
-# "... 4.0 mm post limbus ST quad, 30g." : a bare "30g" closing a comma list of procedure details.
-_LISTED_DETAIL_RE = re.compile(r"[,;]\s$")
+# "... 4.0 mm post limbus ST quad, 30g." : a bare "30g" closing a comma list of procedure details
+# (or an aside's: "given subcut, 2 sites (abd L and R, 0.6 mL each) 26g.").
+_LISTED_DETAIL_RE = re.compile(r"[,;)]\s$")
 _DETAIL_END_RE = re.compile(r"\s*(?:[.;,)]|$)", re.MULTILINE)
 
 
@@ -398,7 +399,7 @@ def find_weight(text: str) -> Weight | None:
 
 # A flowsheet or MAR line (or row) opening with its clock time: "1010 test dose 0.2 mcg IV".
 # "0000-1600", "09:30 - 11:45", "0930 to 1130": the hours a giving ran (groups: start and end hour, minute).
-TIME_RANGE_RE = re.compile(r"(?<![\d/:.])([01]?\d|2[0-3]):?([0-5]\d)\s*(?:-|\u2013|to)\s*([01]?\d|2[0-3]):?([0-5]\d)(?![\d/:.])")
+TIME_RANGE_RE = re.compile(r"(?<![\d/:.])([01]?\d|2[0-3]):?([0-5]\d)\s*(?:-|\u2013|to)\s*([01]?\d|2[0-3]):?([0-5]\d)(?![\d/:]|\.\d)")
 TIMED_LINE_RE = re.compile(r"[ \t]*(?:[01]\d|2[0-3]):?[0-5]\d\b")
 
 

@@ -64,6 +64,9 @@ def find_modifiers(toks: list[Token]) -> list[Modifier]:
         for rank, rule in index.get(word, ())
         if tuple(words[i : i + len(rule.words)]) == rule.words
     ]
+    # "TNK HELD/cancelled": each word of a slashed pair is a cue of its own (not "mg/kg": words only).
+    candidates += [(rank, i, rule) for i, word in enumerate(words) if "/" in word and word.replace("/", "").isalpha()
+                   for part in word.split("/") for rank, rule in index.get(part, ()) if len(rule.words) == 1]
     candidates.sort(key=lambda c: (c[0], c[1]))  # rule order (longest first), then left to right
     taken = [False] * len(words)
     out: list[Modifier] = []

@@ -41,11 +41,12 @@ _NAMED_RE = re.compile(
 # Words after which a bare "4/18" is a date.
 _SHORT_CUE_RE = re.compile(
     r"(?:^|[|]|\b(?:on|given|dated?|dos|since|until|thru|through|last|prior|previous|next|administered|received|"
-    r"infused|injected|started|visit|dose|due|d\d+|day\s*\d+|c\d+d\d+|cycle\s*\d+|wk\s*\d+|week\s*\d+)[:,]?"
+    r"infused|injected|started|completed|hung|visit|dose|due|d\d+|day\s*\d+|c\d+d\d+|cycle\s*\d+|wk\s*\d+|week\s*\d+)[:,]?"
     r")\s*$",
     re.IGNORECASE | re.MULTILINE,
 )
 _CHAIN_RE = re.compile(r"\s*(?:,|and|&|-|to|thru|through)\s*", re.IGNORECASE)
+_COUNTED_DOSE_RE = re.compile(r"(?<!last )(?<!next )(?<!prior )\b(?:dose|infusion|injection|cycle|#)\s*$", re.IGNORECASE)
 _PAIN_RE = re.compile(r"\b(?:pain|score|scale|rated|rates|severity|vas|nrs|strength|murmur)\b", re.IGNORECASE)
 _AFTER_SHORT_RE = re.compile(r"\s*(?::|@|at\b|[01]\d[0-5]\d\b|2[0-3][0-5]\d\b|\d{1,2}:\d\d)", re.IGNORECASE)
 # A date that is not a day of giving: a product's expiry or use-by, a vial's first opening, a birth, a lot, an order.
@@ -114,6 +115,8 @@ def find_dates(text: str) -> tuple[DateMention, ...]:
             continue
         if _PAIN_RE.search(text, max(line_start, m.start() - 40), min(len(text), m.end() + 12)):
             continue  # "pain 7/10", "rated 3/10": a score
+        if _COUNTED_DOSE_RE.search(text, max(line_start, m.start() - 12), m.start()) and int(m.group("m")) <= int(m.group("d")) <= 12:
+            continue  # "dose 4/6 after HD": the fourth dose of six, not April 6
         found.append(DateMention(m.start(), m.end(), int(m.group("m")), int(m.group("d"))))
     kept = [d for d in found if _valid(d.month, d.day, d.year)
             and not _NOT_GIVING_RE.search(text, max(0, d.start - 30), d.start)]

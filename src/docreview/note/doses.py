@@ -21,9 +21,12 @@ from docreview.note.amounts import (
     OPEN_PAREN_RE,
     PLUS_RE,
     TIME_RANGE_RE,
+    TIMED_LINE_RE,
     UNIT_ALT,
     Amount,
     find_amounts,
+    find_times,
+    is_dose,
     without_unit_strengths,
 )
 from docreview.note.extract import DoseEvent, NoteFacts, dose_order, is_fluid_volume
@@ -74,8 +77,10 @@ def _patterns() -> _Patterns:
     return _Patterns(
         # "diluted in NS 100 mL", "in 0.9% NaCl 250 mL": a carrier's name, then maybe its strength, before the volume.
         # ("added to NS (0.1% albumin) 250 mL bag": an aside about the carrier may follow its name.)
-        diluent=pattern(rf"(?:\b{alternation(cues.carriers)}|{alternation(cues.carrier_word_ends)})\s*(?:\([^()\n]{{0,30}}\)\s*)?(?:\d+\s*%\s*)?"
-                         rf"(?:{alternation(cues.carrier_after_strength)}\s+)?$"),
+        # ("diluted in supplied 250 mL citrate-buffered NS bag": the bag that comes with the product)
+        diluent=pattern(rf"(?:\b{alternation(cues.carriers)}|{alternation(cues.carrier_word_ends)})\s*(?:\([^()\n]{{0,30}}\)\s*)?"
+                        rf"(?:(?:the|a|supplied|provided|accompanying)\s+)?(?:\d+\s*%\s*)?"
+                        rf"(?:{alternation(cues.carrier_after_strength)}\s+)?$"),
         dosed_with=pattern(rf"\b{alternation(cues.dosed_with)}\s+with\s*$"),
         drip=pattern(rf"\b(?:{alternation(cues.drip)}|{alternation(cues.drip_prefixes)}\w*)\b"),
         continuous=pattern(rf"\b{alternation(cues.drip)}\b"),
@@ -134,6 +139,13 @@ def concentrations(events: list[DoseEvent], note: NoteFacts, facts: CodeFacts | 
     """Strengths a volume converts with: the administrations' own, the vial's, the stocked
     product's, then the strength a product's name carries ("1 mL of Kenalog-40")."""
     own = [a for e in events for a in e.amounts if a.is_concentration and not _others_ratio(note.text, a, facts)]
+    # "dilTIAZem 10 mg IV push (2 mL of 5 mg/mL vial)": a strength beside a giving that states its
+    # own mass explains that giving's volume; another's volume ("gtt 110 mL") converts by it only
+    # when no other strength is told (the drip's bag: "Drip: dilTIAZem 125 mg/125 mL").
+    dosed = {id(a) for e in events if any(is_dose(d) and d.kind != "volume" and not d.per_kg for d in e.dose_amounts)
+             for a in e.amounts if a.is_concentration}
+    spent = [a for a in own if id(a) in dosed]
+    own = [a for a in own if id(a) not in dosed]
     # "120 mL drug + 120 mL NS = 240 mL (5 mg/mL)" ... "240 mL infused IV": the strength told beside
     # the very volume given is the bag's, before the vial's.
     beside = _strengths_beside_volumes(events, note)
@@ -157,7 +169,9 @@ def concentrations(events: list[DoseEvent], note: NoteFacts, facts: CodeFacts | 
     record = [a for e in events for x in _record_sentences(note, e) if x not in naming
               for a in _amounts_in(note, x.start, x.end) if a.is_concentration and not a.rate and "%" not in note.text[a.start : a.end]]
     named = product_strengths(events, note.text, facts) if facts is not None else []
-    return own + beside + generic + vials + stock + record + named + reconstituted_strengths(events, note)
+    found = own + beside + generic + vials + stock + record + named + reconstituted_strengths(events, note) + spent
+    # ("EPINEPHrine in 0.9% NaCl premix 4 mg/250 mL": the percent is the carrier's strength.)
+    return [a for a in found if not ("%" in note.text[a.start : a.end] and is_fluid_volume(note.text, a))]
 
 
 def _strengths_beside_volumes(events: list[DoseEvent], note: NoteFacts) -> list[Amount]:
@@ -296,7 +310,10 @@ def infused_total(text: str, sentences: Sequence[Sentence], amounts_in: Callable
     """What a record says went in ("Pump total: 63 mL = 126 mg", "Pump volume infused 185 mL (185
     mg)"), from `sent` on, within three lines of its paragraph and before `stop`."""
     for later in sentences:
-        if later.start < sent.start or later.start >= stop or later.paragraph != sent.paragraph or later.line - sent.line > 3:
+        if later.start < sent.start or later.start >= stop or later.paragraph != sent.paragraph:
+            continue
+        # (the drip's timed rows between, "0800 no change  MAP 66", are its record, not lines apart)
+        if later.line - sent.line - _timed_rows(text, sent.end, later.start) > 3:
             continue
         m = _patterns().infused_total.search(text, later.start, later.end)
         if m:
@@ -308,6 +325,15 @@ def infused_total(text: str, sentences: Sequence[Sentence], amounts_in: Callable
             if found:
                 return found[:1]
     return []
+
+
+def _timed_rows(text: str, start: int, end: int) -> int:
+    """The lines wholly between two points that open with a clock time (a flowsheet's rows)."""
+    first = text.find("\n", start)
+    if first < 0 or first >= end:
+        return 0
+    last = text.rfind("\n", 0, end)
+    return sum(1 for line in text[first + 1 : last].splitlines() if TIMED_LINE_RE.match(line))
 
 
 _PER_MINUTES = {"min": 1.0, "minute": 1.0, "h": 60.0, "hr": 60.0, "hour": 60.0}
@@ -420,15 +446,17 @@ _COUNT_WORDS = {"one": 1, "single": 1, "two": 2, "three": 3}
 def vials_opened(note: NoteFacts, events: Sequence[DoseEvent], unit: str = "vial") -> float | None:
     """Under a code billed per vial ("digoxin immune fab (ovine), per vial"), the vials the record
     counts out for the giving ("40 mg/vial x 4 vials", "single-dose vial x3"): each one opened is a
-    unit, the part of the last one discarded included. Under a code billed per implant, the
-    implants it counts ("1 implant, single-unit container")."""
+    unit, the part of the last one discarded included; each giving's count adds ("0830 ... given
+    (1 vial)", "2030 ... given (1 vial)"). Under a code billed per implant, the implants it counts
+    ("1 implant, single-unit container")."""
     counted_re = _IMPLANTS_COUNTED_RE if unit == "implant" else _VIALS_COUNTED_RE
+    counts = []
     for event in events:
         m = counted_re.search(note.text, event.mention.end, event.sentence.end)
         if m is not None:
             count = m.group(1) or m.group(2)
-            return float(_COUNT_WORDS.get(count.lower(), count))
-    return None
+            counts.append(float(_COUNT_WORDS.get(count.lower(), count)))
+    return sum(counts) if counts else None
 
 
 def _containers_given(note: NoteFacts, event: DoseEvent, facts: CodeFacts) -> Amount | None:
@@ -490,7 +518,32 @@ def event_dose(event: DoseEvent, facts: CodeFacts, note: NoteFacts, concs: list[
     dose, needed = _statement_dose(event, facts, note, concs)
     if dose is not None and not event.entries:
         dose *= event.sites
+    if dose is not None and (run := _then_run_at_a_rate(note, event)) is not None:
+        more, _ = to_base(run, facts.unit or "", note.weight.kg if note.weight else None, concs)
+        dose += more or 0.0
     return dose, needed
+
+
+_THEN_RE = re.compile(r"\bthen\b", re.IGNORECASE)
+
+
+def _then_run_at_a_rate(note: NoteFacts, event: DoseEvent) -> Amount | None:
+    """'Nesiritide 2 mcg/kg IV bolus (144 mcg) at 0830, then 0.01 mcg/kg/min (0.72 mcg/min)
+    0830-2030': a bolus, then a drip told in the same sentence at one rate over a clock span; the
+    drip adds its rate times the span."""
+    text, sent = note.text, event.sentence
+    doses = [a for a in event.dose_amounts if not a.rate and not a.per_kg and sent.start <= a.start < sent.end]
+    rates = [a for a in event.amounts if sent.start <= a.start < sent.end and _per_minute(text, a) is not None]
+    if not doses or len({_per_minute(text, a) for a in rates}) != 1 or not _THEN_RE.search(text, doses[0].end, rates[0].start):
+        return None
+    spans = list(TIME_RANGE_RE.finditer(text, rates[-1].end, sent.end))
+    if len(spans) != 1:
+        return None
+    m = spans[0]
+    begin, end = int(m.group(1)) * 60 + int(m.group(2)), int(m.group(3)) * 60 + int(m.group(4))
+    minutes = end - begin if end > begin else end + 1440 - begin
+    rate = _per_minute(text, rates[0]) or 0.0
+    return Amount(start=m.start(), end=m.end(), value=round(rate * minutes, 6), kind=rates[0].kind)
 
 
 def _statement_dose(event: DoseEvent, facts: CodeFacts, note: NoteFacts, concs: list[Amount]) -> tuple[float | None, str]:
@@ -866,7 +919,9 @@ def _sum(rows: list[tuple[DoseEvent, float | None, str, bool]], note: NoteFacts)
         # "2.67 g (aztreonam 2 g / avibactam 0.67 g)": an ingredient's amount scaled to the
         # combination differs from the stated total only by the note's rounding.
         key = next((k for k in seen if abs(k - dose) <= _SAME_DOSE_TOLERANCE * max(k, dose)), round(dose, 6))
-        times = set(event.times)
+        # ("0800 furosemide 80 mg IV push -- given; 1600 furosemide 80 mg IV push -- given": on a
+        # line of two entries, each is timed by the clock before its own name.)
+        times = set(find_times(note.text, event.sentence.start, event.mention.start)) or set(event.times)
         # Two times make two givings; an untimed mention of the same dose (a plan line, a summary)
         # and a timed one are one giving told twice, and so are two that share a time ("started
         # 0815" and "pump history 0815-2359: ... = 128.6 mg").

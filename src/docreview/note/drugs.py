@@ -639,15 +639,17 @@ class DrugLexicon:
                 # line ("MS RN" initials end a MAR row; the next row's time is no dose).
                 line_end = text.find("\n", words[i + n - 1][2])
                 line_end = len(text) if line_end == -1 else line_end
-                dosed = any(_NUMBER_RE.search(w) for w, start, _ in words[i + n : i + n + 4] if start < line_end)
-                if short and dosed and " ".join(entry_words) in _not_drug_words():
-                    # "hCG 2,000 units IM", not "hCG 1,840" or "beta-hCG 5 mIU/mL": a lab's name
-                    # is the drug's only before a dose.
-                    dosed = _dose_unit_after().match(text, words[i + n - 1][2], line_end) is not None
+                dosed = any(_NUMBER_RE.search(w) for w, start, _ in words[i + n : i + n + 4] if start < line_end) or (
+                    short and i + n < len(words) and words[i + n][1] < line_end and words[i + n][0] in _short_alias_after())
+                lab = " ".join(entry_words) in _not_drug_words()
+                if lab:
+                    # "hCG 2,000 units IM", "albumin 25% 50 g IV", not "hCG 1,840", "beta-hCG 5
+                    # mIU/mL" or "albumin 3.2 g/dL": a lab's name is the drug's only before a dose.
+                    dosed = _dose_unit_after(close=lab).match(text, words[i + n - 1][2], line_end) is not None
                 if _CODE_DECIMALS_RE.match(text, words[i + n - 1][2]):
                     i += 1  # "IDA (D50.0)": an ICD-10-CM code, not 50% dextrose
                     continue
-                if not short or dosed:
+                if not (short or lab) or dosed:
                     # "Zofran IV": the name ends before its route word, which is read as a route.
                     last = i + n - 1
                     while last > i and words[last][0] in _route_suffixes():
@@ -709,10 +711,18 @@ def _not_drug_words() -> frozenset[str]:
     return frozenset(data_file_as("drug_shape.json", DrugShapeFile).not_drugs)
 
 
-@lru_cache(maxsize=1)
-def _dose_unit_after() -> re.Pattern[str]:
+@lru_cache(maxsize=2)
+def _dose_unit_after(close: bool = False) -> re.Pattern[str]:
+    """A strength after a name, a few characters on; `close`: right after it ("albumin 25% 50 g",
+    not "NS (0.1% albumin) 250 mL bag", the vehicle's volume)."""
     units = data_file_as("drug_shape.json", DrugShapeFile).dose_units
-    return re.compile(rf"[^\d\n]{{0,12}}\d[\d,.]*\s*(?:{'|'.join(map(re.escape, units))})(?![a-z])", re.IGNORECASE)
+    gap = r"[ \t:]{0,3}" if close else r"[^\d\n]{0,12}"
+    return re.compile(rf"{gap}\d[\d,.]*\s*(?:{'|'.join(map(re.escape, units))})(?![a-z])", re.IGNORECASE)
+
+
+@lru_cache(maxsize=1)
+def _short_alias_after() -> frozenset[str]:
+    return frozenset(data_file_as("drug_abbreviations.json", DrugAbbreviationsFile).short_alias_after)
 
 
 @lru_cache(maxsize=1)

@@ -160,6 +160,7 @@ class _Patterns(NamedTuple):
     fluid_after: re.Pattern[str]
     device_name: re.Pattern[str]
     route_field: re.Pattern[str]
+    premix_after: re.Pattern[str]
 
 
 _GAP_CHAR = r"(?:[^;:]|(?<=\d):(?=\s*\d))"
@@ -235,6 +236,8 @@ def _patterns() -> _Patterns:
         sedation_after=pattern(rf"\s+(?:[a-z]+\s+){{0,2}}?{alternation(cues.sedation_words)}\b"),
         sedation=pattern(rf"\b{alternation(cues.sedation_words)}\b"),
         procedure_done=pattern(rf"\b{alternation(cues.procedure_done)}\b"),
+        # "350 mg/50 mL Galaxy premix bag": a strength told as a premixed bag's content.
+        premix_after=pattern(rf"[\s,]*(?:[A-Za-z-]+\s+){{0,2}}?{alternation(cues.premix_words)}\b"),
         anesthesia_headers=frozenset(" ".join(h.lower().split()) for h in cues.anesthesia_headers),
         # "local Xylocaine", "local (1% Lidocaine)", "under 2% lidocaine anesthesia"
         local_before=pattern(rf"\b{alternation(cues.local_words)}\b[\s(]*(?:\d+(?:\.\d+)?\s*%\s*)?$"),
@@ -386,6 +389,17 @@ class NoteFacts:
 
     def events_for(self, code: str) -> list[DoseEvent]:
         return [e for e in self.events if code in e.mention.codes]
+
+
+def _dated_aside_of_another_day(notes: Annotations, event: DoseEvent, amount: Amount) -> bool:
+    """'day 8 of dalbavancin 2-dose regimen (1,000 mg given 06/02)': an amount in an aside (one
+    the mention is not in) that dates it on a day other than the giving's own is that day's dose."""
+    sent = event.sentence
+    aside = enclosing_parenthesis(notes.text, amount.start, amount.end, sent.start, sent.end)
+    if aside is None or aside[1] < 0 or aside[0] < event.mention.start < aside[1]:
+        return False
+    own = {(d.month, d.day) for d in event.dates}
+    return any(aside[0] < d.start < aside[1] and (d.month, d.day) not in own for d in notes.dates)
 
 
 def _giving_dates(notes: Annotations, event: DoseEvent) -> tuple[DateMention, ...]:
@@ -684,6 +698,7 @@ def read_note(text: str, facts: CodeFacts, kb: KnowledgeBase) -> NoteFacts:
     for event in events:
         event.dates = _giving_dates(notes, event)
         event.earlier_day = _on_another_counted_day(notes, event)
+        event.amounts = [a for a in event.amounts if not _dated_aside_of_another_day(notes, event, a)]
     _vials_named_by_their_drug(text, events)
     _generic_names_the_named_product(facts, kb, events)
     for event, (role, described) in zip(events, assign_roles(text, events, notes), strict=True):
@@ -1351,11 +1366,18 @@ def _dose_from_order(text: str, events: list[DoseEvent]) -> None:
         # (not a summary of givings dosed elsewhere: "All four 1 g cefazolin vials ... given in full")
         dosed_elsewhere = any(e.mention.same_drug(event.mention) for e in dosed)
         if held and not dosed_elsewhere and USED_UP_RE.search(text, event.sentence.start, event.sentence.end):
-            event.amounts = [*event.amounts, replace(held[-1], container=False)]
+            # ("Jivi 1,000 IU vial + 500 IU vial, both fully reconstituted, IV": the containers added.)
+            added = held if _all_added(text, held) else held[-1:]
+            event.amounts = [*event.amounts, replace(held[-1], value=sum(a.total for a in added), multiplier=1, start=added[0].start,
+                                                     container=False)]
             continue
         order = _nearest_order(events, i)
-        if order is not None and order.dose_amounts:
-            event.amounts = event.amounts + order.dose_amounts
+        if order is None or not order.dose_amounts:
+            continue
+        if all(a.per_kg or a.per_m2 for a in order.dose_amounts) and any(
+                a.is_concentration and a.volume_stated and not a.rate and _patterns().premix_after.match(text, a.end) for a in event.amounts):
+            continue  # "Daptomycin ... 350 mg/50 mL Galaxy premix bag ... IV" under a 4 mg/kg order: the bag states what it gave
+        event.amounts = event.amounts + order.dose_amounts
 
 
 def _route_from_order(events: list[DoseEvent]) -> None:
@@ -1367,6 +1389,13 @@ def _route_from_order(events: list[DoseEvent]) -> None:
         order = _nearest_order(events, i)
         if order is not None and order.routes:
             event.routes = list(order.routes)
+
+
+def _all_added(text: str, held: list[Amount]) -> bool:
+    """'1,000 IU vial + 500 IU vial': each container joined to the next by a plus."""
+    return len(held) > 1 and all(
+        _PLUS_RE.match(text, (c.end() if (c := CONTAINER_AFTER_RE.match(text, a.end, b.start)) else a.end), b.start) is not None
+        and a.kind == b.kind for a, b in zip(held, held[1:], strict=False))
 
 
 def _nearest_order(events: list[DoseEvent], i: int) -> DoseEvent | None:

@@ -31,8 +31,10 @@ from docreview.note.annotate import Annotations
 from docreview.note.context import NOT_HERE_NOW, Modifier, categories_for
 from docreview.note.drugs import DrugMention, one_preparation
 from docreview.note.phrases import phrases
+from docreview.note.roles import aside_of
 from docreview.note.text import ASIDE_RE, FIELD_LABEL_RE, SectionSpan, Sentence, Token, enclosing_parenthesis, line_bounds, section_at
 from docreview.note.vocab import RouteMatch, route_vocabulary
+from docreview.note.waste import GIVEN_WHOLE_RE
 
 if TYPE_CHECKING:
     from docreview.note.extract import DoseEvent
@@ -137,6 +139,9 @@ def _giving_noun(notes: Annotations, sent: Sentence, section: SectionSpan | None
         # "Refill: 19 mL (475 mcg) instilled into reservoir, ... pt without pain on injection": the
         # amount given is the sentence's subject, whatever giving noun comes later.
         span = next(((m.first, m.last) for m in mods if m.rule.category == "ADMINISTERED" and toks[m.first].start == after), span)
+        if span is None:
+            # "570 mg in 50 mL NS infused via R arm PICC": the amount it opens with is what its verb gave.
+            span = next(((m.first, m.last) for m in mods if m.rule.category == "ADMINISTERED" and toks[m.first].start > after), None)
     if span is not None and not charted and _only_arrived(mods):
         span = None  # "2.5 mL syringe received": the pharmacy's delivery
     if span is None:
@@ -251,8 +256,8 @@ def nameless_givings(notes: Annotations, events: Sequence[DoseEvent], has_mentio
         noun = _giving_noun(notes, sent, section)
         if noun is None or (has_mention(sent.start, sent.end) and not _unnamed_mixture_clause(notes.text, noun, has_mention)):
             continue
-        if carrier_named_before(notes.text, noun[0], sent.start):
-            continue  # "1 L NS bolus first": the fluid's own giving
+        if carrier_named_before(notes.text, noun[0], sent.start) and not _opens_with_drug_amount(notes, sent):
+            continue  # "1 L NS bolus first": the fluid's own giving ("570 mg in 50 mL NS infused": its diluent)
         line_start = notes.text.rfind("\n", 0, sent.start) + 1
         if notes.text[noun[0] : noun[1]].lower() in _infusion_steps() and has_mention(line_start, sent.start):
             continue  # "09:30 Oxaliplatin 254 mg IV over 2 h; completed 11:32": the step of the drug its line names
@@ -280,6 +285,8 @@ def nameless_givings(notes: Annotations, events: Sequence[DoseEvent], has_mentio
             continue  # this record's giving was already read
         if _open_giving_between(notes.text, events, before[-1], sent):
             continue  # "Ketorolac 30 mg ordered. / 1400 injection given IM": the line is that order's giving
+        if any(e.described_as == "ordered" and not _dosed_as_worked_out(notes, sent, e) for e in before):
+            continue  # "Crysvita 1 mg/kg -> 60 mg" ... "Given SQ 1 mL + 1 mL": the worked-out dose stands
         giving = _giving(notes, sent, noun, before, sections, has_mention)
         if read is None or (later and giving.amounts):
             found.append(giving)
@@ -289,6 +296,25 @@ def nameless_givings(notes: Annotations, events: Sequence[DoseEvent], has_mentio
             # intravitreal injection OD" ... "Entire dose given": the word about it told the route.)
             found[read] = giving if giving.routes else replace(giving, routes=found[read].routes)
     return found
+
+
+def _dosed_as_worked_out(notes: Annotations, sent: Sentence, worked: DoseEvent) -> bool:
+    """Whether a giving line may stand for a dose worked out per kg or m2 above it (note/roles.py
+    reads that line as what the giving should be): it states a dose of the kind the working came
+    to ("0730 3,000 IU IV push" after "40 IU/kg = 2,800 IU -> 3,000 IU"), not a volume or a rate.
+    A line under a plain order stands for it whatever it states."""
+    if not any(a.per_kg or a.per_m2 for a in worked.amounts):
+        return True
+    # ("Dose 50 mcg/m2 = 75 mcg (1.5 million IU)" ... "Drew 0.375 mL = 75 mcg; injected": the
+    # line must tell every kind the working did, the billing unit's among them.)
+    kinds = {a.kind for a in worked.dose_amounts if not (a.per_kg or a.per_m2)} or {a.kind for a in worked.amounts}
+    return kinds <= {a.kind for a in notes.amounts_in(sent.start, sent.end) if is_dose(a) and not (a.per_kg or a.per_m2)}
+
+
+def _opens_with_drug_amount(notes: Annotations, sent: Sentence) -> bool:
+    """A sentence that opens with a drug's mass or units (not a fluid's volume): '570 mg in 50 mL NS'."""
+    amounts = notes.amounts_in(sent.start, sent.end)
+    return _past_opening_amount(notes, sent) is not None and bool(amounts) and amounts[0].kind in ("mass", "units")
 
 
 def _field_line(text: str, event: DoseEvent) -> bool:
@@ -611,6 +637,22 @@ _OPENS_WITH_AMOUNT_RE = re.compile(
     r"|(?:instilled|injected|infused|administered|given|pushed|infiltrated)\s+(?:a\s+total\s+of\s+)?)(?=\d|\.\d)", re.IGNORECASE)
 
 
+def _past_giving_label(notes: Annotations, sent: Sentence) -> int:
+    """Where a sentence's record starts past a short label that names how it was given (a route
+    or the line it ran through) and holds no dose ("Power injector via R AC 18 g: 75 mL at 4.5
+    mL/s"; not "Vial A: 1.5 mg given, 0.5 mg wasted", a vial log's); else the sentence's start."""
+    colon = notes.text.find(":", sent.start, min(sent.end, sent.start + 40))
+    if colon < 0 or not notes.text[colon + 1 : colon + 2].isspace():
+        return sent.start  # ("10:15" is a time, not a label)
+    if any(is_dose(a) for a in notes.amounts_in(sent.start, colon)):
+        return sent.start
+    stated = any(not r.implied for r in notes.routes_in(sent.start, colon))  # ("Pump:" implies a vein; it names no giving)
+    return colon + 1 if stated or _LINE_IN_LABEL_RE.search(notes.text, sent.start, colon) else sent.start
+
+
+_LINE_IN_LABEL_RE = re.compile(r"\b(?:via|through|thru|injector)\b", re.IGNORECASE)  # "Power injector via R AC 18 g:"
+
+
 def nameless_volumes(notes: Annotations, events: Sequence[DoseEvent], has_mention: Callable[[int, int], bool]) -> list[tuple[NamelessGiving, int]]:
     """'Jetrea 0.375 mg/0.3 mL single-dose vial' then '0.1 mL (0.125 mg) injected intravitreally OS';
     'injected with vasopressin, 20 units mixed in 30 cc of normal saline' then '15 cc was injected':
@@ -621,7 +663,7 @@ def nameless_volumes(notes: Annotations, events: Sequence[DoseEvent], has_mentio
     sections = list(notes.sections)
     out: list[tuple[NamelessGiving, int]] = []
     for sent in notes.sentences:
-        opening = _OPENS_WITH_AMOUNT_RE.match(notes.text, sent.start, sent.end)
+        opening = _OPENS_WITH_AMOUNT_RE.match(notes.text, _past_giving_label(notes, sent), sent.end)
         if opening is None or has_mention(sent.start, sent.end) or _listed_away(section_at(sections, sent.start)):
             continue
         amounts = [a for a in notes.amounts_in(sent.start, sent.end) if is_dose(a) and not a.per_kg]
@@ -631,7 +673,9 @@ def nameless_volumes(notes: Annotations, events: Sequence[DoseEvent], has_mentio
         categories = {m.rule.category for m in mods}
         # Charted without a verb, a dose and a stated route tell the giving: "1 mL (5 mg) IM R deltoid."
         stated_route = any(not r.implied for r in notes.routes_in(sent.start, sent.end))
-        told = "ADMINISTERED" in categories or stated_route or any(_injection_word().match(t.text) for t in toks)
+        # "Power injector via R AC: 75 mL at 4.5 mL/s": a volume run in at a rate is a giving's record.
+        run = amounts[0].kind == "volume" and any(a.rate and not a.per_kg for a in notes.amounts_in(amounts[0].end, sent.end))
+        told = "ADMINISTERED" in categories or stated_route or run or any(_injection_word().match(t.text) for t in toks)
         # "Lidocaine 1% with 1:100,000 epinephrine was injected ... Approximately 10 cc total was
         # used.": how much of a drug just given was used.
         used = not told and any(t.text == "used" for t in toks)
@@ -653,6 +697,12 @@ def nameless_volumes(notes: Annotations, events: Sequence[DoseEvent], has_mentio
                      and one_preparation(notes.text, events[i].mention, events[index].mention)), None)
         if base is not None:
             index, (strength, made_up) = base
+        # "Iomeron 400 (iomeprol injection, 400 mg iodine/mL), 100 mL bottle": the strength an
+        # aside glosses is the product's before it.
+        gloss = index
+        if (head := aside_of(notes.text, list(events), index)) is not None and head in near and events[head].role in (
+                "administered", "container", "inventory"):
+            index = head
         prepared = events[index]
         # (an order's dose above it, "Order: Privigen 0.4 g/kg = 35 g", is no statement of the preparation's)
         if any(a is not made_up and a.kind != "volume" and not sent.start <= a.start < sent.end and a.start >= prepared.sentence.start
@@ -661,7 +711,7 @@ def nameless_volumes(notes: Annotations, events: Sequence[DoseEvent], has_mentio
         if any(e is not prepared and e.role == "administered" and e.mention.same_drug(prepared.mention)
                and any(sent.start <= a.start < sent.end for a in e.amounts) for e in events):
             continue  # "Levetiracetam load: Keppra 500 mg/5 mL vials; 20 mL (2000 mg) given": already that giving's
-        if any(e.sentence == prepared.sentence and not e.mention.same_drug(prepared.mention)
+        if any(e.sentence == prepared.sentence and not e.mention.same_drug(prepared.mention) and e is not events[gloss]
                and not one_preparation(notes.text, prepared.mention, e.mention) for e in events):
             continue  # "3 cc of Kenalog-10 and 3 cc of 1% Xylocaine ...; 1 cc of this mixture": a mixture's share
         if used and "ADMINISTERED" not in prepared.categories:
@@ -700,7 +750,8 @@ def _lines_apart(text: str, first: Sentence, later: Sentence) -> int:
 def _strength_per_ml(notes: Annotations, event: DoseEvent) -> tuple[Amount, Amount | None] | None:
     """(the strength, the amount made up) of the drug as prepared in its sentence:
     "0.375 mg/0.3 mL", or "20 units mixed in 30 cc" (20 units per 30 mL)."""
-    for a in event.amounts:
+    # (the last told: "300 mg/30 mL vial x 4; 120 mL drug + 120 mL NS = 240 mL (5 mg/mL)" made the bag 5 mg/mL)
+    for a in reversed(event.amounts):
         if a.is_concentration and a.kind != "volume" and a.per_volume_ml:
             return a, None
     sentence = notes.amounts_in(event.sentence.start, event.sentence.end)
@@ -972,6 +1023,11 @@ def _giving(notes: Annotations, sent: Sentence, noun: tuple[int, int], before: l
         # then "13:00 infused IV via port": the amount the vial line made up into its bag is the dose
         # (so for a stock line: "Vials: pemetrexed 500 mg x2, lot PD1190. 950 mg -> NS 100 mL").
         own = _made_up_dose(notes, before[-1], sent, has_mention)
+    if not own and GIVEN_WHOLE_RE.search(notes.text, sent.start, sent.end):
+        # "1400 Vancomycin 1.25 g/250 mL premix bag, lot V1, IV ..." / "Whole bag infused.": the
+        # content of the bag or vial given whole (not an order's mg/kg above it).
+        own = [replace(a, per_volume_ml=None, volume_stated=False, container=False) for a in before[-1].amounts
+               if a.is_concentration and a.volume_stated and not a.rate and a.kind != "volume"][:1]
     # The antecedent line that states a dose: a plain amount ("Dose prepared: 320 mg") over a per-kg order.
     stated = [e for e in before if any(not carrier(a) for a in e.dose_amounts)]
     plain = [e for e in stated if any(not a.per_kg and not carrier(a) for a in e.dose_amounts)]

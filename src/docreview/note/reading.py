@@ -15,7 +15,7 @@ from functools import lru_cache
 from typing import Literal
 
 from docreview.data_files import ExtractCuesFile, RoutesFile, data_file_as
-from docreview.knowledge.facts import CodeFacts, KnowledgeBase, counter_ions, normalize_name
+from docreview.knowledge.facts import CodeFacts, KnowledgeBase, counter_ions, moiety, normalize_name
 from docreview.note.doses import is_drip, total_dose, vials_opened
 from docreview.note.extract import DoseEvent, NoteFacts, injection_told, premedication, read_note
 from docreview.note.nameless import code_kinds
@@ -84,7 +84,7 @@ def _on_another_day(event: DoseEvent, date_of_service: date | None) -> bool:
 
 
 def administration_of(note: NoteFacts, facts: CodeFacts, kb: KnowledgeBase, date_of_service: date | None = None) -> Administration:
-    billed = note.events_for(facts.code)
+    billed = [e for e in note.events if facts.code in e.mention.codes or (e.mention.codes and _billed_per_dose_of(facts, kb, e.mention.codes))]
     given = [e for e in billed if e.given]
     other_days = tuple(e for e in given if _on_another_day(e, date_of_service))
     given = [e for e in given if e not in other_days]
@@ -153,7 +153,8 @@ def _administration(note: NoteFacts, facts: CodeFacts, kb: KnowledgeBase, billed
         code, units = _best_code(note, kb, given[0], plain)
         return Administration("other_drug", billed=tuple(billed), counted=(given[0],), other=given[0], other_code=code, other_units=units)
     products = {id(e): _product_named(note, e) for e in given}
-    if given and all(products[id(e)] and facts.code not in products[id(e)] for e in given):
+    if given and all(products[id(e)] and facts.code not in products[id(e)] and not _billed_per_dose_of(facts, kb, products[id(e)])
+                     for e in given):
         # "40 mg triamcinolone drawn from a Kenalog-40 vial" under the extended-release code: the
         # vial names the product given, and it is another code's.
         other = given[0]
@@ -206,7 +207,7 @@ def _administration(note: NoteFacts, facts: CodeFacts, kb: KnowledgeBase, billed
     if code_unit_kind(facts.unit) == ("containers", 1.0):
         # The record's own count of the vials (or implants), on the giving's line or the product's.
         described = [e for e in billed if e.role in ("container", "inventory")]
-        count = vials_opened(note, [*given, *described], facts.unit or "vial")
+        count = vials_opened(note, given, facts.unit or "vial") or vials_opened(note, described, facts.unit or "vial")
         if count is None and facts.unit == "implant" and given:
             count = 1.0  # "ENCELTO implant inserted into the vitreous": an implant placed, none counted, is one
         if count is not None:
@@ -299,10 +300,12 @@ def _other_drug_event(note: NoteFacts, facts: CodeFacts, kb: KnowledgeBase, same
         return same
     if not others and facts.unclassified:
         return coded[0] if coded else None  # Dysport given under "unclassified biologics": it has its own code
-    purposes = set(facts.purposes)
+    # (a kind the descriptor tells counts too: "Omnipaque 300" under a high-osmolar contrast code)
+    purposes = set(code_kinds(facts.purposes, facts.descriptor))
 
     def for_its_purpose(e: DoseEvent) -> bool:
-        return bool(purposes & {p for c in e.mention.codes if c in kb.codes for p in kb.facts(c).purposes})
+        return bool(purposes & {p for c in e.mention.codes if c in kb.codes
+                                for p in code_kinds(kb.facts(c).purposes, kb.facts(c).descriptor)})
 
     if not others:
         # "Marcaine with epinephrine" infiltrated, no amount, under the lidocaine code: a drug given
@@ -330,6 +333,15 @@ def _plain_product_of_a_premix(note: NoteFacts, facts: CodeFacts, kb: KnowledgeB
         return frozenset()
     return frozenset(c for c in given[0].mention.codes if c in kb.codes and c != facts.code
                      and not kb.facts(c).premixed and not kb.facts(c).product_specific)
+
+
+def _billed_per_dose_of(facts: CodeFacts, kb: KnowledgeBase, codes: frozenset[str]) -> bool:
+    """A generic code billed per dose ("Bcg (intravesical) per instillation") covers every product
+    of its drug, though another code bills that product by amount ("TICE BCG" under "Bcg live
+    intravesical instillation, 1 mg")."""
+    if not facts.per_dose or facts.product_specific or not facts.moiety:
+        return False
+    return any((m := moiety(kb.facts(c).drug)) == facts.moiety or m.startswith(facts.moiety + " ") for c in codes if c in kb.codes)
 
 
 @lru_cache(maxsize=1)

@@ -102,6 +102,7 @@ class RoleCues(Record):
     as_needed: frozenset[str] = frozenset()  # "placed on Demerol 50 mg IM q3-4h p.r.n.": a PRN regimen, an order
     history_premodifiers: frozenset[str] = frozenset()  # "Last Prolia 60 mg SC given 04/18 in clinic": an earlier giving
     handoff_verbs: frozenset[str] = frozenset()  # "LUXTURNA syringe received from J.Lin PharmD": a product handed over, no giving
+    regimen_frequencies: frozenset[str] = frozenset()  # "Synribo 1.25 mg/m2 SC BID": a regimen, no giving
 
 
 @lru_cache(maxsize=1)
@@ -631,6 +632,13 @@ def _is_record(toks_of: _Tokens, event: DoseEvent, cues: RoleCues) -> bool:
     return _gives(toks_of.sentence_of(event), cues) or bool(find_times(toks_of.text, sent.start, sent.end))
 
 
+def _timed_before(toks_of: _Tokens, event: DoseEvent) -> bool:
+    """A clock time before the mention in its sentence ("0905 Daptomycin ...")."""
+    from docreview.note.amounts import find_times
+
+    return bool(find_times(toks_of.text, event.sentence.start, event.mention.start))
+
+
 def _timed_or_given(toks_of: _Tokens, w: _Window, event: DoseEvent, cues: RoleCues) -> bool:
     """An administration verb in the sentence, or a time before the mention ("MAR: 2015 Eloctate
     ..."); an NDC's or lot's digits after it are no time of giving."""
@@ -720,7 +728,8 @@ def assign_roles(text: str, events: list[DoseEvent], notes: Annotations | None =
         # "Pemetrexed Injection (Accord) 25 mg/mL": a maker's name in parentheses may stand between.
         nxt = _without_aside(text, w.toks[w.last + 1 : w.last + 8])
         nxt = nxt[1:3] if nxt and nxt[0].text == "for" else nxt[:2]  # "cyclophosphamide for injection 1 g"
-        form = nxt[0] if len(nxt) == 2 and nxt[0].text in cues.dose_form_words and _is_strength(nxt[1].text) else None
+        # ("daptomycin for injection, Xellia ...", "Vancomycin Injection (Xellia) RTU 1.5 g/300 mL": whatever follows.)
+        form = nxt[0] if nxt and nxt[0].text in cues.dose_form_words else None
         # ("Ganciclovir Injection (Exela)": the name's own "Injection" is no verb either.)
         administers = _gives([t for t in clause if t is not form and not event.mention.start <= t.start < event.mention.end], cues)
         # "drawn from a Kenalog-40 1 mL vial": framed on both sides, the mention names the vial
@@ -772,10 +781,14 @@ def assign_roles(text: str, events: list[DoseEvent], notes: Annotations | None =
         elif (_talked_about(w, cues) or _talk_header(header_words, cues)) and context not in ("deferred", "historical"):
             role = "other"  # "Reviewed insulin pen technique", "discussed switching to Eylea"
         elif ((_near(w, cues.inventory) or (bool(header_words) and header_words[0] in cues.inventory and context != "deferred"))
-              and not administers and not (_route_in(toks_of, clause) and _carries_dose(event) and not container)
+              and not administers
+              and not (_route_in(toks_of, clause) and _carries_dose(event) and not container)
+              and not (_route_in(toks_of, w.toks) and _timed_before(toks_of, event) and not container)
               and not (container and not sentence_words.isdisjoint(cues.preparation))):
             # "Lucentis 0.5 mg single-dose vial, Lot 3512764" is stock ("mosunetuzumab 2 mg IV over
-            # 4 h - 1 mg/1 mL vials x2 (lot LN3012)", a dose with its route, is a giving); "Two 100-unit vials of
+            # 4 h - 1 mg/1 mL vials x2 (lot LN3012)", a dose with its route, is a giving, and so is
+            # "0905 Daptomycin in NaCl, 350 mg/50 mL premix bag, lot DB08812, IV over 30 min", timed
+            # with its route); "Two 100-unit vials of
             # Botox reconstituted (lot C6102C4)" is the container the dose was prepared from (in
             # the same sentence: "Botox 200-unit vial, Lot C5521; reconstituted with ..." is stock).
             role = "inventory"
@@ -836,6 +849,16 @@ def assign_roles(text: str, events: list[DoseEvent], notes: Annotations | None =
     # ("Diagnostic run: ISOVUE-370 70 mL @ 5 mL/s": an amount run in at a rate records its giving.)
     records = [_is_record(toks_of, e, cues) or bool(e.routes) or listed[i] or _run_at_a_rate(e) for i, e in enumerate(events)]
     for i, event in enumerate(events):
+        # "Esperoct 50 IU/kg = 3,050 IU; ... -> 3,000 IU x1" (a dose worked out, with no time, verb
+        # or route of its own line) is what the giving below it should be, should one name no drug.
+        # So is a regimen: "Synribo (omacetaxine) 1.25 mg/m2 SC BID".
+        if (roles[i] == "administered" and described[i] is None and "ADMINISTERED" not in event.categories and not event.entries
+                and not _is_record(toks_of, event, cues)
+                and ((_worked_out(event) and not any(event.sentence.start <= r.start < event.sentence.end for r in event.routes))
+                     or (any(a.per_kg or a.per_m2 for a in event.amounts) and not cues.regimen_frequencies.isdisjoint(
+                         t.text for t in toks_of.sentence_of(event))))):
+            described[i] = "ordered"
+    for i, event in enumerate(events):
         # "Bevacizumab 5 mg/kg = 401 mg -> 400 mg" (a calculation, no time, verb or route) beside
         # "1010 Bevacizumab 400 mg IV via port": the record is the administration.
         if roles[i] == "administered" and not records[i] and not event.entries and any(
@@ -847,7 +870,12 @@ def assign_roles(text: str, events: list[DoseEvent], notes: Annotations | None =
         # A name with nothing of a giving around it (no cue, dose, route, time or verb) outside an
         # administration section: "reviewed insulin pen technique", "insulin requiring". It
         # restates a drug given elsewhere in the note, or it is only talked about.
-        if roles[i] == "administered" and not event.categories and _bare(event, records[i]):
+        # (a route read off the lines below, "Induction BCG #4 of 6" over the procedure's "instilled
+        # intravesically", is the procedure's, not the title's)
+        # ("Product: Lenmeldy ..." over the rows that infuse it is the record's own product line.)
+        told = (_is_record(toks_of, event, cues) or bool(_own_routes(event)) or listed[i] or _run_at_a_rate(event)
+                or (bool(event.routes) and _labelled_field(text, event)))
+        if roles[i] == "administered" and not event.categories and _bare(event, told):
             # Inside an aside that specifies the name before it ("reviewed insulin pen technique
             # (insulin lispro, insulin glargine)") it is what that name is.
             # A bare name listed after another ("Levaquin 500 mg IV, as well as Solu-Medrol") is
@@ -989,7 +1017,24 @@ def _opens_its_line(text: str, pos: int) -> bool:
 
 def _bare(event: DoseEvent, record: bool) -> bool:
     kind = event.section.kind if event.section else "neutral"
-    return kind != "administration" and not record and not event.amounts and not event.routes and not event.entries
+    return kind != "administration" and not record and not event.amounts and not _own_routes(event) and not event.entries
+
+
+def _labelled_field(text: str, event: DoseEvent) -> bool:
+    """The mention opens a labelled field's value: "Product: Lenmeldy ..."."""
+    label = FIELD_LABEL_RE.match(text, line_bounds(text, event.mention.start)[0], event.mention.end)
+    return label is not None and label.end() <= event.mention.start and not text[label.end() : event.mention.start].strip()
+
+
+def _own_routes(event: DoseEvent) -> list[RouteMatch]:
+    """The routes stated in the mention's own sentence (not read off the lines below it)."""
+    return [r for r in event.routes if event.sentence.start <= r.start < event.sentence.end]
+
+
+def _worked_out(event: DoseEvent) -> bool:
+    """A dose per kg or m2 with the total it comes to: '50 IU/kg = 3,050 IU'."""
+    return any(a.per_kg or a.per_m2 for a in event.amounts) and any(
+        not (a.per_kg or a.per_m2 or a.rate or a.is_concentration) and a.kind != "volume" for a in event.dose_amounts)
 
 
 def _run_at_a_rate(event: DoseEvent) -> bool:
@@ -1011,8 +1056,20 @@ def _restates_earlier(text: str, events: list[DoseEvent], roles: list[str], i: i
             continue
         if set(event.times) - set(earlier.times) or next_site(text, earlier, event) or event.on_other_day_than(earlier):
             continue
+        # ("MAR: 0800 furosemide ... 80 mg IV push -- given; 1600 furosemide 80 mg IV push -- given": one
+        # line's two entries, each timed in its own clause.)
+        own, before = _clock_before(text, event), _clock_before(text, earlier)
+        if own and before and own != before:
+            continue
         return True
     return False
+
+
+def _clock_before(text: str, event: DoseEvent) -> tuple[str, ...]:
+    """The clock times of the mention's own sentence before it ("1600 furosemide 80 mg")."""
+    from docreview.note.amounts import find_times
+
+    return tuple(find_times(text, event.sentence.start, event.mention.start))
 
 
 _RESULT_ARROW_BEFORE_RE = re.compile(r"(?:->|\u2192|=>)[ \t]*$")

@@ -16,6 +16,7 @@ _WORDS = data_file_as("waste_words.json", WasteWordsFile)
 # One vocabulary (data/waste_words.json) for every stage that asks "is this about leftover drug?".
 LEFTOVER_RE = re.compile(phrases(_WORDS.leftover), re.IGNORECASE)
 USED_UP_RE = re.compile(phrases(_WORDS.leftover + _WORDS.used_up), re.IGNORECASE)
+GIVEN_WHOLE_RE = re.compile(phrases(_WORDS.used_up), re.IGNORECASE)  # "whole bag infused", "entire vial": no leftover word
 CONTAINER_WORDS_RE = re.compile(phrases(_WORDS.leftover + _WORDS.containers + _WORDS.used_up), re.IGNORECASE)
 _DISCARD_WORDS = phrases(_WORDS.leftover)
 # ("Vial discarded 17:25 with 18.25 mg (36.5 mL) remaining", "discarded w/ 24 mg": the clock time of
@@ -47,7 +48,9 @@ _ZERO_WASTE = re.compile(
 )
 # After a "remaining" amount (and its other unit in parentheses): a route or giving verb says it was given.
 _GIVEN_AFTER = re.compile(rf"\s*(?:\([^)]{{0,20}}\)\s*)?{phrases(_WORDS.given_after)}", re.IGNORECASE)
-_MULTI_DOSE = re.compile(r"\b(?:multi[- ]?dose|multiple[- ]dose|multi[- ]use|multiple[- ]use)\b|\bmdv\b", re.IGNORECASE)
+# ("unreliable for a multi-dose outpt regimen": a course of doses, no container)
+_MULTI_DOSE = re.compile(r"\b(?:multi[- ]?dose|multiple[- ]dose|multi[- ]use|multiple[- ]use)\b"
+                         r"(?!\s+(?:[a-z]+\.?\s+)?(?:regimens?|course|schedules?|series|therapy|dosing)\b)|\bmdv\b", re.IGNORECASE)
 _SINGLE_DOSE = re.compile(r"\b(?:single[- ]dose|single[- ]use|one[- ]time[- ]use)\b|\bsdv\b|\bpreservative[- ]free\b", re.IGNORECASE)
 # (?<![\d.,]): a match starts only where a number starts, so a long digit run is read once.
 _VIAL = re.compile(rf"(?<![\d.,])(?P<amt>{NUM}\s*(?:mg|mcg|g|gm|grams?|units?|ml|cc))(?P<per>\s*/\s*(?P<pnum>{NUM})?\s*(?:ml|cc))?[ \t]*(?:single[- ]dose\s+|single[- ]use\s+|multi[- ]?dose\s+|sdv\s+|mdv\s+)?(?:vials?|syringes?|bottles?|prefilled|ampules?|ampoules?|sdvs?|mdvs?)\b|\bvials?\s*(?:size|content|strength)?\s*[:=]?\s*(?P<amt2>{NUM}\s*(?:mg|mcg|g|units?|ml))", re.IGNORECASE)
