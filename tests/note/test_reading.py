@@ -448,6 +448,13 @@ def test_the_solution_product_under_the_powder_products_code_is_another_product(
     assert admin.state == "other_drug" and admin.other_code == "J1443"
 
 
+def test_the_generic_name_under_a_brand_code_is_the_plain_product_when_the_drug_has_one(kb):
+    # Furosemide has plain codes of its own: under Furoscix's code it is another product, not a class name.
+    note = "MAR: 0800 furosemide 80 mg IV push -- given\nDispo: consider Furoscix on-body infusor at home if wt up.\n"
+    admin = read(note, kb.facts("J1941"), kb).administration
+    assert admin.state == "other_drug" and admin.other_code in ("J1940", "J1938")
+
+
 def test_a_generic_code_billed_per_instillation_covers_the_product_another_code_bills_per_mg(kb):
     note = ("TICE BCG 1 vial (50 mg) reconstituted in 50 mL preservative-free NS by pharmacy.\n"
             "Instilled intravesically via 14 Fr catheter by gravity at 14:10; catheter removed.\n")
@@ -1492,6 +1499,10 @@ GIVEN_DOSES = [
     # A bolus, then a drip at one rate over a clock span told in the same sentence.
     pytest.param("Nesiritide 2 mcg/kg IV bolus (144 mcg) at 0830, then 0.01 mcg/kg/min (0.72 mcg/min) 0830-2030.\n", "J2325", 0.6624,
                  id="bolus-then-drip-over-a-span"),
+    # A drug level on a row ("lido level 5.8") does not end the drip's record before its pump volume.
+    pytest.param("CCU FLOWSHEET\nLidocaine in 5% dextrose 2 g/500 mL (4 mg/mL) premixed, lot L1\n0000 running 2 mg/min = 30 mL/h\n"
+                 "1400 decreased to 1 mg/min = 15 mL/h (lido level 5.8)\n2400 continues 1 mg/min\n24-h pump volume: 570 mL\n", "J2002", 2280,
+                 id="pump-volume-past-a-level"),
     # A pump's total in the drug's own unit closes the record.
     pytest.param("Tirofiban (Aggrastat) premix 12.5 mg/250 mL (50 mcg/mL)\n0557 bolus 25 mcg/kg = 2,000 mcg (40 mL) IV over 3 min\n"
                  "0600 infusion 0.15 mcg/kg/min = 12 mcg/min\nPump total 11/24: 299.2 mL (14,960 mcg)\n", "J3246", 14.96, id="pump-total-in-mass"),

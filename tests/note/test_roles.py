@@ -133,6 +133,22 @@ def test_a_short_abbreviation_held_or_ordered_is_the_drug_and_a_slashed_cue_coun
     assert roles_of(kb, text, "J3101") == [("TNK", "ordered"), ("TNK", "deferred")]
 
 
+def test_a_dose_form_word_names_the_product_only_where_the_product_line_goes_on(kb):
+    # "from a Kenalog injection in this knee 5 months ago" is an earlier giving, no container; a
+    # product line's "for injection," is the product's name, not a giving.
+    text = ("Indication: R knee OA. Patient previously had good relief from a Kenalog injection in this knee 5 months ago.\n"
+            "Procedure: 40 mg triamcinolone injected R knee.")
+    assert roles_of(kb, text)[0][1] != "container"
+    text = "Product: daptomycin for injection, Xellia, two 350 mg vials reconstituted (700 mg total).\n570 mg in 50 mL NS infused via PICC."
+    assert roles_of(kb, text, "J0878")[0][1] == "container"
+
+
+def test_a_product_named_without_its_strength_is_the_same_product(kb):
+    text = ("CONTRAST: Omnipaque 240, 2 mL epidural.\nDrawn from Omnipaque 240 10 mL vial.\n"
+            "Remaining Omnipaque (8 mL) discarded.")
+    assert roles_of(kb, text, "Q9966")[-1] == ("Omnipaque", "waste")
+
+
 def test_allergy_cues_around_a_mention(kb):
     text = "She is allergic to penicillin. Probable Coumadin hypersensitivity."
     assert [r for _, r in roles_of(kb, text)] == ["allergy", "allergy"]

@@ -300,7 +300,9 @@ def _infused_total(note: NoteFacts, event: DoseEvent) -> list[Amount]:
     if not any(a.is_concentration or a.rate for a in event.amounts):
         return []
     # (a drug named later on the giving's own line, "...; Tc99m tetrofosmin 28.9 mCi at 3 min", stops nothing below it)
-    others = [e.mention.start for e in note.events if e.mention.start > event.mention.end and e.sentence.line > event.sentence.line]
+    # (nor does the drug's own name on a row below, or a level: "1400 decreased to 1 mg/min (lido level 5.8)")
+    others = [e.mention.start for e in note.events if e.mention.start > event.mention.end and e.sentence.line > event.sentence.line
+              and not e.mention.same_drug(event.mention) and e.role != "other"]
     return infused_total(note.text, note.sentences, lambda start, end: _amounts_in(note, start, end), event.sentence,
                          min([*others, len(note.text)]))
 

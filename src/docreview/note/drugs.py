@@ -90,9 +90,12 @@ class DrugMention:
         infused) even where the product's code is not the generic's."""
         if self.codes and other.codes:
             return bool(self.codes & other.codes) or bool(set(self.name.split(" / ")) & set(other.name.split(" / ")))
-        return self.name == other.name
+        # ("Omnipaque 240, 2 mL" ... "Remaining Omnipaque (8 mL) discarded": a product named with and
+        # without the strength its name carries)
+        return self.name == other.name or _STRENGTH_SUFFIX_RE.sub("", self.name) == _STRENGTH_SUFFIX_RE.sub("", other.name)
 
 
+_STRENGTH_SUFFIX_RE = re.compile(r"[\s-]\d{2,4}$")  # "omnipaque 240", "isovue-370": the strength a product's name ends with
 _Entry = tuple[tuple[str, ...], frozenset[str], str]  # (name's words, its codes, the name)
 
 

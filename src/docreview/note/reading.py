@@ -167,6 +167,14 @@ def _administration(note: NoteFacts, facts: CodeFacts, kb: KnowledgeBase, billed
         code, units = _best_code(note, kb, product)
         return Administration("other_drug", billed=tuple(billed), counted=(product,), other=product, other_code=code, other_units=units)
     class_only = bool(given) and all(_class_only(facts, e) for e in given)
+    # (not when the record names the billed product itself, its stock or preparation line:
+    # "Product: Ganciclovir Injection (Exela) 500 mg/250 mL" over "ganciclovir 410 mg IV")
+    product_told = any(not _class_only(facts, e) and e.role in _RECORD_ROLES for e in billed)
+    if class_only and not facts.labelers and not product_told and (plain := _plain_products(facts, kb, given[0])):
+        # "furosemide 80 mg IV push" under Furoscix's code: the generic name is the drug's plain
+        # product (J1940), which has codes of its own, not a class the billed product belongs to.
+        code, units = _best_code(note, kb, given[0], plain)
+        return Administration("other_drug", billed=tuple(billed), counted=(given[0],), other=given[0], other_code=code, other_units=units)
     if class_only and _other_drug_event(note, facts, kb, same_drug_only=True):
         # "IVIG infusion ... Gammagard Liquid 30 g": the class name is resolved by the product named.
         given = []
@@ -261,6 +269,18 @@ def _uncoded_givings(note: NoteFacts, facts: CodeFacts, kb: KnowledgeBase) -> tu
         uncoded = [e for e in uncoded if not e.mention.codes or purposes(e) & kinds]
     first = next((e for e in uncoded if e.dose_amounts), uncoded[0] if uncoded else None)
     return tuple(e for e in uncoded if first is not None and e.mention.same_drug(first.mention))
+
+
+_RECORD_ROLES = frozenset({"administered", "container", "inventory", "restatement", "waste"})
+
+
+def _plain_products(facts: CodeFacts, kb: KnowledgeBase, event: DoseEvent) -> frozenset[str]:
+    """The codes of the billed drug's plain product among a mention's: not product-specific, no
+    class of products ("not otherwise specified"), the same drug. (A code told apart by its maker,
+    "cefazolin sodium (baxter)", is named by the maker a line names: note/drugs.py.)"""
+    return frozenset(c for c in event.mention.codes if c != facts.code and c in kb.codes
+                     and not (f := kb.facts(c)).product_specific and not f.unclassified
+                     and "otherwise specified" not in f.descriptor.lower() and f.moiety == facts.moiety)
 
 
 def _class_only(facts: CodeFacts, event: DoseEvent) -> bool:

@@ -632,6 +632,9 @@ def _is_record(toks_of: _Tokens, event: DoseEvent, cues: RoleCues) -> bool:
     return _gives(toks_of.sentence_of(event), cues) or bool(find_times(toks_of.text, sent.start, sent.end))
 
 
+_FORM_FOLLOWERS = frozenset({",", ";", ":", "rtu", "usp", "premix", "premixed"})  # "Injection (Xellia) RTU 1.5 g"
+
+
 def _timed_before(toks_of: _Tokens, event: DoseEvent) -> bool:
     """A clock time before the mention in its sentence ("0905 Daptomycin ...")."""
     from docreview.note.amounts import find_times
@@ -728,8 +731,11 @@ def assign_roles(text: str, events: list[DoseEvent], notes: Annotations | None =
         # "Pemetrexed Injection (Accord) 25 mg/mL": a maker's name in parentheses may stand between.
         nxt = _without_aside(text, w.toks[w.last + 1 : w.last + 8])
         nxt = nxt[1:3] if nxt and nxt[0].text == "for" else nxt[:2]  # "cyclophosphamide for injection 1 g"
-        # ("daptomycin for injection, Xellia ...", "Vancomycin Injection (Xellia) RTU 1.5 g/300 mL": whatever follows.)
-        form = nxt[0] if nxt and nxt[0].text in cues.dose_form_words else None
+        # ("daptomycin for injection, Xellia ...", "Vancomycin Injection (Xellia) RTU 1.5 g/300 mL": a
+        # comma, a maker or the product's readiness may follow; not "from a Kenalog injection in this knee".)
+        form = nxt[0] if nxt and nxt[0].text in cues.dose_form_words and (
+            len(nxt) < 2 or _is_strength(nxt[1].text) or nxt[1].text in _FORM_FOLLOWERS
+            or text[nxt[0].end : nxt[0].end + 2].lstrip()[:1] in (",", ";", "(")) else None
         # ("Ganciclovir Injection (Exela)": the name's own "Injection" is no verb either.)
         administers = _gives([t for t in clause if t is not form and not event.mention.start <= t.start < event.mention.end], cues)
         # "drawn from a Kenalog-40 1 mL vial": framed on both sides, the mention names the vial
