@@ -146,7 +146,7 @@ RULES: dict[str, Rule] = {
              "Furosemide (J1940) billed with M17.11 (knee osteoarthritis): not a use known for furosemide.",
              "Check the diagnosis against the drug's label or the payer's LCD; correct the claim code if it belongs to another line.", ("CO-50",)),
         Rule("IND009", "indication", E, "Restricted-use code and claim codes disagree",
-             "CMS splits some drugs' codes by use: one billed only for ESRD on dialysis, one only for non-ESRD use. The ESRD code's claim carries no code for ESRD or dialysis (N18.6, Z99.2, Z49), or the non-ESRD code's claim carries a dialysis code (Z99.2, Z49). "
+             "CMS splits some drugs' codes by use: one billed only for ESRD on dialysis, one only for non-ESRD use. The ESRD code's claim carries no code for ESRD or dialysis (N18.6, Z99.2, Z49), or the non-ESRD code's claim carries one of them. "
              "Likewise a code whose descriptor names the one use it is billed for (HIV pre-exposure prophylaxis, iron deficiency anemia, COVID-19) with claim codes none of which is that use.",
              "The line bills the wrong one of the drug's codes for this patient; the payer rejects it or pays the wrong rate.",
              "Q0139 (ferumoxytol, for ESRD on dialysis) billed with O99.013 and D50.9 for a pregnant patient not on dialysis.",
