@@ -1509,6 +1509,9 @@ GIVEN_DOSES = [
     # The bag supplied with a product to dilute it in is its carrier, not its dose.
     pytest.param("1000 lefamulin (Xenleta) 150 mg/15 mL single-dose vial, entire vial diluted in supplied 250 mL citrate-buffered NS bag, "
                  "IV over 60 min -- given.\n", "C9054", 150, id="supplied-diluent-bag"),
+    # Two containers joined by "+" and given whole add up.
+    pytest.param("ED: severe hemophilia A, calf bleed.\n1312 Jivi 1,000 IU vial + 500 IU vial, entire contents IV over 5 min R AC.\n",
+                 "C9141", 1500, id="containers-added-and-used-up"),
     # A premixed bag given by a timed line states its dose: not the order's mg/kg.
     pytest.param("Order: vancomycin 15 mg/kg IV q12h (wt 80 kg).\n"
                  "1400 Vancomycin 1.25 g/250 mL premix bag, lot V1, IV over 2 h via L FA PIV. Whole bag infused.\n", "J3370", 1250,

@@ -193,9 +193,9 @@ def _dialysis_use_refuted(ctx: CheckContext, valid_claim: list[str]) -> Finding 
     if use == "esrd" and not any(icd10.matches_prefix(c, cues.esrd_icd10) for c in valid_claim):
         return make_finding(ctx, "IND009", f"{ctx.facts.code} is billed only for ESRD on dialysis; claim codes {codes} show neither ESRD nor dialysis.")
     # (ESRD itself, N18.6, as much as dialysis: "argatroban (for non-esrd use)" for a patient with ESRD on HD)
-    dialysis = [c for c in valid_claim if icd10.matches_prefix(c, cues.esrd_icd10)]
-    if use == "non-esrd" and dialysis:
-        return make_finding(ctx, "IND009", f"{ctx.facts.code} is billed for non-ESRD use; claim code {dialysis[0]} shows ESRD or dialysis, "
+    esrd = [c for c in valid_claim if icd10.matches_prefix(c, cues.esrd_icd10)]
+    if use == "non-esrd" and esrd:
+        return make_finding(ctx, "IND009", f"{ctx.facts.code} is billed for non-ESRD use; claim code {esrd[0]} shows ESRD or dialysis, "
                             "which the drug's ESRD code bills.")
     return None
 

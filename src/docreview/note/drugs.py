@@ -648,7 +648,7 @@ class DrugLexicon:
                 if lab:
                     # "hCG 2,000 units IM", "albumin 25% 50 g IV", not "hCG 1,840", "beta-hCG 5
                     # mIU/mL" or "albumin 3.2 g/dL": a lab's name is the drug's only before a dose.
-                    dosed = _dose_unit_after(close=lab).match(text, words[i + n - 1][2], line_end) is not None
+                    dosed = _dose_unit_after().match(text, words[i + n - 1][2], line_end) is not None
                 if _CODE_DECIMALS_RE.match(text, words[i + n - 1][2]):
                     i += 1  # "IDA (D50.0)": an ICD-10-CM code, not 50% dextrose
                     continue
@@ -714,13 +714,12 @@ def _not_drug_words() -> frozenset[str]:
     return frozenset(data_file_as("drug_shape.json", DrugShapeFile).not_drugs)
 
 
-@lru_cache(maxsize=2)
-def _dose_unit_after(close: bool = False) -> re.Pattern[str]:
-    """A strength after a name, a few characters on; `close`: right after it ("albumin 25% 50 g",
-    not "NS (0.1% albumin) 250 mL bag", the vehicle's volume)."""
+@lru_cache(maxsize=1)
+def _dose_unit_after() -> re.Pattern[str]:
+    """A strength right after a name ("albumin 25% 50 g", "hCG 2,000 units"; not "NS (0.1% albumin)
+    250 mL bag", the vehicle's volume)."""
     units = data_file_as("drug_shape.json", DrugShapeFile).dose_units
-    gap = r"[ \t:]{0,3}" if close else r"[^\d\n]{0,12}"
-    return re.compile(rf"{gap}\d[\d,.]*\s*(?:{'|'.join(map(re.escape, units))})(?![a-z])", re.IGNORECASE)
+    return re.compile(rf"[ \t:]{{0,3}}\d[\d,.]*\s*(?:{'|'.join(map(re.escape, units))})(?![a-z])", re.IGNORECASE)
 
 
 @lru_cache(maxsize=1)

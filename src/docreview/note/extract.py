@@ -1366,7 +1366,7 @@ def _dose_from_order(text: str, events: list[DoseEvent]) -> None:
         # (not a summary of givings dosed elsewhere: "All four 1 g cefazolin vials ... given in full")
         dosed_elsewhere = any(e.mention.same_drug(event.mention) for e in dosed)
         if held and not dosed_elsewhere and USED_UP_RE.search(text, event.sentence.start, event.sentence.end):
-            # ("Jivi 1,000 IU vial + 500 IU vial, both fully reconstituted, IV": the containers added.)
+            # ("Jivi 1,000 IU vial + 500 IU vial, entire contents IV": the containers added.)
             added = held if _all_added(text, held) else held[-1:]
             event.amounts = [*event.amounts, replace(held[-1], value=sum(a.total for a in added), multiplier=1, start=added[0].start,
                                                      container=False)]
@@ -1393,9 +1393,12 @@ def _route_from_order(events: list[DoseEvent]) -> None:
 
 def _all_added(text: str, held: list[Amount]) -> bool:
     """'1,000 IU vial + 500 IU vial': each container joined to the next by a plus."""
-    return len(held) > 1 and all(
-        _PLUS_RE.match(text, (c.end() if (c := CONTAINER_AFTER_RE.match(text, a.end, b.start)) else a.end), b.start) is not None
-        and a.kind == b.kind for a, b in zip(held, held[1:], strict=False))
+    def joined(a: Amount, b: Amount) -> bool:
+        c = CONTAINER_AFTER_RE.match(text, a.end, b.start)
+        plus = _PLUS_RE.match(text, c.end() if c else a.end)
+        return plus is not None and plus.end() == b.start and a.kind == b.kind
+
+    return len(held) > 1 and all(joined(a, b) for a, b in zip(held, held[1:], strict=False))
 
 
 def _nearest_order(events: list[DoseEvent], i: int) -> DoseEvent | None:

@@ -32,7 +32,17 @@ from docreview.note.context import NOT_HERE_NOW, Modifier, categories_for
 from docreview.note.drugs import DrugMention, one_preparation
 from docreview.note.phrases import phrases
 from docreview.note.roles import aside_of
-from docreview.note.text import ASIDE_RE, FIELD_LABEL_RE, SectionSpan, Sentence, Token, enclosing_parenthesis, line_bounds, section_at
+from docreview.note.text import (
+    ASIDE_RE,
+    FIELD_LABEL_RE,
+    SectionSpan,
+    Sentence,
+    Token,
+    enclosing_parenthesis,
+    line_bounds,
+    opens_labelled_field,
+    section_at,
+)
 from docreview.note.vocab import RouteMatch, route_vocabulary
 from docreview.note.waste import GIVEN_WHOLE_RE
 
@@ -245,7 +255,7 @@ def nameless_givings(notes: Annotations, events: Sequence[DoseEvent], has_mentio
     named = [e for e in events if awaits(e, frozenset({"named"}))]
     # ("Admitted for myeloablative busulfan" ... "Product: LYFGENIA, 1 bag": a product's field line
     # names the record's drug; a drug only talked about in the story does not.)
-    named = [e for e in named if _field_line(notes.text, e)] or named
+    named = [e for e in named if opens_labelled_field(notes.text, e.mention.start, e.mention.end)] or named
     if not pending and not named:
         return []
     found: list[NamelessGiving] = []
@@ -315,13 +325,6 @@ def _opens_with_drug_amount(notes: Annotations, sent: Sentence) -> bool:
     """A sentence that opens with a drug's mass or units (not a fluid's volume): '570 mg in 50 mL NS'."""
     amounts = notes.amounts_in(sent.start, sent.end)
     return _past_opening_amount(notes, sent) is not None and bool(amounts) and amounts[0].kind in ("mass", "units")
-
-
-def _field_line(text: str, event: DoseEvent) -> bool:
-    """A drug named on a labelled field line ("Product: ...", "Drug: ...")."""
-    start = text.rfind("\n", 0, event.mention.start) + 1
-    label = FIELD_LABEL_RE.match(text, start, event.mention.end)
-    return label is not None and label.end() <= event.mention.start and not text[label.end() : event.mention.start].strip()
 
 
 def _antecedents(notes: Annotations, sent: Sentence, pool: list[DoseEvent]) -> list[DoseEvent]:

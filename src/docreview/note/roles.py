@@ -45,7 +45,16 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from docreview.note.text import FIELD_LABEL_RE, SectionSpan, Token, classify_header, enclosing_parenthesis, line_bounds, tokens
+from docreview.note.text import (
+    FIELD_LABEL_RE,
+    SectionSpan,
+    Token,
+    classify_header,
+    enclosing_parenthesis,
+    line_bounds,
+    opens_labelled_field,
+    tokens,
+)
 from docreview.records import Record
 
 if TYPE_CHECKING:
@@ -637,9 +646,7 @@ _FORM_FOLLOWERS = frozenset({",", ";", ":", "rtu", "usp", "premix", "premixed"})
 
 def _timed_before(toks_of: _Tokens, event: DoseEvent) -> bool:
     """A clock time before the mention in its sentence ("0905 Daptomycin ...")."""
-    from docreview.note.amounts import find_times
-
-    return bool(find_times(toks_of.text, event.sentence.start, event.mention.start))
+    return bool(_clock_before(toks_of.text, event))
 
 
 def _timed_or_given(toks_of: _Tokens, w: _Window, event: DoseEvent, cues: RoleCues) -> bool:
@@ -880,7 +887,7 @@ def assign_roles(text: str, events: list[DoseEvent], notes: Annotations | None =
         # intravesically", is the procedure's, not the title's)
         # ("Product: Lenmeldy ..." over the rows that infuse it is the record's own product line.)
         told = (_is_record(toks_of, event, cues) or bool(_own_routes(event)) or listed[i] or _run_at_a_rate(event)
-                or (bool(event.routes) and _labelled_field(text, event)))
+                or (bool(event.routes) and opens_labelled_field(text, event.mention.start, event.mention.end)))
         if roles[i] == "administered" and not event.categories and _bare(event, told):
             # Inside an aside that specifies the name before it ("reviewed insulin pen technique
             # (insulin lispro, insulin glargine)") it is what that name is.
@@ -1024,12 +1031,6 @@ def _opens_its_line(text: str, pos: int) -> bool:
 def _bare(event: DoseEvent, record: bool) -> bool:
     kind = event.section.kind if event.section else "neutral"
     return kind != "administration" and not record and not event.amounts and not _own_routes(event) and not event.entries
-
-
-def _labelled_field(text: str, event: DoseEvent) -> bool:
-    """The mention opens a labelled field's value: "Product: Lenmeldy ..."."""
-    label = FIELD_LABEL_RE.match(text, line_bounds(text, event.mention.start)[0], event.mention.end)
-    return label is not None and label.end() <= event.mention.start and not text[label.end() : event.mention.start].strip()
 
 
 def _own_routes(event: DoseEvent) -> list[RouteMatch]:

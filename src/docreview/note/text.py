@@ -63,6 +63,12 @@ _RECORD_START_RE = re.compile(_RECORD_START)
 _RUN_ON = 160  # characters: a line this long holds several records, not a table row
 
 
+def opens_labelled_field(text: str, start: int, end: int) -> bool:
+    """text[start:end] (a drug's name) opens the value of its line's labelled field: "Product: Lenmeldy ..."."""
+    label = FIELD_LABEL_RE.match(text, text.rfind("\n", 0, start) + 1, end)
+    return label is not None and label.end() <= start and not text[label.end() : start].strip()
+
+
 def line_bounds(text: str, pos: int) -> tuple[int, int]:
     """The start and end of the line that holds `pos`."""
     start = text.rfind("\n", 0, pos) + 1
