@@ -403,6 +403,21 @@ TIME_RANGE_RE = re.compile(r"(?<![\d/:.])([01]?\d|2[0-3]):?([0-5]\d)\s*(?:-|\u20
 TIMED_LINE_RE = re.compile(r"[ \t]*(?:[01]\d|2[0-3]):?[0-5]\d\b")
 
 
+def span_minutes(m: re.Match[str]) -> int:
+    """The minutes a TIME_RANGE_RE match spans ("2200-0200" runs past midnight: 240)."""
+    begin, end = int(m.group(1)) * 60 + int(m.group(2)), int(m.group(3)) * 60 + int(m.group(4))
+    return end - begin if end > begin else end + 1440 - begin
+
+
+def flowsheet_rows(text: str, start: int, end: int) -> int:
+    """The lines wholly between two points that are a flowsheet's rows (a pipe table's, or one that
+    opens with a clock time: "0800 no change  MAP 66"): a record's lines stand below them."""
+    first, last = text.find("\n", start), text.rfind("\n", 0, end)
+    if first < 0 or first >= last:
+        return 0
+    return sum(1 for line in text[first + 1 : last].splitlines() if "|" in line or TIMED_LINE_RE.match(line))
+
+
 def find_times(text: str, start: int, end: int) -> list[str]:
     return [m.group(0).replace(":", "") for m in _TIME_RE.finditer(text, start, end)]
 

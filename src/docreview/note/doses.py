@@ -21,12 +21,12 @@ from docreview.note.amounts import (
     OPEN_PAREN_RE,
     PLUS_RE,
     TIME_RANGE_RE,
-    TIMED_LINE_RE,
     UNIT_ALT,
     Amount,
     find_amounts,
-    find_times,
+    flowsheet_rows,
     is_dose,
+    span_minutes,
     without_unit_strengths,
 )
 from docreview.note.extract import DoseEvent, NoteFacts, dose_order, is_fluid_volume
@@ -315,7 +315,7 @@ def infused_total(text: str, sentences: Sequence[Sentence], amounts_in: Callable
         if later.start < sent.start or later.start >= stop or later.paragraph != sent.paragraph:
             continue
         # (the drip's timed rows between, "0800 no change  MAP 66", are its record, not lines apart)
-        if later.line - sent.line - _timed_rows(text, sent.end, later.start) > 3:
+        if later.line - sent.line - flowsheet_rows(text, sent.end, later.start) > 3:
             continue
         m = _patterns().infused_total.search(text, later.start, later.end)
         if m:
@@ -327,15 +327,6 @@ def infused_total(text: str, sentences: Sequence[Sentence], amounts_in: Callable
             if found:
                 return found[:1]
     return []
-
-
-def _timed_rows(text: str, start: int, end: int) -> int:
-    """The lines wholly between two points that open with a clock time (a flowsheet's rows)."""
-    first = text.find("\n", start)
-    if first < 0 or first >= end:
-        return 0
-    last = text.rfind("\n", 0, end)
-    return sum(1 for line in text[first + 1 : last].splitlines() if TIMED_LINE_RE.match(line))
 
 
 _PER_MINUTES = {"min": 1.0, "minute": 1.0, "h": 60.0, "hr": 60.0, "hour": 60.0}
@@ -365,8 +356,7 @@ def _rate_by_running_times(note: NoteFacts, event: DoseEvent) -> list[Amount]:
         if line.start < sent.start or line.start >= stop or line.paragraph != sent.paragraph or line.line - sent.line > 6:
             continue
         for m in TIME_RANGE_RE.finditer(text, line.start, line.end):
-            begin, end = int(m.group(1)) * 60 + int(m.group(2)), int(m.group(3)) * 60 + int(m.group(4))
-            minutes = end - begin if end > begin else end + 1440 - begin
+            minutes = span_minutes(m)
             scanned = note.annotations.amounts_in(line.start, line.end) if note.annotations else find_amounts(text, line.start, line.end)
             line_rates = [r for a in scanned if a.kind == kind and (r := _per_minute(text, a)) is not None]
             total += minutes * (line_rates[0] if line_rates else own_rate)
@@ -542,10 +532,8 @@ def _then_run_at_a_rate(note: NoteFacts, event: DoseEvent) -> Amount | None:
     if len(spans) != 1:
         return None
     m = spans[0]
-    begin, end = int(m.group(1)) * 60 + int(m.group(2)), int(m.group(3)) * 60 + int(m.group(4))
-    minutes = end - begin if end > begin else end + 1440 - begin
     rate = _per_minute(text, rates[0]) or 0.0
-    return Amount(start=m.start(), end=m.end(), value=round(rate * minutes, 6), kind=rates[0].kind)
+    return Amount(start=m.start(), end=m.end(), value=round(rate * span_minutes(m), 6), kind=rates[0].kind)
 
 
 def _statement_dose(event: DoseEvent, facts: CodeFacts, note: NoteFacts, concs: list[Amount]) -> tuple[float | None, str]:
@@ -923,7 +911,7 @@ def _sum(rows: list[tuple[DoseEvent, float | None, str, bool]], note: NoteFacts)
         key = next((k for k in seen if abs(k - dose) <= _SAME_DOSE_TOLERANCE * max(k, dose)), round(dose, 6))
         # ("0800 furosemide 80 mg IV push -- given; 1600 furosemide 80 mg IV push -- given": on a
         # line of two entries, each is timed by the clock before its own name.)
-        times = set(find_times(note.text, event.sentence.start, event.mention.start)) or set(event.times)
+        times = set(event.clock_before(note.text)) or set(event.times)
         # Two times make two givings; an untimed mention of the same dose (a plan line, a summary)
         # and a timed one are one giving told twice, and so are two that share a time ("started
         # 0815" and "pump history 0815-2359: ... = 128.6 mg").

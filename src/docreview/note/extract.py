@@ -309,6 +309,11 @@ class DoseEvent:
     dates: tuple[DateMention, ...] = ()  # the days its giving is told on (note/dates.py); none: the note's day
     earlier_day: DayMarker | None = None  # told on a counted day ("given DOL 1") other than the note's own ("DOL 18")
 
+    def clock_before(self, text: str) -> list[str]:
+        """The clock times of the mention's own sentence before it: "1600 furosemide 80 mg" on a
+        line of two entries is timed by its own clock, not the line's first."""
+        return find_times(text, self.sentence.start, self.mention.start)
+
     def on_other_day_than(self, other: DoseEvent) -> bool:
         """Both givings are dated, on no day in common: two days' doses, however alike."""
         days = {(d.month, d.day) for d in self.dates}
@@ -715,7 +720,7 @@ def read_note(text: str, facts: CodeFacts, kb: KnowledgeBase) -> NoteFacts:
     _drop_mixture_totals(text, events)
     _volume_to_the_base_drug(text, events)
     _mixture_shares(text, events)
-    _dose_from_order(text, events)
+    _dose_from_order(notes, events)
     _routes_from_other_mentions(events)
     _share_trailing_routes(text, events)
     _routes_after_parenthesis(notes, events)
@@ -1353,11 +1358,12 @@ def _mixture_shares(text: str, events: list[DoseEvent]) -> None:
                              for a in event.amounts]
 
 
-def _dose_from_order(text: str, events: list[DoseEvent]) -> None:
+def _dose_from_order(notes: Annotations, events: list[DoseEvent]) -> None:
     """'Order: denosumab 60 mg SC' then 'Prolia 60 mg/mL PFS ... injection given SC': a giving that
     states no amount of its own gives the dose its order states (the nearest order of the drug before it).
     One that gives its container whole ("Eloctate 3000 IU vial (actual 3,090 IU) IV push, full
     vial") gives what the container held, the actual potency over the nominal."""
+    text = notes.text
     dosed = [e for e in events if e.role == "administered" and e.dose_amounts]
     for i, event in enumerate(events):
         if event.role != "administered" or event.dose_amounts or event.entries:
@@ -1367,7 +1373,8 @@ def _dose_from_order(text: str, events: list[DoseEvent]) -> None:
         dosed_elsewhere = any(e.mention.same_drug(event.mention) for e in dosed)
         if held and not dosed_elsewhere and USED_UP_RE.search(text, event.sentence.start, event.sentence.end):
             # ("Jivi 1,000 IU vial + 500 IU vial, entire contents IV": the containers added.)
-            added = held if _all_added(text, held) else held[-1:]
+            joined = _with_added_containers(notes, held[:1], event.sentence.end)
+            added = joined if [a.start for a in joined] == [a.start for a in held] else held[-1:]
             event.amounts = [*event.amounts, replace(held[-1], value=sum(a.total for a in added), multiplier=1, start=added[0].start,
                                                      container=False)]
             continue
@@ -1389,16 +1396,6 @@ def _route_from_order(events: list[DoseEvent]) -> None:
         order = _nearest_order(events, i)
         if order is not None and order.routes:
             event.routes = list(order.routes)
-
-
-def _all_added(text: str, held: list[Amount]) -> bool:
-    """'1,000 IU vial + 500 IU vial': each container joined to the next by a plus."""
-    def joined(a: Amount, b: Amount) -> bool:
-        c = CONTAINER_AFTER_RE.match(text, a.end, b.start)
-        plus = _PLUS_RE.match(text, c.end() if c else a.end)
-        return plus is not None and plus.end() == b.start and a.kind == b.kind
-
-    return len(held) > 1 and all(joined(a, b) for a, b in zip(held, held[1:], strict=False))
 
 
 def _nearest_order(events: list[DoseEvent], i: int) -> DoseEvent | None:

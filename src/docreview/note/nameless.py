@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING
 
 from docreview.data_files import ExtractCuesFile, data_file_as
 from docreview.note import grids
-from docreview.note.amounts import PLUS_RE, TIMED_LINE_RE, Amount, find_times, is_dose
+from docreview.note.amounts import PLUS_RE, TIMED_LINE_RE, Amount, find_times, flowsheet_rows, is_dose
 from docreview.note.annotate import Annotations
 from docreview.note.context import NOT_HERE_NOW, Modifier, categories_for
 from docreview.note.drugs import DrugMention, one_preparation
@@ -745,9 +745,7 @@ def nameless_volumes(notes: Annotations, events: Sequence[DoseEvent], has_mentio
 def _lines_apart(text: str, first: Sentence, later: Sentence) -> int:
     """Lines from `first` down to `later`, not counting the rows of a flowsheet between them
     ("0900 | 50 | 128/76 | 70 | LK"): a record's giving line may follow its rate table."""
-    between = text[line_bounds(text, first.start)[1] : line_bounds(text, later.start)[0]].splitlines()
-    rows = sum(1 for line in between if "|" in line or TIMED_LINE_RE.match(line))
-    return later.line - first.line - rows
+    return later.line - first.line - flowsheet_rows(text, first.start, later.start)
 
 
 def _strength_per_ml(notes: Annotations, event: DoseEvent) -> tuple[Amount, Amount | None] | None:

@@ -646,15 +646,14 @@ _FORM_FOLLOWERS = frozenset({",", ";", ":", "rtu", "usp", "premix", "premixed"})
 
 def _timed_before(toks_of: _Tokens, event: DoseEvent) -> bool:
     """A clock time before the mention in its sentence ("0905 Daptomycin ...")."""
-    return bool(_clock_before(toks_of.text, event))
+    return bool(event.clock_before(toks_of.text))
 
 
 def _timed_or_given(toks_of: _Tokens, w: _Window, event: DoseEvent, cues: RoleCues) -> bool:
     """An administration verb in the sentence, or a time before the mention ("MAR: 2015 Eloctate
     ..."); an NDC's or lot's digits after it are no time of giving."""
-    from docreview.note.amounts import find_times
 
-    return _gives(w.toks, cues) or bool(find_times(toks_of.text, event.sentence.start, event.mention.start))
+    return _gives(w.toks, cues) or _timed_before(toks_of, event)
 
 
 def _is_record_clause(text: str, clause: list[Token], event: DoseEvent, cues: RoleCues, patients: bool) -> bool:
@@ -1065,18 +1064,11 @@ def _restates_earlier(text: str, events: list[DoseEvent], roles: list[str], i: i
             continue
         # ("MAR: 0800 furosemide ... 80 mg IV push -- given; 1600 furosemide 80 mg IV push -- given": one
         # line's two entries, each timed in its own clause.)
-        own, before = _clock_before(text, event), _clock_before(text, earlier)
+        own, before = event.clock_before(text), earlier.clock_before(text)
         if own and before and own != before:
             continue
         return True
     return False
-
-
-def _clock_before(text: str, event: DoseEvent) -> tuple[str, ...]:
-    """The clock times of the mention's own sentence before it ("1600 furosemide 80 mg")."""
-    from docreview.note.amounts import find_times
-
-    return tuple(find_times(text, event.sentence.start, event.mention.start))
 
 
 _RESULT_ARROW_BEFORE_RE = re.compile(r"(?:->|\u2192|=>)[ \t]*$")
