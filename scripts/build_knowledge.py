@@ -599,6 +599,10 @@ def build(shared: Path, embed: bool, cache: Path | None = None) -> dict:
     by_code: dict[str, list[dict[str, str]]] = defaultdict(list)
     for row in crosswalk:
         by_code[row["hcpcs"]].append(row)
+    # A crosswalk product named by a drug some descriptor bills ("Albuterol Sulfate" filed under
+    # levalbuterol's J7612 too) is that drug, no brand, though DrugCentral knows it by its INN (salbutamol).
+    billed_generics = generic_set | {m for row in hcpcs if len(m := moiety(parse_descriptor(row["hcpcs"], " ".join(row["long_description"].split()),
+                                                                                             generic_set).drug)) >= 5}
     renamed = _renumbered_products(crosswalk, hcpcs)
     crosswalk_brand_owner: dict[str, set[str]] = defaultdict(set)
 
@@ -626,10 +630,10 @@ def build(shared: Path, embed: bool, cache: Path | None = None) -> dict:
             packages.append({"ndc": x["ndc2"], "name": x["drug_name"], "billing_units": units})
             name = x["drug_name"]
             # A product name that is some drug's generic ("Ceftriaxone" filed under another code) is no brand.
-            if name and not is_generic_name(name, generic_words) and not names_a_generic(name, generic_set) and len(normalize_name(name)) >= 4:
+            if name and not is_generic_name(name, generic_words) and not names_a_generic(name, billed_generics) and len(normalize_name(name)) >= 4:
                 brands.append(name)
         for name in renamed.get(code, []):
-            if not is_generic_name(name, generic_words) and not names_a_generic(name, generic_set) and len(normalize_name(name)) >= 4:
+            if not is_generic_name(name, generic_words) and not names_a_generic(name, billed_generics) and len(normalize_name(name)) >= 4:
                 brands.append(name)
         for name in brands:
             crosswalk_brand_owner[normalize_name(name)].add(code)

@@ -49,7 +49,11 @@ def test_a_drug_premixed_in_an_iv_fluid_is_given_into_a_vein():
 def test_a_depot_form_named_in_the_descriptor_gives_its_routes():
     assert parse_descriptor("J1631", "Injection, haloperidol decanoate, per 50 mg").routes == ("intramuscular", "subcutaneous")
     assert parse_descriptor("J1071", "Injection, testosterone cypionate, 1 mg").routes == ("intramuscular",)
-    assert parse_descriptor("J1040", "Injection, methylprednisolone acetate, 80 mg").routes == ()
+    # "acetate" alone says nothing (octreotide acetate goes IV); a corticosteroid's acetate is a suspension, never IV.
+    steroid = parse_descriptor("J1040", "Injection, methylprednisolone acetate, 80 mg").routes
+    assert "intra-articular" in steroid and "intravenous" not in steroid
+    assert parse_descriptor("J2354", "Injection, octreotide, non-depot form for subcutaneous or intravenous injection, 25 mcg").routes == (
+        "subcutaneous", "intravenous")
 
 
 def test_dose_tiers_bill_one_unit_when_the_days_dose_is_in_the_tier():

@@ -617,3 +617,11 @@ def test_a_code_renumbered_in_the_crosswalk_keeps_its_products_names():
     r = review(note, {"code": "J7676", "units": 1, "modifiers": ["JZ"], "icd10": ["B20"]})
     f = next(f for f in r.findings if f.rule_id == "DOS005")
     assert r.status("dosage").value == "inconsistent" and "J2545" in f.message, f.message
+
+
+def test_a_crosswalk_product_named_by_another_codes_drug_is_no_brand():
+    # The crosswalk files one albuterol sulfate NDC under levalbuterol's codes too: "Albuterol
+    # Sulfate" is albuterol (DrugCentral knows it as salbutamol), no levalbuterol brand.
+    kb = knowledge_base()
+    assert "albuterol sulfate" not in {n.lower() for n in kb.facts("J7612").names()}
+    assert "albuterol sulfate" not in {b.lower() for b in packaged().codes["J7614"].brands}

@@ -2,6 +2,8 @@
 
 from functools import cache
 
+import pytest
+
 from docreview.knowledge.facts import knowledge_base
 from docreview.review_engine import Reviewer
 from docreview.schema import Review
@@ -213,3 +215,48 @@ def test_a_drug_solution_irrigating_a_joint_is_given_by_irrigation():
     review = _review(note, {"code": "J1580", "units": 1, "setting": "inpatient"})
     assert review.elements["dosage"].status.value == "missing"
     assert review.elements["route"].status.value == "inconsistent"
+
+
+def test_route_patterns_rewritten_to_open_with_a_letter_match_as_written():
+    import re
+
+    from docreview.note.vocab import _letter_first
+    from docreview.resources import load_json
+
+    text = ("Kenalog 40 mg IM R deltoid; IV push ondansetron 4 mg; stage IV disease; injected intra-articular L knee, "
+            "SUBCUT abdomen, po daily; infusion via port-a-cath; intravitreal OD; 1% lidocaine infiltrated locally; "
+            "Intradermal wheal; epidural at L4-5; gtt ou; via PICC; IVPB over 30 min; sub-q; INTRAVENOUSLY; ivp")
+    patterns = [p for spec in load_json("routes.json")["routes"].values() for key in ("stated", "implied") for p in spec.get(key, [])]
+    rewritten = [p for p in patterns if _letter_first(p) != p]
+    assert len(rewritten) > 100
+    for p in patterns:
+        as_written = [m.span() for m in re.finditer(p, text, re.IGNORECASE)]
+        assert [m.span() for m in re.finditer(_letter_first(p), text, re.IGNORECASE)] == as_written, p
+    assert _letter_first(r"\bintraven\w*") == r"i(?<=\bi)ntraven\w*"
+    assert _letter_first(r"\bi?v") == r"\bi?v"  # an optional first letter is left as written
+
+
+@pytest.mark.parametrize(("code", "route", "fits"), [
+    # A corticosteroid's acetate is a crystalline suspension: never IV (the spec's methylprednisolone acetate example).
+    ("J1700", "intravenous", False), ("J1700", "intra-articular", True), ("J1094", "intravenous", False),
+    ("J1050", "subcutaneous", True),
+    # Triamcinolone acetonide's products go into the eye and the suprachoroidal space too: left to the corpus.
+    ("J3300", "intravitreal", True),
+])
+def test_a_depot_salt_of_its_drug_limits_the_routes(code, route, fits):
+    from docreview.note.vocab import route_vocabulary
+
+    allowed = knowledge_base().facts(code).allowed_routes
+    assert (not allowed or route_vocabulary().fits(route, allowed)) is fits
+
+
+def test_emg_guided_injections_and_an_ear_canal_name_their_routes():
+    from docreview.note.vocab import route_vocabulary
+
+    def routes(text):
+        return [r.route for r in route_vocabulary().find(text)]
+
+    assert routes("EMG-guided injections: L SCM 1,500 U | R splenius capitis 2,500 U") == ["intramuscular"]
+    assert routes("0.2 mL instilled R ear canal, then 0.2 mL L ear canal") == ["otic", "otic"]
+    assert routes("Mirena removed; Kyleena 19.5 mg inserted to fundus, arms released") == ["intrauterine"]
+    assert routes("Liletta inserted with the single-handed inserter, fundal placement, strings cut") == ["intrauterine"]

@@ -38,6 +38,9 @@ def test_a_bare_fraction_is_a_date_only_where_a_date_is_expected():
     assert written("Growth in 2/3 bottles. Pain 6/10, was 8/10 on arrival. Motor 4/5.") == []
     assert written("Cycle 2 doses given 05/04 and 05/11.") == ["05/04", "05/11"]
     assert written("| 05/18 | 0900 | 1 g |") == ["05/18"]
+    # A weekday before it, or a clock time in the next cell, dates a grid's row.
+    assert written("Tue 06/10 | 0815 | streptomycin 1 g IM") == ["06/10"]
+    assert written("Row 3: 06/12 | 0820 | streptomycin 1 g IM") == ["06/12"]
 
 
 def test_expiry_birth_and_lot_dates_are_not_days_of_giving():
@@ -91,6 +94,16 @@ def test_a_giving_told_on_another_day_is_not_this_days_administration(kb):
     on_the_day = read(text, facts, kb, date(2025, 9, 15)).administration
     assert on_the_day.state == "not_given" and on_the_day.other_days
     assert read(text, facts, kb, date(2025, 6, 10)).administration.state == "given"
+
+
+def test_a_dot_grids_row_of_another_day_is_no_giving_of_this_one(kb):
+    # The dose line states the order (no time); the rows are the givings, one per day.
+    text = ("Dose: streptomycin 1 g IM (15 mg/kg = 1,050 mg, capped at 1 g) Tue/Thu/Sat.\n"
+            "Date      | Time | Drug / dose        | Site\n"
+            "Tue 06/10 | 0815 | streptomycin 1 g IM | L gluteal\n"
+            "Thu 06/12 | 0820 | streptomycin 1 g IM | R gluteal\n")
+    admin = read(text, kb.facts("J3000"), kb, date(2025, 6, 12)).administration
+    assert admin.state == "given" and admin.dose_base == 1000
 
 
 def test_a_flowsheet_sums_only_the_date_of_services_rows(kb):

@@ -76,6 +76,16 @@ def test_english_words_units_and_analytes_with_numbers_are_not_drugs():
     assert find_unknown_drugs(text, []) == []
 
 
+def test_a_pumps_volume_left_to_be_infused_is_no_drug():
+    assert find_unknown_drugs("Bag 2 hung 1600 -> infused 800 mL (LTBI 200 mL, VTBI 1000 mL)", []) == []
+
+
+@pytest.mark.parametrize("text", ["0930 meperidine-promethazine 25 mg IM given", "promethazine/meperidine 25 mg IM"])
+def test_a_combinations_moieties_joined_in_either_order_name_its_code(lexicon, text):
+    # Each moiety alone has codes of its own (J2175, J2550): joined, they are the combination's (J2180).
+    assert [m.codes for m in lexicon.find(text)] == [frozenset({"J2180"})]
+
+
 def test_a_route_word_before_an_unlisted_name_gives_it_away():
     text = "Topical EMLA applied 1300. IV Zorvexa over 10 min. IV access obtained."
     assert [n for _, _, n in find_unknown_drugs(text, [])] == ["emla", "zorvexa"]

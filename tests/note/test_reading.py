@@ -1516,6 +1516,39 @@ GIVEN_DOSES = [
     pytest.param("Order: vancomycin 15 mg/kg IV q12h (wt 80 kg).\n"
                  "1400 Vancomycin 1.25 g/250 mL premix bag, lot V1, IV over 2 h via L FA PIV. Whole bag infused.\n", "J3370", 1250,
                  id="premix-bag-over-the-orders-dose"),
+    # The product line between an order and its MAR rows tells what was hung; the rows are still the order's.
+    pytest.param("cefepime 2 g IVPB q12h\n  Product: Cefepime for Injection 2 g vial, NDC 0000-0000-00, lot CF2\n"
+                 "  0800 GIVEN via R PICC -- JR RN\n  2000 GIVEN via R PICC -- KL RN\n", "J0692", 4000, id="mar-rows-below-a-product-line"),
+    # A later day's dose in the order ("then 80 mg PO days 2-3") is no part of today's.
+    pytest.param("SNF MAR 03/02 - Day 1 carboplatin\nondansetron (Zofran) 16 mg tab PO 30 min before chemo (day 1), then 8 mg PO days 2-3\n"
+                 " 0900 Zofran 16 mg PO given w/ water -- L.Ng RN\n", "Q0162", 16, id="later-days-of-the-regimen"),
+    # Of a bag hung and the volume that went in, the volume in; a "24h IV totals:" line restates the bags.
+    pytest.param("Bag #1 D5W 1,000 mL hung 0500 via R PICC -> completed 1300 (1,000 mL)\n"
+                 "Bag #2 D5W 1,000 mL hung 1300 -> @ 2400 infused 900 mL (LTBI 100 mL, continuing)\n24h IV totals: D5W 1,900 mL; IVPB 100 mL.\n",
+                 "J7070", 1900, id="volume-infused-from-a-bag-and-totals-line"),
+    # A MAR row is its line: its route in one sentence, "Given:" and the signature in the next.
+    pytest.param("buprenorphine-naloxone 8 mg-2 mg SL film daily 0800 -- OUD maintenance\n 0806 1 film placed under tongue, watched until "
+                 "fully dissolved (10 min), oral check done. Given: M. Cruz LPN,\n      witness: B. Hale RN.\n", "J0574", 8, id="row-told-in-two-sentences"),
+    # A line opening with the total given is the giving's sum, its vial and lot told beside it.
+    pytest.param("Injections by site:\n  R masseter 30 U | L masseter 30 U\n  Total 60 Units Xeomin 100 U vial, lot X12\n", "J0588", 60,
+                 id="total-line-with-its-lot"),
+    # A bag hung, then the same bag told empty: one giving, its two times the start and the end.
+    pytest.param("IV record\n1015 LR 1000 mL bag hung, bolus via PIV\n1120 LR 1000 mL infused - bag empty, saline locked\n", "J7120", 1000,
+                 id="bag-hung-then-empty"),
+    # A total line that adds up the equal doses its giving lists at two sites.
+    pytest.param("Tx: ciprofloxacin 6% otic suspension 0.1 mL (6 mg) instilled into left ear canal, then 0.1 mL (6 mg) into right ear canal.\n"
+                 "total 0.2 mL = 12 mg.\n", "J7342", 12,
+                 id="total-line-adds-up-the-sites"),
+    # An untimed order line, then three timed rows of its dose: three givings (the first joins the order's).
+    pytest.param("Renal dosing: piperacillin-tazobactam (ZOSYN) 2.25 g (piperacillin 2 g / tazobactam 0.25 g) IV q6h over 30 min.\n"
+                 "MAR 5/2:\n0000 Zosyn 2.25 g IV over 30 min - given\n0600 Zosyn 2.25 g IV over 30 min - given\n"
+                 "1200 Zosyn 2.25 g IV over 30 min - given\n", "J2543", 6750, id="order-line-then-timed-rows"),
+    # Each eye's line, labelled OD and OS, gives its own dose.
+    pytest.param("Bilateral same session.\n OD: VABYSMO 6 mg/0.05 mL vial, lot V22 -- IVT 4mm, 30g. 6 mg given.\n"
+                 " OS: VABYSMO 6 mg/0.05 mL vial, lot V22 -- IVT 4mm, 30g. 6 mg given.\n", "J2777", 12, id="each-eye-labelled"),
+    # A class code's example drugs name it ("visualization adjunct (e.g., methylene blue, isosulfan blue)").
+    pytest.param("SLN mapping: isosulfan blue 1% 3 mL (30 mg) injected intradermally around the areola at 0815.\n", "Q9968", 30,
+                 id="class-codes-example-drug"),
 ]
 
 

@@ -42,6 +42,10 @@ def test_a_reason_far_past_the_link_word_or_after_a_full_stop_is_not_tied() -> N
     ("PE s/p lysis on 3/2", "PE"),
     ("AF on warfarin", "AF"),
     ("CHF (EF 30%)", "CHF"),
+    # An organism names the infection written after (or before) it.
+    ("Improving Pseudomonas VAP.", "VAP"),
+    ("CRAB (carbapenem-resistant Acinetobacter baumannii) VAP", "VAP"),
+    ("UTI - E. coli, pan-sensitive", "UTI"),
 ])
 def test_diagnostic_positions(text: str, words: str) -> None:
     start = text.index(words)
@@ -414,3 +418,12 @@ def test_a_cancer_by_the_short_name_clinicians_write(text, name):
     from docreview.note.reasons import condition_vocabulary
 
     assert name in [term.name for _, _, term in condition_vocabulary().find(text)]
+
+
+@pytest.mark.parametrize(("text", "code", "name"), [
+    ("Reason: luteal phase support after frozen embryo transfer.", "J2675", "infertility"),
+    ("G3P1, prior sPTB at 33 weeks; weekly injections continue.", "J1726", "preterm birth"),
+    ("Plan: spinal; multimodal post-cesarean analgesia with intrathecal morphine.", "J2274", "post-procedural pain"),
+])
+def test_obstetric_and_fertility_reasons_are_read(kb, text, code, name):
+    assert name in {r.name for r in find_reasons(text, kb.facts(code))}

@@ -806,3 +806,10 @@ def test_a_medication_label_inside_a_line_opens_the_patients_list(kb):
 def test_a_negation_after_a_product_with_its_strengths_reaches_it(kb):
     text = "Infusion RN addendum 10:40: PHESGO 600 mg/600 mg/20,000 units (10 mL) NOT administered per cardio-onc hold.\n"
     assert roles_of(kb, text, "J9316") == [("PHESGO", "deferred")]
+
+
+def test_a_frequency_reaches_the_name_across_its_gloss(kb):
+    # The parenthesis is one word of the scope: "q6h" makes the order line an order, the MAR rows the givings.
+    text = ("Renal dosing: piperacillin-tazobactam (ZOSYN) 2.25 g (piperacillin 2 g / tazobactam 0.25 g) IV q6h over 30 min.\n"
+            "0600 Zosyn 2.25 g IV over 30 min - given\n")
+    assert roles_of(kb, text, "J2543") == [("piperacillin-tazobactam (ZOSYN", "ordered"), ("Zosyn", "administered")]

@@ -280,6 +280,35 @@ def _coformulation_names(drug: str, descriptor: str) -> list[str]:
     return list(dict.fromkeys([f"{name} and hyaluronidase{suffix}", f"{name} and hyaluronidase", f"{name}-hyaluronidase{suffix}"]))
 
 
+_EXAMPLES_RE = re.compile(r"\(e\.g\.,?\s*([^()]+)\)", re.IGNORECASE)
+_FORM_EXAMPLES = frozenset({"liquid", "powder"})
+
+
+def _example_names(descriptor: str) -> list[str]:
+    """A class code names the drugs it bills as examples: "visualization adjunct (e.g., methylene
+    blue, isosulfan blue)" is charted as isosulfan blue (not "liquid" or "powder", a form's example)."""
+    m = _EXAMPLES_RE.search(descriptor)
+    if m is None:
+        return []
+    items = [item.strip().lower() for item in re.split(r",|\bor\b", m.group(1)) if item.strip()]
+    return [item for item in items if item not in _FORM_EXAMPLES]
+
+
+_PAIR_RE = re.compile(r"([a-z][a-z-]+(?: [a-z]+)?) and ([a-z][a-z-]+(?: [a-z]+)?)")
+
+
+def _combination_names(drug: str) -> list[str]:
+    """A two-drug combination is charted with its moieties joined, in either order: "albuterol and
+    ipratropium bromide" is "ipratropium-albuterol", "albuterol/ipratropium"."""
+    m = _PAIR_RE.fullmatch(drug)
+    if m is None:
+        return []
+    first, second = moiety(m.group(1)), moiety(m.group(2))
+    if not first or not second or first == second or " " in first or " " in second:
+        return []
+    return [f"{a}{joint}{b}" for a, b in ((first, second), (second, first)) for joint in ("-", "/")]
+
+
 _TRACER_RE = re.compile(r"(?P<element>[a-z]+) (?P<symbol>[a-z]{1,2})[- ]?(?P<mass>\d{1,3}m?) (?P<compound>[a-z][a-z0-9 -]*)")
 
 
@@ -371,7 +400,10 @@ class KnowledgeBase:
             facts.brands = list(dict.fromkeys([*front.brands, *parsed.brands]))
             facts.aliases = list(front.aliases)
             facts.product_specific = front.product_specific
-            facts.routes = list(dict.fromkeys([*front.routes, *parsed.routes]))
+            # (a route the document accepts as a use only, "epidural" for Depo-Medrol, stays a warning
+            # though the descriptor's depot form lists it)
+            facts.routes = [r for r in dict.fromkeys([*front.routes, *parsed.routes]) if r not in front.accepted_routes]
+            facts.descriptor_routes = tuple(r for r in facts.descriptor_routes if r not in front.accepted_routes)
             facts.accepted_routes = list(front.accepted_routes)
             facts.containers = front.containers
             facts.vial_sizes = list(front.vial_sizes)
@@ -383,7 +415,9 @@ class KnowledgeBase:
             # name then identifies none of them ("immune globulin, (gammagard liquid)").
             facts.product_specific = self._drug_code_counts.get(normalize_name(parsed.drug), 0) > 1
         self._add_packaged(facts)
-        facts.aliases.extend(a for a in [*_coformulation_names(facts.drug, descriptor), *_tracer_names(facts.drug)] if a not in facts.aliases)
+        facts.aliases.extend(a for a in [*_coformulation_names(facts.drug, descriptor), *_tracer_names(facts.drug), *_combination_names(facts.drug),
+                                         *_example_names(descriptor)]
+                             if a not in facts.aliases)
         if not facts.indications:
             facts.indications = self._related_indications(facts)
         return facts

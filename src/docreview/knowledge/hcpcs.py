@@ -276,9 +276,12 @@ def _states_amount(segment: str) -> bool:
 
 
 def _depot_routes(drug: str) -> tuple[str, ...]:
-    """'haloperidol decanoate': a long-acting ester or salt form is given only by its depot routes."""
+    """'haloperidol decanoate', 'hydrocortisone acetate': a long-acting ester or salt form (a word,
+    or a drug's own salt where the salt alone says nothing: octreotide acetate goes IV) is given
+    only by its depot routes."""
     forms = data_file_as("routes.json", RoutesFile).depot_forms
-    return next((tuple(forms[w]) for w in drug.lower().split() if w in forms), ())
+    padded = f" {' '.join(drug.lower().split())} "
+    return next((tuple(routes) for form, routes in forms.items() if f" {form} " in padded), ())
 
 
 _INFUSION_RE = re.compile(r"\binfusion\b", re.IGNORECASE)

@@ -102,7 +102,7 @@ def categories_for(
             continue
         if rule.direction in ("FORWARD", "BIDIRECTIONAL") and mod.last < first:
             gap = range(mod.last + 1, first)
-            if (first - mod.last <= rule.max_scope and (opens is None or mod.last > opens) and not any(i in stops for i in gap) and not _nearer(rule, others, gap)
+            if (_span(toks, mod.last, first, text) <= rule.max_scope and (opens is None or mod.last > opens) and not any(i in stops for i in gap) and not _nearer(rule, others, gap)
                     and not (text is not None and _closes_parenthesis(text[toks[mod.last].end : toks[first].start]))):
                 found.add(rule.category)
         if rule.direction in ("BACKWARD", "BIDIRECTIONAL") and mod.first > last:
@@ -116,7 +116,7 @@ def categories_for(
             # A participle that opens the clause right after the comma speaks of the drug before it
             # ("remestemcel-L (Ryoncil), ordered 2 x 10^6 cells/kg"); another drug after it takes it forward.
             told_of = mod.first - 1 if not any(a > mod.last for a, _ in others) else None
-            in_scope = mod.first - last <= rule.max_scope and not any(
+            in_scope = _span(toks, last, mod.first, text) <= rule.max_scope and not any(
                 i in commas for i in gap if not _listed(toks, others, last, i) and i != told_of)
             verdict = text is not None and rule.category == "NOT_GIVEN" and _verdict_on_the_line(toks, mod, text)
             if (in_scope or verdict) and not any(i in stops for i in gap):
@@ -124,6 +124,21 @@ def categories_for(
     if "PLANNED" in found and not found & {"ADMINISTERED", "NOT_GIVEN"} and _plan_undone(modifiers, stops, last, others):
         found.add("NOT_GIVEN")
     return found
+
+
+def _span(toks: list[Token], a: int, b: int, text: str | None) -> int:
+    """Words from token a to token b, a closed parenthesis between them counted as one: "Avycaz
+    1.25 g (ceftazidime 1 g / avibactam 0.25 g) IV q8h" is a dose, its gloss and a frequency."""
+    if text is None or "(" not in text[toks[a].end : toks[b].start]:
+        return b - a
+    count, depth, cursor = 0, 0, toks[a].end
+    for i in range(a + 1, b + 1):
+        between = text[cursor : toks[i].start]
+        was = depth
+        depth = max(0, depth + between.count("(") - between.count(")"))
+        count += not depth or not was  # a word outside, or the first inside an aside
+        cursor = toks[i].end
+    return count if not depth else b - a  # an aside left open is no aside
 
 
 _AUXILIARIES = frozenset({"was", "were", "is", "are", "has", "had", "have"})

@@ -41,14 +41,15 @@ _NAMED_RE = re.compile(
 # Words after which a bare "4/18" is a date.
 _SHORT_CUE_RE = re.compile(
     r"(?:^|[|]|\b(?:on|given|dated?|dos|since|until|thru|through|last|prior|previous|next|administered|received|"
-    r"infused|injected|started|completed|hung|visit|dose|due|d\d+|day\s*\d+|c\d+d\d+|cycle\s*\d+|wk\s*\d+|week\s*\d+)[:,]?"
+    r"infused|injected|started|completed|hung|visit|dose|due|d\d+|day\s*\d+|c\d+d\d+|cycle\s*\d+|wk\s*\d+|week\s*\d+|"
+    r"mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun|monday|tuesday|wednesday|thursday|friday|saturday|sunday)[:,.]?"
     r")\s*$",
     re.IGNORECASE | re.MULTILINE,
 )
 _CHAIN_RE = re.compile(r"\s*(?:,|and|&|-|to|thru|through)\s*", re.IGNORECASE)
 _COUNTED_DOSE_RE = re.compile(r"(?<!last )(?<!next )(?<!prior )\b(?:dose|infusion|injection|cycle|#)\s*$", re.IGNORECASE)
 _PAIN_RE = re.compile(r"\b(?:pain|score|scale|rated|rates|severity|vas|nrs|strength|murmur)\b", re.IGNORECASE)
-_AFTER_SHORT_RE = re.compile(r"\s*(?::|@|at\b|[01]\d[0-5]\d\b|2[0-3][0-5]\d\b|\d{1,2}:\d\d)", re.IGNORECASE)
+_AFTER_SHORT_RE = re.compile(r"\s*(?::|@|at\b|\|?\s*(?:[01]\d[0-5]\d\b|2[0-3][0-5]\d\b|\d{1,2}:\d\d))", re.IGNORECASE)  # "03/05 | 0805" in a grid too
 # A date that is not a day of giving: a product's expiry or use-by, a vial's first opening, a birth, a lot, an order.
 _NOT_GIVING_RE = re.compile(
     r"\b(?:exp(?:ires?|iry|iration)?(?:\s+date)?|bud|beyond[\s-]use(?:\s+date)?|use\s+by|discard\s+after|dob|d\.o\.b|born|"

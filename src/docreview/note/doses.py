@@ -41,7 +41,7 @@ _TIMED_RE = re.compile(r"[ \t]*(?:[A-Za-z]+[ \t]+){0,3}(?:at|@)[ \t]*(?:[01]\d|2
 _TOTAL_BETWEEN_RE = re.compile(r"\btotal\b", re.IGNORECASE)
 _TOTAL_AFTER_RE = re.compile(r"[ \t]*(?:in[ \t]+)?total\b", re.IGNORECASE)
 # A line headed "Totals:" or "Total doses:" sums every dose it names.
-_TOTAL_HEADER_RE = re.compile(r"[ \t]*(?:[-*•][ \t]*)?totals?\b[^:\n]{0,30}:", re.IGNORECASE)
+_TOTAL_HEADER_RE = re.compile(r"[ \t]*(?:[-*•][ \t]*)?(?:[\w/&]+[ \t]+){0,2}totals?\b[^:\n]{0,30}:", re.IGNORECASE)  # "24h IV totals:" too
 # A product's strength in its name: "Kenalog-40", "Depo-Medrol 80" (mg/mL), not followed by a unit.
 _NAME_STRENGTH_RE = re.compile(r"[- ](\d{1,3})$")
 _UNIT_AFTER_RE = re.compile(rf"[ \t]*(?:{UNIT_ALT})\b", re.IGNORECASE)
@@ -110,7 +110,8 @@ def _patterns() -> _Patterns:
         later=pattern(rf"(?:[ \t]+(?:(?:in|after)[ \t]+(?:\d+|one|two|three|four|five|six|eight|twelve)(?:[ \t]*-[ \t]*\d+)?[ \t]*{alternation(cues.later_spans)}"
                       rf"|(?:at[ \t]+|on[ \t]+)?(?:the[ \t]+)?next[ \t]+{alternation(cues.later_occasions)})\b"
                       # "700 mg, given tomorrow D2": a dose for the next day
-                      rf"|[ \t]*,?[ \t]*(?:(?:to[ \t]+be[ \t]+)?(?:given|due|scheduled|planned)[ \t]+)?{alternation(cues.later_days)}\b)"),
+                      # "then 80 mg PO days 2-3": a route's short word may stand between
+                      rf"|[ \t]*,?[ \t]*(?:[A-Za-z]{{2,4}}[ \t]+)?(?:(?:to[ \t]+be[ \t]+)?(?:given|due|scheduled|planned)[ \t]+)?{alternation(cues.later_days)}\b)"),
     )
 
 
@@ -601,6 +602,10 @@ def _statement_dose(event: DoseEvent, facts: CodeFacts, note: NoteFacts, concs: 
     # "Qutenza topical system 280 cm2 x1: cut to fit; 196 cm2 applied": of two amounts of one kind,
     # the one a giving verb follows is the dose; the other is what the product held.
     verbed = [a for a in amounts if _given_after(note.text, a) or _given_before(note.text, a)]
+    # "D5W 1,000 mL hung 1600 -> @ 2400 infused 800 mL": of a bag hung and the volume that went in, the volume in is the dose.
+    went_in = [a for a in verbed if a.kind == "volume" and _infused_volume(note.text, a)]
+    if went_in and len(went_in) < len(verbed):
+        verbed = went_in
     if verbed and len({a.kind for a in amounts}) == 1 and len(verbed) < len(amounts):
         amounts = verbed
     # "L shin 0.4 mL, R forearm 0.3 mL, L hand 0.1 mL (0.8 mL total)": the statement's own total of
@@ -741,6 +746,11 @@ def _given_before(text: str, amount: Amount) -> bool:
     return m is not None and m.group(1).lower() in role_cues().administration_verbs
 
 
+def _infused_volume(text: str, amount: Amount) -> bool:
+    """'infused 800 mL', 'volume infused: 250 mL': the volume a record says went in."""
+    return any(m.end() == amount.start for m in _patterns().infused_volume.finditer(text, max(0, amount.start - 30), amount.end))
+
+
 def _corrected(amounts: list[Amount], text: str, event: DoseEvent) -> list[Amount]:
     """'15 units SC - correction: 10 units SC given': the amounts after the statement's last
     correction replace those before it."""
@@ -787,8 +797,10 @@ def next_site(text: str, first: DoseEvent, later: DoseEvent) -> bool:
     return None not in sides and len(sides) == 2
 
 
-# "left", "Lt", or a capital L or R before a site word ("SC L abdomen", "IM R deltoid").
-_SIDE_RE = re.compile(r"\b(?i:(left|right)\b|(lt|rt)\b\.?)|(?<![\w./-])([LR])(?=[ \t]+[a-z]{3,})")
+# "left", "Lt", or a capital L or R before a site word ("SC L abdomen", "IM R deltoid"); an eye, "OD"
+# (the right) or "OS" (the left).
+_SIDE_RE = re.compile(r"\b(?i:(left|right)\b|(lt|rt)\b\.?)|(?<![\w./-])([LR])(?=[ \t]+[a-z]{3,})|\bO([DS])\b")
+_EYE_SIDES = {"d": "r", "s": "l"}
 
 
 @lru_cache(maxsize=4)
@@ -803,7 +815,8 @@ def _side(text: str, event: DoseEvent) -> str | None:
     """The one side (left or right) the giving's line names up to the end of its sentence."""
     # (A line's label stands a few words before the giving: a run-on line of many givings is not read whole for each.)
     line_start = max(text.rfind("\n", 0, event.mention.start) + 1, event.sentence.start - _SIDE_LABEL_REACH)
-    named = {(m.group(1) or m.group(2) or m.group(3))[0].lower() for m in _SIDE_RE.finditer(text, line_start, event.sentence.end)}
+    named = {(m.group(1) or m.group(2) or m.group(3) or _EYE_SIDES[m.group(4).lower()])[0].lower()
+             for m in _SIDE_RE.finditer(text, line_start, event.sentence.end)}
     return named.pop() if len(named) == 1 else None
 
 
@@ -855,6 +868,14 @@ def total_dose(events: list[DoseEvent], facts: CodeFacts, note: NoteFacts,
         event, dose = max(stated, key=lambda pair: pair[1])
         return dose, needed, [*counted, event]
     return summed, needed, counted
+
+
+def _ran_out(note: NoteFacts, hung: DoseEvent, later: DoseEvent) -> bool:
+    """The later statement of a bag's dose says it ran out ("bag empty", "infusion complete"), and
+    the earlier, which hung or started it, says nothing of its end."""
+    completed = _patterns().bag_completed
+    return (hung.sentence.start < later.sentence.start and bool(completed.search(note.text, later.sentence.start, later.sentence.end))
+            and not completed.search(note.text, hung.sentence.start, hung.sentence.end))
 
 
 def _containers_counted(text: str, amount: Amount) -> int:
@@ -915,14 +936,19 @@ def _sum(rows: list[tuple[DoseEvent, float | None, str, bool]], note: NoteFacts)
         # Two times make two givings; an untimed mention of the same dose (a plan line, a summary)
         # and a timed one are one giving told twice, and so are two that share a time ("started
         # 0815" and "pump history 0815-2359: ... = 128.6 mg").
-        if (key in seen and not event.repeat and not (times and seen[key] and not times & seen[key]) and not _next_site(note, last[key], event)
-                and not event.on_other_day_than(last[key])):
+        # ("1340 D5NS 1000 mL bag hung" then "1445 D5NS 1000 mL infused - bag empty": the bag hung ran
+        # out; its two times tell one giving.)
+        if (key in seen and not event.repeat and (not (times and seen[key] and not times & seen[key]) or _ran_out(note, last[key], event))
+                and not _next_site(note, last[key], event) and not event.on_other_day_than(last[key])):
             if event.routes and (not last[key].routes or ("ADMINISTERED" in event.categories and "ADMINISTERED" not in last[key].categories)):
                 # One giving told twice ("after the administration of 3 mcg of Kinevac" ... "3 mcg
                 # of IV Kinevac was given"): the statement that says how is the one route judges,
                 # and of two that do, the one that says it was given ("Chloroquine HCl injection
                 # 50 mg/mL, 5 mL ampule" ... "250 mg chloroquine given IM").
                 counted[counted.index(last[key])] = last[key] = event
+            # (an untimed order line, then "0200 ... given", "1000 ... given": the first time joins the
+            # order's giving, and a later time is a giving of its own)
+            seen[key].update(times)
             continue
         seen.setdefault(key, set()).update(times)
         last[key] = event

@@ -1589,18 +1589,38 @@ def _new_row(notes: Annotations, sent: Sentence) -> bool:
     return bool(m) and bool(notes.amounts_in(sent.start, m.end()))
 
 
-def _later_sentences(sents, mentions, sent, max_lines: int = _FOLLOW_LINES, text: str | None = None):
+def _later_sentences(sents, mentions, sent, max_lines: int = _FOLLOW_LINES, text: str | None = None,
+                     passed_over: Callable[[Sentence], bool] | None = None):
     """Sentences after `sent` in its paragraph, within a few lines, before another drug appears
     (given `text`: a drug named only in a closing aside, "0809 50 mcg IV (total epinephrine
-    120 mcg)", sums the rows up and is no new drug's row)."""
+    120 mcg)", sums the rows up and is no new drug's row). `passed_over` sentences are neither
+    taken nor an end."""
     out = []
     for nxt in sents[sents.after(sent.end) :]:
         if nxt.paragraph != sent.paragraph or nxt.line - sent.line > max_lines:
             break
+        if passed_over is not None and passed_over(nxt):
+            continue
         if mentions.any_in(nxt.start, nxt.end) and not (text is not None and _named_in_a_closing_aside(text, mentions, nxt)):
             break
         out.append(nxt)
     return out
+
+
+def _stock_line_of(notes: Annotations, mentions, event: DoseEvent) -> Callable[[Sentence], bool]:
+    """A sentence on a product or stock line of the event's own drug, with no clock time ("Product:
+    Meropenem for Injection 1 g vial -- WG Critical Care, NDC 44567-0401-25"): between an order
+    line and its MAR rows it tells what was hung, and the rows below it are still the order's."""
+    text = notes.text
+    inventory = role_cues().inventory
+
+    def stock(sent: Sentence) -> bool:
+        start, end = line_bounds(text, sent.start)
+        named = mentions.in_span(start, end)
+        return (bool(named) and all(m.same_drug(event.mention) for m in named) and not TIMED_LINE_RE.match(text, start)
+                and not inventory.isdisjoint(_WORD_RE.findall(text[start:end].lower())))
+
+    return stock
 
 
 def _named_in_a_closing_aside(text: str, mentions, sent: Sentence) -> bool:
@@ -1700,7 +1720,7 @@ def _collect_entries(notes: Annotations, sents, mentions, event: DoseEvent, disc
     if "NOT_GIVEN" in event.categories:
         return
     rows = []
-    for n in _later_sentences(sents, mentions, event.sentence, _MAR_LINES, notes.text):
+    for n in _later_sentences(sents, mentions, event.sentence, _MAR_LINES, notes.text, _stock_line_of(notes, mentions, event)):
         if _new_row(notes, n):
             break
         rows.append((n.start, n.end))
@@ -1817,18 +1837,24 @@ def _confirm_order(notes: Annotations, sents, mentions, event: DoseEvent, discar
         administered = True
     totals: list[Amount] = []
     for k, nxt in enumerate(later):
+        # A timed row is one record: "0905 1 film placed under tongue, observed ... Given: T.Burke
+        # RN" states its route in one sentence and its giving in the next (prose is read by the sentence).
+        bounds = line_bounds(notes.text, nxt.start)
+        row = [s for s in later if line_bounds(notes.text, s.start) == bounds] if TIMED_LINE_RE.match(notes.text, bounds[0]) else [nxt]
+        row_start, row_end = row[0].start, row[-1].end
         # The confirming line must look like an administration record: an amount or a route; or,
         # right after the order's own line, a giving told of it in words alone ("Full dose
         # injected, no waste."; not a "GIVEN:" header, not "Days 3-4 (06/11) given at ...").
-        if not (notes.amounts_in(nxt.start, nxt.end) or notes.routes_in(nxt.start, nxt.end)
+        if not (notes.amounts_in(row_start, row_end) or notes.routes_in(row_start, row_end)
                 or (k == 0 and nxt.line - event.sentence.line <= 1 and _told_in_words(notes.text[nxt.start : nxt.end])
                     and _administers(notes, nxt, here_and_now=True))):
             continue
-        if not administered and not _administers(notes, nxt):
+        gives = any(_administers(notes, s) for s in row)
+        if not administered and not gives:
             # "Pharmacy dispensed 4 vials by actual potency: 1,070 mg + ... = 4,240 mg" between the
             # order and "All 4 vials reconstituted and infused IV": what the giving gave.
             totals += stated_totals(notes, nxt)
-        if _administers(notes, nxt):
+        if gives:
             administered = True
             cut = LEFTOVER_RE.search(notes.text, nxt.start, nxt.end)
             stop = cut.start() if cut else nxt.end

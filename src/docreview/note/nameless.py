@@ -511,8 +511,12 @@ def nameless_totals(notes: Annotations, events: Sequence[DoseEvent], has_mention
         # SC R abdomen", "Total 927 mg SC"): the total sums both, the record's total (note/doses.py).
         sums_several = any(e.role == "administered" and not e.nameless and e.dose_amounts and e.mention.same_drug(event.mention)
                            and e.sentence.paragraph == event.sentence.paragraph for e in events[: before[-1]])
+        # "0.2 mL (12 mg) instilled R ear canal, then 0.2 mL (12 mg) L ear canal" then "total 0.4 mL =
+        # 24 mg": a total line that adds up the doses its giving lists states the dose.
+        listed = [a for a in event.dose_amounts if a.kind == amounts[0].kind and not a.per_kg]
+        adds_up = total_line and len(listed) > 1 and abs(sum(a.value for a in listed) - amounts[0].value) <= 1e-6 * max(1.0, amounts[0].value)
         if (event.role == "administered" and not event.nameless and not sums_several
-                and not any(a.kind != "volume" and not a.per_kg for a in event.dose_amounts)):
+                and (adds_up or not any(a.kind != "volume" and not a.per_kg for a in event.dose_amounts))):
             out.append((before[-1], amounts[0]))
     return out
 

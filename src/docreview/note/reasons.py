@@ -40,6 +40,9 @@ _LINK_RE = re.compile(rf"{phrases(_CUES.link)}[^.;\n]{{0,60}}$", re.IGNORECASE)
 # (matched at a line's start: a "^" there would match only the note's first line)
 _DX_LINE_RE = re.compile(rf"[ \t]*(?:[-*\u2022][ \t]*)?{phrases(_CUES.diagnosis_lines)}[^:\n]{{0,30}}[:\-]", re.IGNORECASE)
 _DX_BEFORE_RE = re.compile(rf"(?:{phrases(_CUES.diagnosis_before)}|[,;])\s+(?:\w+\s+){{0,2}}$", re.IGNORECASE)
+# "Pseudomonas VAP", "CRAB (carbapenem-resistant Acinetobacter baumannii) VAP": the organism names the infection after it.
+_ORGANISM_BEFORE_RE = re.compile(rf"{phrases(_CUES.organisms_before)}[\w-]*\)?\s+(?:[\w-]+\)?\s+){{0,2}}$", re.IGNORECASE)
+_ORGANISM_AFTER_RE = re.compile(rf"[ \t]*(?:[-:(\u2013][ \t]*|due\s+to\s+|from\s+)?{phrases(_CUES.organisms_before)}", re.IGNORECASE)  # "VAP - Pseudomonas"
 # A problem statement opening a line: "AF on warfarin" (a treatment, not "on exam"), "PE s/p lysis", "CHF (EF 30%)".
 _PROBLEM_AFTER_RE = re.compile(
     rf"\s+(?:on\s+(?!{phrases(_CUES.on_not_a_treatment)})|{phrases(_CUES.problem_after)})|\s*\(", re.IGNORECASE)
@@ -323,7 +326,8 @@ def diagnostic_position(text: str, start: int, end: int | None = None) -> bool:
         return True
     if end is not None and _LINE_OPENING_RE.fullmatch(text, line_start, start) and _PROBLEM_AFTER_RE.match(text, end):
         return True
-    return bool(_DX_BEFORE_RE.search(text[max(line_start, start - 40) : start]))
+    before = text[max(line_start, start - 40) : start]
+    return bool(_DX_BEFORE_RE.search(before) or _ORGANISM_BEFORE_RE.search(before) or (end is not None and _ORGANISM_AFTER_RE.match(text, end)))
 
 
 def _supports(prefixes: tuple[str, ...], facts: CodeFacts) -> bool:

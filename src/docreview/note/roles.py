@@ -794,6 +794,7 @@ def assign_roles(text: str, events: list[DoseEvent], notes: Annotations | None =
             role = "other"  # "Reviewed insulin pen technique", "discussed switching to Eylea"
         elif ((_near(w, cues.inventory) or (bool(header_words) and header_words[0] in cues.inventory and context != "deferred"))
               and not administers
+              and not _total_given(text, event)
               and not (_route_in(toks_of, clause) and _carries_dose(event) and not container)
               and not (_route_in(toks_of, w.toks) and _timed_before(toks_of, event) and not container)
               and not (container and not sentence_words.isdisjoint(cues.preparation))):
@@ -1143,3 +1144,13 @@ def _untold(event: DoseEvent) -> bool:
 
 def _carries_dose(event: DoseEvent) -> bool:
     return bool(event.entries or event.dose_amounts)
+
+
+_TOTAL_OPENING_RE = re.compile(r"[ \t]*(?:[-*\u2022][ \t]*)?total\b", re.IGNORECASE)
+
+
+def _total_given(text: str, event: DoseEvent) -> bool:
+    """'Total 7,000 Units Myobloc (rimabotulinumtoxinB) - 10,000 U/2 mL vial, lot 5C2207': a line
+    that opens with the total of the drug given is the giving's sum, its product and lot told beside it."""
+    start = text.rfind("\n", 0, event.mention.start) + 1
+    return bool(_TOTAL_OPENING_RE.match(text, start)) and any(start <= a.start < event.mention.start for a in event.dose_amounts)
