@@ -281,17 +281,18 @@ def _coformulation_names(drug: str, descriptor: str) -> list[str]:
 
 
 _EXAMPLES_RE = re.compile(r"\(e\.g\.,?\s*([^()]+)\)", re.IGNORECASE)
-_FORM_EXAMPLES = frozenset({"liquid", "powder"})
 
 
 def _example_names(descriptor: str) -> list[str]:
     """A class code names the drugs it bills as examples: "visualization adjunct (e.g., methylene
-    blue, isosulfan blue)" is charted as isosulfan blue (not "liquid" or "powder", a form's example)."""
+    blue, isosulfan blue)" is charted as isosulfan blue ("(e.g., liquid)", a form's example in plain
+    English, names no drug)."""
     m = _EXAMPLES_RE.search(descriptor)
     if m is None:
         return []
     items = [item.strip().lower() for item in re.split(r",|\bor\b", m.group(1)) if item.strip()]
-    return [item for item in items if item not in _FORM_EXAMPLES]
+    english = english_words()
+    return [item for item in items if item not in _STOP and not all(word in english for word in item.split())]
 
 
 _PAIR_RE = re.compile(r"([a-z][a-z-]+(?: [a-z]+)?) and ([a-z][a-z-]+(?: [a-z]+)?)")

@@ -402,6 +402,13 @@ def find_weight(text: str) -> Weight | None:
 TIME_RANGE_RE = re.compile(r"(?<![\d/:.])([01]?\d|2[0-3]):?([0-5]\d)\s*(?:-|\u2013|to)\s*([01]?\d|2[0-3]):?([0-5]\d)(?![\d/:]|\.\d)")
 TIMED_LINE_RE = re.compile(r"[ \t]*(?:[01]\d|2[0-3]):?[0-5]\d\b")
 
+# The words a total may take before its amount: "Total dose:", "total actual", "Total administered".
+_TOTAL_WORDS = r"(?:[ \t]+(?:dose|amount|actual|prepared|of|given|administered|injected|pooled))*"
+# "Total 155 units in 31 sites", "Total dose: 200 units", "Total administered: 40 mg": a line a total opens.
+TOTAL_LINE_RE = re.compile(rf"[ \t]*(?:[-*\u2022][ \t]*)?total\b{_TOTAL_WORDS}[ \t]*:?[ \t]*(?=\d)", re.IGNORECASE)
+# "total 3,538 IU", "Total actual: 3,070 IU", "total dose prepared 350 mg": an amount a total word heads.
+TOTAL_BEFORE_RE = re.compile(rf"\btotal\b{_TOTAL_WORDS}[ \t]*[:=]?[ \t]*$", re.IGNORECASE)
+
 
 def span_minutes(m: re.Match[str]) -> int:
     """The minutes a TIME_RANGE_RE match spans ("2200-0200" runs past midnight: 240)."""

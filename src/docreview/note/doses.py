@@ -21,6 +21,7 @@ from docreview.note.amounts import (
     OPEN_PAREN_RE,
     PLUS_RE,
     TIME_RANGE_RE,
+    TOTAL_BEFORE_RE,
     UNIT_ALT,
     Amount,
     find_amounts,
@@ -30,7 +31,6 @@ from docreview.note.amounts import (
     without_unit_strengths,
 )
 from docreview.note.extract import DoseEvent, NoteFacts, dose_order, is_fluid_volume
-from docreview.note.nameless import TOTAL_BEFORE_RE
 from docreview.note.normalize import NUMBER_WORDS
 from docreview.note.phrases import alternation, pattern
 from docreview.note.text import Sentence

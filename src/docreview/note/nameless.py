@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING
 
 from docreview.data_files import ExtractCuesFile, data_file_as
 from docreview.note import grids
-from docreview.note.amounts import PLUS_RE, TIMED_LINE_RE, Amount, find_times, flowsheet_rows, is_dose
+from docreview.note.amounts import PLUS_RE, TIMED_LINE_RE, TOTAL_BEFORE_RE, TOTAL_LINE_RE, Amount, find_times, flowsheet_rows, is_dose
 from docreview.note.annotate import Annotations
 from docreview.note.context import NOT_HERE_NOW, Modifier, categories_for
 from docreview.note.drugs import DrugMention, one_preparation
@@ -496,7 +496,7 @@ def nameless_totals(notes: Annotations, events: Sequence[DoseEvent], has_mention
     for sent in notes.sentences:
         if has_mention(sent.start, sent.end):
             continue
-        total_line = bool(_TOTAL_LINE_RE.match(notes.text, sent.start, sent.end))
+        total_line = bool(TOTAL_LINE_RE.match(notes.text, sent.start, sent.end))
         if not total_line and not (_injected(notes, sent) and any(m.rule.category == "ADMINISTERED" for m in notes.context(sent)[1])):
             continue
         amounts = [a for a in notes.amounts_in(sent.start, sent.end) if is_dose(a) and not a.per_kg and a.kind != "volume"]
@@ -837,18 +837,11 @@ def _total_after(notes: Annotations, sent: Sentence, has_mention: Callable[[int,
             continue
         if has_mention(later.start, later.end):
             return []
-        if _TOTAL_LINE_RE.match(notes.text, later.start, later.end):
+        if TOTAL_LINE_RE.match(notes.text, later.start, later.end):
             return [a for a in notes.amounts_in(later.start, later.end) if is_dose(a) and not a.per_kg]
     return []
 
 
-# The words a total may take before its amount: "Total dose:", "total actual", "Total administered".
-_TOTAL_WORDS = r"(?:[ \t]+(?:dose|amount|actual|prepared|of|given|administered|injected|pooled))*"
-# "Total 155 units in 31 sites", "Total dose: 200 units", "Total administered: 40 mg": a line a total opens.
-_TOTAL_LINE_RE = re.compile(rf"[ \t]*(?:[-*•][ \t]*)?total\b{_TOTAL_WORDS}[ \t]*:?[ \t]*(?=\d)", re.IGNORECASE)
-# "total 3,538 IU", "Total actual: 3,070 IU", "total dose prepared 350 mg": an amount a total word heads
-# (also read by note/doses.py).
-TOTAL_BEFORE_RE = re.compile(rf"\btotal\b{_TOTAL_WORDS}[ \t]*[:=]?[ \t]*$", re.IGNORECASE)
 
 
 def table_givings(notes: Annotations, events: Sequence[DoseEvent], has_mention: Callable[[int, int], bool]) -> list[NamelessGiving]:

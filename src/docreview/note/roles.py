@@ -45,6 +45,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
+from docreview.note.amounts import TOTAL_LINE_RE
 from docreview.note.text import (
     FIELD_LABEL_RE,
     SectionSpan,
@@ -1146,11 +1147,8 @@ def _carries_dose(event: DoseEvent) -> bool:
     return bool(event.entries or event.dose_amounts)
 
 
-_TOTAL_OPENING_RE = re.compile(r"[ \t]*(?:[-*\u2022][ \t]*)?total\b", re.IGNORECASE)
-
-
 def _total_given(text: str, event: DoseEvent) -> bool:
     """'Total 7,000 Units Myobloc (rimabotulinumtoxinB) - 10,000 U/2 mL vial, lot 5C2207': a line
     that opens with the total of the drug given is the giving's sum, its product and lot told beside it."""
     start = text.rfind("\n", 0, event.mention.start) + 1
-    return bool(_TOTAL_OPENING_RE.match(text, start)) and any(start <= a.start < event.mention.start for a in event.dose_amounts)
+    return bool(TOTAL_LINE_RE.match(text, start)) and any(start <= a.start < event.mention.start for a in event.dose_amounts)
