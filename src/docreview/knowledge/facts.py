@@ -17,7 +17,7 @@ from pathlib import Path
 from docreview.data_files import CoFormulation, english_words
 from docreview.derived_cache import derived, inputs_fingerprint
 from docreview.knowledge.corpus import CodeDocument, Indication, Section, load_corpus
-from docreview.knowledge.hcpcs import DescriptorFacts, co_formulated_lead, lead_drug, load_descriptors, parse_descriptor
+from docreview.knowledge.hcpcs import PREMIX_FLUIDS, DescriptorFacts, co_formulated_lead, lead_drug, load_descriptors, parse_descriptor
 from docreview.knowledge.packaged import Package, code_entry, descriptors, generic_owners, packaged, stored_parse, symptom_prefixes
 from docreview.resources import bundled_corpus, hcpcs_path, load_json
 from docreview.units import billing_units, code_unit_kind, in_tier
@@ -45,7 +45,7 @@ def _in_iodine_band(brand: str, descriptor: str) -> bool:
         return False
     low, high = int(band.group(1)), int(band.group(2)) if band.group(2) else 10**6
     return low <= int(named.group(1)) <= high
-_PREMIX_VEHICLE_RE = re.compile(r"\s+in\s+(?=\d|sodium chloride|dextrose|sterile water|water\b|normal saline)")
+_PREMIX_VEHICLE_RE = re.compile(rf"\s+in\s+(?=\d|{PREMIX_FLUIDS}|water\b)")
 _VEHICLE_RE = re.compile(r"^(?:\d+%\s*)?(?:normal saline|hypertonic saline|saline|d5w|d5|d10|dextrose|sterile water|water|ringers?|lactated ringers?)\b")
 
 

@@ -295,7 +295,9 @@ def _infusion_routes(descriptor: str) -> tuple[str, ...]:
     return ()
 
 
-_PREMIXED_IN_RE = re.compile(r"\bin\s+(?:\d[\d.]*%\s*)?(?:sodium chloride|dextrose|sterile water|normal saline)\b")
+# The IV fluids a descriptor premixes a drug in ("epinephrine in sodium chloride"); facts.py splits a vehicle off by them too.
+PREMIX_FLUIDS = r"sodium chloride|dextrose|sterile water|normal saline"
+_PREMIXED_IN_RE = re.compile(rf"\bin\s+(?:\d[\d.]*%\s*)?(?:{PREMIX_FLUIDS})\b")
 
 
 def _premix_routes(drug: str) -> tuple[str, ...]:

@@ -38,11 +38,13 @@ _NAMED_RE = re.compile(
     rf"|(?P<d2>{_DAY})(?:st|nd|rd|th)?\s+(?P<mn2>{_MONTH})\.?,?\s+(?P<y2>(?:19|20)\d\d))\b(?!\s*(?:mg|mcg|ml|units?|g)\b)",
     re.IGNORECASE,
 )
+_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
+             "mon", "tues", "tue", "wed", "thurs", "thur", "thu", "fri", "sat", "sun")
 # Words after which a bare "4/18" is a date.
 _SHORT_CUE_RE = re.compile(
     r"(?:^|[|]|\b(?:on|given|dated?|dos|since|until|thru|through|last|prior|previous|next|administered|received|"
     r"infused|injected|started|completed|hung|visit|dose|due|d\d+|day\s*\d+|c\d+d\d+|cycle\s*\d+|wk\s*\d+|week\s*\d+|"
-    r"mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun|monday|tuesday|wednesday|thursday|friday|saturday|sunday)[:,.]?"
+    rf"{'|'.join(_WEEKDAYS)})[:,.]?"
     r")\s*$",
     re.IGNORECASE | re.MULTILINE,
 )
@@ -126,8 +128,7 @@ def find_dates(text: str) -> tuple[DateMention, ...]:
 
 _HEADING_WORDS = frozenset({
     "day", "dos", "date", "visit", "infusion", "injection", "dose", "cycle", "today", "prior", "previous", "last", "next",
-    "mon", "tue", "tues", "wed", "thu", "thur", "thurs", "fri", "sat", "sun", "monday", "tuesday", "wednesday", "thursday",
-    "friday", "saturday", "sunday", "on", "of", "service",
+    *_WEEKDAYS, "on", "of", "service",
 })
 
 
