@@ -87,6 +87,9 @@ def test_a_route_abbreviation_run_into_a_lot_number_is_no_route():
 
     found = route_vocabulary().find("Iomeron 400, 100 mL single-dose bottle, lot IM400-2502. Toradol 30 mg IM.")
     assert [r.route for r in found] == ["intramuscular"] and found[0].start > 50
+    # (a hyphen between: "lot IM-0417"; "IV-10 mg" still names a route and its dose)
+    found = route_vocabulary().find("Lot IM-0417 exp 03/27. Ketorolac IV-15 mg.")
+    assert [r.route for r in found] == ["intravenous"]
 
 
 def test_phrasings_of_bladder_muscle_and_wound_bed_routes():

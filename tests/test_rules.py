@@ -115,6 +115,13 @@ LEV_WASTED_200 = (
     "0930 Levetiracetam 1,300 mg IVPB over 15 min via R AC PIV. Three 500 mg single-dose vials opened, wasted 200 mg.\n"
     "Dx: epilepsy."
 )
+# A combination billed per mg of one ingredient: the waste aside names each ingredient's amount.
+VYXEOS_WASTE = (
+    "Leukemia day unit. AML with myelodysplasia-related changes (C92.A1).\n"
+    "Vyxeos infused IV over 90 min via port; dose 22 mg dauno / 50 mg cytarabine.\n"
+    "Prep: 1 vial reconstituted with 19 mL; 9.5 mL withdrawn.\n"
+    "Left: 9.5 mL (22 mg dauno / 50 mg cytarabine) remaining -> discarded.\n"
+)
 LEV_WASTED_250 = (
     "Office infusion note. 30M epilepsy, NPO for procedure tomorrow, unable to take PO Keppra.\n"
     "0930 Levetiracetam 1,250 mg IVPB over 15 min via R AC PIV. Drawn from three 500 mg single-dose vials; 250 mg wasted.\n"
@@ -658,6 +665,8 @@ CASES: list[Case] = [
          {"wastage": D}),
     Case("wst005-jw-rounded-down", "WST005", False, LEV_DISCARDED_245,
          claim(LEV, units=126, modifiers=["JW"], waste_units=24), {"wastage": D}),
+    Case("wst005-the-billed-ingredients-waste", "WST005", False, VYXEOS_WASTE,
+         {"code": "J9153", "units": 22, "modifiers": ["JW"], "waste_units": 22, "icd10": ["C92.A1"]}, {"dosage": D, "wastage": D}),
     # --- WST006 JW although the note says no waste -------------------------------------------
     Case("wst006-no-waste-but-jw", "WST006", True, LEV_ED, claim(LEV, modifiers=["JW"], waste_units=10), {"wastage": INC}),
     Case("wst006-entire-vial-but-jw", "WST006", True, OND_ENTIRE_ADMINISTERED, claim(OND, modifiers=["JW"], waste_units=2),

@@ -251,6 +251,7 @@ class ExtractCuesFile(_File):
     field_line_prefixes: list[str] = Field(min_length=1)  # "Dose:", "Route:": a field of the same record
     bare_dose_after: list[str] = Field(min_length=1)  # "Toradol 30 stat", besides drug_abbreviations' route_suffixes
     counted_doses: list[str] = Field(min_length=1)  # "4 implants (74.2 mg each)": that many doses
+    whole_products: list[str] = Field(default_factory=list)  # "RETISERT 0.59 mg ... implant": put in whole, its content the dose
     paired_sites: list[str] = Field(min_length=1)  # "into each knee": the dose at two sites
     same_procedure: list[str] = Field(min_length=1)  # "the same procedure was carried out": once more
     same_procedure_done: list[str] = Field(min_length=1)

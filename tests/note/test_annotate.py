@@ -198,6 +198,13 @@ def test_the_container_a_remainder_was_left_in_is_no_waste_its_parenthesis_is():
     assert [text[a.start : a.end] for a, _ in read_waste(text).discarded] == ["3.1 mL"]
 
 
+def test_an_aside_of_each_ingredients_remainder_is_read_whole():
+    from docreview.note.waste import read_waste
+
+    text = "Left: 10.2 mL (22.4 mg dauno / 50.9 mg cytarabine) remaining -> discarded."
+    assert [text[a.start : a.end] for a, _ in read_waste(text).discarded] == ["22.4 mg", "50.9 mg"]
+
+
 def test_a_vial_discarded_at_a_time_with_an_amount_remaining_is_waste():
     from docreview.note.waste import read_waste
 

@@ -124,6 +124,31 @@ def test_periocular_and_topical_phrasings_are_routes(kb):
     assert routes(kb, "L knee IA injection: triamcinolone 40 mg injected.", "J3301")["triamcinolone"] == ["intra-articular"]
 
 
+def test_ductal_nasal_and_scleral_phrasings_are_routes(kb):
+    assert routes(kb, "Cholangiogram: Omnipaque 300 12 mL injected via the catheter into the common bile duct.", "Q9967")["Omnipaque 300"] == [
+        "intrabiliary"]
+    assert routes(kb, "Lidocaine 4% 2 mL on pledgets, 1 per naris, for 5 min.", "J2001")["Lidocaine"] == ["intranasal"]
+    assert routes(kb, "Mitomycin 0.4 mg/mL on Weck-cel sponges applied to the sclera for 1 minute.", "J7315")["Mitomycin"] == ["topical"]
+
+
+def test_imaging_words_imply_a_vein_and_an_intraocular_lens_is_no_route(kb):
+    assert routes(kb, "We injected 6 mL of Omnipaque 300 through the sheath for a venogram.", "Q9967")["Omnipaque 300"] == [
+        "intravenous"]
+    assert routes(kb, "TECHNIQUE: Post-contrast CT abdomen, 90 mL Omnipaque 350.", "Q9967")["Omnipaque 350"] == ["intravenous"]
+    text = ("PROCEDURE: Phacoemulsification with posterior chamber intraocular lens, left eye.\n"
+            "At the end of the case moxifloxacin drops were instilled in the eye and a shield placed.\n")
+    assert routes(kb, text, "J2280")["moxifloxacin"] == ["topical"]
+    text = "Vancomycin 1 mg in 0.1 mL was injected through the inferotemporal pars plana with a 30-gauge needle."
+    assert routes(kb, text, "J3370")["Vancomycin"] == ["intravitreal"]
+
+
+def test_a_product_lines_semicolon_clause_tells_its_giving_but_not_after_a_giving_told(kb):
+    text = "Fluorouracil 50 mg/mL 1 mL vial, lot 5F-102; sponges soaked and applied to the bare sclera for 3 min.\n"
+    assert set(routes(kb, text, "J9190")["Fluorouracil"]) == {"topical"}
+    text = "Triptorelin 22.5 mg given after mixing; lidocaine cream applied 1 h before.\n"
+    assert routes(kb, text, "J3316")["Triptorelin"] == []
+
+
 def test_clauses_joined_by_semicolons_go_on_telling_one_giving(kb):
     text = ("Pembrolizumab 200 mg/8 mL vial x1; 8 mL (200 mg) added to NS 100 mL; infused over 30 min "
             "via L chest port.")

@@ -132,6 +132,18 @@ def test_chart_abbreviations_carry_the_codes_of_the_drug_they_stand_for():
     assert "J3480" in found["KCl"] and "J3290" in found["TXA"]
     text = "0600 TMP-SMX 5 mg/kg (TMP) IV over 60 min -- given"
     assert {text[m.start : m.end]: m.codes for m in lexicon_for(kb).find(text)}["TMP-SMX"] == {"J2865"}
+    text = "Doxo 50 mg/m2 IV push, then VCR 1.4 mg/m2 IV."
+    found = {text[m.start : m.end]: m.codes for m in lexicon_for(kb).find(text)}
+    assert "J9000" in found["Doxo"] and "J9370" in found["VCR"]
+
+
+def test_a_short_name_run_into_a_lot_number_is_no_drug():
+    from docreview.knowledge.facts import knowledge_base
+    from docreview.note.drugs import lexicon_for
+
+    text = "Kit lot MS-2290 exp 11/26. MS 4 mg IV given."
+    found = [(m.start, text[m.start : m.end]) for m in lexicon_for(knowledge_base()).find(text)]
+    assert found == [(27, "MS")]
 
 
 def test_a_route_word_ending_a_product_name_is_left_to_be_read_as_a_route(lexicon):

@@ -621,6 +621,13 @@ def test_a_volume_per_site_is_that_much_at_each_site_the_sentence_counts(kb):
     assert read(note, kb.facts("J1559"), kb).administration.dose_base == 10_000
 
 
+def test_a_study_done_with_contrast_tells_no_giving_of_it(kb):
+    # "with contrast" names the study; it says neither the agent nor how it went in.
+    note = "CT ABDOMEN WITH CONTRAST\nIMPRESSION: Acute appendicitis.\n"
+    admin = read(note, kb.facts("Q9967"), kb).administration
+    assert not any(e.routes for e in admin.counted)
+
+
 def test_a_contrast_giving_told_without_the_agent_is_the_codes_kind_of_giving(kb):
     note = ("CT CHEST WITH CONTRAST\nTECHNIQUE: Axial images were obtained after the intravenous administration of contrast.\n"
             "IMPRESSION: No pulmonary embolism.")

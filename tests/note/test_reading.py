@@ -36,6 +36,15 @@ def test_another_coded_drug_given_is_named_with_its_code_and_units(kb):
     assert admin.other_code == "J2405" and admin.other_units == 4
 
 
+def test_a_line_that_names_no_drug_after_another_product_was_given_is_that_products(kb):
+    # The ordered biosimilar was out of stock; the reference product was given, and the closing
+    # line that names no drug tells of that infusion, not of the order's product.
+    text = ("Order: infliximab-dyyb (Inflectra) 5 mg/kg IV over 2 h.\nInflectra not in stock.\n"
+            "1015 infliximab (REMICADE) 400 mg IV in NS 250 mL - given.\n1220 infusion complete, all drug given.\n")
+    admin = read(text, kb.facts("Q5103"), kb).administration
+    assert admin.state == "other_drug" and "J1745" in admin.other.mention.codes
+
+
 def test_nothing_about_the_drug_is_absent(kb):
     assert read("Patient seen for follow up. Vitals stable.", kb.facts("J1953"), kb).administration.state == "absent"
 
@@ -1549,6 +1558,18 @@ GIVEN_DOSES = [
     # A class code's example drugs name it ("visualization adjunct (e.g., methylene blue, isosulfan blue)").
     pytest.param("SLN mapping: isosulfan blue 1% 3 mL (30 mg) injected intradermally around the areola at 0815.\n", "Q9968", 30,
                  id="class-codes-example-drug"),
+    # A prefilled syringe's gloss is what it holds; a timed row under a timed giving, vitals before its
+    # dose, is a second push; the lot number "IM-2207" is no route.
+    pytest.param("0914 MAP 55 -> epinephrine 10 mcg/mL, 10 mL prefilled syringe (100 mcg), lot IM-2207: 10 mcg IV\n"
+                 "0919 MAP 61 -> 10 mcg IV\n0930 MAP 74\n", "J0165", 0.02, id="prefilled-syringe-then-vitals-rows"),
+    # An intrauterine system's product line states its content; the insertion states none.
+    pytest.param("IUD insertion\nDevice: MIRENA (levonorgestrel-releasing IUS) 52 mg, lot TU55, sterile pack\n"
+                 " - Mirena inserted to the fundus, strings trimmed to 3 cm\n", "J7298", 52, id="whole-product-line-gives-content"),
+    # "MU" is million units, as interferons are written.
+    pytest.param("Interferon alfa-2b (Intron A) 3 MU (0.3 mL) injected SC R thigh.\n", "J9214", 3_000_000, id="million-units-mu"),
+    # A chart's short name for an oncology drug ("dauno") takes that drug's dose, not the next drug's.
+    pytest.param("Vyxeos infused IV over 90 min via port; dose 44 mg dauno / 100 mg cytarabine.\n", "J9153", 44,
+                 id="short-name-dauno"),
 ]
 
 

@@ -595,6 +595,15 @@ def test_a_consultants_start_the_patient_on_is_a_plan(kb):
     assert dict(roles_of(kb, text, "J0690"))["Ancef"] in ("requested", "ordered")
 
 
+def test_a_payers_approval_is_no_giving_and_the_product_given_instead_keeps_its_record(kb):
+    text = ("Benefits: prior authorization approved for infliximab-dyyb (Inflectra) IV 5 mg/kg.\n"
+            "1015 infliximab (REMICADE) 400 mg IV in NS 250 mL over 2 h - given. Inflectra not in stock.\n"
+            "1220 infusion complete. All drug given.\n")
+    got = roles_of(kb, text, "Q5103")
+    assert got[0] == ("infliximab-dyyb (Inflectra", "ordered")
+    assert [drug for drug, role in got if role == "administered"] == ["infliximab (REMICADE"]
+
+
 def test_a_title_over_a_held_infusion_is_no_administration(kb):
     text = ("INFUSION CENTER - TYSABRI INFUSION #27\nPt febrile 38.4 C.\n"
             "0950 Discussed with Dr. Patel -> HOLD natalizumab 300 mg IV today; reschedule when afebrile.")

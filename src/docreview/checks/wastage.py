@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from docreview.checks.base import CheckContext, Outcome, evidence, make_finding
 from docreview.knowledge.facts import moiety
+from docreview.note.amounts import Amount
 from docreview.note.doses import concentrations
 from docreview.note.waste import Quoted
 from docreview.schema import Finding, Status
@@ -46,7 +47,7 @@ def _discarded(ctx: CheckContext) -> tuple[float | None, list]:
     if kind is None:
         return None, []
     total, ev = 0.0, []
-    by_kind = [(a, q) for a, q in ctx.read.waste.discarded if a.kind == kind[0]]
+    by_kind = _own_ingredients(ctx, [(a, q) for a, q in ctx.read.waste.discarded if a.kind == kind[0]])
     if not by_kind and kind[0] != "volume":
         # "remaining 0.5 mL discarded" of a 1 mcg/mL ampule: convert with the concentration.
         concs = concentrations(list(ctx.read.events), ctx.read, ctx.facts)
@@ -60,6 +61,21 @@ def _discarded(ctx: CheckContext) -> tuple[float | None, list]:
         total += amount.total
         ev.append(evidence(ctx.note, quoted.start, quoted.end))
     return (total if ev else None), ev
+
+
+def _own_ingredients(ctx: CheckContext, discarded: list[tuple[Amount, Quoted]]) -> list[tuple[Amount, Quoted]]:
+    """'15.5 mL (34 mg dauno / 77.4 mg cytarabine) remaining -> discarded' under the code counted
+    in daunorubicin: of amounts each named by the drug after it, the billed drug's are its waste."""
+    text = ctx.note
+
+    def named(a: Amount) -> frozenset[str] | None:
+        return next((e.mention.codes for e in ctx.read.events
+                     if a.end <= e.mention.start <= a.end + 3 and not text[a.end : e.mention.start].strip()), None)
+
+    names = [named(a) for a, _ in discarded]
+    if not any(codes is not None and ctx.facts.code in codes for codes in names):
+        return discarded
+    return [d for d, codes in zip(discarded, names, strict=True) if codes is None or ctx.facts.code in codes]
 
 
 def _implied(ctx: CheckContext) -> tuple[float | None, list]:

@@ -77,8 +77,11 @@ def is_dose(a: Amount) -> bool:
 
 def without_unit_strengths(text: str, amounts: list[Amount]) -> list[Amount]:
     """'mycophenolate 250 mg caps - 750 mg (3 caps)', 'dronabinol 2.5 mg caps x2 (5 mg)': what one
-    capsule or tablet holds gives way to an amount of the same kind given beside it."""
-    strengths = [a for a in amounts if not a.is_concentration and _patterns().unit_form.match(text, a.end)]
+    capsule or tablet holds gives way to an amount of the same kind given beside it; so does what
+    a prefilled device holds ("10 mL ready-to-use syringe (400 mcg) ...: 80 mcg IV")."""
+    devices = [m.end() for a in amounts if a.kind == "volume" and (m := _GLOSSED_DEVICE_AFTER_RE.match(text, a.end))]
+    strengths = [a for a in amounts if not a.is_concentration and (_patterns().unit_form.match(text, a.end)
+                                                                     or any(OPEN_PAREN_RE.fullmatch(text, end, a.start) for end in devices))]
     if any(a.kind == s.kind and a not in strengths for s in strengths for a in amounts):
         return [a for a in amounts if a not in strengths]
     return amounts
@@ -98,6 +101,10 @@ def _scientific(m: re.Match[str]) -> float:
 _CONTAINS_RE = re.compile(r"\bcontain(?:s|ing|ed)?\b", re.IGNORECASE)
 # ("3 x 7 cm (21 sq cm) sheet": a skin substitute sheet's size, its parenthesis closed before the word)
 CONTAINER_AFTER_RE = re.compile(r"\s*(?:\)\s*(?=sheets?\b))?(?:single[- ]dose\s+|single[- ]use\s+|multi(?:ple)?[- ]?dose\s+|sdv\s+|mdv\s+|glass\s+)?(?:vials?|amps?|ampules?|ampoules?|ampuls?|bottles?|sdvs?|mdvs?|sheets?|tubes?|jars?)\b", re.IGNORECASE)
+# "10 mL ready-to-use syringe (400 mcg)": a manufactured single-dose device, whose gloss says what it
+# holds. (A bare "5 mL syringe" is what was drawn up, often the dose.)
+_GLOSSED_DEVICE_AFTER_RE = re.compile(r"\s*(?:ready[- ]to[- ]use|prefilled|pre-filled|rtu|single[- ]dose|single[- ]use)\s+"
+                                      r"(?:glass\s+)?(?:syringes?|pens?|cartridges?|auto-?injectors?)\b", re.IGNORECASE)
 _MULTI_DOSE_AFTER_RE = re.compile(r"\s*(?:multi(?:ple)?[- ]?dose|mdv)\b", re.IGNORECASE)
 
 
@@ -206,6 +213,12 @@ def _is_gauge(text: str, m: re.Match[str]) -> bool:
                     and bool(_DETAIL_END_RE.match(text, m.end()))))
 
 
+def _milli_units(m: re.Match[str]) -> bool:
+    """'5 MU', '18 MIU': million units, as interferons and penicillin G are written; 'mU', 'mIU'
+    (a lab's milli-units, "hCG 5 mIU/mL") are no amount here."""
+    return m.group("unit").lower() in {"mu", "miu"} and m.group("unit")[0] == "m"
+
+
 MG_PER_ML_PER_PERCENT = 10.0
 
 
@@ -213,7 +226,7 @@ def find_amounts(text: str, start: int = 0, end: int | None = None) -> list[Amou
     end = len(text) if end is None else end
     out = _percent_strengths(text, start, end) + _insulin_strengths(text, start, end)
     for m in _AMOUNT_RE.finditer(text, start, end):
-        if _is_gauge(text, m):
+        if _is_gauge(text, m) or _milli_units(m):
             continue
         kind, factor = _UNITS[m.group("unit").lower()]
         per = (m.group("per") or "").lower()

@@ -20,6 +20,7 @@ from docreview.knowledge.facts import CodeFacts, KnowledgeBase, counter_ions, mo
 from docreview.knowledge.hcpcs import BIOSIMILAR_NAME_RE, formulation
 from docreview.knowledge.packaged import code_entry
 from docreview.note.drug_shape import find_unknown_drugs
+from docreview.note.vocab import inside_a_code
 from docreview.resources import load_json
 from docreview.units import code_unit_kind
 
@@ -649,8 +650,8 @@ class DrugLexicon:
                     # "hCG 2,000 units IM", "albumin 25% 50 g IV", not "hCG 1,840", "beta-hCG 5
                     # mIU/mL" or "albumin 3.2 g/dL": a lab's name is the drug's only before a dose.
                     dosed = _dose_unit_after().match(text, words[i + n - 1][2], line_end) is not None
-                if _CODE_DECIMALS_RE.match(text, words[i + n - 1][2]):
-                    i += 1  # "IDA (D50.0)": an ICD-10-CM code, not 50% dextrose
+                if _CODE_DECIMALS_RE.match(text, words[i + n - 1][2]) or (short and inside_a_code(text, words[i][1], words[i + n - 1][2])):
+                    i += 1  # "IDA (D50.0)": an ICD-10-CM code, not 50% dextrose; "lot MS-2290", no morphine
                     continue
                 if not (short or lab) or dosed:
                     # "Zofran IV": the name ends before its route word, which is read as a route.

@@ -132,6 +132,7 @@ class _Patterns(NamedTuple):
     bare_dose: re.Pattern[str]
     each_of_two: re.Pattern[str]
     counted_doses: re.Pattern[str]
+    whole_products: re.Pattern[str]
     same_again: re.Pattern[str]
     partial: re.Pattern[str]
     inpatient: re.Pattern[str]
@@ -193,6 +194,7 @@ def _patterns() -> _Patterns:
         # "18 cc ... injected on each side", "40 mg into each knee": the stated dose at each of two sites.
         each_of_two=pattern(rf"\b(?:on|in|into|to|at|for)?\s*each\s+{alternation(cues.paired_sites)}\b"),
         # "4 sites", "four (4) Probuphine implants", "3 separate injection sites": how many doses a dose written "each" is.
+        whole_products=pattern(rf"\b{alternation(cues.whole_products)}\b"),
         counted_doses=pattern(rf"\b(?P<n>[2-9]|1[0-9]|{'|'.join(w for w, n in NUMBER_WORDS.items() if 2 <= n <= 19)})\s+(?:\(\s*\d+\s*\)\s+)?(?:[A-Za-z-]+\s+){{0,2}}?{alternation(cues.counted_doses)}\b"),
         # "The same procedure was carried out at the contralateral ...": the whole injection once more.
         same_again=pattern(
@@ -721,6 +723,7 @@ def read_note(text: str, facts: CodeFacts, kb: KnowledgeBase) -> NoteFacts:
     _volume_to_the_base_drug(text, events)
     _mixture_shares(text, events)
     _dose_from_order(notes, events)
+    _dose_from_whole_product(text, events)
     _routes_from_other_mentions(events)
     _share_trailing_routes(text, events)
     _routes_after_parenthesis(notes, events)
@@ -1387,6 +1390,23 @@ def _dose_from_order(notes: Annotations, events: list[DoseEvent]) -> None:
         event.amounts = event.amounts + order.dose_amounts
 
 
+def _dose_from_whole_product(text: str, events: list[DoseEvent]) -> None:
+    """'IMPLANT: RETISERT 0.59 mg, lot 24R-0197' and 'Insertion of fluocinolone implant (RETISERT)
+    OD': a product put in whole (an implant, a kit, an intrauterine system) gives the content its
+    product line states to the giving that states none."""
+    if not any(e.role in ("inventory", "container") for e in events):
+        return
+    whole = _patterns().whole_products
+    dosed = [e for e in events if e.role == "administered" and (e.dose_amounts or e.entries)]
+    for event in events:
+        if event.role != "administered" or event.dose_amounts or event.entries or any(e.mention.codes & event.mention.codes for e in dosed):
+            continue
+        stock = [e for e in events if e.role in ("inventory", "container") and e.mention.codes & event.mention.codes]
+        contents = {(a.kind, a.value): a for e in stock for a in e.dose_amounts if a.kind != "volume" and not a.per_kg and a.multiplier == 1}
+        if len(contents) == 1 and any(whole.search(text, e.sentence.start, e.sentence.end) for e in [event, *stock]):
+            event.amounts = [*event.amounts, *contents.values()]
+
+
 def _route_from_order(events: list[DoseEvent]) -> None:
     """'Order: Abelcet 310 mg ... IV via PICC' then '13:05 infusion started': the giving that
     fulfils an order and states no route of its own is given by the order's route."""
@@ -1559,8 +1579,14 @@ def _following_lines(notes: Annotations, sents, idx, mentions, sent) -> tuple[li
             # A run-on transcription line: the next sentence at most, not the rest of the note
             # (clauses joined by semicolons go on telling one giving: "...; added to D5W 100 mL; infused IV").
             break
+        joined = nxt.line == sent.line and text[prev.end : nxt.start].strip() == ";"
         prev = nxt
         if not _patterns().field_line.match(text[nxt.start : nxt.end]) and not _administers(notes, nxt, here_and_now=True) and not _opens_with_route(notes, nxt):
+            if joined and not routes and not _administers(notes, sent):
+                # "MITOSOL 0.2 mg kit, reconstituted ...; three sponges soaked and applied to the
+                # bare sclera": the clause after a product line's semicolon tells its giving (not
+                # after a giving told: "Triptodur 22.5 mg given ...; numbing cream applied").
+                routes = [r for r in notes.routes_in(nxt.start, nxt.end) if not _owned_route(text, nxt, r)]
             continue
         if _patterns().other_drugs.search(text, nxt.start, nxt.end):
             continue  # "0830 premeds PO given": the giving of other drugs
@@ -1658,6 +1684,14 @@ def _mar_entries(notes: Annotations, start: int, end: int) -> list[Amount]:
     return [_stated_equivalent(notes, a, end) for amounts in found for a in amounts if not a.rate and not a.is_concentration]
 
 
+def _routed_row_entries(notes: Annotations, start: int, end: int, kinds: set[str]) -> list[Amount]:
+    """'08:26 MAP 58 -> 80 mcg IV': a clock-timed row that charts vitals before its giving; the
+    amount of the order's kind with a route right after it is the row's entry."""
+    if not TIMED_LINE_RE.match(notes.text, line_bounds(notes.text, start)[0]):
+        return []
+    return [a for a in notes.amounts_in(start, end) if a.kind in kinds and is_dose(a) and _route_follows(notes, a, end)][:1]
+
+
 # "2,000 IU vial + 500 IU vial": containers given together, added.
 _PLUS_RE = re.compile(r"[ \t]*\+[ \t]*(?=\d)")
 
@@ -1726,6 +1760,13 @@ def _collect_entries(notes: Annotations, sents, mentions, event: DoseEvent, disc
         rows.append((n.start, n.end))
     spans = [(event.mention.end, event.sentence.end), *rows]
     by_row = [(s, e, _mar_entries(notes, s, e)) for s, e in spans]
+    if TIMED_LINE_RE.match(notes.text, line_bounds(notes.text, event.sentence.start)[0]) and not any(found for _, _, found in by_row):
+        # "08:22 ... phenylephrine ... 80 mcg IV" over "08:26 MAP 58 -> 80 mcg IV": rows of a timed
+        # log under a timed giving, each with vitals before its dose and route.
+        kinds = {a.kind for a in event.dose_amounts if a.kind != "volume"}
+        routed = [(s, e, _routed_row_entries(notes, s, e, kinds)) for s, e in spans]
+        if len(routed) > 1 and routed[1][2]:
+            by_row = routed
     entries = [a for _, _, found in by_row for a in found if a.start not in discarded]
     if not entries:
         count = sum(len(_patterns().mar_given.findall(notes.text, s, e)) for s, e in spans)

@@ -25,6 +25,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from docreview.data_files import ExtractCuesFile, data_file_as
+from docreview.knowledge.facts import moiety
 from docreview.note import grids
 from docreview.note.amounts import PLUS_RE, TIMED_LINE_RE, TOTAL_BEFORE_RE, TOTAL_LINE_RE, Amount, find_times, flowsheet_rows, is_dose
 from docreview.note.annotate import Annotations
@@ -295,6 +296,8 @@ def nameless_givings(notes: Annotations, events: Sequence[DoseEvent], has_mentio
             continue  # this record's giving was already read
         if _open_giving_between(notes.text, events, before[-1], sent):
             continue  # "Ketorolac 30 mg ordered. / 1400 injection given IM": the line is that order's giving
+        if _given_as_another_product(events, before, sent):
+            continue  # "PA approved for Wezlana" ... "1030: Stelara 390 mg IV" / "1130 complete": the product given
         if any(e.described_as == "ordered" and not _dosed_as_worked_out(notes, sent, e) for e in before):
             continue  # "Crysvita 1 mg/kg -> 60 mg" ... "Given SQ 1 mL + 1 mL": the worked-out dose stands
         giving = _giving(notes, sent, noun, before, sections, has_mention)
@@ -546,8 +549,10 @@ def kind_givings(notes: Annotations, kinds: frozenset[str], has_mention: Callabl
     out: list[NamelessGiving] = []
     sections = list(notes.sections)
     for sent in notes.sentences:
-        routes = notes.routes_in(sent.start, sent.end)
         word = found.search(notes.text, sent.start, sent.end)
+        # (not a route phrase that holds the kind's word: "CT CHEST WITH CONTRAST" names a study, it
+        # tells no giving)
+        routes = [r for r in notes.routes_in(sent.start, sent.end) if word is None or not r.start < word.start() < word.end() <= r.end]
         if word is None or not routes or has_mention(sent.start, sent.end) or _listed_away(section_at(sections, sent.start)):
             continue
         toks, mods = notes.context(sent)
@@ -556,7 +561,9 @@ def kind_givings(notes: Annotations, kinds: frozenset[str], has_mention: Callabl
             continue  # "CT without contrast", "antibiotics if febrile"
         out.append(NamelessGiving(mention=DrugMention(word.start(), word.end(), word.group(0).lower(), frozenset(), False),
                                   sentence=sent, amounts=(), routes=tuple(routes), section=section_at(sections, sent.start)))
-    return out
+    # A giving told with a stated route first: "after the intravenous administration of contrast"
+    # over the title "CT CHEST WITH CONTRAST", which implies one.
+    return sorted(out, key=lambda g: all(r.implied for r in g.routes))
 
 
 @lru_cache(maxsize=1)
@@ -813,6 +820,16 @@ def _names_outside_asides(text: str, sent: Sentence, has_mention: Callable[[int,
             return True
         pos = aside.end()
     return has_mention(pos, sent.end)
+
+
+def _given_as_another_product(events: Sequence[DoseEvent], before: list[DoseEvent], sent: Sentence) -> bool:
+    """The record's drug given, after it was first named, as another product of its ingredient
+    ("ustekinumab-auub (Wezlana)" approved, "ustekinumab (STELARA) 390 mg IV" given)."""
+    # (a biosimilar's suffix is a word of its own once normalized: "ustekinumab auub")
+    drugs = {moiety(part).split()[0] for e in before for part in e.mention.name.split(" / ") if moiety(part)}
+    return any(e.role == "administered" and not e.nameless and before[0].mention.end <= e.mention.start and e.mention.end <= sent.start
+               and not any(e.mention.same_drug(b.mention) for b in before)
+               and any(moiety(part) in drugs for part in e.mention.name.split(" / ")) for e in events)
 
 
 def _open_giving_between(text: str, events: Sequence[DoseEvent], antecedent: DoseEvent, sent: Sentence) -> bool:

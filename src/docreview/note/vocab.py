@@ -41,7 +41,7 @@ class RouteVocabulary:
             RouteMatch(route, m.start(), m.end(), implied)
             for route, implied, pattern in self._patterns
             for m in pattern.finditer(text)
-            if not _inside_a_code(text, m.start(), m.end())
+            if not inside_a_code(text, m.start(), m.end())
         ]
         # Stated words first: an implied phrase ("injected ... OS") never hides a stated route
         # inside it ("injected subconjunctivally OS").
@@ -82,9 +82,14 @@ def _right_after(text: str, ends: set[int], start: int) -> bool:
     return k in ends
 
 
-def _inside_a_code(text: str, start: int, end: int) -> bool:
-    """An abbreviation run into digits is part of a lot or model number ("lot IM400-2502"), no route."""
-    return end - start <= 4 and end < len(text) and text[end].isdigit() and text[start:end].replace(".", "").isalpha()
+# "lot IM-0331": a hyphen, then two digits or more that are not an amount ("IV-10 mg" is one).
+_CODE_TAIL_RE = re.compile(r"(?:\d|-\d\d)(?![\d.,]*\s*(?:mg|mcg|g|ml|cc|units?|iu|meq)\b)", re.IGNORECASE)
+
+
+def inside_a_code(text: str, start: int, end: int) -> bool:
+    """An abbreviation run into digits is part of a lot or model number ("lot IM400-2502",
+    "lot IM-0331", "lot MS-2290"): no route, no drug."""
+    return end - start <= 4 and text[start:end].replace(".", "").isalpha() and bool(_CODE_TAIL_RE.match(text, end))
 
 
 @lru_cache(maxsize=1)

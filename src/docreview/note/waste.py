@@ -135,6 +135,11 @@ def read_waste(text: str) -> WasteFacts:
         further = [a for a in find_amounts(text, max(0, m.start() - 60), m.start()) if a.start < start]
         if further and LEFTOVER_RE.search(text, further[-1].end, m.start()) and not re.search(r"[\d()]", text[further[-1].end : m.start()]):
             start = further[-1].start
+        aside = text.rfind("(", max(0, m.start() - 80), start)
+        if aside >= 0 and start <= text.find(")", aside) < m.start() and "\n" not in text[aside:start]:
+            # "15.5 mL (34 mg dauno / 77.4 mg cytarabine) remaining -> discarded": the whole aside
+            # tells what remained, each ingredient's amount.
+            start = aside
         # (a comma with no space after it is a thousands separator: "2,280 mg"; a bar parts a
         # record's fields: "41 mg withdrawn | 19 mg discarded")
         clause = max(text.rfind(sep, start, m.start()) + len(sep) - 1 for sep in (";", ". ", "\n", ":", ", ", "|"))
