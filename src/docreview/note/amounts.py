@@ -79,7 +79,7 @@ def without_unit_strengths(text: str, amounts: list[Amount]) -> list[Amount]:
     """'mycophenolate 250 mg caps - 750 mg (3 caps)', 'dronabinol 2.5 mg caps x2 (5 mg)': what one
     capsule or tablet holds gives way to an amount of the same kind given beside it; so does what
     a prefilled device holds ("10 mL ready-to-use syringe (400 mcg) ...: 80 mcg IV")."""
-    devices = [m.end() for a in amounts if a.kind == "volume" and (m := _GLOSSED_DEVICE_AFTER_RE.match(text, a.end))]
+    devices = [m.end() for a in amounts if a.kind == "volume" and (m := _patterns().glossed_device_after.match(text, a.end))]
     strengths = [a for a in amounts if not a.is_concentration and (_patterns().unit_form.match(text, a.end)
                                                                      or any(OPEN_PAREN_RE.fullmatch(text, end, a.start) for end in devices))]
     if any(a.kind == s.kind and a not in strengths for s in strengths for a in amounts):
@@ -101,10 +101,6 @@ def _scientific(m: re.Match[str]) -> float:
 _CONTAINS_RE = re.compile(r"\bcontain(?:s|ing|ed)?\b", re.IGNORECASE)
 # ("3 x 7 cm (21 sq cm) sheet": a skin substitute sheet's size, its parenthesis closed before the word)
 CONTAINER_AFTER_RE = re.compile(r"\s*(?:\)\s*(?=sheets?\b))?(?:single[- ]dose\s+|single[- ]use\s+|multi(?:ple)?[- ]?dose\s+|sdv\s+|mdv\s+|glass\s+)?(?:vials?|amps?|ampules?|ampoules?|ampuls?|bottles?|sdvs?|mdvs?|sheets?|tubes?|jars?)\b", re.IGNORECASE)
-# "10 mL ready-to-use syringe (400 mcg)": a manufactured single-dose device, whose gloss says what it
-# holds. (A bare "5 mL syringe" is what was drawn up, often the dose.)
-_GLOSSED_DEVICE_AFTER_RE = re.compile(r"\s*(?:ready[- ]to[- ]use|prefilled|pre-filled|rtu|single[- ]dose|single[- ]use)\s+"
-                                      r"(?:glass\s+)?(?:syringes?|pens?|cartridges?|auto-?injectors?)\b", re.IGNORECASE)
 _MULTI_DOSE_AFTER_RE = re.compile(r"\s*(?:multi(?:ple)?[- ]?dose|mdv)\b", re.IGNORECASE)
 
 
@@ -129,6 +125,7 @@ class _Patterns(NamedTuple):
     counted_before: re.Pattern[str]
     vial_potency: re.Pattern[str]
     opened_containers: re.Pattern[str]
+    glossed_device_after: re.Pattern[str]
 
 
 @lru_cache(maxsize=1)
@@ -180,6 +177,9 @@ def _patterns() -> _Patterns:
         # "2,000 IU vial, label actual 2,067 IU", "labeled 2,800 IU after reconstitution": a vial's potency.
         vial_potency=pattern(rf"\b{alternation(cues.vial_potency)}\s*:?\s*(?:of\s+)?$"),
         # "20 mL single-dose vials x2 opened (40 mL = 1200 mg)": the bracket says what the opened vials held.
+        # "10 mL ready-to-use syringe (400 mcg)": a manufactured single-dose device, whose gloss says
+        # what it holds. (A bare "5 mL syringe" is what was drawn up, often the dose.)
+        glossed_device_after=pattern(rf"\s*{alternation(cues.glossed_devices)}s?\b") if cues.glossed_devices else pattern(r"(?!)"),
         opened_containers=pattern(rf"\b(?:vials?|ampules?|ampoules?|bottles?|sdvs?|kits?)[ \t]*(?:x[ \t]*\d+[ \t]*)?"
                                   rf"{alternation(cues.opened_words)}[ \t]*\([^()\n]*$"),
     )
