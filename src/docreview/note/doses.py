@@ -33,6 +33,7 @@ from docreview.note.amounts import (
 from docreview.note.extract import DoseEvent, NoteFacts, dose_order, is_fluid_volume
 from docreview.note.normalize import NUMBER_WORDS
 from docreview.note.phrases import alternation, pattern
+from docreview.note.roles import STOCK
 from docreview.note.text import Sentence
 from docreview.note.waste import containers_counted
 from docreview.units import code_unit_kind, to_base
@@ -162,7 +163,7 @@ def concentrations(events: list[DoseEvent], note: NoteFacts, facts: CodeFacts | 
     # "Pharmacy: Zemdri 500 mg/10 mL x3; 20.4 mL withdrawn": the strength of the product the record
     # stocks or prepares from.
     stock = [a for e in note.events if id(e) not in given and facts is not None and facts.code in e.mention.codes
-             and e.role in ("inventory", "container") for a in e.amounts if a.is_concentration and not a.rate]
+             and e.role in STOCK for a in e.amounts if a.is_concentration and not a.rate]
     # "Vials: 2 x 500 mg/10 mL (NDC ...). 21.84 mL drawn", "Reconstituted 2 x 100 mg vials (20 mL each,
     # 5 mg/mL); 34.4 mL withdrawn": a strength on a line of the giving's record that names no drug
     # (not a percent there: "Hgb 8.4, retic 9%").

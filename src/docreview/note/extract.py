@@ -66,7 +66,7 @@ from docreview.note.nameless import (
 from docreview.note.normalize import NUMBER_WORDS
 from docreview.note.phrases import alternation, pattern, phrases
 from docreview.note.reasons import Reason, find_off_label, find_reasons, is_linked, word_stems
-from docreview.note.roles import SECONDARY, aside_of, assign_roles, role_cues
+from docreview.note.roles import SECONDARY, STOCK, aside_of, assign_roles, role_cues
 from docreview.note.text import (
     ASIDE_RE,
     SectionSpan,
@@ -1394,14 +1394,14 @@ def _dose_from_whole_product(text: str, events: list[DoseEvent]) -> None:
     """'IMPLANT: RETISERT 0.59 mg, lot 24R-0197' and 'Insertion of fluocinolone implant (RETISERT)
     OD': a product put in whole (an implant, a kit, an intrauterine system) gives the content its
     product line states to the giving that states none."""
-    if not any(e.role in ("inventory", "container") for e in events):
+    if not any(e.role in STOCK for e in events):
         return
     whole = _patterns().whole_products
     dosed = [e for e in events if e.role == "administered" and (e.dose_amounts or e.entries)]
     for event in events:
         if event.role != "administered" or event.dose_amounts or event.entries or any(e.mention.codes & event.mention.codes for e in dosed):
             continue
-        stock = [e for e in events if e.role in ("inventory", "container") and e.mention.codes & event.mention.codes]
+        stock = [e for e in events if e.role in STOCK and e.mention.codes & event.mention.codes]
         contents = {(a.kind, a.value): a for e in stock for a in e.dose_amounts if a.kind != "volume" and not a.per_kg and a.multiplier == 1}
         if len(contents) == 1 and any(whole.search(text, e.sentence.start, e.sentence.end) for e in [event, *stock]):
             event.amounts = [*event.amounts, *contents.values()]

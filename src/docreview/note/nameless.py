@@ -32,7 +32,7 @@ from docreview.note.annotate import Annotations
 from docreview.note.context import NOT_HERE_NOW, Modifier, categories_for
 from docreview.note.drugs import DrugMention, one_preparation
 from docreview.note.phrases import phrases
-from docreview.note.roles import aside_of
+from docreview.note.roles import STOCK, aside_of
 from docreview.note.text import (
     ASIDE_RE,
     FIELD_LABEL_RE,
@@ -1033,7 +1033,7 @@ def _giving(notes: Annotations, sent: Sentence, noun: tuple[int, int], before: l
         own = [replace(a, container=False) for a in totals[-1:]]
     if not own:
         own = _labelled_preparation(notes, sent, noun, before[-1].mention.end) or _infused_later(notes, sent, has_mention)
-    if not own and {"container", "inventory"} & {before[-1].role, before[-1].described_as}:
+    if not own and STOCK & {before[-1].role, before[-1].described_as}:
         # "Ziihera 300 mg vials x5, each reconstituted to 50 mg/mL; 27.2 mL (1,360 mg) into NS 250 mL"
         # then "13:00 infused IV via port": the amount the vial line made up into its bag is the dose
         # (so for a stock line: "Vials: pemetrexed 500 mg x2, lot PD1190. 950 mg -> NS 100 mL").

@@ -20,6 +20,7 @@ from docreview.note.doses import is_drip, total_dose, vials_opened
 from docreview.note.extract import DoseEvent, NoteFacts, injection_told, premedication, read_note
 from docreview.note.nameless import code_kinds
 from docreview.note.phrases import alternation
+from docreview.note.roles import STOCK
 from docreview.note.vocab import route_vocabulary
 from docreview.units import billing_units, code_unit_kind, in_tier, to_base
 
@@ -214,7 +215,7 @@ def _administration(note: NoteFacts, facts: CodeFacts, kb: KnowledgeBase, billed
         return Administration("given", tuple(billed), tuple(given), tuple(counted), class_only=class_only)
     if code_unit_kind(facts.unit) == ("containers", 1.0):
         # The record's own count of the vials (or implants), on the giving's line or the product's.
-        described = [e for e in billed if e.role in ("container", "inventory")]
+        described = [e for e in billed if e.role in STOCK]
         count = vials_opened(note, given, facts.unit or "vial") or vials_opened(note, described, facts.unit or "vial")
         if count is None and facts.unit == "implant" and given:
             count = 1.0  # "ENCELTO implant inserted into the vitreous": an implant placed, none counted, is one

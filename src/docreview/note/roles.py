@@ -67,6 +67,8 @@ ROLES = ("administered", "ordered", "requested", "deferred", "historical", "alle
          "restatement", "other")
 # Roles that say the drug was given, but not by this mention: they stand only beside an administered one.
 SECONDARY = frozenset({"container", "restatement", "waste", "inventory"})
+# Roles of a line about the product on hand (its vial, its lot, its stock), not a giving.
+STOCK = frozenset({"container", "inventory"})
 
 
 class RoleCues(Record):
