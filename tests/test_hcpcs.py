@@ -183,6 +183,9 @@ def test_a_unit_written_after_a_word_or_two_past_per_is_the_billing_unit():
     assert (f.unit_amount, f.unit) == (1.0, "units")
     f = parse_descriptor("X0003", "Examplegraft, per square cenitmeter")  # CMS's own spelling
     assert f.unit == "sq cm"
+    # A bracketed "up to" after the "per" amount caps the code's use; the unit is the "per" amount.
+    f = parse_descriptor("J3471", "Injection, hyaluronidase, ovine, preservative free, per 1 usp unit (up to 999 usp units)")
+    assert (f.unit_amount, f.unit, f.up_to) == (1.0, "units", False)
 
 
 def test_a_vaccine_with_no_amount_is_billed_one_per_dose():

@@ -35,6 +35,13 @@ def test_a_multiple_dose_vial_of_another_drug_in_the_syringe_leaves_the_billed_d
     assert r.predicted()["wastage"] == "not_applicable"
 
 
+def test_a_multiple_dose_vial_named_after_another_drug_in_a_sentence_with_a_prep_is_that_drugs():
+    note = ("RIGHT knee: chlorhexidine prep, skin wheal lidocaine 1% 1 mL (MDV). Superolateral approach, 18G. "
+            "Genvisc 850 (sodium hyaluronate) 25 mg/2.5 mL PFS injected intra-articular, full syringe.\n")
+    r = review(note, {"code": "J7320", "units": 25, "modifiers": ["JZ"], "icd10": ["M17.11"]})
+    assert r.predicted()["wastage"] == "documented"
+
+
 def test_every_evidence_quote_is_a_span_of_the_note():
     r = review(NOTE, {"code": "J1953", "units": 100, "modifiers": ["JW"], "icd10": ["I10"]})
     assert r.verdict.value == "fail"

@@ -263,6 +263,8 @@ class ExtractCuesFile(_File):
     procedure_headers: list[str] = Field(min_length=1)  # "PROCEDURE:", whose short body is a title
     finite_verbs: list[str] = Field(min_length=1)  # a sentence that tells what happened, not a title
     injects: list[str] = Field(min_length=1)  # injected during the procedure: takes the title's route
+    imaging_words: list[str] = Field(min_length=1)  # "CT images obtained utilizing 100 mL of Isovue": the agent ...
+    imaged_with: list[str] = Field(min_length=1)  # ... of the study the title names takes its route
     tissue_placements: list[str] = Field(min_length=1)  # "placed in the incision sites": a local anesthetic ...
     tissue_sites: list[str] = Field(min_length=1)  # ... put into tissue, infiltrated locally
     local_purposes: list[str] = Field(min_length=1)  # "applied for local anesthesia"

@@ -142,6 +142,34 @@ def test_imaging_words_imply_a_vein_and_an_intraocular_lens_is_no_route(kb):
     assert routes(kb, text, "J3370")["Vancomycin"] == ["intravitreal"]
 
 
+def test_the_agent_a_contrast_studys_images_were_taken_with_goes_by_the_titles_route(kb):
+    title = "CT ABDOMEN AND PELVIS WITH CONTRAST,REASON FOR EXAM: , Abdominal pain.,TECHNIQUE:,  "
+    body = "Axial CT images of the abdomen and pelvis were obtained utilizing 100 mL of Isovue-300.,FINDINGS: , Normal."
+    assert routes(kb, title + body, "Q9967")["Isovue-300"] == ["intravenous"]
+    # With no title naming a contrast study, the images alone say nothing of how the agent was given.
+    assert routes(kb, "REASON FOR EXAM: , Abdominal pain.,TECHNIQUE:,  " + body, "Q9967")["Isovue-300"] == []
+
+
+def test_a_product_line_of_another_code_lends_its_route_to_the_drug_named_above_it(kb):
+    text = ("BSA 1.80. Pemetrexed 500 mg/m2 = 900 mg.\n"
+            "Product dispensed: PEMFEXY (pemetrexed injection) 25 mg/mL, 500 mg/20 mL single-dose vial x 2 (lots PF0613, PF0614).\n"
+            "36 mL (900 mg) withdrawn -> NS 100 mL. IV over 10 min via PIV R forearm 1105-1115.\n")
+    assert routes(kb, text, "J9294")["Pemetrexed"] == ["intravenous"]
+
+
+def test_hand_injections_through_a_vascular_sheath_imply_a_vessel_but_not_a_tendon_sheath(kb):
+    text = "Contrast: Omnipaque 300 (iohexol 300 mgI/mL) 42 mL total, hand injections through the 7 Fr sheath."
+    assert routes(kb, text, "Q9967")["Omnipaque 300 (iohexol"] == ["intravenous"]
+    text = "Kenalog 10 mg injected via the flexor tendon sheath of the R ring finger."
+    assert routes(kb, text, "J3301")["Kenalog 10"] == ["tendon sheath"]
+
+
+def test_an_infusion_set_is_a_device_not_a_vein(kb):
+    text = ("VYVGART HYTRULO (efgartigimod alfa 1,008 mg / hyaluronidase-qvfc 11,200 units per 5.6 mL) single-dose vial.\n"
+            "5.6 mL drawn into syringe w/ winged infusion set; injected SQ periumbilical over ~80 s, 1015. Entire vial.\n")
+    assert routes(kb, text, "J9334")["VYVGART HYTRULO (efgartigimod alfa"] == ["subcutaneous"]
+
+
 def test_a_product_lines_semicolon_clause_tells_its_giving_but_not_after_a_giving_told(kb):
     text = "Fluorouracil 50 mg/mL 1 mL vial, lot 5F-102; sponges soaked and applied to the bare sclera for 3 min.\n"
     assert set(routes(kb, text, "J9190")["Fluorouracil"]) == {"topical"}

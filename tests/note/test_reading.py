@@ -507,6 +507,10 @@ def test_the_maker_named_anywhere_later_on_the_line_or_by_its_short_name_names_t
     # "IMS" is International Medication Systems; "epi" answers only to the drug's other codes.
     note = "EPINEPHrine 0.1 mg/mL IMS Abboject, single dose: 1402 epi 20 mcg IV."
     assert read(note, kb.facts("J0168"), kb).administration.state == "given"
+    # "MTX" answers to the drug's injection codes and its oral code ("Methotrexate; oral"): still only the drug.
+    note = ("Product: Methotrexate Injection USP (Accord) 25 mg/mL, 2 mL SDV x2; 3.5 mL (88 mg) drawn\n"
+            "  1425 MTX 88 mg given. Tolerated.\n")
+    assert read(note, kb.facts("J9255"), kb).administration.dose_base == 88.0
     # Another coded drug named between the name and a maker is that drug's maker.
     note = "Linezolid 600 mg IV given 0700; ondansetron 4 mg IV (Hospira)."
     assert read(note, kb.facts("J2021"), kb).administration.state == "other_drug"
@@ -1570,6 +1574,30 @@ GIVEN_DOSES = [
     # A chart's short name for an oncology drug ("dauno") takes that drug's dose, not the next drug's.
     pytest.param("Vyxeos infused IV over 90 min via port; dose 44 mg dauno / 100 mg cytarabine.\n", "J9153", 44,
                  id="short-name-dauno"),
+    # Two vials given whole, each with its labelled potency after the nominal size: the potencies added.
+    pytest.param("1030 THROMBATE III 2 x 1000 IU vials, label potency 1,010 IU + 985 IU = 1,995 IU, reconstituted, entire contents"
+                 " IV over 20 min via PICC.\n", "J7197", 1995, id="labelled-potencies-added"),
+    # A pump's total volume converts by the premix strength the drip's order names.
+    pytest.param("Order: midazolam 100 mg/100 mL NS premix (1 mg/mL) continuous IV, 1-5 mg/h titrate to RASS.\n"
+                 "0200 midazolam premix started 2 mg/h via R IJ CVC\n0600 increased to 3 mg/h\n1200 stopped\n"
+                 "Pump: midazolam total volume infused this DOS 28 mL.\n", "J2251", 28, id="pump-volume-by-the-orders-premix"),
+    # Timed rows under the bag's line that name no drug tell the drip's rates until one stops it (RASS is
+    # a sedation score, no drug; the flight crew's own propofol is not this drip).
+    pytest.param("Post-intubation sedation:\n  midazolam in 0.9% NaCl premixed bag 100 mg/100 mL (1 mg/mL), lot MZ0502, IV via L AC 18G\n"
+                 "  1410 start 2 mg/h\n  1510 increased to 4 mg/h (RASS +1)\n"
+                 "  1640 stopped - flight crew assumed care, started own propofol\n", "J2251", 8, id="drip-rows-naming-no-drug"),
+    pytest.param("midazolam in 0.9% NaCl premixed bag 100 mg/100 mL (1 mg/mL), IV via L AC 18G\n  1410 start 2 mg/h\n"
+                 "  1510 increased to 4 mg/h\n  1640 stopped\n", "J2251", 8, id="drip-rows-under-the-bags-giving-line"),
+    # A rate change that mentions something else switched off is no stop.
+    pytest.param("NITROGLYCERIN INFUSION RECORD\nProduct: nitroglycerin in D5W 50 mg/250 mL (200 mcg/mL), premixed glass bottle, lot NG0925B\n"
+                 "1410 start 12 mL/h (40 mcg/min)     BP 204/110\n1430 up to 24 mL/h (80 mcg/min)     BP 176/96\n"
+                 "1500 up to 30 mL/h (100 mcg/min)    BP 148/84\n1800 down to 15 mL/h (50 mcg/min)   BP 132/78, off BiPAP 1745\n"
+                 "2000 OFF                            BP 138/80\n", "J2305", 27.2, id="drip-rows-a-vitals-off-is-no-stop"),
+    # A side label opening a long line names the side of the giving at its end: the other knee's line is another dose.
+    pytest.param("RIGHT knee: chlorhexidine prep, skin wheal lidocaine 1% 1 mL (MDV). Superolateral approach, 18G. Aspirated 6 mL"
+                 " clear straw fluid (discarded). Genvisc 850 (sodium hyaluronate) 25 mg/2.5 mL PFS injected intra-articular, full syringe.\n"
+                 "LEFT knee: same prep, lidocaine 1% 1 mL wheal. No effusion aspirated. Genvisc 850 25 mg/2.5 mL injected intra-articular,"
+                 " full syringe.\n", "J7320", 50, id="side-label-opening-a-long-line"),
 ]
 
 

@@ -46,6 +46,9 @@ def test_a_reason_far_past_the_link_word_or_after_a_full_stop_is_not_tied() -> N
     ("Improving Pseudomonas VAP.", "VAP"),
     ("CRAB (carbapenem-resistant Acinetobacter baumannii) VAP", "VAP"),
     ("UTI - E. coli, pan-sensitive", "UTI"),
+    # A summary line opening with age and sex.
+    ("62F seropositive erosive RA on weekly injectable MTX.", "RA"),
+    ("68 y/o M COPD w/ acute hypercapnic resp failure", "COPD"),
 ])
 def test_diagnostic_positions(text: str, words: str) -> None:
     start = text.index(words)
@@ -56,6 +59,7 @@ def test_diagnostic_positions(text: str, words: str) -> None:
     ("Pupils OD reactive", "OD"),
     ("HD on exam unremarkable", "HD"),
     ("PE on arrival was normal", "PE"),
+    ("62F seen today; exam: PE on arrival was normal", "PE"),
 ])
 def test_not_diagnostic_positions(text: str, words: str) -> None:
     start = text.index(words)
@@ -424,6 +428,14 @@ def test_a_cancer_by_the_short_name_clinicians_write(text, name):
     ("Reason: luteal phase support after frozen embryo transfer.", "J2675", "infertility"),
     ("G3P1, prior sPTB at 33 weeks; weekly injections continue.", "J1726", "preterm birth"),
     ("Plan: spinal; multimodal post-cesarean analgesia with intrathecal morphine.", "J2274", "post-procedural pain"),
+    # In labour "GBS" is group B streptococcus (elsewhere Guillain-Barre syndrome).
+    ("Dx: IUP 39w2d, spont labor. GBS POSITIVE (rectovag cx 05/23/25).", "J0290", "group b streptococcus carrier or infection"),
 ])
 def test_obstetric_and_fertility_reasons_are_read(kb, text, code, name):
     assert name in {r.name for r in find_reasons(text, kb.facts(code))}
+
+
+def test_a_lot_number_that_starts_like_a_code_is_no_diagnosis(kb):
+    for text in ("Methotrexate (Accord) 25 mg/mL PF, 2 mL single-dose vial, lot M24-1107 exp 11/26",
+                 "Drug: Kenalog-40, lot: J45X, exp 2026"):
+        assert not [r for r in find_reasons(text, kb.facts("J9255")) if r.is_code], text

@@ -266,6 +266,14 @@ def test_an_order_undone_by_a_later_clause_is_deferred(kb):
     assert roles[0] == ("Zofran", "ordered")
 
 
+def test_a_container_not_opened_was_not_given(kb):
+    text = ("Pt doesn't want the shot today, wants to discuss switching to oral w/ Dr. Ruud. Declined after education.\n"
+            "Aristada 662 mg syringe NOT opened - returned to stock.\n")
+    assert roles_of(kb, text, "J1944") == [("Aristada", "deferred")]
+    # "not" right before a drug's name: that product is not the one given.
+    assert roles_of(kb, "** SQ formulation - NOT Vyvgart IV **\n", "J9333")[0] == ("Vyvgart", "deferred")
+
+
 def test_a_label_header_speaks_for_the_lines_under_it(kb):
     text = ("Infliximab 400 mg IV infused 10:15-12:15.\n"
             "Vials: Remicade 100 mg x4 (lot 9RM412), reconstituted in sterile water.\n"
@@ -307,6 +315,9 @@ def test_a_history_cue_outranks_a_past_start_unless_told_as_now(kb):
     assert roles_of(kb, "Indications: seen by Dr. Y, who started her recently on methadone.", "J1230") == [("methadone", "historical")]
     assert roles_of(kb, "Currently on cefazolin 2 g IV q8h (started by primary team 10/01).", "J0690") == [("cefazolin", "historical")]
     assert roles_of(kb, "Heparin drip started today at 10:15, previously on enoxaparin.", "J1644")[0][1] == "administered"
+    # A transport crew's own drug is not this provider's giving.
+    text = "1640 midazolam stopped - flight crew assumed care, started own propofol"
+    assert roles_of(kb, text, "J2704") == [("midazolam", "administered"), ("propofol", "historical")]
 
 
 def test_an_intolerance_is_an_allergy_each_time_the_sentence_names_the_drug(kb):

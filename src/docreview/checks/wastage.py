@@ -33,7 +33,10 @@ def _another_drugs(ctx: CheckContext, pos: int) -> bool:
     """'Lidocaine 1% - 4 mL from 30 mL multiple-dose vial' under the Depo-Medrol code: a container
     told in a sentence that names only drugs other than the billed one (or the one given in its
     stead) is theirs."""
-    named = [e for e in ctx.read.events if e.sentence.start <= pos < e.sentence.end and not e.nameless]
+    # (A skin prep no code knows is no drug the container could hold: "chlorhexidine prep, skin wheal
+    # lidocaine 1% 1 mL (MDV)".)
+    named = [e for e in ctx.read.events if e.sentence.start <= pos < e.sentence.end and not e.nameless
+             and (e.mention.codes or e.role != "other")]
     # (or the drug given in its stead, by any of its names: "BENDEKA (bendamustine HCl)" vials, "bendamustine" given)
     given = {moiety(part) for e in ctx.administration.counted for part in e.mention.name.split(" / ")}
     # (A name no code knows, "Miacalcin", may be the billed drug's brand: not another drug's.)

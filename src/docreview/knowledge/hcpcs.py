@@ -347,6 +347,8 @@ def parse_descriptor(code: str, descriptor: str, generics: frozenset[str] | None
         if matches:
             # The billing amount is the last amount in the descriptor; "per gm" means 1 g.
             m = matches[-1]
+            if len(matches) >= 2 and m.group("upto") and matches[-2].group("per") and text[matches[-2].end() : m.start()].strip() == "(":
+                m = matches[-2]  # "per 1 usp unit (up to 999 usp units)": the bracket caps the code's use; the unit is the "per" amount
             unit_amount = float(m.group("num").replace(",", "")) if m.group("num") else 1.0
             unit = _UNIT_WORDS[m.group("unit").lower()]
             up_to = bool(m.group("upto"))

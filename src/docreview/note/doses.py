@@ -171,7 +171,11 @@ def concentrations(events: list[DoseEvent], note: NoteFacts, facts: CodeFacts | 
     record = [a for e in events for x in _record_sentences(note, e) if x not in naming
               for a in _amounts_in(note, x.start, x.end) if a.is_concentration and not a.rate and "%" not in note.text[a.start : a.end]]
     named = product_strengths(events, note.text, facts) if facts is not None else []
-    found = own + beside + generic + vials + stock + record + named + reconstituted_strengths(events, note) + spent
+    # "Order: midazolam 100 mg/100 mL NS premix (1 mg/mL) continuous IV" ... "Pump: total volume
+    # infused 28 mL": the order names the bag the giving ran from; its strength comes last.
+    ordered = [a for e in note.events if id(e) not in given and facts is not None and facts.code in e.mention.codes
+               and e.role == "ordered" for a in e.amounts if a.is_concentration and not a.rate and not a.per_kg]
+    found = own + beside + generic + vials + stock + record + named + reconstituted_strengths(events, note) + spent + ordered
     # ("EPINEPHrine in 0.9% NaCl premix 4 mg/250 mL": the percent is the carrier's strength.)
     return [a for a in found if not ("%" in note.text[a.start : a.end] and is_fluid_volume(note.text, a))]
 
@@ -393,12 +397,12 @@ def titrated_drip(note: NoteFacts, given: Sequence[DoseEvent]) -> tuple[Amount, 
     it stands for (the start and each rate change)."""
     text = note.text
     first = next((e for e in sorted(given, key=lambda e: e.mention.start)
-                  if _line_clock(text, e.sentence) is not None and any(_drug_rate(text, a) for a in e.amounts)), None)
+                  if _line_clock(text, _rate_line(note, e)) is not None and any(_drug_rate(text, a) for a in e.amounts)), None)
     if first is None:
         return None
     start_rate = next(r for a in first.amounts if (r := _drug_rate(text, a)))
     kind, per_kg = start_rate[1], start_rate[2]
-    steps = [(_line_clock(text, first.sentence) or 0, start_rate[0])]
+    steps = [(_line_clock(text, _rate_line(note, first)) or 0, start_rate[0])]
     used, stop = [first], None
     for event in sorted(note.events, key=lambda e: e.mention.start):
         if event.mention.start <= first.mention.end or not (event.mention.same_drug(first.mention) or event.mention.codes & first.mention.codes):
@@ -416,12 +420,51 @@ def titrated_drip(note: NoteFacts, given: Sequence[DoseEvent]) -> tuple[Amount, 
         if rates and event in given:
             steps.append((clock, rates[0][0]))
             used.append(event)
+    # (not where the record states what went in: "Pump history: 136 mL infused = 27.2 mg")
+    if stop is None and len(used) == 1 and not any(e is not first and e.dose_amounts for e in given) and not _infused_total(note, first):
+        steps, stop = _rows_naming_no_drug(note, first, _rate_line(note, first), steps, (kind, per_kg))
     if stop is None:
         return None
     total = sum(rate * (end - begin) for (begin, rate), (end, _) in zip(steps, [*steps[1:], (stop, 0.0)], strict=True))
     if total <= 0:
         return None
     return Amount(start=first.mention.start, end=first.sentence.end, value=round(total, 9), kind=kind, per_kg=per_kg), used
+
+
+def _rate_line(note: NoteFacts, event: DoseEvent) -> Sentence:
+    """The sentence a giving's first drug rate is written in: its own, or the timed row under its
+    bag's line that starts the drip ("midazolam ... premixed bag 100 mg/100 mL" then "1410 start 2 mg/h")."""
+    rate = next((a for a in event.amounts if _drug_rate(note.text, a)), None)
+    if rate is None or event.sentence.start <= rate.start < event.sentence.end or _line_clock(note.text, event.sentence) is not None:
+        return event.sentence
+    return next((x for x in note.sentences if x.start <= rate.start < x.end), event.sentence)
+
+
+def _rows_naming_no_drug(note: NoteFacts, first: DoseEvent, row: Sentence, steps: list[tuple[int, float]],
+                         kind: tuple[str, bool]) -> tuple[list[tuple[int, float]], int | None]:
+    """'1410 start 2 mg/h', '1510 increased to 4 mg/h', '1640 stopped' under the drip's bag line: timed
+    rows after the first (`row`) that name no drug go on telling the drip's rate until one stops it
+    (before another drug is named)."""
+    text = note.text
+    steps = list(steps)
+    named = [e.mention.start for e in note.events if e.mention.start > row.end and not e.mention.same_drug(first.mention)]
+    limit = min([*named, len(text)])
+    for line in note.sentences:
+        if line.start < row.end:
+            continue
+        if line.start >= limit or line.paragraph != row.paragraph or line.line - row.line > 12:
+            break
+        clock = _line_clock(text, line)
+        if clock is None:
+            continue
+        clock += 1440 if clock < steps[-1][0] else 0  # past midnight
+        scanned = note.annotations.amounts_in(line.start, line.end) if note.annotations else find_amounts(text, line.start, line.end)
+        rates = [r for a in scanned if (r := _drug_rate(text, a)) and r[1:] == kind]
+        if rates:  # (a rate change: "1800 down to 15 mL/h, off BiPAP 1745" stops nothing)
+            steps.append((clock, rates[0][0]))
+        elif _patterns().drip_stop.search(text, line.start, line.end):
+            return steps, clock
+    return steps, None
 
 
 def _counted_re(item: str, count: str) -> re.Pattern[str]:
@@ -810,6 +853,7 @@ def _next_site_spans(text: str) -> list[tuple[int, int]]:
 
 
 _SIDE_LABEL_REACH = 120  # characters before the giving's sentence
+_SIDE_LABEL_RE = re.compile(r"[ \t]*(?:[-*\u2022][ \t]*)?(left|right|lt|rt)\b[^:\n]{0,30}:", re.IGNORECASE)
 
 
 def _side(text: str, event: DoseEvent) -> str | None:
@@ -818,6 +862,10 @@ def _side(text: str, event: DoseEvent) -> str | None:
     line_start = max(text.rfind("\n", 0, event.mention.start) + 1, event.sentence.start - _SIDE_LABEL_REACH)
     named = {(m.group(1) or m.group(2) or m.group(3) or _EYE_SIDES[m.group(4).lower()])[0].lower()
              for m in _SIDE_RE.finditer(text, line_start, event.sentence.end)}
+    # ("RIGHT knee: prep, wheal, approach, aspirate ... Genvisc injected": a label opening the line
+    # names its side however long the line runs.)
+    if label := _SIDE_LABEL_RE.match(text, text.rfind("\n", 0, event.mention.start) + 1):
+        named.add(label.group(1)[0].lower())
     return named.pop() if len(named) == 1 else None
 
 

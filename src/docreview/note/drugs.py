@@ -235,10 +235,18 @@ def with_billed_labeler(text: str, facts: CodeFacts, kb: KnowledgeBase, found: l
 def names_only_the_drug(kb: KnowledgeBase, mention: DrugMention, drug_moiety: str) -> bool:
     """A name every code of which is a product of the drug ("epi", "vaso"), and that is no
     product's brand ("Aristada Initio" beside Aristada)."""
-    if not mention.codes or not all(c in kb.codes and kb.facts(c).moiety == drug_moiety for c in mention.codes):
+    if not mention.codes or not all(c in kb.codes and _drug_of_a_form(kb.facts(c).moiety, drug_moiety) for c in mention.codes):
         return False
     brands = {normalize_name(b) for c in mention.codes for b in kb.facts(c).brands}
     return brands.isdisjoint(normalize_name(part) for part in mention.name.split(" / "))
+
+
+# "Methotrexate; oral, 2.5 mg": a code for one form of the drug still names the drug ("MTX").
+_FORM_WORDS = frozenset({"oral", "inhalation", "topical", "ophthalmic", "otic", "nasal", "rectal", "vaginal"})
+
+
+def _drug_of_a_form(code_moiety: str, drug_moiety: str) -> bool:
+    return code_moiety == drug_moiety or (code_moiety.startswith(drug_moiety + " ") and code_moiety[len(drug_moiety) + 1 :] in _FORM_WORDS)
 
 
 def _vehicle(kb: KnowledgeBase, mention: DrugMention) -> bool:

@@ -137,6 +137,7 @@ class _Patterns(NamedTuple):
     partial: re.Pattern[str]
     inpatient: re.Pattern[str]
     injects: re.Pattern[str]
+    imaged_with: re.Pattern[str]
     injected_into_tissue: re.Pattern[str]
     placed_in_tissue: re.Pattern[str]
     route_owner_after: re.Pattern[str]
@@ -208,6 +209,7 @@ def _patterns() -> _Patterns:
                            rf"|admit(?:ted)?\s+to\s+(?:the\s+)?{alternation(cues.admitted_to)})\b"),
         # "injected", "infiltrated", "instilled"; an "INJECTATE USED:" header says the same.
         injects=pattern(rf"\b(?:{alternation(cues.inject_prefixes)}\w*|{alternation(cues.injects)})\b"),
+        imaged_with=pattern(rf"\b{alternation(cues.imaging_words)}\s+(?:images?|scans?|sequences?)\b[^.;\n]{{0,60}}?\b{alternation(cues.imaged_with)}\b"),
         # "IV fluids of D10", "Topical ____ Gelfoam": a route that modifies a thing that is no drug.
         # (Not a header naming the drugs' own route: "IV SEDATION: 5 mg of Versed".)
         route_owner_after=pattern(rf"[\s_]*(?:[A-Za-z]+\s+)?{phrases(cues.route_owners)}(?!\s*:)"),
@@ -926,8 +928,10 @@ def _procedure_routes(notes: Annotations, secs: list[SectionSpan], sents: _Sente
         if event.section is not None and event.section.kind in ("history", "plan", "not_given"):
             continue
         header = event.section.header if event.section is not None else ""
+        # ("CT ABDOMEN WITH CONTRAST" ... "Axial CT images were obtained utilizing 100 mL of Isovue-300":
+        # the agent the study's images were taken with.)
         if injection_told(notes.text, event.sentence) or _patterns().injects.search(header) \
-                or _injected_next(notes, sents, events, event):
+                or _injected_next(notes, sents, events, event) or _patterns().imaged_with.search(notes.text, event.sentence.start, event.sentence.end):
             event.routes = routes[:1]
 
 
@@ -1376,9 +1380,11 @@ def _dose_from_order(notes: Annotations, events: list[DoseEvent]) -> None:
         dosed_elsewhere = any(e.mention.same_drug(event.mention) for e in dosed)
         if held and not dosed_elsewhere and USED_UP_RE.search(text, event.sentence.start, event.sentence.end):
             # ("Jivi 1,000 IU vial + 500 IU vial, entire contents IV": the containers added.)
+            # ("2 x 1000 IU vials, label potency 1,010 IU + 985 IU = 1,995 IU, entire contents IV":
+            # the potencies after the nominal size added, each what one vial held.)
             joined = _with_added_containers(notes, held[:1], event.sentence.end)
-            added = joined if [a.start for a in joined] == [a.start for a in held] else held[-1:]
-            event.amounts = [*event.amounts, replace(held[-1], value=sum(a.total for a in added), multiplier=1, start=added[0].start,
+            added = joined if [a.start for a in joined] == [a.start for a in held] else _with_added_containers(notes, held[-1:], event.sentence.end)
+            event.amounts = [*event.amounts, replace(held[-1], value=sum(a.total for a in added), multiplier=1, start=added[0].start, end=added[-1].end,
                                                      container=False)]
             continue
         order = _nearest_order(events, i)
@@ -1431,7 +1437,9 @@ def _routes_from_other_mentions(events: list[DoseEvent]) -> None:
     for event in events:
         if event.role not in SECONDARY or not event.routes:
             continue
-        same = [e for e in events if e.role == "administered" and e.mention.codes & event.mention.codes and not e.routes]
+        # (by any of its names: "Pemetrexed 900 mg" above "PEMFEXY (pemetrexed injection) ... vial x 2", another code's product)
+        same = [e for e in events if e.role == "administered" and (e.mention.codes & event.mention.codes or e.mention.same_drug(event.mention))
+                and not e.routes]
         before = [e for e in same if e.mention.start < event.mention.start]
         if before:
             before[-1].routes = event.routes

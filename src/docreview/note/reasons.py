@@ -29,6 +29,10 @@ from docreview.resources import load_json
 _ICD_RE = re.compile(r"(?<![A-Za-z0-9.])([A-TV-Z][0-9][0-9AB](?:\.[0-9A-Z]{1,4})?|[a-tv-z][0-9][0-9ab]\.[0-9a-z]{1,4})(?![A-Za-z0-9])")
 _TOKEN_RE = re.compile(r"[a-z0-9']+")
 _LINE_OPENING_RE = re.compile(r"[ \t]*(?:[-*\u2022]|\d+[.)])?[ \t]*")
+# "62F seropositive erosive RA on weekly MTX", "68 y/o M COPD w/ ...": the age and sex a chart's summary
+# line opens with, then up to three words that qualify the problem.
+_AGE_SEX_OPENING_RE = re.compile(r"[ \t]*\d{1,3}[ \t]*(?:y/?o|yo|y|yr|years?[ \t]+old)?[ \t]*(?:[MF]|male|female|man|woman)\b[,:]?[ \t]+"
+                                 r"(?:[\w-]+[ \t]+){0,3}", re.IGNORECASE)
 _EXTERNAL = ("V", "W", "X", "Y")  # external causes are never a reason for a drug
 
 _CUES = data_file_as("reason_cues.json", ReasonCuesFile)
@@ -324,7 +328,8 @@ def diagnostic_position(text: str, start: int, end: int | None = None) -> bool:
     line_start = text.rfind("\n", 0, start) + 1
     if (label := _DX_LINE_RE.match(text, line_start)) is not None and label.end() <= start:
         return True
-    if end is not None and _LINE_OPENING_RE.fullmatch(text, line_start, start) and _PROBLEM_AFTER_RE.match(text, end):
+    if end is not None and (_LINE_OPENING_RE.fullmatch(text, line_start, start) or _AGE_SEX_OPENING_RE.fullmatch(text, line_start, start)) \
+            and _PROBLEM_AFTER_RE.match(text, end):
         return True
     before = text[max(line_start, start - 40) : start]
     return bool(_DX_BEFORE_RE.search(before) or _ORGANISM_BEFORE_RE.search(before) or (end is not None and _ORGANISM_AFTER_RE.match(text, end)))
@@ -439,7 +444,7 @@ def find_reasons(text: str, facts: CodeFacts, counts: Callable[[Reason], bool] =
         found.extend(_diagnosis_fields(text))
     for m in _ICD_RE.finditer(text):
         code = m.group(1).upper()
-        if icd10.is_valid(code) and not _isotope(text, m) and not _cycle_number(text, m):
+        if icd10.is_valid(code) and not _isotope(text, m) and not _cycle_number(text, m) and not _identifier(text, m):
             found.append(Reason(m.start(1), m.end(1), code, (code,), _supports((code,), facts), False, is_code=True))
     # Keep the longest match where they overlap; a code's own term wins a tie.
     found.sort(key=lambda r: (r.start, -(r.end - r.start), not r.from_code))
@@ -451,6 +456,15 @@ def find_reasons(text: str, facts: CodeFacts, counts: Callable[[Reason], bool] =
             continue
         out.append(reason)
     return out
+
+
+# "lot M24-0913", "Lot: J45X": a lot number or another identifier that starts like a code.
+_LOT_BEFORE_RE = re.compile(r"\blot\s*(?:#|no\.?|number|:)?\s*$", re.IGNORECASE)
+_IDENTIFIER_GOES_ON_RE = re.compile(r"-\d")
+
+
+def _identifier(text: str, m: re.Match[str]) -> bool:
+    return bool(_IDENTIFIER_GOES_ON_RE.match(text, m.end(1)) or _LOT_BEFORE_RE.search(text, max(0, m.start(1) - 12), m.start(1)))
 
 
 # "Next: C10 09/09/25", "cycle C3": a chemotherapy cycle's number, no cancer category code
