@@ -83,7 +83,7 @@ def test_sample_is_the_same_subset_whatever_the_order():
                                   "firstseen_bv.jsonl", "firstseen_bw.jsonl", "firstseen_bx.jsonl", "firstseen_by.jsonl", "firstseen_bz.jsonl", "firstseen_ca.jsonl",
                                   "firstseen_cb.jsonl", "firstseen_cc.jsonl", "firstseen_cd.jsonl", "firstseen_ce.jsonl",
                                   "firstseen_cf.jsonl", "firstseen_cg.jsonl", "firstseen_ch.jsonl", "firstseen_ci.jsonl",
-                                  "firstseen_cj.jsonl", "firstseen_ck.jsonl"])
+                                  "firstseen_cj.jsonl", "firstseen_ck.jsonl", "firstseen_cl.jsonl", "firstseen_cm.jsonl"])
 def test_first_seen_sets_load_whole_and_hold_no_transcription_text(name):
     path = ROOT / "eval" / name
     rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
