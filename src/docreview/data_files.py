@@ -234,6 +234,7 @@ class ReasonCuesFile(_File):
     isotope_codes: list[str] = Field(min_length=1)  # "F18", "N13": a radionuclide written like an ICD-10-CM category
     isotope_after: list[str] = Field(min_length=1)  # "F18 FDG": the tracer words that make it the isotope
     cycle_before: list[str] = Field(default_factory=list)  # "Next: C10": a chemotherapy cycle's number, no cancer category
+    identifier_before: list[str] = Field(min_length=1)  # "lot M24-1107": a lot number, no diagnosis code
     organisms_before: list[str] = Field(default_factory=list)  # "Pseudomonas VAP", "MRSA bacteremia": an organism names the infection after it
 
 

@@ -440,6 +440,9 @@ def _rate_line(note: NoteFacts, event: DoseEvent) -> Sentence:
     return next((x for x in note.sentences if x.start <= rate.start < x.end), event.sentence)
 
 
+_DRIP_ROWS = 12  # lines below the first row a drip's record may run on
+
+
 def _rows_naming_no_drug(note: NoteFacts, first: DoseEvent, row: Sentence, steps: list[tuple[int, float]],
                          kind: tuple[str, bool]) -> tuple[list[tuple[int, float]], int | None]:
     """'1410 start 2 mg/h', '1510 increased to 4 mg/h', '1640 stopped' under the drip's bag line: timed
@@ -452,7 +455,7 @@ def _rows_naming_no_drug(note: NoteFacts, first: DoseEvent, row: Sentence, steps
     for line in note.sentences:
         if line.start < row.end:
             continue
-        if line.start >= limit or line.paragraph != row.paragraph or line.line - row.line > 12:
+        if line.start >= limit or line.paragraph != row.paragraph or line.line - row.line > _DRIP_ROWS:
             break
         clock = _line_clock(text, line)
         if clock is None:

@@ -20,7 +20,7 @@ from docreview.knowledge.facts import CodeFacts, KnowledgeBase, counter_ions, mo
 from docreview.knowledge.hcpcs import BIOSIMILAR_NAME_RE, formulation
 from docreview.knowledge.packaged import code_entry
 from docreview.note.drug_shape import find_unknown_drugs
-from docreview.note.vocab import inside_a_code
+from docreview.note.vocab import inside_a_code, route_vocabulary
 from docreview.resources import load_json
 from docreview.units import code_unit_kind
 
@@ -241,12 +241,11 @@ def names_only_the_drug(kb: KnowledgeBase, mention: DrugMention, drug_moiety: st
     return brands.isdisjoint(normalize_name(part) for part in mention.name.split(" / "))
 
 
-# "Methotrexate; oral, 2.5 mg": a code for one form of the drug still names the drug ("MTX").
-_FORM_WORDS = frozenset({"oral", "inhalation", "topical", "ophthalmic", "otic", "nasal", "rectal", "vaginal"})
-
-
 def _drug_of_a_form(code_moiety: str, drug_moiety: str) -> bool:
-    return code_moiety == drug_moiety or (code_moiety.startswith(drug_moiety + " ") and code_moiety[len(drug_moiety) + 1 :] in _FORM_WORDS)
+    """"Methotrexate; oral, 2.5 mg": a code for the drug taken one way (a route word of descriptors,
+    data/routes.json) still names the drug ("MTX")."""
+    return code_moiety == drug_moiety or (code_moiety.startswith(drug_moiety + " ")
+                                          and code_moiety[len(drug_moiety) + 1 :] in route_vocabulary().descriptor_words)
 
 
 def _vehicle(kb: KnowledgeBase, mention: DrugMention) -> bool:

@@ -23,6 +23,7 @@ from docreview.knowledge.facts import CodeFacts
 from docreview.knowledge.packaged import description_stems, packaged
 from docreview.note.amounts import UNIT_ALT
 from docreview.note.phrases import alternation, phrases
+from docreview.note.vocab import runs_on_as_a_code
 from docreview.resources import load_json
 
 # "I82.411"; typed in small letters only with its decimals ("i82.411"), so "c5" or "a1c" is none.
@@ -458,13 +459,13 @@ def find_reasons(text: str, facts: CodeFacts, counts: Callable[[Reason], bool] =
     return out
 
 
-# "lot M24-0913", "Lot: J45X": a lot number or another identifier that starts like a code.
-_LOT_BEFORE_RE = re.compile(r"\blot\s*(?:#|no\.?|number|:)?\s*$", re.IGNORECASE)
-_IDENTIFIER_GOES_ON_RE = re.compile(r"-\d")
+# "lot M24-0913", "Lot: J45": a lot number or another identifier that starts like a code
+# (data/reason_cues.json identifier_before).
+_IDENTIFIER_BEFORE_RE = re.compile(rf"{phrases(_CUES.identifier_before)}\s*$", re.IGNORECASE)
 
 
 def _identifier(text: str, m: re.Match[str]) -> bool:
-    return bool(_IDENTIFIER_GOES_ON_RE.match(text, m.end(1)) or _LOT_BEFORE_RE.search(text, max(0, m.start(1) - 12), m.start(1)))
+    return runs_on_as_a_code(text, m.end(1)) or bool(_IDENTIFIER_BEFORE_RE.search(text, max(0, m.start(1) - 16), m.start(1)))
 
 
 # "Next: C10 09/09/25", "cycle C3": a chemotherapy cycle's number, no cancer category code

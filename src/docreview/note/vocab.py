@@ -89,7 +89,12 @@ _CODE_TAIL_RE = re.compile(r"(?:\d|-\d\d)(?![\d.,]*\s*(?:mg|mcg|g|ml|cc|units?|i
 def inside_a_code(text: str, start: int, end: int) -> bool:
     """An abbreviation run into digits is part of a lot or model number ("lot IM400-2502",
     "lot IM-0331", "lot MS-2290"): no route, no drug."""
-    return end - start <= 4 and text[start:end].replace(".", "").isalpha() and bool(_CODE_TAIL_RE.match(text, end))
+    return end - start <= 4 and text[start:end].replace(".", "").isalpha() and runs_on_as_a_code(text, end)
+
+
+def runs_on_as_a_code(text: str, end: int) -> bool:
+    """Digits, or a hyphen and two digits, right after `end` ("IM400", "M24-1107"), that are no amount."""
+    return bool(_CODE_TAIL_RE.match(text, end))
 
 
 @lru_cache(maxsize=1)
