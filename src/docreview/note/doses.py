@@ -363,7 +363,7 @@ def _rate_by_running_times(note: NoteFacts, event: DoseEvent) -> list[Amount]:
             continue
         for m in TIME_RANGE_RE.finditer(text, line.start, line.end):
             minutes = span_minutes(m)
-            scanned = note.annotations.amounts_in(line.start, line.end) if note.annotations else find_amounts(text, line.start, line.end)
+            scanned = _amounts_in(note, line.start, line.end)
             line_rates = [r for a in scanned if a.kind == kind and (r := _per_minute(text, a)) is not None]
             total += minutes * (line_rates[0] if line_rates else own_rate)
             span = span or (m.start(), m.end())
@@ -402,7 +402,8 @@ def titrated_drip(note: NoteFacts, given: Sequence[DoseEvent]) -> tuple[Amount, 
         return None
     start_rate = next(r for a in first.amounts if (r := _drug_rate(text, a)))
     kind, per_kg = start_rate[1], start_rate[2]
-    steps = [(_line_clock(text, _rate_line(note, first)) or 0, start_rate[0])]
+    first_row = _rate_line(note, first)
+    steps = [(_line_clock(text, first_row) or 0, start_rate[0])]
     used, stop = [first], None
     for event in sorted(note.events, key=lambda e: e.mention.start):
         if event.mention.start <= first.mention.end or not (event.mention.same_drug(first.mention) or event.mention.codes & first.mention.codes):
@@ -422,7 +423,7 @@ def titrated_drip(note: NoteFacts, given: Sequence[DoseEvent]) -> tuple[Amount, 
             used.append(event)
     # (not where the record states what went in: "Pump history: 136 mL infused = 27.2 mg")
     if stop is None and len(used) == 1 and not any(e is not first and e.dose_amounts for e in given) and not _infused_total(note, first):
-        steps, stop = _rows_naming_no_drug(note, first, _rate_line(note, first), steps, (kind, per_kg))
+        steps, stop = _rows_naming_no_drug(note, first, first_row, steps, (kind, per_kg))
     if stop is None:
         return None
     total = sum(rate * (end - begin) for (begin, rate), (end, _) in zip(steps, [*steps[1:], (stop, 0.0)], strict=True))
@@ -461,7 +462,7 @@ def _rows_naming_no_drug(note: NoteFacts, first: DoseEvent, row: Sentence, steps
         if clock is None:
             continue
         clock += 1440 if clock < steps[-1][0] else 0  # past midnight
-        scanned = note.annotations.amounts_in(line.start, line.end) if note.annotations else find_amounts(text, line.start, line.end)
+        scanned = _amounts_in(note, line.start, line.end)
         rates = [r for a in scanned if (r := _drug_rate(text, a)) and r[1:] == kind]
         if rates:  # (a rate change: "1800 down to 15 mL/h, off BiPAP 1745" stops nothing)
             steps.append((clock, rates[0][0]))

@@ -1438,8 +1438,7 @@ def _routes_from_other_mentions(events: list[DoseEvent]) -> None:
         if event.role not in SECONDARY or not event.routes:
             continue
         # (by any of its names: "Pemetrexed 900 mg" above "PEMFEXY (pemetrexed injection) ... vial x 2", another code's product)
-        same = [e for e in events if e.role == "administered" and (e.mention.codes & event.mention.codes or e.mention.same_drug(event.mention))
-                and not e.routes]
+        same = [e for e in events if e.role == "administered" and e.mention.same_drug(event.mention) and not e.routes]
         before = [e for e in same if e.mention.start < event.mention.start]
         if before:
             before[-1].routes = event.routes
