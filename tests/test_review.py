@@ -142,3 +142,37 @@ def test_another_drug_named_by_an_abbreviation_is_shown_with_the_drug_it_stands_
     note = "CODE BLUE 0212: vaso 40 units IV push x1 via L AC; ROSC 0220.\n"
     r = review(note, {"code": "J2805", "units": 1, "icd10": ["I46.9"], "setting": "outpatient"})
     assert "vaso (vasopressin)" in r.elements["dosage"].summary, r.elements["dosage"].summary
+
+
+def test_a_bag_of_the_codes_own_size_bills_that_code_however_much_ran_in():
+    # A code per 1,000 mL bag bills the bag hung; the 500 mL code's covering the 350 mL run in is
+    # no reason to call the line the wrong code.
+    note = ("0210 NS 1000 mL started via 20g L forearm, pump 1000 mL/hr. Dehydration, alcohol withdrawal.\n"
+            "0231 site infiltrated. Infusion stopped. Approx 350 mL infused per pump. Remaining ~650 mL left in bag discarded.\n")
+    r = review(note, {"code": "J7030", "units": 1, "modifiers": ["JZ"], "icd10": ["E86.0"], "setting": "office"})
+    assert r.status("dosage") == Status.documented
+    # A 500 mL bag's dose under the 1,000 mL code is still the smaller code's.
+    r = review(note.replace("1000 mL started", "500 mL started").replace("~650 mL", "~150 mL"),
+               {"code": "J7030", "units": 1, "modifiers": ["JZ"], "icd10": ["E86.0"], "setting": "office"})
+    assert r.status("dosage") == Status.inconsistent
+
+
+def test_influenza_virus_vaccine_is_charted_as_a_flu_vaccine():
+    note = ("IMMUNIZATION RECORD 11/05/2024\nOffered seasonal flu vaccine per protocol - accepted. Screening: no contraindications.\n"
+            "Vaccine: Flucelvax 2024-2025, 5 mL multi-dose vial, lot 428331.\n0.5 mL IM R deltoid - LPN Quist - 1014.\n"
+            "Dx: encounter for immunization.\n")
+    r = review(note, {"code": "Q2039", "units": 1, "icd10": ["Z23"], "setting": "office"})
+    assert r.status("dosage") == Status.documented and r.status("route") == Status.documented
+    r = review(note.replace("seasonal flu vaccine", "seasonal influenza vaccine"), {"code": "Q2039", "units": 1, "icd10": ["Z23"]})
+    assert r.status("dosage") == Status.documented
+
+
+def test_a_reason_told_with_another_drugs_giving_is_that_drugs():
+    note = ("Lemtrada infusion #2 of 3 (course 2).\n"
+            "0945 Lemtrada 12 mg/1.2 mL vial - entire contents in NS 100 mL - started IV via PIV L AC @ 25 mL/h; completed 1345.\n"
+            "Pruritus 1130 - diphenhydramine 25 mg IV x1, resolved.\n")
+    r = review(note, {"code": "J0202", "units": 12, "modifiers": ["JZ"], "icd10": ["G35"], "setting": "outpatient"})
+    assert r.status("indication") == Status.missing
+    r = review(note.replace("(course 2).", "(course 2) for relapsing MS."),
+               {"code": "J0202", "units": 12, "modifiers": ["JZ"], "icd10": ["G35"], "setting": "outpatient"})
+    assert r.status("indication") == Status.documented

@@ -364,6 +364,7 @@ class AmountCuesFile(_File):
     vial_potency: list[str] = Field(default_factory=list)  # "2,000 IU vial, label actual 2,067 IU": what the vial holds
     opened_words: list[str] = Field(default_factory=list)  # "20 mL vials x2 opened (40 mL = 1200 mg)": what the vials held
     glossed_devices: list[str] = []  # "10 mL ready-to-use syringe (400 mcg)": a device whose gloss is what it holds
+    therapy_lines: list[str] = []  # "2L therapy", "(DLBCL, 2L)": a line of therapy, not two litres
 
 
 class DrugLexiconFile(_File):

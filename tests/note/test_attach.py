@@ -374,6 +374,26 @@ def test_a_gauge_with_its_site_before_the_catheter_is_no_amount(kb):
     assert [a.value for a in find_amounts("Rocephin 1 g IV via PIV")] == [1000.0]
 
 
+def test_a_line_of_therapy_is_no_volume():
+    from docreview.note.amounts import find_amounts
+
+    # "2L": the second line of therapy, after a diagnosis in its parenthesis or before a therapy word
+    assert find_amounts("tafasitamab - C3D1  10/01/2025   (DLBCL, 2L)") == []
+    assert find_amounts("polatuzumab for 3L+ therapy") == []
+    assert [a.value for a in find_amounts("NS 1L bolus, then 2 L NS")] == [1000.0, 2000.0]
+    assert [a.value for a in find_amounts("(DLBCL, 2 L)")] == [2000.0]
+
+
+def test_a_row_ending_in_its_clock_span_tells_the_route_of_the_one_open_giving(kb):
+    from docreview.note.reading import read
+
+    text = ("Pralatrexate (FOLOTYN) 30 mg/m2 days 1, 8, 15 q28d\nBSA 1.90 m2 -> 57 mg.\n"
+            "Product: pralatrexate injection 20 mg/mL single-dose vials x 3 (lot PX11).\n"
+            "Drawn 2.85 mL = 57 mg, diluted in NS 50 mL, IV over 5 min via port 1015-1020.\n")
+    admin = read(text, kb.facts("J9307"), kb).administration
+    assert admin.dose_base == 57 and [r.route for e in admin.counted for r in e.routes] == ["intravenous"]
+
+
 def test_a_ratio_strength_converts_a_volume():
     from docreview.note.amounts import find_amounts
 
@@ -839,3 +859,8 @@ def test_a_procedure_list_with_a_route_only_in_its_items_lends_none_and_reads_cl
 def test_a_nebulizer_written_short_is_the_inhaled_route(kb, text):
     got = routes(kb, text, "J7608")
     assert "inhalation" in next(iter(got.values()))
+
+
+def test_saline_used_to_irrigate_is_irrigation(kb):
+    got = routes(kb, "Following meticulous hemostasis, saline was used to irrigate and no further bleeding noted.", "J7050")
+    assert got == {"saline": ["irrigation"]}

@@ -1598,6 +1598,20 @@ GIVEN_DOSES = [
                  " clear straw fluid (discarded). Genvisc 850 (sodium hyaluronate) 25 mg/2.5 mL PFS injected intra-articular, full syringe.\n"
                  "LEFT knee: same prep, lidocaine 1% 1 mL wheal. No effusion aspirated. Genvisc 850 25 mg/2.5 mL injected intra-articular,"
                  " full syringe.\n", "J7320", 50, id="side-label-opening-a-long-line"),
+    # A line that names no drug and works a dose out gives the drug named on the line above it
+    # (a regimen per m2, or a title naming no amount: "2L" there is the line of therapy).
+    pytest.param("Trabectedin (YONDELIS) 1.5 mg/m2 every 3 weeks, cycle 3.\nBSA 1.75 m2 -> 2.625 mg.\n"
+                 "08:45 trabectedin started via right chest port on ambulatory pump at 23 mL/h x 24 h.\n", "J9352", 2.625,
+                 id="a-dose-worked-out-below-a-regimen"),
+    pytest.param("tafasitamab - C3D1  10/01/2025   (DLBCL, 2L)\nwt 61.0 kg (down from 66) -> 12 mg/kg = 732 mg\n"
+                 "4 x 200 mg vials, 68 mg left in last vial discarded\nNS 250 mL IV via port 1010-1145, tol well\n", "C9070", 732,
+                 id="a-dose-worked-out-below-a-title"),
+    # The worked-out result, not the cap beside it; the timed giving line states the same dose once more.
+    pytest.param("Belantamab mafodotin (BLENREP) 2.5 mg/kg IV q3wk - cycle 4.\nWt 80.0 kg -> 200 mg (cap 250 mg).\n"
+                 "1000-1030 Blenrep 200 mg infused IV via port.\n", "J9037", 200, id="a-dose-worked-out-not-its-cap"),
+    # A brand the sources know only as an injection, taken by mouth under the oral code, is the oral form.
+    pytest.param("MAR 0850: trimethobenzamide (Tigan) 300 mg cap PO - swallowed w/ water, observed - RN P. Hart\n", "Q0173", 300,
+                 id="a-brand-taken-the-oral-codes-way"),
 ]
 
 
@@ -1652,3 +1666,11 @@ def test_a_dose_injected_under_an_inhalation_solutions_code_is_the_injection_pro
     # Taken by mouth under the inhalation code, or injected under an oral code, it is judged as written (edge case 3).
     assert read("Acetylcysteine 20% solution 12 g PO given in juice.\n", kb.facts("J7608"), kb).administration.state == "given"
     assert read("Cyclophosphamide 1,080 mg IV over 30 min.\n", kb.facts("J8530"), kb).administration.state == "given"
+
+
+def test_a_rate_is_no_dose_of_a_per_dose_codes_giving(kb):
+    # The dose line and the timed infusion line with its pump rate are one giving of a per-dose code.
+    note = ("Dose: delandistrogene moxeparvovec-rokl 1.33 x 10^14 vg/kg = 2.61 x 10^15 vg; kit per weight band; 196 mL drawn into syringes.\n"
+            "0930-1100 ELEVIDYS infused IV via syringe pump through PIV L hand over 90 min (rate 2.2 mL/min max).\n")
+    admin = read(note, kb.facts("J1413"), kb).administration
+    assert admin.state == "given" and len(admin.counted) == 1

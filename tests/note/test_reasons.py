@@ -138,6 +138,7 @@ def test_protamine_after_documented_heparin_is_heparin_reversal(kb):
     ("Pt 29F - atypical HUS (CFH variant), s/p PLEX x5.", "Q5139", "D59.3"),
     ("Cefepime 2 g IV post-HD - dose 2 of 14 per ID for Pseudomonas CRBSI.", "J0701", "T80.21"),
     ("LDKT 06/2025 (POD 45). Rejection prophylaxis regimen: tac, MMF, pred.", "J7517", "Z94.0"),
+    ("Belinostat D3 07/09/25  (PTCL, relapsed)", "J9032", "C84.4"),
 ])
 def test_conditions_in_everyday_words_document_their_codes(kb, text, code, prefix):
     from docreview.note.reasons import find_reasons

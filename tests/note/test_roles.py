@@ -6,6 +6,7 @@ import pytest
 
 from docreview.knowledge.facts import knowledge_base
 from docreview.note.extract import read_note
+from docreview.note.reading import read
 from docreview.note.roles import ROLES, role_cues
 
 
@@ -833,3 +834,24 @@ def test_a_frequency_reaches_the_name_across_its_gloss(kb):
     text = ("Renal dosing: piperacillin-tazobactam (ZOSYN) 2.25 g (piperacillin 2 g / tazobactam 0.25 g) IV q6h over 30 min.\n"
             "0600 Zosyn 2.25 g IV over 30 min - given\n")
     assert roles_of(kb, text, "J2543") == [("piperacillin-tazobactam (ZOSYN", "ordered"), ("Zosyn", "administered")]
+
+
+def test_a_form_word_closing_an_aside_is_the_products_name_not_a_giving(kb):
+    # "(BluePoint pemetrexed for injection)": the product's name and form, what the prepared vials hold.
+    text = ("Pemetrexed (BluePoint) 500 mg/m2 = 950 mg in NS 100 mL IV over 10 min via port. Start 1012 / stop 1023.\n"
+            "Pharmacy prep: 2 x 500 mg single-dose vials (BluePoint pemetrexed for injection) reconstituted = 1000 mg;"
+            " 950 mg used; 50 mg discarded.\n")
+    assert roles_of(kb, text, "J9322")[-1] == ("pemetrexed", "container")
+    assert read(text, kb.facts("J9322"), kb).administration.dose_base == 950
+
+
+def test_a_drug_labelling_the_field_its_product_fills_restates_the_giving(kb):
+    text = ("Health maintenance:\n - Influenza vaccine: Agriflu 2015-2016, 0.5 mL prefilled syringe (lot 154802) 0.5 mL IM L deltoid"
+            " - given by RN 11:20\n")
+    assert roles_of(kb, text, "Q2034") == [("Influenza vaccine", "restatement"), ("Agriflu", "administered")]
+
+
+def test_a_drug_under_the_disposition_is_planned(kb):
+    text = ("1304 Wezlana 390 mg IV infusion begun (pump 250 mL/h)\n1406 complete, NS flush.\n"
+            "Disp: home, ambulatory. SC maint (Wezlana 90 mg) wk 8 - specialty pharmacy.\n")
+    assert [role for _, role in roles_of(kb, text, "Q5138")] == ["administered", "ordered"]

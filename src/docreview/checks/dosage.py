@@ -158,6 +158,22 @@ def _dose_text(ctx: CheckContext) -> str:
     return f"{format_number(value)} {unit} of {facts.drug}"
 
 
+def _container_of_the_code(ctx: CheckContext) -> bool:
+    """'NS 1000 mL started' ... 'approx 350 mL infused' under the 1,000 mL code: a code per bag of
+    a volume bills the bag the record names hung, however much of it ran in."""
+    from docreview.units import code_unit_kind
+
+    facts = ctx.facts
+    kind = code_unit_kind(facts.unit)
+    if kind is None or kind[0] != "volume" or not facts.unit_amount:
+        return False
+    size = facts.unit_amount * kind[1]
+    notes = ctx.reading.note.annotations
+    return notes is not None and any(
+        a.kind == "volume" and not (a.rate or a.is_concentration) and abs(a.value - size) < 1e-6
+        for e in ctx.administration.billed for a in notes.amounts_in(e.sentence.start, e.sentence.end))
+
+
 def _family_findings(ctx: CheckContext, total: float, units: int):
     """Strength families (edge case 7): a smaller code that covers the dose, or a combination."""
     facts = ctx.facts
@@ -166,7 +182,7 @@ def _family_findings(ctx: CheckContext, total: float, units: int):
         if not other.unit_amount or not facts.unit_amount or other.tier:
             continue
         other_units = billing_units(total, other.unit or "", other.unit_amount)
-        if other.unit_amount < facts.unit_amount and other_units == 1:
+        if other.unit_amount < facts.unit_amount and other_units == 1 and not _container_of_the_code(ctx):
             out.insert(0, make_finding(
                 ctx, "DOS007",
                 f"{other.code} ({_unit_text(other)}) covers the documented dose in one unit; {facts.code} is {_unit_text(facts)}.",

@@ -232,10 +232,17 @@ class CodeFacts:
         if not self.product_specific and named_moiety and named_moiety not in _STOP and len(named_moiety) > 3:
             out.append(named_moiety)
         out += [variant for name in out for variant in tracer_names(name)]
+        # CMS's "influenza virus vaccine" is charted "influenza vaccine" or "flu vaccine".
+        out += [variant for name in out if (variant := _VIRUS_VACCINE_RE.sub("vaccine", name)) != name]
+        out += [variant for name in out if (variant := _INFLUENZA_VACCINE_RE.sub("flu vaccine", name)) != name]
         return list(dict.fromkeys(n for n in out if n))
 
     def section(self, wanted: str) -> Section | None:
         return self.document.section(wanted) if self.document else None
+
+
+_VIRUS_VACCINE_RE = re.compile(r"\bvirus vaccine\b")
+_INFLUENZA_VACCINE_RE = re.compile(r"^influenza vaccine\b")
 
 
 def tracer_names(name: str) -> list[str]:

@@ -126,6 +126,7 @@ class _Patterns(NamedTuple):
     vial_potency: re.Pattern[str]
     opened_containers: re.Pattern[str]
     glossed_device_after: re.Pattern[str]
+    therapy_line_after: re.Pattern[str]
 
 
 @lru_cache(maxsize=1)
@@ -180,6 +181,7 @@ def _patterns() -> _Patterns:
         # "10 mL ready-to-use syringe (400 mcg)": a manufactured single-dose device, whose gloss says
         # what it holds. (A bare "5 mL syringe" is what was drawn up, often the dose.)
         glossed_device_after=pattern(rf"\s*{alternation(cues.glossed_devices)}s?\b") if cues.glossed_devices else pattern(r"(?!)"),
+        therapy_line_after=pattern(rf"\+?\s*(?:{alternation(cues.therapy_lines)})\b") if cues.therapy_lines else pattern(r"(?!)"),
         opened_containers=pattern(rf"\b(?:vials?|ampules?|ampoules?|bottles?|sdvs?|kits?)[ \t]*(?:x[ \t]*\d+[ \t]*)?"
                                   rf"{alternation(cues.opened_words)}[ \t]*\([^()\n]*$"),
     )
@@ -213,6 +215,21 @@ def _is_gauge(text: str, m: re.Match[str]) -> bool:
                     and bool(_DETAIL_END_RE.match(text, m.end()))))
 
 
+# "(DLBCL, 2L)": a line of therapy closing a diagnosis's parenthesis.
+_THERAPY_LINE_ASIDE_BEFORE_RE = re.compile(r"\(\s*[A-Z][A-Za-z0-9-]*[A-Z][^()\n]{0,30},\s*$")
+_THERAPY_LINE_ASIDE_AFTER_RE = re.compile(r"\+?\s*\)")
+
+
+def _is_therapy_line(text: str, m: re.Match[str]) -> bool:
+    """'2L therapy', '(DLBCL, 2L)': the line of therapy, written as a capital L on a small whole
+    number, not two litres."""
+    if m.group("unit") != "L" or " " in m.group(0) or m.group("per") or not (m.group("num") or "").isdigit() or not 1 <= int(m.group("num")) <= 9:
+        return False
+    return bool(_patterns().therapy_line_after.match(text, m.end())
+                or (_THERAPY_LINE_ASIDE_BEFORE_RE.search(text[max(0, m.start() - 40) : m.start()])
+                    and _THERAPY_LINE_ASIDE_AFTER_RE.match(text, m.end())))
+
+
 def _milli_units(m: re.Match[str]) -> bool:
     """'5 MU', '18 MIU': million units, as interferons and penicillin G are written; 'mU', 'mIU'
     (a lab's milli-units, "hCG 5 mIU/mL") are no amount here."""
@@ -226,7 +243,7 @@ def find_amounts(text: str, start: int = 0, end: int | None = None) -> list[Amou
     end = len(text) if end is None else end
     out = _percent_strengths(text, start, end) + _insulin_strengths(text, start, end)
     for m in _AMOUNT_RE.finditer(text, start, end):
-        if _is_gauge(text, m) or _milli_units(m):
+        if _is_gauge(text, m) or _milli_units(m) or _is_therapy_line(text, m):
             continue
         kind, factor = _UNITS[m.group("unit").lower()]
         per = (m.group("per") or "").lower()

@@ -65,10 +65,11 @@ from docreview.note.nameless import (
 )
 from docreview.note.normalize import NUMBER_WORDS
 from docreview.note.phrases import alternation, pattern, phrases
-from docreview.note.reasons import Reason, find_off_label, find_reasons, is_linked, word_stems
+from docreview.note.reasons import Reason, find_off_label, find_reasons, is_linked, supports_prefixes, word_stems
 from docreview.note.roles import SECONDARY, STOCK, aside_of, assign_roles, role_cues
 from docreview.note.text import (
     ASIDE_RE,
+    FIELD_LABEL_RE,
     SectionSpan,
     Sentence,
     enclosing_parenthesis,
@@ -663,14 +664,20 @@ def read_note(text: str, facts: CodeFacts, kb: KnowledgeBase) -> NoteFacts:
             # A vial's volume ("(1 mL single-dose vial)") is a dose only when no dose line follows.
             dosed = [a for a in amounts if is_dose(a) and not (a.kind == "volume" and (CONTAINER_AFTER_RE.match(text, a.end) or is_fluid_volume(text, a)))]
             preparing = bool(dosed) and _prepares(text, sent)
-            if last_in_sentence and (not dosed or not routes or preparing):
-                more_amounts, more_routes = _following_lines(notes, sents, idx, mentions, sent)
+            # "Trabectedin 1.5 mg/m2 every 3 weeks" over "BSA 1.75 m2 -> 2.625 mg": a dose per size
+            # worked out on the line below.
+            # (the drug's own line or sentence, opened by its name: not "... after gemcitabine/cisplatin" in a Dx line)
+            per_size = bool(dosed) and all(a.per_kg or a.per_m2 for a in dosed)
+            heads = _opens_sentence(text, sent, mention)
+            if last_in_sentence and (not dosed or not routes or preparing or per_size):
+                more_amounts, more_routes = _following_lines(notes, sents, idx, mentions, sent, undosed=heads and (not dosed or per_size))
                 # "Drug: dex 10 mg/mL (1 mL vial)" then "Dose: 0.6 mg/kg = 9 mg IM": the dose line wins.
                 # So does the giving after a preparation: "4 vials drawn up (1.6 mg); 1.4 mg (3.5 mL) given IV push".
                 given_after = preparing and any(is_dose(a) for a in more_amounts) and _gives(text, more_amounts)
                 if given_after:
                     amounts = [a for a in amounts if not is_dose(a)] + more_amounts
-                elif not dosed and more_amounts:
+                elif more_amounts and (not dosed or (per_size and (line := sents.at(more_amounts[0].start)) is not None
+                                                     and worked_out_doses(notes, line))):
                     amounts = amounts + more_amounts
                 routes = routes or more_routes
             # "After adequate IV sedation was administered, 15 cc of ... lidocaine was injected": the sedation's route.
@@ -799,8 +806,12 @@ def read_note(text: str, facts: CodeFacts, kb: KnowledgeBase) -> NoteFacts:
         return (not _negated(notes, r, sents) and not _hypothetical(notes, r, sents) and not _only_weighed(notes, r, sents)
                 and _section_kind(secs, r.start) != "not_given" and not _family_history(secs, r.start))
 
-    reasons = [r for r in find_reasons(text, facts, asserted) if asserted(r)]
     billed_events = [e for e in events if facts.code in e.mention.codes]
+    # "Pruritus 1130 - diphenhydramine 25 mg IV x1": the reason told with another drug's giving, a
+    # use of that drug and none of the billed drug's known uses, is that drug's. (A drug with no
+    # known uses keeps every reason: nothing tells its own apart.)
+    reasons = [r for r in find_reasons(text, facts, asserted) if asserted(r)
+               and (r.supports or not facts.indications or not _another_drugs_reason(sents, events, billed_events, r, kb))]
     linked = [r for r in reasons if _linked(text, r, sents, secs, billed_events)]
     inpatient = _patterns().inpatient.search(text)
     # A code whose drug the note never names: a giving told by its kind alone ("intravenous sedation").
@@ -821,6 +832,18 @@ def read_note(text: str, facts: CodeFacts, kb: KnowledgeBase) -> NoteFacts:
         annotations=notes,
         by_kind=by_kind,
     )
+
+
+def _another_drugs_reason(sents: _SentenceIndex, events: list[DoseEvent], billed: list[DoseEvent], reason: Reason, kb: KnowledgeBase) -> bool:
+    """The reason's sentence is another drug's charted giving (a time, a dose and a route of its
+    own), names no billed drug, and the reason is a known use of that drug."""
+    sent = sents.at(reason.start)
+    if sent is None or any(e.sentence == sent for e in billed) or not reason.icd10:
+        return False
+    return any(e.sentence == sent and e.role == "administered" and e.times and e.dose_amounts
+               and any(sent.start <= r.start < sent.end for r in e.routes)
+               and any(supports_prefixes(reason.icd10, kb.facts(c).indication_prefixes) for c in e.mention.codes if c in kb.codes)
+               for e in events)
 
 
 _TITLE_MAX = 160  # "PROCEDURE: Lumbar epidural steroid injection." is a title; a long body is not
@@ -1571,8 +1594,9 @@ def is_fluid_volume(text: str, amount: Amount) -> bool:
     return bool(patterns.fluid_before.search(text, max(0, amount.start - 24), amount.start) or patterns.fluid_after.match(text, amount.end))
 
 
-def _following_lines(notes: Annotations, sents, idx, mentions, sent) -> tuple[list[Amount], list[RouteMatch]]:
-    """Amounts and routes on the next lines of the paragraph, before another drug appears."""
+def _following_lines(notes: Annotations, sents, idx, mentions, sent, undosed: bool = False) -> tuple[list[Amount], list[RouteMatch]]:
+    """Amounts and routes on the next lines of the paragraph, before another drug appears
+    (`undosed`: the drug's line states no dose but per kg or m2)."""
     text = notes.text
     amounts: list[Amount] = []
     routes: list[RouteMatch] = []
@@ -1588,7 +1612,10 @@ def _following_lines(notes: Annotations, sents, idx, mentions, sent) -> tuple[li
             break
         joined = nxt.line == sent.line and text[prev.end : nxt.start].strip() == ";"
         prev = nxt
-        if not _patterns().field_line.match(text[nxt.start : nxt.end]) and not _administers(notes, nxt, here_and_now=True) and not _opens_with_route(notes, nxt):
+        # (a dose worked out on the very next line, for a drug whose own line states none but per kg or m2)
+        worked_out = worked_out_doses(notes, nxt) if undosed and nxt.line == sent.line + 1 else []
+        if (not _patterns().field_line.match(text[nxt.start : nxt.end]) and not _administers(notes, nxt, here_and_now=True) and not _opens_with_route(notes, nxt)
+                and not worked_out):
             if joined and not routes and not _administers(notes, sent):
                 # "MITOSOL 0.2 mg kit, reconstituted ...; three sponges soaked and applied to the
                 # bare sclera": the clause after a product line's semicolon tells its giving (not
@@ -1599,10 +1626,33 @@ def _following_lines(notes: Annotations, sents, idx, mentions, sent) -> tuple[li
             continue  # "0830 premeds PO given": the giving of other drugs
         if not amounts:
             # (not a flush's: "1105 infusion complete, flushed NS 10 mL")
-            amounts = [a for a in notes.amounts_in(nxt.start, nxt.end) if not (a.kind == "volume" and is_fluid_volume(text, a))]
+            amounts = worked_out or [a for a in notes.amounts_in(nxt.start, nxt.end) if not (a.kind == "volume" and is_fluid_volume(text, a))]
         if not routes:
             routes = [r for r in notes.routes_in(nxt.start, nxt.end) if not _owned_route(text, nxt, r)]
     return amounts, routes
+
+
+# "-> 2.625 mg", "= 732 mg": an arithmetic's result
+_RESULT_BEFORE_RE = re.compile(r"(?:=|->|→|⇒)\s*(?:approx\.?\s*|~\s*)?$")
+# ("Vials 43 mg/10 mL x 3 = 129 mg": what the containers held, no dose)
+_CONTAINER_WORD_RE = re.compile(r"\b(?:vials?|amps?|ampules?|ampoules?|bags?|syringes?|bottles?|sdvs?|mdvs?|kits?)\b", re.IGNORECASE)
+
+
+def _opens_sentence(text: str, sent: Sentence, mention: DrugMention) -> bool:
+    """The drug's name opens its sentence, after a field label at most ("Drug: tafasitamab")."""
+    label = FIELD_LABEL_RE.match(text, sent.start, mention.start)
+    return not text[label.end() if label else sent.start : mention.start].strip(" \t-*\u2022")
+
+
+def worked_out_doses(notes: Annotations, sent: Sentence) -> list[Amount]:
+    """A line that names no drug and works a dose out ("BSA 1.75 m2 -> 2.625 mg", "wt 61.0 kg ->
+    12 mg/kg = 732 mg"): its result is the dose of the drug its record's line above names (not the
+    cap beside it: "-> 23.4 mg (max 35 mg)")."""
+    if _CONTAINER_WORD_RE.search(notes.text, sent.start, sent.end):
+        return []
+    return [a for a in notes.amounts_in(sent.start, sent.end)
+            if _RESULT_BEFORE_RE.search(notes.text, max(sent.start, a.start - 12), a.start) and is_dose(a)
+            and a.kind != "volume" and not (a.per_kg or a.per_m2 or a.rate or a.is_concentration)]
 
 
 def _opens_with_route(notes: Annotations, sent: Sentence) -> bool:

@@ -431,7 +431,10 @@ def _clock_span_in(notes: Annotations, sent: Sentence) -> bool:
 def _charted_step(text: str, sent: Sentence, toks: list[Token], routes: Sequence[RouteMatch]) -> bool:
     """A flowsheet row that charts the infusion by its route: a clock time with a stated route
     ("0901 IV"), or with the access an infusion runs through and the step it charts ("0900
-    start via PIV", "Start 09:06 via L forearm PIV") or the span it ran ("1100-1200 via PICC")."""
+    start via PIV", "Start 09:06 via L forearm PIV") or the span it ran ("1100-1200 via PICC"; at
+    the row's end too: "diluted in NS 500 mL, IV over 4 h via PIV 0930-1330")."""
+    if any(not r.implied for r in routes) and _CLOCK_SPAN_RE.search(text, sent.start, sent.end):
+        return True
     if not TIMED_LINE_RE.match(text, sent.start, sent.end):
         # (the step may open the row, before its time)
         timed = bool(toks) and toks[0].text.lower() in _infusion_steps() and TIMED_LINE_RE.match(text, toks[0].end, sent.end)

@@ -85,7 +85,8 @@ def _on_another_day(event: DoseEvent, date_of_service: date | None) -> bool:
 
 
 def administration_of(note: NoteFacts, facts: CodeFacts, kb: KnowledgeBase, date_of_service: date | None = None) -> Administration:
-    billed = [e for e in note.events if facts.code in e.mention.codes or (e.mention.codes and _billed_per_dose_of(facts, kb, e.mention.codes))]
+    billed = [e for e in note.events if facts.code in e.mention.codes or (e.mention.codes and _billed_per_dose_of(facts, kb, e.mention.codes))
+              or _taken_as_the_codes_form(note.text, e, facts, kb)]
     given = [e for e in billed if e.given]
     other_days = tuple(e for e in given if _on_another_day(e, date_of_service))
     given = [e for e in given if e not in other_days]
@@ -99,6 +100,28 @@ def administration_of(note: NoteFacts, facts: CodeFacts, kb: KnowledgeBase, date
         return Administration("other_drug", billed=tuple(billed), counted=(event,), other=event, other_code=code, other_units=units,
                               other_days=other_days)
     return replace(_administration(note, facts, kb, billed, given), other_days=other_days)
+
+
+# "inj 10 mg/mL", "injection", "vial": the sentence names the injectable product
+_INJECTION_FORM_RE = re.compile(r"\b(?:inj|injection|injectable|vials?|amps?|ampules?|ampoules?)\b", re.IGNORECASE)
+
+
+def _taken_as_the_codes_form(text: str, event: DoseEvent, facts: CodeFacts, kb: KnowledgeBase) -> bool:
+    """'trimethobenzamide (Tigan) 300 mg cap PO' under "Trimethobenzamide hydrochloride, 250 mg,
+    oral": a brand the sources know only as an injection, given by a way only the billed code's
+    form is taken (and not told as the injection product), is that form of it. (Not under a code
+    for one product: "Dexamethasone (hemady), oral".)"""
+    taken = _taken_routes()
+    if (not facts.descriptor_routes or not all(r in taken for r in facts.descriptor_routes) or not facts.moiety
+            or facts.product_specific):
+        return False
+    if _INJECTION_FORM_RE.search(text, event.sentence.start, event.sentence.end):
+        return False  # "dexamethasone sodium phosphate inj 10 mg/mL ... given by mouth": the injection, by mouth
+    stated = [r.route for r in event.routes if not r.implied]
+    if not stated or not all(r in facts.descriptor_routes for r in stated):
+        return False
+    codes = [kb.facts(c) for c in event.mention.codes if c in kb.codes]
+    return bool(codes) and all(f.moiety == facts.moiety and f.descriptor.lower().startswith("injection") for f in codes)
 
 
 def _injected_product(given: list[DoseEvent], facts: CodeFacts, kb: KnowledgeBase) -> tuple[DoseEvent, frozenset[str]] | None:
@@ -206,7 +229,8 @@ def _administration(note: NoteFacts, facts: CodeFacts, kb: KnowledgeBase, billed
         # a verb ("1030 Ryoncil infused IV").
         # So does a product line that gives the dose but no time or verb of giving ("Product: BEQVEZ
         # ... one-time dose 5 x 10^11 vg/kg") over "1005 Beqvez infused IV".
-        dosed = [e for e in given if e.amounts]
+        # (a rate, "infused over 90 min (rate 2.2 mL/min max)", is no dose of its own)
+        dosed = [e for e in given if any(not a.rate for a in e.amounts)]
         told = [e for e in given if e.times or "ADMINISTERED" in e.categories]
         if dosed and told and not any(e in told for e in dosed):
             counted = told

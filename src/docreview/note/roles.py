@@ -719,6 +719,15 @@ def _same_drug(a: DoseEvent, b: DoseEvent) -> bool:
     return a.mention.same_drug(b.mention)
 
 
+def _labels_the_product(text: str, events: list[DoseEvent], roles: list[str], i: int) -> bool:
+    """The mention is a field's label (a colon right after it) and the same drug, given, fills the field."""
+    event = events[i]
+    if not text[event.mention.end : event.mention.end + 3].lstrip().startswith(":"):
+        return False
+    return any(j > i and roles[j] == "administered" and events[j].sentence == event.sentence and _same_drug(event, events[j])
+               for j in range(len(events)))
+
+
 def assign_roles(text: str, events: list[DoseEvent], notes: Annotations | None = None) -> list[tuple[str, str | None]]:
     """One role per event (the events are the note's drug mentions, in order), with the secondary
     role an administered mention was first read as (a vial, a title) when no other mention gives the
@@ -744,7 +753,7 @@ def assign_roles(text: str, events: list[DoseEvent], notes: Annotations | None =
         # comma, a maker or the product's readiness may follow; not "from a Kenalog injection in this knee".)
         form = nxt[0] if nxt and nxt[0].text in cues.dose_form_words and (
             len(nxt) < 2 or _is_strength(nxt[1].text) or nxt[1].text in _FORM_FOLLOWERS
-            or text[nxt[0].end : nxt[0].end + 2].lstrip()[:1] in (",", ";", "(")) else None
+            or text[nxt[0].end : nxt[0].end + 2].lstrip()[:1] in (",", ";", "(", ")")) else None
         # ("Ganciclovir Injection (Exela)": the name's own "Injection" is no verb either.)
         administers = _gives([t for t in clause if t is not form and not event.mention.start <= t.start < event.mention.end], cues)
         # "drawn from a Kenalog-40 1 mL vial": framed on both sides, the mention names the vial
@@ -912,6 +921,11 @@ def assign_roles(text: str, events: list[DoseEvent], notes: Annotations | None =
         # succinylcholine": the same dose told again (no other time, no repeat word, no next site)
         # is one administration told twice.
         if roles[i] == "administered" and _restates_earlier(text, events, roles, i):
+            roles[i] = "restatement"
+    for i in range(len(events)):
+        # "Influenza vaccine: Agriflu 2015-2016, 0.5 mL ... IM": a name that labels the field the
+        # product's own name fills is that giving, named once more.
+        if roles[i] == "administered" and _labels_the_product(text, events, roles, i):
             roles[i] = "restatement"
     for i in range(len(events)):
         # "11:05 Linezolid 600 mg PO given." ... "Correction to 11:05 entry - PO was charted in
