@@ -1612,6 +1612,9 @@ GIVEN_DOSES = [
     # A brand the sources know only as an injection, taken by mouth under the oral code, is the oral form.
     pytest.param("MAR 0850: trimethobenzamide (Tigan) 300 mg cap PO - swallowed w/ water, observed - RN P. Hart\n", "Q0173", 300,
                  id="a-brand-taken-the-oral-codes-way"),
+    # "300 micrograms (1500 i.u.)": the descriptor gives its unit in two measures, and converts one into the other.
+    pytest.param("28 wk, Rh negative, antibody screen neg.\nRhoGAM 300 mcg prefilled syringe, lot 2305K1, given IM L deltoid 1040.\n",
+                 "J2790", 1500, id="a-descriptors-own-equivalence"),
 ]
 
 

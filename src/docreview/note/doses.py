@@ -585,12 +585,33 @@ def _then_run_at_a_rate(note: NoteFacts, event: DoseEvent) -> Amount | None:
     return Amount(start=m.start(), end=m.end(), value=round(rate * span_minutes(m), 6), kind=rates[0].kind)
 
 
+_EQUIVALENCE_RE = re.compile(r"([\d,.]+\s*[a-z]+)\s*\(\s*([\d,.]+\s*[a-z]+)\s*\)", re.IGNORECASE)
+
+
+@lru_cache(maxsize=256)
+def _descriptor_equivalent(descriptor: str, kind: str, unit: str) -> float | None:
+    """'rho d immune globulin, full dose, 300 micrograms (1500 i.u.)': a descriptor that gives its
+    unit in two measures converts one into the other; the factor from `kind` to the code's base unit."""
+    code_kind = code_unit_kind(unit)
+    if code_kind is None or code_kind[0] == kind:
+        return None
+    for m in _EQUIVALENCE_RE.finditer(re.sub(r"\bi\.u\.", "IU", descriptor, flags=re.IGNORECASE)):
+        pair = [find_amounts(m.group(1)), find_amounts(m.group(2))]
+        if all(len(p) == 1 for p in pair):
+            by_kind = {p[0].kind: p[0].total for p in pair}
+            if set(by_kind) == {kind, code_kind[0]} and by_kind[kind]:
+                return by_kind[code_kind[0]] / by_kind[kind]
+    return None
+
+
 def _statement_dose(event: DoseEvent, facts: CodeFacts, note: NoteFacts, concs: list[Amount]) -> tuple[float | None, str]:
     weight = note.weight.kg if note.weight else None
     unit = facts.unit or ""
 
     def base(a: Amount) -> tuple[float | None, str]:
         value, need = to_base(a, unit, weight, concs)
+        if value is None and not a.per_kg and (equal := _descriptor_equivalent(facts.descriptor, a.kind, unit)) is not None:
+            value, need = a.total * equal, ""  # "300 mcg" under "300 micrograms (1500 i.u.)": the descriptor's own equivalence
         return (value * ingredient_share(note, a, facts) if value is not None else None), need
 
     if event.entries:  # each MAR entry is one administration
