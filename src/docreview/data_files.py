@@ -247,6 +247,7 @@ class ExtractCuesFile(_File):
     further: list[str] = Field(min_length=1)  # "refused further Zofran": later doses, not this one
     kind_givings: dict[str, list[str]] = {}  # "intravenous sedation": a giving told by the drug's kind (a purpose) alone
     descriptor_kinds: dict[str, list[str]] = {}  # a kind a descriptor word gives a code ("contrast")
+    injectable_forms: list[str] = []  # "inj 10 mg/mL", "vial": the injectable product named, whatever way it is given
     further_prefixes: list[str] = Field(min_length=1)
     charted_verbs: list[str] = Field(min_length=1)  # "0900 given", "given 0600, 1400": one dose a time
     field_line_prefixes: list[str] = Field(min_length=1)  # "Dose:", "Route:": a field of the same record

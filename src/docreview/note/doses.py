@@ -30,7 +30,7 @@ from docreview.note.amounts import (
     span_minutes,
     without_unit_strengths,
 )
-from docreview.note.extract import DoseEvent, NoteFacts, dose_order, is_fluid_volume
+from docreview.note.extract import DoseEvent, NoteFacts, dose_order, is_fluid_volume, result_before
 from docreview.note.normalize import NUMBER_WORDS
 from docreview.note.phrases import alternation, pattern
 from docreview.note.roles import STOCK
@@ -63,7 +63,6 @@ class _Patterns(NamedTuple):
     single_dose_device_before: re.Pattern[str]  # "single-dose prefilled injector 80 USP units/1 mL"
     ratio_owner: re.Pattern[str]
     dose_limit: re.Pattern[str]  # "capped at" right before an amount
-    result_before: re.Pattern[str]  # "=", "->", "equals" right before an amount: the arithmetic's result
     record_total: re.Pattern[str]  # a record line that opens with "Total infused"
     bag_completed: re.Pattern[str]  # "360 mg/200 mL bag complete", "Both bags fully infused"
     drip_stop: re.Pattern[str]  # "vaso discontinued", "epi gtt OFF"
@@ -105,7 +104,6 @@ def _patterns() -> _Patterns:
         bag_completed=pattern(rf"\b{alternation(cues.bags_completed)}\b"),
         drip_stop=pattern(rf"\b{alternation(cues.drip_stops)}(?![\w'])"),
         dose_limit=pattern(rf"\b{alternation(cues.dose_limits)}\s*[:=]?\s*$"),  # "round to vial sizes = 2,500 IU"
-        result_before=pattern(rf"(?:=|->|\u2192|\b{alternation(cues.result_words)})[ \t]*(?:~|approx\.?)?[ \t]*$"),
         # At a list break, a site word with up to two words before it ("arterial lumen", "L deltoid"), then the amount.
         site_label=pattern(rf"(?:^|\n|[,;:(]|[ \t]-|\band\b)[ \t]*(?:[A-Za-z]+[ \t]+){{0,2}}{alternation(cues.labelled_sites)}s?[ \t]*[:=-]?[ \t]*$"),
         later=pattern(rf"(?:[ \t]+(?:(?:in|after)[ \t]+(?:\d+|one|two|three|four|five|six|eight|twelve)(?:[ \t]*-[ \t]*\d+)?[ \t]*{alternation(cues.later_spans)}"
@@ -691,7 +689,7 @@ def _statement_dose(event: DoseEvent, facts: CodeFacts, note: NoteFacts, concs: 
     # capped at 4,500 mg") still has the last word.
     # ("Drew 36 mL (3,600 mg) + NS 36 mL = 72 mL": a volume that adds the diluent is the bag's, no dose.)
     diluents = [a for a in event.dose_amounts if is_diluent(note.text, a)]
-    results = [a for a in amounts if _patterns().result_before.search(note.text, max(0, a.start - 16), a.start) and not a.calculated
+    results = [a for a in amounts if result_before().search(note.text, max(0, a.start - 16), a.start) and not a.calculated
                and not (a.kind == "volume" and any(d.start < a.start for d in diluents))]
     # ("Wt 72 kg -> 14,400 U, rounded to whole vials: 14,500 U": the rounding has it too.)
     limits = [a for a in amounts if results and a.start > results[-1].start and a.kind == results[-1].kind

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field, replace
 from functools import cache, lru_cache, partial
 from typing import NamedTuple
 
-from docreview.data_files import DrugAbbreviationsFile, ExtractCuesFile, ReasonCuesFile, data_file_as
+from docreview.data_files import DoseCuesFile, DrugAbbreviationsFile, ExtractCuesFile, ReasonCuesFile, data_file_as
 from docreview.knowledge.facts import CodeFacts, KnowledgeBase, normalize_name
 from docreview.knowledge.hcpcs import BIOSIMILAR_NAME_RE
 from docreview.note import grids
@@ -665,9 +665,9 @@ def read_note(text: str, facts: CodeFacts, kb: KnowledgeBase) -> NoteFacts:
             dosed = [a for a in amounts if is_dose(a) and not (a.kind == "volume" and (CONTAINER_AFTER_RE.match(text, a.end) or is_fluid_volume(text, a)))]
             preparing = bool(dosed) and _prepares(text, sent)
             # "Trabectedin 1.5 mg/m2 every 3 weeks" over "BSA 1.75 m2 -> 2.625 mg": a dose per size
-            # worked out on the line below.
-            # (the drug's own line or sentence, opened by its name: not "... after gemcitabine/cisplatin" in a Dx line)
+            # worked out on the line below ...
             per_size = bool(dosed) and all(a.per_kg or a.per_m2 for a in dosed)
+            # ... of the drug's own line, opened by its name (not "... after gemcitabine/cisplatin" in a Dx line)
             heads = _opens_sentence(text, sent, mention)
             if last_in_sentence and (not dosed or not routes or preparing or per_size):
                 more_amounts, more_routes = _following_lines(notes, sents, idx, mentions, sent, undosed=heads and (not dosed or per_size))
@@ -677,7 +677,7 @@ def read_note(text: str, facts: CodeFacts, kb: KnowledgeBase) -> NoteFacts:
                 if given_after:
                     amounts = [a for a in amounts if not is_dose(a)] + more_amounts
                 elif more_amounts and (not dosed or (per_size and (line := sents.at(more_amounts[0].start)) is not None
-                                                     and worked_out_doses(notes, line))):
+                                                     and _worked_out_doses(notes, line))):
                     amounts = amounts + more_amounts
                 routes = routes or more_routes
             # "After adequate IV sedation was administered, 15 cc of ... lidocaine was injected": the sedation's route.
@@ -1613,7 +1613,7 @@ def _following_lines(notes: Annotations, sents, idx, mentions, sent, undosed: bo
         joined = nxt.line == sent.line and text[prev.end : nxt.start].strip() == ";"
         prev = nxt
         # (a dose worked out on the very next line, for a drug whose own line states none but per kg or m2)
-        worked_out = worked_out_doses(notes, nxt) if undosed and nxt.line == sent.line + 1 else []
+        worked_out = _worked_out_doses(notes, nxt) if undosed and nxt.line == sent.line + 1 else []
         if (not _patterns().field_line.match(text[nxt.start : nxt.end]) and not _administers(notes, nxt, here_and_now=True) and not _opens_with_route(notes, nxt)
                 and not worked_out):
             if joined and not routes and not _administers(notes, sent):
@@ -1632,10 +1632,17 @@ def _following_lines(notes: Annotations, sents, idx, mentions, sent, undosed: bo
     return amounts, routes
 
 
-# "-> 2.625 mg", "= 732 mg": an arithmetic's result
-_RESULT_BEFORE_RE = re.compile(r"(?:=|->|→|⇒)\s*(?:approx\.?\s*|~\s*)?$")
-# ("Vials 43 mg/10 mL x 3 = 129 mg": what the containers held, no dose)
-_CONTAINER_WORD_RE = re.compile(r"\b(?:vials?|amps?|ampules?|ampoules?|bags?|syringes?|bottles?|sdvs?|mdvs?|kits?)\b", re.IGNORECASE)
+@cache
+def result_before() -> re.Pattern[str]:
+    """'=', '->', 'equals' right before an amount: the arithmetic's result (data/dose_cues.json `result_words`)."""
+    words = data_file_as("dose_cues.json", DoseCuesFile).result_words
+    return pattern(rf"(?:=|->|\u2192|\b{alternation(words)})[ \t]*(?:~|approx\.?)?[ \t]*$")
+
+
+@cache
+def _container_word() -> re.Pattern[str]:
+    """A container word of data/role_cues.json ("Vials 43 mg/10 mL x 3 = 129 mg": what they held, no dose)."""
+    return pattern(rf"\b{alternation(role_cues().container_after)}\b")
 
 
 def _opens_sentence(text: str, sent: Sentence, mention: DrugMention) -> bool:
@@ -1644,14 +1651,14 @@ def _opens_sentence(text: str, sent: Sentence, mention: DrugMention) -> bool:
     return not text[label.end() if label else sent.start : mention.start].strip(" \t-*\u2022")
 
 
-def worked_out_doses(notes: Annotations, sent: Sentence) -> list[Amount]:
+def _worked_out_doses(notes: Annotations, sent: Sentence) -> list[Amount]:
     """A line that names no drug and works a dose out ("BSA 1.75 m2 -> 2.625 mg", "wt 61.0 kg ->
     12 mg/kg = 732 mg"): its result is the dose of the drug its record's line above names (not the
     cap beside it: "-> 23.4 mg (max 35 mg)")."""
-    if _CONTAINER_WORD_RE.search(notes.text, sent.start, sent.end):
+    if _container_word().search(notes.text, sent.start, sent.end):
         return []
     return [a for a in notes.amounts_in(sent.start, sent.end)
-            if _RESULT_BEFORE_RE.search(notes.text, max(sent.start, a.start - 12), a.start) and is_dose(a)
+            if result_before().search(notes.text, max(sent.start, a.start - 16), a.start) and is_dose(a)
             and a.kind != "volume" and not (a.per_kg or a.per_m2 or a.rate or a.is_concentration)]
 
 

@@ -19,7 +19,7 @@ from docreview.knowledge.facts import CodeFacts, KnowledgeBase, counter_ions, mo
 from docreview.note.doses import is_drip, total_dose, vials_opened
 from docreview.note.extract import DoseEvent, NoteFacts, injection_told, premedication, read_note
 from docreview.note.nameless import code_kinds
-from docreview.note.phrases import alternation
+from docreview.note.phrases import alternation, pattern
 from docreview.note.roles import STOCK
 from docreview.note.vocab import route_vocabulary
 from docreview.units import billing_units, code_unit_kind, in_tier, to_base
@@ -102,8 +102,10 @@ def administration_of(note: NoteFacts, facts: CodeFacts, kb: KnowledgeBase, date
     return replace(_administration(note, facts, kb, billed, given), other_days=other_days)
 
 
-# "inj 10 mg/mL", "injection", "vial": the sentence names the injectable product
-_INJECTION_FORM_RE = re.compile(r"\b(?:inj|injection|injectable|vials?|amps?|ampules?|ampoules?)\b", re.IGNORECASE)
+@lru_cache(maxsize=1)
+def _injectable_form() -> re.Pattern[str]:
+    """'inj 10 mg/mL', 'vial': the injectable product named (data/extract_cues.json `injectable_forms`)."""
+    return pattern(rf"\b{alternation(data_file_as('extract_cues.json', ExtractCuesFile).injectable_forms)}\b")
 
 
 def _taken_as_the_codes_form(text: str, event: DoseEvent, facts: CodeFacts, kb: KnowledgeBase) -> bool:
@@ -115,7 +117,7 @@ def _taken_as_the_codes_form(text: str, event: DoseEvent, facts: CodeFacts, kb: 
     if (not facts.descriptor_routes or not all(r in taken for r in facts.descriptor_routes) or not facts.moiety
             or facts.product_specific):
         return False
-    if _INJECTION_FORM_RE.search(text, event.sentence.start, event.sentence.end):
+    if _injectable_form().search(text, event.sentence.start, event.sentence.end):
         return False  # "dexamethasone sodium phosphate inj 10 mg/mL ... given by mouth": the injection, by mouth
     stated = [r.route for r in event.routes if not r.implied]
     if not stated or not all(r in facts.descriptor_routes for r in stated):
