@@ -855,3 +855,10 @@ def test_a_drug_under_the_disposition_is_planned(kb):
     text = ("1304 Wezlana 390 mg IV infusion begun (pump 250 mL/h)\n1406 complete, NS flush.\n"
             "Disp: home, ambulatory. SC maint (Wezlana 90 mg) wk 8 - specialty pharmacy.\n")
     assert [role for _, role in roles_of(kb, text, "Q5138")] == ["administered", "ordered"]
+
+
+def test_the_items_of_an_order_list_joined_by_semicolons_are_ordered(kb):
+    # The label ("phone order ... (read back):") opens the list; each later clause after a semicolon is an item of it.
+    text = ("P: on-call NP phone order 0150 (read back): chlordiazepoxide 50 mg PO now; thiamine 100 mg IM; NS 1 liter IV over 1 hr.\n"
+            "0200 thiamine 100 mg IM L deltoid given.\n")
+    assert roles_of(kb, text, "J3411") == [("chlordiazepoxide", "ordered"), ("thiamine", "ordered"), ("thiamine", "administered")]

@@ -695,6 +695,7 @@ def read_note(text: str, facts: CodeFacts, kb: KnowledgeBase) -> NoteFacts:
                     repeat=bool(_patterns().repeat.search(text, sent.start, sent.end)),
                 )
             )
+    _labelled_list_items(text, sents, events)
     waste = read_waste(text)
     discarded = {a.start for a, _ in waste.discarded}
     for event in events:
@@ -832,6 +833,27 @@ def read_note(text: str, facts: CodeFacts, kb: KnowledgeBase) -> NoteFacts:
         annotations=notes,
         by_kind=by_kind,
     )
+
+
+def _labelled_list_items(text: str, sents: _SentenceIndex, events: list[DoseEvent]) -> None:
+    """'phone order 0150 (read back): chlordiazepoxide 50 mg PO now; thiamine 100 mg IM; NS 1 liter
+    IV': the items of a list an order's label opens, each a clause of its line after a semicolon,
+    are ordered as its first item is (an item told as given keeps its own reading)."""
+    by_sentence: dict[int, list[DoseEvent]] = {}
+    for event in events:
+        by_sentence.setdefault(event.sentence.start, []).append(event)
+    for event in events:
+        if event.categories:
+            continue
+        # the list's first clause: back over the clauses of the line that semicolons join
+        clause = event.sentence
+        while (k := sents.after(clause.start)) > 0 and sents[k - 1].line == clause.line and text[sents[k - 1].end : clause.start].strip(" \t") == ";":
+            clause = sents[k - 1]
+        head = next((e for e in by_sentence.get(clause.start, []) if "PLANNED" in e.categories), None)
+        if head is not None and clause is not event.sentence:
+            label = text.rfind(":", clause.start, head.mention.start)
+            if label >= 0 and "order" in text[clause.start : label].lower():
+                event.categories = {*event.categories, "PLANNED"}
 
 
 def _another_drugs_reason(sents: _SentenceIndex, events: list[DoseEvent], billed: list[DoseEvent], reason: Reason, kb: KnowledgeBase) -> bool:
