@@ -9,7 +9,7 @@ from __future__ import annotations
 from docreview.checks.base import CheckContext, Outcome, evidence, line_evidence, make_finding
 from docreview.knowledge.facts import CodeFacts, normalize_name
 from docreview.schema import Status
-from docreview.units import billing_units, format_number, in_tier
+from docreview.units import billing_units, code_unit_kind, format_number, in_tier
 
 
 def check_dosage(ctx: CheckContext) -> Outcome:
@@ -150,8 +150,6 @@ def _dose_text(ctx: CheckContext) -> str:
     facts = ctx.facts
     if facts.per_dose or ctx.administered_base is None:
         return f"{len(ctx.administrations)} administration(s) of {facts.drug}"
-    from docreview.units import code_unit_kind
-
     kind = code_unit_kind(facts.unit)
     value = ctx.administered_base / (kind[1] if kind else 1)
     unit = f"{facts.unit}(s)" if kind and kind[0] == "containers" else facts.unit  # "4 vial(s) of digoxin immune fab"
@@ -161,8 +159,6 @@ def _dose_text(ctx: CheckContext) -> str:
 def _container_of_the_code(ctx: CheckContext) -> bool:
     """'NS 1000 mL started' ... 'approx 350 mL infused' under the 1,000 mL code: a code per bag of
     a volume bills the bag the record names hung, however much of it ran in."""
-    from docreview.units import code_unit_kind
-
     facts = ctx.facts
     kind = code_unit_kind(facts.unit)
     if kind is None or kind[0] != "volume" or not facts.unit_amount:

@@ -403,7 +403,7 @@ def nameless_routes(notes: Annotations, events: Sequence[DoseEvent], has_mention
                 for other in notes.sentences if other.start < line[1] and other.end > line[0] for t in notes.context(other)[0])
         if nearest and told:
             out.extend((i, list(routes)) for i in given)
-        elif told or _charted_step(notes.text, sent, toks, routes):
+        elif told or _charted_step(notes, sent, toks, routes):
             # "Premeds 0830 IV: ..." then "0915 start 100 mL/h via port": the drugs given between
             # with routes of their own are whole records; the route is the one open giving's.
             out.extend((i, list(routes)) for i in _one_open_giving(events, sent, section_at(sections, sent.start)))
@@ -428,12 +428,13 @@ def _clock_span_in(notes: Annotations, sent: Sentence) -> bool:
                for m in _CLOCK_SPAN_RE.finditer(notes.text, start, end))
 
 
-def _charted_step(text: str, sent: Sentence, toks: list[Token], routes: Sequence[RouteMatch]) -> bool:
+def _charted_step(notes: Annotations, sent: Sentence, toks: list[Token], routes: Sequence[RouteMatch]) -> bool:
     """A flowsheet row that charts the infusion by its route: a clock time with a stated route
     ("0901 IV"), or with the access an infusion runs through and the step it charts ("0900
     start via PIV", "Start 09:06 via L forearm PIV") or the span it ran ("1100-1200 via PICC"; at
     the row's end too: "diluted in NS 500 mL, IV over 4 h via PIV 0930-1330")."""
-    if any(not r.implied for r in routes) and _CLOCK_SPAN_RE.search(text, sent.start, sent.end):
+    text = notes.text
+    if any(not r.implied for r in routes) and _clock_span_in(notes, sent):
         return True
     if not TIMED_LINE_RE.match(text, sent.start, sent.end):
         # (the step may open the row, before its time)

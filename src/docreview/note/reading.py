@@ -113,9 +113,7 @@ def _taken_as_the_codes_form(text: str, event: DoseEvent, facts: CodeFacts, kb: 
     oral": a brand the sources know only as an injection, given by a way only the billed code's
     form is taken (and not told as the injection product), is that form of it. (Not under a code
     for one product: "Dexamethasone (hemady), oral".)"""
-    taken = _taken_routes()
-    if (not facts.descriptor_routes or not all(r in taken for r in facts.descriptor_routes) or not facts.moiety
-            or facts.product_specific):
+    if not _taken_code(facts) or not facts.moiety or facts.product_specific:
         return False
     if _injectable_form().search(text, event.sentence.start, event.sentence.end):
         return False  # "dexamethasone sodium phosphate inj 10 mg/mL ... given by mouth": the injection, by mouth
@@ -148,7 +146,7 @@ def _by_the_codes_kind_of_route(text: str, given: list[DoseEvent], facts: CodeFa
     taken by mouth, nose or lungs ("Oral, lenacapavir, 300 mg"), is a dose injected beside the
     tablets taken. (Given only that way, it is judged as written: edge case 3.)"""
     taken = _taken_routes()
-    if facts.descriptor_routes and all(r in taken for r in facts.descriptor_routes):
+    if _taken_code(facts):
         by_mouth = True
     elif facts.descriptor.lower().startswith("injection"):
         by_mouth = False
@@ -170,6 +168,11 @@ def _by_the_codes_kind_of_route(text: str, given: list[DoseEvent], facts: CodeFa
 @lru_cache(maxsize=1)
 def _taken_routes() -> frozenset[str]:
     return frozenset(data_file_as("routes.json", RoutesFile).taken_routes)
+
+
+def _taken_code(facts: CodeFacts) -> bool:
+    """A code for a form taken by mouth, nose or lungs ("Oral, lenacapavir, 300 mg"): every route its descriptor names is one."""
+    return bool(facts.descriptor_routes) and all(r in _taken_routes() for r in facts.descriptor_routes)
 
 
 def _administration(note: NoteFacts, facts: CodeFacts, kb: KnowledgeBase, billed: list[DoseEvent], given: list[DoseEvent]) -> Administration:
