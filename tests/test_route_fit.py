@@ -263,3 +263,16 @@ def test_emg_guided_injections_and_an_ear_canal_name_their_routes():
     assert routes("0.2 mL instilled R ear canal, then 0.2 mL L ear canal") == ["otic", "otic"]
     assert routes("Mirena removed; Kyleena 19.5 mg inserted to fundus, arms released") == ["intrauterine"]
     assert routes("Liletta inserted with the single-handed inserter, fundal placement, strings cut") == ["intrauterine"]
+
+
+def test_an_instillation_into_the_renal_pelvis_past_its_side_or_via_a_nephrostomy_is_pyelocalyceal():
+    for note in ["Mitomycin gel 40 mg (10 mL) instilled via ureteral catheter into the R renal pelvis.",
+                 "Mitomycin gel 40 mg instilled antegrade via L nephrostomy tube, tube clamped 2 h."]:
+        review = _review(note, {"code": "J9281", "units": 40, "modifiers": ["JZ"]})
+        assert review.elements["route"].status.value == "documented", note
+
+
+def test_a_urethral_suppository_inserted_intraurethrally_fits_its_code():
+    note = "Alprostadil 500 mcg urethral suppository inserted intraurethrally by the patient under supervision at 1030."
+    review = _review(note, {"code": "J0275", "units": 1})
+    assert review.elements["route"].status.value == "documented"

@@ -216,6 +216,7 @@ class ReasonCuesFile(_File):
     link: list[str] = Field(min_length=1)
     diagnosis_lines: list[str] = Field(min_length=1)
     diagnosis_fields: list[str] = Field(default_factory=list)  # "Dx: BPDCN": the field's content is a reason
+    field_references: list[str] = Field(default_factory=list)  # "Dx: see problem list": the field points elsewhere
     diagnosis_before: list[str] = Field(min_length=1)
     problem_after: list[str] = Field(min_length=1)
     on_not_a_treatment: list[str] = Field(min_length=1)
@@ -275,6 +276,7 @@ class ExtractCuesFile(_File):
     flush_words: list[str] = Field(default_factory=list)  # "NS flush 10 mL": the fluid's volume, no dose
     carrier_fluids: list[str] = Field(min_length=1)  # "200 mg in 0.9% NaCl 50 mL": the fluid a dose is mixed in ...
     carried_in: list[str] = Field(min_length=1)  # ... after "in", "diluted in": no drug mention of its own
+    partner_words: list[str] = Field(default_factory=list)  # "10 mg (20 mL) emulsified w/ Lipiodol": what the dose was given with
     sedation_words: list[str] = Field(min_length=1)  # "titrated intravenous sedation": the route of ...
     other_drugs_words: list[str] = Field(min_length=1)  # "0830 premeds PO given": a line about other drugs
     medication_headers: list[str] = Field(min_length=1)  # ... the drugs listed under "MEDICATIONS:" for it

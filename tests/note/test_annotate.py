@@ -500,3 +500,11 @@ def test_the_same_waste_glossed_in_another_unit_after_its_place_is_one_amount():
 
     text = "Waste: remaining 9 mL in vial (9 mg) + 4.4 mL of dilution (0.88 mg) = 9.88 mg vinblastine discarded."
     assert sorted((a.kind, a.value) for a, _ in read_waste(text).discarded) == [("mass", 0.88), ("mass", 9.0), ("volume", 9.0)]
+
+
+def test_a_gauge_closing_a_listed_detail_before_its_device_is_no_amount():
+    from docreview.note.amounts import find_amounts
+
+    text = "Site R thigh, subcutaneous, 29g autoinjector. Loading: IVIG 30g, 30g IV over 4 h."
+    # (a route after the figure is the dose's: grams of IVIG)
+    assert [text[a.start : a.end] for a in find_amounts(text) if a.kind == "mass"] == ["30g", "30g"]

@@ -422,3 +422,19 @@ def test_another_salt_of_the_billed_drug_given_is_another_product():
 
 def test_a_name_that_heads_an_icd10_code_is_no_drug(lexicon):
     assert names(lexicon, "IDA (D50.0), chronic GI blood loss. D50 25 g IV push for BG 40.") == [("D50", False)]
+
+
+def test_a_name_joined_by_hyphens_or_before_its_inhaler_device_is_a_drug():
+    text = "MEDS: Klor-Con 20 mEq daily, Advair Diskus 1 puff b.i.d., K-wire removal planned. Follow-up in 2 weeks."
+    assert [n for _, _, n in find_unknown_drugs(text, [])] == ["klor-con", "advair"]
+
+
+def test_a_word_before_a_known_word_after_its_hyphen_stays_a_word_of_its_own():
+    # "Afrin-soaked pledgets": the soaked pledgets carry Afrin, a drug named on its own.
+    text = "The nose was packed with Afrin-soaked pledgets. Steri-Strips applied."
+    assert [n for _, _, n in find_unknown_drugs(text, [])] == ["afrin"]
+
+
+def test_a_title_before_a_name_is_no_short_drug_name(lexicon):
+    assert names(lexicon, "Thank you for sending Ms. Rivera, 52, for review.") == []
+    assert names(lexicon, "MS 4 mg IV given for pain.") == [("MS", True)]

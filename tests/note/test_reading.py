@@ -1677,3 +1677,43 @@ def test_a_rate_is_no_dose_of_a_per_dose_codes_giving(kb):
             "0930-1100 ELEVIDYS infused IV via syringe pump through PIV L hand over 90 min (rate 2.2 mL/min max).\n")
     admin = read(note, kb.facts("J1413"), kb).administration
     assert admin.state == "given" and len(admin.counted) == 1
+
+
+def test_a_dose_line_that_names_its_partner_only_after_with_is_the_drug_above_it(kb):
+    # The indented line opens with the amount given and names the oil it was emulsified with.
+    note = ("TACE, R lobe HCC\n"
+            "MITOMYCIN 40 mg vial reconstituted w/ 80 mL SW (0.5 mg/mL)\n"
+            "  20 mg (40 mL) mixed w/ Lipiodol 15 mL, given intra-arterially via microcatheter\n"
+            "  remaining 20 mg discarded\n")
+    admin = read(note, kb.facts("J9280"), kb).administration
+    assert admin.dose_base == 20.0
+    assert counted_routes(kb, note, "J9280") == {"intra-arterial"}
+
+
+def test_a_flush_of_the_line_is_not_the_drug_documented_for_another_code(kb):
+    note = ("Order: Brandnamex 500 mg IV q12h.\n"
+            "0900 start via PICC\n"
+            "1000 stop, flushed NS/heparin lock 10 units/mL 5 mL\n")
+    admin = read(note, kb.facts("J1267"), kb).administration
+    assert admin.state != "other_drug"
+
+
+def test_a_nameless_giving_takes_the_order_dose_past_the_vials_diluent(kb):
+    # The vial line's reconstitution and bag volumes are the carrier, not the dose.
+    note = ("Order: meropenem 1 g IVPB q8h.\n"
+            "Meropenem 1 g single-dose vial reconstituted w/ 20 mL, full vial added to 100 mL NS.\n"
+            "0800 IVPB started via PIV\n"
+            "0830 completed\n")
+    assert dose_of(kb, note, "J2185") == 1000.0
+
+
+def test_a_clause_of_the_days_after_on_a_timed_row_is_no_second_giving(kb):
+    note = ("0900 prednisone 60 mg PO - taken in clinic, witnessed; D2-5 60 mg PO daily at home\n"
+            "0910 ondansetron 8 mg IV\n")
+    assert dose_of(kb, note, "J7512") == 60.0
+
+
+def test_a_dilution_to_a_final_volume_does_not_scale_the_vial_strength(kb):
+    note = ("Exparel 266 mg/20 mL single-dose vial, expanded with 20 mL NS to 40 mL, infiltrated into the "
+            "incision at closure. Entire vial used.")
+    assert dose_of(kb, note, "C9290") == 266.0

@@ -440,3 +440,10 @@ def test_a_lot_number_that_starts_like_a_code_is_no_diagnosis(kb):
     for text in ("Methotrexate (Accord) 25 mg/mL PF, 2 mL single-dose vial, lot M24-1107 exp 11/26",
                  "Drug: Kenalog-40, lot: J45, exp 2026", "Lot # M54 in the log"):
         assert not [r for r in find_reasons(text, kb.facts("J9255")) if r.is_code], text
+
+
+def test_a_diagnosis_field_that_points_elsewhere_names_no_reason(kb):
+    from docreview.note.reasons import find_reasons
+
+    assert find_reasons("Order: doripenem 500 mg IV q8h\nDx: see problem list\n", kb.facts("J1267")) == []
+    assert find_reasons("Dx: chronic recurrent multifocal osteomyelitis\n", kb.facts("J1267"))

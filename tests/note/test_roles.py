@@ -862,3 +862,10 @@ def test_the_items_of_an_order_list_joined_by_semicolons_are_ordered(kb):
     text = ("P: on-call NP phone order 0150 (read back): chlordiazepoxide 50 mg PO now; thiamine 100 mg IM; NS 1 liter IV over 1 hr.\n"
             "0200 thiamine 100 mg IM L deltoid given.\n")
     assert roles_of(kb, text, "J3411") == [("chlordiazepoxide", "ordered"), ("thiamine", "ordered"), ("thiamine", "administered")]
+
+
+def test_the_drug_named_again_beside_its_vials_in_the_givings_parenthesis_is_the_container(kb):
+    text = ("1000 treosulfan 14,000 mg (10 g/m2) in NS IV over 2 h via CVC, 1000-1200 "
+            "(Grafapex: 2 x 5 g + 4 x 1 g vials; nothing left over)")
+    assert roles_of(kb, text, "J0614") == [("treosulfan", "administered"), ("Grafapex", "container")]
+    assert read(text, kb.facts("J0614"), kb).administration.dose_base == 14000.0

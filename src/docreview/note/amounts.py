@@ -191,6 +191,16 @@ def _patterns() -> _Patterns:
 # (or an aside's: "given subcut, 2 sites (abd L and R, 0.6 mL each) 26g.").
 _LISTED_DETAIL_RE = re.compile(r"[,;)]\s$")
 _DETAIL_END_RE = re.compile(r"\s*(?:[.;,)]|$)", re.MULTILINE)
+# "..., subcutaneous, 27g autoinject.": one word after it closes the detail (the device).
+_DETAIL_WORD_END_RE = re.compile(r"[ \t]+([A-Za-z][A-Za-z-]{2,})[ \t]*(?:[.;,)]|$)", re.MULTILINE)
+
+
+def _device_word_closes(text: str, end: int) -> bool:
+    """The detail a listed gauge opens ends after one word that is no route ('IVIG 30g, 30g IV.')."""
+    from docreview.note.vocab import route_vocabulary  # local: vocab reads amounts
+
+    m = _DETAIL_WORD_END_RE.match(text, end)
+    return m is not None and not route_vocabulary().find(m.group(1))
 
 
 def _is_gauge(text: str, m: re.Match[str]) -> bool:
@@ -212,7 +222,7 @@ def _is_gauge(text: str, m: re.Match[str]) -> bool:
                 or (attached and bool(patterns.gauge_eye_before.search(text[max(0, m.start() - 20) : m.start()])))
                 or (attached and bool(patterns.gauge_with_before.search(text[max(0, m.start() - 60) : m.start()])))
                 or (attached and bool(_LISTED_DETAIL_RE.search(text, max(0, m.start() - 2), m.start()))
-                    and bool(_DETAIL_END_RE.match(text, m.end()))))
+                    and (bool(_DETAIL_END_RE.match(text, m.end())) or _device_word_closes(text, m.end()))))
 
 
 # "(DLBCL, 2L)": a line of therapy closing a diagnosis's parenthesis.

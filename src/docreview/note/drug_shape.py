@@ -32,6 +32,8 @@ if TYPE_CHECKING:
     from docreview.data_files import DrugShapeFile
 
 _CANDIDATE_RE = re.compile(r"(?<![\w/.-])[A-Za-z][a-zA-Z]{3,}(?![\w/])")
+# A name joined by hyphens ("Klor-Con", "K-Dur", "LMX-4"); "Afrin-soaked" leaves "Afrin" a word of its own.
+_JOINED_RE = re.compile(r"(?<![\w/.-])[A-Za-z][a-zA-Z]*(?:-[A-Za-z0-9]+)+(?![\w/-])")
 _STRENGTH_RE = re.compile(
     r"(?:[ \t-]+(?:[A-Za-z]{1,3}|\d{1,3}|[A-Z][a-zA-Z]+)(?=[\s,:]))?[ \t,:]*\(?\d[\d,]*(?:\.\d+)?(?:/\d[\d.]*)?"
     r"(?:[ \t]+\d+)?[ \t]*([A-Za-z]+|%)(?:[ \t]*/[ \t]*([A-Za-z0-9]+))?"
@@ -224,7 +226,14 @@ _NOUN_ENDING_RE = re.compile(r"[a-z]{3,}(?:tion|sion)s?")
 
 
 def _known(word: str, cues: ShapeCues) -> bool:
-    """An English or clinical word, or one made from it: 'ligaments', 'unremarkable'."""
+    """An English or clinical word, or one made from it: 'ligaments', 'unremarkable'. A word
+    joined by hyphens is a name only with a word of three letters or more that is not known, and
+    not when it ends in a known word ('Klor-Con', 'K-Dur', 'LMX-4'; not 'follow-up', 'K-wire',
+    'Steri-Strips', or initials, 'RN-AB')."""
+    if "-" in word:
+        parts = [p for p in word.split("-") if p.isalpha()]
+        unknown = [p for p in parts if len(p) >= 3 and not _known(p, cues)]
+        return not unknown or (len(parts[-1]) >= 3 and _known(parts[-1], cues)) or _known(word.replace("-", ""), cues)
     known = cues.known_words
     if word in known or _NOUN_ENDING_RE.fullmatch(word):
         return True
@@ -247,9 +256,13 @@ def find_unknown_drugs(text: str, taken: list[tuple[int, int]]) -> list[tuple[in
     cues = shape_cues()
     reader = _Reader(text, taken, cues)
     candidates = []
-    for m in _CANDIDATE_RE.finditer(text):
+    joined = [m for m in _JOINED_RE.finditer(text) if not _known(m.group(0).lower(), cues)]
+    for m in sorted([*joined, *_CANDIDATE_RE.finditer(text)], key=lambda m: m.start()):
         word = m.group(0).lower()
-        if not _known(word, cues) and not _route_word(word) and reader.free(m.start(), m.end()):
+        if "-" not in word and any(j.start() <= m.start() < j.end() for j in joined):
+            continue  # "Klor" of "Klor-Con"
+        # (a dose form or device is the drug's, never one: "Advair Diskus")
+        if not _known(word, cues) and word not in cues.dose_forms and not _route_word(word) and reader.free(m.start(), m.end()):
             candidates.append((m.start(), m.end(), word, m.group(0)[0].isupper(), word.endswith(cues.inn_stems)))
     found: dict[int, tuple[int, int, str]] = {}
     changed = True

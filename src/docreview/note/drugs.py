@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from functools import cached_property, lru_cache
 
-from docreview.data_files import DrugAbbreviationsFile, DrugShapeFile, DrugWordsFile, data_file_as
+from docreview.data_files import DrugAbbreviationsFile, DrugShapeFile, DrugWordsFile, SectionsFile, data_file_as
 from docreview.derived_cache import derived
 from docreview.knowledge.facts import CodeFacts, KnowledgeBase, counter_ions, moiety, normalize_name
 from docreview.knowledge.hcpcs import BIOSIMILAR_NAME_RE, formulation
@@ -660,6 +660,9 @@ class DrugLexicon:
                 if _CODE_DECIMALS_RE.match(text, words[i + n - 1][2]) or (short and inside_a_code(text, words[i][1], words[i + n - 1][2])):
                     i += 1  # "IDA (D50.0)": an ICD-10-CM code, not 50% dextrose; "lot MS-2290", no morphine
                     continue
+                if short and n == 1 and _honorific(text[words[i][1] : words[i][2]]):
+                    i += 1  # "Ms. Carrasco, 44": a title before a name, not MS (morphine sulfate)
+                    continue
                 if not (short or lab) or dosed:
                     # "Zofran IV": the name ends before its route word, which is read as a route.
                     last = i + n - 1
@@ -728,6 +731,16 @@ def _dose_unit_after() -> re.Pattern[str]:
     250 mL bag", the vehicle's volume)."""
     units = data_file_as("drug_shape.json", DrugShapeFile).dose_units
     return re.compile(rf"[ \t:]{{0,3}}\d[\d,.]*\s*(?:{'|'.join(map(re.escape, units))})(?![a-z])", re.IGNORECASE)
+
+
+def _honorific(word: str) -> bool:
+    """A title written as one ("Ms", "Dr"; data/sections.json `abbreviations`), not in capitals as a drug's is ("MS")."""
+    return word[:1].isupper() and word[1:].islower() and word.lower() in _titles()
+
+
+@lru_cache(maxsize=1)
+def _titles() -> frozenset[str]:
+    return frozenset(data_file_as("sections.json", SectionsFile).abbreviations)
 
 
 @lru_cache(maxsize=1)

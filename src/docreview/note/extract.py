@@ -673,7 +673,7 @@ def read_note(text: str, facts: CodeFacts, kb: KnowledgeBase) -> NoteFacts:
                 more_amounts, more_routes = _following_lines(notes, sents, idx, mentions, sent, undosed=heads and (not dosed or per_size))
                 # "Drug: dex 10 mg/mL (1 mL vial)" then "Dose: 0.6 mg/kg = 9 mg IM": the dose line wins.
                 # So does the giving after a preparation: "4 vials drawn up (1.6 mg); 1.4 mg (3.5 mL) given IV push".
-                given_after = preparing and any(is_dose(a) for a in more_amounts) and _gives(text, more_amounts)
+                given_after = preparing and any(is_dose(a) for a in more_amounts) and _gives(notes, more_amounts)
                 if given_after:
                     amounts = [a for a in amounts if not is_dose(a)] + more_amounts
                 elif more_amounts and (not dosed or (per_size and (line := sents.at(more_amounts[0].start)) is not None
@@ -882,11 +882,15 @@ def _prepares(text: str, sent: Sentence) -> bool:
     return bool(words & cues.preparation) and not words & cues.administration_verbs
 
 
-def _gives(text: str, amounts: list[Amount]) -> bool:
-    """The line the amounts were read on says they were given."""
+def _gives(notes: Annotations, amounts: list[Amount]) -> bool:
+    """The line the amounts were read on says they were given: a verb of giving, or a route stated
+    after them ("10 mg (20 mL) emulsified w/ Lipiodol 10 mL, delivered intra-arterially")."""
+    text = notes.text
     start, end = line_bounds(text, amounts[0].start)
     clause_start = max(text.rfind(";", start, amounts[0].start) + 1, start)
-    return bool(set(_WORD_RE.findall(text[clause_start:end].lower())) & role_cues().administration_verbs)
+    if set(_WORD_RE.findall(text[clause_start:end].lower())) & role_cues().administration_verbs:
+        return True
+    return any(not r.implied for r in notes.routes_in(amounts[0].end, end))
 
 
 def _later_negation_overrules(notes: Annotations, events: list[DoseEvent]) -> None:
@@ -1626,7 +1630,8 @@ def _following_lines(notes: Annotations, sents, idx, mentions, sent, undosed: bo
     for nxt in sents[idx + 1 :]:
         if nxt.paragraph != sent.paragraph or nxt.line - sent.line > _FOLLOW_LINES:
             break
-        if mentions.any_in(nxt.start, nxt.end) or _new_row(notes, nxt):
+        partner = _partner_on_a_dose_line(notes, mentions, nxt) if nxt.line > sent.line else None
+        if (mentions.any_in(nxt.start, nxt.end) and partner is None) or _new_row(notes, nxt):
             break
         if nxt.line == sent.line and sents.index(nxt) > idx + 1 and text[prev.end : nxt.start].strip() != ";":
             # A run-on transcription line: the next sentence at most, not the rest of the note
@@ -1647,11 +1652,33 @@ def _following_lines(notes: Annotations, sents, idx, mentions, sent, undosed: bo
         if _patterns().other_drugs.search(text, nxt.start, nxt.end):
             continue  # "0830 premeds PO given": the giving of other drugs
         if not amounts:
-            # (not a flush's: "1105 infusion complete, flushed NS 10 mL")
-            amounts = worked_out or [a for a in notes.amounts_in(nxt.start, nxt.end) if not (a.kind == "volume" and is_fluid_volume(text, a))]
+            # (not a flush's: "1105 infusion complete, flushed NS 10 mL"; not the partner's own, after its name)
+            amounts = worked_out or [a for a in notes.amounts_in(nxt.start, partner or nxt.end) if not (a.kind == "volume" and is_fluid_volume(text, a))]
         if not routes:
             routes = [r for r in notes.routes_in(nxt.start, nxt.end) if not _owned_route(text, nxt, r)]
     return amounts, routes
+
+
+def _partner_on_a_dose_line(notes: Annotations, mentions, sent: Sentence) -> int | None:
+    """Where the product a line gives its dose with is named ("10 mg (20 mL) emulsified w/
+    Lipiodol 10 mL, delivered intra-arterially"): a line that opens with an amount and names
+    drugs only after one of extract_cues.json `partner_words`. The amount is the dose of the drug
+    of the line above; the product is what it was given with, no new row. None otherwise."""
+    text = notes.text
+    named = mentions.in_span(sent.start, sent.end)
+    amounts = notes.amounts_in(sent.start, sent.end)
+    if not named or not amounts or text[sent.start : amounts[0].start].strip(" \t-*\u2022") or amounts[0].start > named[0].start:
+        return None
+    before = _partner_before()
+    if not all(before.search(text, max(sent.start, m.start - 24), m.start) for m in named):
+        return None
+    return named[0].start
+
+
+@cache
+def _partner_before() -> re.Pattern[str]:
+    words = data_file_as("extract_cues.json", ExtractCuesFile).partner_words
+    return pattern(rf"{phrases(words)}[ \t]*$")
 
 
 @cache
@@ -1850,7 +1877,11 @@ def _collect_entries(notes: Annotations, sents, mentions, event: DoseEvent, disc
         # "08:22 ... phenylephrine ... 80 mcg IV" over "08:26 MAP 58 -> 80 mcg IV": rows of a timed
         # log under a timed giving, each with vitals before its dose and route.
         kinds = {a.kind for a in event.dose_amounts if a.kind != "volume"}
-        routed = [(s, e, _routed_row_entries(notes, s, e, kinds)) for s, e in spans]
+        # (a clause after a semicolon on the giving's own line is a row only when a time opens it:
+        # "0840 prednisone 100 mg PO - taken in chair; D2-5 100 mg PO daily at home" tells the days after)
+        own_line = line_bounds(notes.text, event.sentence.start)
+        routed = [(s, e, _routed_row_entries(notes, s, e, kinds) if k == 0 or line_bounds(notes.text, s) != own_line
+                   or TIMED_LINE_RE.match(notes.text, s) else []) for k, (s, e) in enumerate(spans)]
         if len(routed) > 1 and routed[1][2]:
             by_row = routed
     entries = [a for _, _, found in by_row for a in found if a.start not in discarded]

@@ -998,13 +998,15 @@ def _sum_result(notes: Annotations, sent: Sentence, amount: Amount) -> bool:
 
 def _giving(notes: Annotations, sent: Sentence, noun: tuple[int, int], before: list[DoseEvent], sections: list[SectionSpan],
             has_mention: Callable[[int, int], bool]) -> NamelessGiving:
+    from docreview.note.doses import is_diluent  # local: doses reads the events this module adds
     from docreview.note.extract import is_fluid_volume  # local: extract reads this module's givings
 
     antecedent = before[-1].mention
 
     def carrier(a: Amount) -> bool:
-        # "NS 3 mL flush", "each reconstituted with 7.2 mL SWFI": the fluid, not the drug.
-        return a.kind == "volume" and is_fluid_volume(notes.text, a)
+        # "NS 3 mL flush", "each reconstituted with 7.2 mL SWFI", "reconstituted w/ 10 mL, full vial
+        # added to 100 mL NS": the fluid, not the drug.
+        return a.kind == "volume" and (is_fluid_volume(notes.text, a) or is_diluent(notes.text, a))
 
     own = [a for a in notes.amounts_in(sent.start, sent.end) if is_dose(a) and not carrier(a)]
     if own and all(EACH_AFTER_RE.match(notes.text, a.end) for a in own):

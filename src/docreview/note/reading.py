@@ -324,8 +324,11 @@ def _class_only(facts: CodeFacts, event: DoseEvent) -> bool:
 def _other_drug_event(note: NoteFacts, facts: CodeFacts, kb: KnowledgeBase, same_drug_only: bool = False) -> DoseEvent | None:
     """Another drug administered, when the billed drug is absent from the note: another product
     of the billed drug (with or without an amount) first, else a drug given with an amount."""
-    # Only a drug with a code of its own can be "billed under the wrong code".
-    coded = [e for e in note.events if e.given and e.mention.codes and facts.code not in e.mention.codes]
+    # Only a drug with a code of its own can be "billed under the wrong code" (not a line's flush or
+    # lock, "1000 stop, flushed NS/heparin lock 10 units/mL 5 mL", under another drug's code).
+    flushing = _flush_word().search(facts.descriptor) is not None
+    coded = [e for e in note.events if e.given and e.mention.codes and facts.code not in e.mention.codes
+             and (flushing or not _line_care(note.text, e, kb))]
     others = [e for e in coded if e.dose_amounts]
     # A combination's lead ingredient: plain lidocaine is another product of "lidocaine with epinephrine".
     moiety = re.split(r"\s+(?:with|and)\s+", facts.moiety)[0] if facts.moiety else ""
@@ -368,6 +371,26 @@ def _other_drug_event(note: NoteFacts, facts: CodeFacts, kb: KnowledgeBase, same
     # infusion of them), then the first.
     return (next((e for e in others if e.mention.codes & similar), None) or next((e for e in others if for_its_purpose(e)), None)
             or next((e for e in [*others, *coded] if not premedication(e)), None) or others[0])
+
+
+@lru_cache(maxsize=1)
+def _flush_word() -> re.Pattern[str]:
+    """A flush or lock word (data/extract_cues.json `flush_words`, and "lock")."""
+    return pattern(rf"\b{alternation([*data_file_as('extract_cues.json', ExtractCuesFile).flush_words, 'flushed', 'lock'])}\b")
+
+
+def _line_care(text: str, event: DoseEvent, kb: KnowledgeBase) -> bool:
+    """A flush or lock of the line: its code's product is one ("heparin lock flush"), or a flush word
+    stands right beside the name ("flushed NS/heparin lock", "heparin 100 units/mL flush")."""
+    if any(_flush_word().search(kb.facts(c).descriptor) for c in event.mention.codes if c in kb.codes):
+        return True
+    if _flush_word().search(text, max(event.sentence.start, event.mention.start - 16), event.mention.start):
+        return True
+    return _FLUSH_AFTER_RE.match(text, event.mention.end) is not None
+
+
+# "heparin flush", "heparin 100 units/mL flush": the flush word right after the name or its strength.
+_FLUSH_AFTER_RE = re.compile(r"[ \t]*(?:[\d.,]+[ \t]*(?:units?|u|mg)[ \t]*/[ \t]*ml[ \t]*)?(?:flush|flushes|lock)\b", re.IGNORECASE)
 
 
 def _plain_product_of_a_premix(note: NoteFacts, facts: CodeFacts, kb: KnowledgeBase, given: list[DoseEvent]) -> frozenset[str]:

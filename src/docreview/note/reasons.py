@@ -500,11 +500,14 @@ def _isotope(text: str, m: re.Match[str]) -> bool:
 _DX_FIELD_RE = re.compile(rf"^[ \t]*(?:[-*\u2022][ \t]*)?{phrases(_CUES.diagnosis_fields)}[ \t]*:[ \t]*(?P<content>[^\n]*?[A-Za-z]{{3}}[^\n]*?)[ \t.;]*$",
                           re.IGNORECASE | re.MULTILINE)
 
+_FIELD_REFERENCE_RE = re.compile(rf"{phrases(_CUES.field_references)}", re.IGNORECASE)  # "see problem list"
+
 
 def _diagnosis_fields(text: str) -> list[Reason]:
     """'Dx: relapsed CD22-positive B-cell precursor ALL': a diagnosis field the condition vocabulary
     reads nothing in still documents why (for a code with no known uses to check it against)."""
-    return [Reason(m.start("content"), m.end("content"), m.group("content")[:60], (), False, False) for m in _DX_FIELD_RE.finditer(text)]
+    return [Reason(m.start("content"), m.end("content"), m.group("content")[:60], (), False, False) for m in _DX_FIELD_RE.finditer(text)
+            if not _FIELD_REFERENCE_RE.match(m.group("content"))]  # ("Dx: see problem list" points elsewhere)
 
 
 def word_stems(text: str) -> frozenset[str]:

@@ -961,6 +961,13 @@ def assign_roles(text: str, events: list[DoseEvent], notes: Annotations | None =
         if (head is not None and events[head].amounts and roles[head] in ("administered", "restatement")
                 and _same_drug(event, events[head])):
             roles[head], roles[i] = "administered", "restatement"
+    for i in range(len(events)):
+        # "0845 treosulfan 18,400 mg ... IV over 2 h, 0845-1045 (GRAFAPEX: 3 x 5 g + 3 x 1 g vials
+        # ...)": the drug named again in a parenthesis of its own dosed giving's sentence, beside
+        # the containers it came from, tells the vials of that giving (one with a time of its own
+        # is another giving).
+        if roles[i] == "administered" and _vials_aside(text, events, roles, i, cues):
+            roles[i] = "container"
     for i in range(1, len(events)):
         # "lidocaine 2% with 1:100,000 epinephrine": a drug mixed into the one before it is given
         # (or not) with it, however often the note names it.
@@ -1038,6 +1045,22 @@ def aside_of(text: str, events: list[DoseEvent], i: int) -> int | None:
     if head is None or (len(tokens(text, events[head].mention.end, opened)) > 3 and not _opens_its_line(text, opened)):
         return None
     return head
+
+
+def _vials_aside(text: str, events: list[DoseEvent], roles: list[str], i: int, cues: RoleCues) -> bool:
+    """events[i] sits in a parenthesis that names containers (role_cues.json `container_after`)
+    and no time, after a dosed administered mention of the same drug in its sentence."""
+    from docreview.note.amounts import find_times
+
+    event = events[i]
+    around = enclosing_parenthesis(text, event.mention.start, event.mention.end, event.sentence.start, event.sentence.end)
+    if around is None:
+        return False
+    closed = around[1] if around[1] >= 0 else event.sentence.end
+    if find_times(text, around[0], closed) or cues.container_after.isdisjoint(t.text.lower() for t in tokens(text, around[0], closed)):
+        return False
+    return any(j != i and roles[j] == "administered" and events[j].sentence == event.sentence and events[j].mention.end <= around[0]
+               and events[j].amounts and _same_drug(event, events[j]) for j in range(len(events)))
 
 
 def _opens_its_line(text: str, pos: int) -> bool:
