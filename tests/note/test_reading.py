@@ -1717,3 +1717,15 @@ def test_a_dilution_to_a_final_volume_does_not_scale_the_vial_strength(kb):
     note = ("Exparel 266 mg/20 mL single-dose vial, expanded with 20 mL NS to 40 mL, infiltrated into the "
             "incision at closure. Entire vial used.")
     assert dose_of(kb, note, "C9290") == 266.0
+
+
+def test_a_pump_run_by_volume_gives_the_strength_times_the_volume_over_its_hours(kb):
+    # 0.05 mL/h for the whole day at 2 mg/mL: 2.4 mg; the pump's name is no morphine ("MS").
+    note = ("Treprostinil 2 mg/mL, 20 mL multi-dose vial. SC continuous via CADD-MS 3, R abdomen.\n"
+            "10/02: 0000-2400 infusing at 0.05 mL/h, no alarms.\n")
+    assert dose_of(kb, note, "J3285") == pytest.approx(2.4)
+
+
+def test_a_piggyback_bag_run_at_a_volume_rate_gives_its_content(kb):
+    note = "Anidulafungin 100 mg/100 mL IVPB via PICC 1300-1430 (1.1 mL/min). Entire bag infused."
+    assert dose_of(kb, note, "J0348") == 100.0

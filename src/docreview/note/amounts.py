@@ -438,8 +438,9 @@ def find_weight(text: str) -> Weight | None:
 
 
 # A flowsheet or MAR line (or row) opening with its clock time: "1010 test dose 0.2 mcg IV".
-# "0000-1600", "09:30 - 11:45", "0930 to 1130": the hours a giving ran (groups: start and end hour, minute).
-TIME_RANGE_RE = re.compile(r"(?<![\d/:.])([01]?\d|2[0-3]):?([0-5]\d)\s*(?:-|\u2013|to)\s*([01]?\d|2[0-3]):?([0-5]\d)(?![\d/:]|\.\d)")
+# "0000-1600", "09:30 - 11:45", "0930 to 1130", "0000-2400" (the whole day): the hours a giving ran
+# (groups: start and end hour, minute).
+TIME_RANGE_RE = re.compile(r"(?<![\d/:.])([01]?\d|2[0-3]):?([0-5]\d)\s*(?:-|\u2013|to)\s*([01]?\d|2[0-3]|24(?=:?00)):?([0-5]\d)(?![\d/:]|\.\d)")
 TIMED_LINE_RE = re.compile(r"[ \t]*(?:[01]\d|2[0-3]):?[0-5]\d\b")
 
 # The words a total may take before its amount: "Total dose:", "total actual", "Total administered".

@@ -343,16 +343,39 @@ def _per_minute(text: str, amount: Amount) -> float | None:
     return None if rate is None or rate[2] or "kg" in text[amount.start : amount.end].lower() else rate[0]
 
 
+def _volume_per_minute(text: str, amount: Amount) -> float | None:
+    """A pump's volume rate per minute ("0.033 mL/h" -> 0.00055)."""
+    m = _RATE_TIME_RE.search(text, amount.start, amount.end)
+    if not amount.rate or amount.kind != "volume" or m is None or amount.per_kg:
+        return None
+    return amount.value / _PER_MINUTES[m.group(1).lower()]
+
+
 def _rate_by_running_times(note: NoteFacts, event: DoseEvent) -> list[Amount]:
     """'VASOPRESSIN ... 0.03 units/min' then '06/03 0000-1600 running at 0.03 units/min': a fixed-rate
     drip's dose is its rate times the hours each line of its record says it ran (a line's own rate
-    first). Only time ranges written on the record's lines count, before another drug is named."""
+    first). Only time ranges written on the record's lines count, before another drug is named.
+    A pump run by volume ("Remodulin (treprostinil) 5 mg/mL" ... "0000-2400 infusing at 0.033 mL/h")
+    gives the drug's one stated strength times the volume it ran."""
     text, sent = note.text, event.sentence
     rates = {r for a in event.amounts if (r := _per_minute(text, a)) is not None}
-    if len(rates) != 1:
+    # (a per-mL strength, not a bag's content: "100 mg/100 mL IVPB ... 1300-1430 (1.1 mL/min)" gave the bag)
+    strengths = {(a.kind, a.value / a.per_volume_ml) for a in event.amounts
+                 if a.is_concentration and a.per_volume_ml and not a.volume_stated and a.kind not in ("volume", "area") and not a.rate}
+    if len(rates) == 1:
+        own_rate: float | None = rates.pop()
+        kind = next(a.kind for a in event.amounts if _per_minute(text, a) is not None)
+
+        def line_rate(scanned: list[Amount]) -> float | None:
+            return next((r for a in scanned if a.kind == kind and (r := _per_minute(text, a)) is not None), own_rate)
+    elif not rates and len(strengths) == 1:
+        kind, per_ml = next(iter(strengths))
+        own_rate = next((r * per_ml for a in event.amounts if (r := _volume_per_minute(text, a)) is not None), None)
+
+        def line_rate(scanned: list[Amount]) -> float | None:
+            return next((r * per_ml for a in scanned if (r := _volume_per_minute(text, a)) is not None), own_rate)
+    else:
         return []
-    own_rate = rates.pop()
-    kind = next(a.kind for a in event.amounts if _per_minute(text, a) is not None)
     others = [e.mention.start for e in note.events if e.mention.start > event.mention.end]
     stop = min([*others, len(text)])
     total, span = 0.0, None
@@ -360,10 +383,10 @@ def _rate_by_running_times(note: NoteFacts, event: DoseEvent) -> list[Amount]:
         if line.start < sent.start or line.start >= stop or line.paragraph != sent.paragraph or line.line - sent.line > 6:
             continue
         for m in TIME_RANGE_RE.finditer(text, line.start, line.end):
-            minutes = span_minutes(m)
-            scanned = _amounts_in(note, line.start, line.end)
-            line_rates = [r for a in scanned if a.kind == kind and (r := _per_minute(text, a)) is not None]
-            total += minutes * (line_rates[0] if line_rates else own_rate)
+            rate = line_rate(_amounts_in(note, line.start, line.end))
+            if rate is None:
+                continue
+            total += span_minutes(m) * rate
             span = span or (m.start(), m.end())
     if span is None:
         return []

@@ -660,8 +660,8 @@ class DrugLexicon:
                 if _CODE_DECIMALS_RE.match(text, words[i + n - 1][2]) or (short and inside_a_code(text, words[i][1], words[i + n - 1][2])):
                     i += 1  # "IDA (D50.0)": an ICD-10-CM code, not 50% dextrose; "lot MS-2290", no morphine
                     continue
-                if short and n == 1 and _honorific(text[words[i][1] : words[i][2]]):
-                    i += 1  # "Ms. Carrasco, 44": a title before a name, not MS (morphine sulfate)
+                if short and n == 1 and (_honorific(text[words[i][1] : words[i][2]]) or _JOINED_BEFORE_RE.search(text, max(0, words[i][1] - 2), words[i][1])):
+                    i += 1  # "Ms. Carrasco, 44": a title before a name; "CADD-MS 3": a device's name; not MS (morphine sulfate)
                     continue
                 if not (short or lab) or dosed:
                     # "Zofran IV": the name ends before its route word, which is read as a route.
@@ -731,6 +731,10 @@ def _dose_unit_after() -> re.Pattern[str]:
     250 mL bag", the vehicle's volume)."""
     units = data_file_as("drug_shape.json", DrugShapeFile).dose_units
     return re.compile(rf"[ \t:]{{0,3}}\d[\d,.]*\s*(?:{'|'.join(map(re.escape, units))})(?![a-z])", re.IGNORECASE)
+
+
+# A word joined before by a hyphen ("CADD-MS"): a short alias there is part of that name.
+_JOINED_BEFORE_RE = re.compile(r"[A-Za-z]-$")
 
 
 def _honorific(word: str) -> bool:

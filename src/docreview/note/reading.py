@@ -19,7 +19,7 @@ from docreview.knowledge.facts import CodeFacts, KnowledgeBase, counter_ions, mo
 from docreview.note.doses import is_drip, total_dose, vials_opened
 from docreview.note.extract import DoseEvent, NoteFacts, injection_told, premedication, read_note
 from docreview.note.nameless import code_kinds
-from docreview.note.phrases import alternation, pattern
+from docreview.note.phrases import alternation, pattern, phrases
 from docreview.note.roles import STOCK
 from docreview.note.vocab import route_vocabulary
 from docreview.units import billing_units, code_unit_kind, in_tier, to_base
@@ -326,7 +326,7 @@ def _other_drug_event(note: NoteFacts, facts: CodeFacts, kb: KnowledgeBase, same
     of the billed drug (with or without an amount) first, else a drug given with an amount."""
     # Only a drug with a code of its own can be "billed under the wrong code" (not a line's flush or
     # lock, "1000 stop, flushed NS/heparin lock 10 units/mL 5 mL", under another drug's code).
-    flushing = _flush_word().search(facts.descriptor) is not None
+    flushing = _line_care_patterns()[0].search(facts.descriptor) is not None
     coded = [e for e in note.events if e.given and e.mention.codes and facts.code not in e.mention.codes
              and (flushing or not _line_care(note.text, e, kb))]
     others = [e for e in coded if e.dose_amounts]
@@ -374,23 +374,21 @@ def _other_drug_event(note: NoteFacts, facts: CodeFacts, kb: KnowledgeBase, same
 
 
 @lru_cache(maxsize=1)
-def _flush_word() -> re.Pattern[str]:
-    """A flush or lock word (data/extract_cues.json `flush_words`, and "lock")."""
-    return pattern(rf"\b{alternation([*data_file_as('extract_cues.json', ExtractCuesFile).flush_words, 'flushed', 'lock'])}\b")
+def _line_care_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """A flush or lock word (data/extract_cues.json `flush_words`, "flushed" and "lock"), anywhere,
+    and right after a name or its strength ("heparin flush", "heparin 100 units/mL flush")."""
+    words = phrases([*data_file_as("extract_cues.json", ExtractCuesFile).flush_words, "flushed", "lock"])
+    return pattern(words), pattern(rf"[ \t]*(?:[\d.,]+[ \t]*(?:units?|u|mg)[ \t]*/[ \t]*ml[ \t]*)?{words}")
 
 
 def _line_care(text: str, event: DoseEvent, kb: KnowledgeBase) -> bool:
     """A flush or lock of the line: its code's product is one ("heparin lock flush"), or a flush word
     stands right beside the name ("flushed NS/heparin lock", "heparin 100 units/mL flush")."""
-    if any(_flush_word().search(kb.facts(c).descriptor) for c in event.mention.codes if c in kb.codes):
+    anywhere, after = _line_care_patterns()
+    if any(anywhere.search(kb.facts(c).descriptor) for c in event.mention.codes if c in kb.codes):
         return True
-    if _flush_word().search(text, max(event.sentence.start, event.mention.start - 16), event.mention.start):
-        return True
-    return _FLUSH_AFTER_RE.match(text, event.mention.end) is not None
-
-
-# "heparin flush", "heparin 100 units/mL flush": the flush word right after the name or its strength.
-_FLUSH_AFTER_RE = re.compile(r"[ \t]*(?:[\d.,]+[ \t]*(?:units?|u|mg)[ \t]*/[ \t]*ml[ \t]*)?(?:flush|flushes|lock)\b", re.IGNORECASE)
+    return bool(anywhere.search(text, max(event.sentence.start, event.mention.start - 16), event.mention.start)
+                or after.match(text, event.mention.end))
 
 
 def _plain_product_of_a_premix(note: NoteFacts, facts: CodeFacts, kb: KnowledgeBase, given: list[DoseEvent]) -> frozenset[str]:
