@@ -363,19 +363,19 @@ def _rate_by_running_times(note: NoteFacts, event: DoseEvent) -> list[Amount]:
     strengths = {(a.kind, a.value / a.per_volume_ml) for a in event.amounts
                  if a.is_concentration and a.per_volume_ml and not a.volume_stated and a.kind not in ("volume", "area") and not a.rate}
     if len(rates) == 1:
-        own_rate: float | None = rates.pop()
         kind = next(a.kind for a in event.amounts if _per_minute(text, a) is not None)
 
-        def line_rate(scanned: list[Amount]) -> float | None:
-            return next((r for a in scanned if a.kind == kind and (r := _per_minute(text, a)) is not None), own_rate)
+        def drug_rate(a: Amount) -> float | None:
+            return _per_minute(text, a) if a.kind == kind else None
     elif not rates and len(strengths) == 1:
         kind, per_ml = next(iter(strengths))
-        own_rate = next((r * per_ml for a in event.amounts if (r := _volume_per_minute(text, a)) is not None), None)
 
-        def line_rate(scanned: list[Amount]) -> float | None:
-            return next((r * per_ml for a in scanned if (r := _volume_per_minute(text, a)) is not None), own_rate)
+        def drug_rate(a: Amount) -> float | None:
+            volume = _volume_per_minute(text, a)
+            return None if volume is None else volume * per_ml
     else:
         return []
+    own_rate = next((r for a in event.amounts if (r := drug_rate(a)) is not None), None)
     others = [e.mention.start for e in note.events if e.mention.start > event.mention.end]
     stop = min([*others, len(text)])
     total, span = 0.0, None
@@ -383,7 +383,8 @@ def _rate_by_running_times(note: NoteFacts, event: DoseEvent) -> list[Amount]:
         if line.start < sent.start or line.start >= stop or line.paragraph != sent.paragraph or line.line - sent.line > 6:
             continue
         for m in TIME_RANGE_RE.finditer(text, line.start, line.end):
-            rate = line_rate(_amounts_in(note, line.start, line.end))
+            # (a line's own rate first)
+            rate = next((r for a in _amounts_in(note, line.start, line.end) if (r := drug_rate(a)) is not None), own_rate)
             if rate is None:
                 continue
             total += span_minutes(m) * rate
