@@ -175,6 +175,7 @@ class DrugWordsFile(_File):
     formulation_words: list[str] = []  # "liposomal": a code of its own formulation shares no other formulation's brands
     formulation_spellings: dict[str, str] = {}  # "XR" beside a drug's name -> the descriptors' "extended release"
     plain_formulation_words: list[str] = []  # "conventional doxorubicin": none of the drug's special formulations
+    dose_forms_stated: dict[str, list[str]] = {}  # "unit-dose vial", "UD" after an inhaled drug -> the descriptors' "unit dose"
     package_words: list[str] = []  # "depot" in "Sandostatin LAR Depot": a brand is charted without its last package word
 
 

@@ -864,3 +864,15 @@ def test_a_nebulizer_written_short_is_the_inhaled_route(kb, text):
 def test_saline_used_to_irrigate_is_irrigation(kb):
     got = routes(kb, "Following meticulous hemostasis, saline was used to irrigate and no further bleeding noted.", "J7050")
     assert got == {"saline": ["irrigation"]}
+
+
+def test_a_route_after_the_second_drug_of_a_neb_is_the_firsts_past_its_own_amounts(kb):
+    # The first drug's amounts and its dose-form words stand between it and the "+".
+    text = ("1610 levalbuterol (Xopenex) inhalation solution 1.25 mg/3 mL unit-dose vial (premixed) "
+            "+ ipratropium 0.5 mg/2.5 mL UD via nebulizer w/ mask\n")
+    assert counted_routes(kb, text, "J7614") == {"inhalation"}
+
+
+def test_a_solution_instilled_via_a_suprapubic_catheter_is_intravesical(kb):
+    text = "1300 Renacidin 30 mL instilled via SP catheter per standing order, clamped 30 min.\n"
+    assert counted_routes(kb, text, "Q2004") == {"intravesical"}

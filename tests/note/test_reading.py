@@ -1729,3 +1729,72 @@ def test_a_pump_run_by_volume_gives_the_strength_times_the_volume_over_its_hours
 def test_a_piggyback_bag_run_at_a_volume_rate_gives_its_content(kb):
     note = "Anidulafungin 100 mg/100 mL IVPB via PICC 1300-1430 (1.1 mL/min). Entire bag infused."
     assert dose_of(kb, note, "J0348") == 100.0
+
+
+def test_a_dose_drawn_in_a_clause_after_a_semicolon_and_mixed_with_another_product_is_the_drug_before_it(kb):
+    # The clause after the vial's semicolon gives the amount drawn; lidocaine, with its own amount
+    # after the partner word, is what the dose was mixed with, not the dose.
+    note = ("Procedure 10:05: phentolamine mesylate 5 mg vial reconstituted w/ 1 mL SW (5 mg/mL); "
+            "0.4 mL (2 mg) drawn and mixed w/ 0.6 mL lidocaine 1% plain; 1 mL injected as local infiltration at the site.\n"
+            "Remaining 3 mg in vial discarded.\n")
+    assert dose_of(kb, note, "J2760") == 2.0
+
+
+def test_a_stop_told_only_after_the_amount_given_cuts_nothing_short(kb):
+    # "reaction" on the diagnosis line comes after the run's "UF 2.1 L": no infusion was stopped.
+    note = ("0930 per order diphenhydramine 25 mg IV push via venous port.\n"
+            "1000 hives fading. Tx completed 4h, UF 2.1 L.\n"
+            "Dx: urticaria, suspected dialyzer reaction.\n")
+    assert dose_of(kb, note, "J1200") == 25.0
+
+
+def test_a_timed_row_under_a_plan_header_records_the_giving(kb):
+    note = ("PLAN\n"
+            "1. Diuresis in clinic today:\n"
+            "   1340 furosemide 40 mg IV push over 2 min via R AC PIV.\n"
+            "2. Recheck BMP in 3 days.\n")
+    assert dose_of(kb, note, "J1940") == 40.0
+
+
+def test_a_timed_row_under_an_order_header_is_the_order(kb):
+    # The clock on an order row is when it was ordered; the MAR rows below record the givings.
+    note = ("ORDERS\n"
+            " 0700 cefazolin 2 g IVPB x1 now, then cefazolin 1 g IVPB q8h\n"
+            "MAR\n"
+            " cefazolin 2 g   0715 GIVEN IVPB\n")
+    assert dose_of(kb, note, "J0690") == 2000.0
+
+
+def test_the_iodine_strength_stated_beside_a_contrast_brand_picks_its_band(kb):
+    # The brand is listed under the 250-299 mg/mL band; the note states 202 mg iodine/mL.
+    note = "Contrast: Conray 43 (iothalamate meglumine 43%, 202 mg iodine/mL), 30 mL injected through 6F sheath.\n"
+    admin = read(note, kb.facts("Q9960"), kb).administration
+    assert admin.state == "given" and admin.dose_base == 30.0
+
+
+def test_a_volume_run_through_a_sheath_is_intravascular(kb):
+    note = "Contrast: Omnipaque 300, 25 mL total via 6F sheaths.\n"
+    assert counted_routes(kb, note, "Q9967") == {"intravenous"}
+
+
+def test_a_biosimilars_moiety_names_it_among_the_drugs_products(kb):
+    # "infliximab" is a class of products, Inflectra one of them: under the Ixifi code the dosed
+    # giving is Inflectra's, another product's.
+    note = ("RA, infliximab maintenance, infusion #4.\n"
+            "Product: Inflectra (infliximab-dyyb) 100 mg vials x 4, 40 mL (400 mg) added to 250 mL NS.\n"
+            "Infused IV over 2 h.\n")
+    admin = read(note, kb.facts("Q5109"), kb).administration
+    assert admin.state == "other_drug" and admin.other_code == "Q5103"
+
+
+def test_a_unit_dose_vial_written_after_an_inhaled_drug_is_the_unit_dose_product(kb):
+    # J7612 bills levalbuterol in its concentrated form; the note gives the unit-dose product (J7614/J7615).
+    note = "1420 levalbuterol 0.63 mg/3 mL unit-dose vial via nebulizer w/ mask, entire vial.\n"
+    admin = read(note, kb.facts("J7612"), kb).administration
+    assert admin.state == "other_drug" and admin.other_code in {"J7614", "J7615"}
+
+
+def test_a_manufacturer_product_written_after_an_inhaled_drug_is_the_non_compounded_code(kb):
+    note = "Protocol: ipratropium bromide 0.5 mg/2.5 mL unit-dose vial, manufacturer product, via nebulizer x1.\n"
+    assert read(note, kb.facts("J7644"), kb).administration.state == "given"
+    assert read(note, kb.facts("J7645"), kb).administration.state == "other_drug"

@@ -447,3 +447,8 @@ def test_a_diagnosis_field_that_points_elsewhere_names_no_reason(kb):
 
     assert find_reasons("Order: doripenem 500 mg IV q8h\nDx: see problem list\n", kb.facts("J1267")) == []
     assert find_reasons("Dx: chronic recurrent multifocal osteomyelitis\n", kb.facts("J1267"))
+
+
+def test_an_ind_field_states_the_indication(kb):
+    # "Ind:" is the indication's field, so its condition words ("HD": dialysis-dependent CKD) are read as reasons.
+    assert find_reasons("Ind: graft clotted at HD this AM, no thrill.\nContrast: Conray 43, 30 mL via sheath.\n", kb.facts("Q9960"))

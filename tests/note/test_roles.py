@@ -869,3 +869,8 @@ def test_the_drug_named_again_beside_its_vials_in_the_givings_parenthesis_is_the
             "(Grafapex: 2 x 5 g + 4 x 1 g vials; nothing left over)")
     assert roles_of(kb, text, "J0614") == [("treosulfan", "administered"), ("Grafapex", "container")]
     assert read(text, kb.facts("J0614"), kb).administration.dose_base == 14000.0
+
+
+def test_a_drug_the_patient_uses_is_a_home_medication(kb):
+    text = "S: 52F COPD, uses home nebulizer w/ levalbuterol 0.63 mg per treatment, last tx 3 h ago.\n1015 albuterol 2.5 mg neb.\n"
+    assert roles_of(kb, text, "J7614") == [("levalbuterol", "historical"), ("albuterol", "administered")]

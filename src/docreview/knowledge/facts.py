@@ -40,11 +40,17 @@ _IODINE_BAND_RE = re.compile(r"(\d+)\s*(?:-\s*(\d+)|or greater)\s*mg/ml iodine",
 
 def _in_iodine_band(brand: str, descriptor: str) -> bool:
     """'Omnipaque 300' under "Low osmolar contrast material, 300-399 mg/ml iodine concentration"."""
-    named, band = _STRENGTH_NAMED_RE.search(brand), _IODINE_BAND_RE.search(descriptor)
-    if named is None or band is None:
+    named = _STRENGTH_NAMED_RE.search(brand)
+    return named is not None and iodine_band_holds(descriptor, int(named.group(1)))
+
+
+def iodine_band_holds(descriptor: str, mg_per_ml: float) -> bool:
+    """The contrast code's iodine band ("200-249 mg/ml iodine concentration") holds the strength."""
+    band = _IODINE_BAND_RE.search(descriptor)
+    if band is None:
         return False
     low, high = int(band.group(1)), int(band.group(2)) if band.group(2) else 10**6
-    return low <= int(named.group(1)) <= high
+    return low <= mg_per_ml <= high
 _PREMIX_VEHICLE_RE = re.compile(rf"\s+in\s+(?=\d|{PREMIX_FLUIDS}|water\b)")
 _VEHICLE_RE = re.compile(r"^(?:\d+%\s*)?(?:normal saline|hypertonic saline|saline|d5w|d5|d10|dextrose|sterile water|water|ringers?|lactated ringers?)\b")
 
@@ -229,7 +235,9 @@ class CodeFacts:
         out = [*([self.drug] if named_by_drug else []), *self.brands, *self.aliases]
         # (a premix by its whole phrase: plain "lidocaine" is not "lidocaine in 5% dextrose")
         named_moiety = moiety(self.drug, keep_vehicle=True)
-        if not self.product_specific and named_moiety and named_moiety not in _STOP and len(named_moiety) > 3:
+        # (a biosimilar's moiety, "infliximab" for "infliximab-dyyb", is a class its product is one of,
+        # as every other biosimilar of it has in its NDC rows' ingredient)
+        if (named_by_drug or not self.product_specific) and named_moiety and named_moiety not in _STOP and len(named_moiety) > 3:
             out.append(named_moiety)
         out += [variant for name in out for variant in tracer_names(name)]
         # CMS's "influenza virus vaccine" is charted "influenza vaccine" or "flu vaccine".

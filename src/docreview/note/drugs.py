@@ -16,10 +16,11 @@ from functools import cached_property, lru_cache
 
 from docreview.data_files import DrugAbbreviationsFile, DrugShapeFile, DrugWordsFile, SectionsFile, data_file_as
 from docreview.derived_cache import derived
-from docreview.knowledge.facts import CodeFacts, KnowledgeBase, counter_ions, moiety, normalize_name
+from docreview.knowledge.facts import CodeFacts, KnowledgeBase, counter_ions, iodine_band_holds, moiety, normalize_name
 from docreview.knowledge.hcpcs import BIOSIMILAR_NAME_RE, formulation
 from docreview.knowledge.packaged import code_entry
 from docreview.note.drug_shape import find_unknown_drugs
+from docreview.note.phrases import alternation
 from docreview.note.vocab import inside_a_code, route_vocabulary
 from docreview.resources import load_json
 from docreview.units import code_unit_kind
@@ -146,7 +147,26 @@ def with_billed_vehicle_brands(text: str, facts: CodeFacts, found: list[DrugMent
                 continue
             out = [x for x in out if not (x.start < m.end() and m.start() < x.end)]
             out.append(DrugMention(m.start(), m.end(), brand, frozenset({code})))
-    return sorted(out, key=lambda x: x.start)
+    strengths = {f.code: f for f in (facts, *family)}
+    return sorted((_by_stated_iodine(text, x, strengths) for x in out), key=lambda x: x.start)
+
+
+# "202 mg iodine/mL", "300 mgI/mL", "240 mg of iodine per mL"
+_STATED_IODINE_RE = re.compile(r"\b(\d{2,3})\s*mg\s*(?:of\s+)?(?:iodine|I)\s*(?:/|per\s+)\s*mL\b", re.IGNORECASE)
+
+
+def _by_stated_iodine(text: str, mention: DrugMention, strengths: dict[str, CodeFacts]) -> DrugMention:
+    """'Conray 43 (iothalamate meglumine 43%, 202 mg iodine/mL)': the iodine concentration the
+    line states right after a contrast product's name picks its band among the billed code's
+    strengths, over the band its brand is listed under."""
+    if not mention.codes or not mention.codes <= strengths.keys():
+        return mention
+    line_end = text.find("\n", mention.end)
+    stated = _STATED_IODINE_RE.search(text, mention.end, min(mention.end + 80, len(text) if line_end < 0 else line_end))
+    if stated is None:
+        return mention
+    held = [code for code, f in strengths.items() if iodine_band_holds(f.descriptor, int(stated.group(1)))]
+    return replace(mention, codes=frozenset(held)) if len(held) == 1 else mention
 
 
 def _name_pattern(name: str, strength_follows: bool = True) -> re.Pattern[str] | None:
@@ -356,7 +376,31 @@ def with_stated_formulation(text: str, mentions: list[DrugMention], kb: Knowledg
             continue
         chosen = frozenset(c for c, f in forms.items() if (stated in f if stated else not f))
         out.append(replace(m, codes=chosen) if chosen else m)
+    return _with_stated_dose_form(text, out, kb)
+
+
+def _with_stated_dose_form(text: str, mentions: list[DrugMention], kb: KnowledgeBase) -> list[DrugMention]:
+    """'levalbuterol (Xopenex) 1.25 mg/3 mL unit-dose vial, manufacturer product': the dose forms
+    written on the name's line, before the next drug, pick among codes told apart by them (unit
+    dose or concentrated form, compounded or not)."""
+    patterns = _dose_form_patterns()
+    out = []
+    for i, m in enumerate(mentions):
+        descriptors = {c: kb.facts(c).descriptor.lower() for c in m.codes if c in kb.codes}
+        forms = {form for form in patterns if any(form in d for d in descriptors.values())}
+        line_end = text.find("\n", m.end)
+        limit = min(mentions[i + 1].start if i + 1 < len(mentions) else len(text), len(text) if line_end < 0 else line_end, m.end + 120)
+        stated = [form for form in forms if patterns[form].search(text, m.end, limit)]
+        chosen = frozenset(c for c, d in descriptors.items() if all(form in d for form in stated)) if stated else frozenset()
+        out.append(replace(m, codes=chosen) if chosen else m)
     return out
+
+
+@lru_cache(maxsize=1)
+def _dose_form_patterns() -> dict[str, re.Pattern[str]]:
+    stated = data_file_as("drug_words.json", DrugWordsFile).dose_forms_stated
+    # ("compounded" inside "non-compounded" is the other form)
+    return {form: re.compile(rf"(?<![A-Za-z-]){alternation(words)}(?![A-Za-z])", re.IGNORECASE) for form, words in stated.items()}
 
 
 def _formulation_stated(text: str, mention: DrugMention, spellings: dict[str, str], plain: frozenset[str]) -> str | None:

@@ -1163,9 +1163,12 @@ def _share_trailing_routes(text: str, events: list[DoseEvent]) -> None:
                 break
             if later.role in _DESCRIBES_DOSE and later.mention.codes & event.mention.codes:
                 continue
-            # A parenthesis is one aside however long: "Disodium EDTA 3 g (150 mg/mL, 20 mL vial) + ascorbic acid".
-            gap = _PARENTHESIS_RE.sub("", text[event.mention.end : later.mention.start])
-            if not _patterns().list_gap.match(gap):
+            # A parenthesis is one aside however long: "Disodium EDTA 3 g (150 mg/mL, 20 mL vial) + ascorbic acid";
+            # so is each of the drug's own amounts ("levalbuterol (Xopenex) inhalation solution 1.25 mg/3 mL
+            # unit-dose vial (premixed) + ipratropium ... via nebulizer").
+            gap = _PARENTHESIS_RE.sub("", _without_spans(text, event.mention.end, later.mention.start, event.amounts))
+            # ("nivolumab 1,200 mg/hyaluronidase 20,000 units ... injected subcut": one product's dosed parts)
+            if not _patterns().list_gap.match(gap) and gap.strip() != "/":
                 break
             # A dose form right after the last drug ("2% lidocaine spray") is that product's, not the list's.
             trailing = [r for r in later.routes if r.start >= later.mention.end
@@ -1173,6 +1176,16 @@ def _share_trailing_routes(text: str, events: list[DoseEvent]) -> None:
             if trailing and later.role == "administered" and all(r.start >= later.mention.end for r in later.routes):
                 event.routes = trailing
                 break
+
+
+def _without_spans(text: str, start: int, end: int, spans) -> str:
+    """text[start:end] with each span inside it (an amount) cut to one space."""
+    out, pos = [], start
+    for span in sorted((sp for sp in spans if start <= sp.start and sp.end <= end), key=lambda sp: sp.start):
+        if span.start >= pos:
+            out += [text[pos : span.start], " "]
+            pos = span.end
+    return "".join([*out, text[pos:end]])
 
 
 def _routes_after_parenthesis(notes: Annotations, events: list[DoseEvent]) -> None:
@@ -1630,7 +1643,8 @@ def _following_lines(notes: Annotations, sents, idx, mentions, sent, undosed: bo
     for nxt in sents[idx + 1 :]:
         if nxt.paragraph != sent.paragraph or nxt.line - sent.line > _FOLLOW_LINES:
             break
-        partner = _partner_on_a_dose_line(notes, mentions, nxt) if nxt.line > sent.line else None
+        # (a line below, or a clause after a semicolon: "...(5 mg/mL); 0.3 mL (1.5 mg) drawn and mixed w/ 0.7 mL lidocaine 1%")
+        partner = _partner_on_a_dose_line(notes, mentions, nxt) if nxt.line > sent.line or text[prev.end : nxt.start].strip() == ";" else None
         if (mentions.any_in(nxt.start, nxt.end) and partner is None) or _new_row(notes, nxt):
             break
         if nxt.line == sent.line and sents.index(nxt) > idx + 1 and text[prev.end : nxt.start].strip() != ";":
@@ -1669,10 +1683,20 @@ def _partner_on_a_dose_line(notes: Annotations, mentions, sent: Sentence) -> int
     amounts = notes.amounts_in(sent.start, sent.end)
     if not named or not amounts or text[sent.start : amounts[0].start].strip(" \t-*\u2022") or amounts[0].start > named[0].start:
         return None
-    before = _partner_before()
-    if not all(before.search(text, max(sent.start, m.start - 24), m.start) for m in named):
-        return None
-    return named[0].start
+    leads = [_partner_lead(notes, sent, m.start) for m in named]
+    return None if None in leads else leads[0]
+
+
+def _partner_lead(notes: Annotations, sent: Sentence, pos: int) -> int | None:
+    """Where the partner words before a name at `pos` start, past the partner's own amount
+    ("mixed w/ 0.7 mL lidocaine 1%"); None when no partner word stands right before it."""
+    text = notes.text
+    for a in reversed(notes.amounts_in(sent.start, pos)):
+        if text[a.end : pos].strip():
+            break
+        pos = a.start
+    found = _partner_before().search(text, max(sent.start, pos - 24), pos)
+    return found.start() if found else None
 
 
 @cache
@@ -2035,8 +2059,12 @@ def _partial_dose(notes: Annotations, sents, mentions, event: DoseEvent, discard
     text = notes.text
     if not any(_patterns().partial.search(text, n.start, n.end) for n in later):
         return
+    cued = False
     for nxt in later:
-        if not _administers(notes, nxt):
+        # The amount given after the stop: a stop told only after it ("Tx completed 4h, UF 2.2 L"
+        # ... "Dx: suspected dialyzer reaction") cut nothing short.
+        cued = cued or bool(_patterns().partial.search(text, nxt.start, nxt.end))
+        if not cued or not _administers(notes, nxt):
             continue
         cut = LEFTOVER_RE.search(text, nxt.start, nxt.end)
         stop = cut.start() if cut else nxt.end

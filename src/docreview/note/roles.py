@@ -115,6 +115,7 @@ class RoleCues(Record):
     history_premodifiers: frozenset[str] = frozenset()  # "Last Prolia 60 mg SC given 04/18 in clinic": an earlier giving
     handoff_verbs: frozenset[str] = frozenset()  # "LUXTURNA syringe received from J.Lin PharmD": a product handed over, no giving
     regimen_frequencies: frozenset[str] = frozenset()  # "Synribo 1.25 mg/m2 SC BID": a regimen, no giving
+    order_headers: frozenset[str] = frozenset()  # "ORDERS: 0655 ampicillin 2 g IVPB": the clock is the order's
 
 
 @lru_cache(maxsize=1)
@@ -609,6 +610,12 @@ def _context_role(text: str, w: _Window, event: DoseEvent, cues: RoleCues, now: 
         return "requested" if recommending or _has_any(before, cues.request) or _conditional(w, cues) else "ordered"
     if kind == "not_given":
         return "allergy" if event.section and event.section.category == "ALLERGY" else "historical"
+    if (kind == "plan" and event.clock_before(text) and event.routes and event.dose_amounts
+            and cues.order_headers.isdisjoint(re.findall(r"[a-z]+", event.section.header.lower()))):
+        # "PLAN: 1. IV diuresis in clinic today: 1105 furosemide (Lasix) 80 mg IV push ...": a row
+        # the clock opens, with its dose and route, records the giving the plan called for (under
+        # an order header the clock is the order's: "ORDERS: 0655 ampicillin 2 g IVPB x1 now").
+        return "administered"
     if kind == "plan":
         before = _clause_before(w, 8)
         return "requested" if recommending or _has_any(before, cues.request) or _conditional(w, cues) else "ordered"
