@@ -438,3 +438,9 @@ def test_a_word_before_a_known_word_after_its_hyphen_stays_a_word_of_its_own():
 def test_a_title_before_a_name_is_no_short_drug_name(lexicon):
     assert names(lexicon, "Thank you for sending Ms. Rivera, 52, for review.") == []
     assert names(lexicon, "MS 4 mg IV given for pain.") == [("MS", True)]
+
+
+def test_a_name_past_the_first_sentence_of_a_device_field_is_a_drug():
+    # "Procedure:" is a device's field ("Procedure: Medtronic kit"), but only in its first sentence.
+    text = "Procedure: site prepped. Zorvexa 5 mg/mL 1 mL single-use vial. 0.05 mL injected intralesionally."
+    assert [n for _, _, n in find_unknown_drugs(text, [])] == ["zorvexa"]

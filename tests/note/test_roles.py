@@ -874,3 +874,10 @@ def test_the_drug_named_again_beside_its_vials_in_the_givings_parenthesis_is_the
 def test_a_drug_the_patient_uses_is_a_home_medication(kb):
     text = "S: 52F COPD, uses home nebulizer w/ levalbuterol 0.63 mg per treatment, last tx 3 h ago.\n1015 albuterol 2.5 mg neb.\n"
     assert roles_of(kb, text, "J7614") == [("levalbuterol", "historical"), ("albuterol", "administered")]
+
+
+def test_an_operative_reports_history_of_procedure_is_its_narrative(kb):
+    # "HISTORY OF PROCEDURE" tells what was done in the operation, not the patient's history.
+    text = ("PROCEDURE PERFORMED:, Left thoracotomy.,HISTORY OF PROCEDURE:, The patient was brought to the operating room. "
+            "The patient had Marcaine infused into the incision area. The incision was closed.")
+    assert roles_of(kb, text, "J0665") == [("Marcaine", "administered")]

@@ -151,8 +151,9 @@ class _Reader:
             return False
         # "Pump: Medtronic SynchroMed II 40 mL": a name among the first words of a device's field is the device's.
         label = FIELD_LABEL_RE.match(self.text, self.text.rfind("\n", 0, start) + 1)
+        # ("Procedure: site prepped. Zorbex 5 mg/mL ...": past the field's first sentence the name is no longer the device's.)
         if (label and label.end() <= start and label.group(1).split()[-1].lower() in self.cues.device_after
-                and len(self.text[label.end() : start].split()) <= 2):
+                and len(self.text[label.end() : start].split()) <= 2 and not re.search(r"[.;]\s", self.text[label.end() : start])):
             return False
         if (capitalised or stem) and (self.dose_follows(end) or self.verb_frames(start, end) or self.beside_drug(start, end)
                                       or self.route_before(start)):
