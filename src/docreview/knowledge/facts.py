@@ -235,9 +235,9 @@ class CodeFacts:
         out = [*([self.drug] if named_by_drug else []), *self.brands, *self.aliases]
         # (a premix by its whole phrase: plain "lidocaine" is not "lidocaine in 5% dextrose")
         named_moiety = moiety(self.drug, keep_vehicle=True)
-        # (a biosimilar's moiety, "infliximab" for "infliximab-dyyb", is a class its product is one of,
-        # as every other biosimilar of it has in its NDC rows' ingredient)
-        if (named_by_drug or not self.product_specific) and named_moiety and named_moiety not in _STOP and len(named_moiety) > 3:
+        # (so does a biosimilar's moiety, "infliximab" for "infliximab-dyyb": a class its product is
+        # one of, as every other biosimilar of it has in its NDC rows' ingredient)
+        if named_by_drug and named_moiety and named_moiety not in _STOP and len(named_moiety) > 3:
             out.append(named_moiety)
         out += [variant for name in out for variant in tracer_names(name)]
         # CMS's "influenza virus vaccine" is charted "influenza vaccine" or "flu vaccine".

@@ -1178,7 +1178,7 @@ def _share_trailing_routes(text: str, events: list[DoseEvent]) -> None:
                 break
 
 
-def _without_spans(text: str, start: int, end: int, spans) -> str:
+def _without_spans(text: str, start: int, end: int, spans: list[Amount]) -> str:
     """text[start:end] with each span inside it (an amount) cut to one space."""
     out, pos = [], start
     for span in sorted((sp for sp in spans if start <= sp.start and sp.end <= end), key=lambda sp: sp.start):
