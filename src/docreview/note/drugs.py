@@ -19,6 +19,7 @@ from docreview.derived_cache import derived
 from docreview.knowledge.facts import CodeFacts, KnowledgeBase, counter_ions, iodine_band_holds, moiety, normalize_name
 from docreview.knowledge.hcpcs import BIOSIMILAR_NAME_RE, formulation
 from docreview.knowledge.packaged import code_entry
+from docreview.note.amounts import NUM
 from docreview.note.drug_shape import find_unknown_drugs
 from docreview.note.phrases import alternation
 from docreview.note.vocab import inside_a_code, route_vocabulary
@@ -39,7 +40,7 @@ _MIXED_GAP_RE = re.compile(rf"\s*\(?(?:{_STRENGTH}\s*)*\)?\s*(?:with|plus|w/|\+)
                            re.IGNORECASE)
 # "aztreonam 2 g / avibactam 0.67 g", "emtricitabine 200 mg/tenofovir DF 300 mg": a combination's
 # parts, each with its amount (read only where a combination code has these two parts).
-_PART_AMOUNT = r"\d+(?:\.\d+)?\s*(?:mg|g|mcg|units?|ml)\s*"
+_PART_AMOUNT = rf"{NUM}\s*(?:mg|g|mcg|units?|ml)\s*"  # ("1,200 mg/hyaluronidase 20,000 units": thousands too)
 _PARTS_GAP_RE = re.compile(rf"\s*(?:{_PART_AMOUNT})?/\s*", re.IGNORECASE)
 _DOSED_PARTS_GAP_RE = re.compile(rf"\s*{_PART_AMOUNT}/\s*", re.IGNORECASE)  # each part with its amount
 _NAMED = "name:"  # a combination part known by its name, not a code

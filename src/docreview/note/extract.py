@@ -1168,7 +1168,7 @@ def _share_trailing_routes(text: str, events: list[DoseEvent]) -> None:
             # unit-dose vial (premixed) + ipratropium ... via nebulizer").
             gap = _PARENTHESIS_RE.sub("", _without_spans(text, event.mention.end, later.mention.start, event.amounts))
             # ("nivolumab 1,200 mg/hyaluronidase 20,000 units ... injected subcut": one product's dosed parts)
-            if not _patterns().list_gap.match(gap) and gap.strip() != "/":
+            if not _patterns().list_gap.match(gap) and not dosed_parts(text, event.mention, later.mention):
                 break
             # A dose form right after the last drug ("2% lidocaine spray") is that product's, not the list's.
             trailing = [r for r in later.routes if r.start >= later.mention.end
@@ -1675,9 +1675,9 @@ def _following_lines(notes: Annotations, sents, idx, mentions, sent, undosed: bo
 
 def _partner_on_a_dose_line(notes: Annotations, mentions, sent: Sentence) -> int | None:
     """Where the product a line gives its dose with is named ("10 mg (20 mL) emulsified w/
-    Lipiodol 10 mL, delivered intra-arterially"): a line that opens with an amount and names
-    drugs only after one of extract_cues.json `partner_words`. The amount is the dose of the drug
-    of the line above; the product is what it was given with, no new row. None otherwise."""
+    Lipiodol 10 mL, delivered intra-arterially"): a line (or a clause after a semicolon) that opens
+    with an amount and names drugs only after one of extract_cues.json `partner_words`. The amount
+    is the dose of the drug before it; the product is what it was given with, no new row. None otherwise."""
     text = notes.text
     named = mentions.in_span(sent.start, sent.end)
     amounts = notes.amounts_in(sent.start, sent.end)
@@ -2057,8 +2057,6 @@ def _partial_dose(notes: Annotations, sents, mentions, event: DoseEvent, discard
         return
     later = _later_sentences(sents, mentions, event.sentence)
     text = notes.text
-    if not any(_patterns().partial.search(text, n.start, n.end) for n in later):
-        return
     cued = False
     for nxt in later:
         # The amount given after the stop: a stop told only after it ("Tx completed 4h, UF 2.2 L"
