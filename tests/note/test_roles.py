@@ -881,3 +881,19 @@ def test_an_operative_reports_history_of_procedure_is_its_narrative(kb):
     text = ("PROCEDURE PERFORMED:, Left thoracotomy.,HISTORY OF PROCEDURE:, The patient was brought to the operating room. "
             "The patient had Marcaine infused into the incision area. The incision was closed.")
     assert roles_of(kb, text, "J0665") == [("Marcaine", "administered")]
+
+
+def test_a_regimen_beside_the_timed_row_that_gives_its_dose_restates_it(kb):
+    # The consultant's regimen (a dose with q8h, no clock) is what the timed row with its own route records: one giving.
+    text = ("Admitted for pyelonephritis. ID (Dr. Lee): doripenem 500 mg IV q8h to complete 10 d; 1400 dose given in suite on clinic days, "
+            "others via home infusion.\n"
+            "1402 doripenem 500 mg/NS 100 mL IV via R PICC over 1 h\n")
+    assert roles_of(kb, text, "J1267") == [("doripenem", "restatement"), ("doripenem", "administered")]
+    assert read(text, kb.facts("J1267"), kb).administration.dose_base == 500.0
+
+
+def test_an_order_over_mar_rows_with_no_route_keeps_its_role(kb):
+    # The MAR rows state no route: the order line above them is where the route is read, so it stays a giving.
+    text = ("IDArubicin 12 mg/m2 = 21 mg IV push via PICC daily days 1-3\n"
+            "   06/12/2024 10:05  idarubicin 21 mg  GIVEN (day 2)\n")
+    assert roles_of(kb, text, "J9211")[0] == ("IDArubicin", "administered")

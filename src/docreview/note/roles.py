@@ -893,10 +893,19 @@ def assign_roles(text: str, events: list[DoseEvent], notes: Annotations | None =
     for i, event in enumerate(events):
         # "Bevacizumab 5 mg/kg = 401 mg -> 400 mg" (a calculation, no time, verb or route) beside
         # "1010 Bevacizumab 400 mg IV via port": the record is the administration.
-        if roles[i] == "administered" and not records[i] and not event.entries and any(
+        if roles[i] != "administered" or event.entries:
+            continue
+        calculation = not records[i] and any(
             j != i and roles[j] == "administered" and records[j] and _same_drug(event, events[j]) and _carries_dose(events[j])
-            for j in range(len(events))
-        ):
+            for j in range(len(events)))
+        # "ID: doripenem 500 mg IV q8h to complete 10 d" beside "1402 doripenem 500 mg/NS 100 mL IV":
+        # a regimen (its dose with a dosing frequency, no clock before it) states the dose the timed
+        # row records, not a second giving. (A MAR row with no route of its own keeps its order's.)
+        regimen = _regimen_stated(toks_of, event, cues) and any(
+            j != i and roles[j] == "administered" and _same_drug(event, events[j]) and events[j].clock_before(text)
+            and bool(_own_routes(events[j])) and not _regimen_stated(toks_of, events[j], cues) and _same_dose(event, events[j])
+            for j in range(len(events)))
+        if calculation or regimen:
             roles[i] = "restatement"
     for i, event in enumerate(events):
         # A name with nothing of a giving around it (no cue, dose, route, time or verb) outside an
@@ -1089,6 +1098,20 @@ def _worked_out(event: DoseEvent) -> bool:
     """A dose per kg or m2 with the total it comes to: '50 IU/kg = 3,050 IU'."""
     return any(a.per_kg or a.per_m2 for a in event.amounts) and any(
         not (a.per_kg or a.per_m2 or a.rate or a.is_concentration) and a.kind != "volume" for a in event.dose_amounts)
+
+
+def _regimen_stated(toks_of: _Tokens, event: DoseEvent, cues: RoleCues) -> bool:
+    """'doripenem 500 mg IV q8h': a dosing frequency after the mention in its sentence, and no
+    clock time before it there."""
+    if event.clock_before(toks_of.text):
+        return False
+    return any(t.start >= event.mention.end and t.text in cues.regimen_frequencies for t in toks_of.sentence_of(event))
+
+
+def _same_dose(a: DoseEvent, b: DoseEvent) -> bool:
+    """The two statements' doses read the same (kind and amount)."""
+    da, db = a.stated_dose, b.stated_dose
+    return da is not None and db is not None and da.kind == db.kind and abs(da.total - db.total) < 1e-9
 
 
 def _run_at_a_rate(event: DoseEvent) -> bool:
