@@ -251,6 +251,7 @@ class ExtractCuesFile(_File):
     descriptor_kinds: dict[str, list[str]] = {}  # a kind a descriptor word gives a code ("contrast")
     injectable_forms: list[str] = []  # "inj 10 mg/mL", "vial": the injectable product named, whatever way it is given
     further_prefixes: list[str] = Field(min_length=1)
+    other_formulations: list[str] = Field(default_factory=list)  # "No plain bupivacaine was given": not the Exparel given
     charted_verbs: list[str] = Field(min_length=1)  # "0900 given", "given 0600, 1400": one dose a time
     field_line_prefixes: list[str] = Field(min_length=1)  # "Dose:", "Route:": a field of the same record
     bare_dose_after: list[str] = Field(min_length=1)  # "Toradol 30 stat", besides drug_abbreviations' route_suffixes
@@ -299,6 +300,7 @@ class ExtractCuesFile(_File):
     order_headers: list[str] = Field(min_length=1)  # "Order: infliximab ... = 410 mg": the record's drug for a giving that names none
     premix_words: list[str] = Field(default_factory=list)  # "premixed bag": the drug came ready-mixed in its vehicle
     vial_words: list[str] = Field(default_factory=list)  # "1 mL vial", "amp": the drug drawn from a vial, no premix
+    push_words: list[str] = Field(default_factory=list)  # "midazolam 1 mg IV push": not a premixed bag
     device_names: list[str] = Field(default_factory=list)  # "insulin syringe", "tuberculin syringe": a device named after a drug
     giving_noun_modifies: list[str] = Field(default_factory=list)  # "injection needle", "infusion center": the noun names no giving
     route_fields: list[str] = Field(default_factory=list)  # "Route: intra-articular": a record's route for the drugs listed above it

@@ -671,6 +671,25 @@ def test_a_dose_drawn_from_vials_under_a_premix_code_is_the_plain_products(kb):
     assert bag.state == "given"
 
 
+def test_a_dose_pushed_under_a_premix_code_is_the_plain_products(kb):
+    # A premixed bag runs as an infusion: midazolam pushed in 1 mg doses came from the plain product.
+    note = "1402  midazolam 1 mg IV push\n1408  midazolam 1 mg IV push\nTotal midazolam 2 mg.\n"
+    admin = read(note, kb.facts("J2252"), kb).administration
+    assert admin.state == "other_drug" and admin.other_code == "J2250"
+
+
+def test_a_negation_of_the_plain_product_does_not_overrule_the_named_products_giving(kb):
+    # "plain bupivacaine" is another product than Exparel: its negation takes nothing back.
+    note = ("Exparel (bupivacaine liposome) 266 mg/20 mL single-dose vial, entire vial, was expanded with 40 mL normal saline "
+            "to 60 mL and infiltrated under direct vision into the wound edges for postoperative analgesia. "
+            "No plain bupivacaine was given within 20 min.")
+    admin = read(note, kb.facts("J0666"), kb).administration
+    assert admin.state == "given" and admin.dose_base == 266.0
+    # The same drug's own negation still overrules a giving read by default.
+    assert read("Exparel 266 mg for the wound edges.\nExparel not given: surgeon declined.",
+                kb.facts("J0666"), kb).administration.state == "not_given"
+
+
 def test_a_premixed_product_in_use_makes_the_short_name_of_its_drug_that_product(kb):
     from docreview.knowledge.facts import moiety
 

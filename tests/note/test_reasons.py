@@ -452,3 +452,22 @@ def test_a_diagnosis_field_that_points_elsewhere_names_no_reason(kb):
 def test_an_ind_field_states_the_indication(kb):
     # "Ind:" is the indication's field, so its condition words ("HD": dialysis-dependent CKD) are read as reasons.
     assert find_reasons("Ind: graft clotted at HD this AM, no thrill.\nContrast: Conray 43, 30 mL via sheath.\n", kb.facts("Q9960"))
+
+
+def test_a_condition_scored_zero_is_absent():
+    from docreview.knowledge.facts import knowledge_base
+    from docreview.note.reading import read
+
+    kb = knowledge_base()
+    note = "0950-1120 Pain 0/10 at every check.\nMAR: hydromorphone 0.5 mg IV - NOT GIVEN (not needed)."
+    assert not [r for r in read(note, kb.facts("J1171"), kb).note.reasons if r.name == "pain"]
+    note = "Pain 7/10 R hip.\n1400 hydromorphone 0.5 mg IV given."
+    assert [r for r in read(note, kb.facts("J1171"), kb).note.reasons if r.name == "pain"]
+
+
+def test_terminal_respiratory_secretions_are_a_condition():
+    from docreview.knowledge.facts import knowledge_base
+
+    kb = knowledge_base()
+    found = find_reasons("Order: glycopyrrolate 0.2 mg IV q4h for terminal respiratory secretions ('death rattle').", kb.facts("J1596"))
+    assert {"R09.3"} <= {code for r in found for code in r.icd10}

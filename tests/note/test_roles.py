@@ -897,3 +897,11 @@ def test_an_order_over_mar_rows_with_no_route_keeps_its_role(kb):
     text = ("IDArubicin 12 mg/m2 = 21 mg IV push via PICC daily days 1-3\n"
             "   06/12/2024 10:05  idarubicin 21 mg  GIVEN (day 2)\n")
     assert roles_of(kb, text, "J9211")[0] == ("IDArubicin", "administered")
+
+
+def test_a_refill_line_that_records_the_giving_is_an_administration(kb):
+    # A pump refilled in clinic is given; a refill sent to the pharmacy is an order.
+    text = ("Refill: Infumorph (preservative-free morphine sulfate) 25 mg/mL, one 20 mL ampule = 500 mg, "
+            "filtered and instilled into reservoir via refill kit.\n")
+    assert roles_of(kb, text, "J2274")[0] == ("Infumorph", "administered")
+    assert [role for _, role in roles_of(kb, "Refill sent: morphine sulfate ER 15 mg tabs #60.\n", "J2270")] == ["ordered"]

@@ -146,6 +146,7 @@ class _Patterns(NamedTuple):
     procedure_header: re.Pattern[str]
     finite_verb: re.Pattern[str]
     further: re.Pattern[str]
+    other_formulation: re.Pattern[str]
     list_gap: re.Pattern[str]
     carrier_fluids: frozenset[str]
     carried_before: re.Pattern[str]
@@ -226,6 +227,8 @@ def _patterns() -> _Patterns:
         finite_verb=pattern(rf"\b{alternation(cues.finite_verbs)}\b"),
         # "refused further Zofran": later doses, not the one given.
         further=pattern(rf"\b(?:{alternation(cues.further)}|{alternation(cues.further_prefixes)}\w*)\b"),
+        # "No plain bupivacaine was given": the qualifier right before the name sets its product apart.
+        other_formulation=pattern(rf"\b{alternation(cues.other_formulations)}\s*$"),
         # A list of drugs: items with their amounts and separators, no verb between ("Norflex 60 mg, Zofran 4 mg, and";
         # a combination's parts, "netupitant 300 mg / palonosetron 0.5 mg").
         # A ratio strength's colon ("with 1:100,000 epinephrine") is no clause break.
@@ -908,6 +911,9 @@ def _later_negation_overrules(notes: Annotations, events: list[DoseEvent]) -> No
                 continue
             if _patterns().further.search(notes.text, later.sentence.start, later.sentence.end):
                 continue
+            if (_patterns().other_formulation.search(notes.text, max(later.sentence.start, later.mention.start - 20), later.mention.start)
+                    and event.mention.codes < later.mention.codes):
+                continue  # "Exparel ... infiltrated" then "No plain bupivacaine was given": another product's negation
             opening = notes.text[later.sentence.start : later.mention.start]
             if opening.count("(") > opening.count(")"):
                 continue  # "Ketorolac not given (NSAID in Zynrelef)": an aside names the drug, its negation is another's
@@ -2135,8 +2141,9 @@ def _negated(notes: Annotations, reason: Reason, sents: list[Sentence]) -> bool:
     last = max((i for i, t in enumerate(toks) if t.end <= reason.end), default=first)
     cats = categories_for(toks, modifiers, first, last)
     # A review of systems lists what is absent: "No shortness of breath or cough" (a drug's "no"
-    # reaches three words; a condition list runs on to the end of its clause).
-    return "NOT_GIVEN" in cats or bool(_NEGATED_LIST_RE.search(notes.text, sent.start, reason.start))
+    # reaches three words; a condition list runs on to the end of its clause). "Pain 0/10" scores it absent.
+    return ("NOT_GIVEN" in cats or bool(_NEGATED_LIST_RE.search(notes.text, sent.start, reason.start))
+            or bool(_ZERO_SCORE_RE.match(notes.text, reason.end)))
 
 
 @lru_cache(maxsize=1)
@@ -2174,6 +2181,9 @@ def _only_weighed(notes: Annotations, reason: Reason, sents: list[Sentence]) -> 
     return bool(categories_for(toks, weighing, first, last))
 
 
+# "Pain 0/10 at every check", "pain score: 0", "nausea 0 out of 10": a condition scored as absent.
+_ZERO_SCORE_RE = re.compile(r"[ \t]*(?:score|scale|level|rating)?[ \t]*(?:[:=-]|was|is|of)?[ \t]*0(?:[ \t]*/[ \t]*10|[ \t]+out[ \t]+of[ \t]+10)?(?![\d./])",
+                            re.IGNORECASE)
 # "no", "denies", "negative for" ... then up to eight words of the same clause before the condition.
 _NEGATED_LIST_RE = re.compile(r"\b(?:no|denies|denied|negative\s+for|free\s+of|absence\s+of)\b(?:(?!\b(?:but|although|however|except|though|yet|with|has|had|reports?|does)\b)[^.;:\n]){0,60}$",
                               re.IGNORECASE)

@@ -394,13 +394,13 @@ def _line_care(text: str, event: DoseEvent, kb: KnowledgeBase) -> bool:
 def _plain_product_of_a_premix(note: NoteFacts, facts: CodeFacts, kb: KnowledgeBase, given: list[DoseEvent]) -> frozenset[str]:
     """The codes of the drug's plain product when the billed code is a premix ("midazolam in 0.9%
     sodium chloride") and the note's statements of the drug (the givings, the stock or preparation
-    line: "Drug: midazolam 1 mg/mL, 2 mL single-dose vials x2") draw it from vials and name no
-    premix; else none."""
+    line: "Drug: midazolam 1 mg/mL, 2 mL single-dose vials x2") draw it from vials or push it ("1402
+    midazolam 1 mg IV push": a premixed bag runs as an infusion) and name no premix; else none."""
     if not facts.premixed:
         return frozenset()
-    vials, premix = _premix_cues()
+    vials, pushes, premix = _premix_cues()
     told = [note.text[e.sentence.start : e.sentence.end] for e in note.events if e in given or e.mention.codes & given[0].mention.codes]
-    if not any(vials.search(said) for said in told) or any(premix.search(said) for said in told):
+    if not any(vials.search(said) or pushes.search(said) for said in told) or any(premix.search(said) for said in told):
         return frozenset()
     return frozenset(c for c in given[0].mention.codes if c in kb.codes and c != facts.code
                      and not kb.facts(c).premixed and not kb.facts(c).product_specific)
@@ -416,9 +416,12 @@ def _billed_per_dose_of(facts: CodeFacts, kb: KnowledgeBase, codes: frozenset[st
 
 
 @lru_cache(maxsize=1)
-def _premix_cues() -> tuple[re.Pattern[str], re.Pattern[str]]:
+def _premix_cues() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
     cues = data_file_as("extract_cues.json", ExtractCuesFile)
-    return (re.compile(rf"\b{alternation(cues.vial_words)}\b", re.IGNORECASE), re.compile(rf"\b{alternation(cues.premix_words)}\b", re.IGNORECASE))
+    def words(said: list[str]) -> re.Pattern[str]:
+        return re.compile(rf"\b{alternation(said)}\b", re.IGNORECASE)
+
+    return words(cues.vial_words), words(cues.push_words), words(cues.premix_words)
 
 
 def _dosed_product_giving(note: NoteFacts, facts: CodeFacts, billed: list[DoseEvent], given: list[DoseEvent]) -> DoseEvent | None:

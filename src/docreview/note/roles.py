@@ -785,8 +785,11 @@ def assign_roles(text: str, events: list[DoseEvent], notes: Annotations | None =
         elif (context == "administered" and (header in cues.consult_headers or _sentence_label(text, event) in cues.consult_headers)
               and "ADMINISTERED" not in event.categories and not _is_record(toks_of, event, cues)):
             role = "requested"  # "Hematology: Rebinyn 80 IU/kg (5,600 IU) IV pre-procedure": the consultant's advice
-        elif context == "administered" and bool(header_words) and header_words[0] in cues.prescription_headers and "ADMINISTERED" not in event.categories:
-            role = "ordered"  # "Refill sent: EpiPen 2-Pak #1", "Rx: ..." ("Rx: May add X if needed" stays a request)
+        elif (context == "administered" and bool(header_words) and header_words[0] in cues.prescription_headers
+              and "ADMINISTERED" not in event.categories and not _is_record(toks_of, event, cues)):
+            # "Refill sent: EpiPen 2-Pak #1", "Rx: ..." ("Rx: May add X if needed" stays a request);
+            # "Refill: Infumorph 25 mg/mL ... instilled into reservoir" records a pump refilled.
+            role = "ordered"
         elif (category == "ALLERGY" or _allergy_cue(w, cues)) and _has_any(_clause_before(w, 8), cues.family_members):
             role = "other"  # "Mother has penicillin allergy": family history
         elif category == "ALLERGY" or _allergy_cue(w, cues):
