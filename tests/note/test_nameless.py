@@ -782,3 +782,26 @@ def test_a_giving_that_names_no_drug_gives_the_product_on_its_field_line(kb):
             "Thawed 37C water bath; infused IV by gravity through CVC 1418-1441.\n")
     assert read(note, kb.facts("J3394"), kb).administration.state == "given"
     assert counted_routes(kb, note, "J3394") == {"intravenous"}
+
+
+def test_a_giving_that_opens_a_list_is_dosed_by_the_lists_total(kb):
+    note = ("Product: Radiesse (calcium hydroxylapatite) 1.5 mL syringe x 2. Lot R5533.\n"
+            "A/P: injected subdermally (deep subcutaneous plane) bilateral malar regions via 25g cannula:\n"
+            " - syringe 1: R side 1.5 mL, fully expressed\n"
+            " - syringe 2: L side 1.5 mL, fully expressed\n"
+            "Total 3.0 mL. No residual product.\n")
+    assert dose_of(kb, note, "Q2026") == 3.0
+
+
+def test_a_vial_given_whole_gives_its_content_and_the_technique_line_its_route(kb):
+    # The reconstituted volume is no dose of a drug billed by mass; the vial's stated content is.
+    note = ("Product: Sculptra (poly-L-lactic acid) single-use vial, 150 mg PLLA. Reconstituted with 8 mL sterile water.\n"
+            "Technique: deep subdermal / supraperiosteal injection, fanning + depot, 25g cannula.\n"
+            "Volume: entire reconstituted vial (9 mL total suspension) injected, R 4.5 mL / L 4.5 mL.\n")
+    assert dose_of(kb, note, "Q2028") == 150.0
+    assert counted_routes(kb, note, "Q2028") == {"subdermal"}
+    # A line between that tells no injection lends no route: "Declined an oral anxiolytic".
+    note = ("Product: Sculptra (poly-L-lactic acid) single-use vial, 150 mg PLLA.\n"
+            "Declined an oral anxiolytic.\n"
+            "Volume: entire reconstituted vial (9 mL total suspension) injected.\n")
+    assert counted_routes(kb, note, "Q2028") == set()

@@ -1014,6 +1014,10 @@ def _giving(notes: Annotations, sent: Sentence, noun: tuple[int, int], before: l
         # site took gives way to the total the record states below it (else the giving's sites
         # count it: note/extract.py).
         own = _total_after(notes, sent, has_mention) or own
+    if not own and notes.text[sent.start : sent.end].rstrip().endswith(":"):
+        # "injected subdermally via 25g cannula:" / " - syringe 1: R side 1.5 mL" / " - syringe 2:
+        # L side 1.5 mL" / "Total 3.0 mL.": a giving that opens a list is dosed by the list's total.
+        own = _total_after(notes, sent, has_mention)
     if not own:
         # "Drew 0.48 mL (240 mcg). Given subcut L lower abdomen": the record tells the giving's
         # dose in the last sentence before it that draws it up and names no drug, on its line
@@ -1049,6 +1053,12 @@ def _giving(notes: Annotations, sent: Sentence, noun: tuple[int, int], before: l
         # content of the bag or vial given whole (not an order's mg/kg above it).
         own = [replace(a, per_volume_ml=None, volume_stated=False, container=False) for a in before[-1].amounts
                if a.is_concentration and a.volume_stated and not a.rate and a.kind != "volume"][:1]
+    if own and all(a.kind == "volume" for a in own) and GIVEN_WHOLE_RE.search(notes.text, sent.start, sent.end):
+        # "Product: Sculptra single-use vial, 150 mg PLLA" / "entire reconstituted vial (9 mL total
+        # suspension) injected": the volume a vial given whole was made up to; its content is the dose.
+        content = [a for a in before[-1].amounts if a.kind != "volume" and not (a.rate or a.per_kg or a.is_concentration or a.is_range)]
+        if len(content) == 1:
+            own = [replace(content[0], container=False)]
     # The antecedent line that states a dose: a plain amount ("Dose prepared: 320 mg") over a per-kg order.
     stated = [e for e in before if any(not carrier(a) for a in e.dose_amounts)]
     plain = [e for e in stated if any(not a.per_kg and not carrier(a) for a in e.dose_amounts)]
@@ -1068,8 +1078,13 @@ def _giving(notes: Annotations, sent: Sentence, noun: tuple[int, int], before: l
     # "Run IV into the venous line over 3 h; whole ampule delivered": a clause before it on its
     # line that names no drug tells the route.
     clauses = [x for x in notes.sentences if x.end <= sent.start and x.line == sent.line and not has_mention(x.start, x.end)][-1:]
+    # "Technique: deep subdermal injection, 25g cannula" between the product and the giving, naming
+    # no drug and telling an injection, states the route last (not "Declined an oral anxiolytic").
+    between = [r for x in notes.sentences if before[-1].mention.end <= x.start and x.end <= sent.start and not has_mention(x.start, x.end)
+               and any(_injection_word().match(w) for w in re.findall(r"[a-z]+", notes.text[x.start : x.end].lower()))
+               for r in notes.routes_in(x.start, x.end) if not r.implied]
     routes = (notes.routes_in(sent.start, sent.end) or [r for x in clauses for r in notes.routes_in(x.start, x.end)]
-              or next((e.routes for e in reversed(before) if e.routes), []))
+              or next((e.routes for e in reversed(before) if e.routes), []) or between[-1:])
     return NamelessGiving(
         mention=DrugMention(noun[0], noun[1], antecedent.name, antecedent.codes, antecedent.fuzzy),
         sentence=sent,
