@@ -144,3 +144,19 @@ def test_a_cell_therapy_infused_on_day_0_is_no_giving_of_a_note_on_day_5(kb):
             "today day +5. ICE 6/10.\nP: dexamethasone 10 mg IV q6h.\n")
     admin = read(text, kb.facts("Q2041"), kb).administration
     assert admin.state != "given" and not admin.counted
+
+
+def test_a_month_with_its_year_dates_a_giving_to_that_month():
+    text = "Touch-up after 3.0 mL Radiesse 05/2025; Sculptra in March of 2024. Exp 08/2026. Seen 07/09/2025."
+    assert written(text) == ["05/2025", "March of 2024", "07/09/2025"]  # an expiry is no day of giving
+    month = find_dates(text)[0]
+    assert str(month) == "05/2025"
+    assert month.same_day(date(2025, 5, 20)) and not month.same_day(date(2025, 7, 9))
+    assert service_date("05/2025") is None  # a claim's date of service is a day
+
+
+def test_a_giving_dated_to_another_month_is_not_this_days_administration(kb):
+    text = "Pt returns for touch-up after 3.0 mL Radiesse 05/2025. Tolerated well."
+    facts = kb.facts("Q2026")
+    assert read(text, facts, kb, date(2025, 7, 9)).administration.state == "not_given"
+    assert read(text, facts, kb, date(2025, 5, 14)).administration.state == "given"  # the same month may be the day

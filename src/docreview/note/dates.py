@@ -32,6 +32,9 @@ _FULL_RE = re.compile(
     rf"(?<![\d/.-])(?:(?P<iy>(?:19|20)\d\d)-(?P<im>{_MON})-(?P<id>{_DAY})"
     rf"|(?P<m>{_MON})(?P<sep>[/-])(?P<d>{_DAY})(?P=sep)(?P<y>\d{{4}}|\d{{2}}))(?![\d/])"
 )
+# "05/2025", "May 2025", "March of 2007": a month, told with its year.
+_MONTH_YEAR_RE = re.compile(rf"(?<![\d/.:-])(?P<m>{_MON})/(?P<y>(?:19|20)\d\d)(?![\d/])")
+_NAMED_MONTH_RE = re.compile(rf"\b(?P<mn>{_MONTH})\.?,?\s+(?:of\s+)?(?P<y>(?:19|20)\d\d)\b", re.IGNORECASE)
 _SHORT_RE = re.compile(rf"(?<![\d/.:-])(?P<m>{_MON})/(?P<d>{_DAY})(?![\d/]|\.\d)")
 _NAMED_RE = re.compile(
     rf"\b(?:(?P<mn>{_MONTH})\.?\s+(?P<d>{_DAY})(?:st|nd|rd|th)?(?:,?\s+(?P<y>(?:19|20)\d\d))?"
@@ -69,13 +72,22 @@ class DateMention:
     start: int
     end: int
     month: int
-    day: int
+    day: int  # 0: a whole month ("after 3.0 mL Radiesse 05/2025"), written with its year
     year: int | None = None
 
     def same_day(self, other: date) -> bool:
+        if not self.day:
+            return (self.month, self.year) == (other.month, other.year)
         return (self.month, self.day) == (other.month, other.day) and self.year in (None, other.year)
 
+    def may_share_a_day(self, other: DateMention) -> bool:
+        """The two dates could be one day: the same month, and the same day unless one is a whole month."""
+        return (self.month == other.month and (not self.day or not other.day or self.day == other.day)
+                and (self.year is None or other.year is None or self.year == other.year))
+
     def __str__(self) -> str:
+        if not self.day:
+            return f"{self.month:02d}/{self.year}"
         return f"{self.month:02d}/{self.day:02d}" + (f"/{self.year}" if self.year else "")
 
 
@@ -109,6 +121,12 @@ def find_dates(text: str) -> tuple[DateMention, ...]:
         name = (m.group("mn") or m.group("mn2")).lower()
         found.append(DateMention(m.start(), m.end(), _MONTHS[name], int(m.group("d") or m.group("d2")), _year(m.group("y") or m.group("y2"))))
         taken.append((m.start(), m.end()))
+    for m in [*_MONTH_YEAR_RE.finditer(text), *_NAMED_MONTH_RE.finditer(text)]:
+        if any(s <= m.start() < e for s, e in taken):
+            continue
+        month = _MONTHS[m.group("mn").lower()] if "mn" in m.groupdict() else int(m.group("m"))
+        found.append(DateMention(m.start(), m.end(), month, 0, int(m.group("y"))))
+        taken.append((m.start(), m.end()))
     for m in _SHORT_RE.finditer(text):
         if any(s <= m.start() < e for s, e in taken):
             continue
@@ -121,7 +139,7 @@ def find_dates(text: str) -> tuple[DateMention, ...]:
         if _COUNTED_DOSE_RE.search(text, max(line_start, m.start() - 12), m.start()) and int(m.group("m")) <= int(m.group("d")) <= 12:
             continue  # "dose 4/6 after HD": the fourth dose of six, not April 6
         found.append(DateMention(m.start(), m.end(), int(m.group("m")), int(m.group("d"))))
-    kept = [d for d in found if _valid(d.month, d.day, d.year)
+    kept = [d for d in found if _valid(d.month, d.day or 1, d.year)
             and not _NOT_GIVING_RE.search(text, max(0, d.start - 30), d.start)]
     return tuple(sorted(kept, key=lambda d: d.start))
 
@@ -145,6 +163,8 @@ def date_headings(text: str, dates: tuple[DateMention, ...]) -> list[tuple[int, 
     (line start, end of its block, date), in order."""
     out: list[tuple[int, int, DateMention]] = []
     for d in dates:
+        if not d.day:
+            continue  # a month dates no lines under it
         start = text.rfind("\n", 0, d.start) + 1
         end = text.find("\n", d.end)
         end = len(text) if end < 0 else end
@@ -261,7 +281,7 @@ def service_date(written: str | None) -> date | None:
     if not written:
         return None
     for d in find_dates(written.strip()):
-        if d.year:
+        if d.year and d.day:
             try:
                 return date(d.year, d.month, d.day)
             except ValueError:

@@ -324,8 +324,7 @@ class DoseEvent:
 
     def on_other_day_than(self, other: DoseEvent) -> bool:
         """Both givings are dated, on no day in common: two days' doses, however alike."""
-        days = {(d.month, d.day) for d in self.dates}
-        return bool(days) and bool(other.dates) and days.isdisjoint((d.month, d.day) for d in other.dates)
+        return bool(self.dates) and bool(other.dates) and not any(a.may_share_a_day(b) for a in self.dates for b in other.dates)
 
     @property
     def given(self) -> bool:
@@ -411,8 +410,7 @@ def _dated_aside_of_another_day(notes: Annotations, event: DoseEvent, amount: Am
     aside = enclosing_parenthesis(notes.text, amount.start, amount.end, sent.start, sent.end)
     if aside is None or aside[1] < 0 or aside[0] < event.mention.start < aside[1]:
         return False
-    own = {(d.month, d.day) for d in event.dates}
-    return any(aside[0] < d.start < aside[1] and (d.month, d.day) not in own for d in notes.dates)
+    return any(aside[0] < d.start < aside[1] and not any(d.may_share_a_day(o) for o in event.dates) for d in notes.dates)
 
 
 def _giving_dates(notes: Annotations, event: DoseEvent) -> tuple[DateMention, ...]:
