@@ -1081,7 +1081,7 @@ def _giving(notes: Annotations, sent: Sentence, noun: tuple[int, int], before: l
     # "Technique: deep subdermal injection, 25g cannula" between the product and the giving, naming
     # no drug and telling an injection, states the route last (not "Declined an oral anxiolytic").
     between = [r for x in notes.sentences if before[-1].mention.end <= x.start and x.end <= sent.start and not has_mention(x.start, x.end)
-               and any(_injection_word().match(w) for w in re.findall(r"[a-z]+", notes.text[x.start : x.end].lower()))
+               and any(_injection_word().match(t.text) for t in notes.context(x)[0])
                for r in notes.routes_in(x.start, x.end) if not r.implied]
     routes = (notes.routes_in(sent.start, sent.end) or [r for x in clauses for r in notes.routes_in(x.start, x.end)]
               or next((e.routes for e in reversed(before) if e.routes), []) or between[-1:])
