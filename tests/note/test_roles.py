@@ -905,3 +905,14 @@ def test_a_refill_line_that_records_the_giving_is_an_administration(kb):
             "filtered and instilled into reservoir via refill kit.\n")
     assert roles_of(kb, text, "J2274")[0] == ("Infumorph", "administered")
     assert [role for _, role in roles_of(kb, "Refill sent: morphine sulfate ER 15 mg tabs #60.\n", "J2270")] == ["ordered"]
+
+
+def test_the_visits_purpose_is_no_giving(kb):
+    # "here for C4D1 X": what the visit was booked for, not what was given (the cycle was held).
+    text = ("S: 66 y/o F with relapsed multiple myeloma, here for C4D1 melphalan flufenamide (Pepaxto) 40 mg.\n"
+            "A/P: C4D1 held for platelets <50K.\n")
+    assert roles_of(kb, text, "C9080")[0][1] != "administered"
+    assert read(text, kb.facts("C9080"), kb).administration.state == "not_given"
+    # A giving told after it still gives.
+    text = "Here for Prolia. 1010 Prolia 60 mg SC given L upper arm.\n"
+    assert read(text, kb.facts("J0897"), kb).administration.state == "given"
