@@ -301,6 +301,9 @@ class ExtractCuesFile(_File):
     premix_words: list[str] = Field(default_factory=list)  # "premixed bag": the drug came ready-mixed in its vehicle
     vial_words: list[str] = Field(default_factory=list)  # "1 mL vial", "amp": the drug drawn from a vial, no premix
     push_words: list[str] = Field(default_factory=list)  # "midazolam 1 mg IV push": not a premixed bag
+    held_kinds: list[str] = Field(default_factory=list)  # "chemotherapy held": a hold of every default giving before it
+    hold_words: list[str] = Field(default_factory=list)  # "held", "not started": the ConText cues that hold a giving by its kind
+    hold_ends: list[str] = Field(default_factory=list)  # "then resumed": a pause, no hold
     device_names: list[str] = Field(default_factory=list)  # "insulin syringe", "tuberculin syringe": a device named after a drug
     giving_noun_modifies: list[str] = Field(default_factory=list)  # "injection needle", "infusion center": the noun names no giving
     route_fields: list[str] = Field(default_factory=list)  # "Route: intra-articular": a record's route for the drugs listed above it

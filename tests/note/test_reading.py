@@ -1817,3 +1817,14 @@ def test_a_manufacturer_product_written_after_an_inhaled_drug_is_the_non_compoun
     note = "Protocol: ipratropium bromide 0.5 mg/2.5 mL unit-dose vial, manufacturer product, via nebulizer x1.\n"
     assert read(note, kb.facts("J7644"), kb).administration.state == "given"
     assert read(note, kb.facts("J7645"), kb).administration.state == "other_drug"
+
+
+def test_a_later_hold_of_the_giving_by_its_kind_overrules_a_default_reading(kb):
+    # The regimen table says what was planned; the nurse's line holds it by its kind.
+    note = ("Regimen table (planned for today): paclitaxel protein-bound particles 206 mg IV; gemcitabine 1,650 mg IV.\n"
+            "RN 09:45: chemotherapy held per Dr. Baptiste; neutropenic precautions reviewed.\n")
+    assert read(note, kb.facts("J9264"), kb).administration.state == "not_given"
+    # "No infusion reaction" holds nothing, and a pause that resumes is no hold.
+    for after in ("No infusion reaction.", "Infusion held x 15 min for chills, then resumed at half rate."):
+        note = f"Rituximab 700 mg IV via port.\n{after}\n"
+        assert read(note, kb.facts("J9312"), kb).administration.state == "given", after

@@ -796,6 +796,7 @@ def read_note(text: str, facts: CodeFacts, kb: KnowledgeBase) -> NoteFacts:
     _procedure_routes(notes, secs, sents, events, only=[e for e in events if e.nameless and not e.routes])
     _route_from_order(events)
     _later_negation_overrules(notes, events)
+    _later_hold_by_kind_overrules(notes, secs, events, mentions.any_in)
     for event in events:
         if event.nameless:
             event.dates = _giving_dates(notes, event)
@@ -918,6 +919,35 @@ def _later_negation_overrules(notes: Annotations, events: list[DoseEvent]) -> No
             event.role = None
             event.categories = event.categories | {"NOT_GIVEN"}
             break
+
+
+def _later_hold_by_kind_overrules(notes: Annotations, secs: list[SectionSpan], events: list[DoseEvent],
+                                  has_mention: Callable[[int, int], bool]) -> None:
+    """'Regimen table (planned for today): paclitaxel protein-bound 206 mg IV' then 'RN 09:45:
+    chemotherapy held per Dr. B': a later line that holds the giving by its kind ("chemotherapy",
+    "both agents": extract_cues `held_kinds`, by a hold word, `hold_words`, not a bare "no": "no
+    infusion reaction") and names no drug overrules, as a named negation does, every
+    administration read only by default before it."""
+    cues = data_file_as("extract_cues.json", ExtractCuesFile)
+    kinds, hold_words, ends = frozenset(cues.held_kinds), frozenset(tuple(w.split()) for w in cues.hold_words), frozenset(cues.hold_ends)
+    holds = []
+    for sent in notes.sentences:
+        if has_mention(sent.start, sent.end) or _section_kind(secs, sent.start) in ("plan", "history", "not_given"):
+            continue
+        if _patterns().further.search(notes.text, sent.start, sent.end):
+            continue  # "further infusions held": later doses
+        toks, modifiers = notes.context(sent)
+        if any(t.text in ends for t in toks):
+            continue  # "infusion held x 15 min for chills, then resumed": a pause, no hold
+        holding = [m for m in modifiers if m.rule.category == "NOT_GIVEN" and m.rule.words in hold_words]
+        if holding and any(t.text in kinds and categories_for(toks, holding, k, k) for k, t in enumerate(toks)):
+            holds.append(sent)
+    for event in events:
+        if event.role != "administered" or "ADMINISTERED" in event.categories or event.entries or event.times or event.nameless:
+            continue
+        if any(h.start >= event.sentence.end for h in holds):
+            event.role = None
+            event.categories = event.categories | {"NOT_GIVEN"}
 
 
 # A body that is a numbered list, one item a line.
