@@ -795,8 +795,7 @@ def read_note(text: str, facts: CodeFacts, kb: KnowledgeBase) -> NoteFacts:
     # "P/Procedure: L knee IA injection" ... "full 5 mL injected": the procedure's route, as for a named giving.
     _procedure_routes(notes, secs, sents, events, only=[e for e in events if e.nameless and not e.routes])
     _route_from_order(events)
-    _later_negation_overrules(notes, events)
-    _later_hold_by_kind_overrules(notes, secs, events, mentions.any_in)
+    _later_negation_overrules(notes, secs, events, mentions.any_in)
     for event in events:
         if event.nameless:
             event.dates = _giving_dates(notes, event)
@@ -895,39 +894,42 @@ def _gives(notes: Annotations, amounts: list[Amount]) -> bool:
     return any(not r.implied for r in notes.routes_in(amounts[0].end, end))
 
 
-def _later_negation_overrules(notes: Annotations, events: list[DoseEvent]) -> None:
+def _later_negation_overrules(notes: Annotations, secs: list[SectionSpan], events: list[DoseEvent],
+                              has_mention: Callable[[int, int], bool]) -> None:
     """'Zofran 4 mg IV.' then 'Zofran not given, patient refused': an administration read only by
-    default (no "given", no MAR time) is overruled by a later explicit negation of the same drug.
-    "refused further Zofran" speaks of later doses and overrules nothing."""
+    default (no "given", no MAR time) is overruled by a later explicit negation of the same drug,
+    or by a later line that names no drug and holds the giving by its kind ("RN 09:45:
+    chemotherapy held per Dr. B": `_holds_by_kind`). "refused further Zofran" speaks of later
+    doses and overrules nothing."""
+    holds = _holds_by_kind(notes, secs, has_mention)
     for i, event in enumerate(events):
         if event.role != "administered" or "ADMINISTERED" in event.categories or event.entries or event.times:
             continue  # charted ("1510 diphenhydramine 50 mg IV push") or said to be given
-        for later in events[i + 1 :]:
-            # Only a mention read as not given (held, refused, not given), not a level or a plan.
-            if not (later.mention.codes & event.mention.codes) or later.role != "deferred" or "NOT_GIVEN" not in later.categories:
-                continue
-            if later.section is not None and later.section.kind in ("plan", "history", "not_given"):
-                continue
-            if _patterns().further.search(notes.text, later.sentence.start, later.sentence.end):
-                continue
-            if (_patterns().other_formulation.search(notes.text, max(later.sentence.start, later.mention.start - 20), later.mention.start)
-                    and event.mention.codes < later.mention.codes):
-                continue  # "Exparel ... infiltrated" then "No plain bupivacaine was given": another product's negation
-            opening = notes.text[later.sentence.start : later.mention.start]
-            if opening.count("(") > opening.count(")"):
-                continue  # "Ketorolac not given (NSAID in Zynrelef)": an aside names the drug, its negation is another's
+        if any(h.start >= event.sentence.end for h in holds) or any(_negates(notes, event, later) for later in events[i + 1 :]):
             event.role = None
             event.categories = event.categories | {"NOT_GIVEN"}
-            break
 
 
-def _later_hold_by_kind_overrules(notes: Annotations, secs: list[SectionSpan], events: list[DoseEvent],
-                                  has_mention: Callable[[int, int], bool]) -> None:
-    """'Regimen table (planned for today): paclitaxel protein-bound 206 mg IV' then 'RN 09:45:
-    chemotherapy held per Dr. B': a later line that holds the giving by its kind ("chemotherapy",
-    "both agents": extract_cues `held_kinds`, by a hold word, `hold_words`, not a bare "no": "no
-    infusion reaction") and names no drug overrules, as a named negation does, every
-    administration read only by default before it."""
+def _negates(notes: Annotations, event: DoseEvent, later: DoseEvent) -> bool:
+    """A later mention of the same drug read as not given (held, refused, not given), not a level or a plan."""
+    if not (later.mention.codes & event.mention.codes) or later.role != "deferred" or "NOT_GIVEN" not in later.categories:
+        return False
+    if later.section is not None and later.section.kind in ("plan", "history", "not_given"):
+        return False
+    if _patterns().further.search(notes.text, later.sentence.start, later.sentence.end):
+        return False
+    if (_patterns().other_formulation.search(notes.text, max(later.sentence.start, later.mention.start - 20), later.mention.start)
+            and event.mention.codes < later.mention.codes):
+        return False  # "Exparel ... infiltrated" then "No plain bupivacaine was given": another product's negation
+    opening = notes.text[later.sentence.start : later.mention.start]
+    # ("Ketorolac not given (NSAID in Zynrelef)": an aside names the drug, its negation is another's)
+    return opening.count("(") <= opening.count(")")
+
+
+def _holds_by_kind(notes: Annotations, secs: list[SectionSpan], has_mention: Callable[[int, int], bool]) -> list[Sentence]:
+    """Lines that name no drug and hold the giving by its kind ("chemotherapy held", "HOLD both
+    agents": extract_cues `held_kinds`), by a hold word (`hold_words`, not a bare "no": "no
+    infusion reaction"), outside a plan or history, and not a pause the line ends (`hold_ends`)."""
     cues = data_file_as("extract_cues.json", ExtractCuesFile)
     kinds, hold_words, ends = frozenset(cues.held_kinds), frozenset(tuple(w.split()) for w in cues.hold_words), frozenset(cues.hold_ends)
     holds = []
@@ -942,12 +944,7 @@ def _later_hold_by_kind_overrules(notes: Annotations, secs: list[SectionSpan], e
         holding = [m for m in modifiers if m.rule.category == "NOT_GIVEN" and m.rule.words in hold_words]
         if holding and any(t.text in kinds and categories_for(toks, holding, k, k) for k, t in enumerate(toks)):
             holds.append(sent)
-    for event in events:
-        if event.role != "administered" or "ADMINISTERED" in event.categories or event.entries or event.times or event.nameless:
-            continue
-        if any(h.start >= event.sentence.end for h in holds):
-            event.role = None
-            event.categories = event.categories | {"NOT_GIVEN"}
+    return holds
 
 
 # A body that is a numbered list, one item a line.

@@ -1130,9 +1130,7 @@ def _restates_earlier(text: str, events: list[DoseEvent], roles: list[str], i: i
         return False
     for j in range(i):
         earlier = events[j]
-        same = earlier.stated_dose
-        if (roles[j] != "administered" or not _same_drug(event, earlier) or same is None or earlier.sentence == event.sentence
-                or same.kind != dose.kind or abs(same.total - dose.total) > 1e-9):
+        if roles[j] != "administered" or not _same_drug(event, earlier) or earlier.sentence == event.sentence or not _same_dose(event, earlier):
             continue
         if set(event.times) - set(earlier.times) or next_site(text, earlier, event) or event.on_other_day_than(earlier):
             continue
